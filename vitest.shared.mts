@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const workspaceRoot = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * One config per project, shared here. The suite (unit, int, e2e) is picked by a file filter in the
+ * Nx target, so a project needs only this file; int and e2e suites get long timeouts because they
+ * talk to a real broker and database.
+ */
+export function projectConfig(projectDir: string) {
+  return defineConfig({
+    root: projectDir,
+    resolve: { tsconfigPaths: true },
+    test: {
+      include: ['src/**/*.{spec,int-spec,e2e-spec}.ts', 'test/**/*.{spec,int-spec,e2e-spec}.ts'],
+      environment: 'node',
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      pool: 'forks',
+      fileParallelism: false,
+      reporters: ['default'],
+      setupFiles: [path.join(workspaceRoot, 'libs/testing/src/setup-reflect.ts')],
+    },
+  });
+}
