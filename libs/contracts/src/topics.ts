@@ -1,0 +1,37 @@
+/**
+ * Every Kafka topic of the platform, declared once. The local infrastructure, docker-compose's
+ * init container and the tests all create topics from this list (auto-create is off on the broker),
+ * so a topic that is not here does not exist.
+ *
+ * Names: `<owning-context>.<stream>.v<major>`. A breaking change to a stream's payloads gets a new
+ * topic version beside the old one.
+ */
+export const TOPIC_SIGNALS = 'early-warning.signals.v1';
+export const TOPIC_RISK = 'early-warning.risk.v1';
+export const TOPIC_MEDIATION = 'mediation.processes.v1';
+export const TOPIC_ELECTIONS = 'electoral-support.elections.v1';
+export const TOPIC_PARTNERSHIPS = 'partnerships.engagements.v1';
+
+/** Dead-letter topic of a topic: where an event goes after its retries are spent. */
+export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
+
+export const DOMAIN_TOPICS = [TOPIC_SIGNALS, TOPIC_RISK, TOPIC_MEDIATION, TOPIC_ELECTIONS, TOPIC_PARTNERSHIPS] as const;
+export type DomainTopic = (typeof DOMAIN_TOPICS)[number];
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  /** Kafka topic configs, as strings, passed through to the broker. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/** Partitions ≥ 6 so that one service can scale to six consumers of a topic without a repartition. */
+export const DEFAULT_PARTITIONS = 6;
+
+const domainTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000), 'min.insync.replicas': '1' };
+const dlqTopicConfig = { 'retention.ms': String(90 * 24 * 3600 * 1000), 'min.insync.replicas': '1' };
+
+export const ALL_TOPICS: readonly TopicSpec[] = DOMAIN_TOPICS.flatMap((name) => [
+  { name, partitions: DEFAULT_PARTITIONS, config: domainTopicConfig },
+  { name: dlqTopicOf(name), partitions: DEFAULT_PARTITIONS, config: dlqTopicConfig },
+]);
