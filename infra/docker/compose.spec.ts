@@ -1,0 +1,248 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULT_PARTITIONS, SERVICES, appRoleOf, migratorRoleOf } from '@crisis-ops/contracts';
+
+/**
+ * docker-compose.yml is only ever run by people who have Docker, so nothing else would notice it
+ * drifting from the service catalog or from the local path's variable names and ports. These
+ * checks read the file as compose would (anchors and merge keys resolved) and hold it to both.
+ */
+
+interface ComposeHealthcheck {
+  test?: string | string[];
+  disable?: boolean;
+}
+interface ComposeService {
+  image?: string;
+  build?: { context?: string; dockerfile?: string };
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: Record<string, { condition?: string }> | string[];
+  healthcheck?: ComposeHealthcheck;
+  mem_limit?: string | number;
+  deploy?: { resources?: { limits?: { memory?: string } } };
+  ports?: (string | { target: number; published: string | number })[];
+  volumes?: (string | { source?: string; target?: string })[];
+}
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+}
+
+const repoRoot = path.resolve(__dirname, '../..');
+const composeText = readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
+// `merge: true`: compose honours YAML merge keys (`<<: *anchor`); without it they stay literal keys.
+const compose = parse(composeText, { merge: true }) as ComposeFile;
+
+/** Containers with no Docker healthcheck, and why that is acceptable. */
+const NO_HEALTHCHECK: Record<string, string> = {
+  'platform-init': 'one-shot: dependants wait for service_completed_successfully instead',
+  'otel-collector': 'FROM scratch image: no shell or HTTP client to run a probe with; telemetry is best effort',
+};
+
+const REQUIRED_SERVICE_ENV = [
+  'PORT',
+  'KAFKA_BROKERS',
+  'DATABASE_HOST',
+  'DATABASE_PORT',
+  'DATABASE_NAME',
+  'DATABASE_USER',
+  'DATABASE_PASSWORD',
+  'DATABASE_MIGRATOR_USER',
+  'DATABASE_MIGRATOR_PASSWORD',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+  'AUTH_DEV_SECRET',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_SERVICE_NAME',
+  'LOG_LEVEL',
+] as const;
+
+const service = (name: string): ComposeService => {
+  const s = compose.services[name];
+  if (!s) throw new Error(`docker-compose.yml has no service ${name}`);
+  return s;
+};
+
+const envOf = (s: ComposeService): Record<string, string> => {
+  const env = s.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)]));
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
+};
+
+const dependsOn = (s: ComposeService): Record<string, string | undefined> => {
+  const deps = s.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v?.condition]));
+};
+
+/** Published host port -> container port, from short ("127.0.0.1:3001:3001") or long syntax. */
+const portsOf = (s: ComposeService): { host: number; container: number }[] =>
+  (s.ports ?? []).map((p) => {
+    if (typeof p === 'string') {
+      const parts = p.split('/')[0].split(':');
+      return { host: Number(parts[parts.length - 2]), container: Number(parts[parts.length - 1]) };
+    }
+    return { host: Number(p.published), container: p.target };
+  });
+
+const memoryLimitOf = (s: ComposeService): string | number | undefined => s.mem_limit ?? s.deploy?.resources?.limits?.memory;
+
+describe('docker-compose.yml', () => {
+  it('parses, with anchors and merge keys resolved', () => {
+    expect(compose.services).toBeTypeOf('object');
+    for (const [name, s] of Object.entries(compose.services)) {
+      expect(Object.keys(s), `${name} has an unresolved merge key`).not.toContain('<<');
+      expect(Object.keys(envOf(s)), `${name} environment has an unresolved merge key`).not.toContain('<<');
+    }
+  });
+
+  it('declares kafka, postgres, otel-collector, jaeger, platform-init and every catalog service', () => {
+    const expected = ['kafka', 'postgres', 'otel-collector', 'jaeger', 'platform-init', ...SERVICES.map((s) => s.name)];
+    expect(Object.keys(compose.services).sort()).toEqual([...expected].sort());
+  });
+
+  describe.each(SERVICES.map((spec) => [spec.name, spec] as const))('service %s', (name, spec) => {
+    const s = service(name);
+    const env = envOf(s);
+
+    it('is built from its own Dockerfile, with the repo root as context', () => {
+      expect(s.build?.context).toBe('.');
+      expect(s.build?.dockerfile).toBe(`services/${name}/Dockerfile`);
+      const dockerfile = path.join(repoRoot, `services/${name}/Dockerfile`);
+      expect(existsSync(dockerfile)).toBe(true);
+      const text = readFileSync(dockerfile, 'utf8');
+      expect(text).toContain(`nx run ${name}:build`);
+      expect(text).toContain(`npm ci --omit=dev`);
+      expect(text).toMatch(new RegExp(`^CMD \\["node", "dist/services/${name}/main\\.js"\\]$`, 'm'));
+      expect(text).toMatch(/^USER node$/m);
+      expect(text).toMatch(/^HEALTHCHECK .*/m);
+    });
+
+    it('has every required environment variable', () => {
+      for (const key of REQUIRED_SERVICE_ENV) expect(env, `${name} lacks ${key}`).toHaveProperty(key);
+    });
+
+    it('points at the compose infra, its own roles and its own name', () => {
+      expect(env).toMatchObject({
+        PORT: String(spec.defaultPort),
+        KAFKA_BROKERS: 'kafka:9092',
+        DATABASE_HOST: 'postgres',
+        DATABASE_PORT: '5432',
+        DATABASE_NAME: 'crisis_ops',
+        DATABASE_USER: appRoleOf(spec.schema),
+        DATABASE_PASSWORD: appRoleOf(spec.schema),
+        DATABASE_MIGRATOR_USER: migratorRoleOf(spec.schema),
+        DATABASE_MIGRATOR_PASSWORD: migratorRoleOf(spec.schema),
+        AUTH_ISSUER: 'crisis-ops-dev',
+        AUTH_AUDIENCE: 'crisis-ops',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+        OTEL_SERVICE_NAME: name,
+        LOG_LEVEL: 'info',
+      });
+      expect(env.AUTH_DEV_SECRET.length).toBeGreaterThan(0);
+    });
+
+    it('starts only after provisioning succeeded and the infra is healthy', () => {
+      expect(dependsOn(s)).toMatchObject({
+        'platform-init': 'service_completed_successfully',
+        kafka: 'service_healthy',
+        postgres: 'service_healthy',
+        'otel-collector': 'service_started',
+      });
+    });
+
+    it('probes readiness and has a 384m memory limit', () => {
+      expect(JSON.stringify(s.healthcheck?.test)).toContain('/health/ready');
+      expect(memoryLimitOf(s)).toBe('384m');
+    });
+
+    it('publishes its catalog port on the same host port as the local path', () => {
+      expect(portsOf(s)).toEqual([{ host: spec.defaultPort, container: spec.defaultPort }]);
+    });
+  });
+
+  it('shares one AUTH_DEV_SECRET between all services', () => {
+    const secrets = new Set(SERVICES.map((spec) => envOf(service(spec.name)).AUTH_DEV_SECRET));
+    expect(secrets.size).toBe(1);
+  });
+
+  it('gives every container a memory limit and a healthcheck, exemptions aside', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      expect(memoryLimitOf(s), `${name} has no memory limit`).toBeDefined();
+      if (name in NO_HEALTHCHECK) continue;
+      expect(s.healthcheck?.test, `${name} has no healthcheck`).toBeDefined();
+      expect(s.healthcheck?.disable).not.toBe(true);
+    }
+  });
+
+  it('runs Kafka 4.1.1 (apache/kafka) as one KRaft node with auto-create off', () => {
+    const kafka = service('kafka');
+    const env = envOf(kafka);
+    expect(kafka.image).toBe('apache/kafka:4.1.1');
+    expect(env).toMatchObject({
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+      KAFKA_NUM_PARTITIONS: String(DEFAULT_PARTITIONS),
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+    });
+    expect(env.KAFKA_LISTENERS).toContain('PLAINTEXT://:9092');
+    expect(env.KAFKA_LISTENERS).toContain('CONTROLLER://:9093');
+    expect(env.KAFKA_ADVERTISED_LISTENERS).toContain('PLAINTEXT://kafka:9092');
+    expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka:9093');
+    expect(JSON.stringify(kafka.healthcheck?.test)).toMatch(/kafka-(broker-api-versions|topics)\.sh/);
+    // Host tools reach it on the local path's port.
+    expect(portsOf(kafka).map((p) => p.host)).toEqual([9092]);
+  });
+
+  it('runs Postgres 15 with the provisioning superuser on host port 55432', () => {
+    const pg = service('postgres');
+    expect(pg.image).toMatch(/^postgres:15(\b|$)/);
+    expect(envOf(pg)).toMatchObject({
+      POSTGRES_USER: 'crisis_ops_admin',
+      POSTGRES_PASSWORD: 'crisis_ops_admin',
+      POSTGRES_DB: 'crisis_ops',
+    });
+    expect(JSON.stringify(pg.healthcheck?.test)).toContain('pg_isready');
+    expect(portsOf(pg)).toEqual([{ host: 55432, container: 5432 }]);
+    expect(pg.volumes?.length).toBeGreaterThan(0);
+  });
+
+  it('provisions with the shared script once Kafka and Postgres are healthy', () => {
+    const init = service('platform-init');
+    expect(init.build?.dockerfile).toBe('infra/docker/Dockerfile.init');
+    const dockerfile = readFileSync(path.join(repoRoot, 'infra/docker/Dockerfile.init'), 'utf8');
+    expect(dockerfile).toContain('infra/provision/provision.ts');
+    expect(envOf(init)).toMatchObject({
+      KAFKA_BROKERS: 'kafka:9092',
+      DATABASE_HOST: 'postgres',
+      DATABASE_PORT: '5432',
+      DATABASE_NAME: 'crisis_ops',
+      DATABASE_ADMIN_USER: 'crisis_ops_admin',
+      DATABASE_ADMIN_PASSWORD: 'crisis_ops_admin',
+    });
+    expect(dependsOn(init)).toMatchObject({ kafka: 'service_healthy', postgres: 'service_healthy' });
+  });
+
+  it('sends traces through the collector to Jaeger over OTLP', () => {
+    const collector = service('otel-collector');
+    expect(collector.volumes?.some((v) => typeof v === 'string' && v.startsWith('./infra/docker/otel-collector.yaml:'))).toBe(true);
+    const config = parse(readFileSync(path.join(repoRoot, 'infra/docker/otel-collector.yaml'), 'utf8'));
+    expect(config.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
+    expect(config.exporters['otlp/jaeger'].endpoint).toBe('jaeger:4317');
+    expect(config.service.pipelines.traces.exporters).toContain('otlp/jaeger');
+    expect(portsOf(service('jaeger')).map((p) => p.host)).toContain(16686);
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps host artefacts and history out of the build context', () => {
+    const lines = readFileSync(path.join(repoRoot, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    for (const entry of ['node_modules', 'dist', '.run', '.infra-cache', '.nx', 'tmp', '.git']) {
+      expect(lines, `.dockerignore lacks ${entry}`).toContain(entry);
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadServiceConfig } from './index';
+
+describe('service configuration', () => {
+  it('boots with documented defaults on an empty environment', () => {
+    const config = loadServiceConfig('mediation', 'mediation', 3002, {});
+    expect(config.port).toBe(3002);
+    expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092']);
+    expect(config.database).toMatchObject({ port: 55432, name: 'crisis_ops', user: 'mediation_app', migratorUser: 'mediation_migrator' });
+  });
+
+  it('names every wrong variable and the reason', () => {
+    let error: unknown;
+    try {
+      loadServiceConfig('mediation', 'mediation', 3002, { PORT: 'eighty', KAFKA_BROKERS: 'kafka', MIGRATE_ON_BOOT: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('KAFKA_BROKERS: must be a comma-separated list of host:port');
+    expect(message).toContain('MIGRATE_ON_BOOT: must be true or false');
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['KAFKA_BROKERS', 'MIGRATE_ON_BOOT', 'PORT']);
+  });
+
+  it('splits a broker list', () => {
+    expect(loadServiceConfig('x', 'x', 1, { KAFKA_BROKERS: 'a:1, b:2' }).kafkaBrokers).toEqual(['a:1', 'b:2']);
+  });
+});

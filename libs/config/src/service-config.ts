@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { brokerList, booleanFlag, loadConfig, port } from './load-config';
+
+/**
+ * What every service needs to boot: its HTTP port, Kafka, and two database identities (the app
+ * role it runs as, and the migrator role that owns its schema and runs its migrations).
+ */
+export const serviceEnvSchema = (defaultPort: number, schema: string) =>
+  z.object({
+    PORT: port(defaultPort),
+    KAFKA_BROKERS: brokerList,
+    DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_PORT: port(55432),
+    DATABASE_NAME: z.string().min(1).default('crisis_ops'),
+    DATABASE_USER: z.string().min(1).default(`${schema}_app`),
+    DATABASE_PASSWORD: z.string().min(1).default(`${schema}_app`),
+    DATABASE_MIGRATOR_USER: z.string().min(1).default(`${schema}_migrator`),
+    DATABASE_MIGRATOR_PASSWORD: z.string().min(1).default(`${schema}_migrator`),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    MIGRATE_ON_BOOT: booleanFlag(true),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  });
+
+export type ServiceEnv = z.infer<ReturnType<typeof serviceEnvSchema>>;
+
+export interface ServiceConfig {
+  readonly service: string;
+  readonly schema: string;
+  readonly port: number;
+  readonly kafkaBrokers: string[];
+  readonly database: {
+    readonly host: string;
+    readonly port: number;
+    readonly name: string;
+    readonly schema: string;
+    readonly user: string;
+    readonly password: string;
+    readonly migratorUser: string;
+    readonly migratorPassword: string;
+    readonly poolSize: number;
+  };
+  readonly migrateOnBoot: boolean;
+  readonly outboxPollMs: number;
+}
+
+export function loadServiceConfig(
+  service: string,
+  schema: string,
+  defaultPort: number,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceConfig {
+  const e = loadConfig(service, serviceEnvSchema(defaultPort, schema), env);
+  return {
+    service,
+    schema,
+    port: e.PORT,
+    kafkaBrokers: e.KAFKA_BROKERS,
+    database: {
+      host: e.DATABASE_HOST,
+      port: e.DATABASE_PORT,
+      name: e.DATABASE_NAME,
+      schema,
+      user: e.DATABASE_USER,
+      password: e.DATABASE_PASSWORD,
+      migratorUser: e.DATABASE_MIGRATOR_USER,
+      migratorPassword: e.DATABASE_MIGRATOR_PASSWORD,
+      poolSize: e.DATABASE_POOL_SIZE,
+    },
+    migrateOnBoot: e.MIGRATE_ON_BOOT,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+  };
+}

@@ -1,0 +1,129 @@
+import type { IHeaders, Producer } from 'kafkajs';
+import { dlqTopicOf } from '@crisis-ops/contracts';
+import { MalformedEventError, ReceivedEvent, headersToStrings, parseCloudEvent } from '../cloud-event';
+
+export interface RawKafkaRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: {
+    readonly key: Buffer | string | null;
+    readonly value: Buffer | string | null;
+    readonly headers?: IHeaders;
+    readonly offset: string;
+    readonly timestamp?: string;
+  };
+}
+
+export interface ReliableHandlerOptions {
+  /** The consumer group, recorded in dead letters and metrics. */
+  readonly consumer: string;
+  readonly producer: Producer;
+  /** Attempts in all, including the first. */
+  readonly maxAttempts?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  readonly logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
+  readonly onOutcome?: (outcome: HandlingOutcome, event: { topic: string; type: string }) => void;
+}
+
+export type HandlingOutcome = 'processed' | 'dead-lettered';
+
+/** Errors that retrying cannot fix: the event goes to the dead-letter topic at once. */
+export class PermanentEventError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PermanentEventError';
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a handler for one Kafka record so that the partition never blocks: transient failures are
+ * retried with capped exponential backoff, and an event that still fails (or cannot even be read)
+ * is published to `<topic>.dlq` with its original headers and the error, after which the handler
+ * returns normally and the offset moves on. A throw out of a Nest event handler would instead leave
+ * the offset uncommitted and stall the partition (nestjs/nest#14664).
+ *
+ * The total retry time stays far below the consumer session timeout, because kafkajs only
+ * heartbeats between messages.
+ */
+export class ReliableHandler {
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+
+  constructor(private readonly options: ReliableHandlerOptions) {
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.baseDelayMs = options.baseDelayMs ?? 200;
+    this.maxDelayMs = options.maxDelayMs ?? 2_000;
+  }
+
+  async handle(record: RawKafkaRecord, handler: (event: ReceivedEvent) => Promise<void>): Promise<HandlingOutcome> {
+    let event: ReceivedEvent;
+    try {
+      event = parseCloudEvent(record.topic, record.partition, record.message);
+    } catch (err) {
+      await this.deadLetter(record, err as Error, 0);
+      return this.outcome('dead-lettered', record.topic, headersToStrings(record.message.headers).ce_type ?? 'unknown');
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handler(event);
+        return this.outcome('processed', event.topic, event.type);
+      } catch (err) {
+        const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
+        if (permanent || attempt >= this.maxAttempts) {
+          await this.deadLetter(record, err as Error, attempt);
+          return this.outcome('dead-lettered', event.topic, event.type);
+        }
+        const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+        this.options.logger?.warn(
+          `${this.options.consumer}: event ${event.id} (${event.type}) failed attempt ${attempt}/${this.maxAttempts}: ${(err as Error).message}; retrying in ${delay} ms`,
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  private outcome(outcome: HandlingOutcome, topic: string, type: string): HandlingOutcome {
+    this.options.onOutcome?.(outcome, { topic, type });
+    return outcome;
+  }
+
+  /**
+   * If the dead-letter publish itself fails, the error propagates: the offset is not committed and
+   * the record is redelivered, which is better than losing it.
+   */
+  private async deadLetter(record: RawKafkaRecord, error: Error, attempts: number): Promise<void> {
+    const original = headersToStrings(record.message.headers);
+    this.options.logger?.error(
+      `${this.options.consumer}: dead-lettering ${record.topic}[${record.partition}]@${record.message.offset} after ${attempts} attempt(s): ${error.message}`,
+      error,
+    );
+    await this.options.producer.send({
+      topic: dlqTopicOf(record.topic),
+      acks: -1,
+      messages: [
+        {
+          key: record.message.key,
+          value: typeof record.message.value === 'string' ? Buffer.from(record.message.value) : record.message.value,
+          headers: {
+            ...original,
+            dlq_error_code: (error as { code?: string }).code ?? error.name,
+            dlq_error_message: error.message.slice(0, 2_000),
+            dlq_consumer: this.options.consumer,
+            dlq_attempts: String(attempts),
+            dlq_original_topic: record.topic,
+            dlq_original_partition: String(record.partition),
+            dlq_original_offset: record.message.offset,
+            dlq_failed_at: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+  }
+}

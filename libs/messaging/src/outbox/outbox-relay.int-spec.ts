@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import type { Consumer } from 'kafkajs';
+import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
+import { createScratchSchema, createScratchTopics, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { MessagingTables1764115200000 } from '../messaging-tables.migration';
+import { appendToOutbox } from './outbox-writer';
+import { OutboxRelay } from './outbox-relay';
+import { createIdempotentProducer } from '../kafka/kafka-factory';
+import { parseCloudEvent } from '../cloud-event';
+
+const infra = testInfra();
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('outbox relay on real Postgres and Kafka', () => {
+  let schema: { schema: string; drop(): Promise<void> };
+  let topics: { delete(): Promise<void> };
+  let dataSource: DataSource;
+  const topic = `test.outbox.${uniqueSuffix()}`;
+  const received: Array<{ key: string; value: string; type: string; partition: number }> = [];
+  let consumer: Consumer;
+  const producer = createIdempotentProducer(testKafka('relay'));
+  let relay: OutboxRelay;
+  let database: Parameters<typeof createServiceDataSource>[0]['config'];
+
+  beforeAll(async () => {
+    schema = await createScratchSchema('outbox');
+    topics = await createScratchTopics([topic]);
+    database = {
+      host: infra.database.host,
+      port: infra.database.port,
+      name: infra.database.name,
+      schema: schema.schema,
+      user: infra.database.adminUser,
+      password: infra.database.adminPassword,
+      migratorUser: infra.database.adminUser,
+      migratorPassword: infra.database.adminPassword,
+      poolSize: 8,
+    };
+    await runMigrations({ config: database, migrations: [MessagingTables1764115200000] });
+    dataSource = createServiceDataSource({ config: database, as: 'app' });
+    await dataSource.initialize();
+    await producer.connect();
+    consumer = testKafka('relay-reader').consumer({ groupId: `reader-${uniqueSuffix()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const event = parseCloudEvent(topic, partition, message);
+        received.push({ key: String(event.key), value: new TextDecoder().decode(event.data), type: event.type, partition });
+      },
+    });
+    relay = new OutboxRelay({
+      database: { ...database, name: database.name, user: database.user, password: database.password },
+      producer,
+      pollMs: 200,
+    });
+    await relay.start();
+    await eventually(async () => relay.isLeader);
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await consumer?.disconnect();
+    await producer.disconnect();
+    await dataSource?.destroy();
+    await topics?.delete();
+    await schema?.drop();
+  });
+
+  const append = (key: string, value: string) =>
+    dataSource.transaction((m) => appendToOutbox(m, 'test', [{ topic, key, type: 'org.crisis-ops.test.thing-happened.v1', payload: text(value) }]));
+
+  it('publishes exactly the committed events, in commit order per key, and nothing rolled back', async () => {
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      for (const key of ['BFA', 'MLI', 'NER']) work.push(append(key, `${key}-${i}`));
+    }
+    work.push(
+      dataSource
+        .transaction(async (m) => {
+          await appendToOutbox(m, 'test', [{ topic, key: 'BFA', type: 'org.crisis-ops.test.thing-happened.v1', payload: text('rolled-back') }]);
+          throw new Error('business rule failed after the event was staged');
+        })
+        .catch(() => 'rolled back'),
+    );
+    await Promise.all(work);
+
+    // A transaction that staged its event first but commits last must still come first for its key:
+    // the second writer of the key waits for it, so sequence order is commit order.
+    let releaseSlow!: () => void;
+    const slowStaged = new Promise<void>((staged) => {
+      work.push(
+        dataSource.transaction(async (m) => {
+          await appendToOutbox(m, 'test', [{ topic, key: 'TCD', type: 'org.crisis-ops.test.thing-happened.v1', payload: text('TCD-slow-first') }]);
+          staged();
+          await new Promise<void>((r) => (releaseSlow = r));
+        }),
+      );
+    });
+    await slowStaged;
+    const fast = append('TCD', 'TCD-fast-second');
+    await new Promise((r) => setTimeout(r, 300));
+    releaseSlow();
+    await Promise.all([fast, ...work]);
+
+    await eventually(async () => received.length >= 62, 30_000);
+    await new Promise((r) => setTimeout(r, 500)); // anything extra would show up now
+
+    expect(received).toHaveLength(62);
+    expect(received.map((r) => r.value)).not.toContain('rolled-back');
+    for (const key of ['BFA', 'MLI', 'NER']) {
+      const values = received.filter((r) => r.key === key).map((r) => r.value);
+      expect(new Set(values).size).toBe(20);
+      expect(new Set(received.filter((r) => r.key === key).map((r) => r.partition)).size).toBe(1);
+    }
+    expect(received.filter((r) => r.key === 'TCD').map((r) => r.value)).toEqual(['TCD-slow-first', 'TCD-fast-second']);
+    expect(relay.backlog).toBe(0);
+  });
+
+  it('keeps per-key order across many transactions for one key', async () => {
+    const before = received.length;
+    for (let i = 0; i < 30; i++) await append('SDN', `SDN-${String(i).padStart(2, '0')}`);
+    await eventually(async () => received.length >= before + 30, 30_000);
+    const sdn = received.filter((r) => r.key === 'SDN').map((r) => r.value);
+    expect(sdn).toEqual([...sdn].sort());
+  });
+
+  it('lets only one relay of a service be active', async () => {
+    const standby = new OutboxRelay({ database: { ...database }, producer, pollMs: 200, standbyRetryMs: 200 });
+    await standby.start();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(relay.isLeader).toBe(true);
+    expect(standby.isLeader).toBe(false);
+    await relay.stop();
+    await eventually(async () => standby.isLeader, 10_000);
+    relay = standby;
+  });
+});

@@ -1,0 +1,238 @@
+import { Client } from 'pg';
+import type { Message, Producer } from 'kafkajs';
+import { context, propagation } from '@opentelemetry/api';
+import { cloudEventHeaders } from '../cloud-event';
+
+export interface RelayDatabase {
+  readonly host: string;
+  readonly port: number;
+  readonly name: string;
+  readonly user: string;
+  readonly password: string;
+  readonly schema: string;
+}
+
+export interface RelayLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export interface OutboxRelayOptions {
+  readonly database: RelayDatabase;
+  /** An idempotent producer (acks=all is set per send). */
+  readonly producer: Producer;
+  /** Backup poll interval; NOTIFY normally wakes the relay at once. */
+  readonly pollMs?: number;
+  /** How often a standby replica retries for leadership. */
+  readonly standbyRetryMs?: number;
+  readonly batchSize?: number;
+  readonly logger?: RelayLogger;
+  readonly onPublished?: (events: number) => void;
+}
+
+interface OutboxRow {
+  seq: string;
+  event_id: string;
+  topic: string;
+  key: string;
+  ce_type: string;
+  ce_source: string;
+  ce_subject: string | null;
+  ce_time: Date;
+  payload: Buffer;
+  traceparent: string | null;
+}
+
+const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Publishes committed outbox rows to Kafka in sequence order, then marks them published. Delivery is
+ * at least once (a crash between the send and the mark republishes); consumers dedupe with their
+ * inbox.
+ *
+ * One relay per service is active however many replicas run: the active one holds a session
+ * advisory lock on its own connection, and the lock goes with the connection if the replica dies.
+ */
+export class OutboxRelay {
+  private client?: Client;
+  private leader = false;
+  private stopped = true;
+  private draining?: Promise<void>;
+  private wakeAgain = false;
+  private timer?: NodeJS.Timeout;
+  private lastBacklog = 0;
+  private readonly pollMs: number;
+  private readonly standbyRetryMs: number;
+  private readonly batchSize: number;
+  private readonly logger: RelayLogger;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.pollMs = options.pollMs ?? 2_000;
+    this.standbyRetryMs = options.standbyRetryMs ?? 5_000;
+    this.batchSize = options.batchSize ?? 1_000;
+    this.logger = options.logger ?? silent;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  /** Unpublished events at the last look (for metrics and the system view). */
+  get backlog(): number {
+    return this.lastBacklog;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.campaign();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.draining?.catch(() => undefined);
+    await this.dropConnection();
+  }
+
+  /** Publishes everything committed so far; resolves when the outbox is empty (tests, shutdown). */
+  async flush(): Promise<void> {
+    if (!this.leader) throw new Error('this relay is not the active one');
+    await this.wake();
+    while (this.draining) await this.draining;
+  }
+
+  private get channel(): string {
+    return `${this.options.database.schema}_outbox`;
+  }
+
+  private async campaign(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const client = new Client({
+        host: this.options.database.host,
+        port: this.options.database.port,
+        database: this.options.database.name,
+        user: this.options.database.user,
+        password: this.options.database.password,
+        application_name: `${this.options.database.schema}-outbox-relay`,
+        options: `-c search_path=${this.options.database.schema}`,
+      });
+      client.on('error', (err) => this.onConnectionLost(err));
+      await client.connect();
+      this.client = client;
+      const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS won', [this.channel]);
+      if (!rows[0].won) {
+        await this.dropConnection();
+        this.schedule(() => this.campaign(), this.standbyRetryMs);
+        return;
+      }
+      this.leader = true;
+      client.on('notification', () => void this.wake());
+      await client.query(`LISTEN "${this.channel}"`);
+      this.logger.log(`outbox relay for ${this.options.database.schema} is active`);
+      void this.wake();
+    } catch (err) {
+      this.logger.warn(`outbox relay could not campaign: ${(err as Error).message}`);
+      await this.dropConnection();
+      this.schedule(() => this.campaign(), this.standbyRetryMs);
+    }
+  }
+
+  private onConnectionLost(err: Error): void {
+    if (this.stopped) return;
+    this.logger.error('outbox relay lost its database connection; campaigning again', err);
+    void this.dropConnection().then(() => this.schedule(() => this.campaign(), this.standbyRetryMs));
+  }
+
+  private async dropConnection(): Promise<void> {
+    this.leader = false;
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private schedule(fn: () => Promise<void> | void, ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void fn(), ms);
+    this.timer.unref();
+  }
+
+  private wake(): Promise<void> {
+    if (!this.leader || this.stopped) return Promise.resolve();
+    if (this.draining) {
+      this.wakeAgain = true;
+      return this.draining;
+    }
+    this.draining = this.drain()
+      .catch((err) => this.logger.error('outbox relay failed to publish; will retry', err))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          void this.wake();
+        } else {
+          this.schedule(() => this.wake(), this.pollMs);
+        }
+      });
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    for (;;) {
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT seq, event_id, topic, key, ce_type, ce_source, ce_subject, ce_time, payload, traceparent
+           FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) break;
+      await this.publish(rows);
+      await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+      this.options.onPublished?.(rows.length);
+      if (rows.length < this.batchSize) break;
+    }
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+    this.lastBacklog = Number(rows[0].n);
+  }
+
+  /**
+   * Sends rows in sequence order. Consecutive rows of one request share its trace context, so each
+   * such run is sent inside that context and the producer span joins the request's trace.
+   */
+  private async publish(rows: OutboxRow[]): Promise<void> {
+    let start = 0;
+    while (start < rows.length) {
+      let end = start + 1;
+      while (end < rows.length && rows[end].traceparent === rows[start].traceparent) end++;
+      const run = rows.slice(start, end);
+      const parent = run[0].traceparent
+        ? propagation.extract(context.active(), { traceparent: run[0].traceparent })
+        : context.active();
+      await context.with(parent, () =>
+        this.options.producer.sendBatch({ acks: -1, topicMessages: groupByTopicInOrder(run) }),
+      );
+      start = end;
+    }
+  }
+}
+
+/** kafkajs batches per topic; order within each topic (and so within each key) is kept. */
+function groupByTopicInOrder(rows: OutboxRow[]): Array<{ topic: string; messages: Message[] }> {
+  const byTopic = new Map<string, Message[]>();
+  for (const row of rows) {
+    const messages = byTopic.get(row.topic) ?? [];
+    messages.push({
+      key: row.key,
+      value: row.payload,
+      headers: cloudEventHeaders(
+        { id: row.event_id, type: row.ce_type, source: row.ce_source, time: row.ce_time, subject: row.ce_subject ?? undefined },
+        row.traceparent ?? undefined,
+      ),
+    });
+    byTopic.set(row.topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
