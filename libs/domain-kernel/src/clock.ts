@@ -3,6 +3,9 @@ export interface Clock {
   now(): Date;
 }
 
+/** Injection token for a Clock (interfaces do not exist at run time). */
+export const CLOCK = Symbol('CLOCK');
+
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock that only moves when told to: for tests and for replays at event time. */

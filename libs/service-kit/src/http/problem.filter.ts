@@ -1,0 +1,46 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError, DomainErrorKind } from '@crisis-ops/domain-kernel';
+
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.UNPROCESSABLE_ENTITY,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+interface JsonResponse {
+  status(code: number): { json(body: unknown): void };
+}
+
+/**
+ * The one place where errors become HTTP. Every error body has a stable `code` and a `message`;
+ * validation errors add `errors: [{ field, reason }]`. Unexpected errors are logged and answered
+ * with a generic 500 that leaks nothing.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const res = host.switchToHttp().getResponse<JsonResponse>();
+    if (error instanceof DomainError) {
+      res.status(STATUS_OF_KIND[error.kind]).json({ code: error.code, message: error.message, ...(error.details ?? {}) });
+      return;
+    }
+    if (error instanceof HttpException) {
+      const body = error.getResponse();
+      const status = error.getStatus();
+      if (typeof body === 'object' && body !== null && 'code' in body) {
+        res.status(status).json(body);
+        return;
+      }
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
+      res.status(status).json({ code: `HTTP.${HttpStatus[status] ?? status}`, message });
+      return;
+    }
+    this.logger.error(error instanceof Error ? error.stack : String(error));
+    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ code: 'INTERNAL', message: 'internal error; see the service log' });
+  }
+}

@@ -1,0 +1,28 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { FieldViolation } from '@crisis-ops/domain-kernel';
+
+/** Flattens class-validator's tree into `items[3].country`-style field paths with their reasons. */
+export function violationsOf(errors: ValidationError[], prefix = ''): FieldViolation[] {
+  return errors.flatMap((e) => {
+    const field = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
+    // class-validator starts its messages with the property name; the field already says it.
+    const own = Object.values(e.constraints ?? {}).map((reason) => ({ field, reason: reason.startsWith(`${e.property} `) ? reason.slice(e.property.length + 1) : reason }));
+    return [...own, ...violationsOf(e.children ?? [], field)];
+  });
+}
+
+/** Rejects unknown fields too: a misspelt field silently ignored is data lost. */
+export const strictValidationPipe = () =>
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const violations = violationsOf(errors);
+      return new BadRequestException({
+        code: 'REQUEST.INVALID',
+        message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '),
+        errors: violations,
+      });
+    },
+  });

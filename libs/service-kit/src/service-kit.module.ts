@@ -1,0 +1,95 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { AuthModule } from '@crisis-ops/auth';
+import type { ServiceConfig } from '@crisis-ops/config';
+import { consumerGroupLag, createIdempotentProducer, createKafka } from '@crisis-ops/messaging';
+import { loggerOptions, observeConsumerLag } from '@crisis-ops/observability';
+import { serviceDataSourceOptions } from '@crisis-ops/persistence';
+import { HealthController } from './health/health.controller';
+import { KafkaHealthIndicator } from './health/kafka.health';
+import { MetricsController } from './http/metrics.controller';
+import { ProblemFilter } from './http/problem.filter';
+import { EventConsumer } from './events/event-consumer';
+import { EventPublisher } from './events/event-publisher';
+import { OutboxRelayService } from './events/outbox-relay.service';
+import { KAFKA, KAFKA_ADMIN, KAFKA_PRODUCER, SERVICE_CONFIG } from './tokens';
+
+export interface ServiceKitOptions {
+  readonly config: ServiceConfig;
+  /** Topics the service consumes, for the consumer-lag gauge. */
+  readonly consumes?: readonly string[];
+}
+
+/** Connects the shared Kafka clients on start and closes them last on shutdown. */
+class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private stopLag?: () => void;
+  constructor(
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly consumes: readonly string[],
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await Promise.all([this.producer.connect(), this.admin.connect()]);
+    if (this.consumes.length) {
+      let cached: { at: number; value: Awaited<ReturnType<typeof consumerGroupLag>> } | undefined;
+      // Scrapes can come often; ask the broker at most every 10 s.
+      this.stopLag = observeConsumerLag(async () => {
+        if (!cached || Date.now() - cached.at > 10_000) {
+          cached = { at: Date.now(), value: await consumerGroupLag(this.admin, this.config.service, this.consumes).catch(() => []) };
+        }
+        return cached.value;
+      });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopLag?.();
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}
+
+/**
+ * Everything a crisis-ops service shares: logging with trace ids, its own database schema as its app
+ * role, JWT auth on every route but health and metrics, the outbox relay, the reliable consumer,
+ * health and metrics endpoints, and the error edge.
+ */
+@Global()
+@Module({})
+export class ServiceKitModule {
+  static forRoot({ config, consumes = [] }: ServiceKitOptions): DynamicModule {
+    const kafka = createKafka({ clientId: config.service, brokers: config.kafkaBrokers });
+    return {
+      module: ServiceKitModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(config.service)),
+        TypeOrmModule.forRoot({ ...serviceDataSourceOptions({ config: config.database, as: 'app', applicationName: config.service }), autoLoadEntities: true }),
+        TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
+        AuthModule.forRoot(),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: KAFKA, useValue: kafka },
+        { provide: KAFKA_PRODUCER, useFactory: (k: Kafka) => createIdempotentProducer(k), inject: [KAFKA] },
+        { provide: KAFKA_ADMIN, useFactory: (k: Kafka) => k.admin(), inject: [KAFKA] },
+        {
+          provide: KafkaLifecycle,
+          useFactory: (p: Producer, a: Admin, c: ServiceConfig) => new KafkaLifecycle(p, a, c, consumes),
+          inject: [KAFKA_PRODUCER, KAFKA_ADMIN, SERVICE_CONFIG],
+        },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        KafkaHealthIndicator,
+        OutboxRelayService,
+        EventPublisher,
+        EventConsumer,
+      ],
+      exports: [SERVICE_CONFIG, KAFKA, KAFKA_PRODUCER, KAFKA_ADMIN, EventPublisher, EventConsumer, OutboxRelayService],
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { SIGNAL_TYPES } from '../signal-type';
+
+/** A signal as a client reports it. */
+export class RecordSignalCommand {
+  @ApiPropertyOptional({ description: "The client's own id; with `source` it makes the request idempotent." })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  id?: string;
+
+  @ApiProperty({ example: 'field-monitor' })
+  @IsString()
+  @Length(1, 100)
+  source!: string;
+
+  @ApiProperty({ description: 'ISO 3166-1 alpha-3', example: 'BFA' })
+  @Matches(/^[A-Z]{3}$/, { message: 'country must be an ISO 3166-1 alpha-3 code in capitals, e.g. BFA' })
+  country!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  admin1?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  location?: string;
+
+  @ApiProperty({ enum: SIGNAL_TYPES })
+  @IsIn(SIGNAL_TYPES, { message: `type must be one of: ${SIGNAL_TYPES.join(', ')}` })
+  type!: string;
+
+  @ApiProperty({ example: '2021-06-05T02:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'occurredAt must be an ISO 8601 date or date-time' })
+  occurredAt!: string;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  fatalities?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  severity?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  notes?: string;
+}

@@ -1,0 +1,4 @@
+import { MessagingTables1764115200000 } from '@crisis-ops/messaging';
+import { CreateCountryWatch1764115500000 } from './1764115500000-create-country-watch.migration';
+
+export const migrations = [MessagingTables1764115200000, CreateCountryWatch1764115500000];

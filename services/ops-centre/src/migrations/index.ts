@@ -1,0 +1,4 @@
+import { MessagingTables1764115200000 } from '@crisis-ops/messaging';
+import { CreateTimeline1764115400000 } from './1764115400000-create-timeline.migration';
+
+export const migrations = [MessagingTables1764115200000, CreateTimeline1764115400000];
