@@ -1,0 +1,26 @@
+export {
+  startTelemetry,
+  shutdownTelemetry,
+  isTelemetryStarted,
+  metricsHandler,
+  getMeter,
+  type TelemetryOptions,
+} from './telemetry';
+export {
+  platformMetrics,
+  observeOutboxBacklog,
+  observeConsumerLag,
+  type PlatformMetrics,
+  type EventAttributes,
+  type PartitionLag,
+} from './platform-metrics';
+export { loggerOptions, traceLogFields } from './logger';
+export {
+  currentTraceparent,
+  currentTraceHeaders,
+  currentTraceId,
+  traceIdOf,
+  withExtractedContext,
+  type TraceHeaders,
+} from './trace-context';
+export { isProbePath } from './probe-path';

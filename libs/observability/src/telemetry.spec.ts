@@ -1,0 +1,155 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { metricsHandler, shutdownTelemetry, startTelemetry } from './telemetry';
+import { observeConsumerLag, observeOutboxBacklog, platformMetrics } from './platform-metrics';
+import { currentTraceHeaders, currentTraceparent, traceIdOf, withExtractedContext } from './trace-context';
+
+const exporter = new InMemorySpanExporter();
+const processor = new SimpleSpanProcessor(exporter);
+
+// Exports wait for async resource attributes (host.id), so flush before reading the exporter.
+async function finishedSpans() {
+  await processor.forceFlush();
+  return exporter.getFinishedSpans();
+}
+const tracer = () => trace.getTracer('telemetry-spec');
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('telemetry', () => {
+  beforeAll(() => {
+    startTelemetry({ serviceName: 'telemetry-spec', serviceVersion: '1.2.3', spanProcessors: [processor] });
+  });
+  beforeEach(() => exporter.reset());
+  afterAll(async () => {
+    await shutdownTelemetry();
+  });
+
+  it('creates recording spans with real trace ids and the service resource', async () => {
+    const span = tracer().startSpan('work');
+    span.end();
+    expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(span.spanContext().traceId).not.toBe('0'.repeat(32));
+    const [finished] = await finishedSpans();
+    expect(finished.name).toBe('work');
+    expect(finished.resource.attributes['service.name']).toBe('telemetry-spec');
+    expect(finished.resource.attributes['service.version']).toBe('1.2.3');
+  });
+
+  it('is idempotent: a second start keeps the first SDK and its processors', async () => {
+    startTelemetry({ serviceName: 'telemetry-spec' });
+    tracer().startSpan('after-second-start').end();
+    expect((await finishedSpans()).map((s) => s.name)).toEqual(['after-second-start']);
+  });
+
+  it('currentTraceparent returns the active span as a W3C traceparent', () => {
+    expect(currentTraceparent()).toBeUndefined();
+    tracer().startActiveSpan('publish', (span) => {
+      const traceparent = currentTraceparent();
+      expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(traceIdOf(traceparent)).toBe(span.spanContext().traceId);
+      expect(traceparent?.split('-')[2]).toBe(span.spanContext().spanId);
+      span.end();
+    });
+  });
+
+  it('propagates baggage next to traceparent', async () => {
+    const { propagation, context } = await import('@opentelemetry/api');
+    const bag = propagation.createBaggage({ region: { value: 'africa' } });
+    context.with(propagation.setBaggage(context.active(), bag), () => {
+      tracer().startActiveSpan('with-baggage', (span) => {
+        expect(currentTraceHeaders()['baggage']).toBe('region=africa');
+        span.end();
+      });
+    });
+  });
+
+  it('withExtractedContext makes new spans children of the remote parent', async () => {
+    const remoteTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const remoteSpanId = '00f067aa0ba902b7';
+    const headers = { TraceParent: `00-${remoteTraceId}-${remoteSpanId}-01`, other: undefined };
+    const seen = withExtractedContext(headers, () => {
+      const child = tracer().startSpan('consume');
+      child.end();
+      return currentTraceparent();
+    });
+    const [child] = await finishedSpans();
+    expect(child.spanContext().traceId).toBe(remoteTraceId);
+    expect(child.parentSpanContext?.spanId).toBe(remoteSpanId);
+    expect(traceIdOf(seen)).toBe(remoteTraceId);
+  });
+
+  it('withExtractedContext keeps an active span of the same trace as parent', async () => {
+    const consumerSpanId = tracer().startActiveSpan('kafkajs-process', (consumerSpan) => {
+      const headers = { traceparent: `00-${consumerSpan.spanContext().traceId}-00f067aa0ba902b7-01` };
+      withExtractedContext(headers, () => tracer().startSpan('handler').end());
+      consumerSpan.end();
+      return consumerSpan.spanContext().spanId;
+    });
+    const handler = (await finishedSpans()).find((s) => s.name === 'handler');
+    expect(handler?.parentSpanContext?.spanId).toBe(consumerSpanId);
+  });
+
+  it('withExtractedContext without a traceparent runs in the current context', () => {
+    expect(withExtractedContext({}, () => currentTraceparent())).toBeUndefined();
+  });
+
+  it('traceIdOf rejects values that are not traceparents', () => {
+    expect(traceIdOf(undefined)).toBeUndefined();
+    expect(traceIdOf('garbage')).toBeUndefined();
+    expect(traceIdOf(`00-${'0'.repeat(32)}-00f067aa0ba902b7-01`)).toBeUndefined();
+    expect(traceIdOf('ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBeUndefined();
+  });
+
+  it('serves platform metrics in Prometheus format through metricsHandler', async () => {
+    const server = createServer((req, res) => metricsHandler(req, res));
+    const base = await listen(server);
+    const attrs = { topic: 'early-warning.alerts', type: 'AlertRaised', service: 'telemetry-spec' };
+    platformMetrics().eventsConsumed.add(2, attrs);
+    platformMetrics().eventsPublished.add(1, attrs);
+    const stopBacklog = observeOutboxBacklog(async () => 7);
+    let lag = [{ topic: 'mediation.cases', partition: 3, lag: 42 }];
+    const stopLag = observeConsumerLag(() => lag);
+    const stopBroken = observeOutboxBacklog(() => {
+      throw new Error('database down');
+    });
+    try {
+      const response = await fetch(`${base}/metrics`);
+      const body = await response.text();
+      expect(response.status).toBe(200);
+      expect(body).toMatch(/^events_consumed_total\{[^}]*topic="early-warning.alerts"[^}]*\} 2$/m);
+      expect(body).toMatch(/^events_published_total\{[^}]*type="AlertRaised"[^}]*\} 1$/m);
+      expect(body).toMatch(/^outbox_backlog\{[^}]*\} 7$/m);
+      expect(body).toMatch(/^consumer_lag\{[^}]*partition="3"[^}]*\} 42$/m);
+      expect(body).toMatch(/^target_info\{[^}]*service_name="telemetry-spec"/m);
+
+      // After a rebalance the partition this instance gave away reads 0, not its last lag.
+      lag = [{ topic: 'mediation.cases', partition: 4, lag: 5 }];
+      const after = await (await fetch(`${base}/metrics`)).text();
+      expect(after).toMatch(/^consumer_lag\{[^}]*partition="3"[^}]*\} 0$/m);
+      expect(after).toMatch(/^consumer_lag\{[^}]*partition="4"[^}]*\} 5$/m);
+    } finally {
+      stopBacklog();
+      stopBroken();
+      stopLag();
+      server.close();
+    }
+  });
+
+  it('answers 503 on /metrics once telemetry is shut down', async () => {
+    await shutdownTelemetry();
+    const server = createServer((req, res) => metricsHandler(req, res));
+    const base = await listen(server);
+    try {
+      expect((await fetch(`${base}/metrics`)).status).toBe(503);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { context, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
+
+export type TraceHeaders = Record<string, string | undefined>;
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const INVALID_TRACE_ID = '0'.repeat(32);
+
+// Message headers are not normalised like HTTP headers; accept any casing.
+const headerGetter: TextMapGetter<TraceHeaders> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => {
+    if (carrier[key] !== undefined) return carrier[key];
+    const lower = key.toLowerCase();
+    const match = Object.keys(carrier).find((k) => k.toLowerCase() === lower);
+    return match === undefined ? undefined : carrier[match];
+  },
+};
+
+/** W3C headers (traceparent, tracestate, baggage) of the active context, for an outgoing message. */
+export function currentTraceHeaders(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/** The active context as a W3C traceparent, or undefined when there is no valid active span. */
+export function currentTraceparent(): string | undefined {
+  return currentTraceHeaders()['traceparent'];
+}
+
+/** Trace id of the active span, for log lines and error bodies. */
+export function currentTraceId(): string | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (!spanContext || spanContext.traceId === INVALID_TRACE_ID) return undefined;
+  return spanContext.traceId;
+}
+
+/** The 32-hex trace id inside a W3C traceparent, or undefined when the value is not one. */
+export function traceIdOf(traceparent: string | undefined | null): string | undefined {
+  const match = traceparent ? TRACEPARENT.exec(traceparent.trim()) : null;
+  if (!match || match[1] === 'ff' || match[2] === INVALID_TRACE_ID) return undefined;
+  return match[2];
+}
+
+/**
+ * Runs `fn` inside the context carried by W3C headers (e.g. those of a consumed event), so spans and
+ * log lines it produces join the producer's trace. Without a usable traceparent, `fn` runs in the
+ * current context.
+ */
+export function withExtractedContext<T>(headers: TraceHeaders, fn: () => T): T {
+  const active = context.active();
+  const extracted = propagation.extract(active, headers, headerGetter);
+  const activeTraceId = trace.getSpanContext(active)?.traceId;
+  // The kafkajs instrumentation already continues the producer's trace with a consumer span; keep
+  // that span as parent instead of skipping over it to the remote producer span.
+  if (activeTraceId !== undefined && activeTraceId === trace.getSpanContext(extracted)?.traceId) {
+    return fn();
+  }
+  return context.with(extracted, fn);
+}

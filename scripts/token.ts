@@ -1,0 +1,109 @@
+/**
+ * Mints a local development access token (HS256) and prints only the token, so that
+ *   curl -H "Authorization: Bearer $(npm run -s token -- --role viewer --region africa)" ...
+ * works. Usage and errors go to stderr; a wrong argument exits with 2.
+ *
+ * Imports the pure auth modules directly, not the library index: the index pulls in Nest, whose
+ * legacy decorators tsx cannot compile without the workspace tsconfig.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, MIN_DEV_SECRET_LENGTH } from '../libs/auth/src/auth.config';
+import { LOCAL_DEV_SECRET, signDevToken } from '../libs/auth/src/dev-token';
+
+const USAGE = `Usage: npm run -s token -- --role <role> [--role <role2>] [--region <region>] [--sub <subject>] [--name <display name>] [--ttl 8h]
+
+  --role    role granted by the token (repeatable, at least one)
+  --region  region claim (default: none)
+  --sub     subject (default: dev-user)
+  --name    display name claim (default: none)
+  --ttl     lifetime: <n>s, <n>m, <n>h, <n>d or plain seconds (default: 8h)
+
+Environment: AUTH_DEV_SECRET (default: the LOCAL_DEV_SECRET of libs/auth), AUTH_ISSUER (default
+${DEFAULT_AUTH_ISSUER}), AUTH_AUDIENCE (default ${DEFAULT_AUTH_AUDIENCE}). Use the same values as the services.`;
+
+class UsageError extends Error {}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+function parseTtl(value: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(value.trim());
+  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's'] : 0;
+  if (!match || seconds <= 0) throw new UsageError(`--ttl must look like 30m, 8h, 2d or 3600, got "${value}"`);
+  return seconds;
+}
+
+function nonBlank(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`--${flag} must not be empty`);
+  return value?.trim();
+}
+
+function parseCommandLine(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        role: { type: 'string', multiple: true },
+        region: { type: 'string' },
+        sub: { type: 'string' },
+        name: { type: 'string' },
+        ttl: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return undefined;
+  const roles = (values.role ?? []).map((role) => nonBlank('role', role) as string);
+  if (roles.length === 0) throw new UsageError('at least one --role is required');
+  return {
+    roles,
+    region: nonBlank('region', values.region),
+    subject: nonBlank('sub', values.sub) ?? 'dev-user',
+    name: nonBlank('name', values.name),
+    ttlSeconds: parseTtl(values.ttl ?? '8h'),
+  };
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`token: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (!args) {
+    process.stderr.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const secret = process.env['AUTH_DEV_SECRET']?.trim() || LOCAL_DEV_SECRET;
+  if (secret.length < MIN_DEV_SECRET_LENGTH) {
+    process.stderr.write(`token: AUTH_DEV_SECRET must be at least ${MIN_DEV_SECRET_LENGTH} characters long\n`);
+    return 1;
+  }
+  const token = await signDevToken({
+    ...args,
+    secret,
+    issuer: process.env['AUTH_ISSUER']?.trim() || DEFAULT_AUTH_ISSUER,
+    audience: process.env['AUTH_AUDIENCE']?.trim() || DEFAULT_AUTH_AUDIENCE,
+  });
+  process.stdout.write(`${token}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`token: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
