@@ -20,7 +20,8 @@ export function projectConfig(projectDir: string) {
       hookTimeout: 120_000,
       pool: 'forks',
       fileParallelism: false,
-      reporters: ['default'],
+      // A JSON report per project and suite lets `npm test` print one total at the end.
+      reporters: ['default', ['json', { outputFile: path.join(workspaceRoot, 'tmp/test-results', `${process.env.VITEST_PROJECT ?? path.basename(projectDir)}-${process.env.VITEST_SUITE ?? 'all'}.json`) }]],
       setupFiles: [path.join(workspaceRoot, 'libs/testing/src/setup-reflect.ts')],
     },
   });
