@@ -1,0 +1,140 @@
+import { Client, escapeIdentifier as ident, escapeLiteral as literal } from 'pg';
+import { SERVICES, appRoleOf, migratorRoleOf, type ServiceSpec } from '@crisis-ops/contracts';
+import type { DatabaseAdminSettings } from './provision-settings';
+
+/**
+ * The platform database and, per service, a schema owned by `<schema>_migrator` and usable (DML
+ * only) by `<schema>_app`. Nothing is granted to PUBLIC, so no role sees another service's schema.
+ * Every step is idempotent and also repairs drift (owner, grants, passwords), so it runs on every
+ * `infra.sh up`, in docker-compose's init container and in tests.
+ */
+export interface DatabaseProvisionOptions {
+  readonly services?: readonly ServiceSpec[];
+  /** Defaults to the development rule: password = role name. */
+  readonly rolePassword?: (role: string) => string;
+}
+
+export interface DatabaseProvisionResult {
+  readonly database: string;
+  readonly databaseCreated: boolean;
+  readonly roles: readonly string[];
+  readonly rolesCreated: readonly string[];
+  readonly schemas: readonly string[];
+  readonly schemasCreated: readonly string[];
+}
+
+const PG_DUPLICATE_DATABASE = '42P04';
+
+export async function provisionDatabase(
+  admin: DatabaseAdminSettings,
+  options: DatabaseProvisionOptions = {},
+): Promise<DatabaseProvisionResult> {
+  const services = options.services ?? SERVICES;
+  const rolePassword = options.rolePassword ?? ((role: string) => role);
+  const connect = async (database: string) => {
+    const client = new Client({
+      host: admin.host,
+      port: admin.port,
+      user: admin.user,
+      password: admin.password,
+      database,
+      application_name: 'crisis-ops-provision',
+      connectionTimeoutMillis: 10_000,
+    });
+    await client.connect();
+    return client;
+  };
+
+  const maintenance = await connect('postgres');
+  try {
+    // CREATE ROLE/DATABASE have no IF NOT EXISTS: without this lock two provisioners started
+    // together (parallel test runs, compose init + a developer) race into duplicate errors.
+    // Closing the session releases it.
+    await maintenance.query(`SELECT pg_advisory_lock(hashtext('crisis-ops-provision'))`);
+    const databaseCreated = await ensureDatabase(maintenance, admin.database);
+    const db = ident(admin.database);
+    // PUBLIC may connect to (and create temp tables in) a new database by default; only the
+    // service roles below may.
+    await maintenance.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
+
+    const roles: string[] = [];
+    const rolesCreated: string[] = [];
+    for (const { schema } of services) {
+      for (const role of [migratorRoleOf(schema), appRoleOf(schema)]) {
+        if (await ensureRole(maintenance, role, rolePassword(role))) rolesCreated.push(role);
+        await maintenance.query(`GRANT CONNECT ON DATABASE ${db} TO ${ident(role)}`);
+        await maintenance.query(`ALTER ROLE ${ident(role)} SET search_path TO ${ident(schema)}`);
+        roles.push(role);
+      }
+    }
+
+    const target = await connect(admin.database);
+    const schemasCreated: string[] = [];
+    try {
+      // PG 15 already took CREATE on public away from PUBLIC; USAGE too, so nothing lands there.
+      await target.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+      for (const { schema } of services) {
+        if (await ensureSchema(target, schema)) schemasCreated.push(schema);
+      }
+    } finally {
+      await target.end();
+    }
+    return {
+      database: admin.database,
+      databaseCreated,
+      roles,
+      rolesCreated,
+      schemas: services.map((s) => s.schema),
+      schemasCreated,
+    };
+  } finally {
+    await maintenance.end();
+  }
+}
+
+async function ensureDatabase(client: Client, name: string): Promise<boolean> {
+  const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (found.rowCount) return false;
+  try {
+    await client.query(`CREATE DATABASE ${ident(name)} ENCODING 'UTF8' TEMPLATE template0`);
+    return true;
+  } catch (err) {
+    // Another provisioner without our lock (e.g. an older script) may have won the race.
+    if ((err as { code?: string }).code === PG_DUPLICATE_DATABASE) return false;
+    throw err;
+  }
+}
+
+/** Creates the role or brings an existing one back to the expected attributes and password. */
+async function ensureRole(client: Client, role: string, password: string): Promise<boolean> {
+  const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  const exists = Boolean(found.rowCount);
+  // DDL takes no bind parameters, hence the literal; the server stores only the SCRAM hash.
+  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${literal(password)}`;
+  await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${ident(role)} WITH ${attributes}`);
+  return !exists;
+}
+
+async function ensureSchema(client: Client, schema: string): Promise<boolean> {
+  const s = ident(schema);
+  const migrator = ident(migratorRoleOf(schema));
+  const app = ident(appRoleOf(schema));
+  const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  const statements = [
+    `CREATE SCHEMA IF NOT EXISTS ${s} AUTHORIZATION ${migrator}`,
+    // Repairs a schema someone created by hand (e.g. as the admin).
+    `ALTER SCHEMA ${s} OWNER TO ${migrator}`,
+    `REVOKE ALL ON SCHEMA ${s} FROM PUBLIC`,
+    // USAGE only: the app role may not CREATE; tables come from the migrator's migrations.
+    `GRANT USAGE ON SCHEMA ${s} TO ${app}`,
+    // Tables and sequences the migrator creates later are usable by the app without a grant in
+    // every migration...
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA ${s} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA ${s} GRANT USAGE, SELECT ON SEQUENCES TO ${app}`,
+    // ...and those created before these defaults existed get the same grants.
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${s} TO ${app}`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${s} TO ${app}`,
+  ];
+  for (const sql of statements) await client.query(sql);
+  return !found.rowCount;
+}

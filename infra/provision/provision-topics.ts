@@ -1,0 +1,119 @@
+import { Kafka, logLevel, type Admin, type ITopicMetadata } from 'kafkajs';
+import { ALL_TOPICS, type TopicSpec } from '@crisis-ops/contracts';
+
+/**
+ * Every topic of ALL_TOPICS with its partitions and configs (auto-create is off on every broker,
+ * so this is the only way topics come to exist). Existing topics are kept; one with fewer
+ * partitions than declared is grown (Kafka cannot shrink, and more partitions than declared are
+ * left alone). Configs of existing topics are not rewritten: kafkajs only has the non-incremental
+ * AlterConfigs, which would drop settings an operator added.
+ */
+export interface TopicProvisionOptions {
+  readonly topics?: readonly TopicSpec[];
+  readonly clientId?: string;
+  /** How long to wait for a broker that has just opened its port to join the cluster. */
+  readonly readyTimeoutMs?: number;
+  readonly logLevel?: logLevel;
+}
+
+export interface TopicProvisionResult {
+  readonly topics: readonly string[];
+  readonly created: readonly string[];
+  readonly grown: ReadonlyArray<{ readonly topic: string; readonly from: number; readonly to: number }>;
+}
+
+export async function provisionTopics(
+  brokers: readonly string[],
+  options: TopicProvisionOptions = {},
+): Promise<TopicProvisionResult> {
+  const kafka = new Kafka({
+    clientId: options.clientId ?? 'crisis-ops-provision',
+    brokers: [...brokers],
+    logLevel: options.logLevel ?? logLevel.NOTHING,
+    connectionTimeout: 3_000,
+    retry: { retries: 6, initialRetryTime: 300 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await provisionTopicsWith(admin, options);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The same with a connected admin client the caller owns (tests, a service's start-up). */
+export async function provisionTopicsWith(admin: Admin, options: TopicProvisionOptions = {}): Promise<TopicProvisionResult> {
+  const topics = options.topics ?? ALL_TOPICS;
+  await waitForBroker(admin, options.readyTimeoutMs ?? 30_000);
+
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.name));
+  if (missing.length > 0) {
+    // Resolves false (not an error) when a concurrent provisioner created them first.
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+
+  const grown: Array<{ topic: string; from: number; to: number }> = [];
+  const present = topics.filter((t) => existing.has(t.name));
+  if (present.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+    for (const spec of present) {
+      const have = partitionCount(metadata.topics, spec.name);
+      if (have < spec.partitions) grown.push({ topic: spec.name, from: have, to: spec.partitions });
+    }
+    if (grown.length > 0) {
+      await admin.createPartitions({ topicPartitions: grown.map((g) => ({ topic: g.topic, count: g.to })) });
+    }
+  }
+
+  await waitForPartitions(admin, topics, 15_000);
+  return { topics: topics.map((t) => t.name), created: missing.map((t) => t.name), grown };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const partitionCount = (metadata: readonly ITopicMetadata[], topic: string): number =>
+  metadata.find((m) => m.name === topic)?.partitions.length ?? 0;
+
+/**
+ * A KRaft broker accepts connections before it is unfenced; until then metadata lists no broker
+ * and topic creation fails with INVALID_REPLICATION_FACTOR, which kafkajs does not retry.
+ */
+async function waitForBroker(admin: Admin, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0) return;
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+    }
+    if (Date.now() >= deadline) throw new Error(`no Kafka broker joined the cluster within ${timeoutMs} ms`);
+    await sleep(500);
+  }
+}
+
+/** Metadata propagates asynchronously after create/grow: check what we promise before returning. */
+async function waitForPartitions(admin: Admin, topics: readonly TopicSpec[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+    const short = topics.filter((spec) => {
+      const m = metadata.topics.find((t) => t.name === spec.name);
+      return !m || m.partitions.length < spec.partitions || m.partitions.some((p) => p.leader < 0);
+    });
+    if (short.length === 0) return;
+    if (Date.now() >= deadline) {
+      throw new Error(`topics without all partitions/leaders after ${timeoutMs} ms: ${short.map((t) => t.name).join(', ')}`);
+    }
+    await sleep(300);
+  }
+}

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
+import { ALL_TOPICS, DEFAULT_PARTITIONS, SERVICES } from '@crisis-ops/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionDatabase } from './provision-database';
+import { intSettings } from './int-settings';
+import { provisionTopics } from './provision-topics';
+
+const settings = intSettings();
+const kafka = new Kafka({ clientId: 'infra-int-provision', brokers: [...settings.kafkaBrokers], logLevel: logLevel.NOTHING });
+const workspaceRoot = path.resolve(__dirname, '../..');
+let admin: Admin;
+
+/** The CLI reads the environment only: hand it the same target the suite checks. */
+const envOf = ({ database: db, kafkaBrokers }: typeof settings): NodeJS.ProcessEnv => ({
+  KAFKA_BROKERS: kafkaBrokers.join(','),
+  DATABASE_HOST: db.host,
+  DATABASE_PORT: String(db.port),
+  DATABASE_NAME: db.database,
+  DATABASE_ADMIN_USER: db.user,
+  DATABASE_ADMIN_PASSWORD: db.password,
+});
+const scratchTopics: string[] = [];
+
+describe('provisioning', () => {
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    if (scratchTopics.length > 0) await admin.deleteTopics({ topics: scratchTopics }).catch(() => undefined);
+    await admin?.disconnect();
+  });
+
+  it('is idempotent: running it twice succeeds and the second run changes nothing', async () => {
+    const options = { rolePassword: settings.rolePassword };
+    await provisionDatabase(settings.database, options);
+    const again = await provisionDatabase(settings.database, options);
+    expect(again.databaseCreated).toBe(false);
+    expect(again.rolesCreated).toEqual([]);
+    expect(again.schemasCreated).toEqual([]);
+    expect(again.schemas).toEqual(SERVICES.map((s) => s.schema));
+
+    await provisionTopics(settings.kafkaBrokers);
+    const topicsAgain = await provisionTopics(settings.kafkaBrokers);
+    expect(topicsAgain.created).toEqual([]);
+    expect(topicsAgain.grown).toEqual([]);
+  });
+
+  it(`leaves every topic of ALL_TOPICS with at least ${DEFAULT_PARTITIONS} partitions and its configs`, async () => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: ALL_TOPICS.map((t) => t.name) });
+    for (const spec of ALL_TOPICS) {
+      const partitions = topics.find((t) => t.name === spec.name)?.partitions ?? [];
+      expect(partitions.length, spec.name).toBeGreaterThanOrEqual(Math.max(spec.partitions, 6));
+    }
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: ALL_TOPICS.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configNames: Object.keys(t.config) })),
+    });
+    for (const spec of ALL_TOPICS) {
+      const entries = resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
+      const actual = Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
+      expect(actual, spec.name).toEqual(spec.config);
+    }
+  });
+
+  it('grows an existing topic that has fewer partitions than declared', async () => {
+    const name = `it.infra.grow.${randomUUID().slice(0, 8)}`;
+    scratchTopics.push(name);
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: 2 }], waitForLeaders: true });
+    const result = await provisionTopics(settings.kafkaBrokers, { topics: [{ name, partitions: 6, config: {} }] });
+    expect(result.grown).toEqual([{ topic: name, from: 2, to: 6 }]);
+    const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
+    expect(topics[0]?.partitions).toHaveLength(6);
+  });
+
+  it('runs end to end as the CLI infra.sh calls', async () => {
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['--no', '--', 'tsx', '--tsconfig', 'infra/tsconfig.json', 'infra/provision/provision.ts'],
+      { cwd: workspaceRoot, env: { ...process.env, ...envOf(settings) } },
+    );
+    expect(stdout).toContain(`postgres ${settings.database.host}:${settings.database.port}/`);
+    expect(stdout).toMatch(/postgres .*: 5 schemas \(0 new\), 10 roles \(0 new\)/);
+    expect(stdout).toMatch(new RegExp(`kafka .*: ${ALL_TOPICS.length} topics \\(0 new\\)`));
+  });
+});
