@@ -49,7 +49,8 @@ export function kafkaTransport(config: ServiceConfig): MicroserviceOptions {
     options: {
       client: { clientId: config.service, brokers: config.kafkaBrokers, retry: { initialRetryTime: 300, retries: 8 } },
       // Explicit group id = service name; without postfixId Nest would append "-server".
-      consumer: { groupId: config.service, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false },
+      // A short fetch wait: an idle consumer notices new events (and rebalances) within a quarter second.
+      consumer: { groupId: config.service, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 250, allowAutoTopicCreation: false },
       postfixId: '',
       // Payloads are protobuf: keep record values as bytes.
       parser: { keepBinary: true },
@@ -67,7 +68,14 @@ export function kafkaTransport(config: ServiceConfig): MicroserviceOptions {
 export async function bootstrapService(def: ServiceDefinition): Promise<INestApplication> {
   const config = configOrExit(def.name);
   if (config.migrateOnBoot) {
-    await runMigrations({ config: config.database, migrations: [...def.migrations] as never });
+    try {
+      await runMigrations({ config: config.database, migrations: [...def.migrations] as never });
+    } catch (err) {
+      process.stderr.write(
+        `${def.name}: migrations failed as ${config.database.migratorUser}@${config.database.host}:${config.database.port}/${config.database.name}: ${(err as Error).message}\n`,
+      );
+      process.exit(1);
+    }
   }
   const app = await NestFactory.create(def.module(config), { bufferLogs: true });
   const logger = app.get(Logger);

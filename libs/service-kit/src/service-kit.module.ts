@@ -41,7 +41,9 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       // Scrapes can come often; ask the broker at most every 10 s.
       this.stopLag = observeConsumerLag(async () => {
         if (!cached || Date.now() - cached.at > 10_000) {
-          cached = { at: Date.now(), value: await consumerGroupLag(this.admin, this.config.service, this.consumes).catch(() => []) };
+          // On a broker outage keep the last known lag rather than reporting a reassuring zero.
+          const value = await consumerGroupLag(this.admin, this.config.service, this.consumes).catch(() => cached?.value ?? []);
+          cached = { at: Date.now(), value };
         }
         return cached.value;
       });

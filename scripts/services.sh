@@ -1,0 +1,74 @@
+# Service processes of `npm start`: name:port pairs (ports overridable with <NAME>_PORT), pid files
+# and logs in .run/dev, readiness by /health/ready.
+SERVICE_RUN="$ROOT/.run/dev/services"
+SERVICE_LOGS="$ROOT/.run/dev/logs"
+mkdir -p "$SERVICE_RUN" "$SERVICE_LOGS"
+SERVICES=(
+  "early-warning:${EARLY_WARNING_PORT:-3001}"
+  "mediation:${MEDIATION_PORT:-3002}"
+  "electoral-support:${ELECTORAL_SUPPORT_PORT:-3003}"
+  "partnerships:${PARTNERSHIPS_PORT:-3004}"
+  "ops-centre:${OPS_CENTRE_PORT:-8080}"
+)
+
+service_pid() {
+  local name=$1 pid
+  [[ -f "$SERVICE_RUN/$name.pid" ]] || return 1
+  pid=$(cat "$SERVICE_RUN/$name.pid")
+  ps -ww -p "$pid" -o args= 2>/dev/null | grep -qF "dist/services/$name/main.js" && echo "$pid"
+}
+
+all_services_running() {
+  local entry
+  for entry in "${SERVICES[@]}"; do service_pid "${entry%%:*}" >/dev/null || return 1; done
+}
+
+print_service_table() {
+  local entry name port state
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*}; port=${entry##*:}
+    if service_pid "$name" >/dev/null; then state="running (pid $(service_pid "$name"))"; else state="stopped"; fi
+    printf '  %-19s http://localhost:%-5s %s\n' "$name" "$port" "$state"
+  done
+}
+
+local_dev_secret() {
+  npx tsx -e "import { LOCAL_DEV_SECRET } from './libs/auth/src/dev-token'; process.stdout.write(LOCAL_DEV_SECRET)"
+}
+
+start_service() {
+  local name=${1%%:*} port=${1##*:}
+  if service_pid "$name" >/dev/null; then echo "[crisis-ops] $name already running"; return; fi
+  echo "[crisis-ops] starting $name on :$port"
+  # setsid: the service outlives this script and is stopped by npm stop, not by closing the shell.
+  PORT=$port OTEL_SERVICE_NAME=$name setsid nohup node --enable-source-maps "dist/services/$name/main.js" \
+    >>"$SERVICE_LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$SERVICE_RUN/$name.pid"
+}
+
+wait_ready() {
+  local name=${1%%:*} port=${1##*:} deadline=$(( $(date +%s) + 90 ))
+  until curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
+    if ! service_pid "$name" >/dev/null; then
+      echo "[crisis-ops] $name exited during start-up; last log lines:" >&2
+      tail -25 "$SERVICE_LOGS/$name.log" >&2
+      return 1
+    fi
+    if (( $(date +%s) > deadline )); then
+      echo "[crisis-ops] $name not ready after 90 s; see $SERVICE_LOGS/$name.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "[crisis-ops] $name ready"
+}
+
+stop_service() {
+  local name=${1%%:*} pid
+  pid=$(service_pid "$name") || { rm -f "$SERVICE_RUN/$name.pid"; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$SERVICE_RUN/$name.pid"
+  echo "[crisis-ops] stopped $name"
+}
