@@ -14,6 +14,10 @@ case "$PROFILE" in
   test) KAFKA_PORT=19092 CONTROLLER_PORT=19093 PG_PORT=55433 ;;
   *) echo "infra: unknown INFRA_PROFILE '$PROFILE' (dev|test)" >&2; exit 2 ;;
 esac
+# Overrides, for running a second stack of the same profile side by side (e.g. a clean clone's CI run).
+KAFKA_PORT="${INFRA_KAFKA_PORT:-$KAFKA_PORT}"
+CONTROLLER_PORT="${INFRA_CONTROLLER_PORT:-$CONTROLLER_PORT}"
+PG_PORT="${INFRA_PG_PORT:-$PG_PORT}"
 
 RUN="$ROOT/.run/$PROFILE"
 LOGS="$RUN/logs"
