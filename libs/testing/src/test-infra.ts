@@ -30,6 +30,25 @@ export function testKafka(clientId = 'test'): Kafka {
   return new Kafka({ clientId, brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
 }
 
+/**
+ * Database settings for a scratch schema, connecting as the admin for both the app and the migrator
+ * identity: for tests of shared plumbing that need tables but no service roles.
+ */
+export function scratchDatabaseConfig(schema: string, poolSize = 4) {
+  const { database } = testInfra();
+  return {
+    host: database.host,
+    port: database.port,
+    name: database.name,
+    schema,
+    user: database.adminUser,
+    password: database.adminPassword,
+    migratorUser: database.adminUser,
+    migratorPassword: database.adminPassword,
+    poolSize,
+  };
+}
+
 /** A throwaway schema owned by the admin, for tests that need tables but no service. */
 export async function createScratchSchema(prefix = 'scratch'): Promise<{ schema: string; drop(): Promise<void> }> {
   const schema = `${prefix}_${uniqueSuffix()}`;

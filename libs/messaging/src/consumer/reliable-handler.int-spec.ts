@@ -3,14 +3,13 @@ import type { DataSource } from 'typeorm';
 import type { Consumer, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
-import { createScratchSchema, createScratchTopics, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { MessagingTables1764115200000 } from '../messaging-tables.migration';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { cloudEventHeaders, ReceivedEvent } from '../cloud-event';
 import { applyOnce } from '../inbox/apply-once';
 import { ReliableHandler } from './reliable-handler';
 
-const infra = testInfra();
 const OK = 'org.crisis-ops.test.thing-happened.v1';
 const FAILING = 'org.crisis-ops.test.thing-that-always-fails.v1';
 
@@ -34,17 +33,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
   beforeAll(async () => {
     schema = await createScratchSchema('inbox');
     topics = await createScratchTopics([topic, dlqTopicOf(topic)]);
-    const database = {
-      host: infra.database.host,
-      port: infra.database.port,
-      name: infra.database.name,
-      schema: schema.schema,
-      user: infra.database.adminUser,
-      password: infra.database.adminPassword,
-      migratorUser: infra.database.adminUser,
-      migratorPassword: infra.database.adminPassword,
-      poolSize: 4,
-    };
+    const database = scratchDatabaseConfig(schema.schema, 4);
     await runMigrations({ config: database, migrations: [MessagingTables1764115200000] });
     dataSource = createServiceDataSource({ config: database, as: 'app' });
     await dataSource.initialize();

@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import type { Consumer } from 'kafkajs';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
-import { createScratchSchema, createScratchTopics, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { MessagingTables1764115200000 } from '../messaging-tables.migration';
 import { appendToOutbox } from './outbox-writer';
 import { OutboxRelay } from './outbox-relay';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { parseCloudEvent } from '../cloud-event';
 
-const infra = testInfra();
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('outbox relay on real Postgres and Kafka', () => {
@@ -26,17 +25,7 @@ describe('outbox relay on real Postgres and Kafka', () => {
   beforeAll(async () => {
     schema = await createScratchSchema('outbox');
     topics = await createScratchTopics([topic]);
-    database = {
-      host: infra.database.host,
-      port: infra.database.port,
-      name: infra.database.name,
-      schema: schema.schema,
-      user: infra.database.adminUser,
-      password: infra.database.adminPassword,
-      migratorUser: infra.database.adminUser,
-      migratorPassword: infra.database.adminPassword,
-      poolSize: 8,
-    };
+    database = scratchDatabaseConfig(schema.schema, 8);
     await runMigrations({ config: database, migrations: [MessagingTables1764115200000] });
     dataSource = createServiceDataSource({ config: database, as: 'app' });
     await dataSource.initialize();
