@@ -9,3 +9,15 @@ ensure_node_modules() {
     npm ci --no-audit --no-fund
   fi
 }
+
+ensure_chromium() {
+  # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "[crisis-ops] installing chromium for the browser tests (apt-get)…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "[crisis-ops] browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2
+    return 1
+  fi
+}

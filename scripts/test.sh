@@ -31,5 +31,6 @@ source .run/test/env.sh
 echo "[crisis-ops] integration tests (real Kafka and Postgres)"
 npx nx run-many -t int --parallel=1 --outputStyle=static
 
-echo "[crisis-ops] end-to-end tests (services as processes)"
+echo "[crisis-ops] end-to-end tests (services as processes, browser tests in headless Chromium)"
+ensure_chromium
 npx nx run-many -t e2e --parallel=1 --outputStyle=static

@@ -1,0 +1,92 @@
+/**
+ * Replays a conflict-event file at event time through the early-warning RiskEngine (the same code
+ * the service runs) and the naive z-score baseline, writes every level transition as one JSON
+ * object per line, and prints a summary. Usage errors exit 2, unreadable or unusable input exits 1.
+ *
+ *   npm run backtest -- --input ../shared/data/acled-burkina-faso-2019-2022.csv [--out transitions.jsonl]
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { BacktestInputError, formatSummary, runBacktest } from '../services/early-warning/src/backtest';
+import { IMPORT_FORMATS, ImportFormatError, isImportFormat, type ImportFormat } from '../services/early-warning/src/import';
+
+const USAGE = `Usage: npm run backtest -- --input FILE [--format auto|${IMPORT_FORMATS.join('|')}] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]
+
+  --input   CSV file to replay (ACLED events, ACLED monthly aggregates, country-month counts, UCDP GED, HXL)
+  --format  input format (default: auto, detected from the header)
+  --from    first event day to replay (inclusive)
+  --to      last event day to replay (inclusive)
+  --out     where to write the transitions as JSON lines (default: standard output, summary then on stderr)`;
+
+class UsageError extends Error {}
+
+function args(): { input: string; format: ImportFormat | 'auto'; from?: string; to?: string; out?: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { input: { type: 'string' }, format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (!values.input) throw new UsageError('--input is required');
+  const format = values.format ?? 'auto';
+  if (format !== 'auto' && !isImportFormat(format)) throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
+  for (const key of ['from', 'to'] as const) {
+    if (values[key] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values[key] as string)) throw new UsageError(`--${key} must be a date YYYY-MM-DD`);
+  }
+  return { input: values.input, format: format as ImportFormat | 'auto', from: values.from, to: values.to, out: values.out };
+}
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = args();
+  } catch (err) {
+    process.stderr.write(`backtest: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let result;
+  try {
+    result = await runBacktest(options);
+  } catch (err) {
+    if (err instanceof BacktestInputError || err instanceof ImportFormatError) {
+      process.stderr.write(`backtest: ${err.message}\n`);
+      return err instanceof BacktestInputError && /--/.test(err.message) ? 2 : 1;
+    }
+    throw err;
+  }
+  const sink = options.out ? createWriteStream(options.out) : process.stdout;
+  for (const t of result.transitions) {
+    if (!sink.write(`${JSON.stringify(t)}\n`)) await once(sink, 'drain');
+  }
+  if (options.out) {
+    (sink as ReturnType<typeof createWriteStream>).end();
+    await once(sink, 'finish');
+  }
+  const summary = `${formatSummary(result)}\n`;
+  if (options.out) process.stdout.write(`${summary}Transitions written to ${options.out}\n`);
+  else process.stderr.write(summary);
+  if (result.accepted === 0) {
+    process.stderr.write('backtest: no record of the input was accepted\n');
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`backtest: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  },
+);
