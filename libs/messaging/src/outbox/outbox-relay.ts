@@ -70,7 +70,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollMs = options.pollMs ?? 2_000;
     this.standbyRetryMs = options.standbyRetryMs ?? 5_000;
-    this.batchSize = options.batchSize ?? 1_000;
+    this.batchSize = options.batchSize ?? 5_000;
     this.logger = options.logger ?? silent;
   }
 
@@ -190,7 +190,11 @@ export class OutboxRelay {
       );
       if (rows.length === 0) break;
       await this.publish(rows);
-      await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+      // Exactly the rows sent: a row with a seq in between may have committed after the SELECT.
+      await client.query(
+        'UPDATE outbox o SET published_at = now() FROM unnest($1::bigint[]) AS sent(seq) WHERE o.seq = sent.seq',
+        [rows.map((r) => r.seq)],
+      );
       this.options.onPublished?.(rows.length);
       if (rows.length < this.batchSize) break;
     }

@@ -28,31 +28,27 @@ export async function appendToOutbox(
   const traceparent = activeTraceparent();
   // Serialise writers per key so that, for one key, the outbox sequence is the commit order; sorted to
   // avoid lock-order deadlocks between two transactions touching the same keys.
-  const keys = [...new Set(events.map((e) => e.key))].sort();
-  for (const key of keys) {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outbox:${key}`]);
-  }
-  const ids: string[] = [];
-  const rows: unknown[] = [];
-  const values: string[] = [];
-  events.forEach((e, i) => {
-    const id = e.id ?? randomUUID();
-    ids.push(id);
-    const b = i * 9;
-    values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`);
-    rows.push(id, e.topic, e.key, e.type, source, e.subject ?? null, e.time ?? new Date(), Buffer.from(e.payload), traceparent ?? null);
-  });
-  if (events.length === 0) return ids;
-  // Chunked so a 5,000-event batch stays under Postgres' 65,535 bind parameters.
-  const perStatement = 5000;
-  for (let start = 0; start < events.length; start += perStatement) {
-    const end = Math.min(events.length, start + perStatement);
-    const chunkValues = values.slice(start, end).map((v) => v.replace(/\$(\d+)/g, (_, n) => `$${Number(n) - start * 9}`));
-    await manager.query(
-      `INSERT INTO outbox (event_id, topic, key, ce_type, ce_source, ce_subject, ce_time, payload, traceparent) VALUES ${chunkValues.join(', ')}`,
-      rows.slice(start * 9, end * 9),
-    );
-  }
+  if (events.length === 0) return [];
+  const keys = [...new Set(events.map((e) => `outbox:${e.key}`))].sort();
+  await manager.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i', [keys]);
+  const ids = events.map((e) => e.id ?? randomUUID());
+  const now = new Date();
+  // One statement of nine arrays, whatever the batch size: no bind-parameter limit, one parse.
+  await manager.query(
+    `INSERT INTO outbox (event_id, topic, key, ce_type, ce_source, ce_subject, ce_time, payload, traceparent)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::text[])`,
+    [
+      ids,
+      events.map((e) => e.topic),
+      events.map((e) => e.key),
+      events.map((e) => e.type),
+      events.map(() => source),
+      events.map((e) => e.subject ?? null),
+      events.map((e) => e.time ?? now),
+      events.map((e) => Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength)),
+      events.map(() => traceparent ?? null),
+    ],
+  );
   return ids;
 }
 
