@@ -1,0 +1,3 @@
+export * from './desks';
+export * from './countries';
+export { normalizeCountryName } from './country-names';

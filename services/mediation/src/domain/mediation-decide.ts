@@ -1,0 +1,252 @@
+import type { Clock } from '@crisis-ops/domain-kernel';
+import type { EnvoyInput, MediationCommand, ProposeProcess, RecordAgreement, RecordSession } from './mediation.commands';
+import { conflict, MEDIATION_ERRORS, processNotFound } from './mediation.errors';
+import type { MediationEvent } from './mediation.events';
+import { isEnded, type ProcessState } from './mediation-process';
+import {
+  AGE_GROUPS,
+  AGREEMENT_KINDS,
+  GENDERS,
+  LEADS,
+  OUTCOMES,
+  PARTY_KINDS,
+  RISK_LEVELS,
+  SIGNATORY_ROLES,
+  TRACKS,
+  type ProcessStatus,
+} from './mediation.types';
+import { COUNTRY_PATTERN, optionalText, Violations } from './mediation.validation';
+
+/** What deciding needs from outside: time, new ids, and who is asking. */
+export interface DecisionContext {
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly actor: string;
+}
+
+/**
+ * Turns a command into the events it causes, or throws: DomainError kind 'conflict' when the
+ * process's status forbids it, ValidationFailed (kind 'invalid') for bad input, kind 'not-found'
+ * for a command to a process that does not exist.
+ */
+export function decide(state: ProcessState | null, command: MediationCommand, ctx: DecisionContext): MediationEvent[] {
+  if (command.type === 'Propose') {
+    if (state) throw conflict(MEDIATION_ERRORS.PROCESS_ALREADY_EXISTS, `process ${state.processId} already exists`);
+    return propose(command, ctx);
+  }
+  if (!state) throw processNotFound('(none)');
+  const now = ctx.clock.now();
+  const base = { processId: state.processId, at: now.toISOString(), actor: ctx.actor };
+  const v = new Violations();
+  switch (command.type) {
+    case 'Activate': {
+      requireStatus(state, ['proposed'], MEDIATION_ERRORS.PROCESS_NOT_PROPOSED, 'only a proposed process can be activated');
+      v.text('mandate', command.mandate, { max: 2000 });
+      validateEnvoy(v, 'envoy', command.envoy);
+      v.throwIfAny();
+      return [
+        { ...base, type: 'MediationOpened', mandate: command.mandate.trim() },
+        { ...base, type: 'EnvoyAppointed', envoy: envoyOf(command.envoy, ctx.newId(), base.at) },
+      ];
+    }
+    case 'AppointEnvoy':
+      requireStatus(state, ['active', 'suspended'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'envoys are appointed to an active or suspended process');
+      validateEnvoy(v, 'envoy', command.envoy);
+      v.throwIfAny();
+      return [{ ...base, type: 'EnvoyAppointed', envoy: envoyOf(command.envoy, ctx.newId(), base.at) }];
+    case 'AddParty': {
+      requireStatus(state, ['proposed', 'active', 'suspended'], MEDIATION_ERRORS.PROCESS_ALREADY_CLOSED, 'the process has ended');
+      v.text('name', command.name);
+      v.oneOf('kind', command.kind, PARTY_KINDS);
+      v.throwIfAny();
+      const name = command.name.trim();
+      if (state.parties.some((p) => p.kind === command.kind && p.name.toLowerCase() === name.toLowerCase())) {
+        throw conflict(MEDIATION_ERRORS.PARTY_ALREADY_ADDED, `${name} (${command.kind}) is already a party`);
+      }
+      return [{ ...base, type: 'PartyAdded', party: { partyId: ctx.newId(), name, kind: command.kind } }];
+    }
+    case 'RecordSession':
+      requireStatus(state, ['active'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'sessions are recorded on an active process');
+      validateSession(v, state, command, now);
+      v.throwIfAny();
+      return [
+        {
+          ...base,
+          type: 'TalksConvened',
+          session: {
+            sessionId: ctx.newId(),
+            round: state.sessions.length + 1,
+            heldAt: new Date(command.heldAt).toISOString(),
+            place: command.place.trim(),
+            partyIds: [...(command.partyIds ?? [])],
+            participants: command.participants.filter((p) => p.count > 0).map((p) => ({ ...p })),
+          },
+        },
+      ];
+    case 'RecordAgreement':
+      requireStatus(state, ['active'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'agreements are recorded on an active process');
+      validateAgreement(v, command, now);
+      v.throwIfAny();
+      return [
+        {
+          ...base,
+          type: 'AgreementReached',
+          agreement: {
+            agreementId: ctx.newId(),
+            kind: command.kind,
+            title: command.title.trim(),
+            signedAt: new Date(command.signedAt).toISOString(),
+            provisions: command.provisions.map((p) => ({ ...p, topic: p.topic.trim(), text: p.text.trim() })),
+            signatories: command.signatories.map((s) => ({ ...s, name: s.name.trim(), organization: s.organization.trim() })),
+          },
+        },
+      ];
+    case 'Suspend':
+      requireStatus(state, ['active'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'only an active process can be suspended');
+      v.text('reason', command.reason, { max: 2000 });
+      v.throwIfAny();
+      return [{ ...base, type: 'MediationSuspended', reason: command.reason.trim() }];
+    case 'Resume':
+      requireStatus(state, ['suspended'], MEDIATION_ERRORS.PROCESS_NOT_SUSPENDED, 'only a suspended process can resume');
+      v.text('reason', command.reason, { max: 2000 });
+      v.throwIfAny();
+      return [{ ...base, type: 'MediationResumed', reason: command.reason.trim() }];
+    case 'Conclude':
+      requireStatus(state, ['active'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'only an active process can be concluded');
+      v.oneOf('outcome', command.outcome, OUTCOMES);
+      v.text('reason', command.reason, { max: 2000 });
+      if (command.outcome === 'agreement' && state.agreements.length === 0) v.add('outcome', 'is "agreement" but no agreement was recorded');
+      v.throwIfAny();
+      return [{ ...base, type: 'MediationConcluded', outcome: command.outcome, reason: command.reason.trim() }];
+    case 'Close':
+      requireStatus(state, ['proposed', 'active', 'suspended'], MEDIATION_ERRORS.PROCESS_ALREADY_CLOSED, 'the process has ended');
+      v.text('reason', command.reason, { max: 2000 });
+      v.throwIfAny();
+      return [{ ...base, type: 'MediationClosed', reason: command.reason.trim() }];
+    case 'RecordDeescalation':
+      requireStatus(state, ['proposed', 'active', 'suspended'], MEDIATION_ERRORS.PROCESS_ALREADY_CLOSED, 'the process has ended');
+      v.text('escalationId', command.escalationId);
+      v.oneOf('level', command.level, RISK_LEVELS);
+      v.instant('deescalatedAt', command.deescalatedAt);
+      v.throwIfAny();
+      return [
+        {
+          ...base,
+          type: 'DeescalationRecorded',
+          escalationId: command.escalationId,
+          level: command.level,
+          deescalatedAt: new Date(command.deescalatedAt).toISOString(),
+        },
+      ];
+  }
+}
+
+/** An ended process refuses everything with PROCESS_ALREADY_CLOSED; otherwise `code` if not in `allowed`. */
+function requireStatus(state: ProcessState, allowed: readonly ProcessStatus[], code: string, why: string): void {
+  if (isEnded(state)) {
+    throw conflict(MEDIATION_ERRORS.PROCESS_ALREADY_CLOSED, `process ${state.processId} is ${state.status}`, { status: state.status });
+  }
+  if (!allowed.includes(state.status)) {
+    throw conflict(code, `process ${state.processId} is ${state.status}: ${why}`, { status: state.status });
+  }
+}
+
+function propose(c: ProposeProcess, ctx: DecisionContext): MediationEvent[] {
+  const v = new Violations();
+  if (typeof c.country !== 'string' || !COUNTRY_PATTERN.test(c.country)) v.add('country', 'must be an ISO 3166-1 alpha-3 code');
+  v.text('admin1', c.admin1, { required: false });
+  v.text('situation', c.situation, { required: false, max: 2000 });
+  v.text('region', c.region, { max: 50 });
+  v.oneOf('track', c.track, TRACKS);
+  v.oneOf('lead', c.lead, LEADS);
+  (c.drivers ?? []).forEach((d, i) => {
+    v.text(`drivers[${i}].kind`, d.kind);
+    if (!(d.weight >= 0 && d.weight <= 1)) v.add(`drivers[${i}].weight`, 'must be between 0 and 1');
+    v.count(`drivers[${i}].count`, d.count);
+  });
+  const seen = new Set<string>();
+  (c.parties ?? []).forEach((p, i) => {
+    v.text(`parties[${i}].name`, p.name);
+    v.oneOf(`parties[${i}].kind`, p.kind, PARTY_KINDS);
+    const key = `${p.kind}:${String(p.name).trim().toLowerCase()}`;
+    if (seen.has(key)) v.add(`parties[${i}]`, 'is listed twice');
+    seen.add(key);
+  });
+  if (c.escalation) {
+    v.text('escalation.escalationId', c.escalation.escalationId);
+    v.oneOf('escalation.level', c.escalation.level, RISK_LEVELS);
+    v.instant('escalation.escalatedAt', c.escalation.escalatedAt);
+  }
+  v.throwIfAny();
+  return [
+    {
+      type: 'MediationProposed',
+      processId: ctx.newId(),
+      at: ctx.clock.now().toISOString(),
+      actor: ctx.actor,
+      country: c.country,
+      admin1: optionalText(c.admin1),
+      situation: optionalText(c.situation),
+      region: c.region.trim(),
+      track: c.track,
+      lead: c.lead,
+      drivers: (c.drivers ?? []).map((d) => ({ ...d })),
+      escalation: c.escalation ? { ...c.escalation, escalatedAt: new Date(c.escalation.escalatedAt).toISOString() } : null,
+      parties: (c.parties ?? []).map((p) => ({ partyId: ctx.newId(), name: p.name.trim(), kind: p.kind })),
+    },
+  ];
+}
+
+function validateEnvoy(v: Violations, field: string, envoy: EnvoyInput | undefined): void {
+  if (!envoy) return v.add(field, 'is required');
+  v.text(`${field}.name`, envoy.name);
+  v.text(`${field}.role`, envoy.role);
+  v.text(`${field}.organization`, envoy.organization);
+  v.oneOf(`${field}.gender`, envoy.gender, GENDERS);
+}
+
+const envoyOf = (e: EnvoyInput, envoyId: string, at: string) => ({
+  envoyId,
+  name: e.name.trim(),
+  role: e.role.trim(),
+  organization: e.organization.trim(),
+  gender: e.gender,
+  appointedAt: at,
+});
+
+function validateSession(v: Violations, state: ProcessState, c: RecordSession, now: Date): void {
+  v.instant('heldAt', c.heldAt, now);
+  v.text('place', c.place);
+  const known = new Set(state.parties.map((p) => p.partyId));
+  (c.partyIds ?? []).forEach((id, i) => {
+    if (!known.has(id)) v.add(`partyIds[${i}]`, 'is not a party of this process');
+  });
+  if (!Array.isArray(c.participants) || c.participants.length === 0) return v.add('participants', 'must count at least one group');
+  const groups = new Set<string>();
+  c.participants.forEach((p, i) => {
+    v.oneOf(`participants[${i}].gender`, p.gender, GENDERS);
+    v.oneOf(`participants[${i}].ageGroup`, p.ageGroup, AGE_GROUPS);
+    v.count(`participants[${i}].count`, p.count);
+    const key = `${p.gender}/${p.ageGroup}`;
+    if (groups.has(key)) v.add(`participants[${i}]`, `counts ${key} twice`);
+    groups.add(key);
+  });
+  if (c.participants.every((p) => !(p.count > 0))) v.add('participants', 'must count at least one participant');
+}
+
+function validateAgreement(v: Violations, c: RecordAgreement, now: Date): void {
+  v.oneOf('kind', c.kind, AGREEMENT_KINDS);
+  v.text('title', c.title, { max: 500 });
+  v.instant('signedAt', c.signedAt, now);
+  if (!Array.isArray(c.provisions) || c.provisions.length === 0) v.add('provisions', 'must list at least one provision');
+  (c.provisions ?? []).forEach((p, i) => {
+    v.text(`provisions[${i}].topic`, p.topic);
+    v.text(`provisions[${i}].text`, p.text, { max: 10_000 });
+  });
+  if (!Array.isArray(c.signatories) || c.signatories.length === 0) v.add('signatories', 'must list at least one signatory');
+  (c.signatories ?? []).forEach((s, i) => {
+    v.text(`signatories[${i}].name`, s.name);
+    v.oneOf(`signatories[${i}].role`, s.role, SIGNATORY_ROLES);
+    v.text(`signatories[${i}].organization`, s.organization);
+  });
+}

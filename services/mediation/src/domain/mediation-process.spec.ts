@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+import { MEDIATION_ERRORS as E } from './mediation.errors';
+import type { MediationEvent } from './mediation.events';
+import { rehydrate } from './mediation-process';
+import { ACTOR, given, NOW } from './testing/given-when-then';
+import { HISTORIES, opened, proposed, talksConvened, envoyAppointed } from './testing/fixtures';
+
+const envoy = { name: ' A. Envoy ', role: 'special envoy', organization: 'UN', gender: 'female' } as const;
+
+describe('propose', () => {
+  it('with no history → MediationProposed carrying the escalation, drivers and parties', () => {
+    given()
+      .when({
+        type: 'Propose',
+        country: 'NER',
+        admin1: ' Tillabéri ',
+        situation: '',
+        region: 'africa',
+        track: 'good_offices',
+        lead: 'srsg',
+        drivers: [{ kind: 'battles', label: 'Battles', area: '', count: 3, weight: 1 }],
+        escalation: { escalationId: 'esc-9', level: 'critical', escalatedAt: '2026-03-10T06:00:00Z' },
+        parties: [{ name: 'Government of Niger', kind: 'government' }],
+      })
+      .then({
+        type: 'MediationProposed',
+        processId: 'id-1',
+        at: NOW.toISOString(),
+        actor: ACTOR,
+        country: 'NER',
+        admin1: 'Tillabéri',
+        situation: null,
+        region: 'africa',
+        track: 'good_offices',
+        lead: 'srsg',
+        drivers: [{ kind: 'battles', label: 'Battles', area: '', count: 3, weight: 1 }],
+        escalation: { escalationId: 'esc-9', level: 'critical', escalatedAt: '2026-03-10T06:00:00.000Z' },
+        parties: [{ partyId: 'id-2', name: 'Government of Niger', kind: 'government' }],
+      });
+  });
+
+  it('rejects bad input naming every field (invalid)', () => {
+    given()
+      .when({
+        type: 'Propose',
+        country: 'Mali',
+        region: ' ',
+        track: 'shuttle' as never,
+        lead: 'president' as never,
+        drivers: [{ kind: 'x', label: '', area: '', count: -1, weight: 2 }],
+        parties: [
+          { name: 'A', kind: 'government' },
+          { name: 'a', kind: 'government' },
+        ],
+        escalation: { escalationId: '', level: 'extreme' as never, escalatedAt: 'yesterday' },
+      })
+      .thenRejects(
+        'country',
+        'region',
+        'track',
+        'lead',
+        'drivers[0].count',
+        'drivers[0].weight',
+        'parties[1]',
+        'escalation.escalationId',
+        'escalation.level',
+        'escalation.escalatedAt',
+      );
+  });
+});
+
+describe('activate', () => {
+  it('opens the process and appoints its first envoy', () => {
+    const outcome = given(proposed()).when({ type: 'Activate', mandate: ' SC res ', envoy }, { actor: 'approver-1' });
+    outcome.then(
+      { type: 'MediationOpened', mandate: 'SC res', actor: 'approver-1' },
+      { type: 'EnvoyAppointed', envoy: { envoyId: 'id-1', name: 'A. Envoy', gender: 'female', appointedAt: NOW.toISOString() } },
+    );
+    expect(outcome.state).toMatchObject({ status: 'active', activatedAt: NOW.toISOString(), mandate: 'SC res' });
+  });
+
+  it('rejects a missing mandate and an incomplete envoy', () => {
+    given(proposed())
+      .when({ type: 'Activate', mandate: '', envoy: { name: '', role: 'r', organization: '', gender: 'n/a' as never } })
+      .thenRejects('mandate', 'envoy.name', 'envoy.organization', 'envoy.gender');
+  });
+});
+
+describe('sessions', () => {
+  const active = HISTORIES.active;
+  it('numbers rounds and keeps the participant counts', () => {
+    given(...active, talksConvened(1))
+      .when({
+        type: 'RecordSession',
+        heldAt: '2026-03-09T09:00:00Z',
+        place: 'Niamey',
+        partyIds: ['party-wo'],
+        participants: [
+          { gender: 'female', ageGroup: 'youth', count: 3 },
+          { gender: 'male', ageGroup: 'older', count: 0 },
+        ],
+      })
+      .then({
+        type: 'TalksConvened',
+        session: { sessionId: 'id-1', round: 2, place: 'Niamey', partyIds: ['party-wo'], participants: [{ gender: 'female', ageGroup: 'youth', count: 3 }] },
+      });
+  });
+
+  it('keeps the earliest session date as the first session', () => {
+    const state = rehydrate([...active, talksConvened(1, '2026-03-05T00:00:00.000Z'), talksConvened(2, '2026-03-04T00:00:00.000Z')]);
+    expect(state?.firstSessionAt).toBe('2026-03-04T00:00:00.000Z');
+  });
+
+  it('rejects future dates, unknown parties, bad and duplicate counts', () => {
+    given(...active)
+      .when({
+        type: 'RecordSession',
+        heldAt: '2026-03-11T00:00:00Z',
+        place: '',
+        partyIds: ['party-x'],
+        participants: [
+          { gender: 'female', ageGroup: 'adult', count: 0 },
+          { gender: 'female', ageGroup: 'adult', count: 1.5 },
+          { gender: 'robot' as never, ageGroup: 'child' as never, count: 0 },
+        ],
+      })
+      .thenRejects('heldAt', 'place', 'partyIds[0]', 'participants[1]', 'participants[1].count', 'participants[2].gender', 'participants[2].ageGroup');
+  });
+
+  it('rejects an empty participant list', () => {
+    given(...active).when({ type: 'RecordSession', heldAt: '2026-03-09T09:00:00Z', place: 'Niamey', participants: [] }).thenRejects('participants');
+  });
+});
+
+describe('agreements', () => {
+  it('records kind, provisions with their gender and youth flags, and signatories', () => {
+    given(...HISTORIES.active)
+      .when({
+        type: 'RecordAgreement',
+        kind: 'comprehensive',
+        title: 'Peace agreement',
+        signedAt: '2026-03-09T00:00:00Z',
+        provisions: [{ topic: 'youth', text: 'Youth councils', addressesGender: false, addressesYouth: true }],
+        signatories: [{ name: 'Leader', role: 'party', organization: 'Movement' }],
+      })
+      .then({
+        type: 'AgreementReached',
+        agreement: {
+          agreementId: 'id-1',
+          kind: 'comprehensive',
+          signedAt: '2026-03-09T00:00:00.000Z',
+          provisions: [{ topic: 'youth', text: 'Youth councils', addressesGender: false, addressesYouth: true }],
+          signatories: [{ name: 'Leader', role: 'party', organization: 'Movement' }],
+        },
+      });
+  });
+
+  it('rejects an agreement without provisions or signatories, of an unknown kind, signed in the future', () => {
+    given(...HISTORIES.active)
+      .when({ type: 'RecordAgreement', kind: 'truce' as never, title: ' ', signedAt: '2027-01-01T00:00:00Z', provisions: [], signatories: [] })
+      .thenRejects('kind', 'title', 'signedAt', 'provisions', 'signatories');
+  });
+});
+
+describe('suspend, resume, conclude, close', () => {
+  it('suspend keeps the reason; resume clears back to active with its own reason', () => {
+    const s = given(...HISTORIES.active).when({ type: 'Suspend', reason: ' Fighting ' });
+    s.then({ type: 'MediationSuspended', reason: 'Fighting' });
+    expect(s.state).toMatchObject({ status: 'suspended', statusReason: 'Fighting' });
+    const r = given(...HISTORIES.suspended).when({ type: 'Resume', reason: 'Calm' });
+    expect(r.state).toMatchObject({ status: 'active', statusReason: 'Calm' });
+  });
+
+  it('requires reasons', () => {
+    given(...HISTORIES.active).when({ type: 'Suspend', reason: '' }).thenRejects('reason');
+    given(...HISTORIES.suspended).when({ type: 'Resume', reason: ' ' }).thenRejects('reason');
+    given(...HISTORIES.proposed).when({ type: 'Close', reason: '' }).thenRejects('reason');
+  });
+
+  it('concludes with an outcome; "agreement" needs a recorded agreement', () => {
+    const c = given(...HISTORIES.active).when({ type: 'Conclude', outcome: 'handed_over', reason: 'AU took over' });
+    c.then({ type: 'MediationConcluded', outcome: 'handed_over', reason: 'AU took over' });
+    expect(c.state).toMatchObject({ status: 'concluded', outcome: 'handed_over', endedAt: NOW.toISOString() });
+    given(...HISTORIES.active).when({ type: 'Conclude', outcome: 'agreement', reason: 'Signed' }).thenRejects('outcome');
+    given(...HISTORIES.active).when({ type: 'Conclude', outcome: 'victory' as never, reason: 'x' }).thenRejects('outcome');
+  });
+
+  it('closes a proposal that is not taken up', () => {
+    const c = given(...HISTORIES.proposed).when({ type: 'Close', reason: 'Government declined' });
+    expect(c.state).toMatchObject({ status: 'closed', statusReason: 'Government declined', endedAt: NOW.toISOString() });
+  });
+});
+
+describe('parties and envoys', () => {
+  it('refuses the same party twice (conflict)', () => {
+    given(proposed()).when({ type: 'AddParty', name: 'women of mopti', kind: 'womens_organisation' }).thenFails(E.PARTY_ALREADY_ADDED, 'conflict');
+  });
+
+  it('rejects a party of an unknown kind', () => {
+    given(proposed()).when({ type: 'AddParty', name: 'X', kind: 'militia' as never }).thenRejects('kind');
+  });
+
+  it('appoints further envoys', () => {
+    const out = given(proposed(), opened(), envoyAppointed()).when({ type: 'AppointEnvoy', envoy });
+    expect(out.state?.envoys.map((e) => e.envoyId)).toEqual(['envoy-1', 'id-1']);
+  });
+});
+
+describe('de-escalation', () => {
+  it('is recorded on the open process history', () => {
+    const out = given(proposed()).when({ type: 'RecordDeescalation', escalationId: 'esc-1', level: 'elevated', deescalatedAt: '2026-03-09T00:00:00Z' });
+    out.then({ type: 'DeescalationRecorded', escalationId: 'esc-1', level: 'elevated', deescalatedAt: '2026-03-09T00:00:00.000Z' });
+    expect(out.state?.deescalations).toEqual([{ escalationId: 'esc-1', level: 'elevated', at: '2026-03-09T00:00:00.000Z' }]);
+    expect(out.state?.status).toBe('proposed');
+  });
+
+  it('rejects an unknown level', () => {
+    given(proposed()).when({ type: 'RecordDeescalation', escalationId: 'e', level: 'none' as never, deescalatedAt: 'x' }).thenRejects('level', 'deescalatedAt');
+  });
+});
+
+describe('rehydrate', () => {
+  it('is null for no history and refuses a history that does not start with a proposal', () => {
+    expect(rehydrate([])).toBeNull();
+    expect(() => rehydrate([opened()] as MediationEvent[])).toThrow(/before MediationProposed/);
+  });
+});

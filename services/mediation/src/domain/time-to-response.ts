@@ -1,0 +1,78 @@
+import type { ProcessState } from './mediation-process';
+
+const HOUR = 3_600_000;
+
+/** Hours between two instants, null if either is unknown. */
+const hoursBetween = (from: string | null, to: string | null): number | null =>
+  from && to ? Math.round(((new Date(to).getTime() - new Date(from).getTime()) / HOUR) * 100) / 100 : null;
+
+/** How fast diplomacy answered an escalation, step by step, in hours. */
+export interface ProcessResponseTimes {
+  readonly processId: string;
+  readonly country: string;
+  readonly region: string;
+  readonly escalatedAt: string | null;
+  readonly proposedAt: string;
+  readonly activatedAt: string | null;
+  readonly firstSessionAt: string | null;
+  readonly escalationToProposalHours: number | null;
+  readonly proposalToActivationHours: number | null;
+  readonly activationToFirstSessionHours: number | null;
+  readonly escalationToFirstSessionHours: number | null;
+}
+
+export function responseTimes(state: ProcessState): ProcessResponseTimes {
+  const escalatedAt = state.escalation?.escalatedAt ?? null;
+  return {
+    processId: state.processId,
+    country: state.country,
+    region: state.region,
+    escalatedAt,
+    proposedAt: state.proposedAt,
+    activatedAt: state.activatedAt,
+    firstSessionAt: state.firstSessionAt,
+    escalationToProposalHours: hoursBetween(escalatedAt, state.proposedAt),
+    proposalToActivationHours: hoursBetween(state.proposedAt, state.activatedAt),
+    activationToFirstSessionHours: hoursBetween(state.activatedAt, state.firstSessionAt),
+    escalationToFirstSessionHours: hoursBetween(escalatedAt, state.firstSessionAt),
+  };
+}
+
+export interface StepSummary {
+  /** Processes that went through the step. */
+  readonly count: number;
+  readonly medianHours: number | null;
+  readonly meanHours: number | null;
+  readonly maxHours: number | null;
+}
+
+export interface ResponseTimeSummary {
+  readonly processes: number;
+  readonly escalationToProposal: StepSummary;
+  readonly proposalToActivation: StepSummary;
+  readonly activationToFirstSession: StepSummary;
+  readonly escalationToFirstSession: StepSummary;
+  readonly byProcess: readonly ProcessResponseTimes[];
+}
+
+export function summarise(values: ReadonlyArray<number | null>): StepSummary {
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (known.length === 0) return { count: 0, medianHours: null, meanHours: null, maxHours: null };
+  const mid = Math.floor(known.length / 2);
+  const median = known.length % 2 ? known[mid] : (known[mid - 1] + known[mid]) / 2;
+  const mean = known.reduce((a, b) => a + b, 0) / known.length;
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { count: known.length, medianHours: round(median), meanHours: round(mean), maxHours: known[known.length - 1] };
+}
+
+export function responseTimeSummary(states: readonly ProcessState[]): ResponseTimeSummary {
+  const byProcess = states.map(responseTimes);
+  return {
+    processes: states.length,
+    escalationToProposal: summarise(byProcess.map((p) => p.escalationToProposalHours)),
+    proposalToActivation: summarise(byProcess.map((p) => p.proposalToActivationHours)),
+    activationToFirstSession: summarise(byProcess.map((p) => p.activationToFirstSessionHours)),
+    escalationToFirstSession: summarise(byProcess.map((p) => p.escalationToFirstSessionHours)),
+    byProcess,
+  };
+}

@@ -1,0 +1,300 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { Consumer, Producer } from 'kafkajs';
+import type { Client } from 'pg';
+import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET, signDevToken } from '@crisis-ops/auth';
+import { loadServiceConfig } from '@crisis-ops/config';
+import {
+  CE_MEDIATION_CONCLUDED,
+  CE_MEDIATION_OPENED,
+  CE_MEDIATION_PROPOSED,
+  CE_RISK_DEESCALATED,
+  CE_RISK_ESCALATED,
+  decodeEvent,
+  encodeEvent,
+  RiskDeescalatedSchema,
+  RiskEscalatedSchema,
+  RiskLevel,
+  serviceSpec,
+  TOPIC_MEDIATION,
+  TOPIC_RISK,
+} from '@crisis-ops/contracts';
+import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
+import { runMigrations } from '@crisis-ops/persistence';
+import { kafkaTransport, strictValidationPipe } from '@crisis-ops/service-kit';
+import { adminClient, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { AppModule } from './app.module';
+import { migrations } from './migrations';
+
+/**
+ * The mediation app booted in-process on the test infrastructure (INFRA_PROFILE=test): its own
+ * schema as its app role after migrations as the migrator, consumer group "mediation", outbox relay.
+ */
+const infra = testInfra();
+const letters = () => String.fromCharCode(...Array.from({ length: 2 }, () => 65 + Math.floor(Math.random() * 26)));
+/** User-assigned ISO codes (Q..), unique per run so reruns against the same database pass. */
+const COUNTRY = `Q${letters()}`;
+let OTHER = `Q${letters()}`;
+while (OTHER === COUNTRY) OTHER = `Q${letters()}`;
+
+describe('mediation on real Kafka and Postgres', () => {
+  let app: INestApplication;
+  let base: string;
+  let db: Client;
+  let producer: Producer;
+  let reader: Consumer;
+  const published: ReceivedEvent[] = [];
+
+  beforeAll(async () => {
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      DATABASE_HOST: infra.database.host,
+      DATABASE_PORT: String(infra.database.port),
+      DATABASE_NAME: infra.database.name,
+      OUTBOX_POLL_MS: '200',
+    };
+    process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
+    process.env.LOG_LEVEL ??= 'warn';
+    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+    const config = loadServiceConfig('mediation', serviceSpec('mediation').schema, 3002, env);
+    await runMigrations({ config: config.database, migrations: [...migrations] as never });
+    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    app.useGlobalPipes(strictValidationPipe());
+    app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
+    await app.listen(0, '127.0.0.1');
+    await app.startAllMicroservices();
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+    db = adminClient();
+    await db.connect();
+    producer = testKafka('mediation-int-producer').producer({ idempotent: true });
+    await producer.connect();
+    reader = testKafka('mediation-int-reader').consumer({ groupId: `mediation-int-${uniqueSuffix()}` });
+    await reader.connect();
+    await reader.subscribe({ topic: TOPIC_MEDIATION, fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const key = message.key?.toString();
+        if (key === COUNTRY || key === OTHER || key === 'MLI') published.push(parseCloudEvent(topic, partition, message));
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await reader?.disconnect();
+    await producer?.disconnect();
+    await db?.end();
+    await app?.close();
+  });
+
+  const sendRisk = (ceId: string, type: typeof CE_RISK_ESCALATED | typeof CE_RISK_DEESCALATED, bytes: Uint8Array, country: string) =>
+    producer.send({
+      topic: TOPIC_RISK,
+      messages: [{ key: country, value: Buffer.from(bytes), headers: cloudEventHeaders({ id: ceId, type, source: 'early-warning', time: new Date() }) }],
+    });
+
+  const escalation = (escalationId: string, country: string, newLevel: RiskLevel) =>
+    encodeEvent(
+      CE_RISK_ESCALATED,
+      create(RiskEscalatedSchema, {
+        escalationId,
+        country,
+        previousLevel: RiskLevel.ELEVATED,
+        newLevel,
+        score: 0.91,
+        drivers: [{ kind: 'battles', label: 'Armed clashes', area: 'North', count: 7, weight: 0.8 }],
+        at: timestampFromDate(new Date(Date.now() - 3_600_000)),
+      }),
+    );
+
+  const inboxHas = async (eventId: string) =>
+    (await db.query('SELECT 1 FROM mediation.inbox WHERE consumer = $1 AND event_id = $2', ['mediation', eventId])).rowCount === 1;
+
+  it('turns one escalation into exactly one proposed process and one MediationProposed, however it is delivered', async () => {
+    const escalationId = randomUUID();
+    const first = randomUUID();
+    const other = randomUUID();
+    const bytes = escalation(escalationId, COUNTRY, RiskLevel.CRITICAL);
+    await sendRisk(first, CE_RISK_ESCALATED, bytes, COUNTRY);
+    await sendRisk(first, CE_RISK_ESCALATED, bytes, COUNTRY); // redelivery: same ce_id
+    await sendRisk(other, CE_RISK_ESCALATED, bytes, COUNTRY); // same escalation, new ce_id
+    // One key, one partition: once the last is applied, the earlier two have been handled.
+    await eventually(() => inboxHas(other), 90_000, 250);
+
+    const proposedOnKafka = () => published.filter((e) => e.key === COUNTRY && e.type === CE_MEDIATION_PROPOSED);
+    await eventually(async () => proposedOnKafka().length > 0, 30_000);
+    await new Promise((r) => setTimeout(r, 2_000)); // a duplicate would surface now
+
+    expect(proposedOnKafka()).toHaveLength(1);
+    const message = decodeEvent(CE_MEDIATION_PROPOSED, proposedOnKafka()[0].data);
+    expect(message).toMatchObject({ country: COUNTRY, triggeredByEscalationId: escalationId, lead: 'special_envoy' });
+    expect(message.drivers.map((d) => d.kind)).toEqual(['battles']);
+
+    const rows = await db.query('SELECT id, status, region, escalation_id FROM mediation.processes WHERE country = $1', [COUNTRY]);
+    expect(rows.rows).toHaveLength(1);
+    expect(rows.rows[0]).toMatchObject({ status: 'proposed', region: 'unassigned', escalation_id: escalationId });
+    expect(message.processId).toBe(rows.rows[0].id);
+    const handled = await db.query('SELECT outcome, process_id FROM mediation.handled_escalations WHERE escalation_id = $1', [escalationId]);
+    expect(handled.rows).toEqual([{ outcome: 'proposed', process_id: rows.rows[0].id }]);
+
+    // A new escalation while the process is open proposes nothing more.
+    const again = randomUUID();
+    const secondEscalation = randomUUID();
+    await sendRisk(again, CE_RISK_ESCALATED, escalation(secondEscalation, COUNTRY, RiskLevel.HIGH), COUNTRY);
+    await eventually(() => inboxHas(again), 60_000, 250);
+    expect((await db.query('SELECT outcome, process_id FROM mediation.handled_escalations WHERE escalation_id = $1', [secondEscalation])).rows).toEqual([
+      { outcome: 'open-process-exists', process_id: rows.rows[0].id },
+    ]);
+    expect((await db.query('SELECT 1 FROM mediation.processes WHERE country = $1', [COUNTRY])).rowCount).toBe(1);
+
+    // A de-escalation lands on the country's open process history.
+    const deescalated = randomUUID();
+    const bytesDown = encodeEvent(
+      CE_RISK_DEESCALATED,
+      create(RiskDeescalatedSchema, { escalationId, country: COUNTRY, previousLevel: RiskLevel.CRITICAL, newLevel: RiskLevel.ELEVATED, at: timestampFromDate(new Date()) }),
+    );
+    await sendRisk(deescalated, CE_RISK_DEESCALATED, bytesDown, COUNTRY);
+    await eventually(() => inboxHas(deescalated), 60_000, 250);
+    const history = await db.query('SELECT type FROM mediation.process_events WHERE process_id = $1 ORDER BY version', [rows.rows[0].id]);
+    expect(history.rows.map((r) => r.type)).toEqual(['MediationProposed', 'DeescalationRecorded']);
+
+    // Visible through the API to a global reader, refused to a regional one.
+    const globalViewer = await token(['global-viewer'], 'europe');
+    const listed = await api('GET', `/processes?country=${COUNTRY}`, globalViewer);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toHaveLength(1);
+    const forbidden = await api('GET', `/processes/${rows.rows[0].id}`, await token(['viewer'], 'africa'));
+    expect(forbidden).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+  });
+
+  it('does not propose for an escalation below high', async () => {
+    const id = randomUUID();
+    await sendRisk(id, CE_RISK_ESCALATED, escalation(randomUUID(), OTHER, RiskLevel.ELEVATED), OTHER);
+    await eventually(() => inboxHas(id), 60_000, 250);
+    expect((await db.query('SELECT 1 FROM mediation.processes WHERE country = $1', [OTHER])).rowCount).toBe(0);
+  });
+
+  it('runs a process through the REST API with roles, regions and stable error codes', async () => {
+    const officer = await token(['mediation-officer'], 'africa');
+    const approver = await token(['approver'], 'africa');
+    const outsider = await token(['mediation-officer'], 'europe');
+
+    const invalid = await api('POST', '/processes', officer, { country: 'Mali', track: 'talks', lead: 'special_envoy' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.code).toBe('REQUEST.INVALID');
+    expect((invalid.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(['country', 'track']);
+
+    const proposed = await api('POST', '/processes', officer, {
+      country: 'MLI',
+      admin1: 'Mopti',
+      track: 'mediation',
+      lead: 'srsg',
+      parties: [{ name: 'Government of Mali', kind: 'government' }, { name: `Women of Mopti ${uniqueSuffix()}`, kind: 'womens_organisation' }],
+    });
+    expect(proposed.status).toBe(201);
+    expect(proposed.body).toMatchObject({ status: 'proposed', region: 'africa', country: 'MLI' });
+    const id = proposed.body.processId as string;
+
+    expect(await api('POST', `/processes/${id}/activate`, officer, { mandate: 'm', envoy: { name: 'E', role: 'r', organization: 'UN', gender: 'female' } })).toMatchObject({
+      status: 403,
+      body: { code: 'AUTH.FORBIDDEN_ROLE' },
+    });
+    expect(await api('POST', `/processes/${id}/suspend`, outsider, { reason: 'x' })).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+    expect(await api('POST', `/processes/${id}/suspend`, officer, { reason: 'x' })).toMatchObject({ status: 409, body: { code: 'MEDIATION.PROCESS_NOT_ACTIVE' } });
+
+    const activated = await api('POST', `/processes/${id}/activate`, approver, { mandate: 'Good offices', envoy: { name: 'A. Envoy', role: 'special envoy', organization: 'UN', gender: 'female' } });
+    expect(activated).toMatchObject({ status: 200, body: { status: 'active' } });
+    const partyIds = (activated.body.parties as Array<{ partyId: string }>).map((p) => p.partyId);
+
+    const session = await api('POST', `/processes/${id}/sessions`, officer, {
+      heldAt: new Date(Date.now() - 60_000).toISOString(),
+      place: 'Bamako',
+      partyIds,
+      participants: [
+        { gender: 'female', ageGroup: 'youth', count: 2 },
+        { gender: 'male', ageGroup: 'adult', count: 6 },
+      ],
+    });
+    expect(session.status).toBe(200);
+    const badSession = await api('POST', `/processes/${id}/sessions`, officer, { heldAt: 'soon', place: 'x', participants: [{ gender: 'female', ageGroup: 'youth', count: -1 }] });
+    expect(badSession.status).toBe(400);
+    expect((badSession.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(['heldAt', 'participants[0].count']);
+
+    expect(
+      (
+        await api('POST', `/processes/${id}/agreements`, officer, {
+          kind: 'ceasefire',
+          title: 'Mopti ceasefire',
+          signedAt: new Date(Date.now() - 30_000).toISOString(),
+          provisions: [{ topic: 'participation', text: 'Women in monitoring', addressesGender: true, addressesYouth: false }],
+          signatories: [{ name: 'Minister', role: 'party', organization: 'Government of Mali' }],
+        })
+      ).status,
+    ).toBe(200);
+    expect(await api('POST', `/processes/${id}/conclude`, approver, { outcome: 'agreement', reason: 'Ceasefire signed' })).toMatchObject({ status: 200, body: { status: 'concluded' } });
+    expect(await api('POST', `/processes/${id}/resume`, officer, { reason: 'x' })).toMatchObject({ status: 409, body: { code: 'MEDIATION.PROCESS_ALREADY_CLOSED' } });
+
+    const one = await api('GET', `/processes/${id}`, await token(['viewer'], 'africa'));
+    expect(one.status).toBe(200);
+    expect((one.body.history as Array<{ event: { type: string } }>).map((h) => h.event.type)).toEqual([
+      'MediationProposed',
+      'MediationOpened',
+      'EnvoyAppointed',
+      'TalksConvened',
+      'AgreementReached',
+      'MediationConcluded',
+    ]);
+    expect(one.body.inclusion).toMatchObject({ delegates: 8, women: 2, womenShare: 0.25, youthShare: 0.25, genderProvisionShare: 1 });
+
+    const inclusion = await api('GET', '/process-metrics/inclusion?country=MLI', await token(['viewer'], 'africa'));
+    expect(inclusion.status).toBe(200);
+    expect(inclusion.body.processes).toBeGreaterThanOrEqual(1);
+    const ttr = await api('GET', '/process-metrics/time-to-response?region=africa', await token(['viewer'], 'africa'));
+    expect(ttr.status).toBe(200);
+    expect(await api('GET', '/process-metrics/time-to-response?region=africa', await token(['viewer'], 'europe'))).toMatchObject({ status: 403 });
+
+    await eventually(async () => {
+      const types = published.filter((e) => e.subject === id).map((e) => e.type);
+      return types.includes(CE_MEDIATION_CONCLUDED) && types;
+    }, 30_000);
+    const types = published.filter((e) => e.subject === id).map((e) => e.type);
+    expect(types[0]).toBe(CE_MEDIATION_PROPOSED);
+    expect(types[1]).toBe(CE_MEDIATION_OPENED);
+    expect(types).toHaveLength(6);
+  });
+
+  it('lets only one of two concurrent commands on the same version win (optimistic concurrency)', async () => {
+    const officer = await token(['mediation-officer'], 'africa');
+    const approver = await token(['approver'], 'africa');
+    const proposed = await api('POST', '/processes', officer, { country: 'NER', track: 'good_offices', lead: 'resident_coordinator' });
+    expect(proposed.status).toBe(201);
+    const id = proposed.body.processId as string;
+    const envoy = { name: 'E', role: 'special envoy', organization: 'UN', gender: 'male' };
+    const results = await Promise.all([1, 2, 3].map(() => api('POST', `/processes/${id}/activate`, approver, { mandate: 'm', envoy })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) {
+      expect(['MEDIATION.CONCURRENT_MODIFICATION', 'MEDIATION.PROCESS_NOT_PROPOSED']).toContain(r.body.code);
+    }
+    const history = await db.query('SELECT type FROM mediation.process_events WHERE process_id = $1 ORDER BY version', [id]);
+    expect(history.rows.map((r) => r.type)).toEqual(['MediationProposed', 'MediationOpened', 'EnvoyAppointed']);
+    expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
+  });
+
+  async function token(roles: string[], region: string) {
+    return signDevToken({ subject: `int-${roles.join('+')}-${region}`, roles, region, secret: LOCAL_DEV_SECRET, issuer: DEFAULT_AUTH_ISSUER, audience: DEFAULT_AUTH_AUDIENCE, ttlSeconds: 600 });
+  }
+
+  async function api(method: string, path: string, bearer: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> & unknown[] }> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> & unknown[] };
+  }
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { create, toBinary } from '@bufbuild/protobuf';
+import {
+  AgeGroup,
+  CE_AGREEMENT_REACHED,
+  CE_ENVOY_APPOINTED,
+  CE_MEDIATION_CONCLUDED,
+  CE_MEDIATION_OPENED,
+  CE_MEDIATION_PROPOSED,
+  CE_MEDIATION_RESUMED,
+  CE_MEDIATION_SUSPENDED,
+  CE_TALKS_CONVENED,
+  EVENT_TYPES,
+  Gender,
+  MediationOutcome,
+} from '@crisis-ops/contracts';
+import { rehydrate, type MediationEvent, type ProcessState } from '../domain';
+import { agreementReached, closed, concluded, envoyAppointed, opened, proposed, resumed, suspended, talksConvened } from '../domain/testing/fixtures';
+import { contractEventsOf } from './contract-events';
+
+const history: MediationEvent[] = [proposed(), opened(), envoyAppointed(), talksConvened(1), agreementReached(), suspended(), resumed(), concluded()];
+const state = rehydrate(history) as ProcessState;
+
+describe('contract events', () => {
+  it('publishes every public event with the process as subject, encodable under its registered schema, keyed by country', () => {
+    const out = contractEventsOf(history, state);
+    expect(out.map((e) => e.type)).toEqual([
+      CE_MEDIATION_PROPOSED,
+      CE_MEDIATION_OPENED,
+      CE_ENVOY_APPOINTED,
+      CE_TALKS_CONVENED,
+      CE_AGREEMENT_REACHED,
+      CE_MEDIATION_SUSPENDED,
+      CE_MEDIATION_RESUMED,
+      CE_MEDIATION_CONCLUDED,
+    ]);
+    for (const e of out) {
+      const spec = EVENT_TYPES[e.type];
+      const message = create(spec.schema, e.data as never);
+      expect(toBinary(spec.schema, message as never).length).toBeGreaterThan(0);
+      expect((spec.key as (m: unknown) => string)(message)).toBe('MLI');
+      expect(e.subject).toBe('p-1');
+    }
+  });
+
+  it('carries the escalation and drivers on the proposal, and counts by gender and age group on talks', () => {
+    const [p, , envoy, talks] = contractEventsOf(history, state);
+    expect(p.data).toMatchObject({ triggeredByEscalationId: 'esc-1', lead: 'special_envoy', admin1: 'Mopti', drivers: [{ kind: 'battles', weight: 0.6 }] });
+    expect(envoy.data).toMatchObject({ envoyId: 'envoy-1', gender: Gender.FEMALE });
+    expect(talks.data).toMatchObject({ round: 1, venue: 'Bamako', participants: [{ gender: Gender.FEMALE, ageGroup: AgeGroup.YOUTH, count: 2 }, {}, {}] });
+  });
+
+  it('announces a closure as MediationConcluded with outcome WITHDRAWN and keeps internal events private', () => {
+    const closedState = rehydrate([proposed(), closed()]) as ProcessState;
+    const out = contractEventsOf([closed(), { type: 'PartyAdded', processId: 'p-1', at: closed().at, actor: 'x', party: { partyId: 'x', name: 'x', kind: 'government' } }], closedState);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ type: CE_MEDIATION_CONCLUDED, data: { outcome: MediationOutcome.WITHDRAWN, summary: 'Not taken up' } });
+  });
+});

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Principal } from '@crisis-ops/auth';
+import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
+import { EventPublisher } from '@crisis-ops/service-kit';
+import {
+  decide,
+  escalationWarrantsProcess,
+  inclusionSummary,
+  proposalFor,
+  processInclusion,
+  responseTimes,
+  responseTimeSummary,
+  type Escalation,
+  type MediationCommand,
+  type ProcessState,
+  type ProposeProcess,
+  type RiskLevel,
+} from '../domain';
+import { regionOf, UNASSIGNED_REGION } from '../region/region-of';
+import { assertMayAct, assertMayRead, GLOBAL_REGION, readableRegions } from './access-policy';
+import { contractEventsOf } from './contract-events';
+import { ProcessStore, type ProcessFilter } from './process.store';
+
+export interface ProcessQuery {
+  readonly country?: string;
+  readonly region?: string;
+  readonly status?: ProcessFilter['status'];
+}
+
+/** Runs commands and reactions: decide on the rebuilt process, store its events and stage their public events in one transaction. */
+@Injectable()
+export class MediationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: ProcessStore,
+    private readonly publisher: EventPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * A hand-made proposal. Its region is the country's desk; for a country without one, the
+   * proposer's own region (or "unassigned" for a global proposer).
+   */
+  async propose(principal: Principal, input: Omit<ProposeProcess, 'type' | 'region' | 'escalation' | 'drivers'>): Promise<ProcessState> {
+    const own = principal.region && principal.region !== GLOBAL_REGION ? principal.region : UNASSIGNED_REGION;
+    const region = regionOf(input.country) ?? own;
+    assertMayAct(principal, region);
+    return this.dataSource.transaction((m) => this.create(m, { ...input, type: 'Propose', region }, principal.subject));
+  }
+
+  async execute(principal: Principal, processId: string, command: Exclude<MediationCommand, ProposeProcess>): Promise<ProcessState> {
+    return this.dataSource.transaction(async (m) => {
+      const before = await this.store.load(m, processId);
+      assertMayAct(principal, before.region);
+      return this.apply(m, before, command, principal.subject);
+    });
+  }
+
+  async get(principal: Principal, processId: string) {
+    const m = this.dataSource.manager;
+    const state = await this.store.snapshot(m, processId);
+    assertMayRead(principal, state);
+    const history = await this.store.history(m, processId);
+    return { ...state, inclusion: processInclusion(state), timeToResponse: responseTimes(state), history };
+  }
+
+  async list(principal: Principal, query: ProcessQuery): Promise<ProcessState[]> {
+    return this.store.list(this.dataSource.manager, { country: query.country, status: query.status, regions: readableRegions(principal, query.region) });
+  }
+
+  async inclusion(principal: Principal, query: ProcessQuery) {
+    return inclusionSummary(await this.list(principal, query));
+  }
+
+  async timeToResponse(principal: Principal, query: ProcessQuery) {
+    return responseTimeSummary(await this.list(principal, query));
+  }
+
+  /**
+   * A high or critical escalation in a country with no open process proposes one. The
+   * handled_escalations row, claimed first, makes any later delivery of the same escalation (under
+   * whatever event id) a no-op; the country lock makes "no open process" hold until commit.
+   */
+  async onEscalation(m: EntityManager, escalation: Escalation, eventId: string): Promise<ProcessState | undefined> {
+    if (!escalationWarrantsProcess(escalation.level)) return undefined;
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mediation:country:${escalation.country}`]);
+    const claimed: unknown[] = await m.query(
+      `INSERT INTO handled_escalations (escalation_id, country, level, event_id, outcome)
+       VALUES ($1, $2, $3, $4, 'open-process-exists') ON CONFLICT (escalation_id) DO NOTHING RETURNING escalation_id`,
+      [escalation.escalationId, escalation.country, escalation.level, eventId],
+    );
+    if (claimed.length === 0) return undefined;
+    const open = await this.store.openProcessIds(m, escalation.country);
+    if (open.length) {
+      await m.query('UPDATE handled_escalations SET process_id = $2 WHERE escalation_id = $1', [escalation.escalationId, open[0]]);
+      return undefined;
+    }
+    const region = regionOf(escalation.country) ?? UNASSIGNED_REGION;
+    const state = await this.create(m, proposalFor(escalation, region), 'system:risk-escalated');
+    await m.query(`UPDATE handled_escalations SET outcome = 'proposed', process_id = $2 WHERE escalation_id = $1`, [escalation.escalationId, state.processId]);
+    return state;
+  }
+
+  /** Recorded on every open process of the country: each answers the country's situation. */
+  async onDeescalation(m: EntityManager, d: { escalationId: string; country: string; level: RiskLevel; at: string }): Promise<number> {
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mediation:country:${d.country}`]);
+    const open = await this.store.openProcessIds(m, d.country);
+    for (const id of open) {
+      const before = await this.store.load(m, id);
+      await this.apply(m, before, { type: 'RecordDeescalation', escalationId: d.escalationId, level: d.level, deescalatedAt: d.at }, 'system:risk-deescalated');
+    }
+    return open.length;
+  }
+
+  private async create(m: EntityManager, command: ProposeProcess, actor: string): Promise<ProcessState> {
+    const events = decide(null, command, this.context(actor));
+    const state = await this.store.append(m, null, events);
+    await this.publisher.stage(m, contractEventsOf(events, state));
+    return state;
+  }
+
+  private async apply(m: EntityManager, before: ProcessState, command: MediationCommand, actor: string): Promise<ProcessState> {
+    const events = decide(before, command, this.context(actor));
+    const state = await this.store.append(m, before, events);
+    await this.publisher.stage(m, contractEventsOf(events, state));
+    return state;
+  }
+
+  private context(actor: string) {
+    return { clock: this.clock, newId: randomUUID, actor };
+  }
+}

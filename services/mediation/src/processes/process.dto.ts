@@ -1,0 +1,99 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { AGE_GROUPS, AGREEMENT_KINDS, GENDERS, LEADS, OUTCOMES, PARTY_KINDS, SIGNATORY_ROLES, STATUSES, TRACKS } from '../domain';
+import type { AgeGroup, AgreementKind, Gender, Lead, Outcome, PartyKind, ProcessStatus, SignatoryRole, Track } from '../domain';
+
+export class PartyDto {
+  @ApiProperty({ example: 'Government of Mali' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ enum: PARTY_KINDS }) @IsIn(PARTY_KINDS) kind!: PartyKind;
+}
+
+export class ProposeProcessDto {
+  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3' }) @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code' }) country!: string;
+  @ApiPropertyOptional({ example: 'Mopti' }) @IsOptional() @IsString() @MaxLength(200) admin1?: string;
+  @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @MaxLength(2000) situation?: string;
+  @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track!: Track;
+  @ApiProperty({ enum: LEADS }) @IsIn(LEADS) lead!: Lead;
+  @ApiPropertyOptional({ type: [PartyDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => PartyDto) parties?: PartyDto[];
+}
+
+export class EnvoyDto {
+  @ApiProperty({ example: 'A. Envoy' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ example: 'special envoy' }) @IsString() @IsNotEmpty() @MaxLength(200) role!: string;
+  @ApiProperty({ example: 'UN' }) @IsString() @IsNotEmpty() @MaxLength(200) organization!: string;
+  @ApiProperty({ enum: GENDERS }) @IsIn(GENDERS) gender!: Gender;
+}
+
+export class ActivateProcessDto {
+  @ApiProperty({ example: 'Good offices of the Secretary-General' }) @IsString() @IsNotEmpty() @MaxLength(2000) mandate!: string;
+  @ApiProperty({ type: EnvoyDto }) @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
+}
+
+export class AppointEnvoyDto {
+  @ApiProperty({ type: EnvoyDto }) @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
+}
+
+export class ParticipantCountDto {
+  @ApiProperty({ enum: GENDERS }) @IsIn(GENDERS) gender!: Gender;
+  @ApiProperty({ enum: AGE_GROUPS, description: 'youth = 18 to 29 (UNSCR 2250)' }) @IsIn(AGE_GROUPS) ageGroup!: AgeGroup;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) count!: number;
+}
+
+export class RecordSessionDto {
+  @ApiProperty({ example: '2026-03-04T09:00:00Z' }) @IsISO8601() heldAt!: string;
+  @ApiProperty({ example: 'Bamako' }) @IsString() @IsNotEmpty() @MaxLength(200) place!: string;
+  @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present' }) @IsOptional() @IsArray() @IsUUID('all', { each: true }) partyIds?: string[];
+  @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ParticipantCountDto) participants!: ParticipantCountDto[];
+}
+
+export class ProvisionDto {
+  @ApiProperty({ example: 'ceasefire' }) @IsString() @IsNotEmpty() @MaxLength(200) topic!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10_000) text!: string;
+  @ApiProperty() @IsBoolean() addressesGender!: boolean;
+  @ApiProperty() @IsBoolean() addressesYouth!: boolean;
+}
+
+export class SignatoryDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ enum: SIGNATORY_ROLES }) @IsIn(SIGNATORY_ROLES) role!: SignatoryRole;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) organization!: string;
+}
+
+export class RecordAgreementDto {
+  @ApiProperty({ enum: AGREEMENT_KINDS }) @IsIn(AGREEMENT_KINDS) kind!: AgreementKind;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) title!: string;
+  @ApiProperty({ example: '2026-03-05T09:00:00Z' }) @IsISO8601() signedAt!: string;
+  @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
+  @ApiProperty({ type: [SignatoryDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SignatoryDto) signatories!: SignatoryDto[];
+}
+
+export class ReasonDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
+
+export class ConcludeProcessDto extends ReasonDto {
+  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome!: Outcome;
+}
+
+export class ProcessQueryDto {
+  @ApiPropertyOptional({ example: 'MLI' }) @IsOptional() @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code' }) country?: string;
+  @ApiPropertyOptional({ example: 'africa' }) @IsOptional() @IsString() @MaxLength(50) region?: string;
+  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ProcessStatus;
+}

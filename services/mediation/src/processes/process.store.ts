@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { conflict, evolve, MEDIATION_ERRORS, processNotFound, rehydrate, type MediationEvent, type ProcessState, type ProcessStatus } from '../domain';
+
+export interface StoredEvent {
+  readonly version: number;
+  readonly event: MediationEvent;
+  readonly recordedAt: string;
+}
+
+export interface ProcessFilter {
+  readonly country?: string;
+  /** Regions the caller may see; undefined = all. */
+  readonly regions?: readonly string[];
+  readonly status?: ProcessStatus;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Keeps each process as its event history (the source of truth) plus a current-state row and
+ * session/agreement projections, all written in the caller's transaction.
+ */
+@Injectable()
+export class ProcessStore {
+  async history(m: EntityManager, processId: string): Promise<StoredEvent[]> {
+    const rows: Array<{ version: number; payload: MediationEvent; recorded_at: Date }> = await m.query(
+      'SELECT version, payload, recorded_at FROM process_events WHERE process_id = $1 ORDER BY version',
+      [processId],
+    );
+    return rows.map((r) => ({ version: r.version, event: r.payload, recordedAt: r.recorded_at.toISOString() }));
+  }
+
+  /** The process rebuilt from its history; PROCESS_NOT_FOUND if it has none. */
+  async load(m: EntityManager, processId: string): Promise<ProcessState> {
+    const state = isUuid(processId) ? rehydrate((await this.history(m, processId)).map((h) => h.event)) : null;
+    if (!state) throw processNotFound(processId);
+    return state;
+  }
+
+  /** The current-state snapshot, for reads that need no history. */
+  async snapshot(m: EntityManager, processId: string): Promise<ProcessState> {
+    const rows: Array<{ state: ProcessState }> = isUuid(processId) ? await m.query('SELECT state FROM processes WHERE id = $1', [processId]) : [];
+    if (!rows.length) throw processNotFound(processId);
+    return rows[0].state;
+  }
+
+  async list(m: EntityManager, filter: ProcessFilter): Promise<ProcessState[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.country) where.push(`country = $${params.push(filter.country)}`);
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.regions) where.push(`region = ANY($${params.push(filter.regions)})`);
+    const rows: Array<{ state: ProcessState }> = await m.query(
+      `SELECT state FROM processes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY proposed_at DESC LIMIT 1000`,
+      params,
+    );
+    return rows.map((r) => r.state);
+  }
+
+  async openProcessIds(m: EntityManager, country: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT id FROM processes WHERE country = $1 AND status IN ('proposed', 'active', 'suspended') ORDER BY proposed_at`,
+      [country],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Appends events decided on `before` (null for a new process). A concurrent writer that got
+   * there first makes this fail with MEDIATION.CONCURRENT_MODIFICATION (the history's primary key
+   * and the version check both guard it).
+   */
+  async append(m: EntityManager, before: ProcessState | null, events: readonly MediationEvent[]): Promise<ProcessState> {
+    if (!m.queryRunner?.isTransactionActive) throw new Error('ProcessStore.append needs a transaction');
+    const after = events.reduce<ProcessState | null>(evolve, before) as ProcessState;
+    try {
+      if (before === null) {
+        await m.query(
+          `INSERT INTO processes (id, country, admin1, region, track, lead, status, outcome, status_reason, escalation_id,
+             escalated_at, proposed_at, activated_at, first_session_at, ended_at, state, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+          [
+            after.processId, after.country, after.admin1, after.region, after.track, after.lead, after.status, after.outcome,
+            after.statusReason, after.escalation?.escalationId ?? null, after.escalation?.escalatedAt ?? null, after.proposedAt,
+            after.activatedAt, after.firstSessionAt, after.endedAt, JSON.stringify(after), after.version,
+          ],
+        );
+      } else {
+        const updated = await m.query(
+          `UPDATE processes SET status = $3, outcome = $4, status_reason = $5, activated_at = $6, first_session_at = $7,
+             ended_at = $8, state = $9, version = $10, updated_at = now()
+           WHERE id = $1 AND version = $2 RETURNING id`,
+          [
+            after.processId, before.version, after.status, after.outcome, after.statusReason, after.activatedAt,
+            after.firstSessionAt, after.endedAt, JSON.stringify(after), after.version,
+          ],
+        );
+        if (affected(updated) === 0) throw concurrentModification(after.processId);
+      }
+      let version = before?.version ?? 0;
+      for (const event of events) {
+        version += 1;
+        await m.query(
+          'INSERT INTO process_events (process_id, version, type, payload, actor, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)',
+          [after.processId, version, event.type, JSON.stringify(event), event.actor, event.at],
+        );
+        await this.project(m, event);
+      }
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION && /process_events_pkey|processes_pkey/.test(String((err as { constraint?: string }).constraint))) {
+        throw concurrentModification(after.processId);
+      }
+      throw err;
+    }
+    return after;
+  }
+
+  private async project(m: EntityManager, event: MediationEvent): Promise<void> {
+    if (event.type === 'TalksConvened') {
+      const s = event.session;
+      const delegates = s.participants.reduce((n, p) => n + p.count, 0);
+      const women = s.participants.filter((p) => p.gender === 'female').reduce((n, p) => n + p.count, 0);
+      const youth = s.participants.filter((p) => p.ageGroup === 'youth').reduce((n, p) => n + p.count, 0);
+      await m.query(
+        `INSERT INTO sessions (id, process_id, round, held_at, place, delegates, women, youth, participants, party_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [s.sessionId, event.processId, s.round, s.heldAt, s.place, delegates, women, youth, JSON.stringify(s.participants), JSON.stringify(s.partyIds)],
+      );
+    } else if (event.type === 'AgreementReached') {
+      const a = event.agreement;
+      await m.query(
+        `INSERT INTO agreements (id, process_id, kind, title, signed_at, gender_provisions, youth_provisions, provisions, signatories)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          a.agreementId, event.processId, a.kind, a.title, a.signedAt,
+          a.provisions.filter((p) => p.addressesGender).length, a.provisions.filter((p) => p.addressesYouth).length,
+          JSON.stringify(a.provisions), JSON.stringify(a.signatories),
+        ],
+      );
+    }
+  }
+}
+
+const concurrentModification = (processId: string) =>
+  conflict(MEDIATION_ERRORS.CONCURRENT_MODIFICATION, `process ${processId} was changed by someone else; reload and retry`, { processId });
+
+/** TypeORM answers an UPDATE with [rows, count] on Postgres, and with rows elsewhere. */
+function affected(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
+  return Array.isArray(result) ? result.length : 0;
+}
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);

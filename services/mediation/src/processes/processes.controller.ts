@@ -1,0 +1,152 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
+import type { MediationCommand, ProposeProcess } from '../domain';
+import { READ_ROLES, ROLE } from './access-policy';
+import {
+  ActivateProcessDto,
+  AppointEnvoyDto,
+  ConcludeProcessDto,
+  PartyDto,
+  ProcessQueryDto,
+  ProposeProcessDto,
+  ReasonDto,
+  RecordAgreementDto,
+  RecordSessionDto,
+} from './process.dto';
+import { MediationService } from './mediation.service';
+
+const OUTSIDE_REGION = { description: 'MEDIATION.REGION_FORBIDDEN: the process is outside the caller\'s region; AUTH.FORBIDDEN_ROLE: role missing' };
+
+/**
+ * Mediation processes. Officers act within their token's region; approvers activate and conclude;
+ * viewers read their region. Region "global" acts and reads everywhere; role global-viewer reads
+ * everywhere.
+ */
+@ApiTags('processes')
+@ApiBearerAuth()
+@ApiForbiddenResponse(OUTSIDE_REGION)
+@Controller('processes')
+export class ProcessesController {
+  constructor(private readonly mediation: MediationService) {}
+
+  @Post()
+  @Roles(ROLE.officer)
+  @ApiOperation({ summary: 'Propose a process (mediation-officer). Region = the country\'s region.' })
+  propose(@CurrentPrincipal() p: Principal, @Body() body: ProposeProcessDto) {
+    return this.mediation.propose(p, body as Omit<ProposeProcess, 'type' | 'region'>);
+  }
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: 'List processes, filtered by country, region and status, within the regions the caller may read.' })
+  list(@CurrentPrincipal() p: Principal, @Query() query: ProcessQueryDto) {
+    return this.mediation.list(p, query);
+  }
+
+  @Get(':id')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: 'One process with its history, inclusion metrics and time to response.' })
+  one(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.mediation.get(p, id);
+  }
+
+  @Post(':id/activate')
+  @HttpCode(200)
+  @Roles(ROLE.approver)
+  @ApiOperation({ summary: 'Activate a proposed process and appoint its envoy (approver).' })
+  activate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ActivateProcessDto) {
+    return this.run(p, id, { type: 'Activate', ...body });
+  }
+
+  @Post(':id/envoys')
+  @HttpCode(200)
+  @Roles(ROLE.approver)
+  @ApiOperation({ summary: 'Appoint a further envoy to an active or suspended process (approver).' })
+  appointEnvoy(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: AppointEnvoyDto) {
+    return this.run(p, id, { type: 'AppointEnvoy', ...body });
+  }
+
+  @Post(':id/parties')
+  @HttpCode(200)
+  @Roles(ROLE.officer)
+  @ApiOperation({ summary: 'Add a party to an open process (mediation-officer).' })
+  addParty(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: PartyDto) {
+    return this.run(p, id, { type: 'AddParty', ...body });
+  }
+
+  @Post(':id/sessions')
+  @HttpCode(200)
+  @Roles(ROLE.officer)
+  @ApiOperation({ summary: 'Record a session of talks with participants by gender and age group (mediation-officer).' })
+  recordSession(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RecordSessionDto) {
+    return this.run(p, id, { type: 'RecordSession', ...body });
+  }
+
+  @Post(':id/agreements')
+  @HttpCode(200)
+  @Roles(ROLE.officer)
+  @ApiOperation({ summary: 'Record an agreement (mediation-officer).' })
+  recordAgreement(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RecordAgreementDto) {
+    return this.run(p, id, { type: 'RecordAgreement', ...body });
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Roles(ROLE.officer)
+  @ApiOperation({ summary: 'Suspend an active process (mediation-officer).' })
+  suspend(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto) {
+    return this.run(p, id, { type: 'Suspend', reason: body.reason });
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Roles(ROLE.officer)
+  @ApiOperation({ summary: 'Resume a suspended process (mediation-officer).' })
+  resume(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto) {
+    return this.run(p, id, { type: 'Resume', reason: body.reason });
+  }
+
+  @Post(':id/conclude')
+  @HttpCode(200)
+  @Roles(ROLE.approver)
+  @ApiOperation({ summary: 'Conclude an active process with an outcome (approver).' })
+  conclude(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ConcludeProcessDto) {
+    return this.run(p, id, { type: 'Conclude', outcome: body.outcome, reason: body.reason });
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles(ROLE.officer, ROLE.approver)
+  @ApiOperation({ summary: 'Close an open process without conclusion (mediation-officer or approver).' })
+  close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto) {
+    return this.run(p, id, { type: 'Close', reason: body.reason });
+  }
+
+  private run(p: Principal, id: string, command: Exclude<MediationCommand, ProposeProcess>) {
+    return this.mediation.execute(p, id, command);
+  }
+}
+
+/** Measures across the processes the caller may read. Not under /metrics: that is Prometheus'. */
+@ApiTags('process-metrics')
+@ApiBearerAuth()
+@ApiForbiddenResponse(OUTSIDE_REGION)
+@Controller('process-metrics')
+export class ProcessMetricsController {
+  constructor(private readonly mediation: MediationService) {}
+
+  @Get('inclusion')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: "Women's and youth share of delegates per session, process and overall; share of agreements with gender / youth provisions." })
+  inclusion(@CurrentPrincipal() p: Principal, @Query() query: ProcessQueryDto) {
+    return this.mediation.inclusion(p, query);
+  }
+
+  @Get('time-to-response')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: 'Hours from escalation to proposal, to activation, to first session; per process and summarised.' })
+  timeToResponse(@CurrentPrincipal() p: Principal, @Query() query: ProcessQueryDto) {
+    return this.mediation.timeToResponse(p, query);
+  }
+}

@@ -1,0 +1,66 @@
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
+import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent, RiskLevel as PbRiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
+import { DomainError } from '@crisis-ops/domain-kernel';
+import { PermanentEventError } from '@crisis-ops/messaging';
+import { EventConsumer } from '@crisis-ops/service-kit';
+import type { RiskLevel } from '../domain';
+import { MediationService } from './mediation.service';
+
+const LEVEL: Record<PbRiskLevel, RiskLevel | undefined> = {
+  [PbRiskLevel.UNSPECIFIED]: undefined,
+  [PbRiskLevel.LOW]: 'low',
+  [PbRiskLevel.ELEVATED]: 'elevated',
+  [PbRiskLevel.HIGH]: 'high',
+  [PbRiskLevel.CRITICAL]: 'critical',
+};
+
+const iso = (t: Timestamp | undefined, fallback: Date) => (t ? timestampDate(t) : fallback).toISOString();
+
+/**
+ * Answers early-warning's escalations (consumer group "mediation"). Redelivery of one event id is
+ * absorbed by the inbox; a second event about the same escalation by handled_escalations.
+ */
+@Controller()
+export class RiskConsumer {
+  private readonly logger = new Logger('RiskConsumer');
+
+  constructor(
+    private readonly events: EventConsumer,
+    private readonly mediation: MediationService,
+  ) {}
+
+  @EventPattern(TOPIC_RISK)
+  async onRisk(@Ctx() ctx: KafkaContext): Promise<void> {
+    await this.events.consume(ctx, async (event, m) => {
+      try {
+        if (event.type === CE_RISK_ESCALATED) {
+          const e = decodeEvent(CE_RISK_ESCALATED, event.data);
+          const level = LEVEL[e.newLevel];
+          if (!level) return;
+          const created = await this.mediation.onEscalation(
+            m,
+            {
+              escalationId: e.escalationId,
+              country: e.country,
+              admin1: e.admin1 || null,
+              level,
+              drivers: e.drivers.map((d) => ({ kind: d.kind, label: d.label, area: d.area, count: d.count, weight: d.weight })),
+              at: iso(e.at, event.time),
+            },
+            event.id,
+          );
+          if (created) this.logger.log(`proposed process ${created.processId} for ${e.country} (escalation ${e.escalationId})`);
+        } else if (event.type === CE_RISK_DEESCALATED) {
+          const d = decodeEvent(CE_RISK_DEESCALATED, event.data);
+          await this.mediation.onDeescalation(m, { escalationId: d.escalationId, country: d.country, level: LEVEL[d.newLevel] ?? 'low', at: iso(d.at, event.time) });
+        }
+      } catch (err) {
+        // An event the domain rejects will be rejected again on every retry.
+        if (err instanceof DomainError && err.kind === 'invalid') throw new PermanentEventError(err.code, err.message);
+        throw err;
+      }
+    });
+  }
+}
