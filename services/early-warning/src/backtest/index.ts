@@ -1,0 +1,3 @@
+export * from './backtest';
+export * from './backtest-summary';
+export { zscoreBaseline, type BaselineTransition } from './zscore-baseline';

@@ -1,0 +1,83 @@
+import type { RiskArea } from './risk-context';
+import type { RiskLevel } from './risk-parameters';
+
+/** What one contribution adds to an area: a signal, or one day's slice of an aggregate observation. */
+export interface Contribution {
+  readonly day: number;
+  /** A signal type, or "aggregate". */
+  readonly key: string;
+  readonly count: number;
+  readonly weight: number;
+}
+
+/**
+ * The decaying accumulators and level state of one area. Accumulators are decayed lazily to the day
+ * they are read or written; the recent activity is also kept per driver key so drivers can be
+ * explained, and exact counts per day for the recent window.
+ */
+export class AreaState {
+  recent = 0;
+  baseline = 0;
+  readonly recentByKey = new Map<string, number>();
+  /** day → key → count, for days inside the recent window. */
+  readonly countsByDay = new Map<number, Map<string, number>>();
+  private decayedTo: number;
+
+  level: RiskLevel = 'low';
+  levelSinceDay: number;
+  lastEmittedScore: number | null = null;
+  lastScore = 0;
+  lastEscalationId: string | null = null;
+  readonly children = new Map<string, AreaState>();
+
+  constructor(
+    readonly area: RiskArea,
+    firstDay: number,
+    private readonly recentTau: number,
+    private readonly baselineTau: number,
+  ) {
+    this.decayedTo = firstDay;
+    this.levelSinceDay = firstDay;
+  }
+
+  decayTo(day: number): void {
+    const dt = day - this.decayedTo;
+    if (dt <= 0) return;
+    const fr = Math.exp(-dt / this.recentTau);
+    this.recent *= fr;
+    this.baseline *= Math.exp(-dt / this.baselineTau);
+    for (const [key, value] of this.recentByKey) this.recentByKey.set(key, value * fr);
+    this.decayedTo = day;
+  }
+
+  /** Adds a contribution; one from before the current day (a late report) enters already decayed. */
+  add(c: Contribution, windowDays: number): void {
+    const age = Math.max(0, this.decayedTo - c.day);
+    const wr = c.weight * Math.exp(-age / this.recentTau);
+    this.recent += wr;
+    this.baseline += c.weight * Math.exp(-age / this.baselineTau);
+    this.recentByKey.set(c.key, (this.recentByKey.get(c.key) ?? 0) + wr);
+    if (age < windowDays) {
+      let counts = this.countsByDay.get(c.day);
+      if (!counts) this.countsByDay.set(c.day, (counts = new Map()));
+      counts.set(c.key, (counts.get(c.key) ?? 0) + c.count);
+    }
+  }
+
+  /** Drops per-day counts that left the window ending on `day`. */
+  pruneWindow(day: number, windowDays: number): void {
+    for (const d of this.countsByDay.keys()) if (d <= day - windowDays) this.countsByDay.delete(d);
+  }
+
+  windowCounts(): Map<string, number> {
+    const totals = new Map<string, number>();
+    for (const counts of this.countsByDay.values()) for (const [key, n] of counts) totals.set(key, (totals.get(key) ?? 0) + n);
+    return totals;
+  }
+
+  windowTotal(): number {
+    let total = 0;
+    for (const counts of this.countsByDay.values()) for (const n of counts.values()) total += n;
+    return total;
+  }
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_RISK_PARAMETERS,
+  RiskEngine,
+  SIGNAL_TYPES,
+  nextLevel,
+  type RiskContextProvider,
+  type RiskEvent,
+  type RiskLevelChange,
+  type RiskSignal,
+  type SignalType,
+} from './index';
+
+const DAY = 86_400_000;
+const day0 = Date.UTC(2020, 0, 1);
+const on = (d: number): Date => new Date(day0 + d * DAY);
+
+function signal(d: number, type: SignalType = 'battles', fatalities = 0, admin1: string | null = 'North'): RiskSignal {
+  return { country: 'BFA', admin1, occurredAt: on(d), type, subType: null, fatalities, severity: null };
+}
+
+/** Feeds signals (any order within a day is fine) and closes through `until`; returns every event. */
+function run(engine: RiskEngine, signals: RiskSignal[], until: number): RiskEvent[] {
+  const events: RiskEvent[] = [];
+  for (const s of signals) events.push(...engine.ingestSignal(s));
+  events.push(...engine.closeThrough(on(until)));
+  return events;
+}
+
+const transitions = (events: RiskEvent[], admin1: string | null = null): RiskLevelChange[] =>
+  events.filter((e): e is RiskLevelChange => e.type !== 'RiskAssessed' && e.admin1 === admin1);
+
+/** A quiet year: one battle without deaths a week. */
+const quietYear = (): RiskSignal[] => Array.from({ length: 52 }, (_, w) => signal(w * 7));
+
+/** Two weeks of 60 attacks on civilians, 3 deaths each, from `start`. */
+const burst = (start: number): RiskSignal[] => Array.from({ length: 60 }, (_, i) => signal(start + Math.floor(i / 4.3), 'violence_against_civilians', 3));
+
+describe('RiskEngine', () => {
+  it('given a quiet year, when a burst of deadly attacks follows, then the country escalates to high or critical within the burst, naming the attacks', () => {
+    const engine = new RiskEngine();
+    const before = run(engine, quietYear(), 364);
+    expect(transitions(before)).toEqual([]);
+
+    const events = run(engine, burst(365), 365 + 14);
+    const up = transitions(events).filter((t) => t.type === 'RiskEscalated');
+    expect(up.length).toBeGreaterThan(0);
+    const last = up[up.length - 1];
+    expect(['high', 'critical']).toContain(last.newLevel);
+    expect(last.at.getTime()).toBeLessThanOrEqual(on(365 + 14).getTime());
+    expect(last.drivers[0]).toMatchObject({ kind: 'violence_against_civilians', area: null });
+    expect(last.escalationId).toMatch(/^BFA\/-\/2021-\d\d-\d\d\/(high|critical)$/);
+    expect(transitions(events, 'North').length).toBeGreaterThan(0);
+  });
+
+  it('given activity swinging around the elevated threshold for a year, then the level changes rarely although the score crosses the threshold again and again', () => {
+    const engine = new RiskEngine({ parameters: { ...DEFAULT_RISK_PARAMETERS, assessAdmin1: false } });
+    const warmUp = Array.from({ length: 365 * 2 }, (_, d) => signal(Math.floor(d / 2), 'battles', 0, null));
+    run(engine, warmUp, 364);
+    let crossings = 0;
+    let above = false;
+    const events: RiskEvent[] = [];
+    for (let d = 365; d < 730; d++) {
+      // three-week blocks of 4 and 1 battles a day: the recent score swings around 35
+      const perDay = Math.floor((d - 365) / 21) % 2 === 0 ? 4 : 1;
+      events.push(...run(engine, Array.from({ length: perDay }, () => signal(d, 'battles', 0, null)), d));
+      const score = engine.current()[0].score;
+      if (score >= DEFAULT_RISK_PARAMETERS.thresholds.elevated.enter !== above) {
+        crossings++;
+        above = !above;
+      }
+    }
+    expect(crossings).toBeGreaterThanOrEqual(6);
+    expect(transitions(events).length).toBeLessThanOrEqual(2);
+  });
+
+  it('holds a level between its exit and enter thresholds and for the minimum dwell', () => {
+    const p = DEFAULT_RISK_PARAMETERS;
+    expect(nextLevel(p, 'low', 34.9, 100)).toBe('low');
+    expect(nextLevel(p, 'low', 35, 0)).toBe('elevated');
+    expect(nextLevel(p, 'elevated', 90, 0)).toBe('critical');
+    expect(nextLevel(p, 'high', 55, 100)).toBe('high');
+    expect(nextLevel(p, 'high', 45, p.minDwellDays - 1)).toBe('high');
+    expect(nextLevel(p, 'high', 45, p.minDwellDays)).toBe('elevated');
+    expect(nextLevel(p, 'critical', 10, p.minDwellDays)).toBe('low');
+  });
+
+  it('given a burst then quiet months, then the level decays back to low step by step, never faster than the dwell', () => {
+    const engine = new RiskEngine();
+    run(engine, [...quietYear(), ...burst(365)], 380);
+    const peak = engine.current().find((a) => a.admin1 === null);
+    expect(['high', 'critical']).toContain(peak?.level);
+
+    const events = run(engine, [], 380 + 240);
+    const down = transitions(events);
+    expect(down.length).toBeGreaterThan(0);
+    expect(down.every((t) => t.type === 'RiskDeescalated')).toBe(true);
+    expect(down[down.length - 1].newLevel).toBe('low');
+    let since = peak?.levelSince.getTime() as number;
+    for (const t of down) {
+      expect(t.at.getTime() - since).toBeGreaterThanOrEqual(DEFAULT_RISK_PARAMETERS.minDwellDays * DAY);
+      since = t.at.getTime();
+    }
+    expect(engine.current().find((a) => a.admin1 === null)?.score).toBeLessThan(DEFAULT_RISK_PARAMETERS.thresholds.elevated.exit);
+  });
+
+  it('given the same input twice, then the output is identical; shuffling signals within a day changes nothing', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const input: RiskSignal[] = [];
+    for (let d = 0; d < 500; d++) {
+      const n = Math.floor(random() * (d > 300 && d < 360 ? 12 : 3));
+      for (let i = 0; i < n; i++) input.push(signal(d, SIGNAL_TYPES[Math.floor(random() * 6)], Math.floor(random() * 4), ['North', 'South', 'East'][Math.floor(random() * 3)]));
+    }
+    const first = run(new RiskEngine(), input, 520);
+    const second = run(new RiskEngine(), input, 520);
+    expect(second).toEqual(first);
+    expect(transitions(first).length).toBeGreaterThan(0);
+
+    const shuffled = [...input].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    const third = run(new RiskEngine(), shuffled, 520);
+    const summary = (events: RiskEvent[]) => transitions(events).map((t) => [t.at.toISOString(), t.previousLevel, t.newLevel]);
+    expect(summary(third)).toEqual(summary(first));
+  });
+
+  it('given an escalation, then type drivers partition the score, counts match the window, and areas and trend are shares of it', () => {
+    const engine = new RiskEngine();
+    const extra = [signal(370, 'battles', 2, 'South'), signal(371, 'protests', 0, null)];
+    const events = run(engine, [...quietYear(), ...burst(365), ...extra], 380);
+    const escalation = transitions(events).find((t) => t.type === 'RiskEscalated') as RiskLevelChange;
+    const typeDrivers = escalation.drivers.filter((d) => (SIGNAL_TYPES as readonly string[]).includes(d.kind));
+    expect(typeDrivers.reduce((s, d) => s + d.weight, 0)).toBeCloseTo(1, 3);
+    for (const d of escalation.drivers) expect(d.weight).toBeGreaterThanOrEqual(0);
+    const windowStart = escalation.windowStart.getTime();
+    const inWindow = [...quietYear(), ...burst(365), ...extra].filter((s) => s.occurredAt.getTime() >= windowStart && s.occurredAt <= escalation.at);
+    expect(typeDrivers.reduce((s, d) => s + d.count, 0)).toBe(inWindow.length);
+    const areas = escalation.drivers.filter((d) => d.kind === 'area');
+    expect(areas[0]).toMatchObject({ area: 'North' });
+    expect(areas.reduce((s, d) => s + d.weight, 0)).toBeLessThanOrEqual(1);
+    const trend = escalation.drivers.find((d) => d.kind === 'trend');
+    expect(trend?.weight).toBeGreaterThan(0);
+    expect(trend?.weight).toBeLessThan(1);
+    expect(escalation.windowEnd.getTime() - escalation.windowStart.getTime()).toBe(DEFAULT_RISK_PARAMETERS.recentWindowDays * DAY);
+  });
+
+  it('given monthly aggregates, then each month is spread over its days and a violent month escalates within the month', () => {
+    const engine = new RiskEngine();
+    const events: RiskEvent[] = [];
+    for (let m = 0; m < 12; m++) {
+      events.push(...engine.ingestObservation({ country: 'ZAF', admin1: null, periodStart: new Date(Date.UTC(2019, m, 1)), periodEnd: new Date(Date.UTC(2019, m + 1, 1)), events: 2, fatalities: 1 }));
+    }
+    events.push(...engine.ingestObservation({ country: 'ZAF', admin1: null, periodStart: new Date(Date.UTC(2020, 0, 1)), periodEnd: new Date(Date.UTC(2020, 1, 1)), events: 200, fatalities: 400 }));
+    events.push(...engine.closeThrough(new Date(Date.UTC(2020, 0, 31))));
+    const up = transitions(events).filter((t) => t.type === 'RiskEscalated');
+    expect(up.length).toBeGreaterThan(0);
+    expect(up[0].at.getTime()).toBeLessThan(Date.UTC(2020, 0, 31));
+    expect(up[0].drivers[0]).toMatchObject({ kind: 'aggregate' });
+  });
+
+  it('given a report of a day already assessed, then it counts (decayed) from the next assessment on', () => {
+    const withLate = new RiskEngine();
+    run(withLate, [signal(0), signal(10)], 10);
+    withLate.ingestSignal(signal(5, 'violence_against_civilians', 20));
+    withLate.closeThrough(on(11));
+    const without = new RiskEngine();
+    run(without, [signal(0), signal(10)], 11);
+    expect(withLate.current()[0].score).toBeGreaterThan(without.current()[0].score);
+  });
+
+  it('given context that lowers the risk, then the score drops by its points and the context is a (negative) driver', () => {
+    const agreement: RiskContextProvider = {
+      adjustmentsFor: (area, at) => (area.admin1 === null && at.getTime() >= on(370).getTime() ? [{ kind: 'agreement_reached', label: 'Ceasefire agreed', points: -15 }] : []),
+    };
+    const plain = new RiskEngine();
+    const adjusted = new RiskEngine({ context: agreement });
+    const input = [...quietYear(), ...burst(365)];
+    run(plain, input, 372);
+    const events = run(adjusted, input, 372);
+    const national = (e: RiskEngine) => e.current().find((a) => a.admin1 === null)?.score as number;
+    expect(national(adjusted)).toBeCloseTo(national(plain) - 15, 0);
+    const assessed = events.filter((e) => e.type === 'RiskAssessed' && e.admin1 === null).at(-1);
+    const context = assessed?.drivers.find((d) => d.kind === 'agreement_reached');
+    expect(context?.weight).toBeLessThan(0);
+    const partition = assessed?.drivers.filter((d) => d.kind !== 'area' && d.kind !== 'trend') ?? [];
+    expect(partition.reduce((s, d) => s + d.weight, 0)).toBeCloseTo(1, 2);
+  });
+});

@@ -1,0 +1,238 @@
+import { AreaState, type Contribution } from './risk-area';
+import { NO_CONTEXT, type ContextAdjustment, type RiskContextProvider } from './risk-context';
+import type { RiskDriver, RiskEvent } from './risk-events';
+import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
+import { isEscalation, nextLevel, observationWeight, scoreParts, signalWeight, type ScoreParts } from './risk-score';
+import type { AggregateObservation } from './aggregate-observation';
+import { SIGNAL_TYPE_LABELS, type SignalType } from './signal-types';
+import type { Signal } from './signal';
+
+const DAY_MS = 86_400_000;
+
+/** What the engine needs of a signal. */
+export type RiskSignal = Pick<Signal, 'country' | 'admin1' | 'occurredAt' | 'type' | 'subType' | 'fatalities' | 'severity'>;
+/** What the engine needs of an aggregate observation. */
+export type RiskObservation = Pick<AggregateObservation, 'country' | 'admin1' | 'periodStart' | 'periodEnd' | 'events' | 'fatalities'>;
+
+export interface RiskEngineOptions {
+  readonly parameters?: RiskParameters;
+  readonly context?: RiskContextProvider;
+  /** Since when the input covers the world; defaults to the day of the first input. Before it the baseline is unknown, not zero. */
+  readonly observedSince?: Date;
+}
+
+export interface AreaRisk {
+  readonly country: string;
+  readonly admin1: string | null;
+  readonly score: number;
+  readonly level: RiskLevel;
+  /** Day the current level was entered, 00:00 UTC. */
+  readonly levelSince: Date;
+}
+
+export const dayOf = (at: Date): number => Math.floor(at.getTime() / DAY_MS);
+export const dateOfDay = (day: number): Date => new Date(day * DAY_MS);
+const isoDay = (day: number): string => dateOfDay(day).toISOString().slice(0, 10);
+const AGGREGATE_LABEL = 'Reported events (aggregate counts)';
+
+/**
+ * Turns signals and aggregate observations into per-country and per-admin1 risk, at event time.
+ *
+ * Time moves in whole UTC days and only with the input: a day is assessed when it closes, i.e. when
+ * the first input of a later day arrives or `closeThrough` is called (a live service calls it daily).
+ * All inputs of one day are applied before the day is assessed, so their order within the day does
+ * not matter. An input for a day already closed (a late report) is added with the decay its age
+ * implies; assessments already made are not revised. The same input in the same order gives the
+ * same events, bit for bit: nothing here reads a clock or random numbers.
+ *
+ * Aggregate observations are spread evenly over the days of their period (a month of 30 events is
+ * one event a day), so they flow through the same accumulators as signals; days of the period that
+ * are still open are queued and applied as the days open.
+ */
+export class RiskEngine {
+  readonly parameters: RiskParameters;
+  private readonly context: RiskContextProvider;
+  private readonly countries = new Map<string, AreaState>();
+  private readonly pending = new Map<number, { country: string; admin1: string | null; c: Contribution }[]>();
+  private observedSinceDay: number | undefined;
+  private openDay: number | undefined;
+
+  constructor(options: RiskEngineOptions = {}) {
+    this.parameters = options.parameters ?? DEFAULT_RISK_PARAMETERS;
+    this.context = options.context ?? NO_CONTEXT;
+    this.observedSinceDay = options.observedSince ? dayOf(options.observedSince) : undefined;
+  }
+
+  /** Applies a signal; returns the events of the days it closed first. */
+  ingestSignal(signal: RiskSignal): RiskEvent[] {
+    const day = dayOf(signal.occurredAt);
+    const events = this.openUpTo(day);
+    const weight = signalWeight(this.parameters, signal.type, signal.subType, signal.fatalities, signal.severity);
+    this.apply(signal.country, signal.admin1, { day, key: signal.type, count: 1, weight });
+    return events;
+  }
+
+  /** Applies an aggregate observation spread over its period; returns the events of the days it closed first. */
+  ingestObservation(observation: RiskObservation): RiskEvent[] {
+    const first = dayOf(observation.periodStart);
+    const days = Math.max(1, dayOf(observation.periodEnd) - first);
+    const { weight, count } = observationWeight(this.parameters, observation.events, observation.fatalities);
+    const events = this.openUpTo(first);
+    if (weight === 0 && count === 0) return events;
+    const open = this.openDay as number;
+    for (let day = first; day < first + days; day++) {
+      const c: Contribution = { day, key: 'aggregate', count: count / days, weight: weight / days };
+      if (day <= open) this.apply(observation.country, observation.admin1, c);
+      else {
+        let queue = this.pending.get(day);
+        if (!queue) this.pending.set(day, (queue = []));
+        queue.push({ country: observation.country, admin1: observation.admin1, c });
+      }
+    }
+    return events;
+  }
+
+  /** Closes (assesses) every open day up to and including the day of `at`. */
+  closeThrough(at: Date): RiskEvent[] {
+    const target = dayOf(at);
+    if (this.openDay === undefined) return [];
+    const events: RiskEvent[] = [];
+    while ((this.openDay as number) <= target) {
+      events.push(...this.closeDay(this.openDay as number));
+      this.openDay = (this.openDay as number) + 1;
+      this.applyPending(this.openDay);
+    }
+    return events;
+  }
+
+  /** Current risk of every assessed area, countries first then their admin1s. */
+  current(): AreaRisk[] {
+    const out: AreaRisk[] = [];
+    const push = (s: AreaState) => out.push({ ...s.area, score: round1(s.lastScore), level: s.level, levelSince: dateOfDay(s.levelSinceDay) });
+    for (const country of this.countries.values()) {
+      push(country);
+      for (const child of country.children.values()) push(child);
+    }
+    return out;
+  }
+
+  private openUpTo(day: number): RiskEvent[] {
+    if (this.openDay === undefined) {
+      this.openDay = day;
+      this.observedSinceDay ??= day;
+      this.applyPending(day);
+      return [];
+    }
+    return day > this.openDay ? this.closeThrough(dateOfDay(day - 1)) : [];
+  }
+
+  private applyPending(day: number): void {
+    const queue = this.pending.get(day);
+    if (!queue) return;
+    this.pending.delete(day);
+    for (const item of queue) this.apply(item.country, item.admin1, item.c);
+  }
+
+  private area(country: string, admin1: string | null): AreaState[] {
+    const p = this.parameters;
+    const open = this.openDay as number;
+    let national = this.countries.get(country);
+    if (!national) this.countries.set(country, (national = new AreaState({ country, admin1: null }, open, p.recentWindowDays, p.baselineWindowDays)));
+    if (!admin1 || !p.assessAdmin1) return [national];
+    let sub = national.children.get(admin1);
+    if (!sub) national.children.set(admin1, (sub = new AreaState({ country, admin1 }, open, p.recentWindowDays, p.baselineWindowDays)));
+    return [national, sub];
+  }
+
+  private apply(country: string, admin1: string | null, c: Contribution): void {
+    for (const state of this.area(country, admin1)) {
+      state.decayTo(this.openDay as number);
+      state.add(c, this.parameters.recentWindowDays);
+    }
+  }
+
+  private closeDay(day: number): RiskEvent[] {
+    const events: RiskEvent[] = [];
+    for (const national of this.countries.values()) {
+      this.assess(national, day, events);
+      for (const sub of national.children.values()) this.assess(sub, day, events);
+    }
+    return events;
+  }
+
+  private assess(state: AreaState, day: number, events: RiskEvent[]): void {
+    const p = this.parameters;
+    state.decayTo(day);
+    state.pruneWindow(day, p.recentWindowDays);
+    const reference = state.area.admin1 === null ? (p.countryIntensityOverrides[state.area.country] ?? p.countryIntensityReference) : p.admin1IntensityReference;
+    const parts = scoreParts(p, state.recent, state.baseline, day - (this.observedSinceDay as number) + 1, reference);
+    const adjustments = this.context.adjustmentsFor(state.area, dateOfDay(day));
+    const score = clamp(parts.base + adjustments.reduce((sum, a) => sum + a.points, 0), 0, 100);
+    state.lastScore = score;
+    const previousLevel = state.level;
+    const level = nextLevel(p, previousLevel, score, day - state.levelSinceDay);
+    const moved = state.lastEmittedScore === null || Math.abs(score - state.lastEmittedScore) >= p.materialDelta;
+    if (!moved && level === previousLevel) return;
+
+    const drivers = this.drivers(state, parts, score, adjustments, day);
+    const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
+    const common = { country: state.area.country, admin1: state.area.admin1, score: round1(score), drivers, ...window };
+    events.push({ type: 'RiskAssessed', ...common, level, previousScore: state.lastEmittedScore === null ? null : round1(state.lastEmittedScore), assessedAt: dateOfDay(day) });
+    state.lastEmittedScore = score;
+    if (level === previousLevel) return;
+
+    const up = isEscalation(previousLevel, level);
+    if (up) state.lastEscalationId = `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(day)}/${level}`;
+    events.push({
+      type: up ? 'RiskEscalated' : 'RiskDeescalated',
+      ...common,
+      escalationId: state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`,
+      previousLevel,
+      newLevel: level,
+      at: dateOfDay(day),
+    });
+    state.level = level;
+    state.levelSinceDay = day;
+  }
+
+  private drivers(state: AreaState, parts: ScoreParts, score: number, adjustments: readonly ContextAdjustment[], day: number): RiskDriver[] {
+    const p = this.parameters;
+    const drivers: RiskDriver[] = [];
+    const own = state.area.admin1;
+    const baseShare = score > 0 ? parts.base / score : 0;
+    const counts = state.windowCounts();
+    if (state.recent > 0) {
+      for (const [key, value] of state.recentByKey) {
+        if (value <= 0) continue;
+        const label = key === 'aggregate' ? AGGREGATE_LABEL : SIGNAL_TYPE_LABELS[key as SignalType] ?? key;
+        drivers.push({ kind: key, label, area: own, count: Math.round(counts.get(key) ?? 0), weight: round4((value / state.recent) * baseShare) });
+      }
+    }
+    for (const a of adjustments) {
+      if (a.points !== 0) drivers.push({ kind: a.kind, label: a.label, area: own, count: 0, weight: score > 0 ? round4(a.points / score) : 0 });
+    }
+    drivers.sort((a, b) => b.weight - a.weight || a.kind.localeCompare(b.kind));
+    if (parts.base > 0 && parts.surge > 0) {
+      const trendShare = (parts.base - 100 * parts.intensity) / parts.base;
+      drivers.push({ kind: 'trend', label: `recent activity ${parts.ratio.toFixed(1)}× the area's usual`, area: own, count: Math.round(state.windowTotal()), weight: round4(trendShare * baseShare) });
+    }
+    if (own === null && state.recent > 0) {
+      const areas = [...state.children.values()]
+        .map((child) => {
+          child.decayTo(day);
+          return { child, share: child.recent / state.recent };
+        })
+        .filter((x) => x.share > 0)
+        .sort((a, b) => b.share - a.share || (a.child.area.admin1 as string).localeCompare(b.child.area.admin1 as string))
+        .slice(0, p.maxAreaDrivers);
+      for (const { child, share } of areas) {
+        drivers.push({ kind: 'area', label: child.area.admin1 as string, area: child.area.admin1, count: Math.round(child.windowTotal()), weight: round4(share * baseShare) });
+      }
+    }
+    return drivers;
+  }
+}
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;

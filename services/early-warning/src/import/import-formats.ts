@@ -1,0 +1,211 @@
+/**
+ * Import formats and their detection from the header. Every format is reduced to a map from a
+ * canonical field to a column index, so the row mappers do not care how a dataset names things.
+ */
+export const IMPORT_FORMATS = ['acled', 'acled-monthly', 'country-monthly', 'ucdp-ged', 'hxl'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export function isImportFormat(value: string): value is ImportFormat {
+  return (IMPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** The whole file cannot be imported as asked (unknown layout, missing required columns). */
+export class ImportFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportFormatError';
+  }
+}
+
+export type EventField =
+  | 'id'
+  | 'date'
+  | 'countryName'
+  | 'countryCode'
+  | 'admin1'
+  | 'admin2'
+  | 'location'
+  | 'latitude'
+  | 'longitude'
+  | 'eventType'
+  | 'subType'
+  | 'fatalities'
+  | 'reportedAt'
+  | 'notes'
+  | 'sources'
+  | 'violenceType';
+export type AggregateField = 'countryName' | 'countryCode' | 'admin1' | 'admin2' | 'year' | 'month' | 'events' | 'fatalities';
+
+/** Where each canonical field is, and what the column is called (for row errors). */
+export interface ColumnMap<F extends string> {
+  readonly index: Partial<Record<F, number>>;
+  readonly names: readonly string[];
+}
+
+export type Layout =
+  | { readonly shape: 'events'; readonly format: ImportFormat; readonly columns: ColumnMap<EventField>; readonly dataStartsAtRecord: number }
+  | { readonly shape: 'aggregates'; readonly format: ImportFormat; readonly columns: ColumnMap<AggregateField>; readonly dataStartsAtRecord: number };
+
+const norm = (s: string): string => s.trim().toLowerCase();
+
+function isHxlRow(row: readonly string[] | undefined): boolean {
+  if (!row) return false;
+  const cells = row.map((c) => c.trim()).filter((c) => c.length > 0);
+  return cells.length > 0 && cells.every((c) => c.startsWith('#'));
+}
+
+/** The format a header (and, for HXL, the tag row under it) looks like; undefined when none fits. */
+export function detectFormat(header: readonly string[], second?: readonly string[]): ImportFormat | undefined {
+  if (isHxlRow(second)) return 'hxl';
+  const cols = new Set(header.map(norm));
+  if (cols.has('event_date') && cols.has('event_type')) return 'acled';
+  if (cols.has('type_of_violence') && cols.has('date_start')) return 'ucdp-ged';
+  if (cols.has('events') && cols.has('fatalities') && cols.has('month') && cols.has('year')) {
+    if (cols.has('iso3') || cols.has('admin1') || cols.has('admin2') || cols.has('admin1 pcode')) return 'acled-monthly';
+    if (cols.has('country')) return 'country-monthly';
+  }
+  return undefined;
+}
+
+function byName<F extends string>(header: readonly string[], spec: Partial<Record<F, readonly string[]>>): ColumnMap<F> {
+  const lower = header.map(norm);
+  const index: Partial<Record<F, number>> = {};
+  for (const [field, candidates] of Object.entries(spec) as [F, readonly string[]][]) {
+    const at = candidates.map((c) => lower.indexOf(c)).find((i) => i >= 0);
+    if (at !== undefined) index[field] = at;
+  }
+  return { index, names: header.map((h) => h.trim()) };
+}
+
+function requireColumns<F extends string>(format: ImportFormat, map: ColumnMap<F>, required: readonly (F | readonly F[])[]): void {
+  const missing = required.filter((r) => (Array.isArray(r) ? r : [r]).every((f: F) => map.index[f] === undefined));
+  if (missing.length > 0) {
+    const names = missing.map((r) => (Array.isArray(r) ? r.join(' or ') : r)).join(', ');
+    throw new ImportFormatError(`${format}: the header lacks required column(s) for ${names}`);
+  }
+}
+
+const ACLED_SPEC: Partial<Record<EventField, readonly string[]>> = {
+  id: ['event_id_cnty'],
+  date: ['event_date'],
+  countryName: ['country'],
+  countryCode: ['iso'],
+  admin1: ['admin1'],
+  admin2: ['admin2'],
+  location: ['location'],
+  latitude: ['latitude'],
+  longitude: ['longitude'],
+  eventType: ['event_type'],
+  subType: ['sub_event_type'],
+  fatalities: ['fatalities'],
+  reportedAt: ['timestamp'],
+  notes: ['notes'],
+  sources: ['source'],
+};
+
+const UCDP_SPEC: Partial<Record<EventField, readonly string[]>> = {
+  id: ['id'],
+  date: ['date_start'],
+  countryName: ['country'],
+  admin1: ['adm_1'],
+  admin2: ['adm_2'],
+  location: ['where_coordinates'],
+  latitude: ['latitude'],
+  longitude: ['longitude'],
+  violenceType: ['type_of_violence'],
+  fatalities: ['best'],
+  notes: ['conflict_name'],
+};
+
+const MONTHLY_SPEC: Partial<Record<AggregateField, readonly string[]>> = {
+  countryName: ['country'],
+  countryCode: ['iso3', 'iso'],
+  admin1: ['admin1'],
+  admin2: ['admin2'],
+  year: ['year'],
+  month: ['month'],
+  events: ['events'],
+  fatalities: ['fatalities'],
+};
+
+/** HXL hashtags (lower case, attributes in any order) per canonical field, best first. */
+const HXL_EVENT_TAGS: Partial<Record<EventField, readonly string[]>> = {
+  id: ['#event+id', '#event+code'],
+  date: ['#date+occurred', '#date'],
+  countryName: ['#country+name', '#country'],
+  countryCode: ['#country+code', '#country+iso3'],
+  admin1: ['#adm1+name', '#adm1'],
+  admin2: ['#adm2+name', '#adm2'],
+  location: ['#loc+name', '#loc'],
+  latitude: ['#geo+lat'],
+  longitude: ['#geo+lon'],
+  eventType: ['#event+type'],
+  subType: ['#event+type+sub', '#event+subtype'],
+  fatalities: ['#affected+killed'],
+  notes: ['#description+notes', '#description'],
+  sources: ['#meta+source'],
+};
+const HXL_AGGREGATE_TAGS: Partial<Record<AggregateField, readonly string[]>> = {
+  countryName: ['#country+name', '#country'],
+  countryCode: ['#country+code', '#country+iso3'],
+  admin1: ['#adm1+name', '#adm1'],
+  admin2: ['#adm2+name', '#adm2'],
+  year: ['#date+year'],
+  month: ['#date+month'],
+  events: ['#event+num', '#event+count', '#indicator+events'],
+  fatalities: ['#affected+killed'],
+};
+
+/** "#Adm1 +Name" → "#adm1+name", attributes sorted, so tag order and case do not matter. */
+export function normalizeHxlTag(tag: string): string {
+  const [base, ...attrs] = tag.toLowerCase().replace(/\s+/g, '').split('+');
+  return [base, ...attrs.filter(Boolean).sort()].join('+');
+}
+
+function hxlMap<F extends string>(names: readonly string[], tags: readonly string[], spec: Partial<Record<F, readonly string[]>>): ColumnMap<F> {
+  const normalized = tags.map(normalizeHxlTag);
+  const index: Partial<Record<F, number>> = {};
+  for (const [field, candidates] of Object.entries(spec) as [F, readonly string[]][]) {
+    const at = candidates.map((c) => normalized.indexOf(normalizeHxlTag(c))).find((i) => i >= 0);
+    if (at !== undefined) index[field] = at;
+  }
+  return { index, names: names.map((n, i) => n.trim() || tags[i]?.trim() || `column ${i + 1}`) };
+}
+
+/** The layout of a file: detected (format 'auto') or as given, checked against the header. */
+export function resolveLayout(header: readonly string[], second: readonly string[] | undefined, requested: ImportFormat | 'auto'): Layout {
+  const format = requested === 'auto' ? detectFormat(header, second) : requested;
+  if (!format) {
+    throw new ImportFormatError(`unrecognised header (${header.slice(0, 6).join(', ')}${header.length > 6 ? ', …' : ''}); pass the format explicitly: ${IMPORT_FORMATS.join(', ')}`);
+  }
+  switch (format) {
+    case 'acled': {
+      const columns = byName(header, ACLED_SPEC);
+      requireColumns(format, columns, ['date', 'eventType', 'fatalities', ['countryCode', 'countryName']]);
+      return { shape: 'events', format, columns, dataStartsAtRecord: 2 };
+    }
+    case 'ucdp-ged': {
+      const columns = byName(header, UCDP_SPEC);
+      requireColumns(format, columns, ['date', 'violenceType', 'fatalities', 'countryName']);
+      return { shape: 'events', format, columns, dataStartsAtRecord: 2 };
+    }
+    case 'acled-monthly':
+    case 'country-monthly': {
+      const columns = byName(header, MONTHLY_SPEC);
+      requireColumns(format, columns, ['year', 'month', 'events', 'fatalities', ['countryCode', 'countryName']]);
+      return { shape: 'aggregates', format, columns, dataStartsAtRecord: 2 };
+    }
+    case 'hxl': {
+      if (!isHxlRow(second)) throw new ImportFormatError('hxl: the second row must hold the #tags');
+      const tags = second as readonly string[];
+      const aggregates = hxlMap(header, tags, HXL_AGGREGATE_TAGS);
+      const events = hxlMap(header, tags, HXL_EVENT_TAGS);
+      if (aggregates.index.events !== undefined && events.index.eventType === undefined) {
+        requireColumns(format, aggregates, ['year', 'month', 'events', 'fatalities', ['countryCode', 'countryName']]);
+        return { shape: 'aggregates', format, columns: aggregates, dataStartsAtRecord: 3 };
+      }
+      requireColumns(format, events, ['date', 'eventType', ['countryCode', 'countryName']]);
+      return { shape: 'events', format, columns: events, dataStartsAtRecord: 3 };
+    }
+  }
+}

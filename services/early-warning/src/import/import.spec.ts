@@ -1,0 +1,161 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ImportFormatError, detectFormat, normalizeHxlTag, openImport, parseDay, parseMonth, type ImportRecord } from './index';
+
+const fixture = (name: string) => createReadStream(path.join(__dirname, 'fixtures', name));
+
+async function readAll(name: string, format?: Parameters<typeof openImport>[1]) {
+  const opened = await openImport(fixture(name), format);
+  const records: ImportRecord[] = [];
+  for await (const r of opened.records) records.push(r);
+  return { format: opened.format, records, ok: records.filter((r) => r.kind !== 'error'), errors: records.filter((r) => r.kind === 'error') };
+}
+
+describe('detectFormat', () => {
+  it.each([
+    [['event_id_cnty', 'event_date', 'year', 'event_type', 'country', 'fatalities'], undefined, 'acled'],
+    [['', 'region', 'country', 'year', 'event_date', 'event_type', 'fatalities'], undefined, 'acled'],
+    [['Country', 'Admin1', 'Admin2', 'ISO3', 'Admin2 Pcode', 'Admin1 Pcode', 'Month', 'Year', 'Events', 'Fatalities'], undefined, 'acled-monthly'],
+    [['country', 'year', 'month', 'events', 'fatalities'], undefined, 'country-monthly'],
+    [['id', 'year', 'type_of_violence', 'country', 'date_start', 'best'], undefined, 'ucdp-ged'],
+    [['Date', 'Country'], ['#date', '#country'], 'hxl'],
+    [['foo', 'bar'], undefined, undefined],
+  ])('given header %j and tag row %j it detects %s', (header, second, expected) => {
+    expect(detectFormat(header, second)).toBe(expected);
+  });
+
+  it('normalises HXL tags regardless of case and attribute order', () => {
+    expect(normalizeHxlTag('#Event +Type +Sub')).toBe(normalizeHxlTag('#event+sub+type'));
+  });
+});
+
+describe('parsers of dates and months', () => {
+  it('reads the date spellings datasets use and rejects impossible dates', () => {
+    expect(parseDay('2023-03-02')).toBe('2023-03-02');
+    expect(parseDay('03 March 2023')).toBe('2023-03-03');
+    expect(parseDay('3-Mar-2023')).toBe('2023-03-03');
+    expect(parseDay('2023-01-05 00:00:00.000')).toBe('2023-01-05');
+    expect(parseDay('2023-02-30')).toBeUndefined();
+    expect(parseDay('yesterday')).toBeUndefined();
+    expect(parseMonth('January')).toBe(1);
+    expect(parseMonth('sep')).toBe(9);
+    expect(parseMonth('13')).toBeUndefined();
+  });
+});
+
+describe('ACLED event exports', () => {
+  it('given the full 31-column export, when imported, then valid rows become signals and bad rows errors naming row and column', async () => {
+    const { format, ok, errors } = await readAll('acled-full.csv');
+    expect(format).toBe('acled');
+    expect(ok).toHaveLength(3);
+    const [clash, protest, attack] = ok.map((r) => (r.kind === 'signal' ? r.signal : undefined));
+    expect(clash).toMatchObject({ id: 'XYZ1001', source: 'acled', country: 'BFA', admin1: 'Sahel', admin2: 'Soum', location: 'Djibo', latitude: 14.1, longitude: -1.63, type: 'battles', subType: 'armed_clash', fatalities: 4 });
+    expect(clash?.occurredAt.toISOString()).toBe('2023-03-02T00:00:00.000Z');
+    expect(clash?.reportedAt.toISOString()).toBe(new Date(1678000000 * 1000).toISOString());
+    expect(protest).toMatchObject({ type: 'protests', subType: 'peaceful_protest' });
+    expect(protest?.occurredAt.toISOString().slice(0, 10)).toBe('2023-03-03');
+    expect(attack).toMatchObject({ country: 'CIV', type: 'violence_against_civilians', subType: 'attack' });
+    expect(errors).toEqual([
+      { kind: 'error', row: 5, column: 'fatalities', reason: '"abc" is not a whole number ≥ 0' },
+      expect.objectContaining({ row: 6, column: 'event_date' }),
+      expect.objectContaining({ row: 7, column: 'sub_event_type' }),
+      expect.objectContaining({ row: 8, column: 'country', reason: 'unknown country "Atlantis"' }),
+    ]);
+  });
+
+  it('given a subset with a leading row-number column, when imported twice, then it yields the same derived ids and keeps identical rows apart', async () => {
+    const first = await readAll('acled-subset.csv');
+    const second = await readAll('acled-subset.csv');
+    expect(first.errors).toEqual([]);
+    const ids = first.ok.map((r) => (r.kind === 'signal' ? r.signal.id : null));
+    expect(ids).toEqual(second.ok.map((r) => (r.kind === 'signal' ? r.signal.id : null)));
+    expect(new Set(ids).size).toBe(3);
+    expect(first.ok[1]).toMatchObject({ kind: 'signal', signal: { type: 'battles', subType: 'non_state_actor_overtakes_territory', fatalities: 7, admin1: 'Sahel' } });
+  });
+});
+
+describe('aggregate layouts', () => {
+  it('given ACLED monthly admin aggregates (HDX), then each row is an observation over its month', async () => {
+    const { format, ok, errors } = await readAll('acled-monthly.csv');
+    expect(format).toBe('acled-monthly');
+    expect(ok[0]).toMatchObject({ kind: 'observation', observation: { country: 'BFA', admin1: 'Sahel', admin2: 'Soum', events: 12, fatalities: 30, source: 'acled' } });
+    if (ok[0].kind === 'observation') {
+      expect(ok[0].observation.periodStart.toISOString()).toBe('2023-01-01T00:00:00.000Z');
+      expect(ok[0].observation.periodEnd.toISOString()).toBe('2023-02-01T00:00:00.000Z');
+    }
+    expect(ok).toHaveLength(2);
+    expect(errors).toEqual([expect.objectContaining({ row: 4, column: 'Month' })]);
+  });
+
+  it('given country-month counts with dataset spellings, then countries resolve and bad rows are reported', async () => {
+    const { format, ok, errors } = await readAll('country-monthly.csv');
+    expect(format).toBe('country-monthly');
+    expect(ok.map((r) => (r.kind === 'observation' ? r.observation.country : ''))).toEqual(['COD', 'CIV']);
+    expect(errors).toEqual([expect.objectContaining({ row: 4, column: 'country' }), expect.objectContaining({ row: 5, column: 'events' })]);
+  });
+});
+
+describe('UCDP GED and HXL', () => {
+  it('given UCDP GED rows, then violence types map to ours and best estimates to fatalities', async () => {
+    const { format, ok, errors } = await readAll('ucdp-ged.csv');
+    expect(format).toBe('ucdp-ged');
+    expect(ok).toEqual([
+      expect.objectContaining({ signal: expect.objectContaining({ id: '900001', country: 'COD', type: 'battles', fatalities: 5, admin1: 'North Kivu province', source: 'ucdp-ged' }) }),
+      expect.objectContaining({ signal: expect.objectContaining({ type: 'violence_against_civilians', subType: 'attack', fatalities: 9 }) }),
+    ]);
+    expect(errors).toEqual([expect.objectContaining({ row: 4, column: 'type_of_violence' })]);
+  });
+
+  it('given HXL-tagged events, then columns are found by tag and data starts after the tag row', async () => {
+    const { format, ok, errors } = await readAll('hxl-events.csv');
+    expect(format).toBe('hxl');
+    expect(ok).toEqual([
+      expect.objectContaining({ row: 3, signal: expect.objectContaining({ id: 'H-1', country: 'MLI', admin1: 'Mopti', type: 'battles', fatalities: 3 }) }),
+      expect.objectContaining({ row: 4, signal: expect.objectContaining({ type: 'riots', subType: 'mob_violence', fatalities: 0 }) }),
+    ]);
+    expect(errors).toEqual([expect.objectContaining({ row: 5, column: 'Fatalities' })]);
+  });
+
+  it('given HXL-tagged monthly counts, then rows are observations', async () => {
+    const { ok } = await readAll('hxl-monthly.csv');
+    expect(ok).toEqual([expect.objectContaining({ observation: expect.objectContaining({ country: 'NER', admin1: 'Tillaberi', events: 14, fatalities: 22 }) })]);
+  });
+});
+
+describe('whole-file failures', () => {
+  it('rejects an unrecognised header with the formats to choose from', async () => {
+    await expect(openImport(fixture('unknown.csv'))).rejects.toThrow(ImportFormatError);
+  });
+
+  it('rejects a format given explicitly when the header lacks its columns', async () => {
+    await expect(openImport(fixture('country-monthly.csv'), { format: 'acled' })).rejects.toThrow(/lacks required column/);
+  });
+
+  it('rejects an empty input', async () => {
+    await expect(openImport(Readable.from([]))).rejects.toThrow(/empty/);
+  });
+
+  it('reports rows the CSV parser cannot read and goes on with the file', async () => {
+    const text = 'country,year,month,events,fatalities\nChad,2020,1,1,1\nChad,2020,"2"x,1,1\n';
+    const opened = await openImport(Readable.from([text]));
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    // csv-parse may report the rest of a broken quote as a further error; each is a row error
+    expect(records[0].kind).toBe('observation');
+    expect(records.slice(1).every((r) => r.kind === 'error')).toBe(true);
+    expect(records[1]).toMatchObject({ row: 3, column: null, reason: expect.stringMatching(/unreadable CSV row/) });
+  });
+
+  it('streams: reads a large generated input chunk by chunk', async () => {
+    function* lines() {
+      yield 'country,year,month,events,fatalities\n';
+      for (let i = 0; i < 20_000; i++) yield `Chad,${2000 + (i % 20)},${(i % 12) + 1},${i % 7},${i % 3}\n`;
+    }
+    const opened = await openImport(Readable.from(lines()));
+    let n = 0;
+    for await (const r of opened.records) if (r.kind === 'observation') n++;
+    expect(n).toBe(20_000);
+  });
+});

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { countryByIso3, countryByName, countryByNumeric, type Country } from '@crisis-ops/geo';
+import { isSignalType, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
+import type { AggregateField, ColumnMap, EventField, Layout } from './import-formats';
+
+export interface RowError {
+  readonly kind: 'error';
+  /** Line of the file the row ends on (1 = header). */
+  readonly row: number;
+  /** Column name as in the file; null when the row as a whole is bad. */
+  readonly column: string | null;
+  readonly reason: string;
+}
+export type ImportRecord =
+  | { readonly kind: 'signal'; readonly row: number; readonly signal: Signal }
+  | { readonly kind: 'observation'; readonly row: number; readonly observation: AggregateObservation }
+  | RowError;
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** "2022-09-23", "23 September 2022", "23-Sep-2022", "2022-09-23 00:00:00.000" → "2022-09-23"; undefined otherwise. */
+export function parseDay(text: string): string | undefined {
+  const t = text.trim();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]+Z?)?$/.exec(t);
+  if (iso) return validDay(+iso[1], +iso[2], +iso[3]);
+  const dmy = /^(\d{1,2})[\s-]([A-Za-z]+)[\s-](\d{4})$/.exec(t);
+  if (dmy) {
+    const month = parseMonth(dmy[2]);
+    return month ? validDay(+dmy[3], month, +dmy[1]) : undefined;
+  }
+  return undefined;
+}
+
+function validDay(y: number, m: number, d: number): string | undefined {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? date.toISOString().slice(0, 10) : undefined;
+}
+
+/** 1..12 from "3", "03", "March" or "Mar"; undefined otherwise. */
+export function parseMonth(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^\d{1,2}$/.test(t)) return +t >= 1 && +t <= 12 ? +t : undefined;
+  if (t.length < 3) return undefined;
+  const i = MONTHS.findIndex((m) => m.startsWith(t));
+  return i >= 0 ? i + 1 : undefined;
+}
+
+const wholeNumber = (text: string): number | undefined => (/^\s*\d+\s*$/.test(text) ? Number(text) : undefined);
+
+function cell<F extends string>(cells: readonly string[], columns: ColumnMap<F>, field: F): string {
+  const i = columns.index[field];
+  return i === undefined ? '' : (cells[i] ?? '').trim();
+}
+
+function columnName<F extends string>(columns: ColumnMap<F>, field: F): string {
+  const i = columns.index[field];
+  return i === undefined ? field : columns.names[i];
+}
+
+function resolveCountryCell<F extends string>(cells: readonly string[], columns: ColumnMap<F & ('countryCode' | 'countryName')>): Country | RowErrorReason {
+  const code = cell(cells, columns, 'countryCode' as F & 'countryCode');
+  const name = cell(cells, columns, 'countryName' as F & 'countryName');
+  if (code) {
+    const byCode = /^\d+$/.test(code) ? countryByNumeric(Number(code)) : countryByIso3(code);
+    if (byCode) return byCode;
+    if (!name) return { field: 'countryCode', reason: `unknown country code "${code}"` };
+  }
+  if (!name) return { field: 'countryName', reason: 'is empty' };
+  return countryByName(name) ?? { field: 'countryName', reason: `unknown country "${name}"` };
+}
+
+interface RowErrorReason {
+  field: string;
+  reason: string;
+}
+
+const UCDP_TYPES: Record<string, { type: string; subType: string }> = {
+  '1': { type: 'battles', subType: 'armed_clash' },
+  '2': { type: 'battles', subType: 'armed_clash' },
+  '3': { type: 'violence_against_civilians', subType: 'attack' },
+};
+
+const SIGNAL_FIELD_TO_COLUMN: Record<string, EventField> = {
+  occurredAt: 'date',
+  reportedAt: 'reportedAt',
+  country: 'countryName',
+  type: 'eventType',
+  subType: 'subType',
+  fatalities: 'fatalities',
+  admin1: 'admin1',
+  admin2: 'admin2',
+  location: 'location',
+  latitude: 'latitude',
+  longitude: 'longitude',
+  notes: 'notes',
+  id: 'id',
+};
+
+/**
+ * Ids for rows without one: a hash of the row's content (without any leading row-number column) plus
+ * an ordinal for identical rows, so importing the same file twice yields the same ids.
+ */
+export class DerivedIds {
+  private readonly seen = new Map<string, number>();
+  next(cells: readonly string[], skipIndex: number | undefined): string {
+    const hash = createHash('sha1').update(cells.filter((_, i) => i !== skipIndex).join('\u001f')).digest('base64url').slice(0, 22);
+    const n = (this.seen.get(hash) ?? 0) + 1;
+    this.seen.set(hash, n);
+    return n === 1 ? hash : `${hash}-${n}`;
+  }
+}
+
+export type RowMapper = (cells: readonly string[], row: number) => ImportRecord[];
+
+/** The function that turns one data row of a layout into records (a value, or one error per bad field). */
+export function rowMapper(layout: Layout, source: string): RowMapper {
+  if (layout.shape === 'aggregates') return aggregateMapper(layout.columns, source);
+  const ids = new DerivedIds();
+  const rowNumberColumn = layout.columns.names.findIndex((n) => n === '');
+  const isUcdp = layout.format === 'ucdp-ged';
+  return (cells, row) => eventRow(layout.columns, cells, row, source, isUcdp, () => ids.next(cells, rowNumberColumn >= 0 ? rowNumberColumn : undefined));
+}
+
+function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row: number, source: string, isUcdp: boolean, deriveId: () => string): ImportRecord[] {
+  const errors: RowError[] = [];
+  const fail = (field: EventField, reason: string): void => void errors.push({ kind: 'error', row, column: columnName(columns, field), reason });
+
+  const country = resolveCountryCell(cells, columns);
+  if (!('iso3' in country)) fail(country.field as EventField, country.reason);
+  const day = parseDay(cell(cells, columns, 'date'));
+  if (!day) fail('date', `"${cell(cells, columns, 'date')}" is not a date (YYYY-MM-DD or "23 September 2022")`);
+
+  let type: string | undefined;
+  let subType: string | undefined;
+  if (isUcdp) {
+    const mapped = UCDP_TYPES[cell(cells, columns, 'violenceType')];
+    if (!mapped) fail('violenceType', 'must be 1 (state-based), 2 (non-state) or 3 (one-sided)');
+    else ({ type, subType } = mapped);
+  } else {
+    const label = cell(cells, columns, 'eventType');
+    const wire = toWireName(label);
+    if (!isSignalType(wire)) fail('eventType', `unknown event type "${label}"`);
+    else {
+      type = wire;
+      const subLabel = cell(cells, columns, 'subType');
+      const subWire = toWireName(subLabel);
+      if (subWire && !isSubTypeOf(wire, subWire)) fail('subType', `"${subLabel}" is not a sub-event type of "${label}"`);
+      else subType = subWire || undefined;
+    }
+  }
+  const fatalityText = cell(cells, columns, 'fatalities');
+  const fatalities = fatalityText === '' ? 0 : wholeNumber(fatalityText);
+  if (fatalities === undefined) fail('fatalities', `"${fatalityText}" is not a whole number ≥ 0`);
+  let reportedAt: Date | undefined;
+  const stamp = cell(cells, columns, 'reportedAt');
+  if (stamp) {
+    const seconds = wholeNumber(stamp);
+    if (seconds === undefined) fail('reportedAt', `"${stamp}" is not a Unix timestamp`);
+    else reportedAt = new Date(seconds * 1000);
+  }
+  if (errors.length > 0) return errors;
+
+  const notes = [cell(cells, columns, 'notes'), cell(cells, columns, 'sources') && `Sources: ${cell(cells, columns, 'sources')}`].filter(Boolean).join(' — ');
+  const input: SignalInput = {
+    id: cell(cells, columns, 'id') || deriveId(),
+    source,
+    occurredAt: day,
+    reportedAt: reportedAt && reportedAt.getTime() >= Date.parse(`${day}T00:00:00Z`) ? reportedAt : undefined,
+    country: (country as Country).iso3,
+    admin1: cell(cells, columns, 'admin1'),
+    admin2: cell(cells, columns, 'admin2'),
+    location: cell(cells, columns, 'location'),
+    latitude: cell(cells, columns, 'latitude'),
+    longitude: cell(cells, columns, 'longitude'),
+    type,
+    subType,
+    fatalities,
+    notes: notes.slice(0, 4000),
+  };
+  const result = validateSignal(input);
+  if (result.ok) return [{ kind: 'signal', row, signal: result.value }];
+  return result.violations.map((v) => ({ kind: 'error', row, column: columnName(columns, SIGNAL_FIELD_TO_COLUMN[v.field] ?? 'id'), reason: v.reason }));
+}
+
+function aggregateMapper(columns: ColumnMap<AggregateField>, source: string): RowMapper {
+  return (cells, row) => {
+    const errors: RowError[] = [];
+    const fail = (field: AggregateField, reason: string): void => void errors.push({ kind: 'error', row, column: columnName(columns, field), reason });
+    const country = resolveCountryCell(cells, columns);
+    if (!('iso3' in country)) fail(country.field as AggregateField, country.reason);
+    const year = wholeNumber(cell(cells, columns, 'year'));
+    if (year === undefined) fail('year', `"${cell(cells, columns, 'year')}" is not a year`);
+    const month = parseMonth(cell(cells, columns, 'month'));
+    if (month === undefined) fail('month', `"${cell(cells, columns, 'month')}" is not a month (1-12 or a month name)`);
+    const events = wholeNumber(cell(cells, columns, 'events'));
+    if (events === undefined) fail('events', `"${cell(cells, columns, 'events')}" is not a whole number ≥ 0`);
+    const fatalities = cell(cells, columns, 'fatalities') === '' ? 0 : wholeNumber(cell(cells, columns, 'fatalities'));
+    if (fatalities === undefined) fail('fatalities', `"${cell(cells, columns, 'fatalities')}" is not a whole number ≥ 0`);
+    if (errors.length > 0) return errors;
+    const result = monthlyObservation({
+      source,
+      country: (country as Country).iso3,
+      admin1: cell(cells, columns, 'admin1') || null,
+      admin2: cell(cells, columns, 'admin2') || null,
+      year: year as number,
+      month: month as number,
+      events: events as number,
+      fatalities: fatalities as number,
+    });
+    if (result.ok) return [{ kind: 'observation', row, observation: result.value }];
+    return result.violations.map((v) => ({ kind: 'error', row, column: columnName(columns, v.field as AggregateField), reason: v.reason }));
+  };
+}
