@@ -22,7 +22,10 @@ echo "[crisis-ops] static checks and unit tests"
 npx nx run-many -t lint typecheck test buf-lint buf-breaking proto-drift --parallel=2 --outputStyle=static
 
 echo "[crisis-ops] starting test infrastructure"
-stop_infra() { bash infra/local/infra.sh stop || true; }
+# Stop the test infrastructure afterwards only if this run started it: someone may be using it.
+already_up=false
+bash infra/local/infra.sh status >/dev/null 2>&1 && already_up=true
+stop_infra() { $already_up || bash infra/local/infra.sh stop || true; }
 trap 'stop_infra; summary' EXIT
 bash infra/local/infra.sh up
 # shellcheck disable=SC1091

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { Partitioners } from 'kafkajs';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { serviceSpec, type ServiceName } from '@crisis-ops/contracts';
@@ -52,6 +53,8 @@ export function kafkaTransport(config: ServiceConfig): MicroserviceOptions {
       // A short fetch wait: an idle consumer notices new events (and rebalances) within a quarter second.
       consumer: { groupId: config.service, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 250, allowAutoTopicCreation: false },
       postfixId: '',
+      // Nest's own producer (unused: replies are never requested) gets the same partitioner as ours.
+      producer: { createPartitioner: Partitioners.DefaultPartitioner },
       // Payloads are protobuf: keep record values as bytes.
       parser: { keepBinary: true },
       subscribe: { fromBeginning: true },

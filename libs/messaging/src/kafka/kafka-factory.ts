@@ -1,4 +1,4 @@
-import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 
 export interface KafkaConnection {
   readonly clientId: string;
@@ -20,7 +20,13 @@ export function createKafka({ clientId, brokers }: KafkaConnection): Kafka {
  * partition, which is what keeps one country's events in order.
  */
 export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  // The Java client's murmur2 partitioner, named explicitly: keys land where Java producers put them.
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }
 
 export interface PartitionLag {

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { serviceEnv, serviceMain, workspaceRoot } from '@crisis-ops/testing';
+
+const EX_CONFIG = 78;
+
+/** Runs a service to its exit, without waiting for readiness: it is not supposed to get that far. */
+function runToExit(name: string, env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [serviceMain(name)], {
+      cwd: workspaceRoot(),
+      env: serviceEnv({ env }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} still running after 20 s; stderr so far:\n${stderr}`));
+    }, 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('configuration fails fast', () => {
+  it('exits with 78 and names PORT when it is not a port', async () => {
+    const { code, stderr } = await runToExit('early-warning', { PORT: 'notaport' });
+    expect(code).toBe(EX_CONFIG);
+    expect(stderr).toMatch(/PORT/);
+  });
+
+  it('exits with 78 and names AUTH_DEV_SECRET when no token verification is configured', async () => {
+    const { code, stderr } = await runToExit('early-warning', { PORT: '13091', AUTH_DEV_SECRET: undefined, AUTH_JWKS_URL: undefined });
+    expect(code).toBe(EX_CONFIG);
+    expect(stderr).toMatch(/AUTH_DEV_SECRET/);
+    expect(stderr).toMatch(/AUTH_JWKS_URL/);
+  });
+});

@@ -1,0 +1,23 @@
+// Shared by the global setup (which must not load the vitest runtime) and the spec files.
+
+/** Base URLs of the five services started by the global setup, by service name. */
+export type PlatformUrls = Record<ServiceUnderTest, string>;
+
+export const SERVICES_UNDER_TEST = ['early-warning', 'mediation', 'electoral-support', 'partnerships', 'ops-centre'] as const;
+export type ServiceUnderTest = (typeof SERVICES_UNDER_TEST)[number];
+
+/** Off the default 3001-3004 and 8080, so a developer's `npm start` keeps running beside the suite. */
+export const E2E_PORTS: Record<ServiceUnderTest, number> = {
+  'early-warning': 13001,
+  mediation: 13002,
+  'electoral-support': 13003,
+  partnerships: 13004,
+  'ops-centre': 18080,
+};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    platform: PlatformUrls;
+    otlpReceiverUrl: string;
+  }
+}
