@@ -115,6 +115,31 @@ describe('outbox relay on real Postgres and Kafka', () => {
     expect(sdn).toEqual([...sdn].sort());
   });
 
+  it('splits a large backlog into sends the broker accepts (1 MiB per record batch)', async () => {
+    const before = received.length;
+    const big = 'x'.repeat(20_000);
+    // 200 events of 20 kB for one key: 4 MB that must not go out as one record batch.
+    await dataSource.transaction((m) =>
+      appendToOutbox(
+        m,
+        'test',
+        Array.from({ length: 200 }, (_, i) => ({ topic, key: 'LBY', type: 'org.crisis-ops.test.thing-happened.v1', payload: text(`LBY-${String(i).padStart(3, '0')}-${big}`) })),
+      ),
+    );
+    await eventually(async () => received.length >= before + 200, 30_000);
+    const lby = received.filter((r) => r.key === 'LBY').map((r) => r.value.slice(0, 7));
+    expect(lby).toEqual([...lby].sort());
+    expect(lby).toHaveLength(200);
+  });
+
+  it('refuses to stage an event too large to ever publish', async () => {
+    await expect(
+      dataSource.transaction((m) =>
+        appendToOutbox(m, 'test', [{ topic, key: 'LBY', type: 'org.crisis-ops.test.thing-happened.v1', payload: new Uint8Array(600 * 1024) }]),
+      ),
+    ).rejects.toThrow(/the limit is 524288/);
+  });
+
   it('lets only one relay of a service be active', async () => {
     const standby = new OutboxRelay({ database: { ...database }, producer, pollMs: 200, standbyRetryMs: 200 });
     await standby.start();

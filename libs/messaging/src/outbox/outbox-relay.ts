@@ -210,7 +210,17 @@ export class OutboxRelay {
     let start = 0;
     while (start < rows.length) {
       let end = start + 1;
-      while (end < rows.length && rows[end].traceparent === rows[start].traceparent) end++;
+      let bytes = approximateRecordBytes(rows[start]);
+      // A run also ends before it outgrows what the broker accepts in one record batch
+      // (message.max.bytes, 1 MiB by default); kafkajs does not split batches itself.
+      while (
+        end < rows.length &&
+        rows[end].traceparent === rows[start].traceparent &&
+        bytes + approximateRecordBytes(rows[end]) <= MAX_SEND_BYTES
+      ) {
+        bytes += approximateRecordBytes(rows[end]);
+        end++;
+      }
       const run = rows.slice(start, end);
       const parent = run[0].traceparent
         ? propagation.extract(context.active(), { traceparent: run[0].traceparent })
@@ -221,6 +231,14 @@ export class OutboxRelay {
       start = end;
     }
   }
+}
+
+/** Under the broker's default message.max.bytes (1 MiB), with room for batch framing. */
+export const MAX_SEND_BYTES = 768 * 1024;
+
+/** Payload, key and CloudEvents headers, generously counted. */
+function approximateRecordBytes(row: OutboxRow): number {
+  return row.payload.length + row.key.length + row.ce_type.length + row.ce_source.length + (row.ce_subject?.length ?? 0) + 256;
 }
 
 /** kafkajs batches per topic; order within each topic (and so within each key) is kept. */

@@ -13,6 +13,9 @@ export interface OutgoingEvent {
   readonly time?: Date;
 }
 
+/** Largest payload an event may carry: well under the broker's 1 MiB message.max.bytes. */
+export const MAX_EVENT_BYTES = 512 * 1024;
+
 /**
  * Records events in the outbox inside the caller's transaction: they are published if and only if
  * the state change commits. Must be called with a transactional EntityManager.
@@ -29,6 +32,11 @@ export async function appendToOutbox(
   // Serialise writers per key so that, for one key, the outbox sequence is the commit order; sorted to
   // avoid lock-order deadlocks between two transactions touching the same keys.
   if (events.length === 0) return [];
+  const tooLarge = events.findIndex((e) => e.payload.byteLength > MAX_EVENT_BYTES);
+  if (tooLarge >= 0) {
+    // Refused here, inside the caller's transaction: staged, it would block the outbox for good.
+    throw new Error(`event ${tooLarge} (${events[tooLarge].type}) is ${events[tooLarge].payload.byteLength} bytes; the limit is ${MAX_EVENT_BYTES}`);
+  }
   const keys = [...new Set(events.map((e) => `outbox:${e.key}`))].sort();
   await manager.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i', [keys]);
   const ids = events.map((e) => e.id ?? randomUUID());
