@@ -6,7 +6,7 @@ import { migrations } from './migrations';
 
 void bootstrapService({
   name: 'ops-centre',
-  description: "The operations centre's API: a timeline of every domain event per country.",
+  description: "The operations centre: timeline, risk board, alerts with audit, time to response, live stream and replay (SSE), system view, and the web console at /.",
   module: (config) => AppModule.forRoot(config),
   migrations,
   consumesEvents: true,

@@ -1,0 +1,57 @@
+import type { Principal } from '@crisis-ops/auth';
+import { DomainError } from '@crisis-ops/domain-kernel';
+import { countryByIso3 } from '@crisis-ops/geo';
+
+/**
+ * Who sees what in the operations centre.
+ *
+ * A principal is *global* when it holds the role `global-watch-officer` (or the platform-wide
+ * read role `global-viewer`), or when its token's `region` claim is `global`. Everyone else sees
+ * only the countries of their regional desk (`region` claim = a @crisis-ops/geo desk id such as
+ * "africa"); a token without a region sees nothing regional. Countries with no desk (user-assigned
+ * codes such as "QZX", Antarctic territories) are seen by global principals only.
+ */
+export const ROLE = {
+  watchOfficer: 'watch-officer',
+  globalWatchOfficer: 'global-watch-officer',
+  globalViewer: 'global-viewer',
+  opsEngineer: 'ops-engineer',
+  auditor: 'auditor',
+} as const;
+
+export const GLOBAL_REGION = 'global';
+/** Roles that may act on alerts (acknowledge, assign, comment, close). */
+export const ALERT_ACTORS = [ROLE.watchOfficer, ROLE.globalWatchOfficer];
+/** Roles that may read the audit log (of the alerts they may see). */
+export const AUDIT_READERS = [ROLE.watchOfficer, ROLE.globalWatchOfficer, ROLE.auditor];
+/** Roles that may see the system view. */
+export const SYSTEM_READERS = [ROLE.opsEngineer, ROLE.globalWatchOfficer];
+
+export const isGlobal = (p: Pick<Principal, 'roles' | 'region'>): boolean =>
+  p.region === GLOBAL_REGION || p.roles.includes(ROLE.globalWatchOfficer) || p.roles.includes(ROLE.globalViewer);
+
+/** The regional desk of a country, or null when it has none. */
+export const deskOf = (country: string | null | undefined): string | null =>
+  country ? (countryByIso3(country)?.desk ?? null) : null;
+
+/** Whether the principal may see something about a country of this desk. */
+export const maySeeDesk = (p: Pick<Principal, 'roles' | 'region'>, desk: string | null): boolean =>
+  isGlobal(p) || (p.region !== null && desk !== null && desk === p.region);
+
+/**
+ * Desks a listing may cover: undefined (all) for global principals, else the caller's own. Asking
+ * for another desk is refused rather than silently answered with nothing.
+ */
+export function readableDesks(p: Pick<Principal, 'roles' | 'region'>, requested?: string): string[] | undefined {
+  if (isGlobal(p)) return requested ? [requested] : undefined;
+  if (!p.region || (requested && requested !== p.region)) {
+    throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not read region ${requested ?? '(any)'}`, 'forbidden');
+  }
+  return [p.region];
+}
+
+export function assertMaySeeDesk(p: Pick<Principal, 'roles' | 'region'>, desk: string | null): void {
+  if (!maySeeDesk(p, desk)) {
+    throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not access region ${desk ?? '(none)'}`, 'forbidden');
+  }
+}

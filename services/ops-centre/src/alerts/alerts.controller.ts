@@ -1,0 +1,74 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
+import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
+import { AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
+import { AlertsService } from './alerts.service';
+
+const limitOf = (v?: string) => Math.min(1000, Math.max(1, Number(v) || 200));
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller()
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get('alerts')
+  @ApiQuery({ name: 'status', required: false, description: 'open | acknowledged | closed | active (default: not closed) | all' })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'country', required: false })
+  list(@CurrentPrincipal() p: Principal, @Query('status') status?: string, @Query('region') region?: string, @Query('country') country?: string, @Query('limit') limit?: string) {
+    return this.alerts.list(p, { status, region, country, limit: limitOf(limit) });
+  }
+
+  /** One alert and its comments; audited as a view. */
+  @Get('alerts/:id')
+  view(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.alerts.view(p, id);
+  }
+
+  @Post('alerts/:id/acknowledge')
+  @HttpCode(200)
+  @Roles(...ALERT_ACTORS)
+  acknowledge(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.alerts.act(p, id, 'acknowledge');
+  }
+
+  @Post('alerts/:id/assign')
+  @HttpCode(200)
+  @Roles(...ALERT_ACTORS)
+  assign(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: AssignAlertDto) {
+    return this.alerts.act(p, id, 'assign', { assignee: body.assignee });
+  }
+
+  @Post('alerts/:id/comments')
+  @HttpCode(200)
+  @Roles(...ALERT_ACTORS)
+  comment(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CommentAlertDto) {
+    return this.alerts.act(p, id, 'comment', { body: body.body });
+  }
+
+  @Post('alerts/:id/close')
+  @HttpCode(200)
+  @Roles(...ALERT_ACTORS)
+  close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CloseAlertDto) {
+    return this.alerts.act(p, id, 'close', { reason: body.reason });
+  }
+
+  /** Who did or saw what, newest first. */
+  @Get('audit')
+  @Roles(...AUDIT_READERS)
+  @ApiQuery({ name: 'alertId', required: false })
+  @ApiQuery({ name: 'actor', required: false })
+  @ApiQuery({ name: 'action', required: false, description: 'view | acknowledge | assign | comment | close' })
+  audit(
+    @CurrentPrincipal() p: Principal,
+    @Query('alertId') alertId?: string,
+    @Query('actor') actor?: string,
+    @Query('action') action?: string,
+    @Query('region') region?: string,
+    @Query('limit') limit?: string,
+  ) {
+    return this.alerts.auditLog(p, { alertId, actor, action, region, limit: limitOf(limit) });
+  }
+}

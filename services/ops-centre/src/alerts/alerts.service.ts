@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Principal } from '@crisis-ops/auth';
+import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
+import { assertMaySeeDesk, isGlobal, readableDesks } from '../access/access-policy';
+import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
+import { levelName } from '../read-model/risk-level';
+
+const STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
+const alertOf = (r: any) => ({
+  id: r.id,
+  escalationId: r.escalation_id,
+  eventId: r.event_id,
+  country: r.country,
+  admin1: r.admin1,
+  region: r.desk,
+  level: Number(r.level),
+  levelName: levelName(Number(r.level)),
+  score: Number(r.score),
+  drivers: r.drivers,
+  openedAt: r.opened_at,
+  status: r.status as AlertStatus,
+  assignee: r.assignee,
+  acknowledgedBy: r.acknowledged_by,
+  acknowledgedAt: r.acknowledged_at,
+  closedBy: r.closed_by,
+  closedAt: r.closed_at,
+  closeReason: r.close_reason,
+  traceId: r.trace_id,
+});
+const auditOf = (r: any) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, alertId: r.alert_id, region: r.desk, detail: r.detail });
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export type Alert = ReturnType<typeof alertOf>;
+
+/**
+ * Alert triage. Every view and every action is written to the audit log in the same transaction
+ * as its effect, so the audit cannot miss what happened.
+ */
+@Injectable()
+export class AlertsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async list(p: Principal, q: { status?: string; region?: string; country?: string; limit?: number }) {
+    const status = q.status ?? 'active';
+    if (!(STATUSES as readonly string[]).includes(status)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'status', reason: `must be one of ${STATUSES.join(', ')}` }]);
+    const desks = readableDesks(p, q.region);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (status === 'active') where.push(`status <> 'closed'`);
+    else if (status !== 'all') where.push(`status = $${args.push(status)}`);
+    if (desks) where.push(`desk = ANY($${args.push(desks)})`);
+    if (q.country) where.push(`country = $${args.push(q.country.toUpperCase())}`);
+    const rows = await this.db.query(
+      `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY level DESC, opened_at DESC LIMIT $${args.push(q.limit ?? 200)}`,
+      args,
+    );
+    return rows.map(alertOf);
+  }
+
+  /** One alert with its comments; the view itself is audited. */
+  async view(p: Principal, id: string) {
+    return this.db.transaction(async (m) => {
+      const alert = await this.load(m, p, id, false);
+      await this.audit(m, p, 'view', alert);
+      const comments = await m.query('SELECT id, author, body, at FROM alert_comments WHERE alert_id = $1 ORDER BY at, id', [id]);
+      return { ...alert, comments: comments.map((c: { id: string; author: string; body: string; at: Date }) => ({ ...c, id: Number(c.id) })) };
+    });
+  }
+
+  async act(p: Principal, id: string, action: AlertAction, input: { assignee?: string; body?: string; reason?: string } = {}) {
+    return this.db.transaction(async (m) => {
+      const alert = await this.load(m, p, id, true);
+      const next = nextStatus(alert.status, action);
+      if (typeof next !== 'string') throw new DomainError('OPS_CENTRE.ALERT_TRANSITION_INVALID', next.error, 'conflict', { status: alert.status, action });
+      if (action === 'acknowledge') {
+        await m.query(`UPDATE alerts SET status = $2, acknowledged_by = $3, acknowledged_at = now() WHERE id = $1`, [id, next, p.subject]);
+      } else if (action === 'assign') {
+        await m.query('UPDATE alerts SET assignee = $2 WHERE id = $1', [id, input.assignee]);
+      } else if (action === 'comment') {
+        await m.query('INSERT INTO alert_comments (alert_id, author, body) VALUES ($1, $2, $3)', [id, p.subject, input.body]);
+      } else {
+        await m.query('UPDATE alerts SET status = $2, closed_by = $3, closed_at = now(), close_reason = $4 WHERE id = $1', [id, next, p.subject, input.reason ?? null]);
+      }
+      const detail = action === 'assign' ? { assignee: input.assignee, previousAssignee: alert.assignee } : action === 'comment' ? { body: input.body } : action === 'close' ? { reason: input.reason ?? null } : {};
+      await this.audit(m, p, action, alert, detail);
+      const [row] = await m.query('SELECT * FROM alerts WHERE id = $1', [id]);
+      return alertOf(row);
+    });
+  }
+
+  async auditLog(p: Principal, q: { alertId?: string; actor?: string; action?: string; region?: string; limit?: number }) {
+    const desks = readableDesks(p, q.region);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.alertId) where.push(`alert_id = $${args.push(q.alertId)}`);
+    if (q.actor) where.push(`actor = $${args.push(q.actor)}`);
+    if (q.action) where.push(`action = $${args.push(q.action)}`);
+    // Regional readers see the audit of their desk's alerts, and their own entries.
+    if (desks) where.push(`(desk = ANY($${args.push(desks)}) OR actor = $${args.push(p.subject)})`);
+    const rows = await this.db.query(
+      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${args.push(q.limit ?? 200)}`,
+      args,
+    );
+    return rows.map(auditOf);
+  }
+
+  private async load(m: EntityManager, p: Principal, id: string, lock: boolean): Promise<Alert> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
+    const [row] = await m.query(`SELECT * FROM alerts WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
+    const alert = alertOf(row);
+    // Global principals act everywhere; others only on their desk's alerts.
+    if (!isGlobal(p)) assertMaySeeDesk(p, alert.region);
+    return alert;
+  }
+
+  private async audit(m: EntityManager, p: Principal, action: string, alert: Alert, detail: Record<string, unknown> = {}) {
+    await m.query('INSERT INTO audit_log (actor, action, alert_id, desk, detail) VALUES ($1, $2, $3, $4, $5)', [
+      p.subject,
+      action,
+      alert.id,
+      alert.region,
+      JSON.stringify({ ...detail, roles: p.roles, region: p.region, country: alert.country }),
+    ]);
+  }
+}

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Producer } from 'kafkajs';
+import { LOCAL_DEV_SECRET } from '@crisis-ops/auth';
+import { loadServiceConfig } from '@crisis-ops/config';
+import { RiskLevel, serviceSpec, TOPIC_RISK } from '@crisis-ops/contracts';
+import { runMigrations } from '@crisis-ops/persistence';
+import { kafkaTransport, strictValidationPipe } from '@crisis-ops/service-kit';
+import { devToken, eventually, testInfra, testKafka } from '@crisis-ops/testing';
+import { openSse, type SseClient } from '../test/sse-client';
+import { publishEscalation, publishMediation, testCountry } from '../test/events';
+import { AppModule } from './app.module';
+import { migrations } from './migrations';
+
+/**
+ * ops-centre booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
+ * migrator, consumer group "ops-centre", events published to the real broker by the test.
+ */
+const infra = testInfra();
+const COUNTRY = testCountry();
+
+describe('ops-centre on real Kafka and Postgres', () => {
+  let app: INestApplication;
+  let base: string;
+  let producer: Producer;
+  let globalToken: string;
+  let africaToken: string;
+  let europeToken: string;
+  const streams: SseClient[] = [];
+  const startedAt = new Date(Date.now() - 1_000);
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
+  const api = async (path: string, token: string, init: RequestInit = {}): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+
+  beforeAll(async () => {
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      DATABASE_HOST: infra.database.host,
+      DATABASE_PORT: String(infra.database.port),
+      DATABASE_NAME: infra.database.name,
+    };
+    process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
+    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+    const config = loadServiceConfig('ops-centre', serviceSpec('ops-centre').schema, 8080, env);
+    await runMigrations({ config: config.database, migrations: [...migrations] as never });
+    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    app.useGlobalPipes(strictValidationPipe());
+    app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
+    await app.listen(0, '127.0.0.1');
+    await app.startAllMicroservices();
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    producer = testKafka('ops-centre-int-producer').producer({ idempotent: true });
+    await producer.connect();
+    globalToken = await devToken({ roles: ['global-watch-officer', 'ops-engineer'], subject: 'int-global' });
+    africaToken = await devToken({ roles: ['watch-officer'], region: 'africa', subject: 'int-africa' });
+    europeToken = await devToken({ roles: ['watch-officer'], region: 'europe-central-asia', subject: 'int-europe' });
+  });
+
+  afterAll(async () => {
+    for (const s of streams) s.close();
+    await producer?.disconnect();
+    await app?.close();
+  });
+
+  const stream = async (query: string, token?: string, headers: Record<string, string> = {}) => {
+    const s = await openSse(`${base}/stream?${query}${token ? `&access_token=${token}` : ''}`, headers);
+    streams.push(s);
+    if (s.status === 200) await s.waitFor((m) => m.event === 'hello');
+    return s;
+  };
+
+  it('refuses the stream without a valid token, and accepts the header or ?access_token=', async () => {
+    expect((await openSse(`${base}/stream`)).status).toBe(401);
+    expect((await openSse(`${base}/stream?access_token=not-a-jwt`)).status).toBe(401);
+    const viaHeader = await stream('', undefined, { authorization: `Bearer ${africaToken}` });
+    expect(viaHeader.status).toBe(200);
+    viaHeader.close();
+  });
+
+  it('an escalation to HIGH opens an alert, sets the risk row and reaches the live stream', async () => {
+    const live = await stream(`country=${COUNTRY}`, globalToken);
+    const { escalationId, eventId } = await publishEscalation(producer, { country: COUNTRY, level: RiskLevel.HIGH, score: 0.87 });
+
+    const seen = await live.waitFor((m) => m.event === 'domain-event' && (m.data as { id: string }).id === eventId);
+    expect(seen.data).toMatchObject({ name: 'risk-escalated', country: COUNTRY, level: 3, desk: null });
+
+    const alerts = await eventually(async () => {
+      const r = await api(`/alerts?country=${COUNTRY}`, globalToken);
+      return r.body?.find((a: { escalationId: string }) => a.escalationId === escalationId);
+    });
+    expect(alerts).toMatchObject({ country: COUNTRY, status: 'open', level: 3, levelName: 'high' });
+
+    const risk = (await api('/risk', globalToken)).body.find((r: { country: string }) => r.country === COUNTRY);
+    expect(risk).toMatchObject({ level: 3, levelName: 'high', score: 0.87 });
+    expect(risk.history).toHaveLength(1);
+
+    // The timeline (used by other suites) still answers as before.
+    const timeline = (await api(`/timeline?country=${COUNTRY}`, globalToken)).body;
+    expect(timeline[0]).toMatchObject({ eventId, country: COUNTRY, type: 'org.crisis-ops.early-warning.risk-escalated.v1' });
+  });
+
+  it('a regional user never receives another region\'s events, even when it asks for them', async () => {
+    const africa = await stream('', africaToken);
+    const europe = await stream('', europeToken);
+    const asksForEurope = await stream('region=europe-central-asia', africaToken);
+    const mali = await publishEscalation(producer, { country: 'MLI', level: RiskLevel.ELEVATED, score: 0.4 });
+    const norway = await publishEscalation(producer, { country: 'NOR', level: RiskLevel.ELEVATED, score: 0.3 });
+    const q = await publishEscalation(producer, { country: COUNTRY, level: RiskLevel.ELEVATED, score: 0.5 });
+
+    await africa.waitFor((m) => (m.data as { id?: string }).id === mali.eventId);
+    await europe.waitFor((m) => (m.data as { id?: string }).id === norway.eventId);
+    // Give the later events time to have arrived if they were (wrongly) going to.
+    const sentinel = await publishEscalation(producer, { country: 'MLI', level: RiskLevel.ELEVATED });
+    await africa.waitFor((m) => (m.data as { id?: string }).id === sentinel.eventId);
+
+    const ids = (s: SseClient) => s.messages.filter((m) => m.event === 'domain-event').map((m) => m.data as { id: string; desk: string | null });
+    expect(ids(africa).every((e) => e.desk === 'africa')).toBe(true);
+    expect(ids(africa).map((e) => e.id)).not.toContain(norway.eventId);
+    expect(ids(africa).map((e) => e.id)).not.toContain(q.eventId);
+    expect(ids(europe).every((e) => e.desk === 'europe-central-asia')).toBe(true);
+    expect(ids(asksForEurope)).toEqual([]);
+
+    // The REST read model follows the same rule.
+    expect((await api('/alerts?region=europe-central-asia', africaToken)).status).toBe(403);
+    expect((await api('/risk', africaToken)).body.every((r: { region: string }) => r.region === 'africa')).toBe(true);
+  });
+
+  it('acknowledging, assigning, commenting and closing an alert are audited, and so is viewing it', async () => {
+    const { escalationId } = await publishEscalation(producer, { country: COUNTRY, level: RiskLevel.CRITICAL, score: 0.95 });
+    const alert = await eventually(async () => (await api(`/alerts?country=${COUNTRY}`, globalToken)).body?.find((a: { escalationId: string }) => a.escalationId === escalationId));
+    expect(alert.levelName).toBe('critical');
+
+    // A regional officer may not touch a Q-country alert (no desk): only global users may.
+    expect((await api(`/alerts/${alert.id}/acknowledge`, africaToken, { method: 'POST' })).status).toBe(403);
+
+    expect((await api(`/alerts/${alert.id}`, globalToken)).status).toBe(200);
+    expect((await api(`/alerts/${alert.id}/acknowledge`, globalToken, { method: 'POST' })).body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'int-global' });
+    expect((await api(`/alerts/${alert.id}/acknowledge`, globalToken, { method: 'POST' })).status).toBe(409);
+    expect((await api(`/alerts/${alert.id}/assign`, globalToken, { method: 'POST', body: JSON.stringify({ assignee: 'officer-7' }) })).body).toMatchObject({ assignee: 'officer-7' });
+    expect((await api(`/alerts/${alert.id}/comments`, globalToken, { method: 'POST', body: JSON.stringify({ body: 'Field office confirms.' }) })).status).toBe(200);
+    expect((await api(`/alerts/${alert.id}/close`, globalToken, { method: 'POST', body: JSON.stringify({ reason: 'Mediation opened' }) })).body).toMatchObject({ status: 'closed' });
+    expect((await api(`/alerts/${alert.id}/comments`, globalToken, { method: 'POST', body: JSON.stringify({ unknown: 1 }) })).status).toBe(400);
+
+    const audit = (await api(`/audit?alertId=${alert.id}`, globalToken)).body;
+    expect(audit.map((a: { action: string }) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
+    expect(audit.every((a: { actor: string }) => a.actor === 'int-global')).toBe(true);
+    expect(audit.find((a: { action: string }) => a.action === 'assign').detail).toMatchObject({ assignee: 'officer-7' });
+  });
+
+  it('computes time to response from escalation, MediationProposed and MediationOpened times', async () => {
+    const t = Date.now() - 3 * 3_600_000;
+    const { escalationId } = await publishEscalation(producer, { country: COUNTRY, level: RiskLevel.HIGH, at: new Date(t) });
+    await publishMediation(producer, { country: COUNTRY, escalationId, proposedAt: new Date(t + 600_000), openedAt: new Date(t + 7_200_000) });
+    const row = await eventually(async () => {
+      const rows = (await api(`/response-times?country=${COUNTRY}`, globalToken)).body;
+      return rows?.find((r: { escalationId: string; toOpenedMs: number | null }) => r.escalationId === escalationId && r.toOpenedMs !== null);
+    });
+    expect(row).toMatchObject({ toProposedMs: 600_000, toOpenedMs: 7_200_000 });
+    const page = (await api(`/countries/${COUNTRY}`, globalToken)).body;
+    expect(page.mediation[0]).toMatchObject({ state: 'mediation-opened' });
+  });
+
+  it('replays a topic from a time without touching the ops-centre consumer group', async () => {
+    const admin = testKafka('ops-centre-int-admin').admin();
+    await admin.connect();
+    const before = await admin.fetchOffsets({ groupId: 'ops-centre', topics: [TOPIC_RISK] });
+    const replay = await openSse(`${base}/replay?topics=${TOPIC_RISK}&from=${startedAt.toISOString()}&speed=max&country=${COUNTRY}&access_token=${globalToken}`);
+    expect(replay.status).toBe(200);
+    await replay.ended;
+    const events = replay.messages.filter((m) => m.event === 'domain-event').map((m) => m.data as { country: string; name: string });
+    expect(events.length).toBeGreaterThanOrEqual(4);
+    expect(events.every((e) => e.country === COUNTRY)).toBe(true);
+    expect(replay.messages.at(-1)).toMatchObject({ event: 'end', data: { reason: 'end' } });
+    const after = await admin.fetchOffsets({ groupId: 'ops-centre', topics: [TOPIC_RISK] });
+    expect(after).toEqual(before);
+    const { groups } = await admin.listGroups();
+    expect(groups.filter((g) => g.groupId.startsWith('ops-centre-replay-'))).toEqual([]);
+    await admin.disconnect();
+  });
+
+  it('shows the system: services, consumer group members and lag, DLQ counts; ops roles only', async () => {
+    expect((await api('/system', africaToken)).status).toBe(403);
+    const { status, body } = await api('/system', globalToken);
+    expect(status).toBe(200);
+    expect(body.services.map((s: { name: string }) => s.name)).toEqual(['early-warning', 'mediation', 'electoral-support', 'partnerships', 'ops-centre']);
+    const group = body.consumerGroups.find((g: { groupId: string }) => g.groupId === 'ops-centre');
+    expect(group.members.length).toBeGreaterThanOrEqual(1);
+    expect(group.lag.some((l: { topic: string }) => l.topic === TOPIC_RISK)).toBe(true);
+    expect(typeof body.deadLetters[TOPIC_RISK]).toBe('number');
+  });
+});

@@ -1,0 +1,124 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
+import { TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
+import { ValidationFailed } from '@crisis-ops/domain-kernel';
+import { countryByIso3 } from '@crisis-ops/geo';
+import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
+import { responseDurations } from './projection';
+import { levelName, levelOf } from './risk-level';
+import { shortNameOf } from '../stream/stream-item';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
+const areaOf = (r: any) => ({
+  country: r.country,
+  name: countryByIso3(r.country)?.name ?? r.country,
+  admin1: r.admin1,
+  region: r.desk,
+  level: Number(r.level),
+  levelName: levelName(Number(r.level)),
+  score: Number(r.score),
+  drivers: r.drivers,
+  levelChangedAt: r.level_changed_at,
+  updatedAt: r.updated_at,
+  history: r.history,
+});
+
+/** Latest event per aggregate id (process, election, engagement) → its state, from the timeline. */
+function latestBy(rows: any[], idField: string) {
+  const out = new Map<string, { id: string; state: string; since: string; payload: Record<string, unknown> }>();
+  for (const r of rows) {
+    const id = r.payload?.[idField];
+    if (typeof id === 'string' && id && !out.has(id)) out.set(id, { id, state: shortNameOf(r.ce_type), since: r.occurred_at, payload: r.payload });
+  }
+  return [...out.values()];
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const countryCode = (v: string) => {
+  const c = v.toUpperCase();
+  if (!/^[A-Z]{3}$/.test(c)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]);
+  return c;
+};
+
+@ApiTags('board')
+@ApiBearerAuth()
+@Controller()
+export class BoardController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Who the caller is, as the console needs it. */
+  @Get('me')
+  me(@CurrentPrincipal() p: Principal) {
+    return { ...p, global: isGlobal(p) };
+  }
+
+  /** The risk board: current risk per country (national) or per area, worst first. */
+  @Get('risk')
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'scope', required: false, description: 'national (default) | all (countries and admin1 areas)' })
+  @ApiQuery({ name: 'minLevel', required: false })
+  async risk(@CurrentPrincipal() p: Principal, @Query('region') region?: string, @Query('scope') scope = 'national', @Query('minLevel') minLevel?: string) {
+    const desks = readableDesks(p, region);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (scope !== 'all') where.push(`admin1 = ''`);
+    if (desks) where.push(`desk = ANY($${args.push(desks)})`);
+    if (minLevel) where.push(`level >= $${args.push(levelOf(minLevel))}`);
+    const rows = await this.db.query(`SELECT * FROM risk_areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY level DESC, score DESC LIMIT 2000`, args);
+    return rows.map(areaOf);
+  }
+
+  /** A country page: its risk, alerts, the state of its mediation processes, elections and partner engagements, and its timeline. */
+  @Get('countries/:country')
+  async country(@CurrentPrincipal() p: Principal, @Param('country') raw: string) {
+    const country = countryCode(raw);
+    const desk = deskOf(country);
+    assertMaySeeDesk(p, desk);
+    const [areas, alerts, timeline, byTopic] = await Promise.all([
+      this.db.query('SELECT * FROM risk_areas WHERE country = $1 ORDER BY admin1', [country]),
+      this.db.query(`SELECT id, escalation_id, level, status, assignee, opened_at FROM alerts WHERE country = $1 ORDER BY opened_at DESC LIMIT 50`, [country]),
+      this.db.query(
+        `SELECT event_id AS "eventId", ce_type AS type, ce_source AS source, occurred_at AS "occurredAt", topic, payload, trace_id AS "traceId"
+         FROM timeline_entries WHERE country = $1 ORDER BY occurred_at DESC, received_at DESC LIMIT 200`,
+        [country],
+      ),
+      this.db.query(
+        `SELECT topic, ce_type, occurred_at, payload FROM timeline_entries WHERE country = $1 AND topic = ANY($2) ORDER BY occurred_at DESC, received_at DESC LIMIT 2000`,
+        [country, [TOPIC_MEDIATION, TOPIC_ELECTIONS, TOPIC_PARTNERSHIPS]],
+      ),
+    ]);
+    const of = (topic: string) => byTopic.filter((r: { topic: string }) => r.topic === topic);
+    return {
+      country,
+      name: countryByIso3(country)?.name ?? country,
+      region: desk,
+      risk: areas.map(areaOf),
+      alerts: alerts.map((a: Record<string, unknown>) => ({ id: a.id, escalationId: a.escalation_id, level: Number(a.level), levelName: levelName(Number(a.level)), status: a.status, assignee: a.assignee, openedAt: a.opened_at })),
+      mediation: latestBy(of(TOPIC_MEDIATION), 'processId'),
+      elections: latestBy(of(TOPIC_ELECTIONS), 'electionId'),
+      partnerships: latestBy(of(TOPIC_PARTNERSHIPS), 'engagementId'),
+      timeline: timeline.map((t: { type: string }) => ({ ...t, name: shortNameOf(t.type) })),
+    };
+  }
+
+  /** Per escalation: time to mediation proposed and opened, from the events' own times. */
+  @Get('response-times')
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'country', required: false })
+  async responseTimes(@CurrentPrincipal() p: Principal, @Query('region') region?: string, @Query('country') country?: string, @Query('limit') limit?: string) {
+    const desks = readableDesks(p, region);
+    const where = ['escalated_at IS NOT NULL'];
+    const args: unknown[] = [];
+    if (desks) where.push(`desk = ANY($${args.push(desks)})`);
+    if (country) where.push(`country = $${args.push(countryCode(country))}`);
+    const n = Math.min(1000, Math.max(1, Number(limit) || 200));
+    const rows = await this.db.query(`SELECT * FROM escalation_responses WHERE ${where.join(' AND ')} ORDER BY escalated_at DESC LIMIT $${args.push(n)}`, args);
+    return rows.map((r: Record<string, unknown>) => {
+      const row = { escalationId: r.escalation_id as string, escalatedAt: r.escalated_at as Date | null, proposedAt: r.proposed_at as Date | null, openedAt: r.opened_at as Date | null };
+      return { ...row, country: r.country, admin1: r.admin1, region: r.desk, level: r.level === null ? null : Number(r.level), processId: r.process_id, ...responseDurations(row) };
+    });
+  }
+}

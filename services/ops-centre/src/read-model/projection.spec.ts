@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
+import { applyRisk, HISTORY_CAP, nextStatus, opensAlert, responseDurations, responseStepOf, riskObservationOf, type RiskObservation } from './projection';
+import { levelOf } from './risk-level';
+
+const t0 = new Date('2026-01-01T00:00:00Z');
+const obs = (over: Partial<RiskObservation>): RiskObservation => ({ kind: 'assessed', country: 'MLI', admin1: '', level: 1, score: 0.2, drivers: [], at: t0.toISOString(), ...over });
+
+describe('risk levels', () => {
+  it('reads proto JSON names, short names and numbers', () => {
+    expect(levelOf('RISK_LEVEL_CRITICAL')).toBe(4);
+    expect(levelOf('high')).toBe(3);
+    expect(levelOf(2)).toBe(2);
+    expect(levelOf('bogus')).toBe(0);
+  });
+});
+
+describe('risk observations', () => {
+  it('takes level, score, drivers and time from RiskEscalated and RiskAssessed', () => {
+    const e = riskObservationOf(CE_RISK_ESCALATED, { escalationId: 'e1', country: 'MLI', admin1: 'Mopti', newLevel: 'RISK_LEVEL_HIGH', score: 0.8, drivers: [{ kind: 'battles', label: 'B', area: '', count: 3, weight: 0.5 }], at: '2026-01-02T00:00:00Z' }, t0);
+    expect(e).toMatchObject({ kind: 'escalated', level: 3, score: 0.8, admin1: 'Mopti', at: '2026-01-02T00:00:00Z', escalationId: 'e1' });
+    expect(e?.drivers[0]).toMatchObject({ kind: 'battles', count: 3 });
+    expect(riskObservationOf(CE_RISK_ASSESSED, { country: 'MLI', level: 'RISK_LEVEL_LOW', score: 0.1 }, t0)).toMatchObject({ kind: 'assessed', level: 1, at: t0.toISOString() });
+    expect(riskObservationOf(CE_SIGNAL_RECORDED, { country: 'MLI' }, t0)).toBeUndefined();
+  });
+
+  it('records a level change only when the level changes, and keeps a capped score history', () => {
+    let s = applyRisk(undefined, obs({ level: 1, score: 0.1 }));
+    expect(s.levelChangedAt).toBe(t0.toISOString());
+    const t1 = new Date(t0.getTime() + 60_000).toISOString();
+    s = applyRisk(s, obs({ level: 1, score: 0.2, at: t1 }));
+    expect(s.levelChangedAt).toBe(t0.toISOString());
+    const t2 = new Date(t0.getTime() + 120_000).toISOString();
+    s = applyRisk(s, obs({ kind: 'escalated', level: 3, score: 0.9, at: t2 }));
+    expect(s).toMatchObject({ level: 3, score: 0.9, levelChangedAt: t2 });
+    expect(s.history.map((h) => h.s)).toEqual([0.1, 0.2, 0.9]);
+    for (let i = 0; i < 50; i++) s = applyRisk(s, obs({ level: 3, score: i, at: new Date(t0.getTime() + 200_000 + i).toISOString() }));
+    expect(s.history).toHaveLength(HISTORY_CAP);
+    expect(s.history.at(-1)?.s).toBe(49);
+  });
+
+  it('ignores an observation older than the state', () => {
+    const s = applyRisk(undefined, obs({ level: 3, at: '2026-02-01T00:00:00Z' }));
+    expect(applyRisk(s, obs({ level: 1, at: '2026-01-01T00:00:00Z' }))).toBe(s);
+  });
+
+  it('opens an alert for escalations to HIGH or CRITICAL only', () => {
+    expect(opensAlert(obs({ kind: 'escalated', level: 3, escalationId: 'x' }))).toBe(true);
+    expect(opensAlert(obs({ kind: 'escalated', level: 4, escalationId: 'x' }))).toBe(true);
+    expect(opensAlert(obs({ kind: 'escalated', level: 2, escalationId: 'x' }))).toBe(false);
+    expect(opensAlert(obs({ kind: 'assessed', level: 4, escalationId: 'x' }))).toBe(false);
+    expect(opensAlert(obs({ kind: 'deescalated', level: 3, escalationId: 'x' }))).toBe(false);
+  });
+});
+
+describe('time to response', () => {
+  it('links proposal to escalation by triggered_by_escalation_id and opening by process id', () => {
+    expect(responseStepOf(CE_RISK_ESCALATED, { escalationId: 'e', country: 'MLI', newLevel: 'RISK_LEVEL_HIGH', at: '2026-01-01T00:00:00Z' }, t0)).toMatchObject({ step: 'escalated', escalationId: 'e', level: 3 });
+    expect(responseStepOf(CE_MEDIATION_PROPOSED, { processId: 'p', triggeredByEscalationId: 'e', country: 'MLI', proposedAt: '2026-01-01T01:00:00Z' }, t0)).toMatchObject({ step: 'proposed', escalationId: 'e', processId: 'p' });
+    expect(responseStepOf(CE_MEDIATION_PROPOSED, { processId: 'p', triggeredByEscalationId: '', country: 'MLI' }, t0)).toBeUndefined();
+    expect(responseStepOf(CE_MEDIATION_OPENED, { processId: 'p', occurredAt: '2026-01-02T00:00:00Z' }, t0)).toMatchObject({ step: 'opened', processId: 'p' });
+  });
+
+  it('counts from the escalation time, and waits for both ends', () => {
+    const escalatedAt = new Date('2026-01-01T00:00:00Z');
+    expect(responseDurations({ escalationId: 'e', escalatedAt, proposedAt: new Date('2026-01-01T01:00:00Z'), openedAt: null })).toEqual({ toProposedMs: 3_600_000, toOpenedMs: null });
+    expect(responseDurations({ escalationId: 'e', escalatedAt: null, proposedAt: new Date(), openedAt: new Date() })).toEqual({ toProposedMs: null, toOpenedMs: null });
+  });
+});
+
+describe('alert workflow', () => {
+  it('acknowledges once, allows assign and comment until closed, and nothing after', () => {
+    expect(nextStatus('open', 'acknowledge')).toBe('acknowledged');
+    expect(nextStatus('acknowledged', 'acknowledge')).toEqual({ error: expect.any(String) });
+    expect(nextStatus('open', 'assign')).toBe('open');
+    expect(nextStatus('acknowledged', 'comment')).toBe('acknowledged');
+    expect(nextStatus('acknowledged', 'close')).toBe('closed');
+    expect(nextStatus('closed', 'comment')).toEqual({ error: expect.any(String) });
+  });
+});

@@ -1,0 +1,138 @@
+import { CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED } from '@crisis-ops/contracts';
+import { LEVEL_HIGH, levelOf } from './risk-level';
+
+/**
+ * Pure read-model rules, kept apart from SQL so they can be unit-tested: what an event changes in
+ * the risk board, when it opens an alert, and how time to response is counted.
+ */
+
+export const HISTORY_CAP = 30;
+
+export interface Driver {
+  kind: string;
+  label: string;
+  area: string;
+  count: number;
+  weight: number;
+}
+
+export interface HistoryPoint {
+  /** ISO time of the assessment or change. */
+  t: string;
+  s: number;
+  l: number;
+}
+
+export interface RiskState {
+  country: string;
+  admin1: string;
+  level: number;
+  score: number;
+  drivers: Driver[];
+  /** When the level last changed (ISO), null while it never did. */
+  levelChangedAt: string | null;
+  /** Time of the newest event applied (ISO); older events are ignored. */
+  updatedAt: string;
+  history: HistoryPoint[];
+}
+
+/** A risk observation taken from RiskAssessed / RiskEscalated / RiskDeescalated. */
+export interface RiskObservation {
+  kind: 'assessed' | 'escalated' | 'deescalated';
+  country: string;
+  admin1: string;
+  level: number;
+  score: number;
+  drivers: Driver[];
+  at: string;
+  escalationId?: string;
+}
+
+type Json = Record<string, unknown>;
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : Number(v) || 0);
+
+function driversOf(v: unknown): Driver[] {
+  if (!Array.isArray(v)) return [];
+  return v.map((d: Json) => ({ kind: str(d.kind), label: str(d.label), area: str(d.area), count: num(d.count), weight: num(d.weight) }));
+}
+
+/** The risk observation an event carries (payload as proto JSON), or undefined for other events. */
+export function riskObservationOf(ceType: string, payload: Json, eventTime: Date): RiskObservation | undefined {
+  const base = { country: str(payload.country), admin1: str(payload.admin1), score: num(payload.score), drivers: driversOf(payload.drivers) };
+  if (!/^[A-Z]{3}$/.test(base.country)) return undefined;
+  const at = (v: unknown) => (typeof v === 'string' && v ? v : eventTime.toISOString());
+  if (ceType === CE_RISK_ASSESSED) return { kind: 'assessed', ...base, level: levelOf(payload.level), at: at(payload.assessedAt) };
+  if (ceType === CE_RISK_ESCALATED || ceType === CE_RISK_DEESCALATED) {
+    return {
+      kind: ceType === CE_RISK_ESCALATED ? 'escalated' : 'deescalated',
+      ...base,
+      level: levelOf(payload.newLevel),
+      at: at(payload.at),
+      escalationId: str(payload.escalationId),
+    };
+  }
+  return undefined;
+}
+
+/** The new state of an area after an observation; the current state when the observation is older. */
+export function applyRisk(current: RiskState | undefined, o: RiskObservation): RiskState {
+  if (current && Date.parse(o.at) < Date.parse(current.updatedAt)) return current;
+  const changed = !current || current.level !== o.level;
+  const point: HistoryPoint = { t: o.at, s: o.score, l: o.level };
+  return {
+    country: o.country,
+    admin1: o.admin1,
+    level: o.level,
+    score: o.score,
+    drivers: o.drivers.length || !current ? o.drivers : current.drivers,
+    levelChangedAt: changed ? o.at : (current?.levelChangedAt ?? null),
+    updatedAt: o.at,
+    history: [...(current?.history ?? []), point].slice(-HISTORY_CAP),
+  };
+}
+
+/** Every escalation to HIGH or CRITICAL opens an alert. */
+export const opensAlert = (o: RiskObservation): boolean => o.kind === 'escalated' && o.level >= LEVEL_HIGH && !!o.escalationId;
+
+/** What an event tells about the response to an escalation. */
+export type ResponseStep =
+  | { step: 'escalated'; escalationId: string; country: string; admin1: string; level: number; at: string }
+  | { step: 'proposed'; escalationId: string; processId: string; country: string; at: string }
+  | { step: 'opened'; processId: string; at: string };
+
+export function responseStepOf(ceType: string, payload: Json, eventTime: Date): ResponseStep | undefined {
+  const at = (v: unknown) => (typeof v === 'string' && v ? v : eventTime.toISOString());
+  if (ceType === CE_RISK_ESCALATED && str(payload.escalationId)) {
+    return { step: 'escalated', escalationId: str(payload.escalationId), country: str(payload.country), admin1: str(payload.admin1), level: levelOf(payload.newLevel), at: at(payload.at) };
+  }
+  if (ceType === CE_MEDIATION_PROPOSED && str(payload.triggeredByEscalationId)) {
+    return { step: 'proposed', escalationId: str(payload.triggeredByEscalationId), processId: str(payload.processId), country: str(payload.country), at: at(payload.proposedAt) };
+  }
+  if (ceType === CE_MEDIATION_OPENED && str(payload.processId)) return { step: 'opened', processId: str(payload.processId), at: at(payload.occurredAt) };
+  return undefined;
+}
+
+export interface ResponseRow {
+  escalationId: string;
+  escalatedAt: Date | null;
+  proposedAt: Date | null;
+  openedAt: Date | null;
+}
+
+/** Milliseconds from escalation to proposal and to opening; null until both ends are known. */
+export function responseDurations(r: ResponseRow): { toProposedMs: number | null; toOpenedMs: number | null } {
+  const diff = (a: Date | null, b: Date | null) => (a && b ? Math.max(0, b.getTime() - a.getTime()) : null);
+  return { toProposedMs: diff(r.escalatedAt, r.proposedAt), toOpenedMs: diff(r.escalatedAt, r.openedAt) };
+}
+
+/** Alert workflow: which action is allowed from which status. */
+export type AlertStatus = 'open' | 'acknowledged' | 'closed';
+export type AlertAction = 'acknowledge' | 'assign' | 'comment' | 'close';
+
+export function nextStatus(status: AlertStatus, action: AlertAction): AlertStatus | { error: string } {
+  if (status === 'closed') return { error: `alert is closed; cannot ${action}` };
+  if (action === 'acknowledge') return status === 'open' ? 'acknowledged' : { error: 'alert is already acknowledged' };
+  if (action === 'close') return 'closed';
+  return status;
+}

@@ -1,0 +1,74 @@
+import type { EntityManager } from 'typeorm';
+import { deskOf } from '../access/access-policy';
+import { applyRisk, opensAlert, responseStepOf, riskObservationOf, type RiskState } from './projection';
+
+interface ProjectedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly time: Date;
+  readonly traceId: string | null;
+}
+
+/**
+ * Applies one event to the risk board, the alerts and the response times, inside the consumer's
+ * transaction (so it happens once, together with the timeline row and the inbox entry).
+ */
+export async function projectEvent(m: EntityManager, event: ProjectedEvent, payload: Record<string, unknown>): Promise<void> {
+  const risk = riskObservationOf(event.type, payload, event.time);
+  if (risk) {
+    const desk = deskOf(risk.country);
+    const rows: Array<Record<string, unknown>> = await m.query(
+      'SELECT level, score, drivers, level_changed_at, updated_at, history FROM risk_areas WHERE country = $1 AND admin1 = $2 FOR UPDATE',
+      [risk.country, risk.admin1],
+    );
+    const current: RiskState | undefined = rows[0]
+      ? {
+          country: risk.country,
+          admin1: risk.admin1,
+          level: Number(rows[0].level),
+          score: Number(rows[0].score),
+          drivers: rows[0].drivers as RiskState['drivers'],
+          levelChangedAt: rows[0].level_changed_at ? (rows[0].level_changed_at as Date).toISOString() : null,
+          updatedAt: (rows[0].updated_at as Date).toISOString(),
+          history: rows[0].history as RiskState['history'],
+        }
+      : undefined;
+    const next = applyRisk(current, risk);
+    if (next !== current) {
+      await m.query(
+        `INSERT INTO risk_areas (country, admin1, desk, level, score, drivers, level_changed_at, updated_at, history)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (country, admin1) DO UPDATE SET desk = EXCLUDED.desk, level = EXCLUDED.level, score = EXCLUDED.score,
+           drivers = EXCLUDED.drivers, level_changed_at = EXCLUDED.level_changed_at, updated_at = EXCLUDED.updated_at, history = EXCLUDED.history`,
+        [next.country, next.admin1, desk, next.level, next.score, JSON.stringify(next.drivers), next.levelChangedAt, next.updatedAt, JSON.stringify(next.history)],
+      );
+    }
+    if (opensAlert(risk)) {
+      await m.query(
+        `INSERT INTO alerts (escalation_id, event_id, country, admin1, desk, level, score, drivers, opened_at, trace_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (escalation_id) DO NOTHING`,
+        [risk.escalationId, event.id, risk.country, risk.admin1, desk, risk.level, risk.score, JSON.stringify(risk.drivers), risk.at, event.traceId],
+      );
+    }
+  }
+
+  // Proposal and escalation travel on different topics, so either may arrive first: both upsert.
+  const step = responseStepOf(event.type, payload, event.time);
+  if (step?.step === 'escalated') {
+    await m.query(
+      `INSERT INTO escalation_responses (escalation_id, country, admin1, desk, level, escalated_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (escalation_id) DO UPDATE SET country = EXCLUDED.country, admin1 = EXCLUDED.admin1, desk = EXCLUDED.desk,
+         level = EXCLUDED.level, escalated_at = EXCLUDED.escalated_at`,
+      [step.escalationId, step.country, step.admin1, deskOf(step.country), step.level, step.at],
+    );
+  } else if (step?.step === 'proposed') {
+    await m.query(
+      `INSERT INTO escalation_responses (escalation_id, country, desk, process_id, proposed_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (escalation_id) DO UPDATE SET process_id = EXCLUDED.process_id, proposed_at = EXCLUDED.proposed_at`,
+      [step.escalationId, step.country, deskOf(step.country), step.processId, step.at],
+    );
+  } else if (step?.step === 'opened') {
+    // A process's events share one partition, so its MediationOpened follows its MediationProposed.
+    await m.query('UPDATE escalation_responses SET opened_at = $2 WHERE process_id = $1 AND opened_at IS NULL', [step.processId, step.at]);
+  }
+}

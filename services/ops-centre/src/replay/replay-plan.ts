@@ -1,0 +1,39 @@
+import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
+import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+
+export interface ReplayPlan {
+  readonly topics: string[];
+  readonly from: Date;
+  readonly speed: 'real' | 'max';
+  /** Most events sent before the replay ends on its own. */
+  readonly limit: number;
+}
+
+export const MAX_REPLAY_EVENTS = 50_000;
+/** At real speed, a quiet gap longer than this is shortened to it. */
+export const MAX_REAL_GAP_MS = 5_000;
+
+export function parseReplayPlan(q: Record<string, unknown>, now = new Date()): ReplayPlan {
+  const violations: FieldViolation[] = [];
+  const topics = String(q.topics ?? DOMAIN_TOPICS.join(',')).split(',').map((t) => t.trim()).filter(Boolean);
+  const unknown = topics.filter((t) => !(DOMAIN_TOPICS as readonly string[]).includes(t));
+  if (!topics.length || unknown.length) violations.push({ field: 'topics', reason: `must be a comma list of ${DOMAIN_TOPICS.join(', ')}` });
+  const from = new Date(String(q.from ?? ''));
+  if (Number.isNaN(from.getTime())) violations.push({ field: 'from', reason: 'must be an ISO 8601 time' });
+  else if (from > now) violations.push({ field: 'from', reason: 'must not be in the future' });
+  const speed = String(q.speed ?? 'max');
+  if (speed !== 'real' && speed !== 'max') violations.push({ field: 'speed', reason: 'must be real or max' });
+  const limit = q.limit === undefined ? 10_000 : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_REPLAY_EVENTS) violations.push({ field: 'limit', reason: `must be an integer from 1 to ${MAX_REPLAY_EVENTS}` });
+  if (violations.length) throw new ValidationFailed('OPS_CENTRE.REPLAY_INVALID', violations);
+  return { topics, from, speed: speed as 'real' | 'max', limit };
+}
+
+/**
+ * At real speed an event is due when as much wall time has passed since the replay started as
+ * event time since the first event, with long quiet gaps shortened.
+ */
+export function realSpeedDelayMs(eventTime: number, previousEventTime: number | undefined): number {
+  if (previousEventTime === undefined) return 0;
+  return Math.min(MAX_REAL_GAP_MS, Math.max(0, eventTime - previousEventTime));
+}

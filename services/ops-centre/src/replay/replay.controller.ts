@@ -1,0 +1,72 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { ServerResponse } from 'node:http';
+import { Public, TokenVerifier } from '@crisis-ops/auth';
+import { admits, parseStreamFilter } from '../stream/stream-filter';
+import { authenticateStream, type StreamRequest } from '../stream/stream-auth';
+import { SseConnection } from '../stream/sse-connection';
+import { answerError } from '../stream/stream.controller';
+import { parseReplayPlan } from './replay-plan';
+import { ReplayService } from './replay.service';
+
+@ApiTags('stream')
+@Controller('replay')
+export class ReplayController {
+  constructor(
+    private readonly replay: ReplayService,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  /**
+   * Historical events as SSE (`event: domain-event`, then `event: end` with the count and why it
+   * ended). Same authentication, region rule and filters as /stream.
+   */
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Replay topics from a point in time (SSE), at real speed or as fast as possible' })
+  @ApiQuery({ name: 'topics', required: false, description: 'comma list of domain topics (default: all)' })
+  @ApiQuery({ name: 'from', required: true, description: 'ISO 8601 time' })
+  @ApiQuery({ name: 'speed', required: false, description: 'real | max (default)' })
+  @ApiQuery({ name: 'limit', required: false })
+  async run(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
+    let principal;
+    let plan;
+    let filter;
+    try {
+      principal = await authenticateStream(req, this.verifier);
+      plan = parseReplayPlan(req.query);
+      filter = parseStreamFilter(req.query);
+    } catch (err) {
+      answerError(res, err);
+      return;
+    }
+    const aborter = new AbortController();
+    // Events are fewer than the queue cap because the replay waits on the backlog instead of dropping.
+    const conn = new SseConnection(res, { maxQueued: 2_000 });
+    conn.open();
+    req.once('close', () => aborter.abort());
+    const p = principal;
+    const f = filter;
+    conn.send('hello', { replay: { topics: plan.topics, from: plan.from.toISOString(), speed: plan.speed, limit: plan.limit } });
+    try {
+      const { sent, reason } = await this.replay.run(
+        plan,
+        {
+          event: (item) => {
+            if (conn.isClosed) return false;
+            if (admits(p, f, item)) conn.send('domain-event', item, item.id);
+            return true;
+          },
+          backlog: () => conn.queued,
+        },
+        aborter.signal,
+      );
+      conn.send('end', { sent, reason });
+    } catch (err) {
+      conn.send('error', { message: (err as Error).message });
+    }
+    conn.flush();
+    conn.close();
+    res.end();
+  }
+}

@@ -1,0 +1,52 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SseConnection } from './sse-connection';
+
+class FakeResponse extends EventEmitter {
+  chunks: string[] = [];
+  writableEnded = false;
+  destroyed = false;
+  accept = true;
+  write(chunk: string) {
+    this.chunks.push(chunk);
+    return this.accept;
+  }
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('SseConnection', () => {
+  it('coalesces events into one write per tick', () => {
+    vi.useFakeTimers();
+    const res = new FakeResponse();
+    const c = new SseConnection(res as never, { flushEveryMs: 50, heartbeatMs: 0 });
+    for (let i = 0; i < 100; i++) c.send('domain-event', { i }, String(i));
+    expect(res.chunks).toHaveLength(0);
+    vi.advanceTimersByTime(50);
+    expect(res.chunks).toHaveLength(1);
+    expect(res.chunks[0].match(/event: domain-event/g)).toHaveLength(100);
+    c.close();
+  });
+
+  it('holds at most maxQueued events for a slow client and says how many it dropped', () => {
+    vi.useFakeTimers();
+    const res = new FakeResponse();
+    res.accept = false; // the socket pushes back
+    const c = new SseConnection(res as never, { maxQueued: 10, flushEveryMs: 10, heartbeatMs: 0 });
+    c.send('domain-event', { i: -1 });
+    vi.advanceTimersByTime(10);
+    expect(res.chunks).toHaveLength(1);
+    for (let i = 0; i < 1_000; i++) c.send('domain-event', { i });
+    vi.advanceTimersByTime(100);
+    expect(res.chunks).toHaveLength(1); // nothing written until drain
+    expect(c.queued).toBe(10);
+    res.accept = true;
+    res.emit('drain');
+    vi.advanceTimersByTime(10);
+    const last = res.chunks.at(-1) as string;
+    expect(last).toContain('event: dropped\ndata: {"count":990}');
+    expect(last).toContain('"i":999');
+    expect(last).not.toContain('"i":989');
+    c.close();
+  });
+});

@@ -1,0 +1,116 @@
+import type { ServerResponse } from 'node:http';
+
+/** What an SSE connection needs of a response; node's ServerResponse has it. */
+export type SseResponse = Pick<ServerResponse, 'write' | 'once' | 'writableEnded' | 'destroyed'> & {
+  writeHead?: ServerResponse['writeHead'];
+  flushHeaders?: () => void;
+};
+
+export interface SseConnectionOptions {
+  /** Most events held for a slow client; beyond it the oldest are dropped and counted. */
+  readonly maxQueued?: number;
+  /** Events are written at most this often, together (one write per tick, not one per event). */
+  readonly flushEveryMs?: number;
+  readonly heartbeatMs?: number;
+}
+
+/**
+ * One browser's Server-Sent Events connection. Events are coalesced into one write per tick; when
+ * the socket pushes back (write returns false) nothing more is written until it drains, and the
+ * queue is capped, so a slow browser costs at most `maxQueued` events of memory. Dropped events are
+ * announced with an `event: dropped` message so the client knows its view has a gap.
+ */
+export class SseConnection {
+  private queue: string[] = [];
+  private dropped = 0;
+  private timer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+  private waitingForDrain = false;
+  private closed = false;
+  private readonly maxQueued: number;
+  private readonly flushEveryMs: number;
+  sent = 0;
+
+  constructor(
+    private readonly res: SseResponse,
+    options: SseConnectionOptions = {},
+  ) {
+    this.maxQueued = options.maxQueued ?? 1_000;
+    this.flushEveryMs = options.flushEveryMs ?? 50;
+    const heartbeatMs = options.heartbeatMs ?? 15_000;
+    // A comment line keeps proxies from closing an idle stream.
+    if (heartbeatMs > 0) this.heartbeat = setInterval(() => this.enqueueRaw(': keep-alive\n\n'), heartbeatMs);
+    this.heartbeat?.unref();
+  }
+
+  /** Sends the SSE response head and an opening comment. */
+  open(): void {
+    this.res.writeHead?.(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // nginx and similar proxies would otherwise buffer the stream.
+      'x-accel-buffering': 'no',
+    });
+    this.res.flushHeaders?.();
+    this.res.write(': connected\n\n');
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.res.writableEnded || this.res.destroyed;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  send(event: string, data: unknown, id?: string): void {
+    this.enqueueRaw(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  private enqueueRaw(chunk: string): void {
+    if (this.isClosed) return;
+    this.queue.push(chunk);
+    if (this.queue.length > this.maxQueued) {
+      const over = this.queue.length - this.maxQueued;
+      this.queue.splice(0, over);
+      this.dropped += over;
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.waitingForDrain || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, this.flushEveryMs);
+  }
+
+  /** Writes everything queued in one chunk, unless the socket is still pushing back. */
+  flush(): void {
+    if (this.isClosed || this.waitingForDrain) return;
+    if (this.dropped > 0) {
+      this.queue.unshift(`event: dropped\ndata: ${JSON.stringify({ count: this.dropped })}\n\n`);
+      this.dropped = 0;
+    }
+    if (!this.queue.length) return;
+    const chunk = this.queue.join('');
+    this.sent += this.queue.length;
+    this.queue = [];
+    if (!this.res.write(chunk)) {
+      this.waitingForDrain = true;
+      this.res.once('drain', () => {
+        this.waitingForDrain = false;
+        this.schedule();
+      });
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
+    this.queue = [];
+  }
+}

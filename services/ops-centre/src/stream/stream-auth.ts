@@ -1,0 +1,26 @@
+import type { IncomingMessage } from 'node:http';
+import { AuthError, type Principal, type TokenVerifier } from '@crisis-ops/auth';
+import { STREAM_TOKEN } from './stream-token.middleware';
+
+export interface StreamRequest extends IncomingMessage {
+  query: Record<string, unknown>;
+  originalUrl?: string;
+  [STREAM_TOKEN]?: string;
+}
+
+/**
+ * Authenticates an SSE request. Browsers' EventSource cannot send an Authorization header, so the
+ * stream routes (and only they) also accept the token as `?access_token=` (RFC 6750 §2.3), verified
+ * by the same TokenVerifier as every other route.
+ */
+export async function authenticateStream(req: StreamRequest, verifier: TokenVerifier): Promise<Principal> {
+  // StreamTokenMiddleware has already moved the token out of the URL (and so out of the logs).
+  const queryToken = req[STREAM_TOKEN] ?? (typeof req.query.access_token === 'string' ? req.query.access_token : undefined);
+  return queryToken ? verifier.verify(queryToken) : verifier.verifyAuthorizationHeader(req.headers.authorization);
+}
+
+/** Status and body of a rejected stream request, as the JWT guard would answer. */
+export function authFailure(err: unknown): { status: number; body: unknown } | undefined {
+  if (!(err instanceof AuthError)) return undefined;
+  return { status: err.code === 'AUTH.VERIFIER_UNAVAILABLE' ? 503 : 401, body: err.toBody() };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
+import { ValidationFailed } from '@crisis-ops/domain-kernel';
+import { deskOf, isGlobal, readableDesks } from '../access/access-policy';
+import { admits, matchesFilter, parseStreamFilter, visibleTo } from './stream-filter';
+import { streamItemOf } from './stream-item';
+
+const item = (type: string, payload: Record<string, unknown>) =>
+  streamItemOf({ id: 'x', type, source: 'early-warning', topic: 't', time: new Date(), traceId: null }, payload, deskOf);
+const mali = item(CE_RISK_ESCALATED, { country: 'MLI', newLevel: 'RISK_LEVEL_HIGH' });
+const syria = item(CE_RISK_ESCALATED, { country: 'SYR', newLevel: 'RISK_LEVEL_CRITICAL' });
+const signal = item(CE_SIGNAL_RECORDED, { country: 'MLI' });
+const nowhere = item(CE_SIGNAL_RECORDED, { country: 'QZX' });
+
+const africa = { roles: ['watch-officer'], region: 'africa' };
+const noRegion = { roles: ['watch-officer'], region: null };
+
+describe('stream authorization', () => {
+  it('gives a regional user only events of its desk', () => {
+    expect(mali.desk).toBe('africa');
+    expect(syria.desk).toBe('middle-east');
+    expect(visibleTo(africa, mali)).toBe(true);
+    expect(visibleTo(africa, syria)).toBe(false);
+    expect(visibleTo(africa, nowhere)).toBe(false);
+    expect(visibleTo(noRegion, mali)).toBe(false);
+  });
+
+  it('gives global users everything: role global-watch-officer or region "global"', () => {
+    for (const p of [{ roles: ['global-watch-officer'], region: null }, { roles: ['watch-officer'], region: 'global' }, { roles: ['global-viewer'], region: 'africa' }]) {
+      expect(isGlobal(p)).toBe(true);
+      expect([mali, syria, nowhere].every((i) => visibleTo(p, i))).toBe(true);
+    }
+    expect(isGlobal(africa)).toBe(false);
+  });
+
+  it('cannot be widened by a filter: asking for another region still yields nothing', () => {
+    const f = parseStreamFilter({ region: 'middle-east' });
+    expect(admits(africa, f, syria)).toBe(false);
+    expect(() => readableDesks(africa, 'middle-east')).toThrow();
+    expect(readableDesks(africa)).toEqual(['africa']);
+    expect(readableDesks({ roles: ['global-watch-officer'], region: null })).toBeUndefined();
+  });
+});
+
+describe('stream filters', () => {
+  it('filters by region, country, type and minimum level', () => {
+    expect(matchesFilter(parseStreamFilter({ region: 'africa' }), mali)).toBe(true);
+    expect(matchesFilter(parseStreamFilter({ region: 'africa,americas' }), syria)).toBe(false);
+    expect(matchesFilter(parseStreamFilter({ country: 'mli' }), mali)).toBe(true);
+    expect(matchesFilter(parseStreamFilter({ country: 'SYR' }), mali)).toBe(false);
+    expect(matchesFilter(parseStreamFilter({ type: 'risk-escalated' }), signal)).toBe(false);
+    expect(matchesFilter(parseStreamFilter({ type: CE_SIGNAL_RECORDED }), signal)).toBe(true);
+    expect(matchesFilter(parseStreamFilter({ minLevel: 'critical' }), mali)).toBe(false);
+    expect(matchesFilter(parseStreamFilter({ minLevel: 'high' }), mali)).toBe(true);
+    expect(matchesFilter(parseStreamFilter({ minLevel: '3' }), signal)).toBe(false);
+    expect(matchesFilter(parseStreamFilter({}), signal)).toBe(true);
+  });
+
+  it('rejects unknown regions, malformed countries and levels', () => {
+    expect(() => parseStreamFilter({ region: 'mars' })).toThrow(ValidationFailed);
+    expect(() => parseStreamFilter({ country: 'MALI' })).toThrow(ValidationFailed);
+    expect(() => parseStreamFilter({ minLevel: 'extreme' })).toThrow(ValidationFailed);
+  });
+});

@@ -1,0 +1,56 @@
+import type { Principal } from '@crisis-ops/auth';
+import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { DESK_IDS } from '@crisis-ops/geo';
+import { maySeeDesk } from '../access/access-policy';
+import { levelOf } from '../read-model/risk-level';
+import type { StreamItem } from './stream-item';
+
+/**
+ * Server-side filters of the live stream and replay. Every list is "any of"; an absent filter lets
+ * everything through. `minLevel` keeps only events that carry a risk level at or above it, so it
+ * drops signals and mediation events.
+ */
+export interface StreamFilter {
+  readonly regions?: readonly string[];
+  readonly countries?: readonly string[];
+  /** Short names ("risk-escalated") or full CloudEvents types. */
+  readonly types?: readonly string[];
+  readonly minLevel?: number;
+}
+
+const list = (v: unknown): string[] | undefined => {
+  if (v === undefined || v === null || v === '') return undefined;
+  const parts = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  return parts.length ? parts : undefined;
+};
+
+/** Parses `region`, `country`, `type` (comma lists or repeated) and `minLevel` query parameters. */
+export function parseStreamFilter(query: Record<string, unknown>): StreamFilter {
+  const violations: FieldViolation[] = [];
+  const regions = list(query.region);
+  const countries = list(query.country)?.map((c) => c.toUpperCase());
+  const types = list(query.type);
+  if (regions?.some((r) => !(DESK_IDS as readonly string[]).includes(r))) violations.push({ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` });
+  if (countries?.some((c) => !/^[A-Z]{3}$/.test(c))) violations.push({ field: 'country', reason: 'must be ISO 3166-1 alpha-3 codes' });
+  let minLevel: number | undefined;
+  if (query.minLevel !== undefined && query.minLevel !== '') {
+    minLevel = levelOf(query.minLevel);
+    if (minLevel === 0) violations.push({ field: 'minLevel', reason: 'must be low, elevated, high or critical (or 1-4)' });
+  }
+  if (violations.length) throw new ValidationFailed('OPS_CENTRE.STREAM_FILTER_INVALID', violations);
+  return { regions, countries, types, minLevel };
+}
+
+/** Authorization first: a regional principal only ever gets events of its own desk. */
+export const visibleTo = (p: Pick<Principal, 'roles' | 'region'>, item: Pick<StreamItem, 'desk'>): boolean => maySeeDesk(p, item.desk);
+
+export function matchesFilter(f: StreamFilter, item: StreamItem): boolean {
+  if (f.regions && (item.desk === null || !f.regions.includes(item.desk))) return false;
+  if (f.countries && (item.country === null || !f.countries.includes(item.country))) return false;
+  if (f.types && !f.types.includes(item.name) && !f.types.includes(item.type)) return false;
+  if (f.minLevel !== undefined && (item.level === null || item.level < f.minLevel)) return false;
+  return true;
+}
+
+export const admits = (p: Pick<Principal, 'roles' | 'region'>, f: StreamFilter, item: StreamItem): boolean =>
+  visibleTo(p, item) && matchesFilter(f, item);

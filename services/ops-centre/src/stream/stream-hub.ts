@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { StreamItem } from './stream-item';
+
+export type StreamListener = (item: StreamItem) => void;
+
+/**
+ * In-process fan-out of committed events to the open streams of this replica. Fed by the consumer
+ * after its transaction commits, so a browser never sees an event the read model does not have.
+ * Each replica of ops-centre consumes its own share of partitions: a client connected to one
+ * replica sees that replica's share (run one replica, or put a sticky fan-out in front, to see all).
+ */
+@Injectable()
+export class StreamHub {
+  private readonly listeners = new Set<StreamListener>();
+
+  subscribe(listener: StreamListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  publish(item: StreamItem): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(item);
+      } catch {
+        // One broken connection must not keep the event from the others.
+      }
+    }
+  }
+}

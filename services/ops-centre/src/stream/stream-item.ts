@@ -1,0 +1,46 @@
+import { levelOf } from '../read-model/risk-level';
+
+/** One event as the live stream and replay send it to a browser. */
+export interface StreamItem {
+  readonly id: string;
+  /** CloudEvents type, e.g. org.crisis-ops.early-warning.risk-escalated.v1 */
+  readonly type: string;
+  /** Short name, e.g. "risk-escalated". */
+  readonly name: string;
+  readonly source: string;
+  readonly topic: string;
+  readonly country: string | null;
+  readonly admin1: string;
+  readonly desk: string | null;
+  /** Risk level (0..4) for risk events, null for others. */
+  readonly level: number | null;
+  readonly time: string;
+  readonly traceId: string | null;
+  readonly payload: Record<string, unknown>;
+}
+
+/** `org.crisis-ops.<source>.<name>.v1` → `<name>`. */
+export const shortNameOf = (ceType: string): string => ceType.split('.').at(-2) ?? ceType;
+
+export function streamItemOf(
+  e: { id: string; type: string; source: string; topic: string; time: Date; traceId: string | null },
+  payload: Record<string, unknown>,
+  deskOf: (country: string | null) => string | null,
+): StreamItem {
+  const country = typeof payload.country === 'string' && /^[A-Z]{3}$/.test(payload.country) ? payload.country : null;
+  const rawLevel = payload.newLevel ?? payload.level;
+  return {
+    id: e.id,
+    type: e.type,
+    name: shortNameOf(e.type),
+    source: e.source,
+    topic: e.topic,
+    country,
+    admin1: typeof payload.admin1 === 'string' ? payload.admin1 : '',
+    desk: deskOf(country),
+    level: rawLevel === undefined ? null : levelOf(rawLevel),
+    time: e.time.toISOString(),
+    traceId: e.traceId,
+    payload,
+  };
+}

@@ -1,0 +1,64 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { ServerResponse } from 'node:http';
+import { Public, TokenVerifier } from '@crisis-ops/auth';
+import { DomainError } from '@crisis-ops/domain-kernel';
+import { admits, parseStreamFilter } from './stream-filter';
+import { authenticateStream, authFailure, type StreamRequest } from './stream-auth';
+import { SseConnection } from './sse-connection';
+import { StreamHub } from './stream-hub';
+
+/** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
+export function answerError(res: ServerResponse, err: unknown): void {
+  const auth = authFailure(err);
+  const status = auth?.status ?? (err instanceof DomainError ? (err.kind === 'forbidden' ? 403 : 422) : 500);
+  const body = auth?.body ?? (err instanceof DomainError ? { code: err.code, message: err.message, ...(err.details ?? {}) } : { code: 'HTTP.INTERNAL_SERVER_ERROR', message: 'internal error' });
+  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+@ApiTags('stream')
+@Controller('stream')
+export class StreamController {
+  constructor(
+    private readonly hub: StreamHub,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  /**
+   * Live events as Server-Sent Events (`event: domain-event`, data = StreamItem JSON). Public to the
+   * guard because EventSource cannot send headers: the token comes as Authorization header or
+   * `?access_token=`, and is verified here.
+   */
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Live domain events (SSE), filtered server-side and limited to the caller\'s region' })
+  @ApiQuery({ name: 'access_token', required: false })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'country', required: false })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'minLevel', required: false })
+  async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
+    let filter;
+    let principal;
+    try {
+      principal = await authenticateStream(req, this.verifier);
+      filter = parseStreamFilter(req.query);
+    } catch (err) {
+      answerError(res, err);
+      return;
+    }
+    const conn = new SseConnection(res);
+    conn.open();
+    conn.send('hello', { subject: principal.subject, region: principal.region, filter });
+    const p = principal;
+    const f = filter;
+    const unsubscribe = this.hub.subscribe((item) => {
+      if (admits(p, f, item)) conn.send('domain-event', item, item.id);
+    });
+    req.once('close', () => {
+      unsubscribe();
+      conn.close();
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Admin } from 'kafkajs';
+import { DOMAIN_TOPICS, SERVICES, dlqTopicOf, type ServiceName } from '@crisis-ops/contracts';
+import type { ServiceConfig } from '@crisis-ops/config';
+import { KAFKA_ADMIN, SERVICE_CONFIG } from '@crisis-ops/service-kit';
+
+/** Env variable naming a service's base URL, e.g. EARLY_WARNING_URL. */
+export const serviceUrlEnv = (name: string): string => `${name.toUpperCase().replace(/-/g, '_')}_URL`;
+
+/**
+ * Base URL of each service: `<NAME>_URL`, else http://127.0.0.1:<default port>; ops-centre itself
+ * is asked on the port it listens on.
+ */
+export function serviceUrls(selfPort: number, env: NodeJS.ProcessEnv = process.env): Record<ServiceName, string> {
+  const port = (s: (typeof SERVICES)[number]) => (s.name === 'ops-centre' ? selfPort : s.defaultPort);
+  return Object.fromEntries(SERVICES.map((s) => [s.name, env[serviceUrlEnv(s.name)] ?? `http://127.0.0.1:${port(s)}`])) as Record<ServiceName, string>;
+}
+
+/** Services that own a consumer group (= their name); which topics they read is taken from the broker. */
+const SOURCE_OF_TOPIC: Record<string, ServiceName> = {
+  'early-warning.signals.v1': 'early-warning',
+  'early-warning.risk.v1': 'early-warning',
+  'mediation.processes.v1': 'mediation',
+  'electoral-support.elections.v1': 'electoral-support',
+  'partnerships.engagements.v1': 'partnerships',
+};
+
+export interface ServiceHealth {
+  name: string;
+  url: string;
+  status: 'up' | 'down' | 'unreachable';
+  httpStatus: number | null;
+  outboxBacklog: number | null;
+  dlqCount: number;
+  details: unknown;
+}
+
+/**
+ * The ops engineer's view: health of each service, members and lag of each consumer group, outbox
+ * backlog (from each service's /health/ready) and dead letters (high − low watermark of each
+ * `<topic>.dlq`, counted for the service that owns the topic's events).
+ */
+@Injectable()
+export class SystemService {
+  private readonly urls: Record<ServiceName, string>;
+
+  constructor(
+    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.urls = serviceUrls(config.port);
+  }
+
+  async view() {
+    const [health, groups, dlq] = await Promise.all([this.health(), this.groups(), this.dlqCounts()]);
+    const services: ServiceHealth[] = health.map((h) => ({
+      ...h,
+      dlqCount: Object.entries(dlq).filter(([topic]) => SOURCE_OF_TOPIC[topic] === h.name).reduce((n, [, c]) => n + c, 0),
+    }));
+    return { at: new Date().toISOString(), services, consumerGroups: groups, deadLetters: dlq };
+  }
+
+  private async health(): Promise<Omit<ServiceHealth, 'dlqCount'>[]> {
+    return Promise.all(
+      SERVICES.map(async (s) => {
+        const url = this.urls[s.name];
+        try {
+          const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+          const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+          return { name: s.name, url, status: res.ok ? ('up' as const) : ('down' as const), httpStatus: res.status, outboxBacklog: backlogOf(body), details: body };
+        } catch (err) {
+          return { name: s.name, url, status: 'unreachable' as const, httpStatus: null, outboxBacklog: null, details: { error: (err as Error).message } };
+        }
+      }),
+    );
+  }
+
+  private async groups() {
+    const names = SERVICES.map((s) => s.name);
+    const { groups } = await this.admin.describeGroups(names);
+    return Promise.all(
+      groups.map(async (g) => {
+        const consumed = await this.lagOf(g.groupId).catch(() => []);
+        return {
+          groupId: g.groupId,
+          state: g.state,
+          members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost })),
+          lag: consumed,
+          totalLag: consumed.reduce((n, l) => n + l.lag, 0),
+        };
+      }),
+    );
+  }
+
+  /** Lag per partition of the topics the group has committed offsets on (the topics it consumes). */
+  private async lagOf(groupId: string) {
+    const committed = await this.admin.fetchOffsets({ groupId, topics: [...DOMAIN_TOPICS] });
+    const out: { topic: string; partition: number; committed: number; end: number; lag: number }[] = [];
+    for (const { topic, partitions } of committed) {
+      if (!partitions.some((p) => Number(p.offset) >= 0)) continue;
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      for (const e of ends) {
+        const c = partitions.find((p) => p.partition === e.partition);
+        const at = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
+        out.push({ topic, partition: e.partition, committed: at, end: Number(e.high), lag: Math.max(0, Number(e.high) - at) });
+      }
+    }
+    return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
+  private async dlqCounts(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    await Promise.all(
+      DOMAIN_TOPICS.map(async (topic) => {
+        const dlq = dlqTopicOf(topic);
+        const offsets = await this.admin.fetchTopicOffsets(dlq).catch(() => []);
+        out[topic] = offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0);
+      }),
+    );
+    return out;
+  }
+}
+
+/** `outbox.backlog` wherever terminus put it (info/details/error), or null. */
+function backlogOf(body: Record<string, unknown> | null): number | null {
+  if (!body) return null;
+  for (const section of ['info', 'error', 'details']) {
+    const outbox = (body[section] as Record<string, { backlog?: unknown }> | undefined)?.outbox;
+    if (outbox && typeof outbox.backlog === 'number') return outbox.backlog;
+  }
+  const direct = (body.outbox as { backlog?: unknown } | undefined)?.backlog;
+  return typeof direct === 'number' ? direct : null;
+}

@@ -1,0 +1,149 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, getToken, setToken, type Me, type RiskRow } from './api';
+import { live, type StreamFilter } from './live-store';
+import { AlertsPane } from './panes/AlertsPane';
+import { CountryPage } from './panes/CountryPage';
+import { LivePane } from './panes/LivePane';
+import { ResponsePane } from './panes/ResponsePane';
+import { RiskBoard } from './panes/RiskBoard';
+import { SystemPane } from './panes/SystemPane';
+import { WorldMap } from './panes/WorldMap';
+
+const PANES = [
+  { id: 'live', label: 'Live stream' },
+  { id: 'risk', label: 'Risk board' },
+  { id: 'map', label: 'World map' },
+  { id: 'country', label: 'Country' },
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'response', label: 'Time to response' },
+  { id: 'system', label: 'System' },
+] as const;
+
+/** `#/pane` or `#/country/MLI`: hash routes, so the server only serves index.html at `/`. */
+function useRoute(): [string, string, (pane: string, arg?: string) => void] {
+  const parse = () => {
+    const [, pane = 'live', arg = ''] = window.location.hash.split('/');
+    return [pane, arg] as const;
+  };
+  const [[pane, arg], set] = useState(parse);
+  useEffect(() => {
+    const on = () => set(parse());
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  const go = useCallback((p: string, a?: string) => {
+    window.location.hash = `/${p}${a ? `/${a}` : ''}`;
+  }, []);
+  return [pane, arg, go];
+}
+
+function Login({ onLogin, error }: { onLogin: (token: string) => void; error: string | null }) {
+  const [value, setValue] = useState('');
+  return (
+    <main className="login">
+      <h1>Operations centre</h1>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onLogin(value.trim());
+        }}
+      >
+        <label htmlFor="token">Access token</label>
+        <p className="muted" id="token-help">
+          Paste a token from your identity provider; locally: <code>npm run -s token -- --role watch-officer --region africa</code>. It is kept for this tab only.
+        </p>
+        <textarea id="token" aria-describedby="token-help" rows={5} value={value} onChange={(e) => setValue(e.target.value)} autoFocus />
+        {error && <p role="alert" className="error">{error}</p>}
+        <button type="submit" disabled={!value.trim()}>Sign in</button>
+      </form>
+    </main>
+  );
+}
+
+export function App() {
+  const [me, setMe] = useState<Me | null>(null);
+  const [loginError, setLoginError] = useState<string | null>(null);
+  const [checking, setChecking] = useState(!!getToken());
+  const [pane, arg, go] = useRoute();
+  const [filter, setFilter] = useState<StreamFilter>({});
+  const filterKey = JSON.stringify(filter);
+
+  const login = useCallback(async (token: string) => {
+    setToken(token);
+    try {
+      setMe(await api<Me>('/me'));
+      setLoginError(null);
+    } catch (e) {
+      setToken(null);
+      setMe(null);
+      setLoginError(e instanceof ApiError && e.status === 401 ? `Token rejected: ${e.message}` : (e as Error).message);
+    } finally {
+      setChecking(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    const t = getToken();
+    if (t) void login(t);
+  }, [login]);
+
+  // One stream for the whole console: the map and board stay live whatever pane is shown.
+  useEffect(() => {
+    const token = getToken();
+    if (!me || !token) return;
+    live.connect(token, JSON.parse(filterKey));
+    return () => live.disconnect();
+  }, [me, filterKey]);
+
+  useEffect(() => {
+    if (!me) return;
+    const load = () => api<RiskRow[]>('/risk').then((rows) => live.setRisk(rows), () => undefined);
+    void load();
+    const t = setInterval(load, 30_000);
+    return () => clearInterval(t);
+  }, [me]);
+
+  if (checking && !me) return <p className="muted">Checking your token…</p>;
+  if (!me) return <Login onLogin={login} error={loginError} />;
+
+  const onCountry = (c: string) => go('country', c);
+  return (
+    <>
+      <a href="#main" className="skip">Skip to content</a>
+      <header className="top">
+        <h1>Operations centre</h1>
+        <nav aria-label="Panes">
+          <ul>
+            {PANES.map((p) => (
+              <li key={p.id}>
+                <a href={`#/${p.id}`} aria-current={pane === p.id ? 'page' : undefined}>{p.label}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who" data-testid="who">
+          {me.name ?? me.subject} · {me.global ? 'global' : `region ${me.region ?? 'none'}`} · {me.roles.join(', ')}{' '}
+          <button
+            type="button"
+            onClick={() => {
+              live.disconnect();
+              setToken(null);
+              setMe(null);
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {pane === 'live' && <LivePane me={me} onCountry={onCountry} filter={filter} setFilter={setFilter} />}
+        {pane === 'risk' && <RiskBoard me={me} onCountry={onCountry} />}
+        {pane === 'map' && <WorldMap onCountry={onCountry} />}
+        {pane === 'country' && <CountryPage key={arg} country={arg} onCountry={onCountry} />}
+        {pane === 'alerts' && <AlertsPane me={me} />}
+        {pane === 'response' && <ResponsePane />}
+        {pane === 'system' && <SystemPane />}
+      </main>
+    </>
+  );
+}

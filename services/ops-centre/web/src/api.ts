@@ -1,0 +1,93 @@
+/** Token kept for the browser tab only (sessionStorage): closing the tab logs out. */
+const TOKEN_KEY = 'crisis-ops.token';
+
+export const getToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
+export const setToken = (t: string | null): void => (t ? sessionStorage.setItem(TOKEN_KEY, t) : sessionStorage.removeItem(TOKEN_KEY));
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const token = getToken();
+  const res = await fetch(path, {
+    ...init,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, (body && (body.message as string)) || `${res.status} ${res.statusText}`);
+  return body as T;
+}
+
+export interface Me {
+  subject: string;
+  roles: string[];
+  region: string | null;
+  name?: string;
+  global: boolean;
+}
+
+export interface StreamItem {
+  id: string;
+  type: string;
+  name: string;
+  source: string;
+  topic: string;
+  country: string | null;
+  admin1: string;
+  desk: string | null;
+  level: number | null;
+  time: string;
+  traceId: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface RiskRow {
+  country: string;
+  name: string;
+  admin1: string;
+  region: string | null;
+  level: number;
+  levelName: string;
+  score: number;
+  drivers: { kind: string; label: string; area: string; count: number; weight: number }[];
+  levelChangedAt: string | null;
+  updatedAt: string;
+  history: { t: string; s: number; l: number }[];
+}
+
+export interface Alert {
+  id: string;
+  escalationId: string;
+  country: string;
+  admin1: string;
+  region: string | null;
+  level: number;
+  levelName: string;
+  score: number;
+  drivers: RiskRow['drivers'];
+  openedAt: string;
+  status: 'open' | 'acknowledged' | 'closed';
+  assignee: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  closedBy: string | null;
+  closedAt: string | null;
+  closeReason: string | null;
+  comments?: { id: number; author: string; body: string; at: string }[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  alertId: string | null;
+  region: string | null;
+  detail: Record<string, unknown>;
+}

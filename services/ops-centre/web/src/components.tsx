@@ -1,0 +1,57 @@
+import type { ReactNode } from 'react';
+import { levelInfo } from './levels';
+
+/** A level as text + symbol + colour: never colour alone. */
+export function LevelBadge({ level }: { level: number | null }) {
+  const l = levelInfo(level);
+  return (
+    <span className={`badge level-${l.name}`} style={{ background: l.fill, color: l.text }} data-level={l.name}>
+      <span aria-hidden="true">{l.symbol} </span>
+      {l.label}
+    </span>
+  );
+}
+
+export function Sparkline({ points, label }: { points: { s: number; l: number }[]; label: string }) {
+  const w = 96;
+  const h = 24;
+  if (points.length < 2) return <span className="muted">{points.length ? 'one reading' : '–'}</span>;
+  const max = Math.max(...points.map((p) => p.s), 0.0001);
+  const min = Math.min(...points.map((p) => p.s));
+  const span = max - min || 1;
+  const d = points.map((p, i) => `${((i / (points.length - 1)) * (w - 4) + 2).toFixed(1)},${(h - 2 - ((p.s - min) / span) * (h - 4)).toFixed(1)}`).join(' ');
+  const first = points[0].s;
+  const last = points[points.length - 1].s;
+  const trend = last > first ? 'rising' : last < first ? 'falling' : 'flat';
+  return (
+    <span className="spark">
+      <svg width={w} height={h} role="img" aria-label={`${label}: score ${trend}, ${first.toFixed(2)} to ${last.toFixed(2)}`}>
+        <polyline points={d} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      </svg>
+      <span className="trend">{trend === 'rising' ? '↑' : trend === 'falling' ? '↓' : '→'} {trend}</span>
+    </span>
+  );
+}
+
+export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  return (
+    <section className="pane" aria-labelledby={`h-${title}`}>
+      <header className="pane-head">
+        <h2 id={`h-${title}`}>{title}</h2>
+        {actions}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+export const fmtTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '–');
+
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="error">
+      {(error as Error).message ?? String(error)}
+    </p>
+  );
+}

@@ -1,0 +1,192 @@
+import { useSyncExternalStore } from 'react';
+import type { RiskRow, StreamItem } from './api';
+
+/** Events kept in memory; older ones fall off. */
+export const EVENT_CAP = 500;
+/** Renders happen at most this often however fast events arrive. */
+const MIN_RENDER_INTERVAL_MS = 200;
+
+export interface StreamFilter {
+  region?: string;
+  country?: string;
+  type?: string;
+  minLevel?: string;
+}
+
+type Status = 'idle' | 'connecting' | 'open' | 'error';
+
+/**
+ * The console's live state outside React: events arrive from the SSE stream into a pending buffer
+ * and are merged at most once per animation frame (and MIN_RENDER_INTERVAL_MS), so 1,000 events/s
+ * cost a few renders per second, and the list is capped at EVENT_CAP.
+ */
+class LiveStore {
+  events: StreamItem[] = [];
+  risk = new Map<string, RiskRow>();
+  status: Status = 'idle';
+  received = 0;
+  dropped = 0;
+  rate = 0;
+  paused = false;
+  /** Bumped when an escalation to high/critical arrives, so alert views refetch. */
+  alertsTick = 0;
+  version = 0;
+  private pending: StreamItem[] = [];
+  private source?: EventSource;
+  private scheduled = false;
+  private lastRender = 0;
+  private rateWindow: number[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  subscribe = (l: () => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  connect(token: string, filter: StreamFilter): void {
+    this.disconnect();
+    const q = new URLSearchParams({ access_token: token });
+    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
+    this.status = 'connecting';
+    const es = new EventSource(`/stream?${q}`);
+    this.source = es;
+    es.addEventListener('hello', () => this.setStatus('open'));
+    es.addEventListener('domain-event', (e) => this.push(JSON.parse((e as MessageEvent).data)));
+    es.addEventListener('dropped', (e) => {
+      this.dropped += JSON.parse((e as MessageEvent).data).count;
+      this.schedule();
+    });
+    es.onerror = () => this.setStatus(es.readyState === EventSource.CLOSED ? 'error' : 'connecting');
+    this.bump();
+  }
+
+  disconnect(): void {
+    this.source?.close();
+    this.source = undefined;
+    this.status = 'idle';
+    this.stopReplay();
+  }
+
+  replayStatus: string | null = null;
+  private replaySource?: EventSource;
+
+  /** Replays history into the same list (live events keep arriving too); the server ends it. */
+  replay(token: string, from: string, speed: 'real' | 'max', filter: StreamFilter): void {
+    this.stopReplay();
+    const q = new URLSearchParams({ access_token: token, from: new Date(from).toISOString(), speed });
+    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
+    const es = new EventSource(`/replay?${q}`);
+    this.replaySource = es;
+    let n = 0;
+    this.replayStatus = 'replaying…';
+    es.addEventListener('domain-event', (e) => {
+      n++;
+      this.push(JSON.parse((e as MessageEvent).data), false);
+      this.replayStatus = `replaying… ${n} events`;
+    });
+    // EventSource reconnects when a response ends; a finished replay must not start over.
+    es.addEventListener('end', (e) => {
+      const { reason } = JSON.parse((e as MessageEvent).data);
+      this.stopReplay(`replay finished (${reason}): ${n} events`);
+    });
+    es.onerror = () => this.stopReplay(n ? `replay stopped after ${n} events` : 'replay failed');
+    this.bump();
+  }
+
+  stopReplay(status: string | null = null): void {
+    this.replaySource?.close();
+    this.replaySource = undefined;
+    this.replayStatus = status;
+    this.bump();
+  }
+
+  setRisk(rows: RiskRow[]): void {
+    this.risk = new Map(rows.filter((r) => r.admin1 === '').map((r) => [r.country, r]));
+    this.bump();
+  }
+
+  setPaused(p: boolean): void {
+    this.paused = p;
+    this.bump();
+  }
+
+  clear(): void {
+    this.events = [];
+    this.bump();
+  }
+
+  private setStatus(s: Status) {
+    this.status = s;
+    this.bump();
+  }
+
+  private push(item: StreamItem, isLive = true): void {
+    this.received++;
+    this.rateWindow.push(Date.now());
+    this.pending.push(item);
+    if (this.pending.length > EVENT_CAP) this.pending.splice(0, this.pending.length - EVENT_CAP);
+    // History must not overwrite the current risk picture.
+    if (isLive) this.applyRisk(item);
+    this.schedule();
+  }
+
+  /** Risk events update the board and map at once, without waiting for a refetch. */
+  private applyRisk(item: StreamItem): void {
+    if (!item.country || item.level === null || item.admin1 || !/^risk-/.test(item.name)) return;
+    const prev = this.risk.get(item.country);
+    const score = typeof item.payload.score === 'number' ? item.payload.score : (prev?.score ?? 0);
+    const names = ['unspecified', 'low', 'elevated', 'high', 'critical'];
+    this.risk.set(item.country, {
+      country: item.country,
+      name: prev?.name ?? item.country,
+      admin1: '',
+      region: item.desk,
+      level: item.level,
+      levelName: names[item.level] ?? 'unspecified',
+      score,
+      drivers: (item.payload.drivers as RiskRow['drivers']) ?? prev?.drivers ?? [],
+      levelChangedAt: prev && prev.level === item.level ? prev.levelChangedAt : item.time,
+      updatedAt: item.time,
+      history: [...(prev?.history ?? []), { t: item.time, s: score, l: item.level }].slice(-30),
+    });
+    if (item.name === 'risk-escalated' && item.level >= 3) this.alertsTick++;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const wait = Math.max(0, MIN_RENDER_INTERVAL_MS - (performance.now() - this.lastRender));
+    setTimeout(() => {
+      // Hidden tabs get no animation frames; they do not need renders either, but must not pile up.
+      if (document.hidden) this.flush();
+      else requestAnimationFrame(() => this.flush());
+    }, wait);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    this.lastRender = performance.now();
+    const now = Date.now();
+    this.rateWindow = this.rateWindow.filter((t) => now - t < 1_000);
+    this.rate = this.rateWindow.length;
+    if (!this.paused && this.pending.length) {
+      const fresh = this.pending.reverse();
+      this.events = fresh.concat(this.events).slice(0, EVENT_CAP);
+    }
+    this.pending = [];
+    this.bump();
+  }
+
+  private bump(): void {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+}
+
+export const live = new LiveStore();
+
+/** Re-renders the calling component whenever the live store changes (at most a few times a second). */
+export function useLive(): LiveStore {
+  useSyncExternalStore(live.subscribe, () => live.version);
+  return live;
+}

@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Alert, type AuditEntry, type Me } from '../api';
+import { ErrorNote, fmtTime, LevelBadge, Section } from '../components';
+import { useLive } from '../live-store';
+
+export function AlertsPane({ me }: { me: Me }) {
+  const store = useLive();
+  const [status, setStatus] = useState('active');
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [selected, setSelected] = useState<Alert | null>(null);
+  const [audit, setAudit] = useState<AuditEntry[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [assignee, setAssignee] = useState('');
+  const [comment, setComment] = useState('');
+  const [reason, setReason] = useState('');
+  const canAct = me.roles.includes('watch-officer') || me.roles.includes('global-watch-officer');
+
+  const reload = useCallback(() => api<Alert[]>(`/alerts?status=${status}`).then(setAlerts, setError), [status]);
+  useEffect(() => {
+    void reload();
+  }, [reload, store.alertsTick]);
+
+  const open = async (id: string) => {
+    setError(null);
+    try {
+      setSelected(await api<Alert>(`/alerts/${id}`));
+      setAudit(await api<AuditEntry[]>(`/audit?alertId=${id}`).catch(() => []));
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const act = async (path: string, body?: unknown) => {
+    if (!selected) return;
+    setError(null);
+    try {
+      await api(`/alerts/${selected.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
+      await open(selected.id);
+      await reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <Section
+      title="Alert triage"
+      actions={
+        <label>
+          Show{' '}
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="active">Open and acknowledged</option>
+            <option value="open">Open</option>
+            <option value="acknowledged">Acknowledged</option>
+            <option value="closed">Closed</option>
+            <option value="all">All</option>
+          </select>
+        </label>
+      }
+    >
+      <ErrorNote error={error} />
+      <div className="split">
+        <div className="table-wrap" tabIndex={0} aria-label="Alerts">
+          <table data-testid="alerts">
+            <thead>
+              <tr><th scope="col">Country</th><th scope="col">Level</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Opened</th></tr>
+            </thead>
+            <tbody>
+              {alerts.map((a) => (
+                <tr key={a.id} data-alert-id={a.id} data-escalation-id={a.escalationId} aria-selected={selected?.id === a.id}>
+                  <th scope="row">
+                    <button type="button" className="link" onClick={() => open(a.id)}>
+                      {a.country}{a.admin1 ? ` / ${a.admin1}` : ''}
+                    </button>
+                  </th>
+                  <td><LevelBadge level={a.level} /></td>
+                  <td>{a.status}</td>
+                  <td>{a.assignee ?? '–'}</td>
+                  <td>{fmtTime(a.openedAt)}</td>
+                </tr>
+              ))}
+              {!alerts.length && <tr><td colSpan={5} className="muted">No alerts.</td></tr>}
+            </tbody>
+          </table>
+        </div>
+        <div className="detail" aria-live="polite">
+          {!selected && <p className="muted">Select an alert to see it (viewing is audited).</p>}
+          {selected && (
+            <div data-testid="alert-detail" data-status={selected.status}>
+              <h3>
+                {selected.country}{selected.admin1 ? ` / ${selected.admin1}` : ''} <LevelBadge level={selected.level} />
+              </h3>
+              <p>
+                Status <strong data-testid="alert-status">{selected.status}</strong> · score {selected.score.toFixed(2)} · opened {fmtTime(selected.openedAt)}
+                {selected.acknowledgedBy && <> · acknowledged by {selected.acknowledgedBy}</>}
+                {selected.assignee && <> · assigned to {selected.assignee}</>}
+              </p>
+              <h4>Drivers</h4>
+              <ul>{selected.drivers.map((d, i) => <li key={i}>{d.label || d.kind} ({d.count} signals, weight {d.weight})</li>)}</ul>
+              {canAct && selected.status !== 'closed' && (
+                <div className="actions">
+                  {selected.status === 'open' && <button type="button" onClick={() => act('acknowledge')}>Acknowledge</button>}
+                  <form onSubmit={(e) => { e.preventDefault(); if (assignee) void act('assign', { assignee }).then(() => setAssignee('')); }}>
+                    <label>Assign to <input value={assignee} onChange={(e) => setAssignee(e.target.value)} /></label>
+                    <button type="submit">Assign</button>
+                  </form>
+                  <form onSubmit={(e) => { e.preventDefault(); if (comment) void act('comments', { body: comment }).then(() => setComment('')); }}>
+                    <label>Comment <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} /></label>
+                    <button type="submit">Add comment</button>
+                  </form>
+                  <form onSubmit={(e) => { e.preventDefault(); void act('close', reason ? { reason } : {}).then(() => setReason('')); }}>
+                    <label>Close reason <input value={reason} onChange={(e) => setReason(e.target.value)} /></label>
+                    <button type="submit">Close alert</button>
+                  </form>
+                </div>
+              )}
+              <h4>Comments</h4>
+              <ul>{(selected.comments ?? []).map((c) => <li key={c.id}><strong>{c.author}</strong> ({fmtTime(c.at)}): {c.body}</li>)}</ul>
+              <h4>Audit</h4>
+              <ol data-testid="alert-audit">
+                {audit.map((a) => <li key={a.id}>{fmtTime(a.at)} · {a.actor} · {a.action}</li>)}
+              </ol>
+            </div>
+          )}
+        </div>
+      </div>
+    </Section>
+  );
+}

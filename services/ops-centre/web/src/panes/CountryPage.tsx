@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import { ErrorNote, fmtTime, LevelBadge, Section, Sparkline } from '../components';
+import { useLive } from '../live-store';
+
+interface Aggregate {
+  id: string;
+  state: string;
+  since: string;
+  payload: Record<string, unknown>;
+}
+interface CountryView {
+  country: string;
+  name: string;
+  region: string | null;
+  risk: { admin1: string; level: number; score: number; history: { s: number; l: number }[]; levelChangedAt: string | null }[];
+  alerts: { id: string; level: number; status: string; assignee: string | null; openedAt: string }[];
+  mediation: Aggregate[];
+  elections: Aggregate[];
+  partnerships: Aggregate[];
+  timeline: { eventId: string; name: string; source: string; occurredAt: string; traceId: string | null; payload: Record<string, unknown> }[];
+}
+
+function Aggregates({ title, rows, empty }: { title: string; rows: Aggregate[]; empty: string }) {
+  return (
+    <div>
+      <h3>{title}</h3>
+      {rows.length ? (
+        <ul>
+          {rows.map((r) => (
+            <li key={r.id}>
+              <strong>{r.state}</strong> since {fmtTime(r.since)} <span className="mono">({r.id.slice(0, 8)})</span>
+              {typeof r.payload.lead === 'string' && r.payload.lead ? ` · lead ${r.payload.lead}` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{empty}</p>
+      )}
+    </div>
+  );
+}
+
+export function CountryPage({ country, onCountry }: { country: string; onCountry: (c: string) => void }) {
+  const store = useLive();
+  const [view, setView] = useState<CountryView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [input, setInput] = useState(country);
+  // Refetch when this country's events arrive (coalesced by the store's render batching).
+  const relevant = store.events.find((e) => e.country === country)?.id;
+  useEffect(() => {
+    if (!country) return;
+    api<CountryView>(`/countries/${country}`).then(setView, setError);
+  }, [country, relevant]);
+
+  return (
+    <Section title={`Country ${view?.name ?? country}`}>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (/^[A-Za-z]{3}$/.test(input)) onCountry(input.toUpperCase());
+        }}
+      >
+        <label>
+          Country (ISO3) <input value={input} onChange={(e) => setInput(e.target.value)} size={6} />
+        </label>
+        <button type="submit">Open</button>
+      </form>
+      <ErrorNote error={error} />
+      {view && (
+        <div className="country-grid">
+          <div>
+            <h3>Risk</h3>
+            <p>Region: {view.region ?? 'none'}</p>
+            <table>
+              <thead>
+                <tr><th scope="col">Area</th><th scope="col">Level</th><th scope="col">Score</th><th scope="col">Trend</th><th scope="col">Since</th></tr>
+              </thead>
+              <tbody>
+                {view.risk.map((r) => (
+                  <tr key={r.admin1}>
+                    <td>{r.admin1 || 'National'}</td>
+                    <td><LevelBadge level={r.level} /></td>
+                    <td>{r.score.toFixed(2)}</td>
+                    <td><Sparkline points={r.history} label={`${r.admin1 || view.name} trend`} /></td>
+                    <td>{fmtTime(r.levelChangedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <h3>Alerts</h3>
+            <ul>
+              {view.alerts.map((a) => (
+                <li key={a.id}><LevelBadge level={a.level} /> {a.status} · opened {fmtTime(a.openedAt)}{a.assignee ? ` · ${a.assignee}` : ''}</li>
+              ))}
+              {!view.alerts.length && <li className="muted">None</li>}
+            </ul>
+            <Aggregates title="Mediation processes" rows={view.mediation} empty="No mediation process." />
+            <Aggregates title="Elections" rows={view.elections} empty="No election events yet (electoral support)." />
+            <Aggregates title="Partner engagements" rows={view.partnerships} empty="No partner engagement yet (partnerships)." />
+          </div>
+          <div>
+            <h3>Timeline across services</h3>
+            <ol className="timeline" data-testid="country-timeline">
+              {view.timeline.map((t) => (
+                <li key={t.eventId}>
+                  <time dateTime={t.occurredAt}>{fmtTime(t.occurredAt)}</time> <strong>{t.name}</strong> <span className="muted">from {t.source}</span>
+                  {t.traceId && <span className="mono"> trace {t.traceId.slice(0, 8)}</span>}
+                </li>
+              ))}
+            </ol>
+          </div>
+        </div>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,143 @@
+import { useState } from 'react';
+import { getToken, type Me } from '../api';
+import { fmtTime, LevelBadge, Section } from '../components';
+import { REGIONS } from '../levels';
+import { EVENT_CAP, live, useLive, type StreamFilter } from '../live-store';
+
+const TYPES = ['signal-recorded', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'election-scheduled', 'partner-engaged'];
+const VISIBLE = 200;
+
+interface Props {
+  me: Me;
+  onCountry: (c: string) => void;
+  filter: StreamFilter;
+  setFilter: (f: (prev: StreamFilter) => StreamFilter) => void;
+}
+
+export function LivePane({ me, onCountry, filter, setFilter }: Props) {
+  const store = useLive();
+  const set = (k: keyof StreamFilter) => (e: { target: { value: string } }) => setFilter((f) => ({ ...f, [k]: e.target.value || undefined }));
+
+  return (
+    <Section
+      title="Live event stream"
+      actions={
+        <div className="status" aria-live="polite">
+          <span data-testid="stream-status">Stream: {store.status}</span> · {store.rate}/s · {store.received} received
+          {store.dropped > 0 && <> · <strong>{store.dropped} dropped (browser too slow)</strong></>}
+        </div>
+      }
+    >
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Stream filters (applied on the server)">
+        {me.global && (
+          <label>
+            Region
+            <select value={filter.region ?? ''} onChange={set('region')}>
+              <option value="">All regions</option>
+              {REGIONS.map((r) => (
+                <option key={r.id} value={r.id}>{r.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          Country
+          <input value={filter.country ?? ''} onChange={(e) => setFilter((f) => ({ ...f, country: /^[A-Za-z]{3}$/.test(e.target.value) ? e.target.value.toUpperCase() : undefined }))} placeholder="ISO3, e.g. MLI" size={8} />
+        </label>
+        <label>
+          Event type
+          <select value={filter.type ?? ''} onChange={set('type')}>
+            <option value="">All types</option>
+            {TYPES.map((t) => (
+              <option key={t} value={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Minimum level
+          <select value={filter.minLevel ?? ''} onChange={set('minLevel')}>
+            <option value="">Any</option>
+            <option value="low">Low</option>
+            <option value="elevated">Elevated</option>
+            <option value="high">High</option>
+            <option value="critical">Critical</option>
+          </select>
+        </label>
+        <button type="button" onClick={() => live.setPaused(!store.paused)} aria-pressed={store.paused}>
+          {store.paused ? 'Resume' : 'Pause'}
+        </button>
+        <button type="button" onClick={() => live.clear()}>Clear</button>
+      </form>
+      <ReplayControls filter={filter} />
+      <p className="muted">
+        Showing the newest {Math.min(VISIBLE, store.events.length)} of {store.events.length} kept (at most {EVENT_CAP}).
+        {!me.global && <> You see events of the <strong>{me.region ?? 'no'}</strong> region only.</>}
+      </p>
+      <div className="table-wrap" tabIndex={0} aria-label="Live events">
+        <table className="events" data-testid="live-events">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Event</th>
+              <th scope="col">Country</th>
+              <th scope="col">Region</th>
+              <th scope="col">Level</th>
+              <th scope="col">Trace</th>
+            </tr>
+          </thead>
+          <tbody>
+            {store.events.slice(0, VISIBLE).map((e) => (
+              <tr key={e.id} data-event-id={e.id} data-country={e.country ?? ''}>
+                <td>{fmtTime(e.time)}</td>
+                <td>{e.name}</td>
+                <td>
+                  {e.country ? (
+                    <button type="button" className="link" onClick={() => onCountry(e.country as string)}>
+                      {e.country}
+                    </button>
+                  ) : '–'}
+                  {e.admin1 ? ` / ${e.admin1}` : ''}
+                </td>
+                <td>{e.desk ?? '–'}</td>
+                <td>{e.level === null ? '–' : <LevelBadge level={e.level} />}</td>
+                <td className="mono">{e.traceId?.slice(0, 8) ?? '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Section>
+  );
+}
+
+function ReplayControls({ filter }: { filter: StreamFilter }) {
+  const store = useLive();
+  const [from, setFrom] = useState(() => new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
+  const [speed, setSpeed] = useState<'real' | 'max'>('max');
+  return (
+    <form
+      className="filters"
+      aria-label="Replay"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const token = getToken();
+        if (token && from) live.replay(token, from, speed, filter);
+      }}
+    >
+      <label>
+        Replay from
+        <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+      </label>
+      <label>
+        Speed
+        <select value={speed} onChange={(e) => setSpeed(e.target.value as 'real' | 'max')}>
+          <option value="max">As fast as possible</option>
+          <option value="real">Real time</option>
+        </select>
+      </label>
+      <button type="submit">Replay</button>
+      <button type="button" onClick={() => live.stopReplay('replay stopped')}>Stop replay</button>
+      <span role="status" data-testid="replay-status">{store.replayStatus ?? ''}</span>
+    </form>
+  );
+}

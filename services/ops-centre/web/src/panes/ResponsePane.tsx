@@ -1,0 +1,67 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import { ErrorNote, fmtTime, LevelBadge, Section } from '../components';
+import { useLive } from '../live-store';
+
+interface Row {
+  escalationId: string;
+  country: string;
+  level: number | null;
+  escalatedAt: string;
+  toProposedMs: number | null;
+  toOpenedMs: number | null;
+}
+
+const hours = (ms: number | null) => (ms === null ? null : ms / 3_600_000);
+const fmt = (h: number | null) => (h === null ? 'pending' : h < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`);
+
+/** Time from each escalation to mediation proposed and opened, as bars with the values in text. */
+export function ResponsePane() {
+  const store = useLive();
+  const [rows, setRows] = useState<Row[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api<Row[]>('/response-times?limit=30').then(setRows, setError);
+  }, [store.alertsTick]);
+  const max = Math.max(1, ...rows.map((r) => hours(r.toOpenedMs) ?? hours(r.toProposedMs) ?? 0));
+  const W = 420;
+  return (
+    <Section title="Time to response">
+      <ErrorNote error={error} />
+      <p className="muted">Per escalation: to mediation proposed (solid bar) and to mediation opened (hatched bar), from the events' own times.</p>
+      <table data-testid="response-chart">
+        <thead>
+          <tr><th scope="col">Escalation</th><th scope="col">Level</th><th scope="col">Escalated</th><th scope="col">To proposed / opened</th></tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const p = hours(r.toProposedMs);
+            const o = hours(r.toOpenedMs);
+            return (
+              <tr key={r.escalationId}>
+                <th scope="row">{r.country} <span className="mono">{r.escalationId.slice(0, 8)}</span></th>
+                <td><LevelBadge level={r.level} /></td>
+                <td>{fmtTime(r.escalatedAt)}</td>
+                <td>
+                  <svg width={W} height={26} role="img" aria-label={`proposed after ${fmt(p)}, opened after ${fmt(o)}`}>
+                    <defs>
+                      <pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <rect width="5" height="5" fill="#9ecae1" />
+                        <line x1="0" y1="0" x2="0" y2="5" stroke="#08306b" strokeWidth="1.5" />
+                      </pattern>
+                    </defs>
+                    {p !== null && <rect x={0} y={2} height={10} width={Math.max(2, (p / max) * (W - 120))} fill="#08519c" />}
+                    {o !== null && <rect x={0} y={14} height={10} width={Math.max(2, (o / max) * (W - 120))} fill="url(#hatch)" stroke="#08306b" />}
+                    <text x={W - 115} y={11} fontSize="11">proposed {fmt(p)}</text>
+                    <text x={W - 115} y={24} fontSize="11">opened {fmt(o)}</text>
+                  </svg>
+                </td>
+              </tr>
+            );
+          })}
+          {!rows.length && <tr><td colSpan={4} className="muted">No escalations yet.</td></tr>}
+        </tbody>
+      </table>
+    </Section>
+  );
+}

@@ -1,0 +1,106 @@
+import { useMemo } from 'react';
+import { geoNaturalEarth1, geoPath } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import atlas from 'world-atlas/countries-110m.json';
+import codes from 'virtual:country-codes';
+import { Section } from '../components';
+import { LEVELS, levelInfo } from '../levels';
+import { useLive } from '../live-store';
+
+const ISO3_BY_NUMERIC = new Map(codes.map(([num, iso3]) => [num, iso3]));
+const NAME_BY_ISO3 = new Map(codes.map(([, iso3, name]) => [iso3, name]));
+const WIDTH = 960;
+const HEIGHT = 500;
+
+// Computed once: the TopoJSON is bundled, projected at load, never fetched.
+const topology = atlas as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+const countries = feature(topology, topology.objects.countries) as FeatureCollection<Geometry, { name: string }>;
+const projection = geoNaturalEarth1().fitSize([WIDTH, HEIGHT], countries);
+const path = geoPath(projection);
+const SHAPES = countries.features.map((f: Feature<Geometry, { name: string }>) => {
+  const iso3 = ISO3_BY_NUMERIC.get(String(f.id).padStart(3, '0')) ?? null;
+  return { iso3, name: iso3 ? (NAME_BY_ISO3.get(iso3) ?? f.properties.name) : f.properties.name, d: path(f) ?? '' };
+});
+
+/** Patterns per level, so the map reads without colour: none, dots, diagonal lines, cross-hatch. */
+function Patterns() {
+  return (
+    <defs>
+      <pattern id="p-elevated" width="6" height="6" patternUnits="userSpaceOnUse">
+        <rect width="6" height="6" fill={LEVELS[2].fill} />
+        <circle cx="3" cy="3" r="1" fill="#000" opacity="0.55" />
+      </pattern>
+      <pattern id="p-high" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+        <rect width="6" height="6" fill={LEVELS[3].fill} />
+        <line x1="0" y1="0" x2="0" y2="6" stroke="#000" strokeWidth="1.6" opacity="0.6" />
+      </pattern>
+      <pattern id="p-critical" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+        <rect width="6" height="6" fill={LEVELS[4].fill} />
+        <line x1="0" y1="0" x2="0" y2="6" stroke="#fff" strokeWidth="1.4" />
+        <line x1="0" y1="3" x2="6" y2="3" stroke="#fff" strokeWidth="1.4" />
+      </pattern>
+    </defs>
+  );
+}
+
+const fillOf = (level: number) => (level >= 2 ? `url(#p-${LEVELS[level].name})` : levelInfo(level).fill);
+
+export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
+  const store = useLive();
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const levels = useMemo(() => new Map([...store.risk.values()].map((r) => [r.country, r.level])), [store.version]);
+  const listed = SHAPES.filter((s) => s.iso3 && (levels.get(s.iso3) ?? 0) > 0).sort((a, b) => (levels.get(b.iso3 as string) ?? 0) - (levels.get(a.iso3 as string) ?? 0));
+  return (
+    <Section title="World map">
+      <ul className="legend" aria-label="Legend">
+        {LEVELS.map((l) => (
+          <li key={l.n}>
+            <svg width="18" height="14" aria-hidden="true">
+              <Patterns />
+              <rect width="18" height="14" fill={fillOf(l.n)} stroke="#333" />
+            </svg>{' '}
+            {l.symbol} {l.label}
+          </li>
+        ))}
+      </ul>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="map" role="group" aria-label="World map of risk levels; countries with a level are focusable" data-testid="world-map">
+        <Patterns />
+        <rect width={WIDTH} height={HEIGHT} fill="#eef3f8" />
+        {SHAPES.map((s, i) => {
+          const level = s.iso3 ? (levels.get(s.iso3) ?? 0) : 0;
+          const info = levelInfo(level);
+          const interactive = level > 0 && s.iso3;
+          return (
+            <path
+              key={`${s.iso3 ?? s.name}-${i}`}
+              d={s.d}
+              fill={fillOf(level)}
+              stroke="#4a4a4a"
+              strokeWidth={0.4}
+              data-iso3={s.iso3 ?? ''}
+              data-level={info.name}
+              tabIndex={interactive ? 0 : undefined}
+              role={interactive ? 'button' : undefined}
+              aria-label={interactive ? `${s.name}: ${info.label}` : undefined}
+              className={interactive ? 'country active' : 'country'}
+              onClick={interactive ? () => onCountry(s.iso3 as string) : undefined}
+              onKeyDown={interactive ? (e) => (e.key === 'Enter' || e.key === ' ') && onCountry(s.iso3 as string) : undefined}
+            >
+              <title>{`${s.name}: ${info.label}`}</title>
+            </path>
+          );
+        })}
+      </svg>
+      <h3>Countries at risk (text)</h3>
+      <ul className="map-list" data-testid="map-list">
+        {listed.map((s) => (
+          <li key={s.iso3}>
+            {s.name} ({s.iso3}): {levelInfo(levels.get(s.iso3 as string)).symbol} {levelInfo(levels.get(s.iso3 as string)).label}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
