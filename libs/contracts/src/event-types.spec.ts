@@ -220,6 +220,8 @@ describe('eventToJson', () => {
       windowStart: '2025-02-22T00:00:00Z',
       windowEnd: '2025-03-01T00:00:00Z',
       at: '2025-03-01T06:30:00Z',
+      origin: '',
+      provisional: false,
     });
   });
 

@@ -58,7 +58,9 @@ export function kafkaTransport(config: ServiceConfig): MicroserviceOptions {
       // Payloads are protobuf: keep record values as bytes.
       parser: { keepBinary: true },
       subscribe: { fromBeginning: true },
-      run: { autoCommit: true },
+      // One event at a time per partition (so per country), up to six partitions at once: a slow
+      // country does not hold up the others, and order within a country is kept.
+      run: { autoCommit: true, partitionsConsumedConcurrently: 6 },
     },
   };
 }

@@ -1,21 +1,57 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { CLOCK, systemClock } from '@crisis-ops/domain-kernel';
 import { ServiceKitModule } from '@crisis-ops/service-kit';
 import { SignalRecord } from './signals/signal.entity';
 import { RecordSignalController } from './signals/record-signal/record-signal.controller';
-import { RecordSignalHandler } from './signals/record-signal/record-signal.handler';
 import { ListSignalsController } from './signals/list-signals/list-signals.controller';
+import { SignalIntake } from './signals/intake/signal-intake.service';
+import { IMPORT_ALERT_DAYS, LiveRisk } from './risk/live-risk.service';
+import { RiskSignalConsumer } from './risk/risk.consumer';
+import { RiskQueries } from './risk/risk-query.service';
+import { RiskQueryController } from './risk/risk-query.controller';
+import { ExportController } from './exports/export.controller';
+import { ImportJobs } from './imports/import-jobs.service';
+import { ImportJobsController } from './imports/import-jobs.controller';
+
+/** A batch of 5,000 signals is a few MB of JSON; the default 100 kB parser limit would refuse it. */
+export const JSON_BODY_LIMIT = '16mb';
+
+/** Registered before Nest's default parsers (which then see a JSON parser present and add none). */
+class JsonBodyLimit {
+  constructor(host: HttpAdapterHost) {
+    const adapter = host.httpAdapter as unknown as { useBodyParser?: (type: string, rawBody: boolean, options: object) => void } | undefined;
+    adapter?.useBodyParser?.('json', false, { limit: JSON_BODY_LIMIT });
+  }
+}
+
+/** Days back (wall clock) within which risk events after a bulk import are still published. */
+export function importAlertDays(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['EARLY_WARNING_IMPORT_ALERT_DAYS'];
+  const n = raw === undefined || raw === '' ? 14 : Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`EARLY_WARNING_IMPORT_ALERT_DAYS must be a number of days ≥ 0, got "${raw}"`);
+  return n;
+}
 
 @Module({})
 export class AppModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config }), TypeOrmModule.forFeature([SignalRecord])],
-      controllers: [RecordSignalController, ListSignalsController],
-      providers: [RecordSignalHandler, { provide: CLOCK, useValue: systemClock }],
+      imports: [ServiceKitModule.forRoot({ config, consumes: [TOPIC_SIGNALS] }), TypeOrmModule.forFeature([SignalRecord])],
+      controllers: [RecordSignalController, ListSignalsController, RiskSignalConsumer, RiskQueryController, ExportController, ImportJobsController],
+      providers: [
+        { provide: CLOCK, useValue: systemClock },
+        { provide: JsonBodyLimit, useFactory: (host: HttpAdapterHost) => new JsonBodyLimit(host), inject: [HttpAdapterHost] },
+        { provide: IMPORT_ALERT_DAYS, useFactory: () => importAlertDays() },
+        SignalIntake,
+        LiveRisk,
+        RiskQueries,
+        ImportJobs,
+      ],
     };
   }
 }

@@ -9,5 +9,5 @@ void bootstrapService({
   description: 'Signals in, explainable risk out: intake, risk assessment and escalations.',
   module: (config) => AppModule.forRoot(config),
   migrations,
-  consumesEvents: false,
+  consumesEvents: true,
 });

@@ -1,6 +1,23 @@
 import type { RiskArea } from './risk-context';
 import type { RiskLevel } from './risk-parameters';
 
+/** Plain-JSON form of an AreaState (numbers round-trip exactly through JSON, so restore is bit-exact). */
+export interface AreaSnapshot {
+  readonly country: string;
+  readonly admin1: string | null;
+  readonly recent: number;
+  readonly baseline: number;
+  readonly recentByKey: ReadonlyArray<readonly [string, number]>;
+  readonly countsByDay: ReadonlyArray<readonly [number, ReadonlyArray<readonly [string, number]>]>;
+  readonly decayedTo: number;
+  readonly level: RiskLevel;
+  readonly levelSinceDay: number;
+  readonly lastEmittedScore: number | null;
+  readonly lastScore: number;
+  readonly lastEscalationId: string | null;
+  readonly children: readonly AreaSnapshot[];
+}
+
 /** What one contribution adds to an area: a signal, or one day's slice of an aggregate observation. */
 export interface Contribution {
   readonly day: number;
@@ -73,6 +90,38 @@ export class AreaState {
     const totals = new Map<string, number>();
     for (const counts of this.countsByDay.values()) for (const [key, n] of counts) totals.set(key, (totals.get(key) ?? 0) + n);
     return totals;
+  }
+
+  snapshot(): AreaSnapshot {
+    return {
+      ...this.area,
+      recent: this.recent,
+      baseline: this.baseline,
+      recentByKey: [...this.recentByKey],
+      countsByDay: [...this.countsByDay].map(([day, counts]) => [day, [...counts]] as const),
+      decayedTo: this.decayedTo,
+      level: this.level,
+      levelSinceDay: this.levelSinceDay,
+      lastEmittedScore: this.lastEmittedScore,
+      lastScore: this.lastScore,
+      lastEscalationId: this.lastEscalationId,
+      children: [...this.children.values()].map((c) => c.snapshot()),
+    };
+  }
+
+  static restore(s: AreaSnapshot, recentTau: number, baselineTau: number): AreaState {
+    const state = new AreaState({ country: s.country, admin1: s.admin1 }, s.decayedTo, recentTau, baselineTau);
+    state.recent = s.recent;
+    state.baseline = s.baseline;
+    for (const [k, v] of s.recentByKey) state.recentByKey.set(k, v);
+    for (const [day, counts] of s.countsByDay) state.countsByDay.set(day, new Map(counts));
+    state.level = s.level;
+    state.levelSinceDay = s.levelSinceDay;
+    state.lastEmittedScore = s.lastEmittedScore;
+    state.lastScore = s.lastScore;
+    state.lastEscalationId = s.lastEscalationId;
+    for (const child of s.children) state.children.set(child.admin1 as string, AreaState.restore(child, recentTau, baselineTau));
+    return state;
   }
 
   windowTotal(): number {

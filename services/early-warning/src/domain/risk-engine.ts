@@ -1,4 +1,4 @@
-import { AreaState, type Contribution } from './risk-area';
+import { AreaState, type AreaSnapshot, type Contribution } from './risk-area';
 import { NO_CONTEXT, type ContextAdjustment, type RiskContextProvider } from './risk-context';
 import type { RiskDriver, RiskEvent } from './risk-events';
 import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
@@ -28,6 +28,15 @@ export interface AreaRisk {
   readonly level: RiskLevel;
   /** Day the current level was entered, 00:00 UTC. */
   readonly levelSince: Date;
+}
+
+/** Everything a RiskEngine knows, as plain JSON: persist it, restore it, and the engine carries on as if never stopped. */
+export interface RiskEngineSnapshot {
+  readonly version: 1;
+  readonly openDay: number | null;
+  readonly observedSinceDay: number | null;
+  readonly pending: ReadonlyArray<readonly [number, ReadonlyArray<{ readonly country: string; readonly admin1: string | null; readonly c: Contribution }>]>;
+  readonly areas: readonly AreaSnapshot[];
 }
 
 export const dayOf = (at: Date): number => Math.floor(at.getTime() / DAY_MS);
@@ -105,6 +114,49 @@ export class RiskEngine {
     return events;
   }
 
+  /**
+   * Assesses the day still open as of the input so far (a live service calls it after the latest
+   * signal, so an escalation is seen the day it happens rather than when the day closes). It only
+   * ever raises a level: a raise is final (dated the open day, with the id a close would give it),
+   * lowering waits for the day to close. Scores of all areas are refreshed for queries; nothing is
+   * emitted unless a level rises. Deterministic in the input and the points at which it is called.
+   */
+  assessOpenDay(): RiskEvent[] {
+    if (this.openDay === undefined) return [];
+    const events: RiskEvent[] = [];
+    for (const national of this.countries.values()) {
+      this.assess(national, this.openDay, events, true);
+      for (const sub of national.children.values()) this.assess(sub, this.openDay, events, true);
+    }
+    return events;
+  }
+
+  /** The day inputs are currently added to (not yet assessed as closed); undefined before any input. */
+  get currentDay(): Date | undefined {
+    return this.openDay === undefined ? undefined : dateOfDay(this.openDay);
+  }
+
+  snapshot(): RiskEngineSnapshot {
+    return {
+      version: 1,
+      openDay: this.openDay ?? null,
+      observedSinceDay: this.observedSinceDay ?? null,
+      pending: [...this.pending].map(([day, items]) => [day, items.map((i) => ({ ...i }))] as const),
+      areas: [...this.countries.values()].map((a) => a.snapshot()),
+    };
+  }
+
+  /** An engine that continues from a snapshot (same parameters and context as when it was taken). */
+  static restore(snapshot: RiskEngineSnapshot, options: RiskEngineOptions = {}): RiskEngine {
+    const engine = new RiskEngine(options);
+    const p = engine.parameters;
+    engine.openDay = snapshot.openDay ?? undefined;
+    engine.observedSinceDay = snapshot.observedSinceDay ?? engine.observedSinceDay;
+    for (const [day, items] of snapshot.pending) engine.pending.set(day, items.map((i) => ({ ...i })));
+    for (const area of snapshot.areas) engine.countries.set(area.country, AreaState.restore(area, p.recentWindowDays, p.baselineWindowDays));
+    return engine;
+  }
+
   /** Current risk of every assessed area, countries first then their admin1s. */
   current(): AreaRisk[] {
     const out: AreaRisk[] = [];
@@ -160,7 +212,7 @@ export class RiskEngine {
     return events;
   }
 
-  private assess(state: AreaState, day: number, events: RiskEvent[]): void {
+  private assess(state: AreaState, day: number, events: RiskEvent[], provisional = false): void {
     const p = this.parameters;
     state.decayTo(day);
     state.pruneWindow(day, p.recentWindowDays);
@@ -171,6 +223,7 @@ export class RiskEngine {
     state.lastScore = score;
     const previousLevel = state.level;
     const level = nextLevel(p, previousLevel, score, day - state.levelSinceDay);
+    if (provisional && !isEscalation(previousLevel, level)) return;
     const moved = state.lastEmittedScore === null || Math.abs(score - state.lastEmittedScore) >= p.materialDelta;
     if (!moved && level === previousLevel) return;
 

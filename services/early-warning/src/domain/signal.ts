@@ -83,11 +83,22 @@ class Checker {
   }
 }
 
+export interface ValidateSignalOptions {
+  /**
+   * Also accept ISO 3166-1's user-assigned alpha-3 range QMA..QZZ, which never names a country:
+   * exercises and end-to-end tests use it so they cannot touch a real country's risk.
+   */
+  readonly allowUserAssignedCountries?: boolean;
+}
+
+/** ISO 3166-1 reserves QMA..QZZ for user assignment. */
+export const isUserAssignedCountry = (code: string): boolean => /^Q[M-Z][A-Z]$/.test(code);
+
 /**
  * Checks a signal and returns it, or every field violation at once (so a client can fix all of
  * them in one go). Defaults: reportedAt = occurredAt, fatalities = 0.
  */
-export function validateSignal(input: SignalInput): Validated<Signal> {
+export function validateSignal(input: SignalInput, options: ValidateSignalOptions = {}): Validated<Signal> {
   const c = new Checker();
   const id = c.text('id', input.id, 200, false);
   const source = c.text('source', input.source, 100, true);
@@ -99,6 +110,7 @@ export function validateSignal(input: SignalInput): Validated<Signal> {
   let country: string | undefined;
   if (typeof input.country !== 'string' || input.country.length === 0) c.fail('country', 'is required');
   else if (!/^[A-Z]{3}$/.test(input.country)) c.fail('country', 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. BFA');
+  else if (options.allowUserAssignedCountries && isUserAssignedCountry(input.country)) country = input.country;
   else if (!countryByIso3(input.country)) c.fail('country', `${input.country} is not an ISO 3166-1 country`);
   else country = countryByIso3(input.country)?.iso3;
   const admin1 = c.text('admin1', input.admin1, 200, false);

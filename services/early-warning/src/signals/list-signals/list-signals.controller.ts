@@ -1,28 +1,43 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { ValidationFailed } from '@crisis-ops/domain-kernel';
-import { SignalRecord } from '../signal.entity';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { encodeCursor, parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from './signal-query';
+
+export interface SignalRow {
+  id: string;
+  seq?: string;
+  [field: string]: unknown;
+}
 
 @ApiTags('signals')
 @ApiBearerAuth()
 @Controller('signals')
 export class ListSignalsController {
-  constructor(@InjectRepository(SignalRecord) private readonly signals: Repository<SignalRecord>) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The latest signals, newest first (filters and cursor pagination come with the intake issue). */
+  /**
+   * Signals newest first (in recording order), filtered; `nextCursor` fetches the next page and is
+   * null on the last one. Pages are stable while new signals arrive (keyset on the recording sequence).
+   */
   @Get()
-  @ApiQuery({ name: 'country', required: false })
-  @ApiQuery({ name: 'limit', required: false })
-  async list(@Query('country') country?: string, @Query('limit') limit = '100') {
-    const n = Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) {
-      throw new ValidationFailed('EARLY_WARNING.QUERY_INVALID', [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }]);
-    }
-    if (country !== undefined && !/^[A-Z]{3}$/.test(country)) {
-      throw new ValidationFailed('EARLY_WARNING.QUERY_INVALID', [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]);
-    }
-    return this.signals.find({ where: country ? { country } : {}, order: { recordedAt: 'DESC' }, take: n });
+  @ApiQuery({ name: 'country', required: false, description: 'ISO 3166-1 alpha-3' })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'source', required: false })
+  @ApiQuery({ name: 'from', required: false, description: 'occurredAt ≥ from (ISO 8601)' })
+  @ApiQuery({ name: 'to', required: false, description: 'occurredAt < to (ISO 8601)' })
+  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 100' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiOkResponse({ description: '{ items: Signal[], nextCursor: string | null }' })
+  async list(@Query() q: Record<string, string | undefined>): Promise<{ items: SignalRow[]; nextCursor: string | null }> {
+    const { query, violations } = parseSignalQuery(q);
+    if (!query) throw new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
+    const { where, params } = signalWhere(query, query.before);
+    const rows: SignalRow[] = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY seq DESC LIMIT ${query.limit + 1}`, params);
+    const more = rows.length > query.limit;
+    const items = rows.slice(0, query.limit);
+    const nextCursor = more ? encodeCursor(items[items.length - 1].seq as string) : null;
+    for (const item of items) delete item.seq;
+    return { items, nextCursor };
   }
 }

@@ -1,8 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SIGNAL_SUB_TYPES } from '../../domain/signal-types';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SIGNAL_TYPES } from '../signal-type';
 
-/** A signal as a client reports it. */
+/**
+ * A signal as a client reports it: the OpenAPI schema. Validation itself is the domain's
+ * validateSignal (see intake/signal-body.ts), so the API, the batch and imports agree.
+ */
 export class RecordSignalCommand {
   @ApiPropertyOptional({ description: "The client's own id; with `source` it makes the request idempotent." })
   @IsOptional()
@@ -57,4 +61,24 @@ export class RecordSignalCommand {
   @IsString()
   @MaxLength(4000)
   notes?: string;
+
+  @ApiPropertyOptional({ description: 'When the source reported it; defaults to occurredAt.' })
+  reportedAt?: string;
+
+  @ApiPropertyOptional()
+  admin2?: string;
+
+  @ApiPropertyOptional({ minimum: -90, maximum: 90, description: 'With longitude, or neither.' })
+  latitude?: number;
+
+  @ApiPropertyOptional({ minimum: -180, maximum: 180 })
+  longitude?: number;
+
+  @ApiPropertyOptional({ description: 'A sub-type of `type`', enum: [...new Set(Object.values(SIGNAL_SUB_TYPES).flat())] })
+  subType?: string;
+}
+
+export class RecordSignalBatchCommand {
+  @ApiProperty({ type: [RecordSignalCommand], maxItems: 5000, minItems: 1 })
+  items!: RecordSignalCommand[];
 }

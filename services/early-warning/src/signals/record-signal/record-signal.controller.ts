@@ -1,20 +1,59 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
-import { RecordSignalCommand } from './record-signal.command';
-import { RecordSignalHandler, RecordSignalResult } from './record-signal.handler';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { BadRequestException } from '@nestjs/common';
+import type { FieldViolation } from '@crisis-ops/domain-kernel';
+import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
+import { RecordSignalCommand, RecordSignalBatchCommand } from './record-signal.command';
+import { checkBatchBody, checkSignalBody, MAX_BATCH } from '../intake/signal-body';
+import { SignalIntake, type IntakeItemResult } from '../intake/signal-intake.service';
+
+/** 400 with every field and reason, in the shape of the platform's validation pipe. */
+export function invalidRequest(violations: readonly FieldViolation[]): BadRequestException {
+  return new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
+}
+
+export interface BatchResult {
+  readonly recorded: number;
+  readonly duplicates: number;
+  readonly items: readonly IntakeItemResult[];
+}
 
 @ApiTags('signals')
 @ApiBearerAuth()
 @Controller('signals')
 export class RecordSignalController {
-  constructor(private readonly handler: RecordSignalHandler) {}
+  constructor(
+    private readonly intake: SignalIntake,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
-  /** 202 only after the signal and its event have committed. */
+  /** 202 only after the signal and its event have committed; the same (source, id) again answers `duplicate`. */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiAcceptedResponse({ description: 'Recorded (or already recorded under the same source and id).' })
+  @ApiBody({ type: RecordSignalCommand })
+  @ApiAcceptedResponse({ description: 'Recorded (or already recorded under the same source and id): { id, status }.' })
   @ApiBadRequestResponse({ description: 'Invalid input; `errors` names each field and the reason.' })
-  record(@Body() cmd: RecordSignalCommand): Promise<RecordSignalResult> {
-    return this.handler.execute(cmd);
+  async record(@Body() body: unknown): Promise<IntakeItemResult> {
+    const { signal, violations } = checkSignalBody(body, this.clock.now());
+    if (!signal) throw invalidRequest(violations);
+    const [result] = await this.intake.record([signal], { origin: 'api', resolveDuplicates: true });
+    return result;
+  }
+
+  /**
+   * Up to 5,000 signals in one transaction. All or nothing: if any item is invalid the whole batch
+   * is rejected with 400 naming every field as `items[i].field`, and nothing is recorded.
+   */
+  @Post('batch')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiBody({ type: RecordSignalBatchCommand, description: `1 to ${MAX_BATCH} signals` })
+  @ApiAcceptedResponse({ description: 'All items committed: { recorded, duplicates, items: [{ id, status }] } in request order.' })
+  @ApiBadRequestResponse({ description: 'At least one invalid item; nothing was recorded. `errors[].field` is e.g. `items[3].country`.' })
+  async recordBatch(@Body() body: unknown): Promise<BatchResult> {
+    const { signals, violations } = checkBatchBody(body, this.clock.now());
+    if (!signals) throw invalidRequest(violations);
+    const items = await this.intake.record(signals, { origin: 'api', resolveDuplicates: true });
+    const recorded = items.filter((i) => i.status === 'recorded').length;
+    return { recorded, duplicates: items.length - recorded, items };
   }
 }

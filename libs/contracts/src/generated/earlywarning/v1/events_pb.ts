@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file earlywarning/v1/events.proto.
  */
 export const file_earlywarning_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChxlYXJseXdhcm5pbmcvdjEvZXZlbnRzLnByb3RvEg9lYXJseXdhcm5pbmcudjEiiwMKDlNpZ25hbFJlY29yZGVkEhEKCXNpZ25hbF9pZBgBIAEoCRIOCgZzb3VyY2UYAiABKAkSHQoQc291cmNlX3NpZ25hbF9pZBgDIAEoCUgAiAEBEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHY291bnRyeRgGIAEoCRIOCgZhZG1pbjEYByABKAkSDgoGYWRtaW4yGAggASgJEhAKCGxvY2F0aW9uGAkgASgJEigKC2Nvb3JkaW5hdGVzGAogASgLMhMuY29tbW9uLnYxLkdlb1BvaW50EgwKBHR5cGUYCyABKAkSEAoIc3ViX3R5cGUYDCABKAkSEgoKZmF0YWxpdGllcxgNIAEoBRIQCghzZXZlcml0eRgOIAEoBRINCgVub3RlcxgPIAEoCUITChFfc291cmNlX3NpZ25hbF9pZCLOAgoMUmlza0Fzc2Vzc2VkEg8KB2NvdW50cnkYASABKAkSDgoGYWRtaW4xGAIgASgJEg0KBXNjb3JlGAMgASgBEiMKBWxldmVsGAQgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBIbCg5wcmV2aW91c19zY29yZRgFIAEoAUgAiAEBEiYKB2RyaXZlcnMYBiADKAsyFS5jb21tb24udjEuUmlza0RyaXZlchIwCgx3aW5kb3dfc3RhcnQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCndpbmRvd19lbmQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2Fzc2Vzc2VkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIRCg9fcHJldmlvdXNfc2NvcmUi3wIKDVJpc2tFc2NhbGF0ZWQSFQoNZXNjYWxhdGlvbl9pZBgBIAEoCRIPCgdjb3VudHJ5GAIgASgJEg4KBmFkbWluMRgDIAEoCRIsCg5wcmV2aW91c19sZXZlbBgEIAEoDjIULmNvbW1vbi52MS5SaXNrTGV2ZWwSJwoJbmV3X2xldmVsGAUgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBINCgVzY29yZRgGIAEoARImCgdkcml2ZXJzGAcgAygLMhUuY29tbW9uLnYxLlJpc2tEcml2ZXISMAoMd2luZG93X3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi4QIKD1Jpc2tEZWVzY2FsYXRlZBIVCg1lc2NhbGF0aW9uX2lkGAEgASgJEg8KB2NvdW50cnkYAiABKAkSDgoGYWRtaW4xGAMgASgJEiwKDnByZXZpb3VzX2xldmVsGAQgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBInCgluZXdfbGV2ZWwYBSABKA4yFC5jb21tb24udjEuUmlza0xldmVsEg0KBXNjb3JlGAYgASgBEiYKB2RyaXZlcnMYByADKAsyFS5jb21tb24udjEuUmlza0RyaXZlchIwCgx3aW5kb3dfc3RhcnQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCndpbmRvd19lbmQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiYKAmF0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_common_v1_types, file_google_protobuf_timestamp]);
+  fileDesc("ChxlYXJseXdhcm5pbmcvdjEvZXZlbnRzLnByb3RvEg9lYXJseXdhcm5pbmcudjEitAMKDlNpZ25hbFJlY29yZGVkEhEKCXNpZ25hbF9pZBgBIAEoCRIOCgZzb3VyY2UYAiABKAkSHQoQc291cmNlX3NpZ25hbF9pZBgDIAEoCUgAiAEBEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHY291bnRyeRgGIAEoCRIOCgZhZG1pbjEYByABKAkSDgoGYWRtaW4yGAggASgJEhAKCGxvY2F0aW9uGAkgASgJEigKC2Nvb3JkaW5hdGVzGAogASgLMhMuY29tbW9uLnYxLkdlb1BvaW50EgwKBHR5cGUYCyABKAkSEAoIc3ViX3R5cGUYDCABKAkSEgoKZmF0YWxpdGllcxgNIAEoBRIQCghzZXZlcml0eRgOIAEoBRINCgVub3RlcxgPIAEoCRIOCgZvcmlnaW4YECABKAkSFwoPbGFzdF9pbl9yZXF1ZXN0GBEgASgIQhMKEV9zb3VyY2Vfc2lnbmFsX2lkIvMCCgxSaXNrQXNzZXNzZWQSDwoHY291bnRyeRgBIAEoCRIOCgZhZG1pbjEYAiABKAkSDQoFc2NvcmUYAyABKAESIwoFbGV2ZWwYBCABKA4yFC5jb21tb24udjEuUmlza0xldmVsEhsKDnByZXZpb3VzX3Njb3JlGAUgASgBSACIAQESJgoHZHJpdmVycxgGIAMoCzIVLmNvbW1vbi52MS5SaXNrRHJpdmVyEjAKDHdpbmRvd19zdGFydBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKd2luZG93X2VuZBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYXNzZXNzZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBm9yaWdpbhgKIAEoCRITCgtwcm92aXNpb25hbBgLIAEoCEIRCg9fcHJldmlvdXNfc2NvcmUihAMKDVJpc2tFc2NhbGF0ZWQSFQoNZXNjYWxhdGlvbl9pZBgBIAEoCRIPCgdjb3VudHJ5GAIgASgJEg4KBmFkbWluMRgDIAEoCRIsCg5wcmV2aW91c19sZXZlbBgEIAEoDjIULmNvbW1vbi52MS5SaXNrTGV2ZWwSJwoJbmV3X2xldmVsGAUgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBINCgVzY29yZRgGIAEoARImCgdkcml2ZXJzGAcgAygLMhUuY29tbW9uLnYxLlJpc2tEcml2ZXISMAoMd2luZG93X3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGb3JpZ2luGAsgASgJEhMKC3Byb3Zpc2lvbmFsGAwgASgIIoYDCg9SaXNrRGVlc2NhbGF0ZWQSFQoNZXNjYWxhdGlvbl9pZBgBIAEoCRIPCgdjb3VudHJ5GAIgASgJEg4KBmFkbWluMRgDIAEoCRIsCg5wcmV2aW91c19sZXZlbBgEIAEoDjIULmNvbW1vbi52MS5SaXNrTGV2ZWwSJwoJbmV3X2xldmVsGAUgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBINCgVzY29yZRgGIAEoARImCgdkcml2ZXJzGAcgAygLMhUuY29tbW9uLnYxLlJpc2tEcml2ZXISMAoMd2luZG93X3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGb3JpZ2luGAsgASgJEhMKC3Byb3Zpc2lvbmFsGAwgASgIYgZwcm90bzM", [file_common_v1_types, file_google_protobuf_timestamp]);
 
 /**
  * A conflict or tension signal was recorded (from a field monitor, a partner feed or a dataset).
@@ -125,6 +125,22 @@ export type SignalRecorded = Message<"earlywarning.v1.SignalRecorded"> & {
    * @generated from field: string notes = 15;
    */
   notes: string;
+
+  /**
+   * How the signal entered the platform: "api" (POST /signals, /signals/batch) or "import" (bulk
+   * import of a dataset); empty on events written before this field existed (read as "api").
+   *
+   * @generated from field: string origin = 16;
+   */
+  origin: string;
+
+  /**
+   * True on the last signal of its country within one intake request (a single POST, a batch, or an
+   * import batch): the risk engine assesses the open day after it, so a batch escalates once.
+   *
+   * @generated from field: bool last_in_request = 17;
+   */
+  lastInRequest: boolean;
 };
 
 /**
@@ -191,6 +207,20 @@ export type RiskAssessed = Message<"earlywarning.v1.RiskAssessed"> & {
    * @generated from field: google.protobuf.Timestamp assessed_at = 9;
    */
   assessedAt?: Timestamp | undefined;
+
+  /**
+   * "api" when the assessment follows signals from the API, "import" when it follows a bulk import.
+   *
+   * @generated from field: string origin = 10;
+   */
+  origin: string;
+
+  /**
+   * True when the open day was assessed as of its latest signal (before the day closed).
+   *
+   * @generated from field: bool provisional = 11;
+   */
+  provisional: boolean;
 };
 
 /**
@@ -259,6 +289,20 @@ export type RiskEscalated = Message<"earlywarning.v1.RiskEscalated"> & {
    * @generated from field: google.protobuf.Timestamp at = 10;
    */
   at?: Timestamp | undefined;
+
+  /**
+   * "api" when the assessment follows signals from the API, "import" when it follows a bulk import.
+   *
+   * @generated from field: string origin = 11;
+   */
+  origin: string;
+
+  /**
+   * True when the open day was assessed as of its latest signal (before the day closed).
+   *
+   * @generated from field: bool provisional = 12;
+   */
+  provisional: boolean;
 };
 
 /**
@@ -327,6 +371,20 @@ export type RiskDeescalated = Message<"earlywarning.v1.RiskDeescalated"> & {
    * @generated from field: google.protobuf.Timestamp at = 10;
    */
   at?: Timestamp | undefined;
+
+  /**
+   * "api" when the assessment follows signals from the API, "import" when it follows a bulk import.
+   *
+   * @generated from field: string origin = 11;
+   */
+  origin: string;
+
+  /**
+   * True when the open day was assessed as of its latest signal (before the day closed).
+   *
+   * @generated from field: bool provisional = 12;
+   */
+  provisional: boolean;
 };
 
 /**

@@ -1,0 +1,81 @@
+import { execSync } from 'node:child_process';
+import path from 'node:path';
+import { TOPIC_SIGNALS } from '@crisis-ops/contracts';
+import { adminClient, devToken, startService, testKafka, workspaceRoot, type RunningService } from '@crisis-ops/testing';
+
+/** Countries of the benchmarks: user-assigned codes (never a real country), kept out of the tests' way. */
+export const BENCH_COUNTRIES = ['QZA', 'QZB', 'QZC', 'QZD', 'QZE', 'QZF', 'QZG', 'QZH', 'QZI', 'QZJ'];
+
+/** Builds early-warning (an Nx cache hit when nothing changed) and starts it as its own process. */
+export async function startEarlyWarning(port: number): Promise<{ service: RunningService; post: (path: string, body: unknown) => Promise<{ status: number; body: unknown }> }> {
+  const token = await devToken({ roles: ['analyst'], region: null, subject: 'bench' });
+  const poster = (base: string) => async (url: string, body: unknown) => {
+    const res = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+  // BENCH_URL: measure a service started by hand (e.g. under --cpu-prof) instead of starting one.
+  if (process.env.BENCH_URL) {
+    const url = process.env.BENCH_URL;
+    return { service: { url, stop: async () => undefined } as unknown as RunningService, post: poster(url) };
+  }
+  execSync('npx nx run early-warning:build --outputStyle=static', { cwd: workspaceRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
+  const service = await startService('early-warning', { port, logFile: path.join(workspaceRoot(), 'tmp/bench-logs/early-warning.log'), env: {
+      OUTBOX_POLL_MS: '200',
+      // BENCH_PROFILE=dir writes a CPU profile of the service there on exit.
+      ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
+    },
+  });
+  await service.waitForLog('consuming as group', 60_000);
+  return { service, post: poster(service.url) };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Waits until early-warning's consumer group has caught up with the signal topic (earlier runs leave backlogs). */
+export async function waitForNoLag(timeoutMs = 600_000): Promise<number> {
+  const admin = testKafka('bench-lag').admin();
+  await admin.connect();
+  const t0 = Date.now();
+  try {
+    for (;;) {
+      const ends = await admin.fetchTopicOffsets(TOPIC_SIGNALS);
+      const [group] = await admin.fetchOffsets({ groupId: 'early-warning', topics: [TOPIC_SIGNALS] });
+      const lag = ends.reduce((sum, p) => {
+        const committed = Number(group?.partitions.find((q) => q.partition === p.partition)?.offset ?? -1);
+        return sum + Math.max(0, Number(p.high) - Math.max(0, committed));
+      }, 0);
+      if (lag === 0) return Date.now() - t0;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`early-warning still ${lag} signals behind after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * `n` user-assigned codes (QMA..QZZ) early-warning has no risk state for, so a run's areas start at
+ * low and its countries do not carry earlier runs' areas. Runs use them up; a fresh test database
+ * gives them back.
+ */
+export async function freshCountries(n: number): Promise<string[]> {
+  const db = adminClient();
+  await db.connect();
+  try {
+    const used = new Set((await db.query('SELECT country FROM early_warning.risk_engines').catch(() => ({ rows: [] as Array<{ country: string }> }))).rows.map((r) => r.country));
+    const free: string[] = [];
+    for (let a = 77; a <= 90 && free.length < n; a++) {
+      for (let b = 65; b <= 90 && free.length < n; b++) {
+        const code = `Q${String.fromCharCode(a)}${String.fromCharCode(b)}`;
+        if (!used.has(code) && !BENCH_COUNTRIES.includes(code)) free.push(code);
+      }
+    }
+    if (free.length < n) throw new Error(`only ${free.length} unused user-assigned country codes left; reset the test database`);
+    return free;
+  } finally {
+    await db.end();
+  }
+}

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { Consumer, Producer } from 'kafkajs';
+import type { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { LOCAL_DEV_SECRET } from '@crisis-ops/auth';
+import { loadServiceConfig } from '@crisis-ops/config';
+import {
+  CE_RISK_ESCALATED,
+  CE_SIGNAL_RECORDED,
+  decodeEvent,
+  encodeEvent,
+  RiskLevel,
+  serviceSpec,
+  SignalRecordedSchema,
+  TOPIC_RISK,
+  TOPIC_SIGNALS,
+} from '@crisis-ops/contracts';
+import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
+import { runMigrations } from '@crisis-ops/persistence';
+import { kafkaTransport, strictValidationPipe } from '@crisis-ops/service-kit';
+import { adminClient, devToken, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { AppModule } from './app.module';
+import { migrations } from './migrations';
+import { SignalIntake } from './signals/intake/signal-intake.service';
+import { runImport } from './imports/import-runner';
+import { intakeSink } from './imports/import-sink';
+
+/**
+ * early-warning booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
+ * migrator, its app role, consumer group "early-warning" on its own signal topic, outbox relay.
+ * Reruns against the same database: escalation tests use a user-assigned code (QMA..QZZ) that has no
+ * risk state yet, intake and import tests a source unique to the run.
+ */
+const infra = testInfra();
+const RUN = uniqueSuffix();
+const FIXTURES = path.join(__dirname, 'import/fixtures');
+
+describe('early-warning on real Kafka and Postgres', () => {
+  let app: INestApplication;
+  let base: string;
+  let db: Client;
+  let producer: Producer;
+  let reader: Consumer;
+  let token: string;
+  const risk: ReceivedEvent[] = [];
+
+  beforeAll(async () => {
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      DATABASE_HOST: infra.database.host,
+      DATABASE_PORT: String(infra.database.port),
+      DATABASE_NAME: infra.database.name,
+      OUTBOX_POLL_MS: '200',
+    };
+    process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
+    process.env.LOG_LEVEL ??= 'warn';
+    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+    const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, env);
+    await runMigrations({ config: config.database, migrations: [...migrations] as never });
+    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    app.useGlobalPipes(strictValidationPipe());
+    app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
+    await app.listen(0, '127.0.0.1');
+    await app.startAllMicroservices();
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    token = await devToken({ roles: ['analyst'], region: null });
+
+    db = adminClient();
+    await db.connect();
+    producer = testKafka('early-warning-int-producer').producer({ idempotent: true });
+    await producer.connect();
+    reader = testKafka('early-warning-int-reader').consumer({ groupId: `early-warning-int-${RUN}` });
+    await reader.connect();
+    await reader.subscribe({ topic: TOPIC_RISK, fromBeginning: false });
+    await reader.run({ eachMessage: async ({ topic, partition, message }) => void risk.push(parseCloudEvent(topic, partition, message)) });
+    // fromBeginning: false starts at the end only once the group has its partitions.
+    await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
+  });
+
+  afterAll(async () => {
+    await reader?.disconnect();
+    await producer?.disconnect();
+    await db?.end();
+    await app?.close();
+  });
+
+  const api = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // CSV
+    }
+    return { status: res.status, body: parsed as Record<string, unknown> & { errors: Array<{ field: string; reason: string }> } };
+  };
+
+  const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].n);
+
+  /** A user-assigned code nobody has assessed yet (so the first escalation is this run's). */
+  async function freshCountry(): Promise<string> {
+    for (let i = 0; i < 200; i++) {
+      const code = `Q${String.fromCharCode(77 + Math.floor(Math.random() * 14))}${String.fromCharCode(65 + Math.floor(Math.random() * 26))}`;
+      if ((await count('SELECT count(*) AS n FROM early_warning.risk_engines WHERE country = $1', [code])) === 0) return code;
+    }
+    throw new Error('no unassessed user-assigned country code left: reset the test database');
+  }
+
+  const signal = (country: string, i: number, overrides: Record<string, unknown> = {}) => ({
+    id: `s-${i}`,
+    source: `int-${RUN}`,
+    country,
+    type: 'violence_against_civilians',
+    subType: 'attack',
+    occurredAt: new Date(Date.now() - 3_600_000).toISOString(),
+    fatalities: 40,
+    severity: 5,
+    ...overrides,
+  });
+
+  it('records a batch once, answers duplicates with the same ids, and rejects a batch with one bad item as a whole', async () => {
+    const source = `int-batch-${RUN}`;
+    const items = Array.from({ length: 1_500 }, (_, i) => signal('BFA', i, { source, type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1, notes: 'x'.repeat(60) }));
+    const first = await api('POST', '/signals/batch', { items });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ recorded: 1_500, duplicates: 0 });
+    const again = await api('POST', '/signals/batch', { items: [...items.slice(0, 10), signal('BFA', 9_999, { source, type: 'protests', subType: 'peaceful_protest', fatalities: 0 })] });
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ recorded: 1, duplicates: 10 });
+    const firstItems = first.body['items'] as Array<{ id: string }>;
+    const againItems = again.body['items'] as Array<{ id: string; status: string }>;
+    expect(againItems.slice(0, 10)).toEqual(firstItems.slice(0, 10).map((x) => ({ id: x.id, status: 'duplicate' })));
+    expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [source])).toBe(1_501);
+
+    const badSource = `int-bad-${RUN}`;
+    const bad = await api('POST', '/signals/batch', {
+      items: [signal('BFA', 1, { source: badSource }), signal('Burkina', 2, { source: badSource, fatalities: -3 }), signal('MLI', 3, { source: badSource, colour: 'red' })],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('REQUEST.INVALID');
+    expect(bad.body.errors.map((e) => e.field).sort()).toEqual(['items[1].country', 'items[1].fatalities', 'items[2].colour']);
+    expect(bad.body.errors.find((e) => e.field === 'items[1].country')?.reason).toContain('alpha-3');
+    expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [badSource])).toBe(0);
+    expect((await api('POST', '/signals/batch', { items: [] })).status).toBe(400);
+
+    const one = await api('POST', '/signals', signal('NER', 1, { source: `int-one-${RUN}` }));
+    const oneAgain = await api('POST', '/signals', signal('NER', 1, { source: `int-one-${RUN}` }));
+    expect(one).toMatchObject({ status: 202, body: { status: 'recorded' } });
+    expect(oneAgain).toMatchObject({ status: 202, body: { status: 'duplicate', id: one.body['id'] } });
+
+    const page1 = await api('GET', `/signals?source=${source}&limit=1000`);
+    expect(page1.status).toBe(200);
+    expect((page1.body['items'] as unknown[]).length).toBe(1_000);
+    const page2 = await api('GET', `/signals?source=${source}&limit=1000&cursor=${page1.body['nextCursor']}`);
+    expect((page2.body['items'] as unknown[]).length).toBe(501);
+    expect(page2.body['nextCursor']).toBeNull();
+    const ids = new Set([...(page1.body['items'] as Array<{ id: string }>), ...(page2.body['items'] as Array<{ id: string }>)].map((s) => s.id));
+    expect(ids.size).toBe(1_501);
+
+    const csv = await api('GET', `/exports/signals.csv?source=${source}&hxl=true`);
+    expect(csv.status).toBe(200);
+    const lines = String(csv.body).trim().split('\r\n');
+    expect(lines[1]).toMatch(/^#event\+id,#meta\+source/);
+    expect(lines).toHaveLength(2 + 1_501);
+  });
+
+  it('escalates a country once for a batch of deadly attacks: one RiskEscalated on Kafka, redelivery changes nothing', async () => {
+    const country = await freshCountry();
+    const posted = await api('POST', '/signals/batch', { items: Array.from({ length: 40 }, (_, i) => signal(country, i)) });
+    expect(posted).toMatchObject({ status: 202, body: { recorded: 40 } });
+
+    const escalations = () => risk.filter((e) => e.key === country && e.type === CE_RISK_ESCALATED).map((e) => decodeEvent(CE_RISK_ESCALATED, e.data));
+    await eventually(async () => escalations().length > 0, 60_000, 200);
+    // A redelivered SignalRecorded (same CloudEvents id) is skipped by the inbox: no second assessment.
+    const eventId = randomUUID();
+    const replayed = encodeEvent(
+      CE_SIGNAL_RECORDED,
+      create(SignalRecordedSchema, { signalId: randomUUID(), source: 'int', country, type: 'battles', fatalities: 100, severity: 5, occurredAt: timestampFromDate(new Date()), origin: 'api', lastInRequest: true }),
+    );
+    for (let i = 0; i < 2; i++) {
+      await producer.send({ topic: TOPIC_SIGNALS, messages: [{ key: country, value: Buffer.from(replayed), headers: cloudEventHeaders({ id: eventId, type: CE_SIGNAL_RECORDED, source: 'early-warning', time: new Date() }) }] });
+    }
+    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.inbox WHERE event_id = $1', [eventId])) === 1, 30_000, 200);
+    await new Promise((r) => setTimeout(r, 2_000)); // a duplicate escalation would surface now
+
+    expect(escalations()).toHaveLength(1);
+    const [escalation] = escalations();
+    expect(escalation).toMatchObject({ country, admin1: '', previousLevel: RiskLevel.LOW, newLevel: RiskLevel.CRITICAL, origin: 'api', provisional: true });
+    expect(escalation.drivers[0]).toMatchObject({ kind: 'violence_against_civilians', count: 40 });
+    expect(await count('SELECT signals AS n FROM early_warning.risk_engines WHERE country = $1', [country])).toBe(41);
+
+    const one = await api('GET', `/risk/${country}`);
+    expect(one.status).toBe(200);
+    expect(one.body['national']).toMatchObject({ country, level: 'critical' });
+    expect((one.body['history'] as Array<{ kind: string }>).map((h) => h.kind)).toContain('escalated');
+    expect((await api('GET', '/risk?region=africa')).status).toBe(200);
+    expect((await api('GET', '/risk?region=mars')).status).toBe(400);
+    const riskCsv = await api('GET', '/exports/risk.csv?hxl=true');
+    expect(String(riskCsv.body)).toContain(`${country},`);
+  });
+
+  it('imports a small file twice through the intake: the second run adds nothing; import risk is stored but not announced when old', async () => {
+    const dataSource = app.get(DataSource);
+    const sink = intakeSink(app.get(SignalIntake), dataSource);
+    const source = `int-import-${RUN}`;
+    const file = path.join(FIXTURES, 'acled-full.csv');
+    const first = await runImport(createReadStream(file), sink, { source });
+    expect(first.format).toBe('acled');
+    expect(first.recorded).toBeGreaterThan(0);
+    expect(first.attribution).toContain('ACLED');
+    const second = await runImport(createReadStream(file), sink, { source });
+    expect(second).toMatchObject({ recorded: 0, duplicates: first.accepted, rejected: first.rejected });
+    expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1 AND origin = $2', [source, 'import'])).toBe(first.recorded);
+    // Assessments that follow a historical import are kept, never published as news.
+    expect(await count(`SELECT count(*) AS n FROM early_warning.risk_assessments WHERE origin = 'import' AND published AND day < now() - interval '30 days'`, [])).toBe(0);
+  });
+
+  it('runs an upload as a job that reports rejected rows, and fails a job that accepts nothing', async () => {
+    const header = 'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source';
+    const good = [`J-1,2023-05-01,Battles,Armed clash,Mali,466,Mopti,2,Radio`, `J-2,2023-05-02,Riots,Mob violence,Mali,466,Gao,0,Radio`];
+    const bad = [`J-3,not a date,Battles,Armed clash,Mali,466,Mopti,1,Radio`, `J-4,2023-05-03,Earthquakes,,Atlantis,,X,1,Radio`];
+    const upload = async (csv: string, source: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([csv], { type: 'text/csv' }), 'upload.csv');
+      form.append('source', source);
+      const res = await fetch(`${base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      expect(res.status).toBe(202);
+      const { jobId } = (await res.json()) as { jobId: string };
+      return eventually(async () => {
+        const job = await api('GET', `/imports/${jobId}`);
+        return ['succeeded', 'failed'].includes(job.body['status'] as string) && job.body;
+      }, 30_000, 200);
+    };
+
+    const job = await upload([header, ...good, ...bad].join('\n'), `int-job-${RUN}`);
+    expect(job['status']).toBe('succeeded');
+    const report = job['report'] as { accepted: number; rejected: number; errors: Array<{ row: number; column: string; reason: string }>; attribution: string };
+    expect(report).toMatchObject({ accepted: 2, rejected: 2 });
+    expect(report.errors).toContainEqual({ kind: 'error', row: 4, column: 'event_date', reason: expect.stringContaining('not a date') });
+    expect(report.errors.map((e) => e.row)).toContain(5);
+    expect(report.attribution).toContain('acleddata.com');
+
+    const failed = await upload([header, ...bad].join('\n'), `int-job-bad-${RUN}`);
+    expect(failed['status']).toBe('failed');
+    expect(failed['error']).toContain('no row was accepted');
+    expect((await api('GET', `/imports/${randomUUID()}`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,73 @@
+import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { once } from 'node:events';
+import type { DataSource } from 'typeorm';
+import type { ServerResponse } from 'node:http';
+import { DESK_IDS } from '@crisis-ops/geo';
+import { RiskQueries } from '../risk/risk-query.service';
+import { deskParam } from '../risk/risk-query.controller';
+import { parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from '../signals/list-signals/signal-query';
+import { csvHead, csvRow, RISK_CSV, SIGNAL_CSV } from './csv-format';
+
+const PAGE = 5_000;
+
+async function write(res: ServerResponse, chunk: string): Promise<void> {
+  if (!res.write(chunk)) await once(res, 'drain');
+}
+
+function startCsv(res: ServerResponse, fileName: string): void {
+  res.statusCode = 200;
+  res.setHeader('content-type', 'text/csv; charset=utf-8');
+  res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
+}
+
+/** CSV exports, plain or HXL-tagged (a hashtag row under the header), streamed page by page. */
+@ApiTags('exports')
+@ApiBearerAuth()
+@Controller('exports')
+export class ExportController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly risk: RiskQueries,
+  ) {}
+
+  @Get('signals.csv')
+  @ApiProduces('text/csv')
+  @ApiQuery({ name: 'hxl', required: false, description: 'true: add the HXL hashtag row' })
+  @ApiQuery({ name: 'country', required: false })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'source', required: false })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  async signals(@Query() q: Record<string, string | undefined>, @Res() res: ServerResponse): Promise<void> {
+    const { hxl, ...filters } = q;
+    const { query, violations } = parseSignalQuery({ ...filters, limit: undefined });
+    if (!query) throw new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
+    startCsv(res, `signals${hxl === 'true' ? '-hxl' : ''}.csv`);
+    await write(res, csvHead(SIGNAL_CSV, hxl === 'true'));
+    let before: bigint | undefined;
+    for (;;) {
+      const { where, params } = signalWhere(query, before);
+      const rows: Array<Record<string, unknown>> = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY seq DESC LIMIT ${PAGE}`, params);
+      if (rows.length === 0) break;
+      await write(res, rows.map((r) => csvRow(SIGNAL_CSV, r)).join(''));
+      if (rows.length < PAGE || res.destroyed) break;
+      before = BigInt(rows[rows.length - 1]['seq'] as string);
+    }
+    res.end();
+  }
+
+  @Get('risk.csv')
+  @ApiProduces('text/csv')
+  @ApiQuery({ name: 'hxl', required: false, description: 'true: add the HXL hashtag row' })
+  @ApiQuery({ name: 'region', required: false, enum: DESK_IDS })
+  async riskCsv(@Query('hxl') hxl: string | undefined, @Query('region') region: string | undefined, @Res() res: ServerResponse): Promise<void> {
+    const desk = deskParam(region);
+    const areas = await this.risk.allAreas(desk);
+    startCsv(res, `risk${hxl === 'true' ? '-hxl' : ''}.csv`);
+    await write(res, csvHead(RISK_CSV, hxl === 'true'));
+    for (let i = 0; i < areas.length; i += PAGE) await write(res, areas.slice(i, i + PAGE).map((a) => csvRow(RISK_CSV, a as unknown as Record<string, unknown>)).join(''));
+    res.end();
+  }
+}

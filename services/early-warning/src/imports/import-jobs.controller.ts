@@ -1,0 +1,69 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
+import { IMPORT_FORMATS, isImportFormat } from '../import';
+import { ImportJobs } from './import-jobs.service';
+
+/** Multer (with `dest`) writes the upload to disk as it arrives: a file of any size never sits in memory. */
+const UPLOAD_DIR = path.join(tmpdir(), 'early-warning-imports');
+
+
+/** What multer's disk storage tells about an upload (the fields used here). */
+interface UploadedFileInfo {
+  readonly path: string;
+  readonly originalname: string;
+  readonly size: number;
+}
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('imports')
+export class ImportJobsController {
+  constructor(private readonly jobs: ImportJobs) {}
+
+  /** Upload a file (multipart field `file`; optional fields `format`, `source`) → 202 { jobId }. */
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, format: { type: 'string', enum: ['auto', ...IMPORT_FORMATS] }, source: { type: 'string' } },
+    },
+  })
+  @ApiAcceptedResponse({ description: '{ jobId, status: "queued" }; follow GET /imports/{jobId}' })
+  @UseInterceptors(FileInterceptor('file', { dest: UPLOAD_DIR, limits: { fileSize: 4 * 1024 ** 3, files: 1 } }))
+  async upload(@UploadedFile() file: UploadedFileInfo | undefined, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+    const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const errors: Array<{ field: string; reason: string }> = [];
+    if (!file) errors.push({ field: 'file', reason: 'is required (multipart/form-data field "file")' });
+    const format = fields['format'] === undefined || fields['format'] === '' ? 'auto' : String(fields['format']);
+    if (format !== 'auto' && !isImportFormat(format)) errors.push({ field: 'format', reason: `must be auto or one of ${IMPORT_FORMATS.join(', ')}` });
+    const source = fields['source'] === undefined || fields['source'] === '' ? undefined : String(fields['source']).trim();
+    if (source !== undefined && (source.length === 0 || source.length > 100)) errors.push({ field: 'source', reason: 'must be 1 to 100 characters' });
+    for (const key of Object.keys(fields)) if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });
+    if (errors.length > 0 || !file) throw new BadRequestException({ code: 'REQUEST.INVALID', message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors });
+    const jobId = await this.jobs.start({
+      path: file.path,
+      fileName: file.originalname,
+      bytes: file.size,
+      format: format as never,
+      source,
+      createdBy: principal?.subject ?? null,
+    });
+    return { jobId, status: 'queued' };
+  }
+
+  /** Progress while running; the report (accepted, rejected with row/column/reason, duplicates) once finished. */
+  @Get(':id')
+  @ApiOkResponse({ description: 'ImportJobView' })
+  async get(@Param('id') id: string) {
+    const job = await this.jobs.get(id);
+    if (!job) throw new NotFoundException({ code: 'EARLY_WARNING.IMPORT_JOB_NOT_FOUND', message: `no import job ${id}` });
+    return job;
+  }
+}

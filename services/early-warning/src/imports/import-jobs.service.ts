@@ -1,0 +1,135 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { DataSource } from 'typeorm';
+import { ImportFormatError, type ImportFormat } from '../import';
+import { SignalIntake } from '../signals/intake/signal-intake.service';
+import { runImport, type ImportProgress, type ImportReport } from './import-runner';
+import { intakeSink } from './import-sink';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface ImportJobView {
+  jobId: string;
+  status: JobStatus;
+  fileName: string | null;
+  bytes: number | null;
+  format: string | null;
+  source: string | null;
+  progress: ImportProgress | null;
+  report: ImportReport | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface NewJob {
+  readonly path: string;
+  readonly fileName: string;
+  readonly bytes: number;
+  readonly format?: ImportFormat | 'auto';
+  readonly source?: string;
+  readonly createdBy: string | null;
+}
+
+/**
+ * Import jobs over the API: the upload is already on disk (streamed there by multer), the job reads
+ * it back as a stream through the same runner and intake as the CLI, records progress, and ends
+ * `succeeded` only if at least one row was accepted; a job that accepts nothing is `failed`.
+ * Jobs run in the process that accepted the upload; one that a restart interrupted is marked failed.
+ */
+@Injectable()
+export class ImportJobs implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ImportJobs');
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly intake: SignalIntake,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.db.query(
+      `UPDATE import_jobs SET status = 'failed', error = 'interrupted by a restart of the service; import the file again (already recorded rows are skipped)', finished_at = now()
+       WHERE status IN ('queued', 'running')`,
+    );
+  }
+
+  async start(job: NewJob): Promise<string> {
+    const id = randomUUID();
+    await this.db.query(`INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by) VALUES ($1, 'queued', $2, $3, $4, $5, $6)`, [
+      id,
+      job.fileName,
+      job.bytes,
+      job.format ?? 'auto',
+      job.source ?? null,
+      job.createdBy,
+    ]);
+    const run = this.run(id, job).finally(() => this.running.delete(run));
+    this.running.add(run);
+    return id;
+  }
+
+  /** Resolves when every job started by this process has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  async get(id: string): Promise<ImportJobView | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const [row] = await this.db.query(
+      `SELECT id, status, file_name, bytes::text AS bytes, format, source, rows_read::text AS rows_read, report, error, created_at, finished_at FROM import_jobs WHERE id = $1`,
+      [id],
+    );
+    if (!row) return undefined;
+    const report = row.report as (ImportReport & { progress?: ImportProgress }) | null;
+    const final = row.status === 'succeeded' || row.status === 'failed';
+    return {
+      jobId: row.id,
+      status: row.status,
+      fileName: row.file_name,
+      bytes: row.bytes === null ? null : Number(row.bytes),
+      format: report && 'format' in report ? report.format : row.format,
+      source: report && 'source' in report && report.source ? report.source : row.source,
+      progress: report ? (final ? pickProgress(report) : (report.progress ?? null)) : null,
+      report: final && report && 'format' in report ? report : null,
+      error: row.error,
+      createdAt: new Date(row.created_at).toISOString(),
+      finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
+    };
+  }
+
+  private async run(id: string, job: NewJob): Promise<void> {
+    let last = 0;
+    try {
+      await this.db.query(`UPDATE import_jobs SET status = 'running' WHERE id = $1`, [id]);
+      const report = await runImport(createReadStream(job.path), intakeSink(this.intake, this.db), {
+        format: job.format,
+        source: job.source,
+        onProgress: (p) => {
+          if (Date.now() - last < 500) return;
+          last = Date.now();
+          void this.db.query(`UPDATE import_jobs SET rows_read = $2, report = $3 WHERE id = $1 AND status = 'running'`, [id, p.rows, JSON.stringify({ progress: p })]).catch(() => undefined);
+        },
+      });
+      const failed = report.accepted === 0;
+      await this.db.query(`UPDATE import_jobs SET status = $2, rows_read = $3, report = $4, error = $5, finished_at = now() WHERE id = $1`, [
+        id,
+        failed ? 'failed' : 'succeeded',
+        report.rows,
+        JSON.stringify(report),
+        failed ? `no row was accepted (${report.rejected} rejected of ${report.rows})` : null,
+      ]);
+    } catch (err) {
+      const message = err instanceof ImportFormatError ? `unusable file: ${err.message}` : `import stopped: ${(err as Error).message}`;
+      if (!(err instanceof ImportFormatError)) this.logger.error(`import job ${id} failed: ${(err as Error).stack}`);
+      await this.db.query(`UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, message]).catch(() => undefined);
+    } finally {
+      await rm(job.path, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+const pickProgress = (r: ImportProgress): ImportProgress => ({ rows: r.rows, accepted: r.accepted, recorded: r.recorded, duplicates: r.duplicates, rejected: r.rejected });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import type { Signal } from '../domain';
+import { formatReport, runImport, type ImportSink } from './import-runner';
+
+/** An in-memory sink that is idempotent by (source, id) like the real intake. */
+function memorySink() {
+  const seen = new Set<string>();
+  const batches: number[] = [];
+  const sink: ImportSink = {
+    async signals(batch: readonly Signal[]) {
+      batches.push(batch.length);
+      let recorded = 0;
+      for (const s of batch) {
+        if (seen.has(`${s.source}/${s.id}`)) continue;
+        seen.add(`${s.source}/${s.id}`);
+        recorded++;
+      }
+      return { recorded, duplicates: batch.length - recorded };
+    },
+    async observations(batch) {
+      return { recorded: batch.length, duplicates: 0 };
+    },
+  };
+  return { sink, batches };
+}
+
+const csv = [
+  'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities',
+  ...Array.from({ length: 25 }, (_, i) => `E-${i},2023-05-${String((i % 28) + 1).padStart(2, '0')},Battles,Armed clash,Mali,466,Mopti,${i % 3}`),
+  'E-bad,2023-13-45,Battles,Armed clash,Mali,466,Mopti,1',
+  'E-bad2,2023-05-01,Battles,Armed clash,Atlantis,,Mopti,x',
+].join('\n');
+
+describe('runImport', () => {
+  it('writes valid rows in batches, reports rejected rows with row and column, and a second run adds nothing', async () => {
+    const { sink, batches } = memorySink();
+    const progress: number[] = [];
+    const first = await runImport(Readable.from([csv]), sink, { batchSize: 10, onProgress: (p) => progress.push(p.rows) });
+    expect(first).toMatchObject({ format: 'acled', rows: 27, accepted: 25, recorded: 25, duplicates: 0, rejected: 2 });
+    expect(batches).toEqual([10, 10, 5]);
+    expect(first.errors.find((e) => e.row === 27)).toMatchObject({ column: 'event_date' });
+    expect(first.errors.filter((e) => e.row === 28).map((e) => e.column).sort()).toEqual(['country', 'fatalities']);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(formatReport(first)).toContain('acleddata.com');
+
+    const second = await runImport(Readable.from([csv]), sink, { batchSize: 10 });
+    expect(second).toMatchObject({ accepted: 25, recorded: 0, duplicates: 25, rejected: 2 });
+  });
+
+  it('stops with the error of a failing write', async () => {
+    const failing: ImportSink = { signals: async () => Promise.reject(new Error('database gone')), observations: async () => ({ recorded: 0, duplicates: 0 }) };
+    await expect(runImport(Readable.from([csv]), failing, { batchSize: 5 })).rejects.toThrow('database gone');
+  });
+});

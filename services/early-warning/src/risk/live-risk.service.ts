@@ -1,0 +1,159 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
+import { EventPublisher } from '@crisis-ops/service-kit';
+import { RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskSignal } from '../domain';
+import { dayOfEvent, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
+import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
+import type { AreaSnapshot } from '../domain/risk-area';
+
+export const IMPORT_ALERT_DAYS = Symbol('IMPORT_ALERT_DAYS');
+
+/** The cached engine of a country is behind its row; the consumer's retry reloads it. */
+export class StaleEngineError extends Error {
+  constructor(country: string) {
+    super(`risk engine state of ${country} changed elsewhere; reloading`);
+    this.name = 'StaleEngineError';
+  }
+}
+
+export interface LiveSignal {
+  readonly signal: RiskSignal;
+  readonly origin: RiskOrigin;
+  /** Assess the open day after this signal (the last of its country in its intake request). */
+  readonly assessAfter: boolean;
+}
+
+const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+/**
+ * Runs the RiskEngine at event time, one engine per country (the country and its admin1s), its state
+ * persisted per area (only the areas a signal changed are rewritten) under a per-country row whose
+ * signal count guards against a stale cached engine. Called inside the inbox transaction of the
+ * SignalRecorded event: snapshot, assessments, current risk and the staged risk events commit
+ * together or not at all, and a redelivered signal is skipped by the inbox.
+ *
+ * Live vs replay: the engine sees each country's signals in partition (= commit) order; days close
+ * when a later day's signal of the country arrives, exactly as in `npm run backtest`. The live path
+ * adds one thing: after the last signal of a request it assesses the still-open day as of that
+ * signal (RiskEngine.assessOpenDay), which can only raise a level, dated that day, with the id the
+ * close would give. So for the same input a replay yields the same escalations on the same days;
+ * live may announce one before its day closes.
+ */
+@Injectable()
+export class LiveRisk {
+  constructor(
+    private readonly publisher: EventPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IMPORT_ALERT_DAYS) private readonly importAlertDays: number,
+  ) {}
+
+  /**
+   * Engines of the countries this consumer handled, with the `signals` count their row had: the
+   * country's partition is consumed by one member at a time, so the cache is almost always current;
+   * the conditional update below notices when it is not (another member, a rolled-back transaction)
+   * and the retry reloads from the row.
+   */
+  private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string> }>();
+
+  async apply(m: EntityManager, input: LiveSignal): Promise<RiskEvent[]> {
+    const country = input.signal.country;
+    // The cache entry is taken out while in use and only put back after the rows were written.
+    const cached = this.engines.get(country) ?? (await this.load(m, country));
+    this.engines.delete(country);
+    const { engine, version, written } = cached;
+    const closed = engine.ingestSignal(input.signal);
+    const provisional = input.assessAfter ? engine.assessOpenDay() : [];
+
+    const split = splitSnapshot(engine.snapshot());
+    const changed = changedAreas(split, written);
+    // One statement: the engine row (guarded by its signal count) and the areas that changed.
+    const engineRow =
+      version === 0
+        ? `INSERT INTO risk_engines (country, snapshot, signals) SELECT $1, $2::jsonb, 1 WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
+        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + 1, updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
+    const [{ n }]: Array<{ n: number }> = await m.query(
+      `WITH e AS (${engineRow}),
+            a AS (INSERT INTO risk_engine_areas (country, admin1, state)
+                  SELECT e.country, x.a, x.s FROM e, unnest($4::text[], $5::jsonb[]) AS x(a, s)
+                  ON CONFLICT (country, admin1) DO UPDATE SET state = EXCLUDED.state)
+       SELECT count(*)::int AS n FROM e`,
+      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json)],
+    );
+    if (n === 0) throw new StaleEngineError(country);
+    // Valid once this transaction commits; if it does not, the row keeps `version` and the next use reloads.
+    this.engines.set(country, { engine, version: version + 1, written: new Map(split.areas) });
+    const all = [...closed.map((e) => ({ e, provisional: false })), ...provisional.map((e) => ({ e, provisional: true }))];
+    if (all.length > 0 || input.assessAfter) await this.saveCurrent(m, engine, all.map((x) => x.e));
+    if (all.length === 0) return [];
+
+    const now = this.clock.now();
+    const published = all.map(({ e }) => shouldPublish(e, input.origin, now, this.importAlertDays));
+    await m.query(
+      `INSERT INTO risk_assessments (country, admin1, kind, day, score, level, previous_level, escalation_id, drivers, origin, provisional, published)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[], $11::bool[], $12::bool[])`,
+      [
+        all.map(({ e }) => e.country),
+        all.map(({ e }) => e.admin1 ?? ''),
+        all.map(({ e }) => (e.type === 'RiskAssessed' ? 'assessed' : e.type === 'RiskEscalated' ? 'escalated' : 'deescalated')),
+        all.map(({ e }) => isoDay(dayOfEvent(e))),
+        all.map(({ e }) => e.score),
+        all.map(({ e }) => (e.type === 'RiskAssessed' ? e.level : e.newLevel)),
+        all.map(({ e }) => (e.type === 'RiskAssessed' ? null : e.previousLevel)),
+        all.map(({ e }) => (e.type === 'RiskAssessed' ? null : e.escalationId)),
+        all.map(({ e }) => JSON.stringify(e.drivers)),
+        all.map(() => input.origin),
+        all.map((x) => x.provisional),
+        published,
+      ],
+    );
+    const toStage = all.filter((_, i) => published[i]).map(({ e, provisional: p }) => toPublished(e, input.origin, p));
+    if (toStage.length > 0) await this.publisher.stage(m, toStage);
+    return all.map((x) => x.e);
+  }
+
+  private async load(m: EntityManager, country: string) {
+    const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string }> = await m.query('SELECT snapshot, signals FROM risk_engines WHERE country = $1', [country]);
+    if (rows.length === 0) return { engine: new RiskEngine(), version: 0, written: new Map<string, string>() };
+    const areas: Array<{ admin1: string; state: AreaSnapshot }> = await m.query('SELECT admin1, state FROM risk_engine_areas WHERE country = $1', [country]);
+    const snapshot = joinSnapshot(rows[0].snapshot, areas);
+    // What the rows hold now (none if the header still carries the areas: they are all written next).
+    const written = rows[0].snapshot.areas.length > 0 ? new Map<string, string>() : new Map(splitSnapshot(snapshot).areas);
+    return { engine: RiskEngine.restore(snapshot), version: Number(rows[0].signals), written };
+  }
+
+  /** Current score and level of every area of the country; trend and drivers from this step's assessments. */
+  private async saveCurrent(m: EntityManager, engine: RiskEngine, events: readonly RiskEvent[]): Promise<void> {
+    const areas = engine.current();
+    const assessed = new Map<string, RiskEvent>();
+    for (const e of events) if (e.type === 'RiskAssessed') assessed.set(`${e.country}/${e.admin1 ?? ''}`, e);
+    const asOf = engine.currentDay ? isoDay(engine.currentDay) : null;
+    const trend = areas.map((a) => {
+      const e = assessed.get(`${a.country}/${a.admin1 ?? ''}`);
+      return e?.type === 'RiskAssessed' && e.previousScore !== null ? Math.round((e.score - e.previousScore) * 10) / 10 : null;
+    });
+    await m.query(
+      `INSERT INTO risk_current (country, admin1, score, level, level_since, assessed_day, trend_delta, drivers)
+       SELECT c, a, s, l, ls, $6::date, t, d
+       FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::date[], $7::float8[], $8::jsonb[]) AS x(c, a, s, l, ls, t, d)
+       ON CONFLICT (country, admin1) DO UPDATE SET
+         score = EXCLUDED.score, level = EXCLUDED.level, level_since = EXCLUDED.level_since, assessed_day = EXCLUDED.assessed_day,
+         trend_delta = COALESCE(EXCLUDED.trend_delta, risk_current.trend_delta),
+         drivers = COALESCE(EXCLUDED.drivers, risk_current.drivers),
+         updated_at = now()`,
+      [
+        areas.map((a) => a.country),
+        areas.map((a) => a.admin1 ?? ''),
+        areas.map((a) => a.score),
+        areas.map((a) => a.level),
+        areas.map((a) => isoDay(a.levelSince)),
+        asOf,
+        trend,
+        areas.map((a) => {
+          const e = assessed.get(`${a.country}/${a.admin1 ?? ''}`);
+          return e ? JSON.stringify(e.drivers) : null;
+        }),
+      ],
+    );
+  }
+}

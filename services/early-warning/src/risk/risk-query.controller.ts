@@ -1,0 +1,45 @@
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DESK_IDS, isDeskId, type DeskId } from '@crisis-ops/geo';
+import { RiskQueries } from './risk-query.service';
+
+export function deskParam(region: string | undefined): DeskId | undefined {
+  if (region === undefined) return undefined;
+  if (!isDeskId(region)) {
+    throw new BadRequestException({ code: 'REQUEST.INVALID', message: `region: must be one of ${DESK_IDS.join(', ')}`, errors: [{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }] });
+  }
+  return region;
+}
+
+@ApiTags('risk')
+@ApiBearerAuth()
+@Controller('risk')
+export class RiskQueryController {
+  constructor(private readonly risk: RiskQueries) {}
+
+  /** Current national risk of every assessed country (level, score, trend), highest first. */
+  @Get()
+  @ApiQuery({ name: 'region', required: false, enum: DESK_IDS, description: "a regional desk: only that desk's countries" })
+  @ApiOkResponse({ description: 'AreaRiskView[]' })
+  list(@Query('region') region?: string) {
+    return this.risk.countries(deskParam(region));
+  }
+
+  /** One country: national risk, its admin1 breakdown and its assessment history (newest first). */
+  @Get(':country')
+  @ApiQuery({ name: 'history', required: false, description: 'how many history entries (1..1000, default 100)' })
+  @ApiOkResponse({ description: '{ national, admin1: AreaRiskView[], history }' })
+  async one(@Param('country') country: string, @Query('history') history = '100') {
+    const n = Number(history);
+    if (!/^[A-Z]{3}$/.test(country) || !Number.isInteger(n) || n < 1 || n > 1000) {
+      const errors = [
+        ...(!/^[A-Z]{3}$/.test(country) ? [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }] : []),
+        ...(!Number.isInteger(n) || n < 1 || n > 1000 ? [{ field: 'history', reason: 'must be an integer from 1 to 1000' }] : []),
+      ];
+      throw new BadRequestException({ code: 'REQUEST.INVALID', message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors });
+    }
+    const found = await this.risk.country(country, n);
+    if (!found) throw new NotFoundException({ code: 'EARLY_WARNING.COUNTRY_NOT_ASSESSED', message: `no risk has been assessed for ${country} yet` });
+    return found;
+  }
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { countryByIso3, countriesOfDesk, type DeskId } from '@crisis-ops/geo';
+
+export interface AreaRiskView {
+  country: string;
+  name: string | null;
+  desk: string | null;
+  admin1: string | null;
+  score: number;
+  level: string;
+  levelSince: string;
+  /** rising / falling / steady: the change of the last material assessment (±2 points). */
+  trend: 'rising' | 'falling' | 'steady';
+  trendDelta: number;
+  asOf: string | null;
+  drivers: unknown[];
+}
+
+interface CurrentRow {
+  country: string;
+  admin1: string;
+  score: number;
+  level: string;
+  level_since: string;
+  assessed_day: string | null;
+  trend_delta: number | null;
+  drivers: unknown[] | null;
+}
+
+const trendOf = (delta: number): AreaRiskView['trend'] => (delta >= 2 ? 'rising' : delta <= -2 ? 'falling' : 'steady');
+
+function view(r: CurrentRow): AreaRiskView {
+  const c = countryByIso3(r.country);
+  const delta = r.trend_delta ?? 0;
+  return {
+    country: r.country,
+    name: c?.name ?? null,
+    desk: c?.desk ?? null,
+    admin1: r.admin1 || null,
+    score: r.score,
+    level: r.level,
+    levelSince: r.level_since,
+    trend: trendOf(delta),
+    trendDelta: delta,
+    asOf: r.assessed_day,
+    drivers: r.drivers ?? [],
+  };
+}
+
+const COLS = `country, admin1, score, level, to_char(level_since, 'YYYY-MM-DD') AS level_since, to_char(assessed_day, 'YYYY-MM-DD') AS assessed_day, trend_delta, drivers`;
+
+@Injectable()
+export class RiskQueries {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** National risk of every assessed country, highest score first; only a desk's countries if given. */
+  async countries(desk?: DeskId): Promise<AreaRiskView[]> {
+    const codes = desk ? countriesOfDesk(desk).map((c) => c.iso3) : null;
+    const rows: CurrentRow[] = await this.db.query(
+      `SELECT ${COLS} FROM risk_current WHERE admin1 = '' ${codes ? 'AND country = ANY($1)' : ''} ORDER BY score DESC, country`,
+      codes ? [codes] : [],
+    );
+    return rows.map(view);
+  }
+
+  async country(code: string, historyLimit: number): Promise<{ national: AreaRiskView; admin1: AreaRiskView[]; history: unknown[] } | undefined> {
+    const rows: CurrentRow[] = await this.db.query(`SELECT ${COLS} FROM risk_current WHERE country = $1 ORDER BY admin1 = '' DESC, score DESC, admin1`, [code]);
+    if (rows.length === 0 || rows[0].admin1 !== '') return undefined;
+    const history = await this.db.query(
+      `SELECT id::text AS id, admin1, kind, to_char(day, 'YYYY-MM-DD') AS day, score, level, previous_level AS "previousLevel", escalation_id AS "escalationId",
+              drivers, origin, provisional, published, recorded_at AS "recordedAt"
+       FROM risk_assessments WHERE country = $1 ORDER BY id DESC LIMIT $2`,
+      [code, historyLimit],
+    );
+    return {
+      national: view(rows[0]),
+      admin1: rows.slice(1).map(view),
+      history: history.map((h: Record<string, unknown>) => ({ ...h, admin1: h['admin1'] || null })),
+    };
+  }
+
+  /** Every area (national and admin1) for the export, streamed in pages by the caller. */
+  async allAreas(desk?: DeskId): Promise<AreaRiskView[]> {
+    const codes = desk ? countriesOfDesk(desk).map((c) => c.iso3) : null;
+    const rows: CurrentRow[] = await this.db.query(
+      `SELECT ${COLS} FROM risk_current ${codes ? 'WHERE country = ANY($1)' : ''} ORDER BY country, admin1`,
+      codes ? [codes] : [],
+    );
+    return rows.map(view);
+  }
+}

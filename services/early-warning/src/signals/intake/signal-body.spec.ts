@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { checkBatchBody, checkSignalBody, MAX_BATCH } from './signal-body';
+
+const now = new Date('2026-01-10T12:00:00Z');
+const good = { source: 'monitor', id: 'm-1', country: 'BFA', type: 'battles', occurredAt: '2026-01-09T10:00:00Z', fatalities: 2 };
+
+describe('signal bodies', () => {
+  it('accepts a complete signal through the domain validation', () => {
+    expect(checkSignalBody(good, now).signal).toMatchObject({ country: 'BFA', fatalities: 2, source: 'monitor' });
+  });
+
+  it('names unknown fields, domain violations and future dates, with the item path in a batch', () => {
+    const result = checkBatchBody({ items: [good, { ...good, country: 'Burkina', colour: 'red' }, { ...good, occurredAt: '2026-02-01' }] }, now);
+    expect(result.signals).toBeUndefined();
+    expect(result.violations).toEqual([
+      { field: 'items[1].colour', reason: 'is not a signal field' },
+      { field: 'items[1].country', reason: expect.stringContaining('alpha-3') },
+      { field: 'items[2].occurredAt', reason: 'lies in the future' },
+    ]);
+  });
+
+  it('rejects an empty, oversized or shapeless batch, and accepts user-assigned exercise codes', () => {
+    expect(checkBatchBody({ items: [] }, now).violations[0].field).toBe('items');
+    expect(checkBatchBody({ items: Array.from({ length: MAX_BATCH + 1 }, () => good) }, now).violations[0].reason).toContain('5000');
+    expect(checkBatchBody([good], now).violations[0].field).toBe('body');
+    expect(checkBatchBody({ items: [good], extra: 1 }, now).violations).toEqual([{ field: 'extra', reason: expect.any(String) }]);
+    expect(checkSignalBody({ ...good, country: 'QZA' }, now).signal?.country).toBe('QZA');
+    expect(checkSignalBody({ ...good, country: 'XXX' }, now).signal).toBeUndefined();
+  });
+});

@@ -1,0 +1,51 @@
+import type { FieldViolation } from '@crisis-ops/domain-kernel';
+import { validateSignal, type Signal, type SignalInput } from '../../domain';
+
+/** Fields a signal body may carry; anything else is rejected (a misspelt field silently dropped is data lost). */
+export const SIGNAL_FIELDS = ['id', 'occurredAt', 'reportedAt', 'country', 'admin1', 'admin2', 'location', 'latitude', 'longitude', 'type', 'subType', 'fatalities', 'severity', 'source', 'notes'] as const;
+
+export const MAX_BATCH = 5_000;
+
+/** How far in the future (clock skew) an event may be dated before it is refused. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const at = (prefix: string, field: string): string => (prefix ? `${prefix}.${field}` : field);
+
+/**
+ * One API signal body checked through the domain's validateSignal, plus what only the edge knows:
+ * unknown fields and event dates in the future of `now`. Field names are prefixed (`items[3].country`).
+ */
+export function checkSignalBody(body: unknown, now: Date, prefix = ''): { signal?: Signal; violations: FieldViolation[] } {
+  if (!isObject(body)) return { violations: [{ field: prefix || 'body', reason: 'must be a JSON object' }] };
+  const violations: FieldViolation[] = [];
+  for (const key of Object.keys(body)) {
+    if (!(SIGNAL_FIELDS as readonly string[]).includes(key)) violations.push({ field: at(prefix, key), reason: 'is not a signal field' });
+  }
+  const result = validateSignal(body as SignalInput, { allowUserAssignedCountries: true });
+  if (!result.ok) violations.push(...result.violations.map((v) => ({ field: at(prefix, v.field), reason: v.reason })));
+  else if (result.value.occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) violations.push({ field: at(prefix, 'occurredAt'), reason: 'lies in the future' });
+  return violations.length > 0 || !result.ok ? { violations } : { signal: result.value, violations };
+}
+
+/**
+ * A batch body `{ items: [...] }` of 1..5,000 signals. All or nothing: one invalid item rejects the
+ * whole request (every violation of every item is named), so a client never has to work out which
+ * part of a batch was applied.
+ */
+export function checkBatchBody(body: unknown, now: Date): { signals?: Signal[]; violations: FieldViolation[] } {
+  if (!isObject(body)) return { violations: [{ field: 'body', reason: 'must be a JSON object { items: [...] }' }] };
+  const violations: FieldViolation[] = [];
+  for (const key of Object.keys(body)) if (key !== 'items') violations.push({ field: key, reason: 'is not a batch field (only items)' });
+  const items = body['items'];
+  if (!Array.isArray(items)) return { violations: [...violations, { field: 'items', reason: 'is required: an array of signals' }] };
+  if (items.length === 0 || items.length > MAX_BATCH) return { violations: [...violations, { field: 'items', reason: `must hold 1 to ${MAX_BATCH} signals` }] };
+  const signals: Signal[] = [];
+  items.forEach((item, i) => {
+    const checked = checkSignalBody(item, now, `items[${i}]`);
+    if (checked.signal) signals.push(checked.signal);
+    violations.push(...checked.violations);
+  });
+  return violations.length > 0 ? { violations } : { signals, violations };
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
+import type { Clock } from '@crisis-ops/domain-kernel';
+import type { PublishedEvent } from '@crisis-ops/service-kit';
+import type { Signal } from '../../domain';
+
+export type IntakeOrigin = 'api' | 'import';
+
+export interface IntakeItemResult {
+  readonly id: string;
+  /** `duplicate` when the same (source, id) was already recorded: nothing was applied twice. */
+  readonly status: 'recorded' | 'duplicate';
+}
+
+export interface IntakeOptions {
+  readonly origin: IntakeOrigin;
+  /** Look up the platform id of duplicates (the API answers it; an import only counts them). */
+  readonly resolveDuplicates?: boolean;
+}
+
+/** Stages events in the caller's transaction (EventPublisher.stage). */
+export interface EventStager {
+  stage(manager: EntityManager, events: ReadonlyArray<PublishedEvent<typeof CE_SIGNAL_RECORDED>>): Promise<unknown>;
+}
+
+/**
+ * The one write path of signals (API, batch, CLI import, import job): inserts the signals of one
+ * request in one transaction with one statement, skips (source, id) pairs already recorded, and
+ * stages a SignalRecorded per new signal in the same transaction. The last new signal of each
+ * country in the request is marked `lastInRequest`, which is where the risk engine assesses the
+ * open day, so one request escalates a country at most once.
+ */
+export class SignalWriter {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventStager,
+    private readonly clock: Clock,
+  ) {}
+
+  record(signals: readonly Signal[], options: IntakeOptions): Promise<IntakeItemResult[]> {
+    return this.dataSource.transaction((m) => this.recordIn(m, signals, options));
+  }
+
+  async recordIn(m: EntityManager, signals: readonly Signal[], options: IntakeOptions): Promise<IntakeItemResult[]> {
+    if (signals.length === 0) return [];
+    const now = this.clock.now();
+    const ids = signals.map(() => randomUUID());
+    // One JSON parameter rather than 17 arrays: JSON.stringify is native, pg's array encoding is not,
+    // and this insert is the hot path of a million-row import.
+    const rows = signals.map((s, i) => ({
+      id: ids[i],
+      source: s.source,
+      sid: s.id,
+      country: s.country,
+      admin1: s.admin1,
+      admin2: s.admin2,
+      location: s.location,
+      lat: s.latitude,
+      lon: s.longitude,
+      type: s.type,
+      sub: s.subType,
+      occ: s.occurredAt,
+      rep: s.reportedAt,
+      f: s.fatalities,
+      sev: s.severity,
+      notes: s.notes,
+    }));
+    const inserted: Array<{ id: string }> = await m.query(
+      `INSERT INTO signals (id, source, source_signal_id, country, admin1, admin2, location, latitude, longitude, type, sub_type,
+                            occurred_at, reported_at, fatalities, severity, notes, origin, recorded_at)
+       SELECT id, source, sid, country, admin1, admin2, location, lat, lon, type, sub, occ, rep, f, sev, notes, $2, $3::timestamptz
+       FROM json_to_recordset($1::json) AS x(id uuid, source text, sid text, country text, admin1 text, admin2 text, location text, lat float8,
+                                             lon float8, type text, sub text, occ timestamptz, rep timestamptz, f int, sev smallint, notes text)
+       ON CONFLICT (source, source_signal_id) WHERE source_signal_id IS NOT NULL DO NOTHING RETURNING id`,
+      [JSON.stringify(rows), options.origin, now],
+    );
+    const insertedIds = new Set(inserted.map((r) => r.id));
+    const fresh = signals.map((s, i) => ({ s, id: ids[i] })).filter((x) => insertedIds.has(x.id));
+    const lastOfCountry = new Map<string, string>();
+    for (const { s, id } of fresh) lastOfCountry.set(s.country, id);
+    if (fresh.length > 0) {
+      await this.events.stage(
+        m,
+        fresh.map(({ s, id }): PublishedEvent<typeof CE_SIGNAL_RECORDED> => ({
+          type: CE_SIGNAL_RECORDED,
+          subject: id,
+          time: now,
+          data: {
+            signalId: id,
+            source: s.source,
+            sourceSignalId: s.id ?? undefined,
+            occurredAt: timestampFromDate(s.occurredAt),
+            reportedAt: timestampFromDate(s.reportedAt),
+            country: s.country,
+            admin1: s.admin1 ?? '',
+            admin2: s.admin2 ?? '',
+            location: s.location ?? '',
+            coordinates: s.latitude !== null && s.longitude !== null ? { latitude: s.latitude, longitude: s.longitude } : undefined,
+            type: s.type,
+            subType: s.subType ?? '',
+            fatalities: s.fatalities,
+            severity: s.severity ?? 0,
+            notes: s.notes ?? '',
+            origin: options.origin,
+            lastInRequest: lastOfCountry.get(s.country) === id,
+          },
+        })),
+      );
+    }
+    const existing = new Map<string, string>();
+    const duplicates = signals.filter((_, i) => !insertedIds.has(ids[i]));
+    if (duplicates.length > 0 && options.resolveDuplicates) {
+      const rows: Array<{ id: string; source: string; source_signal_id: string }> = await m.query(
+        `SELECT s.id, s.source, s.source_signal_id FROM signals s
+         JOIN unnest($1::text[], $2::text[]) AS d(source, sid) ON s.source = d.source AND s.source_signal_id = d.sid`,
+        [duplicates.map((s) => s.source), duplicates.map((s) => s.id)],
+      );
+      for (const r of rows) existing.set(`${r.source}\u0000${r.source_signal_id}`, r.id);
+    }
+    return signals.map((s, i) =>
+      insertedIds.has(ids[i]) ? { id: ids[i], status: 'recorded' as const } : { id: existing.get(`${s.source}\u0000${s.id}`) ?? '', status: 'duplicate' as const },
+    );
+  }
+}
+

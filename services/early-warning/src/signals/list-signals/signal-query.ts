@@ -1,0 +1,63 @@
+import type { FieldViolation } from '@crisis-ops/domain-kernel';
+import { isSignalType, parseInstant } from '../../domain';
+
+export interface SignalFilter {
+  readonly country?: string;
+  readonly type?: string;
+  readonly source?: string;
+  /** occurredAt ≥ from */
+  readonly from?: Date;
+  /** occurredAt < to */
+  readonly to?: Date;
+}
+
+export interface SignalQuery extends SignalFilter {
+  readonly limit: number;
+  /** Signals older (in recording order) than this cursor. */
+  readonly before?: bigint;
+}
+
+export const encodeCursor = (seq: string | bigint): string => Buffer.from(`s:${seq}`).toString('base64url');
+
+export function decodeCursor(cursor: string): bigint | undefined {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  return /^s:\d{1,19}$/.test(text) ? BigInt(text.slice(2)) : undefined;
+}
+
+/** Query string → filter, or every violation (400). */
+export function parseSignalQuery(q: Record<string, string | undefined>, maxLimit = 1000): { query?: SignalQuery; violations: FieldViolation[] } {
+  const v: FieldViolation[] = [];
+  const limit = q.limit === undefined ? 100 : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) v.push({ field: 'limit', reason: `must be an integer from 1 to ${maxLimit}` });
+  if (q.country !== undefined && !/^[A-Z]{3}$/.test(q.country)) v.push({ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' });
+  if (q.type !== undefined && !isSignalType(q.type)) v.push({ field: 'type', reason: 'is not a signal type' });
+  const from = q.from === undefined ? undefined : parseInstant(q.from);
+  if (q.from !== undefined && !from) v.push({ field: 'from', reason: 'must be an ISO 8601 date or date-time' });
+  const to = q.to === undefined ? undefined : parseInstant(q.to);
+  if (q.to !== undefined && !to) v.push({ field: 'to', reason: 'must be an ISO 8601 date or date-time' });
+  const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  if (q.cursor !== undefined && before === undefined) v.push({ field: 'cursor', reason: 'is not a cursor this API returned' });
+  if (v.length > 0) return { violations: v };
+  return { query: { limit, country: q.country, type: q.type, source: q.source, from, to, before }, violations: v };
+}
+
+/** SQL WHERE of a filter (newest first by seq), with its parameters. */
+export function signalWhere(f: SignalQuery | SignalFilter, before?: bigint): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.country) add('country = ?', f.country);
+  if (f.type) add('type = ?', f.type);
+  if (f.source) add('source = ?', f.source);
+  if (f.from) add('occurred_at >= ?', f.from);
+  if (f.to) add('occurred_at < ?', f.to);
+  if (before !== undefined) add('seq < ?', before.toString());
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+export const SIGNAL_COLUMNS = `id, source, source_signal_id AS "sourceSignalId", country, admin1, admin2, location, latitude, longitude, type,
+  sub_type AS "subType", occurred_at AS "occurredAt", reported_at AS "reportedAt", fatalities, severity, notes, origin,
+  recorded_at AS "recordedAt", seq::text AS seq`;

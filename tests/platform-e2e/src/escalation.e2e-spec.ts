@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { randomInt } from 'node:crypto';
+import { CE_RISK_ESCALATED, TOPIC_RISK } from '@crisis-ops/contracts';
+import { COUNTRIES } from '@crisis-ops/geo';
+import { devToken, eventually, uniqueSuffix } from '@crisis-ops/testing';
+import { api, platform, type TimelineEntry } from './platform-api';
+
+interface Process {
+  processId: string;
+  status: string;
+  country: string;
+}
+
+interface CountryRisk {
+  national: { level: string };
+  history: Array<{ kind: string; escalationId: string | null; level: string }>;
+}
+
+const OPEN = ['proposed', 'active', 'suspended'];
+
+/**
+ * A real country (mediation answers by the country's regional desk) that early-warning has not
+ * raised to high or critical and that has no open mediation process: reruns against the same
+ * database pick another one, since a level is held at least 30 days.
+ */
+async function quietCountry(reader: string): Promise<{ iso3: string; desk: string }> {
+  const candidates = COUNTRIES.filter((c) => c.desk !== null && c.officiallyAssigned);
+  for (let i = 0; i < 60; i++) {
+    const c = candidates[randomInt(candidates.length)];
+    const risk = await api<CountryRisk>(`${platform()['early-warning']}/risk/${c.iso3}`);
+    if (risk.status === 200 && ['high', 'critical'].includes(risk.body.national.level)) continue;
+    const processes = await api<Process[]>(`${platform().mediation}/processes?country=${c.iso3}`, { token: reader });
+    if (processes.status === 200 && processes.body.every((p) => !OPEN.includes(p.status))) return { iso3: c.iso3, desk: c.desk as string };
+  }
+  throw new Error('no quiet country found; the test database has seen too many escalation runs');
+}
+
+describe('an escalation crosses the platform', () => {
+  it('signals that escalate a country lead to a proposed mediation process and show on the ops-centre timeline', async () => {
+    const globalReader = await devToken({ roles: ['global-viewer'], region: null });
+    const { iso3: country, desk } = await quietCountry(globalReader);
+    const source = `platform-e2e-escalation-${uniqueSuffix()}`;
+    const occurredAt = new Date(Date.now() - 3_600_000).toISOString();
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      id: `esc-${i}`,
+      source,
+      country,
+      type: 'violence_against_civilians',
+      subType: 'attack',
+      occurredAt,
+      fatalities: 40,
+      severity: 5,
+      notes: 'posted by the platform end-to-end suite',
+    }));
+    const posted = await api<{ recorded: number }>(`${platform()['early-warning']}/signals/batch`, { body: { items } });
+    expect(posted).toMatchObject({ status: 202, body: { recorded: 40 } });
+
+    // early-warning: the country escalated, live (before its day closed), from API signals.
+    const escalation = await eventually(async () => {
+      const risk = await api<CountryRisk>(`${platform()['early-warning']}/risk/${country}`);
+      return risk.status === 200 && risk.body.history.find((h) => h.kind === 'escalated' && ['high', 'critical'].includes(h.level));
+    }, 30_000, 250);
+    const escalationId = escalation.escalationId as string;
+
+    // mediation: exactly one proposed process, visible to a viewer of the country's region.
+    const viewer = await devToken({ roles: ['viewer'], region: desk });
+    const proposedNow = async () => {
+      const res = await api<Process[]>(`${platform().mediation}/processes?country=${country}`, { token: viewer });
+      return res.status === 200 ? res.body.filter((p) => p.status === 'proposed') : [];
+    };
+    await eventually(async () => (await proposedNow()).length > 0, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 1_500)); // a second proposal would show up now
+    const proposed = await proposedNow();
+    expect(proposed).toHaveLength(1);
+    expect(JSON.stringify(proposed[0])).toContain(escalationId);
+
+    // ops-centre: the RiskEscalated is on the country's timeline.
+    const entry = await eventually(async () => {
+      const res = await api<TimelineEntry[]>(`${platform()['ops-centre']}/timeline?country=${country}&limit=1000`);
+      return res.status === 200 && res.body.find((e) => e.type === CE_RISK_ESCALATED && (e.payload as { escalationId?: string }).escalationId === escalationId);
+    }, 30_000, 250);
+    expect(entry).toMatchObject({ country, topic: TOPIC_RISK, source: 'early-warning' });
+
+    // Leave no open process behind, so the next run's checks start clean.
+    const officer = await devToken({ roles: ['mediation-officer'], region: desk });
+    const closed = await api(`${platform().mediation}/processes/${proposed[0].processId}/close`, { token: officer, body: { reason: 'platform-e2e escalation test done' } });
+    expect(closed.status).toBe(200);
+  });
+});
