@@ -11,12 +11,12 @@ rm -rf tmp/test-results && mkdir -p tmp/test-results
 started=$(date +%s)
 
 summary() {
-  local code=$?
+  local code=${1:-$?}
   node scripts/test-summary.mjs tmp/test-results || true
   echo "[crisis-ops] npm test took $(( $(date +%s) - started )) s"
   exit $code
 }
-trap summary EXIT
+trap 'summary $?' EXIT
 
 echo "[crisis-ops] static checks and unit tests"
 npx nx run-many -t lint typecheck test buf-lint buf-breaking proto-drift --parallel=2 --outputStyle=static
@@ -26,7 +26,8 @@ echo "[crisis-ops] starting test infrastructure"
 already_up=false
 bash infra/local/infra.sh status >/dev/null 2>&1 && already_up=true
 stop_infra() { $already_up || bash infra/local/infra.sh stop || true; }
-trap 'stop_infra; summary' EXIT
+# The run's exit code is taken before stopping the infrastructure, which would overwrite $?.
+trap 'code=$?; stop_infra; summary $code' EXIT
 bash infra/local/infra.sh up
 # shellcheck disable=SC1091
 source .run/test/env.sh

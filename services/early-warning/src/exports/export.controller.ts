@@ -49,7 +49,7 @@ export class ExportController {
     let before: bigint | undefined;
     for (;;) {
       const { where, params } = signalWhere(query, before);
-      const rows: Array<Record<string, unknown>> = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY seq DESC LIMIT ${PAGE}`, params);
+      const rows: Array<Record<string, unknown>> = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY signals.seq DESC LIMIT ${PAGE}`, params);
       if (rows.length === 0) break;
       await write(res, rows.map((r) => csvRow(SIGNAL_CSV, r)).join(''));
       if (rows.length < PAGE || res.destroyed) break;

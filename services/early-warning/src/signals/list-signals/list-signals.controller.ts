@@ -33,7 +33,7 @@ export class ListSignalsController {
     const { query, violations } = parseSignalQuery(q);
     if (!query) throw new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
     const { where, params } = signalWhere(query, query.before);
-    const rows: SignalRow[] = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY seq DESC LIMIT ${query.limit + 1}`, params);
+    const rows: SignalRow[] = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY signals.seq DESC LIMIT ${query.limit + 1}`, params);
     const more = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
     const nextCursor = more ? encodeCursor(items[items.length - 1].seq as string) : null;

@@ -58,6 +58,7 @@ export function signalWhere(f: SignalQuery | SignalFilter, before?: bigint): { w
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
+// Callers must ORDER BY signals.seq: a bare `seq` would name the text alias below and sort as text.
 export const SIGNAL_COLUMNS = `id, source, source_signal_id AS "sourceSignalId", country, admin1, admin2, location, latitude, longitude, type,
   sub_type AS "subType", occurred_at AS "occurredAt", reported_at AS "reportedAt", fatalities, severity, notes, origin,
   recorded_at AS "recordedAt", seq::text AS seq`;
