@@ -65,45 +65,65 @@ export function kafkaTransport(config: ServiceConfig): MicroserviceOptions {
   };
 }
 
+export interface StartOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Nest's console logger at warn level instead of pino JSON: for services booted inside tests. */
+  readonly quiet?: boolean;
+}
+
 /**
- * Starts one service: configuration, migrations (as the migrator role), HTTP first so liveness
- * answers, then the Kafka consumer. If Kafka cannot be joined the process exits non-zero, so a
- * supervisor restarts it instead of leaving a half-alive consumer.
+ * Builds and starts a service: migrations (as the migrator role), HTTP first so liveness answers,
+ * then the Kafka consumer. Throws on failure, having closed what it opened; `main.ts` goes through
+ * bootstrapService, tests call this directly.
  */
-export async function bootstrapService(def: ServiceDefinition): Promise<INestApplication> {
-  const config = configOrExit(def.name);
+export async function startServiceApp(def: ServiceDefinition, config: ServiceConfig, options: StartOptions = {}): Promise<INestApplication> {
   if (config.migrateOnBoot) {
     try {
       await runMigrations({ config: config.database, migrations: [...def.migrations] as never });
     } catch (err) {
-      process.stderr.write(
-        `${def.name}: migrations failed as ${config.database.migratorUser}@${config.database.host}:${config.database.port}/${config.database.name}: ${(err as Error).message}\n`,
+      throw new Error(
+        `migrations failed as ${config.database.migratorUser}@${config.database.host}:${config.database.port}/${config.database.name}: ${(err as Error).message}`,
       );
-      process.exit(1);
     }
   }
-  const app = await NestFactory.create(def.module(config), { bufferLogs: true });
-  const logger = app.get(Logger);
-  app.useLogger(logger);
+  const app = await NestFactory.create(def.module(config), options.quiet ? { logger: ['error', 'warn'] } : { bufferLogs: true });
+  if (!options.quiet) {
+    app.useLogger(app.get(Logger));
+    app.enableShutdownHooks();
+  }
   app.useGlobalPipes(strictValidationPipe());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(`crisis-ops ${def.name}`).setDescription(def.description).setVersion('1').addBearerAuth().build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   if (def.consumesEvents) app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
-  await app.listen(config.port, '0.0.0.0');
-  logger.log(`${def.name} listening on :${config.port}`);
+  await app.listen(options.port ?? config.port, options.host ?? '0.0.0.0');
   if (def.consumesEvents) {
     try {
       await app.startAllMicroservices();
-      logger.log(`${def.name} consuming as group "${config.service}"`);
     } catch (err) {
-      logger.error(`${def.name} could not join Kafka: ${(err as Error).message}`);
       await app.close().catch(() => undefined);
-      process.exit(1);
+      throw new Error(`could not join Kafka as consumer group "${config.service}": ${(err as Error).message}`);
     }
   }
   return app;
+}
+
+/**
+ * The process entry of every service. A service that cannot start exits non-zero, so a supervisor
+ * restarts it instead of keeping a half-alive consumer.
+ */
+export async function bootstrapService(def: ServiceDefinition): Promise<INestApplication> {
+  const config = configOrExit(def.name);
+  try {
+    const app = await startServiceApp(def, config);
+    const logger = app.get(Logger);
+    logger.log(`${def.name} listening on :${config.port}${def.consumesEvents ? `, consuming as group "${config.service}"` : ''}`);
+    return app;
+  } catch (err) {
+    process.stderr.write(`${def.name} failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
 }

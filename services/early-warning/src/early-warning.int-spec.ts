@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Consumer, Producer } from 'kafkajs';
@@ -23,11 +22,9 @@ import {
   TOPIC_SIGNALS,
 } from '@crisis-ops/contracts';
 import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
-import { runMigrations } from '@crisis-ops/persistence';
-import { kafkaTransport, strictValidationPipe } from '@crisis-ops/service-kit';
+import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, devToken, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { AppModule } from './app.module';
-import { migrations } from './migrations';
+import { SERVICE } from './service.definition';
 import { SignalIntake } from './signals/intake/signal-intake.service';
 import { runImport } from './imports/import-runner';
 import { intakeSink } from './imports/import-sink';
@@ -64,12 +61,7 @@ describe('early-warning on real Kafka and Postgres', () => {
     process.env.LOG_LEVEL ??= 'warn';
     process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
     const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, env);
-    await runMigrations({ config: config.database, migrations: [...migrations] as never });
-    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'] });
-    app.useGlobalPipes(strictValidationPipe());
-    app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
-    await app.listen(0, '127.0.0.1');
-    await app.startAllMicroservices();
+    app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     token = await devToken({ roles: ['analyst'], region: null });
 

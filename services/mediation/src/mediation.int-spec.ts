@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Consumer, Producer } from 'kafkajs';
@@ -24,11 +23,9 @@ import {
   TOPIC_RISK,
 } from '@crisis-ops/contracts';
 import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
-import { runMigrations } from '@crisis-ops/persistence';
-import { kafkaTransport, strictValidationPipe } from '@crisis-ops/service-kit';
+import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { AppModule } from './app.module';
-import { migrations } from './migrations';
+import { SERVICE } from './service.definition';
 
 /**
  * The mediation app booted in-process on the test infrastructure (INFRA_PROFILE=test): its own
@@ -62,12 +59,7 @@ describe('mediation on real Kafka and Postgres', () => {
     process.env.LOG_LEVEL ??= 'warn';
     process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
     const config = loadServiceConfig('mediation', serviceSpec('mediation').schema, 3002, env);
-    await runMigrations({ config: config.database, migrations: [...migrations] as never });
-    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'] });
-    app.useGlobalPipes(strictValidationPipe());
-    app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
-    await app.listen(0, '127.0.0.1');
-    await app.startAllMicroservices();
+    app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
     db = adminClient();

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { Producer } from 'kafkajs';
 import { LOCAL_DEV_SECRET } from '@crisis-ops/auth';
 import { loadServiceConfig } from '@crisis-ops/config';
 import { RiskLevel, serviceSpec, TOPIC_RISK } from '@crisis-ops/contracts';
-import { runMigrations } from '@crisis-ops/persistence';
-import { kafkaTransport, strictValidationPipe } from '@crisis-ops/service-kit';
+import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, eventually, testInfra, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
 import { publishEscalation, publishMediation, testCountry } from '../test/events';
-import { AppModule } from './app.module';
-import { migrations } from './migrations';
+import { SERVICE } from './service.definition';
 
 /**
  * ops-centre booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
@@ -47,12 +44,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
     process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
     process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
     const config = loadServiceConfig('ops-centre', serviceSpec('ops-centre').schema, 8080, env);
-    await runMigrations({ config: config.database, migrations: [...migrations] as never });
-    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'] });
-    app.useGlobalPipes(strictValidationPipe());
-    app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
-    await app.listen(0, '127.0.0.1');
-    await app.startAllMicroservices();
+    app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     producer = testKafka('ops-centre-int-producer').producer({ idempotent: true });
     await producer.connect();

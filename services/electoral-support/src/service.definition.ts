@@ -1,0 +1,12 @@
+import type { ServiceDefinition } from '@crisis-ops/service-kit';
+import { AppModule } from './app.module';
+import { migrations } from './migrations';
+
+/** What this service is, for main.ts and for tests that boot it in-process. */
+export const SERVICE: ServiceDefinition = {
+  name: 'electoral-support',
+  description: 'Electoral assistance: elections and their risks.',
+  module: (config) => AppModule.forRoot(config),
+  migrations,
+  consumesEvents: false,
+};

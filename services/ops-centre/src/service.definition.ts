@@ -1,0 +1,12 @@
+import type { ServiceDefinition } from '@crisis-ops/service-kit';
+import { AppModule } from './app.module';
+import { migrations } from './migrations';
+
+/** What this service is, for main.ts and for tests that boot it in-process. */
+export const SERVICE: ServiceDefinition = {
+  name: 'ops-centre',
+  description: "The operations centre: timeline, risk board, alerts with audit, time to response, live stream and replay (SSE), system view, and the web console at /.",
+  module: (config) => AppModule.forRoot(config),
+  migrations,
+  consumesEvents: true,
+};

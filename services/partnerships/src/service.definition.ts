@@ -1,0 +1,12 @@
+import type { ServiceDefinition } from '@crisis-ops/service-kit';
+import { AppModule } from './app.module';
+import { migrations } from './migrations';
+
+/** What this service is, for main.ts and for tests that boot it in-process. */
+export const SERVICE: ServiceDefinition = {
+  name: 'partnerships',
+  description: 'Partnerships: engagements with regional organisations and partners.',
+  module: (config) => AppModule.forRoot(config),
+  migrations,
+  consumesEvents: false,
+};
