@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
+import { LOCAL_DEV_SECRET } from '@crisis-ops/auth';
+import { loadServiceConfig, type ServiceConfig } from '@crisis-ops/config';
+import { serviceSpec, type ServiceName } from '@crisis-ops/contracts';
 
 /**
  * Where the real broker and database of the test run are. `npm test` starts them with the `test`
@@ -96,4 +99,25 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * A service's validated configuration on the test infrastructure, for booting it in-process
+ * (startServiceApp). Also sets what the process-wide auth and logging read from the environment.
+ */
+export function inProcessServiceConfig(name: ServiceName, overrides: Record<string, string> = {}): ServiceConfig {
+  const infra = testInfra();
+  process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
+  process.env.LOG_LEVEL ??= 'warn';
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  const spec = serviceSpec(name);
+  return loadServiceConfig(name, spec.schema, spec.defaultPort, {
+    ...process.env,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    DATABASE_HOST: infra.database.host,
+    DATABASE_PORT: String(infra.database.port),
+    DATABASE_NAME: infra.database.name,
+    OUTBOX_POLL_MS: '200',
+    ...overrides,
+  });
 }

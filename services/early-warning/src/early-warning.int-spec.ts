@@ -8,22 +8,19 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { LOCAL_DEV_SECRET } from '@crisis-ops/auth';
-import { loadServiceConfig } from '@crisis-ops/config';
 import {
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
   decodeEvent,
   encodeEvent,
   RiskLevel,
-  serviceSpec,
   SignalRecordedSchema,
   TOPIC_RISK,
   TOPIC_SIGNALS,
 } from '@crisis-ops/contracts';
 import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { SERVICE } from './service.definition';
 import { SignalIntake } from './signals/intake/signal-intake.service';
 import { runImport } from './imports/import-runner';
@@ -35,7 +32,6 @@ import { intakeSink } from './imports/import-sink';
  * Reruns against the same database: escalation tests use a user-assigned code (QMA..QZZ) that has no
  * risk state yet, intake and import tests a source unique to the run.
  */
-const infra = testInfra();
 const RUN = uniqueSuffix();
 const FIXTURES = path.join(__dirname, 'import/fixtures');
 
@@ -49,18 +45,7 @@ describe('early-warning on real Kafka and Postgres', () => {
   const risk: ReceivedEvent[] = [];
 
   beforeAll(async () => {
-    const env = {
-      ...process.env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      DATABASE_HOST: infra.database.host,
-      DATABASE_PORT: String(infra.database.port),
-      DATABASE_NAME: infra.database.name,
-      OUTBOX_POLL_MS: '200',
-    };
-    process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
-    process.env.LOG_LEVEL ??= 'warn';
-    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-    const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, env);
+    const config = inProcessServiceConfig('early-warning');
     app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     token = await devToken({ roles: ['analyst'], region: null });

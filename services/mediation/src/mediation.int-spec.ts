@@ -6,7 +6,6 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET, signDevToken } from '@crisis-ops/auth';
-import { loadServiceConfig } from '@crisis-ops/config';
 import {
   CE_MEDIATION_CONCLUDED,
   CE_MEDIATION_OPENED,
@@ -18,20 +17,18 @@ import {
   RiskDeescalatedSchema,
   RiskEscalatedSchema,
   RiskLevel,
-  serviceSpec,
   TOPIC_MEDIATION,
   TOPIC_RISK,
 } from '@crisis-ops/contracts';
 import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { adminClient, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { SERVICE } from './service.definition';
 
 /**
  * The mediation app booted in-process on the test infrastructure (INFRA_PROFILE=test): its own
  * schema as its app role after migrations as the migrator, consumer group "mediation", outbox relay.
  */
-const infra = testInfra();
 const letters = () => String.fromCharCode(...Array.from({ length: 2 }, () => 65 + Math.floor(Math.random() * 26)));
 /** User-assigned ISO codes (Q..), unique per run so reruns against the same database pass. */
 const COUNTRY = `Q${letters()}`;
@@ -47,18 +44,7 @@ describe('mediation on real Kafka and Postgres', () => {
   const published: ReceivedEvent[] = [];
 
   beforeAll(async () => {
-    const env = {
-      ...process.env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      DATABASE_HOST: infra.database.host,
-      DATABASE_PORT: String(infra.database.port),
-      DATABASE_NAME: infra.database.name,
-      OUTBOX_POLL_MS: '200',
-    };
-    process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
-    process.env.LOG_LEVEL ??= 'warn';
-    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-    const config = loadServiceConfig('mediation', serviceSpec('mediation').schema, 3002, env);
+    const config = inProcessServiceConfig('mediation');
     app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
-import { LOCAL_DEV_SECRET } from '@crisis-ops/auth';
-import { loadServiceConfig } from '@crisis-ops/config';
-import { RiskLevel, serviceSpec, TOPIC_RISK } from '@crisis-ops/contracts';
+import { RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { devToken, eventually, testInfra, testKafka } from '@crisis-ops/testing';
+import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
 import { publishEscalation, publishMediation, testCountry } from '../test/events';
 import { SERVICE } from './service.definition';
@@ -14,7 +12,6 @@ import { SERVICE } from './service.definition';
  * ops-centre booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
  * migrator, consumer group "ops-centre", events published to the real broker by the test.
  */
-const infra = testInfra();
 const COUNTRY = testCountry();
 
 describe('ops-centre on real Kafka and Postgres', () => {
@@ -34,16 +31,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
   };
 
   beforeAll(async () => {
-    const env = {
-      ...process.env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      DATABASE_HOST: infra.database.host,
-      DATABASE_PORT: String(infra.database.port),
-      DATABASE_NAME: infra.database.name,
-    };
-    process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
-    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-    const config = loadServiceConfig('ops-centre', serviceSpec('ops-centre').schema, 8080, env);
+    const config = inProcessServiceConfig('ops-centre');
     app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     producer = testKafka('ops-centre-int-producer').producer({ idempotent: true });
