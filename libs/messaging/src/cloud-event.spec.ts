@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { CE_RISK_ESCALATED, decodeEvent, RiskEscalatedSchema, TOPIC_RISK } from '@crisis-ops/contracts';
 import { cloudEventHeaders, MalformedEventError, parseCloudEvent } from './cloud-event';
+import { domainEventRecord } from './domain-event-record';
 
 const time = new Date('2021-06-05T02:00:00Z');
 
@@ -40,5 +43,15 @@ describe('CloudEvents binary mode', () => {
     expect(() => parseCloudEvent('t', 0, { key: null, value: Buffer.from('x'), headers: { ...headers, ce_time: 'yesterday' }, offset: '0' })).toThrow(
       /ce_time is not a timestamp/,
     );
+  });
+});
+
+describe('domainEventRecord', () => {
+  it('takes topic, country key and source from the contracts registry', () => {
+    const record = domainEventRecord(CE_RISK_ESCALATED, create(RiskEscalatedSchema, { escalationId: 'e-1', country: 'BFA', admin1: 'Sahel' }), { id: 'x-1' });
+    expect(record.topic).toBe(TOPIC_RISK);
+    expect(record.message.key).toBe('BFA');
+    expect(record.message.headers).toMatchObject({ ce_id: 'x-1', ce_type: CE_RISK_ESCALATED, ce_source: 'early-warning' });
+    expect(decodeEvent(CE_RISK_ESCALATED, record.message.value as Buffer).admin1).toBe('Sahel');
   });
 });

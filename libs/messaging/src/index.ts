@@ -5,3 +5,4 @@ export * from './outbox/outbox-relay';
 export * from './inbox/apply-once';
 export * from './consumer/reliable-handler';
 export * from './kafka/kafka-factory';
+export * from './domain-event-record';

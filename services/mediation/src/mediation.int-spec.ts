@@ -13,14 +13,13 @@ import {
   CE_RISK_DEESCALATED,
   CE_RISK_ESCALATED,
   decodeEvent,
-  encodeEvent,
   RiskDeescalatedSchema,
   RiskEscalatedSchema,
   RiskLevel,
   TOPIC_MEDIATION,
-  TOPIC_RISK,
+  type EventMessage,
 } from '@crisis-ops/contracts';
-import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
+import { domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { SERVICE } from './service.definition';
@@ -70,25 +69,22 @@ describe('mediation on real Kafka and Postgres', () => {
     await app?.close();
   });
 
-  const sendRisk = (ceId: string, type: typeof CE_RISK_ESCALATED | typeof CE_RISK_DEESCALATED, bytes: Uint8Array, country: string) =>
-    producer.send({
-      topic: TOPIC_RISK,
-      messages: [{ key: country, value: Buffer.from(bytes), headers: cloudEventHeaders({ id: ceId, type, source: 'early-warning', time: new Date() }) }],
-    });
+  /** Published as early-warning's relay would; the same ceId twice is a redelivery. */
+  const sendRisk = <T extends typeof CE_RISK_ESCALATED | typeof CE_RISK_DEESCALATED>(ceId: string, type: T, message: EventMessage<T>) => {
+    const record = domainEventRecord(type, message, { id: ceId });
+    return producer.send({ topic: record.topic, messages: [record.message] });
+  };
 
   const escalation = (escalationId: string, country: string, newLevel: RiskLevel) =>
-    encodeEvent(
-      CE_RISK_ESCALATED,
-      create(RiskEscalatedSchema, {
-        escalationId,
-        country,
-        previousLevel: RiskLevel.ELEVATED,
-        newLevel,
-        score: 0.91,
-        drivers: [{ kind: 'battles', label: 'Armed clashes', area: 'North', count: 7, weight: 0.8 }],
-        at: timestampFromDate(new Date(Date.now() - 3_600_000)),
-      }),
-    );
+    create(RiskEscalatedSchema, {
+      escalationId,
+      country,
+      previousLevel: RiskLevel.ELEVATED,
+      newLevel,
+      score: 0.91,
+      drivers: [{ kind: 'battles', label: 'Armed clashes', area: 'North', count: 7, weight: 0.8 }],
+      at: timestampFromDate(new Date(Date.now() - 3_600_000)),
+    });
 
   const inboxHas = async (eventId: string) =>
     (await db.query('SELECT 1 FROM mediation.inbox WHERE consumer = $1 AND event_id = $2', ['mediation', eventId])).rowCount === 1;
@@ -97,10 +93,10 @@ describe('mediation on real Kafka and Postgres', () => {
     const escalationId = randomUUID();
     const first = randomUUID();
     const other = randomUUID();
-    const bytes = escalation(escalationId, COUNTRY, RiskLevel.CRITICAL);
-    await sendRisk(first, CE_RISK_ESCALATED, bytes, COUNTRY);
-    await sendRisk(first, CE_RISK_ESCALATED, bytes, COUNTRY); // redelivery: same ce_id
-    await sendRisk(other, CE_RISK_ESCALATED, bytes, COUNTRY); // same escalation, new ce_id
+    const escalated = escalation(escalationId, COUNTRY, RiskLevel.CRITICAL);
+    await sendRisk(first, CE_RISK_ESCALATED, escalated);
+    await sendRisk(first, CE_RISK_ESCALATED, escalated); // redelivery: same ce_id
+    await sendRisk(other, CE_RISK_ESCALATED, escalated); // same escalation, new ce_id
     // One key, one partition: once the last is applied, the earlier two have been handled.
     await eventually(() => inboxHas(other), 90_000, 250);
 
@@ -123,7 +119,7 @@ describe('mediation on real Kafka and Postgres', () => {
     // A new escalation while the process is open proposes nothing more.
     const again = randomUUID();
     const secondEscalation = randomUUID();
-    await sendRisk(again, CE_RISK_ESCALATED, escalation(secondEscalation, COUNTRY, RiskLevel.HIGH), COUNTRY);
+    await sendRisk(again, CE_RISK_ESCALATED, escalation(secondEscalation, COUNTRY, RiskLevel.HIGH));
     await eventually(() => inboxHas(again), 60_000, 250);
     expect((await db.query('SELECT outcome, process_id FROM mediation.handled_escalations WHERE escalation_id = $1', [secondEscalation])).rows).toEqual([
       { outcome: 'open-process-exists', process_id: rows.rows[0].id },
@@ -132,11 +128,8 @@ describe('mediation on real Kafka and Postgres', () => {
 
     // A de-escalation lands on the country's open process history.
     const deescalated = randomUUID();
-    const bytesDown = encodeEvent(
-      CE_RISK_DEESCALATED,
-      create(RiskDeescalatedSchema, { escalationId, country: COUNTRY, previousLevel: RiskLevel.CRITICAL, newLevel: RiskLevel.ELEVATED, at: timestampFromDate(new Date()) }),
-    );
-    await sendRisk(deescalated, CE_RISK_DEESCALATED, bytesDown, COUNTRY);
+    const down = create(RiskDeescalatedSchema, { escalationId, country: COUNTRY, previousLevel: RiskLevel.CRITICAL, newLevel: RiskLevel.ELEVATED, at: timestampFromDate(new Date()) });
+    await sendRisk(deescalated, CE_RISK_DEESCALATED, down);
     await eventually(() => inboxHas(deescalated), 60_000, 250);
     const history = await db.query('SELECT type FROM mediation.process_events WHERE process_id = $1 ORDER BY version', [rows.rows[0].id]);
     expect(history.rows.map((r) => r.type)).toEqual(['MediationProposed', 'DeescalationRecorded']);
@@ -152,7 +145,7 @@ describe('mediation on real Kafka and Postgres', () => {
 
   it('does not propose for an escalation below high', async () => {
     const id = randomUUID();
-    await sendRisk(id, CE_RISK_ESCALATED, escalation(randomUUID(), OTHER, RiskLevel.ELEVATED), OTHER);
+    await sendRisk(id, CE_RISK_ESCALATED, escalation(randomUUID(), OTHER, RiskLevel.ELEVATED));
     await eventually(() => inboxHas(id), 60_000, 250);
     expect((await db.query('SELECT 1 FROM mediation.processes WHERE country = $1', [OTHER])).rowCount).toBe(0);
   });
