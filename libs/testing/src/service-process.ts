@@ -37,6 +37,8 @@ export function serviceEnv({ env = {}, port, otlpEndpoint }: ServiceEnvOptions =
     DATABASE_NAME: process.env.DATABASE_NAME ?? 'crisis_ops',
     AUTH_DEV_SECRET: LOCAL_DEV_SECRET,
     LOG_LEVEL: 'info',
+    // Tests post for ISO's user-assigned codes (QMA..QZZ) so they never move a real country's risk.
+    EARLY_WARNING_EXERCISE_COUNTRIES: 'true',
     ...(port !== undefined ? { PORT: String(port) } : {}),
     ...(otlpEndpoint
       ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' }

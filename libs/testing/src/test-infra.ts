@@ -110,6 +110,7 @@ export function inProcessServiceConfig(name: ServiceName, overrides: Record<stri
   process.env.AUTH_DEV_SECRET = LOCAL_DEV_SECRET;
   process.env.LOG_LEVEL ??= 'warn';
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  process.env.EARLY_WARNING_EXERCISE_COUNTRIES = 'true';
   const spec = serviceSpec(name);
   return loadServiceConfig(name, spec.schema, spec.defaultPort, {
     ...process.env,

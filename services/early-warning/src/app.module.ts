@@ -9,6 +9,7 @@ import { SignalRecord } from './signals/signal.entity';
 import { RecordSignalController } from './signals/record-signal/record-signal.controller';
 import { ListSignalsController } from './signals/list-signals/list-signals.controller';
 import { SignalIntake } from './signals/intake/signal-intake.service';
+import { EXERCISE_COUNTRIES, exerciseCountries } from './signals/intake/exercise-countries';
 import { IMPORT_ALERT_DAYS, LiveRisk } from './risk/live-risk.service';
 import { RiskSignalConsumer } from './risk/risk.consumer';
 import { RiskQueries } from './risk/risk-query.service';
@@ -47,6 +48,7 @@ export class AppModule {
         { provide: CLOCK, useValue: systemClock },
         { provide: JsonBodyLimit, useFactory: (host: HttpAdapterHost) => new JsonBodyLimit(host), inject: [HttpAdapterHost] },
         { provide: IMPORT_ALERT_DAYS, useFactory: () => importAlertDays() },
+        { provide: EXERCISE_COUNTRIES, useFactory: () => exerciseCountries() },
         SignalIntake,
         LiveRisk,
         RiskQueries,

@@ -24,7 +24,9 @@ describe('signal bodies', () => {
     expect(checkBatchBody({ items: Array.from({ length: MAX_BATCH + 1 }, () => good) }, now).violations[0].reason).toContain('5000');
     expect(checkBatchBody([good], now).violations[0].field).toBe('body');
     expect(checkBatchBody({ items: [good], extra: 1 }, now).violations).toEqual([{ field: 'extra', reason: expect.any(String) }]);
-    expect(checkSignalBody({ ...good, country: 'QZA' }, now).signal?.country).toBe('QZA');
+    // User-assigned codes only where exercises are switched on; production refuses them.
+    expect(checkSignalBody({ ...good, country: 'QZA' }, now).signal).toBeUndefined();
+    expect(checkSignalBody({ ...good, country: 'QZA' }, now, { allowUserAssignedCountries: true }).signal?.country).toBe('QZA');
     expect(checkSignalBody({ ...good, country: 'XXX' }, now).signal).toBeUndefined();
   });
 });

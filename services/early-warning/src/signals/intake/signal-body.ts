@@ -1,5 +1,5 @@
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
-import { validateSignal, type Signal, type SignalInput } from '../../domain';
+import { validateSignal, type Signal, type SignalInput, type ValidateSignalOptions } from '../../domain';
 
 /** Fields a signal body may carry; anything else is rejected (a misspelt field silently dropped is data lost). */
 export const SIGNAL_FIELDS = ['id', 'occurredAt', 'reportedAt', 'country', 'admin1', 'admin2', 'location', 'latitude', 'longitude', 'type', 'subType', 'fatalities', 'severity', 'source', 'notes'] as const;
@@ -17,13 +17,13 @@ const at = (prefix: string, field: string): string => (prefix ? `${prefix}.${fie
  * One API signal body checked through the domain's validateSignal, plus what only the edge knows:
  * unknown fields and event dates in the future of `now`. Field names are prefixed (`items[3].country`).
  */
-export function checkSignalBody(body: unknown, now: Date, prefix = ''): { signal?: Signal; violations: FieldViolation[] } {
+export function checkSignalBody(body: unknown, now: Date, options: ValidateSignalOptions = {}, prefix = ''): { signal?: Signal; violations: FieldViolation[] } {
   if (!isObject(body)) return { violations: [{ field: prefix || 'body', reason: 'must be a JSON object' }] };
   const violations: FieldViolation[] = [];
   for (const key of Object.keys(body)) {
     if (!(SIGNAL_FIELDS as readonly string[]).includes(key)) violations.push({ field: at(prefix, key), reason: 'is not a signal field' });
   }
-  const result = validateSignal(body as SignalInput, { allowUserAssignedCountries: true });
+  const result = validateSignal(body as SignalInput, options);
   if (!result.ok) violations.push(...result.violations.map((v) => ({ field: at(prefix, v.field), reason: v.reason })));
   else if (result.value.occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) violations.push({ field: at(prefix, 'occurredAt'), reason: 'lies in the future' });
   return violations.length > 0 || !result.ok ? { violations } : { signal: result.value, violations };
@@ -34,7 +34,7 @@ export function checkSignalBody(body: unknown, now: Date, prefix = ''): { signal
  * whole request (every violation of every item is named), so a client never has to work out which
  * part of a batch was applied.
  */
-export function checkBatchBody(body: unknown, now: Date): { signals?: Signal[]; violations: FieldViolation[] } {
+export function checkBatchBody(body: unknown, now: Date, options: ValidateSignalOptions = {}): { signals?: Signal[]; violations: FieldViolation[] } {
   if (!isObject(body)) return { violations: [{ field: 'body', reason: 'must be a JSON object { items: [...] }' }] };
   const violations: FieldViolation[] = [];
   for (const key of Object.keys(body)) if (key !== 'items') violations.push({ field: key, reason: 'is not a batch field (only items)' });
@@ -43,7 +43,7 @@ export function checkBatchBody(body: unknown, now: Date): { signals?: Signal[]; 
   if (items.length === 0 || items.length > MAX_BATCH) return { violations: [...violations, { field: 'items', reason: `must hold 1 to ${MAX_BATCH} signals` }] };
   const signals: Signal[] = [];
   items.forEach((item, i) => {
-    const checked = checkSignalBody(item, now, `items[${i}]`);
+    const checked = checkSignalBody(item, now, options, `items[${i}]`);
     if (checked.signal) signals.push(checked.signal);
     violations.push(...checked.violations);
   });

@@ -6,6 +6,7 @@ import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { RecordSignalCommand, RecordSignalBatchCommand } from './record-signal.command';
 import { checkBatchBody, checkSignalBody, MAX_BATCH } from '../intake/signal-body';
 import { SignalIntake, type IntakeItemResult } from '../intake/signal-intake.service';
+import { EXERCISE_COUNTRIES } from '../intake/exercise-countries';
 
 /** 400 with every field and reason, in the shape of the platform's validation pipe. */
 export function invalidRequest(violations: readonly FieldViolation[]): BadRequestException {
@@ -25,6 +26,7 @@ export class RecordSignalController {
   constructor(
     private readonly intake: SignalIntake,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EXERCISE_COUNTRIES) private readonly exerciseCountries: boolean,
   ) {}
 
   /** 202 only after the signal and its event have committed; the same (source, id) again answers `duplicate`. */
@@ -34,7 +36,7 @@ export class RecordSignalController {
   @ApiAcceptedResponse({ description: 'Recorded (or already recorded under the same source and id): { id, status }.' })
   @ApiBadRequestResponse({ description: 'Invalid input; `errors` names each field and the reason.' })
   async record(@Body() body: unknown): Promise<IntakeItemResult> {
-    const { signal, violations } = checkSignalBody(body, this.clock.now());
+    const { signal, violations } = checkSignalBody(body, this.clock.now(), { allowUserAssignedCountries: this.exerciseCountries });
     if (!signal) throw invalidRequest(violations);
     const [result] = await this.intake.record([signal], { origin: 'api', resolveDuplicates: true });
     return result;
@@ -50,7 +52,7 @@ export class RecordSignalController {
   @ApiAcceptedResponse({ description: 'All items committed: { recorded, duplicates, items: [{ id, status }] } in request order.' })
   @ApiBadRequestResponse({ description: 'At least one invalid item; nothing was recorded. `errors[].field` is e.g. `items[3].country`.' })
   async recordBatch(@Body() body: unknown): Promise<BatchResult> {
-    const { signals, violations } = checkBatchBody(body, this.clock.now());
+    const { signals, violations } = checkBatchBody(body, this.clock.now(), { allowUserAssignedCountries: this.exerciseCountries });
     if (!signals) throw invalidRequest(violations);
     const items = await this.intake.record(signals, { origin: 'api', resolveDuplicates: true });
     const recorded = items.filter((i) => i.status === 'recorded').length;
