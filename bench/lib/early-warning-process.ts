@@ -19,11 +19,12 @@ export async function startEarlyWarning(port: number): Promise<{ service: Runnin
     return { service: { url, stop: async () => undefined } as unknown as RunningService, post: poster(url) };
   }
   execSync('npx nx run early-warning:build --outputStyle=static', { cwd: workspaceRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
-  const service = await startService('early-warning', { port, logFile: path.join(workspaceRoot(), 'tmp/bench-logs/early-warning.log'), env: {
-      OUTBOX_POLL_MS: '200',
-      // BENCH_PROFILE=dir writes a CPU profile of the service there on exit.
-      ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
-    },
+  const service = await startService('early-warning', {
+    port,
+    logFile: path.join(workspaceRoot(), 'tmp/bench-logs/early-warning.log'),
+    env: { OUTBOX_POLL_MS: '200' },
+    // BENCH_PROFILE=dir writes a CPU profile of the service there on exit.
+    nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
   });
   await service.waitForLog('consuming as group', 60_000);
   return { service, post: poster(service.url) };

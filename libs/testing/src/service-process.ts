@@ -62,6 +62,8 @@ export interface StartServiceOptions extends ServiceEnvOptions {
   readonly readyTimeoutMs?: number;
   /** Where stdout and stderr go; default `tmp/e2e-logs/<name>.log` under the workspace root. */
   readonly logFile?: string;
+  /** Extra node flags, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface RunningService {
@@ -118,7 +120,7 @@ export async function startService(name: string, options: StartServiceOptions): 
   const logFile = options.logFile ?? path.join(workspaceRoot(), 'tmp/e2e-logs', `${name}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'w' });
-  const child = spawn(process.execPath, ['--enable-source-maps', serviceMain(name)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), serviceMain(name)], {
     cwd: workspaceRoot(),
     env: serviceEnv({ ...options, env: { OTEL_SERVICE_NAME: name, ...options.env } }),
     stdio: ['ignore', 'pipe', 'pipe'],
