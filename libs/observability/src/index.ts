@@ -21,6 +21,8 @@ export {
   currentTraceId,
   traceIdOf,
   withExtractedContext,
+  startEventSpan,
+  type EventSpan,
   type TraceHeaders,
 } from './trace-context';
 export { isProbePath } from './probe-path';

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type TextMapGetter } from '@opentelemetry/api';
 
 export type TraceHeaders = Record<string, string | undefined>;
 
@@ -57,4 +57,30 @@ export function withExtractedContext<T>(headers: TraceHeaders, fn: () => T): T {
     return fn();
   }
   return context.with(extracted, fn);
+}
+
+export interface EventSpan {
+  /** The span's context: code run inside it (e.g. staging follow-up events) continues its trace. */
+  readonly context: Context;
+  end(error?: unknown): void;
+}
+
+/**
+ * A CONSUMER span for one event handled as part of a batch, child of the span that produced it (its
+ * W3C headers). The kafkajs instrumentation gives a batch a fresh trace of its own; this span is what
+ * keeps each event's trace going across services.
+ */
+export function startEventSpan(name: string, headers: TraceHeaders, attributes: Attributes = {}): EventSpan {
+  const parent = propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+  const span = trace.getTracer('crisis-ops').startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent);
+  return {
+    context: trace.setSpan(parent, span),
+    end(error?: unknown) {
+      if (error !== undefined) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      }
+      span.end();
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { KafkaOptions, MicroserviceOptions } from '@nestjs/microservices';
+import { BatchingKafkaServer } from './events/batching-kafka.server';
 import { Partitioners } from 'kafkajs';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -45,23 +46,25 @@ export function configOrExit(name: ServiceName, env: NodeJS.ProcessEnv = process
 }
 
 export function kafkaTransport(config: ServiceConfig): MicroserviceOptions {
+  return { strategy: new BatchingKafkaServer(kafkaServerOptions(config)) };
+}
+
+/** Nest Kafka server options of a service (BatchingKafkaServer takes the same as Transport.KAFKA). */
+export function kafkaServerOptions(config: ServiceConfig): NonNullable<KafkaOptions['options']> {
   return {
-    transport: Transport.KAFKA,
-    options: {
-      client: { clientId: config.service, brokers: config.kafkaBrokers, retry: { initialRetryTime: 300, retries: 8 } },
-      // Explicit group id = service name; without postfixId Nest would append "-server".
-      // A short fetch wait: an idle consumer notices new events (and rebalances) within a quarter second.
-      consumer: { groupId: config.service, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 250, allowAutoTopicCreation: false },
-      postfixId: '',
-      // Nest's own producer (unused: replies are never requested) gets the same partitioner as ours.
-      producer: { createPartitioner: Partitioners.DefaultPartitioner },
-      // Payloads are protobuf: keep record values as bytes.
-      parser: { keepBinary: true },
-      subscribe: { fromBeginning: true },
-      // One event at a time per partition (so per country), up to six partitions at once: a slow
-      // country does not hold up the others, and order within a country is kept.
-      run: { autoCommit: true, partitionsConsumedConcurrently: 6 },
-    },
+    client: { clientId: config.service, brokers: config.kafkaBrokers, retry: { initialRetryTime: 300, retries: 8 } },
+    // Explicit group id = service name; without postfixId Nest would append "-server".
+    // A short fetch wait: an idle consumer notices new events (and rebalances) within a quarter second.
+    consumer: { groupId: config.service, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 250, allowAutoTopicCreation: false },
+    postfixId: '',
+    // Nest's own producer (unused: replies are never requested) gets the same partitioner as ours.
+    producer: { createPartitioner: Partitioners.DefaultPartitioner },
+    // Payloads are protobuf: keep record values as bytes.
+    parser: { keepBinary: true },
+    subscribe: { fromBeginning: true },
+    // Up to six partitions at once, each in offset order (so per country): a slow country does not
+    // hold up the others, and order within a country is kept.
+    run: { autoCommit: true, partitionsConsumedConcurrently: 6 },
   };
 }
 

@@ -89,6 +89,55 @@ export class ReliableHandler {
     }
   }
 
+  /**
+   * Runs a handler once for the records of a batch (one partition's, in offset order), so the effect
+   * of many events shares one transaction. A failing batch is retried like a single event; if it
+   * still fails, or fails permanently, each record is handled on its own, so the one event at fault
+   * is dead-lettered and the others are processed. Records that cannot be read are dead-lettered
+   * first and never reach the handler.
+   */
+  async handleBatch(
+    records: readonly RawKafkaRecord[],
+    handler: (events: ReceivedEvent[]) => Promise<void>,
+    /** Called between events handled one by one, which can take long (kafkajs heartbeats only when asked). */
+    heartbeat: () => Promise<void> = async () => undefined,
+  ): Promise<void> {
+    const readable: Array<{ record: RawKafkaRecord; event: ReceivedEvent }> = [];
+    for (const record of records) {
+      try {
+        readable.push({ record, event: parseCloudEvent(record.topic, record.partition, record.message) });
+      } catch (err) {
+        await this.deadLetter(record, err as Error, 0);
+        this.outcome('dead-lettered', record.topic, headersToStrings(record.message.headers).ce_type ?? 'unknown');
+      }
+    }
+    if (readable.length === 0) return;
+    if (readable.length > 1) {
+      const first = readable[0].record;
+      const where = `batch of ${readable.length} events from ${first.topic}[${first.partition}]@${first.message.offset}`;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await handler(readable.map((r) => r.event));
+          for (const { event } of readable) this.outcome('processed', event.topic, event.type);
+          return;
+        } catch (err) {
+          const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
+          if (permanent || attempt >= this.maxAttempts) {
+            this.options.logger?.warn(`${this.options.consumer}: ${where} failed (${(err as Error).message}); handling them one by one`);
+            break;
+          }
+          const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+          this.options.logger?.warn(`${this.options.consumer}: ${where} failed attempt ${attempt}/${this.maxAttempts}: ${(err as Error).message}; retrying in ${delay} ms`);
+          await sleep(delay);
+        }
+      }
+    }
+    for (const { record } of readable) {
+      await this.handle(record, (event) => handler([event]));
+      await heartbeat();
+    }
+  }
+
   private outcome(outcome: HandlingOutcome, topic: string, type: string): HandlingOutcome {
     this.options.onOutcome?.(outcome, { topic, type });
     return outcome;

@@ -4,9 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Producer } from 'kafkajs';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { isContractsError } from '@crisis-ops/contracts';
-import { applyOnce, PermanentEventError, ReceivedEvent, ReliableHandler } from '@crisis-ops/messaging';
-import { platformMetrics } from '@crisis-ops/observability';
+import { context } from '@opentelemetry/api';
+import { applyOnce, applyOnceBatch, PermanentEventError, ReceivedEvent, ReliableHandler } from '@crisis-ops/messaging';
+import { platformMetrics, startEventSpan } from '@crisis-ops/observability';
 import { KAFKA_PRODUCER, SERVICE_CONFIG } from '../tokens';
+import type { KafkaBatchContext } from './batching-kafka.server';
+
+/** Runs `fn` in the trace of one event of a batch (what it stages continues that event's trace). */
+export type WithinEvent = <T>(event: ReceivedEvent, fn: () => T) => T;
 
 /**
  * What a service's `@EventPattern` handler calls: the effect runs once per event id (inbox), in one
@@ -32,6 +37,36 @@ export class EventConsumer {
         (outcome === 'processed' ? metrics.eventsConsumed : metrics.eventsDeadLettered).add(1, attrs);
       },
     });
+  }
+
+  /**
+   * consume for a batch handler (BATCH_HANDLER): the effect gets the batch's events not applied
+   * before, in offset order, all in one transaction with their inbox rows. If the batch fails, each
+   * event is retried on its own (ReliableHandler.handleBatch), so one bad event costs only itself.
+   */
+  async consumeBatch(ctx: KafkaBatchContext, effect: (events: ReceivedEvent[], manager: EntityManager, within: WithinEvent) => Promise<void>): Promise<void> {
+    const failed = platformMetrics().eventsFailed;
+    const records = ctx.getMessages().map((message) => ({ topic: ctx.getTopic(), partition: ctx.getPartition(), message }));
+    await this.handler.handleBatch(
+      records,
+      async (events) => {
+        const spans = new Map(events.map((e) => [e.id, startEventSpan(`process ${e.topic}`, e.headers, { 'messaging.system': 'kafka', 'cloudevents.event_type': e.type, 'cloudevents.event_id': e.id })]));
+        const within: WithinEvent = (event, fn) => {
+          const span = spans.get(event.id);
+          return span ? context.with(span.context, fn) : fn();
+        };
+        try {
+          await applyOnceBatch(this.dataSource, this.config.service, events, (fresh, manager) => effect(fresh, manager, within));
+          for (const span of spans.values()) span.end();
+        } catch (err) {
+          for (const span of spans.values()) span.end(err);
+          for (const e of events) failed.add(1, { topic: e.topic, type: e.type, service: this.config.service });
+          if (isContractsError(err)) throw new PermanentEventError(err.code, err.message);
+          throw err;
+        }
+      },
+      ctx.getHeartbeat(),
+    );
   }
 
   async consume(ctx: KafkaContext, effect: (event: ReceivedEvent, manager: EntityManager) => Promise<void>): Promise<void> {

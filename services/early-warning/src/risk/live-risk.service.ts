@@ -22,23 +22,28 @@ export interface LiveSignal {
   readonly origin: RiskOrigin;
   /** Assess the open day after this signal (the last of its country in its intake request). */
   readonly assessAfter: boolean;
+  /** Runs the staging of this signal's risk events in its own trace (batch consumers). */
+  readonly within?: <T>(fn: () => T) => T;
 }
 
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
+type Step = { readonly input: LiveSignal; readonly events: ReadonlyArray<{ readonly e: RiskEvent; readonly provisional: boolean }> };
+
 /**
  * Runs the RiskEngine at event time, one engine per country (the country and its admin1s), its state
- * persisted per area (only the areas a signal changed are rewritten) under a per-country row whose
- * signal count guards against a stale cached engine. Called inside the inbox transaction of the
- * SignalRecorded event: snapshot, assessments, current risk and the staged risk events commit
- * together or not at all, and a redelivered signal is skipped by the inbox.
+ * persisted per area (only the areas a batch changed are rewritten) under a per-country row whose
+ * signal count guards against a stale cached engine. Called inside the inbox transaction of a batch
+ * of SignalRecorded events: snapshots, assessments, current risk and the staged risk events commit
+ * together or not at all, and redelivered signals are skipped by the inbox.
  *
  * Live vs replay: the engine sees each country's signals in partition (= commit) order; days close
  * when a later day's signal of the country arrives, exactly as in `npm run backtest`. The live path
  * adds one thing: after the last signal of a request it assesses the still-open day as of that
  * signal (RiskEngine.assessOpenDay), which can only raise a level, dated that day, with the id the
  * close would give. So for the same input a replay yields the same escalations on the same days;
- * live may announce one before its day closes.
+ * live may announce one before its day closes. Batching changes how often state is written, never
+ * what the engine sees.
  */
 @Injectable()
 export class LiveRisk {
@@ -56,39 +61,65 @@ export class LiveRisk {
    */
   private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string> }>();
 
-  async apply(m: EntityManager, input: LiveSignal): Promise<RiskEvent[]> {
-    const country = input.signal.country;
+  /** Applies signals in the given order (per country, the order that matters), in the caller's transaction. */
+  async apply(m: EntityManager, inputs: readonly LiveSignal[]): Promise<RiskEvent[]> {
+    const byCountry = new Map<string, LiveSignal[]>();
+    for (const input of inputs) {
+      const list = byCountry.get(input.signal.country);
+      if (list) list.push(input);
+      else byCountry.set(input.signal.country, [input]);
+    }
+    const events: RiskEvent[] = [];
+    try {
+      for (const [country, list] of byCountry) events.push(...(await this.applyCountry(m, country, list)));
+    } catch (err) {
+      // The transaction will roll back: engines already advanced for this batch must be reloaded,
+      // not found stale one retry at a time.
+      for (const country of byCountry.keys()) this.engines.delete(country);
+      throw err;
+    }
+    return events;
+  }
+
+  private async applyCountry(m: EntityManager, country: string, inputs: readonly LiveSignal[]): Promise<RiskEvent[]> {
     // The cache entry is taken out while in use and only put back after the rows were written.
     const cached = this.engines.get(country) ?? (await this.load(m, country));
     this.engines.delete(country);
     const { engine, version, written } = cached;
-    const closed = engine.ingestSignal(input.signal);
-    const provisional = input.assessAfter ? engine.assessOpenDay() : [];
+    const steps: Step[] = [];
+    let assessedOpenDay = false;
+    for (const input of inputs) {
+      const closed = engine.ingestSignal(input.signal);
+      const provisional = input.assessAfter ? engine.assessOpenDay() : [];
+      assessedOpenDay ||= input.assessAfter;
+      const events = [...closed.map((e) => ({ e, provisional: false })), ...provisional.map((e) => ({ e, provisional: true }))];
+      if (events.length > 0) steps.push({ input, events });
+    }
 
     const split = splitSnapshot(engine.snapshot());
     const changed = changedAreas(split, written);
     // One statement: the engine row (guarded by its signal count) and the areas that changed.
     const engineRow =
       version === 0
-        ? `INSERT INTO risk_engines (country, snapshot, signals) SELECT $1, $2::jsonb, 1 WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
-        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + 1, updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
+        ? `INSERT INTO risk_engines (country, snapshot, signals) SELECT $1, $2::jsonb, $6::bigint WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
+        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
     const [{ n }]: Array<{ n: number }> = await m.query(
       `WITH e AS (${engineRow}),
             a AS (INSERT INTO risk_engine_areas (country, admin1, state)
                   SELECT e.country, x.a, x.s FROM e, unnest($4::text[], $5::jsonb[]) AS x(a, s)
                   ON CONFLICT (country, admin1) DO UPDATE SET state = EXCLUDED.state)
        SELECT count(*)::int AS n FROM e`,
-      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json)],
+      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json), inputs.length],
     );
     if (n === 0) throw new StaleEngineError(country);
     // Valid once this transaction commits; if it does not, the row keeps `version` and the next use reloads.
-    this.engines.set(country, { engine, version: version + 1, written: new Map(split.areas) });
-    const all = [...closed.map((e) => ({ e, provisional: false })), ...provisional.map((e) => ({ e, provisional: true }))];
-    if (all.length > 0 || input.assessAfter) await this.saveCurrent(m, engine, all.map((x) => x.e));
+    this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas) });
+    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin })));
+    if (all.length > 0 || assessedOpenDay) await this.saveCurrent(m, engine, all.map((x) => x.e));
     if (all.length === 0) return [];
 
     const now = this.clock.now();
-    const published = all.map(({ e }) => shouldPublish(e, input.origin, now, this.importAlertDays));
+    const published = all.map(({ e, origin }) => shouldPublish(e, origin, now, this.importAlertDays));
     await m.query(
       `INSERT INTO risk_assessments (country, admin1, kind, day, score, level, previous_level, escalation_id, drivers, origin, provisional, published)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[], $11::bool[], $12::bool[])`,
@@ -102,13 +133,21 @@ export class LiveRisk {
         all.map(({ e }) => (e.type === 'RiskAssessed' ? null : e.previousLevel)),
         all.map(({ e }) => (e.type === 'RiskAssessed' ? null : e.escalationId)),
         all.map(({ e }) => JSON.stringify(e.drivers)),
-        all.map(() => input.origin),
+        all.map(({ origin }) => origin),
         all.map((x) => x.provisional),
         published,
       ],
     );
-    const toStage = all.filter((_, i) => published[i]).map(({ e, provisional: p }) => toPublished(e, input.origin, p));
-    if (toStage.length > 0) await this.publisher.stage(m, toStage);
+    // Each signal's events are staged in its own trace, so an escalation continues the trace of the
+    // signal that caused it.
+    let i = 0;
+    for (const { input, events } of steps) {
+      const toStage = events.filter((_, j) => published[i + j]).map(({ e, provisional }) => toPublished(e, input.origin, provisional));
+      i += events.length;
+      if (toStage.length === 0) continue;
+      const stage = () => this.publisher.stage(m, toStage);
+      await (input.within ? input.within(stage) : stage());
+    }
     return all.map((x) => x.e);
   }
 
