@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import { parse, type CsvError, type Info } from 'csv-parse';
+import { StringDecoder } from 'node:string_decoder';
 import { ImportFormatError, resolveLayout, type ImportFormat, type Layout } from './import-formats';
 import { rowMapper, type ImportRecord, type RowError } from './row-mappers';
+import { CsvReader, type CsvRecord } from './csv-reader';
 
 export interface ImportOptions {
   /** 'auto' (default) detects the format from the header. */
@@ -25,45 +26,56 @@ const DEFAULT_SOURCE: Record<ImportFormat, string> = {
   hxl: 'hxl',
 };
 
-type Parsed = { record: string[]; info: Info };
-
 /**
  * Reads the header (and the HXL tag row if any) of a CSV stream, resolves its layout, and returns
- * the records as an async iterable that parses the rest row by row: the file is never held in
- * memory, and the input is paused while the consumer is busy (back-pressure through the stream).
- * Throws ImportFormatError when the header does not fit the requested or any known format.
- * Rows the CSV parser cannot read are reported as row errors and skipped.
+ * the records as an async iterable that parses the rest chunk by chunk: the file is never held in
+ * memory, and the input is read only as fast as the consumer takes records (back-pressure through
+ * the stream's async iterator). Throws ImportFormatError when the header does not fit the requested
+ * or any known format. Rows the CSV reader cannot read are reported as row errors and skipped.
  */
 export async function openImport(input: Readable, options: ImportOptions = {}): Promise<OpenedImport> {
-  const skipped: RowError[] = [];
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    info: true,
-    on_skip: (err: CsvError | undefined) => {
-      const line = typeof err?.['lines'] === 'number' ? (err['lines'] as number) : 0;
-      skipped.push({ kind: 'error', row: line, column: null, reason: `unreadable CSV row: ${err?.message ?? 'parse error'}` });
-      return undefined;
-    },
-  });
-  input.on('error', (err) => parser.destroy(err));
-  const iterator = (input.pipe(parser) as AsyncIterable<Parsed>)[Symbol.asyncIterator]();
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const decoder = new StringDecoder('utf8');
+  const reader = new CsvReader();
+  let ended = false;
+  /** The next records of the file (several per chunk), or undefined at its end. */
+  const nextRecords = async (): Promise<CsvRecord[] | undefined> => {
+    if (ended) return undefined;
+    for (;;) {
+      const chunk = await chunks.next();
+      if (chunk.done) {
+        ended = true;
+        return [...reader.push(decoder.end()), ...reader.end()];
+      }
+      const records = reader.push(typeof chunk.value === 'string' ? chunk.value : decoder.write(chunk.value));
+      if (records.length > 0) return records;
+    }
+  };
+  const pending: CsvRecord[] = [];
+  const next = async (): Promise<CsvRecord | undefined> => {
+    while (pending.length === 0) {
+      const more = await nextRecords();
+      if (!more) return undefined;
+      pending.push(...more);
+    }
+    return pending.shift();
+  };
+  const unreadable = (r: CsvRecord): RowError => ({ kind: 'error', row: r.line, column: null, reason: `unreadable CSV row: ${r.error}` });
 
-  const first = await iterator.next();
-  if (first.done) {
-    parser.destroy();
+  // The header and the row after it decide the layout; unreadable rows before them are reported later.
+  const early: RowError[] = [];
+  let header: CsvRecord | undefined;
+  while ((header = await next()) && header.error) early.push(unreadable(header));
+  if (!header?.fields) {
+    input.destroy();
     throw new ImportFormatError('the file is empty');
   }
-  const header = first.value.record;
-  const secondResult = await iterator.next();
-  const second = secondResult.done ? undefined : secondResult.value;
+  let second: CsvRecord | undefined;
+  while ((second = await next()) && second.error) early.push(unreadable(second));
   let layout: Layout;
   try {
-    layout = resolveLayout(header, second?.record, options.format ?? 'auto');
+    layout = resolveLayout(header.fields, second?.fields, options.format ?? 'auto');
   } catch (err) {
-    parser.destroy();
     input.destroy();
     throw err;
   }
@@ -71,20 +83,18 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
 
   async function* records(): AsyncGenerator<ImportRecord> {
     try {
-      if (second && layout.dataStartsAtRecord <= 2) {
-        yield* map(second.record, second.info.lines);
-      }
-      if (secondResult.done) return;
+      yield* early;
+      if (second?.fields && layout.dataStartsAtRecord <= 2) yield* map(second.fields, second.line);
       for (;;) {
-        const next = await iterator.next();
-        while (skipped.length > 0) yield skipped.shift() as RowError;
-        if (next.done) return;
-        const { record, info } = next.value;
-        if (record.every((c) => c.trim() === '')) continue;
-        yield* map(record, info.lines);
+        const batch = pending.length > 0 ? pending.splice(0) : await nextRecords();
+        if (!batch) return;
+        for (const r of batch) {
+          if (r.error) yield unreadable(r);
+          else if (!r.fields.every((c) => c.trim() === '')) yield* map(r.fields, r.line);
+        }
       }
     } finally {
-      parser.destroy();
+      input.destroy();
     }
   }
   return { format: layout.format, layout, records: records() };
