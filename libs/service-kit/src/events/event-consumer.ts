@@ -43,8 +43,14 @@ export class EventConsumer {
    * consume for a batch handler (BATCH_HANDLER): the effect gets the batch's events not applied
    * before, in offset order, all in one transaction with their inbox rows. If the batch fails, each
    * event is retried on its own (ReliableHandler.handleBatch), so one bad event costs only itself.
+   * Events already applied before are not passed again; if none is left, the effect does not run.
    */
-  async consumeBatch(ctx: KafkaBatchContext, effect: (events: ReceivedEvent[], manager: EntityManager, within: WithinEvent) => Promise<void>): Promise<void> {
+  async consumeBatch<R = void>(
+    ctx: KafkaBatchContext,
+    effect: (events: ReceivedEvent[], manager: EntityManager, within: WithinEvent) => Promise<R>,
+    /** After each transaction that committed (the batch, or one event when retried alone), with what its effect returned. */
+    committed?: (result: R) => void,
+  ): Promise<void> {
     const failed = platformMetrics().eventsFailed;
     const records = ctx.getMessages().map((message) => ({ topic: ctx.getTopic(), partition: ctx.getPartition(), message }));
     await this.handler.handleBatch(
@@ -56,8 +62,12 @@ export class EventConsumer {
           return span ? context.with(span.context, fn) : fn();
         };
         try {
-          await applyOnceBatch(this.dataSource, this.config.service, events, (fresh, manager) => effect(fresh, manager, within));
+          let result: { value: R } | undefined;
+          await applyOnceBatch(this.dataSource, this.config.service, events, async (fresh, manager) => {
+            result = { value: await effect(fresh, manager, within) };
+          });
           for (const span of spans.values()) span.end();
+          if (result) committed?.(result.value);
         } catch (err) {
           for (const span of spans.values()) span.end(err);
           for (const e of events) failed.add(1, { topic: e.topic, type: e.type, service: this.config.service });

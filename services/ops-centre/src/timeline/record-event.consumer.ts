@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
+import { Ctx, EventPattern } from '@nestjs/microservices';
 import { DOMAIN_TOPICS, eventToJson } from '@crisis-ops/contracts';
-import { EventConsumer } from '@crisis-ops/service-kit';
+import { BATCH_HANDLER, EventConsumer, KafkaBatchContext } from '@crisis-ops/service-kit';
 import { traceIdOf } from '@crisis-ops/observability';
 import { deskOf } from '../access/access-policy';
 import { projectEvent } from '../read-model/read-model.projector';
@@ -10,7 +10,8 @@ import { streamItemOf, type StreamItem } from '../stream/stream-item';
 
 /**
  * Every domain event lands on the country's timeline and the read model, once, whatever Kafka
- * redelivers; once committed it goes to the live streams of this replica.
+ * redelivers; once committed it goes to the live streams of this replica. Events come in batches,
+ * one transaction each, so the console keeps up with bursts instead of paying a commit per event.
  */
 @Controller()
 export class RecordEventConsumer {
@@ -19,26 +20,42 @@ export class RecordEventConsumer {
     private readonly hub: StreamHub,
   ) {}
 
-  @EventPattern([...DOMAIN_TOPICS])
-  async onEvent(@Ctx() ctx: KafkaContext): Promise<void> {
-    let committed: StreamItem | undefined;
-    await this.events.consume(ctx, async (event, m) => {
-      // Reset per attempt: only the attempt whose transaction commits may be broadcast.
-      committed = undefined;
-      const payload = eventToJson(event.type, event.data) as Record<string, unknown>;
-      const country = typeof payload.country === 'string' && /^[A-Z]{3}$/.test(payload.country) ? payload.country : null;
-      const traceId = traceIdOf(event.traceparent) ?? null;
-      await m.query(
-        `INSERT INTO timeline_entries (event_id, ce_type, ce_source, subject, country, occurred_at, topic, kafka_partition, kafka_offset, payload, trace_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING`,
-        [event.id, event.type, event.source, event.subject ?? null, country, event.time, event.topic, event.partition, event.offset, payload, traceId],
-      );
-      await projectEvent(m, { id: event.id, type: event.type, time: event.time, traceId }, payload);
-      committed = streamItemOf({ ...event, traceId }, payload, deskOf);
-    });
-    // consume() returns once the transaction committed. A duplicate skips the effect, so nothing is
-    // set; a failed attempt is reset by the next. Residual case: the effect of the last attempt
-    // completes but its COMMIT fails, and the event is dead-lettered yet still shown live.
-    if (committed) this.hub.publish(committed);
+  @EventPattern([...DOMAIN_TOPICS], BATCH_HANDLER)
+  async onEvents(@Ctx() ctx: KafkaBatchContext): Promise<void> {
+    await this.events.consumeBatch(
+      ctx,
+      async (events, m) => {
+        const entries = events.map((event) => {
+          const payload = eventToJson(event.type, event.data) as Record<string, unknown>;
+          const country = typeof payload.country === 'string' && /^[A-Z]{3}$/.test(payload.country) ? payload.country : null;
+          return { event, payload, country, traceId: traceIdOf(event.traceparent) ?? null };
+        });
+        await m.query(
+          `INSERT INTO timeline_entries (event_id, ce_type, ce_source, subject, country, occurred_at, topic, kafka_partition, kafka_offset, payload, trace_id)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::int[], $9::bigint[], $10::jsonb[], $11::text[])
+           ON CONFLICT (event_id) DO NOTHING`,
+          [
+            entries.map((x) => x.event.id),
+            entries.map((x) => x.event.type),
+            entries.map((x) => x.event.source),
+            entries.map((x) => x.event.subject ?? null),
+            entries.map((x) => x.country),
+            entries.map((x) => x.event.time),
+            entries.map((x) => x.event.topic),
+            entries.map((x) => x.event.partition),
+            entries.map((x) => x.event.offset),
+            entries.map((x) => JSON.stringify(x.payload)),
+            entries.map((x) => x.traceId),
+          ],
+        );
+        // In offset order: the read model sees a country's events as they happened.
+        for (const { event, payload, traceId } of entries) await projectEvent(m, { id: event.id, type: event.type, time: event.time, traceId }, payload);
+        return entries.map(({ event, payload, traceId }) => streamItemOf({ ...event, traceId }, payload, deskOf));
+      },
+      // Called only once the transaction committed: what is shown live is on the timeline.
+      (items: StreamItem[]) => {
+        for (const item of items) this.hub.publish(item);
+      },
+    );
   }
 }
