@@ -70,9 +70,9 @@ describe('consuming in batches: one transaction per batch, one bad event costs o
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         await handler.handleBatch(
           batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message })),
-          (events) => {
+          async (events) => {
             calls.push(events.map((e) => e.id));
-            return applyOnceBatch(dataSource, group, events, async (fresh, m) => {
+            await applyOnceBatch(dataSource, group, events, async (fresh, m) => {
               if (fresh.some((e) => e.type === FAILING)) throw new Error('downstream rejected the event');
               await m.query('INSERT INTO effects (event_id) SELECT unnest($1::text[])', [fresh.map((e) => e.id)]);
             });

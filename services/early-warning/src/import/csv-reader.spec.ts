@@ -12,7 +12,7 @@ function readAll(chunks: readonly string[]): CsvRecord[] {
 
 /** csv-parse's reading of the same text, with the line each record starts on: the reference. */
 function reference(text: string): Array<{ fields: string[]; line: number }> {
-  const rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as Array<{ record: string[]; info: { lines: number } }>;
+  const rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   // csv-parse counts lines up to the end of a record; a record starts after the previous one's line breaks.
   return rows.map((r) => ({ fields: r.record, line: r.info.lines - (r.record.join(',').match(/\n/g)?.length ?? 0) }));
 }

@@ -89,7 +89,7 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
         const batch = pending.length > 0 ? pending.splice(0) : await nextRecords();
         if (!batch) return;
         for (const r of batch) {
-          if (r.error) yield unreadable(r);
+          if (r.fields === undefined) yield unreadable(r);
           else if (!r.fields.every((c) => c.trim() === '')) yield* map(r.fields, r.line);
         }
       }
