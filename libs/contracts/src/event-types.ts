@@ -26,6 +26,8 @@ import {
 } from './generated/mediation/v1/events_pb';
 import { PartnerEngagedSchema } from './generated/partnerships/v1/events_pb';
 import { CONTRACTS_ERROR_CODES, ContractsError } from './errors';
+// Also here, not only in index.ts: specs import this file directly and encode.
+import './text-encoding';
 import type { ServiceName } from './services';
 import {
   TOPIC_ELECTIONS,

@@ -1,3 +1,5 @@
+// For its side effect, before any payload can be encoded: the ASCII fast path of protobuf strings.
+import './text-encoding';
 export * from './topics';
 export * from './services';
 export * from './errors';
