@@ -16,7 +16,7 @@ describe('outbox relay on real Postgres and Kafka', () => {
   let topics: { delete(): Promise<void> };
   let dataSource: DataSource;
   const topic = `test.outbox.${uniqueSuffix()}`;
-  const received: Array<{ key: string; value: string; type: string; partition: number }> = [];
+  const received: Array<{ key: string; value: string; type: string; partition: number; data: Buffer }> = [];
   let consumer: Consumer;
   const producer = createIdempotentProducer(testKafka('relay'));
   let relay: OutboxRelay;
@@ -36,7 +36,7 @@ describe('outbox relay on real Postgres and Kafka', () => {
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         const event = parseCloudEvent(topic, partition, message);
-        received.push({ key: String(event.key), value: new TextDecoder().decode(event.data), type: event.type, partition });
+        received.push({ key: String(event.key), value: new TextDecoder().decode(event.data), type: event.type, partition, data: Buffer.from(event.data) });
       },
     });
     relay = new OutboxRelay({
@@ -130,6 +130,40 @@ describe('outbox relay on real Postgres and Kafka', () => {
     const lby = received.filter((r) => r.key === 'LBY').map((r) => r.value.slice(0, 7));
     expect(lby).toEqual([...lby].sort());
     expect(lby).toHaveLength(200);
+  });
+
+  it('keeps every payload byte, in the outbox and on Kafka, however the payloads of a batch are cut', async () => {
+    const before = received.length;
+    const random = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919 + (i >> 8)) & 0xff));
+    const payloads = [
+      Buffer.alloc(0),
+      Buffer.from([0x00]),
+      Buffer.from([0xff]),
+      Buffer.from([0x00, 0xff, 0x5c, 0x78, 0x27, 0x22, 0x2c, 0x7b, 0x7d, 0x00]),
+      Buffer.alloc(0),
+      random,
+      Buffer.alloc(300, 0xff),
+      Buffer.alloc(0),
+    ];
+    // Views into a larger buffer, as protobuf-es and callers hand them over, must be cut by their own offsets.
+    const framed = Buffer.concat([Buffer.from('junk-before'), payloads[3], Buffer.from('junk-after')]);
+    payloads.push(framed.subarray(11, 11 + payloads[3].length));
+    const keys = payloads.map((_, i) => `BYT${i}`);
+    const ids = await dataSource.transaction((m) =>
+      appendToOutbox(m, 'test', payloads.map((p, i) => ({ topic, key: keys[i], type: 'org.crisis-ops.test.thing-happened.v1', payload: new Uint8Array(p.buffer, p.byteOffset, p.byteLength) }))),
+    );
+    const stored: Array<{ event_id: string; payload: Buffer }> = await dataSource.query(
+      'SELECT event_id, payload FROM outbox WHERE event_id = ANY($1::uuid[]) ORDER BY seq',
+      [ids],
+    );
+    expect(stored.map((r) => r.event_id)).toEqual(ids);
+    stored.forEach((row, i) => expect(row.payload.equals(payloads[i]), `payload ${i}`).toBe(true));
+
+    await eventually(async () => received.length >= before + payloads.length, 30_000);
+    for (const [i, key] of keys.entries()) {
+      const [event] = received.filter((r) => r.key === key);
+      expect(event.data.equals(payloads[i]), `payload ${i} from Kafka`).toBe(true);
+    }
   });
 
   it('refuses to stage an event too large to ever publish', async () => {

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { Message, Producer } from 'kafkajs';
-import { context, propagation } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { cloudEventHeaders } from '../cloud-event';
 
 export interface RelayDatabase {
@@ -204,7 +205,7 @@ export class OutboxRelay {
 
   /**
    * Sends rows in sequence order. Consecutive rows of one request share its trace context, so each
-   * such run is sent inside that context and the producer span joins the request's trace.
+   * such run is one send, traced by one producer span per topic that joins the request's trace.
    */
   private async publish(rows: OutboxRow[]): Promise<void> {
     let start = 0;
@@ -221,16 +222,64 @@ export class OutboxRelay {
         bytes += approximateRecordBytes(rows[end]);
         end++;
       }
-      const run = rows.slice(start, end);
-      const parent = run[0].traceparent
-        ? propagation.extract(context.active(), { traceparent: run[0].traceparent })
-        : context.active();
-      await context.with(parent, () =>
-        this.options.producer.sendBatch({ acks: -1, topicMessages: groupByTopicInOrder(run) }),
-      );
+      await sendRun(this.options.producer, rows.slice(start, end));
       start = end;
     }
   }
+}
+
+const tracer = trace.getTracer('@crisis-ops/messaging');
+
+/**
+ * One send of a run, traced by one PRODUCER span per topic instead of the kafkajs instrumentation's
+ * span per message. Each record carries its span's context, so consumers continue from the span
+ * that sent it. A run without a stored context gets root spans, not none: its records then still
+ * carry a producer span for their consumers to hang off.
+ */
+async function sendRun(producer: Producer, run: OutboxRow[]): Promise<void> {
+  const stored = run[0].traceparent;
+  const parent = stored ? propagation.extract(ROOT_CONTEXT, { traceparent: stored }) : ROOT_CONTEXT;
+  const spans: Span[] = [];
+  const topicMessages = [...groupByTopicInOrder(run)].map(([topic, rows]) => {
+    const span = tracer.startSpan(
+      `send ${topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.name': 'send',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': topic,
+          'messaging.batch.message_count': rows.length,
+        },
+      },
+      parent,
+    );
+    spans.push(span);
+    // Without an SDK the span is a no-op; the stored context then passes through as it is.
+    const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? stored ?? undefined;
+    return { topic, messages: rows.map((row) => recordOf(row, traceparent)) };
+  });
+  try {
+    // Suppressed, the kafkajs instrumentation starts only no-op spans and its header inject is a
+    // no-op (W3C propagators skip suppressed contexts): our traceparent reaches the broker as is.
+    await context.with(suppressTracing(parent), () => producer.sendBatch({ acks: -1, topicMessages }));
+  } catch (err) {
+    for (const span of spans) {
+      span.recordException(err as Error);
+      span.setAttribute('error.type', (err as Error)?.constructor?.name ?? 'Error');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+    }
+    throw err;
+  } finally {
+    for (const span of spans) span.end();
+  }
+}
+
+function traceparentOf(ctx: Context): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier.traceparent;
 }
 
 /** Under the broker's default message.max.bytes (1 MiB), with room for batch framing. */
@@ -242,19 +291,23 @@ function approximateRecordBytes(row: OutboxRow): number {
 }
 
 /** kafkajs batches per topic; order within each topic (and so within each key) is kept. */
-function groupByTopicInOrder(rows: OutboxRow[]): Array<{ topic: string; messages: Message[] }> {
-  const byTopic = new Map<string, Message[]>();
+function groupByTopicInOrder(rows: OutboxRow[]): Map<string, OutboxRow[]> {
+  const byTopic = new Map<string, OutboxRow[]>();
   for (const row of rows) {
-    const messages = byTopic.get(row.topic) ?? [];
-    messages.push({
-      key: row.key,
-      value: row.payload,
-      headers: cloudEventHeaders(
-        { id: row.event_id, type: row.ce_type, source: row.ce_source, time: row.ce_time, subject: row.ce_subject ?? undefined },
-        row.traceparent ?? undefined,
-      ),
-    });
-    byTopic.set(row.topic, messages);
+    const same = byTopic.get(row.topic);
+    if (same) same.push(row);
+    else byTopic.set(row.topic, [row]);
   }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  return byTopic;
+}
+
+function recordOf(row: OutboxRow, traceparent: string | undefined): Message {
+  return {
+    key: row.key,
+    value: row.payload,
+    headers: cloudEventHeaders(
+      { id: row.event_id, type: row.ce_type, source: row.ce_source, time: row.ce_time, subject: row.ce_subject ?? undefined },
+      traceparent,
+    ),
+  };
 }

@@ -41,23 +41,44 @@ export async function appendToOutbox(
   await manager.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i', [keys]);
   const ids = events.map((e) => e.id ?? randomUUID());
   const now = new Date();
-  // One statement of nine arrays, whatever the batch size: no bind-parameter limit, one parse.
+  const payloads = concatPayloads(events);
+  // One statement, whatever the batch size: no bind-parameter limit, one parse. The payloads travel
+  // as one binary parameter cut apart in SQL; a bytea[] would go as text with every byte hex-escaped.
   await manager.query(
     `INSERT INTO outbox (event_id, topic, key, ce_type, ce_source, ce_subject, ce_time, payload, traceparent)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::text[])`,
+     SELECT e.id, e.topic, e.key, e.type, $10::text, e.subject, e.time, substring($9::bytea FROM e.off + 1 FOR e.len), $11::text
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int4[], $8::int4[])
+            AS e(id, topic, key, type, subject, time, off, len)`,
     [
       ids,
       events.map((e) => e.topic),
       events.map((e) => e.key),
       events.map((e) => e.type),
-      events.map(() => source),
       events.map((e) => e.subject ?? null),
       events.map((e) => e.time ?? now),
-      events.map((e) => Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength)),
-      events.map(() => traceparent ?? null),
+      payloads.offsets,
+      payloads.lengths,
+      payloads.bytes,
+      source,
+      traceparent ?? null,
     ],
   );
   return ids;
+}
+
+/** All payloads in one Buffer (node-postgres sends a Buffer parameter as binary), with where each is. */
+function concatPayloads(events: readonly OutgoingEvent[]): { bytes: Buffer; offsets: number[]; lengths: number[] } {
+  const offsets = new Array<number>(events.length);
+  const lengths = new Array<number>(events.length);
+  let total = 0;
+  for (let i = 0; i < events.length; i++) {
+    offsets[i] = total;
+    lengths[i] = events[i].payload.byteLength;
+    total += lengths[i];
+  }
+  const bytes = Buffer.allocUnsafe(total);
+  for (let i = 0; i < events.length; i++) bytes.set(events[i].payload, offsets[i]);
+  return { bytes, offsets, lengths };
 }
 
 function activeTraceparent(): string | undefined {
