@@ -13,7 +13,8 @@
  * Both sides are warmed up first (JIT, connections, metadata), and the bare producer only starts once
  * early-warning's risk consumer has caught up, so neither side runs against the other's leftovers.
  *
- *   BENCH_SIGNALS (default 50000), BENCH_BATCH (default 1000), BENCH_CONCURRENCY (default 4 requests)
+ *   BENCH_SIGNALS (default 50000), BENCH_BATCH (default 1000), BENCH_CONCURRENCY (default 4 requests),
+ *   BENCH_REPLICAS (default 1 early-warning process)
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -29,6 +30,7 @@ const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 50_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const PORT = Number(process.env.BENCH_PORT ?? 14_591);
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 const WARM_UP = 5 * BATCH;
 
 type Item = ReturnType<typeof signalItems>[number];
@@ -83,7 +85,12 @@ async function main() {
   const items = signalItems(source, SIGNALS, 'b');
   const warmUp = signalItems(source, WARM_UP, 'w');
 
-  const { service, post } = await startEarlyWarning(PORT);
+  // BENCH_REPLICAS > 1: that many early-warning processes (one consumer group, one active relay),
+  // requests spread over them in turn: the service scaled out on this machine.
+  const services = [await startEarlyWarning(PORT)];
+  for (let r = 1; r < REPLICAS; r++) services.push(await startEarlyWarning(PORT + r, { build: false }));
+  let turn = 0;
+  const post = (url: string, body: unknown) => services[turn++ % services.length].post(url, body);
   const scratch = `bench.intake.${run}`;
   const topics = await createScratchTopics([scratch]);
   const producer = createIdempotentProducer(testKafka('bench-intake-bare'));
@@ -148,7 +155,7 @@ async function main() {
 
     const api = SIGNALS / apiSeconds;
     const bare = SIGNALS / bareSeconds;
-    console.log(`early-warning-intake  signals=${SIGNALS} batch=${BATCH} concurrent requests=${CONCURRENCY}  load average ${load0.toFixed(2)} → ${loadApi.toFixed(2)} → ${loadavg()[0].toFixed(2)} (1 min)`);
+    console.log(`early-warning-intake  signals=${SIGNALS} batch=${BATCH} concurrent requests=${CONCURRENCY} replicas=${REPLICAS}  load average ${load0.toFixed(2)} → ${loadApi.toFixed(2)} → ${loadavg()[0].toFixed(2)} (1 min)`);
     console.log(`  POST /signals/batch → Postgres + outbox → Kafka  ${api.toFixed(0)} signals/s (all committed after ${committedSeconds.toFixed(1)} s, all on Kafka after ${apiSeconds.toFixed(1)} s)`);
     console.log(`  bare kafkajs producer, same payloads            ${bare.toFixed(0)} signals/s`);
     console.log(`  ratio API/bare                                   ${(api / bare).toFixed(2)}  (target ≥ 0.5)`);
@@ -156,7 +163,7 @@ async function main() {
     await admin.disconnect();
     await producer.disconnect();
     await topics.delete();
-    await service.stop();
+    for (const { service } of services) await service.stop();
   }
 }
 
@@ -178,7 +185,7 @@ async function verifyPublished(base: number, source: string, expected: number): 
         read++;
         if (message.headers?.['ce_type']?.toString() !== CE_SIGNAL_RECORDED || !message.value) return;
         const event = decodeEvent(CE_SIGNAL_RECORDED, message.value);
-        if (event.source === source && event.sourceSignalId.startsWith('b-')) ids.add(event.sourceSignalId);
+        if (event.source === source && event.sourceSignalId?.startsWith('b-')) ids.add(event.sourceSignalId);
       },
     });
     await waitFor(async () => read >= total, 300_000);

@@ -7,7 +7,7 @@ import { adminClient, devToken, startService, testKafka, workspaceRoot, type Run
 export const BENCH_COUNTRIES = ['QZA', 'QZB', 'QZC', 'QZD', 'QZE', 'QZF', 'QZG', 'QZH', 'QZI', 'QZJ'];
 
 /** Builds early-warning (an Nx cache hit when nothing changed) and starts it as its own process. */
-export async function startEarlyWarning(port: number): Promise<{ service: RunningService; post: (path: string, body: unknown) => Promise<{ status: number; body: unknown }> }> {
+export async function startEarlyWarning(port: number, options: { build?: boolean } = {}): Promise<{ service: RunningService; post: (path: string, body: unknown) => Promise<{ status: number; body: unknown }> }> {
   const token = await devToken({ roles: ['analyst'], region: null, subject: 'bench' });
   const poster = (base: string) => async (url: string, body: unknown) => {
     const res = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -18,10 +18,10 @@ export async function startEarlyWarning(port: number): Promise<{ service: Runnin
     const url = process.env.BENCH_URL;
     return { service: { url, stop: async () => undefined } as unknown as RunningService, post: poster(url) };
   }
-  execSync('npx nx run early-warning:build --outputStyle=static', { cwd: workspaceRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
+  if (options.build !== false) execSync('npx nx run early-warning:build --outputStyle=static', { cwd: workspaceRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
   const service = await startService('early-warning', {
     port,
-    logFile: path.join(workspaceRoot(), 'tmp/bench-logs/early-warning.log'),
+    logFile: path.join(workspaceRoot(), `tmp/bench-logs/early-warning-${port}.log`),
     env: { OUTBOX_POLL_MS: '200' },
     // BENCH_PROFILE=dir writes a CPU profile of the service there on exit.
     nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
