@@ -23,7 +23,8 @@ export interface ReliableHandlerOptions {
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
-  readonly onOutcome?: (outcome: HandlingOutcome, event: { topic: string; type: string }) => void;
+  /** `count` events of one topic and type had this outcome (a batch reports each type once). */
+  readonly onOutcome?: (outcome: HandlingOutcome, event: { topic: string; type: string }, count: number) => void;
 }
 
 export type HandlingOutcome = 'processed' | 'dead-lettered';
@@ -118,7 +119,14 @@ export class ReliableHandler {
       for (let attempt = 1; ; attempt++) {
         try {
           await handler(readable.map((r) => r.event));
-          for (const { event } of readable) this.outcome('processed', event.topic, event.type);
+          const counts = new Map<string, { topic: string; type: string; n: number }>();
+          for (const { event } of readable) {
+            const key = `${event.topic}\u0000${event.type}`;
+            const c = counts.get(key);
+            if (c) c.n++;
+            else counts.set(key, { topic: event.topic, type: event.type, n: 1 });
+          }
+          for (const c of counts.values()) this.options.onOutcome?.('processed', { topic: c.topic, type: c.type }, c.n);
           return;
         } catch (err) {
           const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
@@ -139,7 +147,7 @@ export class ReliableHandler {
   }
 
   private outcome(outcome: HandlingOutcome, topic: string, type: string): HandlingOutcome {
-    this.options.onOutcome?.(outcome, { topic, type });
+    this.options.onOutcome?.(outcome, { topic, type }, 1);
     return outcome;
   }
 

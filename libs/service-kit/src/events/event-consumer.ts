@@ -32,9 +32,9 @@ export class EventConsumer {
       consumer: config.service,
       producer,
       logger: { warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
-      onOutcome: (outcome, e) => {
+      onOutcome: (outcome, e, count) => {
         const attrs = { topic: e.topic, type: e.type, service: config.service };
-        (outcome === 'processed' ? metrics.eventsConsumed : metrics.eventsDeadLettered).add(1, attrs);
+        (outcome === 'processed' ? metrics.eventsConsumed : metrics.eventsDeadLettered).add(count, attrs);
       },
     });
   }
