@@ -1,30 +1,54 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
+import { Ctx, EventPattern } from '@nestjs/microservices';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { CE_SIGNAL_RECORDED, decodeEvent, TOPIC_SIGNALS } from '@crisis-ops/contracts';
-import { EventConsumer } from '@crisis-ops/service-kit';
+import { BATCH_HANDLER, EventConsumer, KafkaBatchContext } from '@crisis-ops/service-kit';
 
-/** Keeps a per-country tally of recorded signals: the context a mediation proposal starts from. */
+interface Tally {
+  signals: number;
+  fatalities: number;
+  lastSignalAt: Date;
+  lastEventId: string;
+}
+
+/**
+ * Keeps a per-country tally of recorded signals: the context a mediation proposal starts from.
+ * Signals come in batches (a bulk import publishes them by the million), tallied per country and
+ * written with one statement per batch.
+ */
 @Controller()
 export class WatchSignalConsumer {
   constructor(private readonly events: EventConsumer) {}
 
-  @EventPattern(TOPIC_SIGNALS)
-  async onSignal(@Ctx() ctx: KafkaContext): Promise<void> {
-    await this.events.consume(ctx, async (event, m) => {
-      if (event.type !== CE_SIGNAL_RECORDED) return;
-      const signal = decodeEvent(CE_SIGNAL_RECORDED, event.data);
-      const occurredAt = signal.occurredAt ? timestampDate(signal.occurredAt) : event.time;
+  @EventPattern(TOPIC_SIGNALS, BATCH_HANDLER)
+  async onSignals(@Ctx() ctx: KafkaBatchContext): Promise<void> {
+    await this.events.consumeBatch(ctx, async (events, m) => {
+      const tallies = new Map<string, Tally>();
+      for (const event of events) {
+        if (event.type !== CE_SIGNAL_RECORDED) continue;
+        const signal = decodeEvent(CE_SIGNAL_RECORDED, event.data);
+        const occurredAt = signal.occurredAt ? timestampDate(signal.occurredAt) : event.time;
+        const t = tallies.get(signal.country);
+        if (!t) tallies.set(signal.country, { signals: 1, fatalities: signal.fatalities, lastSignalAt: occurredAt, lastEventId: event.id });
+        else {
+          t.signals++;
+          t.fatalities += signal.fatalities;
+          if (occurredAt > t.lastSignalAt) t.lastSignalAt = occurredAt;
+          t.lastEventId = event.id;
+        }
+      }
+      if (tallies.size === 0) return;
+      const rows = [...tallies];
       await m.query(
         `INSERT INTO country_watch (country, signals_seen, fatalities_seen, last_signal_at, last_event_id)
-         VALUES ($1, 1, $2, $3, $4)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::timestamptz[], $5::text[])
          ON CONFLICT (country) DO UPDATE SET
-           signals_seen = country_watch.signals_seen + 1,
+           signals_seen = country_watch.signals_seen + EXCLUDED.signals_seen,
            fatalities_seen = country_watch.fatalities_seen + EXCLUDED.fatalities_seen,
            last_signal_at = GREATEST(country_watch.last_signal_at, EXCLUDED.last_signal_at),
            last_event_id = EXCLUDED.last_event_id,
            updated_at = now()`,
-        [signal.country, signal.fatalities, occurredAt, event.id],
+        [rows.map(([c]) => c), rows.map(([, t]) => t.signals), rows.map(([, t]) => t.fatalities), rows.map(([, t]) => t.lastSignalAt), rows.map(([, t]) => t.lastEventId)],
       );
     });
   }
