@@ -4,7 +4,6 @@ import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentation
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -85,10 +84,11 @@ export function startTelemetry(options: TelemetryOptions): void {
         // Log correlation is done by our own pino mixin (logger.ts); the instrumentation would add the
         // same keys a second time and forward every line to the (disabled) OTel logs pipeline.
         '@opentelemetry/instrumentation-pino': { enabled: false },
-        // Replaced by the explicitly pinned package below, so kafkajs is patched exactly once.
+        // Messaging spans are the platform's own: one PRODUCER span per relay send (outbox-relay.ts)
+        // and one CONSUMER span per event, child of it (startEventSpan). The instrumentation's are
+        // one per message, and a consumed batch would start a trace of its own.
         '@opentelemetry/instrumentation-kafkajs': { enabled: false },
       }),
-      new KafkaJsInstrumentation(),
     ],
   });
   sdk.start();
