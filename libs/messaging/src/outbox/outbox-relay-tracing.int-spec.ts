@@ -48,6 +48,7 @@ describe('outbox relay tracing', () => {
   let consumer: Consumer;
   let relay: OutboxRelay;
   let failSends = 0;
+  let sends = 0;
   const received: Received[] = [];
 
   const event = (topic: string, key: string): OutgoingEvent => ({ topic, key, type: TYPE, payload: new TextEncoder().encode(key) });
@@ -78,6 +79,7 @@ describe('outbox relay tracing', () => {
     const flaky: Producer = {
       ...producer,
       sendBatch: async (batch) => {
+        sends++;
         if (failSends > 0) {
           failSends--;
           throw new Error('broker unavailable');
@@ -148,6 +150,30 @@ describe('outbox relay tracing', () => {
       const topic = c.attributes['messaging.destination.name'] as string;
       expect(c.parentSpanContext?.spanId, c.name).toBe(sendOf(topic).spanContext().spanId);
     }
+  });
+
+  it('sends the events of several requests in one send, each under a producer span in its own trace', async () => {
+    await relay.stop();
+    const traced = (name: string, key: string) =>
+      tracer().startActiveSpan(name, async (span) => {
+        await stage([event(topicA, key)]);
+        span.end();
+        return span.spanContext().traceId;
+      });
+    const traceOne = await traced('POST /one', 'one-1');
+    const traceTwo = await traced('POST /two', 'two-1');
+    sends = 0;
+    await relay.start();
+    await eventually(async () => relay.isLeader);
+    await receivedKeys(['one-1', 'two-1']);
+    expect(sends).toBe(1);
+    const producers = await eventually(async () => {
+      const found = (await finishedSpans()).filter((s) => s.kind === SpanKind.PRODUCER);
+      return found.length >= 2 && found;
+    });
+    const spanOf = (traceId: string) => producers.find((s) => s.spanContext().traceId === traceId) as ReadableSpan;
+    expect(byKey('one-1').headers.traceparent).toBe(traceparentOf(spanOf(traceOne)));
+    expect(byKey('two-1').headers.traceparent).toBe(traceparentOf(spanOf(traceTwo)));
   });
 
   it('gives events staged outside any trace a root producer span that their records carry', async () => {

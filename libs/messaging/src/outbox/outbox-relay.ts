@@ -204,25 +204,23 @@ export class OutboxRelay {
   }
 
   /**
-   * Sends rows in sequence order. Consecutive rows of one request share its trace context, so each
-   * such run is one send, traced by one producer span per topic that joins the request's trace.
+   * Sends rows in sequence order, as many per send as the broker takes in one request. Consecutive
+   * rows of one request share its trace context: each such run gets its own producer span per topic,
+   * joined to the request's trace, however many runs share the send (one per single-signal POST would
+   * otherwise cost a broker round trip each).
    */
   private async publish(rows: OutboxRow[]): Promise<void> {
     let start = 0;
     while (start < rows.length) {
       let end = start + 1;
       let bytes = approximateRecordBytes(rows[start]);
-      // A run also ends before it outgrows what the broker accepts in one record batch
+      // A send ends before it outgrows what the broker accepts in one record batch
       // (message.max.bytes, 1 MiB by default); kafkajs does not split batches itself.
-      while (
-        end < rows.length &&
-        rows[end].traceparent === rows[start].traceparent &&
-        bytes + approximateRecordBytes(rows[end]) <= MAX_SEND_BYTES
-      ) {
+      while (end < rows.length && bytes + approximateRecordBytes(rows[end]) <= MAX_SEND_BYTES) {
         bytes += approximateRecordBytes(rows[end]);
         end++;
       }
-      await sendRun(this.options.producer, rows.slice(start, end));
+      await sendTraced(this.options.producer, rows.slice(start, end));
       start = end;
     }
   }
@@ -231,39 +229,52 @@ export class OutboxRelay {
 const tracer = trace.getTracer('@crisis-ops/messaging');
 
 /**
- * One send of a run, traced by one PRODUCER span per topic instead of the kafkajs instrumentation's
- * span per message. Each record carries its span's context, so consumers continue from the span
- * that sent it. A run without a stored context gets root spans, not none: its records then still
- * carry a producer span for their consumers to hang off.
+ * One send, traced by one PRODUCER span per run of rows sharing a stored context, and per topic,
+ * instead of a span per message. Each record carries its span's context, so consumers continue from
+ * the span that sent it. A run without a stored context gets root spans, not none: its records then
+ * still carry a producer span for their consumers to hang off.
  */
-async function sendRun(producer: Producer, run: OutboxRow[]): Promise<void> {
-  const stored = run[0].traceparent;
-  const parent = stored ? propagation.extract(ROOT_CONTEXT, { traceparent: stored }) : ROOT_CONTEXT;
+async function sendTraced(producer: Producer, rows: OutboxRow[]): Promise<void> {
   const spans: Span[] = [];
-  const topicMessages = [...groupByTopicInOrder(run)].map(([topic, rows]) => {
-    const span = tracer.startSpan(
-      `send ${topic}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.name': 'send',
-          'messaging.operation.type': 'send',
-          'messaging.destination.name': topic,
-          'messaging.batch.message_count': rows.length,
+  const byTopic = new Map<string, Message[]>();
+  let start = 0;
+  while (start < rows.length) {
+    let end = start + 1;
+    while (end < rows.length && rows[end].traceparent === rows[start].traceparent) end++;
+    const run = rows.slice(start, end);
+    const stored = run[0].traceparent;
+    const parent = stored ? propagation.extract(ROOT_CONTEXT, { traceparent: stored }) : ROOT_CONTEXT;
+    for (const [topic, topicRows] of groupByTopicInOrder(run)) {
+      const span = tracer.startSpan(
+        `send ${topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.name': 'send',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': topic,
+            'messaging.batch.message_count': topicRows.length,
+          },
         },
-      },
-      parent,
-    );
-    spans.push(span);
-    // Without an SDK the span is a no-op; the stored context then passes through as it is.
-    const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? stored ?? undefined;
-    return { topic, messages: rows.map((row) => recordOf(row, traceparent)) };
-  });
+        parent,
+      );
+      spans.push(span);
+      // Without an SDK the span is a no-op; the stored context then passes through as it is.
+      const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? stored ?? undefined;
+      // Runs are appended in sequence order, so each topic (and so each key) keeps commit order.
+      const messages = byTopic.get(topic) ?? [];
+      for (const row of topicRows) messages.push(recordOf(row, traceparent));
+      byTopic.set(topic, messages);
+    }
+    start = end;
+  }
   try {
-    // Suppressed, the kafkajs instrumentation starts only no-op spans and its header inject is a
-    // no-op (W3C propagators skip suppressed contexts): our traceparent reaches the broker as is.
-    await context.with(suppressTracing(parent), () => producer.sendBatch({ acks: -1, topicMessages }));
+    // Suppressed, a kafkajs instrumentation (should one be registered) starts only no-op spans and
+    // its header inject is a no-op (W3C propagators skip suppressed contexts): our traceparent stays.
+    await context.with(suppressTracing(ROOT_CONTEXT), () =>
+      producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
+    );
   } catch (err) {
     for (const span of spans) {
       span.recordException(err as Error);
