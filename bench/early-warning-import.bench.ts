@@ -35,10 +35,11 @@ async function main() {
   const admin = adminClient();
   await admin.connect();
   try {
-    const writer = new SignalWriter(dataSource, new EventPublisher({ service: 'early-warning' } as ServiceConfig), systemClock);
+    const publisher = new EventPublisher({ service: 'early-warning' } as ServiceConfig);
+    const writer = new SignalWriter(dataSource, publisher, systemClock);
     const load0 = loadavg()[0];
     let t0 = performance.now();
-    const report = await runImport(createReadStream(file), intakeSink(writer, dataSource), { batchSize: BATCH });
+    const report = await runImport(createReadStream(file), intakeSink(writer, dataSource, publisher), { batchSize: BATCH });
     const importSeconds = (performance.now() - t0) / 1000;
     const [{ n: outboxRows }] = await dataSource.query('SELECT count(*)::int AS n FROM outbox');
 

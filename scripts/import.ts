@@ -1,10 +1,11 @@
 /**
  * Imports a conflict-event or aggregate file into early-warning through the service's own intake
- * (same validation, same transaction per batch with its SignalRecorded events in the outbox, the
- * same idempotency by (source, id): importing a file twice adds nothing). Streams the file; shows a
- * progress bar on stderr; prints the report (accepted, duplicates, rejected rows with row, column
- * and reason) on stdout. Exit 0 when at least one row was accepted, 1 when none was (or the import
- * stopped), 2 on a usage error.
+ * (same validation, same transaction per batch with its SignalRecorded or AggregateObserved events
+ * in the outbox, the same idempotency by (source, id) or (source, area, period): importing a file
+ * twice adds nothing and publishes nothing). Streams the file; shows a progress bar on stderr;
+ * prints the report (accepted, duplicates, rejected rows with row, column and reason) on stdout.
+ * Exit 0 when at least one row was accepted, 1 when none was (or the import stopped), 2 on a usage
+ * error.
  *
  *   npm run import -- --input ../shared/data/acled-burkina-faso-2019-2022.csv [--format auto|acled|…] [--source acled]
  *
@@ -112,11 +113,12 @@ async function main(): Promise<number> {
   await runMigrations({ config: config.database, migrations: [...migrations] as never });
   const dataSource = createServiceDataSource({ config: config.database, as: 'app' });
   await dataSource.initialize();
-  const intake = new SignalWriter(dataSource, new EventPublisher(config), systemClock);
+  const events = new EventPublisher(config);
+  const intake = new SignalWriter(dataSource, events, systemClock);
   const bar = progressBar(size);
   try {
     const input = createReadStream(opts.input).pipe(bar.counter);
-    const report = await runImport(input, intakeSink(intake, dataSource), { format: opts.format, source: opts.source, batchSize: opts.batch, onProgress: (p) => bar.update(p) });
+    const report = await runImport(input, intakeSink(intake, dataSource, events), { format: opts.format, source: opts.source, batchSize: opts.batch, onProgress: (p) => bar.update(p) });
     bar.finish();
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.accepted > 0 ? 0 : 1;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ContractsError, CONTRACTS_ERROR_CODES, isContractsError } from './errors';
 import {
   ALL_EVENT_TYPES,
+  CE_AGGREGATE_OBSERVED,
   CE_MEDIATION_PROPOSED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
@@ -25,7 +26,7 @@ import { AgreementKind, MediationOutcome, MediationTrack, SignatoryRole } from '
 import { ElectionKind } from './generated/electoral/v1/events_pb';
 import { EngagementKind } from './generated/partnerships/v1/events_pb';
 import { SERVICES } from './services';
-import { DOMAIN_TOPICS, TOPIC_MEDIATION, TOPIC_RISK } from './topics';
+import { DOMAIN_TOPICS, TOPIC_MEDIATION, TOPIC_RISK, TOPIC_SIGNALS } from './topics';
 
 const at = (iso: string) => timestampFromDate(new Date(iso));
 const t0 = at('2025-03-01T06:30:00Z');
@@ -42,6 +43,10 @@ const samples: { [T in EventType]: EventMessage<T> } = {
     signalId: 'sig-1', source: 'field-monitor', sourceSignalId: 'client-42', occurredAt: t0, reportedAt: at('2025-03-01T07:00:00Z'),
     country: 'COD', admin1: 'Ituri', admin2: 'Djugu', location: 'Fataki', coordinates: { latitude: 2.05, longitude: 30.53 },
     type: 'battles', subType: 'armed_clash', fatalities: 3, severity: 4, notes: 'two armed groups; market closed',
+  }),
+  'org.crisis-ops.early-warning.aggregate-observed.v1': create(EVENT_TYPES[CE_AGGREGATE_OBSERVED].schema, {
+    observationId: '0b6f3c1e-6a55-5d2e-9c1f-3f1d2a4b5c6d', source: 'acled', country: 'COD', admin1: 'Ituri', admin2: 'Djugu',
+    periodStart: at('2025-02-01T00:00:00Z'), periodEnd: at('2025-03-01T00:00:00Z'), events: 31, fatalities: 57, origin: 'import',
   }),
   'org.crisis-ops.early-warning.risk-assessed.v1': create(EVENT_TYPES['org.crisis-ops.early-warning.risk-assessed.v1'].schema, {
     country: 'COD', admin1: 'Ituri', score: 71.5, level: RiskLevel.HIGH, previousScore: 55, drivers, windowStart, windowEnd, assessedAt: t0,
@@ -116,7 +121,7 @@ const expectContractsError = (fn: () => unknown, code: string) => {
 
 describe('event registry', () => {
   it('names every event with a versioned CloudEvents type', () => {
-    expect(ALL_EVENT_TYPES.length).toBe(15);
+    expect(ALL_EVENT_TYPES.length).toBe(16);
     for (const ceType of ALL_EVENT_TYPES) expect(ceType).toMatch(/^org\.crisis-ops\.[a-z-]+\.[a-z-]+\.v\d+$/);
   });
 
@@ -141,6 +146,7 @@ describe('event registry', () => {
 
   it('lists the event types of a topic', () => {
     expect(eventTypesOfTopic(TOPIC_RISK)).toHaveLength(3);
+    expect(eventTypesOfTopic(TOPIC_SIGNALS)).toEqual([CE_SIGNAL_RECORDED, CE_AGGREGATE_OBSERVED]);
     expect(eventTypesOfTopic(TOPIC_MEDIATION)).toHaveLength(8);
     expect(eventTypesOfTopic('no.such.topic')).toEqual([]);
   });

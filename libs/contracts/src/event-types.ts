@@ -8,6 +8,7 @@ import {
   type MessageShape,
 } from '@bufbuild/protobuf';
 import {
+  AggregateObservedSchema,
   RiskAssessedSchema,
   RiskDeescalatedSchema,
   RiskEscalatedSchema,
@@ -44,6 +45,7 @@ import {
  * rename what is on the wire. A breaking change gets a new `.v<n+1>` type beside the old one.
  */
 export const CE_SIGNAL_RECORDED = 'org.crisis-ops.early-warning.signal-recorded.v1';
+export const CE_AGGREGATE_OBSERVED = 'org.crisis-ops.early-warning.aggregate-observed.v1';
 export const CE_RISK_ASSESSED = 'org.crisis-ops.early-warning.risk-assessed.v1';
 export const CE_RISK_ESCALATED = 'org.crisis-ops.early-warning.risk-escalated.v1';
 export const CE_RISK_DEESCALATED = 'org.crisis-ops.early-warning.risk-deescalated.v1';
@@ -85,6 +87,9 @@ const countryKey = (m: { country: string }): string => m.country;
 /** Every event of the platform, by ce_type. */
 export const EVENT_TYPES = {
   [CE_SIGNAL_RECORDED]: defineEvent({ schema: SignalRecordedSchema, topic: TOPIC_SIGNALS, source: 'early-warning', key: countryKey }),
+  // Beside the signals, not on a topic of its own: the risk engine must see a country's signals and
+  // aggregates in the order they were committed, which only one partition gives.
+  [CE_AGGREGATE_OBSERVED]: defineEvent({ schema: AggregateObservedSchema, topic: TOPIC_SIGNALS, source: 'early-warning', key: countryKey }),
   [CE_RISK_ASSESSED]: defineEvent({ schema: RiskAssessedSchema, topic: TOPIC_RISK, source: 'early-warning', key: countryKey }),
   [CE_RISK_ESCALATED]: defineEvent({ schema: RiskEscalatedSchema, topic: TOPIC_RISK, source: 'early-warning', key: countryKey }),
   [CE_RISK_DEESCALATED]: defineEvent({ schema: RiskDeescalatedSchema, topic: TOPIC_RISK, source: 'early-warning', key: countryKey }),

@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
+  CE_AGGREGATE_OBSERVED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
   decodeEvent,
@@ -19,8 +21,10 @@ import {
   TOPIC_SIGNALS,
 } from '@crisis-ops/contracts';
 import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
-import { startServiceApp } from '@crisis-ops/service-kit';
+import { EventPublisher, startServiceApp } from '@crisis-ops/service-kit';
+import { COUNTRIES } from '@crisis-ops/geo';
 import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { RiskEngine } from './domain';
 import { SERVICE } from './service.definition';
 import { SignalIntake } from './signals/intake/signal-intake.service';
 import { runImport } from './imports/import-runner';
@@ -43,6 +47,7 @@ describe('early-warning on real Kafka and Postgres', () => {
   let reader: Consumer;
   let token: string;
   const risk: ReceivedEvent[] = [];
+  const observed: ReceivedEvent[] = [];
 
   beforeAll(async () => {
     const config = inProcessServiceConfig('early-warning');
@@ -56,8 +61,14 @@ describe('early-warning on real Kafka and Postgres', () => {
     await producer.connect();
     reader = testKafka('early-warning-int-reader').consumer({ groupId: `early-warning-int-${RUN}` });
     await reader.connect();
-    await reader.subscribe({ topic: TOPIC_RISK, fromBeginning: false });
-    await reader.run({ eachMessage: async ({ topic, partition, message }) => void risk.push(parseCloudEvent(topic, partition, message)) });
+    await reader.subscribe({ topics: [TOPIC_RISK, TOPIC_SIGNALS], fromBeginning: false });
+    await reader.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const event = parseCloudEvent(topic, partition, message);
+        if (topic === TOPIC_RISK) risk.push(event);
+        else if (event.type === CE_AGGREGATE_OBSERVED) observed.push(event);
+      },
+    });
     // fromBeginning: false starts at the end only once the group has its partitions.
     await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
   });
@@ -191,7 +202,7 @@ describe('early-warning on real Kafka and Postgres', () => {
 
   it('imports a small file twice through the intake: the second run adds nothing; import risk is stored but not announced when old', async () => {
     const dataSource = app.get(DataSource);
-    const sink = intakeSink(app.get(SignalIntake), dataSource);
+    const sink = intakeSink(app.get(SignalIntake), dataSource, app.get(EventPublisher));
     const source = `int-import-${RUN}`;
     const file = path.join(FIXTURES, 'acled-full.csv');
     const first = await runImport(createReadStream(file), sink, { source });
@@ -203,6 +214,90 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1 AND origin = $2', [source, 'import'])).toBe(first.recorded);
     // Assessments that follow a historical import are kept, never published as news.
     expect(await count(`SELECT count(*) AS n FROM early_warning.risk_assessments WHERE origin = 'import' AND published AND day < now() - interval '30 days'`, [])).toBe(0);
+  });
+
+  /** A real country (imports resolve ISO codes only) that has neither risk state nor aggregates yet. */
+  async function unassessedCountry(): Promise<string> {
+    const inThisFile = ['BFA', 'CIV', 'COD', 'MLI', 'NER'];
+    const { rows } = await db.query(
+      `SELECT code FROM unnest($1::text[]) AS c(code)
+       WHERE NOT EXISTS (SELECT 1 FROM early_warning.risk_engines e WHERE e.country = c.code)
+         AND NOT EXISTS (SELECT 1 FROM early_warning.aggregate_observations o WHERE o.country = c.code)`,
+      [COUNTRIES.map((c) => c.iso3).filter((c) => !inThisFile.includes(c))],
+    );
+    if (rows.length === 0) throw new Error('every country has risk state: reset the test database');
+    return rows[Math.floor(Math.random() * rows.length)].code as string;
+  }
+
+  it('moves the live risk of a country with an imported monthly aggregate file; importing it again publishes and changes nothing', async () => {
+    const country = await unassessedCountry();
+    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+    const now = new Date();
+    // The last three whole months: recent, yet every day the import closes is older than the alert window.
+    const months = [3, 2, 1].map((back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)));
+    const counts = [
+      ['North', 15, 8, 'South', 15, 8],
+      ['North', 45, 90, 'South', 45, 45],
+      ['North', 150, 300, 'South', 150, 150],
+    ] as const;
+    const rows = months.flatMap((m, i) => {
+      const [a1, e1, f1, a2, e2, f2] = counts[i];
+      return [
+        { admin1: a1, month: m, events: e1, fatalities: f1 },
+        { admin1: a2, month: m, events: e2, fatalities: f2 },
+      ];
+    });
+    // The HDX layout of ACLED's monthly admin aggregates.
+    const csv = [
+      'Country,Admin1,Admin2,ISO3,Admin2 Pcode,Admin1 Pcode,Month,Year,Events,Fatalities',
+      ...rows.map((r) => `"${name}",${r.admin1},,${country},,,${r.month.getUTCMonth() + 1},${r.month.getUTCFullYear()},${r.events},${r.fatalities}`),
+    ].join('\n');
+    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+    const importFile = () => runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-monthly-${RUN}` });
+    const ofCountry = () => observed.filter((e) => e.key === country).map((e) => decodeEvent(CE_AGGREGATE_OBSERVED, e.data));
+    const inputsApplied = () => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [country]);
+
+    const first = await importFile();
+    expect(first).toMatchObject({ format: 'acled-monthly', observations: 6, recorded: 6, duplicates: 0, rejected: 0 });
+    await eventually(async () => ofCountry().length === 6, 30_000, 200);
+    // One partition per country: the events, and so the engine, follow the file's order.
+    expect(ofCountry().map((o) => [o.admin1, (o.periodStart ? timestampDate(o.periodStart).getTime() : null), o.events, o.fatalities, o.origin])).toEqual(
+      rows.map((r) => [r.admin1, r.month.getTime(), r.events, r.fatalities, 'import']),
+    );
+    await eventually(async () => (await inputsApplied()) === 6, 30_000, 200);
+
+    // What the backtest's engine makes of the same observations in the same order.
+    const replay = new RiskEngine();
+    for (const r of rows) {
+      replay.ingestObservation({ country, admin1: r.admin1, periodStart: r.month, periodEnd: new Date(Date.UTC(r.month.getUTCFullYear(), r.month.getUTCMonth() + 1, 1)), events: r.events, fatalities: r.fatalities });
+    }
+    const expected = replay.current();
+    const expectedNational = expected.find((a) => a.admin1 === null);
+    expect(expectedNational?.level).not.toBe('low');
+
+    const board = await api('GET', `/risk/${country}`);
+    expect(board.status).toBe(200);
+    const national = board.body['national'] as { score: number; level: string; asOf: string; drivers: Array<{ kind: string }> };
+    // The engine's day is the last month's first: its other days wait for a later input to open them.
+    expect(national).toMatchObject({ country, score: expectedNational?.score, level: expectedNational?.level, asOf: months[2].toISOString().slice(0, 10) });
+    expect(national.drivers.map((d) => d.kind)).toContain('aggregate');
+    const admin1 = board.body['admin1'] as Array<{ admin1: string; score: number; level: string }>;
+    expect(admin1.map((a) => [a.admin1, a.score, a.level]).sort()).toEqual(expected.filter((a) => a.admin1 !== null).map((a) => [a.admin1, a.score, a.level]).sort());
+    // Old news: stored with origin "import", none published.
+    expect(await count('SELECT count(*) AS n FROM early_warning.risk_assessments WHERE country = $1', [country])).toBeGreaterThan(0);
+    expect(await count(`SELECT count(*) AS n FROM early_warning.risk_assessments WHERE country = $1 AND (origin <> 'import' OR published)`, [country])).toBe(0);
+
+    const current = () => db.query('SELECT admin1, score, level, assessed_day, updated_at FROM early_warning.risk_current WHERE country = $1 ORDER BY admin1', [country]).then((r) => r.rows);
+    const before = await current();
+    const second = await importFile();
+    expect(second).toMatchObject({ recorded: 0, duplicates: 6, rejected: 0 });
+    // Nothing staged for Kafka: the outbox still holds only the first import's six.
+    expect(await count('SELECT count(*) AS n FROM early_warning.outbox WHERE ce_type = $1 AND key = $2', [CE_AGGREGATE_OBSERVED, country])).toBe(6);
+    await new Promise((r) => setTimeout(r, 2_000)); // a second AggregateObserved would surface now
+    expect(ofCountry()).toHaveLength(6);
+    expect(await inputsApplied()).toBe(6);
+    expect(await current()).toEqual(before);
+    expect(risk.filter((e) => e.key === country)).toEqual([]);
   });
 
   it('runs an upload as a job that reports rejected rows, and fails a job that accepts nothing', async () => {

@@ -48,7 +48,7 @@ const AGGREGATE_LABEL = 'Reported events (aggregate counts)';
  * Turns signals and aggregate observations into per-country and per-admin1 risk, at event time.
  *
  * Time moves in whole UTC days and only with the input: a day is assessed when it closes, i.e. when
- * the first input of a later day arrives or `closeThrough` is called (a live service calls it daily).
+ * the first input of a later day arrives or `closeThrough` is called (the backtest, at the end of its input).
  * All inputs of one day are applied before the day is assessed, so their order within the day does
  * not matter. An input for a day already closed (a late report) is added with the decay its age
  * implies; assessments already made are not revised. The same input in the same order gives the

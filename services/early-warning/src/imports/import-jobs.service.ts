@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
+import { EventPublisher } from '@crisis-ops/service-kit';
 import { ImportFormatError, type ImportFormat } from '../import';
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { runImport, type ImportProgress, type ImportReport } from './import-runner';
@@ -48,6 +49,7 @@ export class ImportJobs implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly intake: SignalIntake,
+    private readonly events: EventPublisher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -105,7 +107,7 @@ export class ImportJobs implements OnApplicationBootstrap {
     let last = 0;
     try {
       await this.db.query(`UPDATE import_jobs SET status = 'running' WHERE id = $1`, [id]);
-      const report = await runImport(createReadStream(job.path), intakeSink(this.intake, this.db), {
+      const report = await runImport(createReadStream(job.path), intakeSink(this.intake, this.db, this.events), {
         format: job.format,
         source: job.source,
         onProgress: (p) => {

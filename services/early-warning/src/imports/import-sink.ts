@@ -1,12 +1,75 @@
-import type { DataSource } from 'typeorm';
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { CE_AGGREGATE_OBSERVED } from '@crisis-ops/contracts';
+import type { PublishedEvent } from '@crisis-ops/service-kit';
 import type { AggregateObservation, Signal } from '../domain';
-import type { SignalWriter } from '../signals/intake/signal-writer';
+import type { IntakeOrigin, SignalWriter } from '../signals/intake/signal-writer';
 import type { ImportSink } from './import-runner';
+
+/** Stages events in the caller's transaction (EventPublisher.stage). */
+export interface ObservationStager {
+  stage(manager: EntityManager, events: ReadonlyArray<PublishedEvent<typeof CE_AGGREGATE_OBSERVED>>): Promise<unknown>;
+}
 
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
-/** Signals through the intake (origin "import"); observations idempotent per (source, area, period). */
-export function intakeSink(intake: SignalWriter, db: DataSource): ImportSink {
+/** The primary key of aggregate_observations: what makes two observations the same one. */
+const keyOf = (o: Pick<AggregateObservation, 'source' | 'country' | 'admin1' | 'admin2' | 'periodStart'>): string =>
+  [o.source, o.country, o.admin1 ?? '', o.admin2 ?? '', isoDay(o.periodStart)].join('\u0000');
+
+// Fixed namespace of the name-based ids below; changing it would rename every observation.
+const OBSERVATION_NAMESPACE = Buffer.from('5d0e3a4c8f2b4e7a9c61b0d2f4a8e317', 'hex');
+
+/**
+ * A name-based (RFC 9562 version 5) UUID of the observation's key: the table needs no id column,
+ * and the same observation has the same id in every event and every database.
+ */
+export function observationId(o: Pick<AggregateObservation, 'source' | 'country' | 'admin1' | 'admin2' | 'periodStart'>): string {
+  const h = createHash('sha1').update(OBSERVATION_NAMESPACE).update(keyOf(o), 'utf8').digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** The AggregateObserved event of a newly recorded observation. */
+export function aggregateObserved(o: AggregateObservation, origin: IntakeOrigin): PublishedEvent<typeof CE_AGGREGATE_OBSERVED> {
+  const id = observationId(o);
+  return {
+    type: CE_AGGREGATE_OBSERVED,
+    subject: id,
+    data: {
+      observationId: id,
+      source: o.source,
+      country: o.country,
+      admin1: o.admin1 ?? '',
+      admin2: o.admin2 ?? '',
+      periodStart: timestampFromDate(o.periodStart),
+      periodEnd: timestampFromDate(o.periodEnd),
+      events: o.events,
+      fatalities: o.fatalities,
+      origin,
+    },
+  };
+}
+
+/**
+ * The observations of a batch that the insert reported as new, in batch order. A key repeated in
+ * the batch was inserted once (the first row; ON CONFLICT skips the rest), so only its first
+ * occurrence counts.
+ */
+export function insertedInOrder(batch: readonly AggregateObservation[], insertedKeys: Iterable<string>): AggregateObservation[] {
+  const pending = new Set(insertedKeys);
+  return batch.filter((o) => pending.delete(keyOf(o)));
+}
+
+/**
+ * Signals through the intake (origin "import"); observations idempotent per (source, area, period),
+ * each new one announced by an AggregateObserved in the same transaction so the live risk engine
+ * sees it, on the signals' topic and in commit order with the country's signals.
+ */
+export function intakeSink(intake: SignalWriter, db: DataSource, events: ObservationStager): ImportSink {
   return {
     async signals(batch: readonly Signal[]) {
       const results = await intake.record(batch, { origin: 'import' });
@@ -14,22 +77,33 @@ export function intakeSink(intake: SignalWriter, db: DataSource): ImportSink {
       return { recorded, duplicates: results.length - recorded };
     },
     async observations(batch: readonly AggregateObservation[]) {
-      const rows: unknown[] = await db.query(
-        `INSERT INTO aggregate_observations (source, country, admin1, admin2, period_start, period_end, events, fatalities)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::int[], $8::int[])
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [
-          batch.map((o) => o.source),
-          batch.map((o) => o.country),
-          batch.map((o) => o.admin1 ?? ''),
-          batch.map((o) => o.admin2 ?? ''),
-          batch.map((o) => isoDay(o.periodStart)),
-          batch.map((o) => isoDay(o.periodEnd)),
-          batch.map((o) => o.events),
-          batch.map((o) => o.fatalities),
-        ],
-      );
-      return { recorded: rows.length, duplicates: batch.length - rows.length };
+      if (batch.length === 0) return { recorded: 0, duplicates: 0 };
+      const fresh = await db.transaction(async (m) => {
+        // The key comes back as text: node-pg would turn a date into a Date at local midnight.
+        const rows: Array<{ source: string; country: string; admin1: string; admin2: string; period_start: string }> = await m.query(
+          `INSERT INTO aggregate_observations (source, country, admin1, admin2, period_start, period_end, events, fatalities)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::int[], $8::int[])
+           ON CONFLICT DO NOTHING
+           RETURNING source, country, admin1, admin2, to_char(period_start, 'YYYY-MM-DD') AS period_start`,
+          [
+            batch.map((o) => o.source),
+            batch.map((o) => o.country),
+            batch.map((o) => o.admin1 ?? ''),
+            batch.map((o) => o.admin2 ?? ''),
+            batch.map((o) => isoDay(o.periodStart)),
+            batch.map((o) => isoDay(o.periodEnd)),
+            batch.map((o) => o.events),
+            batch.map((o) => o.fatalities),
+          ],
+        );
+        const inserted = insertedInOrder(
+          batch,
+          rows.map((r) => [r.source, r.country, r.admin1, r.admin2, r.period_start].join('\u0000')),
+        );
+        if (inserted.length > 0) await events.stage(m, inserted.map((o) => aggregateObserved(o, 'import')));
+        return inserted.length;
+      });
+      return { recorded: fresh, duplicates: batch.length - fresh };
     },
   };
 }

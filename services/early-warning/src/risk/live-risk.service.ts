@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
-import { RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskSignal } from '../domain';
+import { RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskObservation, type RiskSignal } from '../domain';
 import { dayOfEvent, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
 import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
 import type { AreaSnapshot } from '../domain/risk-area';
@@ -17,33 +17,83 @@ export class StaleEngineError extends Error {
   }
 }
 
-export interface LiveSignal {
-  readonly signal: RiskSignal;
+interface LiveInputBase {
   readonly origin: RiskOrigin;
+  /** Runs the staging of this input's risk events in its own trace (batch consumers). */
+  readonly within?: <T>(fn: () => T) => T;
+}
+
+/** A recorded signal (SignalRecorded). */
+export interface LiveSignal extends LiveInputBase {
+  readonly signal: RiskSignal;
   /** Assess the open day after this signal (the last of its country in its intake request). */
   readonly assessAfter: boolean;
-  /** Runs the staging of this signal's risk events in its own trace (batch consumers). */
-  readonly within?: <T>(fn: () => T) => T;
+}
+
+/** An imported aggregate observation (AggregateObserved). */
+export interface LiveObservation extends LiveInputBase {
+  readonly observation: RiskObservation;
+}
+
+export type LiveInput = LiveSignal | LiveObservation;
+
+export const countryOfInput = (input: LiveInput): string => ('signal' in input ? input.signal.country : input.observation.country);
+
+export type SteppedEvent = { readonly e: RiskEvent; readonly provisional: boolean };
+
+/**
+ * Feeds one input to its country's engine and returns what it caused: the assessments of the days
+ * it closed, then, after the last signal of a request, the provisional ones of the open day.
+ *
+ * An observation never assesses the open day. That assessment exists so a burst of live reports
+ * escalates the day it happens instead of the next; an aggregate is a count over a past period,
+ * published after the fact, with nothing to be early about, and its days are judged as they close,
+ * exactly as `npm run backtest` judges them. It would also need a request boundary the consumer
+ * cannot see: an import batch holds many observations of a country (areas × months), so assessing
+ * after each would raise a level step by step within one import (what `lastInRequest` prevents for
+ * signals), and assessing per Kafka batch would make results depend on batching. The cost: an
+ * aggregate moves the board when a later input of its country closes its days (the next period's
+ * observation, a signal of a later day), not on arrival.
+ */
+export function step(engine: RiskEngine, input: LiveInput): SteppedEvent[] {
+  if ('observation' in input) return engine.ingestObservation(input.observation).map((e) => ({ e, provisional: false }));
+  const closed = engine.ingestSignal(input.signal);
+  const provisional = input.assessAfter ? engine.assessOpenDay() : [];
+  return [...closed.map((e) => ({ e, provisional: false })), ...provisional.map((e) => ({ e, provisional: true }))];
+}
+
+/** Inputs grouped by country, each country's in the given order (the order that matters). */
+export function byCountry(inputs: readonly LiveInput[]): Map<string, LiveInput[]> {
+  const groups = new Map<string, LiveInput[]>();
+  for (const input of inputs) {
+    const country = countryOfInput(input);
+    const list = groups.get(country);
+    if (list) list.push(input);
+    else groups.set(country, [input]);
+  }
+  return groups;
 }
 
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
-type Step = { readonly input: LiveSignal; readonly events: ReadonlyArray<{ readonly e: RiskEvent; readonly provisional: boolean }> };
+type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[] };
 
 /**
  * Runs the RiskEngine at event time, one engine per country (the country and its admin1s), its state
  * persisted per area (only the areas a batch changed are rewritten) under a per-country row whose
- * signal count guards against a stale cached engine. Called inside the inbox transaction of a batch
- * of SignalRecorded events: snapshots, assessments, current risk and the staged risk events commit
- * together or not at all, and redelivered signals are skipped by the inbox.
+ * input count (column `signals`, observations included) guards against a stale cached engine.
+ * Called inside the inbox transaction of a batch of SignalRecorded and AggregateObserved events:
+ * snapshots, assessments, current risk and the staged risk events commit together or not at all,
+ * and redelivered events are skipped by the inbox.
  *
- * Live vs replay: the engine sees each country's signals in partition (= commit) order; days close
- * when a later day's signal of the country arrives, exactly as in `npm run backtest`. The live path
- * adds one thing: after the last signal of a request it assesses the still-open day as of that
- * signal (RiskEngine.assessOpenDay), which can only raise a level, dated that day, with the id the
- * close would give. So for the same input a replay yields the same escalations on the same days;
- * live may announce one before its day closes. Batching changes how often state is written, never
- * what the engine sees.
+ * Live vs replay: the engine sees each country's signals and observations in partition (= commit)
+ * order; days close when a later day's input of the country arrives, exactly as in `npm run
+ * backtest` (which, unlike live, sorts a file by day first). The live path adds one thing: after
+ * the last signal of a request it assesses the still-open day as of that signal
+ * (RiskEngine.assessOpenDay), which can only raise a level, dated that day, with the id the close
+ * would give. So for the same input a replay yields the same escalations on the same days; live may
+ * announce one before its day closes. Batching changes how often state is written, never what the
+ * engine sees.
  */
 @Injectable()
 export class LiveRisk {
@@ -61,27 +111,22 @@ export class LiveRisk {
    */
   private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string> }>();
 
-  /** Applies signals in the given order (per country, the order that matters), in the caller's transaction. */
-  async apply(m: EntityManager, inputs: readonly LiveSignal[]): Promise<RiskEvent[]> {
-    const byCountry = new Map<string, LiveSignal[]>();
-    for (const input of inputs) {
-      const list = byCountry.get(input.signal.country);
-      if (list) list.push(input);
-      else byCountry.set(input.signal.country, [input]);
-    }
+  /** Applies signals and observations in the given order (per country, the order that matters), in the caller's transaction. */
+  async apply(m: EntityManager, inputs: readonly LiveInput[]): Promise<RiskEvent[]> {
+    const groups = byCountry(inputs);
     const events: RiskEvent[] = [];
     try {
-      for (const [country, list] of byCountry) events.push(...(await this.applyCountry(m, country, list)));
+      for (const [country, list] of groups) events.push(...(await this.applyCountry(m, country, list)));
     } catch (err) {
       // The transaction will roll back: engines already advanced for this batch must be reloaded,
       // not found stale one retry at a time.
-      for (const country of byCountry.keys()) this.engines.delete(country);
+      for (const country of groups.keys()) this.engines.delete(country);
       throw err;
     }
     return events;
   }
 
-  private async applyCountry(m: EntityManager, country: string, inputs: readonly LiveSignal[]): Promise<RiskEvent[]> {
+  private async applyCountry(m: EntityManager, country: string, inputs: readonly LiveInput[]): Promise<RiskEvent[]> {
     // The cache entry is taken out while in use and only put back after the rows were written.
     const cached = this.engines.get(country) ?? (await this.load(m, country));
     this.engines.delete(country);
@@ -89,16 +134,14 @@ export class LiveRisk {
     const steps: Step[] = [];
     let assessedOpenDay = false;
     for (const input of inputs) {
-      const closed = engine.ingestSignal(input.signal);
-      const provisional = input.assessAfter ? engine.assessOpenDay() : [];
-      assessedOpenDay ||= input.assessAfter;
-      const events = [...closed.map((e) => ({ e, provisional: false })), ...provisional.map((e) => ({ e, provisional: true }))];
+      const events = step(engine, input);
+      assessedOpenDay ||= 'signal' in input && input.assessAfter;
       if (events.length > 0) steps.push({ input, events });
     }
 
     const split = splitSnapshot(engine.snapshot());
     const changed = changedAreas(split, written);
-    // One statement: the engine row (guarded by its signal count) and the areas that changed.
+    // One statement: the engine row (guarded by its input count) and the areas that changed.
     const engineRow =
       version === 0
         ? `INSERT INTO risk_engines (country, snapshot, signals) SELECT $1, $2::jsonb, $6::bigint WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
@@ -138,8 +181,8 @@ export class LiveRisk {
         published,
       ],
     );
-    // Each signal's events are staged in its own trace, so an escalation continues the trace of the
-    // signal that caused it.
+    // Each input's events are staged in its own trace, so an escalation continues the trace of the
+    // signal or observation that caused it.
     let i = 0;
     for (const { input, events } of steps) {
       const toStage = events.filter((_, j) => published[i + j]).map(({ e, provisional }) => toPublished(e, input.origin, provisional));

@@ -4,7 +4,7 @@ import { fmtTime, LevelBadge, Section } from '../components';
 import { REGIONS } from '../levels';
 import { EVENT_CAP, live, useLive, type StreamFilter } from '../live-store';
 
-const TYPES = ['signal-recorded', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'election-scheduled', 'partner-engaged'];
+const TYPES = ['signal-recorded', 'aggregate-observed', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'election-scheduled', 'partner-engaged'];
 const VISIBLE = 200;
 
 interface Props {

@@ -2,8 +2,9 @@
 // @generated from file earlywarning/v1/events.proto (package earlywarning.v1, syntax proto3)
 /* eslint-disable */
 
-// Events of the early-warning context. Signals go to topic early-warning.signals.v1, risk events
-// to early-warning.risk.v1. Countries are ISO 3166-1 alpha-3 codes throughout.
+// Events of the early-warning context. Signals and aggregate observations go to topic
+// early-warning.signals.v1, risk events to early-warning.risk.v1. Countries are ISO 3166-1 alpha-3
+// codes throughout.
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -17,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file earlywarning/v1/events.proto.
  */
 export const file_earlywarning_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChxlYXJseXdhcm5pbmcvdjEvZXZlbnRzLnByb3RvEg9lYXJseXdhcm5pbmcudjEitAMKDlNpZ25hbFJlY29yZGVkEhEKCXNpZ25hbF9pZBgBIAEoCRIOCgZzb3VyY2UYAiABKAkSHQoQc291cmNlX3NpZ25hbF9pZBgDIAEoCUgAiAEBEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHY291bnRyeRgGIAEoCRIOCgZhZG1pbjEYByABKAkSDgoGYWRtaW4yGAggASgJEhAKCGxvY2F0aW9uGAkgASgJEigKC2Nvb3JkaW5hdGVzGAogASgLMhMuY29tbW9uLnYxLkdlb1BvaW50EgwKBHR5cGUYCyABKAkSEAoIc3ViX3R5cGUYDCABKAkSEgoKZmF0YWxpdGllcxgNIAEoBRIQCghzZXZlcml0eRgOIAEoBRINCgVub3RlcxgPIAEoCRIOCgZvcmlnaW4YECABKAkSFwoPbGFzdF9pbl9yZXF1ZXN0GBEgASgIQhMKEV9zb3VyY2Vfc2lnbmFsX2lkIvMCCgxSaXNrQXNzZXNzZWQSDwoHY291bnRyeRgBIAEoCRIOCgZhZG1pbjEYAiABKAkSDQoFc2NvcmUYAyABKAESIwoFbGV2ZWwYBCABKA4yFC5jb21tb24udjEuUmlza0xldmVsEhsKDnByZXZpb3VzX3Njb3JlGAUgASgBSACIAQESJgoHZHJpdmVycxgGIAMoCzIVLmNvbW1vbi52MS5SaXNrRHJpdmVyEjAKDHdpbmRvd19zdGFydBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKd2luZG93X2VuZBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYXNzZXNzZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBm9yaWdpbhgKIAEoCRITCgtwcm92aXNpb25hbBgLIAEoCEIRCg9fcHJldmlvdXNfc2NvcmUihAMKDVJpc2tFc2NhbGF0ZWQSFQoNZXNjYWxhdGlvbl9pZBgBIAEoCRIPCgdjb3VudHJ5GAIgASgJEg4KBmFkbWluMRgDIAEoCRIsCg5wcmV2aW91c19sZXZlbBgEIAEoDjIULmNvbW1vbi52MS5SaXNrTGV2ZWwSJwoJbmV3X2xldmVsGAUgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBINCgVzY29yZRgGIAEoARImCgdkcml2ZXJzGAcgAygLMhUuY29tbW9uLnYxLlJpc2tEcml2ZXISMAoMd2luZG93X3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGb3JpZ2luGAsgASgJEhMKC3Byb3Zpc2lvbmFsGAwgASgIIoYDCg9SaXNrRGVlc2NhbGF0ZWQSFQoNZXNjYWxhdGlvbl9pZBgBIAEoCRIPCgdjb3VudHJ5GAIgASgJEg4KBmFkbWluMRgDIAEoCRIsCg5wcmV2aW91c19sZXZlbBgEIAEoDjIULmNvbW1vbi52MS5SaXNrTGV2ZWwSJwoJbmV3X2xldmVsGAUgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBINCgVzY29yZRgGIAEoARImCgdkcml2ZXJzGAcgAygLMhUuY29tbW9uLnYxLlJpc2tEcml2ZXISMAoMd2luZG93X3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGb3JpZ2luGAsgASgJEhMKC3Byb3Zpc2lvbmFsGAwgASgIYgZwcm90bzM", [file_common_v1_types, file_google_protobuf_timestamp]);
+  fileDesc("ChxlYXJseXdhcm5pbmcvdjEvZXZlbnRzLnByb3RvEg9lYXJseXdhcm5pbmcudjEitAMKDlNpZ25hbFJlY29yZGVkEhEKCXNpZ25hbF9pZBgBIAEoCRIOCgZzb3VyY2UYAiABKAkSHQoQc291cmNlX3NpZ25hbF9pZBgDIAEoCUgAiAEBEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHY291bnRyeRgGIAEoCRIOCgZhZG1pbjEYByABKAkSDgoGYWRtaW4yGAggASgJEhAKCGxvY2F0aW9uGAkgASgJEigKC2Nvb3JkaW5hdGVzGAogASgLMhMuY29tbW9uLnYxLkdlb1BvaW50EgwKBHR5cGUYCyABKAkSEAoIc3ViX3R5cGUYDCABKAkSEgoKZmF0YWxpdGllcxgNIAEoBRIQCghzZXZlcml0eRgOIAEoBRINCgVub3RlcxgPIAEoCRIOCgZvcmlnaW4YECABKAkSFwoPbGFzdF9pbl9yZXF1ZXN0GBEgASgIQhMKEV9zb3VyY2Vfc2lnbmFsX2lkIoICChFBZ2dyZWdhdGVPYnNlcnZlZBIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIOCgZzb3VyY2UYAiABKAkSDwoHY291bnRyeRgDIAEoCRIOCgZhZG1pbjEYBCABKAkSDgoGYWRtaW4yGAUgASgJEjAKDHBlcmlvZF9zdGFydBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcGVyaW9kX2VuZBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGZXZlbnRzGAggASgFEhIKCmZhdGFsaXRpZXMYCSABKAUSDgoGb3JpZ2luGAogASgJIvMCCgxSaXNrQXNzZXNzZWQSDwoHY291bnRyeRgBIAEoCRIOCgZhZG1pbjEYAiABKAkSDQoFc2NvcmUYAyABKAESIwoFbGV2ZWwYBCABKA4yFC5jb21tb24udjEuUmlza0xldmVsEhsKDnByZXZpb3VzX3Njb3JlGAUgASgBSACIAQESJgoHZHJpdmVycxgGIAMoCzIVLmNvbW1vbi52MS5SaXNrRHJpdmVyEjAKDHdpbmRvd19zdGFydBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKd2luZG93X2VuZBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYXNzZXNzZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBm9yaWdpbhgKIAEoCRITCgtwcm92aXNpb25hbBgLIAEoCEIRCg9fcHJldmlvdXNfc2NvcmUihAMKDVJpc2tFc2NhbGF0ZWQSFQoNZXNjYWxhdGlvbl9pZBgBIAEoCRIPCgdjb3VudHJ5GAIgASgJEg4KBmFkbWluMRgDIAEoCRIsCg5wcmV2aW91c19sZXZlbBgEIAEoDjIULmNvbW1vbi52MS5SaXNrTGV2ZWwSJwoJbmV3X2xldmVsGAUgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBINCgVzY29yZRgGIAEoARImCgdkcml2ZXJzGAcgAygLMhUuY29tbW9uLnYxLlJpc2tEcml2ZXISMAoMd2luZG93X3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGb3JpZ2luGAsgASgJEhMKC3Byb3Zpc2lvbmFsGAwgASgIIoYDCg9SaXNrRGVlc2NhbGF0ZWQSFQoNZXNjYWxhdGlvbl9pZBgBIAEoCRIPCgdjb3VudHJ5GAIgASgJEg4KBmFkbWluMRgDIAEoCRIsCg5wcmV2aW91c19sZXZlbBgEIAEoDjIULmNvbW1vbi52MS5SaXNrTGV2ZWwSJwoJbmV3X2xldmVsGAUgASgOMhQuY29tbW9uLnYxLlJpc2tMZXZlbBINCgVzY29yZRgGIAEoARImCgdkcml2ZXJzGAcgAygLMhUuY29tbW9uLnYxLlJpc2tEcml2ZXISMAoMd2luZG93X3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGb3JpZ2luGAsgASgJEhMKC3Byb3Zpc2lvbmFsGAwgASgIYgZwcm90bzM", [file_common_v1_types, file_google_protobuf_timestamp]);
 
 /**
  * A conflict or tension signal was recorded (from a field monitor, a partner feed or a dataset).
@@ -151,6 +152,92 @@ export const SignalRecordedSchema: GenMessage<SignalRecorded> = /*@__PURE__*/
   messageDesc(file_earlywarning_v1_events, 0);
 
 /**
+ * Counts of events and deaths in an area over a period were imported from an aggregate dataset
+ * (ACLED's monthly admin aggregates, country-month series). Published once per new observation:
+ * importing the same (source, area, period) again publishes nothing. The risk engine spreads the
+ * counts evenly over the days of the period.
+ *
+ * @generated from message earlywarning.v1.AggregateObserved
+ */
+export type AggregateObserved = Message<"earlywarning.v1.AggregateObserved"> & {
+  /**
+   * Platform id of the observation, derived from (source, country, admin1, admin2, period_start):
+   * the same observation always has the same id.
+   *
+   * @generated from field: string observation_id = 1;
+   */
+  observationId: string;
+
+  /**
+   * The dataset it came from, e.g. "acled", "country-monthly" (the import's source).
+   *
+   * @generated from field: string source = 2;
+   */
+  source: string;
+
+  /**
+   * @generated from field: string country = 3;
+   */
+  country: string;
+
+  /**
+   * First-level administrative division; empty for a national count.
+   *
+   * @generated from field: string admin1 = 4;
+   */
+  admin1: string;
+
+  /**
+   * Second-level administrative division; empty if the count is not broken down that far.
+   *
+   * @generated from field: string admin2 = 5;
+   */
+  admin2: string;
+
+  /**
+   * First day of the period, 00:00 UTC.
+   *
+   * @generated from field: google.protobuf.Timestamp period_start = 6;
+   */
+  periodStart?: Timestamp | undefined;
+
+  /**
+   * Day after the last day of the period, 00:00 UTC (exclusive): a month is [1st, 1st of next).
+   *
+   * @generated from field: google.protobuf.Timestamp period_end = 7;
+   */
+  periodEnd?: Timestamp | undefined;
+
+  /**
+   * Events the source counted in the area over the period, of any type.
+   *
+   * @generated from field: int32 events = 8;
+   */
+  events: number;
+
+  /**
+   * Deaths the source counted in the area over the period; 0 when none or unknown.
+   *
+   * @generated from field: int32 fatalities = 9;
+   */
+  fatalities: number;
+
+  /**
+   * How the observation entered the platform: "import" (bulk import of a dataset), so far the only way.
+   *
+   * @generated from field: string origin = 10;
+   */
+  origin: string;
+};
+
+/**
+ * Describes the message earlywarning.v1.AggregateObserved.
+ * Use `create(AggregateObservedSchema)` to create a new message.
+ */
+export const AggregateObservedSchema: GenMessage<AggregateObserved> = /*@__PURE__*/
+  messageDesc(file_earlywarning_v1_events, 1);
+
+/**
  * The risk of an area was (re)assessed over a time window. Emitted on every assessment, whether or
  * not the level changed; level changes are also announced by RiskEscalated / RiskDeescalated.
  *
@@ -228,7 +315,7 @@ export type RiskAssessed = Message<"earlywarning.v1.RiskAssessed"> & {
  * Use `create(RiskAssessedSchema)` to create a new message.
  */
 export const RiskAssessedSchema: GenMessage<RiskAssessed> = /*@__PURE__*/
-  messageDesc(file_earlywarning_v1_events, 1);
+  messageDesc(file_earlywarning_v1_events, 2);
 
 /**
  * The risk level of an area rose.
@@ -310,7 +397,7 @@ export type RiskEscalated = Message<"earlywarning.v1.RiskEscalated"> & {
  * Use `create(RiskEscalatedSchema)` to create a new message.
  */
 export const RiskEscalatedSchema: GenMessage<RiskEscalated> = /*@__PURE__*/
-  messageDesc(file_earlywarning_v1_events, 2);
+  messageDesc(file_earlywarning_v1_events, 3);
 
 /**
  * The risk level of an area fell.
@@ -392,5 +479,5 @@ export type RiskDeescalated = Message<"earlywarning.v1.RiskDeescalated"> & {
  * Use `create(RiskDeescalatedSchema)` to create a new message.
  */
 export const RiskDeescalatedSchema: GenMessage<RiskDeescalated> = /*@__PURE__*/
-  messageDesc(file_earlywarning_v1_events, 3);
+  messageDesc(file_earlywarning_v1_events, 4);
 
