@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
-import { RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
+import { randomUUID } from 'node:crypto';
+import { RiskLevel, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
+import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
@@ -161,6 +163,21 @@ describe('ops-centre on real Kafka and Postgres', () => {
     const { groups } = await admin.listGroups();
     expect(groups.filter((g) => g.groupId.startsWith('ops-centre-replay-'))).toEqual([]);
     await admin.disconnect();
+  });
+
+  it('keeps an event of a type it does not know yet (a newer producer) on the timeline instead of dead-lettering it', async () => {
+    const country = testCountry();
+    const id = randomUUID();
+    const type = 'org.crisis-ops.early-warning.something-new.v1';
+    await producer.send({
+      topic: TOPIC_SIGNALS,
+      messages: [{ key: country, value: Buffer.from([8, 1]), headers: cloudEventHeaders({ id, type, source: 'early-warning', time: new Date() }) }],
+    });
+    const entry = await eventually(async () => {
+      const res = await api(`/timeline?country=${country}`, globalToken);
+      return res.status === 200 && res.body.find((e: { eventId: string }) => e.eventId === id);
+    }, 20_000);
+    expect(entry).toMatchObject({ type, topic: TOPIC_SIGNALS, payload: { country, undecoded: expect.stringContaining(type) } });
   });
 
   it('shows the system: services, consumer group members and lag, DLQ counts; ops roles only', async () => {

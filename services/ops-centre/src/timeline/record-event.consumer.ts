@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern } from '@nestjs/microservices';
-import { DOMAIN_TOPICS, eventToJson } from '@crisis-ops/contracts';
+import { DOMAIN_TOPICS, eventToJson, isEventType } from '@crisis-ops/contracts';
+import type { ReceivedEvent } from '@crisis-ops/messaging';
 import { BATCH_HANDLER, EventConsumer, KafkaBatchContext } from '@crisis-ops/service-kit';
 import { traceIdOf } from '@crisis-ops/observability';
 import { deskOf } from '../access/access-policy';
@@ -26,7 +27,7 @@ export class RecordEventConsumer {
       ctx,
       async (events, m) => {
         const entries = events.map((event) => {
-          const payload = eventToJson(event.type, event.data) as Record<string, unknown>;
+          const payload = payloadOf(event);
           const country = typeof payload.country === 'string' && /^[A-Z]{3}$/.test(payload.country) ? payload.country : null;
           return { event, payload, country, traceId: traceIdOf(event.traceparent) ?? null };
         });
@@ -58,4 +59,14 @@ export class RecordEventConsumer {
       },
     );
   }
+}
+
+/**
+ * The event's payload as JSON. A type this build does not know yet (its producer was deployed first:
+ * contracts grow additively) is kept with its type and country (the record key) instead of being
+ * dead-lettered; a known type whose payload does not decode is a poison event and still is.
+ */
+function payloadOf(event: ReceivedEvent): Record<string, unknown> {
+  if (isEventType(event.type)) return eventToJson(event.type, event.data) as Record<string, unknown>;
+  return { country: event.key, undecoded: `type ${event.type} is not known to this ops-centre` };
 }
