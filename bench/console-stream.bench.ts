@@ -8,7 +8,7 @@
  *   1. Stepped load: PartnerEngaged events on partnerships.engagements.v1, keyed over 24
  *      user-assigned country codes (all six partitions), at each rate for BENCH_STEP_SECONDS.
  *      That topic has no consumer but ops-centre, whose work per event (timeline row, read model,
- *      inbox, one transaction) is the same for every type, so the shared broker's other consumer
+ *      inbox; one transaction per batch) is the same for every type, so the shared broker's other consumer
  *      groups (mediation, early-warning) are not handed a backlog of tens of thousands of signals.
  *      Measured at the page: delivered/s = events the page's EventSource received per second in the
  *      step after its first second; latency = publish (the producer's send call) → the first render
