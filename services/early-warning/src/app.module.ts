@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TOPIC_SIGNALS } from '@crisis-ops/contracts';
+import { TOPIC_MEDIATION, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { CLOCK, systemClock } from '@crisis-ops/domain-kernel';
 import { ServiceKitModule } from '@crisis-ops/service-kit';
@@ -12,6 +12,8 @@ import { SignalIntake } from './signals/intake/signal-intake.service';
 import { EXERCISE_COUNTRIES, exerciseCountries } from './signals/intake/exercise-countries';
 import { IMPORT_ALERT_DAYS, LiveRisk } from './risk/live-risk.service';
 import { RiskSignalConsumer } from './risk/risk.consumer';
+import { MediationContextConsumer } from './context/mediation-context.consumer';
+import { AGREEMENT_CONTEXT, agreementContextParameters } from './context/agreement-context';
 import { RiskQueries } from './risk/risk-query.service';
 import { RiskQueryController } from './risk/risk-query.controller';
 import { ExportController } from './exports/export.controller';
@@ -42,12 +44,13 @@ export class AppModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, consumes: [TOPIC_SIGNALS] }), TypeOrmModule.forFeature([SignalRecord])],
-      controllers: [RecordSignalController, ListSignalsController, RiskSignalConsumer, RiskQueryController, ExportController, ImportJobsController],
+      imports: [ServiceKitModule.forRoot({ config, consumes: [TOPIC_SIGNALS, TOPIC_MEDIATION] }), TypeOrmModule.forFeature([SignalRecord])],
+      controllers: [RecordSignalController, ListSignalsController, RiskSignalConsumer, MediationContextConsumer, RiskQueryController, ExportController, ImportJobsController],
       providers: [
         { provide: CLOCK, useValue: systemClock },
         { provide: JsonBodyLimit, useFactory: (host: HttpAdapterHost) => new JsonBodyLimit(host), inject: [HttpAdapterHost] },
         { provide: IMPORT_ALERT_DAYS, useFactory: () => importAlertDays() },
+        { provide: AGREEMENT_CONTEXT, useFactory: () => agreementContextParameters() },
         { provide: EXERCISE_COUNTRIES, useFactory: () => exerciseCountries() },
         SignalIntake,
         LiveRisk,

@@ -10,17 +10,22 @@ import type { Consumer, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
+  AgreementKind,
+  AgreementReachedSchema,
   CE_AGGREGATE_OBSERVED,
+  CE_AGREEMENT_REACHED,
+  CE_MEDIATION_OPENED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
   decodeEvent,
   encodeEvent,
+  MediationOpenedSchema,
   RiskLevel,
   SignalRecordedSchema,
   TOPIC_RISK,
   TOPIC_SIGNALS,
 } from '@crisis-ops/contracts';
-import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
+import { cloudEventHeaders, domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { EventPublisher, startServiceApp } from '@crisis-ops/service-kit';
 import { COUNTRIES } from '@crisis-ops/geo';
 import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
@@ -98,11 +103,12 @@ describe('early-warning on real Kafka and Postgres', () => {
 
   const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].n);
 
-  /** A user-assigned code nobody has assessed yet (so the first escalation is this run's). */
+  /** A user-assigned code nobody has assessed or given context yet (so the first escalation is this run's). */
   async function freshCountry(): Promise<string> {
     for (let i = 0; i < 200; i++) {
       const code = `Q${String.fromCharCode(77 + Math.floor(Math.random() * 14))}${String.fromCharCode(65 + Math.floor(Math.random() * 26))}`;
-      if ((await count('SELECT count(*) AS n FROM early_warning.risk_engines WHERE country = $1', [code])) === 0) return code;
+      const used = 'SELECT (SELECT count(*) FROM early_warning.risk_engines WHERE country = $1) + (SELECT count(*) FROM early_warning.risk_context WHERE country = $1) AS n';
+      if ((await count(used, [code])) === 0) return code;
     }
     throw new Error('no unassessed user-assigned country code left: reset the test database');
   }
@@ -200,6 +206,54 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(String(riskCsv.body)).toContain(`${country},`);
   });
 
+  it('records an agreement reached in mediation once as context; the same signals then score lower there than elsewhere, naming the agreement', async () => {
+    const [country, other] = [await freshCountry(), await freshCountry()];
+    expect(other).not.toBe(country);
+    const DAY = 86_400_000;
+    const isoDay = (back: number) => new Date(Date.now() - back * DAY).toISOString().slice(0, 10);
+    const occurredAt = timestampFromDate(new Date(Date.now() - 10 * DAY));
+    const agreement = domainEventRecord(
+      CE_AGREEMENT_REACHED,
+      create(AgreementReachedSchema, { processId: `p-${RUN}`, country, agreementId: `a-${RUN}`, kind: AgreementKind.CEASEFIRE, title: 'Exercise ceasefire', occurredAt }),
+    );
+    const opened = domainEventRecord(CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId: `p-${RUN}`, country, occurredAt }));
+    // The agreement twice (a redelivery: same CloudEvents id), then an event type that records nothing, all on one partition.
+    await producer.send({ topic: agreement.topic, messages: [agreement.message, agreement.message, opened.message] });
+    const inbox = (id: string) => count('SELECT count(*) AS n FROM early_warning.inbox WHERE event_id = $1', [id]);
+    await eventually(async () => (await inbox(opened.id)) === 1, 30_000, 200);
+    const { rows } = await db.query(
+      `SELECT admin1, kind, label, points, to_char(valid_from, 'YYYY-MM-DD') AS "from", to_char(valid_until, 'YYYY-MM-DD') AS until FROM early_warning.risk_context WHERE country = $1`,
+      [country],
+    );
+    expect(rows).toEqual([{ admin1: '', kind: 'agreement_reached', label: 'Ceasefire reached: Exercise ceasefire', points: -10, from: isoDay(10), until: isoDay(10 - 90) }]);
+
+    // Identical signals for both countries on the last three days.
+    const items = (c: string) =>
+      [3, 2, 1].flatMap((back) =>
+        Array.from({ length: 5 }, (_, i) => signal(c, i, { id: `${c}-${back}-${i}`, source: `int-context-${RUN}`, type: 'battles', subType: 'armed_clash', fatalities: 5, severity: 3, occurredAt: new Date(Date.now() - back * DAY).toISOString() })),
+      );
+    for (const c of [country, other]) expect(await api('POST', '/signals/batch', { items: items(c) })).toMatchObject({ status: 202, body: { recorded: 15 } });
+    const applied = (c: string) => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [c]);
+    await eventually(async () => (await applied(country)) === 15 && (await applied(other)) === 15, 30_000, 200);
+
+    type Driver = { kind: string; label: string; weight: number };
+    type Board = { national: { score: number; drivers: Driver[] }; context: unknown[]; history: Array<{ score: number; drivers: Driver[] }> };
+    const withAgreement = (await api('GET', `/risk/${country}`)).body as unknown as Board;
+    const without = (await api('GET', `/risk/${other}`)).body as unknown as Board;
+    expect(without.national.score).toBeGreaterThan(10);
+    expect(withAgreement.national.score).toBeCloseTo(without.national.score - 10, 0);
+    expect(withAgreement.context).toEqual([
+      { admin1: null, kind: 'agreement_reached', label: 'Ceasefire reached: Exercise ceasefire', points: -10, validFrom: isoDay(10), validUntil: isoDay(-80), reference: `p-${RUN}/a-${RUN}` },
+    ]);
+    expect(without.context).toEqual([]);
+    // Weights are shares of the score, so a score clamped to 0 names the agreement with weight 0.
+    const carrying = withAgreement.history.filter((h) => h.score > 0 && h.drivers.some((d) => d.kind === 'agreement_reached'));
+    expect(carrying.length).toBeGreaterThan(0);
+    for (const h of carrying) expect((h.drivers.find((d) => d.kind === 'agreement_reached') as Driver).weight * h.score).toBeCloseTo(-10, 0);
+    expect(without.history.flatMap((h) => h.drivers).map((d) => d.kind)).not.toContain('agreement_reached');
+    expect(await count('SELECT count(*) AS n FROM early_warning.risk_context WHERE country = $1', [country])).toBe(1);
+  });
+
   it('imports a small file twice through the intake: the second run adds nothing; import risk is stored but not announced when old', async () => {
     const dataSource = app.get(DataSource);
     const sink = intakeSink(app.get(SignalIntake), dataSource, app.get(EventPublisher));
@@ -216,13 +270,14 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(await count(`SELECT count(*) AS n FROM early_warning.risk_assessments WHERE origin = 'import' AND published AND day < now() - interval '30 days'`, [])).toBe(0);
   });
 
-  /** A real country (imports resolve ISO codes only) that has neither risk state nor aggregates yet. */
+  /** A real country (imports resolve ISO codes only) with no risk state, aggregates or context (mediation's suites record agreements) yet. */
   async function unassessedCountry(): Promise<string> {
     const inThisFile = ['BFA', 'CIV', 'COD', 'MLI', 'NER'];
     const { rows } = await db.query(
       `SELECT code FROM unnest($1::text[]) AS c(code)
        WHERE NOT EXISTS (SELECT 1 FROM early_warning.risk_engines e WHERE e.country = c.code)
-         AND NOT EXISTS (SELECT 1 FROM early_warning.aggregate_observations o WHERE o.country = c.code)`,
+         AND NOT EXISTS (SELECT 1 FROM early_warning.aggregate_observations o WHERE o.country = c.code)
+         AND NOT EXISTS (SELECT 1 FROM early_warning.risk_context x WHERE x.country = c.code)`,
       [COUNTRIES.map((c) => c.iso3).filter((c) => !inThisFile.includes(c))],
     );
     if (rows.length === 0) throw new Error('every country has risk state: reset the test database');

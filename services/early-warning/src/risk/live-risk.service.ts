@@ -6,6 +6,7 @@ import { RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskObservati
 import { dayOfEvent, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
 import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
 import type { AreaSnapshot } from '../domain/risk-area';
+import { loadContext, RecordedContext } from '../context/recorded-context';
 
 export const IMPORT_ALERT_DAYS = Symbol('IMPORT_ALERT_DAYS');
 
@@ -94,6 +95,11 @@ type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[
  * would give. So for the same input a replay yields the same escalations on the same days; live may
  * announce one before its day closes. Batching changes how often state is written, never what the
  * engine sees.
+ *
+ * Context (`risk_context`, e.g. an agreement reached in mediation) comes from another topic, so it
+ * has no place in a country's partition order: it is read at the start of each batch of the country
+ * and applies by event day to the days assessed from then on. Days assessed before it was recorded
+ * are not revised (like a late report); a replay made after it was recorded applies it to all its days.
  */
 @Injectable()
 export class LiveRisk {
@@ -109,7 +115,7 @@ export class LiveRisk {
    * the conditional update below notices when it is not (another member, a rolled-back transaction)
    * and the retry reloads from the row.
    */
-  private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string> }>();
+  private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string>; context: RecordedContext }>();
 
   /** Applies signals and observations in the given order (per country, the order that matters), in the caller's transaction. */
   async apply(m: EntityManager, inputs: readonly LiveInput[]): Promise<RiskEvent[]> {
@@ -130,7 +136,10 @@ export class LiveRisk {
     // The cache entry is taken out while in use and only put back after the rows were written.
     const cached = this.engines.get(country) ?? (await this.load(m, country));
     this.engines.delete(country);
-    const { engine, version, written } = cached;
+    const { engine, version, written, context } = cached;
+    // Read per batch, not kept with the engine: an agreement recorded since (another topic, another
+    // transaction) weighs from this batch on. Rows expired before the open day can no longer matter.
+    context.replace(await loadContext(m, country, engine.currentDay));
     const steps: Step[] = [];
     let assessedOpenDay = false;
     for (const input of inputs) {
@@ -156,7 +165,7 @@ export class LiveRisk {
     );
     if (n === 0) throw new StaleEngineError(country);
     // Valid once this transaction commits; if it does not, the row keeps `version` and the next use reloads.
-    this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas) });
+    this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas), context });
     const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin })));
     if (all.length > 0 || assessedOpenDay) await this.saveCurrent(m, engine, all.map((x) => x.e));
     if (all.length === 0) return [];
@@ -196,12 +205,14 @@ export class LiveRisk {
 
   private async load(m: EntityManager, country: string) {
     const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string }> = await m.query('SELECT snapshot, signals FROM risk_engines WHERE country = $1', [country]);
-    if (rows.length === 0) return { engine: new RiskEngine(), version: 0, written: new Map<string, string>() };
+    // The engine keeps its provider for life; applyCountry fills it for each batch.
+    const context = new RecordedContext(country);
+    if (rows.length === 0) return { engine: new RiskEngine({ context }), version: 0, written: new Map<string, string>(), context };
     const areas: Array<{ admin1: string; state: AreaSnapshot }> = await m.query('SELECT admin1, state FROM risk_engine_areas WHERE country = $1', [country]);
     const snapshot = joinSnapshot(rows[0].snapshot, areas);
     // What the rows hold now (none if the header still carries the areas: they are all written next).
     const written = rows[0].snapshot.areas.length > 0 ? new Map<string, string>() : new Map(splitSnapshot(snapshot).areas);
-    return { engine: RiskEngine.restore(snapshot), version: Number(rows[0].signals), written };
+    return { engine: RiskEngine.restore(snapshot, { context }), version: Number(rows[0].signals), written, context };
   }
 
   /** Current score and level of every area of the country; trend and drivers from this step's assessments. */

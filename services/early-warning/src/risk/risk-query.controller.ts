@@ -25,10 +25,10 @@ export class RiskQueryController {
     return this.risk.countries(deskParam(region));
   }
 
-  /** One country: national risk, its admin1 breakdown and its assessment history (newest first). */
+  /** One country: national risk, its admin1 breakdown, the context in force and its assessment history (newest first). */
   @Get(':country')
   @ApiQuery({ name: 'history', required: false, description: 'how many history entries (1..1000, default 100)' })
-  @ApiOkResponse({ description: '{ national, admin1: AreaRiskView[], history }' })
+  @ApiOkResponse({ description: '{ national, admin1: AreaRiskView[], context: ContextView[] (in force on the national asOf), history }' })
   async one(@Param('country') country: string, @Query('history') history = '100') {
     const n = Number(history);
     if (!/^[A-Z]{3}$/.test(country) || !Number.isInteger(n) || n < 1 || n > 1000) {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { countryByIso3, countriesOfDesk, type DeskId } from '@crisis-ops/geo';
+import { dayOf } from '../domain';
+import { countryContextOn, isoDayOf, loadContext } from '../context/recorded-context';
 
 export interface AreaRiskView {
   country: string;
@@ -16,6 +18,18 @@ export interface AreaRiskView {
   trendDelta: number;
   asOf: string | null;
   drivers: unknown[];
+}
+
+/** Context the engine applies to an area of the country (admin1 null = national). */
+export interface ContextView {
+  admin1: string | null;
+  kind: string;
+  label: string;
+  points: number;
+  validFrom: string;
+  /** First day no longer in force. */
+  validUntil: string;
+  reference: string;
 }
 
 interface CurrentRow {
@@ -65,7 +79,7 @@ export class RiskQueries {
     return rows.map(view);
   }
 
-  async country(code: string, historyLimit: number): Promise<{ national: AreaRiskView; admin1: AreaRiskView[]; history: unknown[] } | undefined> {
+  async country(code: string, historyLimit: number): Promise<{ national: AreaRiskView; admin1: AreaRiskView[]; context: ContextView[]; history: unknown[] } | undefined> {
     const rows: CurrentRow[] = await this.db.query(`SELECT ${COLS} FROM risk_current WHERE country = $1 ORDER BY admin1 = '' DESC, score DESC, admin1`, [code]);
     if (rows.length === 0 || rows[0].admin1 !== '') return undefined;
     const history = await this.db.query(
@@ -77,8 +91,28 @@ export class RiskQueries {
     return {
       national: view(rows[0]),
       admin1: rows.slice(1).map(view),
+      context: await this.contextOn(code, rows[0].assessed_day),
       history: history.map((h: Record<string, unknown>) => ({ ...h, admin1: h['admin1'] || null })),
     };
+  }
+
+  /**
+   * The context in force on the country's `asOf` (its engine's day, event time like the scores), so
+   * it matches what the latest assessments applied; an agreement dated later shows once the engine
+   * reaches its day.
+   */
+  private async contextOn(code: string, asOf: string | null): Promise<ContextView[]> {
+    if (asOf === null) return [];
+    const day = new Date(`${asOf}T00:00:00Z`);
+    return countryContextOn(await loadContext(this.db, code, day), dayOf(day)).map((r) => ({
+      admin1: r.admin1,
+      kind: r.kind,
+      label: r.label,
+      points: r.points,
+      validFrom: isoDayOf(r.fromDay),
+      validUntil: isoDayOf(r.untilDay),
+      reference: r.reference,
+    }));
   }
 
   /** Every area (national and admin1) for the export, streamed in pages by the caller. */
