@@ -47,7 +47,7 @@ export class ReplayController {
     req.once('close', () => aborter.abort());
     const p = principal;
     const f = filter;
-    conn.send('hello', { replay: { topics: plan.topics, from: plan.from.toISOString(), speed: plan.speed, limit: plan.limit } });
+    conn.sendNow('hello', { replay: { topics: plan.topics, from: plan.from.toISOString(), speed: plan.speed, limit: plan.limit } });
     try {
       const { sent, reason } = await this.replay.run(
         plan,

@@ -28,6 +28,18 @@ describe('SseConnection', () => {
     c.close();
   });
 
+  it('writes the greeting at once, so a burst that overflows the queue right after cannot drop it', () => {
+    vi.useFakeTimers();
+    const res = new FakeResponse();
+    const c = new SseConnection(res as never, { maxQueued: 10, flushEveryMs: 50, heartbeatMs: 0 });
+    c.sendNow('hello', { subject: 's' });
+    for (let i = 0; i < 100; i++) c.send('domain-event', { i });
+    vi.advanceTimersByTime(50);
+    expect(res.chunks[0]).toBe('event: hello\ndata: {"subject":"s"}\n\n');
+    expect(res.chunks[1]).toMatch(/^event: dropped\ndata: \{"count":90\}/);
+    c.close();
+  });
+
   it('holds at most maxQueued events for a slow client and says how many it dropped', () => {
     vi.useFakeTimers();
     const res = new FakeResponse();

@@ -65,7 +65,16 @@ export class SseConnection {
   }
 
   send(event: string, data: unknown, id?: string): void {
-    this.enqueueRaw(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.enqueueRaw(format(event, data, id));
+  }
+
+  /**
+   * Writes a control message at once, ahead of anything queued and never dropped: the greeting a
+   * client waits for must not be the oldest item discarded when a burst overflows the queue.
+   */
+  sendNow(event: string, data: unknown): void {
+    if (this.isClosed) return;
+    this.res.write(format(event, data));
   }
 
   private enqueueRaw(chunk: string): void {
@@ -113,4 +122,8 @@ export class SseConnection {
     clearInterval(this.heartbeat);
     this.queue = [];
   }
+}
+
+function format(event: string, data: unknown, id?: string): string {
+  return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }

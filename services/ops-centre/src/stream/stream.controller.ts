@@ -50,7 +50,7 @@ export class StreamController {
     }
     const conn = new SseConnection(res);
     conn.open();
-    conn.send('hello', { subject: principal.subject, region: principal.region, filter });
+    conn.sendNow('hello', { subject: principal.subject, region: principal.region, filter });
     const p = principal;
     const f = filter;
     const unsubscribe = this.hub.subscribe((item) => {
