@@ -20,7 +20,6 @@ export {
   currentTraceHeaders,
   currentTraceId,
   traceIdOf,
-  withExtractedContext,
   startEventSpan,
   type EventSpan,
   type TraceHeaders,

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { metricsHandler, shutdownTelemetry, startTelemetry } from './telemetry';
 import { observeConsumerLag, observeOutboxBacklog, platformMetrics } from './platform-metrics';
-import { currentTraceHeaders, currentTraceparent, traceIdOf, withExtractedContext } from './trace-context';
+import { currentTraceHeaders, currentTraceparent, startEventSpan, traceIdOf } from './trace-context';
 
 const exporter = new InMemorySpanExporter();
 const processor = new SimpleSpanProcessor(exporter);
@@ -70,34 +70,32 @@ describe('telemetry', () => {
     });
   });
 
-  it('withExtractedContext makes new spans children of the remote parent', async () => {
+  it('startEventSpan starts a CONSUMER span child of the remote producer span, and work inside it continues that trace', async () => {
     const remoteTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const remoteSpanId = '00f067aa0ba902b7';
-    const headers = { TraceParent: `00-${remoteTraceId}-${remoteSpanId}-01`, other: undefined };
-    const seen = withExtractedContext(headers, () => {
-      const child = tracer().startSpan('consume');
-      child.end();
-      return currentTraceparent();
+    // Another trace is active (a batch, a timer): the event's own producer still wins.
+    const seen = tracer().startActiveSpan('unrelated', (unrelated) => {
+      const span = startEventSpan('process topic', { TraceParent: `00-${remoteTraceId}-${remoteSpanId}-01`, other: undefined }, { 'messaging.system': 'kafka' });
+      const inside = context.with(span.context, () => currentTraceparent());
+      span.end();
+      unrelated.end();
+      return inside;
     });
-    const [child] = await finishedSpans();
-    expect(child.spanContext().traceId).toBe(remoteTraceId);
-    expect(child.parentSpanContext?.spanId).toBe(remoteSpanId);
-    expect(traceIdOf(seen)).toBe(remoteTraceId);
+    const consumer = (await finishedSpans()).find((s) => s.name === 'process topic');
+    expect(consumer?.kind).toBe(SpanKind.CONSUMER);
+    expect(consumer?.spanContext().traceId).toBe(remoteTraceId);
+    expect(consumer?.parentSpanContext?.spanId).toBe(remoteSpanId);
+    expect(consumer?.attributes['messaging.system']).toBe('kafka');
+    expect(seen).toBe(`00-${remoteTraceId}-${consumer?.spanContext().spanId}-01`);
   });
 
-  it('withExtractedContext keeps an active span of the same trace as parent', async () => {
-    const consumerSpanId = tracer().startActiveSpan('kafkajs-process', (consumerSpan) => {
-      const headers = { traceparent: `00-${consumerSpan.spanContext().traceId}-00f067aa0ba902b7-01` };
-      withExtractedContext(headers, () => tracer().startSpan('handler').end());
-      consumerSpan.end();
-      return consumerSpan.spanContext().spanId;
-    });
-    const handler = (await finishedSpans()).find((s) => s.name === 'handler');
-    expect(handler?.parentSpanContext?.spanId).toBe(consumerSpanId);
-  });
-
-  it('withExtractedContext without a traceparent runs in the current context', () => {
-    expect(withExtractedContext({}, () => currentTraceparent())).toBeUndefined();
+  it('startEventSpan without a traceparent starts a root span, and records a failure on it', async () => {
+    const span = startEventSpan('process topic', {});
+    span.end(new Error('downstream rejected the event'));
+    const [root] = await finishedSpans();
+    expect(root.parentSpanContext).toBeUndefined();
+    expect(root.status).toEqual({ code: SpanStatusCode.ERROR, message: 'downstream rejected the event' });
+    expect(root.events.map((e) => e.name)).toEqual(['exception']);
   });
 
   it('traceIdOf rejects values that are not traceparents', () => {

@@ -42,23 +42,6 @@ export function traceIdOf(traceparent: string | undefined | null): string | unde
   return match[2];
 }
 
-/**
- * Runs `fn` inside the context carried by W3C headers (e.g. those of a consumed event), so spans and
- * log lines it produces join the producer's trace. Without a usable traceparent, `fn` runs in the
- * current context.
- */
-export function withExtractedContext<T>(headers: TraceHeaders, fn: () => T): T {
-  const active = context.active();
-  const extracted = propagation.extract(active, headers, headerGetter);
-  const activeTraceId = trace.getSpanContext(active)?.traceId;
-  // The kafkajs instrumentation already continues the producer's trace with a consumer span; keep
-  // that span as parent instead of skipping over it to the remote producer span.
-  if (activeTraceId !== undefined && activeTraceId === trace.getSpanContext(extracted)?.traceId) {
-    return fn();
-  }
-  return context.with(extracted, fn);
-}
-
 export interface EventSpan {
   /** The span's context: code run inside it (e.g. staging follow-up events) continues its trace. */
   readonly context: Context;
@@ -66,9 +49,9 @@ export interface EventSpan {
 }
 
 /**
- * A CONSUMER span for one event handled as part of a batch, child of the span that produced it (its
- * W3C headers). The kafkajs instrumentation gives a batch a fresh trace of its own; this span is what
- * keeps each event's trace going across services.
+ * A CONSUMER span for one consumed event, child of the span that produced it (its W3C headers),
+ * whatever context is active (a batch's, a timer's): this span is what keeps each event's trace
+ * going across services.
  */
 export function startEventSpan(name: string, headers: TraceHeaders, attributes: Attributes = {}): EventSpan {
   const parent = propagation.extract(ROOT_CONTEXT, headers, headerGetter);

@@ -35,9 +35,9 @@ export class KafkaBatchContext extends KafkaContext {
  * BATCH_HANDLER get up to MAX_BATCH_EVENTS records per call, so a consumer can apply them in one
  * transaction instead of one per record (the risk engine keeps up with imports that way); every other
  * handler still gets one record at a time through Nest's own path, inside a CONSUMER span that
- * continues the producer's trace (the kafkajs instrumentation starts a new trace per batch, so that
- * span is ours; batch handlers get one per event from EventConsumer.consumeBatch). Offsets are
- * resolved only after a handler returns, and kafkajs is asked to heartbeat after every call.
+ * continues the producer's trace (messaging spans are the platform's own, see telemetry.ts; batch
+ * handlers get one per event from EventConsumer.consumeBatch). Offsets are resolved only after a
+ * handler returns, and kafkajs is asked to heartbeat after every call.
  */
 export class BatchingKafkaServer extends ServerKafka {
   override async bindEvents(consumer: Consumer): Promise<void> {

@@ -56,9 +56,10 @@ export class EventConsumer {
     await this.handler.handleBatch(
       records,
       async (events) => {
-        const spans = new Map(events.map((e) => [e.id, startEventSpan(`process ${e.topic}`, e.headers, { 'messaging.system': 'kafka', 'cloudevents.event_type': e.type, 'cloudevents.event_id': e.id })]));
+        const spans = events.map((e) => startEventSpan(`process ${e.topic}`, e.headers, { 'messaging.system': 'kafka', 'cloudevents.event_type': e.type, 'cloudevents.event_id': e.id }));
+        const spanOf = new Map(events.map((e, i) => [e, spans[i]]));
         const within: WithinEvent = (event, fn) => {
-          const span = spans.get(event.id);
+          const span = spanOf.get(event);
           return span ? context.with(span.context, fn) : fn();
         };
         try {
@@ -66,10 +67,10 @@ export class EventConsumer {
           await applyOnceBatch(this.dataSource, this.config.service, events, async (fresh, manager) => {
             result = { value: await effect(fresh, manager, within) };
           });
-          for (const span of spans.values()) span.end();
+          for (const span of spans) span.end();
           if (result) committed?.(result.value);
         } catch (err) {
-          for (const span of spans.values()) span.end(err);
+          for (const span of spans) span.end(err);
           for (const e of events) failed.add(1, { topic: e.topic, type: e.type, service: this.config.service });
           if (isContractsError(err)) throw new PermanentEventError(err.code, err.message);
           throw err;
