@@ -15,7 +15,7 @@ const processOf = (topic: string) => `process ${topic}`;
 
 interface CountryRisk {
   national: { level: string };
-  history: Array<{ kind: string; escalationId: string | null; level: string }>;
+  history: Array<{ kind: string; escalationId: string | null; level: string; drivers?: Array<{ kind: string }> }>;
 }
 
 interface Process {
@@ -33,6 +33,9 @@ async function quietCountry(reader: string): Promise<{ iso3: string; desk: strin
     const c = candidates[randomInt(candidates.length)];
     const risk = await api<CountryRisk>(`${platform()['early-warning']}/risk/${c.iso3}`);
     if (risk.status === 200 && ['high', 'critical'].includes(risk.body.national.level)) continue;
+    // Imported monthly aggregates leave days queued that the first new signal closes, each with its
+    // own escalation: such a country would not answer with just this run's one.
+    if (risk.status === 200 && risk.body.history.some((h) => h.drivers?.some((d) => d.kind === 'aggregate'))) continue;
     const processes = await api<Process[]>(`${platform().mediation}/processes?country=${c.iso3}`, { token: reader });
     if (processes.status === 200 && processes.body.every((p) => !['proposed', 'active', 'suspended'].includes(p.status))) return { iso3: c.iso3, desk: c.desk as string };
   }
