@@ -45,12 +45,7 @@ export class EventConsumer {
    * event is retried on its own (ReliableHandler.handleBatch), so one bad event costs only itself.
    * Events already applied before are not passed again; if none is left, the effect does not run.
    */
-  async consumeBatch<R = void>(
-    ctx: KafkaBatchContext,
-    effect: (events: ReceivedEvent[], manager: EntityManager, within: WithinEvent) => Promise<R>,
-    /** After each transaction that committed (the batch, or one event when retried alone), with what its effect returned. */
-    committed?: (result: R) => void,
-  ): Promise<void> {
+  async consumeBatch(ctx: KafkaBatchContext, effect: (events: ReceivedEvent[], manager: EntityManager, within: WithinEvent) => Promise<void>): Promise<void> {
     const failed = platformMetrics().eventsFailed;
     const records = ctx.getMessages().map((message) => ({ topic: ctx.getTopic(), partition: ctx.getPartition(), message }));
     await this.handler.handleBatch(
@@ -63,12 +58,8 @@ export class EventConsumer {
           return span ? context.with(span.context, fn) : fn();
         };
         try {
-          let result: { value: R } | undefined;
-          await applyOnceBatch(this.dataSource, this.config.service, events, async (fresh, manager) => {
-            result = { value: await effect(fresh, manager, within) };
-          });
+          await applyOnceBatch(this.dataSource, this.config.service, events, (fresh, manager) => effect(fresh, manager, within));
           for (const span of spans) span.end();
-          if (result) committed?.(result.value);
         } catch (err) {
           for (const span of spans) span.end(err);
           for (const e of events) failed.add(1, { topic: e.topic, type: e.type, service: this.config.service });

@@ -4,10 +4,9 @@ import type { StreamItem } from './stream-item';
 export type StreamListener = (item: StreamItem) => void;
 
 /**
- * In-process fan-out of committed events to the open streams of this replica. Fed by the consumer
- * after its transaction commits, so a browser never sees an event the read model does not have.
- * Each replica of ops-centre consumes its own share of partitions: a client connected to one
- * replica sees that replica's share (run one replica, or put a sticky fan-out in front, to see all).
+ * In-process fan-out of committed events to the open streams of this replica. Fed by StreamFanout
+ * with what any replica committed, so a browser never sees an event the read model does not have,
+ * and sees all of them whichever replica it is connected to.
  */
 @Injectable()
 export class StreamHub {

@@ -1,24 +1,24 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern } from '@nestjs/microservices';
 import { DOMAIN_TOPICS, eventToJson, isEventType } from '@crisis-ops/contracts';
 import type { ReceivedEvent } from '@crisis-ops/messaging';
-import { BATCH_HANDLER, EventConsumer, KafkaBatchContext } from '@crisis-ops/service-kit';
+import type { ServiceConfig } from '@crisis-ops/config';
+import { BATCH_HANDLER, EventConsumer, KafkaBatchContext, SERVICE_CONFIG } from '@crisis-ops/service-kit';
 import { traceIdOf } from '@crisis-ops/observability';
-import { deskOf } from '../access/access-policy';
 import { projectEvent } from '../read-model/read-model.projector';
-import { StreamHub } from '../stream/stream-hub';
-import { streamItemOf, type StreamItem } from '../stream/stream-item';
+import { announceCommitted } from '../stream/stream-fanout';
 
 /**
  * Every domain event lands on the country's timeline and the read model, once, whatever Kafka
- * redelivers; once committed it goes to the live streams of this replica. Events come in batches,
- * one transaction each, so the console keeps up with bursts instead of paying a commit per event.
+ * redelivers; once committed it goes to the live streams of every replica (StreamFanout). Events
+ * come in batches, one transaction each, so the console keeps up with bursts instead of paying a
+ * commit per event.
  */
 @Controller()
 export class RecordEventConsumer {
   constructor(
     private readonly events: EventConsumer,
-    private readonly hub: StreamHub,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   @EventPattern([...DOMAIN_TOPICS], BATCH_HANDLER)
@@ -51,11 +51,8 @@ export class RecordEventConsumer {
         );
         // In offset order: the read model sees a country's events as they happened.
         for (const { event, payload, traceId } of entries) await projectEvent(m, { id: event.id, type: event.type, time: event.time, traceId }, payload);
-        return entries.map(({ event, payload, traceId }) => streamItemOf({ ...event, traceId }, payload, deskOf));
-      },
-      // Called only once the transaction committed: what is shown live is on the timeline.
-      (items: StreamItem[]) => {
-        for (const item of items) this.hub.publish(item);
+        // Delivered to every replica's live streams when, and only if, this transaction commits.
+        await announceCommitted(m, this.config.database.schema, entries.map((x) => x.event.id));
       },
     );
   }
