@@ -1,4 +1,5 @@
 import type { IHeaders } from 'kafkajs';
+import { propagation, type Context } from '@opentelemetry/api';
 
 /**
  * CloudEvents 1.0 in Kafka binary content mode: attributes travel as `ce_*` headers, the protobuf
@@ -94,4 +95,11 @@ export function parseCloudEvent(topic: string, partition: number, record: RawRec
     traceparent: headers.traceparent,
     headers,
   };
+}
+
+/** The W3C traceparent of a context (none when it holds no valid span, or tracing is suppressed). */
+export function traceparentOf(ctx: Context): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier.traceparent;
 }

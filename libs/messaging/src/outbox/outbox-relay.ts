@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import type { Message, Producer } from 'kafkajs';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { cloudEventHeaders } from '../cloud-event';
+import { cloudEventHeaders, traceparentOf } from '../cloud-event';
 
 export interface RelayDatabase {
   readonly host: string;
@@ -285,12 +285,6 @@ async function sendTraced(producer: Producer, rows: OutboxRow[]): Promise<void> 
   } finally {
     for (const span of spans) span.end();
   }
-}
-
-function traceparentOf(ctx: Context): string | undefined {
-  const carrier: Record<string, string> = {};
-  propagation.inject(ctx, carrier);
-  return carrier.traceparent;
 }
 
 /** Under the broker's default message.max.bytes (1 MiB), with room for batch framing. */

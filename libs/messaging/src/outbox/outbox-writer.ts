@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { propagation, context } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
+import { traceparentOf } from '../cloud-event';
 
 export interface OutgoingEvent {
   readonly topic: string;
@@ -28,7 +29,7 @@ export async function appendToOutbox(
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('appendToOutbox needs an active transaction: the event must commit with the state change');
   }
-  const traceparent = activeTraceparent();
+  const traceparent = traceparentOf(context.active());
   // Serialise writers per key so that, for one key, the outbox sequence is the commit order; sorted to
   // avoid lock-order deadlocks between two transactions touching the same keys.
   if (events.length === 0) return [];
@@ -81,8 +82,3 @@ function concatPayloads(events: readonly OutgoingEvent[]): { bytes: Buffer; offs
   return { bytes, offsets, lengths };
 }
 
-function activeTraceparent(): string | undefined {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
-  return carrier.traceparent;
-}

@@ -1,7 +1,8 @@
 import { KafkaContext, ServerKafka } from '@nestjs/microservices';
 import { context } from '@opentelemetry/api';
-import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
-import { startEventSpan, type TraceHeaders } from '@crisis-ops/observability';
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import { headersToStrings } from '@crisis-ops/messaging';
+import { startEventSpan } from '@crisis-ops/observability';
 
 /** `@EventPattern(topic, BATCH_HANDLER)`: the handler receives a KafkaBatchContext of many records. */
 export const BATCH_HANDLER = { batch: true } as const;
@@ -62,7 +63,7 @@ export class BatchingKafkaServer extends ServerKafka {
     }
     for (const message of batch.messages) {
       if (!current()) return;
-      const span = startEventSpan(`process ${batch.topic}`, traceHeadersOf(message.headers), { 'messaging.system': 'kafka', 'messaging.destination.name': batch.topic });
+      const span = startEventSpan(`process ${batch.topic}`, headersToStrings(message.headers), { 'messaging.system': 'kafka', 'messaging.destination.name': batch.topic });
       try {
         await context.with(span.context, () => this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause }));
         span.end();
@@ -74,13 +75,4 @@ export class BatchingKafkaServer extends ServerKafka {
       await heartbeat();
     }
   }
-}
-
-function traceHeadersOf(headers: IHeaders | undefined): TraceHeaders {
-  const value = (name: string) => {
-    const v = headers?.[name];
-    const first = Array.isArray(v) ? v[0] : v;
-    return first === undefined ? undefined : first.toString();
-  };
-  return { traceparent: value('traceparent'), tracestate: value('tracestate') };
 }
