@@ -39,17 +39,22 @@ export async function appendToOutbox(
     throw new Error(`event ${tooLarge} (${events[tooLarge].type}) is ${events[tooLarge].payload.byteLength} bytes; the limit is ${MAX_EVENT_BYTES}`);
   }
   const keys = [...new Set(events.map((e) => `outbox:${e.key}`))].sort();
-  await manager.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i', [keys]);
   const ids = events.map((e) => e.id ?? randomUUID());
   const now = new Date();
   const payloads = concatPayloads(events);
   // One statement, whatever the batch size: no bind-parameter limit, one parse. The payloads travel
   // as one binary parameter cut apart in SQL; a bytea[] would go as text with every byte hex-escaped.
+  // The key locks are taken by the same statement, in an uncorrelated subquery that Postgres runs
+  // once (an InitPlan) before the first row draws its seq: the locks are held from before the
+  // sequence is drawn until commit, as the ordering needs, and cost no round trip of their own
+  // (a round trip made while holding them would keep every other writer of those keys waiting on
+  // this process' event loop).
   await manager.query(
     `INSERT INTO outbox (event_id, topic, key, ce_type, ce_source, ce_subject, ce_time, payload, traceparent)
      SELECT e.id, e.topic, e.key, e.type, $10::text, e.subject, e.time, substring($9::bytea FROM e.off + 1 FOR e.len), $11::text
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int4[], $8::int4[])
-            AS e(id, topic, key, type, subject, time, off, len)`,
+            AS e(id, topic, key, type, subject, time, off, len)
+      WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($12::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i) AS locked) = $13`,
     [
       ids,
       events.map((e) => e.topic),
@@ -62,6 +67,8 @@ export async function appendToOutbox(
       payloads.bytes,
       source,
       traceparent ?? null,
+      keys,
+      keys.length,
     ],
   );
   return ids;
