@@ -19,6 +19,8 @@ export const serviceEnvSchema = (defaultPort: number, schema: string) =>
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     MIGRATE_ON_BOOT: booleanFlag(true),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+    // Published outbox rows are kept this long for inspection (what left, when), then pruned.
+    OUTBOX_RETENTION_MINUTES: z.coerce.number().int().min(0).max(30 * 24 * 60).default(24 * 60),
   });
 
 export type ServiceEnv = z.infer<ReturnType<typeof serviceEnvSchema>>;
@@ -41,6 +43,7 @@ export interface ServiceConfig {
   };
   readonly migrateOnBoot: boolean;
   readonly outboxPollMs: number;
+  readonly outboxRetentionMinutes: number;
 }
 
 export function loadServiceConfig(
@@ -68,5 +71,6 @@ export function loadServiceConfig(
     },
     migrateOnBoot: e.MIGRATE_ON_BOOT,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxRetentionMinutes: e.OUTBOX_RETENTION_MINUTES,
   };
 }

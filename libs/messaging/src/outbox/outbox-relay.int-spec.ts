@@ -184,4 +184,26 @@ describe('outbox relay on real Postgres and Kafka', () => {
     await eventually(async () => standby.isLeader, 10_000);
     relay = standby;
   });
+
+  it('prunes rows published longer ago than the retention, and never an unpublished one', async () => {
+    await relay.flush();
+    const count = async (where: string) => Number((await dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`))[0].n);
+    const published = await count('published_at IS NOT NULL');
+    expect(published).toBeGreaterThan(0);
+    // Everything so far was published over a minute ago, as far as the next relay is concerned.
+    await dataSource.query(`UPDATE outbox SET published_at = published_at - interval '2 minutes' WHERE published_at IS NOT NULL`);
+    await relay.stop();
+    const pruning = new OutboxRelay({ database: { ...database }, producer, pollMs: 200, retentionMs: 60_000, pruneEveryMs: 0 });
+    relay = pruning;
+    await pruning.start();
+    await eventually(async () => pruning.isLeader, 10_000);
+    const before = received.length;
+    await append('PRN', 'kept-fresh');
+    await eventually(async () => received.length > before, 30_000);
+    await pruning.flush();
+    expect(await count('published_at IS NULL')).toBe(0);
+    // The old rows are gone; the one published just now is kept for its retention.
+    expect(await count('true')).toBe(1);
+    expect(await count(`key = 'PRN' AND published_at IS NOT NULL`)).toBe(1);
+  });
 });

@@ -28,6 +28,10 @@ export interface OutboxRelayOptions {
   /** How often a standby replica retries for leadership. */
   readonly standbyRetryMs?: number;
   readonly batchSize?: number;
+  /** How long published rows stay in the outbox before the active relay prunes them (default a day). */
+  readonly retentionMs?: number;
+  /** How often the active relay prunes (default every minute). */
+  readonly pruneEveryMs?: number;
   readonly logger?: RelayLogger;
   readonly onPublished?: (events: number) => void;
 }
@@ -44,6 +48,9 @@ interface OutboxRow {
   payload: Buffer;
   traceparent: string | null;
 }
+
+/** Rows deleted per pruning statement: short transactions, and the relay publishes between them. */
+const PRUNE_BATCH = 10_000;
 
 const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -63,7 +70,10 @@ export class OutboxRelay {
   private wakeAgain = false;
   private timer?: NodeJS.Timeout;
   private lastBacklog = 0;
+  private lastPrune = 0;
   private readonly pollMs: number;
+  private readonly retentionMs: number;
+  private readonly pruneEveryMs: number;
   private readonly standbyRetryMs: number;
   private readonly batchSize: number;
   private readonly logger: RelayLogger;
@@ -72,6 +82,8 @@ export class OutboxRelay {
     this.pollMs = options.pollMs ?? 2_000;
     this.standbyRetryMs = options.standbyRetryMs ?? 5_000;
     this.batchSize = options.batchSize ?? 5_000;
+    this.retentionMs = options.retentionMs ?? 24 * 3_600_000;
+    this.pruneEveryMs = options.pruneEveryMs ?? 60_000;
     this.logger = options.logger ?? silent;
   }
 
@@ -201,6 +213,29 @@ export class OutboxRelay {
     }
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
     this.lastBacklog = Number(rows[0].n);
+    if (Date.now() - this.lastPrune >= this.pruneEveryMs) await this.prune(client);
+  }
+
+  /**
+   * Deletes rows published longer ago than the retention, oldest first, in bounded statements: the
+   * outbox would otherwise keep a copy of every event ever published. Rows are published in seq
+   * order, so the old ones are at the head of the primary key: each statement looks at the next
+   * PRUNE_BATCH rows only, and pruning stops at the first head that is not all old (no scan of the
+   * retained rows, no published_at index to maintain on the hot path).
+   */
+  private async prune(client: Client): Promise<number> {
+    this.lastPrune = Date.now();
+    let pruned = 0;
+    for (;;) {
+      const { rowCount } = await client.query(
+        `DELETE FROM outbox WHERE seq IN (
+           SELECT seq FROM (SELECT seq, published_at FROM outbox ORDER BY seq LIMIT $2) AS head
+            WHERE published_at < now() - $1 * interval '1 millisecond')`,
+        [this.retentionMs, PRUNE_BATCH],
+      );
+      pruned += rowCount ?? 0;
+      if ((rowCount ?? 0) < PRUNE_BATCH || this.stopped) return pruned;
+    }
   }
 
   /**

@@ -18,6 +18,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       database: { ...config.database },
       producer,
       pollMs: config.outboxPollMs,
+      retentionMs: config.outboxRetentionMinutes * 60_000,
       logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m, e) => this.logger.error(m, (e as Error)?.stack) },
       onPublished: (n) => published.add(n, { topic: 'all', type: 'all', service: config.service }),
     });
