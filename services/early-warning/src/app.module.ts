@@ -31,7 +31,7 @@ class JsonBodyLimit {
   }
 }
 
-/** Days back (wall clock) within which risk events after a bulk import are still published. */
+/** Days back (wall clock) within which history is still published: risk events after a bulk import, and days a live input closes late (shouldPublish). */
 export function importAlertDays(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['EARLY_WARNING_IMPORT_ALERT_DAYS'];
   const n = raw === undefined || raw === '' ? 14 : Number(raw);

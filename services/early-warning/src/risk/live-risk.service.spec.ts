@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RiskEngine, type RiskEvent, type RiskObservation, type RiskSignal } from '../domain';
-import { byCountry, step, type LiveInput, type LiveObservation, type LiveSignal } from './live-risk.service';
+import { byCountry, dayOfInput, step, type LiveInput, type LiveObservation, type LiveSignal } from './live-risk.service';
 
 const DAY = 86_400_000;
 const monthOf = (country: string, m: number, events: number, fatalities: number, admin1: string | null = null): RiskObservation => ({
@@ -84,5 +84,13 @@ describe('byCountry', () => {
       ['MLI', [a1, a2, a3]],
       ['NER', [b1, b2]],
     ]);
+  });
+});
+
+describe('dayOfInput', () => {
+  it('given a signal or an observation, then its day is the one the engine opens for it: the signal\'s occurredAt, the period\'s first day', () => {
+    const at = new Date(Date.UTC(2025, 4, 17, 22, 5));
+    expect(dayOfInput(signalled(attack('MLI', at), true))).toEqual(at);
+    expect(dayOfInput(observed(monthOf('MLI', 3, 10, 0)))).toEqual(new Date(Date.UTC(2025, 2, 1)));
   });
 });

@@ -40,6 +40,13 @@ export type LiveInput = LiveSignal | LiveObservation;
 
 export const countryOfInput = (input: LiveInput): string => ('signal' in input ? input.signal.country : input.observation.country);
 
+/**
+ * The event-time day of an input: what the engine opens for it (a signal's occurredAt, an
+ * observation's first day). Days before it that the input closes were decided by earlier inputs,
+ * so their events are published by age whatever the input's origin (see shouldPublish).
+ */
+export const dayOfInput = (input: LiveInput): Date => ('signal' in input ? input.signal.occurredAt : input.observation.periodStart);
+
 export type SteppedEvent = { readonly e: RiskEvent; readonly provisional: boolean };
 
 /**
@@ -166,12 +173,12 @@ export class LiveRisk {
     if (n === 0) throw new StaleEngineError(country);
     // Valid once this transaction commits; if it does not, the row keeps `version` and the next use reloads.
     this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas), context });
-    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin })));
+    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin, inputDay: dayOfInput(step.input) })));
     if (all.length > 0 || assessedOpenDay) await this.saveCurrent(m, engine, all.map((x) => x.e));
     if (all.length === 0) return [];
 
     const now = this.clock.now();
-    const published = all.map(({ e, origin }) => shouldPublish(e, origin, now, this.importAlertDays));
+    const published = all.map(({ e, origin, inputDay }) => shouldPublish(e, origin, now, this.importAlertDays, inputDay));
     await m.query(
       `INSERT INTO risk_assessments (country, admin1, kind, day, score, level, previous_level, escalation_id, drivers, origin, provisional, published)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[], $11::bool[], $12::bool[])`,

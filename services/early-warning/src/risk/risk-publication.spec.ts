@@ -19,10 +19,40 @@ const escalation = (at: string): RiskLevelChange => ({
 });
 
 describe('risk publication', () => {
-  it('announces everything that follows live signals, and after an import only what is recent', () => {
-    expect(shouldPublish(escalation('2019-06-01'), 'api', now, 14)).toBe(true);
-    expect(shouldPublish(escalation('2019-06-01'), 'import', now, 14)).toBe(false);
-    expect(shouldPublish(escalation('2026-06-20'), 'import', now, 14)).toBe(true);
+  it('after an import announces only what is recent, whatever the day of the input', () => {
+    expect(shouldPublish(escalation('2019-06-01'), 'import', now, 14, new Date('2019-06-01'))).toBe(false);
+    expect(shouldPublish(escalation('2019-06-01'), 'import', now, 14, new Date('2026-06-30T08:00:00Z'))).toBe(false);
+    expect(shouldPublish(escalation('2026-06-20'), 'import', now, 14, new Date('2026-06-20'))).toBe(true);
+    expect(shouldPublish(escalation('2026-06-20'), 'import', now, 14, new Date('2026-06-29T10:00:00Z'))).toBe(true);
+  });
+
+  it('announces a live input\'s events about its own day however old that day is: a late report is news', () => {
+    expect(shouldPublish(escalation('2019-06-01'), 'api', now, 14, new Date('2019-06-01T17:45:00Z'))).toBe(true);
+    expect(shouldPublish(escalation('2026-06-30'), 'api', now, 14, new Date('2026-06-30T11:00:00Z'))).toBe(true);
+    // The open day assessed after a late signal is a later day than the signal's.
+    expect(shouldPublish(escalation('2026-06-30'), 'api', now, 14, new Date('2026-06-12T09:00:00Z'))).toBe(true);
+  });
+
+  it('given a live input that closes days before its own, then their events are announced only when recent: history closed late is not news', () => {
+    // Weeks of days queued by imported aggregates, closed by the first live signal of today.
+    const today = new Date('2026-06-30T09:30:00Z');
+    expect(shouldPublish(escalation('2026-05-12'), 'api', now, 14, today)).toBe(false);
+    expect(shouldPublish(escalation('2019-06-01'), 'api', now, 14, today)).toBe(false);
+    // The same kind of event within the alert window is published.
+    expect(shouldPublish(escalation('2026-06-20'), 'api', now, 14, today)).toBe(true);
+    expect(shouldPublish(escalation('2026-06-29'), 'api', now, 14, today)).toBe(true);
+    // Days are whole UTC days: the day before, even an hour before, is an earlier day.
+    expect(shouldPublish(escalation('2026-05-12'), 'api', now, 14, new Date('2026-05-13T00:30:00Z'))).toBe(false);
+    expect(shouldPublish(escalation('2026-05-12'), 'api', now, 14, new Date('2026-05-12T23:30:00Z'))).toBe(true);
+    // No window at all: only the input's own day is news.
+    expect(shouldPublish(escalation('2026-06-29'), 'api', now, 0, today)).toBe(false);
+  });
+
+  it('announces a de-escalation that live data brings however old its day: subscribers must not stay on a level the country left', () => {
+    const deescalation: RiskLevelChange = { ...escalation('2026-05-12'), type: 'RiskDeescalated', previousLevel: 'high', newLevel: 'elevated' };
+    const today = new Date('2026-06-30T09:30:00Z');
+    expect(shouldPublish(deescalation, 'api', now, 14, today)).toBe(true);
+    expect(shouldPublish(deescalation, 'import', now, 14, today)).toBe(false);
   });
 
   it('maps a level change onto the contract with its origin and whether the day was still open', () => {

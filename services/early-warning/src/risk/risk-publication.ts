@@ -1,7 +1,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, RiskLevel as PbRiskLevel } from '@crisis-ops/contracts';
 import type { PublishedEvent } from '@crisis-ops/service-kit';
-import type { RiskEvent, RiskLevel } from '../domain';
+import { dayOf, type RiskEvent, type RiskLevel } from '../domain';
 
 export type RiskOrigin = 'api' | 'import';
 
@@ -18,15 +18,28 @@ export const PB_LEVEL: Record<RiskLevel, PbRiskLevel> = {
 export const dayOfEvent = (e: RiskEvent): Date => (e.type === 'RiskAssessed' ? e.assessedAt : e.at);
 
 /**
- * Whether a risk event goes to Kafka. Everything that follows live (API) signals does. After a bulk
- * import only events about the last `importAlertDays` days (by the wall clock at processing time) do:
- * a historical file replays years of escalations that are news to nobody, and mediation must not open
- * processes for them. Either way the assessment is stored (with its origin) and queryable, and the
- * model's state is the same: the wall clock decides publication only, never a score or a level.
+ * Whether a risk event goes to Kafka. Events about the day of a live (API) input, or a later one,
+ * do: that is news, however old the day (a late report is still a report). Everything else is
+ * published only when about the last `alertDays` days (EARLY_WARNING_IMPORT_ALERT_DAYS, by the wall
+ * clock at processing time):
+ * - after a bulk import: a historical file replays years of escalations that are news to nobody;
+ * - events about days before the input's own: an input dated day C cannot change a score of a day
+ *   before C, so those days were decided by earlier inputs and merely closed late by this one
+ *   (typically imported monthly aggregates leave a country's days queued, and its first live signal
+ *   closes weeks of them). History closed late is not news, whatever the origin of the input that
+ *   happened to close it; the event keeps that origin in storage.
+ * Mediation must not open processes for such history. Either way the assessment is stored and
+ * queryable, and the model's state is the same: the wall clock decides publication only, never a
+ * score or a level. `inputDay` is the event-time day of the input that produced the event (a
+ * signal's occurredAt, an observation's period start); days are compared as whole UTC days, as the
+ * engine dates them.
  */
-export function shouldPublish(e: RiskEvent, origin: RiskOrigin, now: Date, importAlertDays: number): boolean {
-  if (origin === 'api') return true;
-  return dayOfEvent(e).getTime() >= now.getTime() - importAlertDays * DAY_MS;
+export function shouldPublish(e: RiskEvent, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date): boolean {
+  if (origin === 'api' && dayOf(dayOfEvent(e)) >= dayOf(inputDay)) return true;
+  // A de-escalation that live data brings is announced however old its day: it moves subscribers
+  // off a level the country has left (a map kept red, a process kept open), and opens nothing.
+  if (origin === 'api' && e.type === 'RiskDeescalated') return true;
+  return dayOfEvent(e).getTime() >= now.getTime() - alertDays * DAY_MS;
 }
 
 /** The contract event of a domain risk event. */

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { INestApplication } from '@nestjs/common';
+import { create } from '@bufbuild/protobuf';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { Producer } from 'kafkajs';
+import type { Client } from 'pg';
+import { AggregateObservedSchema, CE_AGGREGATE_OBSERVED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent, TOPIC_RISK } from '@crisis-ops/contracts';
+import { domainEventRecord } from '@crisis-ops/messaging';
+import { startServiceApp } from '@crisis-ops/service-kit';
+import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
+import { SERVICE } from './service.definition';
+
+/**
+ * History closed late is not news: days that imported monthly aggregates left queued in a country's
+ * engine, closed weeks later by its first live signal, are stored but not staged for Kafka, while
+ * what the signal says about its own day is. early-warning booted in-process on the test
+ * infrastructure (INFRA_PROFILE=test); the observations are produced straight onto its signals topic
+ * (as an import stages them) for a user-assigned code (QMA..QZZ) with no risk state yet.
+ */
+const RUN = uniqueSuffix();
+const DAY = 86_400_000;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+describe('early-warning: history closed late by a live signal', () => {
+  let app: INestApplication;
+  let base: string;
+  let db: Client;
+  let producer: Producer;
+  let token: string;
+
+  beforeAll(async () => {
+    app = await startServiceApp(SERVICE, inProcessServiceConfig('early-warning'), { port: 0, host: '127.0.0.1', quiet: true });
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    token = await devToken({ roles: ['analyst'], region: null });
+    db = adminClient();
+    await db.connect();
+    producer = testKafka('early-warning-history-int-producer').producer({ idempotent: true });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await db?.end();
+    await app?.close();
+  });
+
+  const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].n);
+
+  async function freshCountry(): Promise<string> {
+    for (let i = 0; i < 200; i++) {
+      const code = `Q${String.fromCharCode(77 + Math.floor(Math.random() * 14))}${String.fromCharCode(65 + Math.floor(Math.random() * 26))}`;
+      const used = 'SELECT (SELECT count(*) FROM early_warning.risk_engines WHERE country = $1) + (SELECT count(*) FROM early_warning.risk_context WHERE country = $1) AS n';
+      if ((await count(used, [code])) === 0) return code;
+    }
+    throw new Error('no unassessed user-assigned country code left: reset the test database');
+  }
+
+  /** The day each risk event staged for the country is about. */
+  async function stagedDays(country: string): Promise<Array<{ type: string; day: string }>> {
+    const { rows } = await db.query<{ ce_type: string; payload: Buffer }>('SELECT ce_type, payload FROM early_warning.outbox WHERE topic = $1 AND key = $2 ORDER BY seq', [TOPIC_RISK, country]);
+    return rows.map(({ ce_type, payload }) => {
+      const at =
+        ce_type === CE_RISK_ASSESSED
+          ? decodeEvent(CE_RISK_ASSESSED, payload).assessedAt
+          : decodeEvent(ce_type === CE_RISK_ESCALATED ? CE_RISK_ESCALATED : CE_RISK_DEESCALATED, payload).at;
+      return { type: ce_type, day: at ? isoDay(timestampDate(at)) : '?' };
+    });
+  }
+
+  it('given months of aggregates queued for a country, then its first live signal escalates it today, and the escalations it closes about those months are stored, not announced', async () => {
+    const country = await freshCountry();
+    const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
+    const now = new Date();
+    // Whole months six to four back: every day they leave queued is older than the alert window.
+    const months = [6, 5, 4].map((back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)));
+    const counts = [
+      [30, 16],
+      [90, 135],
+      [300, 450],
+    ];
+    const observations = months.map((m, i) =>
+      domainEventRecord(
+        CE_AGGREGATE_OBSERVED,
+        create(AggregateObservedSchema, {
+          observationId: `${RUN}-${i}`,
+          source: `int-history-${RUN}`,
+          country,
+          periodStart: timestampFromDate(m),
+          periodEnd: timestampFromDate(new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))),
+          events: counts[i][0],
+          fatalities: counts[i][1],
+          origin: 'import',
+        }),
+      ),
+    );
+    await producer.send({ topic: observations[0].topic, messages: observations.map((o) => o.message) });
+    const inputsApplied = () => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [country]);
+    await eventually(async () => (await inputsApplied()) === 3, 30_000, 200);
+    expect(await stagedDays(country)).toEqual([]);
+
+    // The first live report of the country: the same burst that escalates a fresh country.
+    const occurredAt = new Date(Date.now() - 60_000);
+    const today = isoDay(occurredAt);
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      id: `h-${i}`,
+      source: `int-history-${RUN}`,
+      country,
+      type: 'violence_against_civilians',
+      subType: 'attack',
+      occurredAt: occurredAt.toISOString(),
+      fatalities: 40,
+      severity: 5,
+    }));
+    const res = await fetch(`${base}/signals/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+    expect(res.status).toBe(202);
+    await eventually(async () => (await inputsApplied()) === 43, 30_000, 200);
+
+    // The signal closed the queued months: their escalations are stored under the origin of the
+    // input that closed them, and not published.
+    const { rows } = await db.query<{ kind: string; day: string; origin: string; published: boolean; provisional: boolean }>(
+      `SELECT kind, to_char(day, 'YYYY-MM-DD') AS day, origin, published, provisional FROM early_warning.risk_assessments WHERE country = $1 ORDER BY id`,
+      [country],
+    );
+    const windowStart = isoDay(new Date(now.getTime() - alertDays * DAY));
+    const old = rows.filter((r) => r.day < windowStart);
+    expect(old.filter((r) => r.kind === 'escalated').length).toBeGreaterThan(0);
+    expect(old.filter((r) => r.published)).toEqual([]);
+    expect(old.find((r) => r.day >= isoDay(months[2]) && r.origin === 'api')).toBeDefined();
+    // What the signal says about its own day is news.
+    expect(rows.filter((r) => r.day === today && r.kind === 'escalated')).toEqual([expect.objectContaining({ origin: 'api', provisional: true, published: true })]);
+
+    // Staged for Kafka: nothing older than the alert window, today's escalation included.
+    const staged = await stagedDays(country);
+    expect(staged.filter((s) => s.day < windowStart)).toEqual([]);
+    expect(staged).toContainEqual({ type: CE_RISK_ESCALATED, day: today });
+    expect(staged).toHaveLength(rows.filter((r) => r.published).length);
+  });
+});
