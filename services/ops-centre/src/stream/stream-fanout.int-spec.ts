@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import type { Admin, Producer } from 'kafkajs';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../../test/sse-client';
 import { publishSignals, testCountry } from '../../test/events';
 import { SERVICE } from '../service.definition';
+import { StreamFanout } from './stream-fanout';
 
 /**
  * Two ops-centre replicas in one consumer group, each consuming its share of the partitions: a
@@ -32,12 +33,15 @@ describe('live streams across ops-centre replicas', () => {
     for (const app of replicas) await app.close();
   });
 
-  it('streams to a client of one replica the events the other replica recorded', async () => {
-    // Both replicas hold partitions, so neither consumes everything itself.
-    await eventually(async () => {
+  // Both replicas hold partitions, so neither consumes everything itself.
+  const bothConsuming = () =>
+    eventually(async () => {
       const [group] = (await admin.describeGroups(['ops-centre'])).groups;
       return group.state === 'Stable' && group.members.length >= 2 && group.members.every((m) => m.memberAssignment.length > 0);
     }, 60_000, 500);
+
+  it('streams to a client of one replica the events the other replica recorded', async () => {
+    await bothConsuming();
 
     const base = (await replicas[1].getUrl()).replace('[::1]', '127.0.0.1');
     const token = await devToken({ roles: ['global-watch-officer'], subject: 'int-fanout' });
@@ -53,4 +57,55 @@ describe('live streams across ops-centre replicas', () => {
     await eventually(async () => countries.every((c) => seen().has(c)), 30_000, 200).catch(() => undefined);
     expect(countries.filter((c) => !seen().has(c))).toEqual([]);
   });
+
+  it('catches up, once each, the events recorded while a replica was not listening', async () => {
+    await bothConsuming();
+    const schema = inProcessServiceConfig('ops-centre').database.schema;
+    const fanout = replicas[1].get(StreamFanout);
+    // Long enough for the events below to be recorded while the replica is still reconnecting.
+    fanout.reconnectDelayMs = 8_000;
+    // The test broker is shared: others' events recorded during the gap must not push these past the cap.
+    fanout.catchUpMaxEvents = 1_000_000;
+    const countries = Array.from({ length: 12 }, () => testCountry());
+    let later = testCountry();
+    while (countries.includes(later)) later = testCountry();
+    const base = (await replicas[1].getUrl()).replace('[::1]', '127.0.0.1');
+    const token = await devToken({ roles: ['global-watch-officer'], subject: 'int-fanout-catch-up' });
+    const client = await openSse(`${base}/stream?type=signal-recorded&country=${[...countries, later].join(',')}&access_token=${token}`);
+    const db = adminClient();
+    await db.connect();
+    try {
+      await client.waitFor((m) => m.event === 'hello');
+      const listening = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [fanout.applicationName])).rows[0].n;
+      expect(await listening()).toBe(1);
+      const { rows: since } = await db.query<{ at: Date }>('SELECT now() AS at');
+      const killed = await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [fanout.applicationName]);
+      expect(killed.rowCount).toBe(1);
+
+      for (const country of countries) await publishSignals(producer, country, 3);
+      const recorded = await eventually(async () => {
+        const { rows } = await db.query<{ event_id: string }>(`SELECT event_id FROM "${schema}".timeline_entries WHERE country = ANY($1::bpchar[]) AND received_at >= $2`, [countries, since[0].at]);
+        return rows.length === countries.length * 3 && rows.map((r) => r.event_id);
+      }, 30_000, 100);
+      // Otherwise the events would simply have been notified live, and this would prove nothing.
+      expect(await listening(), 'the replica reconnected before the events were recorded').toBe(0);
+
+      await eventually(async () => (await listening()) === 1, 30_000, 200);
+      const received = () =>
+        client.messages
+          .filter((m) => m.event === 'domain-event' && countries.includes((m.data as { country: string }).country))
+          .map((m) => (m.data as { id: string }).id);
+      await eventually(async () => received().length >= recorded.length, 30_000, 200).catch(() => undefined);
+      expect(received().sort()).toEqual([...recorded].sort());
+
+      // Live again after the catch-up; and by the time this arrives, a duplicate would have too.
+      await publishSignals(producer, later, 1);
+      await client.waitFor((m) => m.event === 'domain-event' && (m.data as { country: string }).country === later, 30_000);
+      expect(received().sort()).toEqual([...recorded].sort());
+      expect(client.messages.filter((m) => m.event === 'dropped')).toEqual([]);
+    } finally {
+      client.close();
+      await db.end();
+    }
+  }, 120_000);
 });

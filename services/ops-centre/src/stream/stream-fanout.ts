@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { SERVICE_CONFIG } from '@crisis-ops/service-kit';
-import { deskOf } from '../access/access-policy';
+import { CATCH_UP_MAX_EVENTS, CATCH_UP_OVERLAP_MS, itemOfRow, readMissed, RecentIds, TIMELINE_COLUMNS, type TimelineRow } from './stream-catch-up';
 import { StreamHub } from './stream-hub';
-import { streamItemOf } from './stream-item';
 
 /** Postgres NOTIFY payloads are limited to 8,000 bytes: event ids go in chunks well under it. */
 const IDS_PER_NOTIFY = 100;
@@ -27,20 +27,42 @@ export async function announceCommitted(m: EntityManager, schema: string, eventI
  * Each replica consumes only its share of the partitions; the recording transaction NOTIFYs the ids
  * it committed, and every replica LISTENs, reads those timeline rows and hands them to its StreamHub.
  * So a console connected to any replica sees all events, and only committed ones.
+ *
+ * Notifications are not queued for a session that is not listening, so after its connection is lost
+ * the fan-out LISTENs again and then catches up from the timeline what was recorded since the newest
+ * event it had streamed (see stream-catch-up.ts), before anything live; ids streamed recently are
+ * remembered so neither the catch-up's overlap nor a redelivered event reaches a console twice.
  */
 @Injectable()
 export class StreamFanout implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('StreamFanout');
+  /** Unique per replica, so one replica's LISTEN session can be told apart in pg_stat_activity. */
+  readonly applicationName: string;
+  /** Wait before reconnecting after the LISTEN connection is lost (tests lengthen it to widen the gap). */
+  reconnectDelayMs = 1_000;
+  /** Most events one catch-up streams (tests raise it when the shared test broker carries other traffic). */
+  catchUpMaxEvents = CATCH_UP_MAX_EVENTS;
   private client?: Client;
+  /** The connection whose catch-up is done: only what it delivers moves `streamedUntil`. */
+  private live?: Client;
+  private readonly dropped = new WeakSet<Client>();
   private stopped = false;
   private retry?: NodeJS.Timeout;
   /** Notifications are handled one at a time, so events reach the streams in commit order. */
   private chain: Promise<void> = Promise.resolve();
+  private readonly seen = new RecentIds();
+  /**
+   * Database time (received_at) up to which every committed event has reached this replica's
+   * streams, or was recorded while none was open; undefined until the first LISTEN.
+   */
+  private streamedUntil?: Date;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly hub: StreamHub,
-  ) {}
+  ) {
+    this.applicationName = `${config.database.schema}-stream-fanout-${randomBytes(4).toString('hex')}`;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.connect();
@@ -49,8 +71,11 @@ export class StreamFanout implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    const client = this.client;
+    // A connection still being set up holds the chain until it settles: end it rather than wait.
+    if (client && client !== this.live) await client.end().catch(() => undefined);
     await this.chain.catch(() => undefined);
-    await this.client?.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
 
   private async connect(): Promise<void> {
@@ -62,45 +87,105 @@ export class StreamFanout implements OnApplicationBootstrap, OnApplicationShutdo
       database: db.name,
       user: db.user,
       password: db.password,
-      application_name: `${db.schema}-stream-fanout`,
+      application_name: this.applicationName,
       options: `-c search_path=${db.schema}`,
+      connectionTimeoutMillis: 10_000,
     });
+    this.client = client;
     client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client, new Error('connection closed')));
+    let listening!: (at: Date) => void;
+    let failed!: (err: Error) => void;
+    const listened = new Promise<Date>((resolve, reject) => {
+      listening = resolve;
+      failed = reject;
+    });
+    // Awaited only once the chain reaches it; a failed connect must not count as an unhandled rejection meanwhile.
+    listened.catch(() => undefined);
+    // Queued before any of this connection's notifications can be, so the catch-up reaches the
+    // streams ahead of everything live.
+    this.chain = this.chain
+      .then(() => listened)
+      .then((at) => this.resume(client, at))
+      .catch((err) => this.lost(client, err as Error));
     client.on('notification', (n) => {
-      if (n.payload) this.chain = this.chain.then(() => this.deliver(client, n.payload as string)).catch((err) => this.logger.warn(`could not stream committed events: ${(err as Error).message}`));
+      const payload = n.payload;
+      if (!payload) return;
+      // A failed read drops the connection too: the catch-up on reconnect streams what this one missed.
+      this.chain = this.chain
+        .then(() => this.deliver(client, payload))
+        .catch((err) => this.lost(client, new Error(`could not stream committed events: ${(err as Error).message}`)));
     });
     try {
       await client.connect();
       await client.query(`LISTEN "${channelOf(db.schema)}"`);
-      this.client = client;
+      // Taken after LISTEN: every event committed from here on is notified.
+      const { rows } = await client.query<{ at: Date }>('SELECT now() AS at');
+      listening(rows[0].at);
     } catch (err) {
+      failed(err as Error);
       this.lost(client, err as Error);
     }
   }
 
+  /** Catches up what a lost connection missed (nothing on the first connect), then goes live. */
+  private async resume(client: Client, listenedAt: Date): Promise<void> {
+    const since = this.streamedUntil;
+    if (since && this.hub.size > 0) {
+      const from = new Date(since.getTime() - CATCH_UP_OVERLAP_MS);
+      this.logger.log(`stream fan-out reconnected; catching up events recorded since ${from.toISOString()}`);
+      const { rows, skipped, skippedMore } = await readMissed(client, from, this.seen, this.catchUpMaxEvents);
+      for (const r of rows) this.publish(r);
+      if (skipped > 0) {
+        this.logger.warn(
+          `stream fan-out catch-up skipped ${skipped}${skippedMore ? ' or more' : ''} older events recorded while disconnected (cap ${this.catchUpMaxEvents}); consoles can reload them from the timeline`,
+        );
+      }
+      this.logger.log(`stream fan-out caught up ${rows.length} events`);
+    } else if (since) {
+      this.logger.log('stream fan-out reconnected; no open streams, nothing to catch up');
+    }
+    this.live = client;
+    this.advance(listenedAt);
+  }
+
+  /** Drops the connection and reconnects; the next LISTEN catches up what this one missed. */
   private lost(client: Client, err: Error): void {
-    if (this.stopped) return;
-    // Events committed while reconnecting reach the timeline, not the live streams; clients see the gap there.
-    this.logger.warn(`stream fan-out lost its database connection (${err.message}); reconnecting`);
+    if (this.stopped || this.dropped.has(client)) return;
+    this.dropped.add(client);
     if (this.client === client) this.client = undefined;
+    if (this.live === client) this.live = undefined;
+    this.logger.warn(`stream fan-out lost its database connection (${err.message}); reconnecting in ${this.reconnectDelayMs} ms`);
     void client.end().catch(() => undefined);
     clearTimeout(this.retry);
-    this.retry = setTimeout(() => void this.connect(), 1_000);
+    this.retry = setTimeout(() => void this.connect(), this.reconnectDelayMs);
     this.retry.unref();
   }
 
   private async deliver(client: Client, payload: string): Promise<void> {
-    const ids = JSON.parse(payload) as string[];
-    if (this.hub.size === 0 || ids.length === 0) return;
-    const { rows } = await client.query<{ event_id: string; ce_type: string; ce_source: string; topic: string; occurred_at: Date; trace_id: string | null; payload: Record<string, unknown> }>(
-      'SELECT event_id, ce_type, ce_source, topic, occurred_at, trace_id, payload FROM timeline_entries WHERE event_id = ANY($1::text[])',
-      [ids],
-    );
+    const ids = (JSON.parse(payload) as string[]).filter((id) => !this.seen.has(id));
+    if (ids.length === 0) return;
+    if (this.hub.size === 0) {
+      // Nobody to stream to; remembered so a later catch-up does not send them to newer consoles.
+      for (const id of ids) this.seen.add(id);
+      return;
+    }
+    const { rows } = await client.query<TimelineRow>(`SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE event_id = ANY($1::text[])`, [ids]);
     const byId = new Map(rows.map((r) => [r.event_id, r]));
     for (const id of ids) {
       const r = byId.get(id);
-      if (!r) continue;
-      this.hub.publish(streamItemOf({ id, type: r.ce_type, source: r.ce_source, topic: r.topic, time: r.occurred_at, traceId: r.trace_id }, r.payload, deskOf));
+      if (r) this.publish(r);
     }
+    // Only a connection that caught up moves the key: after a failed catch-up, the next must start as early.
+    if (client === this.live) for (const r of rows) this.advance(r.received_at);
+  }
+
+  private publish(r: TimelineRow): void {
+    this.seen.add(r.event_id);
+    this.hub.publish(itemOfRow(r));
+  }
+
+  private advance(at: Date): void {
+    if (!this.streamedUntil || at > this.streamedUntil) this.streamedUntil = at;
   }
 }

@@ -1,0 +1,108 @@
+import type { ClientBase } from 'pg';
+import { deskOf } from '../access/access-policy';
+import { streamItemOf, type StreamItem } from './stream-item';
+
+/**
+ * `received_at` is the recording transaction's start (now()), not its commit: a long batch can commit
+ * after a later-started one, with a smaller key. Catch-up starts this far before the newest key known
+ * to have reached the streams, which must outlast the longest recording transaction.
+ */
+export const CATCH_UP_OVERLAP_MS = 5_000;
+
+/**
+ * Most events one catch-up streams, all at once: bounds the burst and the rows held for it. Each
+ * console gets only what its filter admits, and drops what overflows its own queue (announced with
+ * `event: dropped`) as in any burst; consoles reload older history over the REST timeline.
+ */
+export const CATCH_UP_MAX_EVENTS = 5_000;
+
+/**
+ * Ids remembered as already streamed. Must cover everything recorded in the overlap window at peak
+ * rate (~4,000 events/s), or a catch-up would stream those again.
+ */
+export const RECENT_IDS = 20_000;
+
+/** A bounded set of event ids: the oldest added is forgotten first. */
+export class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(readonly capacity = RECENT_IDS) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    if (this.ids.has(id)) return;
+    this.ids.add(id);
+    // A Set iterates in insertion order, so the first key is the oldest.
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+}
+
+export interface CatchUpPlan {
+  /** Ids to stream, oldest first. */
+  readonly ids: string[];
+  /** Missed events left out by the cap (the oldest ones). */
+  readonly skipped: number;
+}
+
+/**
+ * What a catch-up streams, given the ids recorded since the catch-up key, newest first: those not
+ * already streamed, at most `cap`, keeping the newest (a console cares about now, and can reload
+ * older history), in the order they were recorded.
+ */
+export function planCatchUp(newestFirst: readonly string[], seen: RecentIds, cap = CATCH_UP_MAX_EVENTS): CatchUpPlan {
+  const missed = newestFirst.filter((id) => !seen.has(id));
+  return { ids: missed.slice(0, cap).reverse(), skipped: Math.max(0, missed.length - cap) };
+}
+
+export interface TimelineRow {
+  event_id: string;
+  ce_type: string;
+  ce_source: string;
+  topic: string;
+  occurred_at: Date;
+  trace_id: string | null;
+  payload: Record<string, unknown>;
+  received_at: Date;
+}
+
+export const TIMELINE_COLUMNS = 'event_id, ce_type, ce_source, topic, occurred_at, trace_id, payload, received_at';
+
+export const itemOfRow = (r: TimelineRow): StreamItem =>
+  streamItemOf({ id: r.event_id, type: r.ce_type, source: r.ce_source, topic: r.topic, time: r.occurred_at, traceId: r.trace_id }, r.payload, deskOf);
+
+export interface MissedEvents {
+  /** Oldest first. */
+  readonly rows: TimelineRow[];
+  readonly skipped: number;
+  /** The scan stopped at its limit: even more were skipped. */
+  readonly skippedMore: boolean;
+}
+
+/**
+ * Timeline rows recorded since `since` that this replica has not streamed. Ids are scanned first, so
+ * the cap applies to missed events rather than to ones the overlap re-reads, and only the rows
+ * actually streamed are read whole.
+ */
+export async function readMissed(client: Pick<ClientBase, 'query'>, since: Date, seen: RecentIds, cap = CATCH_UP_MAX_EVENTS): Promise<MissedEvents> {
+  const scanLimit = cap + seen.capacity;
+  const { rows: keys } = await client.query<{ event_id: string }>(
+    // Within one transaction (one partition's batch) received_at ties; the offset keeps Kafka's order.
+    'SELECT event_id FROM timeline_entries WHERE received_at >= $1 ORDER BY received_at DESC, kafka_partition DESC, kafka_offset DESC LIMIT $2',
+    [since, scanLimit],
+  );
+  const plan = planCatchUp(keys.map((k) => k.event_id), seen, cap);
+  const skippedMore = keys.length === scanLimit;
+  if (!plan.ids.length) return { rows: [], skipped: plan.skipped, skippedMore };
+  const { rows } = await client.query<TimelineRow>(
+    `SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE event_id = ANY($1::text[]) ORDER BY received_at, kafka_partition, kafka_offset`,
+    [plan.ids],
+  );
+  return { rows, skipped: plan.skipped, skippedMore };
+}
