@@ -14,7 +14,10 @@
  * early-warning's risk consumer has caught up, so neither side runs against the other's leftovers.
  *
  *   BENCH_SIGNALS (default 50000), BENCH_BATCH (default 1000), BENCH_CONCURRENCY (default 4 requests),
- *   BENCH_REPLICAS (default 1 early-warning process)
+ *   BENCH_REPLICAS (default 1 early-warning process), BENCH_WARM_UP (default 20 batches per side)
+ *
+ * Each phase also reports where the CPU went (service, Postgres, broker, this process; see
+ * lib/cpu-accounting.ts), so the ratio can be read against what each side costs per signal.
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -24,6 +27,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { CE_SIGNAL_RECORDED, SignalRecordedSchema, TOPIC_SIGNALS, decodeEvent } from '@crisis-ops/contracts';
 import { cloudEventHeaders, createIdempotentProducer } from '@crisis-ops/messaging';
 import { createScratchTopics, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { CpuAccounting, cpuReport } from './lib/cpu-accounting';
 import { BENCH_COUNTRIES, startEarlyWarning, waitForNoLag } from './lib/early-warning-process';
 
 const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 50_000);
@@ -31,7 +35,7 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const PORT = Number(process.env.BENCH_PORT ?? 14_591);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
-const WARM_UP = 5 * BATCH;
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 20 * BATCH);
 
 type Item = ReturnType<typeof signalItems>[number];
 
@@ -97,6 +101,7 @@ async function main() {
   await producer.connect();
   const admin = testKafka('bench-intake-admin').admin();
   await admin.connect();
+  const cpu = await CpuAccounting.start(() => services.map((s) => s.service.pid), ['early_warning_app', 'early_warning_migrator']);
 
   const postAll = async (list: readonly Item[]) => {
     let next = 0;
@@ -136,22 +141,28 @@ async function main() {
     const load0 = loadavg()[0];
 
     // API: requests of BATCH signals, CONCURRENCY at a time, until the broker holds all of them.
-    const base = await highWatermark(admin, TOPIC_SIGNALS);
+    const starts = await admin.fetchTopicOffsets(TOPIC_SIGNALS);
+    const base = starts.reduce((sum, p) => sum + Number(p.high), 0);
+    const cpu0 = await cpu.snapshot();
     const t0 = performance.now();
     await postAll(items);
     const committedSeconds = (performance.now() - t0) / 1000;
     await waitFor(async () => (await highWatermark(admin, TOPIC_SIGNALS)) >= base + SIGNALS, 300_000, 10);
     const apiSeconds = (performance.now() - t0) / 1000;
+    const cpuApi = await cpu.snapshot();
     const loadApi = loadavg()[0];
 
     // The bare producer starts on a machine as quiet as the API's start.
     await waitForNoLag();
+    const cpuRisk = await cpu.snapshot();
     const records = bareRecords(items);
+    const cpu1 = await cpu.snapshot();
     const t1 = performance.now();
     await sendBare(records);
     const bareSeconds = (performance.now() - t1) / 1000;
+    const cpuBare = await cpu.snapshot();
 
-    await verifyPublished(base, source, SIGNALS);
+    await verifyPublished(starts, source, SIGNALS);
 
     const api = SIGNALS / apiSeconds;
     const bare = SIGNALS / bareSeconds;
@@ -159,7 +170,11 @@ async function main() {
     console.log(`  POST /signals/batch → Postgres + outbox → Kafka  ${api.toFixed(0)} signals/s (all committed after ${committedSeconds.toFixed(1)} s, all on Kafka after ${apiSeconds.toFixed(1)} s)`);
     console.log(`  bare kafkajs producer, same payloads            ${bare.toFixed(0)} signals/s`);
     console.log(`  ratio API/bare                                   ${(api / bare).toFixed(2)}  (target ≥ 0.5)`);
+    console.log(cpuReport('API phase (until all on Kafka)', cpu0, cpuApi, SIGNALS));
+    console.log(cpuReport('API phase and the risk consumer catching up', cpu0, cpuRisk, SIGNALS));
+    console.log(cpuReport('bare phase', cpu1, cpuBare, SIGNALS));
   } finally {
+    await cpu.stop();
     await admin.disconnect();
     await producer.disconnect();
     await topics.delete();
@@ -167,33 +182,38 @@ async function main() {
   }
 }
 
-/** Every signal of the timed run is on the topic past `base`, exactly once (checked after timing). */
-async function verifyPublished(base: number, source: string, expected: number): Promise<void> {
-  const reader = testKafka('bench-intake-verify').consumer({ groupId: `bench-intake-verify-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await reader.connect();
+/**
+ * Every signal of the timed run is on the topic past the offsets it started from, exactly once
+ * (checked after timing). Reads only what the run appended, not the topic's whole history.
+ */
+async function verifyPublished(starts: ReadonlyArray<{ partition: number; high: string }>, source: string, expected: number): Promise<void> {
   const admin = testKafka('bench-intake-verify-admin').admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(TOPIC_SIGNALS);
+  const ends = new Map((await admin.fetchTopicOffsets(TOPIC_SIGNALS)).map((p) => [p.partition, Number(p.high)]));
   await admin.disconnect();
+  const reader = testKafka('bench-intake-verify').consumer({ groupId: `bench-intake-verify-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await reader.connect();
   const ids = new Set<string>();
-  let read = 0;
-  const total = ends.reduce((sum, p) => sum + Number(p.high), 0);
+  const remaining = new Set(starts.filter((p) => (ends.get(p.partition) ?? 0) > Number(p.high)).map((p) => p.partition));
+  let appended = 0;
+  for (const p of starts) appended += (ends.get(p.partition) ?? 0) - Number(p.high);
   try {
-    await reader.subscribe({ topic: TOPIC_SIGNALS, fromBeginning: true });
+    await reader.subscribe({ topic: TOPIC_SIGNALS });
     await reader.run({
-      eachMessage: async ({ message }) => {
-        read++;
+      eachMessage: async ({ partition, message }) => {
+        if (Number(message.offset) + 1 >= (ends.get(partition) ?? 0)) remaining.delete(partition);
         if (message.headers?.['ce_type']?.toString() !== CE_SIGNAL_RECORDED || !message.value) return;
         const event = decodeEvent(CE_SIGNAL_RECORDED, message.value);
         if (event.source === source && event.sourceSignalId?.startsWith('b-')) ids.add(event.sourceSignalId);
       },
     });
-    await waitFor(async () => read >= total, 300_000);
+    for (const p of starts) reader.seek({ topic: TOPIC_SIGNALS, partition: p.partition, offset: p.high });
+    await waitFor(async () => remaining.size === 0, 300_000);
   } finally {
     await reader.disconnect();
   }
   if (ids.size !== expected) throw new Error(`${ids.size} of the run's ${expected} signals are on ${TOPIC_SIGNALS}`);
-  if (total - base < expected) throw new Error(`the topic grew by ${total - base}, fewer than the ${expected} signals posted`);
+  if (appended < expected) throw new Error(`the topic grew by ${appended}, fewer than the ${expected} signals posted`);
 }
 
 async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<void> {

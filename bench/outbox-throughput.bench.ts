@@ -11,7 +11,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
 import { appendToOutbox, cloudEventHeaders, createIdempotentProducer, MessagingTables1764115200000, OutboxRelay } from '@crisis-ops/messaging';
-import { createScratchSchema, createScratchTopics, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { createScratchSchema, createScratchTopics, scratchDatabaseConfig, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { CpuAccounting, cpuReport } from './lib/cpu-accounting';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -30,8 +31,11 @@ async function main() {
   const producer = createIdempotentProducer(testKafka('bench'));
   await producer.connect();
   const payloads = Array.from({ length: EVENTS }, payload);
+  // The scratch schema is used as the admin role; the relay and the writer run in this process.
+  const cpu = await CpuAccounting.start(() => [], [testInfra().database.adminUser]);
 
   try {
+    const cpuBare0 = await cpu.snapshot();
     let t0 = performance.now();
     for (let i = 0; i < EVENTS; i += BATCH) {
       await producer.send({
@@ -46,8 +50,10 @@ async function main() {
       });
     }
     const bareSeconds = (performance.now() - t0) / 1000;
+    const cpuBare1 = await cpu.snapshot();
 
     const relay = new OutboxRelay({ database: { ...database }, producer, pollMs: 50, batchSize: 5_000 });
+    const cpuOutbox0 = await cpu.snapshot();
     t0 = performance.now();
     await relay.start();
     for (let i = 0; i < EVENTS; i += BATCH) {
@@ -65,6 +71,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 20));
     }
     const outboxSeconds = (performance.now() - t0) / 1000;
+    const cpuOutbox1 = await cpu.snapshot();
     await relay.stop();
 
     const bare = EVENTS / bareSeconds;
@@ -73,7 +80,10 @@ async function main() {
     console.log(`  bare kafkajs producer  ${bare.toFixed(0)} events/s`);
     console.log(`  outbox → relay → Kafka ${outbox.toFixed(0)} events/s`);
     console.log(`  ratio outbox/bare      ${(outbox / bare).toFixed(2)}`);
+    console.log(cpuReport('bare', cpuBare0, cpuBare1, EVENTS).replace('per signal', 'per event'));
+    console.log(cpuReport('outbox', cpuOutbox0, cpuOutbox1, EVENTS).replace('per signal', 'per event'));
   } finally {
+    await cpu.stop();
     await producer.disconnect();
     await dataSource.destroy();
     await schema.drop();
