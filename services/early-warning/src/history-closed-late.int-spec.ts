@@ -136,4 +136,50 @@ describe('early-warning: history closed late by a live signal', () => {
     expect(staged).toContainEqual({ type: CE_RISK_ESCALATED, day: today });
     expect(staged).toHaveLength(rows.filter((r) => r.published).length);
   });
+
+  it('given a published escalation and then weeks of quiet, the first live signal after them announces the de-escalations the quiet brought, and nothing else of that history', async () => {
+    const country = await freshCountry();
+    const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
+    const post = async (items: unknown[]) => {
+      const res = await fetch(`${base}/signals/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+      expect(res.status).toBe(202);
+    };
+    const inputsApplied = () => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [country]);
+    // A live report, late but news: the country escalates on its day, and subscribers are told.
+    const burstDay = new Date(Date.now() - 90 * DAY);
+    await post(
+      Array.from({ length: 40 }, (_, i) => ({
+        id: `q-${i}`,
+        source: `int-quiet-${RUN}`,
+        country,
+        type: 'violence_against_civilians',
+        subType: 'attack',
+        occurredAt: burstDay.toISOString(),
+        fatalities: 40,
+        severity: 5,
+      })),
+    );
+    await eventually(async () => (await inputsApplied()) === 40, 30_000, 200);
+    const levelChanges = async () =>
+      (
+        await db.query<{ kind: string; day: string; level: string; published: boolean }>(
+          `SELECT kind, to_char(day, 'YYYY-MM-DD') AS day, level, published FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind <> 'assessed' ORDER BY id`,
+          [country],
+        )
+      ).rows;
+    const announced = await levelChanges();
+    expect(announced).toContainEqual(expect.objectContaining({ kind: 'escalated', day: isoDay(burstDay), published: true }));
+
+    // Nothing for months, then one quiet report today: it closes the months between.
+    await post([{ id: 'q-today', source: `int-quiet-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(Date.now() - 60_000).toISOString(), fatalities: 0 }]);
+    await eventually(async () => (await inputsApplied()) === 41, 30_000, 200);
+    const windowStart = isoDay(new Date(Date.now() - alertDays * DAY));
+    const closedLate = (await levelChanges()).slice(announced.length).filter((r) => r.day < windowStart);
+    const down = closedLate.filter((r) => r.kind === 'deescalated');
+    // The country left the announced level long ago: every step down is told, so no subscriber
+    // (the console's map, an open mediation process) stays at a level the engine has left.
+    expect(down.length).toBeGreaterThan(0);
+    expect(down.every((r) => r.published)).toBe(true);
+    expect(closedLate.filter((r) => r.kind === 'escalated' && r.published)).toEqual([]);
+  });
 });

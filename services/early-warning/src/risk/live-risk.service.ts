@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
-import { RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskObservation, type RiskSignal } from '../domain';
-import { dayOfEvent, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
+import { RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
+import { correctsAnnouncedLevel, dayOfEvent, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
 import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
 import type { AreaSnapshot } from '../domain/risk-area';
 import { loadContext, RecordedContext } from '../context/recorded-context';
@@ -179,6 +179,9 @@ export class LiveRisk {
 
     const now = this.clock.now();
     const published = all.map(({ e, origin, inputDay }) => shouldPublish(e, origin, now, this.importAlertDays, inputDay));
+    if (all.some(({ e, origin }, i) => !published[i] && origin === 'api' && e.type === 'RiskDeescalated')) {
+      await this.releaseCorrections(m, country, all, published);
+    }
     await m.query(
       `INSERT INTO risk_assessments (country, admin1, kind, day, score, level, previous_level, escalation_id, drivers, origin, provisional, published)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[], $11::bool[], $12::bool[])`,
@@ -208,6 +211,27 @@ export class LiveRisk {
       await (input.within ? input.within(stage) : stage());
     }
     return all.map((x) => x.e);
+  }
+
+  /**
+   * Lets through the held-back de-escalations brought by live inputs that take an area below the
+   * level subscribers were last told it is at (correctsAnnouncedLevel), in order, counting what this
+   * batch publishes before them. Rare (a country quiet for longer than the alert window after a
+   * published escalation), so the announced levels are read only then.
+   */
+  private async releaseCorrections(m: EntityManager, country: string, all: ReadonlyArray<{ e: RiskEvent; origin: RiskOrigin }>, published: boolean[]): Promise<void> {
+    const rows: Array<{ admin1: string; level: RiskLevel }> = await m.query(
+      `SELECT DISTINCT ON (admin1) admin1, level FROM risk_assessments
+        WHERE country = $1 AND kind IN ('escalated', 'deescalated') AND published ORDER BY admin1, id DESC`,
+      [country],
+    );
+    const announced = new Map(rows.map((r) => [r.admin1, r.level]));
+    all.forEach(({ e, origin }, i) => {
+      if (e.type === 'RiskAssessed') return;
+      const area = e.admin1 ?? '';
+      if (!published[i] && origin === 'api' && correctsAnnouncedLevel(e, announced.get(area))) published[i] = true;
+      if (published[i]) announced.set(area, e.newLevel);
+    });
   }
 
   private async load(m: EntityManager, country: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RiskLevel } from '@crisis-ops/contracts';
 import type { RiskLevelChange } from '../domain';
-import { shouldPublish, toPublished } from './risk-publication';
+import { correctsAnnouncedLevel, shouldPublish, toPublished } from './risk-publication';
 
 const now = new Date('2026-06-30T12:00:00Z');
 const escalation = (at: string): RiskLevelChange => ({
@@ -48,11 +48,17 @@ describe('risk publication', () => {
     expect(shouldPublish(escalation('2026-06-29'), 'api', now, 0, today)).toBe(false);
   });
 
-  it('announces a de-escalation that live data brings however old its day: subscribers must not stay on a level the country left', () => {
+  it('lets a held-back de-escalation through only when it takes an area below the level subscribers were told', () => {
     const deescalation: RiskLevelChange = { ...escalation('2026-05-12'), type: 'RiskDeescalated', previousLevel: 'high', newLevel: 'elevated' };
-    const today = new Date('2026-06-30T09:30:00Z');
-    expect(shouldPublish(deescalation, 'api', now, 14, today)).toBe(true);
-    expect(shouldPublish(deescalation, 'import', now, 14, today)).toBe(false);
+    // Subscribers last heard "high" (or "critical"): they must hear that the area left it.
+    expect(correctsAnnouncedLevel(deescalation, 'high')).toBe(true);
+    expect(correctsAnnouncedLevel(deescalation, 'critical')).toBe(true);
+    // Nothing announced, or already at or below the new level: it would undo what nobody saw.
+    expect(correctsAnnouncedLevel(deescalation, undefined)).toBe(false);
+    expect(correctsAnnouncedLevel(deescalation, 'elevated')).toBe(false);
+    expect(correctsAnnouncedLevel(deescalation, 'low')).toBe(false);
+    // Never an escalation: history closed late stays history.
+    expect(correctsAnnouncedLevel(escalation('2026-05-12'), 'low')).toBe(false);
   });
 
   it('maps a level change onto the contract with its origin and whether the day was still open', () => {

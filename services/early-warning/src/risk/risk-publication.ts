@@ -1,7 +1,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, RiskLevel as PbRiskLevel } from '@crisis-ops/contracts';
 import type { PublishedEvent } from '@crisis-ops/service-kit';
-import { dayOf, type RiskEvent, type RiskLevel } from '../domain';
+import { dayOf, RISK_LEVELS, type RiskEvent, type RiskLevel } from '../domain';
 
 export type RiskOrigin = 'api' | 'import';
 
@@ -36,10 +36,18 @@ export const dayOfEvent = (e: RiskEvent): Date => (e.type === 'RiskAssessed' ? e
  */
 export function shouldPublish(e: RiskEvent, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date): boolean {
   if (origin === 'api' && dayOf(dayOfEvent(e)) >= dayOf(inputDay)) return true;
-  // A de-escalation that live data brings is announced however old its day: it moves subscribers
-  // off a level the country has left (a map kept red, a process kept open), and opens nothing.
-  if (origin === 'api' && e.type === 'RiskDeescalated') return true;
   return dayOfEvent(e).getTime() >= now.getTime() - alertDays * DAY_MS;
+}
+
+/**
+ * Whether a level change that shouldPublish held back as history must go out all the same: a
+ * de-escalation below the level subscribers were last told the area is at (`announced`, from the
+ * published rows). Without it a country that went quiet after a published escalation would stay red
+ * on the console and keep its mediation process, although the engine has long left that level; a
+ * de-escalation from a level never announced stays history (it would undo what nobody saw).
+ */
+export function correctsAnnouncedLevel(e: RiskEvent, announced: RiskLevel | undefined): boolean {
+  return e.type === 'RiskDeescalated' && announced !== undefined && RISK_LEVELS.indexOf(announced) > RISK_LEVELS.indexOf(e.newLevel);
 }
 
 /** The contract event of a domain risk event. */
