@@ -254,6 +254,35 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(await count('SELECT count(*) AS n FROM early_warning.risk_context WHERE country = $1', [country])).toBe(1);
   });
 
+  it('weighs an agreement of a process scoped to an admin1 on that admin1 alone: lower than an identical admin1 of the country, national score untouched', async () => {
+    const [country, other] = [await freshCountry(), await freshCountry()];
+    expect(other).not.toBe(country);
+    const DAY = 86_400_000;
+    const at = (back: number) => new Date(Date.now() - back * DAY);
+    const init = { processId: `p-local-${RUN}`, country, admin1: ' Sahel ', agreementId: `a-local-${RUN}`, kind: AgreementKind.LOCAL, title: 'Exercise truce', occurredAt: timestampFromDate(at(10)) };
+    const agreement = domainEventRecord(CE_AGREEMENT_REACHED, create(AgreementReachedSchema, init));
+    await producer.send({ topic: agreement.topic, messages: [agreement.message] });
+    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.risk_context WHERE source_event_id = $1', [agreement.id])) === 1, 30_000, 200);
+
+    // The same signals in Sahel and Nord of both countries on the last three days.
+    const items = (c: string) =>
+      [3, 2, 1].flatMap((back) => ['Sahel', 'Nord'].flatMap((admin1) => Array.from({ length: 5 }, (_, i) => signal(c, i, { id: `${c}-${admin1}-${back}-${i}`, admin1, source: `int-local-${RUN}`, type: 'battles', subType: 'armed_clash', fatalities: 5, severity: 3, occurredAt: at(back).toISOString() }))));
+    for (const c of [country, other]) expect(await api('POST', '/signals/batch', { items: items(c) })).toMatchObject({ status: 202, body: { recorded: 30 } });
+    const applied = (c: string) => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [c]);
+    await eventually(async () => (await applied(country)) === 30 && (await applied(other)) === 30, 30_000, 200);
+
+    type Area = { admin1: string | null; score: number; drivers: Array<{ kind: string }> };
+    const board = async (c: string) => (await api('GET', `/risk/${c}`)).body as unknown as { national: Area; admin1: Area[]; context: Array<{ admin1: string | null }> };
+    const [local, plain] = [await board(country), await board(other)];
+    const area = (b: typeof local, name: string) => b.admin1.find((a) => a.admin1 === name) as Area;
+    const named = (a: Area) => a.drivers.some((d) => d.kind === 'agreement_reached');
+    expect(area(local, 'Nord').score).toBeGreaterThan(10);
+    expect(area(local, 'Sahel').score).toBeCloseTo(area(local, 'Nord').score - 10, 0);
+    expect([named(area(local, 'Sahel')), named(area(local, 'Nord')), named(local.national)]).toEqual([true, false, false]);
+    expect(local.national.score).toBe(plain.national.score);
+    expect(local.context).toMatchObject([{ admin1: 'Sahel', kind: 'agreement_reached', label: 'Local agreement reached: Exercise truce', points: -10 }]);
+  });
+
   it('imports a small file twice through the intake: the second run adds nothing; import risk is stored but not announced when old', async () => {
     const dataSource = app.get(DataSource);
     const sink = intakeSink(app.get(SignalIntake), dataSource, app.get(EventPublisher));

@@ -47,6 +47,17 @@ describe('contextOf', () => {
     expect(contextOf(reached(), { points: -4, days: 1 })).toMatchObject({ points: -4, validFrom: '2026-03-01', validUntil: '2026-03-02' });
   });
 
+  it('given an AgreementReached of a process scoped to an admin1, then the row is for that admin1 (trimmed, capped at 200 characters), not national', () => {
+    expect(contextOf(reached((m) => (m.admin1 = 'Ituri')), parameters)).toMatchObject({ country: 'COD', admin1: 'Ituri', points: -10, reference: 'proc-1/agr-1' });
+    expect(contextOf(reached((m) => (m.admin1 = '  Ituri \t')), parameters)?.admin1).toBe('Ituri');
+    expect(contextOf(reached((m) => (m.admin1 = 'x'.repeat(300))), parameters)?.admin1).toBe('x'.repeat(200));
+  });
+
+  it('given an AgreementReached without admin1 (a national process, or a producer older than the field), then the row is national', () => {
+    expect(contextOf(reached(), parameters)?.admin1).toBe('');
+    expect(contextOf(reached((m) => (m.admin1 = '   ')), parameters)?.admin1).toBe('');
+  });
+
   it('given no title or no kind, then the label says what is known', () => {
     expect(contextOf(reached((m) => (m.title = '  ')), parameters)?.label).toBe('Ceasefire reached');
     expect(contextOf(reached((m) => Object.assign(m, { kind: AgreementKind.UNSPECIFIED, title: 'Nairobi text' })), parameters)?.label).toBe('Agreement reached: Nairobi text');

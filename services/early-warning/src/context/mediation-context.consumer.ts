@@ -35,7 +35,10 @@ export interface ContextRecord {
 
 /**
  * The context an event of the mediation topic records, or undefined for the events that record none
- * (everything but AgreementReached). The contract has no admin1 on an agreement, so it is national.
+ * (everything but AgreementReached). The row is for the process's admin1 ('' = national, also what
+ * an agreement published before the contract had admin1 decodes to), which the engine applies to
+ * that area alone (rowsInForce). The engine matches admin1 names exactly, so the name is trimmed as
+ * a signal's is; capped like the title (a signal's admin1 is at most 200 characters too).
  */
 export function contextOf(event: ReceivedEvent, p: AgreementContextParameters): ContextRecord | undefined {
   if (event.type !== CE_AGREEMENT_REACHED) return undefined;
@@ -49,7 +52,7 @@ export function contextOf(event: ReceivedEvent, p: AgreementContextParameters): 
   const title = a.title.trim().slice(0, 200);
   return {
     country: a.country,
-    admin1: '',
+    admin1: a.admin1.trim().slice(0, 200),
     kind: AGREEMENT_REACHED_KIND,
     label: title ? `${what} reached: ${title}` : `${what} reached`,
     points: p.points,

@@ -97,4 +97,22 @@ describe('RiskEngine with recorded context', () => {
     expect((driver?.weight ?? 0) * lastA.score).toBeCloseTo(-10, 0);
     expect(lastB.drivers.map((d) => d.kind)).not.toContain('agreement_reached');
   });
+
+  it('given an agreement of one admin1, when two admin1s see the same signals, then that admin1 scores lower by its points, the other and the national score not at all', () => {
+    const local = (d: number): RiskSignal[] => ['Sahel', 'Nord'].flatMap((admin1) => attacks(d).map((s) => ({ ...s, admin1 })));
+    const context = new RecordedContext('BFA');
+    context.replace([agreement(0, 90, { admin1: 'Sahel', label: 'Local agreement reached: Djibo truce' })]);
+    const feed = (engine: RiskEngine) => {
+      [1, 2, 3].forEach((d) => local(d).forEach((s) => engine.ingestSignal(s)));
+      engine.closeThrough(at(3));
+      return new Map(engine.current().map((r) => [r.admin1, r.score]));
+    };
+    const withAgreement = feed(new RiskEngine({ context }));
+    const without = feed(new RiskEngine());
+    expect(without.get('Sahel')).toBeGreaterThan(10);
+    expect(without.get('Sahel')).toBe(without.get('Nord'));
+    expect(withAgreement.get('Sahel')).toBeCloseTo((without.get('Sahel') as number) - 10, 0);
+    expect(withAgreement.get('Nord')).toBe(without.get('Nord'));
+    expect(withAgreement.get(null)).toBe(without.get(null));
+  });
 });

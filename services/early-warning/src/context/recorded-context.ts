@@ -15,10 +15,13 @@ export interface ContextRow {
 /**
  * The rows that apply to an area on a day: a row applies to exactly the area it was recorded for (a
  * national agreement lowers the national score, not that of an admin1 where the fighting goes on:
- * early warning would rather keep a local hot spot on the board), and of each kind only the row that
- * started last (ties: the one recorded last, i.e. later in `rows`). Successive agreements of one
- * process (talks, then a ceasefire, then a framework) are one peace process making progress, not
- * independent evidence: stacked, a busy process would erase a real crisis from the board.
+ * early warning would rather keep a local hot spot on the board). Likewise an admin1's agreement (a
+ * process scoped to it) lowers that admin1 only, not the national score: a local truce says nothing
+ * of the rest of the country, and the national score already falls through the admin1's signals if
+ * the truce holds. Of each kind only the row that started last counts (ties: the one recorded last,
+ * i.e. later in `rows`). Successive agreements of one process (talks, then a ceasefire, then a
+ * framework) are one peace process making progress, not independent evidence: stacked, a busy
+ * process would erase a real crisis from the board.
  */
 export function rowsInForce(rows: readonly ContextRow[], admin1: string | null, day: number): ContextRow[] {
   const byKind = new Map<string, ContextRow>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
   AgeGroup,
   CE_AGREEMENT_REACHED,
@@ -48,6 +48,17 @@ describe('contract events', () => {
     expect(p.data).toMatchObject({ triggeredByEscalationId: 'esc-1', lead: 'special_envoy', admin1: 'Mopti', drivers: [{ kind: 'battles', weight: 0.6 }] });
     expect(envoy.data).toMatchObject({ envoyId: 'envoy-1', gender: Gender.FEMALE });
     expect(talks.data).toMatchObject({ round: 1, venue: 'Bamako', participants: [{ gender: Gender.FEMALE, ageGroup: AgeGroup.YOUTH, count: 2 }, {}, {}] });
+  });
+
+  it('given a process scoped to an admin1, when an agreement is reached, then AgreementReached carries that admin1; a national process, then ""', () => {
+    const local = contractEventsOf([agreementReached()], state).find((e) => e.type === CE_AGREEMENT_REACHED);
+    expect(local?.data).toMatchObject({ country: 'MLI', admin1: 'Mopti', agreementId: 'agreement-1' });
+    const nationalHistory = [proposed({ admin1: null }), opened(), agreementReached()];
+    const national = contractEventsOf([agreementReached()], rehydrate(nationalHistory) as ProcessState).find((e) => e.type === CE_AGREEMENT_REACHED);
+    expect(national?.data).toMatchObject({ country: 'MLI', admin1: '' });
+    // As decoded by a consumer: the field is on the wire, not only in the init object.
+    const spec = EVENT_TYPES[CE_AGREEMENT_REACHED];
+    expect(fromBinary(spec.schema, toBinary(spec.schema, create(spec.schema, local?.data as never))).admin1).toBe('Mopti');
   });
 
   it('announces a closure as MediationConcluded with outcome WITHDRAWN and keeps internal events private', () => {

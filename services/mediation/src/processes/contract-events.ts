@@ -94,6 +94,8 @@ export function contractEventsOf(events: readonly MediationEvent[], state: Proce
       case 'AgreementReached':
         publish(CE_AGREEMENT_REACHED, {
           ...common,
+          // The process's scope, so early warning weighs a local agreement on that admin1 alone.
+          admin1: state.admin1 ?? '',
           agreementId: e.agreement.agreementId,
           kind: KIND[e.agreement.kind],
           title: e.agreement.title,
