@@ -10,26 +10,22 @@ import type { Consumer, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
-  AgreementKind,
-  AgreementReachedSchema,
   CE_AGGREGATE_OBSERVED,
-  CE_AGREEMENT_REACHED,
-  CE_MEDIATION_OPENED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
   decodeEvent,
   encodeEvent,
-  MediationOpenedSchema,
   RiskLevel,
   SignalRecordedSchema,
   TOPIC_RISK,
   TOPIC_SIGNALS,
 } from '@crisis-ops/contracts';
-import { cloudEventHeaders, domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
+import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { EventPublisher, startServiceApp } from '@crisis-ops/service-kit';
 import { COUNTRIES } from '@crisis-ops/geo';
 import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { RiskEngine } from './domain';
+import { freshCountry, inputsApplied } from './int-support';
 import { SERVICE } from './service.definition';
 import { SignalIntake } from './signals/intake/signal-intake.service';
 import { runImport } from './imports/import-runner';
@@ -103,16 +99,6 @@ describe('early-warning on real Kafka and Postgres', () => {
 
   const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].n);
 
-  /** A user-assigned code nobody has assessed or given context yet (so the first escalation is this run's). */
-  async function freshCountry(): Promise<string> {
-    for (let i = 0; i < 200; i++) {
-      const code = `Q${String.fromCharCode(77 + Math.floor(Math.random() * 14))}${String.fromCharCode(65 + Math.floor(Math.random() * 26))}`;
-      const used = 'SELECT (SELECT count(*) FROM early_warning.risk_engines WHERE country = $1) + (SELECT count(*) FROM early_warning.risk_context WHERE country = $1) AS n';
-      if ((await count(used, [code])) === 0) return code;
-    }
-    throw new Error('no unassessed user-assigned country code left: reset the test database');
-  }
-
   const signal = (country: string, i: number, overrides: Record<string, unknown> = {}) => ({
     id: `s-${i}`,
     source: `int-${RUN}`,
@@ -172,7 +158,7 @@ describe('early-warning on real Kafka and Postgres', () => {
   });
 
   it('escalates a country once for a batch of deadly attacks: one RiskEscalated on Kafka, redelivery changes nothing', async () => {
-    const country = await freshCountry();
+    const country = await freshCountry(db);
     const posted = await api('POST', '/signals/batch', { items: Array.from({ length: 40 }, (_, i) => signal(country, i)) });
     expect(posted).toMatchObject({ status: 202, body: { recorded: 40 } });
 
@@ -204,83 +190,6 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect((await api('GET', '/risk?region=mars')).status).toBe(400);
     const riskCsv = await api('GET', '/exports/risk.csv?hxl=true');
     expect(String(riskCsv.body)).toContain(`${country},`);
-  });
-
-  it('records an agreement reached in mediation once as context; the same signals then score lower there than elsewhere, naming the agreement', async () => {
-    const [country, other] = [await freshCountry(), await freshCountry()];
-    expect(other).not.toBe(country);
-    const DAY = 86_400_000;
-    const isoDay = (back: number) => new Date(Date.now() - back * DAY).toISOString().slice(0, 10);
-    const occurredAt = timestampFromDate(new Date(Date.now() - 10 * DAY));
-    const agreement = domainEventRecord(
-      CE_AGREEMENT_REACHED,
-      create(AgreementReachedSchema, { processId: `p-${RUN}`, country, agreementId: `a-${RUN}`, kind: AgreementKind.CEASEFIRE, title: 'Exercise ceasefire', occurredAt }),
-    );
-    const opened = domainEventRecord(CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId: `p-${RUN}`, country, occurredAt }));
-    // The agreement twice (a redelivery: same CloudEvents id), then an event type that records nothing, all on one partition.
-    await producer.send({ topic: agreement.topic, messages: [agreement.message, agreement.message, opened.message] });
-    const inbox = (id: string) => count('SELECT count(*) AS n FROM early_warning.inbox WHERE event_id = $1', [id]);
-    await eventually(async () => (await inbox(opened.id)) === 1, 30_000, 200);
-    const { rows } = await db.query(
-      `SELECT admin1, kind, label, points, to_char(valid_from, 'YYYY-MM-DD') AS "from", to_char(valid_until, 'YYYY-MM-DD') AS until FROM early_warning.risk_context WHERE country = $1`,
-      [country],
-    );
-    expect(rows).toEqual([{ admin1: '', kind: 'agreement_reached', label: 'Ceasefire reached: Exercise ceasefire', points: -10, from: isoDay(10), until: isoDay(10 - 90) }]);
-
-    // Identical signals for both countries on the last three days.
-    const items = (c: string) =>
-      [3, 2, 1].flatMap((back) =>
-        Array.from({ length: 5 }, (_, i) => signal(c, i, { id: `${c}-${back}-${i}`, source: `int-context-${RUN}`, type: 'battles', subType: 'armed_clash', fatalities: 5, severity: 3, occurredAt: new Date(Date.now() - back * DAY).toISOString() })),
-      );
-    for (const c of [country, other]) expect(await api('POST', '/signals/batch', { items: items(c) })).toMatchObject({ status: 202, body: { recorded: 15 } });
-    const applied = (c: string) => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [c]);
-    await eventually(async () => (await applied(country)) === 15 && (await applied(other)) === 15, 30_000, 200);
-
-    type Driver = { kind: string; label: string; weight: number };
-    type Board = { national: { score: number; drivers: Driver[] }; context: unknown[]; history: Array<{ score: number; drivers: Driver[] }> };
-    const withAgreement = (await api('GET', `/risk/${country}`)).body as unknown as Board;
-    const without = (await api('GET', `/risk/${other}`)).body as unknown as Board;
-    expect(without.national.score).toBeGreaterThan(10);
-    expect(withAgreement.national.score).toBeCloseTo(without.national.score - 10, 0);
-    expect(withAgreement.context).toEqual([
-      { admin1: null, kind: 'agreement_reached', label: 'Ceasefire reached: Exercise ceasefire', points: -10, validFrom: isoDay(10), validUntil: isoDay(-80), reference: `p-${RUN}/a-${RUN}` },
-    ]);
-    expect(without.context).toEqual([]);
-    // Weights are shares of the score, so a score clamped to 0 names the agreement with weight 0.
-    const carrying = withAgreement.history.filter((h) => h.score > 0 && h.drivers.some((d) => d.kind === 'agreement_reached'));
-    expect(carrying.length).toBeGreaterThan(0);
-    for (const h of carrying) expect((h.drivers.find((d) => d.kind === 'agreement_reached') as Driver).weight * h.score).toBeCloseTo(-10, 0);
-    expect(without.history.flatMap((h) => h.drivers).map((d) => d.kind)).not.toContain('agreement_reached');
-    expect(await count('SELECT count(*) AS n FROM early_warning.risk_context WHERE country = $1', [country])).toBe(1);
-  });
-
-  it('weighs an agreement of a process scoped to an admin1 on that admin1 alone: lower than an identical admin1 of the country, national score untouched', async () => {
-    const [country, other] = [await freshCountry(), await freshCountry()];
-    expect(other).not.toBe(country);
-    const DAY = 86_400_000;
-    const at = (back: number) => new Date(Date.now() - back * DAY);
-    const init = { processId: `p-local-${RUN}`, country, admin1: ' Sahel ', agreementId: `a-local-${RUN}`, kind: AgreementKind.LOCAL, title: 'Exercise truce', occurredAt: timestampFromDate(at(10)) };
-    const agreement = domainEventRecord(CE_AGREEMENT_REACHED, create(AgreementReachedSchema, init));
-    await producer.send({ topic: agreement.topic, messages: [agreement.message] });
-    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.risk_context WHERE source_event_id = $1', [agreement.id])) === 1, 30_000, 200);
-
-    // The same signals in Sahel and Nord of both countries on the last three days.
-    const items = (c: string) =>
-      [3, 2, 1].flatMap((back) => ['Sahel', 'Nord'].flatMap((admin1) => Array.from({ length: 5 }, (_, i) => signal(c, i, { id: `${c}-${admin1}-${back}-${i}`, admin1, source: `int-local-${RUN}`, type: 'battles', subType: 'armed_clash', fatalities: 5, severity: 3, occurredAt: at(back).toISOString() }))));
-    for (const c of [country, other]) expect(await api('POST', '/signals/batch', { items: items(c) })).toMatchObject({ status: 202, body: { recorded: 30 } });
-    const applied = (c: string) => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [c]);
-    await eventually(async () => (await applied(country)) === 30 && (await applied(other)) === 30, 30_000, 200);
-
-    type Area = { admin1: string | null; score: number; drivers: Array<{ kind: string }> };
-    const board = async (c: string) => (await api('GET', `/risk/${c}`)).body as unknown as { national: Area; admin1: Area[]; context: Array<{ admin1: string | null }> };
-    const [local, plain] = [await board(country), await board(other)];
-    const area = (b: typeof local, name: string) => b.admin1.find((a) => a.admin1 === name) as Area;
-    const named = (a: Area) => a.drivers.some((d) => d.kind === 'agreement_reached');
-    expect(area(local, 'Nord').score).toBeGreaterThan(10);
-    expect(area(local, 'Sahel').score).toBeCloseTo(area(local, 'Nord').score - 10, 0);
-    expect([named(area(local, 'Sahel')), named(area(local, 'Nord')), named(local.national)]).toEqual([true, false, false]);
-    expect(local.national.score).toBe(plain.national.score);
-    expect(local.context).toMatchObject([{ admin1: 'Sahel', kind: 'agreement_reached', label: 'Local agreement reached: Exercise truce', points: -10 }]);
   });
 
   it('imports a small file twice through the intake: the second run adds nothing; import risk is stored but not announced when old', async () => {
@@ -339,7 +248,6 @@ describe('early-warning on real Kafka and Postgres', () => {
     const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
     const importFile = () => runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-monthly-${RUN}` });
     const ofCountry = () => observed.filter((e) => e.key === country).map((e) => decodeEvent(CE_AGGREGATE_OBSERVED, e.data));
-    const inputsApplied = () => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [country]);
 
     const first = await importFile();
     expect(first).toMatchObject({ format: 'acled-monthly', observations: 6, recorded: 6, duplicates: 0, rejected: 0 });
@@ -348,7 +256,7 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(ofCountry().map((o) => [o.admin1, (o.periodStart ? timestampDate(o.periodStart).getTime() : null), o.events, o.fatalities, o.origin])).toEqual(
       rows.map((r) => [r.admin1, r.month.getTime(), r.events, r.fatalities, 'import']),
     );
-    await eventually(async () => (await inputsApplied()) === 6, 30_000, 200);
+    await eventually(async () => (await inputsApplied(db, country)) === 6, 30_000, 200);
 
     // What the backtest's engine makes of the same observations in the same order.
     const replay = new RiskEngine();
@@ -379,7 +287,7 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(await count('SELECT count(*) AS n FROM early_warning.outbox WHERE ce_type = $1 AND key = $2', [CE_AGGREGATE_OBSERVED, country])).toBe(6);
     await new Promise((r) => setTimeout(r, 2_000)); // a second AggregateObserved would surface now
     expect(ofCountry()).toHaveLength(6);
-    expect(await inputsApplied()).toBe(6);
+    expect(await inputsApplied(db, country)).toBe(6);
     expect(await current()).toEqual(before);
     expect(risk.filter((e) => e.key === country)).toEqual([]);
   });

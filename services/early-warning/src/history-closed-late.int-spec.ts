@@ -9,6 +9,7 @@ import { domainEventRecord } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
+import { freshCountry, inputsApplied } from './int-support';
 import { SERVICE } from './service.definition';
 
 /**
@@ -45,17 +46,6 @@ describe('early-warning: history closed late by a live signal', () => {
     await app?.close();
   });
 
-  const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].n);
-
-  async function freshCountry(): Promise<string> {
-    for (let i = 0; i < 200; i++) {
-      const code = `Q${String.fromCharCode(77 + Math.floor(Math.random() * 14))}${String.fromCharCode(65 + Math.floor(Math.random() * 26))}`;
-      const used = 'SELECT (SELECT count(*) FROM early_warning.risk_engines WHERE country = $1) + (SELECT count(*) FROM early_warning.risk_context WHERE country = $1) AS n';
-      if ((await count(used, [code])) === 0) return code;
-    }
-    throw new Error('no unassessed user-assigned country code left: reset the test database');
-  }
-
   /** The day each risk event staged for the country is about. */
   async function stagedDays(country: string): Promise<Array<{ type: string; day: string }>> {
     const { rows } = await db.query<{ ce_type: string; payload: Buffer }>('SELECT ce_type, payload FROM early_warning.outbox WHERE topic = $1 AND key = $2 ORDER BY seq', [TOPIC_RISK, country]);
@@ -69,7 +59,7 @@ describe('early-warning: history closed late by a live signal', () => {
   }
 
   it('given months of aggregates queued for a country, then its first live signal escalates it today, and the escalations it closes about those months are stored, not announced', async () => {
-    const country = await freshCountry();
+    const country = await freshCountry(db);
     const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
     const now = new Date();
     // Whole months six to four back: every day they leave queued is older than the alert window.
@@ -95,8 +85,7 @@ describe('early-warning: history closed late by a live signal', () => {
       ),
     );
     await producer.send({ topic: observations[0].topic, messages: observations.map((o) => o.message) });
-    const inputsApplied = () => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [country]);
-    await eventually(async () => (await inputsApplied()) === 3, 30_000, 200);
+    await eventually(async () => (await inputsApplied(db, country)) === 3, 30_000, 200);
     expect(await stagedDays(country)).toEqual([]);
 
     // The first live report of the country: the same burst that escalates a fresh country.
@@ -114,7 +103,7 @@ describe('early-warning: history closed late by a live signal', () => {
     }));
     const res = await fetch(`${base}/signals/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
     expect(res.status).toBe(202);
-    await eventually(async () => (await inputsApplied()) === 43, 30_000, 200);
+    await eventually(async () => (await inputsApplied(db, country)) === 43, 30_000, 200);
 
     // The signal closed the queued months: their escalations are stored under the origin of the
     // input that closed them, and not published.
@@ -138,13 +127,12 @@ describe('early-warning: history closed late by a live signal', () => {
   });
 
   it('given a published escalation and then weeks of quiet, the first live signal after them announces the de-escalations the quiet brought, and nothing else of that history', async () => {
-    const country = await freshCountry();
+    const country = await freshCountry(db);
     const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
     const post = async (items: unknown[]) => {
       const res = await fetch(`${base}/signals/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
       expect(res.status).toBe(202);
     };
-    const inputsApplied = () => count('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [country]);
     // A live report, late but news: the country escalates on its day, and subscribers are told.
     const burstDay = new Date(Date.now() - 90 * DAY);
     await post(
@@ -159,7 +147,7 @@ describe('early-warning: history closed late by a live signal', () => {
         severity: 5,
       })),
     );
-    await eventually(async () => (await inputsApplied()) === 40, 30_000, 200);
+    await eventually(async () => (await inputsApplied(db, country)) === 40, 30_000, 200);
     const levelChanges = async () =>
       (
         await db.query<{ kind: string; day: string; level: string; published: boolean }>(
@@ -172,7 +160,7 @@ describe('early-warning: history closed late by a live signal', () => {
 
     // Nothing for months, then one quiet report today: it closes the months between.
     await post([{ id: 'q-today', source: `int-quiet-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(Date.now() - 60_000).toISOString(), fatalities: 0 }]);
-    await eventually(async () => (await inputsApplied()) === 41, 30_000, 200);
+    await eventually(async () => (await inputsApplied(db, country)) === 41, 30_000, 200);
     const windowStart = isoDay(new Date(Date.now() - alertDays * DAY));
     const closedLate = (await levelChanges()).slice(announced.length).filter((r) => r.day < windowStart);
     const down = closedLate.filter((r) => r.kind === 'deescalated');
