@@ -21,12 +21,11 @@ import {
   TOPIC_SIGNALS,
 } from '@crisis-ops/contracts';
 import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
-import { EventPublisher, startServiceApp } from '@crisis-ops/service-kit';
+import { EventPublisher } from '@crisis-ops/service-kit';
 import { COUNTRIES } from '@crisis-ops/geo';
-import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { RiskEngine } from './domain';
-import { freshCountry, inputsApplied } from './int-support';
-import { SERVICE } from './service.definition';
+import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
 import { SignalIntake } from './signals/intake/signal-intake.service';
 import { runImport } from './imports/import-runner';
 import { intakeSink } from './imports/import-sink';
@@ -41,6 +40,7 @@ const RUN = uniqueSuffix();
 const FIXTURES = path.join(__dirname, 'import/fixtures');
 
 describe('early-warning on real Kafka and Postgres', () => {
+  let ew: BootedEarlyWarning;
   let app: INestApplication;
   let base: string;
   let db: Client;
@@ -51,15 +51,8 @@ describe('early-warning on real Kafka and Postgres', () => {
   const observed: ReceivedEvent[] = [];
 
   beforeAll(async () => {
-    const config = inProcessServiceConfig('early-warning');
-    app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    token = await devToken({ roles: ['analyst'], region: null });
-
-    db = adminClient();
-    await db.connect();
-    producer = testKafka('early-warning-int-producer').producer({ idempotent: true });
-    await producer.connect();
+    ew = await bootEarlyWarning('main');
+    ({ app, base, db, producer, token } = ew);
     reader = testKafka('early-warning-int-reader').consumer({ groupId: `early-warning-int-${RUN}` });
     await reader.connect();
     await reader.subscribe({ topics: [TOPIC_RISK, TOPIC_SIGNALS], fromBeginning: false });
@@ -76,28 +69,11 @@ describe('early-warning on real Kafka and Postgres', () => {
 
   afterAll(async () => {
     await reader?.disconnect();
-    await producer?.disconnect();
-    await db?.end();
-    await app?.close();
+    await ew?.close();
   });
 
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // CSV
-    }
-    return { status: res.status, body: parsed as Record<string, unknown> & { errors: Array<{ field: string; reason: string }> } };
-  };
-
-  const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].n);
+  const api = (method: string, url: string, body?: unknown) => ew.api(method, url, body);
+  const count = (sql: string, params: unknown[]) => ew.count(sql, params);
 
   const signal = (country: string, i: number, overrides: Record<string, unknown> = {}) => ({
     id: `s-${i}`,

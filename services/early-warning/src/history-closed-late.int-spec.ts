@@ -6,11 +6,9 @@ import type { Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { AggregateObservedSchema, CE_AGGREGATE_OBSERVED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent, TOPIC_RISK } from '@crisis-ops/contracts';
 import { domainEventRecord } from '@crisis-ops/messaging';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { eventually, uniqueSuffix } from '@crisis-ops/testing';
 import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
-import { freshCountry, inputsApplied } from './int-support';
-import { SERVICE } from './service.definition';
+import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
 
 /**
  * History closed late is not news: days that imported monthly aggregates left queued in a country's
@@ -24,6 +22,7 @@ const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 describe('early-warning: history closed late by a live signal', () => {
+  let ew: BootedEarlyWarning;
   let app: INestApplication;
   let base: string;
   let db: Client;
@@ -31,20 +30,11 @@ describe('early-warning: history closed late by a live signal', () => {
   let token: string;
 
   beforeAll(async () => {
-    app = await startServiceApp(SERVICE, inProcessServiceConfig('early-warning'), { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    token = await devToken({ roles: ['analyst'], region: null });
-    db = adminClient();
-    await db.connect();
-    producer = testKafka('early-warning-history-int-producer').producer({ idempotent: true });
-    await producer.connect();
+    ew = await bootEarlyWarning('history');
+    ({ app, base, db, producer, token } = ew);
   });
 
-  afterAll(async () => {
-    await producer?.disconnect();
-    await db?.end();
-    await app?.close();
-  });
+  afterAll(async () => ew?.close());
 
   /** The day each risk event staged for the country is about. */
   async function stagedDays(country: string): Promise<Array<{ type: string; day: string }>> {

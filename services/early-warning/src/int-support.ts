@@ -1,4 +1,64 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
 import type { Client } from 'pg';
+import { startServiceApp } from '@crisis-ops/service-kit';
+import { adminClient, devToken, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { SERVICE } from './service.definition';
+
+/** early-warning booted in-process on the test infrastructure, with what its suites talk to it by. */
+export interface BootedEarlyWarning {
+  readonly app: INestApplication;
+  /** Its HTTP base URL. */
+  readonly base: string;
+  /** An analyst's token, for every region. */
+  readonly token: string;
+  /** The admin role, to look at any schema. */
+  readonly db: Client;
+  /** An idempotent producer, for events other services would publish. */
+  readonly producer: Producer;
+  /** A request as the analyst; JSON bodies parsed, anything else (CSV) left as text. */
+  api(method: string, url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> & { errors: Array<{ field: string; reason: string }> } }>;
+  count(sql: string, params: unknown[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function bootEarlyWarning(suite: string): Promise<BootedEarlyWarning> {
+  const app = await startServiceApp(SERVICE, inProcessServiceConfig('early-warning'), { port: 0, host: '127.0.0.1', quiet: true });
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const token = await devToken({ roles: ['analyst'], region: null });
+  const db = adminClient();
+  await db.connect();
+  const producer = testKafka(`early-warning-${suite}-int-producer`).producer({ idempotent: true });
+  await producer.connect();
+  return {
+    app,
+    base,
+    token,
+    db,
+    producer,
+    async api(method, url, body) {
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // CSV
+      }
+      return { status: res.status, body: parsed as Record<string, unknown> & { errors: Array<{ field: string; reason: string }> } };
+    },
+    count: async (sql, params) => Number((await db.query(sql, params)).rows[0].n),
+    async close() {
+      await producer.disconnect();
+      await db.end();
+      await app.close();
+    },
+  };
+}
 
 /**
  * Shared by the integration suites, which rerun against the same test database: each escalation or

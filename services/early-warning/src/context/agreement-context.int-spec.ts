@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplication } from '@nestjs/common';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { AgreementKind, AgreementReachedSchema, CE_AGREEMENT_REACHED, CE_MEDIATION_OPENED, MediationOpenedSchema } from '@crisis-ops/contracts';
 import { domainEventRecord } from '@crisis-ops/messaging';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { freshCountry, inputsApplied } from '../int-support';
-import { SERVICE } from '../service.definition';
+import { eventually, uniqueSuffix } from '@crisis-ops/testing';
+import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from '../int-support';
 
 /**
  * Agreements reached in mediation, recorded as risk context: early-warning booted in-process on the
@@ -20,38 +17,19 @@ import { SERVICE } from '../service.definition';
 const RUN = uniqueSuffix();
 
 describe('early-warning: context from mediation', () => {
-  let app: INestApplication;
-  let base: string;
+  let ew: BootedEarlyWarning;
   let db: Client;
   let producer: Producer;
-  let token: string;
 
   beforeAll(async () => {
-    app = await startServiceApp(SERVICE, inProcessServiceConfig('early-warning'), { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    token = await devToken({ roles: ['analyst'], region: null });
-    db = adminClient();
-    await db.connect();
-    producer = testKafka('early-warning-context-int-producer').producer({ idempotent: true });
-    await producer.connect();
+    ew = await bootEarlyWarning('context');
+    ({ db, producer } = ew);
   });
 
-  afterAll(async () => {
-    await producer?.disconnect();
-    await db?.end();
-    await app?.close();
-  });
+  afterAll(async () => ew?.close());
 
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-
-  const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].n);
+  const api = (method: string, url: string, body?: unknown) => ew.api(method, url, body);
+  const count = (sql: string, params: unknown[]) => ew.count(sql, params);
 
   const signal = (country: string, i: number, overrides: Record<string, unknown>) => ({ id: `s-${i}`, country, ...overrides });
 
