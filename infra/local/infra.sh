@@ -145,7 +145,11 @@ start_kafka() {
   # The broker logs through log4j2 to logs/kafka.log; the JVM's own stdout/stderr (crashes,
   # bad flags) go to kafka.out. 9>&-: the broker must not inherit (and hold) this script's lock.
   local detach=(env); command -v setsid >/dev/null && detach=(setsid)
-  (cd "$RUN" && exec "${detach[@]}" nohup "$JAVA" -Xmx512m -Xms256m -XX:+ExitOnOutOfMemoryError \
+  # The JVM flags Apache's kafka-server-start.sh uses (1 GiB heap, G1 with its pause and occupancy
+  # targets). A 512 MiB heap kept G1 marking back to back under load: half a core of GC for work the
+  # broker did in a tenth of that (bench/README.md).
+  (cd "$RUN" && exec "${detach[@]}" nohup "$JAVA" -Xmx1g -Xms1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError \
     -Djava.awt.headless=true -Dkafka.logs.dir="$LOGS" \
     -Dlog4j2.configurationFile="$ROOT/infra/local/kafka/log4j2.xml" \
     -cp "$LIBS/*" kafka.Kafka "$RUN/server.properties" </dev/null >"$LOGS/kafka.out" 2>&1 9>&-) &
