@@ -32,6 +32,8 @@ export interface OutboxRelayOptions {
   readonly retentionMs?: number;
   /** How often the active relay prunes (default every minute). */
   readonly pruneEveryMs?: number;
+  /** Rows one pruning statement deletes at most (default 10,000): short, and publishing goes on between them. */
+  readonly pruneBatch?: number;
   readonly logger?: RelayLogger;
   readonly onPublished?: (events: number) => void;
 }
@@ -49,8 +51,6 @@ interface OutboxRow {
   traceparent: string | null;
 }
 
-/** Rows deleted per pruning statement: short transactions, and the relay publishes between them. */
-const PRUNE_BATCH = 10_000;
 
 const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -74,6 +74,7 @@ export class OutboxRelay {
   private readonly pollMs: number;
   private readonly retentionMs: number;
   private readonly pruneEveryMs: number;
+  private readonly pruneBatch: number;
   private readonly standbyRetryMs: number;
   private readonly batchSize: number;
   private readonly logger: RelayLogger;
@@ -84,6 +85,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 5_000;
     this.retentionMs = options.retentionMs ?? 24 * 3_600_000;
     this.pruneEveryMs = options.pruneEveryMs ?? 60_000;
+    this.pruneBatch = options.pruneBatch ?? 10_000;
     this.logger = options.logger ?? silent;
   }
 
@@ -217,25 +219,22 @@ export class OutboxRelay {
   }
 
   /**
-   * Deletes rows published longer ago than the retention, oldest first, in bounded statements: the
-   * outbox would otherwise keep a copy of every event ever published. Rows are published in seq
-   * order, so the old ones are at the head of the primary key: each statement looks at the next
-   * PRUNE_BATCH rows only, and pruning stops at the first head that is not all old (no scan of the
-   * retained rows, no published_at index to maintain on the hot path).
+   * Deletes rows published longer ago than the retention, oldest first: the outbox would otherwise
+   * keep a copy of every event ever published. Rows are published in seq order, so the old ones are
+   * at the head of the primary key: the statement looks at the next `pruneBatch` rows only (no scan
+   * of the retained rows, no published_at index to maintain on the hot path). One statement per
+   * drain, so publishing never waits behind a long clean-up; a full batch means more is due, and
+   * the next drain (at the latest one poll later) prunes again.
    */
   private async prune(client: Client): Promise<number> {
-    this.lastPrune = Date.now();
-    let pruned = 0;
-    for (;;) {
-      const { rowCount } = await client.query(
-        `DELETE FROM outbox WHERE seq IN (
-           SELECT seq FROM (SELECT seq, published_at FROM outbox ORDER BY seq LIMIT $2) AS head
-            WHERE published_at < now() - $1 * interval '1 millisecond')`,
-        [this.retentionMs, PRUNE_BATCH],
-      );
-      pruned += rowCount ?? 0;
-      if ((rowCount ?? 0) < PRUNE_BATCH || this.stopped) return pruned;
-    }
+    const { rowCount } = await client.query(
+      `DELETE FROM outbox WHERE seq IN (
+         SELECT seq FROM (SELECT seq, published_at FROM outbox ORDER BY seq LIMIT $2) AS head
+          WHERE published_at < now() - $1 * interval '1 millisecond')`,
+      [this.retentionMs, this.pruneBatch],
+    );
+    this.lastPrune = (rowCount ?? 0) === this.pruneBatch ? 0 : Date.now();
+    return rowCount ?? 0;
   }
 
   /**
