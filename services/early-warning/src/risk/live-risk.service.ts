@@ -221,16 +221,16 @@ export class LiveRisk {
    */
   private async releaseCorrections(m: EntityManager, country: string, all: ReadonlyArray<{ e: RiskEvent; origin: RiskOrigin }>, published: boolean[]): Promise<void> {
     const rows: Array<{ admin1: string; level: RiskLevel }> = await m.query(
-      `SELECT DISTINCT ON (admin1) admin1, level FROM risk_assessments
-        WHERE country = $1 AND kind IN ('escalated', 'deescalated') AND published ORDER BY admin1, id DESC`,
+      // Every published kind carries a level (subscribers such as the console's map take it from
+      // RiskAssessed as well), so the newest published row of the area is what they were told.
+      `SELECT DISTINCT ON (admin1) admin1, level FROM risk_assessments WHERE country = $1 AND published ORDER BY admin1, id DESC`,
       [country],
     );
     const announced = new Map(rows.map((r) => [r.admin1, r.level]));
     all.forEach(({ e, origin }, i) => {
-      if (e.type === 'RiskAssessed') return;
       const area = e.admin1 ?? '';
       if (!published[i] && origin === 'api' && correctsAnnouncedLevel(e, announced.get(area))) published[i] = true;
-      if (published[i]) announced.set(area, e.newLevel);
+      if (published[i]) announced.set(area, e.type === 'RiskAssessed' ? e.level : e.newLevel);
     });
   }
 

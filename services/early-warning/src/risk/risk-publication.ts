@@ -41,10 +41,11 @@ export function shouldPublish(e: RiskEvent, origin: RiskOrigin, now: Date, alert
 
 /**
  * Whether a level change that shouldPublish held back as history must go out all the same: a
- * de-escalation below the level subscribers were last told the area is at (`announced`, from the
- * published rows). Without it a country that went quiet after a published escalation would stay red
- * on the console and keep its mediation process, although the engine has long left that level; a
- * de-escalation from a level never announced stays history (it would undo what nobody saw).
+ * de-escalation below the level subscribers were last told the area is at (`announced`: the level of
+ * the area's newest published assessment or level change). Without it a country that went quiet
+ * after a published escalation would stay red on the console and keep its mediation process,
+ * although the engine has long left that level; a de-escalation from a level never announced stays
+ * history (it would undo what nobody saw).
  */
 export function correctsAnnouncedLevel(e: RiskEvent, announced: RiskLevel | undefined): boolean {
   return e.type === 'RiskDeescalated' && announced !== undefined && RISK_LEVELS.indexOf(announced) > RISK_LEVELS.indexOf(e.newLevel);
