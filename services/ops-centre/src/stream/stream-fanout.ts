@@ -168,6 +168,12 @@ export class StreamFanout implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.hub.size === 0) {
       // Nobody to stream to; remembered so a later catch-up does not send them to newer consoles.
       for (const id of ids) this.seen.add(id);
+      // The key moves on too: after hours without consoles, a catch-up must not start hours back,
+      // where the recent-id window no longer reaches and old events would be streamed as missed.
+      if (client === this.live) {
+        const { rows } = await client.query<{ at: Date | null }>('SELECT max(received_at) AS at FROM timeline_entries WHERE event_id = ANY($1::text[])', [ids]);
+        if (rows[0]?.at) this.advance(rows[0].at);
+      }
       return;
     }
     const { rows } = await client.query<TimelineRow>(`SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE event_id = ANY($1::text[])`, [ids]);
