@@ -1,10 +1,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { randomInt } from 'node:crypto';
 import { CE_MEDIATION_PROPOSED, CE_RISK_ESCALATED, TOPIC_MEDIATION, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
-import { COUNTRIES } from '@crisis-ops/geo';
 import { devToken, eventually, uniqueSuffix } from '@crisis-ops/testing';
 import type { ReceivedSpan } from './otlp-receiver';
 import { api, platform, randomHex, spansOfTrace, type TimelineEntry } from './platform-api';
+import { quietCountry, type CountryRisk, type Process } from './quiet-country';
 
 const SERVER = 2;
 const PRODUCER = 4;
@@ -12,45 +11,6 @@ const CONSUMER = 5;
 // @opentelemetry/instrumentation-kafkajs names its spans `send <topic>` and `process <topic>`.
 const send = (topic: string) => `send ${topic}`;
 const processOf = (topic: string) => `process ${topic}`;
-
-interface CountryRisk {
-  national: { level: string; asOf: string | null };
-  history: Array<{ kind: string; day: string; escalationId: string | null; level: string; drivers?: Array<{ kind: string }> }>;
-}
-
-interface Process {
-  processId: string;
-  status: string;
-}
-
-/**
- * Whether the country's engine may still hold days of a recently imported aggregate period (its day
- * is that period's first, and an import leaves the period's other days queued). This run's burst
- * closes them first; a level they raise is held 30 days, possibly past today, and then the burst
- * escalates nothing (the history it closes, older than the alert window, is rightly not announced).
- * Aggregate history that ends months back has decayed by today and is a valid pick.
- */
-function mayHoldQueuedAggregates(risk: CountryRisk): boolean {
-  const recent = risk.national.asOf !== null && Date.parse(risk.national.asOf) > Date.now() - 90 * 86_400_000;
-  return recent && risk.history.some((h) => h.drivers?.some((d) => d.kind === 'aggregate'));
-}
-
-/**
- * A real country (mediation proposes per regional desk) that early-warning has not raised to high
- * or critical and that has no open mediation process, so this run's signals escalate it afresh.
- */
-async function quietCountry(reader: string): Promise<{ iso3: string; desk: string }> {
-  const candidates = COUNTRIES.filter((c) => c.desk !== null && c.officiallyAssigned);
-  for (let i = 0; i < 60; i++) {
-    const c = candidates[randomInt(candidates.length)];
-    const risk = await api<CountryRisk>(`${platform()['early-warning']}/risk/${c.iso3}`);
-    if (risk.status === 200 && ['high', 'critical'].includes(risk.body.national.level)) continue;
-    if (risk.status === 200 && mayHoldQueuedAggregates(risk.body)) continue;
-    const processes = await api<Process[]>(`${platform().mediation}/processes?country=${c.iso3}`, { token: reader });
-    if (processes.status === 200 && processes.body.every((p) => !['proposed', 'active', 'suspended'].includes(p.status))) return { iso3: c.iso3, desk: c.desk as string };
-  }
-  throw new Error('no quiet country found; the test database has seen too many escalation runs');
-}
 
 /** The spans of one trace, with the questions this test asks of them. */
 class Trace {
