@@ -3,7 +3,7 @@ import { CE_MEDIATION_PROPOSED, CE_RISK_ESCALATED, TOPIC_MEDIATION, TOPIC_RISK, 
 import { devToken, eventually, uniqueSuffix } from '@crisis-ops/testing';
 import type { ReceivedSpan } from './otlp-receiver';
 import { api, platform, randomHex, spansOfTrace, type TimelineEntry } from './platform-api';
-import { quietCountry, type CountryRisk, type Process } from './quiet-country';
+import { escalatingBurst, quietCountry, type CountryRisk, type Process } from './escalation-support';
 
 const SERVER = 2;
 const PRODUCER = 4;
@@ -68,19 +68,7 @@ describe('the trace of one escalation', () => {
     const globalReader = await devToken({ roles: ['global-viewer'], region: null });
     const { iso3: country, desk } = await quietCountry(globalReader);
     const source = `platform-e2e-escalation-trace-${uniqueSuffix()}`;
-    const occurredAt = new Date(Date.now() - 3_600_000).toISOString();
-    // The same burst as escalation.e2e-spec.ts: enough violence for one day to raise the level live.
-    const items = Array.from({ length: 40 }, (_, i) => ({
-      id: `esc-trace-${i}`,
-      source,
-      country,
-      type: 'violence_against_civilians',
-      subType: 'attack',
-      occurredAt,
-      fatalities: 40,
-      severity: 5,
-      notes: 'posted by the platform end-to-end suite (escalation trace)',
-    }));
+    const { occurredAt, items } = escalatingBurst(country, source, 'esc-trace', 'posted by the platform end-to-end suite (escalation trace)');
     const posted = await api<{ recorded: number }>(`${platform()['early-warning']}/signals/batch`, {
       body: { items },
       headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },

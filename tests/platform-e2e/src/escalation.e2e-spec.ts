@@ -2,25 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { CE_RISK_ESCALATED, TOPIC_RISK } from '@crisis-ops/contracts';
 import { devToken, eventually, uniqueSuffix } from '@crisis-ops/testing';
 import { api, platform, type TimelineEntry } from './platform-api';
-import { quietCountry, type CountryRisk, type Process } from './quiet-country';
+import { escalatingBurst, quietCountry, type CountryRisk, type Process } from './escalation-support';
 
 describe('an escalation crosses the platform', () => {
   it('signals that escalate a country lead to a proposed mediation process and show on the ops-centre timeline', async () => {
     const globalReader = await devToken({ roles: ['global-viewer'], region: null });
     const { iso3: country, desk } = await quietCountry(globalReader);
     const source = `platform-e2e-escalation-${uniqueSuffix()}`;
-    const occurredAt = new Date(Date.now() - 3_600_000).toISOString();
-    const items = Array.from({ length: 40 }, (_, i) => ({
-      id: `esc-${i}`,
-      source,
-      country,
-      type: 'violence_against_civilians',
-      subType: 'attack',
-      occurredAt,
-      fatalities: 40,
-      severity: 5,
-      notes: 'posted by the platform end-to-end suite',
-    }));
+    const { occurredAt, items } = escalatingBurst(country, source, 'esc', 'posted by the platform end-to-end suite');
     const posted = await api<{ recorded: number }>(`${platform()['early-warning']}/signals/batch`, { body: { items } });
     expect(posted).toMatchObject({ status: 202, body: { recorded: 40 } });
 

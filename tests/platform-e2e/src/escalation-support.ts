@@ -46,3 +46,23 @@ export async function quietCountry(reader: string): Promise<{ iso3: string; desk
   }
   throw new Error('no quiet country found; the test database has seen too many escalation runs');
 }
+
+/**
+ * Enough violence on one day (an hour ago) to raise a quiet country's level live, before its day
+ * closes: the burst every escalation suite posts.
+ */
+export function escalatingBurst(country: string, source: string, idPrefix: string, notes: string) {
+  const occurredAt = new Date(Date.now() - 3_600_000).toISOString();
+  const items = Array.from({ length: 40 }, (_, i) => ({
+    id: `${idPrefix}-${i}`,
+    source,
+    country,
+    type: 'violence_against_civilians',
+    subType: 'attack',
+    occurredAt,
+    fatalities: 40,
+    severity: 5,
+    notes,
+  }));
+  return { occurredAt, items };
+}
