@@ -7,9 +7,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { BacktestInputError, formatSummary, runBacktest } from '../services/early-warning/src/backtest';
-import { IMPORT_FORMATS, ImportFormatError, isImportFormat, type ImportFormat } from '../services/early-warning/src/import';
+import { IMPORT_FORMATS, ImportFormatError, type ImportFormat } from '../services/early-warning/src/import';
+import { fileCommandLine, UsageError } from './lib/file-cli';
 
 const USAGE = `Usage: npm run backtest -- --input FILE [--format auto|${IMPORT_FORMATS.join('|')}] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]
 
@@ -19,30 +19,12 @@ const USAGE = `Usage: npm run backtest -- --input FILE [--format auto|${IMPORT_F
   --to      last event day to replay (inclusive)
   --out     where to write the transitions as JSON lines (default: standard output, summary then on stderr)`;
 
-class UsageError extends Error {}
-
 function args(): { input: string; format: ImportFormat | 'auto'; from?: string; to?: string; out?: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: { input: { type: 'string' }, format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  if (!values.input) throw new UsageError('--input is required');
-  const format = values.format ?? 'auto';
-  if (format !== 'auto' && !isImportFormat(format)) throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
+  const { values, input, format } = fileCommandLine(USAGE, { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } });
   for (const key of ['from', 'to'] as const) {
     if (values[key] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values[key] as string)) throw new UsageError(`--${key} must be a date YYYY-MM-DD`);
   }
-  return { input: values.input, format: format as ImportFormat | 'auto', from: values.from, to: values.to, out: values.out };
+  return { input, format, from: values.from as string | undefined, to: values.to as string | undefined, out: values.out as string | undefined };
 }
 
 async function main(): Promise<number> {

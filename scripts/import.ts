@@ -15,13 +15,13 @@
 import 'reflect-metadata';
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { serviceSpec } from '@crisis-ops/contracts';
 import { loadServiceConfig } from '@crisis-ops/config';
 import { systemClock } from '@crisis-ops/domain-kernel';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
 import { EventPublisher } from '@crisis-ops/service-kit';
-import { IMPORT_FORMATS, ImportFormatError, isImportFormat, type ImportFormat } from '../services/early-warning/src/import';
+import { IMPORT_FORMATS, ImportFormatError } from '../services/early-warning/src/import';
+import { fileCommandLine, UsageError } from './lib/file-cli';
 import { migrations } from '../services/early-warning/src/migrations';
 import { SignalWriter } from '../services/early-warning/src/signals/intake/signal-writer';
 import { formatReport, runImport } from '../services/early-warning/src/imports/import-runner';
@@ -35,29 +35,11 @@ const USAGE = `Usage: npm run import -- --input FILE [--format auto|${IMPORT_FOR
   --batch   rows per transaction (default 2000)
   --json    print the report as JSON instead of text`;
 
-class UsageError extends Error {}
-
 function args() {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: { input: { type: 'string' }, format: { type: 'string' }, source: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  if (!values.input) throw new UsageError('--input is required');
-  const format = values.format ?? 'auto';
-  if (format !== 'auto' && !isImportFormat(format)) throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
+  const { values, input, format } = fileCommandLine(USAGE, { source: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' } });
   const batch = values.batch === undefined ? 2_000 : Number(values.batch);
   if (!Number.isInteger(batch) || batch < 1 || batch > 5_000) throw new UsageError('--batch must be 1..5000');
-  return { input: values.input, format: format as ImportFormat | 'auto', source: values.source, batch, json: values.json ?? false };
+  return { input, format, source: values.source as string | undefined, batch, json: values.json === true };
 }
 
 /** A one-line progress bar on stderr (only when it is a terminal, or every 5 s otherwise). */

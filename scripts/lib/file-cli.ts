@@ -1,0 +1,28 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { IMPORT_FORMATS, isImportFormat, type ImportFormat } from '../../services/early-warning/src/import';
+
+/** A wrong command line: the scripts print it with their usage and exit 2. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The command line of a script that reads one conflict-event file (import, backtest): its own options
+ * plus --input (required), --format (auto or a known format) and --help (prints `usage`, exits 0).
+ */
+export function fileCommandLine<O extends Options>(usage: string, options: O) {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ options: { ...options, input: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false }) as { values: typeof values });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  if (typeof values.input !== 'string') throw new UsageError('--input is required');
+  const format = typeof values.format === 'string' ? values.format : 'auto';
+  if (format !== 'auto' && !isImportFormat(format)) throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
+  return { values: values as Record<keyof O, string | boolean | undefined>, input: values.input, format: format as ImportFormat | 'auto' };
+}
