@@ -41,7 +41,9 @@ start_service() {
   if service_pid "$name" >/dev/null; then echo "[crisis-ops] $name already running"; return; fi
   echo "[crisis-ops] starting $name on :$port"
   # setsid: the service outlives this script and is stopped by npm stop, not by closing the shell.
-  PORT=$port OTEL_SERVICE_NAME=$name setsid nohup node --enable-source-maps "dist/services/$name/main.js" \
+  # A 32 MiB young generation: a service allocates short-lived objects per event (JSON, protobuf,
+  # kafkajs buffers), and with V8's 16 MiB default the scavenger took ~15 % of the intake's CPU.
+  PORT=$port OTEL_SERVICE_NAME=$name setsid nohup node --enable-source-maps --max-semi-space-size=32 "dist/services/$name/main.js" \
     >>"$SERVICE_LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$SERVICE_RUN/$name.pid"
 }

@@ -24,7 +24,7 @@ export async function startEarlyWarning(port: number, options: { build?: boolean
     logFile: path.join(workspaceRoot(), `tmp/bench-logs/early-warning-${port}.log`),
     env: { OUTBOX_POLL_MS: '200' },
     // BENCH_PROFILE=dir writes a CPU profile of the service there on exit.
-    nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    nodeArgs: [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
   });
   await service.waitForLog('consuming as group', 60_000);
   return { service, post: poster(service.url) };

@@ -2,6 +2,7 @@ export * from './cloud-event';
 export * from './messaging-tables.migration';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
+export * from './outbox/outbox-relay-thread';
 export * from './inbox/apply-once';
 export * from './consumer/reliable-handler';
 export * from './kafka/kafka-factory';

@@ -8,7 +8,10 @@ import { Logger } from 'nestjs-pino';
 import { serviceSpec, type ServiceName } from '@crisis-ops/contracts';
 import { loadAuthConfig } from '@crisis-ops/auth';
 import { ConfigError, loadServiceConfig, type ServiceConfig } from '@crisis-ops/config';
+import { isRelayThread, runRelayThread } from '@crisis-ops/messaging';
+import { shutdownTelemetry } from '@crisis-ops/observability';
 import { runMigrations } from '@crisis-ops/persistence';
+import { relayOnThreadOf } from './events/outbox-relay.service';
 import { strictValidationPipe } from './http/validation';
 
 export interface ServiceDefinition {
@@ -116,10 +119,16 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
 
 /**
  * The process entry of every service. A service that cannot start exits non-zero, so a supervisor
- * restarts it instead of keeping a half-alive consumer.
+ * restarts it instead of keeping a half-alive consumer. On the outbox relay's own thread (which runs
+ * this same entry, so telemetry is set up there too) it runs the relay instead of the app.
  */
-export async function bootstrapService(def: ServiceDefinition): Promise<INestApplication> {
+export async function bootstrapService(def: ServiceDefinition): Promise<INestApplication | undefined> {
+  if (isRelayThread()) {
+    await runRelayThread(shutdownTelemetry);
+    return undefined;
+  }
   const config = configOrExit(def.name);
+  relayOnThreadOf(process.argv[1]);
   try {
     const app = await startServiceApp(def, config);
     const logger = app.get(Logger);

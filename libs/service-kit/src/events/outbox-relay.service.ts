@@ -1,27 +1,42 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import type { ServiceConfig } from '@crisis-ops/config';
-import { OutboxRelay } from '@crisis-ops/messaging';
+import { OutboxRelay, ThreadedOutboxRelay, type RelayLogger } from '@crisis-ops/messaging';
 import { observeOutboxBacklog, platformMetrics } from '@crisis-ops/observability';
 import { KAFKA_PRODUCER, SERVICE_CONFIG } from '../tokens';
+
+let relayThreadEntry: string | undefined;
+
+/**
+ * Runs the outbox relay on a thread of its own, which starts `entry` (the service's main script)
+ * again; bootstrapService calls it. Apps booted another way (inside tests) keep the relay on their
+ * one thread, since their entry is not a service's.
+ */
+export function relayOnThreadOf(entry: string | undefined): void {
+  relayThreadEntry = entry;
+}
 
 /** Runs the service's outbox relay for the life of the app (active on one replica at a time). */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
-  private readonly relay: OutboxRelay;
+  private readonly relay: OutboxRelay | ThreadedOutboxRelay;
   private stopObserving?: () => void;
 
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig, @Inject(KAFKA_PRODUCER) producer: Producer) {
     const published = platformMetrics().eventsPublished;
-    this.relay = new OutboxRelay({
+    const logger: RelayLogger = { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m, e) => this.logger.error(m, (e as Error)?.stack) };
+    const common = {
       database: { ...config.database },
-      producer,
       pollMs: config.outboxPollMs,
       retentionMs: config.outboxRetentionMinutes * 60_000,
-      logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m, e) => this.logger.error(m, (e as Error)?.stack) },
-      onPublished: (n) => published.add(n, { topic: 'all', type: 'all', service: config.service }),
-    });
+      logger,
+      onPublished: (n: number) => published.add(n, { topic: 'all', type: 'all', service: config.service }),
+    };
+    this.relay =
+      config.outboxRelayThread && relayThreadEntry
+        ? new ThreadedOutboxRelay({ ...common, entry: relayThreadEntry, kafka: { clientId: `${config.service}-outbox-relay`, brokers: config.kafkaBrokers } })
+        : new OutboxRelay({ ...common, producer });
   }
 
   get isActive(): boolean {

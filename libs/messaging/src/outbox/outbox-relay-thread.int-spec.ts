@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Consumer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
+import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { MessagingTables1764115200000 } from '../messaging-tables.migration';
+import { parseCloudEvent } from '../cloud-event';
+import { createIdempotentProducer } from '../kafka/kafka-factory';
+import { appendToOutbox } from './outbox-writer';
+import { OutboxRelay } from './outbox-relay';
+import { ThreadedOutboxRelay } from './outbox-relay-thread';
+
+const entry = path.join(__dirname, 'fixtures/relay-thread-entry.cjs');
+
+describe('outbox relay on its own thread, on real Postgres and Kafka', () => {
+  let schema: { schema: string; drop(): Promise<void> };
+  let topics: { delete(): Promise<void> };
+  let dataSource: DataSource;
+  let consumer: Consumer;
+  let database: ReturnType<typeof scratchDatabaseConfig>;
+  const topic = `test.relay-thread.${uniqueSuffix()}`;
+  const received: string[] = [];
+  const logs: string[] = [];
+  let published = 0;
+  let relay: ThreadedOutboxRelay;
+
+  const append = (values: string[]) =>
+    dataSource.transaction((m) =>
+      appendToOutbox(m, 'test', values.map((v) => ({ topic, key: 'BFA', type: 'test.v1.Thing', payload: new TextEncoder().encode(v) }))),
+    );
+
+  beforeAll(async () => {
+    schema = await createScratchSchema('relaythread');
+    topics = await createScratchTopics([topic]);
+    database = scratchDatabaseConfig(schema.schema, 4);
+    await runMigrations({ config: database, migrations: [MessagingTables1764115200000] });
+    dataSource = createServiceDataSource({ config: database, as: 'app' });
+    await dataSource.initialize();
+    consumer = testKafka('relay-thread-reader').consumer({ groupId: `reader-${uniqueSuffix()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ partition, message }) => void received.push(new TextDecoder().decode(parseCloudEvent(topic, partition, message).data)) });
+    relay = new ThreadedOutboxRelay({
+      entry,
+      database,
+      kafka: { clientId: 'relay-thread-test', brokers: testInfra().kafkaBrokers },
+      pollMs: 200,
+      restartMs: 200,
+      logger: { log: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
+      onPublished: (n) => (published += n),
+    });
+    await relay.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await relay?.stop();
+    await consumer?.disconnect();
+    await dataSource?.destroy();
+    await topics?.delete();
+    await schema?.drop();
+  });
+
+  it('publishes what commits, in order, and reports leadership, backlog, counts and logs to the main thread', async () => {
+    expect(relay.isLeader).toBe(true);
+    expect(logs).toContain(`outbox relay for ${schema.schema} is active`);
+    await append(['a1', 'a2', 'a3']);
+    await relay.flush();
+    expect(relay.backlog).toBe(0);
+    expect(published).toBe(3);
+    await eventually(async () => received.length === 3);
+    expect(received).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('starts a thread that died again, which publishes what was left', async () => {
+    const before = received.length;
+    await (relay as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await append(['b1', 'b2']);
+    await eventually(async () => logs.some((m) => m.includes('starting it again')), 5_000);
+    await eventually(async () => relay.isLeader, 20_000);
+    await eventually(async () => received.length === before + 2, 20_000);
+    expect(received.slice(before)).toEqual(['b1', 'b2']);
+  }, 30_000);
+
+  it('gives up leadership when stopped, so another relay takes over', async () => {
+    await relay.stop();
+    expect(relay.isLeader).toBe(false);
+    await expect(relay.flush()).rejects.toThrow(/not running/);
+    const other = new OutboxRelay({ database, producer: createIdempotentProducer(testKafka('relay-thread-successor')), pollMs: 200 });
+    await other.start();
+    try {
+      expect(other.isLeader).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  }, 30_000);
+});
