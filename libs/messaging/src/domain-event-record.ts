@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
 import { encodeEvent, eventTypeSpec, partitionKeyOf, type EventMessage, type EventType } from '@crisis-ops/contracts';
+import { uuidV7 } from '@crisis-ops/domain-kernel';
 import { cloudEventHeaders } from './cloud-event';
 
 /**
@@ -14,7 +14,7 @@ export function domainEventRecord<T extends EventType>(
   attrs: { id?: string; time?: Date; subject?: string } = {},
 ): { topic: string; message: Message; id: string } {
   const spec = eventTypeSpec(ceType);
-  const id = attrs.id ?? randomUUID();
+  const id = attrs.id ?? uuidV7();
   return {
     topic: spec.topic,
     id,

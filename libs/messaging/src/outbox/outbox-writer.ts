@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { context } from '@opentelemetry/api';
+import { uuidV7 } from '@crisis-ops/domain-kernel';
 import { traceparentOf } from '../cloud-event';
 
 export interface OutgoingEvent {
@@ -39,7 +39,7 @@ export async function appendToOutbox(
     throw new Error(`event ${tooLarge} (${events[tooLarge].type}) is ${events[tooLarge].payload.byteLength} bytes; the limit is ${MAX_EVENT_BYTES}`);
   }
   const keys = [...new Set(events.map((e) => `outbox:${e.key}`))].sort();
-  const ids = events.map((e) => e.id ?? randomUUID());
+  const ids = events.map((e) => e.id ?? uuidV7());
   const now = new Date();
   const payloads = concatPayloads(events);
   // One statement, whatever the batch size: no bind-parameter limit, one parse. The payloads travel
