@@ -10,7 +10,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
-import { appendToOutbox, cloudEventHeaders, createIdempotentProducer, MessagingTables1764115200000, OutboxRelay } from '@crisis-ops/messaging';
+import { appendToOutbox, cloudEventHeaders, createIdempotentProducer, messagingMigrations, OutboxRelay } from '@crisis-ops/messaging';
 import { createScratchSchema, createScratchTopics, scratchDatabaseConfig, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { CpuAccounting, cpuReport } from './lib/cpu-accounting';
 
@@ -25,7 +25,7 @@ async function main() {
   const topics = await createScratchTopics([topic]);
   const schema = await createScratchSchema('bench');
   const database = scratchDatabaseConfig(schema.schema, 4);
-  await runMigrations({ config: database, migrations: [MessagingTables1764115200000] });
+  await runMigrations({ config: database, migrations: [...messagingMigrations] });
   const dataSource = createServiceDataSource({ config: database, as: 'app' });
   await dataSource.initialize();
   const producer = createIdempotentProducer(testKafka('bench'));
@@ -66,7 +66,7 @@ async function main() {
       );
     }
     for (;;) {
-      const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+      const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM outbox');
       if (n === 0) break;
       await new Promise((r) => setTimeout(r, 20));
     }

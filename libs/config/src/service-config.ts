@@ -19,8 +19,6 @@ export const serviceEnvSchema = (defaultPort: number, schema: string) =>
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     MIGRATE_ON_BOOT: booleanFlag(true),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
-    // Published outbox rows are kept this long for inspection (what left, when), then pruned.
-    OUTBOX_RETENTION_MINUTES: z.coerce.number().int().min(0).max(30 * 24 * 60).default(24 * 60),
     // The relay publishes from a thread of its own, off the event loop that serves HTTP and consumes.
     OUTBOX_RELAY_THREAD: booleanFlag(true),
   });
@@ -45,7 +43,6 @@ export interface ServiceConfig {
   };
   readonly migrateOnBoot: boolean;
   readonly outboxPollMs: number;
-  readonly outboxRetentionMinutes: number;
   readonly outboxRelayThread: boolean;
 }
 
@@ -74,7 +71,6 @@ export function loadServiceConfig(
     },
     migrateOnBoot: e.MIGRATE_ON_BOOT,
     outboxPollMs: e.OUTBOX_POLL_MS,
-    outboxRetentionMinutes: e.OUTBOX_RETENTION_MINUTES,
     outboxRelayThread: e.OUTBOX_RELAY_THREAD,
   };
 }

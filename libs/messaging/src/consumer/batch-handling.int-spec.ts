@@ -4,7 +4,7 @@ import type { Consumer, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
 import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { MessagingTables1764115200000 } from '../messaging-tables.migration';
+import { messagingMigrations } from '../messaging-migrations';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { cloudEventHeaders } from '../cloud-event';
 import { applyOnceBatch } from '../inbox/apply-once';
@@ -30,7 +30,7 @@ describe('consuming in batches: one transaction per batch, one bad event costs o
     schema = await createScratchSchema('batch');
     topics = await createScratchTopics([topic, dlqTopicOf(topic)], 1);
     const database = scratchDatabaseConfig(schema.schema, 4);
-    await runMigrations({ config: database, migrations: [MessagingTables1764115200000] });
+    await runMigrations({ config: database, migrations: [...messagingMigrations] });
     dataSource = createServiceDataSource({ config: database, as: 'app' });
     await dataSource.initialize();
     await dataSource.query('CREATE TABLE effects (n bigserial, event_id text NOT NULL)');

@@ -4,7 +4,7 @@ import type { Consumer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
 import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { MessagingTables1764115200000 } from '../messaging-tables.migration';
+import { messagingMigrations } from '../messaging-migrations';
 import { parseCloudEvent } from '../cloud-event';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { appendToOutbox } from './outbox-writer';
@@ -34,7 +34,7 @@ describe('outbox relay on its own thread, on real Postgres and Kafka', () => {
     schema = await createScratchSchema('relaythread');
     topics = await createScratchTopics([topic]);
     database = scratchDatabaseConfig(schema.schema, 4);
-    await runMigrations({ config: database, migrations: [MessagingTables1764115200000] });
+    await runMigrations({ config: database, migrations: [...messagingMigrations] });
     dataSource = createServiceDataSource({ config: database, as: 'app' });
     await dataSource.initialize();
     consumer = testKafka('relay-thread-reader').consumer({ groupId: `reader-${uniqueSuffix()}` });

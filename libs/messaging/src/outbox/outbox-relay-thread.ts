@@ -14,7 +14,6 @@ export interface RelayThreadSettings {
   readonly kafka: KafkaConnection;
   readonly pollMs?: number;
   readonly standbyRetryMs?: number;
-  readonly retentionMs?: number;
 }
 
 interface RelayThreadData extends RelayThreadSettings {
@@ -54,7 +53,6 @@ export async function runRelayThread(onStop: () => Promise<void> = async () => u
     producer,
     pollMs: settings.pollMs,
     standbyRetryMs: settings.standbyRetryMs,
-    retentionMs: settings.retentionMs,
     logger,
     onPublished: (events) => post({ kind: 'published', events }),
   });

@@ -6,7 +6,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
 import { shutdownTelemetry, startEventSpan, startTelemetry } from '@crisis-ops/observability';
 import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { MessagingTables1764115200000 } from '../messaging-tables.migration';
+import { messagingMigrations } from '../messaging-migrations';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { headersToStrings } from '../cloud-event';
 import { appendToOutbox, type OutgoingEvent } from './outbox-writer';
@@ -61,7 +61,7 @@ describe('outbox relay tracing', () => {
     schema = await createScratchSchema('relaytrace');
     topics = await createScratchTopics([topicA, topicB, probe]);
     const database = scratchDatabaseConfig(schema.schema, 4);
-    await runMigrations({ config: database, migrations: [MessagingTables1764115200000] });
+    await runMigrations({ config: database, migrations: [...messagingMigrations] });
     dataSource = createServiceDataSource({ config: database, as: 'app' });
     await dataSource.initialize();
     producer = createIdempotentProducer(testKafka('relay-trace'));

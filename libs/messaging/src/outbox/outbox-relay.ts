@@ -28,12 +28,6 @@ export interface OutboxRelayOptions {
   /** How often a standby replica retries for leadership. */
   readonly standbyRetryMs?: number;
   readonly batchSize?: number;
-  /** How long published rows stay in the outbox before the active relay prunes them (default a day). */
-  readonly retentionMs?: number;
-  /** How often the active relay prunes (default every minute). */
-  readonly pruneEveryMs?: number;
-  /** Rows one pruning statement deletes at most (default 10,000): short, and publishing goes on between them. */
-  readonly pruneBatch?: number;
   readonly logger?: RelayLogger;
   readonly onPublished?: (events: number) => void;
 }
@@ -55,9 +49,9 @@ interface OutboxRow {
 const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
- * Publishes committed outbox rows to Kafka in sequence order, then marks them published. Delivery is
- * at least once (a crash between the send and the mark republishes); consumers dedupe with their
- * inbox.
+ * Publishes committed outbox rows to Kafka in sequence order, then deletes them: the outbox holds
+ * only what is still to go (Kafka keeps what went). Delivery is at least once (a crash between the
+ * send and the delete republishes); consumers dedupe with their inbox.
  *
  * One relay per service is active however many replicas run: the active one holds a session
  * advisory lock on its own connection, and the lock goes with the connection if the replica dies.
@@ -70,11 +64,7 @@ export class OutboxRelay {
   private wakeAgain = false;
   private timer?: NodeJS.Timeout;
   private lastBacklog = 0;
-  private lastPrune = 0;
   private readonly pollMs: number;
-  private readonly retentionMs: number;
-  private readonly pruneEveryMs: number;
-  private readonly pruneBatch: number;
   private readonly standbyRetryMs: number;
   private readonly batchSize: number;
   private readonly logger: RelayLogger;
@@ -83,9 +73,6 @@ export class OutboxRelay {
     this.pollMs = options.pollMs ?? 2_000;
     this.standbyRetryMs = options.standbyRetryMs ?? 5_000;
     this.batchSize = options.batchSize ?? 5_000;
-    this.retentionMs = options.retentionMs ?? 24 * 3_600_000;
-    this.pruneEveryMs = options.pruneEveryMs ?? 60_000;
-    this.pruneBatch = options.pruneBatch ?? 10_000;
     this.logger = options.logger ?? silent;
   }
 
@@ -200,41 +187,18 @@ export class OutboxRelay {
     for (;;) {
       const { rows } = await client.query<OutboxRow>(
         `SELECT seq, event_id, topic, key, ce_type, ce_source, ce_subject, ce_time, payload, traceparent
-           FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+           FROM outbox ORDER BY seq LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length === 0) break;
       await this.publish(rows);
       // Exactly the rows sent: a row with a seq in between may have committed after the SELECT.
-      await client.query(
-        'UPDATE outbox o SET published_at = now() FROM unnest($1::bigint[]) AS sent(seq) WHERE o.seq = sent.seq',
-        [rows.map((r) => r.seq)],
-      );
+      await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       this.options.onPublished?.(rows.length);
       if (rows.length < this.batchSize) break;
     }
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox');
     this.lastBacklog = Number(rows[0].n);
-    if (Date.now() - this.lastPrune >= this.pruneEveryMs) await this.prune(client);
-  }
-
-  /**
-   * Deletes rows published longer ago than the retention, oldest first: the outbox would otherwise
-   * keep a copy of every event ever published. Rows are published in seq order, so the old ones are
-   * at the head of the primary key: the statement looks at the next `pruneBatch` rows only (no scan
-   * of the retained rows, no published_at index to maintain on the hot path). One statement per
-   * drain, so publishing never waits behind a long clean-up; a full batch means more is due, and
-   * the next drain (at the latest one poll later) prunes again.
-   */
-  private async prune(client: Client): Promise<number> {
-    const { rowCount } = await client.query(
-      `DELETE FROM outbox WHERE seq IN (
-         SELECT seq FROM (SELECT seq, published_at FROM outbox ORDER BY seq LIMIT $2) AS head
-          WHERE published_at < now() - $1 * interval '1 millisecond')`,
-      [this.retentionMs, this.pruneBatch],
-    );
-    this.lastPrune = (rowCount ?? 0) === this.pruneBatch ? 0 : Date.now();
-    return rowCount ?? 0;
   }
 
   /**

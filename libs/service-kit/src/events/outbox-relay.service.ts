@@ -29,7 +29,6 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const common = {
       database: { ...config.database },
       pollMs: config.outboxPollMs,
-      retentionMs: config.outboxRetentionMinutes * 60_000,
       logger,
       onPublished: (n: number) => published.add(n, { topic: 'all', type: 'all', service: config.service }),
     };

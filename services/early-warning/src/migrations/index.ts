@@ -1,7 +1,7 @@
-import { MessagingTables1764115200000 } from '@crisis-ops/messaging';
+import { messagingMigrations } from '@crisis-ops/messaging';
 import { CreateSignals1764115300000 } from './1764115300000-create-signals.migration';
 import { IntakeRiskImports1764374400000 } from './1764374400000-intake-risk-imports.migration';
 import { RiskEngineAreas1764374500000 } from './1764374500000-risk-engine-areas.migration';
 import { RiskContext1764374600000 } from './1764374600000-risk-context.migration';
 
-export const migrations = [MessagingTables1764115200000, CreateSignals1764115300000, IntakeRiskImports1764374400000, RiskEngineAreas1764374500000, RiskContext1764374600000];
+export const migrations = [...messagingMigrations, CreateSignals1764115300000, IntakeRiskImports1764374400000, RiskEngineAreas1764374500000, RiskContext1764374600000];

@@ -1,3 +1,3 @@
-import { MessagingTables1764115200000 } from '@crisis-ops/messaging';
+import { messagingMigrations } from '@crisis-ops/messaging';
 
-export const migrations = [MessagingTables1764115200000];
+export const migrations = [...messagingMigrations];

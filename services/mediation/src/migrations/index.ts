@@ -1,5 +1,5 @@
-import { MessagingTables1764115200000 } from '@crisis-ops/messaging';
+import { messagingMigrations } from '@crisis-ops/messaging';
 import { CreateCountryWatch1764115500000 } from './1764115500000-create-country-watch.migration';
 import { CreateMediationProcesses1764201600000 } from './1764201600000-create-mediation-processes.migration';
 
-export const migrations = [MessagingTables1764115200000, CreateCountryWatch1764115500000, CreateMediationProcesses1764201600000];
+export const migrations = [...messagingMigrations, CreateCountryWatch1764115500000, CreateMediationProcesses1764201600000];

@@ -1,5 +1,5 @@
-import { MessagingTables1764115200000 } from '@crisis-ops/messaging';
+import { messagingMigrations } from '@crisis-ops/messaging';
 import { CreateTimeline1764115400000 } from './1764115400000-create-timeline.migration';
 import { CreateConsoleReadModel1764288000000 } from './1764288000000-create-console-read-model.migration';
 
-export const migrations = [MessagingTables1764115200000, CreateTimeline1764115400000, CreateConsoleReadModel1764288000000];
+export const migrations = [...messagingMigrations, CreateTimeline1764115400000, CreateConsoleReadModel1764288000000];
