@@ -124,40 +124,45 @@ export class ThreadedOutboxRelay {
     return this.lastBacklog;
   }
 
+  /** Resolves once the thread runs its relay; fails if that first thread ends before, so a service that cannot start its relay does not start. */
   start(): Promise<void> {
     this.stopping = false;
-    return new Promise((resolve, reject) => {
-      const { entry, logger: _logger, onPublished: _onPublished, restartMs: _restartMs, ...settings } = this.options;
-      const data: RelayThreadData = { role: 'outbox-relay', ...settings };
-      const worker = new Worker(entry, { workerData: data });
-      this.worker = worker;
-      let started = false;
-      worker.on('message', (message: FromThread) => {
-        if (message.kind === 'started' || message.kind === 'state') {
-          this.leader = message.leader;
-          this.lastBacklog = message.backlog;
-          if (message.kind === 'started') {
-            started = true;
-            resolve();
-          }
-        } else if (message.kind === 'published') this.options.onPublished?.(message.events);
-        else if (message.kind === 'flushed') this.settleFlush(message.id, message.error);
-        else if (message.kind === 'log') this.options.logger[message.level](message.message, message.stack ? Object.assign(new Error(message.message), { stack: message.stack }) : undefined);
-      });
-      worker.on('error', (err) => this.options.logger.error(`outbox relay thread failed: ${err.message}`, err));
-      worker.on('exit', (code) => {
-        if (this.worker === worker) this.worker = undefined;
-        this.leader = false;
-        for (const id of [...this.flushes.keys()]) this.settleFlush(id, `the relay thread ended (exit code ${code})`);
-        if (!started) {
-          reject(new Error(`the outbox relay thread ended before it started (exit code ${code})`));
-          return;
+    return new Promise((resolve, reject) => this.spawn({ resolve, reject }));
+  }
+
+  /** A thread started again after one ended (`first` unset) is started again as often as it ends. */
+  private spawn(first?: { resolve: () => void; reject: (err: Error) => void }): void {
+    const { entry, logger: _logger, onPublished: _onPublished, restartMs, ...settings } = this.options;
+    const data: RelayThreadData = { role: 'outbox-relay', ...settings };
+    const worker = new Worker(entry, { workerData: data });
+    this.worker = worker;
+    let started = false;
+    worker.on('message', (message: FromThread) => {
+      if (message.kind === 'started' || message.kind === 'state') {
+        this.leader = message.leader;
+        this.lastBacklog = message.backlog;
+        if (message.kind === 'started') {
+          started = true;
+          first?.resolve();
         }
-        if (this.stopping) return;
-        this.options.logger.error(`outbox relay thread ended (exit code ${code}); starting it again`);
-        this.restartTimer = setTimeout(() => void this.start().catch((err: Error) => this.options.logger.error(err.message, err)), this.options.restartMs ?? 5_000);
-        this.restartTimer.unref();
-      });
+      } else if (message.kind === 'published') this.options.onPublished?.(message.events);
+      else if (message.kind === 'flushed') this.settleFlush(message.id, message.error);
+      else if (message.kind === 'log') this.options.logger[message.level](message.message, message.stack ? Object.assign(new Error(message.message), { stack: message.stack }) : undefined);
+    });
+    worker.on('error', (err) => this.options.logger.error(`outbox relay thread failed: ${err.message}`, err));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      this.leader = false;
+      for (const id of [...this.flushes.keys()]) this.settleFlush(id, `the relay thread ended (exit code ${code})`);
+      if (first && !started) {
+        first.reject(new Error(`the outbox relay thread ended before it started (exit code ${code})`));
+        return;
+      }
+      if (this.stopping) return;
+      const wait = restartMs ?? 5_000;
+      this.options.logger.error(`outbox relay thread ended (exit code ${code}); starting it again in ${wait} ms`);
+      this.restartTimer = setTimeout(() => this.spawn(), wait);
+      this.restartTimer.unref();
     });
   }
 
