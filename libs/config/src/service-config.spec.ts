@@ -24,6 +24,12 @@ describe('service configuration', () => {
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['KAFKA_BROKERS', 'MIGRATE_ON_BOOT', 'PORT']);
   });
 
+  it('refuses an inbox retention shorter than an event can stay on a topic, and runs the relay on its own thread by default', () => {
+    expect(() => loadServiceConfig('x', 'x', 1, { INBOX_RETENTION_DAYS: '30' })).toThrow(/INBOX_RETENTION_DAYS: must be at least 38/);
+    expect(loadServiceConfig('x', 'x', 1, {})).toMatchObject({ inboxRetentionDays: 45, outboxRelayThread: true });
+    expect(loadServiceConfig('x', 'x', 1, { OUTBOX_RELAY_THREAD: 'false' }).outboxRelayThread).toBe(false);
+  });
+
   it('splits a broker list', () => {
     expect(loadServiceConfig('x', 'x', 1, { KAFKA_BROKERS: 'a:1, b:2' }).kafkaBrokers).toEqual(['a:1', 'b:2']);
   });

@@ -21,6 +21,10 @@ export const serviceEnvSchema = (defaultPort: number, schema: string) =>
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
     // The relay publishes from a thread of its own, off the event loop that serves HTTP and consumes.
     OUTBOX_RELAY_THREAD: booleanFlag(true),
+    // Longer than an event can stay on a domain topic (retention.ms 30 days, plus up to segment.ms,
+    // 7 days, until its segment is deleted): a consumer group reset must never find an event whose
+    // inbox row is gone, or the event would be applied twice.
+    INBOX_RETENTION_DAYS: z.coerce.number().int().min(38, 'must be at least 38 (days an event can stay on a topic, plus one)').max(3650).default(45),
   });
 
 export type ServiceEnv = z.infer<ReturnType<typeof serviceEnvSchema>>;
@@ -44,6 +48,7 @@ export interface ServiceConfig {
   readonly migrateOnBoot: boolean;
   readonly outboxPollMs: number;
   readonly outboxRelayThread: boolean;
+  readonly inboxRetentionDays: number;
 }
 
 export function loadServiceConfig(
@@ -72,5 +77,6 @@ export function loadServiceConfig(
     migrateOnBoot: e.MIGRATE_ON_BOOT,
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxRelayThread: e.OUTBOX_RELAY_THREAD,
+    inboxRetentionDays: e.INBOX_RETENTION_DAYS,
   };
 }

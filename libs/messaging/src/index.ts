@@ -1,6 +1,7 @@
 export * from './cloud-event';
 export * from './messaging-tables.migration';
 export * from './outbox-deleted-on-publish.migration';
+export * from './inbox-pruned-by-age.migration';
 export * from './messaging-migrations';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';

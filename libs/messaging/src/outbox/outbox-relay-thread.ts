@@ -14,6 +14,7 @@ export interface RelayThreadSettings {
   readonly kafka: KafkaConnection;
   readonly pollMs?: number;
   readonly standbyRetryMs?: number;
+  readonly inboxRetentionMs?: number;
 }
 
 interface RelayThreadData extends RelayThreadSettings {
@@ -53,6 +54,7 @@ export async function runRelayThread(onStop: () => Promise<void> = async () => u
     producer,
     pollMs: settings.pollMs,
     standbyRetryMs: settings.standbyRetryMs,
+    inboxRetentionMs: settings.inboxRetentionMs,
     logger,
     onPublished: (events) => post({ kind: 'published', events }),
   });

@@ -187,4 +187,23 @@ describe('outbox relay on real Postgres and Kafka', () => {
     await eventually(async () => standby.isLeader, 10_000);
     relay = standby;
   });
+
+  it('prunes inbox rows older than the retention, a statement of a few at a time, and keeps the others', async () => {
+    const consumer = `pruning-${uniqueSuffix()}`;
+    const insert = (n: number, age: string) =>
+      dataSource.query(
+        `INSERT INTO inbox (consumer, event_id, ce_type, topic, kafka_partition, kafka_offset, processed_at)
+         SELECT $1, $2 || g, 't', 'topic', 0, g, now() - $3::interval FROM generate_series(1, $4) g`,
+        [consumer, `${age}-`, age, n],
+      );
+    await insert(120, '50 days');
+    await insert(3, '10 days');
+    await relay.stop();
+    relay = new OutboxRelay({ database: { ...database }, producer, pollMs: 100, inboxRetentionMs: 45 * 86_400_000, inboxPruneEveryMs: 3_600_000, inboxPruneBatch: 50 });
+    await relay.start();
+    const left = async () => (await dataSource.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [consumer]))[0].n as number;
+    // 50 per drain, drain after drain while a batch comes back full, long before the hour is up.
+    await eventually(async () => (await left()) === 3, 10_000, 100);
+    expect((await dataSource.query('SELECT min(processed_at) > now() - interval \'11 days\' AS fresh FROM inbox WHERE consumer = $1', [consumer]))[0].fresh).toBe(true);
+  });
 });

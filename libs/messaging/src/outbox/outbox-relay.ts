@@ -28,6 +28,16 @@ export interface OutboxRelayOptions {
   /** How often a standby replica retries for leadership. */
   readonly standbyRetryMs?: number;
   readonly batchSize?: number;
+  /**
+   * Inbox rows older than this are deleted by the active relay (unset: kept for ever). Must outlast
+   * any redelivery: a consumer group reset to the earliest offset redelivers what its topics still
+   * hold, and an event whose inbox row is gone would be applied twice.
+   */
+  readonly inboxRetentionMs?: number;
+  /** How often the inbox is pruned (default hourly). */
+  readonly inboxPruneEveryMs?: number;
+  /** Rows one pruning statement deletes at most (default 10,000): short, and publishing goes on between them. */
+  readonly inboxPruneBatch?: number;
   readonly logger?: RelayLogger;
   readonly onPublished?: (events: number) => void;
 }
@@ -64,6 +74,7 @@ export class OutboxRelay {
   private wakeAgain = false;
   private timer?: NodeJS.Timeout;
   private lastBacklog = 0;
+  private lastInboxPrune = 0;
   private readonly pollMs: number;
   private readonly standbyRetryMs: number;
   private readonly batchSize: number;
@@ -199,6 +210,22 @@ export class OutboxRelay {
     }
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox');
     this.lastBacklog = Number(rows[0].n);
+    if (this.options.inboxRetentionMs !== undefined && Date.now() - this.lastInboxPrune >= (this.options.inboxPruneEveryMs ?? 3_600_000)) {
+      await this.pruneInbox(client, this.options.inboxRetentionMs);
+    }
+  }
+
+  /**
+   * One statement of at most `inboxPruneBatch` rows per drain, so publishing never waits behind a
+   * long clean-up; a full batch means more is due, and the next drain prunes again.
+   */
+  private async pruneInbox(client: Client, retentionMs: number): Promise<void> {
+    const batch = this.options.inboxPruneBatch ?? 10_000;
+    const { rowCount } = await client.query(
+      `DELETE FROM inbox WHERE ctid IN (SELECT ctid FROM inbox WHERE processed_at < now() - $1 * interval '1 millisecond' LIMIT $2)`,
+      [retentionMs, batch],
+    );
+    this.lastInboxPrune = (rowCount ?? 0) === batch ? 0 : Date.now();
   }
 
   /**

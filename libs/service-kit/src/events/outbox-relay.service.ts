@@ -29,6 +29,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const common = {
       database: { ...config.database },
       pollMs: config.outboxPollMs,
+      inboxRetentionMs: config.inboxRetentionDays * 86_400_000,
       logger,
       onPublished: (n: number) => published.add(n, { topic: 'all', type: 'all', service: config.service }),
     };
