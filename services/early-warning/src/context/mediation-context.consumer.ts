@@ -37,8 +37,9 @@ export interface ContextRecord {
  * The context an event of the mediation topic records, or undefined for the events that record none
  * (everything but AgreementReached). The row is for the process's admin1 ('' = national, also what
  * an agreement published before the contract had admin1 decodes to), which the engine applies to
- * that area alone (rowsInForce). The engine matches admin1 names exactly, so the name is trimmed as
- * a signal's is; capped like the title (a signal's admin1 is at most 200 characters too).
+ * that area alone (rowsInForce, which matches admin1 names case, accents and punctuation aside). The
+ * name is trimmed as a signal's is and capped like the title (a signal's admin1 is at most 200
+ * characters too).
  */
 export function contextOf(event: ReceivedEvent, p: AgreementContextParameters): ContextRecord | undefined {
   if (event.type !== CE_AGREEMENT_REACHED) return undefined;

@@ -70,6 +70,17 @@ describe('rowsInForce', () => {
     expect(rowsInForce([agreement(0, 30), election], null, day0 + 1).map((r) => r.kind)).toEqual(['agreement_reached', 'election_upcoming']);
   });
 
+  it('matches an admin1 spelt another way (case, accents, punctuation), and no other area', () => {
+    const hauts = agreement(0, 30, { admin1: 'Hauts-Bassins' });
+    const tillaberi = agreement(0, 30, { admin1: 'Tillabéri', kind: 'election_upcoming' });
+    expect(rowsInForce([hauts, tillaberi], 'hauts bassins', day0 + 1)).toEqual([hauts]);
+    expect(rowsInForce([hauts, tillaberi], 'TILLABERI', day0 + 1)).toEqual([tillaberi]);
+    expect(rowsInForce([hauts, tillaberi], 'Hauts', day0 + 1)).toEqual([]);
+    expect(rowsInForce([hauts, tillaberi], null, day0 + 1)).toEqual([]);
+    // Two spellings are one area in the country's list, not two copies of its rows.
+    expect(countryContextOn([hauts, agreement(5, 30, { admin1: 'hauts bassins' })], day0 + 6).map((r) => r.fromDay)).toEqual([day0 + 5]);
+  });
+
   it('lists every area of a country, national first', () => {
     const rows = [agreement(0, 30, { admin1: 'Sahel' }), agreement(0, 30), agreement(0, 30, { admin1: 'Est' }), agreement(50, 30, { admin1: 'Nord' })];
     expect(countryContextOn(rows, day0 + 1).map((r) => r.admin1)).toEqual([null, 'Est', 'Sahel']);

@@ -1,4 +1,4 @@
-import { dateOfDay, dayOf, type ContextAdjustment, type RiskArea, type RiskContextProvider } from '../domain';
+import { admin1Key, dateOfDay, dayOf, type ContextAdjustment, type RiskArea, type RiskContextProvider } from '../domain';
 
 /** One `risk_context` row as the engine needs it, its span in epoch days (as `dayOf`). */
 export interface ContextRow {
@@ -18,25 +18,29 @@ export interface ContextRow {
  * early warning would rather keep a local hot spot on the board). Likewise an admin1's agreement (a
  * process scoped to it) lowers that admin1 only, not the national score: a local truce says nothing
  * of the rest of the country, and the national score already falls through the admin1's signals if
- * the truce holds. Of each kind only the row that started last counts (ties: the one recorded last,
+ * the truce holds. Admin1 names match as admin1Key compares them (case, accents and punctuation
+ * aside). Of each kind only the row that started last counts (ties: the one recorded last,
  * i.e. later in `rows`). Successive agreements of one process (talks, then a ceasefire, then a
  * framework) are one peace process making progress, not independent evidence: stacked, a busy
  * process would erase a real crisis from the board.
  */
 export function rowsInForce(rows: readonly ContextRow[], admin1: string | null, day: number): ContextRow[] {
   const byKind = new Map<string, ContextRow>();
+  const area = admin1Key(admin1);
   for (const row of rows) {
-    if (row.admin1 !== admin1 || day < row.fromDay || day >= row.untilDay) continue;
+    if (day < row.fromDay || day >= row.untilDay || admin1Key(row.admin1) !== area) continue;
     const held = byKind.get(row.kind);
     if (!held || row.fromDay >= held.fromDay) byKind.set(row.kind, row);
   }
   return [...byKind.values()].sort((a, b) => a.kind.localeCompare(b.kind));
 }
 
-/** The rows in force on a day for every area of the country, national first: what the engine applies that day. */
+/** The rows in force on a day for every area of the country (spellings of one admin1 as one), national first: what the engine applies that day. */
 export function countryContextOn(rows: readonly ContextRow[], day: number): ContextRow[] {
-  const areas = [...new Set(rows.map((r) => r.admin1))].sort((a, b) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)));
-  return areas.flatMap((admin1) => rowsInForce(rows, admin1, day));
+  const areas = new Map<string | null, string | null>();
+  for (const r of rows) if (!areas.has(admin1Key(r.admin1))) areas.set(admin1Key(r.admin1), r.admin1);
+  const names = [...areas.values()].sort((a, b) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)));
+  return names.flatMap((admin1) => rowsInForce(rows, admin1, day));
 }
 
 /**
