@@ -2,7 +2,8 @@ const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { basename, join } = require('path');
 
 /**
- * The one webpack build of every service: main.ts → dist/services/<name>/main.js.
+ * The one webpack build of every service: main.ts → dist/services/<name>/main.js, and beside it
+ * relay-thread.js, the entry of the outbox relay's worker thread (libs/service-kit).
  * node_modules stay external: bundling them would break OpenTelemetry's require-time patching.
  */
 module.exports = function serviceWebpackConfig(serviceDir) {
@@ -14,6 +15,7 @@ module.exports = function serviceWebpackConfig(serviceDir) {
         target: 'node',
         compiler: 'tsc',
         main: './src/main.ts',
+        additionalEntryPoints: [{ entryName: 'relay-thread', entryPath: join(__dirname, '../libs/service-kit/src/relay-thread.entry.ts') }],
         tsConfig: './tsconfig.app.json',
         outputHashing: 'none',
         generatePackageJson: false,

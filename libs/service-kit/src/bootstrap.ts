@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { KafkaOptions, MicroserviceOptions } from '@nestjs/microservices';
@@ -8,8 +10,6 @@ import { Logger } from 'nestjs-pino';
 import { serviceSpec, type ServiceName } from '@crisis-ops/contracts';
 import { loadAuthConfig } from '@crisis-ops/auth';
 import { ConfigError, loadServiceConfig, type ServiceConfig } from '@crisis-ops/config';
-import { isRelayThread, runRelayThread } from '@crisis-ops/messaging';
-import { shutdownTelemetry } from '@crisis-ops/observability';
 import { runMigrations } from '@crisis-ops/persistence';
 import { relayOnThreadOf } from './events/outbox-relay.service';
 import { strictValidationPipe } from './http/validation';
@@ -119,16 +119,13 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
 
 /**
  * The process entry of every service. A service that cannot start exits non-zero, so a supervisor
- * restarts it instead of keeping a half-alive consumer. On the outbox relay's own thread (which runs
- * this same entry, so telemetry is set up there too) it runs the relay instead of the app.
+ * restarts it instead of keeping a half-alive consumer. The outbox relay runs on a thread of its own
+ * from relay-thread.js, built beside main.js; without it (main.ts run some other way) it runs here.
  */
-export async function bootstrapService(def: ServiceDefinition): Promise<INestApplication | undefined> {
-  if (isRelayThread()) {
-    await runRelayThread(shutdownTelemetry);
-    return undefined;
-  }
+export async function bootstrapService(def: ServiceDefinition): Promise<INestApplication> {
   const config = configOrExit(def.name);
-  relayOnThreadOf(process.argv[1]);
+  const relayEntry = join(dirname(process.argv[1] ?? ''), 'relay-thread.js');
+  relayOnThreadOf(existsSync(relayEntry) ? relayEntry : undefined);
   try {
     const app = await startServiceApp(def, config);
     const logger = app.get(Logger);

@@ -43,6 +43,7 @@ describe('outbox relay on its own thread, on real Postgres and Kafka', () => {
     await consumer.run({ eachMessage: async ({ partition, message }) => void received.push(new TextDecoder().decode(parseCloudEvent(topic, partition, message).data)) });
     relay = new ThreadedOutboxRelay({
       entry,
+      serviceName: 'relay-thread-test',
       database,
       kafka: { clientId: 'relay-thread-test', brokers: testInfra().kafkaBrokers },
       pollMs: 200,

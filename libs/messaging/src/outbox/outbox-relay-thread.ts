@@ -6,10 +6,11 @@ import { OutboxRelay, type RelayDatabase, type RelayLogger } from './outbox-rela
  * The outbox relay on a thread of its own. Publishing is kafkajs record encoding, about as much CPU
  * per event as writing the event in the first place; on the request thread it competed with HTTP
  * intake for one event loop (the intake benchmark saw that loop at 95 % while a core stood partly
- * idle). The thread runs the process' own entry again (the service's main.js, so telemetry starts
- * there first, as in the main thread) and hands over to runRelayThread instead of booting Nest.
+ * idle). The thread runs an entry of its own that starts telemetry, then calls runRelayThread.
  */
 export interface RelayThreadSettings {
+  /** The service the relay publishes for (the thread's telemetry is named after it). */
+  readonly serviceName: string;
   readonly database: RelayDatabase;
   readonly kafka: KafkaConnection;
   readonly pollMs?: number;

@@ -8,9 +8,9 @@ import { KAFKA_PRODUCER, SERVICE_CONFIG } from '../tokens';
 let relayThreadEntry: string | undefined;
 
 /**
- * Runs the outbox relay on a thread of its own, which starts `entry` (the service's main script)
- * again; bootstrapService calls it. Apps booted another way (inside tests) keep the relay on their
- * one thread, since their entry is not a service's.
+ * Runs the outbox relay on a thread of its own, started from `entry` (the relay-thread.js built
+ * beside the service's main.js); bootstrapService calls it. Apps booted another way (inside tests)
+ * keep the relay on their one thread.
  */
 export function relayOnThreadOf(entry: string | undefined): void {
   relayThreadEntry = entry;
@@ -35,7 +35,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     };
     this.relay =
       config.outboxRelayThread && relayThreadEntry
-        ? new ThreadedOutboxRelay({ ...common, entry: relayThreadEntry, kafka: { clientId: `${config.service}-outbox-relay`, brokers: config.kafkaBrokers } })
+        ? new ThreadedOutboxRelay({ ...common, entry: relayThreadEntry, serviceName: config.service, kafka: { clientId: `${config.service}-outbox-relay`, brokers: config.kafkaBrokers } })
         : new OutboxRelay({ ...common, producer });
   }
 
