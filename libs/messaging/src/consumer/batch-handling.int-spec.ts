@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import type { Consumer, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
-import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
-import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { messagingMigrations } from '../messaging-migrations';
+import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { messagingScratch, type MessagingScratch } from '../messaging-scratch.int-support';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { cloudEventHeaders } from '../cloud-event';
 import { applyOnceBatch } from '../inbox/apply-once';
@@ -16,8 +15,7 @@ const FAILING = 'org.crisis-ops.test.thing-that-always-fails.v1';
 describe('consuming in batches: one transaction per batch, one bad event costs only itself', () => {
   const topic = `test.batch.${uniqueSuffix()}`;
   const group = `batch-consumer-${uniqueSuffix()}`;
-  let schema: { schema: string; drop(): Promise<void> };
-  let topics: { delete(): Promise<void> };
+  let scratch: MessagingScratch;
   let dataSource: DataSource;
   let producer: Producer;
   let consumer: Consumer;
@@ -27,12 +25,8 @@ describe('consuming in batches: one transaction per batch, one bad event costs o
   const effects = async (): Promise<string[]> => (await dataSource.query('SELECT event_id FROM effects ORDER BY n')).map((r: { event_id: string }) => r.event_id);
 
   beforeAll(async () => {
-    schema = await createScratchSchema('batch');
-    topics = await createScratchTopics([topic, dlqTopicOf(topic)], 1);
-    const database = scratchDatabaseConfig(schema.schema, 4);
-    await runMigrations({ config: database, migrations: [...messagingMigrations] });
-    dataSource = createServiceDataSource({ config: database, as: 'app' });
-    await dataSource.initialize();
+    scratch = await messagingScratch('batch', [topic, dlqTopicOf(topic)], { partitions: 1 });
+    ({ dataSource } = scratch);
     await dataSource.query('CREATE TABLE effects (n bigserial, event_id text NOT NULL)');
     producer = createIdempotentProducer(testKafka('producer'));
     await producer.connect();
@@ -41,9 +35,7 @@ describe('consuming in batches: one transaction per batch, one bad event costs o
   afterAll(async () => {
     await consumer?.disconnect();
     await producer?.disconnect();
-    await dataSource?.destroy();
-    await topics?.delete();
-    await schema?.drop();
+    await scratch?.close();
   });
 
   it('applies a batch in one transaction, skips repeated ids, and isolates a failing and an unreadable event', async () => {

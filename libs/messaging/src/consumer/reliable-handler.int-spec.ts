@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import type { Consumer, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
-import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
-import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { messagingMigrations } from '../messaging-migrations';
+import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { messagingScratch, type MessagingScratch } from '../messaging-scratch.int-support';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { cloudEventHeaders, ReceivedEvent } from '../cloud-event';
 import { applyOnce } from '../inbox/apply-once';
@@ -15,8 +14,7 @@ const FAILING = 'org.crisis-ops.test.thing-that-always-fails.v1';
 
 describe('consuming with an inbox, retries and a dead-letter topic', () => {
   const topic = `test.consume.${uniqueSuffix()}`;
-  let schema: { schema: string; drop(): Promise<void> };
-  let topics: { delete(): Promise<void> };
+  let scratch: MessagingScratch;
   let dataSource: DataSource;
   let producer: Producer;
   let consumer: Consumer;
@@ -31,12 +29,8 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
   });
 
   beforeAll(async () => {
-    schema = await createScratchSchema('inbox');
-    topics = await createScratchTopics([topic, dlqTopicOf(topic)]);
-    const database = scratchDatabaseConfig(schema.schema, 4);
-    await runMigrations({ config: database, migrations: [...messagingMigrations] });
-    dataSource = createServiceDataSource({ config: database, as: 'app' });
-    await dataSource.initialize();
+    scratch = await messagingScratch('inbox', [topic, dlqTopicOf(topic)]);
+    ({ dataSource } = scratch);
     await dataSource.query('CREATE TABLE effects (event_id text NOT NULL)');
     producer = createIdempotentProducer(testKafka('producer'));
     await producer.connect();
@@ -62,9 +56,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
   afterAll(async () => {
     await consumer?.disconnect();
     await producer?.disconnect();
-    await dataSource?.destroy();
-    await topics?.delete();
-    await schema?.drop();
+    await scratch?.close();
   });
 
   it('dead-letters a poison event and an always-failing event, and the partition keeps flowing', async () => {

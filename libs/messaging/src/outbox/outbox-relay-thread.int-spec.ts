@@ -2,9 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
-import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { messagingMigrations } from '../messaging-migrations';
+import { eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { messagingScratch, type MessagingScratch } from '../messaging-scratch.int-support';
 import { parseCloudEvent } from '../cloud-event';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { appendToOutbox } from './outbox-writer';
@@ -14,11 +13,10 @@ import { ThreadedOutboxRelay } from './outbox-relay-thread';
 const entry = path.join(__dirname, 'fixtures/relay-thread-entry.cjs');
 
 describe('outbox relay on its own thread, on real Postgres and Kafka', () => {
-  let schema: { schema: string; drop(): Promise<void> };
-  let topics: { delete(): Promise<void> };
+  let scratch: MessagingScratch;
+  let database: MessagingScratch['database'];
   let dataSource: DataSource;
   let consumer: Consumer;
-  let database: ReturnType<typeof scratchDatabaseConfig>;
   const topic = `test.relay-thread.${uniqueSuffix()}`;
   const received: string[] = [];
   const logs: string[] = [];
@@ -31,12 +29,8 @@ describe('outbox relay on its own thread, on real Postgres and Kafka', () => {
     );
 
   beforeAll(async () => {
-    schema = await createScratchSchema('relaythread');
-    topics = await createScratchTopics([topic]);
-    database = scratchDatabaseConfig(schema.schema, 4);
-    await runMigrations({ config: database, migrations: [...messagingMigrations] });
-    dataSource = createServiceDataSource({ config: database, as: 'app' });
-    await dataSource.initialize();
+    scratch = await messagingScratch('relaythread', [topic]);
+    ({ dataSource, database } = scratch);
     consumer = testKafka('relay-thread-reader').consumer({ groupId: `reader-${uniqueSuffix()}` });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -57,14 +51,12 @@ describe('outbox relay on its own thread, on real Postgres and Kafka', () => {
   afterAll(async () => {
     await relay?.stop();
     await consumer?.disconnect();
-    await dataSource?.destroy();
-    await topics?.delete();
-    await schema?.drop();
+    await scratch?.close();
   });
 
   it('publishes what commits, in order, and reports leadership, backlog, counts and logs to the main thread', async () => {
     expect(relay.isLeader).toBe(true);
-    expect(logs).toContain(`outbox relay for ${schema.schema} is active`);
+    expect(logs).toContain(`outbox relay for ${scratch.schema} is active`);
     await append(['a1', 'a2', 'a3']);
     await relay.flush();
     expect(relay.backlog).toBe(0);

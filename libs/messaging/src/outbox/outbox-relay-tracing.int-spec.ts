@@ -3,10 +3,9 @@ import type { DataSource } from 'typeorm';
 import type { Consumer, Producer } from 'kafkajs';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
 import { shutdownTelemetry, startEventSpan, startTelemetry } from '@crisis-ops/observability';
-import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { messagingMigrations } from '../messaging-migrations';
+import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { messagingScratch, type MessagingScratch } from '../messaging-scratch.int-support';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { headersToStrings } from '../cloud-event';
 import { appendToOutbox, type OutgoingEvent } from './outbox-writer';
@@ -41,8 +40,8 @@ describe('outbox relay tracing', () => {
   const topicA = `test.relay-trace-a.${uniqueSuffix()}`;
   const topicB = `test.relay-trace-b.${uniqueSuffix()}`;
   const probe = `test.relay-trace-probe.${uniqueSuffix()}`;
-  let schema: { schema: string; drop(): Promise<void> };
-  let topics: { delete(): Promise<void> };
+  let scratch: MessagingScratch;
+  let database: MessagingScratch['database'];
   let dataSource: DataSource;
   let producer: Producer;
   let consumer: Consumer;
@@ -58,12 +57,8 @@ describe('outbox relay tracing', () => {
 
   beforeAll(async () => {
     startTelemetry({ serviceName: 'relay-tracing-spec', spanProcessors: [processor] });
-    schema = await createScratchSchema('relaytrace');
-    topics = await createScratchTopics([topicA, topicB, probe]);
-    const database = scratchDatabaseConfig(schema.schema, 4);
-    await runMigrations({ config: database, migrations: [...messagingMigrations] });
-    dataSource = createServiceDataSource({ config: database, as: 'app' });
-    await dataSource.initialize();
+    scratch = await messagingScratch('relaytrace', [topicA, topicB, probe]);
+    ({ dataSource, database } = scratch);
     producer = createIdempotentProducer(testKafka('relay-trace'));
     await producer.connect();
     consumer = testKafka('relay-trace-reader').consumer({ groupId: `relay-trace-${uniqueSuffix()}` });
@@ -98,9 +93,7 @@ describe('outbox relay tracing', () => {
     await relay?.stop();
     await consumer?.disconnect();
     await producer?.disconnect();
-    await dataSource?.destroy();
-    await topics?.delete();
-    await schema?.drop();
+    await scratch?.close();
     await shutdownTelemetry();
   });
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import type { Consumer } from 'kafkajs';
-import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
-import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { messagingMigrations } from '../messaging-migrations';
+import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { messagingScratch, type MessagingScratch } from '../messaging-scratch.int-support';
 import { appendToOutbox } from './outbox-writer';
 import { OutboxRelay } from './outbox-relay';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
@@ -12,23 +11,18 @@ import { parseCloudEvent } from '../cloud-event';
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('outbox relay on real Postgres and Kafka', () => {
-  let schema: { schema: string; drop(): Promise<void> };
-  let topics: { delete(): Promise<void> };
+  let scratch: MessagingScratch;
+  let database: MessagingScratch['database'];
   let dataSource: DataSource;
   const topic = `test.outbox.${uniqueSuffix()}`;
   const received: Array<{ key: string; value: string; type: string; partition: number; data: Buffer }> = [];
   let consumer: Consumer;
   const producer = createIdempotentProducer(testKafka('relay'));
   let relay: OutboxRelay;
-  let database: Parameters<typeof createServiceDataSource>[0]['config'];
 
   beforeAll(async () => {
-    schema = await createScratchSchema('outbox');
-    topics = await createScratchTopics([topic]);
-    database = scratchDatabaseConfig(schema.schema, 8);
-    await runMigrations({ config: database, migrations: [...messagingMigrations] });
-    dataSource = createServiceDataSource({ config: database, as: 'app' });
-    await dataSource.initialize();
+    scratch = await messagingScratch('outbox', [topic], { poolSize: 8 });
+    ({ dataSource, database } = scratch);
     await producer.connect();
     consumer = testKafka('relay-reader').consumer({ groupId: `reader-${uniqueSuffix()}` });
     await consumer.connect();
@@ -52,9 +46,7 @@ describe('outbox relay on real Postgres and Kafka', () => {
     await relay?.stop();
     await consumer?.disconnect();
     await producer.disconnect();
-    await dataSource?.destroy();
-    await topics?.delete();
-    await schema?.drop();
+    await scratch?.close();
   });
 
   const append = (key: string, value: string) =>
