@@ -33,14 +33,15 @@ describe('outbox relay on real Postgres and Kafka', () => {
         received.push({ key: String(event.key), value: new TextDecoder().decode(event.data), type: event.type, partition, data: Buffer.from(event.data) });
       },
     });
-    relay = new OutboxRelay({
-      database: { ...database, name: database.name, user: database.user, password: database.password },
-      producer,
-      pollMs: 200,
-    });
-    await relay.start();
-    await eventually(async () => relay.isLeader);
+    relay = await activeRelay(producer);
   });
+
+  const activeRelay = async (via: typeof producer) => {
+    const started = new OutboxRelay({ database, producer: via, pollMs: 200 });
+    await started.start();
+    await eventually(async () => started.isLeader);
+    return started;
+  };
 
   afterAll(async () => {
     await relay?.stop();
@@ -197,5 +198,23 @@ describe('outbox relay on real Postgres and Kafka', () => {
     // 50 per drain, drain after drain while a batch comes back full, long before the hour is up.
     await eventually(async () => (await left()) === 3, 10_000, 100);
     expect((await dataSource.query('SELECT min(processed_at) > now() - interval \'11 days\' AS fresh FROM inbox WHERE consumer = $1', [consumer]))[0].fresh).toBe(true);
+  });
+
+  it('counts the backlog while it cannot publish, and reports none once all of it is out', async () => {
+    await relay.stop();
+    // A producer that never connected: every send fails, as while the brokers are out of reach.
+    const offline = await activeRelay(createIdempotentProducer(testKafka('relay-offline')));
+    const before = received.length;
+    try {
+      for (let i = 0; i < 5; i++) await append('ETH', `ETH-offline-${i}`);
+      await eventually(async () => offline.backlog === 5, 10_000);
+    } finally {
+      await offline.stop();
+    }
+    relay = await activeRelay(producer);
+    await relay.flush();
+    expect(relay.backlog).toBe(0);
+    await eventually(async () => received.length >= before + 5, 30_000);
+    expect(received.slice(before).map((r) => r.value)).toEqual([0, 1, 2, 3, 4].map((i) => `ETH-offline-${i}`));
   });
 });

@@ -29,6 +29,12 @@ export interface OutboxRelayOptions {
   readonly standbyRetryMs?: number;
   readonly batchSize?: number;
   /**
+   * How often the backlog is counted while the relay lags or cannot publish (default every second).
+   * A count reads every row version of the outbox, the dead ones the relay just deleted included; it
+   * used to run after every drain, and not at all while publishing failed.
+   */
+  readonly backlogEveryMs?: number;
+  /**
    * Inbox rows older than this are deleted by the active relay (unset: kept for ever). Must outlast
    * any redelivery: a consumer group reset to the earliest offset redelivers what its topics still
    * hold, and an event whose inbox row is gone would be applied twice.
@@ -74,16 +80,19 @@ export class OutboxRelay {
   private wakeAgain = false;
   private timer?: NodeJS.Timeout;
   private lastBacklog = 0;
+  private lastBacklogCount = 0;
   private lastInboxPrune = 0;
   private readonly pollMs: number;
   private readonly standbyRetryMs: number;
   private readonly batchSize: number;
+  private readonly backlogEveryMs: number;
   private readonly logger: RelayLogger;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollMs = options.pollMs ?? 2_000;
     this.standbyRetryMs = options.standbyRetryMs ?? 5_000;
     this.batchSize = options.batchSize ?? 5_000;
+    this.backlogEveryMs = options.backlogEveryMs ?? 1_000;
     this.logger = options.logger ?? silent;
   }
 
@@ -195,24 +204,39 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    for (;;) {
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT seq, event_id, topic, key, ce_type, ce_source, ce_subject, ce_time, payload, traceparent
-           FROM outbox ORDER BY seq LIMIT $1`,
-        [this.batchSize],
-      );
-      if (rows.length === 0) break;
-      await this.publish(rows);
-      // Exactly the rows sent: a row with a seq in between may have committed after the SELECT.
-      await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
-      this.options.onPublished?.(rows.length);
-      if (rows.length < this.batchSize) break;
+    try {
+      for (;;) {
+        const { rows } = await client.query<OutboxRow>(
+          `SELECT seq, event_id, topic, key, ce_type, ce_source, ce_subject, ce_time, payload, traceparent
+             FROM outbox ORDER BY seq LIMIT $1`,
+          [this.batchSize],
+        );
+        if (rows.length === 0) break;
+        await this.publish(rows);
+        // Exactly the rows sent: a row with a seq in between may have committed after the SELECT.
+        await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+        this.options.onPublished?.(rows.length);
+        if (rows.length < this.batchSize) break;
+        // A full batch: more is waiting, and the backlog is worth a look (at most every backlogEveryMs).
+        await this.countBacklog(client, false);
+      }
+    } catch (err) {
+      await this.countBacklog(client, true).catch(() => undefined);
+      throw err;
     }
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox');
-    this.lastBacklog = Number(rows[0].n);
+    // The last look found fewer rows than a batch and all of them are published: nothing committed
+    // before it is left. Rows committed since then notify, and the next drain takes them.
+    this.lastBacklog = 0;
     if (this.options.inboxRetentionMs !== undefined && Date.now() - this.lastInboxPrune >= (this.options.inboxPruneEveryMs ?? 3_600_000)) {
       await this.pruneInbox(client, this.options.inboxRetentionMs);
     }
+  }
+
+  private async countBacklog(client: Client, always: boolean): Promise<void> {
+    if (!always && Date.now() - this.lastBacklogCount < this.backlogEveryMs) return;
+    this.lastBacklogCount = Date.now();
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox');
+    this.lastBacklog = Number(rows[0].n);
   }
 
   /**
