@@ -120,8 +120,8 @@ export async function startService(name: string, options: StartServiceOptions): 
   const logFile = options.logFile ?? path.join(workspaceRoot(), 'tmp/e2e-logs', `${name}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'w' });
-  // The young-generation size services run with (scripts/services.sh says why).
-  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=32', ...(options.nodeArgs ?? []), serviceMain(name)], {
+  // The GC settings services run with (scripts/services.sh says why).
+  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=32', '--single-threaded-gc', ...(options.nodeArgs ?? []), serviceMain(name)], {
     cwd: workspaceRoot(),
     env: serviceEnv({ ...options, env: { OTEL_SERVICE_NAME: name, ...options.env } }),
     stdio: ['ignore', 'pipe', 'pipe'],
