@@ -6,6 +6,7 @@ import type { ReceivedEvent } from '@crisis-ops/messaging';
 import { BATCH_HANDLER, EventConsumer, KafkaBatchContext } from '@crisis-ops/service-kit';
 import { isSignalType, isSubTypeOf, type SignalSubType } from '../domain';
 import { LiveRisk, type LiveInput } from './live-risk.service';
+import { readSignalForRisk } from './signal-for-risk.reader';
 
 type Within = <T>(fn: () => T) => T;
 
@@ -16,13 +17,13 @@ type Within = <T>(fn: () => T) => T;
  */
 export function liveInputOf(event: ReceivedEvent, within?: Within): LiveInput | undefined {
   if (event.type === CE_SIGNAL_RECORDED) {
-    const s = decodeEvent(CE_SIGNAL_RECORDED, event.data);
+    const s = readSignalForRisk(event.data);
     if (!isSignalType(s.type)) return undefined;
     return {
       signal: {
         country: s.country,
         admin1: s.admin1 || null,
-        occurredAt: s.occurredAt ? timestampDate(s.occurredAt) : event.time,
+        occurredAt: s.occurredAt ?? event.time,
         type: s.type,
         subType: s.subType && isSubTypeOf(s.type, s.subType) ? (s.subType as SignalSubType) : null,
         fatalities: Math.max(0, s.fatalities),
