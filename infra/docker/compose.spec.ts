@@ -155,9 +155,9 @@ describe('docker-compose.yml', () => {
       });
     });
 
-    it('probes readiness and has a memory limit (768m where intake bursts land, 384m elsewhere)', () => {
+    it('probes readiness and has a memory limit (1g where intake bursts land, 384m elsewhere)', () => {
       expect(JSON.stringify(s.healthcheck?.test)).toContain('/health/ready');
-      expect(memoryLimitOf(s)).toBe(name === 'early-warning' ? '768m' : '384m');
+      expect(memoryLimitOf(s)).toBe(name === 'early-warning' ? '1g' : '384m');
     });
 
     it('publishes its catalog port on the same host port as the local path', () => {
