@@ -31,6 +31,25 @@ interface ComposeFile {
 
 const repoRoot = path.resolve(__dirname, '../..');
 const composeText = readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
+
+/**
+ * The node flags `npm start` gives every service (scripts/services.sh), without --enable-source-maps
+ * (images run without source maps); the Dockerfiles and the test harness must give the same, so a
+ * service measured in bench/ or tested runs as it is deployed.
+ */
+const NPM_START_NODE_FLAGS = (() => {
+  const line = readFileSync(path.join(repoRoot, 'scripts/services.sh'), 'utf8').match(/setsid nohup node (.*) "dist\/services\/\$name\/main\.js"/)?.[1] ?? '';
+  return line.split(/\s+/).filter((flag) => flag.startsWith('--') && flag !== '--enable-source-maps');
+})();
+
+describe('node flags', () => {
+  it('npm start gives services GC flags, and the test harness gives the same', () => {
+    expect(NPM_START_NODE_FLAGS).toContain('--single-threaded-gc');
+    const harness = readFileSync(path.join(repoRoot, 'libs/testing/src/service-process.ts'), 'utf8').match(/spawn\(process\.execPath, \[(.*?)\.\.\.\(options\.nodeArgs/)?.[1] ?? '';
+    const flags = [...harness.matchAll(/'(--[^']+)'/g)].map((m) => m[1]).filter((flag) => flag !== '--enable-source-maps');
+    expect(flags).toEqual(NPM_START_NODE_FLAGS);
+  });
+});
 // `merge: true`: compose honours YAML merge keys (`<<: *anchor`); without it they stay literal keys.
 const compose = parse(composeText, { merge: true }) as ComposeFile;
 
@@ -116,8 +135,10 @@ describe('docker-compose.yml', () => {
       const text = readFileSync(dockerfile, 'utf8');
       expect(text).toContain(`nx run ${name}:build`);
       expect(text).toContain(`npm ci --omit=dev`);
-      // Node flags may come before the entry (the young-generation size services run with).
+      // Node flags may come before the entry: the GC settings services run with, the same as npm start's.
       expect(text).toMatch(new RegExp(`^CMD \\["node", ("--[a-z-]+(=[^"]*)?", )*"dist/services/${name}/main\\.js"\\]$`, 'm'));
+      const cmdFlags = [...(text.match(/^CMD \[(.*)\]$/m)?.[1] ?? '').matchAll(/"(--[^"]+)"/g)].map((m) => m[1]);
+      expect(cmdFlags).toEqual(NPM_START_NODE_FLAGS);
       expect(text).toMatch(/^USER node$/m);
       expect(text).toMatch(/^HEALTHCHECK .*/m);
     });
