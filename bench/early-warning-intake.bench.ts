@@ -161,8 +161,9 @@ async function main() {
       const cpuApi = await cpu.snapshot();
       const loadApi = loadavg()[0];
 
-      // The bare producer starts on a machine as quiet as the API's start.
-      await waitForNoLag();
+      // The bare producer starts on a machine as quiet as the API's start. How long the risk consumer
+      // takes to get there is how long risk lags behind a burst like this one.
+      const riskBehindMs = await waitForNoLag();
       const cpuRisk = await cpu.snapshot();
       const records = bareRecords(items);
       const cpu1 = await cpu.snapshot();
@@ -178,6 +179,7 @@ async function main() {
       ratios.push(api / bare);
       console.log(`round ${round}  load average ${load0.toFixed(2)} → ${loadApi.toFixed(2)} → ${loadavg()[0].toFixed(2)} (1 min)`);
       console.log(`  POST /signals/batch → Postgres + outbox → Kafka  ${api.toFixed(0)} signals/s (all committed after ${committedSeconds.toFixed(1)} s, all on Kafka after ${apiSeconds.toFixed(1)} s)`);
+      console.log(`  risk consumer caught up                          ${(riskBehindMs / 1000).toFixed(1)} s after the last signal was on Kafka (within 0.5 s)`);
       console.log(`  bare kafkajs producer, same payloads            ${bare.toFixed(0)} signals/s`);
       console.log(`  ratio API/bare                                   ${(api / bare).toFixed(2)}`);
       console.log(cpuReport('API phase (until all on Kafka)', cpu0, cpuApi, SIGNALS));
