@@ -29,9 +29,9 @@ export interface OutboxRelayOptions {
   readonly standbyRetryMs?: number;
   readonly batchSize?: number;
   /**
-   * How often the backlog is counted while the relay lags or cannot publish (default every second).
-   * A count reads every row version of the outbox, the dead ones the relay just deleted included; it
-   * used to run after every drain, and not at all while publishing failed.
+   * How often the backlog is counted while the relay lags (default every second); it is counted
+   * whenever publishing fails. A count reads every row version of the outbox, the dead ones the relay
+   * has just deleted included: run after every drain, it cost Postgres more than the drain's own reads.
    */
   readonly backlogEveryMs?: number;
   /**
