@@ -13,6 +13,7 @@ import { ConfigError, loadServiceConfig, type ServiceConfig } from '@crisis-ops/
 import { runMigrations } from '@crisis-ops/persistence';
 import { relayOnThreadOf } from './events/outbox-relay.service';
 import { strictValidationPipe } from './http/validation';
+import { jsonBodyParser } from './http/json-body';
 
 export interface ServiceDefinition {
   readonly name: ServiceName;
@@ -23,6 +24,8 @@ export interface ServiceDefinition {
   readonly migrations: ReadonlyArray<new () => unknown>;
   /** Whether the service consumes Kafka events (joins consumer group = service name). */
   readonly consumesEvents: boolean;
+  /** Largest JSON body a request may carry (body-parser syntax, e.g. `16mb`); default 100kb. */
+  readonly jsonBodyLimit?: string;
 }
 
 /** Loads and validates configuration; a bad variable stops the process with a message naming it. */
@@ -93,7 +96,9 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
       );
     }
   }
-  const app = await NestFactory.create(def.module(config), options.quiet ? { logger: ['error', 'warn'] } : { bufferLogs: true });
+  // Nest's own parsers are replaced by one whose errors carry the platform's codes (json-body.ts).
+  const app = await NestFactory.create(def.module(config), { bodyParser: false, ...(options.quiet ? { logger: ['error', 'warn'] } : { bufferLogs: true }) });
+  app.use(jsonBodyParser(def.jsonBodyLimit ?? '100kb'));
   if (!options.quiet) {
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();

@@ -6,4 +6,5 @@ export * from './events/event-consumer';
 export * from './events/batching-kafka.server';
 export * from './events/outbox-relay.service';
 export * from './http/problem.filter';
+export * from './http/json-body';
 export * from './http/validation';

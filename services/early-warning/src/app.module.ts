@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TOPIC_MEDIATION, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
@@ -20,17 +19,6 @@ import { ExportController } from './exports/export.controller';
 import { ImportJobs } from './imports/import-jobs.service';
 import { ImportJobsController } from './imports/import-jobs.controller';
 
-/** A batch of 5,000 signals is a few MB of JSON; the default 100 kB parser limit would refuse it. */
-export const JSON_BODY_LIMIT = '16mb';
-
-/** Registered before Nest's default parsers (which then see a JSON parser present and add none). */
-class JsonBodyLimit {
-  constructor(host: HttpAdapterHost) {
-    const adapter = host.httpAdapter as unknown as { useBodyParser?: (type: string, rawBody: boolean, options: object) => void } | undefined;
-    adapter?.useBodyParser?.('json', false, { limit: JSON_BODY_LIMIT });
-  }
-}
-
 /** Days back (wall clock) within which history is still published: risk events after a bulk import, and days a live input closes late (shouldPublish). */
 export function importAlertDays(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['EARLY_WARNING_IMPORT_ALERT_DAYS'];
@@ -48,7 +36,6 @@ export class AppModule {
       controllers: [RecordSignalController, ListSignalsController, RiskSignalConsumer, MediationContextConsumer, RiskQueryController, ExportController, ImportJobsController],
       providers: [
         { provide: CLOCK, useValue: systemClock },
-        { provide: JsonBodyLimit, useFactory: (host: HttpAdapterHost) => new JsonBodyLimit(host), inject: [HttpAdapterHost] },
         { provide: IMPORT_ALERT_DAYS, useFactory: () => importAlertDays() },
         { provide: AGREEMENT_CONTEXT, useFactory: () => agreementContextParameters() },
         { provide: EXERCISE_COUNTRIES, useFactory: () => exerciseCountries() },

@@ -9,4 +9,6 @@ export const SERVICE: ServiceDefinition = {
   module: (config) => AppModule.forRoot(config),
   migrations,
   consumesEvents: true,
+  // A batch of 5,000 signals is a few MB of JSON; the default 100 kB would refuse it.
+  jsonBodyLimit: '16mb',
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, platform, signalBody, testCountry } from './platform-api';
+import { analystToken, api, platform, signalBody, testCountry } from './platform-api';
 import { SERVICES_UNDER_TEST } from './platform';
 
 interface Violation {
@@ -23,6 +23,31 @@ describe('the HTTP edge of the services', () => {
     expect([...fields].sort()).toEqual(['colour', 'country', 'fatalities', 'occurredAt', 'source', 'type']);
     for (const e of res.body.errors) expect(e.reason, `reason for ${e.field}`).toMatch(/\w{3,}/);
     expect(res.body.errors).toContainEqual({ field: 'country', reason: expect.stringContaining('alpha-3') });
+  });
+
+  it('answers a body it cannot read with a code naming the part at fault, never a 500', async () => {
+    const post = async (body: string, headers: Record<string, string>) => {
+      const res = await fetch(`${platform()['early-warning']}/signals/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await analystToken()}`, ...headers },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: res.status, body: (await res.json()) as { code: string; errors: Violation[] } };
+    };
+    const malformed = await post('{"items": [', { 'content-type': 'application/json' });
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'REQUEST.MALFORMED_JSON', errors: [{ field: 'body' }] } });
+    // Over early-warning's 16 MB: a batch of 5,000 signals fits well inside it, this does not.
+    const huge = JSON.stringify({ items: [{ notes: 'x'.repeat(17 * 1024 * 1024) }] });
+    expect(await post(huge, { 'content-type': 'application/json' })).toMatchObject({
+      status: 413,
+      body: { code: 'REQUEST.TOO_LARGE', errors: [{ field: 'body', reason: `is ${huge.length} bytes; the limit is ${16 * 1024 * 1024} bytes` }] },
+    });
+    expect(await post('{}', { 'content-type': 'application/json', 'content-encoding': 'compress' })).toMatchObject({ status: 415, body: { code: 'REQUEST.UNSUPPORTED_ENCODING' } });
+    expect(await post('items=1', { 'content-type': 'application/x-www-form-urlencoded' })).toMatchObject({
+      status: 415,
+      body: { code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type' }] },
+    });
   });
 
   it('answers 401 AUTH.TOKEN_MISSING without a bearer token, on writes and reads', async () => {

@@ -40,7 +40,17 @@ export class ProblemFilter implements ExceptionFilter {
       res.status(status).json({ code: `HTTP.${HttpStatus[status] ?? status}`, message });
       return;
     }
+    if (isClientHttpError(error)) {
+      // An Express middleware's http-error (it marks client errors safe to show with `expose`).
+      res.status(error.status).json({ code: `HTTP.${HttpStatus[error.status] ?? error.status}`, message: error.message });
+      return;
+    }
     this.logger.error(error instanceof Error ? error.stack : String(error));
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ code: 'INTERNAL', message: 'internal error; see the service log' });
   }
+}
+
+function isClientHttpError(error: unknown): error is Error & { status: number } {
+  const e = error as { status?: unknown; expose?: unknown };
+  return error instanceof Error && e.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500;
 }

@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpException } from '@nestjs/common';
+import { jsonBodyParser } from './json-body';
+
+// The parser on a bare HTTP server: what it passed on (the body) or the error body it raised.
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  const parse = jsonBodyParser('1kb');
+  server = createServer((req, res) =>
+    parse(req, res, (err) => {
+      res.setHeader('content-type', 'application/json');
+      if (err instanceof HttpException) {
+        res.statusCode = err.getStatus();
+        res.end(JSON.stringify(err.getResponse()));
+      } else if (err) {
+        res.statusCode = 599;
+        res.end(JSON.stringify({ unexpected: String(err) }));
+      } else {
+        res.end(JSON.stringify({ parsed: (req as { body?: unknown }).body ?? null }));
+      }
+    }),
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const send = async (body: string | undefined, headers: Record<string, string>, method = 'POST') => {
+  const res = await fetch(base, { method, headers, body });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+describe('the services’ JSON body parser', () => {
+  it('passes a JSON body on, parsed', async () => {
+    expect(await send('{"country":"BFA"}', { 'content-type': 'application/json' })).toEqual({ status: 200, body: { parsed: { country: 'BFA' } } });
+  });
+
+  it('answers malformed JSON with 400 REQUEST.MALFORMED_JSON naming the body and what is wrong', async () => {
+    const res = await send('{"country":', { 'content-type': 'application/json' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', errors: [{ field: 'body', reason: expect.stringMatching(/^is not valid JSON \(.+\)$/) }] });
+  });
+
+  it('answers a body over the limit with 413 REQUEST.TOO_LARGE giving its size and the limit', async () => {
+    const body = JSON.stringify({ notes: 'x'.repeat(2_000) });
+    const res = await send(body, { 'content-type': 'application/json' });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: 'REQUEST.TOO_LARGE', errors: [{ field: 'body', reason: `is ${body.length} bytes; the limit is 1024 bytes` }] });
+  });
+
+  it('stops reading a chunked body at the limit', async () => {
+    const chunks = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 20; i++) c.enqueue(new TextEncoder().encode(i === 0 ? '["' : 'x'.repeat(100)));
+        c.close();
+      },
+    });
+    const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunks, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'REQUEST.TOO_LARGE', errors: [{ field: 'body', reason: 'is over the limit of 1024 bytes' }] });
+  });
+
+  it('answers an unknown Content-Encoding with 415 naming the header', async () => {
+    const res = await send('{}', { 'content-type': 'application/json', 'content-encoding': 'compress' });
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ code: 'REQUEST.UNSUPPORTED_ENCODING', errors: [{ field: 'content-encoding' }] });
+  });
+
+  it('refuses a body that is not JSON with 415 naming Content-Type, instead of reading it as no fields at all', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await send('country=BFA', { 'content-type': type });
+      expect(res.status, type).toBe(415);
+      expect(res.body, type).toMatchObject({ code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type', reason: `must be application/json, not ${type}` }] });
+    }
+  });
+
+  it('leaves multipart uploads to the route (multer reads them) and requests without a body alone', async () => {
+    expect(await send('--b\r\n\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' })).toEqual({ status: 200, body: { parsed: null } });
+    expect(await send(undefined, {}, 'GET')).toEqual({ status: 200, body: { parsed: null } });
+  });
+
+  it('reads JSON media types with a suffix (application/problem+json) and a charset', async () => {
+    expect(await send('[1]', { 'content-type': 'application/merge-patch+json; charset=utf-8' })).toEqual({ status: 200, body: { parsed: [1] } });
+  });
+});

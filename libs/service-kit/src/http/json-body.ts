@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { json } from 'express';
+
+/** What body-parser and raw-body attach to the errors they raise (http-errors). */
+interface BodyError {
+  readonly type?: string;
+  readonly status?: number;
+  readonly message: string;
+  readonly limit?: number;
+  readonly length?: number;
+}
+
+type Next = (err?: unknown) => void;
+
+const problem = (status: number, code: string, field: string, reason: string) =>
+  new HttpException({ code, message: `${field}: ${reason}`, errors: [{ field, reason }] }, status);
+
+/**
+ * A body-parser error as the platform's error body: a stable code and the part of the request at
+ * fault. Without it, a body over the limit or an unknown Content-Encoding reached the filter as a
+ * bare error and was answered 500, and malformed JSON as a 400 that named nothing.
+ */
+export function bodyProblem(err: BodyError): HttpException {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return problem(HttpStatus.BAD_REQUEST, 'REQUEST.MALFORMED_JSON', 'body', `is not valid JSON (${err.message})`);
+    case 'entity.too.large':
+      // A chunked body has no announced length: raw-body stops reading at the limit.
+      return problem(HttpStatus.PAYLOAD_TOO_LARGE, 'REQUEST.TOO_LARGE', 'body', err.length === undefined ? `is over the limit of ${err.limit} bytes` : `is ${err.length} bytes; the limit is ${err.limit} bytes`);
+    case 'encoding.unsupported':
+      return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'REQUEST.UNSUPPORTED_ENCODING', 'content-encoding', 'must be identity, gzip, deflate or br');
+    case 'charset.unsupported':
+      return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'REQUEST.UNSUPPORTED_CHARSET', 'content-type', `${err.message}; send UTF-8`);
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return problem(HttpStatus.BAD_REQUEST, 'REQUEST.INCOMPLETE_BODY', 'body', `${err.message}: fewer or more bytes arrived than Content-Length announced`);
+    default: {
+      const status = err.status && err.status >= 400 && err.status < 500 ? err.status : HttpStatus.BAD_REQUEST;
+      return problem(status, 'REQUEST.UNREADABLE_BODY', 'body', err.message);
+    }
+  }
+}
+
+/** Media types a service reads a body of: JSON, and multipart for uploads (parsed by multer, per route). */
+const READABLE = /^(application\/([\w.+-]*\+)?json|multipart\/form-data)\s*(;|$)/i;
+
+const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/**
+ * The services' body parser: JSON up to `limit`, its errors as `bodyProblem`s, and a body of any
+ * other media type refused with 415 naming Content-Type (the platform's APIs speak JSON; a form or
+ * text body would otherwise arrive as an empty object and be reported as missing fields).
+ */
+export function jsonBodyParser(limit: string): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
+  const parse = json({ limit, type: ['application/json', 'application/*+json'] });
+  return (req, res, next) => {
+    if (hasBody(req) && !READABLE.test(req.headers['content-type'] ?? '')) {
+      next(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'content-type', `must be application/json, not ${req.headers['content-type'] ?? 'missing'}`));
+      return;
+    }
+    parse(req as never, res as never, (err?: unknown) => next(err ? bodyProblem(err as BodyError) : undefined));
+  };
+}
