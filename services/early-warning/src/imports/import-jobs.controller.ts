@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
@@ -8,8 +9,7 @@ import { IMPORT_FORMATS, isImportFormat } from '../import';
 import { ImportJobs } from './import-jobs.service';
 
 /** Multer (with `dest`) writes the upload to disk as it arrives: a file of any size never sits in memory. */
-const UPLOAD_DIR = path.join(tmpdir(), 'early-warning-imports');
-
+export const UPLOAD_DIR = path.join(tmpdir(), 'early-warning-imports');
 
 /** What multer's disk storage tells about an upload (the fields used here). */
 interface UploadedFileInfo {
@@ -46,16 +46,26 @@ export class ImportJobsController {
     const source = fields['source'] === undefined || fields['source'] === '' ? undefined : String(fields['source']).trim();
     if (source !== undefined && (source.length === 0 || source.length > 100)) errors.push({ field: 'source', reason: 'must be 1 to 100 characters' });
     for (const key of Object.keys(fields)) if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });
-    if (errors.length > 0 || !file) throw new BadRequestException({ code: 'REQUEST.INVALID', message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors });
-    const jobId = await this.jobs.start({
-      path: file.path,
-      fileName: file.originalname,
-      bytes: file.size,
-      format: format as never,
-      source,
-      createdBy: principal?.subject ?? null,
-    });
-    return { jobId, status: 'queued' };
+    // Multer has already written the upload to disk: a request that starts no job must not leave it there.
+    const discard = () => (file ? rm(file.path, { force: true }).catch(() => undefined) : undefined);
+    if (errors.length > 0 || !file) {
+      await discard();
+      throw new BadRequestException({ code: 'REQUEST.INVALID', message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors });
+    }
+    try {
+      const jobId = await this.jobs.start({
+        path: file.path,
+        fileName: file.originalname,
+        bytes: file.size,
+        format: format as never,
+        source,
+        createdBy: principal?.subject ?? null,
+      });
+      return { jobId, status: 'queued' };
+    } catch (err) {
+      await discard();
+      throw err;
+    }
   }
 
   /** Progress while running; the report (accepted, rejected with row/column/reason, duplicates) once finished. */

@@ -10,6 +10,10 @@ import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { runImport, type ImportProgress, type ImportReport } from './import-runner';
 import { intakeSink } from './import-sink';
 
+/** How often a running job says it is alive, and how long without that before it counts as interrupted. */
+const HEARTBEAT_MS = 10_000;
+export const INTERRUPTED_AFTER_MS = 60_000;
+
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface ImportJobView {
@@ -39,7 +43,8 @@ export interface NewJob {
  * Import jobs over the API: the upload is already on disk (streamed there by multer), the job reads
  * it back as a stream through the same runner and intake as the CLI, records progress, and ends
  * `succeeded` only if at least one row was accepted; a job that accepts nothing is `failed`.
- * Jobs run in the process that accepted the upload; one that a restart interrupted is marked failed.
+ * Jobs run in the process that accepted the upload; one whose process stopped (it no longer beats) is
+ * marked failed, when that is seen: at the next boot of a replica, or when the job is asked for.
  */
 @Injectable()
 export class ImportJobs implements OnApplicationBootstrap {
@@ -53,22 +58,33 @@ export class ImportJobs implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.db.query(
-      `UPDATE import_jobs SET status = 'failed', error = 'interrupted by a restart of the service; import the file again (already recorded rows are skipped)', finished_at = now()
-       WHERE status IN ('queued', 'running')`,
+    await this.failInterrupted();
+  }
+
+  /**
+   * Marks failed the queued or running jobs whose process has stopped beating (`id`: just that one),
+   * and deletes their uploads where this process can see them. A job is judged by its heartbeat, not
+   * by which process asks: with replicas, one booting must not fail the jobs another is running.
+   */
+  private async failInterrupted(id?: string): Promise<void> {
+    // Wrapped in a SELECT: TypeORM answers an UPDATE … RETURNING as [rows, count], a SELECT as rows.
+    const rows: Array<{ upload_path: string | null }> = await this.db.query(
+      `WITH failed AS (
+         UPDATE import_jobs SET status = 'failed', error = 'interrupted: the service running it stopped; import the file again (already recorded rows are skipped)', finished_at = now()
+          WHERE status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1) AND ($2::uuid IS NULL OR id = $2)
+          RETURNING upload_path)
+       SELECT upload_path FROM failed`,
+      [INTERRUPTED_AFTER_MS / 1000, id ?? null],
     );
+    await Promise.all(rows.map((r) => (r.upload_path ? rm(r.upload_path, { force: true }).catch(() => undefined) : undefined)));
   }
 
   async start(job: NewJob): Promise<string> {
     const id = randomUUID();
-    await this.db.query(`INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by) VALUES ($1, 'queued', $2, $3, $4, $5, $6)`, [
-      id,
-      job.fileName,
-      job.bytes,
-      job.format ?? 'auto',
-      job.source ?? null,
-      job.createdBy,
-    ]);
+    await this.db.query(
+      `INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by, upload_path, heartbeat_at) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, now())`,
+      [id, job.fileName, job.bytes, job.format ?? 'auto', job.source ?? null, job.createdBy, job.path],
+    );
     const run = this.run(id, job).finally(() => this.running.delete(run));
     this.running.add(run);
     return id;
@@ -81,6 +97,7 @@ export class ImportJobs implements OnApplicationBootstrap {
 
   async get(id: string): Promise<ImportJobView | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    await this.failInterrupted(id);
     const [row] = await this.db.query(
       `SELECT id, status, file_name, bytes::text AS bytes, format, source, rows_read::text AS rows_read, report, error, created_at, finished_at FROM import_jobs WHERE id = $1`,
       [id],
@@ -105,15 +122,20 @@ export class ImportJobs implements OnApplicationBootstrap {
 
   private async run(id: string, job: NewJob): Promise<void> {
     let last = 0;
+    // Beats on its own clock too: a slow file can go longer than that between progress reports.
+    const beat = setInterval(() => void this.db.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1`, [id]).catch(() => undefined), HEARTBEAT_MS);
+    beat.unref();
     try {
-      await this.db.query(`UPDATE import_jobs SET status = 'running' WHERE id = $1`, [id]);
+      await this.db.query(`UPDATE import_jobs SET status = 'running', heartbeat_at = now() WHERE id = $1`, [id]);
       const report = await runImport(createReadStream(job.path), intakeSink(this.intake, this.db, this.events), {
         format: job.format,
         source: job.source,
         onProgress: (p) => {
           if (Date.now() - last < 500) return;
           last = Date.now();
-          void this.db.query(`UPDATE import_jobs SET rows_read = $2, report = $3 WHERE id = $1 AND status = 'running'`, [id, p.rows, JSON.stringify({ progress: p })]).catch(() => undefined);
+          void this.db
+            .query(`UPDATE import_jobs SET rows_read = $2, report = $3, heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [id, p.rows, JSON.stringify({ progress: p })])
+            .catch(() => undefined);
         },
       });
       const failed = report.accepted === 0;
@@ -129,6 +151,7 @@ export class ImportJobs implements OnApplicationBootstrap {
       if (!(err instanceof ImportFormatError)) this.logger.error(`import job ${id} failed: ${(err as Error).stack}`);
       await this.db.query(`UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, message]).catch(() => undefined);
     } finally {
+      clearInterval(beat);
       await rm(job.path, { force: true }).catch(() => undefined);
     }
   }
