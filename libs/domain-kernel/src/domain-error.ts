@@ -31,6 +31,7 @@ export class ValidationFailed extends DomainError {
     code: string,
     readonly violations: readonly FieldViolation[],
   ) {
-    super(code, violations.map((v) => `${v.field}: ${v.reason}`).join('; '), 'invalid', { violations });
+    // `errors` on the wire, as every other validation answer of the platform (REQUEST.INVALID) names it.
+    super(code, violations.map((v) => `${v.field}: ${v.reason}`).join('; '), 'invalid', { errors: violations });
   }
 }
