@@ -7,4 +7,5 @@ export * from './events/batching-kafka.server';
 export * from './events/outbox-relay.service';
 export * from './http/problem.filter';
 export * from './http/json-body';
+export * from './http/known-query.interceptor';
 export * from './http/validation';

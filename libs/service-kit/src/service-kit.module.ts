@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -13,6 +13,7 @@ import { HealthController } from './health/health.controller';
 import { KafkaHealthIndicator } from './health/kafka.health';
 import { MetricsController } from './http/metrics.controller';
 import { ProblemFilter } from './http/problem.filter';
+import { KnownQueryInterceptor } from './http/known-query.interceptor';
 import { EventConsumer } from './events/event-consumer';
 import { EventPublisher } from './events/event-publisher';
 import { OutboxRelayService } from './events/outbox-relay.service';
@@ -86,6 +87,7 @@ export class ServiceKitModule {
           inject: [KAFKA_PRODUCER, KAFKA_ADMIN, SERVICE_CONFIG],
         },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: KnownQueryInterceptor },
         KafkaHealthIndicator,
         OutboxRelayService,
         EventPublisher,

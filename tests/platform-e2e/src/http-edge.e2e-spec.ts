@@ -50,6 +50,16 @@ describe('the HTTP edge of the services', () => {
     });
   });
 
+  it('refuses a query parameter the route does not take, so a misspelt filter never answers with everything', async () => {
+    const signals = await api<{ code: string; errors: Violation[] }>(`${platform()['early-warning']}/signals?contry=BFA&limit=5`);
+    expect(signals).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'contry', reason: expect.stringContaining('country') }] } });
+    const timeline = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/timeline?from=yesterday`);
+    expect(timeline).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'from', reason: 'is not a parameter of this request (it takes country, limit)' }] } });
+    // A route's own checks answer in the same shape: `errors`, each with field and reason.
+    const limit = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/timeline?limit=0`);
+    expect(limit).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }] } });
+  });
+
   it('answers 401 AUTH.TOKEN_MISSING without a bearer token, on writes and reads', async () => {
     const post = await api(`${platform()['early-warning']}/signals`, { body: signalBody(testCountry()), token: null });
     expect(post.status).toBe(401);
