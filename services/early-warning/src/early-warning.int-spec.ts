@@ -166,6 +166,9 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect((await api('GET', '/risk?region=mars')).status).toBe(400);
     const riskCsv = await api('GET', '/exports/risk.csv?hxl=true');
     expect(String(riskCsv.body)).toContain(`${country},`);
+    for (const url of ['/exports/risk.csv?hxl=yes', '/exports/signals.csv?hxl=1']) {
+      expect((await api('GET', url)).body, url).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'hxl', reason: 'must be true or false' }] });
+    }
   });
 
   it('imports a small file twice through the intake: the second run adds nothing; import risk is stored but not announced when old', async () => {

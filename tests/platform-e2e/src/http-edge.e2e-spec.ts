@@ -58,6 +58,12 @@ describe('the HTTP edge of the services', () => {
     // A route's own checks answer in the same shape: `errors`, each with field and reason.
     const limit = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/timeline?limit=0`);
     expect(limit).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }] } });
+    // Values outside what a parameter takes are named too, before any access check.
+    const board = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/risk?scope=everything&minLevel=extreme&region=mars`);
+    expect(board.status).toBe(422);
+    expect(board.body.errors.map((e) => e.field)).toEqual(['scope', 'minLevel']);
+    const desk = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/risk?region=mars`);
+    expect(desk).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'region' }] } });
   });
 
   it('answers 401 AUTH.TOKEN_MISSING without a bearer token, on writes and reads', async () => {

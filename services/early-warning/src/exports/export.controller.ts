@@ -22,6 +22,8 @@ function startCsv(res: ServerResponse, fileName: string): void {
   res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
 }
 
+const hxlViolations = (hxl: string | undefined) => (hxl === undefined || hxl === 'true' || hxl === 'false' ? [] : [{ field: 'hxl', reason: 'must be true or false' }]);
+
 /** CSV exports, plain or HXL-tagged (a hashtag row under the header), streamed page by page. */
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -43,7 +45,8 @@ export class ExportController {
   async signals(@Query() q: Record<string, string | undefined>, @Res() res: ServerResponse): Promise<void> {
     const { hxl, ...filters } = q;
     const { query, violations } = parseSignalQuery({ ...filters, limit: undefined });
-    if (!query) throw new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
+    violations.push(...hxlViolations(hxl));
+    if (!query || violations.length > 0) throw new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
     startCsv(res, `signals${hxl === 'true' ? '-hxl' : ''}.csv`);
     await write(res, csvHead(SIGNAL_CSV, hxl === 'true'));
     let before: bigint | undefined;
@@ -63,6 +66,8 @@ export class ExportController {
   @ApiQuery({ name: 'hxl', required: false, description: 'true: add the HXL hashtag row' })
   @ApiQuery({ name: 'region', required: false, enum: DESK_IDS })
   async riskCsv(@Query('hxl') hxl: string | undefined, @Query('region') region: string | undefined, @Res() res: ServerResponse): Promise<void> {
+    const problems = hxlViolations(hxl);
+    if (problems.length > 0) throw new BadRequestException({ code: 'REQUEST.INVALID', message: problems.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: problems });
     const desk = deskParam(region);
     const areas = await this.risk.allAreas(desk);
     startCsv(res, `risk${hxl === 'true' ? '-hxl' : ''}.csv`);

@@ -1,6 +1,6 @@
 import type { Principal } from '@crisis-ops/auth';
-import { DomainError } from '@crisis-ops/domain-kernel';
-import { countryByIso3 } from '@crisis-ops/geo';
+import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
+import { countryByIso3, DESK_IDS, isDeskId } from '@crisis-ops/geo';
 
 /**
  * Who sees what in the operations centre.
@@ -43,6 +43,9 @@ export const maySeeDesk = (p: Pick<Principal, 'roles' | 'region'>, desk: string 
  * for another desk is refused rather than silently answered with nothing.
  */
 export function readableDesks(p: Pick<Principal, 'roles' | 'region'>, requested?: string): string[] | undefined {
+  // Checked before access: an unknown desk is a wrong question, not a forbidden one (nor, for a
+  // global principal, one answered with nothing).
+  if (requested !== undefined && !isDeskId(requested)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }]);
   if (isGlobal(p)) return requested ? [requested] : undefined;
   if (!p.region || (requested && requested !== p.region)) {
     throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not read region ${requested ?? '(any)'}`, 'forbidden');

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
 import { TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
-import { ValidationFailed } from '@crisis-ops/domain-kernel';
+import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations } from './projection';
@@ -61,10 +61,14 @@ export class BoardController {
   @ApiQuery({ name: 'scope', required: false, description: 'national (default) | all (countries and admin1 areas)' })
   @ApiQuery({ name: 'minLevel', required: false })
   async risk(@CurrentPrincipal() p: Principal, @Query('region') region?: string, @Query('scope') scope = 'national', @Query('minLevel') minLevel?: string) {
+    const violations: FieldViolation[] = [];
+    if (scope !== 'national' && scope !== 'all') violations.push({ field: 'scope', reason: 'must be national or all' });
+    if (minLevel !== undefined && levelOf(minLevel) === 0) violations.push({ field: 'minLevel', reason: 'must be low, elevated, high or critical (or 1-4)' });
+    if (violations.length) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', violations);
     const desks = readableDesks(p, region);
     const where: string[] = [];
     const args: unknown[] = [];
-    if (scope !== 'all') where.push(`admin1 = ''`);
+    if (scope === 'national') where.push(`admin1 = ''`);
     if (desks) where.push(`desk = ANY($${args.push(desks)})`);
     if (minLevel) where.push(`level >= $${args.push(levelOf(minLevel))}`);
     const rows = await this.db.query(`SELECT * FROM risk_areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY level DESC, score DESC LIMIT 2000`, args);

@@ -5,6 +5,7 @@ import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { admits, parseStreamFilter } from '../stream/stream-filter';
 import { authenticateStream, type StreamRequest } from '../stream/stream-auth';
 import { SseConnection } from '../stream/sse-connection';
+import { StreamFilterQuery } from '../stream/stream-filter.query';
 import { answerError } from '../stream/stream.controller';
 import { parseReplayPlan } from './replay-plan';
 import { ReplayService } from './replay.service';
@@ -28,6 +29,7 @@ export class ReplayController {
   @ApiQuery({ name: 'from', required: true, description: 'ISO 8601 time' })
   @ApiQuery({ name: 'speed', required: false, description: 'real | max (default)' })
   @ApiQuery({ name: 'limit', required: false })
+  @StreamFilterQuery()
   async run(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     let principal;
     let plan;

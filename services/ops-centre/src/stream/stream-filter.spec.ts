@@ -40,6 +40,12 @@ describe('stream authorization', () => {
     expect(readableDesks(africa)).toEqual(['africa']);
     expect(readableDesks({ roles: ['global-watch-officer'], region: null })).toBeUndefined();
   });
+
+  it('answers a desk that does not exist as a wrong question (naming region), for global and regional principals alike', () => {
+    for (const p of [africa, { roles: ['global-watch-officer'], region: null }, { roles: [], region: null }]) {
+      expect(() => readableDesks(p, 'mars')).toThrow(expect.objectContaining({ code: 'OPS_CENTRE.QUERY_INVALID', violations: [{ field: 'region', reason: expect.stringContaining('africa') }] }));
+    }
+  });
 });
 
 describe('stream filters', () => {

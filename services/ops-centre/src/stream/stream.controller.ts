@@ -1,11 +1,12 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
 import { admits, parseStreamFilter } from './stream-filter';
 import { authenticateStream, authFailure, type StreamRequest } from './stream-auth';
 import { SseConnection } from './sse-connection';
+import { StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
 
 /** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
@@ -33,11 +34,7 @@ export class StreamController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'Live domain events (SSE), filtered server-side and limited to the caller\'s region' })
-  @ApiQuery({ name: 'access_token', required: false })
-  @ApiQuery({ name: 'region', required: false })
-  @ApiQuery({ name: 'country', required: false })
-  @ApiQuery({ name: 'type', required: false })
-  @ApiQuery({ name: 'minLevel', required: false })
+  @StreamFilterQuery()
   async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     let filter;
     let principal;
