@@ -6,7 +6,11 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
   return errors.flatMap((e) => {
     const field = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
     // class-validator starts its messages with the property name; the field already says it.
-    const own = Object.values(e.constraints ?? {}).map((reason) => ({ field, reason: reason.startsWith(`${e.property} `) ? reason.slice(e.property.length + 1) : reason }));
+    const own = Object.entries(e.constraints ?? {}).map(([constraint, reason]) => ({
+      field,
+      // class-validator words an unknown field "property x should not exist".
+      reason: constraint === 'whitelistValidation' ? 'is not a field this request takes' : reason.startsWith(`${e.property} `) ? reason.slice(e.property.length + 1) : reason,
+    }));
     return [...own, ...violationsOf(e.children ?? [], field)];
   });
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { BadRequestException } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { strictValidationPipe } from './validation';
+
+class Party {
+  @IsIn(['government', 'armed_group'])
+  kind!: string;
+}
+
+class OpenProcess {
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  priority!: number;
+
+  @ValidateNested({ each: true })
+  @Type(() => Party)
+  parties!: Party[];
+}
+
+async function errorsOf(body: unknown) {
+  try {
+    await strictValidationPipe().transform(body, { type: 'body', metatype: OpenProcess });
+  } catch (err) {
+    return ((err as BadRequestException).getResponse() as { code: string; errors: Array<{ field: string; reason: string }> });
+  }
+  throw new Error('no error');
+}
+
+describe('the strict validation pipe', () => {
+  it('names every field by its path, with a reason that does not repeat the field', async () => {
+    const res = await errorsOf({ priority: 9, parties: [{ kind: 'government' }, { kind: 'militia' }] });
+    expect(res.code).toBe('REQUEST.INVALID');
+    expect(res.errors).toEqual([
+      { field: 'priority', reason: 'must not be greater than 5' },
+      { field: 'parties[1].kind', reason: 'must be one of the following values: government, armed_group' },
+    ]);
+  });
+
+  it('refuses a field the request does not take, in words a client reads', async () => {
+    const res = await errorsOf({ priority: 1, parties: [], colour: 'red' });
+    expect(res.errors).toEqual([{ field: 'colour', reason: 'is not a field this request takes' }]);
+  });
+});
