@@ -39,6 +39,14 @@ describe('the strict validation pipe', () => {
     ]);
   });
 
+  it('says a missing field is required, once, rather than every constraint it fails', async () => {
+    const res = await errorsOf({ parties: [{}] });
+    expect(res.errors).toEqual([
+      { field: 'priority', reason: 'is required' },
+      { field: 'parties[0].kind', reason: 'is required' },
+    ]);
+  });
+
   it('refuses a field the request does not take, in words a client reads', async () => {
     const res = await errorsOf({ priority: 1, parties: [], colour: 'red' });
     expect(res.errors).toEqual([{ field: 'colour', reason: 'is not a field this request takes' }]);

@@ -6,6 +6,9 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
   return errors.flatMap((e) => {
     const field = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
     // class-validator starts its messages with the property name; the field already says it.
+    // A missing field fails every constraint it has ("must be a string", "should not be empty", …):
+    // one "is required" says it.
+    if (e.value === undefined && e.constraints && !('whitelistValidation' in e.constraints)) return [{ field, reason: 'is required' }];
     const own = Object.entries(e.constraints ?? {}).map(([constraint, reason]) => ({
       field,
       // class-validator words an unknown field "property x should not exist".
