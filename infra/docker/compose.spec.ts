@@ -200,6 +200,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('keeps early-warning’s import uploads on a volume, where its image points the service, so a restart does not lose them', () => {
+    const dockerfile = readFileSync(path.join(repoRoot, 'services/early-warning/Dockerfile'), 'utf8');
+    const dir = dockerfile.match(/^ENV EARLY_WARNING_UPLOAD_DIR=(\S+)$/m)?.[1];
+    expect(dir).toBeDefined();
+    expect(dockerfile).toMatch(new RegExp(`mkdir -p ${dir} && chown -R node:node`));
+    expect(service('early-warning').volumes).toContain(`early-warning-uploads:${dir}`);
+  });
+
   it('runs Kafka 4.1.1 (apache/kafka) as one KRaft node with auto-create off', () => {
     const kafka = service('kafka');
     const env = envOf(kafka);

@@ -2,14 +2,10 @@ import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, NotFo
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
 import { IMPORT_FORMATS, isImportFormat } from '../import';
-import { ImportJobs } from './import-jobs.service';
+import { ImportJobs, UPLOAD_DIR } from './import-jobs.service';
 
-/** Multer (with `dest`) writes the upload to disk as it arrives: a file of any size never sits in memory. */
-export const UPLOAD_DIR = path.join(tmpdir(), 'early-warning-imports');
 
 /** What multer's disk storage tells about an upload (the fields used here). */
 interface UploadedFileInfo {
@@ -36,6 +32,7 @@ export class ImportJobsController {
     },
   })
   @ApiAcceptedResponse({ description: '{ jobId, status: "queued" }; follow GET /imports/{jobId}' })
+  // Multer (with `dest`) writes the upload to disk as it arrives: a file of any size never sits in memory.
   @UseInterceptors(FileInterceptor('file', { dest: UPLOAD_DIR, limits: { fileSize: 4 * 1024 ** 3, files: 1 } }))
   async upload(@UploadedFile() file: UploadedFileInfo | undefined, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
     const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;

@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { uniqueSuffix } from '@crisis-ops/testing';
+import { eventually, uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, type BootedEarlyWarning } from '../int-support';
-import { ImportJobs } from './import-jobs.service';
-import { UPLOAD_DIR } from './import-jobs.controller';
+import { ABANDONED_AFTER_MS, ImportJobs, MAX_ATTEMPTS, UPLOAD_DIR } from './import-jobs.service';
 
 /**
- * Import jobs as a scaled-out early-warning sees them: several replicas share the job table, each
- * runs the jobs of the uploads it accepted, and any of them may restart.
+ * Import jobs as a scaled-out early-warning sees them: replicas share the job table, each runs the
+ * jobs of the uploads it accepted, and any of them may stop. An accepted upload is not lost with the
+ * process that was running it.
  */
 const RUN = uniqueSuffix();
+const HEADER = 'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source';
 
-describe('import jobs across replicas, on real Postgres', () => {
+describe('import jobs across replicas and restarts, on real Postgres', () => {
   let ew: BootedEarlyWarning;
 
   beforeAll(async () => {
@@ -25,43 +26,80 @@ describe('import jobs across replicas, on real Postgres', () => {
     await ew?.close();
   });
 
-  /** A job row as another replica would have left it, with an upload file of its own. */
-  const jobOfAnotherReplica = async (beatSecondsAgo: number) => {
+  /** A job row as another process left it (its last beat `beatSecondsAgo`), and its upload unless `withFile` is false. */
+  const jobLeftBy = async (beatSecondsAgo: number, options: { withFile?: boolean; attempts?: number; csv?: string } = {}) => {
     const id = randomUUID();
     await mkdir(UPLOAD_DIR, { recursive: true });
     const upload = path.join(UPLOAD_DIR, `int-${RUN}-${id}`);
-    await writeFile(upload, 'event_id_cnty,event_date\n');
+    if (options.withFile !== false) await writeFile(upload, options.csv ?? `${HEADER}\n`);
     await ew.db.query(
-      `INSERT INTO early_warning.import_jobs (id, status, file_name, bytes, format, upload_path, heartbeat_at, created_at)
-       VALUES ($1, 'running', 'elsewhere.csv', 25, 'auto', $2, now() - make_interval(secs => $3), now() - interval '1 hour')`,
-      [id, upload, beatSecondsAgo],
+      `INSERT INTO early_warning.import_jobs (id, status, file_name, bytes, format, source, upload_path, heartbeat_at, attempts, created_at)
+       VALUES ($1, 'running', 'elsewhere.csv', 25, 'auto', $2, $3, now() - make_interval(secs => $4), $5, now() - interval '1 hour')`,
+      [id, `int-resume-${RUN}`, upload, beatSecondsAgo, options.attempts ?? 1],
     );
     return { id, upload };
   };
-  const statusOf = async (id: string) => (await ew.api('GET', `/imports/${id}`)).body;
+  const rowOf = async (id: string) =>
+    (await ew.db.query<{ status: string; error: string | null; attempts: number }>('SELECT status, error, attempts FROM early_warning.import_jobs WHERE id = $1', [id])).rows[0];
+  const finished = (id: string) =>
+    eventually(async () => {
+      const job = (await ew.api('GET', `/imports/${id}`)).body;
+      return ['succeeded', 'failed'].includes(job['status'] as string) && job;
+    }, 30_000, 200);
 
-  it('a booting replica leaves the jobs other replicas are running alone, and fails only those whose process stopped beating', async () => {
-    const alive = await jobOfAnotherReplica(2);
-    const stopped = await jobOfAnotherReplica(120);
+  it('a booting replica leaves the jobs of running replicas alone, and runs again an interrupted one whose upload it can read', async () => {
+    const alive = await jobLeftBy(2);
+    const rows = [`R-${RUN}-1,2023-05-01,Battles,Armed clash,Mali,466,Mopti,2,Radio`, `R-${RUN}-2,2023-05-02,Riots,Mob violence,Mali,466,Gao,0,Radio`];
+    const interrupted = await jobLeftBy(120, { csv: [HEADER, ...rows].join('\n') });
 
     // What every replica does as it boots.
     await ew.app.get(ImportJobs).onApplicationBootstrap();
 
-    const [aliveRow, stoppedRow] = await Promise.all([alive, stopped].map(async (j) => (await ew.db.query('SELECT status, error FROM early_warning.import_jobs WHERE id = $1', [j.id])).rows[0]));
-    expect(aliveRow).toEqual({ status: 'running', error: null });
+    expect(await rowOf(alive.id)).toMatchObject({ status: 'running', error: null });
     expect(existsSync(alive.upload)).toBe(true);
-    expect(stoppedRow.status).toBe('failed');
-    expect(stoppedRow.error).toMatch(/^interrupted/);
-    expect(existsSync(stopped.upload), 'the interrupted job’s upload is deleted').toBe(false);
+    const job = await finished(interrupted.id);
+    expect(job).toMatchObject({ status: 'succeeded', report: { accepted: 2, rejected: 0 } });
+    expect((await rowOf(interrupted.id)).attempts).toBe(2);
+    expect(await ew.count(`SELECT count(*) AS n FROM early_warning.signals WHERE source_signal_id LIKE $1`, [`R-${RUN}-%`])).toBe(2);
+    expect(existsSync(interrupted.upload), 'the upload is deleted once its job has run').toBe(false);
   });
 
-  it('a job whose process stops beating reads as failed (interrupted) as soon as it is asked for', async () => {
-    const job = await jobOfAnotherReplica(2);
-    expect(await statusOf(job.id)).toMatchObject({ status: 'running' });
-
+  it('asking for an interrupted job resumes it at once, rather than waiting for the next sweep', async () => {
+    const job = await jobLeftBy(2, { csv: [HEADER, `Q-${RUN}-1,2023-06-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n') });
+    expect((await ew.api('GET', `/imports/${job.id}`)).body).toMatchObject({ status: 'running' });
     await ew.db.query(`UPDATE early_warning.import_jobs SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1`, [job.id]);
-    expect(await statusOf(job.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted/) });
-    expect(existsSync(job.upload)).toBe(false);
+    expect(await finished(job.id)).toMatchObject({ status: 'succeeded', report: { accepted: 1 } });
+  });
+
+  it(`fails a job after ${MAX_ATTEMPTS} runs, and one whose upload no replica has held for ${ABANDONED_AFTER_MS / 60_000} minutes`, async () => {
+    const exhausted = await jobLeftBy(120, { attempts: MAX_ATTEMPTS });
+    const elsewhere = await jobLeftBy(120, { withFile: false });
+    const abandoned = await jobLeftBy(ABANDONED_AFTER_MS / 1000 + 60, { withFile: false });
+
+    await ew.app.get(ImportJobs).onApplicationBootstrap();
+
+    expect(await rowOf(exhausted.id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`stopped ${MAX_ATTEMPTS} times`) });
+    expect(existsSync(exhausted.upload)).toBe(false);
+    // Another replica may still hold this upload and resume it: not failed yet.
+    expect(await rowOf(elsewhere.id)).toMatchObject({ status: 'running', attempts: 1 });
+    expect(await rowOf(abandoned.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('no replica holds its upload') });
+  });
+
+  it('deletes at boot the uploads no job refers to any more, but not one that may still be arriving', async () => {
+    await mkdir(UPLOAD_DIR, { recursive: true });
+    const old = path.join(UPLOAD_DIR, `int-${RUN}-orphan-old`);
+    const fresh = path.join(UPLOAD_DIR, `int-${RUN}-orphan-fresh`);
+    await Promise.all([writeFile(old, 'x'), writeFile(fresh, 'x')]);
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await utimes(old, twoHoursAgo, twoHoursAgo);
+    const running = await jobLeftBy(2);
+    await utimes(running.upload, twoHoursAgo, twoHoursAgo);
+
+    await ew.app.get(ImportJobs).onApplicationBootstrap();
+
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(existsSync(running.upload), 'the upload of a running job').toBe(true);
   });
 
   it('an upload the request refuses leaves no file behind', async () => {
@@ -69,7 +107,7 @@ describe('import jobs across replicas, on real Postgres', () => {
     const before = new Set(existsSync(UPLOAD_DIR) ? await readdir(UPLOAD_DIR) : []);
     for (const [field, value] of [['format', 'spreadsheet'], ['colour', 'red']]) {
       const form = new FormData();
-      form.append('file', new Blob([`event_id_cnty,event_date\n${marker},2023-05-01\n`], { type: 'text/csv' }), 'refused.csv');
+      form.append('file', new Blob([`${HEADER}\n${marker},2023-05-01\n`], { type: 'text/csv' }), 'refused.csv');
       form.append(field, value);
       const res = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
       expect(res.status, field).toBe(400);

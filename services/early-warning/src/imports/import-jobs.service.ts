@@ -1,8 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { access, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import { ImportFormatError, type ImportFormat } from '../import';
@@ -10,9 +12,24 @@ import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { runImport, type ImportProgress, type ImportReport } from './import-runner';
 import { intakeSink } from './import-sink';
 
+/**
+ * Where uploads are written (by multer, as they arrive) and read back by their job. Jobs resume from
+ * it after a restart, so in a container it belongs on a volume; replicas sharing it resume each
+ * other's jobs.
+ */
+export const UPLOAD_DIR = process.env['EARLY_WARNING_UPLOAD_DIR'] || path.join(tmpdir(), 'early-warning-imports');
+
 /** How often a running job says it is alive, and how long without that before it counts as interrupted. */
 const HEARTBEAT_MS = 10_000;
 export const INTERRUPTED_AFTER_MS = 60_000;
+/** How often each replica looks for interrupted jobs to resume. */
+const SWEEP_MS = 30_000;
+/** Runs of one job before it is failed: a file that stops every process reading it must not stop them for ever. */
+export const MAX_ATTEMPTS = 3;
+/** An interrupted job no replica could resume (none sees its upload) is failed after this long. */
+export const ABANDONED_AFTER_MS = 15 * 60_000;
+/** An upload no job refers to is deleted at boot once older than this (younger ones may still be arriving). */
+const ORPHAN_AFTER_MS = 60 * 60_000;
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -43,13 +60,15 @@ export interface NewJob {
  * Import jobs over the API: the upload is already on disk (streamed there by multer), the job reads
  * it back as a stream through the same runner and intake as the CLI, records progress, and ends
  * `succeeded` only if at least one row was accepted; a job that accepts nothing is `failed`.
- * Jobs run in the process that accepted the upload; one whose process stopped (it no longer beats) is
- * marked failed, when that is seen: at the next boot of a replica, or when the job is asked for.
+ * Jobs run in the process that accepted the upload and beat while they run; one whose process
+ * stopped is resumed by a replica that can read its upload (recoverInterrupted).
  */
 @Injectable()
-export class ImportJobs implements OnApplicationBootstrap {
+export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ImportJobs');
   private readonly running = new Set<Promise<void>>();
+  private sweep?: NodeJS.Timeout;
+  private stopping = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -58,25 +77,78 @@ export class ImportJobs implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.failInterrupted();
+    await mkdir(UPLOAD_DIR, { recursive: true });
+    await access(UPLOAD_DIR, constants.W_OK).catch((err: Error) => {
+      throw new Error(`EARLY_WARNING_UPLOAD_DIR: ${UPLOAD_DIR} is not a directory this process can write (${err.message})`);
+    });
+    await this.recoverInterrupted();
+    await this.deleteOrphanUploads();
+    clearInterval(this.sweep);
+    this.sweep = setInterval(() => void this.recoverInterrupted().catch((err: Error) => this.logger.warn(`recovering import jobs: ${err.message}`)), SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  /** Before the database closes: a job cut short by a shutdown is left to be resumed, not failed. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    clearInterval(this.sweep);
   }
 
   /**
-   * Marks failed the queued or running jobs whose process has stopped beating (`id`: just that one),
-   * and deletes their uploads where this process can see them. A job is judged by its heartbeat, not
-   * by which process asks: with replicas, one booting must not fail the jobs another is running.
+   * Jobs whose process stopped beating (`id`: just that one). An accepted upload is not given up on
+   * a restart: where this process can read the upload (the same host or a shared upload volume) it
+   * claims the job and runs it again from the start, which adds only what the interrupted run had not
+   * recorded, as importing twice adds nothing. A job is judged by its heartbeat, not by which process
+   * asks, so a booting replica leaves the jobs of running ones alone. It is failed only after
+   * MAX_ATTEMPTS runs (a file that stops every process that reads it), or once no process has picked
+   * it up for ABANDONED_AFTER_MS (the replica that holds its upload is gone).
    */
-  private async failInterrupted(id?: string): Promise<void> {
-    // Wrapped in a SELECT: TypeORM answers an UPDATE … RETURNING as [rows, count], a SELECT as rows.
-    const rows: Array<{ upload_path: string | null }> = await this.db.query(
-      `WITH failed AS (
-         UPDATE import_jobs SET status = 'failed', error = 'interrupted: the service running it stopped; import the file again (already recorded rows are skipped)', finished_at = now()
-          WHERE status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1) AND ($2::uuid IS NULL OR id = $2)
-          RETURNING upload_path)
-       SELECT upload_path FROM failed`,
-      [INTERRUPTED_AFTER_MS / 1000, id ?? null],
+  private async recoverInterrupted(id?: string): Promise<void> {
+    const stale: Array<{ id: string; upload_path: string | null; attempts: number; idle_ms: number; file_name: string | null; bytes: string | null; format: string | null; source: string | null; created_by: string | null }> =
+      await this.db.query(
+        `SELECT id, upload_path, attempts, extract(epoch FROM now() - coalesce(heartbeat_at, created_at)) * 1000 AS idle_ms, file_name, bytes::text AS bytes, format, source, created_by
+           FROM import_jobs
+          WHERE status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1) AND ($2::uuid IS NULL OR id = $2)`,
+        [INTERRUPTED_AFTER_MS / 1000, id ?? null],
+      );
+    for (const job of stale) {
+      const readable = job.upload_path !== null && (await access(job.upload_path, constants.R_OK).then(() => true, () => false));
+      if (readable && job.attempts < MAX_ATTEMPTS) {
+        // Claimed by one statement: of two replicas that both see the job stale, one wins.
+        const claimed: unknown[] = await this.db.query(
+          `WITH claimed AS (
+             UPDATE import_jobs SET status = 'queued', heartbeat_at = now(), attempts = attempts + 1
+              WHERE id = $1 AND status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $2)
+              RETURNING id)
+           SELECT id FROM claimed`,
+          [job.id, INTERRUPTED_AFTER_MS / 1000],
+        );
+        if (claimed.length === 0) continue;
+        this.logger.warn(`import job ${job.id} was interrupted; running it again (attempt ${job.attempts + 1} of ${MAX_ATTEMPTS})`);
+        this.track(job.id, { path: job.upload_path as string, fileName: job.file_name ?? '', bytes: Number(job.bytes ?? 0), format: (job.format ?? 'auto') as never, source: job.source ?? undefined, createdBy: job.created_by });
+      } else if (job.attempts >= MAX_ATTEMPTS || Number(job.idle_ms) > ABANDONED_AFTER_MS) {
+        const reason = job.attempts >= MAX_ATTEMPTS ? `stopped ${job.attempts} times while running this file` : 'the service running it stopped and no replica holds its upload';
+        await this.db.query(
+          `UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now()
+            WHERE id = $1 AND status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $3)`,
+          [job.id, `interrupted: ${reason}; import the file again (already recorded rows are skipped)`, INTERRUPTED_AFTER_MS / 1000],
+        );
+        if (job.upload_path) await rm(job.upload_path, { force: true }).catch(() => undefined);
+      }
+      // Otherwise another replica may still hold the upload: left to it until ABANDONED_AFTER_MS.
+    }
+  }
+
+  /** Uploads no queued or running job refers to (their job ended while this process was down), once surely not still arriving. */
+  private async deleteOrphanUploads(): Promise<void> {
+    const live = new Set(
+      ((await this.db.query(`SELECT upload_path FROM import_jobs WHERE status IN ('queued', 'running') AND upload_path IS NOT NULL`)) as Array<{ upload_path: string }>).map((r) => r.upload_path),
     );
-    await Promise.all(rows.map((r) => (r.upload_path ? rm(r.upload_path, { force: true }).catch(() => undefined) : undefined)));
+    for (const name of await readdir(UPLOAD_DIR)) {
+      const file = path.join(UPLOAD_DIR, name);
+      const info = await stat(file).catch(() => undefined);
+      if (info?.isFile() && !live.has(file) && Date.now() - info.mtimeMs > ORPHAN_AFTER_MS) await rm(file, { force: true }).catch(() => undefined);
+    }
   }
 
   async start(job: NewJob): Promise<string> {
@@ -85,9 +157,13 @@ export class ImportJobs implements OnApplicationBootstrap {
       `INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by, upload_path, heartbeat_at) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, now())`,
       [id, job.fileName, job.bytes, job.format ?? 'auto', job.source ?? null, job.createdBy, job.path],
     );
+    this.track(id, job);
+    return id;
+  }
+
+  private track(id: string, job: NewJob): void {
     const run = this.run(id, job).finally(() => this.running.delete(run));
     this.running.add(run);
-    return id;
   }
 
   /** Resolves when every job started by this process has finished (tests, shutdown). */
@@ -97,7 +173,7 @@ export class ImportJobs implements OnApplicationBootstrap {
 
   async get(id: string): Promise<ImportJobView | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    await this.failInterrupted(id);
+    await this.recoverInterrupted(id);
     const [row] = await this.db.query(
       `SELECT id, status, file_name, bytes::text AS bytes, format, source, rows_read::text AS rows_read, report, error, created_at, finished_at FROM import_jobs WHERE id = $1`,
       [id],
@@ -147,12 +223,16 @@ export class ImportJobs implements OnApplicationBootstrap {
         failed ? `no row was accepted (${report.rejected} rejected of ${report.rows})` : null,
       ]);
     } catch (err) {
+      if (this.stopping) {
+        this.logger.warn(`import job ${id} cut short by shutdown; a replica that can read its upload runs it again`);
+        return;
+      }
       const message = err instanceof ImportFormatError ? `unusable file: ${err.message}` : `import stopped: ${(err as Error).message}`;
       if (!(err instanceof ImportFormatError)) this.logger.error(`import job ${id} failed: ${(err as Error).stack}`);
       await this.db.query(`UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, message]).catch(() => undefined);
     } finally {
       clearInterval(beat);
-      await rm(job.path, { force: true }).catch(() => undefined);
+      if (!this.stopping) await rm(job.path, { force: true }).catch(() => undefined);
     }
   }
 }
