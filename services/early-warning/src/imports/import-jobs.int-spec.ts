@@ -85,6 +85,29 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(await rowOf(abandoned.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('no replica holds its upload') });
   });
 
+  it('a job cut short by a graceful shutdown is left to be resumed, not failed, and its rerun records every row once', async () => {
+    const replica = await bootEarlyWarning('imports-replica');
+    const rows = Array.from({ length: 40_000 }, (_, i) => `S-${RUN}-${i},2023-07-${String((i % 28) + 1).padStart(2, '0')},Protests,Peaceful protest,Mali,466,Kayes,0,Radio`);
+    await mkdir(UPLOAD_DIR, { recursive: true });
+    const upload = path.join(UPLOAD_DIR, `int-${RUN}-shutdown`);
+    await writeFile(upload, [HEADER, ...rows].join('\n'));
+    const id = await replica.app.get(ImportJobs).start({ path: upload, fileName: 'big.csv', bytes: 0, source: `int-shutdown-${RUN}`, createdBy: null });
+    await eventually(async () => (await rowOf(id)).status === 'running', 10_000, 20);
+    await replica.close();
+
+    expect(await rowOf(id)).toMatchObject({ status: 'running', error: null });
+    expect(existsSync(upload)).toBe(true);
+    // A minute later, another replica sees it stopped beating and runs it again.
+    await ew.db.query(`UPDATE early_warning.import_jobs SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1`, [id]);
+    await ew.app.get(ImportJobs).onApplicationBootstrap();
+    const job = await eventually(async () => {
+      const body = (await ew.api('GET', `/imports/${id}`)).body;
+      return ['succeeded', 'failed'].includes(body['status'] as string) && body;
+    }, 120_000, 500);
+    expect(job).toMatchObject({ status: 'succeeded', report: { rows: 40_000, accepted: 40_000 } });
+    expect(await ew.count(`SELECT count(*) AS n FROM early_warning.signals WHERE source = $1`, [`int-shutdown-${RUN}`])).toBe(40_000);
+  });
+
   it('deletes at boot the uploads no job refers to any more, but not one that may still be arriving', async () => {
     await mkdir(UPLOAD_DIR, { recursive: true });
     const old = path.join(UPLOAD_DIR, `int-${RUN}-orphan-old`);
