@@ -132,6 +132,11 @@ describe('ops-centre on real Kafka and Postgres', () => {
     expect(audit.map((a: { action: string }) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
     expect(audit.every((a: { actor: string }) => a.actor === 'int-global')).toBe(true);
     expect(audit.find((a: { action: string }) => a.action === 'assign').detail).toMatchObject({ assignee: 'officer-7' });
+    // Filters it cannot use are named, not passed to the database (a malformed alertId was a 500) or clamped.
+    const bad = await api('/audit?alertId=not-an-id&action=delete&limit=5000', globalToken);
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['alertId', 'action', 'limit']);
+    expect((await api('/alerts?country=Mali&limit=0', globalToken)).body.errors.map((e: { field: string }) => e.field)).toEqual(['country', 'limit']);
   });
 
   it('computes time to response from escalation, MediationProposed and MediationOpened times', async () => {

@@ -4,8 +4,9 @@ import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
 import { AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
 import { AlertsService } from './alerts.service';
+import { QueryCheck } from '../read-model/query-check';
 
-const limitOf = (v?: string) => Math.min(1000, Math.max(1, Number(v) || 200));
+const AUDIT_ACTIONS = ['view', 'acknowledge', 'assign', 'comment', 'close'] as const;
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -17,8 +18,12 @@ export class AlertsController {
   @ApiQuery({ name: 'status', required: false, description: 'open | acknowledged | closed | active (default: not closed) | all' })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
   list(@CurrentPrincipal() p: Principal, @Query('status') status?: string, @Query('region') region?: string, @Query('country') country?: string, @Query('limit') limit?: string) {
-    return this.alerts.list(p, { status, region, country, limit: limitOf(limit) });
+    const q = new QueryCheck();
+    const query = { status, region, country: q.country(country), limit: q.limit(limit) };
+    q.done();
+    return this.alerts.list(p, query);
   }
 
   /** One alert and its comments; audited as a view. */
@@ -60,7 +65,9 @@ export class AlertsController {
   @Roles(...AUDIT_READERS)
   @ApiQuery({ name: 'alertId', required: false })
   @ApiQuery({ name: 'actor', required: false })
-  @ApiQuery({ name: 'action', required: false, description: 'view | acknowledge | assign | comment | close' })
+  @ApiQuery({ name: 'action', required: false, description: AUDIT_ACTIONS.join(' | ') })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
   audit(
     @CurrentPrincipal() p: Principal,
     @Query('alertId') alertId?: string,
@@ -69,6 +76,9 @@ export class AlertsController {
     @Query('region') region?: string,
     @Query('limit') limit?: string,
   ) {
-    return this.alerts.auditLog(p, { alertId, actor, action, region, limit: limitOf(limit) });
+    const q = new QueryCheck();
+    const query = { alertId: q.uuid('alertId', alertId), actor, action: q.oneOf('action', action, AUDIT_ACTIONS), region, limit: q.limit(limit) };
+    q.done();
+    return this.alerts.auditLog(p, query);
   }
 }

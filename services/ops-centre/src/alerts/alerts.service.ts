@@ -53,7 +53,7 @@ export class AlertsService {
     if (status === 'active') where.push(`status <> 'closed'`);
     else if (status !== 'all') where.push(`status = $${args.push(status)}`);
     if (desks) where.push(`desk = ANY($${args.push(desks)})`);
-    if (q.country) where.push(`country = $${args.push(q.country.toUpperCase())}`);
+    if (q.country) where.push(`country = $${args.push(q.country)}`);
     const rows = await this.db.query(
       `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY level DESC, opened_at DESC LIMIT $${args.push(q.limit ?? 200)}`,
       args,

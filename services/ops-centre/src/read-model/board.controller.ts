@@ -9,6 +9,7 @@ import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations } from './projection';
 import { levelName, levelOf } from './risk-level';
+import { QueryCheck } from './query-check';
 import { shortNameOf } from '../stream/stream-item';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
@@ -112,13 +113,17 @@ export class BoardController {
   @Get('response-times')
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
   async responseTimes(@CurrentPrincipal() p: Principal, @Query('region') region?: string, @Query('country') country?: string, @Query('limit') limit?: string) {
+    const q = new QueryCheck();
+    const code = q.country(country);
+    const n = q.limit(limit);
+    q.done();
     const desks = readableDesks(p, region);
     const where = ['escalated_at IS NOT NULL'];
     const args: unknown[] = [];
     if (desks) where.push(`desk = ANY($${args.push(desks)})`);
-    if (country) where.push(`country = $${args.push(countryCode(country))}`);
-    const n = Math.min(1000, Math.max(1, Number(limit) || 200));
+    if (code) where.push(`country = $${args.push(code)}`);
     const rows = await this.db.query(`SELECT * FROM escalation_responses WHERE ${where.join(' AND ')} ORDER BY escalated_at DESC LIMIT $${args.push(n)}`, args);
     return rows.map((r: Record<string, unknown>) => {
       const row = { escalationId: r.escalation_id as string, escalatedAt: r.escalated_at as Date | null, proposedAt: r.proposed_at as Date | null, openedAt: r.opened_at as Date | null };

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { QueryCheck } from './query-check';
+
+describe('QueryCheck', () => {
+  it('passes good values through, upper-cases countries and defaults an absent limit', () => {
+    const q = new QueryCheck();
+    expect([q.limit(undefined), q.limit('50'), q.country('mli'), q.uuid('alertId', '0b8e6c1a-8f2e-4c55-9a55-2f1f6f0c2b11'), q.oneOf('action', 'view', ['view', 'close'])]).toEqual([
+      200,
+      50,
+      'MLI',
+      '0b8e6c1a-8f2e-4c55-9a55-2f1f6f0c2b11',
+      'view',
+    ]);
+    expect(() => q.done()).not.toThrow();
+  });
+
+  it('names every bad parameter in one error, and never clamps a limit', () => {
+    const q = new QueryCheck();
+    for (const v of ['0', '1001', '2.5', 'abc', '']) q.limit(v);
+    q.country('Mali');
+    q.uuid('alertId', '42');
+    q.oneOf('action', 'delete', ['view', 'close']);
+    expect(() => q.done()).toThrow(
+      expect.objectContaining({
+        code: 'OPS_CENTRE.QUERY_INVALID',
+        violations: [
+          ...Array.from({ length: 5 }, () => ({ field: 'limit', reason: 'must be an integer from 1 to 1000' })),
+          { field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' },
+          { field: 'alertId', reason: 'must be a UUID' },
+          { field: 'action', reason: 'must be one of view, close' },
+        ],
+      }),
+    );
+  });
+});

@@ -1,0 +1,41 @@
+import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The query parameters of one listing, checked together so that one answer names every bad one
+ * (OPS_CENTRE.QUERY_INVALID). A value out of range is refused, never clamped or defaulted: a silently
+ * corrected filter answers a question that was not asked.
+ */
+export class QueryCheck {
+  private readonly violations: FieldViolation[] = [];
+
+  limit(value: string | undefined, fallback = 200, max = 1000): number {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) this.violations.push({ field: 'limit', reason: `must be an integer from 1 to ${max}` });
+    return n;
+  }
+
+  country(value: string | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    const c = value.toUpperCase();
+    if (!/^[A-Z]{3}$/.test(c)) this.violations.push({ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' });
+    return c;
+  }
+
+  uuid(field: string, value: string | undefined): string | undefined {
+    if (value !== undefined && !UUID.test(value)) this.violations.push({ field, reason: 'must be a UUID' });
+    return value;
+  }
+
+  oneOf<T extends string>(field: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+    if (value !== undefined && !(allowed as readonly string[]).includes(value)) this.violations.push({ field, reason: `must be one of ${allowed.join(', ')}` });
+    return value as T | undefined;
+  }
+
+  /** Throws what was found, if anything. */
+  done(): void {
+    if (this.violations.length) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', this.violations);
+  }
+}
