@@ -228,6 +228,7 @@ describe('mediation on real Kafka and Postgres', () => {
     const ttr = await api('GET', '/process-metrics/time-to-response?region=africa', await token(['viewer'], 'africa'));
     expect(ttr.status).toBe(200);
     expect(await api('GET', '/process-metrics/time-to-response?region=africa', await token(['viewer'], 'europe'))).toMatchObject({ status: 403 });
+    expect(await api('GET', '/processes?region=mars', await token(['viewer'], 'africa'))).toMatchObject({ status: 400, body: { errors: [{ field: 'region', reason: expect.stringContaining('africa') }] } });
 
     await eventually(async () => {
       const types = published.filter((e) => e.subject === id).map((e) => e.type);

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { DESK_IDS } from '@crisis-ops/geo';
 import {
   ArrayMinSize,
   IsArray,
@@ -94,6 +95,6 @@ export class ConcludeProcessDto extends ReasonDto {
 
 export class ProcessQueryDto {
   @ApiPropertyOptional({ example: 'MLI' }) @IsOptional() @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code' }) country?: string;
-  @ApiPropertyOptional({ example: 'africa' }) @IsOptional() @IsString() @MaxLength(50) region?: string;
+  @ApiPropertyOptional({ enum: DESK_IDS }) @IsOptional() @IsIn(DESK_IDS, { message: `must be one of ${DESK_IDS.join(', ')}` }) region?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ProcessStatus;
 }
