@@ -8,5 +8,7 @@ export * from './outbox/outbox-relay';
 export * from './outbox/outbox-relay-thread';
 export * from './inbox/apply-once';
 export * from './consumer/reliable-handler';
+export * from './consumer/dead-letters';
 export * from './kafka/kafka-factory';
+export * from './kafka/read-range';
 export * from './domain-event-record';

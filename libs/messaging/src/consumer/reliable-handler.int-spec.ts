@@ -8,6 +8,7 @@ import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { cloudEventHeaders, ReceivedEvent } from '../cloud-event';
 import { applyOnce } from '../inbox/apply-once';
 import { ReliableHandler } from './reliable-handler';
+import { readDeadLetters, redrive } from './dead-letters';
 
 const OK = 'org.crisis-ops.test.thing-happened.v1';
 const FAILING = 'org.crisis-ops.test.thing-that-always-fails.v1';
@@ -20,6 +21,8 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
   let consumer: Consumer;
   const applied: string[] = [];
   const attempts = new Map<string, number>();
+  /** Whether the fault that makes FAILING fail has been mended. */
+  let mended = false;
   const group = `consumer-${uniqueSuffix()}`;
 
   const record = (id: string, type: string, key = 'BFA') => ({
@@ -43,7 +46,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
       eachMessage: async ({ topic: t, partition, message }) => {
         await handler.handle({ topic: t, partition, message }, async (event: ReceivedEvent) => {
           attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
-          if (event.type === FAILING) throw new Error('downstream rejected the event');
+          if (event.type === FAILING && !mended) throw new Error('downstream rejected the event');
           await applyOnce(dataSource, group, event, async (m) => {
             await m.query('INSERT INTO effects (event_id) VALUES ($1)', [event.id]);
           });
@@ -85,6 +88,34 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
     await dlqReader.disconnect();
     expect(dead[0]).toMatchObject({ dlq_error_code: 'MESSAGING.MALFORMED_EVENT', dlq_original_topic: topic, 'content-type': 'text/plain' });
     expect(dead[1]).toMatchObject({ ce_id: 'failing-1', ce_type: FAILING, dlq_attempts: '3', dlq_error_message: 'downstream rejected the event' });
+  });
+
+  it('redrives a dead letter to its topic once the fault is mended, as it first came; redriving it again applies nothing twice', async () => {
+    await producer.send({ topic, acks: -1, messages: [record('failing-2', FAILING, 'NER')] });
+    let letters = await eventually(async () => {
+      const found = (await readDeadLetters(testKafka('dlq-tool'), [topic])).filter((l) => l.eventId === 'failing-2');
+      return found.length > 0 && found;
+    });
+    expect(letters[0]).toMatchObject({ originalTopic: topic, eventType: FAILING, consumer: group, errorMessage: 'downstream rejected the event', attempts: 3 });
+    expect(letters[0].key?.toString()).toBe('NER');
+    expect(Object.keys(letters[0].headers).filter((k) => k.startsWith('dlq_'))).toEqual([]);
+
+    mended = true;
+    expect(await redrive(producer, letters)).toBe(1);
+    await eventually(async () => applied.includes('failing-2'));
+    letters = (await readDeadLetters(testKafka('dlq-tool'), [topic])).filter((l) => l.eventId === 'failing-2');
+    await redrive(producer, letters);
+    await producer.send({ topic, acks: -1, messages: [record('after-redrive', OK, 'NER')] });
+    await eventually(async () => applied.includes('after-redrive'));
+    expect(applied.filter((id) => id === 'failing-2')).toHaveLength(2);
+    const rows: Array<{ n: string }> = await dataSource.query(`SELECT count(*) AS n FROM effects WHERE event_id = 'failing-2'`);
+    expect(Number(rows[0].n), 'applied once, delivered twice').toBe(1);
+    // The reads left no consumer group behind.
+    const admin = testKafka('dlq-tool').admin();
+    await admin.connect();
+    const { groups } = await admin.listGroups();
+    await admin.disconnect();
+    expect(groups.filter((g) => g.groupId.startsWith('dead-letters-'))).toEqual([]);
   });
 
   it('applies a redelivered event only once', async () => {

@@ -1,0 +1,88 @@
+import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { dlqTopicOf } from '@crisis-ops/contracts';
+import { rangesFrom, readRanges } from '../kafka/read-range';
+
+/** An event a consumer gave up on (ReliableHandler), as its dead-letter topic keeps it. */
+export interface DeadLetter {
+  /** Where it lies: `<topic>.dlq`, partition and offset. */
+  readonly at: { readonly topic: string; readonly partition: number; readonly offset: string };
+  readonly originalTopic: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** The event's own headers (CloudEvents, traceparent), without the dead-letter ones. */
+  readonly headers: Record<string, Buffer>;
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  readonly consumer: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly attempts: number;
+  readonly failedAt: string;
+}
+
+const DLQ_HEADER = /^dlq_/;
+/** Added to a redriven record: where it was dead-lettered, for whoever reads the topic later. */
+export const REDRIVEN_FROM_HEADER = 'redriven_from';
+
+const text = (headers: IHeaders, name: string): string => {
+  const v = headers[name];
+  return v === undefined ? '' : Array.isArray(v) ? String(v[0]) : String(v);
+};
+
+/**
+ * Every dead letter of the given domain topics, oldest first per partition, read to the end the
+ * dead-letter topics had when the call started, by a throwaway consumer group.
+ */
+export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): Promise<DeadLetter[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let ranges;
+  try {
+    ranges = await rangesFrom(admin, topics.map(dlqTopicOf));
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  const letters: DeadLetter[] = [];
+  await readRanges(kafka, ranges, 'dead-letters', async ({ topic, partition, message }) => {
+    const h = message.headers ?? {};
+    const own = Object.fromEntries(
+      Object.entries(h)
+        .filter(([k]) => !DLQ_HEADER.test(k) && k !== REDRIVEN_FROM_HEADER)
+        .map(([k, v]) => [k, Buffer.from(Array.isArray(v) ? String(v[0]) : (v ?? ''))]),
+    );
+    letters.push({
+      at: { topic, partition, offset: message.offset },
+      originalTopic: text(h, 'dlq_original_topic') || topic.replace(/\.dlq$/, ''),
+      key: message.key,
+      value: message.value,
+      headers: own,
+      eventId: text(h, 'ce_id') || null,
+      eventType: text(h, 'ce_type') || null,
+      consumer: text(h, 'dlq_consumer'),
+      errorCode: text(h, 'dlq_error_code'),
+      errorMessage: text(h, 'dlq_error_message'),
+      attempts: Number(text(h, 'dlq_attempts') || 0),
+      failedAt: text(h, 'dlq_failed_at'),
+    });
+  });
+  return letters;
+}
+
+/**
+ * Publishes dead letters back to their original topics, as they first came (key, value, headers),
+ * once the fault that stopped them is mended. Consumers apply events once (their inbox), so a
+ * letter redriven twice, or one that another consumer group had applied, changes nothing more; the
+ * dead-letter topic keeps its copy (Kafka deletes nothing singly) until its retention ends.
+ */
+export async function redrive(producer: Producer, letters: readonly DeadLetter[]): Promise<number> {
+  const byTopic = new Map<string, DeadLetter[]>();
+  for (const l of letters) byTopic.set(l.originalTopic, [...(byTopic.get(l.originalTopic) ?? []), l]);
+  for (const [topic, list] of byTopic) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: list.map((l) => ({ key: l.key, value: l.value, headers: { ...l.headers, [REDRIVEN_FROM_HEADER]: `${l.at.topic}/${l.at.partition}/${l.at.offset}` } })),
+    });
+  }
+  return letters.length;
+}
