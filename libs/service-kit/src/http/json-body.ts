@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus, type HttpException } from '@nestjs/common';
 import { json } from 'express';
+import { invalidRequest } from './validation';
 
 /** What body-parser and raw-body attach to the errors they raise (http-errors). */
 interface BodyError {
@@ -13,8 +14,7 @@ interface BodyError {
 
 type Next = (err?: unknown) => void;
 
-const problem = (status: number, code: string, field: string, reason: string) =>
-  new HttpException({ code, message: `${field}: ${reason}`, errors: [{ field, reason }] }, status);
+const problem = (status: number, code: string, field: string, reason: string) => invalidRequest([{ field, reason }], status, code);
 
 /**
  * A body-parser error as the platform's error body: a stable code and the part of the request at

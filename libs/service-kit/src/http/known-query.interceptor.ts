@@ -1,7 +1,8 @@
-import { BadRequestException, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Observable } from 'rxjs';
+import { invalidRequest } from './validation';
 
 /** Where @nestjs/swagger keeps a route's @ApiQuery declarations (its DECORATORS.API_PARAMETERS, not exported). */
 const SWAGGER_PARAMETERS = 'swagger/apiParameters';
@@ -40,14 +41,11 @@ export class KnownQueryInterceptor implements NestInterceptor {
     const handler = context.getHandler() as Handler;
     if (!this.cache.has(handler)) this.cache.set(handler, declaredQuery(context.getClass().prototype, handler));
     const allowed = this.cache.get(handler);
-    const query = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {};
     if (!allowed) return next.handle();
+    const query = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {};
     const unknown = Object.keys(query).filter((k) => !allowed.has(k));
-    if (unknown.length > 0) {
-      const reason = `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})`;
-      const errors = unknown.map((field) => ({ field, reason }));
-      throw new BadRequestException({ code: 'REQUEST.INVALID', message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors });
-    }
+    const reason = `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})`;
+    if (unknown.length > 0) throw invalidRequest(unknown.map((field) => ({ field, reason })));
     return next.handle();
   }
 }

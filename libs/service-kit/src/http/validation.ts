@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
 
 /** Flattens class-validator's tree into `items[3].country`-style field paths with their reasons. */
@@ -18,18 +18,19 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
   });
 }
 
+/**
+ * The platform's answer to input it cannot take: `code`, a `message` naming every field with its
+ * reason, and `errors: [{ field, reason }]` (400 REQUEST.INVALID unless told otherwise).
+ */
+export function invalidRequest(violations: readonly FieldViolation[], status: number = HttpStatus.BAD_REQUEST, code = 'REQUEST.INVALID'): HttpException {
+  return new HttpException({ code, message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations }, status);
+}
+
 /** Rejects unknown fields too: a misspelt field silently ignored is data lost. */
 export const strictValidationPipe = () =>
   new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => {
-      const violations = violationsOf(errors);
-      return new BadRequestException({
-        code: 'REQUEST.INVALID',
-        message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '),
-        errors: violations,
-      });
-    },
+    exceptionFactory: (errors) => invalidRequest(violationsOf(errors)),
   });

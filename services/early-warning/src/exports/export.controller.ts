@@ -1,10 +1,11 @@
-import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { once } from 'node:events';
 import type { DataSource } from 'typeorm';
 import type { ServerResponse } from 'node:http';
 import { DESK_IDS } from '@crisis-ops/geo';
+import { invalidRequest } from '@crisis-ops/service-kit';
 import { RiskQueries } from '../risk/risk-query.service';
 import { deskParam } from '../risk/risk-query.controller';
 import { parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from '../signals/list-signals/signal-query';
@@ -46,7 +47,7 @@ export class ExportController {
     const { hxl, ...filters } = q;
     const { query, violations } = parseSignalQuery({ ...filters, limit: undefined });
     violations.push(...hxlViolations(hxl));
-    if (!query || violations.length > 0) throw new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
+    if (!query || violations.length > 0) throw invalidRequest(violations);
     startCsv(res, `signals${hxl === 'true' ? '-hxl' : ''}.csv`);
     await write(res, csvHead(SIGNAL_CSV, hxl === 'true'));
     let before: bigint | undefined;
@@ -67,7 +68,7 @@ export class ExportController {
   @ApiQuery({ name: 'region', required: false, enum: DESK_IDS })
   async riskCsv(@Query('hxl') hxl: string | undefined, @Query('region') region: string | undefined, @Res() res: ServerResponse): Promise<void> {
     const problems = hxlViolations(hxl);
-    if (problems.length > 0) throw new BadRequestException({ code: 'REQUEST.INVALID', message: problems.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: problems });
+    if (problems.length > 0) throw invalidRequest(problems);
     const desk = deskParam(region);
     const areas = await this.risk.allAreas(desk);
     startCsv(res, `risk${hxl === 'true' ? '-hxl' : ''}.csv`);

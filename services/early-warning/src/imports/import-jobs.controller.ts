@@ -1,8 +1,9 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
+import { invalidRequest } from '@crisis-ops/service-kit';
 import { IMPORT_FORMATS, isImportFormat } from '../import';
 import { ImportJobs, UPLOAD_DIR } from './import-jobs.service';
 
@@ -47,7 +48,7 @@ export class ImportJobsController {
     const discard = () => (file ? rm(file.path, { force: true }).catch(() => undefined) : undefined);
     if (errors.length > 0 || !file) {
       await discard();
-      throw new BadRequestException({ code: 'REQUEST.INVALID', message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors });
+      throw invalidRequest(errors);
     }
     try {
       const jobId = await this.jobs.start({

@@ -1,12 +1,13 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DESK_IDS, isDeskId, type DeskId } from '@crisis-ops/geo';
+import { invalidRequest } from '@crisis-ops/service-kit';
 import { RiskQueries } from './risk-query.service';
 
 export function deskParam(region: string | undefined): DeskId | undefined {
   if (region === undefined) return undefined;
   if (!isDeskId(region)) {
-    throw new BadRequestException({ code: 'REQUEST.INVALID', message: `region: must be one of ${DESK_IDS.join(', ')}`, errors: [{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }] });
+    throw invalidRequest([{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }]);
   }
   return region;
 }
@@ -36,7 +37,7 @@ export class RiskQueryController {
         ...(!/^[A-Z]{3}$/.test(country) ? [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }] : []),
         ...(!Number.isInteger(n) || n < 1 || n > 1000 ? [{ field: 'history', reason: 'must be an integer from 1 to 1000' }] : []),
       ];
-      throw new BadRequestException({ code: 'REQUEST.INVALID', message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors });
+      throw invalidRequest(errors);
     }
     const found = await this.risk.country(country, n);
     if (!found) throw new NotFoundException({ code: 'EARLY_WARNING.COUNTRY_NOT_ASSESSED', message: `no risk has been assessed for ${country} yet` });

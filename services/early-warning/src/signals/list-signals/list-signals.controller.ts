@@ -1,7 +1,8 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { invalidRequest } from '@crisis-ops/service-kit';
 import { encodeCursor, parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from './signal-query';
 
 export interface SignalRow {
@@ -31,7 +32,7 @@ export class ListSignalsController {
   @ApiOkResponse({ description: '{ items: Signal[], nextCursor: string | null }' })
   async list(@Query() q: Record<string, string | undefined>): Promise<{ items: SignalRow[]; nextCursor: string | null }> {
     const { query, violations } = parseSignalQuery(q);
-    if (!query) throw new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
+    if (!query) throw invalidRequest(violations);
     const { where, params } = signalWhere(query, query.before);
     const rows: SignalRow[] = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY signals.seq DESC LIMIT ${query.limit + 1}`, params);
     const more = rows.length > query.limit;

@@ -1,17 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { BadRequestException } from '@nestjs/common';
-import type { FieldViolation } from '@crisis-ops/domain-kernel';
+import { invalidRequest } from '@crisis-ops/service-kit';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { RecordSignalCommand, RecordSignalBatchCommand } from './record-signal.command';
 import { checkBatchBody, checkSignalBody, MAX_BATCH } from '../intake/signal-body';
 import { SignalIntake, type IntakeItemResult } from '../intake/signal-intake.service';
 import { EXERCISE_COUNTRIES } from '../intake/exercise-countries';
-
-/** 400 with every field and reason, in the shape of the platform's validation pipe. */
-export function invalidRequest(violations: readonly FieldViolation[]): BadRequestException {
-  return new BadRequestException({ code: 'REQUEST.INVALID', message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations });
-}
 
 export interface BatchResult {
   readonly recorded: number;
