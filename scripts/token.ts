@@ -9,17 +9,25 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, MIN_DEV_SECRET_LENGTH } from '../libs/auth/src/auth.config';
 import { LOCAL_DEV_SECRET, signDevToken } from '../libs/auth/src/dev-token';
+import { isPlatformRole, PLATFORM_ROLES } from '../libs/auth/src/roles';
+
+const ROLE_LIST = Object.entries(PLATFORM_ROLES)
+  .map(([role, grants]) => `  ${role.padEnd(21)} ${grants}`)
+  .join('\n');
 
 const USAGE = `Usage: npm run -s token -- --role <role> [--role <role2>] [--region <region>] [--sub <subject>] [--name <display name>] [--ttl 8h]
 
-  --role    role granted by the token (repeatable, at least one)
+  --role    role granted by the token (repeatable, at least one): see below
   --region  region claim (default: none)
   --sub     subject (default: dev-user)
   --name    display name claim (default: none)
   --ttl     lifetime: <n>s, <n>m, <n>h, <n>d or plain seconds (default: 8h)
 
 Environment: AUTH_DEV_SECRET (default: the LOCAL_DEV_SECRET of libs/auth), AUTH_ISSUER (default
-${DEFAULT_AUTH_ISSUER}), AUTH_AUDIENCE (default ${DEFAULT_AUTH_AUDIENCE}). Use the same values as the services.`;
+${DEFAULT_AUTH_ISSUER}), AUTH_AUDIENCE (default ${DEFAULT_AUTH_AUDIENCE}). Use the same values as the services.
+
+Roles:
+${ROLE_LIST}`;
 
 class UsageError extends Error {}
 
@@ -60,6 +68,9 @@ function parseCommandLine(argv: string[]) {
   if (values.help) return undefined;
   const roles = (values.role ?? []).map((role) => nonBlank('role', role) as string);
   if (roles.length === 0) throw new UsageError('at least one --role is required');
+  // A role no service checks opens nothing: the token would only earn 403s, with no hint why.
+  const unknown = roles.filter((r) => !isPlatformRole(r));
+  if (unknown.length) throw new UsageError(`--role ${unknown.join(', ')} is no role of the platform (the roles are listed below)`);
   return {
     roles,
     region: nonBlank('region', values.region),

@@ -9,6 +9,7 @@ export {
 } from './auth.config';
 export { TokenVerifier, bearerTokenOf, CLOCK_TOLERANCE_SECONDS } from './token-verifier';
 export { signDevToken, LOCAL_DEV_SECRET, type DevTokenOptions } from './dev-token';
+export { PLATFORM_ROLES, isPlatformRole, type PlatformRole } from './roles';
 export {
   Public,
   Roles,

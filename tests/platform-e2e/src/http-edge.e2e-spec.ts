@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analystToken, api, platform, signalBody, testCountry } from './platform-api';
 import { SERVICES_UNDER_TEST } from './platform';
+import { devToken } from '@crisis-ops/testing';
 
 interface Violation {
   field: string;
@@ -74,6 +75,20 @@ describe('the HTTP edge of the services', () => {
 
     const read = await api(`${platform()['ops-centre']}/timeline`, { token: null });
     expect(read).toMatchObject({ status: 401, body: { code: 'AUTH.TOKEN_MISSING' } });
+  });
+
+  it('records signals and starts imports only for analysts: what they record escalates countries', async () => {
+    const officer = await devToken({ roles: ['watch-officer'], region: 'africa' });
+    for (const path of ['/signals', '/signals/batch']) {
+      const res = await api(`${platform()['early-warning']}${path}`, { body: path === '/signals' ? signalBody(testCountry()) : { items: [signalBody(testCountry())] }, token: officer });
+      expect(res, path).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN_ROLE' } });
+    }
+    const form = new FormData();
+    form.append('file', new Blob(['event_id_cnty,event_date\n'], { type: 'text/csv' }), 'x.csv');
+    const upload = await fetch(`${platform()['early-warning']}/imports`, { method: 'POST', headers: { authorization: `Bearer ${officer}` }, body: form });
+    expect(upload.status).toBe(403);
+    // Reading stays open to any valid token.
+    expect((await api(`${platform()['early-warning']}/signals?limit=1`, { token: officer })).status).toBe(200);
   });
 
   it('needs no token for health, metrics and the API docs; the docs describe POST /signals', async () => {

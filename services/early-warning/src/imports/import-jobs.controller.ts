@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, 
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
-import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
+import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { IMPORT_FORMATS, isImportFormat } from '../import';
+import { INTAKE_ROLE } from '../signals/intake/intake-role';
 import { ImportJobs, UPLOAD_DIR } from './import-jobs.service';
 
 
@@ -24,6 +25,7 @@ export class ImportJobsController {
   /** Upload a file (multipart field `file`; optional fields `format`, `source`) → 202 { jobId }. */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
+  @Roles(INTAKE_ROLE)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {

@@ -1,5 +1,5 @@
 import { DomainError } from '@crisis-ops/domain-kernel';
-import type { Principal } from '@crisis-ops/auth';
+import type { PlatformRole, Principal } from '@crisis-ops/auth';
 import { MEDIATION_ERRORS, type ProcessState } from '../domain';
 
 /** Roles of the mediation context. */
@@ -9,7 +9,7 @@ export const ROLE = {
   viewer: 'viewer',
   /** Reads every region; acts nowhere unless it also holds an acting role and region "global". */
   globalViewer: 'global-viewer',
-} as const;
+} as const satisfies Record<string, PlatformRole>;
 export const READ_ROLES = [ROLE.viewer, ROLE.officer, ROLE.approver, ROLE.globalViewer];
 
 /** A `region` claim of "global" lets a principal act and read in every region. */

@@ -1,4 +1,4 @@
-import type { Principal } from '@crisis-ops/auth';
+import type { PlatformRole, Principal } from '@crisis-ops/auth';
 import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isDeskId } from '@crisis-ops/geo';
 
@@ -17,7 +17,7 @@ export const ROLE = {
   globalViewer: 'global-viewer',
   opsEngineer: 'ops-engineer',
   auditor: 'auditor',
-} as const;
+} as const satisfies Record<string, PlatformRole>;
 
 export const GLOBAL_REGION = 'global';
 /** Roles that may act on alerts (acknowledge, assign, comment, close). */

@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@crisis-ops/auth';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { RecordSignalCommand, RecordSignalBatchCommand } from './record-signal.command';
 import { checkBatchBody, checkSignalBody, MAX_BATCH } from '../intake/signal-body';
 import { SignalIntake, type IntakeItemResult } from '../intake/signal-intake.service';
 import { EXERCISE_COUNTRIES } from '../intake/exercise-countries';
+import { INTAKE_ROLE } from '../intake/intake-role';
 
 export interface BatchResult {
   readonly recorded: number;
@@ -26,6 +28,7 @@ export class RecordSignalController {
   /** 202 only after the signal and its event have committed; the same (source, id) again answers `duplicate`. */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
+  @Roles(INTAKE_ROLE)
   @ApiBody({ type: RecordSignalCommand })
   @ApiAcceptedResponse({ description: 'Recorded (or already recorded under the same source and id): { id, status }.' })
   @ApiBadRequestResponse({ description: 'Invalid input; `errors` names each field and the reason.' })
@@ -42,6 +45,7 @@ export class RecordSignalController {
    */
   @Post('batch')
   @HttpCode(HttpStatus.ACCEPTED)
+  @Roles(INTAKE_ROLE)
   @ApiBody({ type: RecordSignalBatchCommand, description: `1 to ${MAX_BATCH} signals` })
   @ApiAcceptedResponse({ description: 'All items committed: { recorded, duplicates, items: [{ id, status }] } in request order.' })
   @ApiBadRequestResponse({ description: 'At least one invalid item; nothing was recorded. `errors[].field` is e.g. `items[3].country`.' })
