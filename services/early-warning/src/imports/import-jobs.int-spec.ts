@@ -25,6 +25,8 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
 
   afterAll(async () => {
     await ew?.close();
+    // The upload directory is the machine's (the system temp dir): leave nothing of this run in it.
+    for (const name of existsSync(UPLOAD_DIR) ? await readdir(UPLOAD_DIR) : []) if (name.startsWith(`int-${RUN}-`)) await rm(path.join(UPLOAD_DIR, name), { force: true });
   });
 
   /** A job row as another process left it (its last beat `beatSecondsAgo`), and its upload unless `withFile` is false. */
