@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import { ConfigError, loadServiceConfig } from '@crisis-ops/config';
 import { createIdempotentProducer, createKafka, readDeadLetters, redrive, type DeadLetter } from '@crisis-ops/messaging';
+import { runCli, UsageError } from './lib/cli';
 
 const USAGE = `Usage:
   npm run dlq -- list [--topic TOPIC …] [--json]          dead letters of every domain topic, or of these
@@ -20,8 +21,6 @@ const USAGE = `Usage:
                                                           send them back to TOPIC, as they first came
 
   TOPIC is a domain topic: ${DOMAIN_TOPICS.join(', ')}`;
-
-class UsageError extends Error {}
 
 function commandLine(argv: string[]) {
   let parsed;
@@ -55,19 +54,7 @@ function commandLine(argv: string[]) {
 const line = (l: DeadLetter) =>
   `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}`;
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = commandLine(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`dlq: ${err.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (!args) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<number> {
   let brokers: string[];
   try {
     brokers = loadServiceConfig('dlq', 'dlq', 1, process.env).kafkaBrokers;
@@ -103,10 +90,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    process.stderr.write(`dlq: ${err.message}\n`);
-    process.exit(1);
-  },
-);
+runCli('dlq', USAGE, commandLine, dlq);

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, MIN_DEV_SECRET_LENGTH } from '../libs/auth/src/auth.config';
 import { LOCAL_DEV_SECRET, signDevToken } from '../libs/auth/src/dev-token';
 import { isPlatformRole, PLATFORM_ROLES } from '../libs/auth/src/roles';
+import { runCli, UsageError } from './lib/cli';
 
 const ROLE_LIST = Object.entries(PLATFORM_ROLES)
   .map(([role, grants]) => `  ${role.padEnd(21)} ${grants}`)
@@ -28,8 +29,6 @@ ${DEFAULT_AUTH_ISSUER}), AUTH_AUDIENCE (default ${DEFAULT_AUTH_AUDIENCE}). Use t
 
 Roles:
 ${ROLE_LIST}`;
-
-class UsageError extends Error {}
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -80,20 +79,7 @@ function parseCommandLine(argv: string[]) {
   };
 }
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseCommandLine(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`token: ${error.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (!args) {
-    process.stderr.write(`${USAGE}\n`);
-    return 0;
-  }
-
+async function mint(args: NonNullable<ReturnType<typeof parseCommandLine>>): Promise<number> {
   const secret = process.env['AUTH_DEV_SECRET']?.trim() || LOCAL_DEV_SECRET;
   if (secret.length < MIN_DEV_SECRET_LENGTH) {
     process.stderr.write(`token: AUTH_DEV_SECRET must be at least ${MIN_DEV_SECRET_LENGTH} characters long\n`);
@@ -109,12 +95,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`token: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('token', USAGE, parseCommandLine, mint, { helpOnStderr: true });

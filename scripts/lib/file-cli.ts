@@ -1,8 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { IMPORT_FORMATS, isImportFormat, type ImportFormat } from '../../services/early-warning/src/import';
+import { UsageError } from './cli';
 
-/** A wrong command line: the scripts print it with their usage and exit 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,0 +1,34 @@
+/** A wrong command line: the scripts print it with their usage and exit 2. */
+export class UsageError extends Error {}
+
+/**
+ * The frame of a script: parse the command line (`undefined` means --help: print the usage, exit
+ * 0), run, exit with what `run` returns; a UsageError exits 2 with the usage, any other error 1.
+ * `helpOnStderr` keeps stdout for the script's one result (a token captured by `$(…)`).
+ */
+export function runCli<A>(name: string, usage: string, parse: (argv: string[]) => A | undefined, run: (args: A) => Promise<number>, options: { helpOnStderr?: boolean } = {}): void {
+  const main = async (): Promise<number> => {
+    let args: A | undefined;
+    try {
+      args = parse(process.argv.slice(2));
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      process.stderr.write(`${name}: ${err.message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (args === undefined) {
+      (options.helpOnStderr ? process.stderr : process.stdout).write(`${usage}\n`);
+      return 0;
+    }
+    return run(args);
+  };
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
