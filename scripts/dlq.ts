@@ -9,11 +9,10 @@
  * Kafka: KAFKA_BROKERS (default: the dev infrastructure, 127.0.0.1:9092). Exit 0 on success, 1 when
  * redrive found nothing to send, 2 on a usage error.
  */
-import { parseArgs } from 'node:util';
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import { ConfigError, loadServiceConfig } from '@crisis-ops/config';
 import { createIdempotentProducer, createKafka, readDeadLetters, redrive, type DeadLetter } from '@crisis-ops/messaging';
-import { runCli, UsageError } from './lib/cli';
+import { parseCommandArgs, runCli, UsageError } from './lib/cli';
 
 const USAGE = `Usage:
   npm run dlq -- list [--topic TOPIC …] [--json]          dead letters of every domain topic, or of these
@@ -23,17 +22,11 @@ const USAGE = `Usage:
   TOPIC is a domain topic: ${DOMAIN_TOPICS.join(', ')}`;
 
 function commandLine(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { topic: { type: 'string', multiple: true }, 'event-id': { type: 'string', multiple: true }, all: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { topic: { type: 'string', multiple: true }, 'event-id': { type: 'string', multiple: true }, all: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
   const { values, positionals } = parsed;
   if (values.help) return undefined;
   const [command, ...extra] = positionals;

@@ -6,11 +6,10 @@
  * Imports the pure auth modules directly, not the library index: the index pulls in Nest, whose
  * legacy decorators tsx cannot compile without the workspace tsconfig.
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, MIN_DEV_SECRET_LENGTH } from '../libs/auth/src/auth.config';
 import { LOCAL_DEV_SECRET, signDevToken } from '../libs/auth/src/dev-token';
 import { isPlatformRole, PLATFORM_ROLES } from '../libs/auth/src/roles';
-import { runCli, UsageError } from './lib/cli';
+import { parseCommandArgs, runCli, UsageError } from './lib/cli';
 
 const ROLE_LIST = Object.entries(PLATFORM_ROLES)
   .map(([role, grants]) => `  ${role.padEnd(21)} ${grants}`)
@@ -45,24 +44,18 @@ function nonBlank(flag: string, value: string | undefined): string | undefined {
 }
 
 function parseCommandLine(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        role: { type: 'string', multiple: true },
-        region: { type: 'string' },
-        sub: { type: 'string' },
-        name: { type: 'string' },
-        ttl: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      role: { type: 'string', multiple: true },
+      region: { type: 'string' },
+      sub: { type: 'string' },
+      name: { type: 'string' },
+      ttl: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values } = parsed;
   if (values.help) return undefined;
   const roles = (values.role ?? []).map((role) => nonBlank('role', role) as string);

@@ -1,5 +1,16 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** A wrong command line: the scripts print it with their usage and exit 2. */
 export class UsageError extends Error {}
+
+/** node:util's parseArgs, strict, with what it refuses (an unknown flag, a missing value) as a UsageError. */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T & { strict: true }>> {
+  try {
+    return parseArgs({ ...config, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 /**
  * The frame of a script: parse the command line (`undefined` means --help: print the usage, exit

@@ -1,6 +1,6 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { IMPORT_FORMATS, isImportFormat, type ImportFormat } from '../../services/early-warning/src/import';
-import { UsageError } from './cli';
+import { parseCommandArgs, UsageError } from './cli';
 
 export { UsageError };
 
@@ -11,12 +11,9 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * plus --input (required), --format (auto or a known format) and --help (prints `usage`, exits 0).
  */
 export function fileCommandLine<O extends Options>(usage: string, options: O) {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ options: { ...options, input: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false }) as { values: typeof values });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseCommandArgs({ options: { ...options, input: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: false }) as {
+    values: Record<string, string | boolean | undefined>;
+  };
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
