@@ -32,7 +32,7 @@ import { CE_SIGNAL_RECORDED, SignalRecordedSchema, TOPIC_SIGNALS, decodeEvent } 
 import { cloudEventHeaders, createIdempotentProducer } from '@crisis-ops/messaging';
 import { createScratchTopics, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { CpuAccounting, cpuReport } from './lib/cpu-accounting';
-import { BENCH_COUNTRIES, startEarlyWarning, waitForNoLag } from './lib/early-warning-process';
+import { BENCH_COUNTRIES, riskLag, startEarlyWarning, waitForNoLag } from './lib/early-warning-process';
 
 const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 50_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
@@ -160,6 +160,8 @@ async function main() {
       const apiSeconds = (performance.now() - t0) / 1000;
       const cpuApi = await cpu.snapshot();
       const loadApi = loadavg()[0];
+      // The risk consumer shares the cores (and the event loop) with intake: what it left for later.
+      const riskBacklog = await riskLag(admin);
 
       // The bare producer starts on a machine as quiet as the API's start. How long the risk consumer
       // takes to get there is how long risk lags behind a burst like this one.
@@ -179,7 +181,7 @@ async function main() {
       ratios.push(api / bare);
       console.log(`round ${round}  load average ${load0.toFixed(2)} → ${loadApi.toFixed(2)} → ${loadavg()[0].toFixed(2)} (1 min)`);
       console.log(`  POST /signals/batch → Postgres + outbox → Kafka  ${api.toFixed(0)} signals/s (all committed after ${committedSeconds.toFixed(1)} s, all on Kafka after ${apiSeconds.toFixed(1)} s)`);
-      console.log(`  risk consumer caught up                          ${(riskBehindMs / 1000).toFixed(1)} s after the last signal was on Kafka (within 0.5 s)`);
+      console.log(`  risk consumer caught up                          ${(riskBehindMs / 1000).toFixed(1)} s after the last signal was on Kafka (within 0.5 s); ${riskBacklog} of the ${SIGNALS} signals were still to assess then`);
       console.log(`  bare kafkajs producer, same payloads            ${bare.toFixed(0)} signals/s`);
       console.log(`  ratio API/bare                                   ${(api / bare).toFixed(2)}`);
       console.log(cpuReport('API phase (until all on Kafka)', cpu0, cpuApi, SIGNALS));

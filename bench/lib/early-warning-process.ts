@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
 import path from 'node:path';
+import type { Admin } from 'kafkajs';
 import { TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import { adminClient, devToken, startService, testKafka, workspaceRoot, type RunningService } from '@crisis-ops/testing';
 
@@ -35,6 +36,16 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** Signals on the topic that early-warning's consumer group (the risk engine) has not yet committed. */
+export async function riskLag(admin: Admin): Promise<number> {
+  const ends = await admin.fetchTopicOffsets(TOPIC_SIGNALS);
+  const [group] = await admin.fetchOffsets({ groupId: 'early-warning', topics: [TOPIC_SIGNALS] });
+  return ends.reduce((sum, p) => {
+    const committed = Number(group?.partitions.find((q) => q.partition === p.partition)?.offset ?? -1);
+    return sum + Math.max(0, Number(p.high) - Math.max(0, committed));
+  }, 0);
+}
+
 /** Waits until early-warning's consumer group has caught up with the signal topic (earlier runs leave backlogs). */
 export async function waitForNoLag(timeoutMs = 600_000): Promise<number> {
   const admin = testKafka('bench-lag').admin();
@@ -42,12 +53,7 @@ export async function waitForNoLag(timeoutMs = 600_000): Promise<number> {
   const t0 = Date.now();
   try {
     for (;;) {
-      const ends = await admin.fetchTopicOffsets(TOPIC_SIGNALS);
-      const [group] = await admin.fetchOffsets({ groupId: 'early-warning', topics: [TOPIC_SIGNALS] });
-      const lag = ends.reduce((sum, p) => {
-        const committed = Number(group?.partitions.find((q) => q.partition === p.partition)?.offset ?? -1);
-        return sum + Math.max(0, Number(p.high) - Math.max(0, committed));
-      }, 0);
+      const lag = await riskLag(admin);
       if (lag === 0) return Date.now() - t0;
       if (Date.now() - t0 > timeoutMs) throw new Error(`early-warning still ${lag} signals behind after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 500));
