@@ -43,6 +43,12 @@ export interface ImportJobView {
   progress: ImportProgress | null;
   report: ImportReport | null;
   error: string | null;
+  /**
+   * How many times the file has been run: more than 1 when a replica stopped mid-file and the job was
+   * run again from its first row. Each run reports on the whole file, so rows an earlier run
+   * recorded count as `duplicates` (already recorded) in the report, never twice as new.
+   */
+  runs: number;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -175,7 +181,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
     await this.recoverInterrupted(id);
     const [row] = await this.db.query(
-      `SELECT id, status, file_name, bytes::text AS bytes, format, source, rows_read::text AS rows_read, report, error, created_at, finished_at FROM import_jobs WHERE id = $1`,
+      `SELECT id, status, file_name, bytes::text AS bytes, format, source, rows_read::text AS rows_read, report, error, attempts, created_at, finished_at FROM import_jobs WHERE id = $1`,
       [id],
     );
     if (!row) return undefined;
@@ -191,6 +197,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       progress: report ? (final ? pickProgress(report) : (report.progress ?? null)) : null,
       report: final && report && 'format' in report ? report : null,
       error: row.error,
+      runs: row.attempts,
       createdAt: new Date(row.created_at).toISOString(),
       finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
     };
