@@ -9,6 +9,7 @@ import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis
 import { openSse, type SseClient } from '../test/sse-client';
 import { publishEscalation, publishMediation, testCountry } from '../test/events';
 import { SERVICE } from './service.definition';
+import { deskOf } from './access/access-policy';
 
 /**
  * ops-centre booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
@@ -110,6 +111,18 @@ describe('ops-centre on real Kafka and Postgres', () => {
     // The REST read model follows the same rule.
     expect((await api('/alerts?region=europe-central-asia', africaToken)).status).toBe(403);
     expect((await api('/risk', africaToken)).body.every((r: { region: string }) => r.region === 'africa')).toBe(true);
+    // So does the timeline, which consoles reload history from.
+    expect((await api('/timeline?country=NOR', africaToken)).status).toBe(403);
+    expect((await api(`/timeline?country=${COUNTRY}`, africaToken)).status).toBe(403);
+    const timeline: Array<{ eventId: string; country: string | null }> = await eventually(async () => {
+      const body = (await api('/timeline?limit=1000', africaToken)).body;
+      return body.some((e: { eventId: string }) => e.eventId === sentinel.eventId) && body;
+    });
+    expect(timeline.map((e) => e.eventId)).toContain(mali.eventId);
+    expect(timeline.map((e) => e.eventId)).not.toContain(norway.eventId);
+    expect(timeline.map((e) => e.eventId)).not.toContain(q.eventId);
+    expect(timeline.every((e) => e.country !== null && deskOf(e.country) === 'africa')).toBe(true);
+    expect((await api('/timeline?country=NOR', globalToken)).body.map((e: { eventId: string }) => e.eventId)).toContain(norway.eventId);
   });
 
   it('acknowledging, assigning, commenting and closing an alert are audited, and so is viewing it', async () => {

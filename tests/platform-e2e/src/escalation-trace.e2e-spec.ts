@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { CE_MEDIATION_PROPOSED, CE_RISK_ESCALATED, TOPIC_MEDIATION, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import { devToken, eventually, uniqueSuffix } from '@crisis-ops/testing';
 import type { ReceivedSpan } from './otlp-receiver';
-import { api, platform, randomHex, spansOfTrace, type TimelineEntry } from './platform-api';
+import { api, countryTimeline, platform, randomHex, spansOfTrace } from './platform-api';
 import { escalatingBurst, quietCountry, type CountryRisk, type Process } from './escalation-support';
 
 const SERVER = 2;
@@ -92,10 +92,7 @@ describe('the trace of one escalation', () => {
 
     // What ops-centre recorded from the Kafka headers: the trace of the RiskEscalated record and of
     // the MediationProposed that answered it.
-    const timeline = async () => {
-      const res = await api<TimelineEntry[]>(`${platform()['ops-centre']}/timeline?country=${country}&limit=1000`);
-      return res.status === 200 ? res.body : [];
-    };
+    const timeline = () => countryTimeline(country);
     const escalated = await eventually(async () => (await timeline()).find((e) => e.type === CE_RISK_ESCALATED && e.payload.escalationId === escalationId), 30_000, 250);
     const proposed = await eventually(async () => (await timeline()).find((e) => e.type === CE_MEDIATION_PROPOSED && e.payload.triggeredByEscalationId === escalationId), 30_000, 250);
     expect(escalated).toMatchObject({ topic: TOPIC_RISK, source: 'early-warning' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CE_RISK_ESCALATED, TOPIC_RISK } from '@crisis-ops/contracts';
 import { devToken, eventually, uniqueSuffix } from '@crisis-ops/testing';
-import { api, platform, type TimelineEntry } from './platform-api';
+import { api, countryTimeline, platform } from './platform-api';
 import { escalatingBurst, quietCountry, type CountryRisk, type Process } from './escalation-support';
 
 describe('an escalation crosses the platform', () => {
@@ -33,10 +33,11 @@ describe('an escalation crosses the platform', () => {
     expect(JSON.stringify(proposed[0])).toContain(escalationId);
 
     // ops-centre: the RiskEscalated is on the country's timeline.
-    const entry = await eventually(async () => {
-      const res = await api<TimelineEntry[]>(`${platform()['ops-centre']}/timeline?country=${country}&limit=1000`);
-      return res.status === 200 && res.body.find((e) => e.type === CE_RISK_ESCALATED && (e.payload as { escalationId?: string }).escalationId === escalationId);
-    }, 30_000, 250);
+    const entry = await eventually(
+      async () => (await countryTimeline(country)).find((e) => e.type === CE_RISK_ESCALATED && (e.payload as { escalationId?: string }).escalationId === escalationId),
+      30_000,
+      250,
+    );
     expect(entry).toMatchObject({ country, topic: TOPIC_RISK, source: 'early-warning' });
 
     // Leave no open process behind, so the next run's checks start clean.

@@ -81,11 +81,20 @@ export interface TimelineEntry {
   payload: Record<string, unknown>;
 }
 
+let watchToken: Promise<string> | undefined;
+/** A global watch officer: the ops-centre timeline shows a regional token its own desk only. */
+export const globalWatchOfficerToken = () => (watchToken ??= devToken({ roles: ['global-watch-officer'], region: null }));
+
+/** A country's ops-centre timeline, newest first (the last 1,000 entries). */
+export async function countryTimeline(country: string): Promise<TimelineEntry[]> {
+  const res = await api<TimelineEntry[]>(`${platform()['ops-centre']}/timeline?country=${country}&limit=1000`, { token: await globalWatchOfficerToken() });
+  if (res.status !== 200) throw new Error(`GET /timeline answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 /** The ops-centre timeline entries about one signal (its events carry the signal id as subject). */
 export async function timelineEntriesOf(country: string, signalId: string): Promise<TimelineEntry[]> {
-  const res = await api<TimelineEntry[]>(`${platform()['ops-centre']}/timeline?country=${country}&limit=1000`);
-  if (res.status !== 200) throw new Error(`GET /timeline answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body.filter((e) => e.subject === signalId);
+  return (await countryTimeline(country)).filter((e) => e.subject === signalId);
 }
 
 export function eventuallyOnTimeline(country: string, signalId: string, timeoutMs = 10_000): Promise<TimelineEntry> {
