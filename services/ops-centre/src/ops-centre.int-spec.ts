@@ -150,6 +150,11 @@ describe('ops-centre on real Kafka and Postgres', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['alertId', 'action', 'limit']);
     expect((await api('/alerts?country=Mali&limit=0', globalToken)).body.errors.map((e: { field: string }) => e.field)).toEqual(['country', 'limit']);
+    // An id that cannot be an alert's is no alert (it reached Postgres' uuid type and was a 500).
+    for (const id of ['a'.repeat(36), '-'.repeat(36)]) {
+      expect(await api(`/alerts/${id}`, globalToken)).toMatchObject({ status: 404, body: { code: 'OPS_CENTRE.ALERT_NOT_FOUND' } });
+      expect((await api(`/alerts/${id}/acknowledge`, globalToken, { method: 'POST' })).status).toBe(404);
+    }
   });
 
   it('computes time to response from escalation, MediationProposed and MediationOpened times', async () => {

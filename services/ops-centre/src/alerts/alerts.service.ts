@@ -6,6 +6,7 @@ import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
 import { assertMaySeeDesk, isGlobal, readableDesks } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
+import { UUID } from '../read-model/query-check';
 
 const STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
 
@@ -109,7 +110,7 @@ export class AlertsService {
   }
 
   private async load(m: EntityManager, p: Principal, id: string, lock: boolean): Promise<Alert> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
+    if (!UUID.test(id)) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
     const [row] = await m.query(`SELECT * FROM alerts WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
     const alert = alertOf(row);

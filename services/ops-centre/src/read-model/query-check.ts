@@ -1,6 +1,7 @@
 import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The text form Postgres' uuid type reads (anything else it refuses with an error, not a miss). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The query parameters of one listing, checked together so that one answer names every bad one
