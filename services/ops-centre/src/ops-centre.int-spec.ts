@@ -188,6 +188,19 @@ describe('ops-centre on real Kafka and Postgres', () => {
     await admin.disconnect();
   });
 
+  it('counts towards a replay\'s limit only the events its caller receives, and ends with all of them and its end message', async () => {
+    const country = testCountry();
+    const from = new Date(Date.now() - 1_000);
+    // One partition (one key), in this order: what the filter leaves out comes first.
+    for (let i = 0; i < 5; i++) await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
+    const critical = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
+    const replay = await openSse(`${base}/replay?topics=${TOPIC_RISK}&from=${from.toISOString()}&speed=max&country=${country}&minLevel=critical&limit=1&access_token=${globalToken}`);
+    await replay.ended;
+    const events = replay.messages.filter((m) => m.event === 'domain-event').map((m) => m.data as { id: string });
+    expect(events.map((e) => e.id)).toEqual([critical.eventId]);
+    expect(replay.messages.at(-1)).toMatchObject({ event: 'end', data: { sent: 1, reason: 'limit' } });
+  });
+
   it('keeps an event of a type it does not know yet (a newer producer) on the timeline instead of dead-lettering it', async () => {
     const country = testCountry();
     const id = randomUUID();

@@ -55,9 +55,10 @@ export class ReplayController {
         plan,
         {
           event: (item) => {
-            if (conn.isClosed) return false;
-            if (admits(p, f, item)) conn.send('domain-event', item, item.id);
-            return true;
+            if (conn.isClosed) return 'closed';
+            if (!admits(p, f, item)) return 'skipped';
+            conn.send('domain-event', item, item.id);
+            return 'sent';
           },
           backlog: () => conn.queued,
         },
@@ -67,8 +68,7 @@ export class ReplayController {
     } catch (err) {
       conn.send('error', { message: (err as Error).message });
     }
-    conn.flush();
-    conn.close();
+    await conn.end();
     res.end();
   }
 }

@@ -9,8 +9,11 @@ import { streamItemOf, type StreamItem } from '../stream/stream-item';
 import { realSpeedDelayMs, type ReplayPlan } from './replay-plan';
 
 export interface ReplaySink {
-  /** Returns false when the replay should stop (client gone). */
-  event(item: StreamItem): boolean;
+  /**
+   * Offers one event: `sent` if the client got it, `skipped` if the client's filters or desk leave it
+   * out (it does not count towards the limit), `closed` when the replay should stop (client gone).
+   */
+  event(item: StreamItem): 'sent' | 'skipped' | 'closed';
   /** The backlog of the client's connection; the replay waits while it is large. */
   backlog(): number;
 }
@@ -58,11 +61,12 @@ export class ReplayService {
             await sleep(50);
             await heartbeat();
           }
-          if (!sink.event(streamItemOf({ ...event, traceId: traceIdOf(event.traceparent) ?? null }, payload, deskOf))) {
+          const offered = sink.event(streamItemOf({ ...event, traceId: traceIdOf(event.traceparent) ?? null }, payload, deskOf));
+          if (offered === 'closed') {
             reason = 'client-closed';
             return false;
           }
-          sent++;
+          if (offered === 'sent') sent++;
         } catch (err) {
           this.logger.warn(`replay skips ${topic}:${partition}@${message.offset}: ${(err as Error).message}`);
         }

@@ -13,6 +13,13 @@ class FakeResponse extends EventEmitter {
   }
 }
 
+const settled = async (p: Promise<unknown>) => {
+  let done = false;
+  void p.then(() => (done = true));
+  await new Promise((r) => setImmediate(r));
+  return done;
+};
+
 afterEach(() => vi.useRealTimers());
 
 describe('SseConnection', () => {
@@ -60,5 +67,35 @@ describe('SseConnection', () => {
     expect(last).toContain('"i":999');
     expect(last).not.toContain('"i":989');
     c.close();
+  });
+  it('ends a stream only once everything queued is written, waiting while the socket pushes back', async () => {
+    const res = new FakeResponse();
+    const c = new SseConnection(res as never, { flushEveryMs: 50, heartbeatMs: 0 });
+    res.accept = false;
+    c.send('domain-event', { i: 1 });
+    c.flush();
+    c.send('domain-event', { i: 2 });
+    c.send('end', { sent: 2 });
+    const ending = c.end();
+    expect(await settled(ending)).toBe(false);
+    res.accept = true;
+    res.emit('drain');
+    await ending;
+    expect(res.chunks.join('')).toMatch(/"i":1[\s\S]*"i":2[\s\S]*event: end/);
+    expect(c.isClosed).toBe(true);
+  });
+
+  it('stops waiting to end when the client goes away', async () => {
+    const res = new FakeResponse();
+    const c = new SseConnection(res as never, { flushEveryMs: 50, heartbeatMs: 0 });
+    res.accept = false;
+    c.send('domain-event', { i: 1 });
+    c.flush();
+    c.send('domain-event', { i: 2 });
+    const ending = c.end();
+    res.destroyed = true;
+    res.emit('close');
+    await ending;
+    expect(res.chunks.join('')).not.toContain('"i":2');
   });
 });

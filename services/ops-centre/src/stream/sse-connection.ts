@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 
 /** What an SSE connection needs of a response; node's ServerResponse has it. */
-export type SseResponse = Pick<ServerResponse, 'write' | 'once' | 'writableEnded' | 'destroyed'> & {
+export type SseResponse = Pick<ServerResponse, 'write' | 'once' | 'removeListener' | 'writableEnded' | 'destroyed'> & {
   writeHead?: ServerResponse['writeHead'];
   flushHeaders?: () => void;
 };
@@ -114,6 +114,31 @@ export class SseConnection {
         this.schedule();
       });
     }
+  }
+
+  /**
+   * Writes everything still queued, waiting on the socket whenever it pushes back, then closes: a
+   * stream with an end (a replay) must not lose its last events and its closing message to a slow
+   * reader, as close() would. Resolves early if the client goes away.
+   */
+  async end(): Promise<void> {
+    while (!this.isClosed) {
+      if (this.waitingForDrain) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            this.res.removeListener('drain', done);
+            this.res.removeListener('close', done);
+            resolve();
+          };
+          this.res.once('drain', done);
+          this.res.once('close', done);
+        });
+        continue;
+      }
+      if (!this.queue.length && !this.dropped) break;
+      this.flush();
+    }
+    this.close();
   }
 
   close(): void {
