@@ -33,6 +33,8 @@ const letters = () => String.fromCharCode(...Array.from({ length: 2 }, () => 65 
 const COUNTRY = `Q${letters()}`;
 let OTHER = `Q${letters()}`;
 while (OTHER === COUNTRY) OTHER = `Q${letters()}`;
+let AFTER_AGREEMENT = `Q${letters()}`;
+while (AFTER_AGREEMENT === COUNTRY || AFTER_AGREEMENT === OTHER) AFTER_AGREEMENT = `Q${letters()}`;
 
 describe('mediation on real Kafka and Postgres', () => {
   let app: INestApplication;
@@ -57,7 +59,7 @@ describe('mediation on real Kafka and Postgres', () => {
     await reader.run({
       eachMessage: async ({ topic, partition, message }) => {
         const key = message.key?.toString();
-        if (key === COUNTRY || key === OTHER || key === 'MLI') published.push(parseCloudEvent(topic, partition, message));
+        if (key === COUNTRY || key === OTHER || key === AFTER_AGREEMENT || key === 'MLI') published.push(parseCloudEvent(topic, partition, message));
       },
     });
   });
@@ -141,6 +143,21 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(listed.body).toHaveLength(1);
     const forbidden = await api('GET', `/processes/${rows.rows[0].id}`, await token(['viewer'], 'africa'));
     expect(forbidden).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+  });
+
+  it('proposes a process for an escalation after an agreement, whose drivers early-warning weighs outside 0..1', async () => {
+    const country = AFTER_AGREEMENT;
+    const id = randomUUID();
+    const escalationId = randomUUID();
+    const drivers = [
+      { kind: 'battles', label: 'Armed clashes', area: '', count: 14, weight: 1.1613 },
+      { kind: 'agreement_reached', label: 'Mediation agreement in force', area: '', count: 0, weight: -0.1613 },
+    ];
+    const escalated = create(RiskEscalatedSchema, { escalationId, country, previousLevel: RiskLevel.ELEVATED, newLevel: RiskLevel.HIGH, score: 62, drivers, at: timestampFromDate(new Date()) });
+    await sendRisk(id, CE_RISK_ESCALATED, escalated);
+    await eventually(() => inboxHas(id), 60_000, 250);
+    const proposed = await eventually(async () => published.find((e) => e.key === country && e.type === CE_MEDIATION_PROPOSED), 30_000);
+    expect(decodeEvent(CE_MEDIATION_PROPOSED, proposed.data)).toMatchObject({ triggeredByEscalationId: escalationId, drivers });
   });
 
   it('does not propose for an escalation below high', async () => {

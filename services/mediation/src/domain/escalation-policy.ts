@@ -1,5 +1,6 @@
 import type { ProposeProcess } from './mediation.commands';
 import type { RiskDriver, RiskLevel } from './mediation.types';
+import { Violations } from './mediation.validation';
 
 /** Only high and critical escalations call for a diplomatic response on their own. */
 export const escalationWarrantsProcess = (level: RiskLevel): boolean => level === 'high' || level === 'critical';
@@ -13,12 +14,21 @@ export interface Escalation {
   readonly at: string;
 }
 
+/** Whether a proposal may carry this driver: one it would refuse must not cost the escalation its process. */
+export function isUsableDriver(d: RiskDriver): boolean {
+  const v = new Violations();
+  v.driver('driver', d);
+  return v.empty;
+}
+
 /**
  * The proposal an escalation triggers: good offices led by a special envoy, the usual first
- * diplomatic answer, to be refined by the approver on activation.
+ * diplomatic answer, to be refined by the approver on activation. Drivers are evidence, not the
+ * reason to answer: an unusable one is left out rather than the escalation dead-lettered.
  */
 export function proposalFor(escalation: Escalation, region: string): ProposeProcess {
-  const labels = escalation.drivers.map((d) => d.label || d.kind).filter(Boolean);
+  const drivers = escalation.drivers.filter(isUsableDriver);
+  const labels = drivers.map((d) => d.label || d.kind).filter(Boolean);
   return {
     type: 'Propose',
     country: escalation.country,
@@ -27,7 +37,7 @@ export function proposalFor(escalation: Escalation, region: string): ProposeProc
     region,
     track: 'good_offices',
     lead: 'special_envoy',
-    drivers: escalation.drivers,
+    drivers,
     escalation: { escalationId: escalation.escalationId, level: escalation.level, escalatedAt: escalation.at },
   };
 }

@@ -7,3 +7,4 @@ export * from './mediation-decide';
 export * from './inclusion-metrics';
 export * from './time-to-response';
 export * from './escalation-policy';
+export { instantProblem } from './mediation.validation';

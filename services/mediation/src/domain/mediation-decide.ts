@@ -159,11 +159,7 @@ function propose(c: ProposeProcess, ctx: DecisionContext): MediationEvent[] {
   v.text('region', c.region, { max: 50 });
   v.oneOf('track', c.track, TRACKS);
   v.oneOf('lead', c.lead, LEADS);
-  (c.drivers ?? []).forEach((d, i) => {
-    v.text(`drivers[${i}].kind`, d.kind);
-    if (!(d.weight >= 0 && d.weight <= 1)) v.add(`drivers[${i}].weight`, 'must be between 0 and 1');
-    v.count(`drivers[${i}].count`, d.count);
-  });
+  (c.drivers ?? []).forEach((d, i) => v.driver(`drivers[${i}]`, d));
   const seen = new Set<string>();
   (c.parties ?? []).forEach((p, i) => {
     v.text(`parties[${i}].name`, p.name);

@@ -47,7 +47,7 @@ describe('propose', () => {
         region: ' ',
         track: 'shuttle' as never,
         lead: 'president' as never,
-        drivers: [{ kind: 'x', label: '', area: '', count: -1, weight: 2 }],
+        drivers: [{ kind: 'x', label: '', area: '', count: -1, weight: Number.NaN }],
         parties: [
           { name: 'A', kind: 'government' },
           { name: 'a', kind: 'government' },
@@ -66,6 +66,33 @@ describe('propose', () => {
         'escalation.level',
         'escalation.escalatedAt',
       );
+  });
+
+  it('carries drivers weighted outside 0..1 by a context adjustment (after an agreement, the agreement lowered the score)', () => {
+    const drivers = [
+      { kind: 'battles', label: 'Battles', area: '', count: 14, weight: 1.1613 },
+      { kind: 'agreement_reached', label: 'Mediation agreement in force', area: '', count: 0, weight: -0.1613 },
+    ];
+    given()
+      .when({ type: 'Propose', country: 'MLI', region: 'africa', track: 'good_offices', lead: 'special_envoy', drivers })
+      .then({ type: 'MediationProposed', drivers });
+  });
+
+  it('refuses a driver weight that is no number, naming the driver (invalid)', () => {
+    const err = given()
+      .when({
+        type: 'Propose',
+        country: 'MLI',
+        region: 'africa',
+        track: 'good_offices',
+        lead: 'special_envoy',
+        drivers: [
+          { kind: 'battles', label: '', area: '', count: 1, weight: 0.5 },
+          { kind: 'protests', label: '', area: '', count: 1, weight: Number.POSITIVE_INFINITY },
+        ],
+      })
+      .thenRejects('drivers[1].weight');
+    expect(err.violations).toEqual([{ field: 'drivers[1].weight', reason: 'must be a finite number' }]);
   });
 });
 
@@ -127,6 +154,23 @@ describe('sessions', () => {
       .thenRejects('heldAt', 'place', 'partyIds[0]', 'participants[1]', 'participants[1].count', 'participants[2].gender', 'participants[2].ageGroup');
   });
 
+  const session = (heldAt: string) => ({ type: 'RecordSession', heldAt, place: 'Niamey', participants: [{ gender: 'female', ageGroup: 'adult', count: 1 }] }) as const;
+
+  it('records a session held at a date-time with offset as the instant meant', () => {
+    given(...active).when(session('2026-03-09T09:00:00Z')).then({ type: 'TalksConvened', session: { heldAt: '2026-03-09T09:00:00.000Z' } });
+    given(...active).when(session('2026-03-09T09:00:00+02:00')).then({ type: 'TalksConvened', session: { heldAt: '2026-03-09T07:00:00.000Z' } });
+  });
+
+  it('refuses a session on a day that does not exist rather than moving it to March', () => {
+    const err = given(...active).when(session('2026-02-30T09:00:00Z')).thenRejects('heldAt');
+    expect(err.violations[0].reason).toBe('is not a real date: 2026-02-30 does not exist');
+  });
+
+  it('refuses a session time without offset rather than reading it in the server time zone', () => {
+    const err = given(...active).when(session('2026-03-04T09:00')).thenRejects('heldAt');
+    expect(err.violations[0].reason).toBe('must be an ISO 8601 date-time with a time zone offset (Z or ±hh:mm), e.g. 2026-03-04T09:00:00Z');
+  });
+
   it('rejects an empty participant list', () => {
     given(...active).when({ type: 'RecordSession', heldAt: '2026-03-09T09:00:00Z', place: 'Niamey', participants: [] }).thenRejects('participants');
   });
@@ -153,6 +197,25 @@ describe('agreements', () => {
           signatories: [{ name: 'Leader', role: 'party', organization: 'Movement' }],
         },
       });
+  });
+
+  const signedAt = (at: string) =>
+    ({
+      type: 'RecordAgreement',
+      kind: 'ceasefire',
+      title: 'Ceasefire',
+      signedAt: at,
+      provisions: [{ topic: 'ceasefire', text: 'Hostilities cease.', addressesGender: false, addressesYouth: false }],
+      signatories: [{ name: 'Leader', role: 'party', organization: 'Movement' }],
+    }) as const;
+
+  it('records the signing at the instant meant by its offset', () => {
+    given(...HISTORIES.active).when(signedAt('2026-03-09T09:00:00+02:00')).then({ type: 'AgreementReached', agreement: { signedAt: '2026-03-09T07:00:00.000Z' } });
+  });
+
+  it('refuses a signing date that does not exist, or a signing time without offset', () => {
+    given(...HISTORIES.active).when(signedAt('2026-02-29T09:00:00Z')).thenRejects('signedAt');
+    given(...HISTORIES.active).when(signedAt('2026-03-05T09:00:00')).thenRejects('signedAt');
   });
 
   it('rejects an agreement without provisions or signatories, of an unknown kind, signed in the future', () => {

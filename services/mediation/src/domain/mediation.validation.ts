@@ -1,5 +1,6 @@
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalid } from './mediation.errors';
+import type { RiskDriver } from './mediation.types';
 
 /** Collects field violations so that one answer names every bad field, not just the first. */
 export class Violations {
@@ -23,11 +24,23 @@ export class Violations {
     if (typeof value !== 'string' || !allowed.includes(value)) this.add(field, `must be one of: ${allowed.join(', ')}`);
   }
 
-  /** An ISO 8601 instant, not later than `notAfter` when given. */
+  /** An ISO 8601 date-time with offset (see instantProblem), not later than `notAfter` when given. */
   instant(field: string, value: unknown, notAfter?: Date): void {
-    const at = typeof value === 'string' ? new Date(value) : undefined;
-    if (!at || Number.isNaN(at.getTime())) return this.add(field, 'must be an ISO 8601 date-time');
-    if (notAfter && at.getTime() > notAfter.getTime()) this.add(field, 'must not be in the future');
+    const problem = instantProblem(value);
+    if (problem) return this.add(field, problem);
+    if (notAfter && new Date(value as string).getTime() > notAfter.getTime()) this.add(field, 'must not be in the future');
+  }
+
+  /**
+   * A driver's weight is its share of the final score, so a context adjustment in force takes it
+   * outside 0..1: negative for the context that lowered the score, above 1 for a signal that
+   * outweighs the lowered score. Only a weight that is no number is refused: stored as JSON it
+   * would come back as null.
+   */
+  driver(field: string, d: RiskDriver): void {
+    this.text(`${field}.kind`, d.kind);
+    if (typeof d.weight !== 'number' || !Number.isFinite(d.weight)) this.add(`${field}.weight`, 'must be a finite number');
+    this.count(`${field}.count`, d.count);
   }
 
   count(field: string, value: unknown): void {
@@ -42,6 +55,29 @@ export class Violations {
   throwIfAny(): void {
     if (this.list.length) throw invalid(this.list);
   }
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))?$/;
+const DATE_TIME_FORMAT = 'must be an ISO 8601 date-time with a time zone offset (Z or ±hh:mm), e.g. 2026-03-04T09:00:00Z';
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/**
+ * Why `value` is not an instant a process can record, or undefined if it is. `new Date` reads a
+ * date-time without offset in the server's time zone and rolls an impossible date (30 February)
+ * over into the next month: both would store an instant nobody meant.
+ */
+export function instantProblem(value: unknown): string | undefined {
+  const m = typeof value === 'string' ? DATE_TIME.exec(value) : null;
+  if (!m) return DATE_TIME_FORMAT;
+  const [, y, mo, d, h, mi, s = '00', zone, oh = '00', om = '00'] = m;
+  if (!zone) return DATE_TIME_FORMAT;
+  const month = Number(mo);
+  const days = month === 2 && isLeapYear(Number(y)) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (!days || Number(d) < 1 || Number(d) > days) return `is not a real date: ${y}-${mo}-${d} does not exist`;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return `is not a real time: ${h}:${mi}:${s} does not exist`;
+  if (Number(oh) > 23 || Number(om) > 59) return `is not a real time zone offset: ${zone}`;
+  return undefined;
 }
 
 export const COUNTRY_PATTERN = /^[A-Z]{3}$/;

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -16,10 +15,16 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { AGE_GROUPS, AGREEMENT_KINDS, GENDERS, LEADS, OUTCOMES, PARTY_KINDS, SIGNATORY_ROLES, STATUSES, TRACKS } from '../domain';
+import { AGE_GROUPS, AGREEMENT_KINDS, GENDERS, instantProblem, LEADS, OUTCOMES, PARTY_KINDS, SIGNATORY_ROLES, STATUSES, TRACKS } from '../domain';
 import type { AgeGroup, AgreementKind, Gender, Lead, Outcome, PartyKind, ProcessStatus, SignatoryRole, Track } from '../domain';
+
+/** The domain's rule for instants, so a bad date gets the same reason at the edge as from the domain. */
+const IsInstant = () =>
+  ValidateBy({ name: 'isInstant', validator: { validate: (value) => !instantProblem(value), defaultMessage: (args) => instantProblem(args?.value) ?? '' } });
+const INSTANT = { format: 'date-time', description: 'ISO 8601 with a time zone offset (Z or ±hh:mm)' } as const;
 
 export class PartyDto {
   @ApiProperty({ example: 'Government of Mali' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
@@ -58,7 +63,7 @@ export class ParticipantCountDto {
 }
 
 export class RecordSessionDto {
-  @ApiProperty({ example: '2026-03-04T09:00:00Z' }) @IsISO8601() heldAt!: string;
+  @ApiProperty({ ...INSTANT, example: '2026-03-04T09:00:00Z' }) @IsInstant() heldAt!: string;
   @ApiProperty({ example: 'Bamako' }) @IsString() @IsNotEmpty() @MaxLength(200) place!: string;
   @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present' }) @IsOptional() @IsArray() @IsUUID('all', { each: true }) partyIds?: string[];
   @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ParticipantCountDto) participants!: ParticipantCountDto[];
@@ -80,7 +85,7 @@ export class SignatoryDto {
 export class RecordAgreementDto {
   @ApiProperty({ enum: AGREEMENT_KINDS }) @IsIn(AGREEMENT_KINDS) kind!: AgreementKind;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) title!: string;
-  @ApiProperty({ example: '2026-03-05T09:00:00Z' }) @IsISO8601() signedAt!: string;
+  @ApiProperty({ ...INSTANT, example: '2026-03-05T09:00:00Z' }) @IsInstant() signedAt!: string;
   @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
   @ApiProperty({ type: [SignatoryDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SignatoryDto) signatories!: SignatoryDto[];
 }

@@ -5,7 +5,7 @@ import { CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent, RiskLevel as PbRis
 import { DomainError } from '@crisis-ops/domain-kernel';
 import { PermanentEventError } from '@crisis-ops/messaging';
 import { EventConsumer } from '@crisis-ops/service-kit';
-import type { RiskLevel } from '../domain';
+import { isUsableDriver, type RiskLevel } from '../domain';
 import { MediationService } from './mediation.service';
 
 const LEVEL: Record<PbRiskLevel, RiskLevel | undefined> = {
@@ -39,16 +39,13 @@ export class RiskConsumer {
           const e = decodeEvent(CE_RISK_ESCALATED, event.data);
           const level = LEVEL[e.newLevel];
           if (!level) return;
+          const drivers = e.drivers.map((d) => ({ kind: d.kind, label: d.label, area: d.area, count: d.count, weight: d.weight }));
+          // The proposal leaves these out; the log keeps the loss of evidence visible.
+          const unusable = drivers.filter((d) => !isUsableDriver(d));
+          if (unusable.length) this.logger.warn(`escalation ${e.escalationId}: left out unusable drivers ${unusable.map((d) => `${d.kind} (weight ${d.weight}, count ${d.count})`).join(', ')}`);
           const created = await this.mediation.onEscalation(
             m,
-            {
-              escalationId: e.escalationId,
-              country: e.country,
-              admin1: e.admin1 || null,
-              level,
-              drivers: e.drivers.map((d) => ({ kind: d.kind, label: d.label, area: d.area, count: d.count, weight: d.weight })),
-              at: iso(e.at, event.time),
-            },
+            { escalationId: e.escalationId, country: e.country, admin1: e.admin1 || null, level, drivers, at: iso(e.at, event.time) },
             event.id,
           );
           if (created) this.logger.log(`proposed process ${created.processId} for ${e.country} (escalation ${e.escalationId})`);

@@ -74,7 +74,9 @@ export type RiskDriver = Message<"common.v1.RiskDriver"> & {
   count: number;
 
   /**
-   * Share of the score attributed to this driver, 0..1.
+   * Share of the score attributed to this driver, normally 0..1. While a context adjustment is in
+   * force (e.g. an agreement reached in mediation) it falls outside that range: negative for the
+   * context that lowered the score, above 1 for a driver that outweighs the lowered score.
    *
    * @generated from field: double weight = 5;
    */

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { proposalFor, type Escalation } from './escalation-policy';
+import { given } from './testing/given-when-then';
+
+/** What early-warning sends once a mediation agreement lowers the score: weights as shares of the lowered score. */
+const afterAnAgreement: Escalation = {
+  escalationId: 'MLI/-/2026-03-09/high',
+  country: 'MLI',
+  admin1: null,
+  level: 'high',
+  drivers: [
+    { kind: 'battles', label: 'Battles', area: '', count: 14, weight: 1.1613 },
+    { kind: 'agreement_reached', label: 'Mediation agreement in force', area: '', count: 0, weight: -0.1613 },
+  ],
+  at: '2026-03-09T00:00:00.000Z',
+};
+
+describe('an escalation', () => {
+  it('after an agreement proposes a process carrying its drivers as early-warning weighted them', () => {
+    given()
+      .when(proposalFor(afterAnAgreement, 'africa'))
+      .then({
+        type: 'MediationProposed',
+        country: 'MLI',
+        situation: 'Risk escalated to high: Battles, Mediation agreement in force',
+        drivers: afterAnAgreement.drivers,
+        escalation: { escalationId: 'MLI/-/2026-03-09/high', level: 'high', escalatedAt: '2026-03-09T00:00:00.000Z' },
+      });
+  });
+
+  it('with a driver that is no number still proposes a process, without that driver', () => {
+    const broken = { kind: 'protests', label: 'Protests', area: '', count: 2, weight: Number.NaN };
+    const [proposed] = given()
+      .when(proposalFor({ ...afterAnAgreement, drivers: [...afterAnAgreement.drivers, broken] }, 'africa'))
+      .then({ type: 'MediationProposed', situation: 'Risk escalated to high: Battles, Mediation agreement in force' });
+    expect(proposed.type === 'MediationProposed' && proposed.drivers).toEqual(afterAnAgreement.drivers);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { HttpException } from '@nestjs/common';
+import { strictValidationPipe } from '@crisis-ops/service-kit';
+import { RecordAgreementDto, RecordSessionDto } from './process.dto';
+
+const participants = [{ gender: 'female', ageGroup: 'adult', count: 1 }];
+
+async function errorsOf(metatype: new () => object, body: object) {
+  try {
+    await strictValidationPipe().transform(body, { type: 'body', metatype });
+  } catch (err) {
+    return ((err as HttpException).getResponse() as { errors: Array<{ field: string; reason: string }> }).errors;
+  }
+  return [];
+}
+
+describe('dates over HTTP', () => {
+  it('takes a session held at a date-time with Z or ±hh:mm', async () => {
+    expect(await errorsOf(RecordSessionDto, { heldAt: '2026-03-04T09:00:00Z', place: 'Bamako', participants })).toEqual([]);
+    expect(await errorsOf(RecordSessionDto, { heldAt: '2026-03-04T09:00:00+02:00', place: 'Bamako', participants })).toEqual([]);
+  });
+
+  it('refuses a session on 30 February, naming the field', async () => {
+    expect(await errorsOf(RecordSessionDto, { heldAt: '2026-02-30T09:00:00Z', place: 'Bamako', participants })).toEqual([
+      { field: 'heldAt', reason: 'is not a real date: 2026-02-30 does not exist' },
+    ]);
+  });
+
+  it('refuses a signing time without offset, naming the field', async () => {
+    const body = {
+      kind: 'ceasefire',
+      title: 'Ceasefire',
+      signedAt: '2026-03-04T09:00',
+      provisions: [{ topic: 'ceasefire', text: 'Hostilities cease.', addressesGender: false, addressesYouth: false }],
+      signatories: [{ name: 'Leader', role: 'party', organization: 'Movement' }],
+    };
+    expect(await errorsOf(RecordAgreementDto, body)).toEqual([
+      { field: 'signedAt', reason: 'must be an ISO 8601 date-time with a time zone offset (Z or ±hh:mm), e.g. 2026-03-04T09:00:00Z' },
+    ]);
+  });
+});
