@@ -49,6 +49,11 @@ describe('the HTTP edge of the services', () => {
       status: 415,
       body: { code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type' }] },
     });
+    // Text no column can hold (it reached Postgres and came back as a 500).
+    const unstorable = JSON.stringify({ items: [signalBody(testCountry(), { notes: 'cut\u0000here', location: '\ud800' })] });
+    const refused = await post(unstorable, { 'content-type': 'application/json' });
+    expect(refused).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+    expect(refused.body.errors.map((e) => e.field).sort()).toEqual(['items[0].location', 'items[0].notes']);
   });
 
   it('refuses a query parameter the route does not take, so a misspelt filter never answers with everything', async () => {

@@ -87,4 +87,25 @@ describe('the services’ JSON body parser', () => {
   it('reads JSON media types with a suffix (application/problem+json) and a charset', async () => {
     expect(await send('[1]', { 'content-type': 'application/merge-patch+json; charset=utf-8' })).toEqual({ status: 200, body: { parsed: [1] } });
   });
+  it('refuses text no database column can hold, naming each field: a NUL, an unpaired surrogate', async () => {
+    const body = String.raw`{"items":[{"notes":"ok"},{"notes":"cut\u0000here","location":"\ud800x"}],"source":"s"}`;
+    expect(await send(body, { 'content-type': 'application/json' })).toEqual({
+      status: 400,
+      body: expect.objectContaining({
+        code: 'REQUEST.INVALID',
+        errors: [
+          { field: 'items[1].notes', reason: 'contains a NUL character (\\u0000), which no text field can hold' },
+          { field: 'items[1].location', reason: 'contains an unpaired UTF-16 surrogate: it is not valid Unicode text' },
+        ],
+      }),
+    });
+    expect((await send(String.raw`{"a\u0000":1}`, { 'content-type': 'application/json' })).body).toMatchObject({ errors: [{ field: 'a\u0000' }] });
+  });
+
+  it('passes escaped text that is valid: a surrogate pair (an emoji), an escaped backslash before u0000', async () => {
+    expect(await send(String.raw`{"notes":"\ud83d\ude00","path":"C:\\u0000"}`, { 'content-type': 'application/json' })).toEqual({
+      status: 200,
+      body: { parsed: { notes: '😀', path: 'C:\\u0000' } },
+    });
+  });
 });

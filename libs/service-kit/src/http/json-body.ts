@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpStatus, type HttpException } from '@nestjs/common';
 import { json } from 'express';
+import type { FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from './validation';
 
 /** What body-parser and raw-body attach to the errors they raise (http-errors). */
@@ -42,23 +43,73 @@ export function bodyProblem(err: BodyError): HttpException {
   }
 }
 
+const SUSPECT = Symbol('json-body.suspect-text');
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** One answer names this many bad fields at most: a body full of them is one mistake, not thousands. */
+const MAX_TEXT_PROBLEMS = 20;
+
+/**
+ * Whether the raw JSON may decode to text Postgres cannot store. A NUL or a lone UTF-16 surrogate can
+ * only arrive escaped (`\u0000`, `\ud800`): raw, the first is invalid JSON and the second invalid
+ * UTF-8 (decoded as U+FFFD). Searching the bytes is native and costs next to nothing per request; the
+ * parsed body is walked only when an escape is there (escaped surrogate pairs, e.g. emoji, included).
+ */
+const mayHoldUnstorableText = (raw: Buffer) => raw.includes('\\u0000') || raw.includes('\\ud') || raw.includes('\\uD');
+
+/**
+ * Every string (keys included) of a parsed body that Postgres would refuse: text and jsonb cannot
+ * hold NUL, jsonb refuses unpaired surrogates. Stored, each was a database error answered 500.
+ */
+export function unstorableText(body: unknown): FieldViolation[] {
+  const found: FieldViolation[] = [];
+  const check = (text: string, field: string) => {
+    if (text.includes('\u0000')) found.push({ field, reason: 'contains a NUL character (\\u0000), which no text field can hold' });
+    else if (LONE_SURROGATE.test(text)) found.push({ field, reason: 'contains an unpaired UTF-16 surrogate: it is not valid Unicode text' });
+  };
+  const walk = (value: unknown, field: string) => {
+    if (found.length >= MAX_TEXT_PROBLEMS) return;
+    if (typeof value === 'string') check(value, field || 'body');
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${field}[${i}]`));
+    else if (value && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        const path = field ? `${field}.${key}` : key;
+        check(key, path);
+        walk(v, path);
+      }
+    }
+  };
+  walk(body, '');
+  return found.slice(0, MAX_TEXT_PROBLEMS);
+}
+
 /** Media types a service reads a body of: JSON, and multipart for uploads (parsed by multer, per route). */
 const READABLE = /^(application\/([\w.+-]*\+)?json|multipart\/form-data)\s*(;|$)/i;
 
 const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 
 /**
- * The services' body parser: JSON up to `limit`, its errors as `bodyProblem`s, and a body of any
- * other media type refused with 415 naming Content-Type (the platform's APIs speak JSON; a form or
- * text body would otherwise arrive as an empty object and be reported as missing fields).
+ * The services' body parser: JSON up to `limit`, its errors as `bodyProblem`s, a body of any other
+ * media type refused with 415 naming Content-Type (the platform's APIs speak JSON; a form or text
+ * body would otherwise arrive as an empty object and be reported as missing fields), and text no
+ * database column can hold refused with 400 naming each field (`unstorableText`).
  */
 export function jsonBodyParser(limit: string): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
-  const parse = json({ limit, type: ['application/json', 'application/*+json'] });
+  const parse = json({
+    limit,
+    type: ['application/json', 'application/*+json'],
+    verify: (req, _res, raw) => {
+      if (mayHoldUnstorableText(raw)) (req as unknown as Record<symbol, boolean>)[SUSPECT] = true;
+    },
+  });
   return (req, res, next) => {
     if (hasBody(req) && !READABLE.test(req.headers['content-type'] ?? '')) {
       next(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'content-type', `must be application/json, not ${req.headers['content-type'] ?? 'missing'}`));
       return;
     }
-    parse(req as never, res as never, (err?: unknown) => next(err ? bodyProblem(err as BodyError) : undefined));
+    parse(req as never, res as never, (err?: unknown) => {
+      if (err) return next(bodyProblem(err as BodyError));
+      const bad = (req as unknown as Record<symbol, boolean>)[SUSPECT] ? unstorableText((req as { body?: unknown }).body) : [];
+      next(bad.length ? invalidRequest(bad) : undefined);
+    });
   };
 }
