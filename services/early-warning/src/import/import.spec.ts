@@ -158,3 +158,19 @@ describe('whole-file failures', () => {
     expect(n).toBe(20_000);
   });
 });
+
+describe('text no column can hold', () => {
+  it('refuses a row with a NUL, naming its column, and reads the rows around it', async () => {
+    const csv = [
+      'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities',
+      'N-1,2023-05-01,Protests,Peaceful protest,Mali,466,Kayes,0',
+      'N-2,2023-05-02,Protests,Peaceful protest,Mali,466,Ka\u0000yes,0',
+      'N-3,2023-05-03,Protests,Peaceful protest,Mali,466,Mopti,0',
+    ].join('\n');
+    const opened = await openImport(Readable.from([Buffer.from(csv)]));
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    expect(records.filter((r) => r.kind === 'signal').map((r) => r.kind === 'signal' && r.signal.id)).toEqual(['N-1', 'N-3']);
+    expect(records.filter((r) => r.kind === 'error')).toEqual([{ kind: 'error', row: 3, column: 'admin1', reason: 'contains a NUL character, which no text field can hold' }]);
+  });
+});

@@ -38,6 +38,12 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
   const decoder = new StringDecoder('utf8');
   const reader = new CsvReader();
   let ended = false;
+  // Rows are searched for NUL only once the file has shown one: one native search per chunk otherwise.
+  let sawNul = false;
+  const decoded = (text: string) => {
+    if (!sawNul && text.includes('\u0000')) sawNul = true;
+    return text;
+  };
   /** The next records of the file (several per chunk), or undefined at its end. */
   const nextRecords = async (): Promise<CsvRecord[] | undefined> => {
     if (ended) return undefined;
@@ -45,9 +51,9 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
       const chunk = await chunks.next();
       if (chunk.done) {
         ended = true;
-        return [...reader.push(decoder.end()), ...reader.end()];
+        return [...reader.push(decoded(decoder.end())), ...reader.end()];
       }
-      const records = reader.push(typeof chunk.value === 'string' ? chunk.value : decoder.write(chunk.value));
+      const records = reader.push(decoded(typeof chunk.value === 'string' ? chunk.value : decoder.write(chunk.value)));
       if (records.length > 0) return records;
     }
   };
@@ -79,7 +85,14 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
     input.destroy();
     throw err;
   }
-  const map = rowMapper(layout, options.source ?? DEFAULT_SOURCE[layout.format]);
+  const mapFields = rowMapper(layout, options.source ?? DEFAULT_SOURCE[layout.format]);
+  const headerFields = header.fields;
+  // No text column can hold a NUL (Postgres refuses it): stored, it failed the whole batch of its row.
+  const map = (fields: string[], line: number): Iterable<ImportRecord> => {
+    const at = sawNul ? fields.findIndex((f) => f.includes('\u0000')) : -1;
+    if (at < 0) return mapFields(fields, line);
+    return [{ kind: 'error', row: line, column: headerFields[at] ?? `column ${at + 1}`, reason: 'contains a NUL character, which no text field can hold' }];
+  };
 
   async function* records(): AsyncGenerator<ImportRecord> {
     try {
