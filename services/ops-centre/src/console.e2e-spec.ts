@@ -224,6 +224,34 @@ describe('ops-centre web console in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows a sub-national alert as it opens, keeps what an officer typed when an action fails, and holds events while paused', async () => {
+    const page = await login(globalToken);
+    await page.goto(`${service.url}/#/alerts`);
+    await page.getByTestId('alerts').waitFor();
+    const country = testCountry();
+    // Well inside the pane's 15 s refresh: the stream's escalation is what reloads it.
+    const sub = await publishEscalation(producer, { country, admin1: 'North', level: RiskLevel.HIGH });
+    const row = page.locator(`tr[data-escalation-id="${sub.escalationId}"]`);
+    await row.waitFor({ timeout: 8_000 });
+
+    await row.getByRole('button').click();
+    await page.getByTestId('alert-detail').waitFor();
+    const tooLong = 'x'.repeat(4_001);
+    await page.getByLabel('Comment').fill(tooLong);
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByLabel('Comment').inputValue()).toBe(tooLong);
+
+    await page.goto(`${service.url}/#/live`);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const held = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
+    await page.getByRole('button', { name: 'Resume (1 waiting)' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator(`tr[data-event-id="${held.eventId}"]`).count()).toBe(0);
+    await page.getByRole('button', { name: /^Resume/ }).click();
+    await page.locator(`tr[data-event-id="${held.eventId}"]`).waitFor({ timeout: 5_000 });
+    await page.context().close();
+  });
+
   it('never writes a stream token to the service log', async () => {
     expect(readFileSync(service.logFile, 'utf8')).not.toMatch(/access_token=/);
   });

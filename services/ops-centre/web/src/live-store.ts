@@ -32,6 +32,11 @@ class LiveStore {
   alertsTick = 0;
   version = 0;
   private pending: StreamItem[] = [];
+
+  /** Events received but not yet in the list (while paused, those waiting for Resume). */
+  get waiting(): number {
+    return this.pending.length;
+  }
   private source?: EventSource;
   private scheduled = false;
   private lastRender = 0;
@@ -105,8 +110,10 @@ class LiveStore {
     this.bump();
   }
 
+  /** While paused the list holds still; what arrives meanwhile waits (up to EVENT_CAP) and shows on resume. */
   setPaused(p: boolean): void {
     this.paused = p;
+    if (!p && this.pending.length) this.schedule();
     this.bump();
   }
 
@@ -132,6 +139,8 @@ class LiveStore {
 
   /** Risk events update the board and map at once, without waiting for a refetch. */
   private applyRisk(item: StreamItem): void {
+    // A sub-national escalation opens an alert too, though the board and map show countries only.
+    if (item.name === 'risk-escalated' && item.level !== null && item.level >= 3) this.alertsTick++;
     if (!item.country || item.level === null || item.admin1 || !/^risk-/.test(item.name)) return;
     const prev = this.risk.get(item.country);
     const score = typeof item.payload.score === 'number' ? item.payload.score : (prev?.score ?? 0);
@@ -149,7 +158,6 @@ class LiveStore {
       updatedAt: item.time,
       history: [...(prev?.history ?? []), { t: item.time, s: score, l: item.level }].slice(-30),
     });
-    if (item.name === 'risk-escalated' && item.level >= 3) this.alertsTick++;
   }
 
   private schedule(): void {
@@ -172,8 +180,8 @@ class LiveStore {
     if (!this.paused && this.pending.length) {
       const fresh = this.pending.reverse();
       this.events = fresh.concat(this.events).slice(0, EVENT_CAP);
+      this.pending = [];
     }
-    this.pending = [];
     this.bump();
   }
 

@@ -3,6 +3,9 @@ import { api, type Alert, type AuditEntry, type Me } from '../api';
 import { ErrorNote, fmtTime, LevelBadge, Section } from '../components';
 import { useLive } from '../live-store';
 
+/** How often the list is read again whatever the stream says. */
+const ALERTS_REFRESH_MS = 15_000;
+
 export function AlertsPane({ me }: { me: Me }) {
   const store = useLive();
   const [status, setStatus] = useState('active');
@@ -19,6 +22,12 @@ export function AlertsPane({ me }: { me: Me }) {
   useEffect(() => {
     void reload();
   }, [reload, store.alertsTick]);
+  // The stream only hints at new alerts (and only for what the Live filter lets through); what other
+  // officers did to alerts arrives by no stream at all.
+  useEffect(() => {
+    const timer = setInterval(() => void reload(), ALERTS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
 
   const open = async (id: string) => {
     setError(null);
@@ -29,16 +38,19 @@ export function AlertsPane({ me }: { me: Me }) {
       setError(e);
     }
   };
-  const act = async (path: string, body?: unknown) => {
-    if (!selected) return;
+  /** Whether the action was taken: a form keeps what the officer typed when it was not. */
+  const act = async (path: string, body?: unknown): Promise<boolean> => {
+    if (!selected) return false;
     setError(null);
     try {
       await api(`/alerts/${selected.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
-      await open(selected.id);
-      await reload();
     } catch (e) {
       setError(e);
+      return false;
     }
+    await open(selected.id);
+    await reload();
+    return true;
   };
 
   return (
@@ -99,15 +111,15 @@ export function AlertsPane({ me }: { me: Me }) {
               {canAct && selected.status !== 'closed' && (
                 <div className="actions">
                   {selected.status === 'open' && <button type="button" onClick={() => act('acknowledge')}>Acknowledge</button>}
-                  <form onSubmit={(e) => { e.preventDefault(); if (assignee) void act('assign', { assignee }).then(() => setAssignee('')); }}>
+                  <form onSubmit={(e) => { e.preventDefault(); if (assignee) void act('assign', { assignee }).then((done) => done && setAssignee('')); }}>
                     <label>Assign to <input value={assignee} onChange={(e) => setAssignee(e.target.value)} /></label>
                     <button type="submit">Assign</button>
                   </form>
-                  <form onSubmit={(e) => { e.preventDefault(); if (comment) void act('comments', { body: comment }).then(() => setComment('')); }}>
+                  <form onSubmit={(e) => { e.preventDefault(); if (comment) void act('comments', { body: comment }).then((done) => done && setComment('')); }}>
                     <label>Comment <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} /></label>
                     <button type="submit">Add comment</button>
                   </form>
-                  <form onSubmit={(e) => { e.preventDefault(); void act('close', reason ? { reason } : {}).then(() => setReason('')); }}>
+                  <form onSubmit={(e) => { e.preventDefault(); void act('close', reason ? { reason } : {}).then((done) => done && setReason('')); }}>
                     <label>Close reason <input value={reason} onChange={(e) => setReason(e.target.value)} /></label>
                     <button type="submit">Close alert</button>
                   </form>

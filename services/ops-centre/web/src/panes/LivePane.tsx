@@ -64,7 +64,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
           </select>
         </label>
         <button type="button" onClick={() => live.setPaused(!store.paused)} aria-pressed={store.paused}>
-          {store.paused ? 'Resume' : 'Pause'}
+          {store.paused ? `Resume${store.waiting ? ` (${store.waiting} waiting)` : ''}` : 'Pause'}
         </button>
         <button type="button" onClick={() => live.clear()}>Clear</button>
       </form>
