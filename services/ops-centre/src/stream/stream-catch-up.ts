@@ -106,3 +106,38 @@ export async function readMissed(client: Pick<ClientBase, 'query'>, since: Date,
   );
   return { rows, skipped: plan.skipped, skippedMore };
 }
+
+/** Most events a reconnecting console is sent: more than it keeps (500); older ones it reloads over REST. */
+export const RECONNECT_MAX_EVENTS = 1_000;
+/** Rows a reconnect looks through for those the console's filter and desk admit. */
+export const RECONNECT_SCAN_ROWS = 5_000;
+
+export interface ReconnectCatchUp {
+  /** Oldest first. */
+  readonly items: StreamItem[];
+  /** Admitted events left out, oldest first: beyond the cap, or (at least one) beyond the scan. */
+  readonly skipped: number;
+}
+
+type Query = <T>(sql: string, params: unknown[]) => Promise<T[]>;
+
+/**
+ * What a console missed while its stream was down, given the last event id it received (the
+ * `Last-Event-ID` its EventSource sends on reconnecting): the admitted events recorded since,
+ * starting CATCH_UP_OVERLAP_MS before it, as recording order is transaction-start order. The overlap
+ * re-sends a few events the console already has; it drops those by id. Undefined when the id is not
+ * on the timeline (then nothing can say what was missed).
+ */
+export async function catchUpSince(query: Query, lastEventId: string, admitted: (item: StreamItem) => boolean): Promise<ReconnectCatchUp | undefined> {
+  const [last] = await query<{ received_at: Date }>('SELECT received_at FROM timeline_entries WHERE event_id = $1', [lastEventId]);
+  if (!last) return undefined;
+  const since = new Date(new Date(last.received_at).getTime() - CATCH_UP_OVERLAP_MS);
+  const rows = await query<TimelineRow>(
+    `SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE received_at >= $1 ORDER BY received_at DESC, kafka_partition DESC, kafka_offset DESC LIMIT $2`,
+    [since, RECONNECT_SCAN_ROWS],
+  );
+  const items = rows.map(itemOfRow).filter(admitted);
+  const kept = items.slice(0, RECONNECT_MAX_EVENTS).reverse();
+  const skipped = items.length - kept.length + (rows.length === RECONNECT_SCAN_ROWS ? 1 : 0);
+  return { items: kept, skipped };
+}

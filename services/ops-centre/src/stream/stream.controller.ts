@@ -1,4 +1,6 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
@@ -8,6 +10,8 @@ import { authenticateStream, authFailure, type StreamRequest } from './stream-au
 import { SseConnection } from './sse-connection';
 import { StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
+import { catchUpSince } from './stream-catch-up';
+import type { StreamItem } from './stream-item';
 
 /** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
 export function answerError(res: ServerResponse, err: unknown): void {
@@ -21,9 +25,12 @@ export function answerError(res: ServerResponse, err: unknown): void {
 @ApiTags('stream')
 @Controller('stream')
 export class StreamController {
+  private readonly logger = new Logger('StreamController');
+
   constructor(
     private readonly hub: StreamHub,
     private readonly verifier: TokenVerifier,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /**
@@ -50,12 +57,35 @@ export class StreamController {
     conn.sendNow('hello', { subject: principal.subject, region: principal.region, filter });
     const p = principal;
     const f = filter;
+    // A browser that reconnects says what it got last: what it missed comes first, then live events,
+    // which wait meanwhile so the console's list keeps recording order.
+    const lastEventId = typeof req.headers['last-event-id'] === 'string' ? req.headers['last-event-id'] : undefined;
+    let held: StreamItem[] | undefined = lastEventId ? [] : undefined;
     const unsubscribe = this.hub.subscribe((item) => {
-      if (admits(p, f, item)) conn.send('domain-event', item, item.id);
+      if (!admits(p, f, item)) return;
+      if (held) held.push(item);
+      else conn.send('domain-event', item, item.id);
     });
     req.once('close', () => {
       unsubscribe();
       conn.close();
     });
+    if (!lastEventId || !held) return;
+    const sent = new Set<string>();
+    try {
+      const missed = await catchUpSince((sql, params) => this.db.query(sql, params), lastEventId, (item) => admits(p, f, item));
+      if (missed?.skipped) conn.send('dropped', { count: missed.skipped });
+      for (const item of missed?.items ?? []) {
+        conn.send('domain-event', item, item.id);
+        sent.add(item.id);
+      }
+    } catch (err) {
+      // The live stream goes on; the console can reload what it missed over the REST timeline.
+      this.logger.warn(`catch-up after ${lastEventId} failed: ${(err as Error).message}`);
+    } finally {
+      const waiting = held;
+      held = undefined;
+      for (const item of waiting) if (!sent.has(item.id)) conn.send('domain-event', item, item.id);
+    }
   }
 }
