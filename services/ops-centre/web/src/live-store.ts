@@ -3,6 +3,8 @@ import type { RiskRow, StreamItem } from './api';
 
 /** Events kept in memory; older ones fall off. */
 export const EVENT_CAP = 500;
+/** Event ids remembered to drop repeats: a reconnect's catch-up overlaps, a replay covers what came live. */
+const SEEN_CAP = 5_000;
 /** Renders happen at most this often however fast events arrive. */
 const MIN_RENDER_INTERVAL_MS = 200;
 
@@ -32,6 +34,8 @@ class LiveStore {
   alertsTick = 0;
   version = 0;
   private pending: StreamItem[] = [];
+  /** Insertion-ordered, so the first is the oldest to forget. */
+  private seen = new Set<string>();
 
   /** Events received but not yet in the list (while paused, those waiting for Resume). */
   get waiting(): number {
@@ -119,6 +123,8 @@ class LiveStore {
 
   clear(): void {
     this.events = [];
+    // A replay after clearing should show what it replays.
+    this.seen.clear();
     this.bump();
   }
 
@@ -128,6 +134,9 @@ class LiveStore {
   }
 
   private push(item: StreamItem, isLive = true): void {
+    if (this.seen.has(item.id)) return;
+    this.seen.add(item.id);
+    if (this.seen.size > SEEN_CAP) this.seen.delete(this.seen.values().next().value as string);
     this.received++;
     this.rateWindow.push(Date.now());
     this.pending.push(item);
