@@ -224,14 +224,17 @@ describe('ops-centre web console in Chromium', () => {
     const ids = () => page.locator('[data-testid="live-events"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-id')));
     const before = await ids();
     // The status reads the same after either replay: record its changes to see the second one end.
+    // Runs in the page; this file is typed for Node, hence globalThis and the observer's shape.
+    type InPage = { replayStates: string[]; MutationObserver: new (cb: () => void) => { observe(node: unknown, options: object): void } };
     await page.getByTestId('replay-status').evaluate((el) => {
       const seen: string[] = [];
-      (window as unknown as { replayStates: string[] }).replayStates = seen;
-      new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+      const page = globalThis as unknown as InPage;
+      page.replayStates = seen;
+      new page.MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
     });
     await page.getByRole('button', { name: 'Replay', exact: true }).click();
     await page.waitForFunction(() => {
-      const states = (window as unknown as { replayStates: string[] }).replayStates;
+      const states = (globalThis as unknown as InPage).replayStates;
       const started = states.findIndex((t) => t.startsWith('replaying'));
       return started >= 0 && states.slice(started).some((t) => t.startsWith('replay finished (end)'));
     }, undefined, { timeout: 30_000 });
