@@ -67,4 +67,16 @@ describe('stream filters', () => {
     expect(() => parseStreamFilter({ country: 'MALI' })).toThrow(ValidationFailed);
     expect(() => parseStreamFilter({ minLevel: 'extreme' })).toThrow(ValidationFailed);
   });
+
+  it('rejects an event type it does not know, naming it, so a misspelt filter is not an empty stream', () => {
+    let error: unknown;
+    try {
+      parseStreamFilter({ type: 'risk-escalated,risk_escalated' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect((error as ValidationFailed).violations).toEqual([{ field: 'type', reason: expect.stringMatching(/^risk_escalated: not an event type; use .*risk-escalated/) }]);
+    expect(parseStreamFilter({ type: `signal-recorded,${CE_SIGNAL_RECORDED}` }).types).toEqual(['signal-recorded', CE_SIGNAL_RECORDED]);
+  });
 });

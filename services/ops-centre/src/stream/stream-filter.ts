@@ -1,9 +1,10 @@
 import type { Principal } from '@crisis-ops/auth';
 import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { ALL_EVENT_TYPES } from '@crisis-ops/contracts';
 import { DESK_IDS } from '@crisis-ops/geo';
 import { maySeeDesk } from '../access/access-policy';
 import { levelOf } from '../read-model/risk-level';
-import type { StreamItem } from './stream-item';
+import { shortNameOf, type StreamItem } from './stream-item';
 
 /**
  * Server-side filters of the live stream and replay. Every list is "any of"; an absent filter lets
@@ -17,6 +18,9 @@ export interface StreamFilter {
   readonly types?: readonly string[];
   readonly minLevel?: number;
 }
+
+const SHORT_NAMES = [...new Set(ALL_EVENT_TYPES.map(shortNameOf))].sort();
+const KNOWN_TYPES = new Set<string>([...ALL_EVENT_TYPES, ...SHORT_NAMES]);
 
 const list = (v: unknown): string[] | undefined => {
   if (v === undefined || v === null || v === '') return undefined;
@@ -32,6 +36,9 @@ export function parseStreamFilter(query: Record<string, unknown>): StreamFilter 
   const types = list(query.type);
   if (regions?.some((r) => !(DESK_IDS as readonly string[]).includes(r))) violations.push({ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` });
   if (countries?.some((c) => !/^[A-Z]{3}$/.test(c))) violations.push({ field: 'country', reason: 'must be ISO 3166-1 alpha-3 codes' });
+  // A misspelt type (risk_escalated) would otherwise give a stream that stays empty, with no error.
+  const unknownTypes = types?.filter((t) => !KNOWN_TYPES.has(t));
+  if (unknownTypes?.length) violations.push({ field: 'type', reason: `${unknownTypes.join(', ')}: not an event type; use ${SHORT_NAMES.join(', ')} or their CloudEvents types` });
   let minLevel: number | undefined;
   if (query.minLevel !== undefined && query.minLevel !== '') {
     minLevel = levelOf(query.minLevel);
