@@ -257,6 +257,42 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(types).toHaveLength(6);
   });
 
+  it('pages through processes with a cursor, and lets a global reader ask for the unassigned region', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const countries = new Set<string>();
+    while (countries.size < 3) {
+      const code = `Q${letters()}`;
+      if (![COUNTRY, OTHER, AFTER_AGREEMENT].includes(code)) countries.add(code);
+    }
+    const ids: string[] = [];
+    for (const country of countries) {
+      const proposed = await api('POST', '/processes', officer, { country, track: 'good_offices', lead: 'special_envoy' });
+      expect(proposed.status).toBe(201);
+      ids.push(proposed.body.processId as string);
+    }
+    const reader = await token(['global-viewer'], 'global');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await fetch(`${base}/processes?region=unassigned&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${reader}` } });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as Array<{ processId: string; region: string }>;
+      expect(page.length).toBeLessThanOrEqual(2);
+      expect(page.every((p) => p.region === 'unassigned')).toBe(true);
+      seen.push(...page.map((p) => p.processId));
+      cursor = res.headers.get('x-next-cursor') ?? undefined;
+      pages++;
+    } while (cursor && !ids.every((id) => seen.includes(id)) && pages < 100);
+    expect(seen).toEqual(expect.arrayContaining(ids));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(pages).toBeGreaterThan(1);
+
+    expect(await api('GET', '/processes?cursor=nonsense', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
+    expect(await api('GET', '/processes?limit=501', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'limit' }] } });
+    expect((await api('GET', '/processes?region=unassigned', await token(['viewer'], 'africa'))).status).toBe(403);
+  });
+
   it('lets only one of two concurrent commands on the same version win (optimistic concurrency)', async () => {
     const officer = await token(['mediation-officer'], 'africa');
     const approver = await token(['approver'], 'africa');

@@ -21,7 +21,7 @@ import {
 import { regionOf, UNASSIGNED_REGION } from '../region/region-of';
 import { assertMayAct, assertMayRead, GLOBAL_REGION, readableRegions } from './access-policy';
 import { contractEventsOf } from './contract-events';
-import { ProcessStore, type ProcessFilter } from './process.store';
+import { ProcessStore, type ProcessCursor, type ProcessFilter } from './process.store';
 
 export interface ProcessQuery {
   readonly country?: string;
@@ -66,16 +66,21 @@ export class MediationService {
     return { ...state, inclusion: processInclusion(state), timeToResponse: responseTimes(state), history };
   }
 
-  async list(principal: Principal, query: ProcessQuery): Promise<ProcessState[]> {
-    return this.store.list(this.dataSource.manager, { country: query.country, status: query.status, regions: readableRegions(principal, query.region) });
+  /** A page of the processes the caller may read, and the cursor of the next page if any. */
+  async list(principal: Principal, query: ProcessQuery, page: { limit: number; after?: ProcessCursor }) {
+    return this.store.page(this.dataSource.manager, this.filterOf(principal, query), page.limit, page.after);
   }
 
   async inclusion(principal: Principal, query: ProcessQuery) {
-    return inclusionSummary(await this.list(principal, query));
+    return inclusionSummary(await this.store.all(this.dataSource.manager, this.filterOf(principal, query)));
   }
 
   async timeToResponse(principal: Principal, query: ProcessQuery) {
-    return responseTimeSummary(await this.list(principal, query));
+    return responseTimeSummary(await this.store.all(this.dataSource.manager, this.filterOf(principal, query)));
+  }
+
+  private filterOf(principal: Principal, query: ProcessQuery): ProcessFilter {
+    return { country: query.country, status: query.status, regions: readableRegions(principal, query.region) };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { DESK_IDS } from '@crisis-ops/geo';
+import { UNASSIGNED_REGION } from '../region/region-of';
 import {
   ArrayMinSize,
   IsArray,
@@ -98,8 +99,28 @@ export class ConcludeProcessDto extends ReasonDto {
   @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome!: Outcome;
 }
 
+/** The desks, and `unassigned` for processes in countries no desk covers (global readers see those). */
+const PROCESS_REGIONS = [...DESK_IDS, UNASSIGNED_REGION];
+
 export class ProcessQueryDto {
   @ApiPropertyOptional({ example: 'MLI' }) @IsOptional() @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code' }) country?: string;
-  @ApiPropertyOptional({ enum: DESK_IDS }) @IsOptional() @IsIn(DESK_IDS, { message: `must be one of ${DESK_IDS.join(', ')}` }) region?: string;
+  @ApiPropertyOptional({ enum: PROCESS_REGIONS }) @IsOptional() @IsIn(PROCESS_REGIONS, { message: `must be one of ${PROCESS_REGIONS.join(', ')}` }) region?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ProcessStatus;
+}
+
+export const MAX_PAGE = 500;
+
+export class ProcessPageQueryDto extends ProcessQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `must be an integer from 1 to ${MAX_PAGE}` })
+  @Min(1, { message: `must be an integer from 1 to ${MAX_PAGE}` })
+  @Max(MAX_PAGE, { message: `must be an integer from 1 to ${MAX_PAGE}` })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The X-Next-Cursor header of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
 }

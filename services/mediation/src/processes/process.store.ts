@@ -15,6 +15,21 @@ export interface ProcessFilter {
   readonly status?: ProcessStatus;
 }
 
+/** Where a page of processes ends: the last one's proposal time and id. */
+export interface ProcessCursor {
+  readonly proposedAt: string;
+  readonly id: string;
+}
+
+function whereOf(filter: ProcessFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.country) where.push(`country = $${params.push(filter.country)}`);
+  if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+  if (filter.regions) where.push(`region = ANY($${params.push(filter.regions)})`);
+  return { where, params };
+}
+
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -45,16 +60,26 @@ export class ProcessStore {
     return rows[0].state;
   }
 
-  async list(m: EntityManager, filter: ProcessFilter): Promise<ProcessState[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.country) where.push(`country = $${params.push(filter.country)}`);
-    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
-    if (filter.regions) where.push(`region = ANY($${params.push(filter.regions)})`);
-    const rows: Array<{ state: ProcessState }> = await m.query(
-      `SELECT state FROM processes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY proposed_at DESC LIMIT 1000`,
+  /**
+   * One page of processes, newest proposal first: `limit` of them after the cursor, and the cursor
+   * of the next page if there is one. Ordered by (proposed_at, id), so a page boundary neither skips
+   * nor repeats a process proposed at the same instant as another.
+   */
+  async page(m: EntityManager, filter: ProcessFilter, limit: number, after?: ProcessCursor): Promise<{ items: ProcessState[]; next?: ProcessCursor }> {
+    const { where, params } = whereOf(filter);
+    if (after) where.push(`(proposed_at, id) < ($${params.push(after.proposedAt)}::timestamptz, $${params.push(after.id)}::uuid)`);
+    const rows: Array<{ state: ProcessState; proposed_at: Date; id: string }> = await m.query(
+      `SELECT state, proposed_at, id FROM processes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY proposed_at DESC, id DESC LIMIT $${params.push(limit + 1)}`,
       params,
     );
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items: rows.slice(0, limit).map((r) => r.state), next: last ? { proposedAt: new Date(last.proposed_at).toISOString(), id: last.id } : undefined };
+  }
+
+  /** Every process the filter admits (the measures summarise all of them, not a page). */
+  async all(m: EntityManager, filter: ProcessFilter): Promise<ProcessState[]> {
+    const { where, params } = whereOf(filter);
+    const rows: Array<{ state: ProcessState }> = await m.query(`SELECT state FROM processes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY proposed_at DESC, id DESC`, params);
     return rows.map((r) => r.state);
   }
 

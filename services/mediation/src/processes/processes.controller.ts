@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { invalidRequest } from '@crisis-ops/service-kit';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import type { MediationCommand, ProposeProcess } from '../domain';
 import { READ_ROLES, ROLE } from './access-policy';
@@ -8,6 +10,7 @@ import {
   AppointEnvoyDto,
   ConcludeProcessDto,
   PartyDto,
+  ProcessPageQueryDto,
   ProcessQueryDto,
   ProposeProcessDto,
   ReasonDto,
@@ -15,6 +18,15 @@ import {
   RecordSessionDto,
 } from './process.dto';
 import { MediationService } from './mediation.service';
+import type { ProcessCursor } from './process.store';
+
+const encodeCursor = (c: ProcessCursor): string => Buffer.from(`${c.proposedAt}|${c.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): ProcessCursor | undefined {
+  const [proposedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (rest.length || !id || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) || Number.isNaN(Date.parse(proposedAt))) return undefined;
+  return { proposedAt, id };
+}
 
 const OUTSIDE_REGION = { description: 'MEDIATION.REGION_FORBIDDEN: the process is outside the caller\'s region; AUTH.FORBIDDEN_ROLE: role missing' };
 
@@ -39,9 +51,17 @@ export class ProcessesController {
 
   @Get()
   @Roles(...READ_ROLES)
-  @ApiOperation({ summary: 'List processes, filtered by country, region and status, within the regions the caller may read.' })
-  list(@CurrentPrincipal() p: Principal, @Query() query: ProcessQueryDto) {
-    return this.mediation.list(p, query);
+  @ApiOperation({
+    summary: 'List processes, newest proposal first, filtered by country, region and status, within the regions the caller may read.',
+    description: 'One page of `limit` (default 100); when more follow, the X-Next-Cursor header carries the `cursor` of the next page.',
+  })
+  @ApiHeader({ name: 'X-Next-Cursor', required: false, description: 'present when another page follows' })
+  async list(@CurrentPrincipal() p: Principal, @Query() query: ProcessPageQueryDto, @Res({ passthrough: true }) res: Response) {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && !after) throw invalidRequest([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
+    const { items, next } = await this.mediation.list(p, query, { limit: query.limit ?? 100, after });
+    if (next) res.setHeader('X-Next-Cursor', encodeCursor(next));
+    return items;
   }
 
   @Get(':id')
