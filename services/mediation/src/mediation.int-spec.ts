@@ -260,8 +260,9 @@ describe('mediation on real Kafka and Postgres', () => {
   it('pages through processes with a cursor, and lets a global reader ask for the unassigned region', async () => {
     const officer = await token(['mediation-officer'], 'global');
     const countries = new Set<string>();
+    // Proposed over HTTP, so user-assigned codes (QMA..QZZ): any other code must be a real country.
     while (countries.size < 3) {
-      const code = `Q${letters()}`;
+      const code = `Q${String.fromCharCode(77 + Math.floor(Math.random() * 14))}${letters()[0]}`;
       if (![COUNTRY, OTHER, AFTER_AGREEMENT].includes(code)) countries.add(code);
     }
     const ids: string[] = [];

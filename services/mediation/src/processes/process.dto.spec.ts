@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpException } from '@nestjs/common';
 import { strictValidationPipe } from '@crisis-ops/service-kit';
-import { RecordAgreementDto, RecordSessionDto } from './process.dto';
+import { ProposeProcessDto, RecordAgreementDto, RecordSessionDto } from './process.dto';
 
 const participants = [{ gender: 'female', ageGroup: 'adult', count: 1 }];
 
@@ -37,5 +37,19 @@ describe('dates over HTTP', () => {
     expect(await errorsOf(RecordAgreementDto, body)).toEqual([
       { field: 'signedAt', reason: 'must be an ISO 8601 date-time with a time zone offset (Z or ±hh:mm), e.g. 2026-03-04T09:00:00Z' },
     ]);
+  });
+});
+
+describe('the country of a proposal over HTTP', () => {
+  const proposal = (country: string) => ({ country, track: 'good_offices', lead: 'special_envoy' });
+
+  it('takes an ISO 3166-1 country, and a user-assigned code for exercises', async () => {
+    expect(await errorsOf(ProposeProcessDto, proposal('MLI'))).toEqual([]);
+    expect(await errorsOf(ProposeProcessDto, proposal('QZA'))).toEqual([]);
+  });
+
+  it('refuses three capitals that name no country, saying so', async () => {
+    expect(await errorsOf(ProposeProcessDto, proposal('MAL'))).toEqual([{ field: 'country', reason: 'MAL is not an ISO 3166-1 country' }]);
+    expect(await errorsOf(ProposeProcessDto, proposal('Mali'))).toEqual([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI' }]);
   });
 });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { DESK_IDS } from '@crisis-ops/geo';
+import { countryByIso3, DESK_IDS } from '@crisis-ops/geo';
 import { UNASSIGNED_REGION } from '../region/region-of';
 import {
   ArrayMinSize,
@@ -22,6 +22,21 @@ import {
 import { AGE_GROUPS, AGREEMENT_KINDS, GENDERS, instantProblem, LEADS, OUTCOMES, PARTY_KINDS, SIGNATORY_ROLES, STATUSES, TRACKS } from '../domain';
 import type { AgeGroup, AgreementKind, Gender, Lead, Outcome, PartyKind, ProcessStatus, SignatoryRole, Track } from '../domain';
 
+/**
+ * A country a process can be proposed for: an ISO 3166-1 country, or a user-assigned code (QMA..QZZ,
+ * never a country) as exercises use. Any three capitals was taken: "MAL" (for MLI or MYS) made a
+ * process, and a MediationProposed, for a country that does not exist.
+ */
+const IsProposableCountry = () =>
+  ValidateBy({
+    name: 'isProposableCountry',
+    validator: {
+      validate: (value) => typeof value === 'string' && (Boolean(countryByIso3(value)) || /^Q[M-Z][A-Z]$/.test(value)),
+      defaultMessage: (args) =>
+        typeof args?.value === 'string' && /^[A-Z]{3}$/.test(args.value) ? `${args.value} is not an ISO 3166-1 country` : 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI',
+    },
+  });
+
 /** The domain's rule for instants, so a bad date gets the same reason at the edge as from the domain. */
 const IsInstant = () =>
   ValidateBy({ name: 'isInstant', validator: { validate: (value) => !instantProblem(value), defaultMessage: (args) => instantProblem(args?.value) ?? '' } });
@@ -33,7 +48,7 @@ export class PartyDto {
 }
 
 export class ProposeProcessDto {
-  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3' }) @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code' }) country!: string;
+  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3; the user-assigned QMA..QZZ are taken for exercises' }) @IsProposableCountry() country!: string;
   @ApiPropertyOptional({ example: 'Mopti' }) @IsOptional() @IsString() @MaxLength(200) admin1?: string;
   @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @MaxLength(2000) situation?: string;
   @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track!: Track;
