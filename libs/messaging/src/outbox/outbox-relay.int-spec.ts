@@ -200,6 +200,40 @@ describe('outbox relay on real Postgres and Kafka', () => {
     expect((await dataSource.query('SELECT min(processed_at) > now() - interval \'11 days\' AS fresh FROM inbox WHERE consumer = $1', [consumer]))[0].fresh).toBe(true);
   });
 
+  it('campaigns again when its database connection drops in the middle of a drain, and publishes what waits', async () => {
+    await relay.stop();
+    let sending!: () => void;
+    let release!: () => void;
+    const inSend = new Promise<void>((r) => (sending = r));
+    const gate = new Promise<void>((r) => (release = r));
+    let first = true;
+    // The first send waits until the test has cut the relay's connection: the drain is mid-way.
+    const gated = {
+      sendBatch: async (batch: Parameters<typeof producer.sendBatch>[0]) => {
+        if (first) {
+          first = false;
+          sending();
+          await gate;
+        }
+        return producer.sendBatch(batch);
+      },
+    } as unknown as typeof producer;
+    relay = new OutboxRelay({ database: { ...database }, producer: gated, pollMs: 200, standbyRetryMs: 200 });
+    await relay.start();
+    await eventually(async () => relay.isLeader);
+    const before = received.length;
+    await append('SSD', 'SSD-during-outage');
+    await inSend;
+    await dataSource.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`${database.schema}-outbox-relay`]);
+    await eventually(async () => !relay.isLeader, 5_000, 20);
+    release();
+    await append('SSD', 'SSD-after-outage');
+    await eventually(async () => received.slice(before).some((r) => r.value === 'SSD-after-outage'), 30_000);
+    expect(relay.isLeader).toBe(true);
+    // Published again after the outage (the delete of its row failed): the inboxes absorb that.
+    expect(received.slice(before).map((r) => r.value)).toEqual(expect.arrayContaining(['SSD-during-outage', 'SSD-after-outage']));
+  });
+
   it('counts the backlog while it cannot publish, and reports none once all of it is out', async () => {
     await relay.stop();
     // A producer that never connected: every send fails, as while the brokers are out of reach.

@@ -140,7 +140,7 @@ export class OutboxRelay {
         application_name: `${this.options.database.schema}-outbox-relay`,
         options: `-c search_path=${this.options.database.schema}`,
       });
-      client.on('error', (err) => this.onConnectionLost(err));
+      client.on('error', (err) => this.onConnectionLost(client, err));
       await client.connect();
       this.client = client;
       const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS won', [this.channel]);
@@ -161,8 +161,9 @@ export class OutboxRelay {
     }
   }
 
-  private onConnectionLost(err: Error): void {
-    if (this.stopped) return;
+  private onConnectionLost(client: Client, err: Error): void {
+    // Only the current connection: one this relay ended itself (a lost campaign, a stop) is not a loss.
+    if (this.stopped || client !== this.client) return;
     this.logger.error('outbox relay lost its database connection; campaigning again', err);
     void this.dropConnection().then(() => this.schedule(() => this.campaign(), this.standbyRetryMs));
   }
@@ -191,6 +192,10 @@ export class OutboxRelay {
       .catch((err) => this.logger.error('outbox relay failed to publish; will retry', err))
       .finally(() => {
         this.draining = undefined;
+        // A drain that failed because the connection was lost must not replace the campaign timer
+        // onConnectionLost set with a poll: a poll without leadership does nothing, and the relay
+        // would never publish again.
+        if (!this.leader) return;
         if (this.wakeAgain) {
           this.wakeAgain = false;
           void this.wake();
