@@ -174,3 +174,32 @@ describe('text no column can hold', () => {
     expect(records.filter((r) => r.kind === 'error')).toEqual([{ kind: 'error', row: 3, column: 'admin1', reason: 'contains a NUL character, which no text field can hold' }]);
   });
 });
+
+describe('rows that do not fit', () => {
+  const read = async (csv: string, now = new Date('2026-01-10T12:00:00Z')) => {
+    const opened = await openImport(Readable.from([Buffer.from(csv)]), { now });
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    return { ok: records.filter((r) => r.kind !== 'error').length, errors: records.filter((r) => r.kind === 'error') };
+  };
+
+  it('refuses an event dated ahead (a typo year), which would have held its country\'s risk there for years', async () => {
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities', 'F-1,2025-12-01,Battles,Armed clash,Mali,466,Mopti,1', 'F-2,2052-12-01,Battles,Armed clash,Mali,466,Mopti,1'].join('\n');
+    expect(await read(csv)).toEqual({ ok: 1, errors: [{ kind: 'error', row: 3, column: 'event_date', reason: '2052-12-01 lies in the future' }] });
+  });
+
+  it('refuses a country-month ahead, and takes the current month', async () => {
+    const csv = ['country,year,month,events,fatalities', 'South Africa,2026,1,3,0', 'South Africa,2062,1,3,0'].join('\n');
+    expect(await read(csv)).toEqual({ ok: 1, errors: [{ kind: 'error', row: 3, column: 'month', reason: '2062-01 lies in the future' }] });
+  });
+
+  it('refuses a row cut short or shifted by an unquoted comma, and takes trailing empty cells', async () => {
+    const csv = ['country,year,month,events,fatalities', 'South Africa,1997,2,3', 'South Africa,1997,3,3,1,x', 'South Africa,1997,4,3,1,,'].join('\n');
+    const { ok, errors } = await read(csv);
+    expect(ok).toBe(1);
+    expect(errors.map((e) => e.kind === 'error' && [e.row, e.reason.slice(0, 30)])).toEqual([
+      [2, 'has 4 cells, the header 5: a r'],
+      [3, 'has 6 cells, the header 5: an '],
+    ]);
+  });
+});

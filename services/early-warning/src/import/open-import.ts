@@ -9,6 +9,8 @@ export interface ImportOptions {
   readonly format?: ImportFormat | 'auto';
   /** Signal/observation source; defaults per format ('acled', 'ucdp-ged', …). */
   readonly source?: string;
+  /** Rows dated after this are refused (default: the wall clock when the file is opened). */
+  readonly now?: Date;
 }
 
 export interface OpenedImport {
@@ -33,6 +35,20 @@ const DEFAULT_SOURCE: Record<ImportFormat, string> = {
  * the stream's async iterator). Throws ImportFormatError when the header does not fit the requested
  * or any known format. Rows the CSV reader cannot read are reported as row errors and skipped.
  */
+/**
+ * Why a row does not line up with the header, or undefined. A row cut short would read its missing
+ * cells as empty, and an empty fatalities cell as 0 deaths; a row with more non-empty cells than the
+ * header has shifted (an unquoted comma), so its values sit under the wrong columns. Trailing empty
+ * cells (a line ending in commas) change nothing.
+ */
+export function shapeProblem(fields: readonly string[], columns: number): string | undefined {
+  if (fields.length < columns) return `has ${fields.length} cells, the header ${columns}: a row cut short would read its missing values as empty`;
+  if (fields.length > columns && fields.slice(columns).some((c) => c.trim() !== '')) {
+    return `has ${fields.length} cells, the header ${columns}: an unquoted comma would put its values under the wrong columns`;
+  }
+  return undefined;
+}
+
 export async function openImport(input: Readable, options: ImportOptions = {}): Promise<OpenedImport> {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const decoder = new StringDecoder('utf8');
@@ -85,10 +101,12 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
     input.destroy();
     throw err;
   }
-  const mapFields = rowMapper(layout, options.source ?? DEFAULT_SOURCE[layout.format]);
+  const mapFields = rowMapper(layout, options.source ?? DEFAULT_SOURCE[layout.format], options.now ?? new Date());
   const headerFields = header.fields;
   // No text column can hold a NUL (Postgres refuses it): stored, it failed the whole batch of its row.
   const map = (fields: string[], line: number): Iterable<ImportRecord> => {
+    const short = shapeProblem(fields, headerFields.length);
+    if (short) return [{ kind: 'error', row: line, column: null, reason: short }];
     const at = sawNul ? fields.findIndex((f) => f.includes('\u0000')) : -1;
     if (at < 0) return mapFields(fields, line);
     return [{ kind: 'error', row: line, column: headerFields[at] ?? `column ${at + 1}`, reason: 'contains a NUL character, which no text field can hold' }];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { countryByIso3, countryByName, countryByNumeric, type Country } from '@crisis-ops/geo';
-import { isSignalType, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
+import { dayLiesAhead, isSignalType, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
 import type { AggregateField, ColumnMap, EventField, Layout } from './import-formats';
 
 export interface RowError {
@@ -113,15 +113,19 @@ export class DerivedIds {
 export type RowMapper = (cells: readonly string[], row: number) => ImportRecord[];
 
 /** The function that turns one data row of a layout into records (a value, or one error per bad field). */
-export function rowMapper(layout: Layout, source: string): RowMapper {
-  if (layout.shape === 'aggregates') return aggregateMapper(layout.columns, source);
+/**
+ * `now` bounds the dates a row may carry: a row dated ahead (a typo year) would move its country's
+ * risk engine to that day, so that every real report after it counted as years late.
+ */
+export function rowMapper(layout: Layout, source: string, now: Date = new Date()): RowMapper {
+  if (layout.shape === 'aggregates') return aggregateMapper(layout.columns, source, now);
   const ids = new DerivedIds();
   const rowNumberColumn = layout.columns.names.findIndex((n) => n === '');
   const isUcdp = layout.format === 'ucdp-ged';
-  return (cells, row) => eventRow(layout.columns, cells, row, source, isUcdp, () => ids.next(cells, rowNumberColumn >= 0 ? rowNumberColumn : undefined));
+  return (cells, row) => eventRow(layout.columns, cells, row, source, isUcdp, now, () => ids.next(cells, rowNumberColumn >= 0 ? rowNumberColumn : undefined));
 }
 
-function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row: number, source: string, isUcdp: boolean, deriveId: () => string): ImportRecord[] {
+function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row: number, source: string, isUcdp: boolean, now: Date, deriveId: () => string): ImportRecord[] {
   const errors: RowError[] = [];
   const fail = (field: EventField, reason: string): void => void errors.push({ kind: 'error', row, column: columnName(columns, field), reason });
 
@@ -129,6 +133,7 @@ function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row:
   if (!('iso3' in country)) fail(country.field as EventField, country.reason);
   const day = parseDay(cell(cells, columns, 'date'));
   if (!day) fail('date', `"${cell(cells, columns, 'date')}" is not a date (YYYY-MM-DD or "23 September 2022")`);
+  else if (dayLiesAhead(new Date(`${day}T00:00:00Z`), now)) fail('date', `${day} lies in the future`);
 
   let type: string | undefined;
   let subType: string | undefined;
@@ -182,7 +187,7 @@ function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row:
   return result.violations.map((v) => ({ kind: 'error', row, column: columnName(columns, SIGNAL_FIELD_TO_COLUMN[v.field] ?? 'id'), reason: v.reason }));
 }
 
-function aggregateMapper(columns: ColumnMap<AggregateField>, source: string): RowMapper {
+function aggregateMapper(columns: ColumnMap<AggregateField>, source: string, now: Date): RowMapper {
   return (cells, row) => {
     const errors: RowError[] = [];
     const fail = (field: AggregateField, reason: string): void => void errors.push({ kind: 'error', row, column: columnName(columns, field), reason });
@@ -196,6 +201,9 @@ function aggregateMapper(columns: ColumnMap<AggregateField>, source: string): Ro
     if (events === undefined) fail('events', `"${cell(cells, columns, 'events')}" is not a whole number ≥ 0`);
     const fatalities = cell(cells, columns, 'fatalities') === '' ? 0 : wholeNumber(cell(cells, columns, 'fatalities'));
     if (fatalities === undefined) fail('fatalities', `"${cell(cells, columns, 'fatalities')}" is not a whole number ≥ 0`);
+    if (year !== undefined && month !== undefined && month >= 1 && month <= 12 && dayLiesAhead(new Date(Date.UTC(year, month - 1, 1)), now)) {
+      fail('month', `${year}-${String(month).padStart(2, '0')} lies in the future`);
+    }
     if (errors.length > 0) return errors;
     const result = monthlyObservation({
       source,
