@@ -8,6 +8,11 @@ describe('CSV export', () => {
     expect(csvField('a, "b"\nc')).toBe('"a, ""b""\nc"');
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField(-3.5)).toBe('-3.5');
+    expect(csvField('-12')).toBe('-12');
+    // Text that only starts like a number is a formula all the same.
+    expect(csvField("-2+3+cmd|' /C calc'!A0")).toBe("'-2+3+cmd|' /C calc'!A0");
+    expect(csvField('-1+1')).toBe("'-1+1");
+    expect(csvField('\t=1')).toBe("'\t=1");
     expect(csvField(null)).toBe('');
     expect(csvField(new Date('2024-01-02T03:04:05Z'))).toBe('2024-01-02T03:04:05.000Z');
   });

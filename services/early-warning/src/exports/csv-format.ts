@@ -5,12 +5,15 @@ export interface CsvColumn<R> {
   readonly value: (row: R) => unknown;
 }
 
+const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; dates as ISO 8601. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  // A leading = + - @ would be a formula in a spreadsheet; quote-and-prefix keeps the data inert.
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  // A leading = + - @ (or tab, CR) would be a formula in a spreadsheet; quote-and-prefix keeps the
+  // data inert. Only a whole number is let through as it is: "-2+3+cmd|..." starts like one too.
+  const safe = /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
