@@ -55,8 +55,26 @@ export function parseInstant(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
   if (typeof value !== 'string' || !ISO_DATE.test(value.trim())) return undefined;
   const text = value.trim();
+  if (!realCalendarFields(text)) return undefined;
   const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * A day lies in the future when it has not begun anywhere on Earth: its midnight in UTC+14 is still
+ * ahead. A date without a time names a day, not an instant, and a report from Kabul or the Pacific
+ * is dated a day ahead of UTC for part of every day.
+ */
+export const dayLiesAhead = (dayStartUtc: Date, now: Date): boolean => dayStartUtc.getTime() - 14 * 3_600_000 > now.getTime();
+
+/** Whether an ISO date-time's own fields exist: `new Date` rolls 30 February into March, and year 0 is no year Postgres stores. */
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function realCalendarFields(text: string): boolean {
+  const [y, mo, d, h = 0, mi = 0, s = 0] = (text.match(/\d+/g) ?? []).slice(0, 6).map(Number);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
+  if (d > (mo === 2 && isLeap(y) ? 29 : DAYS[mo - 1])) return false;
+  return h <= 23 && mi <= 59 && s <= 59;
 }
 
 class Checker {

@@ -19,6 +19,21 @@ describe('signal bodies', () => {
     ]);
   });
 
+  it('takes a date that has begun somewhere on Earth: a report from Kabul dated its own today', () => {
+    const evening = new Date('2026-01-10T21:30:00Z'); // 02:00 on 11 January in Kabul
+    expect(checkSignalBody({ ...good, occurredAt: '2026-01-11' }, evening).violations).toEqual([]);
+    expect(checkSignalBody({ ...good, occurredAt: '2026-01-12' }, evening).violations).toEqual([{ field: 'occurredAt', reason: 'lies in the future' }]);
+    // An instant is an instant: a time five minutes ahead of the clock is refused wherever it was written.
+    expect(checkSignalBody({ ...good, occurredAt: '2026-01-10T21:40:00Z' }, evening).violations).toEqual([{ field: 'occurredAt', reason: 'lies in the future' }]);
+  });
+
+  it('refuses a date that does not exist rather than moving it, and year 0, which Postgres cannot store', () => {
+    for (const occurredAt of ['2025-02-30', '2025-02-29', '0000-06-05', '2025-01-01T24:00:00Z', '2025-13-01']) {
+      expect(checkSignalBody({ ...good, occurredAt }, now).violations, occurredAt).toEqual([{ field: 'occurredAt', reason: 'must be an ISO 8601 date or date-time' }]);
+    }
+    expect(checkSignalBody({ ...good, occurredAt: '2024-02-29' }, now).signal?.occurredAt.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+  });
+
   it('rejects an empty, oversized or shapeless batch, and accepts user-assigned exercise codes', () => {
     expect(checkBatchBody({ items: [] }, now).violations[0].field).toBe('items');
     expect(checkBatchBody({ items: Array.from({ length: MAX_BATCH + 1 }, () => good) }, now).violations[0].reason).toContain('5000');

@@ -1,5 +1,5 @@
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
-import { validateSignal, type Signal, type SignalInput, type ValidateSignalOptions } from '../../domain';
+import { dayLiesAhead, validateSignal, type Signal, type SignalInput, type ValidateSignalOptions } from '../../domain';
 
 /** Fields a signal body may carry; anything else is rejected (a misspelt field silently dropped is data lost). */
 export const SIGNAL_FIELDS = ['id', 'occurredAt', 'reportedAt', 'country', 'admin1', 'admin2', 'location', 'latitude', 'longitude', 'type', 'subType', 'fatalities', 'severity', 'source', 'notes'] as const;
@@ -13,6 +13,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 const at = (prefix: string, field: string): string => (prefix ? `${prefix}.${field}` : field);
 
+/** A date-only occurredAt is a day, ahead only once it has begun nowhere; a date-time is an instant. */
+const occursAhead = (raw: unknown, occurredAt: Date, now: Date): boolean =>
+  typeof raw === 'string' && raw.trim().length === 10 ? dayLiesAhead(occurredAt, now) : occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS;
+
 /**
  * One API signal body checked through the domain's validateSignal, plus what only the edge knows:
  * unknown fields and event dates in the future of `now`. Field names are prefixed (`items[3].country`).
@@ -25,7 +29,7 @@ export function checkSignalBody(body: unknown, now: Date, options: ValidateSigna
   }
   const result = validateSignal(body as SignalInput, options);
   if (!result.ok) violations.push(...result.violations.map((v) => ({ field: at(prefix, v.field), reason: v.reason })));
-  else if (result.value.occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) violations.push({ field: at(prefix, 'occurredAt'), reason: 'lies in the future' });
+  else if (occursAhead((body as SignalInput).occurredAt, result.value.occurredAt, now)) violations.push({ field: at(prefix, 'occurredAt'), reason: 'lies in the future' });
   return violations.length > 0 || !result.ok ? { violations } : { signal: result.value, violations };
 }
 
