@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import type { Consumer, Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { dlqTopicOf } from '@crisis-ops/contracts';
 import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { messagingScratch, type MessagingScratch } from '../messaging-scratch.int-support';
@@ -12,6 +13,8 @@ import { readDeadLetters, redrive } from './dead-letters';
 
 const OK = 'org.crisis-ops.test.thing-happened.v1';
 const FAILING = 'org.crisis-ops.test.thing-that-always-fails.v1';
+/** Handled by reaching a database that is not there until `storeBack`: an outage, not a bad event. */
+const NEEDS_STORE = 'org.crisis-ops.test.thing-needing-its-store.v1';
 
 describe('consuming with an inbox, retries and a dead-letter topic', () => {
   const topic = `test.consume.${uniqueSuffix()}`;
@@ -23,6 +26,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
   const attempts = new Map<string, number>();
   /** Whether the fault that makes FAILING fail has been mended. */
   let mended = false;
+  let storeBack = false;
   const group = `consumer-${uniqueSuffix()}`;
 
   const record = (id: string, type: string, key = 'BFA') => ({
@@ -47,6 +51,8 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
         await handler.handle({ topic: t, partition, message }, async (event: ReceivedEvent) => {
           attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
           if (event.type === FAILING && !mended) throw new Error('downstream rejected the event');
+          // What node-postgres throws while Postgres is down: a connection refused.
+          if (event.type === NEEDS_STORE && !storeBack) await new Client({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 1_000 }).connect();
           await applyOnce(dataSource, group, event, async (m) => {
             await m.query('INSERT INTO effects (event_id) VALUES ($1)', [event.id]);
           });
@@ -116,6 +122,17 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
     const { groups } = await admin.listGroups();
     await admin.disconnect();
     expect(groups.filter((g) => g.groupId.startsWith('dead-letters-'))).toEqual([]);
+  });
+
+  it('dead-letters nothing while its database is out of reach: the partition waits, then applies in order', async () => {
+    await producer.send({ topic, acks: -1, messages: [record('outage-1', NEEDS_STORE, 'SOM'), record('after-outage', OK, 'SOM')] });
+    await eventually(async () => (attempts.get('outage-1') ?? 0) > 3, 30_000);
+    // Past its dead-letter cap (3 attempts), and the event behind it, same key, still waits.
+    expect(applied).not.toContain('after-outage');
+    storeBack = true;
+    await eventually(async () => applied.includes('after-outage'), 60_000, 100);
+    expect(applied.indexOf('outage-1')).toBeLessThan(applied.indexOf('after-outage'));
+    expect((await readDeadLetters(testKafka('dlq-tool'), [topic])).map((l) => l.eventId)).not.toContain('outage-1');
   });
 
   it('applies a redelivered event only once', async () => {

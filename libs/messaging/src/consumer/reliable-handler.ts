@@ -42,12 +42,44 @@ export class PermanentEventError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Postgres SQLSTATEs of a server that is gone or not taking connections (class 08, shutdown, starting up). */
+const UNAVAILABLE_SQLSTATE = /^(08\d{3}|57P0[1-3]|53300)$/;
+const UNAVAILABLE_NODE_CODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
 /**
- * Runs a handler for one Kafka record so that the partition never blocks: transient failures are
- * retried with capped exponential backoff, and an event that still fails (or cannot even be read)
- * is published to `<topic>.dlq` with its original headers and the error, after which the handler
- * returns normally and the offset moves on. A throw out of a Nest event handler would instead leave
- * the offset uncommitted and stall the partition (nestjs/nest#14664).
+ * Whether an error says the consumer's own database is out of reach rather than that the event is
+ * at fault: node-postgres' connection errors and Postgres' shutdown and start-up states, also as
+ * TypeORM wraps them (driverError).
+ */
+export function isStoreUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; driverError?: unknown } | undefined, depth = 0; e && depth < 3; e = e.driverError as typeof e, depth++) {
+    if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATE.test(e.code) || UNAVAILABLE_NODE_CODE.test(e.code))) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * Thrown instead of dead-lettering when the store stays out of reach past the retries: no event is
+ * at fault, so the offset stays where it is and the partition waits (kafkajs retries the batch and
+ * restarts the consumer) until the database is back. Dead-lettering through an outage would skip
+ * events that a later redrive applies after their successors for the same key.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the consumer's database is out of reach: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * Runs a handler for one Kafka record so that the partition never blocks on a bad event: transient
+ * failures are retried with capped exponential backoff, and an event that still fails (or cannot even
+ * be read) is published to `<topic>.dlq` with its original headers and the error, after which the
+ * handler returns normally and the offset moves on. A throw out of a Nest event handler would instead
+ * leave the offset uncommitted and stall the partition (nestjs/nest#14664). The one exception is the
+ * consumer's own database being out of reach (StoreUnavailableError): then stalling is right.
  *
  * The total retry time stays far below the consumer session timeout, because kafkajs only
  * heartbeats between messages.
@@ -77,6 +109,7 @@ export class ReliableHandler {
         return this.outcome('processed', event.topic, event.type);
       } catch (err) {
         const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
+        if (!permanent && attempt >= this.maxAttempts && isStoreUnavailable(err)) throw new StoreUnavailableError(err);
         if (permanent || attempt >= this.maxAttempts) {
           await this.deadLetter(record, err as Error, attempt);
           return this.outcome('dead-lettered', event.topic, event.type);
@@ -130,6 +163,8 @@ export class ReliableHandler {
           return;
         } catch (err) {
           const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
+          // One by one, every event would fail the same way and be dead-lettered.
+          if (!permanent && attempt >= this.maxAttempts && isStoreUnavailable(err)) throw new StoreUnavailableError(err);
           if (permanent || attempt >= this.maxAttempts) {
             this.options.logger?.warn(`${this.options.consumer}: ${where} failed (${(err as Error).message}); handling them one by one`);
             break;

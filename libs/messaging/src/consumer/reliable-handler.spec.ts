@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { Producer } from 'kafkajs';
+import { cloudEventHeaders } from '../cloud-event';
+import { isStoreUnavailable, ReliableHandler, StoreUnavailableError, type RawKafkaRecord } from './reliable-handler';
+
+const record = (id: string, offset: number): RawKafkaRecord => ({
+  topic: 'test.things',
+  partition: 0,
+  message: { key: 'BFA', value: Buffer.from(id), offset: String(offset), headers: cloudEventHeaders({ id, type: 'org.crisis-ops.test.thing-happened.v1', source: 'test', time: new Date() }) },
+});
+
+/** Records what would have gone to a dead-letter topic. */
+function handlerWithDlq() {
+  const sent: string[] = [];
+  const producer = { send: async ({ topic }: { topic: string }) => void sent.push(topic) } as unknown as Producer;
+  return { sent, handler: new ReliableHandler({ consumer: 'test', producer, maxAttempts: 2, baseDelayMs: 1 }) };
+}
+
+const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+describe('a consumer whose database is out of reach', () => {
+  it('tells an outage from a bad event: connection errors and shutdown states, also wrapped by TypeORM', () => {
+    expect(isStoreUnavailable(refused)).toBe(true);
+    expect(isStoreUnavailable(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(true);
+    expect(isStoreUnavailable(Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('terminating connection'), { code: '57P01' }) }))).toBe(true);
+    expect(isStoreUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isStoreUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(isStoreUnavailable(new Error('downstream rejected the event'))).toBe(false);
+  });
+
+  it('throws rather than dead-letter a batch, or any event of it: the partition waits for the database', async () => {
+    const { sent, handler } = handlerWithDlq();
+    await expect(handler.handleBatch([record('a', 1), record('b', 2)], async () => Promise.reject(refused))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(handler.handle(record('c', 3), async () => Promise.reject(refused))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(sent).toEqual([]);
+  });
+
+  it('still dead-letters an event that fails for a reason of its own', async () => {
+    const { sent, handler } = handlerWithDlq();
+    expect(await handler.handle(record('d', 4), async () => Promise.reject(new Error('downstream rejected the event')))).toBe('dead-lettered');
+    expect(sent).toEqual(['test.things.dlq']);
+  });
+});
