@@ -11,7 +11,7 @@
  */
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import { ConfigError, loadServiceConfig } from '@crisis-ops/config';
-import { createIdempotentProducer, createKafka, readDeadLetters, redrive, type DeadLetter } from '@crisis-ops/messaging';
+import { createIdempotentProducer, createKafka, isTooOldToRedrive, readDeadLetters, REDRIVE_HORIZON_DAYS, redrive, type DeadLetter } from '@crisis-ops/messaging';
 import { parseCommandArgs, runCli, UsageError } from './lib/cli';
 
 const USAGE = `Usage:
@@ -72,10 +72,19 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
     process.stderr.write('dlq: nothing to redrive\n');
     return 1;
   }
+  const old = chosen.filter((l) => isTooOldToRedrive(l));
+  if (old.length) {
+    process.stderr.write(
+      `dlq: not sending ${old.length} letter(s) dead-lettered over ${REDRIVE_HORIZON_DAYS} days ago (${old.map((l) => l.eventId ?? '(no id)').join(', ')}): ` +
+        'consumers that applied those events may no longer remember them, and would apply them twice\n',
+    );
+  }
+  const young = chosen.filter((l) => !isTooOldToRedrive(l));
+  if (young.length === 0) return 1;
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
-    const sent = await redrive(producer, chosen);
+    const sent = await redrive(producer, young);
     process.stdout.write(`${sent} event(s) sent back to ${args.topics[0]}\n`);
   } finally {
     await producer.disconnect();

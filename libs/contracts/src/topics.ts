@@ -29,7 +29,10 @@ export interface TopicSpec {
 export const DEFAULT_PARTITIONS = 6;
 
 const domainTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000), 'min.insync.replicas': '1' };
-const dlqTopicConfig = { 'retention.ms': String(90 * 24 * 3600 * 1000), 'min.insync.replicas': '1' };
+// No longer than a domain topic: a letter then lives at most 30 days plus a segment (7), within
+// every consumer's inbox retention (38 days at least), so when it is redriven every consumer group
+// that had applied its event still remembers it and applies nothing twice.
+const dlqTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000), 'min.insync.replicas': '1' };
 
 export const ALL_TOPICS: readonly TopicSpec[] = DOMAIN_TOPICS.flatMap((name) => [
   { name, partitions: DEFAULT_PARTITIONS, config: domainTopicConfig },

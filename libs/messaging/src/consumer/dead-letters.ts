@@ -1,6 +1,7 @@
 import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
 import { rangesFrom, readRanges } from '../kafka/read-range';
+import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
 
 /** An event a consumer gave up on (ReliableHandler), as its dead-letter topic keeps it. */
 export interface DeadLetter {
@@ -69,20 +70,55 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
 }
 
 /**
+ * Days after which a letter is not redriven: consumers keep their inbox rows at least 38 days
+ * (INBOX_RETENTION_DAYS), and a consumer group that applied the event before its inbox row went would
+ * apply it again. Dead-letter topics keep 30 days (plus a segment), so only topics created with an
+ * older, longer retention still hold such letters.
+ */
+export const REDRIVE_HORIZON_DAYS = 37;
+
+export const isTooOldToRedrive = (letter: DeadLetter, now: Date = new Date()): boolean => {
+  const failed = Date.parse(letter.failedAt);
+  return Number.isFinite(failed) && now.getTime() - failed > REDRIVE_HORIZON_DAYS * 86_400_000;
+};
+
+/**
  * Publishes dead letters back to their original topics, as they first came (key, value, headers),
  * once the fault that stopped them is mended. Consumers apply events once (their inbox), so a
- * letter redriven twice, or one that another consumer group had applied, changes nothing more; the
- * dead-letter topic keeps its copy (Kafka deletes nothing singly) until its retention ends.
+ * letter redriven twice, or one that another consumer group had applied, changes nothing more
+ * within REDRIVE_HORIZON_DAYS; the dead-letter topic keeps its copy (Kafka deletes nothing singly)
+ * until its retention ends. Sends stay under the broker's 1 MiB record batch, however many letters.
  */
 export async function redrive(producer: Producer, letters: readonly DeadLetter[]): Promise<number> {
   const byTopic = new Map<string, DeadLetter[]>();
   for (const l of letters) byTopic.set(l.originalTopic, [...(byTopic.get(l.originalTopic) ?? []), l]);
   for (const [topic, list] of byTopic) {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: list.map((l) => ({ key: l.key, value: l.value, headers: { ...l.headers, [REDRIVEN_FROM_HEADER]: `${l.at.topic}/${l.at.partition}/${l.at.offset}` } })),
-    });
+    let send: DeadLetter[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (!send.length) return;
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: send.map((l) => ({ key: l.key, value: l.value, headers: { ...l.headers, [REDRIVEN_FROM_HEADER]: `${l.at.topic}/${l.at.partition}/${l.at.offset}` } })),
+      });
+      send = [];
+      bytes = 0;
+    };
+    for (const l of list) {
+      const size = letterBytes(l);
+      if (send.length && bytes + size > MAX_SEND_BYTES) await flush();
+      send.push(l);
+      bytes += size;
+    }
+    await flush();
   }
   return letters.length;
+}
+
+/** Value, key and headers, generously counted (as the relay counts its records). */
+function letterBytes(l: DeadLetter): number {
+  let n = (l.value?.length ?? 0) + (l.key?.length ?? 0) + 256;
+  for (const [k, v] of Object.entries(l.headers)) n += k.length + v.length + 8;
+  return n;
 }
