@@ -34,6 +34,9 @@ const globalState = globalThis as GlobalWithState;
  * required, because instrumentations patch modules as they load: services call it from a tiny
  * `telemetry.ts` that is the first import of `main.ts`.
  */
+/** instrumentation-http's own list (DEFAULT_QUERY_STRINGS_TO_REDACT, not exported by the package). */
+const REDACTED_BY_DEFAULT = ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'];
+
 export function startTelemetry(options: TelemetryOptions): void {
   const existing = globalState[STATE_KEY];
   if (existing) {
@@ -73,6 +76,10 @@ export function startTelemetry(options: TelemetryOptions): void {
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-http': {
           ignoreIncomingRequestHook: (req) => isProbePath(req.url),
+          // The server span reads the raw URL before any middleware runs, and the live stream takes
+          // its token as ?access_token= (EventSource cannot send headers): without this, every stream
+          // request put a bearer token into the traces. Replaces the defaults, hence them again.
+          redactedQueryParamsServer: [...REDACTED_BY_DEFAULT, 'access_token'],
         },
         // One span per syscall or socket: volume without insight.
         '@opentelemetry/instrumentation-fs': { enabled: false },

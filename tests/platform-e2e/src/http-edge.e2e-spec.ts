@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analystToken, api, platform, signalBody, testCountry } from './platform-api';
+import { analystToken, api, exportedSpansContain, platform, signalBody, testCountry } from './platform-api';
 import { SERVICES_UNDER_TEST } from './platform';
-import { devToken } from '@crisis-ops/testing';
+import { devToken, eventually } from '@crisis-ops/testing';
 
 interface Violation {
   field: string;
@@ -112,5 +112,16 @@ describe('the HTTP edge of the services', () => {
     expect(res.body.status).toBe('ok');
     expect(res.body.info.database.status).toBe('up');
     expect(res.body.info.kafka.status).toBe('up');
+  });
+  it('never exports a stream\'s access token in a trace (EventSource sends it in the query)', async () => {
+    const token = await devToken({ roles: ['global-watch-officer'], region: null, subject: `trace-check-${Date.now()}` });
+    const stopped = new AbortController();
+    const res = await fetch(`${platform()['ops-centre']}/stream?access_token=${token}`, { signal: stopped.signal });
+    expect(res.status).toBe(200);
+    await res.body?.getReader().read();
+    stopped.abort();
+    // The request's server span, exported once the request ends, shows the parameter redacted.
+    await eventually(() => exportedSpansContain('access_token=REDACTED'), 15_000, 200);
+    expect(await exportedSpansContain(token)).toBe(false);
   });
 });

@@ -75,10 +75,13 @@ export interface OtlpReceiver {
 /**
  * A minimal OTLP/HTTP trace collector: accepts JSON on POST /v1/traces and keeps every span in
  * memory. GET /spans?traceId=… answers the spans received so far, so test files running in other
- * processes than the one holding the receiver can query it.
+ * processes than the one holding the receiver can query it; GET /exported?contains=… whether any
+ * export carried a text (attributes included).
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  // Every export as it came, attributes included: GET /exported?contains=… says whether any held a text.
+  const exported: string[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'POST' && url.pathname === '/v1/traces') {
@@ -88,6 +91,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
             res.writeHead(415).end('only OTLP/JSON is understood here');
             return;
           }
+          exported.push(body.toString('utf8'));
           spans.push(...decodeOtlpJson(JSON.parse(body.toString('utf8')) as OtlpTraceRequest));
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         })
@@ -98,6 +102,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       const traceId = url.searchParams.get('traceId');
       const found = traceId ? spans.filter((s) => s.traceId === traceId) : spans;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/exported') {
+      const text = url.searchParams.get('contains') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ found: text !== '' && exported.some((e) => e.includes(text)) }));
       return;
     }
     res.writeHead(404).end();

@@ -101,6 +101,12 @@ export function eventuallyOnTimeline(country: string, signalId: string, timeoutM
   return eventually(async () => (await timelineEntriesOf(country, signalId))[0], timeoutMs, 200);
 }
 
+/** Whether any span the services exported carried this text, in its name or any attribute. */
+export async function exportedSpansContain(text: string): Promise<boolean> {
+  const res = await fetch(`${inject('otlpReceiverUrl')}/exported?contains=${encodeURIComponent(text)}`);
+  return ((await res.json()) as { found: boolean }).found;
+}
+
 export async function spansOfTrace(traceId: string): Promise<ReceivedSpan[]> {
   const res = await fetch(`${inject('otlpReceiverUrl')}/spans?traceId=${traceId}`);
   return (await res.json()) as ReceivedSpan[];
