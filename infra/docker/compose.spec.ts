@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_PARTITIONS, SERVICES, appRoleOf, migratorRoleOf } from '@crisis-ops/contracts';
+import { LOCAL_DEV_SECRET } from '@crisis-ops/auth';
 
 /**
  * docker-compose.yml is only ever run by people who have Docker, so nothing else would notice it
@@ -186,9 +187,21 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('shares one AUTH_DEV_SECRET between all services', () => {
+  it('shares one AUTH_DEV_SECRET between all services, by default the one npm run token signs with', () => {
     const secrets = new Set(SERVICES.map((spec) => envOf(service(spec.name)).AUTH_DEV_SECRET));
     expect(secrets.size).toBe(1);
+    // The README's token commands then work against this stack as against npm start.
+    expect([...secrets][0]).toBe(`\${AUTH_DEV_SECRET:-${LOCAL_DEV_SECRET}}`);
+    // Its images run with NODE_ENV=production, where that published secret needs the local stack's word.
+    for (const spec of SERVICES) expect(envOf(service(spec.name)).AUTH_ALLOW_PUBLIC_DEV_SECRET, spec.name).toBe('true');
+  });
+
+  it('gives the broker room beside its heap: the JVM and the healthcheck\'s own JVM need more than -Xmx', () => {
+    const kafka = service('kafka');
+    const mib = (match: RegExpExecArray | null): number => (match ? Number(match[1]) * (match[2] === 'g' ? 1024 : 1) : NaN);
+    const heap = mib(/-Xmx(\d+)([gm])/.exec(String(envOf(kafka).KAFKA_HEAP_OPTS)));
+    const limit = mib(/^(\d+)([gm])$/.exec(String(memoryLimitOf(kafka))));
+    expect(limit - heap).toBeGreaterThanOrEqual(512);
   });
 
   it('gives every container a memory limit and a healthcheck, exemptions aside', () => {

@@ -1,13 +1,9 @@
 import { SignJWT } from 'jose';
-import { MIN_DEV_SECRET_LENGTH } from './auth.config';
+import { LOCAL_DEV_SECRET, MIN_DEV_SECRET_LENGTH } from './auth.config';
+
+export { LOCAL_DEV_SECRET };
 import type { Role } from './principal';
 
-/**
- * HS256 secret for LOCAL DEVELOPMENT ONLY. It is public (it is in the repository), so any token
- * signed with it is forgeable: never configure it as AUTH_DEV_SECRET outside a developer machine or
- * a throw-away test environment. Production verifies tokens against AUTH_JWKS_URL.
- */
-export const LOCAL_DEV_SECRET = 'crisis-ops-local-development-only-secret-never-use-in-production';
 
 export interface DevTokenOptions {
   subject: string;
