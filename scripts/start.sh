@@ -6,16 +6,18 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source scripts/services.sh
 
+t0=$(date +%s)
+ensure_node_modules
+export INFRA_PROFILE=dev NX_DAEMON=false NX_TUI=false
+# First, even when the services run: up returns at once when Kafka and Postgres are up, and starts
+# whichever died (a broker out of memory), which services answering 503 cannot do for themselves.
+bash infra/local/infra.sh up
+
 if all_services_running; then
   echo "[crisis-ops] already running (npm stop to stop it):"
   print_service_table
   exit 0
 fi
-
-t0=$(date +%s)
-ensure_node_modules
-export INFRA_PROFILE=dev NX_DAEMON=false NX_TUI=false
-bash infra/local/infra.sh up
 # shellcheck disable=SC1091
 source .run/dev/env.sh
 

@@ -336,6 +336,13 @@ case "${1:-}" in
   stop) [[ -d "$RUN" ]] && lock; cmd_stop ;;
   status) cmd_status ;;
   reset)
+    # npm start keeps its services' pid files under the profile's folder: deleting them under running
+    # services would leave those running, against a wiped database, out of npm stop's reach.
+    for pidfile in "$RUN"/services/*.pid; do
+      # The command line too, as for Kafka: after a reboot a stale pid may be another process's.
+      [[ -f "$pidfile" ]] && ps -ww -p "$(cat "$pidfile")" -o args= 2>/dev/null | grep -qF "dist/services/" &&
+        die "the platform's services are still running: npm stop first, then reset"
+    done
     [[ -d "$RUN" ]] && lock
     cmd_stop
     log "deleting ${RUN#"$ROOT"/} (the Kafka jar cache stays)"
