@@ -1,4 +1,4 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
@@ -13,6 +13,8 @@ import { ReplayService } from './replay.service';
 @ApiTags('stream')
 @Controller('replay')
 export class ReplayController {
+  private readonly logger = new Logger('Replay');
+
   constructor(
     private readonly replay: ReplayService,
     private readonly verifier: TokenVerifier,
@@ -66,7 +68,9 @@ export class ReplayController {
       );
       conn.send('end', { sent, reason });
     } catch (err) {
-      conn.send('error', { message: (err as Error).message });
+      // The detail (broker, database) is for the log; the console needs to know the replay failed.
+      this.logger.error(`replay from ${plan.from.toISOString()} failed: ${(err as Error).message}`, (err as Error).stack);
+      conn.send('error', { code: 'OPS_CENTRE.REPLAY_FAILED', message: 'the replay stopped on an internal error; try again, or a later start' });
     }
     await conn.end();
     res.end();
