@@ -25,6 +25,7 @@ echo "[crisis-ops] building services…"
 npx nx run-many -t build --projects=tag:type:service --outputStyle=static >"$SERVICE_LOGS/build.log" 2>&1 \
   || { tail -40 "$SERVICE_LOGS/build.log"; echo "[crisis-ops] build failed (full log: $SERVICE_LOGS/build.log)" >&2; exit 1; }
 
+snapshot_builds
 export AUTH_DEV_SECRET="${AUTH_DEV_SECRET:-$(local_dev_secret)}"
 for entry in "${SERVICES[@]}"; do start_service "$entry"; done
 for entry in "${SERVICES[@]}"; do wait_ready "$entry" || { npm run -s stop || true; exit 1; }; done

@@ -39,7 +39,7 @@ const composeText = readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf
  * service measured in bench/ or tested runs as it is deployed.
  */
 const NPM_START_NODE_FLAGS = (() => {
-  const line = readFileSync(path.join(repoRoot, 'scripts/services.sh'), 'utf8').match(/setsid nohup node (.*) "dist\/services\/\$name\/main\.js"/)?.[1] ?? '';
+  const line = readFileSync(path.join(repoRoot, 'scripts/services.sh'), 'utf8').match(/setsid nohup node (.*) "\$SERVICE_DIST\/services\/\$name\/main\.js"/)?.[1] ?? '';
   return line.split(/\s+/).filter((flag) => flag.startsWith('--') && flag !== '--enable-source-maps');
 })();
 
