@@ -68,13 +68,20 @@ describe('SseConnection', () => {
     expect(last).not.toContain('"i":989');
     c.close();
   });
-  it('ends a stream only once everything queued is written, waiting while the socket pushes back', async () => {
+
+  /** A connection whose socket pushes back after the first event, with a second one queued behind it. */
+  const pushedBack = () => {
     const res = new FakeResponse();
     const c = new SseConnection(res as never, { flushEveryMs: 50, heartbeatMs: 0 });
     res.accept = false;
     c.send('domain-event', { i: 1 });
     c.flush();
     c.send('domain-event', { i: 2 });
+    return { res, c };
+  };
+
+  it('ends a stream only once everything queued is written, waiting while the socket pushes back', async () => {
+    const { res, c } = pushedBack();
     c.send('end', { sent: 2 });
     const ending = c.end();
     expect(await settled(ending)).toBe(false);
@@ -86,12 +93,7 @@ describe('SseConnection', () => {
   });
 
   it('stops waiting to end when the client goes away', async () => {
-    const res = new FakeResponse();
-    const c = new SseConnection(res as never, { flushEveryMs: 50, heartbeatMs: 0 });
-    res.accept = false;
-    c.send('domain-event', { i: 1 });
-    c.flush();
-    c.send('domain-event', { i: 2 });
+    const { res, c } = pushedBack();
     const ending = c.end();
     res.destroyed = true;
     res.emit('close');
