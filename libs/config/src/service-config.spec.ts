@@ -9,6 +9,17 @@ describe('service configuration', () => {
     expect(config.database).toMatchObject({ port: 55432, name: 'crisis_ops', user: 'mediation_app', migratorUser: 'mediation_migrator' });
   });
 
+  it('needs the database passwords in production, where the role names they default to are guessable', () => {
+    let error: unknown;
+    try {
+      loadServiceConfig('mediation', 'mediation', 3002, { NODE_ENV: 'production', DATABASE_PASSWORD: 's3cret' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([{ variable: 'DATABASE_MIGRATOR_PASSWORD', reason: expect.stringContaining('NODE_ENV=production') }]);
+    expect(loadServiceConfig('mediation', 'mediation', 3002, { NODE_ENV: 'production', DATABASE_PASSWORD: 'a', DATABASE_MIGRATOR_PASSWORD: 'b' }).database.password).toBe('a');
+  });
+
   it('names every wrong variable and the reason', () => {
     let error: unknown;
     try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { brokerList, booleanFlag, loadConfig, port } from './load-config';
+import { brokerList, booleanFlag, ConfigError, loadConfig, port } from './load-config';
 
 /**
  * What every service needs to boot: its HTTP port, Kafka, and two database identities (the app
@@ -57,6 +57,9 @@ export function loadServiceConfig(
   defaultPort: number,
   env: NodeJS.ProcessEnv = process.env,
 ): ServiceConfig {
+  // The defaults are the role names: fit for a laptop, and guessable anywhere else.
+  const unset = env['NODE_ENV'] === 'production' ? ['DATABASE_PASSWORD', 'DATABASE_MIGRATOR_PASSWORD'].filter((v) => !env[v]?.trim()) : [];
+  if (unset.length) throw new ConfigError(service, unset.map((variable) => ({ variable, reason: 'is required when NODE_ENV=production (its default is the role name)' })));
   const e = loadConfig(service, serviceEnvSchema(defaultPort, schema), env);
   return {
     service,
