@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fails when proto/ breaks wire or generated-code compatibility with the base branch
-# (BUF_BREAKING_BASE, default main, the Nx defaultBase). Skips, saying why, when there is nothing to
+# Fails when proto/ breaks wire or generated-code compatibility: any commit against its parent, the
+# working tree against HEAD and against the base branch (BUF_BREAKING_BASE, default main, the Nx
+# defaultBase). Skips, saying why, when there is nothing to
 # compare with: no git checkout, no base ref, or a base without .proto files (before the first
 # contracts land, buf itself errors with "had no .proto files" rather than passing).
 set -euo pipefail
@@ -31,5 +32,19 @@ if ! git ls-tree -r --name-only "$rev" -- proto | grep -q '\.proto$'; then
   exit 0
 fi
 
-echo "buf-breaking: proto/ against ${rev}"
-exec "$buf" breaking proto --against "$against"
+# On a trunk (one branch, as here) the base is HEAD itself, and comparing with it checks nothing that
+# is committed: so every commit that touched proto/ is also checked against the commit before it,
+# and the working tree against HEAD. Shallow history skips what it does not have.
+fail=0
+for commit in $(git log --format=%H -- proto/); do
+  parent="$(git rev-parse --verify --quiet "${commit}^" 2>/dev/null)" || continue
+  git ls-tree -r --name-only "$parent" -- proto | grep -q '\.proto$' || continue
+  if ! "$buf" breaking ".git#ref=${commit},subdir=proto" --against ".git#ref=${parent},subdir=proto"; then
+    echo "buf-breaking: commit ${commit} breaks the contracts of ${parent}: a breaking change needs a new package version (v2)" >&2
+    fail=1
+  fi
+done
+echo "buf-breaking: proto/ against HEAD and against ${rev}"
+"$buf" breaking proto --against ".git#ref=HEAD,subdir=proto" || fail=1
+"$buf" breaking proto --against "$against" || fail=1
+exit "$fail"
