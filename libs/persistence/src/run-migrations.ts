@@ -11,17 +11,29 @@ export async function runMigrations(input: Omit<ServiceDataSourceInput, 'as'>): 
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
-    const [{ exists }] = await runner.query(
-      'SELECT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = $1) AS exists',
-      [input.config.schema],
-    );
-    if (!exists) {
-      // Provisioning normally creates the schema (owned by the migrator); this covers a database
-      // where the migrator was granted CREATE instead. TypeORM never creates it itself.
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${input.config.schema}"`);
-    }
+    // First the lock: two replicas creating the schema at once would collide (CREATE SCHEMA IF NOT
+    // EXISTS is not safe against a concurrent one).
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${input.config.schema}`]);
     try {
+      const [{ exists }] = await runner.query(
+        'SELECT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = $1) AS exists',
+        [input.config.schema],
+      );
+      if (!exists) {
+        // Provisioning normally creates the schema (owned by the migrator); this covers a database
+        // where the migrator was granted CREATE instead. TypeORM never creates it itself. The app
+        // role gets what provisioning would give it, or its first query would be refused.
+        const s = `"${input.config.schema}"`;
+        const app = `"${input.config.user}"`;
+        for (const sql of [
+          `CREATE SCHEMA ${s}`,
+          `GRANT USAGE ON SCHEMA ${s} TO ${app}`,
+          `ALTER DEFAULT PRIVILEGES IN SCHEMA ${s} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
+          `ALTER DEFAULT PRIVILEGES IN SCHEMA ${s} GRANT USAGE, SELECT ON SEQUENCES TO ${app}`,
+        ]) {
+          await runner.query(sql);
+        }
+      }
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       return applied.map((m) => m.name);
     } finally {
