@@ -37,6 +37,15 @@ const quietYear = (): RiskSignal[] => Array.from({ length: 52 }, (_, w) => signa
 const burst = (start: number): RiskSignal[] => Array.from({ length: 60 }, (_, i) => signal(start + Math.floor(i / 4.3), 'violence_against_civilians', 3));
 
 describe('RiskEngine', () => {
+  it('given history that arrives after a live report (an export is newest first), then the levels are those of the same data in day order', () => {
+    const history = Array.from({ length: 700 }, (_, d) => signal(d, 'battles', 1, null));
+    const flare = Array.from({ length: 63 }, (_, i) => signal(720 + Math.floor(i / 3), 'battles', 2, null));
+    const inDayOrder = transitions(run(new RiskEngine(), [...history, signal(700, 'battles', 0, null), ...flare], 740));
+    const liveFirst = transitions(run(new RiskEngine(), [signal(700, 'battles', 0, null), ...history, ...flare], 740));
+    expect(inDayOrder.map((e) => e.newLevel)).toContain('high');
+    expect(liveFirst).toEqual(inDayOrder);
+  });
+
   it('given a quiet year, when a burst of deadly attacks follows, then the country escalates to high or critical within the burst, naming the attacks', () => {
     const engine = new RiskEngine();
     const before = run(engine, quietYear(), 364);

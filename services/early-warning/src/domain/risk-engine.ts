@@ -76,6 +76,7 @@ export class RiskEngine {
   ingestSignal(signal: RiskSignal): RiskEvent[] {
     const day = dayOf(signal.occurredAt);
     const events = this.openUpTo(day);
+    this.observedFrom(day);
     const weight = signalWeight(this.parameters, signal.type, signal.subType, signal.fatalities, signal.severity);
     this.apply(signal.country, signal.admin1, { day, key: signal.type, count: 1, weight });
     return events;
@@ -87,6 +88,7 @@ export class RiskEngine {
     const days = Math.max(1, dayOf(observation.periodEnd) - first);
     const { weight, count } = observationWeight(this.parameters, observation.events, observation.fatalities);
     const events = this.openUpTo(first);
+    this.observedFrom(first);
     if (weight === 0 && count === 0) return events;
     const open = this.openDay as number;
     for (let day = first; day < first + days; day++) {
@@ -176,6 +178,16 @@ export class RiskEngine {
       return [];
     }
     return day > this.openDay ? this.closeThrough(dateOfDay(day - 1)) : [];
+  }
+
+  /**
+   * T, the days of data so far, counts from the earliest day any input was about: history imported
+   * after live reports (an ACLED export comes newest first) fills the baseline as late reports, and a
+   * T that started at the first input's day would keep E inflated and the surge muted for a year, so
+   * the same data would read lower live than in the backtest.
+   */
+  private observedFrom(day: number): void {
+    if (this.observedSinceDay !== undefined && day < this.observedSinceDay) this.observedSinceDay = day;
   }
 
   private applyPending(day: number): void {
