@@ -15,8 +15,13 @@ export interface AreaSnapshot {
   readonly lastEmittedScore: number | null;
   readonly lastScore: number;
   readonly lastEscalationId: string | null;
+  /** Escalations still in force, oldest first (absent in snapshots taken before it existed). */
+  readonly escalations?: ReadonlyArray<EscalationInForce>;
   readonly children: readonly AreaSnapshot[];
 }
+
+/** An escalation that holds an area above `from`: its id, the level it came from and the level it holds. */
+export type EscalationInForce = readonly [from: RiskLevel, to: RiskLevel, id: string];
 
 /** What one contribution adds to an area: a signal, or one day's slice of an aggregate observation. */
 export interface Contribution {
@@ -45,6 +50,7 @@ export class AreaState {
   lastEmittedScore: number | null = null;
   lastScore = 0;
   lastEscalationId: string | null = null;
+  escalations: EscalationInForce[] = [];
   readonly children = new Map<string, AreaState>();
 
   constructor(
@@ -105,6 +111,7 @@ export class AreaState {
       lastEmittedScore: this.lastEmittedScore,
       lastScore: this.lastScore,
       lastEscalationId: this.lastEscalationId,
+      escalations: this.escalations.map((e) => [...e] as const),
       children: [...this.children.values()].map((c) => c.snapshot()),
     };
   }
@@ -120,6 +127,12 @@ export class AreaState {
     state.lastEmittedScore = s.lastEmittedScore;
     state.lastScore = s.lastScore;
     state.lastEscalationId = s.lastEscalationId;
+    // Older snapshots knew only the latest escalation: the one that holds the area at its level.
+    state.escalations = s.escalations
+      ? s.escalations.map((e) => [...e] as const)
+      : s.lastEscalationId && s.level !== 'low'
+        ? [['low', s.level, s.lastEscalationId]]
+        : [];
     for (const child of s.children) state.children.set(child.admin1 as string, AreaState.restore(child, recentTau, baselineTau));
     return state;
   }

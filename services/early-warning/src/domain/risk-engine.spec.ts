@@ -37,6 +37,38 @@ const quietYear = (): RiskSignal[] => Array.from({ length: 52 }, (_, w) => signa
 const burst = (start: number): RiskSignal[] => Array.from({ length: 60 }, (_, i) => signal(start + Math.floor(i / 4.3), 'violence_against_civilians', 3));
 
 describe('RiskEngine', () => {
+  const quietThen = (flare: RiskSignal[]): RiskSignal[] => [
+    ...Array.from({ length: 400 }, (_, d) => signal(d, 'battles', 0, null)),
+    ...flare,
+    ...Array.from({ length: 200 }, (_, d) => signal(420 + d, 'battles', 0, null)),
+  ];
+  const ids = (events: RiskEvent[]) => transitions(events).map((e) => `${e.type === 'RiskEscalated' ? 'up' : 'down'} ${e.previousLevel}->${e.newLevel} ${e.escalationId.split('/').slice(2).join('/')}`);
+
+  it('given escalations step by step, when the flare ends, then each de-escalation names the escalation it reverses', () => {
+    const flare = Array.from({ length: 160 }, (_, i) => signal(400 + Math.floor(i / 8), 'battles', 3, null));
+    expect(ids(run(new RiskEngine(), quietThen(flare), 640))).toEqual([
+      'up low->elevated 2021-02-04/elevated',
+      'up elevated->high 2021-02-07/high',
+      'up high->critical 2021-02-12/critical',
+      'down critical->high 2021-02-12/critical',
+      'down high->elevated 2021-02-07/high',
+      'down elevated->low 2021-02-04/elevated',
+    ]);
+  });
+
+  it('given one escalation straight to critical, then every step down reverses that one, also after a restore from an older snapshot', () => {
+    const flare = Array.from({ length: 140 }, () => signal(400, 'battles', 5, null));
+    const events = run(new RiskEngine(), quietThen(flare), 640);
+    expect(new Set(transitions(events).map((e) => e.escalationId)).size).toBe(1);
+    // A snapshot from before escalations in force were kept: restored, the latest escalation holds the level.
+    const engine = new RiskEngine();
+    run(engine, quietThen(flare).filter((s) => s.occurredAt.getTime() <= on(410).getTime()), 409);
+    const old = engine.snapshot();
+    const legacy = { ...old, areas: old.areas.map(({ escalations: _escalations, ...a }) => a) };
+    const restored = run(RiskEngine.restore(legacy), quietThen(flare).filter((s) => s.occurredAt.getTime() > on(410).getTime()), 640);
+    expect(new Set(transitions(restored).map((e) => e.escalationId))).toEqual(new Set(transitions(events).map((e) => e.escalationId)));
+  });
+
   it('given history that arrives after a live report (an export is newest first), then the levels are those of the same data in day order', () => {
     const history = Array.from({ length: 700 }, (_, d) => signal(d, 'battles', 1, null));
     const flare = Array.from({ length: 63 }, (_, i) => signal(720 + Math.floor(i / 3), 'battles', 2, null));

@@ -1,7 +1,7 @@
-import { AreaState, type AreaSnapshot, type Contribution } from './risk-area';
+import { AreaState, type AreaSnapshot, type Contribution, type EscalationInForce } from './risk-area';
 import { NO_CONTEXT, type ContextAdjustment, type RiskContextProvider } from './risk-context';
 import type { RiskDriver, RiskEvent } from './risk-events';
-import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
+import { DEFAULT_RISK_PARAMETERS, RISK_LEVELS, type RiskLevel, type RiskParameters } from './risk-parameters';
 import { isEscalation, nextLevel, observationWeight, scoreParts, signalWeight, type ScoreParts } from './risk-score';
 import type { AggregateObservation } from './aggregate-observation';
 import { SIGNAL_TYPE_LABELS, type SignalType } from './signal-types';
@@ -247,11 +247,18 @@ export class RiskEngine {
     if (level === previousLevel) return;
 
     const up = isEscalation(previousLevel, level);
-    if (up) state.lastEscalationId = `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(day)}/${level}`;
+    let escalationId: string;
+    if (up) {
+      escalationId = `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(day)}/${level}`;
+      state.lastEscalationId = escalationId;
+      state.escalations.push([previousLevel, level, escalationId]);
+    } else {
+      escalationId = reverseEscalations(state, level) ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`;
+    }
     events.push({
       type: up ? 'RiskEscalated' : 'RiskDeescalated',
       ...common,
-      escalationId: state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`,
+      escalationId,
       previousLevel,
       newLevel: level,
       at: dateOfDay(day),
@@ -301,3 +308,19 @@ export class RiskEngine {
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+
+/**
+ * The escalation a fall to `level` reverses, and what stays in force after it: the earliest
+ * escalation still holding the area above `level` (the one that first lifted it there). One that
+ * came from below `level` still holds the area at `level`, so it stays, lowered to it: after low →
+ * critical, critical → high and high → elevated both reverse that one escalation.
+ */
+function reverseEscalations(state: { escalations: EscalationInForce[] }, level: RiskLevel): string | undefined {
+  const above = (l: RiskLevel) => RISK_LEVELS.indexOf(l) > RISK_LEVELS.indexOf(level);
+  const reversed = state.escalations.find(([, to]) => above(to));
+  if (!reversed) return undefined;
+  state.escalations = state.escalations.filter(([, to]) => !above(to));
+  const [from, , id] = reversed;
+  if (RISK_LEVELS.indexOf(from) < RISK_LEVELS.indexOf(level)) state.escalations.push([from, level, id]);
+  return id;
+}
