@@ -3,7 +3,8 @@
 /* eslint-disable */
 
 // Events of the mediation context: the life of one mediation process, all on topic
-// mediation.processes.v1 keyed by process_id. Countries are ISO 3166-1 alpha-3 codes.
+// mediation.processes.v1 keyed by country (so a country's events keep their order, whatever the
+// process). Countries are ISO 3166-1 alpha-3 codes.
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";

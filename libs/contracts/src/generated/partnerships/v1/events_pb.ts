@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 // Events of the partnerships context, on topic partnerships.engagements.v1 keyed by
-// engagement_id. Countries are ISO 3166-1 alpha-3 codes.
+// country. Countries are ISO 3166-1 alpha-3 codes.
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
