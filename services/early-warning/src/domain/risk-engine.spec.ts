@@ -44,6 +44,18 @@ describe('RiskEngine', () => {
   ];
   const ids = (events: RiskEvent[]) => transitions(events).map((e) => `${e.type === 'RiskEscalated' ? 'up' : 'down'} ${e.previousLevel}->${e.newLevel} ${e.escalationId.split('/').slice(2).join('/')}`);
 
+  it('given an area with all the battles, then its area driver counts what the battles driver counts, over the same window', () => {
+    const mopti = Array.from({ length: 160 }, (_, i) => signal(Math.floor(i / 8), 'battles', 3, 'Mopti'));
+    const bamako = Array.from({ length: 100 }, (_, d) => signal(20 + d, 'protests', 0, 'Bamako'));
+    const national = transitions(run(new RiskEngine(), [...mopti, ...bamako], 130));
+    expect(national.length).toBeGreaterThan(0);
+    for (const e of national) {
+      const battles = e.drivers.find((d) => d.kind === 'battles')?.count ?? 0;
+      const area = e.drivers.find((d) => d.kind === 'area' && d.area === 'Mopti')?.count ?? 0;
+      expect(area, `${e.type} ${e.at.toISOString().slice(0, 10)}`).toBe(battles);
+    }
+  });
+
   it('given escalations step by step, when the flare ends, then each de-escalation names the escalation it reverses', () => {
     const flare = Array.from({ length: 160 }, (_, i) => signal(400 + Math.floor(i / 8), 'battles', 3, null));
     expect(ids(run(new RiskEngine(), quietThen(flare), 640))).toEqual([

@@ -291,7 +291,10 @@ export class RiskEngine {
     if (own === null && state.recent > 0) {
       const areas = [...state.children.values()]
         .map((child) => {
+          // A country is assessed before its admin1s: bring each to this day's window first, or its
+          // count would still include the day that just left the window.
           child.decayTo(day);
+          child.pruneWindow(day, p.recentWindowDays);
           return { child, share: child.recent / state.recent };
         })
         .filter((x) => x.share > 0)
