@@ -1,3 +1,4 @@
 export * from './domain-error';
 export * from './clock';
 export * from './uuid-v7';
+export * from './calendar';

@@ -1,4 +1,4 @@
-import type { FieldViolation } from '@crisis-ops/domain-kernel';
+import { isCalendarDay, isClockTime, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { SIGNAL_SUB_TYPES, SIGNAL_TYPES, isSignalType, isSubTypeOf, type SignalSubType, type SignalType } from './signal-types';
 
@@ -68,13 +68,9 @@ export function parseInstant(value: unknown): Date | undefined {
 export const dayLiesAhead = (dayStartUtc: Date, now: Date): boolean => dayStartUtc.getTime() - 14 * 3_600_000 > now.getTime();
 
 /** Whether an ISO date-time's own fields exist: `new Date` rolls 30 February into March, and year 0 is no year Postgres stores. */
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function realCalendarFields(text: string): boolean {
   const [y, mo, d, h = 0, mi = 0, s = 0] = (text.match(/\d+/g) ?? []).slice(0, 6).map(Number);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  if (d > (mo === 2 && isLeap(y) ? 29 : DAYS[mo - 1])) return false;
-  return h <= 23 && mi <= 59 && s <= 59;
+  return isCalendarDay(y, mo, d) && isClockTime(h, mi, s);
 }
 
 class Checker {

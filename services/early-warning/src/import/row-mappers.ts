@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isCalendarDay } from '@crisis-ops/domain-kernel';
 import { countryByIso3, countryByName, countryByNumeric, type Country } from '@crisis-ops/geo';
 import { dayLiesAhead, isSignalType, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
 import type { AggregateField, ColumnMap, EventField, Layout } from './import-formats';
@@ -32,8 +33,7 @@ export function parseDay(text: string): string | undefined {
 }
 
 function validDay(y: number, m: number, d: number): string | undefined {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? date.toISOString().slice(0, 10) : undefined;
+  return isCalendarDay(y, m, d) ? `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : undefined;
 }
 
 /** 1..12 from "3", "03", "March" or "Mar"; undefined otherwise. */

@@ -1,4 +1,4 @@
-import type { FieldViolation } from '@crisis-ops/domain-kernel';
+import { isCalendarDay, isClockTime, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalid } from './mediation.errors';
 import type { RiskDriver } from './mediation.types';
 
@@ -59,8 +59,6 @@ export class Violations {
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))?$/;
 const DATE_TIME_FORMAT = 'must be an ISO 8601 date-time with a time zone offset (Z or ±hh:mm), e.g. 2026-03-04T09:00:00Z';
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /**
  * Why `value` is not an instant a process can record, or undefined if it is. `new Date` reads a
@@ -72,10 +70,8 @@ export function instantProblem(value: unknown): string | undefined {
   if (!m) return DATE_TIME_FORMAT;
   const [, y, mo, d, h, mi, s = '00', zone, oh = '00', om = '00'] = m;
   if (!zone) return DATE_TIME_FORMAT;
-  const month = Number(mo);
-  const days = month === 2 && isLeapYear(Number(y)) ? 29 : DAYS_IN_MONTH[month - 1];
-  if (!days || Number(d) < 1 || Number(d) > days) return `is not a real date: ${y}-${mo}-${d} does not exist`;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return `is not a real time: ${h}:${mi}:${s} does not exist`;
+  if (!isCalendarDay(Number(y), Number(mo), Number(d))) return `is not a real date: ${y}-${mo}-${d} does not exist`;
+  if (!isClockTime(Number(h), Number(mi), Number(s))) return `is not a real time: ${h}:${mi}:${s} does not exist`;
   if (Number(oh) > 23 || Number(om) > 59) return `is not a real time zone offset: ${zone}`;
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
 import { conflict, evolve, MEDIATION_ERRORS, processNotFound, rehydrate, type MediationEvent, type ProcessState, type ProcessStatus } from '../domain';
 
 export interface StoredEvent {
@@ -176,4 +177,4 @@ function affected(result: unknown): number {
   return Array.isArray(result) ? result.length : 0;
 }
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+const isUuid = (id: string) => UUID_PATTERN.test(id);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import type { MediationCommand, ProposeProcess } from '../domain';
@@ -24,7 +25,7 @@ const encodeCursor = (c: ProcessCursor): string => Buffer.from(`${c.proposedAt}|
 
 function decodeCursor(cursor: string): ProcessCursor | undefined {
   const [proposedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (rest.length || !id || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) || Number.isNaN(Date.parse(proposedAt))) return undefined;
+  if (rest.length || !id || !UUID_PATTERN.test(id) || Number.isNaN(Date.parse(proposedAt))) return undefined;
   return { proposedAt, id };
 }
 

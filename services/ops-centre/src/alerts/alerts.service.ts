@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '@crisis-ops/auth';
-import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
+import { DomainError, UUID_PATTERN, ValidationFailed } from '@crisis-ops/domain-kernel';
 import { assertMaySeeDesk, isGlobal, readableDesks } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
-import { UUID } from '../read-model/query-check';
 
 const STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
 
@@ -110,7 +109,7 @@ export class AlertsService {
   }
 
   private async load(m: EntityManager, p: Principal, id: string, lock: boolean): Promise<Alert> {
-    if (!UUID.test(id)) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
+    if (!UUID_PATTERN.test(id)) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
     const [row] = await m.query(`SELECT * FROM alerts WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
     const alert = alertOf(row);

@@ -1,7 +1,4 @@
-import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
-
-/** The text form Postgres' uuid type reads (anything else it refuses with an error, not a miss). */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_PATTERN, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 
 /**
  * The query parameters of one listing, checked together so that one answer names every bad one
@@ -26,7 +23,7 @@ export class QueryCheck {
   }
 
   uuid(field: string, value: string | undefined): string | undefined {
-    if (value !== undefined && !UUID.test(value)) this.violations.push({ field, reason: 'must be a UUID' });
+    if (value !== undefined && !UUID_PATTERN.test(value)) this.violations.push({ field, reason: 'must be a UUID' });
     return value;
   }
 

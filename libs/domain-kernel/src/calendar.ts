@@ -1,0 +1,19 @@
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/**
+ * Whether year, month (1-12) and day name a day of the proleptic Gregorian calendar from year 1.
+ * `new Date` would roll 30 February into March instead, and Postgres has no year 0.
+ */
+export function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  return day <= (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
+/** Whether hours, minutes and seconds name a time of day (no leap second, no 24:00). */
+export const isClockTime = (hours: number, minutes: number, seconds = 0): boolean => hours <= 23 && minutes <= 59 && seconds <= 59;
+
+/** A UUID in its text form, any version: what Postgres' uuid type reads (anything else it refuses with an error). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
