@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type FindOptionsWhere, type Repository } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
-import { ValidationFailed } from '@crisis-ops/domain-kernel';
 import { countriesOfDesk, type DeskId } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, readableDesks } from '../access/access-policy';
+import { QueryCheck } from '../read-model/query-check';
 import { TimelineEntry } from './timeline-entry.entity';
 
 @ApiTags('timeline')
@@ -22,12 +22,11 @@ export class TimelineController {
   @Get()
   @ApiQuery({ name: 'country', required: false })
   @ApiQuery({ name: 'limit', required: false })
-  list(@CurrentPrincipal() p: Principal, @Query('country') country?: string, @Query('limit') limit = '100') {
-    const n = Number(limit);
-    const violations = [];
-    if (!Number.isInteger(n) || n < 1 || n > 1000) violations.push({ field: 'limit', reason: 'must be an integer from 1 to 1000' });
-    if (country !== undefined && !/^[A-Z]{3}$/.test(country)) violations.push({ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' });
-    if (violations.length) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', violations);
+  list(@CurrentPrincipal() p: Principal, @Query('country') rawCountry?: string, @Query('limit') rawLimit?: string) {
+    const q = new QueryCheck();
+    const n = q.limit(rawLimit, 100);
+    const country = q.country(rawCountry);
+    q.done();
     let where: FindOptionsWhere<TimelineEntry> = {};
     if (country) {
       assertMaySeeDesk(p, deskOf(country));
