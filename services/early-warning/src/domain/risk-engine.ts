@@ -1,8 +1,8 @@
 import { AreaState, type AreaSnapshot, type Contribution, type EscalationInForce } from './risk-area';
 import { NO_CONTEXT, type ContextAdjustment, type RiskContextProvider } from './risk-context';
 import type { RiskDriver, RiskEvent } from './risk-events';
-import { DEFAULT_RISK_PARAMETERS, RISK_LEVELS, type RiskLevel, type RiskParameters } from './risk-parameters';
-import { isEscalation, nextLevel, observationWeight, scoreParts, signalWeight, type ScoreParts } from './risk-score';
+import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
+import { isEscalation, levelRank, nextLevel, observationWeight, scoreParts, signalWeight, type ScoreParts } from './risk-score';
 import type { AggregateObservation } from './aggregate-observation';
 import { SIGNAL_TYPE_LABELS, type SignalType } from './signal-types';
 import type { Signal } from './signal';
@@ -319,11 +319,11 @@ const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
  * critical, critical → high and high → elevated both reverse that one escalation.
  */
 function reverseEscalations(state: { escalations: EscalationInForce[] }, level: RiskLevel): string | undefined {
-  const above = (l: RiskLevel) => RISK_LEVELS.indexOf(l) > RISK_LEVELS.indexOf(level);
+  const above = (l: RiskLevel) => levelRank(l) > levelRank(level);
   const reversed = state.escalations.find(([, to]) => above(to));
   if (!reversed) return undefined;
   state.escalations = state.escalations.filter(([, to]) => !above(to));
   const [from, , id] = reversed;
-  if (RISK_LEVELS.indexOf(from) < RISK_LEVELS.indexOf(level)) state.escalations.push([from, level, id]);
+  if (levelRank(from) < levelRank(level)) state.escalations.push([from, level, id]);
   return id;
 }

@@ -66,7 +66,8 @@ export function scoreParts(p: RiskParameters, recent: number, baseline: number, 
   return { recent, expected, intensity, surge, ratio, base };
 }
 
-const rank = (level: RiskLevel): number => RISK_LEVELS.indexOf(level);
+/** Position of a level, low = 0: comparisons of levels go through it. */
+export const levelRank = (level: RiskLevel): number => RISK_LEVELS.indexOf(level);
 
 /**
  * The level after a day closes with `score`, given the current level and how long it has been held.
@@ -78,15 +79,15 @@ const rank = (level: RiskLevel): number => RISK_LEVELS.indexOf(level);
 export function nextLevel(p: RiskParameters, current: RiskLevel, score: number, daysAtLevel: number): RiskLevel {
   let up: RiskLevel = 'low';
   for (const level of ['elevated', 'high', 'critical'] as const) if (score >= p.thresholds[level].enter) up = level;
-  if (rank(up) > rank(current)) return up;
+  if (levelRank(up) > levelRank(current)) return up;
   if (current === 'low' || score >= p.thresholds[current].exit || daysAtLevel < p.minDwellDays) return current;
   let down: RiskLevel = 'low';
   for (const level of ['elevated', 'high', 'critical'] as const) {
-    if (rank(level) < rank(current) && score >= p.thresholds[level].exit) down = level;
+    if (levelRank(level) < levelRank(current) && score >= p.thresholds[level].exit) down = level;
   }
   return down;
 }
 
 export function isEscalation(from: RiskLevel, to: RiskLevel): boolean {
-  return rank(to) > rank(from);
+  return levelRank(to) > levelRank(from);
 }
