@@ -1,17 +1,20 @@
 import { Client, escapeIdentifier as ident, escapeLiteral as literal } from 'pg';
 import { SERVICES, appRoleOf, migratorRoleOf, type ServiceSpec } from '@crisis-ops/contracts';
-import type { DatabaseAdminSettings } from './provision-settings';
+import { rolePasswordEnvName, type DatabaseAdminSettings } from './provision-settings';
 
 /**
  * The platform database and, per service, a schema owned by `<schema>_migrator` and usable (DML
  * only) by `<schema>_app`. Nothing is granted to PUBLIC, so no role sees another service's schema.
- * Every step is idempotent and also repairs drift (owner, grants, passwords), so it runs on every
- * `infra.sh up`, in docker-compose's init container and in tests.
+ * Every step is idempotent and also repairs drift (owner, grants, role attributes), so it runs on
+ * every `infra.sh up`, in docker-compose's init container and in tests. A password is set only when
+ * one is given or the role is new: re-running provisioning must not undo a rotation done by hand.
  */
 export interface DatabaseProvisionOptions {
   readonly services?: readonly ServiceSpec[];
-  /** Defaults to the development rule: password = role name. */
-  readonly rolePassword?: (role: string) => string;
+  /** The password to set on a role; undefined leaves an existing role's password alone. */
+  readonly rolePassword?: (role: string) => string | undefined;
+  /** A new role without a password of its own gets its name (development); default true. */
+  readonly roleNameAsPassword?: boolean;
 }
 
 export interface DatabaseProvisionResult {
@@ -30,7 +33,8 @@ export async function provisionDatabase(
   options: DatabaseProvisionOptions = {},
 ): Promise<DatabaseProvisionResult> {
   const services = options.services ?? SERVICES;
-  const rolePassword = options.rolePassword ?? ((role: string) => role);
+  const rolePassword = options.rolePassword ?? (() => undefined);
+  const roleNameAsPassword = options.roleNameAsPassword ?? true;
   const connect = async (database: string) => {
     const client = new Client({
       host: admin.host,
@@ -61,7 +65,7 @@ export async function provisionDatabase(
     const rolesCreated: string[] = [];
     for (const { schema } of services) {
       for (const role of [migratorRoleOf(schema), appRoleOf(schema)]) {
-        if (await ensureRole(maintenance, role, rolePassword(role))) rolesCreated.push(role);
+        if (await ensureRole(maintenance, role, rolePassword(role), roleNameAsPassword)) rolesCreated.push(role);
         await maintenance.query(`GRANT CONNECT ON DATABASE ${db} TO ${ident(role)}`);
         await maintenance.query(`ALTER ROLE ${ident(role)} SET search_path TO ${ident(schema)}`);
         roles.push(role);
@@ -105,12 +109,20 @@ async function ensureDatabase(client: Client, name: string): Promise<boolean> {
   }
 }
 
-/** Creates the role or brings an existing one back to the expected attributes and password. */
-async function ensureRole(client: Client, role: string, password: string): Promise<boolean> {
+/**
+ * Creates the role or brings an existing one back to the expected attributes. The password is set
+ * when one is given; otherwise an existing role keeps its own and a new one gets its name, where
+ * that is allowed (development), or is refused, naming the variable that would give it one.
+ */
+async function ensureRole(client: Client, role: string, password: string | undefined, roleNameAsPassword: boolean): Promise<boolean> {
   const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
   const exists = Boolean(found.rowCount);
+  if (!exists && password === undefined && !roleNameAsPassword) {
+    throw new Error(`role ${role} does not exist yet and ${rolePasswordEnvName(role)} is not set: under NODE_ENV=production no role is created with its name as password`);
+  }
+  const initial = password ?? (exists ? undefined : role);
   // DDL takes no bind parameters, hence the literal; the server stores only the SCRAM hash.
-  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${literal(password)}`;
+  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${initial === undefined ? '' : ` PASSWORD ${literal(initial)}`}`;
   await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${ident(role)} WITH ${attributes}`);
   return !exists;
 }

@@ -12,7 +12,13 @@ describe('provisionSettingsFromEnv', () => {
       database: 'crisis_ops',
     });
     expect(s.kafkaBrokers).toEqual(['127.0.0.1:9092']);
-    expect(s.rolePassword('mediation_app')).toBe('mediation_app');
+    // Unset: an existing role keeps its password; a new one gets its name, in development only.
+    expect(s.rolePassword('mediation_app')).toBeUndefined();
+    expect(s.roleNameAsPassword).toBe(true);
+  });
+
+  it('never gives a new role its name as password under NODE_ENV=production', () => {
+    expect(provisionSettingsFromEnv({ NODE_ENV: 'production' }).roleNameAsPassword).toBe(false);
   });
 
   it('reads the environment, a comma list of brokers and per-role passwords', () => {
@@ -29,7 +35,7 @@ describe('provisionSettingsFromEnv', () => {
     expect(s.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
     expect(rolePasswordEnvName('early_warning_app')).toBe('DATABASE_ROLE_PASSWORD_EARLY_WARNING_APP');
     expect(s.rolePassword('early_warning_app')).toBe('secret');
-    expect(s.rolePassword('early_warning_migrator')).toBe('early_warning_migrator');
+    expect(s.rolePassword('early_warning_migrator')).toBeUndefined();
   });
 
   it('rejects a port that is not a number', () => {

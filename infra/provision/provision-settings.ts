@@ -16,8 +16,16 @@ export interface DatabaseAdminSettings {
 export interface ProvisionSettings {
   readonly database: DatabaseAdminSettings;
   readonly kafkaBrokers: readonly string[];
-  /** Password of a service role: env `DATABASE_ROLE_PASSWORD_<ROLE>` or, in development, the role name. */
-  readonly rolePassword: (role: string) => string;
+  /**
+   * Password to give a service role: env `DATABASE_ROLE_PASSWORD_<ROLE>`, or undefined when it is
+   * unset, which leaves an existing role's password as it is (an operator may have rotated it).
+   */
+  readonly rolePassword: (role: string) => string | undefined;
+  /**
+   * Whether a role created without a password of its own gets its name as password, as the local
+   * profiles and the services' development defaults expect. Never under NODE_ENV=production.
+   */
+  readonly roleNameAsPassword: boolean;
 }
 
 export const rolePasswordEnvName = (role: string): string => `DATABASE_ROLE_PASSWORD_${role.toUpperCase()}`;
@@ -39,6 +47,7 @@ export function provisionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): 
       database: env['DATABASE_NAME'] ?? 'crisis_ops',
     },
     kafkaBrokers: brokers,
-    rolePassword: (role) => env[rolePasswordEnvName(role)] ?? role,
+    rolePassword: (role) => env[rolePasswordEnvName(role)] || undefined,
+    roleNameAsPassword: env['NODE_ENV'] !== 'production',
   };
 }

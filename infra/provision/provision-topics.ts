@@ -1,12 +1,14 @@
-import { Kafka, logLevel, type Admin, type ITopicMetadata } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type ITopicMetadata } from 'kafkajs';
 import { ALL_TOPICS, type TopicSpec } from '@crisis-ops/contracts';
 
 /**
  * Every topic of ALL_TOPICS with its partitions and configs (auto-create is off on every broker,
  * so this is the only way topics come to exist). Existing topics are kept; one with fewer
  * partitions than declared is grown (Kafka cannot shrink, and more partitions than declared are
- * left alone). Configs of existing topics are not rewritten: kafkajs only has the non-incremental
- * AlterConfigs, which would drop settings an operator added.
+ * left alone). An existing topic whose declared configs differ (a retention changed in code since
+ * it was created) is brought to them; its other topic-level settings, e.g. ones an operator added,
+ * are sent back unchanged, because kafkajs only has the non-incremental AlterConfigs, which replaces
+ * them all.
  */
 export interface TopicProvisionOptions {
   readonly topics?: readonly TopicSpec[];
@@ -20,6 +22,8 @@ export interface TopicProvisionResult {
   readonly topics: readonly string[];
   readonly created: readonly string[];
   readonly grown: ReadonlyArray<{ readonly topic: string; readonly from: number; readonly to: number }>;
+  /** Declared configs an existing topic did not have, with the value it had (null: the broker default). */
+  readonly reconfigured: ReadonlyArray<{ readonly topic: string; readonly config: string; readonly from: string | null; readonly to: string }>;
 }
 
 export async function provisionTopics(
@@ -73,9 +77,33 @@ export async function provisionTopicsWith(admin: Admin, options: TopicProvisionO
       await admin.createPartitions({ topicPartitions: grown.map((g) => ({ topic: g.topic, count: g.to })) });
     }
   }
+  const reconfigured = present.length > 0 ? await reconfigure(admin, present) : [];
 
   await waitForPartitions(admin, topics, 15_000);
-  return { topics: topics.map((t) => t.name), created: missing.map((t) => t.name), grown };
+  return { topics: topics.map((t) => t.name), created: missing.map((t) => t.name), grown, reconfigured };
+}
+
+/** kafkajs' ConfigSource for a setting made on the topic itself (not inherited from the broker). */
+const TOPIC_CONFIG_SOURCE = 1;
+
+async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<TopicProvisionResult['reconfigured']> {
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: specs.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name })),
+  });
+  const changes: Array<{ topic: string; config: string; from: string | null; to: string }> = [];
+  const alter: Array<{ type: ConfigResourceTypes; name: string; configEntries: Array<{ name: string; value: string }> }> = [];
+  for (const spec of specs) {
+    const entries = resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
+    const own = new Map(entries.filter((e) => e.configSource === TOPIC_CONFIG_SOURCE).map((e) => [e.configName, e.configValue]));
+    const differing = Object.entries(spec.config).filter(([name, value]) => own.get(name) !== value);
+    if (differing.length === 0) continue;
+    for (const [name, value] of differing) changes.push({ topic: spec.name, config: name, from: own.get(name) ?? null, to: value });
+    const wanted = new Map([...own, ...Object.entries(spec.config)]);
+    alter.push({ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: [...wanted].map(([name, value]) => ({ name, value })) });
+  }
+  if (alter.length > 0) await admin.alterConfigs({ validateOnly: false, resources: alter });
+  return changes;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -37,7 +37,7 @@ describe('provisioning', () => {
   });
 
   it('is idempotent: running it twice succeeds and the second run changes nothing', async () => {
-    const options = { rolePassword: settings.rolePassword };
+    const options = { rolePassword: settings.rolePassword, roleNameAsPassword: settings.roleNameAsPassword };
     await provisionDatabase(settings.database, options);
     const again = await provisionDatabase(settings.database, options);
     expect(again.databaseCreated).toBe(false);
@@ -49,6 +49,7 @@ describe('provisioning', () => {
     const topicsAgain = await provisionTopics(settings.kafkaBrokers);
     expect(topicsAgain.created).toEqual([]);
     expect(topicsAgain.grown).toEqual([]);
+    expect(topicsAgain.reconfigured).toEqual([]);
   });
 
   it(`leaves every topic of ALL_TOPICS with at least ${DEFAULT_PARTITIONS} partitions and its configs`, async () => {
@@ -76,6 +77,31 @@ describe('provisioning', () => {
     expect(result.grown).toEqual([{ topic: name, from: 2, to: 6 }]);
     const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
     expect(topics[0]?.partitions).toHaveLength(6);
+  });
+
+  it('brings an existing topic to its declared configs and keeps the settings an operator added', async () => {
+    const name = `it.infra.config.${randomUUID().slice(0, 8)}`;
+    scratchTopics.push(name);
+    await admin.createTopics({
+      topics: [{ topic: name, numPartitions: 6, configEntries: [{ name: 'retention.ms', value: '7776000000' }, { name: 'max.message.bytes', value: '2097152' }] }],
+      waitForLeaders: true,
+    });
+    const spec = { name, partitions: 6, config: { 'retention.ms': '2592000000', 'min.insync.replicas': '1' } };
+    const result = await provisionTopics(settings.kafkaBrokers, { topics: [spec] });
+    expect(result.reconfigured).toEqual([
+      { topic: name, config: 'retention.ms', from: '7776000000', to: '2592000000' },
+      { topic: name, config: 'min.insync.replicas', from: null, to: '1' },
+    ]);
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'min.insync.replicas', 'max.message.bytes'] }],
+    });
+    expect(Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({
+      'retention.ms': '2592000000',
+      'min.insync.replicas': '1',
+      'max.message.bytes': '2097152',
+    });
+    expect((await provisionTopics(settings.kafkaBrokers, { topics: [spec] })).reconfigured).toEqual([]);
   });
 
   it('runs end to end as the CLI infra.sh calls', async () => {

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const settings = provisionSettingsFromEnv();
   const { database: db } = settings;
   const [database, topics] = await Promise.all([
-    provisionDatabase(db, { rolePassword: settings.rolePassword }),
+    provisionDatabase(db, { rolePassword: settings.rolePassword, roleNameAsPassword: settings.roleNameAsPassword }),
     provisionTopics(settings.kafkaBrokers),
   ]);
   console.log(
@@ -20,9 +20,10 @@ async function main(): Promise<void> {
       `${database.roles.length} roles (${database.rolesCreated.length} new)`,
   );
   const grown = topics.grown.map((g) => `${g.topic} ${g.from}->${g.to}`).join(', ');
+  const reconfigured = topics.reconfigured.map((c) => `${c.topic} ${c.config} ${c.from ?? 'default'}->${c.to}`).join(', ');
   console.log(
     `kafka ${settings.kafkaBrokers.join(',')}: ${topics.topics.length} topics (${topics.created.length} new` +
-      `${grown ? `, grown: ${grown}` : ''})`,
+      `${grown ? `, grown: ${grown}` : ''}${reconfigured ? `, reconfigured: ${reconfigured}` : ''})`,
   );
 }
 

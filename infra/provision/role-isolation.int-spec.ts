@@ -16,7 +16,7 @@ const PERMISSION_DENIED = { code: '42501' };
 const clients: Client[] = [];
 async function connectAs(role: string): Promise<Client> {
   const { host, port, database } = settings.database;
-  const client = new Client({ host, port, database, user: role, password: settings.rolePassword(role) });
+  const client = new Client({ host, port, database, user: role, password: settings.rolePassword(role) ?? role });
   await client.connect();
   clients.push(client);
   return client;
