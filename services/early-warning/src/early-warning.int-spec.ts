@@ -149,14 +149,20 @@ describe('early-warning on real Kafka and Postgres', () => {
     for (let i = 0; i < 2; i++) {
       await producer.send({ topic: TOPIC_SIGNALS, messages: [{ key: country, value: Buffer.from(replayed), headers: cloudEventHeaders({ id: eventId, type: CE_SIGNAL_RECORDED, source: 'early-warning', time: new Date() }) }] });
     }
-    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.inbox WHERE event_id = $1', [eventId])) === 1, 30_000, 200);
-    await new Promise((r) => setTimeout(r, 2_000)); // a duplicate escalation would surface now
+    // Behind both copies on the same partition, an event the engine does not weigh (unknown type):
+    // once the consumer has recorded it, both copies have been dealt with.
+    const sentinelId = randomUUID();
+    const sentinel = encodeEvent(CE_SIGNAL_RECORDED, create(SignalRecordedSchema, { signalId: randomUUID(), source: 'int', country, type: 'not_a_signal_type', occurredAt: timestampFromDate(new Date()), origin: 'api' }));
+    await producer.send({ topic: TOPIC_SIGNALS, messages: [{ key: country, value: Buffer.from(sentinel), headers: cloudEventHeaders({ id: sentinelId, type: CE_SIGNAL_RECORDED, source: 'early-warning', time: new Date() }) }] });
+    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.inbox WHERE event_id = $1', [sentinelId])) === 1, 30_000, 200);
+    expect(await count('SELECT count(*) AS n FROM early_warning.inbox WHERE event_id = $1', [eventId])).toBe(1);
+    // 40 signals of the request and one copy of the redelivered event: the second copy moved nothing.
+    expect(await count('SELECT signals AS n FROM early_warning.risk_engines WHERE country = $1', [country])).toBe(41);
 
     expect(escalations()).toHaveLength(1);
     const [escalation] = escalations();
     expect(escalation).toMatchObject({ country, admin1: '', previousLevel: RiskLevel.LOW, newLevel: RiskLevel.CRITICAL, origin: 'api', provisional: true });
     expect(escalation.drivers[0]).toMatchObject({ kind: 'violence_against_civilians', count: 40 });
-    expect(await count('SELECT signals AS n FROM early_warning.risk_engines WHERE country = $1', [country])).toBe(41);
 
     const one = await api('GET', `/risk/${country}`);
     expect(one.status).toBe(200);
