@@ -177,7 +177,7 @@ describe('early-warning on real Kafka and Postgres', () => {
     }
   });
 
-  it('imports a small file twice through the intake: the second run adds nothing; import risk is stored but not announced when old', async () => {
+  it('imports a small file twice through the intake: the second run adds nothing', async () => {
     const dataSource = app.get(DataSource);
     const sink = intakeSink(app.get(SignalIntake), dataSource, app.get(EventPublisher));
     const source = `int-import-${RUN}`;
@@ -189,8 +189,33 @@ describe('early-warning on real Kafka and Postgres', () => {
     const second = await runImport(createReadStream(file), sink, { source });
     expect(second).toMatchObject({ recorded: 0, duplicates: first.accepted, rejected: first.rejected });
     expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1 AND origin = $2', [source, 'import'])).toBe(first.recorded);
-    // Assessments that follow a historical import are kept, never published as news.
-    expect(await count(`SELECT count(*) AS n FROM early_warning.risk_assessments WHERE origin = 'import' AND published AND day < now() - interval '30 days'`, [])).toBe(0);
+  });
+
+  it('stores the risk an imported history of signals moves, escalations included, and announces none of it when it is old', async () => {
+    const country = await unassessedCountry();
+    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+    // Forty days of deadly attacks that ended two months ago: enough to escalate, all of it older
+    // than the alert window (EARLY_WARNING_IMPORT_ALERT_DAYS, 14 by default).
+    const lastDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 60 * 86_400_000;
+    const rows = Array.from({ length: 40 * 3 }, (_, i) => {
+      const day = new Date(lastDay - (39 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
+      return `H-${RUN}-${i},${day},Violence against civilians,Attack,"${name}",,North,10,Radio`;
+    });
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
+    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+    const report = await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-history-${RUN}` });
+    expect(report).toMatchObject({ format: 'acled', recorded: rows.length, rejected: 0 });
+    await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
+
+    const kinds = await db.query<{ kind: string; origin: string; published: boolean; n: string }>(
+      'SELECT kind, origin, published, count(*) AS n FROM early_warning.risk_assessments WHERE country = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
+      [country],
+    );
+    // Something to announce was there: the history escalated the country...
+    expect(kinds.rows.some((r) => r.kind === 'escalated')).toBe(true);
+    // ...and all of it is kept as the import's, none of it published.
+    expect(kinds.rows.filter((r) => r.origin !== 'import' || r.published)).toEqual([]);
+    expect(risk.filter((e) => e.key === country)).toEqual([]);
   });
 
   /** A real country (imports resolve ISO codes only) with no risk state, aggregates or context (mediation's suites record agreements) yet. */
