@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RiskEngine, type RiskEvent, type RiskSignal } from './index';
+import { RiskEngine, type RiskContextProvider, type RiskEvent, type RiskSignal } from './index';
 
 const DAY = 86_400_000;
 const day0 = Date.UTC(2024, 0, 1);
@@ -40,15 +40,20 @@ describe('RiskEngine live path', () => {
     expect(closed.map((e) => [e.type, (e as { escalationId: string }).escalationId])).toEqual(changes(early).map((e) => [e.type, (e as { escalationId: string }).escalationId]));
   });
 
-  it('never lowers a level or emits anything on an open day without a rise', () => {
-    const engine = new RiskEngine();
-    for (let i = 0; i < 30; i++) engine.ingestSignal(attack(0));
-    engine.closeThrough(on(0));
-    engine.ingestSignal({ ...attack(200), type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1 });
-    const before = engine.current()[0].level;
+  it('given an area at critical whose score collapses on the open day, when that day is assessed, then the level holds and nothing is emitted; the close lowers it', () => {
+    // Critical from about day 15, long enough (the minimum dwell is 30 days) to be lowered from day
+    // 50 on, when context takes 100 points off every area: the day's score is 0.
+    const context: RiskContextProvider = { adjustmentsFor: (_area, at) => (at.getTime() >= day0 + 50 * DAY ? [{ kind: 'test', label: 'test', points: -100 }] : []) };
+    const engine = new RiskEngine({ context });
+    for (let d = 0; d < 50; d++) for (let i = 0; i < 3; i++) engine.ingestSignal(attack(d));
+    engine.closeThrough(on(49));
+    expect(engine.current()[0].level).toBe('critical');
+
+    engine.ingestSignal(attack(50));
     expect(engine.assessOpenDay()).toEqual([]);
-    expect(changes(engine.assessOpenDay())).toEqual([]);
-    expect(engine.current()[0].level).toBe(before);
+    expect(engine.current()[0]).toMatchObject({ level: 'critical', score: 0 });
+    // The setup would lower the level: the close of the same day does.
+    expect(changes(engine.closeThrough(on(50)))).toContainEqual(expect.objectContaining({ type: 'RiskDeescalated', previousLevel: 'critical' }));
     expect(new RiskEngine().assessOpenDay()).toEqual([]);
   });
 });
