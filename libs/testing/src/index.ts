@@ -1,2 +1,3 @@
 export * from './test-infra';
 export * from './service-process';
+export * from './read-positions';
