@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import type { Consumer } from 'kafkajs';
-import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { messagingScratch, type MessagingScratch } from '../messaging-scratch.int-support';
 import { appendToOutbox } from './outbox-writer';
 import { OutboxRelay } from './outbox-relay';
@@ -9,6 +9,12 @@ import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { parseCloudEvent } from '../cloud-event';
 
 const text = (s: string) => new TextEncoder().encode(s);
+
+/** Backends waiting for the advisory lock appendToOutbox takes for a key (pg_advisory_xact_lock(hashtext(key))). */
+const WAITING_FOR_KEY_LOCK = `
+  SELECT count(*)::int AS n FROM pg_locks
+   WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+     AND classid::bigint = ((hashtext($1)::bigint >> 32) & 4294967295) AND objid::bigint = (hashtext($1)::bigint & 4294967295)`;
 
 describe('outbox relay on real Postgres and Kafka', () => {
   let scratch: MessagingScratch;
@@ -19,6 +25,7 @@ describe('outbox relay on real Postgres and Kafka', () => {
   let consumer: Consumer;
   const producer = createIdempotentProducer(testKafka('relay'));
   let relay: OutboxRelay;
+  const positions = new ReadPositions();
 
   beforeAll(async () => {
     scratch = await messagingScratch('outbox', [topic], { poolSize: 8 });
@@ -31,6 +38,7 @@ describe('outbox relay on real Postgres and Kafka', () => {
       eachMessage: async ({ partition, message }) => {
         const event = parseCloudEvent(topic, partition, message);
         received.push({ key: String(event.key), value: new TextDecoder().decode(event.data), type: event.type, partition, data: Buffer.from(event.data) });
+        positions.record(topic, partition, message.offset);
       },
     });
     relay = await activeRelay(producer);
@@ -82,12 +90,15 @@ describe('outbox relay on real Postgres and Kafka', () => {
     });
     await slowStaged;
     const fast = append('TCD', 'TCD-fast-second');
-    await new Promise((r) => setTimeout(r, 300));
+    // Released only once the second writer is waiting for the key's lock: released earlier, the
+    // slow one would commit first anyway, and the order would be right without the lock.
+    await eventually(async () => (await dataSource.query(WAITING_FOR_KEY_LOCK, ['outbox:TCD']))[0].n > 0, 10_000, 20);
     releaseSlow();
     await Promise.all([fast, ...work]);
 
-    await eventually(async () => received.length >= 62, 30_000);
-    await new Promise((r) => setTimeout(r, 500)); // anything extra would show up now
+    // Everything committed is sent, and the reader has read all the topic holds: nothing more can come.
+    await relay.flush();
+    await positions.readToEnd(topic);
 
     expect(received).toHaveLength(62);
     expect(received.map((r) => r.value)).not.toContain('rolled-back');
