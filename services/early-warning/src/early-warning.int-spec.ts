@@ -23,7 +23,7 @@ import {
 import { cloudEventHeaders, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import { COUNTRIES } from '@crisis-ops/geo';
-import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { RiskEngine } from './domain';
 import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
 import { SignalIntake } from './signals/intake/signal-intake.service';
@@ -49,6 +49,7 @@ describe('early-warning on real Kafka and Postgres', () => {
   let token: string;
   const risk: ReceivedEvent[] = [];
   const observed: ReceivedEvent[] = [];
+  const positions = new ReadPositions();
 
   beforeAll(async () => {
     ew = await bootEarlyWarning('main');
@@ -61,10 +62,12 @@ describe('early-warning on real Kafka and Postgres', () => {
         const event = parseCloudEvent(topic, partition, message);
         if (topic === TOPIC_RISK) risk.push(event);
         else if (event.type === CE_AGGREGATE_OBSERVED) observed.push(event);
+        positions.record(topic, partition, message.offset);
       },
     });
     // fromBeginning: false starts at the end only once the group has its partitions.
     await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
+    for (const topic of [TOPIC_RISK, TOPIC_SIGNALS]) await positions.startedAtEnd(topic);
   });
 
   afterAll(async () => {
@@ -293,8 +296,10 @@ describe('early-warning on real Kafka and Postgres', () => {
     const before = await current();
     const second = await importFile();
     expect(second).toMatchObject({ recorded: 0, duplicates: 6, rejected: 0 });
-    // Nothing more for Kafka: a second AggregateObserved would surface now.
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Nothing more for Kafka: whatever the second import staged has been sent (the relay deletes an
+    // outbox row once the broker has it), and the reader has read everything on both topics.
+    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.outbox WHERE key = $1', [country])) === 0, 30_000, 100);
+    for (const topic of [TOPIC_SIGNALS, TOPIC_RISK]) await positions.readToEnd(topic);
     expect(ofCountry()).toHaveLength(6);
     expect(await inputsApplied(db, country)).toBe(6);
     expect(await current()).toEqual(before);

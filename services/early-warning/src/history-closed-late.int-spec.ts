@@ -6,7 +6,7 @@ import type { Consumer, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { AggregateObservedSchema, CE_AGGREGATE_OBSERVED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent, TOPIC_RISK } from '@crisis-ops/contracts';
 import { domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
-import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
 import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
 
@@ -31,6 +31,7 @@ describe('early-warning: history closed late by a live signal', () => {
   let token: string;
   let reader: Consumer;
   const risk: ReceivedEvent[] = [];
+  const positions = new ReadPositions();
 
   beforeAll(async () => {
     ew = await bootEarlyWarning('history');
@@ -38,15 +39,30 @@ describe('early-warning: history closed late by a live signal', () => {
     reader = testKafka('early-warning-history-reader').consumer({ groupId: `early-warning-history-${RUN}` });
     await reader.connect();
     await reader.subscribe({ topics: [TOPIC_RISK], fromBeginning: false });
-    await reader.run({ eachMessage: async ({ topic, partition, message }) => void risk.push(parseCloudEvent(topic, partition, message)) });
+    await reader.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        risk.push(parseCloudEvent(topic, partition, message));
+        positions.record(topic, partition, message.offset);
+      },
+    });
     // fromBeginning: false starts at the end only once the group has its partitions.
     await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
+    await positions.startedAtEnd(TOPIC_RISK);
   });
 
   afterAll(async () => {
     await reader?.disconnect();
     await ew?.close();
   });
+
+  /**
+   * Everything early-warning staged for the country is on Kafka (the relay deletes an outbox row
+   * once the broker has it) and the reader has read that far: what it holds is all there will be.
+   */
+  async function allAnnounced(country: string): Promise<void> {
+    await eventually(async () => (await db.query('SELECT 1 FROM early_warning.outbox WHERE key = $1 LIMIT 1', [country])).rowCount === 0, 30_000, 100);
+    await positions.readToEnd(TOPIC_RISK);
+  }
 
   /** The day each risk event announced on Kafka for the country is about. */
   function announcedDays(country: string): Array<{ type: string; day: string }> {
@@ -121,8 +137,7 @@ describe('early-warning: history closed late by a live signal', () => {
 
     // Announced on Kafka: exactly what is marked published (the aggregates' days included, which
     // announced nothing), nothing older than the alert window, today's escalation among it.
-    await eventually(async () => announcedDays(country).length >= rows.filter((r) => r.published).length, 30_000, 200);
-    await new Promise((r) => setTimeout(r, 500)); // anything more would show up now
+    await allAnnounced(country);
     const announced = announcedDays(country);
     expect(announced.filter((s) => s.day < windowStart)).toEqual([]);
     expect(announced).toContainEqual({ type: CE_RISK_ESCALATED, day: today });
@@ -160,6 +175,7 @@ describe('early-warning: history closed late by a live signal', () => {
       ).rows;
     const announced = await levelChanges();
     expect(announced).toContainEqual(expect.objectContaining({ kind: 'escalated', day: isoDay(burstDay), published: true }));
+    const { rows: [{ last: lastBeforeQuiet }] } = await db.query<{ last: string }>('SELECT max(id) AS last FROM early_warning.risk_assessments WHERE country = $1', [country]);
 
     // Nothing for months, then one quiet report today: it closes the months between.
     await post([{ id: 'q-today', source: `int-quiet-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(Date.now() - 60_000).toISOString(), fatalities: 0 }]);
@@ -171,6 +187,17 @@ describe('early-warning: history closed late by a live signal', () => {
     // (the console's map, an open mediation process) stays at a level the engine has left.
     expect(down.length).toBeGreaterThan(0);
     expect(down.every((r) => r.published)).toBe(true);
-    expect(closedLate.filter((r) => r.kind === 'escalated' && r.published)).toEqual([]);
+    // Nothing else of those months is told, of any kind and in any area: subscribers take levels
+    // from RiskAssessed as well.
+    const { rows: history } = await db.query<{ kind: string; admin1: string; published: boolean }>(
+      `SELECT kind, admin1, published FROM early_warning.risk_assessments WHERE country = $1 AND id > $2 AND day < $3::date ORDER BY id`,
+      [country, lastBeforeQuiet, windowStart],
+    );
+    expect(history.filter((r) => r.kind === 'assessed').length).toBeGreaterThan(0);
+    expect(history.filter((r) => r.published && r.kind !== 'deescalated')).toEqual([]);
+    // And on Kafka: the old days brought exactly those de-escalations.
+    await allAnnounced(country);
+    const told = announcedDays(country).filter((a) => a.day < windowStart && a.day > isoDay(burstDay));
+    expect(told.map((a) => a.type)).toEqual(history.filter((r) => r.published).map(() => CE_RISK_DEESCALATED));
   });
 });
