@@ -40,6 +40,15 @@ const options = loggerOptions('logger-spec');
 })
 class AppModule {}
 
+/** Polls a condition of what was logged (no Kafka or database here, so no shared helper). */
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not logged within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('loggerOptions', () => {
   let app: INestApplication;
   let base: string;
@@ -71,7 +80,8 @@ describe('loggerOptions', () => {
       }),
     );
     expect(await response.json()).toEqual({ traceId });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The access line is written when the response has finished, which may be after the client has it.
+    await until(() => lines.some((l) => l['msg'] === 'request completed' && l['trace_id'] === traceId));
 
     const appLine = lines.find((l) => l['msg'] === 'handling ping');
     expect(appLine).toMatchObject({ level: 'info', service: 'logger-spec', trace_id: traceId, context: 'ProbeController' });
@@ -95,8 +105,10 @@ describe('loggerOptions', () => {
     const before = lines.length;
     await fetch(`${base}/health`);
     await fetch(`${base}/metrics?x=1`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const probeLines = lines.slice(before).filter((l) => l['msg'] === 'request completed' || l['msg'] === 'request errored');
+    // A request after the probes: once its access line is written, theirs would have been too.
+    const { traceId } = (await (await fetch(`${base}/ping`)).json()) as { traceId: string };
+    await until(() => lines.some((l) => l['msg'] === 'request completed' && l['trace_id'] === traceId));
+    const probeLines = lines.slice(before).filter((l) => (l['msg'] === 'request completed' || l['msg'] === 'request errored') && l['trace_id'] !== traceId);
     expect(probeLines).toEqual([]);
   });
 

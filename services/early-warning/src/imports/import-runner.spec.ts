@@ -33,7 +33,7 @@ const csv = [
 ].join('\n');
 
 describe('runImport', () => {
-  it('writes valid rows in batches, reports rejected rows with row and column, and a second run adds nothing', async () => {
+  it('writes valid rows in batches, reports rejected rows with row and column, and counts as duplicates what the sink already had', async () => {
     const { sink, batches } = memorySink();
     const progress: number[] = [];
     const first = await runImport(Readable.from([csv]), sink, { batchSize: 10, onProgress: (p) => progress.push(p.rows) });
@@ -44,6 +44,8 @@ describe('runImport', () => {
     expect(progress.length).toBeGreaterThan(1);
     expect(formatReport(first)).toContain('acleddata.com');
 
+    // Whether a row was recorded before is the sink's answer (the database's, in the service: the
+    // int suite imports a file twice); the runner must carry it into the report.
     const second = await runImport(Readable.from([csv]), sink, { batchSize: 10 });
     expect(second).toMatchObject({ accepted: 25, recorded: 0, duplicates: 25, rejected: 2 });
   });
