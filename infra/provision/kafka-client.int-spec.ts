@@ -16,7 +16,7 @@ const PARTITIONS = 6;
 /** Two keys per partition, as the producer's default partitioner (murmur2, Java-compatible) places them. */
 const KEYS = (() => {
   const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 1 }));
+  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }));
   const perPartition = new Map<number, string[]>();
   for (let i = 0; [...perPartition.values()].flat().length < 2 * PARTITIONS; i++) {
     const key = `key-${i}`;
