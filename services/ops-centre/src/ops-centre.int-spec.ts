@@ -88,6 +88,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
   });
 
   it('a regional user never receives another region\'s events, even when it asks for them', async () => {
+    const everything = await stream('', globalToken);
     const africa = await stream('', africaToken);
     const europe = await stream('', europeToken);
     const asksForEurope = await stream('region=europe-central-asia', africaToken);
@@ -95,9 +96,14 @@ describe('ops-centre on real Kafka and Postgres', () => {
     const norway = await publishEscalation(producer, { country: 'NOR', level: RiskLevel.ELEVATED, score: 0.3 });
     const q = await publishEscalation(producer, { country: COUNTRY, level: RiskLevel.ELEVATED, score: 0.5 });
 
+    // Three countries, three keys, possibly three partitions consumed concurrently: an African event
+    // arriving says nothing about the others. A global reader does: once it has all three, they are
+    // committed to the timeline and the stream hub has offered each to every open stream.
+    for (const e of [mali, norway, q]) await everything.waitFor((m) => (m.data as { id?: string }).id === e.eventId);
     await africa.waitFor((m) => (m.data as { id?: string }).id === mali.eventId);
     await europe.waitFor((m) => (m.data as { id?: string }).id === norway.eventId);
-    // Give the later events time to have arrived if they were (wrongly) going to.
+    // Published only now: on the African stream it comes after anything of the above it would (wrongly) have got.
+    // (The stream asking for Europe admits nothing, so it can have no sentinel; it was offered the same events.)
     const sentinel = await publishEscalation(producer, { country: 'MLI', level: RiskLevel.ELEVATED });
     await africa.waitFor((m) => (m.data as { id?: string }).id === sentinel.eventId);
 
@@ -114,6 +120,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
     // So does the timeline, which consoles reload history from.
     expect((await api('/timeline?country=NOR', africaToken)).status).toBe(403);
     expect((await api(`/timeline?country=${COUNTRY}`, africaToken)).status).toBe(403);
+    // Norway's and the unassigned country's rows were committed before the global stream got them.
     const timeline: Array<{ eventId: string; country: string | null }> = await eventually(async () => {
       const body = (await api('/timeline?limit=1000', africaToken)).body;
       return body.some((e: { eventId: string }) => e.eventId === sentinel.eventId) && body;
