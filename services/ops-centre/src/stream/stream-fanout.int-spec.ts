@@ -62,8 +62,9 @@ describe('live streams across ops-centre replicas', () => {
     await bothConsuming();
     const schema = inProcessServiceConfig('ops-centre').database.schema;
     const fanout = replicas[1].get(StreamFanout);
-    // Long enough for the events below to be recorded while the replica is still reconnecting.
-    fanout.reconnectDelayMs = 8_000;
+    // No reconnect on its own (setTimeout's longest delay, 24 days): the test reconnects it once the
+    // events below are recorded, however long recording them takes.
+    fanout.reconnectDelayMs = 2 ** 31 - 1;
     // The test broker is shared: others' events recorded during the gap must not push these past the cap.
     fanout.catchUpMaxEvents = 1_000_000;
     const countries = Array.from({ length: 12 }, () => testCountry());
@@ -90,6 +91,7 @@ describe('live streams across ops-centre replicas', () => {
       // Otherwise the events would simply have been notified live, and this would prove nothing.
       expect(await listening(), 'the replica reconnected before the events were recorded').toBe(0);
 
+      fanout.reconnectNow();
       await eventually(async () => (await listening()) === 1, 30_000, 200);
       const received = () =>
         client.messages

@@ -128,6 +128,17 @@ export class StreamFanout implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
+  /**
+   * Reconnects at once after a lost connection instead of when reconnectDelayMs runs out; nothing
+   * while connected. For tests that hold the gap open (a delay too long to run out) until they have
+   * recorded what should be caught up, so the test does not depend on how fast that is.
+   */
+  reconnectNow(): void {
+    if (this.stopped || this.client) return;
+    clearTimeout(this.retry);
+    void this.connect();
+  }
+
   /** Catches up what a lost connection missed (nothing on the first connect), then goes live. */
   private async resume(client: Client, listenedAt: Date): Promise<void> {
     const since = this.streamedUntil;
