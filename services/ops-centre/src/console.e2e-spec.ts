@@ -1,15 +1,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Producer } from 'kafkajs';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { CE_RISK_DEESCALATED, encodeEvent, RiskDeescalatedSchema, RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
 import { cloudEventHeaders } from '@crisis-ops/messaging';
-import { devToken, startService, testKafka, workspaceRoot, type RunningService } from '@crisis-ops/testing';
+import { devToken, eventually, startService, testKafka, workspaceRoot, type RunningService } from '@crisis-ops/testing';
 import { randomUUID } from 'node:crypto';
 import { publishEscalation, publishMediation, publishSignals, testCountry } from '../test/events';
+import { openSse } from '../test/sse-client';
 
 /**
  * The web console in real headless Chromium against ops-centre started from dist (as in production)
@@ -191,9 +192,16 @@ describe('ops-centre web console in Chromium', () => {
 
   it('a regional user never sees another region\'s events', async () => {
     const page = await login(africaToken);
+    // A global reader on the same replica: once it has the European event, the stream hub has handed
+    // that event to every open stream, the African page's included, had it been going to pass it on.
+    const everything = await openSse(`${service.url}/stream?access_token=${globalToken}`);
+    onTestFinished(() => everything.close());
+    await everything.waitFor((m) => m.event === 'hello');
     const europe = await publishEscalation(producer, { country: EUROPE_COUNTRY, level: RiskLevel.HIGH });
+    await everything.waitFor((m) => m.event === 'domain-event' && (m.data as { id: string }).id === europe.eventId);
+    // Published only now, so on the page's one ordered stream it comes after anything European would
+    // have: once its row shows, a European row would be there too.
     const africa = await publishEscalation(producer, { country: AFRICA_COUNTRY, level: RiskLevel.HIGH });
-    // The African event arriving after the European one shows the stream has passed that point.
     await page.locator(`tr[data-event-id="${africa.eventId}"]`).waitFor({ timeout: 10_000 });
     expect(await page.locator(`tr[data-event-id="${europe.eventId}"]`).count()).toBe(0);
     const countries = await page.locator('[data-testid="live-events"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-country')));
@@ -202,6 +210,9 @@ describe('ops-centre web console in Chromium', () => {
     const regionOf = new Map(global.map((r) => [r.country, r.region]));
     expect(countries.every((c) => regionOf.get(c as string) === 'africa')).toBe(true);
 
+    // The alert pane loads from the read model: the European alert is in it (a global officer sees it)
+    // before the page asks, so its absence is the region filter's doing, not a race.
+    await eventually(async () => ((await api(`/alerts?country=${EUROPE_COUNTRY}`, globalToken)) as { escalationId: string }[]).some((a) => a.escalationId === europe.escalationId), 10_000, 200);
     await page.goto(`${service.url}/#/alerts`);
     await page.locator(`tr[data-escalation-id="${africa.escalationId}"]`).waitFor({ timeout: 10_000 });
     expect(await page.locator(`tr[data-escalation-id="${europe.escalationId}"]`).count()).toBe(0);
