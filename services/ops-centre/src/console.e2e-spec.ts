@@ -236,25 +236,40 @@ describe('ops-centre web console in Chromium', () => {
     // Replaying what the list already holds adds nothing twice.
     const ids = () => page.locator('[data-testid="live-events"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-id')));
     const before = await ids();
-    // The status reads the same after either replay: record its changes to see the second one end.
-    // Runs in the page; this file is typed for Node, hence globalThis and the observer's shape.
-    type InPage = { replayStates: string[]; MutationObserver: new (cb: () => void) => { observe(node: unknown, options: object): void } };
+    // The status reads the same after either replay: record its changes to see the second one end,
+    // each with the "N received" counter as the same render shows it. An event counts as received
+    // before it can reach the list, and the render that says the replay ended shows every event it
+    // delivered counted: so an unchanged counter in that render means nothing of it was taken twice.
+    // Runs in the page; this file is typed for Node, hence globalThis and the DOM's shapes.
+    type Shown = { status: string; counter: string };
+    type InPage = {
+      replayStates: Shown[];
+      document: { querySelector(selector: string): { parentElement: { textContent: string | null } | null } | null };
+      MutationObserver: new (cb: () => void) => { observe(node: unknown, options: object): void };
+    };
     await page.getByTestId('replay-status').evaluate((el) => {
-      const seen: string[] = [];
       const page = globalThis as unknown as InPage;
+      const counter = () => page.document.querySelector('[data-testid="stream-status"]')?.parentElement?.textContent ?? '';
+      const seen: Shown[] = [{ status: el.textContent ?? '', counter: counter() }];
       page.replayStates = seen;
-      new page.MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+      new page.MutationObserver(() => seen.push({ status: el.textContent ?? '', counter: counter() })).observe(el, { childList: true, characterData: true, subtree: true });
     });
     await page.getByRole('button', { name: 'Replay', exact: true }).click();
-    await page.waitForFunction(() => {
+    const ended = await page.waitForFunction(() => {
       const states = (globalThis as unknown as InPage).replayStates;
-      const started = states.findIndex((t) => t.startsWith('replaying'));
-      return started >= 0 && states.slice(started).some((t) => t.startsWith('replay finished (end)'));
+      const started = states.findIndex((t) => t.status.startsWith('replaying'));
+      return started >= 0 && states.slice(started).find((t) => t.status.startsWith('replay finished (end)'));
     }, undefined, { timeout: 30_000 });
-    await page.waitForTimeout(1_000); // the list renders at most every 200 ms
+    const baseline = await page.evaluate(() => (globalThis as unknown as InPage).replayStates[0]);
+    const end = (await ended.jsonValue()) as Shown;
+    const receivedIn = (shown: Shown) => Number(shown.counter.match(/(\d+) received/)?.[1]);
+    // The second replay did deliver events (otherwise there was nothing to drop)…
+    expect(Number(end.status.match(/(\d+) events/)?.[1])).toBeGreaterThanOrEqual(1);
+    // …and none of them was counted, so none reached the list.
+    expect(receivedIn(end), `${baseline.counter} → ${end.counter}`).toBe(receivedIn(baseline));
     const after = await ids();
     expect(after).toHaveLength(new Set(after).size);
-    expect(after.length).toBe(before.length);
+    expect(after).toEqual(before);
     await shot(page, 'replay');
     await page.context().close();
   });
