@@ -11,17 +11,34 @@ export interface ReceivedSpan {
   readonly name: string;
   /** OTLP SpanKind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   readonly kind: number;
+  /** The span's attributes, each value as text (e.g. the URL an HTTP server span recorded). */
+  readonly attributes: Record<string, string>;
 }
 
 interface OtlpAttribute {
   key: string;
-  value?: { stringValue?: string };
+  value?: { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
+}
+
+/** An attribute's value as text, whatever its OTLP type; undefined for arrays and maps. */
+function textOf(value: OtlpAttribute['value']): string | undefined {
+  const v = value?.stringValue ?? value?.intValue ?? value?.boolValue ?? value?.doubleValue;
+  return v === undefined ? undefined : String(v);
+}
+
+function attributesOf(list: OtlpAttribute[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list) {
+    const text = textOf(a.value);
+    if (text !== undefined) out[a.key] = text;
+  }
+  return out;
 }
 
 interface OtlpTraceRequest {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number }> }>;
+    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; attributes?: OtlpAttribute[] }> }>;
   }>;
 }
 
@@ -46,6 +63,7 @@ export function decodeOtlpJson(body: OtlpTraceRequest): ReceivedSpan[] {
           parentSpanId: hexId(s.parentSpanId, 8),
           name: s.name,
           kind: s.kind ?? 0,
+          attributes: attributesOf(s.attributes),
         });
       }
     }
