@@ -21,7 +21,7 @@ import {
 } from '@crisis-ops/contracts';
 import { domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, eventually, inProcessServiceConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { adminClient, eventually, inProcessServiceConfig, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { SERVICE } from './service.definition';
 
 /**
@@ -43,8 +43,7 @@ describe('mediation on real Kafka and Postgres', () => {
   let producer: Producer;
   let reader: Consumer;
   const published: ReceivedEvent[] = [];
-  /** The newest offset the reader has read on each partition of the mediation topic, whatever its key. */
-  const readUpTo = new Map<number, bigint>();
+  const positions = new ReadPositions();
 
   beforeAll(async () => {
     const config = inProcessServiceConfig('mediation');
@@ -60,7 +59,7 @@ describe('mediation on real Kafka and Postgres', () => {
     await reader.subscribe({ topic: TOPIC_MEDIATION, fromBeginning: true });
     await reader.run({
       eachMessage: async ({ topic, partition, message }) => {
-        readUpTo.set(partition, BigInt(message.offset));
+        positions.record(topic, partition, message.offset);
         const key = message.key?.toString();
         if (key === COUNTRY || key === OTHER || key === AFTER_AGREEMENT || key === 'MLI') published.push(parseCloudEvent(topic, partition, message));
       },
@@ -91,17 +90,6 @@ describe('mediation on real Kafka and Postgres', () => {
       at: timestampFromDate(new Date(Date.now() - 3_600_000)),
     });
 
-  /** The partition's high watermark: the offset its next record will get. */
-  const topicEnd = async (topic: string, partition: number): Promise<bigint> => {
-    const admin = testKafka('mediation-int-admin').admin();
-    await admin.connect();
-    try {
-      return BigInt((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.high ?? '0');
-    } finally {
-      await admin.disconnect();
-    }
-  };
-
   const inboxHas = async (eventId: string) =>
     (await db.query('SELECT 1 FROM mediation.inbox WHERE consumer = $1 AND event_id = $2', ['mediation', eventId])).rowCount === 1;
 
@@ -119,12 +107,10 @@ describe('mediation on real Kafka and Postgres', () => {
     const proposedOnKafka = () => published.filter((e) => e.key === COUNTRY && e.type === CE_MEDIATION_PROPOSED);
     await eventually(async () => proposedOnKafka().length > 0, 30_000);
     // A duplicate would have been written to the outbox with the inbox rows awaited above. Once the
-    // relay has sent (and so deleted) every row of the country, and the reader has read its
-    // partition to the end the broker had then, a duplicate would be in `published`.
+    // relay has sent (and so deleted) every row of the country, and the reader has read the topic to
+    // the end the broker had then, a duplicate would be in `published`.
     await eventually(async () => (await db.query('SELECT 1 FROM mediation.outbox WHERE key = $1', [COUNTRY])).rowCount === 0, 30_000, 100);
-    const partition = proposedOnKafka()[0].partition;
-    const end = await topicEnd(TOPIC_MEDIATION, partition);
-    await eventually(async () => (readUpTo.get(partition) ?? -1n) >= end - 1n, 30_000, 100);
+    await positions.readToEnd(TOPIC_MEDIATION);
 
     expect(proposedOnKafka()).toHaveLength(1);
     const message = decodeEvent(CE_MEDIATION_PROPOSED, proposedOnKafka()[0].data);
