@@ -1,3 +1,4 @@
+import { Partitioners } from 'kafkajs';
 import { eventually, testKafka } from './test-infra';
 
 /**
@@ -37,5 +38,32 @@ export class ReadPositions {
     } finally {
       await admin.disconnect();
     }
+  }
+}
+
+/**
+ * Resolves once a service's consumer group has committed what the partition of `key` held when
+ * called: whatever the service was going to do about the key's events, it has done (a group commits
+ * an event's offset only after handling it). The partition is the one the platform's producers
+ * choose (kafkajs' DefaultPartitioner, murmur2 as in Java).
+ */
+export async function groupHasRead(groupId: string, topic: string, key: string, timeoutMs = 30_000): Promise<void> {
+  const admin = testKafka('group-has-read').admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const partitionMetadata = ends.map((p) => ({ partitionId: p.partition, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+    const partition = Partitioners.DefaultPartitioner()({ topic, partitionMetadata, message: { key, value: null } });
+    const end = Number(ends.find((p) => p.partition === partition)?.high ?? 0);
+    await eventually(
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return Number(committed?.partitions.find((c) => c.partition === partition)?.offset ?? -1) >= end;
+      },
+      timeoutMs,
+      100,
+    );
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CE_RISK_ESCALATED, TOPIC_RISK } from '@crisis-ops/contracts';
-import { devToken, eventually, uniqueSuffix } from '@crisis-ops/testing';
+import { adminClient, devToken, eventually, groupHasRead, uniqueSuffix } from '@crisis-ops/testing';
 import { api, countryTimeline, platform } from './platform-api';
 import { escalatingBurst, quietCountry, type CountryRisk, type Process } from './escalation-support';
 
@@ -27,7 +27,20 @@ describe('an escalation crosses the platform', () => {
       return res.status === 200 ? res.body.filter((p) => p.status === 'proposed') : [];
     };
     await eventually(async () => (await proposedNow()).length > 0, 30_000, 250);
-    await new Promise((r) => setTimeout(r, 1_500)); // a second proposal would show up now
+    // A second proposal could only come from a risk event mediation has not handled yet. Once the
+    // burst is applied, every risk event it caused is on Kafka (early-warning's outbox holds none of
+    // the country's), and mediation's group has committed past them, it would be there.
+    const db = adminClient();
+    await db.connect();
+    try {
+      const settled = async () =>
+        (await db.query('SELECT 1 FROM early_warning.risk_engines WHERE country = $1 AND signals >= $2', [country, items.length])).rowCount === 1 &&
+        (await db.query('SELECT 1 FROM early_warning.outbox WHERE key = $1 LIMIT 1', [country])).rowCount === 0;
+      await eventually(settled, 30_000, 100);
+    } finally {
+      await db.end();
+    }
+    await groupHasRead('mediation', TOPIC_RISK, country);
     const proposed = await proposedNow();
     expect(proposed).toHaveLength(1);
     expect(JSON.stringify(proposed[0])).toContain(escalationId);
