@@ -55,6 +55,7 @@ export async function provisionDatabase(
     // together (parallel test runs, compose init + a developer) race into duplicate errors.
     // Closing the session releases it.
     await maintenance.query(`SELECT pg_advisory_lock(hashtext('crisis-ops-provision'))`);
+    if (!roleNameAsPassword) await refuseRolesWithoutPassword(maintenance, services, rolePassword);
     const databaseCreated = await ensureDatabase(maintenance, admin.database);
     const db = ident(admin.database);
     // PUBLIC may connect to (and create temp tables in) a new database by default; only the
@@ -109,6 +110,14 @@ async function ensureDatabase(client: Client, name: string): Promise<boolean> {
   }
 }
 
+/** Names every role still to create without a password of its own at once, before anything is created. */
+async function refuseRolesWithoutPassword(client: Client, services: readonly ServiceSpec[], rolePassword: (role: string) => string | undefined): Promise<void> {
+  const all = services.flatMap(({ schema }) => [migratorRoleOf(schema), appRoleOf(schema)]);
+  const existing = new Set((await client.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [all])).rows.map((r) => r.rolname));
+  const unset = all.filter((role) => !existing.has(role) && rolePassword(role) === undefined);
+  if (unset.length > 0) throw new Error(`under NODE_ENV=production no role is created with its name as password; set ${unset.map(rolePasswordEnvName).join(', ')}`);
+}
+
 /**
  * Creates the role or brings an existing one back to the expected attributes. The password is set
  * when one is given; otherwise an existing role keeps its own and a new one gets its name, where
@@ -118,7 +127,7 @@ async function ensureRole(client: Client, role: string, password: string | undef
   const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
   const exists = Boolean(found.rowCount);
   if (!exists && password === undefined && !roleNameAsPassword) {
-    throw new Error(`role ${role} does not exist yet and ${rolePasswordEnvName(role)} is not set: under NODE_ENV=production no role is created with its name as password`);
+    throw new Error(`role ${role} does not exist yet and ${rolePasswordEnvName(role)} is not set`);
   }
   const initial = password ?? (exists ? undefined : role);
   // DDL takes no bind parameters, hence the literal; the server stores only the SCRAM hash.

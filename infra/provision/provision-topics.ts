@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type ITopicMetadata } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin, type ITopicMetadata } from 'kafkajs';
 import { ALL_TOPICS, type TopicSpec } from '@crisis-ops/contracts';
 
 /**
@@ -6,9 +6,7 @@ import { ALL_TOPICS, type TopicSpec } from '@crisis-ops/contracts';
  * so this is the only way topics come to exist). Existing topics are kept; one with fewer
  * partitions than declared is grown (Kafka cannot shrink, and more partitions than declared are
  * left alone). An existing topic whose declared configs differ (a retention changed in code since
- * it was created) is brought to them; its other topic-level settings, e.g. ones an operator added,
- * are sent back unchanged, because kafkajs only has the non-incremental AlterConfigs, which replaces
- * them all.
+ * it was created) is brought to them, its other topic-level settings kept (see reconfigure).
  */
 export interface TopicProvisionOptions {
   readonly topics?: readonly TopicSpec[];
@@ -83,27 +81,45 @@ export async function provisionTopicsWith(admin: Admin, options: TopicProvisionO
   return { topics: topics.map((t) => t.name), created: missing.map((t) => t.name), grown, reconfigured };
 }
 
-/** kafkajs' ConfigSource for a setting made on the topic itself (not inherited from the broker). */
-const TOPIC_CONFIG_SOURCE = 1;
-
+/**
+ * Brings existing topics to their declared configs. AlterConfigs replaces all of a topic's own
+ * settings, so each topic is sent its own ones as described plus the declared ones; a setting an
+ * operator adds between the describe and the alter would be lost, so the result is described again
+ * and any difference reported, naming the topic. One request per topic, so a refusal (an ACL, a
+ * broker policy) names the topic and the settings it was sent, which kafkajs' error alone does not.
+ */
 async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<TopicProvisionResult['reconfigured']> {
+  const changes: Array<{ topic: string; config: string; from: string | null; to: string }> = [];
+  for (const [spec, own] of await ownConfigs(admin, specs)) {
+    const differing = Object.entries(spec.config).filter(([name, value]) => own.get(name) !== value);
+    if (differing.length === 0) continue;
+    const wanted = new Map([...own, ...Object.entries(spec.config)]);
+    const configEntries = [...wanted].map(([name, value]) => ({ name, value }));
+    try {
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries }] });
+    } catch (err) {
+      throw new Error(`could not set the declared configs of topic ${spec.name} (${differing.map(([n, v]) => `${n}=${v}`).join(', ')}): ${(err as Error).message}`, { cause: err });
+    }
+    const [[, now]] = await ownConfigs(admin, [spec]);
+    const lost = [...wanted].filter(([name, value]) => now.get(name) !== value);
+    if (lost.length > 0) {
+      throw new Error(`topic ${spec.name} changed while its configs were being set; run provisioning again (differs: ${lost.map(([n]) => n).join(', ')})`);
+    }
+    for (const [name, value] of differing) changes.push({ topic: spec.name, config: name, from: own.get(name) ?? null, to: value });
+  }
+  return changes;
+}
+
+/** The settings made on each topic itself, not inherited from the broker. */
+async function ownConfigs(admin: Admin, specs: readonly TopicSpec[]): Promise<Array<[TopicSpec, Map<string, string>]>> {
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
     resources: specs.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name })),
   });
-  const changes: Array<{ topic: string; config: string; from: string | null; to: string }> = [];
-  const alter: Array<{ type: ConfigResourceTypes; name: string; configEntries: Array<{ name: string; value: string }> }> = [];
-  for (const spec of specs) {
+  return specs.map((spec) => {
     const entries = resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
-    const own = new Map(entries.filter((e) => e.configSource === TOPIC_CONFIG_SOURCE).map((e) => [e.configName, e.configValue]));
-    const differing = Object.entries(spec.config).filter(([name, value]) => own.get(name) !== value);
-    if (differing.length === 0) continue;
-    for (const [name, value] of differing) changes.push({ topic: spec.name, config: name, from: own.get(name) ?? null, to: value });
-    const wanted = new Map([...own, ...Object.entries(spec.config)]);
-    alter.push({ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: [...wanted].map(([name, value]) => ({ name, value })) });
-  }
-  if (alter.length > 0) await admin.alterConfigs({ validateOnly: false, resources: alter });
-  return changes;
+    return [spec, new Map(entries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG).map((e) => [e.configName, e.configValue]))];
+  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

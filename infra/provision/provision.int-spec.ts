@@ -104,6 +104,15 @@ describe('provisioning', () => {
     expect((await provisionTopics(settings.kafkaBrokers, { topics: [spec] })).reconfigured).toEqual([]);
   });
 
+  it('names the topic and the settings when the broker refuses a declared config', async () => {
+    const name = `it.infra.refused.${randomUUID().slice(0, 8)}`;
+    scratchTopics.push(name);
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: 6 }], waitForLeaders: true });
+    await expect(provisionTopics(settings.kafkaBrokers, { topics: [{ name, partitions: 6, config: { 'retention.ms': 'a month' } }] })).rejects.toThrow(
+      `could not set the declared configs of topic ${name} (retention.ms=a month)`,
+    );
+  });
+
   it('runs end to end as the CLI infra.sh calls', async () => {
     const { stdout } = await promisify(execFile)(
       'npx',
