@@ -54,15 +54,22 @@ export async function groupHasRead(groupId: string, topic: string, key: string, 
     const ends = await admin.fetchTopicOffsets(topic);
     const partitionMetadata = ends.map((p) => ({ partitionId: p.partition, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
     const partition = Partitioners.DefaultPartitioner()({ topic, partitionMetadata, message: { key, value: null } });
-    const end = Number(ends.find((p) => p.partition === partition)?.high ?? 0);
+    const offsets = ends.find((p) => p.partition === partition);
+    const end = Number(offsets?.high ?? 0);
+    // Nothing (left) to read there: a group commits nothing on an empty partition.
+    if (end <= Number(offsets?.low ?? 0)) return;
+    let last = -1;
     await eventually(
       async () => {
         const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        return Number(committed?.partitions.find((c) => c.partition === partition)?.offset ?? -1) >= end;
+        last = Number(committed?.partitions.find((c) => c.partition === partition)?.offset ?? -1);
+        return last >= end;
       },
       timeoutMs,
       100,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`group ${groupId} has committed ${last} on ${topic}/${partition}, not yet ${end}: ${err.message}`);
+    });
   } finally {
     await admin.disconnect();
   }

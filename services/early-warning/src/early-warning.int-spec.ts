@@ -76,6 +76,15 @@ describe('early-warning on real Kafka and Postgres', () => {
   });
 
   const api = (method: string, url: string, body?: unknown) => ew.api(method, url, body);
+
+  /**
+   * Everything early-warning staged for the country is on Kafka (the relay deletes an outbox row once
+   * the broker has it) and the reader has read both topics that far: what it holds is all there will be.
+   */
+  async function allPublished(country: string): Promise<void> {
+    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.outbox WHERE key = $1', [country])) === 0, 30_000, 100);
+    for (const topic of [TOPIC_SIGNALS, TOPIC_RISK]) await positions.readToEnd(topic);
+  }
   const count = (sql: string, params: unknown[]) => ew.count(sql, params);
 
   const signal = (country: string, i: number, overrides: Record<string, unknown> = {}) => ({
@@ -162,6 +171,8 @@ describe('early-warning on real Kafka and Postgres', () => {
     // 40 signals of the request and one copy of the redelivered event: the second copy moved nothing.
     expect(await count('SELECT signals AS n FROM early_warning.risk_engines WHERE country = $1', [country])).toBe(41);
 
+    await allPublished(country);
+    expect(await count(`SELECT count(*) AS n FROM early_warning.risk_assessments WHERE country = $1 AND kind = 'escalated'`, [country])).toBe(1);
     expect(escalations()).toHaveLength(1);
     const [escalation] = escalations();
     expect(escalation).toMatchObject({ country, admin1: '', previousLevel: RiskLevel.LOW, newLevel: RiskLevel.CRITICAL, origin: 'api', provisional: true });
@@ -218,6 +229,7 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(kinds.rows.some((r) => r.kind === 'escalated')).toBe(true);
     // ...and all of it is kept as the import's, none of it published.
     expect(kinds.rows.filter((r) => r.origin !== 'import' || r.published)).toEqual([]);
+    await allPublished(country);
     expect(risk.filter((e) => e.key === country)).toEqual([]);
   });
 
@@ -298,8 +310,7 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(second).toMatchObject({ recorded: 0, duplicates: 6, rejected: 0 });
     // Nothing more for Kafka: whatever the second import staged has been sent (the relay deletes an
     // outbox row once the broker has it), and the reader has read everything on both topics.
-    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.outbox WHERE key = $1', [country])) === 0, 30_000, 100);
-    for (const topic of [TOPIC_SIGNALS, TOPIC_RISK]) await positions.readToEnd(topic);
+    await allPublished(country);
     expect(ofCountry()).toHaveLength(6);
     expect(await inputsApplied(db, country)).toBe(6);
     expect(await current()).toEqual(before);
