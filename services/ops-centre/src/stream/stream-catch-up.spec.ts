@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planCatchUp, RecentIds } from './stream-catch-up';
+import { CatchUpGate, planCatchUp, RecentIds } from './stream-catch-up';
+import type { StreamItem } from './stream-item';
 
 const seenOf = (ids: string[], capacity = 100) => {
   const seen = new RecentIds(capacity);
@@ -41,5 +42,44 @@ describe('planCatchUp', () => {
 
   it('plans nothing when everything was already streamed', () => {
     expect(planCatchUp(['a', 'b'], seenOf(['a', 'b']))).toEqual({ ids: [], skipped: 0 });
+  });
+});
+
+describe('CatchUpGate', () => {
+  const item = (id: string) => ({ id }) as StreamItem;
+  const gated = () => {
+    const sent: string[] = [];
+    return { sent, gate: new CatchUpGate((i) => sent.push(i.id)) };
+  };
+
+  it('given live events during the catch-up, then they follow what was missed, without the ones the catch-up sent', () => {
+    const { sent, gate } = gated();
+    gate.live(item('c'));
+    gate.live(item('d'));
+    gate.missed(item('b'));
+    gate.missed(item('c'));
+    expect(sent).toEqual(['b', 'c']);
+    gate.release();
+    expect(sent).toEqual(['b', 'c', 'd']);
+  });
+
+  it('given a missed event handed to the streams only after the catch-up, then its live copy is dropped, and later events pass', () => {
+    const { sent, gate } = gated();
+    gate.missed(item('b'));
+    gate.missed(item('c'));
+    gate.release();
+    gate.live(item('b'));
+    gate.live(item('c'));
+    gate.live(item('d'));
+    expect(sent).toEqual(['b', 'c', 'd']);
+  });
+
+  it('given a failed catch-up, then the live events that waited go out in order', () => {
+    const { sent, gate } = gated();
+    gate.live(item('x'));
+    gate.live(item('y'));
+    gate.release();
+    gate.live(item('z'));
+    expect(sent).toEqual(['x', 'y', 'z']);
   });
 });

@@ -141,3 +141,34 @@ export async function catchUpSince(query: Query, lastEventId: string, admitted: 
   const skipped = items.length - kept.length + (rows.length === RECONNECT_SCAN_ROWS ? 1 : 0);
   return { items: kept, skipped };
 }
+/**
+ * Orders a reconnecting console's stream: live events wait while what it missed is sent, then
+ * follow it; a live event the catch-up already sent is dropped, whether it came while waiting or
+ * after (recorded before the catch-up read it, but handed to the streams by the fan-out only later).
+ * Remembers at most the catch-up's ids (RECONNECT_MAX_EVENTS), each until its live copy comes.
+ */
+export class CatchUpGate {
+  private held: StreamItem[] | undefined = [];
+  private readonly caughtUp = new Set<string>();
+
+  constructor(private readonly send: (item: StreamItem) => void) {}
+
+  /** A live event admitted to this stream. */
+  live(item: StreamItem): void {
+    if (this.held) this.held.push(item);
+    else if (!this.caughtUp.delete(item.id)) this.send(item);
+  }
+
+  /** A missed event, oldest first. */
+  missed(item: StreamItem): void {
+    this.send(item);
+    this.caughtUp.add(item.id);
+  }
+
+  /** The catch-up is over (or failed): what waited goes out, then live events as they come. */
+  release(): void {
+    const waiting = this.held ?? [];
+    this.held = undefined;
+    for (const item of waiting) this.live(item);
+  }
+}

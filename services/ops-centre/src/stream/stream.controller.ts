@@ -10,8 +10,7 @@ import { authenticateStream, authFailure, type StreamRequest } from './stream-au
 import { SseConnection } from './sse-connection';
 import { StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
-import { catchUpSince } from './stream-catch-up';
-import type { StreamItem } from './stream-item';
+import { CatchUpGate, catchUpSince } from './stream-catch-up';
 
 /** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
 export function answerError(res: ServerResponse, err: unknown): void {
@@ -60,32 +59,26 @@ export class StreamController {
     // A browser that reconnects says what it got last: what it missed comes first, then live events,
     // which wait meanwhile so the console's list keeps recording order.
     const lastEventId = typeof req.headers['last-event-id'] === 'string' ? req.headers['last-event-id'] : undefined;
-    let held: StreamItem[] | undefined = lastEventId ? [] : undefined;
+    const gate = lastEventId ? new CatchUpGate((item) => conn.send('domain-event', item, item.id)) : undefined;
     const unsubscribe = this.hub.subscribe((item) => {
       if (!admits(p, f, item)) return;
-      if (held) held.push(item);
+      if (gate) gate.live(item);
       else conn.send('domain-event', item, item.id);
     });
     req.once('close', () => {
       unsubscribe();
       conn.close();
     });
-    if (!lastEventId || !held) return;
-    const sent = new Set<string>();
+    if (!lastEventId || !gate) return;
     try {
       const missed = await catchUpSince((sql, params) => this.db.query(sql, params), lastEventId, (item) => admits(p, f, item));
       if (missed?.skipped) conn.send('dropped', { count: missed.skipped });
-      for (const item of missed?.items ?? []) {
-        conn.send('domain-event', item, item.id);
-        sent.add(item.id);
-      }
+      for (const item of missed?.items ?? []) gate.missed(item);
     } catch (err) {
       // The live stream goes on; the console can reload what it missed over the REST timeline.
       this.logger.warn(`catch-up after ${lastEventId} failed: ${(err as Error).message}`);
     } finally {
-      const waiting = held;
-      held = undefined;
-      for (const item of waiting) if (!sent.has(item.id)) conn.send('domain-event', item, item.id);
+      gate.release();
     }
   }
 }
