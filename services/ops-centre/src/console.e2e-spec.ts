@@ -9,7 +9,7 @@ import { CE_RISK_DEESCALATED, encodeEvent, RiskDeescalatedSchema, RiskLevel, TOP
 import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { devToken, eventually, startService, testKafka, workspaceRoot, type RunningService } from '@crisis-ops/testing';
 import { randomUUID } from 'node:crypto';
-import { publishEscalation, publishMediation, publishSignals, testCountry } from '../test/events';
+import { publishEscalation, publishMediation, publishSignals, freshTestCountry } from '../test/events';
 import { openSse } from '../test/sse-client';
 
 /**
@@ -159,7 +159,7 @@ describe('ops-centre web console in Chromium', () => {
 
   it('takes every event of a burst of 1,000 events/s and keeps at most 500 in memory', async () => {
     const page = await login(globalToken);
-    const country = testCountry();
+    const country = await freshTestCountry();
     await page.getByLabel('Country').fill(country);
     await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
     const total = 3_000;
@@ -278,7 +278,7 @@ describe('ops-centre web console in Chromium', () => {
     const page = await login(globalToken);
     await page.goto(`${service.url}/#/alerts`);
     await page.getByTestId('alerts').waitFor();
-    const country = testCountry();
+    const country = await freshTestCountry();
     // Well inside the pane's 15 s refresh: the stream's escalation is what reloads it.
     const sub = await publishEscalation(producer, { country, admin1: 'North', level: RiskLevel.HIGH });
     const row = page.locator(`tr[data-escalation-id="${sub.escalationId}"]`);

@@ -7,7 +7,7 @@ import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
-import { publishEscalation, publishMediation, testCountry } from '../test/events';
+import { publishEscalation, publishMediation, freshTestCountry } from '../test/events';
 import { SERVICE } from './service.definition';
 import { deskOf } from './access/access-policy';
 
@@ -15,7 +15,6 @@ import { deskOf } from './access/access-policy';
  * ops-centre booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
  * migrator, consumer group "ops-centre", events published to the real broker by the test.
  */
-const COUNTRY = testCountry();
 
 describe('ops-centre on real Kafka and Postgres', () => {
   let app: INestApplication;
@@ -26,6 +25,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
   let europeToken: string;
   const streams: SseClient[] = [];
   const startedAt = new Date(Date.now() - 1_000);
+  let COUNTRY: string;
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
   const api = async (path: string, token: string, init: RequestInit = {}): Promise<{ status: number; body: any }> => {
@@ -34,6 +34,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
   };
 
   beforeAll(async () => {
+    COUNTRY = await freshTestCountry();
     const config = inProcessServiceConfig('ops-centre');
     app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -133,7 +134,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
   });
 
   it('sends a console that reconnects what it missed since its Last-Event-ID, in order, then live events again', async () => {
-    const country = testCountry();
+    const country = await freshTestCountry();
     const first = await stream(`country=${country}`, globalToken);
     const a = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
     await first.waitFor((m) => (m.data as { id?: string }).id === a.eventId);
@@ -216,7 +217,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
   });
 
   it('counts towards a replay\'s limit only the events its caller receives, and ends with all of them and its end message', async () => {
-    const country = testCountry();
+    const country = await freshTestCountry();
     const from = new Date(Date.now() - 1_000);
     // One partition (one key), in this order: what the filter leaves out comes first.
     for (let i = 0; i < 5; i++) await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
@@ -229,7 +230,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
   });
 
   it('keeps an event of a type it does not know yet (a newer producer) on the timeline instead of dead-lettering it', async () => {
-    const country = testCountry();
+    const country = await freshTestCountry();
     const id = randomUUID();
     const type = 'org.crisis-ops.early-warning.something-new.v1';
     await producer.send({

@@ -16,10 +16,42 @@ import {
   type EventType,
 } from '@crisis-ops/contracts';
 import { domainEventRecord } from '@crisis-ops/messaging';
+import { adminClient } from '@crisis-ops/testing';
 
 const letters = () => String.fromCharCode(...Array.from({ length: 2 }, () => 65 + Math.floor(Math.random() * 26)));
 /** A user-assigned ISO code (Q..), unique enough per run that reruns against one database pass. */
-export const testCountry = () => `Q${letters()}`;
+const testCountry = () => `Q${letters()}`;
+
+/**
+ * `n` distinct user-assigned codes (Q..) no suite has used in this test database yet: no ops-centre
+ * timeline entry or risk row, no early-warning risk engine. Suites share the topics, so ops-centre
+ * also projects other suites' events; a code another suite used could carry their history into a check.
+ */
+export async function freshTestCountries(n: number): Promise<string[]> {
+  const db = adminClient();
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ ew: boolean }>(`SELECT to_regclass('early_warning.risk_engines') IS NOT NULL AS ew`);
+    const codes = new Set<string>();
+    for (let i = 0; i < 200 + n && codes.size < n; i++) {
+      const code = testCountry();
+      if (codes.has(code)) continue;
+      const used = await db.query(
+        `SELECT 1 FROM ops_centre.timeline_entries WHERE country = $1
+         UNION ALL SELECT 1 FROM ops_centre.risk_areas WHERE country = $1
+         ${rows[0].ew ? 'UNION ALL SELECT 1 FROM early_warning.risk_engines WHERE country = $1' : ''} LIMIT 1`,
+        [code],
+      );
+      if (used.rowCount === 0) codes.add(code);
+    }
+    if (codes.size < n) throw new Error('too few unused user-assigned country codes left: reset the test database');
+    return [...codes];
+  } finally {
+    await db.end();
+  }
+}
+
+export const freshTestCountry = async (): Promise<string> => (await freshTestCountries(1))[0];
 
 /** Publishes one domain event as the owning service's relay would, returning its ce_id. */
 async function send<T extends EventType>(producer: Producer, ceType: T, message: EventMessage<T>): Promise<string> {

@@ -4,7 +4,7 @@ import type { Admin, Producer } from 'kafkajs';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../../test/sse-client';
-import { publishSignals, testCountry } from '../../test/events';
+import { freshTestCountries, publishSignals } from '../../test/events';
 import { SERVICE } from '../service.definition';
 import { StreamFanout } from './stream-fanout';
 
@@ -51,7 +51,7 @@ describe('live streams across ops-centre replicas', () => {
     await client.waitFor((m) => m.event === 'hello');
 
     // Twelve countries, keyed over (very likely) all six partitions.
-    const countries = Array.from({ length: 12 }, () => testCountry());
+    const countries = await freshTestCountries(12);
     for (const country of countries) await publishSignals(producer, country, 1);
     const seen = () => new Set(client.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { country: string }).country));
     await eventually(async () => countries.every((c) => seen().has(c)), 30_000, 200).catch(() => undefined);
@@ -67,9 +67,7 @@ describe('live streams across ops-centre replicas', () => {
     fanout.reconnectDelayMs = 2 ** 31 - 1;
     // The test broker is shared: others' events recorded during the gap must not push these past the cap.
     fanout.catchUpMaxEvents = 1_000_000;
-    const countries = Array.from({ length: 12 }, () => testCountry());
-    let later = testCountry();
-    while (countries.includes(later)) later = testCountry();
+    const [later, ...countries] = await freshTestCountries(13);
     const base = (await replicas[1].getUrl()).replace('[::1]', '127.0.0.1');
     const token = await devToken({ roles: ['global-watch-officer'], subject: 'int-fanout-catch-up' });
     const client = await openSse(`${base}/stream?type=signal-recorded&country=${[...countries, later].join(',')}&access_token=${token}`);
