@@ -86,19 +86,19 @@ describe('provisioning', () => {
       topics: [{ topic: name, numPartitions: 6, configEntries: [{ name: 'retention.ms', value: '7776000000' }, { name: 'max.message.bytes', value: '2097152' }] }],
       waitForLeaders: true,
     });
-    const spec = { name, partitions: 6, config: { 'retention.ms': '2592000000', 'min.insync.replicas': '1' } };
+    const spec = { name, partitions: 6, config: { 'retention.ms': '2592000000', 'cleanup.policy': 'delete' } };
     const result = await provisionTopics(settings.kafkaBrokers, { topics: [spec] });
     expect(result.reconfigured).toEqual([
       { topic: name, config: 'retention.ms', from: '7776000000', to: '2592000000' },
-      { topic: name, config: 'min.insync.replicas', from: null, to: '1' },
+      { topic: name, config: 'cleanup.policy', from: null, to: 'delete' },
     ]);
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'min.insync.replicas', 'max.message.bytes'] }],
+      resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'cleanup.policy', 'max.message.bytes'] }],
     });
     expect(Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({
       'retention.ms': '2592000000',
-      'min.insync.replicas': '1',
+      'cleanup.policy': 'delete',
       'max.message.bytes': '2097152',
     });
     expect((await provisionTopics(settings.kafkaBrokers, { topics: [spec] })).reconfigured).toEqual([]);

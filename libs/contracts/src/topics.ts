@@ -28,11 +28,15 @@ export interface TopicSpec {
 /** Partitions ≥ 6 so that one service can scale to six consumers of a topic without a repartition. */
 export const DEFAULT_PARTITIONS = 6;
 
-const domainTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000), 'min.insync.replicas': '1' };
+// Durability (replication factor, min.insync.replicas) is left to the cluster's defaults: a
+// production cluster wants 2 or more in sync where a one-broker development stack can only have 1,
+// and provisioning brings existing topics to what is declared here, so declaring it would lower a
+// production cluster's setting.
+const domainTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000) };
 // No longer than a domain topic: a letter then lives at most 30 days plus a segment (7), within
 // every consumer's inbox retention (38 days at least), so when it is redriven every consumer group
 // that had applied its event still remembers it and applies nothing twice.
-const dlqTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000), 'min.insync.replicas': '1' };
+const dlqTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000) };
 
 export const ALL_TOPICS: readonly TopicSpec[] = DOMAIN_TOPICS.flatMap((name) => [
   { name, partitions: DEFAULT_PARTITIONS, config: domainTopicConfig },
