@@ -45,7 +45,7 @@ function commandLine(argv: string[]) {
 }
 
 const line = (l: DeadLetter) =>
-  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}`;
+  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}`;
 
 async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<number> {
   let brokers: string[];
@@ -75,7 +75,7 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
   const old = chosen.filter((l) => isTooOldToRedrive(l));
   if (old.length) {
     process.stderr.write(
-      `dlq: not sending ${old.length} letter(s) dead-lettered over ${REDRIVE_HORIZON_DAYS} days ago (${old.map((l) => l.eventId ?? '(no id)').join(', ')}): ` +
+      `dlq: not sending ${old.length} letter(s) whose event was first published over ${REDRIVE_HORIZON_DAYS} days ago (${old.map((l) => l.eventId ?? '(no id)').join(', ')}): ` +
         'consumers that applied those events may no longer remember them, and would apply them twice\n',
     );
   }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
-import { isTooOldToRedrive, redrive, REDRIVE_HORIZON_DAYS, type DeadLetter } from './dead-letters';
+import { FIRST_PUBLISHED_HEADER, isTooOldToRedrive, redrive, REDRIVE_HORIZON_DAYS, REDRIVEN_FROM_HEADER, type DeadLetter } from './dead-letters';
 import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
 
-const letter = (n: number, failedAt = new Date().toISOString(), bytes = 10_000): DeadLetter => ({
+const letter = (n: number, failedAt = new Date().toISOString(), bytes = 10_000, firstPublishedAt = ''): DeadLetter => ({
   at: { topic: 'things.dlq', partition: 0, offset: String(n) },
   originalTopic: 'things',
   key: Buffer.from('BFA'),
@@ -16,6 +16,7 @@ const letter = (n: number, failedAt = new Date().toISOString(), bytes = 10_000):
   errorMessage: 'm',
   attempts: 4,
   failedAt,
+  firstPublishedAt,
 });
 
 describe('redriving dead letters', () => {
@@ -33,5 +34,18 @@ describe('redriving dead letters', () => {
     const now = new Date('2026-06-01T00:00:00Z');
     expect(isTooOldToRedrive(letter(1, '2026-05-01T00:00:00Z'), now)).toBe(false);
     expect(isTooOldToRedrive(letter(2, '2026-04-01T00:00:00Z'), now)).toBe(true);
+  });
+
+  it('counts from when the event was first published, not from its latest dead-lettering (a letter redriven and dead-lettered again)', () => {
+    const now = new Date('2026-06-01T00:00:00Z');
+    expect(isTooOldToRedrive(letter(1, '2026-05-25T00:00:00Z', 10, '2026-04-10T00:00:00Z'), now)).toBe(true);
+    expect(isTooOldToRedrive(letter(2, '2026-05-25T00:00:00Z', 10, '2026-05-10T00:00:00Z'), now)).toBe(false);
+  });
+
+  it('sends a redriven event with the time it was first published, so a second dead-lettering keeps it', async () => {
+    const sent: Array<Record<string, unknown>> = [];
+    const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, unknown> }> }) => void sent.push(...messages.map((m) => m.headers)) } as unknown as Producer;
+    await redrive(producer, [letter(1, '2026-05-25T00:00:00Z', 10, '2026-05-10T00:00:00Z')]);
+    expect(sent[0]).toMatchObject({ [FIRST_PUBLISHED_HEADER]: '2026-05-10T00:00:00Z', [REDRIVEN_FROM_HEADER]: 'things.dlq/0/1' });
   });
 });

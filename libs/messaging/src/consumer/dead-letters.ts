@@ -19,11 +19,22 @@ export interface DeadLetter {
   readonly errorMessage: string;
   readonly attempts: number;
   readonly failedAt: string;
+  /**
+   * When the event was first on its topic (ISO 8601), across redrives: from then on other consumer
+   * groups may have applied it, and their inbox remembers it only so long. Empty if unknown.
+   */
+  readonly firstPublishedAt: string;
 }
 
 const DLQ_HEADER = /^dlq_/;
 /** Added to a redriven record: where it was dead-lettered, for whoever reads the topic later. */
 export const REDRIVEN_FROM_HEADER = 'redriven_from';
+/**
+ * Added to a redriven record: when the event was first published, which a redriven copy's own
+ * timestamp no longer says; the dead-letter writer keeps it (as `dlq_first_published_at`) if the copy
+ * is dead-lettered again.
+ */
+export const FIRST_PUBLISHED_HEADER = 'first_published_at';
 
 const text = (headers: IHeaders, name: string): string => {
   const v = headers[name];
@@ -48,7 +59,7 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
     const h = message.headers ?? {};
     const own = Object.fromEntries(
       Object.entries(h)
-        .filter(([k]) => !DLQ_HEADER.test(k) && k !== REDRIVEN_FROM_HEADER)
+        .filter(([k]) => !DLQ_HEADER.test(k) && k !== REDRIVEN_FROM_HEADER && k !== FIRST_PUBLISHED_HEADER)
         .map(([k, v]) => [k, Buffer.from(Array.isArray(v) ? String(v[0]) : (v ?? ''))]),
     );
     letters.push({
@@ -64,6 +75,7 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
       errorMessage: text(h, 'dlq_error_message'),
       attempts: Number(text(h, 'dlq_attempts') || 0),
       failedAt: text(h, 'dlq_failed_at'),
+      firstPublishedAt: text(h, 'dlq_first_published_at') || text(h, FIRST_PUBLISHED_HEADER),
     });
   });
   return letters;
@@ -72,14 +84,15 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
 /**
  * Days after which a letter is not redriven: consumers keep their inbox rows at least 38 days
  * (INBOX_RETENTION_DAYS), and a consumer group that applied the event before its inbox row went would
- * apply it again. Dead-letter topics keep 30 days (plus a segment), so only topics created with an
- * older, longer retention still hold such letters.
+ * apply it again. Counted from when the event was first published, the earliest any group can have
+ * applied it, not from its (latest) dead-lettering: a letter redriven and dead-lettered again, or
+ * dead-lettered late by a group that lagged, is no younger for the groups that applied it at once.
  */
 export const REDRIVE_HORIZON_DAYS = 37;
 
 export const isTooOldToRedrive = (letter: DeadLetter, now: Date = new Date()): boolean => {
-  const failed = Date.parse(letter.failedAt);
-  return Number.isFinite(failed) && now.getTime() - failed > REDRIVE_HORIZON_DAYS * 86_400_000;
+  const times = [letter.firstPublishedAt, letter.failedAt].map((t) => Date.parse(t)).filter(Number.isFinite);
+  return times.length > 0 && now.getTime() - Math.min(...times) > REDRIVE_HORIZON_DAYS * 86_400_000;
 };
 
 /**
@@ -100,7 +113,15 @@ export async function redrive(producer: Producer, letters: readonly DeadLetter[]
       await producer.send({
         topic,
         acks: -1,
-        messages: send.map((l) => ({ key: l.key, value: l.value, headers: { ...l.headers, [REDRIVEN_FROM_HEADER]: `${l.at.topic}/${l.at.partition}/${l.at.offset}` } })),
+        messages: send.map((l) => ({
+          key: l.key,
+          value: l.value,
+          headers: {
+            ...l.headers,
+            [REDRIVEN_FROM_HEADER]: `${l.at.topic}/${l.at.partition}/${l.at.offset}`,
+            ...(l.firstPublishedAt ? { [FIRST_PUBLISHED_HEADER]: l.firstPublishedAt } : {}),
+          },
+        })),
       });
       send = [];
       bytes = 0;

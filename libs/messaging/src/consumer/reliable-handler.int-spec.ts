@@ -15,6 +15,8 @@ const OK = 'org.crisis-ops.test.thing-happened.v1';
 const FAILING = 'org.crisis-ops.test.thing-that-always-fails.v1';
 /** Handled by reaching a database that is not there until `storeBack`: an outage, not a bad event. */
 const NEEDS_STORE = 'org.crisis-ops.test.thing-needing-its-store.v1';
+/** Fails whatever is mended: dead-lettered again each time it is redriven. */
+const NEVER_MENDED = 'org.crisis-ops.test.thing-never-mended.v1';
 
 describe('consuming with an inbox, retries and a dead-letter topic', () => {
   const topic = `test.consume.${uniqueSuffix()}`;
@@ -51,6 +53,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
         await handler.handle({ topic: t, partition, message }, async (event: ReceivedEvent) => {
           attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
           if (event.type === FAILING && !mended) throw new Error('downstream rejected the event');
+          if (event.type === NEVER_MENDED) throw new Error('still rejected');
           // What node-postgres throws while Postgres is down: a connection refused.
           if (event.type === NEEDS_STORE && !storeBack) await new Client({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 1_000 }).connect();
           await applyOnce(dataSource, group, event, async (m) => {
@@ -122,6 +125,25 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
     const { groups } = await admin.listGroups();
     await admin.disconnect();
     expect(groups.filter((g) => g.groupId.startsWith('dead-letters-'))).toEqual([]);
+  });
+
+  it('keeps when an event was first published across a redrive and a second dead-lettering, which the redrive horizon counts from', async () => {
+    const sentAt = Date.now();
+    await producer.send({ topic, acks: -1, messages: [record('never-mended', NEVER_MENDED, 'MLI')] });
+    const lettersOf = async (n: number) =>
+      eventually(async () => {
+        const found = (await readDeadLetters(testKafka('dlq-tool'), [topic])).filter((l) => l.eventId === 'never-mended');
+        return found.length >= n && found;
+      });
+    const [first] = await lettersOf(1);
+    const published = Date.parse(first.firstPublishedAt);
+    expect(Math.abs(published - sentAt)).toBeLessThan(60_000);
+    expect(published).toBeLessThanOrEqual(Date.parse(first.failedAt));
+
+    await redrive(producer, [first]);
+    const [, second] = await lettersOf(2);
+    expect(Date.parse(second.failedAt)).toBeGreaterThan(Date.parse(first.failedAt));
+    expect(second.firstPublishedAt).toBe(first.firstPublishedAt);
   });
 
   it('dead-letters nothing while its database is out of reach: the partition waits, then applies in order', async () => {

@@ -1,6 +1,7 @@
 import type { IHeaders, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
 import { MalformedEventError, ReceivedEvent, headersToStrings, parseCloudEvent } from '../cloud-event';
+import { FIRST_PUBLISHED_HEADER } from './dead-letters';
 
 export interface RawKafkaRecord {
   readonly topic: string;
@@ -213,9 +214,16 @@ export class ReliableHandler {
             dlq_original_partition: String(record.partition),
             dlq_original_offset: record.message.offset,
             dlq_failed_at: new Date().toISOString(),
+            dlq_first_published_at: original[FIRST_PUBLISHED_HEADER] ?? publishedAt(record.message.timestamp),
           },
         },
       ],
     });
   }
+}
+
+/** A record's broker timestamp (ms since the epoch, as kafkajs gives it) as ISO 8601, or '' if it has none. */
+function publishedAt(timestamp: string | undefined): string {
+  const ms = Number(timestamp);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : '';
 }
