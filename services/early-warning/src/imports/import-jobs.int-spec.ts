@@ -30,20 +30,20 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
   });
 
   /** A job row as another process left it (its last beat `beatSecondsAgo`), and its upload unless `withFile` is false. */
-  const jobLeftBy = async (beatSecondsAgo: number, options: { withFile?: boolean; attempts?: number; csv?: string } = {}) => {
+  const jobLeftBy = async (beatSecondsAgo: number, options: { withFile?: boolean; attempts?: number; shutdowns?: number; csv?: string } = {}) => {
     const id = randomUUID();
     await mkdir(UPLOAD_DIR, { recursive: true });
     const upload = path.join(UPLOAD_DIR, `int-${RUN}-${id}`);
     if (options.withFile !== false) await writeFile(upload, options.csv ?? `${HEADER}\n`);
     await ew.db.query(
-      `INSERT INTO early_warning.import_jobs (id, status, file_name, bytes, format, source, upload_path, heartbeat_at, attempts, created_at)
-       VALUES ($1, 'running', 'elsewhere.csv', 25, 'auto', $2, $3, now() - make_interval(secs => $4), $5, now() - interval '1 hour')`,
-      [id, `int-resume-${RUN}`, upload, beatSecondsAgo, options.attempts ?? 1],
+      `INSERT INTO early_warning.import_jobs (id, status, file_name, bytes, format, source, upload_path, heartbeat_at, attempts, shutdowns, created_at)
+       VALUES ($1, 'running', 'elsewhere.csv', 25, 'auto', $2, $3, now() - make_interval(secs => $4), $5, $6, now() - interval '1 hour')`,
+      [id, `int-resume-${RUN}`, upload, beatSecondsAgo, options.attempts ?? 1, options.shutdowns ?? 0],
     );
     return { id, upload };
   };
   const rowOf = async (id: string) =>
-    (await ew.db.query<{ status: string; error: string | null; attempts: number }>('SELECT status, error, attempts FROM early_warning.import_jobs WHERE id = $1', [id])).rows[0];
+    (await ew.db.query<{ status: string; error: string | null; attempts: number; shutdowns: number }>('SELECT status, error, attempts, shutdowns FROM early_warning.import_jobs WHERE id = $1', [id])).rows[0];
   const finished = (id: string) =>
     eventually(async () => {
       const job = (await ew.api('GET', `/imports/${id}`)).body;
@@ -75,6 +75,8 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
 
   it(`fails a job after ${MAX_ATTEMPTS} runs, and one whose upload no replica has held for ${ABANDONED_AFTER_MS / 60_000} minutes`, async () => {
     const exhausted = await jobLeftBy(120, { attempts: MAX_ATTEMPTS });
+    // As many runs, one of them cut short by a deploy: that one says nothing against the file.
+    const redeployed = await jobLeftBy(120, { attempts: MAX_ATTEMPTS, shutdowns: 1, csv: [HEADER, `D-${RUN}-1,2023-05-03,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n') });
     const elsewhere = await jobLeftBy(120, { withFile: false });
     const abandoned = await jobLeftBy(ABANDONED_AFTER_MS / 1000 + 60, { withFile: false });
 
@@ -82,6 +84,7 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
 
     expect(await rowOf(exhausted.id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`stopped ${MAX_ATTEMPTS} times`) });
     expect(existsSync(exhausted.upload)).toBe(false);
+    expect(await finished(redeployed.id)).toMatchObject({ status: 'succeeded', runs: MAX_ATTEMPTS + 1, report: { accepted: 1 } });
     // Another replica may still hold this upload and resume it: not failed yet.
     expect(await rowOf(elsewhere.id)).toMatchObject({ status: 'running', attempts: 1 });
     expect(await rowOf(abandoned.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('no replica holds its upload') });
@@ -101,7 +104,7 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     await replica.close();
     writer.destroy();
 
-    expect(await rowOf(id)).toMatchObject({ status: 'running', error: null });
+    expect(await rowOf(id)).toMatchObject({ status: 'running', error: null, attempts: 1, shutdowns: 1 });
     expect(existsSync(upload), 'the upload is kept for the rerun').toBe(true);
     await rm(upload);
     await writeFile(upload, [HEADER, ...rows].join('\n'));
@@ -110,6 +113,29 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     await ew.app.get(ImportJobs).onApplicationBootstrap();
     expect(await finished(id)).toMatchObject({ status: 'succeeded', runs: 2, report: { rows: 200, accepted: 200 } });
     expect(await ew.count(`SELECT count(*) AS n FROM early_warning.signals WHERE source = $1`, [`int-shutdown-${RUN}`])).toBe(200);
+  });
+
+  it('keeps the upload of a job stopped by a fault that is not the file\'s, runs it again, and fails it only once the fault has recurred on every run', async () => {
+    // An upload the job cannot read (a directory: EISDIR) stands in for a fault outside the file,
+    // such as the database restarting mid-import.
+    const upload = path.join(UPLOAD_DIR, `int-${RUN}-unreadable`);
+    await mkdir(upload, { recursive: true });
+    const jobs = ew.app.get(ImportJobs);
+    const id = await jobs.start({ path: upload, fileName: 'unreadable.csv', bytes: 0, source: `int-fault-${RUN}`, createdBy: null });
+    await jobs.idle();
+    expect(await rowOf(id)).toMatchObject({ status: 'running', attempts: 1, error: expect.stringContaining('EISDIR') });
+    expect(existsSync(upload), 'the upload is kept for the next run').toBe(true);
+
+    // Asking for the job resumes it at once; each run meets the same fault.
+    for (let run = 2; run <= MAX_ATTEMPTS; run++) {
+      await ew.api('GET', `/imports/${id}`);
+      await jobs.idle();
+      expect(await rowOf(id)).toMatchObject({ status: 'running', attempts: run });
+    }
+    const job = await finished(id);
+    expect(job).toMatchObject({ status: 'failed', runs: MAX_ATTEMPTS, error: expect.stringContaining(`stopped ${MAX_ATTEMPTS} times`) });
+    expect(job['error']).toContain('EISDIR');
+    await rm(upload, { recursive: true, force: true });
   });
 
   it('deletes at boot the uploads no job refers to any more, but not one that may still be arriving', async () => {

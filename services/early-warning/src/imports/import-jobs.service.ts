@@ -24,7 +24,10 @@ const HEARTBEAT_MS = 10_000;
 export const INTERRUPTED_AFTER_MS = 60_000;
 /** How often each replica looks for interrupted jobs to resume. */
 const SWEEP_MS = 30_000;
-/** Runs of one job before it is failed: a file that stops every process reading it must not stop them for ever. */
+/**
+ * Runs of one job before it is failed: a file that stops every process reading it (or a fault that
+ * recurs on every run) must not stop them for ever. Runs a graceful shutdown cut short do not count.
+ */
 export const MAX_ATTEMPTS = 3;
 /** An interrupted job no replica could resume (none sees its upload) is failed after this long. */
 export const ABANDONED_AFTER_MS = 15 * 60_000;
@@ -73,6 +76,8 @@ export interface NewJob {
 export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ImportJobs');
   private readonly running = new Set<Promise<void>>();
+  /** Ids of the jobs this process is running. */
+  private readonly runningIds = new Set<string>();
   private sweep?: NodeJS.Timeout;
   private stopping = false;
 
@@ -94,10 +99,17 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     this.sweep.unref();
   }
 
-  /** Before the database closes: a job cut short by a shutdown is left to be resumed, not failed. */
-  beforeApplicationShutdown(): void {
+  /**
+   * Before the database closes: a job cut short by a shutdown is left to be resumed, not failed, and
+   * the shutdown is noted against it, so deploys during a long import do not use up its runs.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.sweep);
+    if (this.runningIds.size === 0) return;
+    await this.db
+      .query(`UPDATE import_jobs SET shutdowns = shutdowns + 1 WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`, [[...this.runningIds]])
+      .catch((err: Error) => this.logger.warn(`could not note the shutdown against running import jobs: ${err.message}`));
   }
 
   /**
@@ -110,16 +122,17 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
    * it up for ABANDONED_AFTER_MS (the replica that holds its upload is gone).
    */
   private async recoverInterrupted(id?: string): Promise<void> {
-    const stale: Array<{ id: string; upload_path: string | null; attempts: number; idle_ms: number; file_name: string | null; bytes: string | null; format: string | null; source: string | null; created_by: string | null }> =
+    const stale: Array<{ id: string; upload_path: string | null; attempts: number; shutdowns: number; idle_ms: number; file_name: string | null; bytes: string | null; format: string | null; source: string | null; created_by: string | null }> =
       await this.db.query(
-        `SELECT id, upload_path, attempts, extract(epoch FROM now() - coalesce(heartbeat_at, created_at)) * 1000 AS idle_ms, file_name, bytes::text AS bytes, format, source, created_by
+        `SELECT id, upload_path, attempts, shutdowns, extract(epoch FROM now() - coalesce(heartbeat_at, created_at)) * 1000 AS idle_ms, file_name, bytes::text AS bytes, format, source, created_by
            FROM import_jobs
           WHERE status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1) AND ($2::uuid IS NULL OR id = $2)`,
         [INTERRUPTED_AFTER_MS / 1000, id ?? null],
       );
     for (const job of stale) {
       const readable = job.upload_path !== null && (await access(job.upload_path, constants.R_OK).then(() => true, () => false));
-      if (readable && job.attempts < MAX_ATTEMPTS) {
+      const failedRuns = job.attempts - job.shutdowns;
+      if (readable && failedRuns < MAX_ATTEMPTS) {
         // Claimed by one statement: of two replicas that both see the job stale, one wins.
         const claimed: unknown[] = await this.db.query(
           `WITH claimed AS (
@@ -130,14 +143,14 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
           [job.id, INTERRUPTED_AFTER_MS / 1000],
         );
         if (claimed.length === 0) continue;
-        this.logger.warn(`import job ${job.id} was interrupted; running it again (attempt ${job.attempts + 1} of ${MAX_ATTEMPTS})`);
+        this.logger.warn(`import job ${job.id} was interrupted; running it again (run ${job.attempts + 1}, ${failedRuns} of ${MAX_ATTEMPTS} allowed failures used)`);
         this.track(job.id, { path: job.upload_path as string, fileName: job.file_name ?? '', bytes: Number(job.bytes ?? 0), format: (job.format ?? 'auto') as never, source: job.source ?? undefined, createdBy: job.created_by });
-      } else if (job.attempts >= MAX_ATTEMPTS || Number(job.idle_ms) > ABANDONED_AFTER_MS) {
-        const reason = job.attempts >= MAX_ATTEMPTS ? `stopped ${job.attempts} times while running this file` : 'the service running it stopped and no replica holds its upload';
+      } else if (failedRuns >= MAX_ATTEMPTS || Number(job.idle_ms) > ABANDONED_AFTER_MS) {
+        const reason = failedRuns >= MAX_ATTEMPTS ? `stopped ${failedRuns} times while running this file` : 'the service running it stopped and no replica holds its upload';
         await this.db.query(
-          `UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now()
+          `UPDATE import_jobs SET status = 'failed', error = 'interrupted: ' || $2 || coalesce(' (last: ' || error || ')', '') || '; import the file again (already recorded rows are skipped)', finished_at = now()
             WHERE id = $1 AND status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $3)`,
-          [job.id, `interrupted: ${reason}; import the file again (already recorded rows are skipped)`, INTERRUPTED_AFTER_MS / 1000],
+          [job.id, reason, INTERRUPTED_AFTER_MS / 1000],
         );
         if (job.upload_path) await rm(job.upload_path, { force: true }).catch(() => undefined);
       }
@@ -168,7 +181,11 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private track(id: string, job: NewJob): void {
-    const run = this.run(id, job).finally(() => this.running.delete(run));
+    this.runningIds.add(id);
+    const run = this.run(id, job).finally(() => {
+      this.running.delete(run);
+      this.runningIds.delete(id);
+    });
     this.running.add(run);
   }
 
@@ -205,6 +222,8 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async run(id: string, job: NewJob): Promise<void> {
     let last = 0;
+    // Set once the job's final status is recorded: only then may its upload go.
+    let ended = false;
     // Beats on its own clock too: a slow file can go longer than that between progress reports.
     const beat = setInterval(() => void this.db.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1`, [id]).catch(() => undefined), HEARTBEAT_MS);
     beat.unref();
@@ -229,17 +248,34 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
         JSON.stringify(report),
         failed ? `no row was accepted (${report.rejected} rejected of ${report.rows})` : null,
       ]);
+      ended = true;
     } catch (err) {
+      clearInterval(beat);
       if (this.stopping) {
         this.logger.warn(`import job ${id} cut short by shutdown; a replica that can read its upload runs it again`);
         return;
       }
-      const message = err instanceof ImportFormatError ? `unusable file: ${err.message}` : `import stopped: ${(err as Error).message}`;
-      if (!(err instanceof ImportFormatError)) this.logger.error(`import job ${id} failed: ${(err as Error).stack}`);
-      await this.db.query(`UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, message]).catch(() => undefined);
+      if (err instanceof ImportFormatError) {
+        await this.db.query(`UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, `unusable file: ${err.message}`]).then(
+          () => (ended = true),
+          () => undefined,
+        );
+        return;
+      }
+      // Nothing says the file is at fault (the database restarted, a deadlock, a disk error): the job
+      // is left interrupted with its upload, for the next sweep of any replica that can read it to
+      // run again. A fault that recurs on every run fails it after MAX_ATTEMPTS runs.
+      this.logger.error(`import job ${id} stopped; it will be run again: ${(err as Error).stack}`);
+      await this.db
+        .query(`UPDATE import_jobs SET error = $2, heartbeat_at = now() - make_interval(secs => $3) WHERE id = $1 AND status IN ('queued', 'running')`, [
+          id,
+          `stopped: ${(err as Error).message}`,
+          INTERRUPTED_AFTER_MS / 1000,
+        ])
+        .catch(() => undefined);
     } finally {
       clearInterval(beat);
-      if (!this.stopping) await rm(job.path, { force: true }).catch(() => undefined);
+      if (ended) await rm(job.path, { force: true }).catch(() => undefined);
     }
   }
 }
