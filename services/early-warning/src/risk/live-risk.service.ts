@@ -129,7 +129,10 @@ export class LiveRisk {
     const groups = byCountry(inputs);
     const events: RiskEvent[] = [];
     try {
-      for (const [country, list] of groups) events.push(...(await this.applyCountry(m, country, list)));
+      // Countries in code order, so this transaction takes their outbox key locks in the order every
+      // other writer does (appendToOutbox sorts them): in first-seen order it could deadlock with an
+      // import staging the same countries, and Postgres would abort one of the two.
+      for (const country of [...groups.keys()].sort()) events.push(...(await this.applyCountry(m, country, groups.get(country) as LiveInput[])));
     } catch (err) {
       // The transaction will roll back: engines already advanced for this batch must be reloaded,
       // not found stale one retry at a time.
