@@ -63,8 +63,31 @@ describe('CsvReader', () => {
     ]);
   });
 
-  it('reports a quoted field that is never closed', () => {
-    expect(readAll(['h\n"open\nstill open\n'])).toEqual([{ fields: ['h'], line: 1 }, { line: 2, error: 'a quoted field is never closed' }]);
+  it('reports a quoted field that is never closed, and reads on at the next line instead of swallowing the rest of the file', () => {
+    expect(readAll(['h\n"open\nnext,row\nlast,row\n'])).toEqual([
+      { fields: ['h'], line: 1 },
+      { line: 2, error: 'a quoted field is never closed' },
+      { fields: ['next', 'row'], line: 3 },
+      { fields: ['last', 'row'], line: 4 },
+    ]);
+  });
+
+  it('given a file with CR line endings (Excel for Mac), then a bad record costs only its own line', () => {
+    const records = readAll(['a,b\r"x" ,1\rc,d\r', '"never\re,f\r']);
+    expect(records).toEqual([
+      { fields: ['a', 'b'], line: 1 },
+      { line: 2, error: expect.stringMatching(/after a closing quote/) },
+      { fields: ['c', 'd'], line: 3 },
+      { line: 4, error: 'a quoted field is never closed' },
+      { fields: ['e', 'f'], line: 5 },
+    ]);
+  });
+
+  it('counts lines of any ending inside quoted fields', () => {
+    expect(readAll(['"one\rtwo",x\r\nnext,y\n'])).toEqual([
+      { fields: ['one\rtwo', 'x'], line: 1 },
+      { fields: ['next', 'y'], line: 3 },
+    ]);
   });
 
   it('refuses a record longer than the limit instead of buffering it without end', () => {
@@ -72,6 +95,7 @@ describe('CsvReader', () => {
     const records = [...reader.push('h\n"'), ...reader.push('x'.repeat(MAX_RECORD_CHARS + 10)), ...reader.push('\nnext\n'), ...reader.end()];
     expect(records[0]).toEqual({ fields: ['h'], line: 1 });
     expect(records[1]).toMatchObject({ line: 2, error: expect.stringMatching(/longer than/) });
+    expect(records[2]).toEqual({ fields: ['next'], line: 3 });
   });
 
   const fixtures = path.join(__dirname, 'fixtures');

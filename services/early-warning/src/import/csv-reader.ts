@@ -24,6 +24,8 @@ export class CsvReader {
   private tail = '';
   private line = 1;
   private started = false;
+  /** Dropping the rest of a line given up on, whose line break has not come yet. */
+  private skipping = false;
 
   /** The records completed by this chunk. */
   push(chunk: string): CsvRecord[] {
@@ -47,6 +49,17 @@ export class CsvReader {
     // Each pass reads one record from i; `break` leaves it unfinished for the next chunk.
     for (;;) {
       if (i >= n) break;
+      if (this.skipping) {
+        const next = nextBreak(s, i, n);
+        if (next < 0) {
+          i = n;
+          break;
+        }
+        this.skipping = false;
+        this.line += 1;
+        i = next + breakLength(s, next);
+        continue;
+      }
       const start = i;
       const line = this.line;
       let breaks = 0;
@@ -63,7 +76,7 @@ export class CsvReader {
               state = 'incomplete';
               break;
             }
-            for (let k = s.indexOf('\n', from); k >= 0 && k < q; k = s.indexOf('\n', k + 1)) breaks++;
+            breaks += countBreaks(s, from, q);
             if (q + 1 >= n && !final) {
               state = 'incomplete';
               break;
@@ -126,31 +139,32 @@ export class CsvReader {
         break;
       }
       if (state === 'incomplete') {
-        if (final) {
-          out.push({ line, error: 'a quoted field is never closed' });
-          i = n;
+        if (!final && n - start <= MAX_RECORD_CHARS) {
+          i = start;
           break;
         }
-        if (n - start > MAX_RECORD_CHARS) {
-          // Drop what is buffered up to the next line break and read on from there.
-          out.push({ line, error: `a record longer than ${MAX_RECORD_CHARS} characters` });
-          const next = s.indexOf('\n', start);
-          this.line += next < 0 ? 0 : countLines(s, start, next) + 1;
-          i = next < 0 ? n : next + 1;
-          continue;
-        }
-        i = start;
-        break;
+        // A quote never closed (or a record without end): only its first line is given up, and
+        // reading goes on at the next, so what follows is read (and reported) rather than swallowed.
+        out.push({ line, error: final ? 'a quoted field is never closed' : `a record longer than ${MAX_RECORD_CHARS} characters` });
+        i = this.skipFirstLine(s, start, n);
+        continue;
       }
       if (state === 'error') {
-        const next = s.indexOf('\n', i);
-        if (next < 0 && !final) {
+        // The record ends at the next line break, of whichever kind the file uses.
+        const next = nextBreak(s, i, n);
+        if (next < 0 && !final && n - start <= MAX_RECORD_CHARS) {
           i = start;
           break;
         }
         out.push({ line, error });
-        this.line += countLines(s, start, next < 0 ? n : next) + (next < 0 ? 0 : 1);
-        i = next < 0 ? n : next + 1;
+        if (next < 0) {
+          this.line += countBreaks(s, start, n);
+          this.skipping = true;
+          i = n;
+        } else {
+          this.line += countBreaks(s, start, next) + 1;
+          i = next + breakLength(s, next);
+        }
         continue;
       }
       this.line += breaks;
@@ -159,10 +173,34 @@ export class CsvReader {
     this.tail = i >= n ? '' : s.slice(i);
     return out;
   }
+
+  /** Gives up the line a record starts on: where reading goes on, or the end of `s` while that line has not ended. */
+  private skipFirstLine(s: string, start: number, n: number): number {
+    const next = nextBreak(s, start, n);
+    if (next < 0) {
+      this.skipping = true;
+      return n;
+    }
+    this.line += 1;
+    return next + breakLength(s, next);
+  }
 }
 
-function countLines(s: string, from: number, to: number): number {
+/** Where the first line break (CR or LF) in s[from, to) is, or -1. */
+function nextBreak(s: string, from: number, to: number): number {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c === LF || c === CR) return k;
+  }
+  return -1;
+}
+
+/** 2 for the CRLF at `at`, 1 for a lone CR or LF. */
+const breakLength = (s: string, at: number): number => (s.charCodeAt(at) === CR && s.charCodeAt(at + 1) === LF ? 2 : 1);
+
+/** Line breaks in s[from, to): CRLF, LF or a lone CR, each one. */
+function countBreaks(s: string, from: number, to: number): number {
   let count = 0;
-  for (let k = s.indexOf('\n', from); k >= 0 && k < to; k = s.indexOf('\n', k + 1)) count++;
+  for (let k = nextBreak(s, from, to); k >= 0; k = nextBreak(s, k + breakLength(s, k), to)) count++;
   return count;
 }
