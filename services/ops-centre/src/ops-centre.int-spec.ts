@@ -34,9 +34,9 @@ describe('ops-centre on real Kafka and Postgres', () => {
   };
 
   beforeAll(async () => {
-    COUNTRY = await freshTestCountry();
     const config = inProcessServiceConfig('ops-centre');
     app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
+    COUNTRY = await freshTestCountry();
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     producer = testKafka('ops-centre-int-producer').producer({ idempotent: true });
     await producer.connect();

@@ -83,6 +83,27 @@ describe('CsvReader', () => {
     ]);
   });
 
+  it('given a stray quote that pairs with one lines further on, then only its own line is given up', () => {
+    expect(readAll(['h\nX,"5 tall,3\nY,"notes, with comma",4\nZ,1\n'])).toEqual([
+      { fields: ['h'], line: 1 },
+      { line: 2, error: expect.stringMatching(/after a closing quote/) },
+      { fields: ['Y', 'notes, with comma', '4'], line: 3 },
+      { fields: ['Z', '1'], line: 4 },
+    ]);
+  });
+
+  it('gives the same records and lines however a file with bad records is cut into chunks', () => {
+    const text = 'h\r\n"x"y\r\nnext,1\r\n"open\r\nafter,2\r\n"' + 'z'.repeat(100) + '\r\nlast,3\r\n';
+    const whole = readAll([text]);
+    expect(whole.filter((r) => r.fields).map((r) => [r.fields?.[0], r.line])).toEqual([
+      ['h', 1],
+      ['next', 3],
+      ['after', 5],
+      ['last', 7],
+    ]);
+    for (let cut = 1; cut < text.length; cut++) expect(readAll([text.slice(0, cut), text.slice(cut)]), `cut at ${cut}`).toEqual(whole);
+  });
+
   it('counts lines of any ending inside quoted fields', () => {
     expect(readAll(['"one\rtwo",x\r\nnext,y\n'])).toEqual([
       { fields: ['one\rtwo', 'x'], line: 1 },

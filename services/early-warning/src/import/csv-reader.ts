@@ -26,6 +26,8 @@ export class CsvReader {
   private started = false;
   /** Dropping the rest of a line given up on, whose line break has not come yet. */
   private skipping = false;
+  /** The last chunk ended with a CR that ended a line given up on: a LF opening this one is part of it. */
+  private afterCR = false;
 
   /** The records completed by this chunk. */
   push(chunk: string): CsvRecord[] {
@@ -46,18 +48,15 @@ export class CsvReader {
     const n = s.length;
     const out: CsvRecord[] = [];
     let i = 0;
+    if (this.afterCR) {
+      this.afterCR = false;
+      if (s.charCodeAt(0) === LF) i = 1;
+    }
     // Each pass reads one record from i; `break` leaves it unfinished for the next chunk.
     for (;;) {
       if (i >= n) break;
       if (this.skipping) {
-        const next = nextBreak(s, i, n);
-        if (next < 0) {
-          i = n;
-          break;
-        }
-        this.skipping = false;
-        this.line += 1;
-        i = next + breakLength(s, next);
+        i = this.skipLine(s, i, n, final);
         continue;
       }
       const start = i;
@@ -146,25 +145,18 @@ export class CsvReader {
         // A quote never closed (or a record without end): only its first line is given up, and
         // reading goes on at the next, so what follows is read (and reported) rather than swallowed.
         out.push({ line, error: final ? 'a quoted field is never closed' : `a record longer than ${MAX_RECORD_CHARS} characters` });
-        i = this.skipFirstLine(s, start, n);
+        i = this.skipLine(s, start, n, final);
         continue;
       }
       if (state === 'error') {
-        // The record ends at the next line break, of whichever kind the file uses.
-        const next = nextBreak(s, i, n);
-        if (next < 0 && !final && n - start <= MAX_RECORD_CHARS) {
+        // Likewise only the record's first line: a stray quote may have paired with one lines further
+        // on, and the lines between would go with it.
+        if (nextBreak(s, start, n) < 0 && !final && n - start <= MAX_RECORD_CHARS) {
           i = start;
           break;
         }
         out.push({ line, error });
-        if (next < 0) {
-          this.line += countBreaks(s, start, n);
-          this.skipping = true;
-          i = n;
-        } else {
-          this.line += countBreaks(s, start, next) + 1;
-          i = next + breakLength(s, next);
-        }
+        i = this.skipLine(s, start, n, final);
         continue;
       }
       this.line += breaks;
@@ -174,14 +166,17 @@ export class CsvReader {
     return out;
   }
 
-  /** Gives up the line a record starts on: where reading goes on, or the end of `s` while that line has not ended. */
-  private skipFirstLine(s: string, start: number, n: number): number {
-    const next = nextBreak(s, start, n);
-    if (next < 0) {
-      this.skipping = true;
-      return n;
-    }
+  /**
+   * Gives up the line that `from` is on: where reading goes on, or the end of `s` while that line has
+   * not ended (the next chunk goes on dropping it).
+   */
+  private skipLine(s: string, from: number, n: number, final: boolean): number {
+    const next = nextBreak(s, from, n);
+    this.skipping = next < 0;
+    if (next < 0) return n;
     this.line += 1;
+    // A CR that ends this chunk may be the first half of a CRLF.
+    if (next === n - 1 && s.charCodeAt(next) === CR && !final) this.afterCR = true;
     return next + breakLength(s, next);
   }
 }
