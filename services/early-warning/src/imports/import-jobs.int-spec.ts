@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { eventually, uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, type BootedEarlyWarning } from '../int-support';
-import { ABANDONED_AFTER_MS, ImportJobs, MAX_ATTEMPTS, UPLOAD_DIR } from './import-jobs.service';
+import { ABANDONED_AFTER_MS, ImportJobs, MAX_ATTEMPTS, MAX_RUNS, UPLOAD_DIR } from './import-jobs.service';
 
 /**
  * Import jobs as a scaled-out early-warning sees them: replicas share the job table, each runs the
@@ -77,12 +77,15 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     const exhausted = await jobLeftBy(120, { attempts: MAX_ATTEMPTS });
     // As many runs, one of them cut short by a deploy: that one says nothing against the file.
     const redeployed = await jobLeftBy(120, { attempts: MAX_ATTEMPTS, shutdowns: 1, csv: [HEADER, `D-${RUN}-1,2023-05-03,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n') });
+    // Restarted for ever by its replicas (every run ended by a shutdown): given up all the same.
+    const restartedForEver = await jobLeftBy(120, { attempts: MAX_RUNS, shutdowns: MAX_RUNS });
     const elsewhere = await jobLeftBy(120, { withFile: false });
     const abandoned = await jobLeftBy(ABANDONED_AFTER_MS / 1000 + 60, { withFile: false });
 
     await ew.app.get(ImportJobs).onApplicationBootstrap();
 
-    expect(await rowOf(exhausted.id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`stopped ${MAX_ATTEMPTS} times`) });
+    expect(await rowOf(exhausted.id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`stopped by a fault in ${MAX_ATTEMPTS} of its ${MAX_ATTEMPTS} runs`) });
+    expect(await rowOf(restartedForEver.id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`run ${MAX_RUNS} times without finishing`) });
     expect(existsSync(exhausted.upload)).toBe(false);
     expect(await finished(redeployed.id)).toMatchObject({ status: 'succeeded', runs: MAX_ATTEMPTS + 1, report: { accepted: 1 } });
     // Another replica may still hold this upload and resume it: not failed yet.
@@ -101,7 +104,16 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     const writer = createWriteStream(upload);
     writer.write([HEADER, ...rows.slice(0, 50)].join('\n') + '\n');
     await eventually(async () => (await rowOf(id)).status === 'running', 10_000, 20);
+    // What Nest calls first when the replica is told to stop; requests may still arrive after it.
+    const jobs = replica.app.get(ImportJobs);
+    await jobs.beforeApplicationShutdown();
+    const lateUpload = path.join(UPLOAD_DIR, `int-${RUN}-late`);
+    await writeFile(lateUpload, [HEADER, `L-${RUN}-1,2023-07-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n'));
+    const late = await jobs.start({ path: lateUpload, fileName: 'late.csv', bytes: 0, source: `int-late-${RUN}`, createdBy: null });
     await replica.close();
+    // Accepted, not run by the stopping replica: left for another to run at once.
+    expect(await rowOf(late)).toMatchObject({ status: 'queued', attempts: 1, shutdowns: 0 });
+    expect(await finished(late)).toMatchObject({ status: 'succeeded', runs: 2, report: { accepted: 1 } });
     writer.destroy();
 
     expect(await rowOf(id)).toMatchObject({ status: 'running', error: null, attempts: 1, shutdowns: 1 });
@@ -124,16 +136,23 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     const id = await jobs.start({ path: upload, fileName: 'unreadable.csv', bytes: 0, source: `int-fault-${RUN}`, createdBy: null });
     await jobs.idle();
     expect(await rowOf(id)).toMatchObject({ status: 'running', attempts: 1, error: expect.stringContaining('EISDIR') });
+    // Not the file's fault: the API says nothing of it until the job ends.
+    expect((await ew.api('GET', `/imports/${id}`)).body).toMatchObject({ error: null });
     expect(existsSync(upload), 'the upload is kept for the next run').toBe(true);
 
-    // Asking for the job resumes it at once; each run meets the same fault.
-    for (let run = 2; run <= MAX_ATTEMPTS; run++) {
+    // Asking for the job resumes it at once (or a sweep does first); each run meets the same fault,
+    // and the upload stays until the job has failed.
+    let uploadGoneEarly = false;
+    await eventually(async () => {
       await ew.api('GET', `/imports/${id}`);
       await jobs.idle();
-      expect(await rowOf(id)).toMatchObject({ status: 'running', attempts: run });
-    }
+      const row = await rowOf(id);
+      if (row.status !== 'failed' && !existsSync(upload)) uploadGoneEarly = true;
+      return row.status === 'failed';
+    }, 30_000, 50);
+    expect(uploadGoneEarly, 'the upload went before the job had failed').toBe(false);
     const job = await finished(id);
-    expect(job).toMatchObject({ status: 'failed', runs: MAX_ATTEMPTS, error: expect.stringContaining(`stopped ${MAX_ATTEMPTS} times`) });
+    expect(job).toMatchObject({ status: 'failed', runs: MAX_ATTEMPTS, error: expect.stringContaining(`stopped by a fault in ${MAX_ATTEMPTS} of its ${MAX_ATTEMPTS} runs`) });
     expect(job['error']).toContain('EISDIR');
     await rm(upload, { recursive: true, force: true });
   });

@@ -29,6 +29,8 @@ const SWEEP_MS = 30_000;
  * recurs on every run) must not stop them for ever. Runs a graceful shutdown cut short do not count.
  */
 export const MAX_ATTEMPTS = 3;
+/** Runs of one job in all, shutdowns included: a file that makes its replica be restarted (a failing liveness probe) is given up too. */
+export const MAX_RUNS = 10;
 /** An interrupted job no replica could resume (none sees its upload) is failed after this long. */
 export const ABANDONED_AFTER_MS = 15 * 60_000;
 /** An upload no job refers to is deleted at boot once older than this (younger ones may still be arriving). */
@@ -95,7 +97,14 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     await this.recoverInterrupted();
     await this.deleteOrphanUploads();
     clearInterval(this.sweep);
-    this.sweep = setInterval(() => void this.recoverInterrupted().catch((err: Error) => this.logger.warn(`recovering import jobs: ${err.message}`)), SWEEP_MS);
+    // Orphans too: a replica that failed a job it could not read left the upload on the replica that holds it.
+    this.sweep = setInterval(
+      () =>
+        void this.recoverInterrupted()
+          .then(() => this.deleteOrphanUploads())
+          .catch((err: Error) => this.logger.warn(`recovering import jobs: ${err.message}`)),
+      SWEEP_MS,
+    );
     this.sweep.unref();
   }
 
@@ -104,6 +113,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
    * the shutdown is noted against it, so deploys during a long import do not use up its runs.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.sweep);
     if (this.runningIds.size === 0) return;
@@ -122,6 +132,8 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
    * it up for ABANDONED_AFTER_MS (the replica that holds its upload is gone).
    */
   private async recoverInterrupted(id?: string): Promise<void> {
+    // A replica on its way down claims nothing: the run would be cut short uncounted as a shutdown.
+    if (this.stopping) return;
     const stale: Array<{ id: string; upload_path: string | null; attempts: number; shutdowns: number; idle_ms: number; file_name: string | null; bytes: string | null; format: string | null; source: string | null; created_by: string | null }> =
       await this.db.query(
         `SELECT id, upload_path, attempts, shutdowns, extract(epoch FROM now() - coalesce(heartbeat_at, created_at)) * 1000 AS idle_ms, file_name, bytes::text AS bytes, format, source, created_by
@@ -132,21 +144,27 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     for (const job of stale) {
       const readable = job.upload_path !== null && (await access(job.upload_path, constants.R_OK).then(() => true, () => false));
       const failedRuns = job.attempts - job.shutdowns;
-      if (readable && failedRuns < MAX_ATTEMPTS) {
+      const exhausted = failedRuns >= MAX_ATTEMPTS || job.attempts >= MAX_RUNS;
+      if (readable && !exhausted) {
         // Claimed by one statement: of two replicas that both see the job stale, one wins.
-        const claimed: unknown[] = await this.db.query(
+        const claimed: Array<{ attempts: number }> = await this.db.query(
           `WITH claimed AS (
              UPDATE import_jobs SET status = 'queued', heartbeat_at = now(), attempts = attempts + 1
               WHERE id = $1 AND status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $2)
-              RETURNING id)
-           SELECT id FROM claimed`,
+              RETURNING attempts)
+           SELECT attempts FROM claimed`,
           [job.id, INTERRUPTED_AFTER_MS / 1000],
         );
         if (claimed.length === 0) continue;
         this.logger.warn(`import job ${job.id} was interrupted; running it again (run ${job.attempts + 1}, ${failedRuns} of ${MAX_ATTEMPTS} allowed failures used)`);
-        this.track(job.id, { path: job.upload_path as string, fileName: job.file_name ?? '', bytes: Number(job.bytes ?? 0), format: (job.format ?? 'auto') as never, source: job.source ?? undefined, createdBy: job.created_by });
-      } else if (failedRuns >= MAX_ATTEMPTS || Number(job.idle_ms) > ABANDONED_AFTER_MS) {
-        const reason = failedRuns >= MAX_ATTEMPTS ? `stopped ${failedRuns} times while running this file` : 'the service running it stopped and no replica holds its upload';
+        this.track(job.id, claimed[0].attempts, { path: job.upload_path as string, fileName: job.file_name ?? '', bytes: Number(job.bytes ?? 0), format: (job.format ?? 'auto') as never, source: job.source ?? undefined, createdBy: job.created_by });
+      } else if (exhausted || Number(job.idle_ms) > ABANDONED_AFTER_MS) {
+        const reason =
+          failedRuns >= MAX_ATTEMPTS
+            ? `stopped by a fault in ${failedRuns} of its ${job.attempts} runs`
+            : job.attempts >= MAX_RUNS
+              ? `run ${job.attempts} times without finishing (${job.shutdowns} cut short by shutdowns)`
+              : 'the service running it stopped and no replica holds its upload';
         await this.db.query(
           `UPDATE import_jobs SET status = 'failed', error = 'interrupted: ' || $2 || coalesce(' (last: ' || error || ')', '') || '; import the file again (already recorded rows are skipped)', finished_at = now()
             WHERE id = $1 AND status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $3)`,
@@ -172,17 +190,21 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
 
   async start(job: NewJob): Promise<string> {
     const id = randomUUID();
+    // An upload accepted while this replica is on its way down is recorded as interrupted already,
+    // for a replica that can read it (this one, back up, on the same host) to run.
     await this.db.query(
-      `INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by, upload_path, heartbeat_at) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, now())`,
-      [id, job.fileName, job.bytes, job.format ?? 'auto', job.source ?? null, job.createdBy, job.path],
+      `INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by, upload_path, heartbeat_at)
+       VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() - make_interval(secs => $9) ELSE now() END)`,
+      [id, job.fileName, job.bytes, job.format ?? 'auto', job.source ?? null, job.createdBy, job.path, this.stopping, INTERRUPTED_AFTER_MS / 1000],
     );
-    this.track(id, job);
+    if (!this.stopping) this.track(id, 1, job);
     return id;
   }
 
-  private track(id: string, job: NewJob): void {
+  /** Runs the job's `attempt`-th run, the one this process claimed (1 for a new job). */
+  private track(id: string, attempt: number, job: NewJob): void {
     this.runningIds.add(id);
-    const run = this.run(id, job).finally(() => {
+    const run = this.run(id, attempt, job).finally(() => {
       this.running.delete(run);
       this.runningIds.delete(id);
     });
@@ -213,22 +235,27 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       source: report && 'source' in report && report.source ? report.source : row.source,
       progress: report ? (final ? pickProgress(report) : (report.progress ?? null)) : null,
       report: final && report && 'format' in report ? report : null,
-      error: row.error,
+      // A fault of a run that is to be run again is the service's to deal with, not the file's.
+      error: final ? row.error : null,
       runs: row.attempts,
       createdAt: new Date(row.created_at).toISOString(),
       finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
     };
   }
 
-  private async run(id: string, job: NewJob): Promise<void> {
+  /**
+   * Every write is for this run only (`attempts` = its number): a run that went on after another
+   * replica took the job over (its beats were lost for a minute) must not end or delay the new one.
+   */
+  private async run(id: string, attempt: number, job: NewJob): Promise<void> {
     let last = 0;
     // Set once the job's final status is recorded: only then may its upload go.
     let ended = false;
     // Beats on its own clock too: a slow file can go longer than that between progress reports.
-    const beat = setInterval(() => void this.db.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1`, [id]).catch(() => undefined), HEARTBEAT_MS);
+    const beat = setInterval(() => void this.db.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1 AND attempts = $2`, [id, attempt]).catch(() => undefined), HEARTBEAT_MS);
     beat.unref();
     try {
-      await this.db.query(`UPDATE import_jobs SET status = 'running', heartbeat_at = now() WHERE id = $1`, [id]);
+      await this.db.query(`UPDATE import_jobs SET status = 'running', heartbeat_at = now() WHERE id = $1 AND attempts = $2`, [id, attempt]);
       const report = await runImport(createReadStream(job.path), intakeSink(this.intake, this.db, this.events), {
         format: job.format,
         source: job.source,
@@ -236,19 +263,22 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
           if (Date.now() - last < 500) return;
           last = Date.now();
           void this.db
-            .query(`UPDATE import_jobs SET rows_read = $2, report = $3, heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [id, p.rows, JSON.stringify({ progress: p })])
+            .query(`UPDATE import_jobs SET rows_read = $2, report = $3, heartbeat_at = now() WHERE id = $1 AND status = 'running' AND attempts = $4`, [
+              id,
+              p.rows,
+              JSON.stringify({ progress: p }),
+              attempt,
+            ])
             .catch(() => undefined);
         },
       });
       const failed = report.accepted === 0;
-      await this.db.query(`UPDATE import_jobs SET status = $2, rows_read = $3, report = $4, error = $5, finished_at = now() WHERE id = $1`, [
-        id,
-        failed ? 'failed' : 'succeeded',
-        report.rows,
-        JSON.stringify(report),
-        failed ? `no row was accepted (${report.rejected} rejected of ${report.rows})` : null,
-      ]);
-      ended = true;
+      ended = await this.end(id, attempt, {
+        status: failed ? 'failed' : 'succeeded',
+        rows: report.rows,
+        report: JSON.stringify(report),
+        error: failed ? `no row was accepted (${report.rejected} rejected of ${report.rows})` : null,
+      });
     } catch (err) {
       clearInterval(beat);
       if (this.stopping) {
@@ -256,10 +286,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
         return;
       }
       if (err instanceof ImportFormatError) {
-        await this.db.query(`UPDATE import_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, `unusable file: ${err.message}`]).then(
-          () => (ended = true),
-          () => undefined,
-        );
+        ended = await this.end(id, attempt, { status: 'failed', rows: null, report: null, error: `unusable file: ${err.message}` }).catch(() => false);
         return;
       }
       // Nothing says the file is at fault (the database restarted, a deadlock, a disk error): the job
@@ -267,16 +294,30 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       // run again. A fault that recurs on every run fails it after MAX_ATTEMPTS runs.
       this.logger.error(`import job ${id} stopped; it will be run again: ${(err as Error).stack}`);
       await this.db
-        .query(`UPDATE import_jobs SET error = $2, heartbeat_at = now() - make_interval(secs => $3) WHERE id = $1 AND status IN ('queued', 'running')`, [
+        .query(`UPDATE import_jobs SET error = $2, heartbeat_at = now() - make_interval(secs => $3) WHERE id = $1 AND status IN ('queued', 'running') AND attempts = $4`, [
           id,
           `stopped: ${(err as Error).message}`,
           INTERRUPTED_AFTER_MS / 1000,
+          attempt,
         ])
         .catch(() => undefined);
     } finally {
       clearInterval(beat);
       if (ended) await rm(job.path, { force: true }).catch(() => undefined);
     }
+  }
+
+  /** Records the run's final status, if the job is still this run's: whether it was (and so whether its upload may go). */
+  private async end(id: string, attempt: number, outcome: { status: 'succeeded' | 'failed'; rows: number | null; report: string | null; error: string | null }): Promise<boolean> {
+    const ended: unknown[] = await this.db.query(
+      `WITH ended AS (
+         UPDATE import_jobs SET status = $3, rows_read = coalesce($4, rows_read), report = coalesce($5::jsonb, report), error = $6, finished_at = now()
+          WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running')
+          RETURNING id)
+       SELECT id FROM ended`,
+      [id, attempt, outcome.status, outcome.rows, outcome.report, outcome.error],
+    );
+    return ended.length === 1;
   }
 }
 
