@@ -48,4 +48,11 @@ describe('redriving dead letters', () => {
     await redrive(producer, [letter(1, '2026-05-25T00:00:00Z', 10, '2026-05-10T00:00:00Z')]);
     expect(sent[0]).toMatchObject({ [FIRST_PUBLISHED_HEADER]: '2026-05-10T00:00:00Z', [REDRIVEN_FROM_HEADER]: 'things.dlq/0/1' });
   });
+
+  it('sends a letter written before first-publish times were kept with its failure time, the earliest known', async () => {
+    const sent: Array<Record<string, unknown>> = [];
+    const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, unknown> }> }) => void sent.push(...messages.map((m) => m.headers)) } as unknown as Producer;
+    await redrive(producer, [letter(1, '2026-05-25T00:00:00Z')]);
+    expect(sent[0]).toMatchObject({ [FIRST_PUBLISHED_HEADER]: '2026-05-25T00:00:00Z' });
+  });
 });

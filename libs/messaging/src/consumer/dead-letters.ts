@@ -119,7 +119,8 @@ export async function redrive(producer: Producer, letters: readonly DeadLetter[]
           headers: {
             ...l.headers,
             [REDRIVEN_FROM_HEADER]: `${l.at.topic}/${l.at.partition}/${l.at.offset}`,
-            ...(l.firstPublishedAt ? { [FIRST_PUBLISHED_HEADER]: l.firstPublishedAt } : {}),
+            // A letter from before the time was kept: its failure is the earliest time known for it.
+            ...(l.firstPublishedAt || l.failedAt ? { [FIRST_PUBLISHED_HEADER]: l.firstPublishedAt || l.failedAt } : {}),
           },
         })),
       });
