@@ -1,7 +1,7 @@
 import type { IHeaders, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
 import { MalformedEventError, ReceivedEvent, headersToStrings, parseCloudEvent } from '../cloud-event';
-import { FIRST_PUBLISHED_HEADER, REDRIVEN_FROM_HEADER } from './dead-letters';
+import { FIRST_PUBLISHED_HEADER } from './dead-letters';
 
 export interface RawKafkaRecord {
   readonly topic: string;
@@ -214,8 +214,9 @@ export class ReliableHandler {
             dlq_original_partition: String(record.partition),
             dlq_original_offset: record.message.offset,
             dlq_failed_at: new Date().toISOString(),
-            // A redriven copy's own timestamp is its redrive: only the time it carries says when it was first published.
-            dlq_first_published_at: original[FIRST_PUBLISHED_HEADER] ?? (original[REDRIVEN_FROM_HEADER] ? '' : publishedAt(record.message.timestamp)),
+            // A redriven copy without the time it was first published (redriven before it was kept)
+            // has only its redrive's timestamp: later than the truth, yet the earliest known.
+            dlq_first_published_at: original[FIRST_PUBLISHED_HEADER] ?? publishedAt(record.message.timestamp),
           },
         },
       ],

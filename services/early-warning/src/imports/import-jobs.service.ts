@@ -142,10 +142,13 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
         [INTERRUPTED_AFTER_MS / 1000, id ?? null],
       );
     for (const job of stale) {
+      // Its run here is alive, only its beats were lost (the database was out of reach): they resume.
+      if (this.runningIds.has(job.id)) continue;
       const readable = job.upload_path !== null && (await access(job.upload_path, constants.R_OK).then(() => true, () => false));
       const failedRuns = job.attempts - job.shutdowns;
       const exhausted = failedRuns >= MAX_ATTEMPTS || job.attempts >= MAX_RUNS;
       if (readable && !exhausted) {
+        if (this.stopping) return;
         // Claimed by one statement: of two replicas that both see the job stale, one wins.
         const claimed: Array<{ attempts: number }> = await this.db.query(
           `WITH claimed AS (
@@ -156,6 +159,11 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
           [job.id, INTERRUPTED_AFTER_MS / 1000],
         );
         if (claimed.length === 0) continue;
+        if (this.stopping) {
+          // Claimed as this replica began to stop: handed back as cut short by a shutdown.
+          await this.handBack(job.id, claimed[0].attempts, 'shutdowns = shutdowns + 1');
+          return;
+        }
         this.logger.warn(`import job ${job.id} was interrupted; running it again (run ${job.attempts + 1}, ${failedRuns} of ${MAX_ATTEMPTS} allowed failures used)`);
         this.track(job.id, claimed[0].attempts, { path: job.upload_path as string, fileName: job.file_name ?? '', bytes: Number(job.bytes ?? 0), format: (job.format ?? 'auto') as never, source: job.source ?? undefined, createdBy: job.created_by });
       } else if (exhausted || Number(job.idle_ms) > ABANDONED_AFTER_MS) {
@@ -165,15 +173,30 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
             : job.attempts >= MAX_RUNS
               ? `run ${job.attempts} times without finishing (${job.shutdowns} cut short by shutdowns)`
               : 'the service running it stopped and no replica holds its upload';
-        await this.db.query(
-          `UPDATE import_jobs SET status = 'failed', error = 'interrupted: ' || $2 || coalesce(' (last: ' || error || ')', '') || '; import the file again (already recorded rows are skipped)', finished_at = now()
-            WHERE id = $1 AND status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $3)`,
-          [job.id, reason, INTERRUPTED_AFTER_MS / 1000],
+        const failed: unknown[] = await this.db.query(
+          `WITH failed AS (
+             UPDATE import_jobs SET status = 'failed', error = 'interrupted: ' || $2 || coalesce(' (last: ' || error || ')', '') || '; import the file again (already recorded rows are skipped)', finished_at = now()
+              WHERE id = $1 AND attempts = $4 AND status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $3)
+              RETURNING id)
+           SELECT id FROM failed`,
+          [job.id, reason, INTERRUPTED_AFTER_MS / 1000, job.attempts],
         );
-        if (job.upload_path) await rm(job.upload_path, { force: true }).catch(() => undefined);
+        // Only if this replica failed it: a late beat means its run is alive and needs the upload.
+        if (failed.length === 1 && job.upload_path) await rm(job.upload_path, { force: true }).catch(() => undefined);
       }
       // Otherwise another replica may still hold the upload: left to it until ABANDONED_AFTER_MS.
     }
+  }
+
+  /** Leaves run `attempt` of a job to be claimed at once by any replica, with `change` to its counts. */
+  private async handBack(id: string, attempt: number, change: 'attempts = 0' | 'shutdowns = shutdowns + 1'): Promise<void> {
+    await this.db
+      .query(`UPDATE import_jobs SET ${change}, heartbeat_at = now() - make_interval(secs => $3) WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running')`, [
+        id,
+        attempt,
+        INTERRUPTED_AFTER_MS / 1000,
+      ])
+      .catch((err: Error) => this.logger.warn(`could not hand back import job ${id}: ${err.message}`));
   }
 
   /** Uploads no queued or running job refers to (their job ended while this process was down), once surely not still arriving. */
@@ -190,14 +213,14 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
 
   async start(job: NewJob): Promise<string> {
     const id = randomUUID();
-    // An upload accepted while this replica is on its way down is recorded as interrupted already,
-    // for a replica that can read it (this one, back up, on the same host) to run.
     await this.db.query(
-      `INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by, upload_path, heartbeat_at)
-       VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() - make_interval(secs => $9) ELSE now() END)`,
-      [id, job.fileName, job.bytes, job.format ?? 'auto', job.source ?? null, job.createdBy, job.path, this.stopping, INTERRUPTED_AFTER_MS / 1000],
+      `INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by, upload_path, heartbeat_at) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, now())`,
+      [id, job.fileName, job.bytes, job.format ?? 'auto', job.source ?? null, job.createdBy, job.path],
     );
-    if (!this.stopping) this.track(id, 1, job);
+    // An upload accepted while this replica is on its way down is left, not yet run, for a replica
+    // that can read it (this one, back up, on the same host) to run at once.
+    if (this.stopping) await this.handBack(id, 1, 'attempts = 0');
+    else this.track(id, 1, job);
     return id;
   }
 
@@ -233,7 +256,8 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       bytes: row.bytes === null ? null : Number(row.bytes),
       format: report && 'format' in report ? report.format : row.format,
       source: report && 'source' in report && report.source ? report.source : row.source,
-      progress: report ? (final ? pickProgress(report) : (report.progress ?? null)) : null,
+      // A job failed while interrupted has only its last progress report.
+      progress: report ? (final && 'format' in report ? pickProgress(report) : (report.progress ?? null)) : null,
       report: final && report && 'format' in report ? report : null,
       // A fault of a run that is to be run again is the service's to deal with, not the file's.
       error: final ? row.error : null,
