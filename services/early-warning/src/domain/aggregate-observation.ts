@@ -32,14 +32,27 @@ export interface MonthlyObservationInput {
   fatalities: number;
 }
 
+/**
+ * Most events or deaths one area's month can count: far above any real month, and within the
+ * database's integer (a larger value was a failed import, not a rejected row).
+ */
+export const MAX_MONTHLY_COUNT = 100_000_000;
+const MAX_AREA_NAME = 200;
+
 /** Validates a month of counts and turns it into an observation over that calendar month (UTC). */
 export function monthlyObservation(input: MonthlyObservationInput): Validated<AggregateObservation> {
   const violations: FieldViolation[] = [];
   if (!countryByIso3(input.country) || !/^[A-Z]{3}$/.test(input.country)) violations.push({ field: 'country', reason: `${input.country} is not an ISO 3166-1 alpha-3 code` });
   if (!Number.isInteger(input.year) || input.year < 1900 || input.year > 2200) violations.push({ field: 'year', reason: 'must be a year between 1900 and 2200' });
   if (!Number.isInteger(input.month) || input.month < 1 || input.month > 12) violations.push({ field: 'month', reason: 'must be 1..12' });
-  if (!Number.isInteger(input.events) || input.events < 0) violations.push({ field: 'events', reason: 'must be a whole number ≥ 0' });
-  if (!Number.isInteger(input.fatalities) || input.fatalities < 0) violations.push({ field: 'fatalities', reason: 'must be a whole number ≥ 0' });
+  for (const field of ['events', 'fatalities'] as const) {
+    const n = input[field];
+    if (!Number.isInteger(n) || n < 0 || n > MAX_MONTHLY_COUNT) violations.push({ field, reason: `must be a whole number from 0 to ${MAX_MONTHLY_COUNT}` });
+  }
+  // As for a signal's: a longer name is no place name, and would exceed what the index can hold.
+  for (const field of ['admin1', 'admin2'] as const) {
+    if ((input[field]?.length ?? 0) > MAX_AREA_NAME) violations.push({ field, reason: `must be at most ${MAX_AREA_NAME} characters` });
+  }
   if (violations.length > 0) return { ok: false, violations };
   return {
     ok: true,

@@ -35,6 +35,13 @@ describe('AggregateObservation', () => {
     expect(result.ok && [result.value.periodStart.toISOString(), result.value.periodEnd.toISOString()]).toEqual(['2024-02-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z']);
     expect(monthlyObservation({ source: 'x', country: 'ZAF', year: 2024, month: 13, events: -1, fatalities: 0 }).ok).toBe(false);
   });
+
+  it('refuses, naming the field, a monthly count too large to be real (or to store)', () => {
+    const result = monthlyObservation({ source: 'x', country: 'ZAF', year: 2024, month: 2, events: 30_000_000_000, fatalities: 1 });
+    expect(result.ok ? [] : result.violations).toEqual([{ field: 'events', reason: 'must be a whole number from 0 to 100000000' }]);
+    const named = monthlyObservation({ source: 'x', country: 'ZAF', year: 2024, month: 2, events: 1, fatalities: 1, admin1: 'x'.repeat(201) });
+    expect(named.ok ? [] : named.violations.map((v) => v.field)).toEqual(['admin1']);
+  });
 });
 
 describe('RiskParameters', () => {

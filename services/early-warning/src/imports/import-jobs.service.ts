@@ -309,8 +309,9 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
         this.logger.warn(`import job ${id} cut short by shutdown; a replica that can read its upload runs it again`);
         return;
       }
-      if (err instanceof ImportFormatError) {
-        ended = await this.end(id, attempt, { status: 'failed', rows: null, report: null, error: `unusable file: ${err.message}` }).catch(() => false);
+      if (err instanceof ImportFormatError || isRefusedData(err)) {
+        const error = err instanceof ImportFormatError ? `unusable file: ${err.message}` : `import stopped: the database refused the file's data: ${(err as Error).message}`;
+        ended = await this.end(id, attempt, { status: 'failed', rows: null, report: null, error }).catch(() => false);
         return;
       }
       // Nothing says the file is at fault (the database restarted, a deadlock, a disk error): the job
@@ -343,6 +344,17 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     );
     return ended.length === 1;
   }
+}
+
+/**
+ * An error of the data itself (SQLSTATE class 22, data exception; 23, integrity constraint; 54,
+ * program limit such as an index entry too large): running the file again would meet it again.
+ */
+export function isRefusedData(err: unknown): boolean {
+  for (let e = err as { code?: unknown; driverError?: unknown } | undefined, depth = 0; e && depth < 3; e = e.driverError as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(e.code)) return true;
+  }
+  return false;
 }
 
 const pickProgress = (r: ImportProgress): ImportProgress => ({ rows: r.rows, accepted: r.accepted, recorded: r.recorded, duplicates: r.duplicates, rejected: r.rejected });
