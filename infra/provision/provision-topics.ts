@@ -22,6 +22,8 @@ export interface TopicProvisionResult {
   readonly grown: ReadonlyArray<{ readonly topic: string; readonly from: number; readonly to: number }>;
   /** Declared configs an existing topic did not have, with the value it had (null: the broker default). */
   readonly reconfigured: ReadonlyArray<{ readonly topic: string; readonly config: string; readonly from: string | null; readonly to: string }>;
+  /** Longer retentions an existing topic keeps although less is declared: lowering one deletes data. */
+  readonly keptLonger: ReadonlyArray<{ readonly topic: string; readonly config: string; readonly value: string; readonly declared: string }>;
 }
 
 export async function provisionTopics(
@@ -75,10 +77,10 @@ export async function provisionTopicsWith(admin: Admin, options: TopicProvisionO
       await admin.createPartitions({ topicPartitions: grown.map((g) => ({ topic: g.topic, count: g.to })) });
     }
   }
-  const reconfigured = present.length > 0 ? await reconfigure(admin, present) : [];
+  const { reconfigured, keptLonger } = present.length > 0 ? await reconfigure(admin, present) : { reconfigured: [], keptLonger: [] };
 
   await waitForPartitions(admin, topics, 15_000);
-  return { topics: topics.map((t) => t.name), created: missing.map((t) => t.name), grown, reconfigured };
+  return { topics: topics.map((t) => t.name), created: missing.map((t) => t.name), grown, reconfigured, keptLonger };
 }
 
 /**
@@ -88,12 +90,15 @@ export async function provisionTopicsWith(admin: Admin, options: TopicProvisionO
  * and any difference reported, naming the topic. One request per topic, so a refusal (an ACL, a
  * broker policy) names the topic and the settings it was sent, which kafkajs' error alone does not.
  */
-async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<TopicProvisionResult['reconfigured']> {
+async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<Pick<TopicProvisionResult, 'reconfigured' | 'keptLonger'>> {
   const changes: Array<{ topic: string; config: string; from: string | null; to: string }> = [];
+  const keptLonger: Array<{ topic: string; config: string; value: string; declared: string }> = [];
   for (const [spec, own] of await ownConfigs(admin, specs)) {
-    const differing = Object.entries(spec.config).filter(([name, value]) => own.get(name) !== value);
+    const longer = Object.entries(spec.config).filter(([name, value]) => keepsMore(name, own.get(name), value));
+    for (const [name, declared] of longer) keptLonger.push({ topic: spec.name, config: name, value: own.get(name) as string, declared });
+    const differing = Object.entries(spec.config).filter(([name, value]) => own.get(name) !== value && !longer.some(([n]) => n === name));
     if (differing.length === 0) continue;
-    const wanted = new Map([...own, ...Object.entries(spec.config)]);
+    const wanted = new Map([...own, ...differing]);
     const configEntries = [...wanted].map(([name, value]) => ({ name, value }));
     try {
       await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries }] });
@@ -107,7 +112,18 @@ async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<T
     }
     for (const [name, value] of differing) changes.push({ topic: spec.name, config: name, from: own.get(name) ?? null, to: value });
   }
-  return changes;
+  return { reconfigured: changes, keptLonger };
+}
+
+/**
+ * Whether a topic's own retention setting keeps more than the declared one (-1: no limit). It is
+ * kept: the broker would delete what the declared one no longer covers, e.g. an operator's longer
+ * history for replays, or dead letters written under an earlier, longer retention.
+ */
+function keepsMore(name: string, own: string | undefined, declared: string): boolean {
+  if ((name !== 'retention.ms' && name !== 'retention.bytes') || own === undefined || own === declared) return false;
+  const [a, b] = [Number(own), Number(declared)];
+  return a === -1 || (b !== -1 && a > b);
 }
 
 /** The settings made on each topic itself, not inherited from the broker. */

@@ -21,9 +21,10 @@ async function main(): Promise<void> {
   );
   const grown = topics.grown.map((g) => `${g.topic} ${g.from}->${g.to}`).join(', ');
   const reconfigured = topics.reconfigured.map((c) => `${c.topic} ${c.config} ${c.from ?? 'default'}->${c.to}`).join(', ');
+  const kept = topics.keptLonger.map((k) => `${k.topic} ${k.config}=${k.value} (declared ${k.declared})`).join(', ');
   console.log(
     `kafka ${settings.kafkaBrokers.join(',')}: ${topics.topics.length} topics (${topics.created.length} new` +
-      `${grown ? `, grown: ${grown}` : ''}${reconfigured ? `, reconfigured: ${reconfigured}` : ''})`,
+      `${grown ? `, grown: ${grown}` : ''}${reconfigured ? `, reconfigured: ${reconfigured}` : ''}${kept ? `, longer retention kept: ${kept}` : ''})`,
   );
 }
 
