@@ -1,5 +1,5 @@
 import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin, type ITopicMetadata } from 'kafkajs';
-import { ALL_TOPICS, type TopicSpec } from '@crisis-ops/contracts';
+import { ALL_TOPICS, isDlqTopic, type TopicSpec } from '@crisis-ops/contracts';
 
 /**
  * Every topic of ALL_TOPICS with its partitions and configs (auto-create is off on every broker,
@@ -22,7 +22,7 @@ export interface TopicProvisionResult {
   readonly grown: ReadonlyArray<{ readonly topic: string; readonly from: number; readonly to: number }>;
   /** Declared configs an existing topic did not have, with the value it had (null: the broker default). */
   readonly reconfigured: ReadonlyArray<{ readonly topic: string; readonly config: string; readonly from: string | null; readonly to: string }>;
-  /** Longer retentions an existing topic keeps although less is declared: lowering one deletes data. */
+  /** Longer retentions a dead-letter topic keeps although less is declared: lowering one deletes letters. */
   readonly keptLonger: ReadonlyArray<{ readonly topic: string; readonly config: string; readonly value: string; readonly declared: string }>;
 }
 
@@ -93,9 +93,13 @@ export async function provisionTopicsWith(admin: Admin, options: TopicProvisionO
 async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<Pick<TopicProvisionResult, 'reconfigured' | 'keptLonger'>> {
   const changes: Array<{ topic: string; config: string; from: string | null; to: string }> = [];
   const keptLonger: Array<{ topic: string; config: string; value: string; declared: string }> = [];
-  for (const [spec, own] of await ownConfigs(admin, specs)) {
-    const longer = Object.entries(spec.config).filter(([name, value]) => keepsMore(name, own.get(name), value));
-    for (const [name, declared] of longer) keptLonger.push({ topic: spec.name, config: name, value: own.get(name) as string, declared });
+  for (const [spec, own, effective] of await topicConfigs(admin, specs)) {
+    // Only dead letters keep a longer retention: they are redriven only while young enough (the
+    // redrive horizon). A domain topic must hold no more than its consumers remember applying
+    // (INBOX_RETENTION_DAYS), or a group reset would apply its oldest events twice: its declared
+    // retention is enforced, even where that deletes older history.
+    const longer = isDlqTopic(spec.name) ? Object.entries(spec.config).filter(([name, value]) => keepsMore(name, effective.get(name), value)) : [];
+    for (const [name, declared] of longer) keptLonger.push({ topic: spec.name, config: name, value: effective.get(name) as string, declared });
     const differing = Object.entries(spec.config).filter(([name, value]) => own.get(name) !== value && !longer.some(([n]) => n === name));
     if (differing.length === 0) continue;
     const wanted = new Map([...own, ...differing]);
@@ -105,7 +109,7 @@ async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<P
     } catch (err) {
       throw new Error(`could not set the declared configs of topic ${spec.name} (${differing.map(([n, v]) => `${n}=${v}`).join(', ')}): ${(err as Error).message}`, { cause: err });
     }
-    const [[, now]] = await ownConfigs(admin, [spec]);
+    const [[, now]] = await topicConfigs(admin, [spec]);
     const lost = [...wanted].filter(([name, value]) => now.get(name) !== value);
     if (lost.length > 0) {
       throw new Error(`topic ${spec.name} changed while its configs were being set; run provisioning again (differs: ${lost.map(([n]) => n).join(', ')})`);
@@ -116,25 +120,26 @@ async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<P
 }
 
 /**
- * Whether a topic's own retention setting keeps more than the declared one (-1: no limit). It is
- * kept: the broker would delete what the declared one no longer covers, e.g. an operator's longer
- * history for replays, or dead letters written under an earlier, longer retention.
+ * Whether a topic's retention in force (its own setting or the broker's) keeps more than the declared
+ * one (-1: no limit): the broker would delete what the declared one no longer covers, e.g. dead
+ * letters written under an earlier, longer retention.
  */
-function keepsMore(name: string, own: string | undefined, declared: string): boolean {
-  if ((name !== 'retention.ms' && name !== 'retention.bytes') || own === undefined || own === declared) return false;
-  const [a, b] = [Number(own), Number(declared)];
+function keepsMore(name: string, effective: string | undefined, declared: string): boolean {
+  if ((name !== 'retention.ms' && name !== 'retention.bytes') || effective === undefined || effective === declared) return false;
+  const [a, b] = [Number(effective), Number(declared)];
   return a === -1 || (b !== -1 && a > b);
 }
 
-/** The settings made on each topic itself, not inherited from the broker. */
-async function ownConfigs(admin: Admin, specs: readonly TopicSpec[]): Promise<Array<[TopicSpec, Map<string, string>]>> {
+/** Per topic: the settings made on the topic itself, and every setting in force (inherited ones too). */
+async function topicConfigs(admin: Admin, specs: readonly TopicSpec[]): Promise<Array<[TopicSpec, Map<string, string>, Map<string, string>]>> {
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
     resources: specs.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name })),
   });
   return specs.map((spec) => {
     const entries = resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
-    return [spec, new Map(entries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG).map((e) => [e.configName, e.configValue]))];
+    const own = new Map(entries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG).map((e) => [e.configName, e.configValue]));
+    return [spec, own, new Map(entries.map((e) => [e.configName, e.configValue]))];
   });
 }
 

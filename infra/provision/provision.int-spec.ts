@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
-import { ALL_TOPICS, DEFAULT_PARTITIONS, SERVICES } from '@crisis-ops/contracts';
+import { ALL_TOPICS, DEFAULT_PARTITIONS, isDlqTopic, SERVICES } from '@crisis-ops/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionDatabase } from './provision-database';
 import { intSettings } from './int-settings';
@@ -66,8 +66,8 @@ describe('provisioning', () => {
       const entries = resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
       const actual = Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
       for (const [name, declared] of Object.entries(spec.config)) {
-        // A test stack older than a shortened retention keeps its longer one (never shortened).
-        if (name.startsWith('retention.') && (actual[name] === '-1' || Number(actual[name]) > Number(declared))) continue;
+        // A test stack older than a shortened retention keeps its dead letters' longer one.
+        if (isDlqTopic(spec.name) && name.startsWith('retention.') && (actual[name] === '-1' || Number(actual[name]) > Number(declared))) continue;
         expect(actual[name], `${spec.name} ${name}`).toBe(declared);
       }
     }
@@ -108,15 +108,24 @@ describe('provisioning', () => {
     expect((await provisionTopics(settings.kafkaBrokers, { topics: [spec] })).reconfigured).toEqual([]);
   });
 
-  it('never shortens the retention of an existing topic, which would delete what it holds', async () => {
-    const name = `it.infra.longer.${randomUUID().slice(0, 8)}`;
+  it('never shortens the retention of an existing dead-letter topic, which would delete its letters, but applies its other declared settings', async () => {
+    const name = `it.infra.longer.${randomUUID().slice(0, 8)}.dlq`;
+    scratchTopics.push(name);
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: 6, configEntries: [{ name: 'retention.ms', value: '7776000000' }] }], waitForLeaders: true });
+    const result = await provisionTopics(settings.kafkaBrokers, { topics: [{ name, partitions: 6, config: { 'retention.ms': '2592000000', 'cleanup.policy': 'delete' } }] });
+    expect(result.reconfigured).toEqual([{ topic: name, config: 'cleanup.policy', from: null, to: 'delete' }]);
+    expect(result.keptLonger).toEqual([{ topic: name, config: 'retention.ms', value: '7776000000', declared: '2592000000' }]);
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'cleanup.policy'] }] });
+    expect(Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({ 'retention.ms': '7776000000', 'cleanup.policy': 'delete' });
+  });
+
+  it("enforces a domain topic's declared retention, which its consumers' inbox must outlast", async () => {
+    const name = `it.infra.domain.${randomUUID().slice(0, 8)}`;
     scratchTopics.push(name);
     await admin.createTopics({ topics: [{ topic: name, numPartitions: 6, configEntries: [{ name: 'retention.ms', value: '7776000000' }] }], waitForLeaders: true });
     const result = await provisionTopics(settings.kafkaBrokers, { topics: [{ name, partitions: 6, config: { 'retention.ms': '2592000000' } }] });
-    expect(result.reconfigured).toEqual([]);
-    expect(result.keptLonger).toEqual([{ topic: name, config: 'retention.ms', value: '7776000000', declared: '2592000000' }]);
-    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] }] });
-    expect(resources[0].configEntries[0].configValue).toBe('7776000000');
+    expect(result.reconfigured).toEqual([{ topic: name, config: 'retention.ms', from: '7776000000', to: '2592000000' }]);
+    expect(result.keptLonger).toEqual([]);
   });
 
   it('names the topic and the settings when the broker refuses a declared config', async () => {

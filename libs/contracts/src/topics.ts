@@ -14,6 +14,7 @@ export const TOPIC_PARTNERSHIPS = 'partnerships.engagements.v1';
 
 /** Dead-letter topic of a topic: where an event goes after its retries are spent. */
 export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
+export const isDlqTopic = (topic: string): boolean => topic.endsWith('.dlq');
 
 export const DOMAIN_TOPICS = [TOPIC_SIGNALS, TOPIC_RISK, TOPIC_MEDIATION, TOPIC_ELECTIONS, TOPIC_PARTNERSHIPS] as const;
 export type DomainTopic = (typeof DOMAIN_TOPICS)[number];
