@@ -48,16 +48,30 @@ const UNAVAILABLE_SQLSTATE = /^(08\d{3}|57P0[1-3]|53300)$/;
 const UNAVAILABLE_NODE_CODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
 const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
 
+/** An error and the ones it wraps (TypeORM's QueryFailedError keeps node-postgres' as driverError). */
+function* errorChain(err: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  for (let e = err as { code?: unknown; message?: unknown; driverError?: unknown } | undefined, depth = 0; e && depth < 3; e = e.driverError as typeof e, depth++) yield e;
+}
+
 /**
  * Whether an error says the consumer's own database is out of reach rather than that the event is
  * at fault: node-postgres' connection errors and Postgres' shutdown and start-up states, also as
  * TypeORM wraps them (driverError).
  */
 export function isStoreUnavailable(err: unknown): boolean {
-  for (let e = err as { code?: unknown; message?: unknown; driverError?: unknown } | undefined, depth = 0; e && depth < 3; e = e.driverError as typeof e, depth++) {
+  for (const e of errorChain(err)) {
     if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATE.test(e.code) || UNAVAILABLE_NODE_CODE.test(e.code))) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
   }
+  return false;
+}
+
+/**
+ * Whether the database refused the data itself (SQLSTATE class 22, data exception; 23, integrity
+ * constraint; 54, program limit such as an index entry too large): trying again would meet it again.
+ */
+export function isRefusedData(err: unknown): boolean {
+  for (const e of errorChain(err)) if (typeof e.code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(e.code)) return true;
   return false;
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { EventPublisher } from '@crisis-ops/service-kit';
+import { isRefusedData } from '@crisis-ops/messaging';
 import { ImportFormatError, type ImportFormat } from '../import';
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { runImport, type ImportProgress, type ImportReport } from './import-runner';
@@ -344,17 +345,6 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     );
     return ended.length === 1;
   }
-}
-
-/**
- * An error of the data itself (SQLSTATE class 22, data exception; 23, integrity constraint; 54,
- * program limit such as an index entry too large): running the file again would meet it again.
- */
-export function isRefusedData(err: unknown): boolean {
-  for (let e = err as { code?: unknown; driverError?: unknown } | undefined, depth = 0; e && depth < 3; e = e.driverError as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(e.code)) return true;
-  }
-  return false;
 }
 
 const pickProgress = (r: ImportProgress): ImportProgress => ({ rows: r.rows, accepted: r.accepted, recorded: r.recorded, duplicates: r.duplicates, rejected: r.rejected });
