@@ -2,7 +2,7 @@ import { execSync } from 'node:child_process';
 import path from 'node:path';
 import type { Admin } from 'kafkajs';
 import { TOPIC_SIGNALS } from '@crisis-ops/contracts';
-import { adminClient, devToken, startService, testKafka, workspaceRoot, type RunningService } from '@crisis-ops/testing';
+import { devToken, startService, testKafka, unusedCountryCodes, workspaceRoot, type RunningService } from '@crisis-ops/testing';
 
 /** Countries of the benchmarks: user-assigned codes (never a real country), kept out of the tests' way. */
 export const BENCH_COUNTRIES = ['QZA', 'QZB', 'QZC', 'QZD', 'QZE', 'QZF', 'QZG', 'QZH', 'QZI', 'QZJ'];
@@ -68,21 +68,4 @@ export async function waitForNoLag(timeoutMs = 600_000): Promise<number> {
  * low and its countries do not carry earlier runs' areas. Runs use them up; a fresh test database
  * gives them back.
  */
-export async function freshCountries(n: number): Promise<string[]> {
-  const db = adminClient();
-  await db.connect();
-  try {
-    const used = new Set((await db.query('SELECT country FROM early_warning.risk_engines').catch(() => ({ rows: [] as Array<{ country: string }> }))).rows.map((r) => r.country));
-    const free: string[] = [];
-    for (let a = 77; a <= 90 && free.length < n; a++) {
-      for (let b = 65; b <= 90 && free.length < n; b++) {
-        const code = `Q${String.fromCharCode(a)}${String.fromCharCode(b)}`;
-        if (!used.has(code) && !BENCH_COUNTRIES.includes(code)) free.push(code);
-      }
-    }
-    if (free.length < n) throw new Error(`only ${free.length} unused user-assigned country codes left; reset the test database`);
-    return free;
-  } finally {
-    await db.end();
-  }
-}
+export const freshCountries = (n: number): Promise<string[]> => unusedCountryCodes(n, { tables: ['early_warning.risk_engines'], exclude: BENCH_COUNTRIES });

@@ -1,3 +1,4 @@
 export * from './test-infra';
 export * from './service-process';
 export * from './read-positions';
+export * from './country-codes';

@@ -146,7 +146,7 @@ describe('early-warning on real Kafka and Postgres', () => {
   });
 
   it('escalates a country once for a batch of deadly attacks: one RiskEscalated on Kafka, redelivery changes nothing', async () => {
-    const country = await freshCountry(db);
+    const country = await freshCountry();
     const posted = await api('POST', '/signals/batch', { items: Array.from({ length: 40 }, (_, i) => signal(country, i)) });
     expect(posted).toMatchObject({ status: 202, body: { recorded: 40 } });
 

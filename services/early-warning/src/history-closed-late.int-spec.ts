@@ -76,7 +76,7 @@ describe('early-warning: history closed late by a live signal', () => {
   }
 
   it('given months of aggregates queued for a country, then its first live signal escalates it today, and the escalations it closes about those months are stored, not announced', async () => {
-    const country = await freshCountry(db);
+    const country = await freshCountry();
     const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
     const now = new Date();
     // Whole months six to four back: every day they leave queued is older than the alert window.
@@ -145,7 +145,7 @@ describe('early-warning: history closed late by a live signal', () => {
   });
 
   it('given a published escalation and then weeks of quiet, the first live signal after them announces the de-escalations the quiet brought, and nothing else of that history', async () => {
-    const country = await freshCountry(db);
+    const country = await freshCountry();
     const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
     const post = async (items: unknown[]) => {
       const res = await fetch(`${base}/signals/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) });

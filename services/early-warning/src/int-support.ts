@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { adminClient, devToken, inProcessServiceConfig, testKafka, unusedCountryCodes } from '@crisis-ops/testing';
 import { SERVICE } from './service.definition';
 
 /** early-warning booted in-process on the test infrastructure, with what its suites talk to it by. */
@@ -65,17 +65,9 @@ export async function bootEarlyWarning(suite: string): Promise<BootedEarlyWarnin
  * context case takes a user-assigned code (QMA..QZZ, never a real country) that no earlier run has
  * assessed or given context, so what it sees is its own doing.
  */
-export async function freshCountry(db: Pick<Client, 'query'>): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const code = `Q${String.fromCharCode(77 + Math.floor(Math.random() * 14))}${String.fromCharCode(65 + Math.floor(Math.random() * 26))}`;
-    const { rows } = await db.query<{ n: string }>(
-      'SELECT (SELECT count(*) FROM early_warning.risk_engines WHERE country = $1) + (SELECT count(*) FROM early_warning.risk_context WHERE country = $1) AS n',
-      [code],
-    );
-    if (Number(rows[0].n) === 0) return code;
-  }
-  throw new Error('no unassessed user-assigned country code left: reset the test database');
-}
+export const freshCountries = (n: number): Promise<string[]> => unusedCountryCodes(n, { tables: ['early_warning.risk_engines', 'early_warning.risk_context'] });
+
+export const freshCountry = async (): Promise<string> => (await freshCountries(1))[0];
 
 /** How many inputs (signals and observations) the country's engine has applied. */
 export async function inputsApplied(db: Pick<Client, 'query'>, country: string): Promise<number> {

@@ -16,38 +16,14 @@ import {
   type EventType,
 } from '@crisis-ops/contracts';
 import { domainEventRecord } from '@crisis-ops/messaging';
-import { adminClient } from '@crisis-ops/testing';
-
-const letters = () => String.fromCharCode(...Array.from({ length: 2 }, () => 65 + Math.floor(Math.random() * 26)));
-/** A user-assigned ISO code (Q..), unique enough per run that reruns against one database pass. */
-const testCountry = () => `Q${letters()}`;
+import { unusedCountryCodes } from '@crisis-ops/testing';
 
 /**
- * `n` distinct user-assigned codes (Q..) no suite has used in this test database yet: no ops-centre
- * timeline entry or risk row, no early-warning risk engine. Suites share the topics, so ops-centre
- * also projects other suites' events; a code another suite used could carry their history into a check.
+ * `n` Q codes no suite has used in this test database (no timeline entry, risk row or early-warning
+ * engine): ops-centre projects every suite's events.
  */
-export async function freshTestCountries(n: number): Promise<string[]> {
-  const db = adminClient();
-  await db.connect();
-  try {
-    // Only the tables that exist yet (a suite may ask before its service has migrated a fresh database).
-    const { rows } = await db.query<{ t: string }>(
-      `SELECT t FROM unnest(ARRAY['ops_centre.timeline_entries', 'ops_centre.risk_areas', 'early_warning.risk_engines']) AS t WHERE to_regclass(t) IS NOT NULL`,
-    );
-    const used = rows.map(({ t }) => `SELECT 1 FROM ${t} WHERE country = $1`).join(' UNION ALL ');
-    const codes = new Set<string>();
-    for (let i = 0; i < 200 + n && codes.size < n; i++) {
-      const code = testCountry();
-      if (codes.has(code)) continue;
-      if (!used || (await db.query(`${used} LIMIT 1`, [code])).rowCount === 0) codes.add(code);
-    }
-    if (codes.size < n) throw new Error('too few unused user-assigned country codes left: reset the test database');
-    return [...codes];
-  } finally {
-    await db.end();
-  }
-}
+export const freshTestCountries = (n: number): Promise<string[]> =>
+  unusedCountryCodes(n, { tables: ['ops_centre.timeline_entries', 'ops_centre.risk_areas', 'early_warning.risk_engines'], letters: 'any-q' });
 
 export const freshTestCountry = async (): Promise<string> => (await freshTestCountries(1))[0];
 

@@ -6,7 +6,7 @@ import type { Client } from 'pg';
 import { AgreementKind, AgreementReachedSchema, CE_AGREEMENT_REACHED, CE_MEDIATION_OPENED, MediationOpenedSchema } from '@crisis-ops/contracts';
 import { domainEventRecord } from '@crisis-ops/messaging';
 import { eventually, uniqueSuffix } from '@crisis-ops/testing';
-import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from '../int-support';
+import { bootEarlyWarning, freshCountries, inputsApplied, type BootedEarlyWarning } from '../int-support';
 
 /**
  * Agreements reached in mediation, recorded as risk context: early-warning booted in-process on the
@@ -34,7 +34,7 @@ describe('early-warning: context from mediation', () => {
   const signal = (country: string, i: number, overrides: Record<string, unknown>) => ({ id: `s-${i}`, country, ...overrides });
 
   it('records an agreement reached in mediation once as context; the same signals then score lower there than elsewhere, naming the agreement', async () => {
-    const [country, other] = [await freshCountry(db), await freshCountry(db)];
+    const [country, other] = await freshCountries(2);
     expect(other).not.toBe(country);
     const DAY = 86_400_000;
     const isoDay = (back: number) => new Date(Date.now() - back * DAY).toISOString().slice(0, 10);
@@ -81,7 +81,7 @@ describe('early-warning: context from mediation', () => {
   });
 
   it('weighs an agreement of a process scoped to an admin1 on that admin1 alone: lower than an identical admin1 of the country, national score untouched', async () => {
-    const [country, other] = [await freshCountry(db), await freshCountry(db)];
+    const [country, other] = await freshCountries(2);
     expect(other).not.toBe(country);
     const DAY = 86_400_000;
     const at = (back: number) => new Date(Date.now() - back * DAY);

@@ -1,0 +1,35 @@
+import { adminClient } from './test-infra';
+
+export interface UnusedCountryCodeOptions {
+  /** Tables (`schema.table`, with a `country` column) a code must have no row in; those not created yet are skipped. */
+  readonly tables: readonly string[];
+  /** ISO 3166's user-assigned QMA..QZZ (the default), or any Q code (QAA..QZZ) where nothing checks the code. */
+  readonly letters?: 'user-assigned' | 'any-q';
+  readonly exclude?: readonly string[];
+}
+
+/**
+ * `n` distinct country codes that are never a real country and that no suite has used in this test
+ * database yet (no row in any of `tables`): suites share the database and the topics, so a code
+ * another suite used could bring its history into an exact check.
+ */
+export async function unusedCountryCodes(n: number, options: UnusedCountryCodeOptions): Promise<string[]> {
+  const first = options.letters === 'any-q' ? 65 : 77;
+  const letter = (from: number) => String.fromCharCode(from + Math.floor(Math.random() * (91 - from)));
+  const db = adminClient();
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ t: string }>('SELECT t FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NOT NULL', [options.tables]);
+    const used = rows.map(({ t }) => `SELECT 1 FROM ${t} WHERE country = $1`).join(' UNION ALL ');
+    const codes = new Set<string>();
+    for (let i = 0; i < 200 + n && codes.size < n; i++) {
+      const code = `Q${letter(first)}${letter(65)}`;
+      if (codes.has(code) || options.exclude?.includes(code)) continue;
+      if (!used || (await db.query(`${used} LIMIT 1`, [code])).rowCount === 0) codes.add(code);
+    }
+    if (codes.size < n) throw new Error(`only ${codes.size} of ${n} unused user-assigned country codes found: reset the test database`);
+    return [...codes];
+  } finally {
+    await db.end();
+  }
+}
