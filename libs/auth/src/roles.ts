@@ -8,11 +8,11 @@ export const PLATFORM_ROLES = {
   'watch-officer': "ops-centre: acts on its region's alerts and reads their audit",
   'global-watch-officer': 'ops-centre: acts on every region, reads the audit and the system view',
   'ops-engineer': 'ops-centre: the system view (services, consumer lag, outbox backlog, dead letters)',
-  auditor: 'ops-centre: reads the audit log',
+  auditor: 'ops-centre: reads the audit log of every region (of its own, given a region)',
   'mediation-officer': "mediation: proposes and runs processes in its region (parties, sessions, agreements)",
   approver: 'mediation: activates and concludes processes, appoints envoys',
   viewer: "mediation: reads its region's processes and their metrics",
-  'global-viewer': 'mediation and ops-centre: reads every region',
+  'global-viewer': 'mediation and ops-centre: reads every region, acts on none',
 } as const;
 
 export type PlatformRole = keyof typeof PLATFORM_ROLES;

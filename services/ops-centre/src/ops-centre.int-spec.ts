@@ -173,6 +173,19 @@ describe('ops-centre on real Kafka and Postgres', () => {
     expect(audit.map((a: { action: string }) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
     expect(audit.every((a: { actor: string }) => a.actor === 'int-global')).toBe(true);
     expect(audit.find((a: { action: string }) => a.action === 'assign').detail).toMatchObject({ assignee: 'officer-7' });
+    // global-viewer reads every region and acts on none: held by a regional officer, it does not
+    // widen what the officer may act on.
+    const viewingOfficer = await devToken({ roles: ['watch-officer', 'global-viewer'], region: 'europe-central-asia', subject: 'int-viewing-officer' });
+    expect((await api(`/alerts/${alert.id}`, viewingOfficer)).status).toBe(200);
+    for (const action of ['comments', 'close']) {
+      const refused = await api(`/alerts/${alert.id}/${action}`, viewingOfficer, { method: 'POST', body: JSON.stringify(action === 'comments' ? { body: 'not mine to add' } : {}) });
+      expect(refused, action).toMatchObject({ status: 403, body: { code: 'OPS_CENTRE.REGION_FORBIDDEN' } });
+    }
+    // An auditor (no region: it audits every desk) reads the whole trail of the alert, that view included.
+    const auditor = await devToken({ roles: ['auditor'], subject: 'int-auditor' });
+    const audited = await api(`/audit?alertId=${alert.id}`, auditor);
+    expect(audited.status).toBe(200);
+    expect(audited.body.map((a: { action: string }) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close', 'view']);
     // Filters it cannot use are named, not passed to the database (a malformed alertId was a 500) or clamped.
     const bad = await api('/audit?alertId=not-an-id&action=delete&limit=5000', globalToken);
     expect(bad.status).toBe(422);

@@ -10,6 +10,10 @@ import { countryByIso3, DESK_IDS, isDeskId } from '@crisis-ops/geo';
  * only the countries of their regional desk (`region` claim = a @crisis-ops/geo desk id such as
  * "africa"); a token without a region sees nothing regional. Countries with no desk (user-assigned
  * codes such as "QZX", Antarctic territories) are seen by global principals only.
+ *
+ * Acting is narrower than seeing: `global-viewer` only reads, so a regional watch officer who also
+ * holds it still acts on its own desk's alerts only. An `auditor` without a region reads the audit
+ * log of every desk (auditing is not a desk's job); with a desk as region, that desk's.
  */
 export const ROLE = {
   watchOfficer: 'watch-officer',
@@ -29,6 +33,10 @@ export const SYSTEM_READERS = [ROLE.opsEngineer, ROLE.globalWatchOfficer];
 
 export const isGlobal = (p: Pick<Principal, 'roles' | 'region'>): boolean =>
   p.region === GLOBAL_REGION || p.roles.includes(ROLE.globalWatchOfficer) || p.roles.includes(ROLE.globalViewer);
+
+/** Whether the principal may act on an alert of this desk (the role check comes first, at the route). */
+export const mayActOnDesk = (p: Pick<Principal, 'roles' | 'region'>, desk: string | null): boolean =>
+  p.region === GLOBAL_REGION || p.roles.includes(ROLE.globalWatchOfficer) || (p.region !== null && desk !== null && desk === p.region);
 
 /** The regional desk of a country, or null when it has none. */
 export const deskOf = (country: string | null | undefined): string | null =>
@@ -57,4 +65,16 @@ export function assertMaySeeDesk(p: Pick<Principal, 'roles' | 'region'>, desk: s
   if (!maySeeDesk(p, desk)) {
     throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not access region ${desk ?? '(none)'}`, 'forbidden');
   }
+}
+
+export function assertMayActOnDesk(p: Pick<Principal, 'roles' | 'region'>, desk: string | null): void {
+  if (!mayActOnDesk(p, desk)) {
+    throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not act on region ${desk ?? '(none)'}`, 'forbidden');
+  }
+}
+
+/** Desks of the audit log a principal may read: as readableDesks, but an auditor without a region reads every desk's. */
+export function auditableDesks(p: Pick<Principal, 'roles' | 'region'>, requested?: string): string[] | undefined {
+  const auditsEverything = p.roles.includes(ROLE.auditor) && p.region === null;
+  return readableDesks(auditsEverything ? { ...p, region: GLOBAL_REGION } : p, requested);
 }

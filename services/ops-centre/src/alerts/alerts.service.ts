@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '@crisis-ops/auth';
 import { DomainError, UUID_PATTERN, ValidationFailed } from '@crisis-ops/domain-kernel';
-import { assertMaySeeDesk, isGlobal, readableDesks } from '../access/access-policy';
+import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, readableDesks } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
 
@@ -64,7 +64,7 @@ export class AlertsService {
   /** One alert with its comments; the view itself is audited. */
   async view(p: Principal, id: string) {
     return this.db.transaction(async (m) => {
-      const alert = await this.load(m, p, id, false);
+      const alert = await this.load(m, p, id, 'view');
       await this.audit(m, p, 'view', alert);
       const comments = await m.query('SELECT id, author, body, at FROM alert_comments WHERE alert_id = $1 ORDER BY at, id', [id]);
       return { ...alert, comments: comments.map((c: { id: string; author: string; body: string; at: Date }) => ({ ...c, id: Number(c.id) })) };
@@ -73,7 +73,7 @@ export class AlertsService {
 
   async act(p: Principal, id: string, action: AlertAction, input: { assignee?: string; body?: string; reason?: string } = {}) {
     return this.db.transaction(async (m) => {
-      const alert = await this.load(m, p, id, true);
+      const alert = await this.load(m, p, id, 'act');
       const next = nextStatus(alert.status, action);
       if (typeof next !== 'string') throw new DomainError('OPS_CENTRE.ALERT_TRANSITION_INVALID', next.error, 'conflict', { status: alert.status, action });
       if (action === 'acknowledge') {
@@ -93,7 +93,7 @@ export class AlertsService {
   }
 
   async auditLog(p: Principal, q: { alertId?: string; actor?: string; action?: string; region?: string; limit?: number }) {
-    const desks = readableDesks(p, q.region);
+    const desks = auditableDesks(p, q.region);
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.alertId) where.push(`alert_id = $${args.push(q.alertId)}`);
@@ -108,13 +108,14 @@ export class AlertsService {
     return rows.map(auditOf);
   }
 
-  private async load(m: EntityManager, p: Principal, id: string, lock: boolean): Promise<Alert> {
+  /** An alert the principal may view, or (locked) act on. */
+  private async load(m: EntityManager, p: Principal, id: string, purpose: 'view' | 'act'): Promise<Alert> {
     if (!UUID_PATTERN.test(id)) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
-    const [row] = await m.query(`SELECT * FROM alerts WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const [row] = await m.query(`SELECT * FROM alerts WHERE id = $1${purpose === 'act' ? ' FOR UPDATE' : ''}`, [id]);
     if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
     const alert = alertOf(row);
-    // Global principals act everywhere; others only on their desk's alerts.
-    if (!isGlobal(p)) assertMaySeeDesk(p, alert.region);
+    if (purpose === 'act') assertMayActOnDesk(p, alert.region);
+    else assertMaySeeDesk(p, alert.region);
     return alert;
   }
 
