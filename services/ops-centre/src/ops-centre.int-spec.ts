@@ -7,7 +7,7 @@ import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
-import { publishEscalation, publishMediation, freshTestCountry } from '../test/events';
+import { publishEscalation, publishMediation, publishSignals, freshTestCountries, freshTestCountry } from '../test/events';
 import { SERVICE } from './service.definition';
 import { deskOf } from './access/access-policy';
 
@@ -143,6 +143,13 @@ describe('ops-centre on real Kafka and Postgres', () => {
     const b = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
     const c = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
     await eventually(async () => (await api(`/timeline?country=${country}`, globalToken)).body.some((e: { eventId: string }) => e.eventId === c.eventId));
+    // Then a flood of another country's events, more than a catch-up looks through: the console's
+    // own events must not be crowded out by traffic its filter does not admit.
+    const [other] = (await freshTestCountries(2)).filter((code) => code !== country);
+    for (let i = 0; i < 3; i++) await publishSignals(producer, other, 2_000);
+    // One partition, recorded in order: once this last one is on the timeline (its newest), all are.
+    const [last] = await publishSignals(producer, other, 1);
+    await eventually(async () => (await api(`/timeline?country=${other}&limit=1000`, globalToken)).body.some((e: { eventId: string }) => e.eventId === last), 60_000);
 
     const again = await stream(`country=${country}`, globalToken, { 'last-event-id': a.eventId });
     await again.waitFor((m) => (m.data as { id?: string }).id === c.eventId);
@@ -151,6 +158,12 @@ describe('ops-centre on real Kafka and Postgres', () => {
     const ids = again.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id);
     // The catch-up starts a little before `a` (recording order is by transaction start); the console drops repeats.
     expect(ids.filter((id) => id !== a.eventId)).toEqual([b.eventId, c.eventId, d.eventId]);
+    // Nothing it admits was left out, and the repeat of `a` is no loss.
+    expect(again.messages.filter((m) => m.event === 'dropped')).toEqual([]);
+    // What a catch-up does leave out, a console pages back to over the timeline.
+    const older = await api(`/timeline?country=${country}&before=${c.eventId}`, globalToken);
+    expect(older.body.map((e: { eventId: string }) => e.eventId)).toEqual([b.eventId, a.eventId]);
+    expect((await api(`/timeline?before=${randomUUID()}`, globalToken)).body).toMatchObject({ code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'before' }] });
   });
 
   it('acknowledging, assigning, commenting and closing an alert are audited, and so is viewing it', async () => {

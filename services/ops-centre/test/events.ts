@@ -34,7 +34,7 @@ async function send<T extends EventType>(producer: Producer, ceType: T, message:
   return record.id;
 }
 
-/** `n` SignalRecorded events for one country in one produce request. */
+/** `n` SignalRecorded events for one country in one produce request; their ids, in order. */
 export async function publishSignals(producer: Producer, country: string, n: number) {
   const now = new Date();
   const records = Array.from({ length: n }, (_, i) =>
@@ -45,6 +45,7 @@ export async function publishSignals(producer: Producer, country: string, n: num
     ),
   );
   await producer.send({ topic: records[0].topic, messages: records.map((r) => r.message) });
+  return records.map((r) => r.id);
 }
 
 export async function publishEscalation(producer: Producer, o: { country: string; level?: RiskLevel; score?: number; at?: Date; admin1?: string }) {

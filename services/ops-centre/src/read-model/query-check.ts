@@ -27,6 +27,12 @@ export class QueryCheck {
     return value;
   }
 
+  /** A CloudEvents id as the timeline keeps it. */
+  eventId(field: string, value: string | undefined): string | undefined {
+    if (value !== undefined && (value.length === 0 || value.length > 200)) this.violations.push({ field, reason: 'must be an event id (1 to 200 characters)' });
+    return value;
+  }
+
   oneOf<T extends string>(field: string, value: string | undefined, allowed: readonly T[]): T | undefined {
     if (value !== undefined && !(allowed as readonly string[]).includes(value)) this.violations.push({ field, reason: `must be one of ${allowed.join(', ')}` });
     return value as T | undefined;

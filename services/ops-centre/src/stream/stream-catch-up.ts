@@ -115,8 +115,15 @@ export const RECONNECT_SCAN_ROWS = 5_000;
 export interface ReconnectCatchUp {
   /** Oldest first. */
   readonly items: StreamItem[];
-  /** Admitted events left out, oldest first: beyond the cap, or (at least one) beyond the scan. */
+  /** Admitted events recorded after the last one the console got that are left out: beyond the cap, or (at least one) beyond the scan. */
   readonly skipped: number;
+}
+
+/** What the database can narrow a catch-up to before the exact filter runs (undefined: no narrowing). */
+export interface CatchUpScope {
+  readonly countries?: readonly string[];
+  /** Short names or CloudEvents types, as the stream filter takes them. */
+  readonly types?: readonly string[];
 }
 
 type Query = <T>(sql: string, params: unknown[]) => Promise<T[]>;
@@ -125,20 +132,34 @@ type Query = <T>(sql: string, params: unknown[]) => Promise<T[]>;
  * What a console missed while its stream was down, given the last event id it received (the
  * `Last-Event-ID` its EventSource sends on reconnecting): the admitted events recorded since,
  * starting CATCH_UP_OVERLAP_MS before it, as recording order is transaction-start order. The overlap
- * re-sends a few events the console already has; it drops those by id. Undefined when the id is not
- * on the timeline (then nothing can say what was missed).
+ * re-sends a few events the console already has; it drops those by id, and they are not counted as
+ * skipped. The scan is narrowed in the database to the console's countries and event types first,
+ * so a regional console is not crowded out of its own catch-up by other regions' traffic. Undefined
+ * when the id is not on the timeline (then nothing can say what was missed).
  */
-export async function catchUpSince(query: Query, lastEventId: string, admitted: (item: StreamItem) => boolean): Promise<ReconnectCatchUp | undefined> {
+export async function catchUpSince(query: Query, lastEventId: string, admitted: (item: StreamItem) => boolean, scope: CatchUpScope = {}): Promise<ReconnectCatchUp | undefined> {
   const [last] = await query<{ received_at: Date }>('SELECT received_at FROM timeline_entries WHERE event_id = $1', [lastEventId]);
   if (!last) return undefined;
   const since = new Date(new Date(last.received_at).getTime() - CATCH_UP_OVERLAP_MS);
+  const params: unknown[] = [since];
+  const where = ['received_at >= $1'];
+  if (scope.countries) where.push(`country = ANY($${params.push(scope.countries)}::text[])`);
+  if (scope.types) {
+    const n = params.push(scope.types);
+    // The short name is the type's next-to-last part (shortNameOf), so a newer version of a type still matches.
+    where.push(`(ce_type = ANY($${n}::text[]) OR substring(ce_type FROM '([^.]+)\\.[^.]+$') = ANY($${n}::text[]))`);
+  }
   const rows = await query<TimelineRow>(
-    `SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE received_at >= $1 ORDER BY received_at DESC, kafka_partition DESC, kafka_offset DESC LIMIT $2`,
-    [since, RECONNECT_SCAN_ROWS],
+    `SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE ${where.join(' AND ')}
+      ORDER BY received_at DESC, kafka_partition DESC, kafka_offset DESC LIMIT $${params.push(RECONNECT_SCAN_ROWS)}`,
+    params,
   );
   const items = rows.map(itemOfRow).filter(admitted);
   const kept = items.slice(0, RECONNECT_MAX_EVENTS).reverse();
-  const skipped = items.length - kept.length + (rows.length === RECONNECT_SCAN_ROWS ? 1 : 0);
+  // Newest first, the console's last event marks where what it already has begins.
+  const lastAt = items.findIndex((item) => item.id === lastEventId);
+  const newer = lastAt === -1 ? items.length : lastAt;
+  const skipped = Math.max(0, newer - RECONNECT_MAX_EVENTS) + (rows.length === RECONNECT_SCAN_ROWS && lastAt === -1 ? 1 : 0);
   return { items: kept, skipped };
 }
 /**

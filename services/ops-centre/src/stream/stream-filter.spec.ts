@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
 import { ValidationFailed } from '@crisis-ops/domain-kernel';
 import { deskOf, isGlobal, readableDesks } from '../access/access-policy';
-import { admits, matchesFilter, parseStreamFilter, visibleTo } from './stream-filter';
+import { admits, matchesFilter, parseStreamFilter, scopeOf, visibleTo } from './stream-filter';
 import { streamItemOf } from './stream-item';
 
 const item = (type: string, payload: Record<string, unknown>) =>
@@ -78,5 +78,32 @@ describe('stream filters', () => {
     expect(error).toBeInstanceOf(ValidationFailed);
     expect((error as ValidationFailed).violations).toEqual([{ field: 'type', reason: expect.stringMatching(/^risk_escalated: not an event type; use .*risk-escalated/) }]);
     expect(parseStreamFilter({ type: `signal-recorded,${CE_SIGNAL_RECORDED}` }).types).toEqual(['signal-recorded', CE_SIGNAL_RECORDED]);
+  });
+});
+
+describe('catch-up scope (what the database may narrow a reconnect to)', () => {
+  const global = { roles: ['global-watch-officer'], region: null };
+  const items = [mali, syria, signal, nowhere];
+
+  it('never leaves out an event the exact filter admits', () => {
+    const filters = [{}, { countries: ['MLI'] }, { regions: ['middle-east'] }, { types: ['signal-recorded'] }, { types: [CE_RISK_ESCALATED], minLevel: 3 }, { regions: ['africa'], countries: ['SYR'] }];
+    for (const p of [global, africa, noRegion]) {
+      for (const f of filters) {
+        const scope = scopeOf(p, f);
+        for (const e of items.filter((x) => admits(p, f, x))) {
+          expect(!scope.countries || (e.country !== null && scope.countries.includes(e.country)), `${JSON.stringify([p, f])} ${e.country}`).toBe(true);
+          expect(!scope.types || scope.types.includes(e.name) || scope.types.includes(e.type)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("narrows a regional console to its desk's countries, and one without a region to none", () => {
+    expect(scopeOf(africa, {}).countries).toContain('MLI');
+    expect(scopeOf(africa, {}).countries).not.toContain('SYR');
+    expect(scopeOf(africa, { regions: ['middle-east'] }).countries).toEqual([]);
+    expect(scopeOf(noRegion, {}).countries).toEqual([]);
+    expect(scopeOf(global, {})).toEqual({ countries: undefined, types: undefined });
+    expect(scopeOf(global, { countries: ['QZX'] }).countries).toEqual(['QZX']);
   });
 });

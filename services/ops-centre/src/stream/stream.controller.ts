@@ -5,7 +5,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
-import { admits, parseStreamFilter } from './stream-filter';
+import { admits, parseStreamFilter, scopeOf } from './stream-filter';
 import { authenticateStream, authFailure, type StreamRequest } from './stream-auth';
 import { SseConnection } from './sse-connection';
 import { StreamFilterQuery } from './stream-filter.query';
@@ -71,7 +71,7 @@ export class StreamController {
     });
     if (!lastEventId || !gate) return;
     try {
-      const missed = await catchUpSince((sql, params) => this.db.query(sql, params), lastEventId, (item) => admits(p, f, item));
+      const missed = await catchUpSince((sql, params) => this.db.query(sql, params), lastEventId, (item) => admits(p, f, item), scopeOf(p, f));
       if (missed?.skipped) conn.send('dropped', { count: missed.skipped });
       for (const item of missed?.items ?? []) gate.missed(item);
     } catch (err) {

@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type FindOptionsWhere, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
+import { ValidationFailed } from '@crisis-ops/domain-kernel';
 import { countriesOfDesk, type DeskId } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, readableDesks } from '../access/access-policy';
 import { QueryCheck } from '../read-model/query-check';
@@ -15,26 +16,46 @@ export class TimelineController {
   constructor(@InjectRepository(TimelineEntry) private readonly entries: Repository<TimelineEntry>) {}
 
   /**
-   * Events across all services, newest first, optionally for one country. A regional officer gets
-   * their own desk's countries only, as on the stream and the board: asking for another desk's
-   * country is refused, and events of no country (or no desk) are for global users.
+   * Events across all services, newest first (in recording order), optionally for one country. A
+   * regional officer gets their own desk's countries only, as on the stream and the board: asking
+   * for another desk's country is refused, and events of no country (or no desk) are for global
+   * users. `before=<event id>` pages back: the events recorded before that one, so a console can
+   * reload what a reconnect's catch-up left out.
    */
   @Get()
   @ApiQuery({ name: 'country', required: false })
   @ApiQuery({ name: 'limit', required: false })
-  list(@CurrentPrincipal() p: Principal, @Query('country') rawCountry?: string, @Query('limit') rawLimit?: string) {
+  @ApiQuery({ name: 'before', required: false, description: 'An event id: only events recorded before it' })
+  async list(@CurrentPrincipal() p: Principal, @Query('country') rawCountry?: string, @Query('limit') rawLimit?: string, @Query('before') before?: string) {
     const q = new QueryCheck();
     const n = q.limit(rawLimit, 100);
     const country = q.country(rawCountry);
+    q.eventId('before', before);
     q.done();
-    let where: FindOptionsWhere<TimelineEntry> = {};
+    const found = this.entries.createQueryBuilder('e');
     if (country) {
       assertMaySeeDesk(p, deskOf(country));
-      where = { country };
+      found.andWhere('e.country = :country', { country });
     } else {
       const desks = readableDesks(p);
-      if (desks) where = { country: In(desks.flatMap((d) => countriesOfDesk(d as DeskId).map((c) => c.iso3))) };
+      if (desks) found.andWhere('e.country IN (:...countries)', { countries: desks.flatMap((d) => countriesOfDesk(d as DeskId).map((c) => c.iso3)) });
     }
-    return this.entries.find({ where, order: { receivedAt: 'DESC' }, take: n });
+    if (before !== undefined) {
+      if (!(await this.entries.existsBy({ eventId: before }))) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'before', reason: 'is not the id of an event on the timeline' }]);
+      // Compared in the database: received_at has microseconds, a JavaScript Date only milliseconds.
+      found.andWhere(
+        `(e.received_at, e.kafka_partition, e.kafka_offset, e.event_id) <
+         (SELECT a.received_at, a.kafka_partition, a.kafka_offset, a.event_id FROM timeline_entries a WHERE a.event_id = :before)`,
+        { before },
+      );
+    }
+    // Recording order: a transaction's rows share received_at and keep their partition's offsets.
+    return found
+      .orderBy('e.received_at', 'DESC')
+      .addOrderBy('e.kafka_partition', 'DESC')
+      .addOrderBy('e.kafka_offset', 'DESC')
+      .addOrderBy('e.event_id', 'DESC')
+      .take(n)
+      .getMany();
   }
 }
