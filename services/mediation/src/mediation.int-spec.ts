@@ -21,20 +21,23 @@ import {
 } from '@crisis-ops/contracts';
 import { domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, eventually, inProcessServiceConfig, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { adminClient, eventually, inProcessServiceConfig, ReadPositions, testKafka, uniqueSuffix, unusedCountryCodes } from '@crisis-ops/testing';
 import { SERVICE } from './service.definition';
+import { regionOf } from './region/region-of';
 
 /**
  * The mediation app booted in-process on the test infrastructure (INFRA_PROFILE=test): its own
  * schema as its app role after migrations as the migrator, consumer group "mediation", outbox relay.
  */
-const letters = () => String.fromCharCode(...Array.from({ length: 2 }, () => 65 + Math.floor(Math.random() * 26)));
-/** User-assigned ISO codes (Q..), unique per run so reruns against the same database pass. */
-const COUNTRY = `Q${letters()}`;
-let OTHER = `Q${letters()}`;
-while (OTHER === COUNTRY) OTHER = `Q${letters()}`;
-let AFTER_AGREEMENT = `Q${letters()}`;
-while (AFTER_AGREEMENT === COUNTRY || AFTER_AGREEMENT === OTHER) AFTER_AGREEMENT = `Q${letters()}`;
+/**
+ * User-assigned ISO codes (QMA..QZZ) no earlier run has used in this database (no process, handled
+ * escalation or tally), so reruns against the same database pass: drawn in beforeAll.
+ */
+let COUNTRY = '';
+let OTHER = '';
+let AFTER_AGREEMENT = '';
+/** For the paging test, which proposes over HTTP (a code must be a real country or user-assigned). */
+let PAGED: string[] = [];
 
 describe('mediation on real Kafka and Postgres', () => {
   let app: INestApplication;
@@ -46,6 +49,7 @@ describe('mediation on real Kafka and Postgres', () => {
   const positions = new ReadPositions();
 
   beforeAll(async () => {
+    [COUNTRY, OTHER, AFTER_AGREEMENT, ...PAGED] = await unusedCountryCodes(6, { tables: ['mediation.processes', 'mediation.handled_escalations', 'mediation.country_watch'] });
     const config = inProcessServiceConfig('mediation');
     app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -265,14 +269,8 @@ describe('mediation on real Kafka and Postgres', () => {
 
   it('pages through processes with a cursor, and lets a global reader ask for the unassigned region', async () => {
     const officer = await token(['mediation-officer'], 'global');
-    const countries = new Set<string>();
-    // Proposed over HTTP, so user-assigned codes (QMA..QZZ): any other code must be a real country.
-    while (countries.size < 3) {
-      const code = `Q${String.fromCharCode(77 + Math.floor(Math.random() * 14))}${letters()[0]}`;
-      if (![COUNTRY, OTHER, AFTER_AGREEMENT].includes(code)) countries.add(code);
-    }
     const ids: string[] = [];
-    for (const country of countries) {
+    for (const country of PAGED) {
       const proposed = await api('POST', '/processes', officer, { country, track: 'good_offices', lead: 'special_envoy' });
       expect(proposed.status).toBe(201);
       ids.push(proposed.body.processId as string);
@@ -296,6 +294,11 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(pages).toBeGreaterThan(1);
 
     expect(await api('GET', '/processes?cursor=nonsense', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
+    // Instants JavaScript reads and Postgres refuses (a day that does not exist, a bare number).
+    for (const instant of ['2026-02-30T00:00:00.000Z', '1']) {
+      const forged = Buffer.from(`${instant}|${ids[0]}`).toString('base64url');
+      expect(await api('GET', `/processes?cursor=${forged}`, reader), instant).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
+    }
     expect(await api('GET', '/processes?limit=501', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'limit' }] } });
     expect((await api('GET', '/processes?region=unassigned', await token(['viewer'], 'africa'))).status).toBe(403);
   });
@@ -315,6 +318,22 @@ describe('mediation on real Kafka and Postgres', () => {
     const history = await db.query('SELECT type FROM mediation.process_events WHERE process_id = $1 ORDER BY version', [id]);
     expect(history.rows.map((r) => r.type)).toEqual(['MediationProposed', 'MediationOpened', 'EnvoyAppointed']);
     expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
+  });
+
+  it('shows the signal tally of a country only to mediation readers of its region, and names a malformed country', async () => {
+    // A tally exists for a country once its signals were seen; an African one as any suite leaves.
+    const africa = await token(['viewer'], 'africa');
+    const europe = await token(['viewer'], 'europe-central-asia');
+    const tally = await api('GET', '/country-watch', africa);
+    expect(tally.status).toBe(200);
+    expect((tally.body as Array<{ country: string }>).every((r) => ['africa'].includes(regionOf(r.country) ?? ''))).toBe(true);
+    expect(await api('GET', '/country-watch/MLI', europe)).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+    expect([200, 404]).toContain((await api('GET', '/country-watch/MLI', africa)).status);
+    // Not a mediation reader at all: an analyst or a watch officer of the region.
+    for (const roles of [['analyst'], ['watch-officer']]) expect((await api('GET', '/country-watch', await token(roles, 'africa'))).status).toBe(403);
+    for (const bad of ['mli', '%00']) expect(await api('GET', `/country-watch/${bad}`, africa), bad).toMatchObject({ status: 400, body: { errors: [{ field: 'country' }] } });
+    // A route that takes no query parameter refuses one rather than answering as if it were not there.
+    expect(await api('GET', '/country-watch?country=MLI', africa)).toMatchObject({ status: 400, body: { errors: [{ field: 'country' }] } });
   });
 
   async function token(roles: string[], region: string) {

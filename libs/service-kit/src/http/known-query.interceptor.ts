@@ -10,8 +10,9 @@ const SWAGGER_PARAMETERS = 'swagger/apiParameters';
 type Handler = (...args: unknown[]) => unknown;
 
 /**
- * The query parameters a route takes, or undefined where the route checks its query itself (a DTO
- * under the strict validation pipe) or reads none. Declared by `@Query('name')` and `@ApiQuery`.
+ * The query parameters a route takes (none for a route that reads none), or undefined where the
+ * route checks its query itself (a DTO under the strict validation pipe). Declared by
+ * `@Query('name')` and `@ApiQuery`.
  */
 export function declaredQuery(controller: object, handler: Handler): ReadonlySet<string> | undefined {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller.constructor, handler.name) ?? {}) as Record<string, { index: number; data?: unknown }>;
@@ -25,7 +26,7 @@ export function declaredQuery(controller: object, handler: Handler): ReadonlySet
   for (const p of (Reflect.getMetadata(SWAGGER_PARAMETERS, handler) ?? []) as Array<{ in?: string; name?: string }>) {
     if (p.in === 'query' && p.name) names.add(p.name);
   }
-  return names.size > 0 ? names : undefined;
+  return names;
 }
 
 /**
@@ -44,7 +45,7 @@ export class KnownQueryInterceptor implements NestInterceptor {
     if (!allowed) return next.handle();
     const query = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {};
     const unknown = Object.keys(query).filter((k) => !allowed.has(k));
-    const reason = `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})`;
+    const reason = allowed.size ? `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})` : 'is not a parameter of this request (it takes none)';
     if (unknown.length > 0) throw invalidRequest(unknown.map((field) => ({ field, reason })));
     return next.handle();
   }

@@ -2,9 +2,17 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
+import { invalidRequest } from '@crisis-ops/service-kit';
+import { assertMayRead, READ_ROLES, readableRegions } from '../processes/access-policy';
+import { regionOf, UNASSIGNED_REGION } from '../region/region-of';
 import { CountryWatch } from './country-watch.entity';
 
+/** The region a country's tally belongs to, as a process of that country would. */
+const regionOfWatch = (country: string): string => regionOf(country) ?? UNASSIGNED_REGION;
+
+/** The per-country signal tally, read under the same roles and regions as the processes. */
 @ApiTags('country-watch')
 @ApiBearerAuth()
 @Controller('country-watch')
@@ -12,12 +20,18 @@ export class CountryWatchController {
   constructor(@InjectRepository(CountryWatch) private readonly watch: Repository<CountryWatch>) {}
 
   @Get()
-  list() {
-    return this.watch.find({ order: { updatedAt: 'DESC' } });
+  @Roles(...READ_ROLES)
+  async list(@CurrentPrincipal() p: Principal) {
+    const regions = readableRegions(p);
+    const rows = await this.watch.find({ order: { updatedAt: 'DESC' } });
+    return regions ? rows.filter((r) => regions.includes(regionOfWatch(r.country))) : rows;
   }
 
   @Get(':country')
-  async one(@Param('country') country: string) {
+  @Roles(...READ_ROLES)
+  async one(@CurrentPrincipal() p: Principal, @Param('country') country: string) {
+    if (!/^[A-Z]{3}$/.test(country)) throw invalidRequest([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. BFA' }]);
+    assertMayRead(p, { region: regionOfWatch(country) });
     const found = await this.watch.findOneBy({ country });
     if (!found) throw new DomainError('MEDIATION.COUNTRY_NOT_WATCHED', `no signals seen for ${country}`, 'not-found');
     return found;

@@ -23,11 +23,19 @@ import type { ProcessCursor } from './process.store';
 
 const encodeCursor = (c: ProcessCursor): string => Buffer.from(`${c.proposedAt}|${c.id}`).toString('base64url');
 
+/** A cursor this service made: the instant exactly as encodeCursor writes it, which Postgres reads as written. */
 function decodeCursor(cursor: string): ProcessCursor | undefined {
   const [proposedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (rest.length || !id || !UUID_PATTERN.test(id) || Number.isNaN(Date.parse(proposedAt))) return undefined;
+  if (rest.length || !id || !UUID_PATTERN.test(id) || !isCanonicalInstant(proposedAt)) return undefined;
   return { proposedAt, id };
 }
+
+// Date.parse is lenient where Postgres is not ("2026-02-30" rolls over to March, "1" is 2001): a
+// string that does not come back unchanged from toISOString reached the database and was a 500.
+const isCanonicalInstant = (s: string): boolean => {
+  const t = Date.parse(s);
+  return !Number.isNaN(t) && new Date(t).toISOString() === s;
+};
 
 const OUTSIDE_REGION = { description: 'MEDIATION.REGION_FORBIDDEN: the process is outside the caller\'s region; AUTH.FORBIDDEN_ROLE: role missing' };
 
