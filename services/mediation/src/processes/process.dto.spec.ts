@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpException } from '@nestjs/common';
 import { strictValidationPipe } from '@crisis-ops/service-kit';
-import { ProposeProcessDto, RecordAgreementDto, RecordSessionDto } from './process.dto';
+import { ActivateProcessDto, AppointEnvoyDto, ProposeProcessDto, RecordAgreementDto, RecordSessionDto } from './process.dto';
 
 const participants = [{ gender: 'female', ageGroup: 'adult', count: 1 }];
 
@@ -51,5 +51,18 @@ describe('the country of a proposal over HTTP', () => {
   it('refuses three capitals that name no country, saying so', async () => {
     expect(await errorsOf(ProposeProcessDto, proposal('MAL'))).toEqual([{ field: 'country', reason: 'MAL is not an ISO 3166-1 country' }]);
     expect(await errorsOf(ProposeProcessDto, proposal('Mali'))).toEqual([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI' }]);
+  });
+
+  it('refuses a code the domain would refuse, in lower case or padded, at the edge with every other fault', async () => {
+    for (const country of ['mli', ' MLI', 'MLI ']) {
+      expect(await errorsOf(ProposeProcessDto, proposal(country)), country).toEqual([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI' }]);
+    }
+  });
+});
+
+describe('envoys over HTTP', () => {
+  it('names a missing envoy with every other missing field, in one answer', async () => {
+    expect((await errorsOf(ActivateProcessDto, {})).map((e) => e.field).sort()).toEqual(['envoy', 'mandate']);
+    expect((await errorsOf(AppointEnvoyDto, { envoy: 'A. Envoy' })).map((e) => e.field)).toEqual(['envoy']);
   });
 });

@@ -6,6 +6,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -31,7 +32,8 @@ const IsProposableCountry = () =>
   ValidateBy({
     name: 'isProposableCountry',
     validator: {
-      validate: (value) => typeof value === 'string' && (Boolean(countryByIso3(value)) || /^Q[M-Z][A-Z]$/.test(value)),
+      // countryByIso3 forgives case and spaces; the domain does not, so neither may the edge.
+      validate: (value) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && (Boolean(countryByIso3(value)) || /^Q[M-Z][A-Z]$/.test(value)),
       defaultMessage: (args) =>
         typeof args?.value === 'string' && /^[A-Z]{3}$/.test(args.value) ? `${args.value} is not an ISO 3166-1 country` : 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI',
     },
@@ -65,11 +67,11 @@ export class EnvoyDto {
 
 export class ActivateProcessDto {
   @ApiProperty({ example: 'Good offices of the Secretary-General' }) @IsString() @IsNotEmpty() @MaxLength(2000) mandate!: string;
-  @ApiProperty({ type: EnvoyDto }) @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
+  @ApiProperty({ type: EnvoyDto }) @IsDefined() @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
 }
 
 export class AppointEnvoyDto {
-  @ApiProperty({ type: EnvoyDto }) @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
+  @ApiProperty({ type: EnvoyDto }) @IsDefined() @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
 }
 
 export class ParticipantCountDto {
