@@ -35,4 +35,12 @@ describe('an escalation', () => {
       .then({ type: 'MediationProposed', situation: 'Risk escalated to high: Battles, Mediation agreement in force' });
     expect(proposed.type === 'MediationProposed' && proposed.drivers).toEqual(afterAnAgreement.drivers);
   });
+
+  it('in an area with the longest name early-warning takes still proposes a process', () => {
+    const admin1 = 'A'.repeat(200);
+    const escalationId = `MLI/${admin1}/2026-03-09/elevated`;
+    given()
+      .when(proposalFor({ ...afterAnAgreement, admin1, escalationId }, 'africa'))
+      .then({ type: 'MediationProposed', admin1, escalation: { escalationId, level: 'high', escalatedAt: afterAnAgreement.at } });
+  });
 });

@@ -23,7 +23,8 @@ export function isUsableDriver(d: RiskDriver): boolean {
 
 /**
  * The proposal an escalation triggers: good offices led by a special envoy, the usual first
- * diplomatic answer, to be refined by the approver on activation. Drivers are evidence, not the
+ * diplomatic answer; the approver gives it a mandate and an envoy on activation (its track and lead
+ * stay as proposed). Drivers are evidence, not the
  * reason to answer: an unusable one is left out rather than the escalation dead-lettered.
  */
 export function proposalFor(escalation: Escalation, region: string): ProposeProcess {

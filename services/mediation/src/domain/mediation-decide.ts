@@ -17,6 +17,12 @@ import {
 } from './mediation.types';
 import { COUNTRY_PATTERN, optionalText, Violations } from './mediation.validation';
 
+/**
+ * early-warning's escalation ids are `<country>/<admin1>/<day>/<level>` with an admin1 of up to 200
+ * characters (up to 224 in all): refused here, an escalation would be dead-lettered and never answered.
+ */
+const ESCALATION_ID_MAX = 300;
+
 /** What deciding needs from outside: time, new ids, and who is asking. */
 export interface DecisionContext {
   readonly clock: Clock;
@@ -125,7 +131,7 @@ export function decide(state: ProcessState | null, command: MediationCommand, ct
       return [{ ...base, type: 'MediationClosed', reason: command.reason.trim() }];
     case 'RecordDeescalation':
       requireStatus(state, ['proposed', 'active', 'suspended'], MEDIATION_ERRORS.PROCESS_ALREADY_CLOSED, 'the process has ended');
-      v.text('escalationId', command.escalationId);
+      v.text('escalationId', command.escalationId, { max: ESCALATION_ID_MAX });
       v.oneOf('level', command.level, RISK_LEVELS);
       v.instant('deescalatedAt', command.deescalatedAt);
       v.throwIfAny();
@@ -169,7 +175,7 @@ function propose(c: ProposeProcess, ctx: DecisionContext): MediationEvent[] {
     seen.add(key);
   });
   if (c.escalation) {
-    v.text('escalation.escalationId', c.escalation.escalationId);
+    v.text('escalation.escalationId', c.escalation.escalationId, { max: ESCALATION_ID_MAX });
     v.oneOf('escalation.level', c.escalation.level, RISK_LEVELS);
     v.instant('escalation.escalatedAt', c.escalation.escalatedAt);
   }
