@@ -242,6 +242,30 @@ describe('ops-centre on real Kafka and Postgres', () => {
     await admin.disconnect();
   });
 
+  it('replays events of several partitions in the order they were published, not partition by partition', async () => {
+    // Two countries whose events land on different partitions of the risk topic.
+    const codes = await freshTestCountries(6);
+    const firsts = await Promise.all(codes.map((country) => publishEscalation(producer, { country, level: RiskLevel.ELEVATED })));
+    const partitionOf = new Map<string, number>();
+    await eventually(async () => {
+      for (const [i, country] of codes.entries()) {
+        const [entry] = (await api(`/timeline?country=${country}`, globalToken)).body as Array<{ eventId: string; partition: number }>;
+        if (entry?.eventId === firsts[i].eventId) partitionOf.set(country, entry.partition);
+      }
+      return partitionOf.size === codes.length;
+    });
+    const x = codes[0];
+    const y = codes.find((c) => partitionOf.get(c) !== partitionOf.get(x)) as string;
+    expect(y).toBeDefined();
+    const from = new Date(Date.now() - 1_000);
+    const published: string[] = [];
+    for (const country of [x, y, x, y]) published.push((await publishEscalation(producer, { country, level: RiskLevel.ELEVATED })).eventId);
+    const replay = await openSse(`${base}/replay?topics=${TOPIC_RISK}&from=${from.toISOString()}&speed=max&country=${x},${y}&access_token=${globalToken}`);
+    await replay.ended;
+    const ids = replay.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id);
+    expect(ids.filter((id) => published.includes(id))).toEqual(published);
+  });
+
   it('counts towards a replay\'s limit only the events its caller receives, and ends with all of them and its end message', async () => {
     const country = await freshTestCountry();
     const from = new Date(Date.now() - 1_000);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { eventToJson } from '@crisis-ops/contracts';
-import { parseCloudEvent, rangesFrom, readRanges } from '@crisis-ops/messaging';
+import { parseCloudEvent, rangesFrom, readRangesInTimeOrder } from '@crisis-ops/messaging';
 import { traceIdOf } from '@crisis-ops/observability';
 import { KAFKA } from '@crisis-ops/service-kit';
 import { deskOf } from '../access/access-policy';
@@ -24,8 +24,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Historical events from a point in time. Each replay reads with its own kafkajs consumer in a
  * throwaway group (`ops-centre-replay-<uuid>`, deleted afterwards) positioned with the offsets Kafka
  * gives for the timestamp, so the live `ops-centre` group's offsets and members are never touched.
- * A replay ends at the log end offsets seen when it started, at its event limit, or when the
- * client disconnects.
+ * Events come merged across partitions and topics in publication (record timestamp) order, so a
+ * replay shows an hour as it happened rather than country by country, and `speed=real` paces them
+ * by that order. A replay ends at the log end offsets seen when it started, at its event limit, or
+ * when the client disconnects.
  */
 @Injectable()
 export class ReplayService {
@@ -45,7 +47,7 @@ export class ReplayService {
     let sent = 0;
     let previous: number | undefined;
     let reason = 'end';
-    const ended = await readRanges(
+    const ended = await readRangesInTimeOrder(
       this.kafka,
       ranges,
       'ops-centre-replay',
