@@ -21,6 +21,7 @@ import {
 import { regionOf, UNASSIGNED_REGION } from '../region/region-of';
 import { assertMayAct, assertMayRead, GLOBAL_REGION, readableRegions } from './access-policy';
 import { contractEventsOf } from './contract-events';
+import { answered, claimKey, fingerprintOf } from './idempotent-requests';
 import { ProcessStore, type ProcessCursor, type ProcessFilter } from './process.store';
 
 export interface ProcessQuery {
@@ -43,18 +44,30 @@ export class MediationService {
    * A hand-made proposal. Its region is the country's desk; for a country without one, the
    * proposer's own region (or "unassigned" for a global proposer).
    */
-  async propose(principal: Principal, input: Omit<ProposeProcess, 'type' | 'region' | 'escalation' | 'drivers'>): Promise<ProcessState> {
+  async propose(principal: Principal, input: Omit<ProposeProcess, 'type' | 'region' | 'escalation' | 'drivers'>, idempotencyKey?: string): Promise<ProcessState> {
     const own = principal.region && principal.region !== GLOBAL_REGION ? principal.region : UNASSIGNED_REGION;
     const region = regionOf(input.country) ?? own;
     assertMayAct(principal, region);
-    return this.dataSource.transaction((m) => this.create(m, { ...input, type: 'Propose', region }, principal.subject));
+    return this.once(principal, idempotencyKey, fingerprintOf('Propose', null, input), (m) => this.create(m, { ...input, type: 'Propose', region }, principal.subject));
   }
 
-  async execute(principal: Principal, processId: string, command: Exclude<MediationCommand, ProposeProcess>): Promise<ProcessState> {
-    return this.dataSource.transaction(async (m) => {
+  async execute(principal: Principal, processId: string, command: Exclude<MediationCommand, ProposeProcess>, idempotencyKey?: string): Promise<ProcessState> {
+    return this.once(principal, idempotencyKey, fingerprintOf(command.type, processId, command), async (m) => {
       const before = await this.store.load(m, processId);
       assertMayAct(principal, before.region);
       return this.apply(m, before, command, principal.subject);
+    });
+  }
+
+  /** Runs a command in one transaction; with an Idempotency-Key, a retry of it answers the first response instead. */
+  private once(principal: Principal, key: string | undefined, fingerprint: string, run: (m: EntityManager) => Promise<ProcessState>): Promise<ProcessState> {
+    return this.dataSource.transaction(async (m) => {
+      if (key === undefined) return run(m);
+      const first = await claimKey<ProcessState>(m, principal.subject, key, fingerprint);
+      if (first) return first.response;
+      const state = await run(m);
+      await answered(m, principal.subject, key, state);
+      return state;
     });
   }
 

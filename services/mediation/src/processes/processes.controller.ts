@@ -19,6 +19,7 @@ import {
   RecordSessionDto,
 } from './process.dto';
 import { MediationService } from './mediation.service';
+import { AcceptsIdempotencyKey, IdempotencyKey } from './idempotent-requests';
 import type { ProcessCursor } from './process.store';
 
 const encodeCursor = (c: ProcessCursor): string => Buffer.from(`${c.proposedAt}|${c.id}`).toString('base64url');
@@ -52,10 +53,11 @@ export class ProcessesController {
   constructor(private readonly mediation: MediationService) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   @Roles(ROLE.officer)
   @ApiOperation({ summary: 'Propose a process (mediation-officer). Region = the country\'s region.' })
-  propose(@CurrentPrincipal() p: Principal, @Body() body: ProposeProcessDto) {
-    return this.mediation.propose(p, body as Omit<ProposeProcess, 'type' | 'region'>);
+  propose(@CurrentPrincipal() p: Principal, @Body() body: ProposeProcessDto, @IdempotencyKey() key?: string) {
+    return this.mediation.propose(p, body as Omit<ProposeProcess, 'type' | 'region'>, key);
   }
 
   @Get()
@@ -81,79 +83,88 @@ export class ProcessesController {
   }
 
   @Post(':id/activate')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.approver)
   @ApiOperation({ summary: 'Activate a proposed process and appoint its envoy (approver).' })
-  activate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ActivateProcessDto) {
-    return this.run(p, id, { type: 'Activate', ...body });
+  activate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ActivateProcessDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'Activate', ...body }, key);
   }
 
   @Post(':id/envoys')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.approver)
   @ApiOperation({ summary: 'Appoint a further envoy to an active or suspended process (approver).' })
-  appointEnvoy(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: AppointEnvoyDto) {
-    return this.run(p, id, { type: 'AppointEnvoy', ...body });
+  appointEnvoy(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: AppointEnvoyDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'AppointEnvoy', ...body }, key);
   }
 
   @Post(':id/parties')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.officer)
   @ApiOperation({ summary: 'Add a party to an open process (mediation-officer).' })
-  addParty(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: PartyDto) {
-    return this.run(p, id, { type: 'AddParty', ...body });
+  addParty(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: PartyDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'AddParty', ...body }, key);
   }
 
   @Post(':id/sessions')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.officer)
   @ApiOperation({ summary: 'Record a session of talks with participants by gender and age group (mediation-officer).' })
-  recordSession(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RecordSessionDto) {
-    return this.run(p, id, { type: 'RecordSession', ...body });
+  recordSession(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RecordSessionDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'RecordSession', ...body }, key);
   }
 
   @Post(':id/agreements')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.officer)
   @ApiOperation({ summary: 'Record an agreement (mediation-officer).' })
-  recordAgreement(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RecordAgreementDto) {
-    return this.run(p, id, { type: 'RecordAgreement', ...body });
+  recordAgreement(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RecordAgreementDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'RecordAgreement', ...body }, key);
   }
 
   @Post(':id/suspend')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.officer)
   @ApiOperation({ summary: 'Suspend an active process (mediation-officer).' })
-  suspend(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto) {
-    return this.run(p, id, { type: 'Suspend', reason: body.reason });
+  suspend(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'Suspend', reason: body.reason }, key);
   }
 
   @Post(':id/resume')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.officer)
   @ApiOperation({ summary: 'Resume a suspended process (mediation-officer).' })
-  resume(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto) {
-    return this.run(p, id, { type: 'Resume', reason: body.reason });
+  resume(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'Resume', reason: body.reason }, key);
   }
 
   @Post(':id/conclude')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.approver)
   @ApiOperation({ summary: 'Conclude an active process with an outcome (approver).' })
-  conclude(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ConcludeProcessDto) {
-    return this.run(p, id, { type: 'Conclude', outcome: body.outcome, reason: body.reason });
+  conclude(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ConcludeProcessDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'Conclude', outcome: body.outcome, reason: body.reason }, key);
   }
 
   @Post(':id/close')
+  @AcceptsIdempotencyKey()
   @HttpCode(200)
   @Roles(ROLE.officer, ROLE.approver)
   @ApiOperation({ summary: 'Close an open process without conclusion (mediation-officer or approver).' })
-  close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto) {
-    return this.run(p, id, { type: 'Close', reason: body.reason });
+  close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ReasonDto, @IdempotencyKey() key?: string) {
+    return this.run(p, id, { type: 'Close', reason: body.reason }, key);
   }
 
-  private run(p: Principal, id: string, command: Exclude<MediationCommand, ProposeProcess>) {
-    return this.mediation.execute(p, id, command);
+  private run(p: Principal, id: string, command: Exclude<MediationCommand, ProposeProcess>, key?: string) {
+    return this.mediation.execute(p, id, command, key);
   }
 }
 
