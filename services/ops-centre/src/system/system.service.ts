@@ -31,7 +31,8 @@ export interface ServiceHealth {
   status: 'up' | 'down' | 'unreachable';
   httpStatus: number | null;
   outboxBacklog: number | null;
-  dlqCount: number;
+  /** Null when a dead-letter topic of the service could not be read: unknown is not zero. */
+  dlqCount: number | null;
   details: unknown;
 }
 
@@ -55,7 +56,9 @@ export class SystemService {
     const [health, groups, dlq] = await Promise.all([this.health(), this.groups(), this.dlqCounts()]);
     const services: ServiceHealth[] = health.map((h) => ({
       ...h,
-      dlqCount: Object.entries(dlq).filter(([topic]) => SOURCE_OF_TOPIC[topic] === h.name).reduce((n, [, c]) => n + c, 0),
+      dlqCount: Object.entries(dlq)
+        .filter(([topic]) => SOURCE_OF_TOPIC[topic] === h.name)
+        .reduce<number | null>((n, [, c]) => (n === null || c === null ? null : n + c), 0),
     }));
     return { at: new Date().toISOString(), services, consumerGroups: groups, deadLetters: dlq };
   }
@@ -80,14 +83,14 @@ export class SystemService {
     const { groups } = await this.admin.describeGroups(names);
     return Promise.all(
       groups.map(async (g) => {
-        const consumed = await this.lagOf(g.groupId).catch(() => []);
-        return {
-          groupId: g.groupId,
-          state: g.state,
-          members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost })),
-          lag: consumed,
-          totalLag: consumed.reduce((n, l) => n + l.lag, 0),
-        };
+        const members = g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost }));
+        try {
+          const consumed = await this.lagOf(g.groupId);
+          return { groupId: g.groupId, state: g.state, members, lag: consumed, totalLag: consumed.reduce((n, l) => n + l.lag, 0), lagError: null };
+        } catch (err) {
+          // An ops engineer must not read a lag the broker did not give as none.
+          return { groupId: g.groupId, state: g.state, members, lag: [], totalLag: null, lagError: (err as Error).message };
+        }
       }),
     );
   }
@@ -108,13 +111,13 @@ export class SystemService {
     return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 
-  private async dlqCounts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
+  /** Letters per domain topic; null where the dead-letter topic could not be read (unknown, not zero). */
+  private async dlqCounts(): Promise<Record<string, number | null>> {
+    const out: Record<string, number | null> = {};
     await Promise.all(
       DOMAIN_TOPICS.map(async (topic) => {
-        const dlq = dlqTopicOf(topic);
-        const offsets = await this.admin.fetchTopicOffsets(dlq).catch(() => []);
-        out[topic] = offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0);
+        const offsets = await this.admin.fetchTopicOffsets(dlqTopicOf(topic)).catch(() => null);
+        out[topic] = offsets ? offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0) : null;
       }),
     );
     return out;

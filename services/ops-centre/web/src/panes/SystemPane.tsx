@@ -4,15 +4,16 @@ import { ErrorNote, Section } from '../components';
 
 interface SystemView {
   at: string;
-  services: { name: string; url: string; status: string; httpStatus: number | null; outboxBacklog: number | null; dlqCount: number }[];
+  services: { name: string; url: string; status: string; httpStatus: number | null; outboxBacklog: number | null; dlqCount: number | null }[];
   consumerGroups: {
     groupId: string;
     state: string;
     members: { memberId: string; clientId: string; host: string }[];
     lag: { topic: string; partition: number; committed: number; end: number; lag: number }[];
-    totalLag: number;
+    totalLag: number | null;
+    lagError: string | null;
   }[];
-  deadLetters: Record<string, number>;
+  deadLetters: Record<string, number | null>;
 }
 
 const STATUS_TEXT: Record<string, string> = { up: '✔ up', down: '✖ down', unreachable: '⚠ unreachable' };
@@ -42,7 +43,7 @@ export function SystemPane() {
                   <th scope="row">{s.name}</th>
                   <td className={`health-${s.status}`}>{STATUS_TEXT[s.status] ?? s.status}{s.httpStatus ? ` (${s.httpStatus})` : ''}</td>
                   <td>{s.outboxBacklog ?? '–'}</td>
-                  <td>{s.dlqCount}</td>
+                  <td>{s.dlqCount ?? <span title="a dead-letter topic could not be read">unknown</span>}</td>
                   <td className="mono">{s.url}</td>
                 </tr>
               ))}
@@ -52,7 +53,7 @@ export function SystemPane() {
           {view.consumerGroups.map((g) => (
             <details key={g.groupId} open={g.groupId === 'ops-centre'}>
               <summary>
-                <strong>{g.groupId}</strong> · {g.state} · {g.members.length} member(s) · total lag {g.totalLag}
+                <strong>{g.groupId}</strong> · {g.state} · {g.members.length} member(s) · total lag {g.totalLag ?? <span className="error">unknown ({g.lagError})</span>}
               </summary>
               <ul>{g.members.map((m) => <li key={m.memberId} className="mono">{m.clientId} @ {m.host}</li>)}</ul>
               <table>
