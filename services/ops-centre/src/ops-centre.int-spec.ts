@@ -204,6 +204,12 @@ describe('ops-centre on real Kafka and Postgres', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['alertId', 'action', 'limit']);
     expect((await api('/alerts?country=Mali&limit=0', globalToken)).body.errors.map((e: { field: string }) => e.field)).toEqual(['country', 'limit']);
+    // Every bad parameter in one answer, whichever they are.
+    const fields = async (url: string) => (await api(url, globalToken)).body.errors.map((e: { field: string }) => e.field).sort();
+    expect(await fields('/alerts?status=pending&region=mars&country=Mali&limit=0')).toEqual(['country', 'limit', 'region', 'status']);
+    expect(await fields('/audit?action=delete&region=mars')).toEqual(['action', 'region']);
+    expect(await fields('/risk?scope=some&minLevel=severe&region=mars')).toEqual(['minLevel', 'region', 'scope']);
+    expect(await fields('/response-times?country=Mali&region=mars')).toEqual(['country', 'region']);
     // An id that cannot be an alert's is no alert (it reached Postgres' uuid type and was a 500).
     for (const id of ['a'.repeat(36), '-'.repeat(36)]) {
       expect(await api(`/alerts/${id}`, globalToken)).toMatchObject({ status: 404, body: { code: 'OPS_CENTRE.ALERT_NOT_FOUND' } });

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
 import { AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
-import { AlertsService } from './alerts.service';
+import { ALERT_STATUSES, AlertsService } from './alerts.service';
 import { QueryCheck } from '../read-model/query-check';
 
 const AUDIT_ACTIONS = ['view', 'acknowledge', 'assign', 'comment', 'close'] as const;
@@ -21,7 +21,7 @@ export class AlertsController {
   @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
   list(@CurrentPrincipal() p: Principal, @Query('status') status?: string, @Query('region') region?: string, @Query('country') country?: string, @Query('limit') limit?: string) {
     const q = new QueryCheck();
-    const query = { status, region, country: q.country(country), limit: q.limit(limit) };
+    const query = { status: q.oneOf('status', status, ALERT_STATUSES), region: q.region(region), country: q.country(country), limit: q.limit(limit) };
     q.done();
     return this.alerts.list(p, query);
   }
@@ -77,7 +77,7 @@ export class AlertsController {
     @Query('limit') limit?: string,
   ) {
     const q = new QueryCheck();
-    const query = { alertId: q.uuid('alertId', alertId), actor, action: q.oneOf('action', action, AUDIT_ACTIONS), region, limit: q.limit(limit) };
+    const query = { alertId: q.uuid('alertId', alertId), actor, action: q.oneOf('action', action, AUDIT_ACTIONS), region: q.region(region), limit: q.limit(limit) };
     q.done();
     return this.alerts.auditLog(p, query);
   }

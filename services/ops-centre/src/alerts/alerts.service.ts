@@ -7,7 +7,7 @@ import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, readableDesks } f
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
 
-const STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
+export const ALERT_STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
 const alertOf = (r: any) => ({
@@ -46,7 +46,7 @@ export class AlertsService {
 
   async list(p: Principal, q: { status?: string; region?: string; country?: string; limit?: number }) {
     const status = q.status ?? 'active';
-    if (!(STATUSES as readonly string[]).includes(status)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'status', reason: `must be one of ${STATUSES.join(', ')}` }]);
+    if (!(ALERT_STATUSES as readonly string[]).includes(status)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'status', reason: `must be one of ${ALERT_STATUSES.join(', ')}` }]);
     const desks = readableDesks(p, q.region);
     const where: string[] = [];
     const args: unknown[] = [];

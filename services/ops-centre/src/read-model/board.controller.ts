@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
 import { TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
-import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { ValidationFailed } from '@crisis-ops/domain-kernel';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations } from './projection';
@@ -62,10 +62,11 @@ export class BoardController {
   @ApiQuery({ name: 'scope', required: false, description: 'national (default) | all (countries and admin1 areas)' })
   @ApiQuery({ name: 'minLevel', required: false })
   async risk(@CurrentPrincipal() p: Principal, @Query('region') region?: string, @Query('scope') scope = 'national', @Query('minLevel') minLevel?: string) {
-    const violations: FieldViolation[] = [];
-    if (scope !== 'national' && scope !== 'all') violations.push({ field: 'scope', reason: 'must be national or all' });
-    if (minLevel !== undefined && levelOf(minLevel) === 0) violations.push({ field: 'minLevel', reason: 'must be low, elevated, high or critical (or 1-4)' });
-    if (violations.length) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', violations);
+    const q = new QueryCheck();
+    q.oneOf('scope', scope, ['national', 'all']);
+    if (minLevel !== undefined && levelOf(minLevel) === 0) q.invalid('minLevel', 'must be low, elevated, high or critical (or 1-4)');
+    q.region(region);
+    q.done();
     const desks = readableDesks(p, region);
     const where: string[] = [];
     const args: unknown[] = [];
@@ -118,6 +119,7 @@ export class BoardController {
     const q = new QueryCheck();
     const code = q.country(country);
     const n = q.limit(limit);
+    q.region(region);
     q.done();
     const desks = readableDesks(p, region);
     const where = ['escalated_at IS NOT NULL'];

@@ -1,4 +1,5 @@
 import { UUID_PATTERN, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { DESK_IDS } from '@crisis-ops/geo';
 
 /**
  * The query parameters of one listing, checked together so that one answer names every bad one
@@ -27,6 +28,11 @@ export class QueryCheck {
     return value;
   }
 
+  /** A regional desk id; whether the caller may read it is the access policy's question, asked after. */
+  region(value: string | undefined): string | undefined {
+    return this.oneOf('region', value, DESK_IDS);
+  }
+
   /** A CloudEvents id as the timeline keeps it. */
   eventId(field: string, value: string | undefined): string | undefined {
     if (value !== undefined && (value.length === 0 || value.length > 200)) this.violations.push({ field, reason: 'must be an event id (1 to 200 characters)' });
@@ -36,6 +42,11 @@ export class QueryCheck {
   oneOf<T extends string>(field: string, value: string | undefined, allowed: readonly T[]): T | undefined {
     if (value !== undefined && !(allowed as readonly string[]).includes(value)) this.violations.push({ field, reason: `must be one of ${allowed.join(', ')}` });
     return value as T | undefined;
+  }
+
+  /** A fault only the caller can judge, named with the others. */
+  invalid(field: string, reason: string): void {
+    this.violations.push({ field, reason });
   }
 
   /** Throws what was found, if anything. */
