@@ -135,6 +135,10 @@ describe('early-warning on real Kafka and Postgres', () => {
     const page2 = await api('GET', `/signals?source=${source}&limit=1000&cursor=${page1.body['nextCursor']}`);
     expect((page2.body['items'] as unknown[]).length).toBe(501);
     expect(page2.body['nextCursor']).toBeNull();
+    // Filters that matched nothing, everything or failed in Postgres are named instead.
+    for (const query of [`source=${source}&source=other`, 'source=', 'source=%00']) {
+      expect(await api('GET', `/signals?${query}`), query).toMatchObject({ status: 400, body: { errors: [{ field: 'source' }] } });
+    }
     const ids = new Set([...(page1.body['items'] as Array<{ id: string }>), ...(page2.body['items'] as Array<{ id: string }>)].map((s) => s.id));
     expect(ids.size).toBe(1_501);
 

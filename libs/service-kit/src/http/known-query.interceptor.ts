@@ -3,6 +3,7 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Observable } from 'rxjs';
 import { invalidRequest } from './validation';
+import { unstorableText } from './json-body';
 
 /** Where @nestjs/swagger keeps a route's @ApiQuery declarations (its DECORATORS.API_PARAMETERS, not exported). */
 const SWAGGER_PARAMETERS = 'swagger/apiParameters';
@@ -42,8 +43,11 @@ export class KnownQueryInterceptor implements NestInterceptor {
     const handler = context.getHandler() as Handler;
     if (!this.cache.has(handler)) this.cache.set(handler, declaredQuery(context.getClass().prototype, handler));
     const allowed = this.cache.get(handler);
-    if (!allowed) return next.handle();
     const query = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {};
+    // A query string reaches SQL parameters as readily as a body does, and Postgres refuses the same text.
+    const unstorable = unstorableText(query);
+    if (unstorable.length > 0) throw invalidRequest(unstorable);
+    if (!allowed) return next.handle();
     const unknown = Object.keys(query).filter((k) => !allowed.has(k));
     const reason = allowed.size ? `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})` : 'is not a parameter of this request (it takes none)';
     if (unknown.length > 0) throw invalidRequest(unknown.map((field) => ({ field, reason })));

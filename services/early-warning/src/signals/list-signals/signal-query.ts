@@ -19,14 +19,22 @@ export interface SignalQuery extends SignalFilter {
 
 export const encodeCursor = (seq: string | bigint): string => Buffer.from(`s:${seq}`).toString('base64url');
 
+const MAX_SEQ = 9_223_372_036_854_775_807n; // Postgres bigint
+
 export function decodeCursor(cursor: string): bigint | undefined {
   const text = Buffer.from(cursor, 'base64url').toString();
-  return /^s:\d{1,19}$/.test(text) ? BigInt(text.slice(2)) : undefined;
+  if (!/^s:\d{1,19}$/.test(text)) return undefined;
+  const seq = BigInt(text.slice(2));
+  return seq <= MAX_SEQ ? seq : undefined;
 }
 
 /** Query string → filter, or every violation (400). */
 export function parseSignalQuery(q: Record<string, string | undefined>, maxLimit = 1000): { query?: SignalQuery; violations: FieldViolation[] } {
   const v: FieldViolation[] = [];
+  // `?source=a&source=b` arrives as an array: matched as one text, it answered nothing, and silently.
+  const repeated = Object.keys(q).filter((k) => Array.isArray(q[k]));
+  if (repeated.length > 0) return { violations: repeated.map((field) => ({ field, reason: 'must be given once' })) };
+  if (q.source !== undefined && (q.source.length < 1 || q.source.length > 100)) v.push({ field: 'source', reason: 'must be 1 to 100 characters (an empty filter would match every source)' });
   const limit = q.limit === undefined ? 100 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) v.push({ field: 'limit', reason: `must be an integer from 1 to ${maxLimit}` });
   if (q.country !== undefined && !/^[A-Z]{3}$/.test(q.country)) v.push({ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' });
