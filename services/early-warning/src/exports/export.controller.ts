@@ -1,7 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { once } from 'node:events';
 import type { DataSource } from 'typeorm';
 import type { ServerResponse } from 'node:http';
 import { DESK_IDS } from '@crisis-ops/geo';
@@ -13,8 +12,18 @@ import { csvHead, csvRow, RISK_CSV, SIGNAL_CSV } from './csv-format';
 
 const PAGE = 5_000;
 
+/** Writes, waiting for the client to take it; a client gone never drains, so its close ends the wait too. */
 async function write(res: ServerResponse, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await once(res, 'drain');
+  if (res.destroyed || res.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function startCsv(res: ServerResponse, fileName: string): void {
@@ -73,7 +82,7 @@ export class ExportController {
     const areas = await this.risk.allAreas(desk);
     startCsv(res, `risk${hxl === 'true' ? '-hxl' : ''}.csv`);
     await write(res, csvHead(RISK_CSV, hxl === 'true'));
-    for (let i = 0; i < areas.length; i += PAGE) await write(res, areas.slice(i, i + PAGE).map((a) => csvRow(RISK_CSV, a as unknown as Record<string, unknown>)).join(''));
+    for (let i = 0; i < areas.length && !res.destroyed; i += PAGE) await write(res, areas.slice(i, i + PAGE).map((a) => csvRow(RISK_CSV, a as unknown as Record<string, unknown>)).join(''));
     res.end();
   }
 }

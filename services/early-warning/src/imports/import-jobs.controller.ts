@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
-import { invalidRequest } from '@crisis-ops/service-kit';
+import { invalidRequest, unstorableText } from '@crisis-ops/service-kit';
 import { IMPORT_FORMATS, isImportFormat } from '../import';
 import { INTAKE_ROLE } from '../signals/intake/intake-role';
 import { ImportJobs, UPLOAD_DIR } from './import-jobs.service';
@@ -46,6 +46,8 @@ export class ImportJobsController {
     const source = fields['source'] === undefined || fields['source'] === '' ? undefined : String(fields['source']).trim();
     if (source !== undefined && (source.length === 0 || source.length > 100)) errors.push({ field: 'source', reason: 'must be 1 to 100 characters' });
     for (const key of Object.keys(fields)) if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });
+    // Form fields bypass the JSON body's check: a NUL here reached Postgres and was a 500.
+    errors.push(...unstorableText(fields));
     // Multer has already written the upload to disk: a request that starts no job must not leave it there.
     const discard = () => (file ? rm(file.path, { force: true }).catch(() => undefined) : undefined);
     if (errors.length > 0 || !file) {

@@ -176,10 +176,10 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(existsSync(running.upload), 'the upload of a running job').toBe(true);
   });
 
-  it('an upload the request refuses leaves no file behind', async () => {
+  it('an upload the request refuses (a bad field, a NUL in a field) leaves no file behind, and a malformed job id is no job', async () => {
     const marker = `refused-upload-${RUN}`;
     const before = new Set(existsSync(UPLOAD_DIR) ? await readdir(UPLOAD_DIR) : []);
-    for (const [field, value] of [['format', 'spreadsheet'], ['colour', 'red']]) {
+    for (const [field, value] of [['format', 'spreadsheet'], ['colour', 'red'], ['source', 'field\u0000monitor']]) {
       const form = new FormData();
       form.append('file', new Blob([`${HEADER}\n${marker},2023-05-01\n`], { type: 'text/csv' }), 'refused.csv');
       form.append(field, value);
@@ -188,6 +188,8 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
       expect(((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([field]);
     }
     const added = (await readdir(UPLOAD_DIR)).filter((f) => !before.has(f));
+    // An id of the right length that is no UUID is no job (it reached Postgres' uuid type and was a 500).
+    for (const id of ['a'.repeat(36), '-'.repeat(36)]) expect((await ew.api('GET', `/imports/${id}`)).status, id).toBe(404);
     const left = await Promise.all(added.map(async (f) => (await readFile(path.join(UPLOAD_DIR, f), 'utf8').catch(() => '')).includes(marker)));
     expect(left.filter(Boolean)).toEqual([]);
   });

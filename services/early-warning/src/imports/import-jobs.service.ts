@@ -6,6 +6,7 @@ import { access, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import { isRefusedData } from '@crisis-ops/messaging';
 import { ImportFormatError, type ImportFormat } from '../import';
@@ -241,7 +242,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async get(id: string): Promise<ImportJobView | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    if (!UUID_PATTERN.test(id)) return undefined;
     await this.recoverInterrupted(id);
     const [row] = await this.db.query(
       `SELECT id, status, file_name, bytes::text AS bytes, format, source, rows_read::text AS rows_read, report, error, attempts, created_at, finished_at FROM import_jobs WHERE id = $1`,

@@ -1,0 +1,36 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import type { RiskQueries } from '../risk/risk-query.service';
+import { ExportController } from './export.controller';
+
+/** A response whose client has gone: its buffer is full, and it closes instead of draining. */
+class GoneClient extends EventEmitter {
+  destroyed = false;
+  statusCode = 0;
+  ended = false;
+  setHeader(): void {
+    // headers do not matter to a client that has gone
+  }
+  write(): boolean {
+    setImmediate(() => {
+      this.destroyed = true;
+      this.emit('close');
+    });
+    return false;
+  }
+  end(): void {
+    this.ended = true;
+  }
+}
+
+describe('a CSV export whose client leaves', () => {
+  it('ends instead of waiting for ever for a drain that cannot come', async () => {
+    const areas = Array.from({ length: 12_000 }, (_, i) => ({ country: 'BFA', admin1: `Area ${i}`, level: 'low', score: 1 }));
+    const risk = { allAreas: async () => areas } as unknown as RiskQueries;
+    const res = new GoneClient();
+    await new ExportController({} as DataSource, risk).riskCsv(undefined, undefined, res as unknown as ServerResponse);
+    expect(res.ended).toBe(true);
+  });
+});
