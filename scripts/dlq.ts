@@ -7,7 +7,8 @@
  *   npm run dlq -- redrive --topic early-warning.signals.v1 (--event-id ID … | --all)
  *
  * Kafka: KAFKA_BROKERS (default: the dev infrastructure, 127.0.0.1:9092). Exit 0 on success, 1 when
- * redrive found nothing to send, 2 on a usage error.
+ * redrive did not send every letter asked for (an id not found, a letter too old; what could go
+ * went), 2 on a usage error.
  */
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import { ConfigError, loadServiceConfig } from '@crisis-ops/config';
@@ -89,7 +90,8 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
   } finally {
     await producer.disconnect();
   }
-  return 0;
+  // A runbook's `&& echo done` must not read a partial redrive as a whole one.
+  return missing.length > 0 || old.length > 0 ? 1 : 0;
 }
 
 runCli('dlq', USAGE, commandLine, dlq);

@@ -120,7 +120,8 @@ main().then(
       process.stderr.write(`${err.message}\n\n${USAGE}\n`);
       process.exit(2);
     }
-    process.stderr.write(`import: ${(err as Error).stack ?? err}\n`);
+    // The database not running (ECONNREFUSED) or a bad setting: the message says which; a stack would bury it.
+    process.stderr.write(`import: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -9,6 +9,7 @@
 import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, MIN_DEV_SECRET_LENGTH } from '../libs/auth/src/auth.config';
 import { LOCAL_DEV_SECRET, signDevToken } from '../libs/auth/src/dev-token';
 import { isPlatformRole, PLATFORM_ROLES } from '../libs/auth/src/roles';
+import { DESK_IDS } from '../libs/geo/src/desks';
 import { parseCommandArgs, runCli, UsageError } from './lib/cli';
 
 const ROLE_LIST = Object.entries(PLATFORM_ROLES)
@@ -18,7 +19,7 @@ const ROLE_LIST = Object.entries(PLATFORM_ROLES)
 const USAGE = `Usage: npm run -s token -- --role <role> [--role <role2>] [--region <region>] [--sub <subject>] [--name <display name>] [--ttl 8h]
 
   --role    role granted by the token (repeatable, at least one): see below
-  --region  region claim (default: none)
+  --region  region claim: a desk (africa, americas, asia-pacific, europe-central-asia, middle-east) or global (default: none)
   --sub     subject (default: dev-user)
   --name    display name claim (default: none)
   --ttl     lifetime: <n>s, <n>m, <n>h, <n>d or plain seconds (default: 8h)
@@ -63,9 +64,14 @@ function parseCommandLine(argv: string[]) {
   // A role no service checks opens nothing: the token would only earn 403s, with no hint why.
   const unknown = roles.filter((r) => !isPlatformRole(r));
   if (unknown.length) throw new UsageError(`--role ${unknown.join(', ')} is no role of the platform (the roles are listed below)`);
+  // Likewise a region no desk has: every regional listing would answer nothing, with no hint why.
+  const region = nonBlank('region', values.region);
+  if (region !== undefined && region !== 'global' && !(DESK_IDS as readonly string[]).includes(region)) {
+    throw new UsageError(`--region ${region} is no region of the platform: use one of ${DESK_IDS.join(', ')}, or global`);
+  }
   return {
     roles,
-    region: nonBlank('region', values.region),
+    region,
     subject: nonBlank('sub', values.sub) ?? 'dev-user',
     name: nonBlank('name', values.name),
     ttlSeconds: parseTtl(values.ttl ?? '8h'),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alarmCounts, runBacktest, zscoreBaseline, type BacktestResult } from './index';
+import { alarmCounts, BacktestInputError, runBacktest, zscoreBaseline, type BacktestResult } from './index';
 
 /** The shared data folder sits beside the workspace: <workspace>/../shared/data. */
 function sharedData(file: string): string {
@@ -47,5 +47,16 @@ describe('zscoreBaseline', () => {
       ['2021-01-31', 'low', 'high'],
       ['2021-02-28', 'high', 'low'],
     ]);
+  });
+});
+
+describe('backtest bounds', () => {
+  const fixture = path.join(__dirname, '../import/fixtures/acled-subset.csv');
+
+  it('refuses a --from or --to that is no day of the calendar, rather than moving it to the next month', async () => {
+    for (const [key, day] of [['to', '2023-02-30'], ['from', '2024-04-31'], ['to', '2023-13-01']] as const) {
+      await expect(runBacktest({ input: fixture, [key]: day }), day).rejects.toThrow(BacktestInputError);
+    }
+    await expect(runBacktest({ input: fixture, to: '2024-02-29' })).resolves.toBeDefined();
   });
 });

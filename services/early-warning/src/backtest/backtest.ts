@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
+import { isCalendarDay } from '@crisis-ops/domain-kernel';
 import { RiskEngine, dayOf, type RiskDriver, type RiskEvent, type RiskLevel, type RiskParameters } from '../domain';
 import { openImport, type ImportFormat } from '../import';
 import { ReplayBuffer } from './replay-buffer';
@@ -46,9 +47,10 @@ const isoDay = (day: number): string => new Date(day * 86_400_000).toISOString()
 
 function dayArg(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : 'x');
-  if (Number.isNaN(t)) throw new BacktestInputError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
-  return Math.floor(t / 86_400_000);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  // Date.parse rolls 2023-02-30 over to 2 March: a day that does not exist is refused, not moved.
+  if (!m || !isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) throw new BacktestInputError(`--${name} must be a date YYYY-MM-DD that exists, got "${value}"`);
+  return Math.floor(Date.parse(`${value}T00:00:00Z`) / 86_400_000);
 }
 
 /**
