@@ -289,20 +289,37 @@ preflight() {
   need npx "install Node.js 20+ and run npm ci"
 }
 
+# What a failed `up` started, it stops again: a broker left running after postgres refused to start
+# would hold its ports and a gigabyte of heap until someone ran `stop`.
+undo_failed_up() {
+  local status=$?
+  ((status == 0)) && return 0
+  ((UP_STARTED_KAFKA)) && stop_kafka
+  ((UP_STARTED_PG)) && stop_pg
+  return "$status"
+}
+
 cmd_up() {
   local t0=$SECONDS
   STARTED=0
   preflight
   write_env
+  UP_STARTED_KAFKA=0
+  UP_STARTED_PG=0
+  kafka_pid >/dev/null || UP_STARTED_KAFKA=1
+  pg_running || UP_STARTED_PG=1
+  trap undo_failed_up EXIT
   # Kafka first: its JVM boots while initdb/pg_ctl run.
   start_kafka
   start_pg
   wait_kafka_port
   if ((STARTED == 0)) && [[ -f "$RUN/provisioned" && "$(cat "$RUN/provisioned")" == "$(provision_stamp)" ]]; then
+    trap - EXIT
     log "already up and provisioned; env: . ${RUN#"$ROOT"/}/env.sh"
     return 0
   fi
   provision
+  trap - EXIT
   log "up in $((SECONDS - t0)) s; env: . ${RUN#"$ROOT"/}/env.sh"
 }
 
