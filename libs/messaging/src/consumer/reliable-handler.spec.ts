@@ -25,6 +25,8 @@ describe('a consumer whose database is out of reach', () => {
     expect(isStoreUnavailable(Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('terminating connection'), { code: '57P01' }) }))).toBe(true);
     expect(isStoreUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isStoreUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    // A store that takes no write for now, whatever the event: disk full, out of memory, read-only after a failover.
+    for (const code of ['53100', '53200', '25006', '58030']) expect(isStoreUnavailable(Object.assign(new Error(code), { code })), code).toBe(true);
     expect(isStoreUnavailable(new Error('downstream rejected the event'))).toBe(false);
   });
 

@@ -43,8 +43,13 @@ export class PermanentEventError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Postgres SQLSTATEs of a server that is gone or not taking connections (class 08, shutdown, starting up). */
-const UNAVAILABLE_SQLSTATE = /^(08\d{3}|57P0[1-3]|53300)$/;
+/**
+ * Postgres SQLSTATEs of a store that cannot take any write for now, whatever the event: gone or not
+ * taking connections (class 08, shutdown, starting up), out of resources (class 53: disk full, out of
+ * memory, too many connections), read-only (25006: a failover left the pool on a demoted server), or
+ * an I/O error (58030). Each event would fail alike and be dead-lettered; the consumer waits instead.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08\d{3}|57P0[1-3]|53\d{3}|25006|58030)$/;
 const UNAVAILABLE_NODE_CODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
 const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
 
