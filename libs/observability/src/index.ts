@@ -14,7 +14,7 @@ export {
   type EventAttributes,
   type PartitionLag,
 } from './platform-metrics';
-export { loggerOptions, traceLogFields } from './logger';
+export { LOG_LEVELS, logLevelProblem, loggerOptions, traceLogFields } from './logger';
 export {
   currentTraceparent,
   currentTraceHeaders,

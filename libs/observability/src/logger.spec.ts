@@ -6,7 +6,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loggerOptions } from './logger';
+import { logLevelProblem, loggerOptions } from './logger';
 import { shutdownTelemetry, startTelemetry } from './telemetry';
 import { currentTraceId } from './trace-context';
 
@@ -110,6 +110,11 @@ describe('loggerOptions', () => {
     await until(() => lines.some((l) => l['msg'] === 'request completed' && l['trace_id'] === traceId));
     const probeLines = lines.slice(before).filter((l) => (l['msg'] === 'request completed' || l['msg'] === 'request errored') && l['trace_id'] !== traceId);
     expect(probeLines).toEqual([]);
+  });
+
+  it('names LOG_LEVEL when its value is no level, so a service can refuse it at boot', () => {
+    expect(logLevelProblem('verbose')).toBe('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
+    for (const ok of [undefined, '', 'debug', 'silent']) expect(logLevelProblem(ok)).toBeUndefined();
   });
 
   it('takes the level from LOG_LEVEL', () => {

@@ -13,6 +13,15 @@ export function traceLogFields(): { trace_id?: string; span_id?: string } {
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }
 
+/** The levels `LOG_LEVEL` may name (pino's). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Why a `LOG_LEVEL` value cannot be used, or undefined when it can (unset or empty: info). */
+export function logLevelProblem(value: string | undefined): string | undefined {
+  if (value === undefined || value === '' || (LOG_LEVELS as readonly string[]).includes(value)) return undefined;
+  return `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`;
+}
+
 /** Options for `LoggerModule.forRoot(loggerOptions('mediation'))`. */
 export function loggerOptions(serviceName: string): Params {
   return {

@@ -11,6 +11,7 @@ import { serviceSpec, type ServiceName } from '@crisis-ops/contracts';
 import { loadAuthConfig } from '@crisis-ops/auth';
 import { ConfigError, loadServiceConfig, type ServiceConfig } from '@crisis-ops/config';
 import { runMigrations } from '@crisis-ops/persistence';
+import { logLevelProblem } from '@crisis-ops/observability';
 import { relayOnThreadOf } from './events/outbox-relay.service';
 import { strictValidationPipe } from './http/validation';
 import { jsonBodyParser } from './http/json-body';
@@ -44,6 +45,9 @@ export function configOrExit(name: ServiceName, env: NodeJS.ProcessEnv = process
   } catch (err) {
     problems.push(`${name}: invalid auth configuration\n  - ${(err as Error).message}`);
   }
+  // Read by the logger, which would otherwise fail after the migrations ran, without naming it.
+  const logLevel = logLevelProblem(env['LOG_LEVEL']);
+  if (logLevel) problems.push(`${name}: ${logLevel}`);
   if (problems.length || !config) {
     process.stderr.write(`${problems.join('\n')}\n`);
     process.exit(78); // EX_CONFIG
