@@ -56,11 +56,15 @@ describe('ops-centre web console in Chromium', () => {
   async function login(token: string): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await page.goto(service.url);
+    await signIn(page, token);
+    return page;
+  }
+
+  async function signIn(page: Page, token: string): Promise<void> {
     await page.getByLabel('Access token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('who').waitFor();
     await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
-    return page;
   }
 
   /** Sets a country's national risk to LOW through a de-escalation, so the next change is ours. */
@@ -219,6 +223,18 @@ describe('ops-centre web console in Chromium', () => {
     await page.goto(`${service.url}/#/map`);
     await expect.poll(() => page.locator(`path[data-iso3="${EUROPE_COUNTRY}"]`).getAttribute('data-level')).toBe('none');
     await shot(page, 'regional-map');
+    await page.context().close();
+  });
+
+  it('signing out forgets what the console showed: the next user in the same tab does not see it', async () => {
+    const page = await login(globalToken);
+    const europe = await publishEscalation(producer, { country: EUROPE_COUNTRY, level: RiskLevel.HIGH });
+    await page.locator(`tr[data-event-id="${europe.eventId}"]`).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, africaToken);
+    expect(await page.getByTestId('who').textContent()).toContain('region africa');
+    expect(await page.locator(`tr[data-event-id="${europe.eventId}"]`).count()).toBe(0);
+    expect(await page.locator(`[data-testid="live-events"] tbody tr[data-country="${EUROPE_COUNTRY}"]`).count()).toBe(0);
     await page.context().close();
   });
 

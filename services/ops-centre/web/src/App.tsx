@@ -69,6 +69,7 @@ export function App() {
   const filterKey = JSON.stringify(filter);
 
   const login = useCallback(async (token: string) => {
+    live.reset();
     setToken(token);
     try {
       setMe(await api<Me>('/me'));
@@ -97,10 +98,17 @@ export function App() {
 
   useEffect(() => {
     if (!me) return;
-    const load = () => api<RiskRow[]>('/risk').then((rows) => live.setRisk(rows), () => undefined);
+    // A board that answers after sign-out is the previous user's: it must not land in the next one's.
+    let current = true;
+    const load = () => api<RiskRow[]>('/risk').then((rows) => {
+      if (current) live.setRisk(rows);
+    }, () => undefined);
     void load();
     const t = setInterval(load, 30_000);
-    return () => clearInterval(t);
+    return () => {
+      current = false;
+      clearInterval(t);
+    };
   }, [me]);
 
   if (checking && !me) return <p className="muted">Checking your token…</p>;
@@ -126,9 +134,11 @@ export function App() {
           <button
             type="button"
             onClick={() => {
-              live.disconnect();
+              live.reset();
               setToken(null);
               setMe(null);
+              // The next user's stream must not start narrowed to what this one chose.
+              setFilter({});
             }}
           >
             Sign out

@@ -102,6 +102,25 @@ class LiveStore {
     this.bump();
   }
 
+  /**
+   * Forgets everything received and stops both streams: whoever signs in next in this tab (another
+   * user, perhaps of another region) must not be shown what the last one was allowed to see.
+   */
+  reset(): void {
+    this.disconnect();
+    this.events = [];
+    this.pending = [];
+    this.seen.clear();
+    this.risk = new Map();
+    this.received = 0;
+    this.dropped = 0;
+    this.rate = 0;
+    this.rateWindow = [];
+    this.paused = false;
+    this.replayStatus = null;
+    this.bump();
+  }
+
   stopReplay(status: string | null = null): void {
     this.replaySource?.close();
     this.replaySource = undefined;
