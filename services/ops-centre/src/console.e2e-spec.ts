@@ -1,75 +1,31 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Producer } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { CE_RISK_DEESCALATED, encodeEvent, RiskDeescalatedSchema, RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
 import { cloudEventHeaders } from '@crisis-ops/messaging';
-import { devToken, eventually, startService, testKafka, workspaceRoot, type RunningService } from '@crisis-ops/testing';
+import { eventually } from '@crisis-ops/testing';
 import { randomUUID } from 'node:crypto';
 import { publishEscalation, publishMediation, publishSignals, freshTestCountry } from '../test/events';
 import { openSse } from '../test/sse-client';
+import { useConsoleHarness } from '../test/console-harness';
 
 /**
  * The web console in real headless Chromium against ops-centre started from dist (as in production)
  * on the test infrastructure. Real countries are needed for the map; each test first sets the
  * country to a known level and then asserts on the change it causes, so reruns pass.
  */
-const PORT = Number(process.env.OPS_CENTRE_E2E_PORT ?? 18180);
-const SHOTS = path.join(workspaceRoot(), 'tmp/screenshots');
 const AFRICA_COUNTRY = 'TCD'; // Chad, Africa desk
 const EUROPE_COUNTRY = 'MDA'; // Moldova, Europe and Central Asia desk
 
 describe('ops-centre web console in Chromium', () => {
-  let service: RunningService;
-  let browser: Browser;
-  let producer: Producer;
-  let globalToken: string;
-  let africaToken: string;
+  const h = useConsoleHarness('ops-centre-e2e-producer');
   let escalationEventId = '';
   const suiteStart = new Date(Date.now() - 60_000);
 
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    service = await startService('ops-centre', { port: PORT });
-    await service.waitForLog('consuming as group');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-    producer = testKafka('ops-centre-e2e-producer').producer({ idempotent: true });
-    await producer.connect();
-    globalToken = await devToken({ roles: ['global-watch-officer', 'ops-engineer'], subject: 'e2e-global-officer' });
-    africaToken = await devToken({ roles: ['watch-officer'], region: 'africa', subject: 'e2e-africa-officer' });
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await browser?.close();
-    await service?.stop();
-  });
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
-
-  async function login(token: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(service.url);
-    await signIn(page, token);
-    return page;
-  }
-
-  async function signIn(page: Page, token: string): Promise<void> {
-    await page.getByLabel('Access token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('who').waitFor();
-    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
-  }
-
   /** Sets a country's national risk to LOW through a de-escalation, so the next change is ours. */
   async function resetToLow(country: string) {
-    await producer.send({
+    await h.producer.send({
       topic: TOPIC_RISK,
       messages: [
         {
@@ -83,27 +39,25 @@ describe('ops-centre web console in Chromium', () => {
     });
   }
 
-  const api = async (p: string, token: string) => (await fetch(`${service.url}${p}`, { headers: { authorization: `Bearer ${token}` } })).json();
-
   it('shows the login page and rejects a bad token', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(service.url);
+    const page = await h.newPage();
+    await page.goto(h.service.url);
     await page.getByLabel('Access token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'Token rejected' }).waitFor();
-    await shot(page, 'login');
+    await h.shot(page, 'login');
     await page.context().close();
   });
 
   it('an escalation reaches the live pane, colours the map and opens an alert; acknowledging it is audited', async () => {
-    const page = await login(globalToken);
+    const page = await h.login(h.globalToken);
     await resetToLow(AFRICA_COUNTRY);
-    await page.goto(`${service.url}/#/map`);
+    await page.goto(`${h.service.url}/#/map`);
     const chad = page.locator(`path[data-iso3="${AFRICA_COUNTRY}"]`);
     await expect.poll(() => chad.getAttribute('data-level'), { timeout: 15_000 }).toBe('low');
 
     const sentAt = Date.now();
-    const { escalationId, eventId } = await publishEscalation(producer, { country: AFRICA_COUNTRY, level: RiskLevel.CRITICAL, score: 0.93, admin1: '' });
+    const { escalationId, eventId } = await publishEscalation(h.producer, { country: AFRICA_COUNTRY, level: RiskLevel.CRITICAL, score: 0.93, admin1: '' });
     // The map turns from the stream. How fast is logged, not asserted: a wall-clock
     // threshold on a shared test machine fails for reasons that are not the console's, and
     // bench/console-stream.bench.ts measures publish → map colour and → alert row.
@@ -112,21 +66,21 @@ describe('ops-centre web console in Chromium', () => {
     escalationEventId = eventId;
     expect(await chad.getAttribute('fill')).toBe('url(#p-critical)');
     await expect.poll(() => page.getByTestId('map-list').textContent()).toContain(`(${AFRICA_COUNTRY}): ■ Critical`);
-    await shot(page, 'map');
+    await h.shot(page, 'map');
 
     // Keyboard: the country is focusable and Enter opens its page.
     await chad.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate('location.hash')).toBe(`#/country/${AFRICA_COUNTRY}`);
 
-    await page.goto(`${service.url}/#/live`);
+    await page.goto(`${h.service.url}/#/live`);
     await page.locator(`tr[data-event-id="${eventId}"]`).waitFor({ timeout: 5_000 });
-    await shot(page, 'live');
+    await h.shot(page, 'live');
     console.info(`escalation shown on the map ${shownAfterMs} ms after it was published`);
 
-    await publishMediation(producer, { country: AFRICA_COUNTRY, escalationId, proposedAt: new Date(Date.now() + 20 * 60_000), openedAt: new Date(Date.now() + 3 * 3_600_000) });
+    await publishMediation(h.producer, { country: AFRICA_COUNTRY, escalationId, proposedAt: new Date(Date.now() + 20 * 60_000), openedAt: new Date(Date.now() + 3 * 3_600_000) });
 
-    await page.goto(`${service.url}/#/alerts`);
+    await page.goto(`${h.service.url}/#/alerts`);
     const row = page.locator(`tr[data-escalation-id="${escalationId}"]`);
     await row.waitFor({ timeout: 10_000 });
     await row.getByRole('button').click();
@@ -136,33 +90,33 @@ describe('ops-centre web console in Chromium', () => {
     await page.getByLabel('Comment').fill('Field office confirms clashes.');
     await page.getByRole('button', { name: 'Add comment' }).click();
     await expect.poll(() => page.getByTestId('alert-audit').textContent()).toContain('comment');
-    await shot(page, 'alerts');
+    await h.shot(page, 'alerts');
 
     const alertId = await row.getAttribute('data-alert-id');
-    const audit = (await api(`/audit?alertId=${alertId}`, globalToken)) as { actor: string; action: string }[];
+    const audit = (await h.api(`/audit?alertId=${alertId}`, h.globalToken)) as { actor: string; action: string }[];
     expect(audit.filter((a) => a.actor === 'e2e-global-officer').map((a) => a.action)).toEqual(expect.arrayContaining(['view', 'acknowledge', 'comment']));
 
-    await page.goto(`${service.url}/#/risk`);
+    await page.goto(`${h.service.url}/#/risk`);
     await page.locator(`[data-testid="risk-board"] tr[data-country="${AFRICA_COUNTRY}"]`).waitFor();
-    await shot(page, 'risk-board');
+    await h.shot(page, 'risk-board');
 
-    await page.goto(`${service.url}/#/country/${AFRICA_COUNTRY}`);
+    await page.goto(`${h.service.url}/#/country/${AFRICA_COUNTRY}`);
     await expect.poll(() => page.getByTestId('country-timeline').textContent(), { timeout: 10_000 }).toContain('mediation-opened');
-    await shot(page, 'country');
+    await h.shot(page, 'country');
 
-    await page.goto(`${service.url}/#/response`);
+    await page.goto(`${h.service.url}/#/response`);
     await expect.poll(() => page.getByTestId('response-chart').textContent(), { timeout: 10_000 }).toContain(escalationId.slice(0, 8));
-    await shot(page, 'time-to-response');
+    await h.shot(page, 'time-to-response');
 
-    await page.goto(`${service.url}/#/system`);
+    await page.goto(`${h.service.url}/#/system`);
     await expect.poll(() => page.getByTestId('system-services').textContent(), { timeout: 10_000 }).toContain('ops-centre');
     await expect.poll(() => page.getByTestId('system-services').textContent()).toMatch(/ops-centre✔ up/);
-    await shot(page, 'system');
+    await h.shot(page, 'system');
     await page.context().close();
   });
 
   it('takes every event of a burst of 1,000 events/s and keeps at most 500 in memory', async () => {
-    const page = await login(globalToken);
+    const page = await h.login(h.globalToken);
     const country = await freshTestCountry();
     await page.getByLabel('Country').fill(country);
     await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
@@ -170,7 +124,7 @@ describe('ops-centre web console in Chromium', () => {
     const burst = (async () => {
       for (let sent = 0; sent < total; sent += 100) {
         const started = Date.now();
-        await publishSignals(producer, country, 100);
+        await publishSignals(h.producer, country, 100);
         await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - started))));
       }
     })();
@@ -195,43 +149,43 @@ describe('ops-centre web console in Chromium', () => {
   });
 
   it('a regional user never sees another region\'s events', async () => {
-    const page = await login(africaToken);
+    const page = await h.login(h.africaToken);
     // A global reader on the same replica: once it has the European event, the stream hub has handed
     // that event to every open stream, the African page's included, had it been going to pass it on.
-    const everything = await openSse(`${service.url}/stream?access_token=${globalToken}`);
+    const everything = await openSse(`${h.service.url}/stream?access_token=${h.globalToken}`);
     onTestFinished(() => everything.close());
     await everything.waitFor((m) => m.event === 'hello');
-    const europe = await publishEscalation(producer, { country: EUROPE_COUNTRY, level: RiskLevel.HIGH });
+    const europe = await publishEscalation(h.producer, { country: EUROPE_COUNTRY, level: RiskLevel.HIGH });
     await everything.waitFor((m) => m.event === 'domain-event' && (m.data as { id: string }).id === europe.eventId);
     // Published only now, so on the page's one ordered stream it comes after anything European would
     // have: once its row shows, a European row would be there too.
-    const africa = await publishEscalation(producer, { country: AFRICA_COUNTRY, level: RiskLevel.HIGH });
+    const africa = await publishEscalation(h.producer, { country: AFRICA_COUNTRY, level: RiskLevel.HIGH });
     await page.locator(`tr[data-event-id="${africa.eventId}"]`).waitFor({ timeout: 10_000 });
     expect(await page.locator(`tr[data-event-id="${europe.eventId}"]`).count()).toBe(0);
     const countries = await page.locator('[data-testid="live-events"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-country')));
     expect(countries.length).toBeGreaterThan(0);
-    const global = (await api(`/risk?scope=all`, globalToken)) as { country: string; region: string }[];
+    const global = (await h.api(`/risk?scope=all`, h.globalToken)) as { country: string; region: string }[];
     const regionOf = new Map(global.map((r) => [r.country, r.region]));
     expect(countries.every((c) => regionOf.get(c as string) === 'africa')).toBe(true);
 
     // The alert pane loads from the read model: the European alert is in it (a global officer sees it)
     // before the page asks, so its absence is the region filter's doing, not a race.
-    await eventually(async () => ((await api(`/alerts?country=${EUROPE_COUNTRY}`, globalToken)) as { escalationId: string }[]).some((a) => a.escalationId === europe.escalationId), 10_000, 200);
-    await page.goto(`${service.url}/#/alerts`);
+    await eventually(async () => ((await h.api(`/alerts?country=${EUROPE_COUNTRY}`, h.globalToken)) as { escalationId: string }[]).some((a) => a.escalationId === europe.escalationId), 10_000, 200);
+    await page.goto(`${h.service.url}/#/alerts`);
     await page.locator(`tr[data-escalation-id="${africa.escalationId}"]`).waitFor({ timeout: 10_000 });
     expect(await page.locator(`tr[data-escalation-id="${europe.escalationId}"]`).count()).toBe(0);
-    await page.goto(`${service.url}/#/map`);
+    await page.goto(`${h.service.url}/#/map`);
     await expect.poll(() => page.locator(`path[data-iso3="${EUROPE_COUNTRY}"]`).getAttribute('data-level')).toBe('none');
-    await shot(page, 'regional-map');
+    await h.shot(page, 'regional-map');
     await page.context().close();
   });
 
   it('signing out forgets what the console showed: the next user in the same tab does not see it', async () => {
-    const page = await login(globalToken);
-    const europe = await publishEscalation(producer, { country: EUROPE_COUNTRY, level: RiskLevel.HIGH });
+    const page = await h.login(h.globalToken);
+    const europe = await publishEscalation(h.producer, { country: EUROPE_COUNTRY, level: RiskLevel.HIGH });
     await page.locator(`tr[data-event-id="${europe.eventId}"]`).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn(page, africaToken);
+    await h.signIn(page, h.africaToken);
     expect(await page.getByTestId('who').textContent()).toContain('region africa');
     expect(await page.locator(`tr[data-event-id="${europe.eventId}"]`).count()).toBe(0);
     expect(await page.locator(`[data-testid="live-events"] tbody tr[data-country="${EUROPE_COUNTRY}"]`).count()).toBe(0);
@@ -239,7 +193,7 @@ describe('ops-centre web console in Chromium', () => {
   });
 
   it('replays history from a time into the live pane, through the console', async () => {
-    const page = await login(globalToken);
+    const page = await h.login(h.globalToken);
     await page.getByLabel('Country').fill(AFRICA_COUNTRY);
     await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
     const local = new Date(suiteStart.getTime() - suiteStart.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -286,17 +240,17 @@ describe('ops-centre web console in Chromium', () => {
     const after = await ids();
     expect(after).toHaveLength(new Set(after).size);
     expect(after).toEqual(before);
-    await shot(page, 'replay');
+    await h.shot(page, 'replay');
     await page.context().close();
   });
 
   it('shows a sub-national alert as it opens, keeps what an officer typed when an action fails, and holds events while paused', async () => {
-    const page = await login(globalToken);
-    await page.goto(`${service.url}/#/alerts`);
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/alerts`);
     await page.getByTestId('alerts').waitFor();
     const country = await freshTestCountry();
     // Well inside the pane's 15 s refresh: the stream's escalation is what reloads it.
-    const sub = await publishEscalation(producer, { country, admin1: 'North', level: RiskLevel.HIGH });
+    const sub = await publishEscalation(h.producer, { country, admin1: 'North', level: RiskLevel.HIGH });
     const row = page.locator(`tr[data-escalation-id="${sub.escalationId}"]`);
     await row.waitFor({ timeout: 8_000 });
 
@@ -308,9 +262,9 @@ describe('ops-centre web console in Chromium', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByLabel('Comment').inputValue()).toBe(tooLong);
 
-    await page.goto(`${service.url}/#/live`);
+    await page.goto(`${h.service.url}/#/live`);
     await page.getByRole('button', { name: 'Pause' }).click();
-    const held = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
+    const held = await publishEscalation(h.producer, { country, level: RiskLevel.ELEVATED });
     await page.getByRole('button', { name: 'Resume (1 waiting)' }).waitFor({ timeout: 10_000 });
     expect(await page.locator(`tr[data-event-id="${held.eventId}"]`).count()).toBe(0);
     await page.getByRole('button', { name: /^Resume/ }).click();
@@ -319,6 +273,6 @@ describe('ops-centre web console in Chromium', () => {
   });
 
   it('never writes a stream token to the service log', async () => {
-    expect(readFileSync(service.logFile, 'utf8')).not.toMatch(/access_token=/);
+    expect(readFileSync(h.service.logFile, 'utf8')).not.toMatch(/access_token=/);
   });
 });
