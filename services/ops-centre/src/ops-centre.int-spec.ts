@@ -166,6 +166,31 @@ describe('ops-centre on real Kafka and Postgres', () => {
     expect((await api(`/timeline?before=${randomUUID()}`, globalToken)).body).toMatchObject({ code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'before' }] });
   });
 
+  it('also takes the last event id as ?lastEventId= (a new EventSource sends no Last-Event-ID), the header winning when both come', async () => {
+    const country = await freshTestCountry();
+    const first = await stream(`country=${country}`, globalToken);
+    const a = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
+    await first.waitFor((m) => (m.data as { id?: string }).id === a.eventId);
+    first.close();
+    const b = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
+    const c = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
+    await eventually(async () => (await api(`/timeline?country=${country}`, globalToken)).body.some((e: { eventId: string }) => e.eventId === c.eventId));
+
+    const again = await stream(`country=${country}&lastEventId=${a.eventId}`, globalToken);
+    expect(again.status).toBe(200);
+    await again.waitFor((m) => (m.data as { id?: string }).id === c.eventId);
+    const d = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
+    await again.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
+    const ids = (s: SseClient) => s.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id).filter((id) => id !== a.eventId);
+    expect(ids(again)).toEqual([b.eventId, c.eventId, d.eventId]);
+
+    // An id the timeline does not have catches nothing up: had the parameter won, b and c would not come.
+    const both = await stream(`country=${country}&lastEventId=${randomUUID()}`, globalToken, { 'last-event-id': a.eventId });
+    await both.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
+    expect(ids(both)).toEqual([b.eventId, c.eventId, d.eventId]);
+    expect((await openSse(`${base}/stream?lastEventId=&access_token=${globalToken}`)).status).toBe(422);
+  });
+
   it('acknowledging, assigning, commenting and closing an alert are audited, and so is viewing it', async () => {
     const { escalationId } = await publishEscalation(producer, { country: COUNTRY, level: RiskLevel.CRITICAL, score: 0.95 });
     const alert = await eventually(async () => (await api(`/alerts?country=${COUNTRY}`, globalToken)).body?.find((a: { escalationId: string }) => a.escalationId === escalationId));

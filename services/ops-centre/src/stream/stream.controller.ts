@@ -1,7 +1,7 @@
 import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
@@ -11,6 +11,7 @@ import { SseConnection } from './sse-connection';
 import { StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
 import { CatchUpGate, catchUpSince } from './stream-catch-up';
+import { QueryCheck } from '../read-model/query-check';
 
 /** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
 export function answerError(res: ServerResponse, err: unknown): void {
@@ -19,6 +20,23 @@ export function answerError(res: ServerResponse, err: unknown): void {
   const body = auth?.body ?? (err instanceof DomainError ? { code: err.code, message: err.message, ...(err.details ?? {}) } : { code: 'HTTP.INTERNAL_SERVER_ERROR', message: 'internal error' });
   if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/**
+ * The last event a reconnecting console got. EventSource sends it as Last-Event-ID when it reconnects
+ * by itself, but gives up for good when a reconnect is refused (a 401, a proxy's 502), and the new
+ * EventSource a console then opens starts without one: it passes the id as `?lastEventId=` instead.
+ * The header wins, being what the browser itself kept.
+ */
+function lastEventIdOf(req: StreamRequest): string | undefined {
+  const header = req.headers['last-event-id'];
+  if (typeof header === 'string' && header) return header;
+  const param = req.query.lastEventId;
+  const q = new QueryCheck();
+  // Repeated, it is an array: refused as not one id rather than taken as its first.
+  const id = q.eventId('lastEventId', param === undefined || typeof param === 'string' ? param : '');
+  q.done();
+  return id;
 }
 
 @ApiTags('stream')
@@ -41,12 +59,15 @@ export class StreamController {
   @Public()
   @ApiOperation({ summary: 'Live domain events (SSE), filtered server-side and limited to the caller\'s region' })
   @StreamFilterQuery()
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, as Last-Event-ID (which wins when both are sent): what was missed since comes first' })
   async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     let filter;
     let principal;
+    let lastEventId;
     try {
       principal = await authenticateStream(req, this.verifier);
       filter = parseStreamFilter(req.query);
+      lastEventId = lastEventIdOf(req);
     } catch (err) {
       answerError(res, err);
       return;
@@ -56,9 +77,8 @@ export class StreamController {
     conn.sendNow('hello', { subject: principal.subject, region: principal.region, filter });
     const p = principal;
     const f = filter;
-    // A browser that reconnects says what it got last: what it missed comes first, then live events,
+    // A console that reconnects says what it got last: what it missed comes first, then live events,
     // which wait meanwhile so the console's list keeps recording order.
-    const lastEventId = typeof req.headers['last-event-id'] === 'string' ? req.headers['last-event-id'] : undefined;
     const gate = lastEventId ? new CatchUpGate((item) => conn.send('domain-event', item, item.id)) : undefined;
     const unsubscribe = this.hub.subscribe((item) => {
       if (!admits(p, f, item)) return;

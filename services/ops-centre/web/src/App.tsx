@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { api, ApiError, getToken, setToken, type Me, type RiskRow } from './api';
-import { live, type StreamFilter } from './live-store';
+import { fmtTime } from './components';
+import { live, useLive, type StreamFilter } from './live-store';
 import { AlertsPane } from './panes/AlertsPane';
 import { CountryPage } from './panes/CountryPage';
 import { LivePane } from './panes/LivePane';
@@ -60,6 +61,24 @@ function Login({ onLogin, error }: { onLogin: (token: string) => void; error: st
   );
 }
 
+/**
+ * Shown on every pane while what they show may have stopped updating: a map or board that no longer
+ * changes looks exactly like a quiet one.
+ */
+function StaleBanner() {
+  const store = useLive();
+  const since = (ms: number) => fmtTime(new Date(ms).toISOString());
+  const why: string[] = [];
+  if (store.streamDownSince !== null && store.status !== 'open') why.push(`the live stream has been interrupted since ${since(store.streamDownSince)} (reconnecting)`);
+  if (store.riskStaleSince !== null) why.push(`the risk board has not been refreshed since ${since(store.riskStaleSince)}`);
+  if (!why.length) return null;
+  return (
+    <p role="alert" className="stale" data-testid="stale">
+      The picture may be stale: {why.join('; ')}.
+    </p>
+  );
+}
+
 export function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [loginError, setLoginError] = useState<string | null>(null);
@@ -67,6 +86,20 @@ export function App() {
   const [pane, arg, go] = useRoute();
   const [filter, setFilter] = useState<StreamFilter>({});
   const filterKey = JSON.stringify(filter);
+  const expired = useSyncExternalStore(live.subscribe, () => live.sessionExpired);
+
+  const signOut = useCallback((message: string | null) => {
+    live.reset();
+    setToken(null);
+    setMe(null);
+    // The next user's stream must not start narrowed to what this one chose.
+    setFilter({});
+    setLoginError(message);
+  }, []);
+
+  useEffect(() => {
+    if (expired) signOut('Your session has expired: sign in again.');
+  }, [expired, signOut]);
 
   const login = useCallback(async (token: string) => {
     live.reset();
@@ -100,9 +133,16 @@ export function App() {
     if (!me) return;
     // A board that answers after sign-out is the previous user's: it must not land in the next one's.
     let current = true;
-    const load = () => api<RiskRow[]>('/risk').then((rows) => {
-      if (current) live.setRisk(rows);
-    }, () => undefined);
+    const load = () => api<RiskRow[]>('/risk').then(
+      (rows) => {
+        if (current) live.setRisk(rows);
+      },
+      (e) => {
+        if (!current) return;
+        if (e instanceof ApiError && e.status === 401) live.expireSession();
+        else live.riskRefreshFailed();
+      },
+    );
     void load();
     const t = setInterval(load, 30_000);
     return () => {
@@ -131,19 +171,11 @@ export function App() {
         </nav>
         <div className="who" data-testid="who">
           {me.name ?? me.subject} · {me.global ? 'global' : `region ${me.region ?? 'none'}`} · {me.roles.join(', ')}{' '}
-          <button
-            type="button"
-            onClick={() => {
-              live.reset();
-              setToken(null);
-              setMe(null);
-              // The next user's stream must not start narrowed to what this one chose.
-              setFilter({});
-            }}
-          >
+          <button type="button" onClick={() => signOut(null)}>
             Sign out
           </button>
         </div>
+        <StaleBanner />
       </header>
       <main id="main" tabIndex={-1}>
         {pane === 'live' && <LivePane me={me} onCountry={onCountry} filter={filter} setFilter={setFilter} />}

@@ -7,6 +7,9 @@ export const EVENT_CAP = 500;
 const SEEN_CAP = 5_000;
 /** Renders happen at most this often however fast events arrive. */
 const MIN_RENDER_INTERVAL_MS = 200;
+/** Wait before the first new stream after the browser gave one up; doubled each time up to RETRY_MAX_MS. */
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
 
 export interface StreamFilter {
   region?: string;
@@ -33,6 +36,12 @@ class LiveStore {
   /** Bumped when an escalation to high/critical arrives, so alert views refetch. */
   alertsTick = 0;
   version = 0;
+  /** When the stream failed (ms), until it is open again: what is shown may be missing events since. */
+  streamDownSince: number | null = null;
+  /** When the risk board was last known good (ms), while its refreshes fail. */
+  riskStaleSince: number | null = null;
+  /** The server no longer takes the token: the console must ask for a new one. */
+  sessionExpired = false;
   private pending: StreamItem[] = [];
   /** Insertion-ordered, so the first is the oldest to forget. */
   private seen = new Set<string>();
@@ -42,6 +51,15 @@ class LiveStore {
     return this.pending.length;
   }
   private source?: EventSource;
+  private token = '';
+  private filter: StreamFilter = {};
+  /** The newest live event received, for a new stream to catch up from. */
+  private lastEventId?: string;
+  private retryMs = RETRY_MIN_MS;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  /** Bumped by connect and disconnect, so a retry planned for an earlier stream does nothing. */
+  private generation = 0;
+  private riskLoadedAt: number | null = null;
   private scheduled = false;
   private lastRender = 0;
   private rateWindow: number[] = [];
@@ -54,25 +72,78 @@ class LiveStore {
 
   connect(token: string, filter: StreamFilter): void {
     this.disconnect();
-    const q = new URLSearchParams({ access_token: token });
-    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
+    this.token = token;
+    this.filter = filter;
+    this.open();
+  }
+
+  private open(lastEventId?: string): void {
+    const q = new URLSearchParams({ access_token: this.token });
+    for (const [k, v] of Object.entries(this.filter)) if (v) q.set(k, v);
+    if (lastEventId) q.set('lastEventId', lastEventId);
     this.status = 'connecting';
     const es = new EventSource(`/stream?${q}`);
     this.source = es;
-    es.addEventListener('hello', () => this.setStatus('open'));
-    es.addEventListener('domain-event', (e) => this.push(JSON.parse((e as MessageEvent).data)));
+    es.addEventListener('hello', () => {
+      this.retryMs = RETRY_MIN_MS;
+      this.streamDownSince = null;
+      this.setStatus('open');
+    });
+    es.addEventListener('domain-event', (e) => {
+      const item = JSON.parse((e as MessageEvent).data) as StreamItem;
+      this.lastEventId = item.id;
+      this.push(item);
+    });
     es.addEventListener('dropped', (e) => {
       this.dropped += JSON.parse((e as MessageEvent).data).count;
       this.schedule();
     });
-    es.onerror = () => this.setStatus(es.readyState === EventSource.CLOSED ? 'error' : 'connecting');
+    es.onerror = () => {
+      this.streamDownSince ??= Date.now();
+      // Still CONNECTING: the browser reconnects by itself, sending Last-Event-ID.
+      if (es.readyState !== EventSource.CLOSED) {
+        this.setStatus('connecting');
+        return;
+      }
+      // CLOSED: a reconnect was refused (an expired token's 401, a proxy's 502 during a redeploy) and
+      // the browser has given up for good; without a new stream the console would go quietly stale.
+      this.source = undefined;
+      this.setStatus('error');
+      this.retryLater();
+    };
+    this.bump();
+  }
+
+  private retryLater(): void {
+    const generation = this.generation;
+    const wait = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => void this.retry(generation), wait);
+  }
+
+  /** A refused stream says nothing of why: /me tells an expired token from a server that is down. */
+  private async retry(generation: number): Promise<void> {
+    const status = await fetch('/me', { headers: { authorization: `Bearer ${this.token}` } }).then((r) => r.status, () => 0);
+    if (generation !== this.generation) return;
+    if (status === 401) this.expireSession();
+    else if (status === 200) this.open(this.lastEventId);
+    else this.retryLater();
+  }
+
+  expireSession(): void {
+    this.disconnect();
+    this.sessionExpired = true;
     this.bump();
   }
 
   disconnect(): void {
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    this.retryMs = RETRY_MIN_MS;
     this.source?.close();
     this.source = undefined;
     this.status = 'idle';
+    this.streamDownSince = null;
     this.stopReplay();
   }
 
@@ -118,6 +189,10 @@ class LiveStore {
     this.rateWindow = [];
     this.paused = false;
     this.replayStatus = null;
+    this.lastEventId = undefined;
+    this.riskLoadedAt = null;
+    this.riskStaleSince = null;
+    this.sessionExpired = false;
     this.bump();
   }
 
@@ -130,6 +205,13 @@ class LiveStore {
 
   setRisk(rows: RiskRow[]): void {
     this.risk = new Map(rows.filter((r) => r.admin1 === '').map((r) => [r.country, r]));
+    this.riskLoadedAt = Date.now();
+    this.riskStaleSince = null;
+    this.bump();
+  }
+
+  riskRefreshFailed(): void {
+    this.riskStaleSince ??= this.riskLoadedAt ?? Date.now();
     this.bump();
   }
 

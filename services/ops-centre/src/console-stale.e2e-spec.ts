@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
+import { eventually } from '@crisis-ops/testing';
+import { freshTestCountry, publishEscalation } from '../test/events';
+import { useConsoleHarness } from '../test/console-harness';
+
+/**
+ * The console when what feeds it fails: the stream refused (a redeploy behind a proxy, an expired
+ * token) or the risk board not answering. Failures are made with Playwright's request routing, in
+ * front of a real ops-centre.
+ */
+describe('ops-centre web console when its feeds fail', () => {
+  const h = useConsoleHarness('ops-centre-e2e-stale-producer');
+
+  it('opens a new stream when the browser gives one up, catching up from the last event it got, and says meanwhile that the picture may be stale', async () => {
+    const country = await freshTestCountry();
+    const a = await publishEscalation(h.producer, { country, level: RiskLevel.ELEVATED });
+    const b = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });
+    await eventually(async () => ((await h.api(`/timeline?country=${country}`, h.globalToken)) as { eventId: string }[]).some((e) => e.eventId === b.eventId), 10_000, 200);
+    const page = await h.newPage();
+    // The first stream delivers only `a`, then ends. The browser's own reconnect is held until the
+    // page has been seen saying the picture may be stale, then refused as a proxy does while the
+    // service is redeployed, and the browser gives up. So `b` can only come through a catch-up from `a`.
+    const streams: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route((url) => url.pathname === '/stream', async (route) => {
+      streams.push(route.request().url());
+      if (streams.length === 1) {
+        const item = { id: a.eventId, type: 'org.crisis-ops.early-warning.risk-escalated.v1', name: 'risk-escalated', source: 'early-warning', topic: TOPIC_RISK, country, admin1: '', desk: null, level: 2, time: new Date().toISOString(), traceId: null, payload: {} };
+        await route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 100\n\nevent: hello\ndata: {}\n\nid: ${a.eventId}\nevent: domain-event\ndata: ${JSON.stringify(item)}\n\n` });
+      } else if (streams.length === 2) {
+        await released;
+        await route.fulfill({ status: 502, contentType: 'text/plain', body: 'bad gateway' });
+      } else {
+        await route.continue();
+      }
+    });
+    await page.goto(h.service.url);
+    await page.getByLabel('Access token').fill(h.globalToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator(`tr[data-event-id="${a.eventId}"]`).waitFor();
+    const stale = page.getByRole('alert').filter({ hasText: /picture may be stale: the live stream has been interrupted since/ });
+    await stale.waitFor({ timeout: 5_000 });
+    await h.shot(page, 'stale-stream');
+    release();
+    await page.locator(`tr[data-event-id="${b.eventId}"]`).waitFor({ timeout: 15_000 });
+    expect(streams).toHaveLength(3);
+    expect(new URL(streams[2]).searchParams.get('lastEventId')).toBe(a.eventId);
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    expect(await stale.count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('returns to the sign-in page when the stream is refused and /me says the token is no longer valid', async () => {
+    const page = await h.newPage();
+    let meCalls = 0;
+    await page.route((url) => url.pathname === '/me', async (route) => {
+      if (++meCalls === 1) await route.continue();
+      else await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ code: 'AUTH.TOKEN_EXPIRED', message: 'token expired' }) });
+    });
+    await page.route((url) => url.pathname === '/stream', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: '{}' }));
+    await page.goto(h.service.url);
+    await page.getByLabel('Access token').fill(h.globalToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your session has expired' }).waitFor({ timeout: 10_000 });
+    await page.getByLabel('Access token').waitFor();
+    expect(await page.getByTestId('who').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('says on every pane that the picture may be stale while /risk fails', async () => {
+    const page = await h.newPage();
+    await page.route((url) => url.pathname === '/risk', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ message: 'unavailable' }) }));
+    await page.goto(h.service.url);
+    await h.signIn(page, h.globalToken);
+    for (const pane of ['live', 'map', 'risk', 'alerts']) {
+      await page.goto(`${h.service.url}/#/${pane}`);
+      await page.getByRole('alert').filter({ hasText: /picture may be stale: the risk board has not been refreshed since/ }).waitFor({ timeout: 5_000 });
+    }
+    await h.shot(page, 'stale-risk');
+    await page.context().close();
+  });
+});
