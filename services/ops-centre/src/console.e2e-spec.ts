@@ -192,6 +192,23 @@ describe('ops-centre web console in Chromium', () => {
     await page.context().close();
   });
 
+  it('takes a country filter typed key by key, applying it once it is a three-letter code', async () => {
+    const page = await h.login(h.globalToken);
+    const field = page.getByLabel('Country');
+    await field.pressSequentially('ML');
+    expect(await field.inputValue()).toBe('ML');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('3 letters, e.g. MLI: not applied yet').waitFor();
+    await h.shot(page, 'country-filter-invalid');
+    const filtered = page.waitForRequest((r) => new URL(r.url()).pathname === '/stream' && new URL(r.url()).searchParams.get('country') === 'MLI');
+    await field.pressSequentially('I');
+    await filtered;
+    expect(await field.inputValue()).toBe('MLI');
+    expect(await field.getAttribute('aria-invalid')).toBe('false');
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    await page.context().close();
+  });
+
   it('replays history from a time into the live pane, through the console', async () => {
     const page = await h.login(h.globalToken);
     await page.getByLabel('Country').fill(AFRICA_COUNTRY);

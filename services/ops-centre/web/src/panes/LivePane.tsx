@@ -17,6 +17,13 @@ interface Props {
 export function LivePane({ me, onCountry, filter, setFilter }: Props) {
   const store = useLive();
   const set = (k: keyof StreamFilter) => (e: { target: { value: string } }) => setFilter((f) => ({ ...f, [k]: e.target.value || undefined }));
+  // What is typed is kept apart from the filter: a code is only a filter once it has its three letters.
+  const [country, setCountry] = useState(filter.country ?? '');
+  const countryValid = country === '' || /^[A-Za-z]{3}$/.test(country);
+  const typeCountry = (value: string) => {
+    setCountry(value);
+    if (value === '' || /^[A-Za-z]{3}$/.test(value)) setFilter((f) => ({ ...f, country: value ? value.toUpperCase() : undefined }));
+  };
 
   return (
     <Section
@@ -40,10 +47,20 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
             </select>
           </label>
         )}
-        <label>
-          Country
-          <input value={filter.country ?? ''} onChange={(e) => setFilter((f) => ({ ...f, country: /^[A-Za-z]{3}$/.test(e.target.value) ? e.target.value.toUpperCase() : undefined }))} placeholder="ISO3, e.g. MLI" size={8} />
-        </label>
+        {/* The hint is outside the label, so the field's name stays "Country". */}
+        <span className="field">
+          <label htmlFor="live-country">Country</label>
+          <input
+            id="live-country"
+            value={country}
+            onChange={(e) => typeCountry(e.target.value)}
+            placeholder="ISO3, e.g. MLI"
+            size={8}
+            aria-invalid={!countryValid}
+            aria-describedby={countryValid ? undefined : 'live-country-hint'}
+          />
+          {!countryValid && <span id="live-country-hint" className="error">3 letters, e.g. MLI: not applied yet</span>}
+        </span>
         <label>
           Event type
           <select value={filter.type ?? ''} onChange={set('type')}>
