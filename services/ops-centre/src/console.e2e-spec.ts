@@ -261,6 +261,17 @@ describe('ops-centre web console in Chromium', () => {
     await page.context().close();
   });
 
+  it('replays from its default start, an hour ago, west of Greenwich too', async () => {
+    const page = await h.login(h.globalToken, { timezoneId: 'America/New_York' });
+    // A country with no events keeps the replay short; the start time is what is under test.
+    await page.getByLabel('Country').fill(await freshTestCountry());
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.getByTestId('replay-status').filter({ hasText: /^replay (finished|failed|stopped)/ }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('replay-status').textContent()).toMatch(/^replay finished \(end\)/);
+    await page.context().close();
+  });
+
   it('shows a sub-national alert as it opens, keeps what an officer typed when an action fails, and holds events while paused', async () => {
     const page = await h.login(h.globalToken);
     await page.goto(`${h.service.url}/#/alerts`);

@@ -127,9 +127,17 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
   );
 }
 
+/**
+ * A `datetime-local` value for an instant. The browser reads the field as local time, so it must be
+ * written in local time: written in UTC, an hour ago is in the future west of Greenwich.
+ */
+function localDateTime(ms: number): string {
+  return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
 function ReplayControls({ filter }: { filter: StreamFilter }) {
   const store = useLive();
-  const [from, setFrom] = useState(() => new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
+  const [from, setFrom] = useState(() => localDateTime(Date.now() - 3_600_000));
   const [speed, setSpeed] = useState<'real' | 'max'>('max');
   return (
     <form
