@@ -272,6 +272,36 @@ describe('ops-centre web console in Chromium', () => {
     await page.context().close();
   });
 
+  it('says when there are more alerts than it lists, and lists them narrowed by country', async () => {
+    const page = await h.login(h.globalToken);
+    // More alerts than the list holds, made up: the test database has whatever earlier runs left.
+    const asked: URLSearchParams[] = [];
+    await page.route((url) => url.pathname === '/alerts', (route) => {
+      const q = new URL(route.request().url()).searchParams;
+      asked.push(q);
+      // As the server: 200 unless asked for another limit, the highest levels and newest first.
+      const n = Math.min(Number(q.get('limit') ?? 200), q.get('country') ? 3 : 1_000);
+      const alerts = Array.from({ length: n }, (_, i) => ({
+        id: randomUUID(), escalationId: randomUUID(), country: q.get('country') ?? AFRICA_COUNTRY, admin1: '', region: 'africa', level: 3, levelName: 'high', score: 0.8, drivers: [],
+        openedAt: new Date(Date.now() - i * 60_000).toISOString(), status: 'open', assignee: null, acknowledgedBy: null, acknowledgedAt: null, closedBy: null, closedAt: null, closeReason: null,
+      }));
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(alerts) });
+    });
+    await page.goto(`${h.service.url}/#/alerts`);
+    const more = page.getByTestId('alerts-more');
+    await more.waitFor();
+    expect(await more.textContent()).toContain('Showing the first 200 alerts');
+    expect(await page.locator('[data-testid="alerts"] tbody tr[data-alert-id]').count()).toBe(200);
+    expect(asked.at(-1)?.get('limit')).toBe('201');
+    await h.shot(page, 'alerts-more');
+
+    await page.getByLabel('Country').pressSequentially(AFRICA_COUNTRY);
+    await expect.poll(() => page.locator('[data-testid="alerts"] tbody tr[data-alert-id]').count()).toBe(3);
+    expect(asked.at(-1)?.get('country')).toBe(AFRICA_COUNTRY);
+    expect(await more.count()).toBe(0);
+    await page.context().close();
+  });
+
   it('shows a sub-national alert as it opens, keeps what an officer typed when an action fails, and holds events while paused', async () => {
     const page = await h.login(h.globalToken);
     await page.goto(`${h.service.url}/#/alerts`);

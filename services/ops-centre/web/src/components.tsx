@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { levelInfo } from './levels';
 
 /** A level as text + symbol + colour: never colour alone. */
@@ -53,5 +53,37 @@ export function ErrorNote({ error }: { error: unknown }) {
     <p role="alert" className="error">
       {(error as Error).message ?? String(error)}
     </p>
+  );
+}
+
+const ISO3 = /^[A-Za-z]{3}$/;
+
+/**
+ * A country code filter. What is typed is kept apart from the filter, which changes only once the
+ * text is a three-letter code (or empty): bound to the filter itself, every keystroke short of a code
+ * vanished.
+ */
+export function CountryField({ id, value, onChange }: { id: string; value: string | undefined; onChange: (iso3: string | undefined) => void }) {
+  const [text, setText] = useState(value ?? '');
+  const valid = text === '' || ISO3.test(text);
+  return (
+    // The hint is outside the label, so the field's name stays "Country".
+    <span className="field">
+      <label htmlFor={id}>Country</label>
+      <input
+        id={id}
+        value={text}
+        onChange={(e) => {
+          const typed = e.target.value;
+          setText(typed);
+          if (typed === '' || ISO3.test(typed)) onChange(typed ? typed.toUpperCase() : undefined);
+        }}
+        placeholder="ISO3, e.g. MLI"
+        size={8}
+        aria-invalid={!valid}
+        aria-describedby={valid ? undefined : `${id}-hint`}
+      />
+      {!valid && <span id={`${id}-hint`} className="error">3 letters, e.g. MLI: not applied yet</span>}
+    </span>
   );
 }

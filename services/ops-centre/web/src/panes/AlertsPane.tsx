@@ -1,15 +1,24 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Alert, type AuditEntry, type Me } from '../api';
-import { ErrorNote, fmtTime, LevelBadge, Section } from '../components';
+import { CountryField, ErrorNote, fmtTime, LevelBadge, Section } from '../components';
+import { REGIONS } from '../levels';
 import { useLive } from '../live-store';
 
 /** How often the list is read again whatever the stream says. */
 const ALERTS_REFRESH_MS = 15_000;
+/**
+ * Alerts listed. One more is asked for, to know whether there are more: the server sends the highest
+ * levels, newest first, so what is cut off is the oldest of the lowest, and would vanish unannounced.
+ */
+const SHOWN = 200;
 
 export function AlertsPane({ me }: { me: Me }) {
   const store = useLive();
   const [status, setStatus] = useState('active');
+  const [region, setRegion] = useState('');
+  const [country, setCountry] = useState<string | undefined>();
   const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [listError, setListError] = useState<unknown>(null);
   const [selected, setSelected] = useState<Alert | null>(null);
   const [audit, setAudit] = useState<AuditEntry[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -18,7 +27,15 @@ export function AlertsPane({ me }: { me: Me }) {
   const [reason, setReason] = useState('');
   const canAct = me.roles.includes('watch-officer') || me.roles.includes('global-watch-officer');
 
-  const reload = useCallback(() => api<Alert[]>(`/alerts?status=${status}`).then(setAlerts, setError), [status]);
+  const reload = useCallback(() => {
+    const q = new URLSearchParams({ status, limit: String(SHOWN + 1) });
+    if (region) q.set('region', region);
+    if (country) q.set('country', country);
+    return api<Alert[]>(`/alerts?${q}`).then((rows) => {
+      setAlerts(rows);
+      setListError(null);
+    }, setListError);
+  }, [status, region, country]);
   useEffect(() => {
     void reload();
   }, [reload, store.alertsTick]);
@@ -57,19 +74,39 @@ export function AlertsPane({ me }: { me: Me }) {
     <Section
       title="Alert triage"
       actions={
-        <label>
-          Show{' '}
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="active">Open and acknowledged</option>
-            <option value="open">Open</option>
-            <option value="acknowledged">Acknowledged</option>
-            <option value="closed">Closed</option>
-            <option value="all">All</option>
-          </select>
-        </label>
+        <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Alert filters">
+          <label>
+            Show
+            <select value={status} onChange={(e) => setStatus(e.target.value)}>
+              <option value="active">Open and acknowledged</option>
+              <option value="open">Open</option>
+              <option value="acknowledged">Acknowledged</option>
+              <option value="closed">Closed</option>
+              <option value="all">All</option>
+            </select>
+          </label>
+          {me.global && (
+            <label>
+              Region
+              <select value={region} onChange={(e) => setRegion(e.target.value)}>
+                <option value="">All regions</option>
+                {REGIONS.map((r) => (
+                  <option key={r.id} value={r.id}>{r.name}</option>
+                ))}
+              </select>
+            </label>
+          )}
+          <CountryField id="alerts-country" value={country} onChange={setCountry} />
+        </form>
       }
     >
+      <ErrorNote error={listError} />
       <ErrorNote error={error} />
+      {alerts.length > SHOWN && (
+        <p className="notice" role="status" data-testid="alerts-more">
+          Showing the first {SHOWN} alerts, highest level and newest first; more exist: narrow by {me.global ? 'region, ' : ''}country or status to see the others.
+        </p>
+      )}
       <div className="split">
         <div className="table-wrap" tabIndex={0} aria-label="Alerts">
           <table data-testid="alerts">
@@ -77,7 +114,7 @@ export function AlertsPane({ me }: { me: Me }) {
               <tr><th scope="col">Country</th><th scope="col">Level</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Opened</th></tr>
             </thead>
             <tbody>
-              {alerts.map((a) => (
+              {alerts.slice(0, SHOWN).map((a) => (
                 <tr key={a.id} data-alert-id={a.id} data-escalation-id={a.escalationId} aria-selected={selected?.id === a.id}>
                   <th scope="row">
                     <button type="button" className="link" onClick={() => open(a.id)}>

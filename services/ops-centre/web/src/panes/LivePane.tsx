@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { getToken, type Me } from '../api';
-import { fmtTime, LevelBadge, Section } from '../components';
+import { CountryField, fmtTime, LevelBadge, Section } from '../components';
 import { REGIONS } from '../levels';
 import { EVENT_CAP, live, useLive, type StreamFilter } from '../live-store';
 
@@ -17,13 +17,6 @@ interface Props {
 export function LivePane({ me, onCountry, filter, setFilter }: Props) {
   const store = useLive();
   const set = (k: keyof StreamFilter) => (e: { target: { value: string } }) => setFilter((f) => ({ ...f, [k]: e.target.value || undefined }));
-  // What is typed is kept apart from the filter: a code is only a filter once it has its three letters.
-  const [country, setCountry] = useState(filter.country ?? '');
-  const countryValid = country === '' || /^[A-Za-z]{3}$/.test(country);
-  const typeCountry = (value: string) => {
-    setCountry(value);
-    if (value === '' || /^[A-Za-z]{3}$/.test(value)) setFilter((f) => ({ ...f, country: value ? value.toUpperCase() : undefined }));
-  };
 
   return (
     <Section
@@ -47,20 +40,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
             </select>
           </label>
         )}
-        {/* The hint is outside the label, so the field's name stays "Country". */}
-        <span className="field">
-          <label htmlFor="live-country">Country</label>
-          <input
-            id="live-country"
-            value={country}
-            onChange={(e) => typeCountry(e.target.value)}
-            placeholder="ISO3, e.g. MLI"
-            size={8}
-            aria-invalid={!countryValid}
-            aria-describedby={countryValid ? undefined : 'live-country-hint'}
-          />
-          {!countryValid && <span id="live-country-hint" className="error">3 letters, e.g. MLI: not applied yet</span>}
-        </span>
+        <CountryField id="live-country" value={filter.country} onChange={(country) => setFilter((f) => ({ ...f, country }))} />
         <label>
           Event type
           <select value={filter.type ?? ''} onChange={set('type')}>
