@@ -61,6 +61,11 @@ export class StreamController {
   @StreamFilterQuery()
   @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, as Last-Event-ID (which wins when both are sent): what was missed since comes first' })
   async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
+    // Listened for before anything is awaited: a client that leaves meanwhile has emitted 'close'
+    // already, and a listener added after it never runs, keeping the hub subscription and the
+    // heartbeat for the life of the process.
+    const left = new AbortController();
+    req.once('close', () => left.abort());
     let filter;
     let principal;
     let lastEventId;
@@ -72,6 +77,7 @@ export class StreamController {
       answerError(res, err);
       return;
     }
+    if (left.signal.aborted) return;
     const conn = new SseConnection(res);
     conn.open();
     conn.sendNow('hello', { subject: principal.subject, region: principal.region, filter });
@@ -85,7 +91,7 @@ export class StreamController {
       if (gate) gate.live(item);
       else conn.send('domain-event', item, item.id);
     });
-    req.once('close', () => {
+    left.signal.addEventListener('abort', () => {
       unsubscribe();
       conn.close();
     });
