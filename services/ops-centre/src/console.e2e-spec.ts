@@ -209,6 +209,17 @@ describe('ops-centre web console in Chromium', () => {
     await page.context().close();
   });
 
+  it('names each pane by its heading, and announces the stream status but not its counters', async () => {
+    const page = await h.login(h.globalToken);
+    await page.getByRole('region', { name: 'Live event stream' }).waitFor();
+    expect(await page.locator('[aria-live]').allTextContents()).toEqual(['Stream: open']);
+    for (const [pane, name] of [['alerts', 'Alert triage'], ['risk', 'Risk board'], ['response', 'Time to response'], ['map', 'World map']]) {
+      await page.goto(`${h.service.url}/#/${pane}`);
+      await page.getByRole('region', { name }).waitFor({ timeout: 5_000 });
+    }
+    await page.context().close();
+  });
+
   it('replays history from a time into the live pane, through the console', async () => {
     const page = await h.login(h.globalToken);
     await page.getByLabel('Country').fill(AFRICA_COUNTRY);

@@ -34,10 +34,12 @@ export function Sparkline({ points, label }: { points: { s: number; l: number }[
 }
 
 export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  // aria-labelledby is a list of ids separated by spaces: a title's spaces would make it name nothing.
+  const id = `h-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
   return (
-    <section className="pane" aria-labelledby={`h-${title}`}>
+    <section className="pane" aria-labelledby={id}>
       <header className="pane-head">
-        <h2 id={`h-${title}`}>{title}</h2>
+        <h2 id={id}>{title}</h2>
         {actions}
       </header>
       {children}

@@ -22,8 +22,9 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
     <Section
       title="Live event stream"
       actions={
-        <div className="status" aria-live="polite">
-          <span data-testid="stream-status">Stream: {store.status}</span> · {store.rate}/s · {store.received} received
+        // Only the status is announced: the counters change several times a second and would drown it.
+        <div className="status">
+          <span data-testid="stream-status" aria-live="polite">Stream: {store.status}</span> · {store.rate}/s · {store.received} received
           {store.dropped > 0 && <> · <strong>{store.dropped} dropped (browser too slow)</strong></>}
         </div>
       }
