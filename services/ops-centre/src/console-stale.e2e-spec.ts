@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
 import { eventually } from '@crisis-ops/testing';
@@ -10,7 +11,7 @@ import { useConsoleHarness } from '../test/console-harness';
  * front of a real ops-centre.
  */
 describe('ops-centre web console when its feeds fail', () => {
-  const h = useConsoleHarness('ops-centre-e2e-stale-producer');
+  const h = useConsoleHarness('ops-centre-e2e-stale-producer', 'ops-centre-console-stale.log');
 
   it('opens a new stream when the browser gives one up, catching up from the last event it got, and says meanwhile that the picture may be stale', async () => {
     const country = await freshTestCountry();
@@ -80,5 +81,9 @@ describe('ops-centre web console when its feeds fail', () => {
     }
     await h.shot(page, 'stale-risk');
     await page.context().close();
+  });
+
+  it('never writes a stream token to the service log, a new stream\'s included', async () => {
+    expect(readFileSync(h.service.logFile, 'utf8')).not.toMatch(/access_token=/);
   });
 });

@@ -19,9 +19,9 @@ export class ConsoleHarness {
   globalToken!: string;
   africaToken!: string;
 
-  async start(producerId: string): Promise<void> {
+  async start(producerId: string, logFile?: string): Promise<void> {
     mkdirSync(SHOTS, { recursive: true });
-    this.service = await startService('ops-centre', { port: PORT });
+    this.service = await startService('ops-centre', { port: PORT, logFile });
     await this.service.waitForLog('consuming as group');
     this.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -68,10 +68,13 @@ export class ConsoleHarness {
   }
 }
 
-/** A harness started before the calling suite's tests and stopped after them. */
-export function useConsoleHarness(producerId: string): ConsoleHarness {
+/**
+ * A harness started before the calling suite's tests and stopped after them. A second suite names
+ * its own service log (under tmp/e2e-logs), or it would overwrite the first one's.
+ */
+export function useConsoleHarness(producerId: string, logName?: string): ConsoleHarness {
   const harness = new ConsoleHarness();
-  beforeAll(() => harness.start(producerId));
+  beforeAll(() => harness.start(producerId, logName ? path.join(workspaceRoot(), 'tmp/e2e-logs', logName) : undefined));
   afterAll(() => harness.stop());
   return harness;
 }
