@@ -63,16 +63,14 @@ describe('the HTTP edge of the services', () => {
     const signals = await api<{ code: string; errors: Violation[] }>(`${platform()['early-warning']}/signals?contry=BFA&limit=5`);
     expect(signals).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'contry', reason: expect.stringContaining('country') }] } });
     const timeline = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/timeline?from=yesterday`);
-    expect(timeline).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'from', reason: 'is not a parameter of this request (it takes country, limit)' }] } });
+    expect(timeline).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'from', reason: 'is not a parameter of this request (it takes before, country, limit)' }] } });
     // A route's own checks answer in the same shape: `errors`, each with field and reason.
     const limit = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/timeline?limit=0`);
     expect(limit).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }] } });
     // Values outside what a parameter takes are named too, before any access check.
     const board = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/risk?scope=everything&minLevel=extreme&region=mars`);
     expect(board.status).toBe(422);
-    expect(board.body.errors.map((e) => e.field)).toEqual(['scope', 'minLevel']);
-    const desk = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/risk?region=mars`);
-    expect(desk).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'region' }] } });
+    expect(board.body.errors.map((e) => e.field)).toEqual(['scope', 'minLevel', 'region']);
   });
 
   it('answers 401 AUTH.TOKEN_MISSING without a bearer token, on writes and reads', async () => {

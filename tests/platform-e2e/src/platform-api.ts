@@ -85,6 +85,10 @@ let watchToken: Promise<string> | undefined;
 /** A global watch officer: the ops-centre timeline shows a regional token its own desk only. */
 export const globalWatchOfficerToken = () => (watchToken ??= devToken({ roles: ['global-watch-officer'], region: null }));
 
+let mediationReader: Promise<string> | undefined;
+/** A mediation reader of every region: mediation's country watch is read under its processes' roles and regions. */
+export const mediationReaderToken = () => (mediationReader ??= devToken({ roles: ['global-viewer'], region: null }));
+
 /** A country's ops-centre timeline, newest first (the last 1,000 entries). */
 export async function countryTimeline(country: string): Promise<TimelineEntry[]> {
   const res = await api<TimelineEntry[]>(`${platform()['ops-centre']}/timeline?country=${country}&limit=1000`, { token: await globalWatchOfficerToken() });

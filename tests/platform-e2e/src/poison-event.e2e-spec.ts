@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Consumer, Producer } from 'kafkajs';
 import { dlqTopicOf, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import { eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { api, eventuallyOnTimeline, platform, signalBody, testCountry } from './platform-api';
+import { api, eventuallyOnTimeline, mediationReaderToken, platform, signalBody, testCountry } from './platform-api';
 
 interface DeadLetter {
   consumer: string;
@@ -32,7 +32,7 @@ describe('a poison event through the real consumers', () => {
     expect(posted.status).toBe(202);
     const good = await eventuallyOnTimeline(country, posted.body.id, 15_000);
     await eventually(async () => {
-      const watch = await api<{ lastEventId: string }>(`${platform().mediation}/country-watch/${country}`);
+      const watch = await api<{ lastEventId: string }>(`${platform().mediation}/country-watch/${country}`, { token: await mediationReaderToken() });
       return watch.status === 200 && watch.body.lastEventId === good.eventId;
     }, 15_000, 200);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CE_SIGNAL_RECORDED, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import { eventually, uniqueSuffix } from '@crisis-ops/testing';
-import { api, eventuallyOnTimeline, platform, signalBody, testCountry, timelineEntriesOf } from './platform-api';
+import { api, eventuallyOnTimeline, mediationReaderToken, platform, signalBody, testCountry, timelineEntriesOf } from './platform-api';
 
 interface Recorded {
   id: string;
@@ -32,7 +32,7 @@ describe('walking skeleton: a signal crosses the platform', () => {
 
     // The country watch's last event is this signal's event, whatever earlier runs left for the code.
     const watch = await eventually(async () => {
-      const res = await api<CountryWatch>(`${platform().mediation}/country-watch/${country}`);
+      const res = await api<CountryWatch>(`${platform().mediation}/country-watch/${country}`, { token: await mediationReaderToken() });
       return res.status === 200 && res.body.lastEventId === entry.eventId && res.body;
     }, 10_000, 200);
     expect(watch.signalsSeen).toBeGreaterThanOrEqual(1);
