@@ -10,6 +10,7 @@ import { ReplayController } from './replay/replay.controller';
 import { ReplayService } from './replay/replay.service';
 import { StreamController } from './stream/stream.controller';
 import { StreamHub } from './stream/stream-hub';
+import { OpenStreams } from './stream/open-streams';
 import { StreamFanout } from './stream/stream-fanout';
 import { StreamTokenModule } from './stream/stream-token.middleware';
 import { SystemController } from './system/system.controller';
@@ -26,7 +27,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [StreamTokenModule, ServiceKitModule.forRoot({ config, consumes: DOMAIN_TOPICS }), TypeOrmModule.forFeature([TimelineEntry])],
       controllers: [RecordEventConsumer, TimelineController, BoardController, AlertsController, StreamController, ReplayController, SystemController],
-      providers: [StreamHub, StreamFanout, AlertsService, ReplayService, SystemService],
+      providers: [StreamHub, OpenStreams, StreamFanout, AlertsService, ReplayService, SystemService],
     };
   }
 

@@ -6,6 +6,7 @@ import { admits, parseStreamFilter } from '../stream/stream-filter';
 import { authenticateStream, type StreamRequest } from '../stream/stream-auth';
 import { SseConnection } from '../stream/sse-connection';
 import { StreamFilterQuery } from '../stream/stream-filter.query';
+import { OpenStreams } from '../stream/open-streams';
 import { answerError } from '../stream/stream.controller';
 import { parseReplayPlan } from './replay-plan';
 import { ReplayService } from './replay.service';
@@ -18,6 +19,7 @@ export class ReplayController {
   constructor(
     private readonly replay: ReplayService,
     private readonly verifier: TokenVerifier,
+    private readonly open: OpenStreams,
   ) {}
 
   /**
@@ -49,6 +51,7 @@ export class ReplayController {
     const conn = new SseConnection(res, { maxQueued: 2_000 });
     conn.open();
     req.once('close', () => aborter.abort());
+    const untrack = this.open.track(() => aborter.abort());
     const p = principal;
     const f = filter;
     conn.sendNow('hello', { replay: { topics: plan.topics, from: plan.from.toISOString(), speed: plan.speed, limit: plan.limit } });
@@ -66,12 +69,13 @@ export class ReplayController {
         },
         aborter.signal,
       );
-      conn.send('end', { sent, reason });
+      conn.send('end', { sent, reason: this.open.shuttingDown ? 'shutdown' : reason });
     } catch (err) {
       // The detail (broker, database) is for the log; the console needs to know the replay failed.
       this.logger.error(`replay from ${plan.from.toISOString()} failed: ${(err as Error).message}`, (err as Error).stack);
       conn.send('error', { code: 'OPS_CENTRE.REPLAY_FAILED', message: 'the replay stopped on an internal error; try again, or a later start' });
     }
+    untrack();
     await conn.end();
     res.end();
   }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '@crisis-ops/auth';
+import { OpenStreams } from './open-streams';
 import { StreamController } from './stream.controller';
 import { StreamHub } from './stream-hub';
 
@@ -34,7 +35,7 @@ function controllerVerifying(hub: StreamHub, during: () => void = () => undefine
       return officer;
     },
   };
-  return new StreamController(hub, verifier as never, {} as never);
+  return new StreamController(hub, new OpenStreams(), verifier as never, {} as never);
 }
 
 afterEach(() => vi.useRealTimers());

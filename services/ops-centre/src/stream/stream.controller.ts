@@ -10,6 +10,7 @@ import { authenticateStream, authFailure, type StreamRequest } from './stream-au
 import { SseConnection } from './sse-connection';
 import { StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
+import { OpenStreams } from './open-streams';
 import { CatchUpGate, catchUpSince } from './stream-catch-up';
 import { QueryCheck } from '../read-model/query-check';
 
@@ -46,6 +47,7 @@ export class StreamController {
 
   constructor(
     private readonly hub: StreamHub,
+    private readonly open: OpenStreams,
     private readonly verifier: TokenVerifier,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
@@ -91,7 +93,13 @@ export class StreamController {
       if (gate) gate.live(item);
       else conn.send('domain-event', item, item.id);
     });
+    const untrack = this.open.track(() => {
+      unsubscribe();
+      conn.close();
+      res.end();
+    });
     left.signal.addEventListener('abort', () => {
+      untrack();
       unsubscribe();
       conn.close();
     });
