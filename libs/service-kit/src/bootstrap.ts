@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { KafkaOptions, MicroserviceOptions } from '@nestjs/microservices';
+import type { KafkaOptions } from '@nestjs/microservices';
 import { BatchingKafkaServer } from './events/batching-kafka.server';
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type Consumer } from 'kafkajs';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { serviceSpec, type ServiceName } from '@crisis-ops/contracts';
@@ -14,6 +14,7 @@ import { runMigrations } from '@crisis-ops/persistence';
 import { logLevelProblem } from '@crisis-ops/observability';
 import { relayOnThreadOf } from './events/outbox-relay.service';
 import { strictValidationPipe } from './http/validation';
+import { ConsumerHealthIndicator } from './health/consumer.health';
 import { jsonBodyParser } from './http/json-body';
 
 export interface ServiceDefinition {
@@ -53,10 +54,6 @@ export function configOrExit(name: ServiceName, env: NodeJS.ProcessEnv = process
     process.exit(78); // EX_CONFIG
   }
   return config;
-}
-
-export function kafkaTransport(config: ServiceConfig): MicroserviceOptions {
-  return { strategy: new BatchingKafkaServer(kafkaServerOptions(config)) };
 }
 
 /** Nest Kafka server options of a service (BatchingKafkaServer takes the same as Transport.KAFKA). */
@@ -113,15 +110,17 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
     new DocumentBuilder().setTitle(`crisis-ops ${def.name}`).setDescription(def.description).setVersion('1').addBearerAuth().build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
-  if (def.consumesEvents) app.connectMicroservice(kafkaTransport(config), { inheritAppConfig: true });
+  const server = def.consumesEvents ? new BatchingKafkaServer(kafkaServerOptions(config)) : undefined;
+  if (server) app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   await app.listen(options.port ?? config.port, options.host ?? '0.0.0.0');
-  if (def.consumesEvents) {
+  if (server) {
     try {
       await app.startAllMicroservices();
     } catch (err) {
       await app.close().catch(() => undefined);
       throw new Error(`could not join Kafka as consumer group "${config.service}": ${(err as Error).message}`);
     }
+    app.get(ConsumerHealthIndicator).watch(server.unwrap<[unknown, Consumer]>()[1]);
   }
   return app;
 }

@@ -7,10 +7,11 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { AuthModule } from '@crisis-ops/auth';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { consumerGroupLag, createIdempotentProducer, createKafka } from '@crisis-ops/messaging';
-import { loggerOptions, observeConsumerLag } from '@crisis-ops/observability';
+import { loggerOptions, observeConsumerLag, shutdownTelemetry } from '@crisis-ops/observability';
 import { serviceDataSourceOptions } from '@crisis-ops/persistence';
 import { HealthController } from './health/health.controller';
 import { KafkaHealthIndicator } from './health/kafka.health';
+import { ConsumerHealthIndicator } from './health/consumer.health';
 import { MetricsController } from './http/metrics.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { KnownQueryInterceptor } from './http/known-query.interceptor';
@@ -51,9 +52,13 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     this.stopLag?.();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    // The process exits next (Nest re-raises the signal): spans still batched, the last seconds of
+    // every trace this replica served, would go with it. Only on a signal: tests close apps that
+    // share one process, and its telemetry, with others.
+    if (signal) await shutdownTelemetry().catch(() => undefined);
   }
 }
 
@@ -89,11 +94,12 @@ export class ServiceKitModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: KnownQueryInterceptor },
         KafkaHealthIndicator,
+        ConsumerHealthIndicator,
         OutboxRelayService,
         EventPublisher,
         EventConsumer,
       ],
-      exports: [SERVICE_CONFIG, KAFKA, KAFKA_PRODUCER, KAFKA_ADMIN, EventPublisher, EventConsumer, OutboxRelayService],
+      exports: [SERVICE_CONFIG, KAFKA, KAFKA_PRODUCER, KAFKA_ADMIN, EventPublisher, EventConsumer, OutboxRelayService, ConsumerHealthIndicator],
     };
   }
 }

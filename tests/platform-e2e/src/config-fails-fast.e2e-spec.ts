@@ -33,6 +33,12 @@ describe('configuration fails fast', () => {
     expect(stderr).toMatch(/PORT/);
   });
 
+  it('exits with 78 and names LOG_LEVEL when it is no level, before migrating anything', async () => {
+    const { code, stderr } = await runToExit('mediation', { PORT: '13092', LOG_LEVEL: 'verbose' });
+    expect(code).toBe(EX_CONFIG);
+    expect(stderr).toMatch(/LOG_LEVEL must be one of/);
+  });
+
   it('exits with 78 and names AUTH_DEV_SECRET when no token verification is configured', async () => {
     const { code, stderr } = await runToExit('early-warning', { PORT: '13091', AUTH_DEV_SECRET: undefined, AUTH_JWKS_URL: undefined });
     expect(code).toBe(EX_CONFIG);

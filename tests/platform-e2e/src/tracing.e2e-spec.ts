@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { eventually } from '@crisis-ops/testing';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { eventually, startService, workspaceRoot } from '@crisis-ops/testing';
 import type { ReceivedSpan } from './otlp-receiver';
 import { api, eventuallyOnTimeline, platform, randomHex, signalBody, spansOfTrace, testCountry } from './platform-api';
+import { E2E_PORTS } from './platform';
 
 const SERVER = 2;
 const PRODUCER = 4;
@@ -42,5 +44,30 @@ describe('one trace across services', () => {
     const ids = new Set(spans.map((s) => s.spanId));
     const roots = spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId));
     expect(roots.map((s) => `${s.service} ${s.name}`)).toEqual([expect.stringMatching(/^early-warning /)]);
+  });
+});
+
+describe('traces at shutdown', () => {
+  it('exports the spans a replica still held when it was told to stop', async () => {
+    // A replica of its own, whose exporter would hold spans for a minute: only the shutdown can send them.
+    const port = E2E_PORTS['electoral-support'] + 100;
+    const service = await startService('electoral-support', {
+      port,
+      otlpEndpoint: inject('otlpReceiverUrl'),
+      env: { OTEL_BSP_SCHEDULE_DELAY: '60000' },
+      logFile: path.join(workspaceRoot(), 'tmp/e2e-logs', 'electoral-support-shutdown.log'),
+    });
+    const traceId = randomHex(16);
+    try {
+      const res = await fetch(`${service.url}/no-such-route`, { headers: { traceparent: `00-${traceId}-${randomHex(8)}-01` } });
+      expect(res.status).toBe(404);
+    } finally {
+      await service.stop();
+    }
+    const spans = await eventually(async () => {
+      const found = await spansOfTrace(traceId);
+      return found.some((s) => s.service === 'electoral-support' && s.kind === SERVER) && found;
+    }, 10_000, 250);
+    expect(spans.length).toBeGreaterThan(0);
   });
 });

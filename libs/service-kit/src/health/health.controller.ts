@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@crisis-ops/auth';
 import { KafkaHealthIndicator } from './kafka.health';
+import { ConsumerHealthIndicator } from './consumer.health';
 import { OutboxRelayService } from '../events/outbox-relay.service';
 
 @ApiTags('health')
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
+    private readonly consumer: ConsumerHealthIndicator,
     private readonly relay: OutboxRelayService,
   ) {}
 
@@ -22,14 +24,24 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: its database and Kafka answer. 503 with the failing dependency otherwise. */
+  /** Ready to serve: its database and Kafka answer, and its consumer (if any) runs. 503 with what fails otherwise. */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 2_000 }),
-      () => this.kafka.check('kafka'),
-      async () => ({ outbox: { status: 'up' as const, active: this.relay.isActive, backlog: this.relay.backlog } }),
-    ]);
+  async ready() {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 2_000 }),
+        () => this.kafka.check('kafka'),
+        () => this.consumer.check('consumer'),
+        async () => ({ outbox: { status: 'up' as const, active: this.relay.isActive, backlog: this.relay.backlog } }),
+      ]);
+    } catch (err) {
+      // Terminus' answer says what is down; the error edge keeps a body that carries a code, so it
+      // goes out with one instead of as a bare "Service Unavailable".
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const body = err.getResponse() as { error?: Record<string, unknown>; details?: Record<string, unknown> };
+      const down = Object.keys(body.error ?? {});
+      throw new ServiceUnavailableException({ code: 'HEALTH.NOT_READY', message: `not ready: ${down.join(', ') || 'unknown'}`, error: body.error, details: body.details });
+    }
   }
 }
