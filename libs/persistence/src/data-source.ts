@@ -43,9 +43,17 @@ export function serviceDataSourceOptions(input: ServiceDataSourceInput): DataSou
     // Two for the migrator: one session holds the advisory lock while TypeORM migrates on the other.
     poolSize: migrator ? 2 : config.poolSize,
     applicationName: input.applicationName,
-    extra: { options: `-c search_path=${quoteIdent(config.schema)}` },
+    extra: { options: `-c search_path=${quoteIdent(config.schema)} ${DEAD_PEER_SETTINGS}`, keepAlive: true },
   } as DataSourceOptions;
 }
+
+/**
+ * Session settings that make Postgres notice a client that vanished without a word (its host powered
+ * off, the network cut) in about half a minute instead of the kernel's two hours: the backend ends,
+ * and with it whatever it held — an open transaction's row and outbox key locks, the outbox relay's
+ * leadership, the migrations lock — which every other replica was waiting on meanwhile.
+ */
+export const DEAD_PEER_SETTINGS = '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 -c tcp_user_timeout=30000';
 
 export function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe SQL identifier: ${name}`);

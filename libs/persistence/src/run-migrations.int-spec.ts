@@ -54,6 +54,11 @@ describe('migrations where the migrator creates its own schema', () => {
     await dataSource.initialize();
     try {
       expect(await dataSource.query('SELECT id FROM things')).toEqual([{ id: 1 }]);
+      // Its sessions end within half a minute of their client's host vanishing, and their locks with them.
+      const [settings] = await dataSource.query(
+        `SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_interval') AS every, current_setting('tcp_keepalives_count') AS probes, current_setting('tcp_user_timeout') AS unacked`,
+      );
+      expect(settings).toEqual({ idle: '10', every: '5', probes: '3', unacked: '30000' });
     } finally {
       await dataSource.destroy();
     }

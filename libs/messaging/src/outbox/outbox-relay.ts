@@ -11,6 +11,8 @@ export interface RelayDatabase {
   readonly user: string;
   readonly password: string;
   readonly schema: string;
+  /** More `-c name=value` settings for the relay's session (the services pass DEAD_PEER_SETTINGS). */
+  readonly sessionSettings?: string;
 }
 
 export interface RelayLogger {
@@ -138,7 +140,9 @@ export class OutboxRelay {
         user: this.options.database.user,
         password: this.options.database.password,
         application_name: `${this.options.database.schema}-outbox-relay`,
-        options: `-c search_path=${this.options.database.schema}`,
+        // It holds the relay's leadership as a session lock: a leader whose host died must let it go.
+        options: `-c search_path=${this.options.database.schema}${this.options.database.sessionSettings ? ` ${this.options.database.sessionSettings}` : ''}`,
+        keepAlive: true,
       });
       client.on('error', (err) => this.onConnectionLost(client, err));
       await client.connect();

@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { OutboxRelay, ThreadedOutboxRelay, type RelayLogger } from '@crisis-ops/messaging';
 import { observeOutboxBacklog, platformMetrics } from '@crisis-ops/observability';
+import { DEAD_PEER_SETTINGS } from '@crisis-ops/persistence';
 import { KAFKA_PRODUCER, SERVICE_CONFIG } from '../tokens';
 
 let relayThreadEntry: string | undefined;
@@ -27,7 +28,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const published = platformMetrics().eventsPublished;
     const logger: RelayLogger = { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m, e) => this.logger.error(m, (e as Error)?.stack) };
     const common = {
-      database: { ...config.database },
+      database: { ...config.database, sessionSettings: DEAD_PEER_SETTINGS },
       pollMs: config.outboxPollMs,
       inboxRetentionMs: config.inboxRetentionDays * 86_400_000,
       logger,
