@@ -35,6 +35,9 @@ export class ReplayController {
   @ApiQuery({ name: 'limit', required: false })
   @StreamFilterQuery()
   async run(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
+    // Listened for before the token check is awaited: a client gone meanwhile has emitted 'close' already.
+    const aborter = new AbortController();
+    req.once('close', () => aborter.abort());
     let principal;
     let plan;
     let filter;
@@ -46,11 +49,10 @@ export class ReplayController {
       answerError(res, err);
       return;
     }
-    const aborter = new AbortController();
+    if (aborter.signal.aborted) return;
     // Events are fewer than the queue cap because the replay waits on the backlog instead of dropping.
     const conn = new SseConnection(res, { maxQueued: 2_000 });
     conn.open();
-    req.once('close', () => aborter.abort());
     const untrack = this.open.track(() => aborter.abort());
     const p = principal;
     const f = filter;
