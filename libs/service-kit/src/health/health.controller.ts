@@ -18,9 +18,14 @@ export class HealthController {
     private readonly relay: OutboxRelayService,
   ) {}
 
-  /** The process is up and its event loop answers; says nothing about dependencies. */
+  /**
+   * The process is up and its event loop answers; says nothing about dependencies, which come and go.
+   * Only a consumer kafkajs has given up on for good makes it 503: nothing but a restart brings it back.
+   */
   @Get('live')
   live() {
+    const givenUp = this.consumer.givenUp;
+    if (givenUp) throw new ServiceUnavailableException({ code: 'HEALTH.NOT_LIVE', message: givenUp });
     return { status: 'ok' };
   }
 
