@@ -35,9 +35,19 @@ export const AcceptsIdempotencyKey = () =>
     }),
   );
 
-/** What identifies a request: the command, its target and its content. */
+/** What identifies a request: the command, its target and its content, whatever order a client wrote its fields in. */
 export const fingerprintOf = (command: string, target: string | null, body: unknown): string =>
-  createHash('sha256').update(JSON.stringify([command, target, body])).digest('hex');
+  createHash('sha256').update(JSON.stringify([command, target, canonical(body)])).digest('hex');
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+  );
+}
 
 /**
  * Claims a caller's key inside the request's transaction. Undefined: the request is new (or the
@@ -56,9 +66,10 @@ export async function claimKey<T>(m: EntityManager, subject: string, key: string
   );
   if (claimed.length > 0) {
     // Expired keys go a few at a time with the requests that use the table, so it needs no sweeper.
+    // SKIP LOCKED: rows another command is sweeping are left to it, rather than waited for until it commits.
     await m.query(
       `DELETE FROM idempotent_requests WHERE ctid = ANY(ARRAY(
-         SELECT ctid FROM idempotent_requests WHERE created_at < now() - make_interval(hours => $1) LIMIT 20))`,
+         SELECT ctid FROM idempotent_requests WHERE created_at < now() - make_interval(hours => $1) LIMIT 20 FOR UPDATE SKIP LOCKED))`,
       [IDEMPOTENCY_WINDOW_HOURS],
     );
     return undefined;
