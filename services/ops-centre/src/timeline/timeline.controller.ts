@@ -38,7 +38,7 @@ export class TimelineController {
       found.andWhere('e.country = :country', { country });
     } else {
       const desks = readableDesks(p);
-      if (desks) found.andWhere('e.country IN (:...countries)', { countries: desks.flatMap((d) => countriesOfDesk(d as DeskId).map((c) => c.iso3)) });
+      if (desks) found.andWhere('e.country = ANY(:countries)', { countries: desks.flatMap((d) => countriesOfDesk(d as DeskId).map((c) => c.iso3)) });
     }
     if (before !== undefined) {
       if (!(await this.entries.existsBy({ eventId: before }))) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'before', reason: 'is not the id of an event on the timeline' }]);

@@ -25,7 +25,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
         // Only the status is announced: the counters change several times a second and would drown it.
         <div className="status">
           <span data-testid="stream-status" aria-live="polite">Stream: {store.status}</span> · {store.rate}/s · {store.received} received
-          {store.dropped > 0 && <> · <strong>{store.dropped} dropped (browser too slow)</strong></>}
+          {store.dropped > 0 && <> · <strong>{store.dropped} not shown (a burst faster than the browser, or more missed while away than a reconnect sends)</strong></>}
         </div>
       }
     >
