@@ -121,9 +121,12 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(message).toMatchObject({ country: COUNTRY, triggeredByEscalationId: escalationId, lead: 'special_envoy' });
     expect(message.drivers.map((d) => d.kind)).toEqual(['battles']);
 
-    const rows = await db.query('SELECT id, status, region, escalation_id FROM mediation.processes WHERE country = $1', [COUNTRY]);
+    const rows = await db.query('SELECT id, status, region, escalation_id, escalated_at FROM mediation.processes WHERE country = $1', [COUNTRY]);
     expect(rows.rows).toHaveLength(1);
     expect(rows.rows[0]).toMatchObject({ status: 'proposed', region: 'unassigned', escalation_id: escalationId });
+    // Time to response counts from when the escalation was raised (its event's time, just now), not
+    // from the day it assessed (an hour before, in this escalation's payload).
+    expect(Math.abs(Date.now() - new Date(rows.rows[0].escalated_at).getTime())).toBeLessThan(30 * 60_000);
     expect(message.processId).toBe(rows.rows[0].id);
     const handled = await db.query('SELECT outcome, process_id FROM mediation.handled_escalations WHERE escalation_id = $1', [escalationId]);
     expect(handled.rows).toEqual([{ outcome: 'proposed', process_id: rows.rows[0].id }]);

@@ -27,9 +27,9 @@ export const freshTestCountries = (n: number): Promise<string[]> =>
 
 export const freshTestCountry = async (): Promise<string> => (await freshTestCountries(1))[0];
 
-/** Publishes one domain event as the owning service's relay would, returning its ce_id. */
-async function send<T extends EventType>(producer: Producer, ceType: T, message: EventMessage<T>): Promise<string> {
-  const record = domainEventRecord(ceType, message);
+/** Publishes one domain event as the owning service's relay would (at `time`, default now), returning its ce_id. */
+async function send<T extends EventType>(producer: Producer, ceType: T, message: EventMessage<T>, time?: Date): Promise<string> {
+  const record = domainEventRecord(ceType, message, time ? { time } : {});
   await producer.send({ topic: record.topic, messages: [record.message] });
   return record.id;
 }
@@ -63,6 +63,8 @@ export async function publishEscalation(producer: Producer, o: { country: string
       drivers: [{ kind: 'battles', label: 'Armed clashes', area: 'North', count: 7, weight: 0.8 }],
       at: timestampFromDate(o.at ?? new Date()),
     }),
+    // Raised when it is dated, as early-warning raises a live escalation.
+    o.at,
   );
   return { escalationId, eventId };
 }

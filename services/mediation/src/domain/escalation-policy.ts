@@ -11,6 +11,7 @@ export interface Escalation {
   readonly admin1: string | null;
   readonly level: RiskLevel;
   readonly drivers: readonly RiskDriver[];
+  /** When early-warning raised it (the event's time), which time to response counts from. */
   readonly at: string;
 }
 

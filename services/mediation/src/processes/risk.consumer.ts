@@ -1,6 +1,5 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
-import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent, RiskLevel as PbRiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
 import { DomainError } from '@crisis-ops/domain-kernel';
 import { PermanentEventError } from '@crisis-ops/messaging';
@@ -16,7 +15,6 @@ const LEVEL: Record<PbRiskLevel, RiskLevel | undefined> = {
   [PbRiskLevel.CRITICAL]: 'critical',
 };
 
-const iso = (t: Timestamp | undefined, fallback: Date) => (t ? timestampDate(t) : fallback).toISOString();
 
 /**
  * Answers early-warning's escalations (consumer group "mediation"). Redelivery of one event id is
@@ -45,13 +43,15 @@ export class RiskConsumer {
           if (unusable.length) this.logger.warn(`escalation ${e.escalationId}: left out unusable drivers ${unusable.map((d) => `${d.kind} (weight ${d.weight}, count ${d.count})`).join(', ')}`);
           const created = await this.mediation.onEscalation(
             m,
-            { escalationId: e.escalationId, country: e.country, admin1: e.admin1 || null, level, drivers, at: iso(e.at, event.time) },
+            // Raised at the event's own time: the payload's `at` is the day assessed (midnight, or long
+            // past for a late report), and time to response counts from when the escalation came.
+            { escalationId: e.escalationId, country: e.country, admin1: e.admin1 || null, level, drivers, at: event.time.toISOString() },
             event.id,
           );
           if (created) this.logger.log(`proposed process ${created.processId} for ${e.country} (escalation ${e.escalationId})`);
         } else if (event.type === CE_RISK_DEESCALATED) {
           const d = decodeEvent(CE_RISK_DEESCALATED, event.data);
-          await this.mediation.onDeescalation(m, { escalationId: d.escalationId, country: d.country, level: LEVEL[d.newLevel] ?? 'low', at: iso(d.at, event.time) });
+          await this.mediation.onDeescalation(m, { escalationId: d.escalationId, country: d.country, level: LEVEL[d.newLevel] ?? 'low', at: event.time.toISOString() });
         }
       } catch (err) {
         // An event the domain rejects will be rejected again on every retry.

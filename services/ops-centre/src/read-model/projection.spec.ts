@@ -56,6 +56,9 @@ describe('risk observations', () => {
 describe('time to response', () => {
   it('links proposal to escalation by triggered_by_escalation_id and opening by process id', () => {
     expect(responseStepOf(CE_RISK_ESCALATED, { escalationId: 'e', country: 'MLI', newLevel: 'RISK_LEVEL_HIGH', at: '2026-01-01T00:00:00Z' }, t0)).toMatchObject({ step: 'escalated', escalationId: 'e', level: 3 });
+    // Counted from when the escalation was raised (the event's time), not from the day it assessed.
+    const raised = new Date('2026-01-01T07:45:14.580Z');
+    expect(responseStepOf(CE_RISK_ESCALATED, { escalationId: 'e', country: 'MLI', newLevel: 'RISK_LEVEL_HIGH', at: '2026-01-01T00:00:00Z' }, raised)).toMatchObject({ at: raised.toISOString() });
     expect(responseStepOf(CE_MEDIATION_PROPOSED, { processId: 'p', triggeredByEscalationId: 'e', country: 'MLI', proposedAt: '2026-01-01T01:00:00Z' }, t0)).toMatchObject({ step: 'proposed', escalationId: 'e', processId: 'p' });
     expect(responseStepOf(CE_MEDIATION_PROPOSED, { processId: 'p', triggeredByEscalationId: '', country: 'MLI' }, t0)).toBeUndefined();
     expect(responseStepOf(CE_MEDIATION_OPENED, { processId: 'p', occurredAt: '2026-01-02T00:00:00Z' }, t0)).toMatchObject({ step: 'opened', processId: 'p' });

@@ -104,7 +104,9 @@ export type ResponseStep =
 export function responseStepOf(ceType: string, payload: Json, eventTime: Date): ResponseStep | undefined {
   const at = (v: unknown) => (typeof v === 'string' && v ? v : eventTime.toISOString());
   if (ceType === CE_RISK_ESCALATED && str(payload.escalationId)) {
-    return { step: 'escalated', escalationId: str(payload.escalationId), country: str(payload.country), admin1: str(payload.admin1), level: levelOf(payload.newLevel), at: at(payload.at) };
+    // When early-warning raised it: the event's own time. The payload's `at` is the day assessed
+    // (midnight, or a day long past for a late report), which made every response look hours slow.
+    return { step: 'escalated', escalationId: str(payload.escalationId), country: str(payload.country), admin1: str(payload.admin1), level: levelOf(payload.newLevel), at: eventTime.toISOString() };
   }
   if (ceType === CE_MEDIATION_PROPOSED && str(payload.triggeredByEscalationId)) {
     return { step: 'proposed', escalationId: str(payload.triggeredByEscalationId), processId: str(payload.processId), country: str(payload.country), at: at(payload.proposedAt) };

@@ -47,7 +47,8 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
       await m.query(
         `INSERT INTO alerts (escalation_id, event_id, country, admin1, desk, level, score, drivers, opened_at, trace_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (escalation_id) DO NOTHING`,
-        [risk.escalationId, event.id, risk.country, risk.admin1, desk, risk.level, risk.score, JSON.stringify(risk.drivers), risk.at, event.traceId],
+        // Opened when the escalation was raised (the event's time), not on the day it assessed.
+        [risk.escalationId, event.id, risk.country, risk.admin1, desk, risk.level, risk.score, JSON.stringify(risk.drivers), event.time, event.traceId],
       );
     }
   }

@@ -39,7 +39,7 @@ export function ResponsePane() {
             const o = hours(r.toOpenedMs);
             return (
               <tr key={r.escalationId}>
-                <th scope="row">{r.country} <span className="mono">{r.escalationId.slice(0, 8)}</span></th>
+                <th scope="row">{r.country} <span className="mono">{r.escalationId}</span></th>
                 <td><LevelBadge level={r.level} /></td>
                 <td>{fmtTime(r.escalatedAt)}</td>
                 <td>
