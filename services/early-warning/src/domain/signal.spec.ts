@@ -16,6 +16,14 @@ describe('Signal', () => {
     }
   });
 
+  it('reads a number from a file only as a plain decimal, not as hex, binary or an exponent', () => {
+    const base = { source: 'file', country: 'BFA', type: 'battles', occurredAt: '2021-06-05' };
+    expect(validateSignal({ ...base, fatalities: ' 7 ', latitude: '12.5', longitude: '-1.25' })).toMatchObject({ ok: true, value: { fatalities: 7, latitude: 12.5, longitude: -1.25 } });
+    for (const fatalities of ['0x10', '0b11', '1e3', '7 people']) {
+      expect(validateSignal({ ...base, fatalities }), fatalities).toMatchObject({ ok: false, violations: [{ field: 'fatalities', reason: 'must be a number' }] });
+    }
+  });
+
   it('rejects an unknown country, a sub-type of another type and an event reported before it happened', () => {
     const unknown = validateSignal({ source: 's', country: 'XXX', type: 'riots', subType: 'armed_clash', occurredAt: '2021-06-05', reportedAt: '2021-06-01' });
     expect(unknown.ok ? [] : unknown.violations.map((v) => v.field).sort()).toEqual(['country', 'occurredAt', 'subType']);

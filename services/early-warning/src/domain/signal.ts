@@ -73,6 +73,9 @@ function realCalendarFields(text: string): boolean {
   return isCalendarDay(y, mo, d) && isClockTime(h, mi, s);
 }
 
+/** A decimal number as a file writes it, spaces around allowed. */
+const DECIMAL = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$/;
+
 class Checker {
   readonly violations: FieldViolation[] = [];
   fail(field: string, reason: string): undefined {
@@ -89,6 +92,8 @@ class Checker {
   }
   number(field: string, value: unknown, min: number, max: number, integer: boolean): number | null | undefined {
     if (value === undefined || value === null || value === '') return null;
+    // A file's text must read as a plain decimal: Number() also takes "0x10" (16), "0b11" and "1e3".
+    if (typeof value === 'string' && !DECIMAL.test(value)) return this.fail(field, 'must be a number');
     const n = typeof value === 'string' ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isFinite(n)) return this.fail(field, 'must be a number');
     if (integer && !Number.isInteger(n)) return this.fail(field, 'must be a whole number');

@@ -19,6 +19,13 @@ describe('signal bodies', () => {
     ]);
   });
 
+  it('refuses a number sent as text, however it would read, and still names every other fault', () => {
+    for (const fatalities of ['0x10', '1e3', '', ' 7 ', '16']) {
+      expect(checkSignalBody({ ...good, fatalities }, now).violations, fatalities).toEqual([{ field: 'fatalities', reason: 'must be a number' }]);
+    }
+    expect(checkSignalBody({ ...good, severity: '0b11', latitude: '', longitude: 2, country: 'Burkina' }, now).violations.map((v) => v.field).sort()).toEqual(['country', 'latitude', 'severity']);
+  });
+
   it('takes a date that has begun somewhere on Earth: a report from Kabul dated its own today', () => {
     const evening = new Date('2026-01-10T21:30:00Z'); // 02:00 on 11 January in Kabul
     expect(checkSignalBody({ ...good, occurredAt: '2026-01-11' }, evening).violations).toEqual([]);

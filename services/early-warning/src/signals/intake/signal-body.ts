@@ -6,6 +6,8 @@ export const SIGNAL_FIELDS = ['id', 'occurredAt', 'reportedAt', 'country', 'admi
 
 export const MAX_BATCH = 5_000;
 
+const NUMBER_FIELDS = ['latitude', 'longitude', 'fatalities', 'severity'] as const;
+
 /** How far in the future (clock skew) an event may be dated before it is refused. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -27,7 +29,12 @@ export function checkSignalBody(body: unknown, now: Date, options: ValidateSigna
   for (const key of Object.keys(body)) {
     if (!(SIGNAL_FIELDS as readonly string[]).includes(key)) violations.push({ field: at(prefix, key), reason: 'is not a signal field' });
   }
-  const result = validateSignal(body as SignalInput, options);
+  // JSON has numbers: a number sent as text is the client's mistake, not something to read loosely
+  // (a file's cells are text, and the domain reads those). Such a field goes to the domain as NaN, so
+  // it is refused there once, and every other field is still checked.
+  const notNumbers = NUMBER_FIELDS.filter((key) => body[key] !== undefined && body[key] !== null && typeof body[key] !== 'number');
+  const input = notNumbers.length > 0 ? { ...body, ...Object.fromEntries(notNumbers.map((key) => [key, Number.NaN])) } : body;
+  const result = validateSignal(input as SignalInput, options);
   if (!result.ok) violations.push(...result.violations.map((v) => ({ field: at(prefix, v.field), reason: v.reason })));
   else if (occursAhead((body as SignalInput).occurredAt, result.value.occurredAt, now)) violations.push({ field: at(prefix, 'occurredAt'), reason: 'lies in the future' });
   return violations.length > 0 || !result.ok ? { violations } : { signal: result.value, violations };
