@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET } from '@crisis-ops/auth';
 import { dlqTopicOf, RiskLevel, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
@@ -64,6 +66,23 @@ describe('ops-centre on real Kafka and Postgres', () => {
     const viaHeader = await stream('', undefined, { authorization: `Bearer ${africaToken}` });
     expect(viaHeader.status).toBe(200);
     viaHeader.close();
+  });
+
+  it('ends a stream when its token expires, rather than streaming for as long as the client stays', async () => {
+    // Expired 24 s ago: still accepted for the verifier's 30 s of clock tolerance, so for about 6 s more.
+    const now = Math.floor(Date.now() / 1000);
+    const expiring = await new SignJWT({ roles: ['watch-officer'], region: 'africa' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('int-expiring')
+      .setIssuer(DEFAULT_AUTH_ISSUER)
+      .setAudience(DEFAULT_AUTH_AUDIENCE)
+      .setIssuedAt(now - 60)
+      .setExpirationTime(now - 24)
+      .sign(new TextEncoder().encode(LOCAL_DEV_SECRET));
+    const s = await stream('', expiring);
+    expect(s.status).toBe(200);
+    await s.waitFor((m) => m.event === 'expired', 20_000);
+    await s.ended;
   });
 
   it('an escalation to HIGH opens an alert, sets the risk row and reaches the live stream', async () => {

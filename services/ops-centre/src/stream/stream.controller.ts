@@ -6,13 +6,16 @@ import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
 import { admits, parseStreamFilter, scopeOf } from './stream-filter';
-import { authenticateStream, authFailure, type StreamRequest } from './stream-auth';
+import { authenticateStream, authFailure, streamTokenExpiry, type StreamRequest } from './stream-auth';
 import { SseConnection } from './sse-connection';
 import { StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
 import { OpenStreams } from './open-streams';
 import { CatchUpGate, catchUpSince } from './stream-catch-up';
 import { QueryCheck } from '../read-model/query-check';
+
+/** setTimeout's longest delay (about 24.8 days); a token living longer is checked again then. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
 export function answerError(res: ServerResponse, err: unknown): void {
@@ -93,12 +96,25 @@ export class StreamController {
       if (gate) gate.live(item);
       else conn.send('domain-event', item, item.id);
     });
-    const untrack = this.open.track(() => {
+    const end = () => {
       unsubscribe();
       conn.close();
       res.end();
-    });
+    };
+    const untrack = this.open.track(end);
+    // The token was checked once, when the stream opened; it ends when the token does. The browser
+    // then reconnects with the expired token, is refused, and the console asks for a new one.
+    const expiry = streamTokenExpiry(req);
+    const expires = expiry
+      ? setTimeout(() => {
+          conn.sendNow('expired', { message: 'the access token has expired; reconnect with a new one' });
+          untrack();
+          end();
+        }, Math.min(Math.max(0, expiry.getTime() - Date.now()), MAX_TIMER_MS))
+      : undefined;
+    expires?.unref();
     left.signal.addEventListener('abort', () => {
+      clearTimeout(expires);
       untrack();
       unsubscribe();
       conn.close();
