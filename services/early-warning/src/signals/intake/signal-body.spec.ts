@@ -26,6 +26,12 @@ describe('signal bodies', () => {
     expect(checkSignalBody({ ...good, severity: '0b11', latitude: '', longitude: 2, country: 'Burkina' }, now).violations.map((v) => v.field).sort()).toEqual(['country', 'latitude', 'severity']);
   });
 
+  it('refuses a blank id, which would have given up deduplication without a word', () => {
+    for (const id of ['', '   ']) expect(checkSignalBody({ ...good, id }, now).violations, JSON.stringify(id)).toEqual([{ field: 'id', reason: 'must not be blank (leave it out to send no id)' }]);
+    const { id: _id, ...withoutId } = good;
+    expect(checkSignalBody(withoutId, now).violations).toEqual([]);
+  });
+
   it('takes a date that has begun somewhere on Earth: a report from Kabul dated its own today', () => {
     const evening = new Date('2026-01-10T21:30:00Z'); // 02:00 on 11 January in Kabul
     expect(checkSignalBody({ ...good, occurredAt: '2026-01-11' }, evening).violations).toEqual([]);

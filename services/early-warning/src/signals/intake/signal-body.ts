@@ -32,6 +32,8 @@ export function checkSignalBody(body: unknown, now: Date, options: ValidateSigna
   // JSON has numbers: a number sent as text is the client's mistake, not something to read loosely
   // (a file's cells are text, and the domain reads those). Such a field goes to the domain as NaN, so
   // it is refused there once, and every other field is still checked.
+  // A blank id reads as none, which silently gives up the (source, id) deduplication the client asked for.
+  if (typeof body['id'] === 'string' && body['id'].trim() === '') violations.push({ field: at(prefix, 'id'), reason: 'must not be blank (leave it out to send no id)' });
   const notNumbers = NUMBER_FIELDS.filter((key) => body[key] !== undefined && body[key] !== null && typeof body[key] !== 'number');
   const input = notNumbers.length > 0 ? { ...body, ...Object.fromEntries(notNumbers.map((key) => [key, Number.NaN])) } : body;
   const result = validateSignal(input as SignalInput, options);
