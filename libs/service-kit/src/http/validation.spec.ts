@@ -47,6 +47,11 @@ describe('the strict validation pipe', () => {
     ]);
   });
 
+  it('gives a field that fails several constraints one entry, with every reason', async () => {
+    const res = await errorsOf({ priority: 'high', parties: [] });
+    expect(res.errors).toEqual([{ field: 'priority', reason: expect.stringMatching(/must not be greater than 5; .*must be an integer number/) }]);
+  });
+
   it('refuses a field the request does not take, in words a client reads', async () => {
     const res = await errorsOf({ priority: 1, parties: [], colour: 'red' });
     expect(res.errors).toEqual([{ field: 'colour', reason: 'is not a field this request takes' }]);

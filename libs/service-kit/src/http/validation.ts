@@ -9,11 +9,13 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
     // A missing field fails every constraint it has ("must be a string", "should not be empty", …):
     // one "is required" says it.
     if (e.value === undefined && e.constraints && !('whitelistValidation' in e.constraints)) return [{ field, reason: 'is required' }];
-    const own = Object.entries(e.constraints ?? {}).map(([constraint, reason]) => ({
-      field,
+    const reasons = Object.entries(e.constraints ?? {}).map(([constraint, reason]) =>
       // class-validator words an unknown field "property x should not exist".
-      reason: constraint === 'whitelistValidation' ? 'is not a field this request takes' : reason.startsWith(`${e.property} `) ? reason.slice(e.property.length + 1) : reason,
-    }));
+      constraint === 'whitelistValidation' ? 'is not a field this request takes' : reason.startsWith(`${e.property} `) ? reason.slice(e.property.length + 1) : reason,
+    );
+    // One entry per field, as the error contract says: a value failing three constraints gets one
+    // entry with the three reasons, not three entries.
+    const own = reasons.length > 0 ? [{ field, reason: reasons.join('; ') }] : [];
     return [...own, ...violationsOf(e.children ?? [], field)];
   });
 }
