@@ -49,7 +49,11 @@ describe('mediation on real Kafka and Postgres', () => {
   const positions = new ReadPositions();
 
   beforeAll(async () => {
-    [COUNTRY, OTHER, AFTER_AGREEMENT, ...PAGED] = await unusedCountryCodes(7, { tables: ['mediation.processes', 'mediation.handled_escalations', 'mediation.country_watch'] });
+    // ops-centre's suites publish mediation events of their own Q codes straight to the topic this
+    // suite reads from the beginning; its timeline knows those codes.
+    [COUNTRY, OTHER, AFTER_AGREEMENT, ...PAGED] = await unusedCountryCodes(7, {
+      tables: ['mediation.processes', 'mediation.handled_escalations', 'mediation.country_watch', 'ops_centre.timeline_entries'],
+    });
     const config = inProcessServiceConfig('mediation');
     app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -169,7 +173,10 @@ describe('mediation on real Kafka and Postgres', () => {
     const escalated = create(RiskEscalatedSchema, { escalationId, country, previousLevel: RiskLevel.ELEVATED, newLevel: RiskLevel.HIGH, score: 62, drivers, at: timestampFromDate(new Date()) });
     await sendRisk(id, CE_RISK_ESCALATED, escalated);
     await eventually(() => inboxHas(id), 60_000, 250);
-    const proposed = await eventually(async () => published.find((e) => e.key === country && e.type === CE_MEDIATION_PROPOSED), 30_000);
+    const proposed = await eventually(
+      async () => published.find((e) => e.key === country && e.type === CE_MEDIATION_PROPOSED && decodeEvent(CE_MEDIATION_PROPOSED, e.data).triggeredByEscalationId === escalationId),
+      30_000,
+    );
     expect(decodeEvent(CE_MEDIATION_PROPOSED, proposed.data)).toMatchObject({ triggeredByEscalationId: escalationId, drivers });
   });
 
