@@ -155,16 +155,24 @@ describe('ops-centre on real Kafka and Postgres', () => {
     expect((await api('/timeline?country=NOR', globalToken)).body.map((e: { eventId: string }) => e.eventId)).toContain(norway.eventId);
   });
 
-  it('sends a console that reconnects what it missed since its Last-Event-ID, in order, then live events again', async () => {
+  /**
+   * A console of a fresh country that received `a` and then went away (a redeploy, a proxy cutting
+   * the connection) while `b` and `c` were recorded.
+   */
+  async function missedWhileAway() {
     const country = await freshTestCountry();
     const first = await stream(`country=${country}`, globalToken);
     const a = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
     await first.waitFor((m) => (m.data as { id?: string }).id === a.eventId);
     first.close();
-    // Missed while the console was away (a redeploy, a proxy cutting the connection).
     const b = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
     const c = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
     await eventually(async () => (await api(`/timeline?country=${country}`, globalToken)).body.some((e: { eventId: string }) => e.eventId === c.eventId));
+    return { country, a, b, c };
+  }
+
+  it('sends a console that reconnects what it missed since its Last-Event-ID, in order, then live events again', async () => {
+    const { country, a, b, c } = await missedWhileAway();
     // Then a flood of another country's events, more than a catch-up looks through: the console's
     // own events must not be crowded out by traffic its filter does not admit.
     const [other] = (await freshTestCountries(2)).filter((code) => code !== country);
@@ -189,14 +197,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
   });
 
   it('also takes the last event id as ?lastEventId= (a new EventSource sends no Last-Event-ID), the header winning when both come', async () => {
-    const country = await freshTestCountry();
-    const first = await stream(`country=${country}`, globalToken);
-    const a = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
-    await first.waitFor((m) => (m.data as { id?: string }).id === a.eventId);
-    first.close();
-    const b = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
-    const c = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
-    await eventually(async () => (await api(`/timeline?country=${country}`, globalToken)).body.some((e: { eventId: string }) => e.eventId === c.eventId));
+    const { country, a, b, c } = await missedWhileAway();
 
     const again = await stream(`country=${country}&lastEventId=${a.eventId}`, globalToken);
     expect(again.status).toBe(200);
