@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { levelInfo } from './levels';
+import { levelInfo, REGIONS } from './levels';
 
 /** A level as text + symbol + colour: never colour alone. */
 export function LevelBadge({ level }: { level: number | null }) {
@@ -55,6 +55,21 @@ export function ErrorNote({ error }: { error: unknown }) {
     <p role="alert" className="error">
       {(error as Error).message ?? String(error)}
     </p>
+  );
+}
+
+/** A regional desk filter ('' for all regions), the same on every pane that narrows by region. */
+export function RegionSelect({ value, onChange, testId }: { value: string; onChange: (region: string) => void; testId?: string }) {
+  return (
+    <label>
+      Region{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        <option value="">All regions</option>
+        {REGIONS.map((r) => (
+          <option key={r.id} value={r.id}>{r.name}</option>
+        ))}
+      </select>
+    </label>
   );
 }
 

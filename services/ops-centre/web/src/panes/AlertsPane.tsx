@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Alert, type AuditEntry, type Me } from '../api';
-import { CountryField, ErrorNote, fmtTime, LevelBadge, Section } from '../components';
-import { REGIONS } from '../levels';
+import { CountryField, ErrorNote, fmtTime, LevelBadge, RegionSelect, Section } from '../components';
 import { useLive } from '../live-store';
 
 /** How often the list is read again whatever the stream says. */
@@ -86,15 +85,7 @@ export function AlertsPane({ me }: { me: Me }) {
             </select>
           </label>
           {me.global && (
-            <label>
-              Region
-              <select value={region} onChange={(e) => setRegion(e.target.value)}>
-                <option value="">All regions</option>
-                {REGIONS.map((r) => (
-                  <option key={r.id} value={r.id}>{r.name}</option>
-                ))}
-              </select>
-            </label>
+            <RegionSelect value={region} onChange={setRegion} />
           )}
           <CountryField id="alerts-country" value={country} onChange={setCountry} />
         </form>

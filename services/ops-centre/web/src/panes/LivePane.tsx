@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { getToken, type Me } from '../api';
-import { CountryField, fmtTime, LevelBadge, Section } from '../components';
-import { REGIONS } from '../levels';
+import { CountryField, fmtTime, LevelBadge, RegionSelect, Section } from '../components';
 import { EVENT_CAP, live, useLive, type StreamFilter } from '../live-store';
 
 const TYPES = ['signal-recorded', 'aggregate-observed', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'election-scheduled', 'partner-engaged'];
@@ -31,15 +30,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
     >
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Stream filters (applied on the server)">
         {me.global && (
-          <label>
-            Region
-            <select value={filter.region ?? ''} onChange={set('region')}>
-              <option value="">All regions</option>
-              {REGIONS.map((r) => (
-                <option key={r.id} value={r.id}>{r.name}</option>
-              ))}
-            </select>
-          </label>
+          <RegionSelect value={filter.region ?? ''} onChange={(region) => setFilter((f) => ({ ...f, region: region || undefined }))} />
         )}
         <CountryField id="live-country" value={filter.country} onChange={(country) => setFilter((f) => ({ ...f, country }))} />
         <label>

@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Me } from '../api';
-import { fmtTime, LevelBadge, Section, Sparkline } from '../components';
-import { REGIONS } from '../levels';
+import { fmtTime, LevelBadge, RegionSelect, Section, Sparkline } from '../components';
 import { useLive } from '../live-store';
 
 export function RiskBoard({ me, onCountry }: { me: Me; onCountry: (c: string) => void }) {
@@ -17,15 +16,7 @@ export function RiskBoard({ me, onCountry }: { me: Me; onCountry: (c: string) =>
       title="Risk board"
       actions={
         me.global ? (
-          <label>
-            Region{' '}
-            <select value={region} onChange={(e) => setRegion(e.target.value)} data-testid="risk-region">
-              <option value="">All regions</option>
-              {REGIONS.map((r) => (
-                <option key={r.id} value={r.id}>{r.name}</option>
-              ))}
-            </select>
-          </label>
+          <RegionSelect value={region} onChange={setRegion} testId="risk-region" />
         ) : (
           <span className="muted">Region: {me.region ?? 'none'}</span>
         )
