@@ -193,6 +193,37 @@ describe('rows that do not fit', () => {
     expect(await read(csv)).toEqual({ ok: 1, errors: [{ kind: 'error', row: 3, column: 'month', reason: '2062-01 lies in the future' }] });
   });
 
+  it('names every bad column of an event row at once: a bad date and type do not hide a bad latitude', async () => {
+    const csv = [
+      'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,latitude,longitude,fatalities',
+      'M-1,2025-13-40,Picnic,,Mali,466,Mopti,123.4,-4.2,x',
+      'M-2,2025-12-01,Battles,Armed clash,Atlantis,,Mopti,14.5,,1',
+    ].join('\n');
+    const { errors } = await read(csv);
+    expect(errors.map((e) => e.kind === 'error' && [e.row, e.column])).toEqual([
+      [2, 'event_date'],
+      [2, 'event_type'],
+      [2, 'fatalities'],
+      [2, 'latitude'],
+      [3, 'country'],
+      [3, 'longitude'],
+    ]);
+    // The domain does not repeat in its words what the mapper said (no "type: must be one of", no "country is required").
+    expect(errors.filter((e) => e.kind === 'error' && e.row === 2 && e.column === 'event_type')).toHaveLength(1);
+  });
+
+  it('names every bad column of a country-month row at once', async () => {
+    const csv = ['country,year,month,events,fatalities', 'Atlantis,1850,13,-1,' + 'x'].join('\n');
+    const { errors } = await read(csv);
+    expect(errors.map((e) => e.kind === 'error' && [e.column, e.reason])).toEqual([
+      ['country', 'unknown country "Atlantis"'],
+      ['month', '"13" is not a month (1-12 or a month name)'],
+      ['events', '"-1" is not a whole number ≥ 0'],
+      ['fatalities', '"x" is not a whole number ≥ 0'],
+      ['year', 'must be a year between 1900 and 2200'],
+    ]);
+  });
+
   it('refuses a row cut short or shifted by an unquoted comma, and takes trailing empty cells', async () => {
     const csv = ['country,year,month,events,fatalities', 'South Africa,1997,2,3', 'South Africa,1997,3,3,1,x', 'South Africa,1997,4,3,1,,'].join('\n');
     const { ok, errors } = await read(csv);

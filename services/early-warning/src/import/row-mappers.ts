@@ -163,15 +163,13 @@ function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row:
     if (seconds === undefined) fail('reportedAt', `"${stamp}" is not a Unix timestamp`);
     else reportedAt = new Date(seconds * 1000);
   }
-  if (errors.length > 0) return errors;
-
   const notes = [cell(cells, columns, 'notes'), cell(cells, columns, 'sources') && `Sources: ${cell(cells, columns, 'sources')}`].filter(Boolean).join(' — ');
   const input: SignalInput = {
     id: cell(cells, columns, 'id') || deriveId(),
     source,
     occurredAt: day,
-    reportedAt: reportedAt && reportedAt.getTime() >= Date.parse(`${day}T00:00:00Z`) ? reportedAt : undefined,
-    country: (country as Country).iso3,
+    reportedAt: day && reportedAt && reportedAt.getTime() >= Date.parse(`${day}T00:00:00Z`) ? reportedAt : undefined,
+    country: 'iso3' in country ? country.iso3 : undefined,
     admin1: cell(cells, columns, 'admin1'),
     admin2: cell(cells, columns, 'admin2'),
     location: cell(cells, columns, 'location'),
@@ -182,9 +180,29 @@ function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row:
     fatalities,
     notes: notes.slice(0, 4000),
   };
+  // The domain's checks run even when a cell already failed above, so that a row's report names every
+  // bad column at once (a bad date must not hide a bad latitude); a field that failed here is not
+  // reported a second time in the domain's words.
   const result = validateSignal(input);
-  if (result.ok) return [{ kind: 'signal', row, signal: result.value }];
-  return result.violations.map((v) => ({ kind: 'error', row, column: columnName(columns, SIGNAL_FIELD_TO_COLUMN[v.field] ?? 'id'), reason: v.reason }));
+  if (result.ok && errors.length === 0) return [{ kind: 'signal', row, signal: result.value }];
+  const failed = new Set(errors.map((e) => e.column));
+  const later = result.ok ? [] : result.violations.filter((v) => !failedBefore(v.field, failed, columns));
+  return [...errors, ...later.map((v): RowError => ({ kind: 'error', row, column: columnName(columns, SIGNAL_FIELD_TO_COLUMN[v.field] ?? 'id'), reason: v.reason }))];
+}
+
+/** The cells each signal field the mapper reads and checks itself comes from. */
+const SIGNAL_FIELD_SOURCES: Readonly<Record<string, readonly EventField[]>> = {
+  country: ['countryCode', 'countryName'],
+  occurredAt: ['date'],
+  reportedAt: ['reportedAt', 'date'],
+  type: ['eventType', 'violenceType'],
+  subType: ['subType', 'eventType', 'violenceType'],
+  fatalities: ['fatalities'],
+};
+
+/** Whether the mapper already reported a cell the field comes from (the domain's fault would repeat it). */
+function failedBefore(field: string, failed: ReadonlySet<string | null>, columns: ColumnMap<EventField>): boolean {
+  return (SIGNAL_FIELD_SOURCES[field] ?? []).some((f) => failed.has(columnName(columns, f)));
 }
 
 function aggregateMapper(columns: ColumnMap<AggregateField>, source: string, now: Date): RowMapper {
@@ -204,18 +222,21 @@ function aggregateMapper(columns: ColumnMap<AggregateField>, source: string, now
     if (year !== undefined && month !== undefined && month >= 1 && month <= 12 && dayLiesAhead(new Date(Date.UTC(year, month - 1, 1)), now)) {
       fail('month', `${year}-${String(month).padStart(2, '0')} lies in the future`);
     }
-    if (errors.length > 0) return errors;
+    // As for events: the domain's checks run on what is left, so one report names every bad column.
     const result = monthlyObservation({
       source,
-      country: (country as Country).iso3,
+      country: 'iso3' in country ? country.iso3 : '',
       admin1: cell(cells, columns, 'admin1') || null,
       admin2: cell(cells, columns, 'admin2') || null,
-      year: year as number,
-      month: month as number,
-      events: events as number,
-      fatalities: fatalities as number,
+      year: year ?? Number.NaN,
+      month: month ?? Number.NaN,
+      events: events ?? Number.NaN,
+      fatalities: fatalities ?? Number.NaN,
     });
-    if (result.ok) return [{ kind: 'observation', row, observation: result.value }];
-    return result.violations.map((v) => ({ kind: 'error', row, column: columnName(columns, v.field as AggregateField), reason: v.reason }));
+    if (result.ok && errors.length === 0) return [{ kind: 'observation', row, observation: result.value }];
+    const failed = new Set(errors.map((e) => e.column));
+    // A country the mapper resolved always passes; one it could not resolve is reported already.
+    const later = result.ok ? [] : result.violations.filter((v) => v.field !== 'country' && !failed.has(columnName(columns, v.field as AggregateField)));
+    return [...errors, ...later.map((v): RowError => ({ kind: 'error', row, column: columnName(columns, v.field as AggregateField), reason: v.reason }))];
   };
 }
