@@ -46,6 +46,13 @@ describe('the services’ JSON body parser', () => {
     expect(res.body).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', errors: [{ field: 'body', reason: expect.stringMatching(/^is not valid JSON \(.+\)$/) }] });
   });
 
+  it('answers JSON that is no object or array (null, a number, a string) with 400 saying so, not that it is invalid JSON', async () => {
+    for (const [body, what] of [['null', 'null'], ['42', 'a number'], ['"BFA"', 'a string']]) {
+      const res = await send(body, { 'content-type': 'application/json' });
+      expect(res, body).toEqual({ status: 400, body: expect.objectContaining({ code: 'REQUEST.INVALID', errors: [{ field: 'body', reason: `must be a JSON object or array, not ${what}` }] }) });
+    }
+  });
+
   it('answers a body over the limit with 413 REQUEST.TOO_LARGE giving its size and the limit', async () => {
     const body = JSON.stringify({ notes: 'x'.repeat(2_000) });
     const res = await send(body, { 'content-type': 'application/json' });

@@ -11,6 +11,22 @@ interface BodyError {
   readonly message: string;
   readonly limit?: number;
   readonly length?: number;
+  /** The raw body, for a parse failure. */
+  readonly body?: unknown;
+}
+
+/**
+ * JSON that parses but is no object or array (`null`, `42`, `"text"`): the parser's strict mode
+ * refuses it, and its message ("Unexpected token n … is not valid JSON") called valid JSON invalid.
+ */
+function bareJsonValue(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value === null ? 'null' : typeof value;
+  } catch {
+    return undefined;
+  }
 }
 
 type Next = (err?: unknown) => void;
@@ -24,8 +40,11 @@ const problem = (status: number, code: string, field: string, reason: string) =>
  */
 export function bodyProblem(err: BodyError): HttpException {
   switch (err.type) {
-    case 'entity.parse.failed':
+    case 'entity.parse.failed': {
+      const bare = bareJsonValue(err.body);
+      if (bare) return problem(HttpStatus.BAD_REQUEST, 'REQUEST.INVALID', 'body', `must be a JSON object or array, not ${bare === 'null' ? 'null' : `a ${bare}`}`);
       return problem(HttpStatus.BAD_REQUEST, 'REQUEST.MALFORMED_JSON', 'body', `is not valid JSON (${err.message})`);
+    }
     case 'entity.too.large':
       // A chunked body has no announced length: raw-body stops reading at the limit.
       return problem(HttpStatus.PAYLOAD_TOO_LARGE, 'REQUEST.TOO_LARGE', 'body', err.length === undefined ? `is over the limit of ${err.limit} bytes` : `is ${err.length} bytes; the limit is ${err.limit} bytes`);
