@@ -8,4 +8,5 @@ export * from './events/outbox-relay.service';
 export * from './http/problem.filter';
 export * from './http/json-body';
 export * from './http/known-query.interceptor';
+export * from './http/media-type.interceptor';
 export * from './http/validation';

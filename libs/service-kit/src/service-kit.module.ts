@@ -15,6 +15,7 @@ import { ConsumerHealthIndicator } from './health/consumer.health';
 import { MetricsController } from './http/metrics.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { KnownQueryInterceptor } from './http/known-query.interceptor';
+import { MediaTypeInterceptor } from './http/media-type.interceptor';
 import { EventConsumer } from './events/event-consumer';
 import { EventPublisher } from './events/event-publisher';
 import { OutboxRelayService } from './events/outbox-relay.service';
@@ -92,6 +93,7 @@ export class ServiceKitModule {
           inject: [KAFKA_PRODUCER, KAFKA_ADMIN, SERVICE_CONFIG],
         },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: MediaTypeInterceptor },
         { provide: APP_INTERCEPTOR, useClass: KnownQueryInterceptor },
         KafkaHealthIndicator,
         ConsumerHealthIndicator,

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
@@ -7,14 +7,21 @@ import { invalidRequest, unstorableText } from '@crisis-ops/service-kit';
 import { IMPORT_FORMATS, isImportFormat } from '../import';
 import { INTAKE_ROLE } from '../signals/intake/intake-role';
 import { ImportJobs, UPLOAD_DIR } from './import-jobs.service';
+import { UploadProblemsInterceptor } from './upload-problems.interceptor';
 
 
 /** What multer's disk storage tells about an upload (the fields used here). */
 interface UploadedFileInfo {
+  readonly fieldname: string;
   readonly path: string;
   readonly originalname: string;
   readonly size: number;
 }
+
+/** Largest upload: far above any dataset's export, and within what the upload directory is expected to hold. */
+const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+/** Files multer writes before refusing the request (one is taken; a few more are named in the refusal). */
+const MAX_FILES_READ = 4;
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -36,11 +43,19 @@ export class ImportJobsController {
   })
   @ApiAcceptedResponse({ description: '{ jobId, status: "queued" }; follow GET /imports/{jobId}' })
   // Multer (with `dest`) writes the upload to disk as it arrives: a file of any size never sits in memory.
-  @UseInterceptors(FileInterceptor('file', { dest: UPLOAD_DIR, limits: { fileSize: 4 * 1024 ** 3, files: 1 } }))
-  async upload(@UploadedFile() file: UploadedFileInfo | undefined, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+  // It takes files under any field name so that one under another name (`upload`, `csv`) is refused
+  // by name here; multer's own refusal of an unexpected field named nothing.
+  @UseInterceptors(UploadProblemsInterceptor, AnyFilesInterceptor({ dest: UPLOAD_DIR, limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_FILES_READ } }))
+  async upload(@UploadedFiles() files: UploadedFileInfo[] | undefined, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
     const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const errors: Array<{ field: string; reason: string }> = [];
-    if (!file) errors.push({ field: 'file', reason: 'is required (multipart/form-data field "file")' });
+    const named = (files ?? []).filter((f) => f.fieldname === 'file');
+    const file = named.length === 1 ? named[0] : undefined;
+    if (named.length === 0) errors.push({ field: 'file', reason: 'is required (multipart/form-data field "file")' });
+    if (named.length > 1) errors.push({ field: 'file', reason: `takes one file, not ${named.length}` });
+    for (const other of new Set((files ?? []).filter((f) => f.fieldname !== 'file').map((f) => f.fieldname))) {
+      errors.push({ field: other, reason: 'is not an import field (the file goes in "file")' });
+    }
     const format = fields['format'] === undefined || fields['format'] === '' ? 'auto' : String(fields['format']);
     if (format !== 'auto' && !isImportFormat(format)) errors.push({ field: 'format', reason: `must be auto or one of ${IMPORT_FORMATS.join(', ')}` });
     const source = fields['source'] === undefined || fields['source'] === '' ? undefined : String(fields['source']).trim();
@@ -48,8 +63,8 @@ export class ImportJobsController {
     for (const key of Object.keys(fields)) if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });
     // Form fields bypass the JSON body's check: a NUL here reached Postgres and was a 500.
     errors.push(...unstorableText(fields));
-    // Multer has already written the upload to disk: a request that starts no job must not leave it there.
-    const discard = () => (file ? rm(file.path, { force: true }).catch(() => undefined) : undefined);
+    // Multer has already written the uploads to disk: a request that starts no job must not leave them there.
+    const discard = () => Promise.all((files ?? []).map((f) => rm(f.path, { force: true }).catch(() => undefined)));
     if (errors.length > 0 || !file) {
       await discard();
       throw invalidRequest(errors);

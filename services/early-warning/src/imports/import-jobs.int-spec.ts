@@ -187,10 +187,43 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
       expect(res.status, field).toBe(400);
       expect(((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([field]);
     }
+    const post = (form: FormData) => fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
+    const csv = () => new Blob([`${HEADER}\n${marker},2023-05-01\n`], { type: 'text/csv' });
+    // A file under another name, and two files: each refusal names the field (multer's named none).
+    const misnamed = new FormData();
+    misnamed.append('upload', csv(), 'refused.csv');
+    const misnamedAnswer = await post(misnamed);
+    expect(misnamedAnswer.status).toBe(400);
+    expect(((await misnamedAnswer.json()) as { errors: unknown }).errors).toEqual([
+      { field: 'file', reason: 'is required (multipart/form-data field "file")' },
+      { field: 'upload', reason: 'is not an import field (the file goes in "file")' },
+    ]);
+    const twice = new FormData();
+    twice.append('file', csv(), 'one.csv');
+    twice.append('file', csv(), 'two.csv');
+    const twiceAnswer = await post(twice);
+    expect(twiceAnswer.status).toBe(400);
+    expect(((await twiceAnswer.json()) as { errors: unknown }).errors).toEqual([{ field: 'file', reason: 'takes one file, not 2' }]);
+    const tooMany = new FormData();
+    for (let i = 0; i < 6; i++) tooMany.append('file', csv(), `${i}.csv`);
+    const tooManyAnswer = await post(tooMany);
+    expect(tooManyAnswer.status).toBe(400);
+    expect(((await tooManyAnswer.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual(['body']);
     const added = (await readdir(UPLOAD_DIR)).filter((f) => !before.has(f));
     // An id of the right length that is no UUID is no job (it reached Postgres' uuid type and was a 500).
     for (const id of ['a'.repeat(36), '-'.repeat(36)]) expect((await ew.api('GET', `/imports/${id}`)).status, id).toBe(404);
     const left = await Promise.all(added.map(async (f) => (await readFile(path.join(UPLOAD_DIR, f), 'utf8').catch(() => '')).includes(marker)));
     expect(left.filter(Boolean)).toEqual([]);
+  });
+
+  it('refuses a body of the wrong kind with 415 naming Content-Type: JSON for an upload, a form for a signal', async () => {
+    const json = await ew.api('POST', '/imports', { file: 'events.csv', format: 'acled' });
+    expect(json.status).toBe(415);
+    expect(json.body).toMatchObject({ code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type', reason: expect.stringMatching(/^must be multipart\/form-data/) }] });
+    const form = new FormData();
+    form.append('country', 'BFA');
+    const signal = await fetch(`${ew.base}/signals`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
+    expect(signal.status).toBe(415);
+    expect(await signal.json()).toMatchObject({ code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type', reason: expect.stringMatching(/^must be application\/json, not multipart\/form-data/) }] });
   });
 });
