@@ -87,6 +87,12 @@ export function countryByIso3(code: string): Country | undefined {
   return byIso3.get(code.trim().toUpperCase());
 }
 
+/**
+ * ISO 3166-1 reserves QMA..QZZ for user assignment: the code never names a country. The platform's
+ * exercises and end-to-end tests use it so they cannot touch a real country's risk.
+ */
+export const isUserAssignedCountry = (code: string): boolean => /^Q[M-Z][A-Z]$/.test(code);
+
 /** The country with this ISO 3166-1 alpha-2 code (case-insensitive), or undefined. */
 export function countryByIso2(code: string): Country | undefined {
   return byIso2.get(code.trim().toUpperCase());

@@ -1,5 +1,5 @@
 import { isCalendarDay, isClockTime, type FieldViolation } from '@crisis-ops/domain-kernel';
-import { countryByIso3 } from '@crisis-ops/geo';
+import { countryByIso3, isUserAssignedCountry } from '@crisis-ops/geo';
 import { SIGNAL_SUB_TYPES, SIGNAL_TYPES, isSignalType, isSubTypeOf, type SignalSubType, type SignalType } from './signal-types';
 
 /** A validated signal: something observed that bears on conflict risk. Immutable by convention. */
@@ -110,8 +110,6 @@ export interface ValidateSignalOptions {
   readonly allowUserAssignedCountries?: boolean;
 }
 
-/** ISO 3166-1 reserves QMA..QZZ for user assignment. */
-export const isUserAssignedCountry = (code: string): boolean => /^Q[M-Z][A-Z]$/.test(code);
 
 /**
  * Checks a signal and returns it, or every field violation at once (so a client can fix all of

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { countryByIso3, DESK_IDS } from '@crisis-ops/geo';
+import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
 import { UNASSIGNED_REGION } from '../region/region-of';
 import {
   ArrayMinSize,
@@ -33,7 +33,7 @@ const IsProposableCountry = () =>
     name: 'isProposableCountry',
     validator: {
       // countryByIso3 forgives case and spaces; the domain does not, so neither may the edge.
-      validate: (value) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && (Boolean(countryByIso3(value)) || /^Q[M-Z][A-Z]$/.test(value)),
+      validate: (value) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && (Boolean(countryByIso3(value)) || isUserAssignedCountry(value)),
       defaultMessage: (args) =>
         typeof args?.value === 'string' && /^[A-Z]{3}$/.test(args.value) ? `${args.value} is not an ISO 3166-1 country` : 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI',
     },

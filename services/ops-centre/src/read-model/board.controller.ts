@@ -4,7 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
 import { TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
-import { ValidationFailed } from '@crisis-ops/domain-kernel';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations } from './projection';
@@ -39,8 +38,9 @@ function latestBy(rows: any[], idField: string) {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const countryCode = (v: string) => {
-  const c = v.toUpperCase();
-  if (!/^[A-Z]{3}$/.test(c)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]);
+  const q = new QueryCheck();
+  const c = q.country(v) as string;
+  q.done();
   return c;
 };
 

@@ -14,6 +14,14 @@ describe('QueryCheck', () => {
     expect(() => q.done()).not.toThrow();
   });
 
+  it('refuses a code that names no country, which a regional officer was told was another region\'s; takes exercise codes (QMA..QZZ)', () => {
+    const q = new QueryCheck();
+    expect(q.country('QZX')).toBe('QZX');
+    expect(() => q.done()).not.toThrow();
+    q.country('MAL');
+    expect(() => q.done()).toThrow(expect.objectContaining({ code: 'OPS_CENTRE.QUERY_INVALID', violations: [{ field: 'country', reason: 'MAL is not an ISO 3166-1 country' }] }));
+  });
+
   it('names every bad parameter in one error, and never clamps a limit', () => {
     const q = new QueryCheck();
     for (const v of ['0', '1001', '2.5', 'abc', '']) q.limit(v);

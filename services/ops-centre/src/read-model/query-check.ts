@@ -1,5 +1,5 @@
 import { UUID_PATTERN, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
-import { DESK_IDS } from '@crisis-ops/geo';
+import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
 
 /**
  * The query parameters of one listing, checked together so that one answer names every bad one
@@ -20,6 +20,9 @@ export class QueryCheck {
     if (value === undefined) return undefined;
     const c = value.toUpperCase();
     if (!/^[A-Z]{3}$/.test(c)) this.violations.push({ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' });
+    // Checked before access: a code that names no country is a wrong question, which a regional
+    // officer was answered as a forbidden one (its desk, none, was not theirs).
+    else if (!countryByIso3(c) && !isUserAssignedCountry(c)) this.violations.push({ field: 'country', reason: `${c} is not an ISO 3166-1 country` });
     return c;
   }
 

@@ -65,6 +65,9 @@ describe('stream filters', () => {
   it('rejects unknown regions, malformed countries and levels', () => {
     expect(() => parseStreamFilter({ region: 'mars' })).toThrow(ValidationFailed);
     expect(() => parseStreamFilter({ country: 'MALI' })).toThrow(ValidationFailed);
+    // A code that names no country would give a stream that stays empty; exercise codes are taken.
+    expect(() => parseStreamFilter({ country: 'MLI,MAL' })).toThrow(expect.objectContaining({ violations: [{ field: 'country', reason: 'MAL: not an ISO 3166-1 country' }] }));
+    expect(parseStreamFilter({ country: 'qzx' }).countries).toEqual(['QZX']);
     expect(() => parseStreamFilter({ minLevel: 'extreme' })).toThrow(ValidationFailed);
   });
 

@@ -1,7 +1,7 @@
 import type { Principal } from '@crisis-ops/auth';
 import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { ALL_EVENT_TYPES } from '@crisis-ops/contracts';
-import { countriesOfDesk, DESK_IDS, isDeskId } from '@crisis-ops/geo';
+import { countriesOfDesk, countryByIso3, DESK_IDS, isDeskId, isUserAssignedCountry } from '@crisis-ops/geo';
 import { isGlobal, maySeeDesk } from '../access/access-policy';
 import { levelOf } from '../read-model/risk-level';
 import { shortNameOf, type StreamItem } from './stream-item';
@@ -35,7 +35,10 @@ export function parseStreamFilter(query: Record<string, unknown>): StreamFilter 
   const countries = list(query.country)?.map((c) => c.toUpperCase());
   const types = list(query.type);
   if (regions?.some((r) => !(DESK_IDS as readonly string[]).includes(r))) violations.push({ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` });
+  const unknownCountries = countries?.filter((c) => /^[A-Z]{3}$/.test(c) && !countryByIso3(c) && !isUserAssignedCountry(c));
   if (countries?.some((c) => !/^[A-Z]{3}$/.test(c))) violations.push({ field: 'country', reason: 'must be ISO 3166-1 alpha-3 codes' });
+  // As with types: a code that names no country ("MAL" for MLI) gave a stream that stayed empty.
+  else if (unknownCountries?.length) violations.push({ field: 'country', reason: `${unknownCountries.join(', ')}: not an ISO 3166-1 country` });
   // A misspelt type (risk_escalated) would otherwise give a stream that stays empty, with no error.
   const unknownTypes = types?.filter((t) => !KNOWN_TYPES.has(t));
   if (unknownTypes?.length) violations.push({ field: 'type', reason: `${unknownTypes.join(', ')}: not an event type; use ${SHORT_NAMES.join(', ')} or their CloudEvents types` });
