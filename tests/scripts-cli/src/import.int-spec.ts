@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { Client } from 'pg';
+import { adminClient, uniqueSuffix, workspaceRoot } from '@crisis-ops/testing';
+import { runScript } from './run-script';
+
+const FIXTURES = path.join(workspaceRoot(), 'services/early-warning/src/import/fixtures');
+
+/** A port on this machine where nothing listens: a database that is not running. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * `npm run import` into early-warning's schema of the test database. The source is unique to the run:
+ * intake is idempotent by (source, id), and the fixture's ids are the same on every run.
+ */
+describe('npm run import', () => {
+  const source = `scripts-cli-${uniqueSuffix()}`;
+  let db: Client;
+
+  beforeAll(async () => {
+    db = adminClient();
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+  });
+
+  const imported = async () =>
+    (await db.query<{ origin: string; n: string }>('SELECT origin, count(*) AS n FROM early_warning.signals WHERE source = $1 GROUP BY origin', [source])).rows.map((r) => [r.origin, Number(r.n)]);
+
+  it('imports the valid rows of an ACLED file, reports each rejected row with its column and reason, and adds nothing when run again', async () => {
+    const input = path.join(FIXTURES, 'acled-full.csv');
+    const first = await runScript('import', ['--input', input, '--source', source]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`^format acled, source ${source}: 7 rows in [\\d.]+ s\\n`));
+    expect(first.stdout).toContain(
+      [
+        '  accepted   3 (3 new, 0 already recorded)',
+        '  rejected   4',
+        '    row 5, column fatalities: "abc" is not a whole number ≥ 0',
+        '    row 6, column event_date: "2023-02-30" is not a date (YYYY-MM-DD or "23 September 2022")',
+        '    row 7, column sub_event_type: "Ambush" is not a sub-event type of "Battles"',
+        '    row 8, column country: unknown country "Atlantis"',
+        '',
+      ].join('\n'),
+    );
+    expect(first.stdout).toContain('Armed Conflict Location & Event Data Project (ACLED)');
+    expect(await imported()).toEqual([['import', 3]]);
+
+    const again = await runScript('import', ['--input', input, '--source', source, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ format: 'acled', source, rows: 7, accepted: 3, recorded: 0, duplicates: 3, rejected: 4 });
+    expect(await imported()).toEqual([['import', 3]]);
+  });
+
+  it('says in one line that it cannot reach the database, and imports nothing', async () => {
+    const port = await closedPort();
+    const run = await runScript('import', ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', source], { env: { DATABASE_PORT: String(port) } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`import: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(run.stdout).toBe('');
+  });
+
+  // Concurrent: each is a process of its own, and the suite has a time budget.
+  it.concurrent.each([
+    { why: 'a batch size out of range', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--batch', '0'], code: 2, error: '--batch must be 1..5000' },
+    { why: 'no --input', args: ['--source', 'x'], code: 2, error: '--input is required' },
+    { why: 'an input file that is not there', args: ['--input', path.join(FIXTURES, 'no-such-file.csv')], code: 1, error: `import: cannot read ${path.join(FIXTURES, 'no-such-file.csv')}: ENOENT: no such file or directory, stat '${path.join(FIXTURES, 'no-such-file.csv')}'` },
+  ])('refuses $why with a one-line reason before touching the database', async ({ args, code, error }) => {
+    const run = await runScript('import', args);
+    expect(run.error).toBe(error);
+    expect(run.code).toBe(code);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses a file of no known format, naming what it found, and imports nothing', async () => {
+    const run = await runScript('import', ['--input', path.join(FIXTURES, 'unknown.csv'), '--source', source]);
+    expect(run.code).toBe(1);
+    // The last line: a progress bar on stderr comes first.
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('import: unusable file: unrecognised header (foo, bar, baz); pass the format explicitly: acled, acled-monthly, country-monthly, ucdp-ged, hxl');
+    expect(run.stdout).toBe('');
+  });
+});
