@@ -57,7 +57,7 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
     process.stderr.write(`dlq: ${err.message}\n`);
     return 2;
   }
-  const kafka = createKafka({ clientId: 'crisis-ops-dlq', brokers });
+  const kafka = createKafka({ clientId: 'crisis-ops-dlq', brokers, commandLine: true });
   const letters = await readDeadLetters(kafka, args.topics);
 
   if (args.command === 'list') {

@@ -3,15 +3,20 @@ import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 export interface KafkaConnection {
   readonly clientId: string;
   readonly brokers: readonly string[];
+  /**
+   * For a command-line tool, which says what failed in one line of its own: no kafkajs log lines,
+   * and an unreachable broker given up on after a few seconds rather than a minute of retries.
+   */
+  readonly commandLine?: boolean;
 }
 
-export function createKafka({ clientId, brokers }: KafkaConnection): Kafka {
+export function createKafka({ clientId, brokers, commandLine = false }: KafkaConnection): Kafka {
   return new Kafka({
     clientId,
     brokers: [...brokers],
-    logLevel: logLevel.WARN,
+    logLevel: commandLine ? logLevel.NOTHING : logLevel.WARN,
     connectionTimeout: 3_000,
-    retry: { initialRetryTime: 300, retries: 8 },
+    retry: { initialRetryTime: 300, retries: commandLine ? 2 : 8 },
   });
 }
 
