@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Client } from 'pg';
 import { adminClient, uniqueSuffix, workspaceRoot } from '@crisis-ops/testing';
-import { runScript } from './run-script';
+import { closedPort, runScript } from './run-script';
 
 const FIXTURES = path.join(workspaceRoot(), 'services/early-warning/src/import/fixtures');
-
-/** A port on this machine where nothing listens: a database that is not running. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * `npm run import` into early-warning's schema of the test database. The source is unique to the run:

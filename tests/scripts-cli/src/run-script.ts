@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { serviceEnv, workspaceRoot } from '@crisis-ops/testing';
 
@@ -41,4 +42,13 @@ export function runScript(name: 'token' | 'dlq' | 'import' | 'backtest', args: r
       resolve({ code, stdout, stderr, error: stderr.split('\n')[0] });
     });
   });
+}
+
+/** A port on this machine where nothing listens: a database or broker that is not running. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
