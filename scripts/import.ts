@@ -117,7 +117,9 @@ main().then(
   (code) => process.exit(code),
   (err) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n\n${USAGE}\n`);
+      // Named like every other line the script writes (and like token, dlq and backtest do), so a
+      // wrapper's log says which command refused.
+      process.stderr.write(`import: ${err.message}\n\n${USAGE}\n`);
       process.exit(2);
     }
     // The database not running (ECONNREFUSED) or a bad setting: the message says which; a stack would bury it.

@@ -61,8 +61,8 @@ describe('npm run import', () => {
 
   // Concurrent: each is a process of its own, and the suite has a time budget.
   it.concurrent.each([
-    { why: 'a batch size out of range', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--batch', '0'], code: 2, error: '--batch must be 1..5000' },
-    { why: 'no --input', args: ['--source', 'x'], code: 2, error: '--input is required' },
+    { why: 'a batch size out of range', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--batch', '0'], code: 2, error: 'import: --batch must be 1..5000' },
+    { why: 'no --input', args: ['--source', 'x'], code: 2, error: 'import: --input is required' },
     { why: 'an input file that is not there', args: ['--input', path.join(FIXTURES, 'no-such-file.csv')], code: 1, error: `import: cannot read ${path.join(FIXTURES, 'no-such-file.csv')}: ENOENT: no such file or directory, stat '${path.join(FIXTURES, 'no-such-file.csv')}'` },
   ])('refuses $why with a one-line reason before touching the database', async ({ args, code, error }) => {
     const run = await runScript('import', args);
