@@ -5,7 +5,7 @@
  *
  *   npm run backtest -- --input ../shared/data/acled-burkina-faso-2019-2022.csv [--out transitions.jsonl]
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { BacktestInputError, formatSummary, runBacktest } from '../services/early-warning/src/backtest';
 import { IMPORT_FORMATS, ImportFormatError, type ImportFormat } from '../services/early-warning/src/import';
@@ -27,6 +27,13 @@ function args(): { input: string; format: ImportFormat | 'auto'; from?: string; 
   return { input, format, from: values.from as string | undefined, to: values.to as string | undefined, out: values.out as string | undefined };
 }
 
+/** A write stream once its file is open (a missing directory or no permission rejects here). */
+async function openForWriting(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await once(stream, 'open');
+  return stream;
+}
+
 async function main(): Promise<number> {
   let options;
   try {
@@ -34,6 +41,16 @@ async function main(): Promise<number> {
   } catch (err) {
     process.stderr.write(`backtest: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
+  }
+  // Opened before the replay, which can take minutes: a path that cannot be written is said at once.
+  let file: WriteStream | undefined;
+  if (options.out) {
+    try {
+      file = await openForWriting(options.out);
+    } catch (err) {
+      process.stderr.write(`backtest: --out ${options.out} cannot be written: ${(err as Error).message}\n`);
+      return 1;
+    }
   }
   let result;
   try {
@@ -44,14 +61,16 @@ async function main(): Promise<number> {
       return err instanceof BacktestInputError && /--/.test(err.message) ? 2 : 1;
     }
     throw err;
+  } finally {
+    if (file && !result) file.destroy();
   }
-  const sink = options.out ? createWriteStream(options.out) : process.stdout;
+  const sink = file ?? process.stdout;
   for (const t of result.transitions) {
     if (!sink.write(`${JSON.stringify(t)}\n`)) await once(sink, 'drain');
   }
-  if (options.out) {
-    (sink as ReturnType<typeof createWriteStream>).end();
-    await once(sink, 'finish');
+  if (file) {
+    file.end();
+    await once(file, 'finish');
   }
   const summary = `${formatSummary(result)}\n`;
   if (options.out) process.stdout.write(`${summary}Transitions written to ${options.out}\n`);

@@ -94,6 +94,14 @@ describe('npm run backtest', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('refuses an --out it cannot write before replaying anything, naming it', async () => {
+    const out = path.join(dir, 'no-such-dir', 'transitions.jsonl');
+    const run = await runScript('backtest', ['--input', input, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.error).toBe(`backtest: --out ${out} cannot be written: ENOENT: no such file or directory, open '${out}'`);
+    expect(run.stdout).toBe('');
+  });
+
   it('fails when no record of the input was accepted, after saying what it rejected', async () => {
     const run = await runScript('backtest', ['--input', path.join(FIXTURES, 'acled-full.csv'), '--from', '2030-01-01']);
     expect(run.code).toBe(1);
