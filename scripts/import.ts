@@ -92,9 +92,16 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, process.env);
-  await runMigrations({ config: config.database, migrations: [...migrations] as never });
   const dataSource = createServiceDataSource({ config: config.database, as: 'app' });
-  await dataSource.initialize();
+  try {
+    await runMigrations({ config: config.database, migrations: [...migrations] as never });
+    await dataSource.initialize();
+  } catch (err) {
+    // The database not running, or a wrong host, port or password: say where it was looked for.
+    const { host, port, name } = config.database;
+    process.stderr.write(`import: cannot use the database ${name} at ${host}:${port}: ${(err as Error).message}\n`);
+    return 1;
+  }
   const events = new EventPublisher(config);
   const intake = new SignalWriter(dataSource, events, systemClock);
   const bar = progressBar(size);
@@ -122,7 +129,7 @@ main().then(
       process.stderr.write(`import: ${err.message}\n\n${USAGE}\n`);
       process.exit(2);
     }
-    // The database not running (ECONNREFUSED) or a bad setting: the message says which; a stack would bury it.
+    // A bad setting (the config check names the variable): the message says which; a stack would bury it.
     process.stderr.write(`import: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },

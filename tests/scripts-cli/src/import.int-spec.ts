@@ -55,7 +55,7 @@ describe('npm run import', () => {
     const port = await closedPort();
     const run = await runScript('import', ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', source], { env: { DATABASE_PORT: String(port) } });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`import: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(run.stderr).toBe(`import: cannot use the database crisis_ops at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
     expect(run.stdout).toBe('');
   });
 
