@@ -101,16 +101,11 @@ export function unstorableText(body: unknown): FieldViolation[] {
   return found.slice(0, MAX_TEXT_PROBLEMS);
 }
 
-/** Media types a service reads a body of: JSON, and multipart for uploads (parsed by multer, per route). */
-const READABLE = /^(application\/([\w.+-]*\+)?json|multipart\/form-data)\s*(;|$)/i;
-
-const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-
 /**
- * The services' body parser: JSON up to `limit`, its errors as `bodyProblem`s, a body of any other
- * media type refused with 415 naming Content-Type (the platform's APIs speak JSON; a form or text
- * body would otherwise arrive as an empty object and be reported as missing fields), and text no
- * database column can hold refused with 400 naming each field (`unstorableText`).
+ * The services' body parser: JSON up to `limit`, its errors as `bodyProblem`s, and text no database
+ * column can hold refused with 400 naming each field (`unstorableText`). A body of another media type
+ * is left unread: which type a route takes (JSON, or multipart for an upload) is known only once the
+ * request is routed, where `MediaTypeInterceptor` refuses the wrong one with 415.
  */
 export function jsonBodyParser(limit: string): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   const parse = json({
@@ -121,10 +116,6 @@ export function jsonBodyParser(limit: string): (req: IncomingMessage, res: Serve
     },
   });
   return (req, res, next) => {
-    if (hasBody(req) && !READABLE.test(req.headers['content-type'] ?? '')) {
-      next(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'content-type', `must be application/json, not ${req.headers['content-type'] ?? 'missing'}`));
-      return;
-    }
     parse(req as never, res as never, (err?: unknown) => {
       if (err) return next(bodyProblem(err as BodyError));
       const bad = (req as unknown as Record<symbol, boolean>)[SUSPECT] ? unstorableText((req as { body?: unknown }).body) : [];

@@ -27,6 +27,18 @@ describe('the media type a route reads', () => {
     });
   });
 
+  it('refuses text, CSV or a urlencoded form anywhere, naming what the route takes', () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'text/csv']) {
+      expect(answer(undefined, type), type).toEqual({ status: 415, body: expect.objectContaining({ errors: [{ field: 'content-type', reason: `must be application/json, not ${type}` }] }) });
+    }
+    expect(answer(['multipart/form-data'], 'text/csv')).toEqual({
+      status: 415,
+      body: expect.objectContaining({ errors: [{ field: 'content-type', reason: 'must be multipart/form-data (this request uploads a file), not text/csv' }] }),
+    });
+    expect(answer(undefined, undefined)).toEqual({ status: 415, body: expect.objectContaining({ errors: [{ field: 'content-type', reason: 'must be application/json, not missing' }] }) });
+    expect(answer(undefined, 'application/cloudevents+json; charset=utf-8')).toBeUndefined();
+  });
+
   it('leaves a request without a body to the route, which says what it lacks', () => {
     expect(answer(['multipart/form-data'], undefined, 0)).toBeUndefined();
     expect(answer(undefined, 'multipart/form-data; boundary=x', 0)).toBeUndefined();

@@ -6,6 +6,7 @@ import { invalidRequest } from './validation';
 const SWAGGER_CONSUMES = 'swagger/apiConsumes';
 
 const MULTIPART = /^multipart\/form-data\s*(;|$)/i;
+const JSON_TYPE = /^application\/([\w.+-]*\+)?json\s*(;|$)/i;
 
 interface RequestHead {
   readonly headers: Record<string, string | string[] | undefined>;
@@ -16,15 +17,15 @@ const hasBody = (req: RequestHead) => req.headers['transfer-encoding'] !== undef
 /**
  * Whether a request's body is of the media type its route reads: multipart only where the route
  * declares `@ApiConsumes('multipart/form-data')` (an upload), JSON everywhere else. The body parser
- * lets both through because it cannot know the route; undetected, an upload sent as JSON was told
- * its file was missing and each JSON key "is not an import field", and a form posted to a JSON route
- * arrived as an empty object, reported as every required field missing.
+ * cannot know the route; undetected, an upload sent as JSON was told its file was missing and each
+ * JSON key "is not an import field", a CSV posted to the upload was told to send JSON, and a form or
+ * text posted to a JSON route arrived as an empty object, reported as every required field missing.
  */
 export function mediaTypeProblem(consumes: readonly string[] | undefined, req: RequestHead): HttpException | undefined {
   if (!hasBody(req)) return undefined;
   const contentType = String(req.headers['content-type'] ?? 'missing');
   const wantsUpload = (consumes ?? []).some((t) => MULTIPART.test(t));
-  if (wantsUpload === MULTIPART.test(contentType)) return undefined;
+  if ((wantsUpload ? MULTIPART : JSON_TYPE).test(contentType)) return undefined;
   const expected = wantsUpload ? 'multipart/form-data (this request uploads a file)' : 'application/json';
   return invalidRequest([{ field: 'content-type', reason: `must be ${expected}, not ${contentType}` }], HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
 }

@@ -43,9 +43,11 @@ export class ImportJobsController {
   })
   @ApiAcceptedResponse({ description: '{ jobId, status: "queued" }; follow GET /imports/{jobId}' })
   // Multer (with `dest`) writes the upload to disk as it arrives: a file of any size never sits in memory.
+  // File names are read as UTF-8, as browsers and curl send them (multer's default, Latin-1, turned
+  // "São-Tomé.csv" into "SÃ£o-TomÃ©.csv" in the job).
   // It takes files under any field name so that one under another name (`upload`, `csv`) is refused
   // by name here; multer's own refusal of an unexpected field named nothing.
-  @UseInterceptors(UploadProblemsInterceptor, AnyFilesInterceptor({ dest: UPLOAD_DIR, limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_FILES_READ } }))
+  @UseInterceptors(UploadProblemsInterceptor, AnyFilesInterceptor({ dest: UPLOAD_DIR, defParamCharset: 'utf8', limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_FILES_READ } }))
   async upload(@UploadedFiles() files: UploadedFileInfo[] | undefined, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
     const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const errors: Array<{ field: string; reason: string }> = [];
@@ -61,8 +63,10 @@ export class ImportJobsController {
     const source = fields['source'] === undefined || fields['source'] === '' ? undefined : String(fields['source']).trim();
     if (source !== undefined && (source.length === 0 || source.length > 100)) errors.push({ field: 'source', reason: 'must be 1 to 100 characters' });
     for (const key of Object.keys(fields)) if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });
-    // Form fields bypass the JSON body's check: a NUL here reached Postgres and was a 500.
+    // Form fields and the file's name bypass the JSON body's check: a NUL in either reached Postgres
+    // and was a 500.
     errors.push(...unstorableText(fields));
+    if (file) errors.push(...unstorableText({ file: file.originalname }).map((v) => ({ field: 'file', reason: `has a name that ${v.reason}` })));
     // Multer has already written the uploads to disk: a request that starts no job must not leave them there.
     const discard = () => Promise.all((files ?? []).map((f) => rm(f.path, { force: true }).catch(() => undefined)));
     if (errors.length > 0 || !file) {

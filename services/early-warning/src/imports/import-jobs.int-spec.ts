@@ -216,10 +216,30 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(left.filter(Boolean)).toEqual([]);
   });
 
+  it('keeps a file name as the client wrote it (UTF-8), and refuses one holding a NUL, naming the file', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([`${HEADER}\n`], { type: 'text/csv' }), 'São-Tomé données.csv');
+    const accepted = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
+    expect(accepted.status).toBe(202);
+    const { jobId } = (await accepted.json()) as { jobId: string };
+    expect((await ew.api('GET', `/imports/${jobId}`)).body).toMatchObject({ fileName: 'São-Tomé données.csv' });
+    await finished(jobId);
+
+    // RFC 5987's filename* can carry any byte, NUL included: stored, it was a database error answered 500.
+    const body = `--b0\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''a%00b.csv\r\nContent-Type: text/csv\r\n\r\n${HEADER}\n\r\n--b0--\r\n`;
+    const refused = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}`, 'content-type': 'multipart/form-data; boundary=b0' }, body });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { errors: unknown }).errors).toEqual([{ field: 'file', reason: expect.stringMatching(/^has a name that contains a NUL character/) }]);
+  });
+
   it('refuses a body of the wrong kind with 415 naming Content-Type: JSON for an upload, a form for a signal', async () => {
     const json = await ew.api('POST', '/imports', { file: 'events.csv', format: 'acled' });
     expect(json.status).toBe(415);
     expect(json.body).toMatchObject({ code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type', reason: expect.stringMatching(/^must be multipart\/form-data/) }] });
+    // A CSV posted as it is, not as a form: told to send a form, not JSON.
+    const csv = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}`, 'content-type': 'text/csv' }, body: `${HEADER}\n` });
+    expect(csv.status).toBe(415);
+    expect(((await csv.json()) as { errors: unknown }).errors).toEqual([{ field: 'content-type', reason: 'must be multipart/form-data (this request uploads a file), not text/csv' }]);
     const form = new FormData();
     form.append('country', 'BFA');
     const signal = await fetch(`${ew.base}/signals`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
