@@ -18,8 +18,18 @@ import { intakeSink } from './import-sink';
  * Where uploads are written (by multer, as they arrive) and read back by their job. Jobs resume from
  * it after a restart, so in a container it belongs on a volume; replicas sharing it resume each
  * other's jobs.
+ *
+ * By default one directory per database: the orphan sweep deletes what its own database's jobs do
+ * not refer to, so two stacks on one machine (`npm start` and `npm test`) sharing a directory
+ * deleted each other's uploads an hour after they arrived, queued or running jobs' included.
  */
-export const UPLOAD_DIR = process.env['EARLY_WARNING_UPLOAD_DIR'] || path.join(tmpdir(), 'early-warning-imports');
+export const UPLOAD_DIR = process.env['EARLY_WARNING_UPLOAD_DIR'] || defaultUploadDir(process.env);
+
+export function defaultUploadDir(env: Readonly<Record<string, string | undefined>>): string {
+  // The defaults are the service config's (libs/config): the database the service would use.
+  const database = [env['DATABASE_HOST'] || '127.0.0.1', env['DATABASE_PORT'] || '55432', env['DATABASE_NAME'] || 'crisis_ops'].join('-');
+  return path.join(tmpdir(), 'early-warning-imports', database.replace(/[^\w.-]/g, '_'));
+}
 
 /** How often a running job says it is alive, and how long without that before it counts as interrupted. */
 const HEARTBEAT_MS = 10_000;
