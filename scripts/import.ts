@@ -20,6 +20,7 @@ import { loadServiceConfig } from '@crisis-ops/config';
 import { systemClock } from '@crisis-ops/domain-kernel';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
 import { EventPublisher } from '@crisis-ops/service-kit';
+import { importSourceProblem } from '../services/early-warning/src/domain';
 import { IMPORT_FORMATS, ImportFormatError } from '../services/early-warning/src/import';
 import { fileCommandLine, UsageError } from './lib/file-cli';
 import { migrations } from '../services/early-warning/src/migrations';
@@ -39,7 +40,11 @@ function args() {
   const { values, input, format } = fileCommandLine(USAGE, { source: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' } });
   const batch = values.batch === undefined ? 2_000 : Number(values.batch);
   if (!Number.isInteger(batch) || batch < 1 || batch > 5_000) throw new UsageError('--batch must be 1..5000');
-  return { input, format, source: values.source as string | undefined, batch, json: values.json === true };
+  const source = typeof values.source === 'string' ? values.source.trim() : undefined;
+  // Checked here, as the API checks its field: otherwise every row was rejected, blaming an `id` column.
+  const sourceProblem = values.source === undefined ? undefined : importSourceProblem(String(values.source));
+  if (sourceProblem) throw new UsageError(`--source ${sourceProblem}`);
+  return { input, format, source, batch, json: values.json === true };
 }
 
 /** A one-line progress bar on stderr (only when it is a terminal, or every 5 s otherwise). */

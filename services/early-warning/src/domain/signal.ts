@@ -115,10 +115,17 @@ export interface ValidateSignalOptions {
  * Checks a signal and returns it, or every field violation at once (so a client can fix all of
  * them in one go). Defaults: reportedAt = occurredAt, fatalities = 0.
  */
+/** Longest source name (`acled`, `ucdp-ged`, a monitor's name) a signal may carry. */
+export const MAX_SOURCE_LENGTH = 100;
+
+/** Why a source given for a whole import (API field, CLI flag) cannot be used, or undefined. */
+export const importSourceProblem = (source: string): string | undefined =>
+  source.trim().length === 0 || source.trim().length > MAX_SOURCE_LENGTH ? `must be 1 to ${MAX_SOURCE_LENGTH} characters` : undefined;
+
 export function validateSignal(input: SignalInput, options: ValidateSignalOptions = {}): Validated<Signal> {
   const c = new Checker();
   const id = c.text('id', input.id, 200, false);
-  const source = c.text('source', input.source, 100, true);
+  const source = c.text('source', input.source, MAX_SOURCE_LENGTH, true);
   const occurredAt = input.occurredAt === undefined || input.occurredAt === null || input.occurredAt === '' ? c.fail('occurredAt', 'is required') : parseInstant(input.occurredAt) ?? c.fail('occurredAt', 'must be an ISO 8601 date or date-time');
   const reportedAt = input.reportedAt === undefined || input.reportedAt === null || input.reportedAt === '' ? occurredAt : parseInstant(input.reportedAt) ?? c.fail('reportedAt', 'must be an ISO 8601 date or date-time');
   if (occurredAt && reportedAt && occurredAt.getTime() - reportedAt.getTime() > REPORT_BEFORE_EVENT_TOLERANCE_MS) {

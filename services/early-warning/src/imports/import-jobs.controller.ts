@@ -4,6 +4,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse
 import { rm } from 'node:fs/promises';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { invalidRequest, unstorableText } from '@crisis-ops/service-kit';
+import { importSourceProblem } from '../domain';
 import { IMPORT_FORMATS, isImportFormat } from '../import';
 import { INTAKE_ROLE } from '../signals/intake/intake-role';
 import { ImportJobs, UPLOAD_DIR } from './import-jobs.service';
@@ -61,7 +62,8 @@ export class ImportJobsController {
     const format = fields['format'] === undefined || fields['format'] === '' ? 'auto' : String(fields['format']);
     if (format !== 'auto' && !isImportFormat(format)) errors.push({ field: 'format', reason: `must be auto or one of ${IMPORT_FORMATS.join(', ')}` });
     const source = fields['source'] === undefined || fields['source'] === '' ? undefined : String(fields['source']).trim();
-    if (source !== undefined && (source.length === 0 || source.length > 100)) errors.push({ field: 'source', reason: 'must be 1 to 100 characters' });
+    const sourceProblem = source === undefined ? undefined : importSourceProblem(source);
+    if (sourceProblem) errors.push({ field: 'source', reason: sourceProblem });
     for (const key of Object.keys(fields)) if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });
     // Form fields and the file's name bypass the JSON body's check: a NUL in either reached Postgres
     // and was a 500.
