@@ -1,4 +1,4 @@
-import { isCalendarDay, isClockTime, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { parseInstant, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { countryByIso3, isUserAssignedCountry } from '@crisis-ops/geo';
 import { SIGNAL_SUB_TYPES, SIGNAL_TYPES, isSignalType, isSubTypeOf, type SignalSubType, type SignalType } from './signal-types';
 
@@ -48,17 +48,6 @@ export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly
 /** A report may be dated the day after the event in another time zone; more than that is an error. */
 const REPORT_BEFORE_EVENT_TOLERANCE_MS = 24 * 3600 * 1000;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** A Date from a Date or an ISO 8601 date / date-time string (date-only means 00:00 UTC). */
-export function parseInstant(value: unknown): Date | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
-  if (typeof value !== 'string' || !ISO_DATE.test(value.trim())) return undefined;
-  const text = value.trim();
-  if (!realCalendarFields(text)) return undefined;
-  const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
 
 /**
  * A day lies in the future when it has not begun anywhere on Earth: its midnight in UTC+14 is still
@@ -67,11 +56,6 @@ export function parseInstant(value: unknown): Date | undefined {
  */
 export const dayLiesAhead = (dayStartUtc: Date, now: Date): boolean => dayStartUtc.getTime() - 14 * 3_600_000 > now.getTime();
 
-/** Whether an ISO date-time's own fields exist: `new Date` rolls 30 February into March, and year 0 is no year Postgres stores. */
-function realCalendarFields(text: string): boolean {
-  const [y, mo, d, h = 0, mi = 0, s = 0] = (text.match(/\d+/g) ?? []).slice(0, 6).map(Number);
-  return isCalendarDay(y, mo, d) && isClockTime(h, mi, s);
-}
 
 /** A decimal number as a file writes it, spaces around allowed. */
 const DECIMAL = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$/;

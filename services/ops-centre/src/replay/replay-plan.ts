@@ -1,5 +1,5 @@
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
-import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { parseInstant, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 
 export interface ReplayPlan {
   readonly topics: string[];
@@ -18,8 +18,9 @@ export function parseReplayPlan(q: Record<string, unknown>, now = new Date()): R
   const topics = String(q.topics ?? DOMAIN_TOPICS.join(',')).split(',').map((t) => t.trim()).filter(Boolean);
   const unknown = topics.filter((t) => !(DOMAIN_TOPICS as readonly string[]).includes(t));
   if (!topics.length || unknown.length) violations.push({ field: 'topics', reason: `must be a comma list of ${DOMAIN_TOPICS.join(', ')}` });
-  const from = new Date(String(q.from ?? ''));
-  if (Number.isNaN(from.getTime())) violations.push({ field: 'from', reason: 'must be an ISO 8601 time' });
+  // Strict: `new Date` read "2023-02-30" as 2 March and "1" as 2001, a replay of another time than asked.
+  const from = parseInstant(q.from) ?? new Date(Number.NaN);
+  if (Number.isNaN(from.getTime())) violations.push({ field: 'from', reason: 'must be an ISO 8601 date or time that exists, e.g. 2026-11-27T06:00:00Z' });
   else if (from > now) violations.push({ field: 'from', reason: 'must not be in the future' });
   const speed = String(q.speed ?? 'max');
   if (speed !== 'real' && speed !== 'max') violations.push({ field: 'speed', reason: 'must be real or max' });

@@ -30,7 +30,7 @@ export class ReplayController {
   @Public()
   @ApiOperation({ summary: 'Replay topics from a point in time (SSE), at real speed or as fast as possible' })
   @ApiQuery({ name: 'topics', required: false, description: 'comma list of domain topics (default: all)' })
-  @ApiQuery({ name: 'from', required: true, description: 'ISO 8601 time' })
+  @ApiQuery({ name: 'from', required: true, description: 'ISO 8601 date or date-time (UTC when no offset is given)' })
   @ApiQuery({ name: 'speed', required: false, description: 'real | max (default)' })
   @ApiQuery({ name: 'limit', required: false })
   @StreamFilterQuery()

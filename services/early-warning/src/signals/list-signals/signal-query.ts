@@ -1,5 +1,6 @@
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
-import { isSignalType, parseInstant } from '../../domain';
+import { parseInstant } from '@crisis-ops/domain-kernel';
+import { isSignalType } from '../../domain';
 
 export interface SignalFilter {
   readonly country?: string;

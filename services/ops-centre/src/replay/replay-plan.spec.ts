@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { TOPIC_RISK } from '@crisis-ops/contracts';
+import { parseReplayPlan } from './replay-plan';
+
+const now = new Date('2026-11-27T12:00:00Z');
+const violationsOf = (q: Record<string, unknown>) => {
+  try {
+    parseReplayPlan(q, now);
+    return [];
+  } catch (err) {
+    return (err as { violations: Array<{ field: string }> }).violations.map((v) => v.field);
+  }
+};
+
+describe('a replay plan', () => {
+  it('replays from the instant asked, a day meaning its midnight UTC', () => {
+    expect(parseReplayPlan({ from: '2026-11-27T06:00:00Z', topics: TOPIC_RISK }, now)).toEqual({ topics: [TOPIC_RISK], from: new Date('2026-11-27T06:00:00Z'), speed: 'max', limit: 10_000 });
+    expect(parseReplayPlan({ from: '2026-11-27T07:00:00+01:00' }, now).from).toEqual(new Date('2026-11-27T06:00:00Z'));
+    expect(parseReplayPlan({ from: '2026-11-26' }, now).from).toEqual(new Date('2026-11-26T00:00:00Z'));
+  });
+
+  it('refuses a day that does not exist or a number, which it read as another time (30 February as 2 March, "1" as 2001)', () => {
+    for (const from of ['2023-02-30', '2023-02-29T10:00:00Z', '1', '2026-11-27T25:00:00Z', 'yesterday', '']) expect(violationsOf({ from }), from).toEqual(['from']);
+    expect(violationsOf({})).toEqual(['from']);
+  });
+
+  it('refuses a start in the future and names every bad parameter at once', () => {
+    expect(violationsOf({ from: '2026-11-28T00:00:00Z', speed: 'fast', limit: '0', topics: 'nope' })).toEqual(['topics', 'from', 'speed', 'limit']);
+  });
+});
