@@ -115,6 +115,36 @@ describe('ops-centre web console in Chromium', () => {
     await page.context().close();
   });
 
+  it('audits each action an officer takes on an alert as that action, with no view after it that the officer did not make', async () => {
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/alerts`);
+    const { escalationId } = await publishEscalation(h.producer, { country: await freshTestCountry(), level: RiskLevel.HIGH });
+    const row = page.locator(`tr[data-escalation-id="${escalationId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    const alertId = await row.getAttribute('data-alert-id');
+    await row.getByRole('button').click();
+    const detail = page.getByTestId('alert-detail');
+    await detail.waitFor();
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('acknowledged');
+    await page.getByLabel('Assign to').fill('officer-7');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await detail.getByText('assigned to officer-7').waitFor();
+    await page.getByLabel('Comment').fill('Field office confirms clashes.');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    // The comment shows from the action's answer: nothing fetched the alert again.
+    await detail.getByRole('listitem').filter({ hasText: 'Field office confirms clashes.' }).waitFor();
+    await page.getByLabel('Close reason').fill('Mediation opened');
+    await page.getByRole('button', { name: 'Close alert' }).click();
+    await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('closed');
+    // The pane lists the trail newest first, each entry ending with its action.
+    const trail = async () => (await page.getByTestId('alert-audit').locator('li').allTextContents()).map((t) => t.split(' · ').at(-1)).reverse();
+    await expect.poll(trail).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
+    const audit = (await h.api(`/audit?alertId=${alertId}`, h.globalToken)) as { action: string }[];
+    expect(audit.map((a) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
+    await page.context().close();
+  });
+
   it('takes every event of a burst of 1,000 events/s and keeps at most 500 in memory', async () => {
     const page = await h.login(h.globalToken);
     const country = await freshTestCountry();

@@ -226,7 +226,12 @@ describe('ops-centre on real Kafka and Postgres', () => {
     expect((await api(`/alerts/${alert.id}/acknowledge`, globalToken, { method: 'POST' })).body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'int-global' });
     expect((await api(`/alerts/${alert.id}/acknowledge`, globalToken, { method: 'POST' })).status).toBe(409);
     expect((await api(`/alerts/${alert.id}/assign`, globalToken, { method: 'POST', body: JSON.stringify({ assignee: 'officer-7' }) })).body).toMatchObject({ assignee: 'officer-7' });
-    expect((await api(`/alerts/${alert.id}/comments`, globalToken, { method: 'POST', body: JSON.stringify({ body: 'Field office confirms.' }) })).status).toBe(200);
+    // An action answers the alert as it left it, comments included, so no one needs to view it again.
+    expect((await api(`/alerts/${alert.id}/comments`, globalToken, { method: 'POST', body: JSON.stringify({ body: 'Field office confirms.' }) })).body).toMatchObject({
+      status: 'acknowledged',
+      assignee: 'officer-7',
+      comments: [{ author: 'int-global', body: 'Field office confirms.' }],
+    });
     expect((await api(`/alerts/${alert.id}/close`, globalToken, { method: 'POST', body: JSON.stringify({ reason: 'Mediation opened' }) })).body).toMatchObject({ status: 'closed' });
     expect((await api(`/alerts/${alert.id}/comments`, globalToken, { method: 'POST', body: JSON.stringify({ unknown: 1 }) })).status).toBe(400);
 

@@ -32,6 +32,8 @@ export class AlertsController {
     return this.alerts.view(p, id);
   }
 
+  // Each action answers the alert as it left it, with its comments (as GET /alerts/:id, but no view
+  // is audited): the action is what the officer did.
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
   @Roles(...ALERT_ACTORS)

@@ -66,8 +66,7 @@ export class AlertsService {
     return this.db.transaction(async (m) => {
       const alert = await this.load(m, p, id, 'view');
       await this.audit(m, p, 'view', alert);
-      const comments = await m.query('SELECT id, author, body, at FROM alert_comments WHERE alert_id = $1 ORDER BY at, id', [id]);
-      return { ...alert, comments: comments.map((c: { id: string; author: string; body: string; at: Date }) => ({ ...c, id: Number(c.id) })) };
+      return { ...alert, comments: await this.commentsOf(m, id) };
     });
   }
 
@@ -88,7 +87,9 @@ export class AlertsService {
       const detail = action === 'assign' ? { assignee: input.assignee, previousAssignee: alert.assignee } : action === 'comment' ? { body: input.body } : action === 'close' ? { reason: input.reason ?? null } : {};
       await this.audit(m, p, action, alert, detail);
       const [row] = await m.query('SELECT * FROM alerts WHERE id = $1', [id]);
-      return alertOf(row);
+      // The alert as the action left it, comments included, as a view answers it: a console that
+      // had to fetch it again would write a view to the audit that the officer never made.
+      return { ...alertOf(row), comments: await this.commentsOf(m, id) };
     });
   }
 
@@ -106,6 +107,11 @@ export class AlertsService {
       args,
     );
     return rows.map(auditOf);
+  }
+
+  private async commentsOf(m: EntityManager, id: string) {
+    const rows = await m.query('SELECT id, author, body, at FROM alert_comments WHERE alert_id = $1 ORDER BY at, id', [id]);
+    return rows.map((c: { id: string; author: string; body: string; at: Date }) => ({ ...c, id: Number(c.id) }));
   }
 
   /** An alert the principal may view, or (locked) act on. */

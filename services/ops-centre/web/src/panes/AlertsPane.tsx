@@ -45,26 +45,31 @@ export function AlertsPane({ me }: { me: Me }) {
     return () => clearInterval(timer);
   }, [reload]);
 
+  const loadAudit = async (id: string) => setAudit(await api<AuditEntry[]>(`/audit?alertId=${id}`).catch(() => []));
+  /** Opening an alert is a view, and the server audits it as one. */
   const open = async (id: string) => {
     setError(null);
     try {
       setSelected(await api<Alert>(`/alerts/${id}`));
-      setAudit(await api<AuditEntry[]>(`/audit?alertId=${id}`).catch(() => []));
+      await loadAudit(id);
     } catch (e) {
       setError(e);
     }
   };
-  /** Whether the action was taken: a form keeps what the officer typed when it was not. */
+  /**
+   * Whether the action was taken: a form keeps what the officer typed when it was not. The action
+   * answers the alert as it left it; fetching it again would audit a view the officer did not make.
+   */
   const act = async (path: string, body?: unknown): Promise<boolean> => {
     if (!selected) return false;
     setError(null);
     try {
-      await api(`/alerts/${selected.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
+      setSelected(await api<Alert>(`/alerts/${selected.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined }));
     } catch (e) {
       setError(e);
       return false;
     }
-    await open(selected.id);
+    await loadAudit(selected.id);
     await reload();
     return true;
   };
