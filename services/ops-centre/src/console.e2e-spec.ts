@@ -6,7 +6,7 @@ import { CE_RISK_DEESCALATED, encodeEvent, RiskDeescalatedSchema, RiskLevel, TOP
 import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { eventually } from '@crisis-ops/testing';
 import { randomUUID } from 'node:crypto';
-import { publishEscalation, publishMediation, publishSignals, freshTestCountry } from '../test/events';
+import { publishAssessment, publishEscalation, publishMediation, publishSignals, freshTestCountry } from '../test/events';
 import { openSse } from '../test/sse-client';
 import { useConsoleHarness } from '../test/console-harness';
 
@@ -142,6 +142,22 @@ describe('ops-centre web console in Chromium', () => {
     await expect.poll(trail).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
     const audit = (await h.api(`/audit?alertId=${alertId}`, h.globalToken)) as { action: string }[];
     expect(audit.map((a) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
+    await page.context().close();
+  });
+
+  it('draws one point of a country\'s score history per assessment, one that escalates (RiskAssessed and RiskEscalated) included', async () => {
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/risk`);
+    const country = await freshTestCountry();
+    const today = new Date(new Date().toISOString().slice(0, 10));
+    await publishAssessment(h.producer, { country, level: RiskLevel.ELEVATED, score: 41.2, day: new Date(today.getTime() - 86_400_000) });
+    await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 63.5, day: today, escalatedFrom: RiskLevel.ELEVATED });
+    const trend = page.locator(`[data-testid="risk-board"] tr[data-country="${country}"] svg[role="img"]`);
+    const twoPoints = 'score rising, 41.20 to 63.50 over 2 assessments, 1 escalation';
+    // As the stream brings them, then as the read model keeps them.
+    await expect.poll(() => trend.getAttribute('aria-label'), { timeout: 10_000 }).toContain(twoPoints);
+    await page.reload();
+    await expect.poll(() => trend.getAttribute('aria-label'), { timeout: 10_000 }).toContain(twoPoints);
     await page.context().close();
   });
 

@@ -5,11 +5,13 @@ import type { Producer } from 'kafkajs';
 import {
   CE_MEDIATION_OPENED,
   CE_MEDIATION_PROPOSED,
+  CE_RISK_ASSESSED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
   SignalRecordedSchema,
   MediationOpenedSchema,
   MediationProposedSchema,
+  RiskAssessedSchema,
   RiskEscalatedSchema,
   RiskLevel,
   type EventMessage,
@@ -67,6 +69,23 @@ export async function publishEscalation(producer: Producer, o: { country: string
     o.at,
   );
   return { escalationId, eventId };
+}
+
+/**
+ * One national assessment of `day` as early-warning publishes it: RiskAssessed and, when it raised the
+ * level from `escalatedFrom`, RiskEscalated of the same day, score and level.
+ */
+export async function publishAssessment(producer: Producer, o: { country: string; level: RiskLevel; score: number; day: Date; escalatedFrom?: RiskLevel }) {
+  const day = timestampFromDate(o.day);
+  const assessedEventId = await send(producer, CE_RISK_ASSESSED, create(RiskAssessedSchema, { country: o.country, score: o.score, level: o.level, assessedAt: day, origin: 'api' }));
+  if (o.escalatedFrom === undefined) return { assessedEventId };
+  const escalationId = randomUUID();
+  const escalatedEventId = await send(
+    producer,
+    CE_RISK_ESCALATED,
+    create(RiskEscalatedSchema, { escalationId, country: o.country, previousLevel: o.escalatedFrom, newLevel: o.level, score: o.score, at: day, origin: 'api' }),
+  );
+  return { assessedEventId, escalationId, escalatedEventId };
 }
 
 export async function publishMediation(producer: Producer, o: { country: string; escalationId: string; proposedAt: Date; openedAt: Date }) {

@@ -39,6 +39,28 @@ describe('risk observations', () => {
     expect(s.history.at(-1)?.s).toBe(49);
   });
 
+  it('makes one point of an assessment that escalates, published as RiskAssessed and RiskEscalated, and marks it', () => {
+    const day1 = '2026-01-01T00:00:00Z';
+    const day2 = '2026-01-02T00:00:00Z';
+    let s = applyRisk(undefined, obs({ level: 2, score: 0.5, at: day1 }));
+    s = applyRisk(s, obs({ kind: 'assessed', level: 3, score: 0.87, at: day2 }));
+    s = applyRisk(s, obs({ kind: 'escalated', level: 3, score: 0.87, at: day2, escalationId: 'e1' }));
+    expect(s.history).toEqual([
+      { t: day1, s: 0.5, l: 2 },
+      { t: day2, s: 0.87, l: 3, change: 'escalated' },
+    ]);
+    // So does a de-escalation, and a change whose assessment was not published is its own point.
+    const day3 = '2026-01-03T00:00:00Z';
+    s = applyRisk(s, obs({ kind: 'assessed', level: 2, score: 0.4, at: day3 }));
+    s = applyRisk(s, obs({ kind: 'deescalated', level: 2, score: 0.4, at: day3, escalationId: 'e1' }));
+    s = applyRisk(s, obs({ kind: 'escalated', level: 3, score: 0.8, at: '2026-01-04T00:00:00Z', escalationId: 'e2' }));
+    expect(s.history.slice(2)).toEqual([
+      { t: day3, s: 0.4, l: 2, change: 'deescalated' },
+      { t: '2026-01-04T00:00:00Z', s: 0.8, l: 3, change: 'escalated' },
+    ]);
+    expect(s).toMatchObject({ level: 3, levelChangedAt: '2026-01-04T00:00:00Z' });
+  });
+
   it('ignores an observation older than the state', () => {
     const s = applyRisk(undefined, obs({ level: 3, at: '2026-02-01T00:00:00Z' }));
     expect(applyRisk(s, obs({ level: 1, at: '2026-01-01T00:00:00Z' }))).toBe(s);

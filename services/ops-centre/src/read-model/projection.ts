@@ -21,6 +21,8 @@ export interface HistoryPoint {
   t: string;
   s: number;
   l: number;
+  /** The assessment moved the level: its RiskEscalated or RiskDeescalated. */
+  change?: 'escalated' | 'deescalated';
 }
 
 export interface RiskState {
@@ -79,7 +81,7 @@ export function riskObservationOf(ceType: string, payload: Json, eventTime: Date
 export function applyRisk(current: RiskState | undefined, o: RiskObservation): RiskState {
   if (current && Date.parse(o.at) < Date.parse(current.updatedAt)) return current;
   const changed = !current || current.level !== o.level;
-  const point: HistoryPoint = { t: o.at, s: o.score, l: o.level };
+  const point: HistoryPoint = { t: o.at, s: o.score, l: o.level, ...(o.kind === 'assessed' ? {} : { change: o.kind }) };
   return {
     country: o.country,
     admin1: o.admin1,
@@ -88,8 +90,22 @@ export function applyRisk(current: RiskState | undefined, o: RiskObservation): R
     drivers: o.drivers.length || !current ? o.drivers : current.drivers,
     levelChangedAt: changed ? o.at : (current?.levelChangedAt ?? null),
     updatedAt: o.at,
-    history: [...(current?.history ?? []), point].slice(-HISTORY_CAP),
+    history: withPoint(current?.history ?? [], point),
   };
+}
+
+/**
+ * Early-warning publishes an assessment that moves the level twice: RiskAssessed, then RiskEscalated
+ * (or RiskDeescalated) of the same day, score and level. One assessment is one point of the history,
+ * marked with the change.
+ */
+function withPoint(history: HistoryPoint[], point: HistoryPoint): HistoryPoint[] {
+  const last = history.at(-1);
+  if (last && Date.parse(last.t) === Date.parse(point.t) && last.s === point.s && last.l === point.l) {
+    const change = point.change ?? last.change;
+    return [...history.slice(0, -1), { ...last, ...(change ? { change } : {}) }];
+  }
+  return [...history, point].slice(-HISTORY_CAP);
 }
 
 /** Every escalation to HIGH or CRITICAL opens an alert. */

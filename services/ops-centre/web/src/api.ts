@@ -58,7 +58,15 @@ export interface RiskRow {
   drivers: { kind: string; label: string; area: string; count: number; weight: number }[];
   levelChangedAt: string | null;
   updatedAt: string;
-  history: { t: string; s: number; l: number }[];
+  history: HistoryPoint[];
+}
+
+/** One assessment of a score history; `change` when it moved the level. */
+export interface HistoryPoint {
+  t: string;
+  s: number;
+  l: number;
+  change?: 'escalated' | 'deescalated';
 }
 
 export interface Alert {

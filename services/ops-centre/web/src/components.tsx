@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import type { HistoryPoint } from './api';
 import { levelInfo, REGIONS } from './levels';
 
 /** A level as text + symbol + colour: never colour alone. */
@@ -12,21 +13,36 @@ export function LevelBadge({ level }: { level: number | null }) {
   );
 }
 
-export function Sparkline({ points, label }: { points: { s: number; l: number }[]; label: string }) {
+const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** A score history, one point per assessment; a level change is marked with a dot (filled when it escalated). */
+export function Sparkline({ points, label }: { points: HistoryPoint[]; label: string }) {
   const w = 96;
   const h = 24;
   if (points.length < 2) return <span className="muted">{points.length ? 'one reading' : '–'}</span>;
   const max = Math.max(...points.map((p) => p.s), 0.0001);
   const min = Math.min(...points.map((p) => p.s));
   const span = max - min || 1;
-  const d = points.map((p, i) => `${((i / (points.length - 1)) * (w - 4) + 2).toFixed(1)},${(h - 2 - ((p.s - min) / span) * (h - 4)).toFixed(1)}`).join(' ');
+  const xy = points.map((p, i) => [(i / (points.length - 1)) * (w - 4) + 2, h - 2 - ((p.s - min) / span) * (h - 4)]);
+  const d = xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
   const first = points[0].s;
   const last = points[points.length - 1].s;
   const trend = last > first ? 'rising' : last < first ? 'falling' : 'flat';
+  const up = points.filter((p) => p.change === 'escalated').length;
+  const down = points.filter((p) => p.change === 'deescalated').length;
+  const changes = [up && times(up, 'escalation'), down && times(down, 'de-escalation')].filter(Boolean);
   return (
     <span className="spark">
-      <svg width={w} height={h} role="img" aria-label={`${label}: score ${trend}, ${first.toFixed(2)} to ${last.toFixed(2)}`}>
+      <svg
+        width={w}
+        height={h}
+        role="img"
+        aria-label={`${label}: score ${trend}, ${first.toFixed(2)} to ${last.toFixed(2)} over ${times(points.length, 'assessment')}${changes.length ? `, ${changes.join(' and ')}` : ''}`}
+      >
         <polyline points={d} fill="none" stroke="currentColor" strokeWidth="1.5" />
+        {points.map((p, i) =>
+          p.change ? <circle key={i} cx={xy[i][0]} cy={xy[i][1]} r={2} stroke="currentColor" fill={p.change === 'escalated' ? 'currentColor' : 'none'} /> : null,
+        )}
       </svg>
       <span className="trend">{trend === 'rising' ? '↑' : trend === 'falling' ? '↓' : '→'} {trend}</span>
     </span>

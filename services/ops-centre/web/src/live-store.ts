@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import type { RiskRow, StreamItem } from './api';
+import { historyPointOf, withPoint } from './risk-history';
 
 /** Events kept in memory; older ones fall off. */
 export const EVENT_CAP = 500;
@@ -266,7 +267,7 @@ class LiveStore {
       drivers: (item.payload.drivers as RiskRow['drivers']) ?? prev?.drivers ?? [],
       levelChangedAt: prev && prev.level === item.level ? prev.levelChangedAt : item.time,
       updatedAt: item.time,
-      history: [...(prev?.history ?? []), { t: item.time, s: score, l: item.level }].slice(-30),
+      history: withPoint(prev?.history ?? [], historyPointOf(item, score, item.level)),
     });
   }
 

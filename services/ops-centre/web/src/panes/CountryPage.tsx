@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api';
+import { api, type HistoryPoint } from '../api';
 import { ErrorNote, fmtTime, LevelBadge, Section, Sparkline } from '../components';
 import { useLive } from '../live-store';
 
@@ -13,7 +13,7 @@ interface CountryView {
   country: string;
   name: string;
   region: string | null;
-  risk: { admin1: string; level: number; score: number; history: { s: number; l: number }[]; levelChangedAt: string | null }[];
+  risk: { admin1: string; level: number; score: number; history: HistoryPoint[]; levelChangedAt: string | null }[];
   alerts: { id: string; level: number; status: string; assignee: string | null; openedAt: string }[];
   mediation: Aggregate[];
   elections: Aggregate[];

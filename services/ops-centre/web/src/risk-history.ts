@@ -1,0 +1,29 @@
+import type { HistoryPoint, StreamItem } from './api';
+
+/** Points of a score history, as the read model keeps them (HISTORY_CAP). */
+const HISTORY_CAP = 30;
+
+/**
+ * A risk event's point of the history, timed as the read model times it (the assessed day, not the
+ * event's own time), so points from the stream and from `/risk` line up.
+ */
+export function historyPointOf(item: StreamItem, score: number, level: number): HistoryPoint {
+  const { assessedAt, at } = item.payload;
+  const t = typeof assessedAt === 'string' && assessedAt ? assessedAt : typeof at === 'string' && at ? at : item.time;
+  const change = item.name === 'risk-escalated' ? 'escalated' : item.name === 'risk-deescalated' ? 'deescalated' : undefined;
+  return { t, s: score, l: level, ...(change ? { change } : {}) };
+}
+
+/**
+ * Early-warning publishes an assessment that moves the level twice: RiskAssessed, then RiskEscalated
+ * (or RiskDeescalated) of the same day, score and level. One assessment is one point, marked with
+ * the change, as the read model keeps it.
+ */
+export function withPoint(history: readonly HistoryPoint[], point: HistoryPoint): HistoryPoint[] {
+  const last = history.at(-1);
+  if (last && Date.parse(last.t) === Date.parse(point.t) && last.s === point.s && last.l === point.l) {
+    const change = point.change ?? last.change;
+    return [...history.slice(0, -1), { ...last, ...(change ? { change } : {}) }];
+  }
+  return [...history, point].slice(-HISTORY_CAP);
+}
