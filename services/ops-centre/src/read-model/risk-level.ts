@@ -14,3 +14,13 @@ export function levelOf(value: unknown): number {
 }
 
 export const levelName = (level: number): LevelName => LEVEL_NAMES[level] ?? 'unspecified';
+
+/**
+ * levelOf in SQL, of a risk event's payload (a jsonb expression): its `newLevel`, else its `level`;
+ * 0 when it has neither or neither is a level. Lets a listing filter by level in the database.
+ */
+export function payloadLevelSql(payload: string): string {
+  const raw = `coalesce(${payload}->>'newLevel', ${payload}->>'level')`;
+  const names = LEVEL_NAMES.map((name, i) => `WHEN '${name}' THEN ${i}`).join(' ');
+  return `(CASE WHEN ${raw} ~ '^[0-${LEVEL_NAMES.length - 1}]$' THEN (${raw})::int ELSE CASE lower(regexp_replace(${raw}, '^risk_level_', '', 'i')) ${names} ELSE 0 END END)`;
+}

@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import { deskOf } from '../access/access-policy';
+import { ceTypeMatchSql } from './stream-filter';
 import { streamItemOf, type StreamItem } from './stream-item';
 
 /**
@@ -145,9 +146,7 @@ export async function catchUpSince(query: Query, lastEventId: string, admitted: 
   const where = ['received_at >= $1'];
   if (scope.countries) where.push(`country = ANY($${params.push(scope.countries)}::text[])`);
   if (scope.types) {
-    const n = params.push(scope.types);
-    // The short name is the type's next-to-last part (shortNameOf), so a newer version of a type still matches.
-    where.push(`(ce_type = ANY($${n}::text[]) OR substring(ce_type FROM '([^.]+)\\.[^.]+$') = ANY($${n}::text[]))`);
+    where.push(ceTypeMatchSql('ce_type', `$${params.push(scope.types)}::text[]`));
   }
   const rows = await query<TimelineRow>(
     `SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE ${where.join(' AND ')}

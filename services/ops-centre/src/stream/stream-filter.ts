@@ -22,6 +22,19 @@ export interface StreamFilter {
 const SHORT_NAMES = [...new Set(ALL_EVENT_TYPES.map(shortNameOf))].sort();
 const KNOWN_TYPES = new Set<string>([...ALL_EVENT_TYPES, ...SHORT_NAMES]);
 
+/** What is wrong with a list of event types, if anything: a misspelt one would filter everything out, silently. */
+export function eventTypesFault(types: readonly string[]): string | undefined {
+  const unknown = types.filter((t) => !KNOWN_TYPES.has(t));
+  return unknown.length ? `${unknown.join(', ')}: not an event type; use ${SHORT_NAMES.join(', ')} or their CloudEvents types` : undefined;
+}
+
+/**
+ * SQL matching a ce_type column against a parameter holding short names or CloudEvents types. The
+ * short name is the type's next-to-last part (shortNameOf), so a newer version of a type still matches.
+ */
+export const ceTypeMatchSql = (column: string, param: string): string =>
+  `(${column} = ANY(${param}) OR substring(${column} FROM '([^.]+)\\.[^.]+$') = ANY(${param}))`;
+
 const list = (v: unknown): string[] | undefined => {
   if (v === undefined || v === null || v === '') return undefined;
   const parts = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
@@ -39,9 +52,8 @@ export function parseStreamFilter(query: Record<string, unknown>): StreamFilter 
   if (countries?.some((c) => !/^[A-Z]{3}$/.test(c))) violations.push({ field: 'country', reason: 'must be ISO 3166-1 alpha-3 codes' });
   // As with types: a code that names no country ("MAL" for MLI) gave a stream that stayed empty.
   else if (unknownCountries?.length) violations.push({ field: 'country', reason: `${unknownCountries.join(', ')}: not an ISO 3166-1 country` });
-  // A misspelt type (risk_escalated) would otherwise give a stream that stays empty, with no error.
-  const unknownTypes = types?.filter((t) => !KNOWN_TYPES.has(t));
-  if (unknownTypes?.length) violations.push({ field: 'type', reason: `${unknownTypes.join(', ')}: not an event type; use ${SHORT_NAMES.join(', ')} or their CloudEvents types` });
+  const typesFault = types && eventTypesFault(types);
+  if (typesFault) violations.push({ field: 'type', reason: typesFault });
   let minLevel: number | undefined;
   if (query.minLevel !== undefined && query.minLevel !== '') {
     minLevel = levelOf(query.minLevel);

@@ -22,13 +22,18 @@ export interface StreamItem {
 /** `org.crisis-ops.<source>.<name>.v1` → `<name>`. */
 export const shortNameOf = (ceType: string): string => ceType.split('.').at(-2) ?? ceType;
 
+/** The risk level an event's payload carries (0..4), null when it carries none. */
+export function levelOfPayload(payload: Record<string, unknown>): number | null {
+  const raw = payload.newLevel ?? payload.level;
+  return raw === undefined ? null : levelOf(raw);
+}
+
 export function streamItemOf(
   e: { id: string; type: string; source: string; topic: string; time: Date; traceId: string | null },
   payload: Record<string, unknown>,
   deskOf: (country: string | null) => string | null,
 ): StreamItem {
   const country = typeof payload.country === 'string' && /^[A-Z]{3}$/.test(payload.country) ? payload.country : null;
-  const rawLevel = payload.newLevel ?? payload.level;
   return {
     id: e.id,
     type: e.type,
@@ -38,7 +43,7 @@ export function streamItemOf(
     country,
     admin1: typeof payload.admin1 === 'string' ? payload.admin1 : '',
     desk: deskOf(country),
-    level: rawLevel === undefined ? null : levelOf(rawLevel),
+    level: levelOfPayload(payload),
     time: e.time.toISOString(),
     traceId: e.traceId,
     payload,

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { INestApplication } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
+import { RiskLevel } from '@crisis-ops/contracts';
+import { startServiceApp } from '@crisis-ops/service-kit';
+import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
+import { SERVICE } from '../service.definition';
+import { deskOf } from '../access/access-policy';
+
+/** The timeline a console pages back through, with the filters of its live pane. */
+describe('ops-centre timeline, paged back with the live pane\'s filters', () => {
+  let app: INestApplication;
+  let base: string;
+  let producer: Producer;
+  let globalToken: string;
+  let africaToken: string;
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
+  const api = async (path: string, token: string): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+  const ids = async (path: string) => (await api(path, globalToken)).body.map((e: { eventId: string }) => e.eventId);
+
+  beforeAll(async () => {
+    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    producer = testKafka('ops-centre-timeline-int-producer').producer({ idempotent: true });
+    await producer.connect();
+    globalToken = await devToken({ roles: ['global-watch-officer'], subject: 'int-timeline-global' });
+    africaToken = await devToken({ roles: ['watch-officer'], region: 'africa', subject: 'int-timeline-africa' });
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+  });
+
+  it('pages back through the events of a type and a minimum level only, as the stream filters them, each saying its name, desk and level', async () => {
+    const country = await freshTestCountry();
+    // Signals have a topic of their own: recorded first, so the order of the timeline is known.
+    const [signal] = await publishSignals(producer, country, 1);
+    await eventually(async () => (await ids(`/timeline?country=${country}`)).includes(signal));
+    const elevated = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
+    const high = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
+    const critical = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
+    await eventually(async () => (await ids(`/timeline?country=${country}`)).includes(critical.eventId));
+
+    expect(await ids(`/timeline?country=${country}&minLevel=high`)).toEqual([critical.eventId, high.eventId]);
+    expect(await ids(`/timeline?country=${country}&minLevel=elevated&before=${critical.eventId}`)).toEqual([high.eventId, elevated.eventId]);
+    expect(await ids(`/timeline?country=${country}&type=signal-recorded`)).toEqual([signal]);
+    expect(await ids(`/timeline?country=${country}&type=risk-escalated,org.crisis-ops.early-warning.signal-recorded.v1&before=${high.eventId}`)).toEqual([elevated.eventId, signal]);
+    expect((await api(`/timeline?country=${country}&type=signal-recorded`, globalToken)).body).toEqual([
+      expect.objectContaining({ eventId: signal, name: 'signal-recorded', desk: null, level: null }),
+    ]);
+    expect((await api(`/timeline?country=${country}&limit=1`, globalToken)).body[0]).toMatchObject({ name: 'risk-escalated', level: 4 });
+
+    const bad = await api('/timeline?type=risk_escalated&minLevel=severe&region=mars', globalToken);
+    expect(bad).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID' } });
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['minLevel', 'region', 'type']);
+  });
+
+  it('pages back through a region\'s events for a global officer, and refuses another region to a regional one', async () => {
+    const mali = await publishEscalation(producer, { country: 'MLI', level: RiskLevel.HIGH });
+    const norway = await publishEscalation(producer, { country: 'NOR', level: RiskLevel.HIGH });
+    await eventually(async () => (await ids('/timeline?country=NOR')).includes(norway.eventId) && (await ids('/timeline?country=MLI')).includes(mali.eventId));
+    const africa = (await api('/timeline?region=africa&type=risk-escalated&limit=200', globalToken)).body;
+    expect(africa.map((e: { eventId: string }) => e.eventId)).toContain(mali.eventId);
+    expect(africa.every((e: { country: string; desk: string }) => deskOf(e.country) === 'africa' && e.desk === 'africa')).toBe(true);
+    expect(await ids(`/timeline?region=africa&country=NOR`)).toEqual([]);
+    expect((await api('/timeline?region=europe-central-asia', africaToken)).status).toBe(403);
+    expect((await api('/timeline?region=africa&minLevel=high', africaToken)).body.every((e: { level: number }) => e.level >= 3)).toBe(true);
+  });
+});
