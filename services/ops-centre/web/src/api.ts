@@ -47,6 +47,37 @@ export interface StreamItem {
   payload: Record<string, unknown>;
 }
 
+/** An entry of `GET /timeline`, with what the stream says of the event (name, desk, level). */
+export interface TimelineEntry {
+  eventId: string;
+  type: string;
+  name: string;
+  source: string;
+  topic: string;
+  country: string | null;
+  desk: string | null;
+  level: number | null;
+  occurredAt: string;
+  traceId: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** A timeline entry as the live stream sends the same event. */
+export const streamItemOfEntry = (e: TimelineEntry): StreamItem => ({
+  id: e.eventId,
+  type: e.type,
+  name: e.name,
+  source: e.source,
+  topic: e.topic,
+  country: e.country,
+  admin1: typeof e.payload.admin1 === 'string' ? e.payload.admin1 : '',
+  desk: e.desk,
+  level: e.level,
+  time: e.occurredAt,
+  traceId: e.traceId,
+  payload: e.payload,
+});
+
 export interface RiskRow {
   country: string;
   name: string;

@@ -1,9 +1,17 @@
 import { useSyncExternalStore } from 'react';
-import type { RiskRow, StreamItem } from './api';
+import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
 import { historyPointOf, withPoint } from './risk-history';
 
 /** Events kept in memory; older ones fall off. */
 export const EVENT_CAP = 500;
+/** Rows the live pane shows at first, the newest; more as the officer asks for earlier events. */
+export const VISIBLE = 200;
+/** Earlier events shown, or asked of the timeline, per request. */
+const EARLIER_PAGE = 100;
+/** Most events kept however far back the officer pages; live events still push the oldest out (Pause holds the list). */
+export const KEPT_MAX = 2_000;
+/** Full pages one request reads past when they hold only events the list has (a replay put them there). */
+const EARLIER_TRIES = 5;
 /** Event ids remembered to drop repeats: a reconnect's catch-up overlaps, a replay covers what came live. */
 const SEEN_CAP = 5_000;
 /** Renders happen at most this often however fast events arrive. */
@@ -43,6 +51,17 @@ class LiveStore {
   riskStaleSince: number | null = null;
   /** The server no longer takes the token: the console must ask for a new one. */
   sessionExpired = false;
+  /** Events the list keeps: EVENT_CAP, raised by what paging back loaded, up to KEPT_MAX. */
+  keep = EVENT_CAP;
+  /** Rows the live pane shows, the newest first. */
+  shown = VISIBLE;
+  loadingEarlier = false;
+  /** What the last request for earlier events brought, announced to screen readers. */
+  earlierStatus: string | null = null;
+  /** Bumped when what the list holds stops matching what a request for earlier events was for. */
+  private earlierGeneration = 0;
+  /** The timeline position the last page of earlier events reached, and the oldest event it left in the list. */
+  private earlierCursor?: { oldest: string | undefined; next: string };
   private pending: StreamItem[] = [];
   /** Insertion-ordered, so the first is the oldest to forget. */
   private seen = new Set<string>();
@@ -75,6 +94,7 @@ class LiveStore {
     this.disconnect();
     this.token = token;
     this.filter = filter;
+    this.forgetEarlierRequest();
     this.open();
   }
 
@@ -194,6 +214,9 @@ class LiveStore {
     this.riskLoadedAt = null;
     this.riskStaleSince = null;
     this.sessionExpired = false;
+    this.keep = EVENT_CAP;
+    this.shown = VISIBLE;
+    this.forgetEarlierRequest();
     this.bump();
   }
 
@@ -227,7 +250,77 @@ class LiveStore {
     this.events = [];
     // A replay after clearing should show what it replays.
     this.seen.clear();
+    this.keep = EVENT_CAP;
+    this.shown = VISIBLE;
+    this.forgetEarlierRequest();
     this.bump();
+  }
+
+  /**
+   * Shows the events before the oldest shown: those the list keeps but does not show yet, else those
+   * the timeline has before the oldest kept, with the stream's filters, appended in recording order
+   * (newest first) without repeats. Says what it brought, or that there is nothing earlier.
+   */
+  async showEarlier(): Promise<void> {
+    if (this.loadingEarlier) return;
+    const hidden = Math.min(this.events.length - this.shown, EARLIER_PAGE);
+    if (hidden > 0) {
+      this.shown += hidden;
+      return this.announceEarlier(`${hidden} earlier events shown.`);
+    }
+    if (this.events.length >= KEPT_MAX) return this.announceEarlier(`The list keeps at most ${KEPT_MAX} events: clear it, or narrow the filters, to page further back.`);
+    const generation = this.earlierGeneration;
+    this.loadingEarlier = true;
+    this.bump();
+    try {
+      const fresh: StreamItem[] = [];
+      const oldest = this.events.at(-1)?.id;
+      // Where the last page ended, while the list still ends where that page left it.
+      let before = this.earlierCursor && this.earlierCursor.oldest === oldest ? this.earlierCursor.next : oldest;
+      let more = true;
+      for (let tries = 0; tries < EARLIER_TRIES && more && !fresh.length; tries++) {
+        const q = new URLSearchParams({ limit: String(EARLIER_PAGE) });
+        for (const [k, v] of Object.entries(this.filter)) if (v) q.set(k, v);
+        if (before) q.set('before', before);
+        const page = await api<TimelineEntry[]>(`/timeline?${q}`);
+        if (generation !== this.earlierGeneration) return;
+        // Appended after what live events left of the list, the page would leave a gap.
+        if (oldest && this.events.at(-1)?.id !== oldest) return this.announceEarlier('Live events pushed the oldest out meanwhile: pause the list, then ask again.');
+        // Live events may have brought some meanwhile.
+        const held = new Set([...this.events, ...this.pending].map((e) => e.id));
+        for (const e of page) if (!held.has(e.eventId)) fresh.push(streamItemOfEntry(e));
+        more = page.length === EARLIER_PAGE;
+        before = page.at(-1)?.eventId ?? before;
+      }
+      const added = fresh.slice(0, KEPT_MAX - this.events.length);
+      for (const e of added) this.remember(e.id);
+      this.events = this.events.concat(added);
+      this.earlierCursor = before && added.length === fresh.length ? { oldest: this.events.at(-1)?.id, next: before } : undefined;
+      this.keep = Math.max(this.keep, this.events.length);
+      this.shown = this.events.length;
+      if (added.length) this.announceEarlier(`${added.length} earlier events loaded.${more ? '' : ' There are no earlier events for these filters.'}`);
+      else this.announceEarlier(more ? `The timeline's next ${EARLIER_TRIES * EARLIER_PAGE} events are in the list already: ask again to look further back.` : 'There are no earlier events for these filters.');
+    } catch (e) {
+      if (generation !== this.earlierGeneration) return;
+      if (e instanceof ApiError && e.status === 401) this.expireSession();
+      else this.announceEarlier(`Earlier events could not be loaded: ${(e as Error).message}`);
+    } finally {
+      if (generation === this.earlierGeneration) this.loadingEarlier = false;
+      this.bump();
+    }
+  }
+
+  private announceEarlier(status: string): void {
+    this.earlierStatus = status;
+    this.bump();
+  }
+
+  /** What a request for earlier events answers after the list was cleared or refiltered is for another list. */
+  private forgetEarlierRequest(): void {
+    this.earlierGeneration++;
+    this.earlierCursor = undefined;
+    this.loadingEarlier = false;
+    this.earlierStatus = null;
   }
 
   private setStatus(s: Status) {
@@ -237,8 +330,7 @@ class LiveStore {
 
   private push(item: StreamItem, isLive = true): void {
     if (this.seen.has(item.id)) return;
-    this.seen.add(item.id);
-    if (this.seen.size > SEEN_CAP) this.seen.delete(this.seen.values().next().value as string);
+    this.remember(item.id);
     this.received++;
     this.rateWindow.push(Date.now());
     this.pending.push(item);
@@ -246,6 +338,11 @@ class LiveStore {
     // History must not overwrite the current risk picture.
     if (isLive) this.applyRisk(item);
     this.schedule();
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > SEEN_CAP) this.seen.delete(this.seen.values().next().value as string);
   }
 
   /** Risk events update the board and map at once, without waiting for a refetch. */
@@ -290,7 +387,7 @@ class LiveStore {
     this.rate = this.rateWindow.length;
     if (!this.paused && this.pending.length) {
       const fresh = this.pending.reverse();
-      this.events = fresh.concat(this.events).slice(0, EVENT_CAP);
+      this.events = fresh.concat(this.events).slice(0, this.keep);
       this.pending = [];
     }
     this.bump();

@@ -1,10 +1,9 @@
-import { useState } from 'react';
-import { getToken, type Me } from '../api';
+import { memo, useState } from 'react';
+import { getToken, type Me, type StreamItem } from '../api';
 import { CountryField, fmtTime, LevelBadge, RegionSelect, Section } from '../components';
-import { EVENT_CAP, live, useLive, type StreamFilter } from '../live-store';
+import { live, useLive, type StreamFilter } from '../live-store';
 
 const TYPES = ['signal-recorded', 'aggregate-observed', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'election-scheduled', 'partner-engaged'];
-const VISIBLE = 200;
 
 interface Props {
   me: Me;
@@ -24,7 +23,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
         // Only the status is announced: the counters change several times a second and would drown it.
         <div className="status">
           <span data-testid="stream-status" aria-live="polite">Stream: {store.status}</span> · {store.rate}/s · {store.received} received
-          {store.dropped > 0 && <> · <strong>{store.dropped} not shown (a burst faster than the browser, or more missed while away than a reconnect sends)</strong></>}
+          {store.dropped > 0 && <> · <strong>{store.dropped} not shown (a burst faster than the browser, or more missed while away than a reconnect sends): Earlier events, below the list, pages back to them</strong></>}
         </div>
       }
     >
@@ -59,7 +58,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
       </form>
       <ReplayControls filter={filter} />
       <p className="muted">
-        Showing the newest {Math.min(VISIBLE, store.events.length)} of {store.events.length} kept (at most {EVENT_CAP}).
+        Showing the newest {Math.min(store.shown, store.events.length)} of {store.events.length} kept (at most {store.keep}).
         {!me.global && <> You see events of the <strong>{me.region ?? 'no'}</strong> region only.</>}
       </p>
       <div className="table-wrap" tabIndex={0} aria-label="Live events">
@@ -75,29 +74,42 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
             </tr>
           </thead>
           <tbody>
-            {store.events.slice(0, VISIBLE).map((e) => (
-              <tr key={e.id} data-event-id={e.id} data-country={e.country ?? ''}>
-                <td>{fmtTime(e.time)}</td>
-                <td>{e.name}</td>
-                <td>
-                  {e.country ? (
-                    <button type="button" className="link" onClick={() => onCountry(e.country as string)}>
-                      {e.country}
-                    </button>
-                  ) : '–'}
-                  {e.admin1 ? ` / ${e.admin1}` : ''}
-                </td>
-                <td>{e.desk ?? '–'}</td>
-                <td>{e.level === null ? '–' : <LevelBadge level={e.level} />}</td>
-                <td className="mono">{e.traceId?.slice(0, 8) ?? '–'}</td>
-              </tr>
+            {store.events.slice(0, store.shown).map((e) => (
+              <EventRow key={e.id} e={e} onCountry={onCountry} />
             ))}
           </tbody>
         </table>
       </div>
+      <div className="filters">
+        <button type="button" onClick={() => void live.showEarlier()} aria-busy={store.loadingEarlier}>
+          {store.loadingEarlier ? 'Loading earlier events…' : 'Earlier events'}
+        </button>
+        <span role="status" data-testid="earlier-status">{store.earlierStatus ?? ''}</span>
+      </div>
     </Section>
   );
 }
+
+/** A row renders again only when its event does: paged back, the list can hold a few thousand. */
+const EventRow = memo(function EventRow({ e, onCountry }: { e: StreamItem; onCountry: (c: string) => void }) {
+  return (
+    <tr data-event-id={e.id} data-country={e.country ?? ''}>
+      <td>{fmtTime(e.time)}</td>
+      <td>{e.name}</td>
+      <td>
+        {e.country ? (
+          <button type="button" className="link" onClick={() => onCountry(e.country as string)}>
+            {e.country}
+          </button>
+        ) : '–'}
+        {e.admin1 ? ` / ${e.admin1}` : ''}
+      </td>
+      <td>{e.desk ?? '–'}</td>
+      <td>{e.level === null ? '–' : <LevelBadge level={e.level} />}</td>
+      <td className="mono">{e.traceId?.slice(0, 8) ?? '–'}</td>
+    </tr>
+  );
+});
 
 /**
  * A `datetime-local` value for an instant. The browser reads the field as local time, so it must be

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { RiskLevel } from '@crisis-ops/contracts';
+import { eventually } from '@crisis-ops/testing';
+import { freshTestCountry, publishEscalation, publishSignals } from '../test/events';
+import { useConsoleHarness } from '../test/console-harness';
+
+/**
+ * A watch officer paging the live pane back in time, past what the stream brought: to what happened
+ * before the console was opened, or what a reconnect's catch-up left out.
+ */
+describe('ops-centre web console paging back through the live pane', () => {
+  const h = useConsoleHarness('ops-centre-e2e-paging-producer', 'ops-centre-console-paging.log');
+
+  const onTimeline = (country: string, eventId: string) =>
+    eventually(async () => ((await h.api(`/timeline?country=${country}`, h.globalToken)) as { eventId: string }[]).some((e) => e.eventId === eventId), 15_000, 200);
+
+  it('loads earlier events from the timeline at the end of the list, in order and once each, with the pane\'s filters, and says when there are no more', async () => {
+    const country = await freshTestCountry();
+    // Signals and escalations travel on different topics: each lot recorded before the next is sent.
+    const elevated = await publishEscalation(h.producer, { country, level: RiskLevel.ELEVATED });
+    const high = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });
+    const critical = await publishEscalation(h.producer, { country, level: RiskLevel.CRITICAL });
+    await onTimeline(country, critical.eventId);
+    const signals = await publishSignals(h.producer, country, 150);
+    await onTimeline(country, signals.at(-1) as string);
+
+    const page = await h.login(h.globalToken);
+    await page.getByLabel('Country').fill(country);
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    const [live] = await publishSignals(h.producer, country, 1);
+    await page.locator(`tr[data-event-id="${live}"]`).waitFor({ timeout: 10_000 });
+
+    const earlier = page.getByRole('button', { name: 'Earlier events' });
+    const status = page.getByTestId('earlier-status');
+    const rows = () => page.locator('[data-testid="live-events"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-event-id')));
+    const newestFirst = [...signals].reverse();
+    await earlier.click();
+    await expect.poll(() => status.textContent()).toBe('100 earlier events loaded.');
+    expect(await rows()).toEqual([live, ...newestFirst.slice(0, 100)]);
+    await earlier.click();
+    await expect.poll(() => status.textContent()).toBe('53 earlier events loaded. There are no earlier events for these filters.');
+    expect(await rows()).toEqual([live, ...newestFirst, critical.eventId, high.eventId, elevated.eventId]);
+    await earlier.click();
+    await expect.poll(() => status.textContent()).toBe('There are no earlier events for these filters.');
+    expect(await rows()).toHaveLength(154);
+    await h.shot(page, 'live-earlier');
+
+    // Narrowed to high and above, an emptied list pages back to those events only.
+    await page.getByLabel('Minimum level').selectOption('high');
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await earlier.click();
+    await expect.poll(() => status.textContent()).toBe('2 earlier events loaded. There are no earlier events for these filters.');
+    expect(await rows()).toEqual([critical.eventId, high.eventId]);
+    await page.context().close();
+  });
+});
