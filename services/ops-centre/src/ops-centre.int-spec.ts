@@ -152,6 +152,11 @@ describe('ops-centre on real Kafka and Postgres', () => {
     // A region no desk has (a token from another identity provider) reads nothing, and is no 500.
     const nowhere = await devToken({ roles: ['watch-officer'], region: 'atlantis', subject: 'int-atlantis' });
     expect(await api('/timeline', nowhere)).toMatchObject({ status: 200, body: [] });
+    // Nor does a token without a region (an ops engineer's): empty listings, not 403s, which kept
+    // its console's panes marked stale for good.
+    const engineer = await devToken({ roles: ['ops-engineer'], subject: 'int-engineer' });
+    for (const path of ['/timeline', '/risk', '/alerts']) expect(await api(path, engineer), path).toMatchObject({ status: 200, body: [] });
+    expect((await api('/risk?region=africa', engineer)).status).toBe(403);
     expect((await api('/timeline?country=NOR', globalToken)).body.map((e: { eventId: string }) => e.eventId)).toContain(norway.eventId);
   });
 

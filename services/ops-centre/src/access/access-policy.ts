@@ -47,14 +47,17 @@ export const maySeeDesk = (p: Pick<Principal, 'roles' | 'region'>, desk: string 
   isGlobal(p) || (p.region !== null && desk !== null && desk === p.region);
 
 /**
- * Desks a listing may cover: undefined (all) for global principals, else the caller's own. Asking
- * for another desk is refused rather than silently answered with nothing.
+ * Desks a listing may cover: undefined (all) for global principals, else the caller's own, and none
+ * for a principal without a region (an ops engineer: it sees nothing regional, an empty listing; a
+ * 403 there kept its console's risk board "stale" for good). Asking for another desk is refused
+ * rather than silently answered with nothing.
  */
 export function readableDesks(p: Pick<Principal, 'roles' | 'region'>, requested?: string): string[] | undefined {
   // Checked before access: an unknown desk is a wrong question, not a forbidden one (nor, for a
   // global principal, one answered with nothing).
   if (requested !== undefined && !isDeskId(requested)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }]);
   if (isGlobal(p)) return requested ? [requested] : undefined;
+  if (!p.region && requested === undefined) return [];
   if (!p.region || (requested && requested !== p.region)) {
     throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not read region ${requested ?? '(any)'}`, 'forbidden');
   }

@@ -41,6 +41,12 @@ describe('stream authorization', () => {
     expect(readableDesks({ roles: ['global-watch-officer'], region: null })).toBeUndefined();
   });
 
+  it('gives a principal without a region an empty listing, and refuses it any desk it asks for', () => {
+    const engineer = { roles: ['ops-engineer'], region: null };
+    expect(readableDesks(engineer)).toEqual([]);
+    expect(() => readableDesks(engineer, 'africa')).toThrow(expect.objectContaining({ code: 'OPS_CENTRE.REGION_FORBIDDEN' }));
+  });
+
   it('answers a desk that does not exist as a wrong question (naming region), for global and regional principals alike', () => {
     for (const p of [africa, { roles: ['global-watch-officer'], region: null }, { roles: [], region: null }]) {
       expect(() => readableDesks(p, 'mars')).toThrow(expect.objectContaining({ code: 'OPS_CENTRE.QUERY_INVALID', violations: [{ field: 'region', reason: expect.stringContaining('africa') }] }));
