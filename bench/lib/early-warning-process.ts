@@ -64,7 +64,7 @@ export async function waitForNoLag(timeoutMs = 600_000): Promise<number> {
 }
 
 /**
- * `n` user-assigned codes (QMA..QZZ) early-warning has no risk state for, so a run's areas start at
+ * `n` user-assigned codes early-warning has no risk state for, so a run's areas start at
  * low and its countries do not carry earlier runs' areas. Runs use them up; a fresh test database
  * gives them back.
  */

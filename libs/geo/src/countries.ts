@@ -88,10 +88,13 @@ export function countryByIso3(code: string): Country | undefined {
 }
 
 /**
- * ISO 3166-1 reserves QMA..QZZ for user assignment: the code never names a country. The platform's
- * exercises and end-to-end tests use it so they cannot touch a real country's risk.
+ * Whether a code lies in ISO 3166-1's user-assigned alpha-3 ranges (AAA–AAZ, QMA–QZZ, XAA–XZZ,
+ * ZZA–ZZZ), which never name a country. The platform's exercises and test suites use them so they
+ * cannot touch a real country's risk.
  */
-export const isUserAssignedCountry = (code: string): boolean => /^Q[M-Z][A-Z]$/.test(code);
+export const isUserAssignedCountry = (code: string): boolean =>
+  // XKX is in the range, but the codes' users (and this list) take it for Kosovo.
+  /^(AA[A-Z]|Q[M-Z][A-Z]|X[A-Z]{2}|ZZ[A-Z])$/.test(code) && !byIso3.has(code);
 
 /** The country with this ISO 3166-1 alpha-2 code (case-insensitive), or undefined. */
 export function countryByIso2(code: string): Country | undefined {

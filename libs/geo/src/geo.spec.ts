@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   COUNTRIES,
+  isUserAssignedCountry,
   DESK_IDS,
   countriesOfDesk,
   countryByIso2,
@@ -121,4 +122,16 @@ describe('desks', () => {
     expect(me).toContain('IRQ');
     expect(me).not.toContain('TUR');
   });
+});
+
+describe('user-assigned codes', () => {
+  it('are ISO 3166-1 alpha-3\'s four user-assigned ranges, none of them a country', () => {
+    for (const code of ['AAA', 'AAZ', 'QMA', 'QZZ', 'XAA', 'XZZ', 'ZZA', 'ZZZ']) expect(isUserAssignedCountry(code), code).toBe(true);
+    // QAT is Qatar: Q codes before QM are not user-assigned; XKX is in a range but taken for Kosovo.
+    for (const code of ['ABA', 'QAT', 'QLZ', 'ZYZ', 'MLI', 'qzx', 'QZ', 'XKX']) expect(isUserAssignedCountry(code), code).toBe(false);
+  });
+});
+
+it('knows no country inside the user-assigned ranges', () => {
+  expect(COUNTRIES.filter((c) => isUserAssignedCountry(c.iso3))).toEqual([]);
 });

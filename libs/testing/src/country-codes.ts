@@ -1,10 +1,12 @@
+import { isUserAssignedCountry } from '@crisis-ops/geo';
 import { adminClient } from './test-infra';
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const USER_ASSIGNED_CODES = [...LETTERS].flatMap((a) => [...LETTERS].flatMap((b) => [...LETTERS].map((c) => a + b + c))).filter(isUserAssignedCountry);
 
 export interface UnusedCountryCodeOptions {
   /** Tables (`schema.table`, with a `country` column) a code must have no row in; those not created yet are skipped. */
   readonly tables: readonly string[];
-  /** ISO 3166's user-assigned QMA..QZZ (the default), or any Q code (QAA..QZZ) where nothing checks the code. */
-  readonly letters?: 'user-assigned' | 'any-q';
   readonly exclude?: readonly string[];
 }
 
@@ -14,8 +16,9 @@ export interface UnusedCountryCodeOptions {
  * another suite used could bring its history into an exact check.
  */
 export async function unusedCountryCodes(n: number, options: UnusedCountryCodeOptions): Promise<string[]> {
-  const first = options.letters === 'any-q' ? 65 : 77;
-  const letter = (from: number) => String.fromCharCode(from + Math.floor(Math.random() * (91 - from)));
+  // Drawn from ISO's user-assigned ranges, which every service takes for exercises (1,092 codes: a
+  // test database reused for many runs without a reset ran out of the 364 of QMA..QZZ alone).
+  const pool = USER_ASSIGNED_CODES;
   const db = adminClient();
   await db.connect();
   try {
@@ -23,7 +26,7 @@ export async function unusedCountryCodes(n: number, options: UnusedCountryCodeOp
     const used = rows.map(({ t }) => `SELECT 1 FROM ${t} WHERE country = $1`).join(' UNION ALL ');
     const codes = new Set<string>();
     for (let i = 0; i < 200 + n && codes.size < n; i++) {
-      const code = `Q${letter(first)}${letter(65)}`;
+      const code = pool[Math.floor(Math.random() * pool.length)];
       if (codes.has(code) || options.exclude?.includes(code)) continue;
       if (!used || (await db.query(`${used} LIMIT 1`, [code])).rowCount === 0) codes.add(code);
     }

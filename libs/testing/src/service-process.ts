@@ -37,7 +37,7 @@ export function serviceEnv({ env = {}, port, otlpEndpoint }: ServiceEnvOptions =
     DATABASE_NAME: process.env.DATABASE_NAME ?? 'crisis_ops',
     AUTH_DEV_SECRET: LOCAL_DEV_SECRET,
     LOG_LEVEL: 'info',
-    // Tests post for ISO's user-assigned codes (QMA..QZZ) so they never move a real country's risk.
+    // Tests post for ISO's user-assigned codes (ISO's user-assigned ranges) so they never move a real country's risk.
     EARLY_WARNING_EXERCISE_COUNTRIES: 'true',
     ...(port !== undefined ? { PORT: String(port) } : {}),
     ...(otlpEndpoint

@@ -33,7 +33,7 @@ import { intakeSink } from './imports/import-sink';
 /**
  * early-warning booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
  * migrator, its app role, consumer group "early-warning" on its own signal topic, outbox relay.
- * Reruns against the same database: escalation tests use a user-assigned code (QMA..QZZ) that has no
+ * Reruns against the same database: escalation tests use a user-assigned code (never a country) that has no
  * risk state yet, intake and import tests a source unique to the run.
  */
 const RUN = uniqueSuffix();

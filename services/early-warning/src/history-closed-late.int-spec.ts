@@ -15,7 +15,7 @@ import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning 
  * engine, closed weeks later by its first live signal, are stored but not staged for Kafka, while
  * what the signal says about its own day is. early-warning booted in-process on the test
  * infrastructure (INFRA_PROFILE=test); the observations are produced straight onto its signals topic
- * (as an import stages them) for a user-assigned code (QMA..QZZ) with no risk state yet, and what
+ * (as an import stages them) for a user-assigned code (never a country) with no risk state yet, and what
  * is announced is read back from the risk topic.
  */
 const RUN = uniqueSuffix();

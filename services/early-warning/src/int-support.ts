@@ -62,7 +62,7 @@ export async function bootEarlyWarning(suite: string): Promise<BootedEarlyWarnin
 
 /**
  * Shared by the integration suites, which rerun against the same test database: each escalation or
- * context case takes a user-assigned code (QMA..QZZ, never a real country) that no earlier run has
+ * context case takes a user-assigned code (never a real country) that no earlier run has
  * assessed or given context, so what it sees is its own doing.
  */
 export const freshCountries = (n: number): Promise<string[]> => unusedCountryCodes(n, { tables: ['early_warning.risk_engines', 'early_warning.risk_context'] });

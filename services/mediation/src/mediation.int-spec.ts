@@ -30,7 +30,7 @@ import { regionOf } from './region/region-of';
  * schema as its app role after migrations as the migrator, consumer group "mediation", outbox relay.
  */
 /**
- * User-assigned ISO codes (QMA..QZZ) no earlier run has used in this database (no process, handled
+ * User-assigned ISO codes no earlier run has used in this database (no process, handled
  * escalation or tally), so reruns against the same database pass: drawn in beforeAll.
  */
 let COUNTRY = '';

@@ -21,11 +21,11 @@ import { domainEventRecord } from '@crisis-ops/messaging';
 import { unusedCountryCodes } from '@crisis-ops/testing';
 
 /**
- * `n` Q codes no suite has used in this test database (no timeline entry, risk row or early-warning
- * engine): ops-centre projects every suite's events.
+ * `n` user-assigned codes no suite has used in this test database (no timeline entry, risk row or
+ * early-warning engine): ops-centre projects every suite's events.
  */
 export const freshTestCountries = (n: number): Promise<string[]> =>
-  unusedCountryCodes(n, { tables: ['ops_centre.timeline_entries', 'ops_centre.risk_areas', 'early_warning.risk_engines'], letters: 'any-q' });
+  unusedCountryCodes(n, { tables: ['ops_centre.timeline_entries', 'ops_centre.risk_areas', 'early_warning.risk_engines'] });
 
 export const freshTestCountry = async (): Promise<string> => (await freshTestCountries(1))[0];
 

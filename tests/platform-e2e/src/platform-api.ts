@@ -7,7 +7,7 @@ import type { PlatformUrls } from './platform';
 export const platform = (): PlatformUrls => inject('platform');
 
 /**
- * A country code per test and run: ISO 3166 leaves QMA-QZZ to user assignment, so these never name a
+ * A country code per test and run: ISO 3166 leaves QMA–QZZ (and other ranges) to user assignment, so these never name a
  * real country. Reruns against the same database can draw a code again, so assertions look for the
  * test's own signal or event ids, never at counts per country.
  */

@@ -88,7 +88,8 @@ class Checker {
 
 export interface ValidateSignalOptions {
   /**
-   * Also accept ISO 3166-1's user-assigned alpha-3 range QMA..QZZ, which never names a country:
+   * Also accept ISO 3166-1's user-assigned alpha-3 ranges (AAA–AAZ, QMA–QZZ, XAA–XZZ,
+   * ZZA–ZZZ), which never name a country:
    * exercises and end-to-end tests use it so they cannot touch a real country's risk.
    */
   readonly allowUserAssignedCountries?: boolean;

@@ -24,8 +24,8 @@ import { AGE_GROUPS, AGREEMENT_KINDS, GENDERS, instantProblem, LEADS, OUTCOMES, 
 import type { AgeGroup, AgreementKind, Gender, Lead, Outcome, PartyKind, ProcessStatus, SignatoryRole, Track } from '../domain';
 
 /**
- * A country a process can be proposed for: an ISO 3166-1 country, or a user-assigned code (QMA..QZZ,
- * never a country) as exercises use. Any three capitals was taken: "MAL" (for MLI or MYS) made a
+ * A country a process can be proposed for: an ISO 3166-1 country, or a user-assigned code (AAA–AAZ,
+ * QMA–QZZ, XAA–XZZ, ZZA–ZZZ: never a country) as exercises use. Any three capitals was taken: "MAL" (for MLI or MYS) made a
  * process, and a MediationProposed, for a country that does not exist.
  */
 const IsProposableCountry = () =>
@@ -50,7 +50,7 @@ export class PartyDto {
 }
 
 export class ProposeProcessDto {
-  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3; the user-assigned QMA..QZZ are taken for exercises' }) @IsProposableCountry() country!: string;
+  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3; the user-assigned codes (AAA–AAZ, QMA–QZZ, XAA–XZZ, ZZA–ZZZ) are taken for exercises' }) @IsProposableCountry() country!: string;
   @ApiPropertyOptional({ example: 'Mopti' }) @IsOptional() @IsString() @MaxLength(200) admin1?: string;
   @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @MaxLength(2000) situation?: string;
   @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track!: Track;

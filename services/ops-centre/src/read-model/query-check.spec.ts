@@ -14,7 +14,7 @@ describe('QueryCheck', () => {
     expect(() => q.done()).not.toThrow();
   });
 
-  it('refuses a code that names no country, which a regional officer was told was another region\'s; takes exercise codes (QMA..QZZ)', () => {
+  it('refuses a code that names no country, which a regional officer was told was another region\'s; takes exercise codes (user-assigned)', () => {
     const q = new QueryCheck();
     expect(q.country('QZX')).toBe('QZX');
     expect(() => q.done()).not.toThrow();

@@ -1,5 +1,6 @@
 /**
- * Whether intake accepts ISO 3166-1's user-assigned codes QMA..QZZ, which never name a country.
+ * Whether intake accepts ISO 3166-1's user-assigned codes (AAA–AAZ, QMA–QZZ, XAA–XZZ,
+ * ZZA–ZZZ), which never name a country.
  * Off in production; test and exercise stacks turn it on so they never touch a real country's risk.
  */
 export const EXERCISE_COUNTRIES = Symbol('EXERCISE_COUNTRIES');
