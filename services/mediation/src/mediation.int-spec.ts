@@ -196,6 +196,9 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.body.code).toBe('REQUEST.INVALID');
     expect((invalid.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(['country', 'track']);
+    // A name of blanks is refused at the edge with the others, as the domain would refuse it.
+    const blank = await api('POST', '/processes', officer, { country: 'MLI', track: 'mediation', lead: 'srsg', parties: [{ name: '  \t', kind: 'government' }] });
+    expect(blank).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'parties[0].name', reason: 'must not be empty' }] } });
 
     const proposed = await api('POST', '/processes', officer, {
       country: 'MLI',

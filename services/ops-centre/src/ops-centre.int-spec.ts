@@ -239,6 +239,11 @@ describe('ops-centre on real Kafka and Postgres', () => {
     });
     expect((await api(`/alerts/${alert.id}/close`, globalToken, { method: 'POST', body: JSON.stringify({ reason: 'Mediation opened' }) })).body).toMatchObject({ status: 'closed' });
     expect((await api(`/alerts/${alert.id}/comments`, globalToken, { method: 'POST', body: JSON.stringify({ unknown: 1 }) })).status).toBe(400);
+    // Blanks say nothing: a comment of them is no comment, and an alert assigned to them is assigned to no one.
+    for (const [action, body] of [['comments', { body: '\n\t ' }], ['assign', { assignee: '   ' }]] as const) {
+      const blank = await api(`/alerts/${alert.id}/${action}`, globalToken, { method: 'POST', body: JSON.stringify(body) });
+      expect(blank, action).toMatchObject({ status: 400, body: { errors: [{ field: Object.keys(body)[0], reason: 'must not be empty' }] } });
+    }
 
     const audit = (await api(`/audit?alertId=${alert.id}`, globalToken)).body;
     expect(audit.map((a: { action: string }) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateBy } from 'class-validator';
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
 
 /** Flattens class-validator's tree into `items[3].country`-style field paths with their reasons. */
@@ -36,3 +37,10 @@ export const strictValidationPipe = () =>
     transform: true,
     exceptionFactory: (errors) => invalidRequest(violationsOf(errors)),
   });
+
+/**
+ * A text that says something: not empty and not only white space. class-validator's IsNotEmpty
+ * takes "   ", which let a comment of blanks be stored and audited, and an alert be assigned to no one.
+ */
+export const IsNotBlank = () =>
+  ValidateBy({ name: 'isNotBlank', validator: { validate: (value) => typeof value === 'string' && value.trim() !== '', defaultMessage: () => 'must not be empty' } });

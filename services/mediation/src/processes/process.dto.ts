@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
+import { IsNotBlank } from '@crisis-ops/service-kit';
 import { UNASSIGNED_REGION } from '../region/region-of';
 import {
   ArrayMinSize,
@@ -9,7 +10,6 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
@@ -45,7 +45,7 @@ const IsInstant = () =>
 const INSTANT = { format: 'date-time', description: 'ISO 8601 with a time zone offset (Z or ±hh:mm)' } as const;
 
 export class PartyDto {
-  @ApiProperty({ example: 'Government of Mali' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ example: 'Government of Mali' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ enum: PARTY_KINDS }) @IsIn(PARTY_KINDS) kind!: PartyKind;
 }
 
@@ -59,14 +59,14 @@ export class ProposeProcessDto {
 }
 
 export class EnvoyDto {
-  @ApiProperty({ example: 'A. Envoy' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
-  @ApiProperty({ example: 'special envoy' }) @IsString() @IsNotEmpty() @MaxLength(200) role!: string;
-  @ApiProperty({ example: 'UN' }) @IsString() @IsNotEmpty() @MaxLength(200) organization!: string;
+  @ApiProperty({ example: 'A. Envoy' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
+  @ApiProperty({ example: 'special envoy' }) @IsString() @IsNotBlank() @MaxLength(200) role!: string;
+  @ApiProperty({ example: 'UN' }) @IsString() @IsNotBlank() @MaxLength(200) organization!: string;
   @ApiProperty({ enum: GENDERS }) @IsIn(GENDERS) gender!: Gender;
 }
 
 export class ActivateProcessDto {
-  @ApiProperty({ example: 'Good offices of the Secretary-General' }) @IsString() @IsNotEmpty() @MaxLength(2000) mandate!: string;
+  @ApiProperty({ example: 'Good offices of the Secretary-General' }) @IsString() @IsNotBlank() @MaxLength(2000) mandate!: string;
   @ApiProperty({ type: EnvoyDto }) @IsDefined() @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
 }
 
@@ -82,34 +82,34 @@ export class ParticipantCountDto {
 
 export class RecordSessionDto {
   @ApiProperty({ ...INSTANT, example: '2026-03-04T09:00:00Z' }) @IsInstant() heldAt!: string;
-  @ApiProperty({ example: 'Bamako' }) @IsString() @IsNotEmpty() @MaxLength(200) place!: string;
+  @ApiProperty({ example: 'Bamako' }) @IsString() @IsNotBlank() @MaxLength(200) place!: string;
   @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present' }) @IsOptional() @IsArray() @IsUUID('all', { each: true }) partyIds?: string[];
   @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ParticipantCountDto) participants!: ParticipantCountDto[];
 }
 
 export class ProvisionDto {
-  @ApiProperty({ example: 'ceasefire' }) @IsString() @IsNotEmpty() @MaxLength(200) topic!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10_000) text!: string;
+  @ApiProperty({ example: 'ceasefire' }) @IsString() @IsNotBlank() @MaxLength(200) topic!: string;
+  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(10_000) text!: string;
   @ApiProperty() @IsBoolean() addressesGender!: boolean;
   @ApiProperty() @IsBoolean() addressesYouth!: boolean;
 }
 
 export class SignatoryDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ enum: SIGNATORY_ROLES }) @IsIn(SIGNATORY_ROLES) role!: SignatoryRole;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) organization!: string;
+  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(200) organization!: string;
 }
 
 export class RecordAgreementDto {
   @ApiProperty({ enum: AGREEMENT_KINDS }) @IsIn(AGREEMENT_KINDS) kind!: AgreementKind;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) title!: string;
+  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(500) title!: string;
   @ApiProperty({ ...INSTANT, example: '2026-03-05T09:00:00Z' }) @IsInstant() signedAt!: string;
   @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
   @ApiProperty({ type: [SignatoryDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SignatoryDto) signatories!: SignatoryDto[];
 }
 
 export class ReasonDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class ConcludeProcessDto extends ReasonDto {

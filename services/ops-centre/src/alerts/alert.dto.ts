@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotBlank } from '@crisis-ops/service-kit';
 
 export class AssignAlertDto {
-  @ApiProperty({ example: 'officer-7' }) @IsString() @IsNotEmpty() @MaxLength(200) assignee!: string;
+  @ApiProperty({ example: 'officer-7' }) @IsString() @IsNotBlank() @MaxLength(200) assignee!: string;
 }
 
 export class CommentAlertDto {
-  @ApiProperty({ example: 'Called the field office; confirmed.' }) @IsString() @IsNotEmpty() @MaxLength(4000) body!: string;
+  @ApiProperty({ example: 'Called the field office; confirmed.' }) @IsString() @IsNotBlank() @MaxLength(4000) body!: string;
 }
 
 export class CloseAlertDto {
