@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '@crisis-ops/auth';
 import { DomainError, UUID_PATTERN, ValidationFailed } from '@crisis-ops/domain-kernel';
-import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, readableDesks } from '../access/access-policy';
+import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, deskOf, readableDesks } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
 
@@ -48,6 +48,9 @@ export class AlertsService {
     const status = q.status ?? 'active';
     if (!(ALERT_STATUSES as readonly string[]).includes(status)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'status', reason: `must be one of ${ALERT_STATUSES.join(', ')}` }]);
     const desks = readableDesks(p, q.region);
+    // Another desk's country is refused as on /timeline and /countries, not answered with an empty
+    // list that reads as "no alerts there".
+    if (q.country) assertMaySeeDesk(p, deskOf(q.country));
     const where: string[] = [];
     const args: unknown[] = [];
     if (status === 'active') where.push(`status <> 'closed'`);
