@@ -29,6 +29,14 @@ describe('Signal', () => {
     expect(unknown.ok ? [] : unknown.violations.map((v) => v.field).sort()).toEqual(['country', 'occurredAt', 'subType']);
   });
 
+  it('refuses a day before 1900 (a typo year), which started its country\'s risk history centuries early', () => {
+    const base = { source: 's', country: 'BFA', type: 'riots' };
+    expect(validateSignal({ ...base, occurredAt: '1900-01-01' }).ok).toBe(true);
+    for (const occurredAt of ['0001-01-01', '1800-06-05', '1899-12-31T23:59:59Z']) {
+      expect(validateSignal({ ...base, occurredAt }), occurredAt).toMatchObject({ ok: false, violations: [{ field: 'occurredAt', reason: 'must be on or after 1900-01-01' }] });
+    }
+  });
+
   it('keeps the existing wire names and maps ACLED labels onto them', () => {
     expect(SIGNAL_TYPES.slice(0, 6)).toEqual(['battles', 'explosions_remote_violence', 'violence_against_civilians', 'riots', 'protests', 'strategic_developments']);
     expect(toWireName('Explosions/Remote violence')).toBe('explosions_remote_violence');

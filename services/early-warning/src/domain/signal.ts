@@ -48,6 +48,12 @@ export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly
 /** A report may be dated the day after the event in another time zone; more than that is an error. */
 const REPORT_BEFORE_EVENT_TOLERANCE_MS = 24 * 3600 * 1000;
 
+/**
+ * Earliest day a signal may be dated, as for monthly counts: no conflict dataset reaches further
+ * back, and a typo year (0001, 1800) started its country's risk history centuries early.
+ */
+export const EARLIEST_SIGNAL_DAY = new Date('1900-01-01T00:00:00Z');
+
 
 /**
  * A day lies in the future when it has not begun anywhere on Earth: its midnight in UTC+14 is still
@@ -113,6 +119,8 @@ export function validateSignal(input: SignalInput, options: ValidateSignalOption
   const source = c.text('source', input.source, MAX_SOURCE_LENGTH, true);
   const occurredAt = input.occurredAt === undefined || input.occurredAt === null || input.occurredAt === '' ? c.fail('occurredAt', 'is required') : parseInstant(input.occurredAt) ?? c.fail('occurredAt', 'must be an ISO 8601 date or date-time');
   const reportedAt = input.reportedAt === undefined || input.reportedAt === null || input.reportedAt === '' ? occurredAt : parseInstant(input.reportedAt) ?? c.fail('reportedAt', 'must be an ISO 8601 date or date-time');
+  if (occurredAt && occurredAt < EARLIEST_SIGNAL_DAY) c.fail('occurredAt', 'must be on or after 1900-01-01');
+  else if (reportedAt && reportedAt < EARLIEST_SIGNAL_DAY) c.fail('reportedAt', 'must be on or after 1900-01-01');
   if (occurredAt && reportedAt && occurredAt.getTime() - reportedAt.getTime() > REPORT_BEFORE_EVENT_TOLERANCE_MS) {
     c.fail('occurredAt', 'must not be after reportedAt');
   }
