@@ -137,6 +137,14 @@ describe('whole-file failures', () => {
     await expect(openImport(Readable.from([]))).rejects.toThrow(/empty/);
   });
 
+  it('says the header cannot be read, and why, rather than that the file is empty or that a data row is an unknown header', async () => {
+    // As a file arrives: in chunks, the first line's end nowhere in sight.
+    const chunks = [...Array.from({ length: 20 }, () => 'x'.repeat(65_536)), '\ncountry,year,month,events,fatalities\nChad,2020,1,1,1\n'];
+    await expect(openImport(Readable.from(chunks))).rejects.toThrow(/^the header \(line 1\) cannot be read: a record longer than/);
+    const unclosed = 'country,"year,month,events,fatalities\nChad,2020,1,1,1\n';
+    await expect(openImport(Readable.from([unclosed]))).rejects.toThrow(/^the header \(line 1\) cannot be read: .*quote/);
+  });
+
   it('reports rows the CSV parser cannot read and goes on with the file', async () => {
     const text = 'country,year,month,events,fatalities\nChad,2020,1,1,1\nChad,2020,"2"x,1,1\n';
     const opened = await openImport(Readable.from([text]));

@@ -84,13 +84,14 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
   };
   const unreadable = (r: CsvRecord): RowError => ({ kind: 'error', row: r.line, column: null, reason: `unreadable CSV row: ${r.error}` });
 
-  // The header and the row after it decide the layout; unreadable rows before them are reported later.
+  // The header and the row after it decide the layout; unreadable rows after the header are reported later.
   const early: RowError[] = [];
-  let header: CsvRecord | undefined;
-  while ((header = await next()) && header.error) early.push(unreadable(header));
+  const header = await next();
   if (!header?.fields) {
     input.destroy();
-    throw new ImportFormatError('the file is empty');
+    // A header the reader cannot read (a first line over the length limit, a quote never closed) is
+    // no empty file, and taking the next readable row for it only made that row an "unrecognised header".
+    throw new ImportFormatError(header ? `the header (line ${header.line}) cannot be read: ${header.error}` : 'the file is empty');
   }
   let second: CsvRecord | undefined;
   while ((second = await next()) && second.error) early.push(unreadable(second));
