@@ -106,6 +106,8 @@ describe('npm run backtest', () => {
     const run = await runScript('backtest', ['--input', path.join(FIXTURES, 'acled-full.csv'), '--from', '2030-01-01']);
     expect(run.code).toBe(1);
     expect(run.error).toMatch(/^Backtest: acled, 0 records accepted, 4 rows rejected/);
+    // Each rejected row with its column and reason, under the count.
+    expect(run.stderr.split('\n')[1]).toBe('  row 5, fatalities: "abc" is not a whole number ≥ 0');
     expect(run.stderr).toMatch(/\nbacktest: no record of the input was accepted\n$/);
   });
 });

@@ -51,6 +51,9 @@ export function firstAlarms(result: BacktestResult): { model: BacktestModel; cou
 export function formatSummary(result: BacktestResult): string {
   const lines: string[] = [];
   lines.push(`Backtest: ${result.format}, ${result.accepted} records accepted, ${result.rejected} rows rejected, ${result.firstDay ?? '-'} .. ${result.lastDay ?? '-'}`);
+  // Which rows and why: a count alone left the analyst to find them in the file.
+  for (const e of result.rejections) lines.push(`  row ${e.row}${e.column ? `, ${e.column}` : ''}: ${e.reason}`);
+  if (result.rejectionsTruncated) lines.push(`  (the first ${result.rejections.length} errors shown)`);
   const admin1 = result.transitions.filter((t) => t.model === 'risk' && t.admin1 !== null).length;
   lines.push(`Transitions written: ${result.transitions.length} (risk national ${result.transitions.filter((t) => t.model === 'risk' && t.admin1 === null).length}, risk admin1 ${admin1}, zscore-baseline ${result.transitions.filter((t) => t.model === 'zscore-baseline').length})`);
   lines.push('');

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { isCalendarDay } from '@crisis-ops/domain-kernel';
 import { RiskEngine, dayOf, type RiskDriver, type RiskEvent, type RiskLevel, type RiskParameters } from '../domain';
-import { openImport, type ImportFormat } from '../import';
+import { openImport, type ImportFormat, type RowError } from '../import';
 import { ReplayBuffer } from './replay-buffer';
 import { zscoreBaseline } from './zscore-baseline';
 
@@ -36,12 +36,19 @@ export interface BacktestResult {
   readonly source: string;
   readonly accepted: number;
   readonly rejected: number;
+  /** The first MAX_REJECTIONS_SHOWN errors of rejected rows (row, column, reason), in file order. */
+  readonly rejections: readonly RowError[];
+  /** Whether rejected rows had more errors than `rejections` lists. */
+  readonly rejectionsTruncated: boolean;
   readonly firstDay: string | null;
   readonly lastDay: string | null;
   readonly transitions: readonly BacktestTransition[];
 }
 
 export class BacktestInputError extends Error {}
+
+/** Errors of rejected rows a summary lists: enough to see what is wrong with a file, not a flood. */
+export const MAX_REJECTIONS_SHOWN = 20;
 
 const isoDay = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
@@ -71,10 +78,14 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const buffer = new ReplayBuffer();
   let accepted = 0;
   const rejectedRows = new Set<number>();
+  const rejections: RowError[] = [];
+  let rejectionsTruncated = false;
   let source = '';
   for await (const record of opened.records) {
     if (record.kind === 'error') {
       rejectedRows.add(record.row);
+      if (rejections.length < MAX_REJECTIONS_SHOWN) rejections.push(record);
+      else rejectionsTruncated = true;
       continue;
     }
     const day = dayOf(record.kind === 'signal' ? record.signal.occurredAt : record.observation.periodStart);
@@ -119,6 +130,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     source,
     accepted,
     rejected: rejectedRows.size,
+    rejections,
+    rejectionsTruncated,
     firstDay: firstDay === null ? null : isoDay(firstDay),
     lastDay: lastDay === null ? null : isoDay(lastDay),
     transitions,
