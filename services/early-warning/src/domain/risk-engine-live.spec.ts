@@ -40,7 +40,7 @@ describe('RiskEngine live path', () => {
     expect(closed.map((e) => [e.type, (e as { escalationId: string }).escalationId])).toEqual(changes(early).map((e) => [e.type, (e as { escalationId: string }).escalationId]));
   });
 
-  it('given an area at critical whose score collapses on the open day, when that day is assessed, then the level holds and nothing is emitted; the close lowers it', () => {
+  it('given an area at critical whose score collapses on the open day, when that day is assessed, then the level holds and only the score is published; the close lowers it', () => {
     // Critical from about day 15, long enough (the minimum dwell is 30 days) to be lowered from day
     // 50 on, when context takes 100 points off every area: the day's score is 0.
     const context: RiskContextProvider = { adjustmentsFor: (_area, at) => (at.getTime() >= day0 + 50 * DAY ? [{ kind: 'test', label: 'test', points: -100 }] : []) };
@@ -50,10 +50,23 @@ describe('RiskEngine live path', () => {
     expect(engine.current()[0].level).toBe('critical');
 
     engine.ingestSignal(attack(50));
-    expect(engine.assessOpenDay()).toEqual([]);
+    expect(engine.assessOpenDay()).toEqual([expect.objectContaining({ type: 'RiskAssessed', country: 'NER', admin1: null, level: 'critical', score: 0 })]);
     expect(engine.current()[0]).toMatchObject({ level: 'critical', score: 0 });
+    // Assessed again with nothing new, the open day has nothing more to say.
+    expect(engine.assessOpenDay()).toEqual([]);
     // The setup would lower the level: the close of the same day does.
     expect(changes(engine.closeThrough(on(50)))).toContainEqual(expect.objectContaining({ type: 'RiskDeescalated', previousLevel: 'critical' }));
     expect(new RiskEngine().assessOpenDay()).toEqual([]);
+  });
+
+  it('given a score that moves materially on the open day without changing the level, when that day is assessed, then the assessment is published at once, as the service shows it', () => {
+    // Elevated after twenty days of one attack a day; three more on day 20 raise the score, not the level.
+    const engine = new RiskEngine();
+    for (let d = 0; d < 20; d++) engine.ingestSignal(attack(d));
+    engine.closeThrough(on(19));
+    expect(engine.current()[0]).toMatchObject({ level: 'elevated', score: 48.2 });
+    for (let i = 0; i < 3; i++) engine.ingestSignal(attack(20));
+    expect(engine.assessOpenDay()).toEqual([expect.objectContaining({ type: 'RiskAssessed', level: 'elevated', score: 53.7, assessedAt: new Date(day0 + 20 * DAY) })]);
+    expect(engine.current()[0]).toMatchObject({ level: 'elevated', score: 53.7 });
   });
 });

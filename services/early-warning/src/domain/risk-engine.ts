@@ -234,8 +234,11 @@ export class RiskEngine {
     const score = clamp(parts.base + adjustments.reduce((sum, a) => sum + a.points, 0), 0, 100);
     state.lastScore = score;
     const previousLevel = state.level;
-    const level = nextLevel(p, previousLevel, score, day - state.levelSinceDay);
-    if (provisional && !isEscalation(previousLevel, level)) return;
+    const next = nextLevel(p, previousLevel, score, day - state.levelSinceDay);
+    // An open day's assessment may raise the level but never lower it: lowering waits for the close.
+    // Its score is published like any other when it moved materially, so that what subscribers show
+    // (the operations centre's board) follows the open day as this service's own queries do.
+    const level = provisional && !isEscalation(previousLevel, next) ? previousLevel : next;
     const moved = state.lastEmittedScore === null || Math.abs(score - state.lastEmittedScore) >= p.materialDelta;
     if (!moved && level === previousLevel) return;
 

@@ -61,6 +61,22 @@ describe('risk observations', () => {
     expect(s).toMatchObject({ level: 3, levelChangedAt: '2026-01-04T00:00:00Z' });
   });
 
+  it('keeps one point for a day still open, its latest assessment, marked with any change the day brought', () => {
+    const day1 = '2026-01-01T00:00:00Z';
+    const day2 = '2026-01-02T00:00:00Z';
+    let s = applyRisk(undefined, obs({ level: 2, score: 40, at: day1 }));
+    // Reports of day 2 come in: it is assessed open, escalates, then closes at a lower score, same level.
+    s = applyRisk(s, obs({ kind: 'assessed', level: 2, score: 48, at: day2 }));
+    s = applyRisk(s, obs({ kind: 'assessed', level: 3, score: 66, at: day2 }));
+    s = applyRisk(s, obs({ kind: 'escalated', level: 3, score: 66, at: day2, escalationId: 'e1' }));
+    s = applyRisk(s, obs({ kind: 'assessed', level: 3, score: 61, at: day2 }));
+    expect(s.history).toEqual([
+      { t: day1, s: 40, l: 2 },
+      { t: day2, s: 61, l: 3, change: 'escalated' },
+    ]);
+    expect(s).toMatchObject({ level: 3, score: 61 });
+  });
+
   it('ignores an observation older than the state', () => {
     const s = applyRisk(undefined, obs({ level: 3, at: '2026-02-01T00:00:00Z' }));
     expect(applyRisk(s, obs({ level: 1, at: '2026-01-01T00:00:00Z' }))).toBe(s);

@@ -95,15 +95,17 @@ export function applyRisk(current: RiskState | undefined, o: RiskObservation): R
 }
 
 /**
- * Early-warning publishes an assessment that moves the level twice: RiskAssessed, then RiskEscalated
- * (or RiskDeescalated) of the same day, score and level. One assessment is one point of the history,
- * marked with the change.
+ * One point per assessed day. Early-warning publishes an assessment that moves the level twice
+ * (RiskAssessed, then RiskEscalated or RiskDeescalated of the same day), and assesses a day still
+ * open as its reports come in, each superseding the one before, until the day closes: the day's
+ * point is its latest assessment, marked with any change of level it brought.
  */
 function withPoint(history: HistoryPoint[], point: HistoryPoint): HistoryPoint[] {
   const last = history.at(-1);
-  if (last && Date.parse(last.t) === Date.parse(point.t) && last.s === point.s && last.l === point.l) {
+  if (last && Date.parse(last.t) === Date.parse(point.t)) {
     const change = point.change ?? last.change;
-    return [...history.slice(0, -1), { ...last, ...(change ? { change } : {}) }];
+    const { change: _dropped, ...latest } = point;
+    return [...history.slice(0, -1), { ...latest, ...(change ? { change } : {}) }];
   }
   return [...history, point].slice(-HISTORY_CAP);
 }
