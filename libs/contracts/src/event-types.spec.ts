@@ -97,6 +97,9 @@ const samples: { [T in EventType]: EventMessage<T> } = {
   'org.crisis-ops.mediation.mediation-concluded.v1': create(EVENT_TYPES['org.crisis-ops.mediation.mediation-concluded.v1'].schema, {
     processId: 'proc-1', country: 'COD', outcome: MediationOutcome.AGREEMENT, summary: 'ceasefire holding', occurredAt: t0,
   }),
+  'org.crisis-ops.mediation.escalation-referred.v1': create(EVENT_TYPES['org.crisis-ops.mediation.escalation-referred.v1'].schema, {
+    escalationId: 'esc-2', processId: 'proc-1', country: 'COD', admin1: 'Ituri', level: RiskLevel.CRITICAL, referredAt: t0, processOpened: true,
+  }),
   'org.crisis-ops.electoral-support.election-scheduled.v1': create(EVENT_TYPES['org.crisis-ops.electoral-support.election-scheduled.v1'].schema, {
     electionId: 'el-1', country: 'COD', admin1: '', kind: ElectionKind.GENERAL, scheduledFor: '2028-12-20', occurredAt: t0,
   }),
@@ -121,7 +124,7 @@ const expectContractsError = (fn: () => unknown, code: string) => {
 
 describe('event registry', () => {
   it('names every event with a versioned CloudEvents type', () => {
-    expect(ALL_EVENT_TYPES.length).toBe(16);
+    expect(ALL_EVENT_TYPES.length).toBe(17);
     for (const ceType of ALL_EVENT_TYPES) expect(ceType).toMatch(/^org\.crisis-ops\.[a-z-]+\.[a-z-]+\.v\d+$/);
   });
 
@@ -147,7 +150,7 @@ describe('event registry', () => {
   it('lists the event types of a topic', () => {
     expect(eventTypesOfTopic(TOPIC_RISK)).toHaveLength(3);
     expect(eventTypesOfTopic(TOPIC_SIGNALS)).toEqual([CE_SIGNAL_RECORDED, CE_AGGREGATE_OBSERVED]);
-    expect(eventTypesOfTopic(TOPIC_MEDIATION)).toHaveLength(8);
+    expect(eventTypesOfTopic(TOPIC_MEDIATION)).toHaveLength(9);
     expect(eventTypesOfTopic('no.such.topic')).toEqual([]);
   });
 

@@ -18,6 +18,7 @@ import { ElectionPostponedSchema, ElectionScheduledSchema } from './generated/el
 import {
   AgreementReachedSchema,
   EnvoyAppointedSchema,
+  EscalationReferredSchema,
   MediationConcludedSchema,
   MediationOpenedSchema,
   MediationProposedSchema,
@@ -57,6 +58,7 @@ export const CE_AGREEMENT_REACHED = 'org.crisis-ops.mediation.agreement-reached.
 export const CE_MEDIATION_SUSPENDED = 'org.crisis-ops.mediation.mediation-suspended.v1';
 export const CE_MEDIATION_RESUMED = 'org.crisis-ops.mediation.mediation-resumed.v1';
 export const CE_MEDIATION_CONCLUDED = 'org.crisis-ops.mediation.mediation-concluded.v1';
+export const CE_ESCALATION_REFERRED = 'org.crisis-ops.mediation.escalation-referred.v1';
 export const CE_ELECTION_SCHEDULED = 'org.crisis-ops.electoral-support.election-scheduled.v1';
 export const CE_ELECTION_POSTPONED = 'org.crisis-ops.electoral-support.election-postponed.v1';
 export const CE_PARTNER_ENGAGED = 'org.crisis-ops.partnerships.partner-engaged.v1';
@@ -101,6 +103,7 @@ export const EVENT_TYPES = {
   [CE_MEDIATION_SUSPENDED]: defineEvent({ schema: MediationSuspendedSchema, topic: TOPIC_MEDIATION, source: 'mediation', key: countryKey }),
   [CE_MEDIATION_RESUMED]: defineEvent({ schema: MediationResumedSchema, topic: TOPIC_MEDIATION, source: 'mediation', key: countryKey }),
   [CE_MEDIATION_CONCLUDED]: defineEvent({ schema: MediationConcludedSchema, topic: TOPIC_MEDIATION, source: 'mediation', key: countryKey }),
+  [CE_ESCALATION_REFERRED]: defineEvent({ schema: EscalationReferredSchema, topic: TOPIC_MEDIATION, source: 'mediation', key: countryKey }),
   [CE_ELECTION_SCHEDULED]: defineEvent({ schema: ElectionScheduledSchema, topic: TOPIC_ELECTIONS, source: 'electoral-support', key: countryKey }),
   [CE_ELECTION_POSTPONED]: defineEvent({ schema: ElectionPostponedSchema, topic: TOPIC_ELECTIONS, source: 'electoral-support', key: countryKey }),
   [CE_PARTNER_ENGAGED]: defineEvent({ schema: PartnerEngagedSchema, topic: TOPIC_PARTNERSHIPS, source: 'partnerships', key: countryKey }),

@@ -8,6 +8,7 @@ import type { Client } from 'pg';
 import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET, signDevToken } from '@crisis-ops/auth';
 import {
   CE_MEDIATION_CONCLUDED,
+  CE_ESCALATION_REFERRED,
   CE_MEDIATION_OPENED,
   CE_MEDIATION_PROPOSED,
   CE_RISK_DEESCALATED,
@@ -144,6 +145,9 @@ describe('mediation on real Kafka and Postgres', () => {
       { outcome: 'open-process-exists', process_id: rows.rows[0].id },
     ]);
     expect((await db.query('SELECT 1 FROM mediation.processes WHERE country = $1', [COUNTRY])).rowCount).toBe(1);
+    // ...and says which open process answers it, so that its time to response is not pending for ever.
+    const referred = await eventually(async () => published.find((e) => e.key === COUNTRY && e.type === CE_ESCALATION_REFERRED), 30_000);
+    expect(decodeEvent(CE_ESCALATION_REFERRED, referred.data)).toMatchObject({ escalationId: secondEscalation, processId: rows.rows[0].id, country: COUNTRY, level: RiskLevel.HIGH, processOpened: false });
 
     // A de-escalation lands on the country's open process history.
     const deescalated = randomUUID();

@@ -4,6 +4,7 @@ import {
   AgreementKind as PbAgreementKind,
   CE_AGREEMENT_REACHED,
   CE_ENVOY_APPOINTED,
+  CE_ESCALATION_REFERRED,
   CE_MEDIATION_CONCLUDED,
   CE_MEDIATION_OPENED,
   CE_MEDIATION_PROPOSED,
@@ -13,11 +14,12 @@ import {
   Gender as PbGender,
   MediationOutcome,
   MediationTrack,
+  RiskLevel as PbRiskLevel,
   SignatoryRole as PbSignatoryRole,
   type EventType,
 } from '@crisis-ops/contracts';
 import type { PublishedEvent } from '@crisis-ops/service-kit';
-import type { AgeGroup, AgreementKind, Gender, MediationEvent, Outcome, ProcessState, SignatoryRole } from '../domain';
+import type { AgeGroup, AgreementKind, Escalation, Gender, MediationEvent, Outcome, ProcessState, RiskLevel, SignatoryRole } from '../domain';
 
 const GENDER: Record<Gender, PbGender> = { female: PbGender.FEMALE, male: PbGender.MALE, other: PbGender.OTHER, undisclosed: PbGender.UNDISCLOSED };
 const AGE: Record<AgeGroup, PbAgeGroup> = { youth: PbAgeGroup.YOUTH, adult: PbAgeGroup.ADULT, older: PbAgeGroup.OLDER, undisclosed: PbAgeGroup.UNDISCLOSED };
@@ -40,6 +42,30 @@ const OUTCOME: Record<Outcome, MediationOutcome> = {
 };
 
 const ts = (iso: string) => timestampFromDate(new Date(iso));
+
+const LEVEL: Record<RiskLevel, PbRiskLevel> = { low: PbRiskLevel.LOW, elevated: PbRiskLevel.ELEVATED, high: PbRiskLevel.HIGH, critical: PbRiskLevel.CRITICAL };
+
+/**
+ * An escalation answered by a process already open in its country. Not a change of the process (its
+ * history does not hold it), but what subscribers need to count the escalation as answered: without
+ * it, the operations centre showed such an escalation's response as pending for ever.
+ */
+export function escalationReferred(escalation: Escalation, process: { id: string; opened: boolean }, at: Date): PublishedEvent<typeof CE_ESCALATION_REFERRED> {
+  return {
+    type: CE_ESCALATION_REFERRED,
+    subject: process.id,
+    time: at,
+    data: {
+      escalationId: escalation.escalationId,
+      processId: process.id,
+      country: escalation.country,
+      admin1: escalation.admin1 ?? '',
+      level: LEVEL[escalation.level],
+      referredAt: timestampFromDate(at),
+      processOpened: process.opened,
+    },
+  };
+}
 
 /**
  * The public events of domain events, per the mediation contract. The contract's `track` is the

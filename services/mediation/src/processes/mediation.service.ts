@@ -20,7 +20,7 @@ import {
 } from '../domain';
 import { regionOf, UNASSIGNED_REGION } from '../region/region-of';
 import { assertMayAct, assertMayRead, GLOBAL_REGION, readableRegions } from './access-policy';
-import { contractEventsOf } from './contract-events';
+import { contractEventsOf, escalationReferred } from './contract-events';
 import { answered, claimKey, fingerprintOf } from './idempotent-requests';
 import { ProcessStore, type ProcessCursor, type ProcessFilter } from './process.store';
 
@@ -110,9 +110,10 @@ export class MediationService {
       [escalation.escalationId, escalation.country, escalation.level, eventId],
     );
     if (claimed.length === 0) return undefined;
-    const open = await this.store.openProcessIds(m, escalation.country);
-    if (open.length) {
-      await m.query('UPDATE handled_escalations SET process_id = $2 WHERE escalation_id = $1', [escalation.escalationId, open[0]]);
+    const [open] = await this.store.openProcesses(m, escalation.country);
+    if (open) {
+      await m.query('UPDATE handled_escalations SET process_id = $2 WHERE escalation_id = $1', [escalation.escalationId, open.id]);
+      await this.publisher.stage(m, [escalationReferred(escalation, open, this.clock.now())]);
       return undefined;
     }
     const region = regionOf(escalation.country) ?? UNASSIGNED_REGION;

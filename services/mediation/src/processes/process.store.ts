@@ -85,11 +85,16 @@ export class ProcessStore {
   }
 
   async openProcessIds(m: EntityManager, country: string): Promise<string[]> {
-    const rows: Array<{ id: string }> = await m.query(
-      `SELECT id FROM processes WHERE country = $1 AND status IN ('proposed', 'active', 'suspended') ORDER BY proposed_at`,
+    return (await this.openProcesses(m, country)).map((r) => r.id);
+  }
+
+  /** The country's processes not yet concluded or closed, oldest proposal first, with whether each has been opened. */
+  async openProcesses(m: EntityManager, country: string): Promise<Array<{ id: string; opened: boolean }>> {
+    const rows: Array<{ id: string; status: string }> = await m.query(
+      `SELECT id, status FROM processes WHERE country = $1 AND status IN ('proposed', 'active', 'suspended') ORDER BY proposed_at`,
       [country],
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: r.id, opened: r.status !== 'proposed' }));
   }
 
   /**
