@@ -6,7 +6,7 @@ import { CE_RISK_DEESCALATED, encodeEvent, RiskDeescalatedSchema, RiskLevel, TOP
 import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { eventually } from '@crisis-ops/testing';
 import { randomUUID } from 'node:crypto';
-import { publishAssessment, publishEscalation, publishMediation, publishSignals, freshTestCountry } from '../test/events';
+import { publishAssessment, publishEscalation, publishMediation, publishReferral, publishSignals, freshTestCountry } from '../test/events';
 import { openSse } from '../test/sse-client';
 import { useConsoleHarness } from '../test/console-harness';
 
@@ -78,7 +78,10 @@ describe('ops-centre web console in Chromium', () => {
     await h.shot(page, 'live');
     console.info(`escalation shown on the map ${shownAfterMs} ms after it was published`);
 
-    await publishMediation(h.producer, { country: AFRICA_COUNTRY, escalationId, proposedAt: new Date(Date.now() + 20 * 60_000), openedAt: new Date(Date.now() + 3 * 3_600_000) });
+    const processId = await publishMediation(h.producer, { country: AFRICA_COUNTRY, escalationId, proposedAt: new Date(Date.now() + 20 * 60_000), openedAt: new Date(Date.now() + 3 * 3_600_000) });
+    // A second escalation, which mediation answers with that process rather than a proposal of its own.
+    const second = await publishEscalation(h.producer, { country: AFRICA_COUNTRY, level: RiskLevel.CRITICAL, score: 0.95, admin1: 'Lac' });
+    await publishReferral(h.producer, { country: AFRICA_COUNTRY, escalationId: second.escalationId, processId, referredAt: new Date(Date.now() + 60_000), processOpened: true });
 
     await page.goto(`${h.service.url}/#/alerts`);
     const row = page.locator(`tr[data-escalation-id="${escalationId}"]`);
@@ -106,6 +109,10 @@ describe('ops-centre web console in Chromium', () => {
 
     await page.goto(`${h.service.url}/#/response`);
     await expect.poll(() => page.getByTestId('response-chart').textContent(), { timeout: 10_000 }).toContain(escalationId.slice(0, 8));
+    // Answered, not pending: the referred escalation names the process that answers it.
+    const referredRow = page.getByTestId('response-chart').locator('tr', { hasText: second.escalationId });
+    await expect.poll(() => referredRow.textContent(), { timeout: 10_000 }).toContain(`answered by the open process ${processId}`);
+    expect(await referredRow.textContent()).not.toContain('pending');
     await h.shot(page, 'time-to-response');
 
     await page.goto(`${h.service.url}/#/system`);

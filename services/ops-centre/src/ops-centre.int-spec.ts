@@ -9,7 +9,7 @@ import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
-import { publishEscalation, publishMediation, publishSignals, freshTestCountries, freshTestCountry } from '../test/events';
+import { publishEscalation, publishMediation, publishReferral, publishSignals, freshTestCountries, freshTestCountry } from '../test/events';
 import { SERVICE } from './service.definition';
 import { deskOf } from './access/access-policy';
 
@@ -289,7 +289,14 @@ describe('ops-centre on real Kafka and Postgres', () => {
       const rows = (await api(`/response-times?country=${COUNTRY}`, globalToken)).body;
       return rows?.find((r: { escalationId: string; toOpenedMs: number | null }) => r.escalationId === escalationId && r.toOpenedMs !== null);
     });
-    expect(row).toMatchObject({ toProposedMs: 600_000, toOpenedMs: 7_200_000 });
+    expect(row).toMatchObject({ toProposedMs: 600_000, toOpenedMs: 7_200_000, referred: false });
+
+    // A later escalation mediation answers with that process, open by then: answered when referred.
+    const processId = row.processId as string;
+    const later = await publishEscalation(producer, { country: COUNTRY, level: RiskLevel.CRITICAL, at: new Date(t + 9_000_000) });
+    await publishReferral(producer, { country: COUNTRY, escalationId: later.escalationId, processId, referredAt: new Date(t + 9_060_000), processOpened: true });
+    const referred = await eventually(async () => (await api(`/response-times?country=${COUNTRY}`, globalToken)).body?.find((r: { escalationId: string; referred: boolean }) => r.escalationId === later.escalationId && r.referred));
+    expect(referred).toMatchObject({ processId, toProposedMs: 60_000, toOpenedMs: 60_000 });
     const page = (await api(`/countries/${COUNTRY}`, globalToken)).body;
     expect(page.mediation[0]).toMatchObject({ state: 'mediation-opened' });
   });

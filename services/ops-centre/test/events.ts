@@ -3,11 +3,13 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Producer } from 'kafkajs';
 import {
+  CE_ESCALATION_REFERRED,
   CE_MEDIATION_OPENED,
   CE_MEDIATION_PROPOSED,
   CE_RISK_ASSESSED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
+  EscalationReferredSchema,
   SignalRecordedSchema,
   MediationOpenedSchema,
   MediationProposedSchema,
@@ -93,4 +95,13 @@ export async function publishMediation(producer: Producer, o: { country: string;
   await send(producer, CE_MEDIATION_PROPOSED, create(MediationProposedSchema, { processId, country: o.country, situation: 'test', lead: 'UN', triggeredByEscalationId: o.escalationId, proposedAt: timestampFromDate(o.proposedAt) }));
   await send(producer, CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId, country: o.country, lead: 'UN', mandate: 'test', occurredAt: timestampFromDate(o.openedAt) }));
   return processId;
+}
+
+/** Mediation's answer to an escalation with a process already open in the country. */
+export async function publishReferral(producer: Producer, o: { country: string; escalationId: string; processId: string; referredAt: Date; processOpened: boolean }) {
+  return send(
+    producer,
+    CE_ESCALATION_REFERRED,
+    create(EscalationReferredSchema, { escalationId: o.escalationId, processId: o.processId, country: o.country, level: RiskLevel.HIGH, referredAt: timestampFromDate(o.referredAt), processOpened: o.processOpened }),
+  );
 }

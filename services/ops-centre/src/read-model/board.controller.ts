@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
-import { TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
+import { CE_ESCALATION_REFERRED, TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations } from './projection';
@@ -92,8 +92,10 @@ export class BoardController {
         [country],
       ),
       this.db.query(
-        `SELECT topic, ce_type, occurred_at, payload FROM timeline_entries WHERE country = $1 AND topic = ANY($2) ORDER BY occurred_at DESC, received_at DESC LIMIT 2000`,
-        [country, [TOPIC_MEDIATION, TOPIC_ELECTIONS, TOPIC_PARTNERSHIPS]],
+        // A referral answers an escalation with a process; it is no step in the process's life.
+        `SELECT topic, ce_type, occurred_at, payload FROM timeline_entries WHERE country = $1 AND topic = ANY($2) AND ce_type <> $3
+         ORDER BY occurred_at DESC, received_at DESC LIMIT 2000`,
+        [country, [TOPIC_MEDIATION, TOPIC_ELECTIONS, TOPIC_PARTNERSHIPS], CE_ESCALATION_REFERRED],
       ),
     ]);
     const of = (topic: string) => byTopic.filter((r: { topic: string }) => r.topic === topic);
@@ -129,7 +131,7 @@ export class BoardController {
     const rows = await this.db.query(`SELECT * FROM escalation_responses WHERE ${where.join(' AND ')} ORDER BY escalated_at DESC LIMIT $${args.push(n)}`, args);
     return rows.map((r: Record<string, unknown>) => {
       const row = { escalationId: r.escalation_id as string, escalatedAt: r.escalated_at as Date | null, proposedAt: r.proposed_at as Date | null, openedAt: r.opened_at as Date | null };
-      return { ...row, country: r.country, admin1: r.admin1, region: r.desk, level: r.level === null ? null : Number(r.level), processId: r.process_id, ...responseDurations(row) };
+      return { ...row, country: r.country, admin1: r.admin1, region: r.desk, level: r.level === null ? null : Number(r.level), processId: r.process_id, referred: r.referred === true, ...responseDurations(row) };
     });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
+import { CE_ESCALATION_REFERRED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
 import { applyRisk, HISTORY_CAP, nextStatus, opensAlert, responseDurations, responseStepOf, riskObservationOf, type RiskObservation } from './projection';
 import { levelOf } from './risk-level';
 
@@ -100,6 +100,15 @@ describe('time to response', () => {
     expect(responseStepOf(CE_MEDIATION_PROPOSED, { processId: 'p', triggeredByEscalationId: 'e', country: 'MLI', proposedAt: '2026-01-01T01:00:00Z' }, t0)).toMatchObject({ step: 'proposed', escalationId: 'e', processId: 'p' });
     expect(responseStepOf(CE_MEDIATION_PROPOSED, { processId: 'p', triggeredByEscalationId: '', country: 'MLI' }, t0)).toBeUndefined();
     expect(responseStepOf(CE_MEDIATION_OPENED, { processId: 'p', occurredAt: '2026-01-02T00:00:00Z' }, t0)).toMatchObject({ step: 'opened', processId: 'p' });
+    // An escalation answered by the country's open process: its answer, and whether the process was open already.
+    expect(responseStepOf(CE_ESCALATION_REFERRED, { escalationId: 'e2', processId: 'p', country: 'MLI', referredAt: '2026-01-03T00:00:00Z', processOpened: true }, t0)).toEqual({
+      step: 'referred',
+      escalationId: 'e2',
+      processId: 'p',
+      country: 'MLI',
+      at: '2026-01-03T00:00:00Z',
+      processOpened: true,
+    });
   });
 
   it('counts from the escalation time, and waits for both ends', () => {

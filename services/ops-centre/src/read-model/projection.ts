@@ -1,4 +1,4 @@
-import { CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED } from '@crisis-ops/contracts';
+import { CE_ESCALATION_REFERRED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED } from '@crisis-ops/contracts';
 import { LEVEL_HIGH, levelOf } from './risk-level';
 
 /**
@@ -117,6 +117,7 @@ export const opensAlert = (o: RiskObservation): boolean => o.kind === 'escalated
 export type ResponseStep =
   | { step: 'escalated'; escalationId: string; country: string; admin1: string; level: number; at: string }
   | { step: 'proposed'; escalationId: string; processId: string; country: string; at: string }
+  | { step: 'referred'; escalationId: string; processId: string; country: string; at: string; processOpened: boolean }
   | { step: 'opened'; processId: string; at: string };
 
 export function responseStepOf(ceType: string, payload: Json, eventTime: Date): ResponseStep | undefined {
@@ -128,6 +129,9 @@ export function responseStepOf(ceType: string, payload: Json, eventTime: Date): 
   }
   if (ceType === CE_MEDIATION_PROPOSED && str(payload.triggeredByEscalationId)) {
     return { step: 'proposed', escalationId: str(payload.triggeredByEscalationId), processId: str(payload.processId), country: str(payload.country), at: at(payload.proposedAt) };
+  }
+  if (ceType === CE_ESCALATION_REFERRED && str(payload.escalationId) && str(payload.processId)) {
+    return { step: 'referred', escalationId: str(payload.escalationId), processId: str(payload.processId), country: str(payload.country), at: at(payload.referredAt), processOpened: payload.processOpened === true };
   }
   if (ceType === CE_MEDIATION_OPENED && str(payload.processId)) return { step: 'opened', processId: str(payload.processId), at: at(payload.occurredAt) };
   return undefined;

@@ -68,6 +68,14 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
        ON CONFLICT (escalation_id) DO UPDATE SET process_id = EXCLUDED.process_id, proposed_at = EXCLUDED.proposed_at`,
       [step.escalationId, step.country, deskOf(step.country), step.processId, step.at],
     );
+  } else if (step?.step === 'referred') {
+    // Answered by the country's open process: the answer is the referral itself, and a process opened
+    // already gives the escalation an open process at once (its own MediationOpened came before).
+    await m.query(
+      `INSERT INTO escalation_responses (escalation_id, country, desk, process_id, proposed_at, opened_at, referred) VALUES ($1, $2, $3, $4, $5, $6, true)
+       ON CONFLICT (escalation_id) DO UPDATE SET process_id = EXCLUDED.process_id, proposed_at = EXCLUDED.proposed_at, opened_at = EXCLUDED.opened_at, referred = true`,
+      [step.escalationId, step.country, deskOf(step.country), step.processId, step.at, step.processOpened ? step.at : null],
+    );
   } else if (step?.step === 'opened') {
     // A process's events share one partition, so its MediationOpened follows its MediationProposed.
     await m.query('UPDATE escalation_responses SET opened_at = $2 WHERE process_id = $1 AND opened_at IS NULL', [step.processId, step.at]);

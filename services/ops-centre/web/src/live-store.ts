@@ -44,6 +44,8 @@ class LiveStore {
   paused = false;
   /** Bumped when an escalation to high/critical arrives, so alert views refetch. */
   alertsTick = 0;
+  /** Bumped when mediation answers an escalation (proposed, referred, opened), so time to response refetches. */
+  responsesTick = 0;
   version = 0;
   /** When the stream failed (ms), until it is open again: what is shown may be missing events since. */
   streamDownSince: number | null = null;
@@ -337,6 +339,7 @@ class LiveStore {
     if (this.pending.length > EVENT_CAP) this.pending.splice(0, this.pending.length - EVENT_CAP);
     // History must not overwrite the current risk picture.
     if (isLive) this.applyRisk(item);
+    if (isLive && /^(mediation-proposed|mediation-opened|escalation-referred)$/.test(item.name)) this.responsesTick++;
     this.schedule();
   }
 

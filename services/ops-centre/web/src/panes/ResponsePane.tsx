@@ -10,6 +10,9 @@ interface Row {
   escalatedAt: string;
   toProposedMs: number | null;
   toOpenedMs: number | null;
+  /** Answered by a process already open in the country (EscalationReferred), not by a proposal of its own. */
+  referred?: boolean;
+  processId?: string | null;
 }
 
 const hours = (ms: number | null) => (ms === null ? null : ms / 3_600_000);
@@ -22,13 +25,13 @@ export function ResponsePane() {
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     api<Row[]>('/response-times?limit=30').then(setRows, setError);
-  }, [store.alertsTick]);
+  }, [store.alertsTick, store.responsesTick]);
   const max = Math.max(1, ...rows.map((r) => hours(r.toOpenedMs) ?? hours(r.toProposedMs) ?? 0));
   const W = 420;
   return (
     <Section title="Time to response">
       <ErrorNote error={error} />
-      <p className="muted">Per escalation: to mediation proposed (solid bar) and to mediation opened (hatched bar), from the events' own times.</p>
+      <p className="muted">Per escalation: to mediation proposed, or referred to a process already open in the country (solid bar), and to mediation opened (hatched bar), from the events' own times.</p>
       <table data-testid="response-chart">
         <thead>
           <tr><th scope="col">Escalation</th><th scope="col">Level</th><th scope="col">Escalated</th><th scope="col">To proposed / opened</th></tr>
@@ -37,13 +40,17 @@ export function ResponsePane() {
           {rows.map((r) => {
             const p = hours(r.toProposedMs);
             const o = hours(r.toOpenedMs);
+            const answered = r.referred ? 'referred' : 'proposed';
             return (
               <tr key={r.escalationId}>
-                <th scope="row">{r.country} <span className="mono">{r.escalationId}</span></th>
+                <th scope="row">
+                  {r.country} <span className="mono">{r.escalationId}</span>
+                  {r.referred && <div className="muted">answered by the open process <span className="mono">{r.processId}</span></div>}
+                </th>
                 <td><LevelBadge level={r.level} /></td>
                 <td>{fmtTime(r.escalatedAt)}</td>
                 <td>
-                  <svg width={W} height={26} role="img" aria-label={`proposed after ${fmt(p)}, opened after ${fmt(o)}`}>
+                  <svg width={W} height={26} role="img" aria-label={`${answered} after ${fmt(p)}, opened after ${fmt(o)}`}>
                     <defs>
                       <pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                         <rect width="5" height="5" fill="#9ecae1" />
@@ -52,7 +59,7 @@ export function ResponsePane() {
                     </defs>
                     {p !== null && <rect x={0} y={2} height={10} width={Math.max(2, (p / max) * (W - 120))} fill="#08519c" />}
                     {o !== null && <rect x={0} y={14} height={10} width={Math.max(2, (o / max) * (W - 120))} fill="url(#hatch)" stroke="#08306b" />}
-                    <text x={W - 115} y={11} fontSize="11">proposed {fmt(p)}</text>
+                    <text x={W - 115} y={11} fontSize="11">{answered} {fmt(p)}</text>
                     <text x={W - 115} y={24} fontSize="11">opened {fmt(o)}</text>
                   </svg>
                 </td>
