@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { api, ApiError, getToken, setToken, type Me, type RiskRow } from './api';
-import { fmtTime } from './components';
+import { fmtInstant } from './time.format';
 import { live, useLive, type StreamFilter } from './live-store';
 import { AlertsPane } from './panes/AlertsPane';
 import { CountryPage } from './panes/CountryPage';
@@ -67,10 +67,9 @@ function Login({ onLogin, error }: { onLogin: (token: string) => void; error: st
  */
 function StaleBanner() {
   const store = useLive();
-  const since = (ms: number) => fmtTime(new Date(ms).toISOString());
   const why: string[] = [];
-  if (store.streamDownSince !== null && store.status !== 'open') why.push(`the live stream has been interrupted since ${since(store.streamDownSince)} (reconnecting)`);
-  if (store.riskStaleSince !== null) why.push(`the risk board has not been refreshed since ${since(store.riskStaleSince)}`);
+  if (store.streamDownSince !== null && store.status !== 'open') why.push(`the live stream has been interrupted since ${fmtInstant(store.streamDownSince)} (reconnecting)`);
+  if (store.riskStaleSince !== null) why.push(`the risk board has not been refreshed since ${fmtInstant(store.riskStaleSince)}`);
   if (!why.length) return null;
   return (
     <p role="alert" className="stale" data-testid="stale">

@@ -63,8 +63,6 @@ export function Section({ title, children, actions }: { title: string; children:
   );
 }
 
-export const fmtTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '–');
-
 export function ErrorNote({ error }: { error: unknown }) {
   if (!error) return null;
   return (

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
-import { historyPointOf, withPoint } from './risk-history';
+import { assessedDayOf, historyPointOf, withPoint } from './risk-history';
 
 /** Events kept in memory; older ones fall off. */
 export const EVENT_CAP = 500;
@@ -365,7 +365,7 @@ class LiveStore {
       levelName: names[item.level] ?? 'unspecified',
       score,
       drivers: (item.payload.drivers as RiskRow['drivers']) ?? prev?.drivers ?? [],
-      levelChangedAt: prev && prev.level === item.level ? prev.levelChangedAt : item.time,
+      levelChangedAt: prev && prev.level === item.level ? prev.levelChangedAt : assessedDayOf(item),
       updatedAt: item.time,
       history: withPoint(prev?.history ?? [], historyPointOf(item, score, item.level)),
     });

@@ -4,12 +4,18 @@ import type { HistoryPoint, StreamItem } from './api';
 const HISTORY_CAP = 30;
 
 /**
- * A risk event's point of the history, timed as the read model times it (the assessed day, not the
- * event's own time), so points from the stream and from `/risk` line up.
+ * The day a risk event assessed, as the read model takes it (its `assessedAt` or `at`, not the
+ * event's own time), so what the stream brings lines up with `/risk`: a level's "since" and the
+ * points of a score history.
  */
-export function historyPointOf(item: StreamItem, score: number, level: number): HistoryPoint {
+export function assessedDayOf(item: StreamItem): string {
   const { assessedAt, at } = item.payload;
-  const t = typeof assessedAt === 'string' && assessedAt ? assessedAt : typeof at === 'string' && at ? at : item.time;
+  return typeof assessedAt === 'string' && assessedAt ? assessedAt : typeof at === 'string' && at ? at : item.time;
+}
+
+/** A risk event's point of the history, on the day it assessed. */
+export function historyPointOf(item: StreamItem, score: number, level: number): HistoryPoint {
+  const t = assessedDayOf(item);
   const change = item.name === 'risk-escalated' ? 'escalated' : item.name === 'risk-deescalated' ? 'deescalated' : undefined;
   return { t, s: score, l: level, ...(change ? { change } : {}) };
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Alert, type AuditEntry, type Me } from '../api';
-import { CountryField, ErrorNote, fmtTime, LevelBadge, RegionSelect, Section } from '../components';
+import { CountryField, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
+import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
 /** How often the list is read again whatever the stream says. */
@@ -120,7 +121,7 @@ export function AlertsPane({ me }: { me: Me }) {
                   <td><LevelBadge level={a.level} /></td>
                   <td>{a.status}</td>
                   <td>{a.assignee ?? '–'}</td>
-                  <td>{fmtTime(a.openedAt)}</td>
+                  <td>{fmtInstant(a.openedAt)}</td>
                 </tr>
               ))}
               {!alerts.length && <tr><td colSpan={5} className="muted">No alerts.</td></tr>}
@@ -135,7 +136,7 @@ export function AlertsPane({ me }: { me: Me }) {
                 {selected.country}{selected.admin1 ? ` / ${selected.admin1}` : ''} <LevelBadge level={selected.level} />
               </h3>
               <p>
-                Status <strong data-testid="alert-status">{selected.status}</strong> · score {selected.score.toFixed(2)} · opened {fmtTime(selected.openedAt)}
+                Status <strong data-testid="alert-status">{selected.status}</strong> · score {selected.score.toFixed(2)} · opened {fmtInstant(selected.openedAt)}
                 {selected.acknowledgedBy && <> · acknowledged by {selected.acknowledgedBy}</>}
                 {selected.assignee && <> · assigned to {selected.assignee}</>}
               </p>
@@ -159,10 +160,10 @@ export function AlertsPane({ me }: { me: Me }) {
                 </div>
               )}
               <h4>Comments</h4>
-              <ul>{(selected.comments ?? []).map((c) => <li key={c.id}><strong>{c.author}</strong> ({fmtTime(c.at)}): {c.body}</li>)}</ul>
+              <ul>{(selected.comments ?? []).map((c) => <li key={c.id}><strong>{c.author}</strong> ({fmtInstant(c.at)}): {c.body}</li>)}</ul>
               <h4>Audit</h4>
               <ol data-testid="alert-audit">
-                {audit.map((a) => <li key={a.id}>{fmtTime(a.at)} · {a.actor} · {a.action}</li>)}
+                {audit.map((a) => <li key={a.id}>{fmtInstant(a.at)} · {a.actor} · {a.action}</li>)}
               </ol>
             </div>
           )}

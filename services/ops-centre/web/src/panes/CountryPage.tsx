@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type HistoryPoint } from '../api';
-import { ErrorNote, fmtTime, LevelBadge, Section, Sparkline } from '../components';
+import { ErrorNote, LevelBadge, Section, Sparkline } from '../components';
+import { fmtDay, fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
 interface Aggregate {
@@ -29,7 +30,7 @@ function Aggregates({ title, rows, empty }: { title: string; rows: Aggregate[]; 
         <ul>
           {rows.map((r) => (
             <li key={r.id}>
-              <strong>{r.state}</strong> since {fmtTime(r.since)} <span className="mono">({r.id.slice(0, 8)})</span>
+              <strong>{r.state}</strong> since {fmtInstant(r.since)} <span className="mono">({r.id.slice(0, 8)})</span>
               {typeof r.payload.lead === 'string' && r.payload.lead ? ` · lead ${r.payload.lead}` : ''}
             </li>
           ))}
@@ -84,7 +85,7 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
                     <td><LevelBadge level={r.level} /></td>
                     <td>{r.score.toFixed(2)}</td>
                     <td><Sparkline points={r.history} label={`${r.admin1 || view.name} trend`} /></td>
-                    <td>{fmtTime(r.levelChangedAt)}</td>
+                    <td>{fmtDay(r.levelChangedAt)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -92,7 +93,7 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
             <h3>Alerts</h3>
             <ul>
               {view.alerts.map((a) => (
-                <li key={a.id}><LevelBadge level={a.level} /> {a.status} · opened {fmtTime(a.openedAt)}{a.assignee ? ` · ${a.assignee}` : ''}</li>
+                <li key={a.id}><LevelBadge level={a.level} /> {a.status} · opened {fmtInstant(a.openedAt)}{a.assignee ? ` · ${a.assignee}` : ''}</li>
               ))}
               {!view.alerts.length && <li className="muted">None</li>}
             </ul>
@@ -105,7 +106,7 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
             <ol className="timeline" data-testid="country-timeline">
               {view.timeline.map((t) => (
                 <li key={t.eventId}>
-                  <time dateTime={t.occurredAt}>{fmtTime(t.occurredAt)}</time> <strong>{t.name}</strong> <span className="muted">from {t.source}</span>
+                  <time dateTime={t.occurredAt}>{fmtInstant(t.occurredAt)}</time> <strong>{t.name}</strong> <span className="muted">from {t.source}</span>
                   {t.traceId && <span className="mono"> trace {t.traceId.slice(0, 8)}</span>}
                 </li>
               ))}

@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import { getToken, type Me, type StreamItem } from '../api';
-import { CountryField, fmtTime, LevelBadge, RegionSelect, Section } from '../components';
+import { CountryField, LevelBadge, RegionSelect, Section } from '../components';
+import { fmtInstant } from '../time.format';
 import { live, useLive, type StreamFilter } from '../live-store';
 
 const TYPES = ['signal-recorded', 'aggregate-observed', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'election-scheduled', 'partner-engaged'];
@@ -94,7 +95,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
 const EventRow = memo(function EventRow({ e, onCountry }: { e: StreamItem; onCountry: (c: string) => void }) {
   return (
     <tr data-event-id={e.id} data-country={e.country ?? ''}>
-      <td>{fmtTime(e.time)}</td>
+      <td><time dateTime={e.time}>{fmtInstant(e.time)}</time></td>
       <td>{e.name}</td>
       <td>
         {e.country ? (

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { ErrorNote, fmtTime, LevelBadge, Section } from '../components';
+import { ErrorNote, LevelBadge, Section } from '../components';
+import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
 interface Row {
@@ -48,7 +49,7 @@ export function ResponsePane() {
                   {r.referred && <div className="muted">answered by the open process <span className="mono">{r.processId}</span></div>}
                 </th>
                 <td><LevelBadge level={r.level} /></td>
-                <td>{fmtTime(r.escalatedAt)}</td>
+                <td>{fmtInstant(r.escalatedAt)}</td>
                 <td>
                   <svg width={W} height={26} role="img" aria-label={`${answered} after ${fmt(p)}, opened after ${fmt(o)}`}>
                     <defs>

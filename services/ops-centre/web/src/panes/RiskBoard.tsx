@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Me } from '../api';
-import { fmtTime, LevelBadge, RegionSelect, Section, Sparkline } from '../components';
+import { LevelBadge, RegionSelect, Section, Sparkline } from '../components';
+import { fmtDay } from '../time.format';
 import { useLive } from '../live-store';
 
 export function RiskBoard({ me, onCountry }: { me: Me; onCountry: (c: string) => void }) {
@@ -47,7 +48,7 @@ export function RiskBoard({ me, onCountry }: { me: Me; onCountry: (c: string) =>
                 <td><LevelBadge level={r.level} /></td>
                 <td>{r.score.toFixed(2)}</td>
                 <td><Sparkline points={r.history} label={`${r.name} trend`} /></td>
-                <td>{fmtTime(r.levelChangedAt)}</td>
+                <td>{fmtDay(r.levelChangedAt)}</td>
                 <td>{r.drivers[0]?.label ?? '–'}</td>
               </tr>
             ))}

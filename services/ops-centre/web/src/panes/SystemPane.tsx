@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { ErrorNote, Section } from '../components';
+import { fmtInstant } from '../time.format';
 
 interface SystemView {
   at: string;
@@ -28,7 +29,7 @@ export function SystemPane() {
     return () => clearInterval(t);
   }, []);
   return (
-    <Section title="System" actions={<span className="muted">refreshed every 5 s{view ? ` · ${new Date(view.at).toLocaleTimeString()}` : ''}</span>}>
+    <Section title="System" actions={<span className="muted">refreshed every 5 s{view ? ` · ${fmtInstant(view.at)}` : ''}</span>}>
       <ErrorNote error={error} />
       {view && (
         <>

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { RiskLevel } from '@crisis-ops/contracts';
+import { freshTestCountry, publishAssessment } from '../test/events';
+import { useConsoleHarness } from '../test/console-harness';
+
+/**
+ * What a watch officer reads off the console, and must not misread: which day a level began, in
+ * which time zone a time is, who closed an alert, which area an alert is for, and what the system
+ * view's figures are about.
+ */
+describe('ops-centre web console read as it is meant', () => {
+  const h = useConsoleHarness('ops-centre-e2e-reading-producer', 'ops-centre-console-reading.log');
+
+  it('shows the day a risk level began as that day west of Greenwich, and each time of an event with its offset from UTC', async () => {
+    const page = await h.login(h.globalToken, { timezoneId: 'America/New_York' });
+    await page.goto(`${h.service.url}/#/risk`);
+    const country = await freshTestCountry();
+    // Early-warning assesses whole days, dated midnight UTC: the evening before, in New York.
+    await publishAssessment(h.producer, { country, level: RiskLevel.ELEVATED, score: 41.2, day: new Date('2026-11-20T00:00:00Z') });
+    await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 63.5, day: new Date('2026-11-23T00:00:00Z'), escalatedFrom: RiskLevel.ELEVATED });
+
+    const row = page.locator(`[data-testid="risk-board"] tr[data-country="${country}"]`);
+    const highSince23Nov = async () => (await row.textContent()) ?? '';
+    // As the stream brings it, then as the read model keeps it.
+    await expect.poll(highSince23Nov, { timeout: 10_000 }).toMatch(/High.*23 Nov 2026/);
+    await page.reload();
+    await expect.poll(highSince23Nov, { timeout: 10_000 }).toMatch(/High.*23 Nov 2026/);
+
+    await page.goto(`${h.service.url}/#/country/${country}`);
+    const national = page.getByRole('row').filter({ hasText: 'National' });
+    await expect.poll(() => national.textContent(), { timeout: 10_000 }).toContain('23 Nov 2026');
+    // The events themselves were published now: instants, written in New York time and saying so.
+    const times = page.getByTestId('country-timeline').locator('time');
+    await expect.poll(() => times.count()).toBeGreaterThanOrEqual(3);
+    for (const t of await times.allTextContents()) expect(t).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} GMT-[45]$/);
+    await h.shot(page, 'country-west-of-greenwich');
+    await page.context().close();
+  });
+});
