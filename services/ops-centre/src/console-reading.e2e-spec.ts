@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RiskLevel } from '@crisis-ops/contracts';
-import { freshTestCountry, publishAssessment } from '../test/events';
+import { devToken, eventually } from '@crisis-ops/testing';
+import { freshTestCountry, publishAssessment, publishEscalation } from '../test/events';
 import { useConsoleHarness } from '../test/console-harness';
 
 /**
@@ -34,6 +35,34 @@ describe('ops-centre web console read as it is meant', () => {
     await expect.poll(() => times.count()).toBeGreaterThanOrEqual(3);
     for (const t of await times.allTextContents()) expect(t).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} GMT-[45]$/);
     await h.shot(page, 'country-west-of-greenwich');
+    await page.context().close();
+  });
+
+  it('shows who closed an alert and why to the officer who opens it afterwards', async () => {
+    const country = await freshTestCountry();
+    const { escalationId } = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });
+    const alertId = await eventually(async () => {
+      const alerts = (await h.api(`/alerts?status=all&country=${country}`, h.globalToken)) as { id: string; escalationId: string }[];
+      return alerts.find((a) => a.escalationId === escalationId)?.id;
+    }, 15_000, 200);
+    // The night shift closes it; the morning shift finds it closed.
+    const nightOfficer = await devToken({ roles: ['global-watch-officer'], subject: 'e2e-night-officer' });
+    const closed = await fetch(`${h.service.url}/alerts/${alertId}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${nightOfficer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'Clashes ended; mediation opened' }),
+    });
+    expect(closed.status).toBe(200);
+
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/alerts`);
+    await page.getByLabel('Show').selectOption('closed');
+    await page.getByLabel('Country').fill(country);
+    await page.locator(`tr[data-alert-id="${alertId}"]`).getByRole('button').click();
+    const detail = page.getByTestId('alert-detail');
+    await detail.waitFor();
+    expect(await page.getByTestId('alert-status').textContent()).toBe('closed');
+    expect(await detail.textContent()).toMatch(/Closed by e2e-night-officer on .+: Clashes ended; mediation opened/);
     await page.context().close();
   });
 });

@@ -140,6 +140,12 @@ export function AlertsPane({ me }: { me: Me }) {
                 {selected.acknowledgedBy && <> · acknowledged by {selected.acknowledgedBy}</>}
                 {selected.assignee && <> · assigned to {selected.assignee}</>}
               </p>
+              {selected.status === 'closed' && (
+                // Who closed it and why: the next shift reads this before deciding to let it rest.
+                <p data-testid="alert-closed">
+                  Closed by <strong>{selected.closedBy ?? 'unknown'}</strong> on {fmtInstant(selected.closedAt)}: {selected.closeReason ? <q>{selected.closeReason}</q> : <span className="muted">no reason given</span>}
+                </p>
+              )}
               <h4>Drivers</h4>
               <ul>{selected.drivers.map((d, i) => <li key={i}>{d.label || d.kind} ({d.count} signals, weight {d.weight})</li>)}</ul>
               {canAct && selected.status !== 'closed' && (
