@@ -65,4 +65,25 @@ describe('ops-centre web console read as it is meant', () => {
     expect(await detail.textContent()).toMatch(/Closed by e2e-night-officer on .+: Clashes ended; mediation opened/);
     await page.context().close();
   });
+
+  it('tells apart on the country page a country\'s alerts of one level and status by their area, national or admin1', async () => {
+    const country = await freshTestCountry();
+    const national = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });
+    const khartoum = await publishEscalation(h.producer, { country, admin1: 'Khartoum', level: RiskLevel.HIGH });
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/country/${country}`);
+    const alerts = page.locator('h3:text-is("Alerts") + ul > li');
+    await expect.poll(() => alerts.count(), { timeout: 15_000 }).toBe(2);
+    const texts = await alerts.allTextContents();
+    expect(texts.filter((t) => /High National · open/.test(t))).toHaveLength(1);
+    expect(texts.filter((t) => /High Khartoum · open/.test(t))).toHaveLength(1);
+
+    // The API says it too, for whatever else reads the country page.
+    const view = (await h.api(`/countries/${country}`, h.globalToken)) as { alerts: { escalationId: string; admin1: string }[] };
+    expect(view.alerts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ escalationId: national.escalationId, admin1: '' }), expect.objectContaining({ escalationId: khartoum.escalationId, admin1: 'Khartoum' })]),
+    );
+    await h.shot(page, 'country-alert-areas');
+    await page.context().close();
+  });
 });

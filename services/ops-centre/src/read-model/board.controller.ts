@@ -85,7 +85,7 @@ export class BoardController {
     assertMaySeeDesk(p, desk);
     const [areas, alerts, timeline, byTopic] = await Promise.all([
       this.db.query('SELECT * FROM risk_areas WHERE country = $1 ORDER BY admin1', [country]),
-      this.db.query(`SELECT id, escalation_id, level, status, assignee, opened_at FROM alerts WHERE country = $1 ORDER BY opened_at DESC LIMIT 50`, [country]),
+      this.db.query(`SELECT id, escalation_id, admin1, level, status, assignee, opened_at FROM alerts WHERE country = $1 ORDER BY opened_at DESC LIMIT 50`, [country]),
       this.db.query(
         `SELECT event_id AS "eventId", ce_type AS type, ce_source AS source, occurred_at AS "occurredAt", topic, payload, trace_id AS "traceId"
          FROM timeline_entries WHERE country = $1 ORDER BY occurred_at DESC, received_at DESC LIMIT 200`,
@@ -104,7 +104,8 @@ export class BoardController {
       name: countryByIso3(country)?.name ?? country,
       region: desk,
       risk: areas.map(areaOf),
-      alerts: alerts.map((a: Record<string, unknown>) => ({ id: a.id, escalationId: a.escalation_id, level: Number(a.level), levelName: levelName(Number(a.level)), status: a.status, assignee: a.assignee, openedAt: a.opened_at })),
+      // The area ('' national, else the admin1) tells apart a country's alerts of one level and status.
+      alerts: alerts.map((a: Record<string, unknown>) => ({ id: a.id, escalationId: a.escalation_id, admin1: a.admin1, level: Number(a.level), levelName: levelName(Number(a.level)), status: a.status, assignee: a.assignee, openedAt: a.opened_at })),
       mediation: latestBy(of(TOPIC_MEDIATION), 'processId'),
       elections: latestBy(of(TOPIC_ELECTIONS), 'electionId'),
       partnerships: latestBy(of(TOPIC_PARTNERSHIPS), 'engagementId'),
