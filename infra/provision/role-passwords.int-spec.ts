@@ -9,7 +9,7 @@ import { rolePasswordEnvName } from './provision-settings';
 const settings = intSettings();
 
 /** A service of its own, so rotating its roles' passwords cannot disturb suites running beside this one. */
-const scratchService = (): ServiceSpec => ({ name: 'partnerships', schema: `it_pw_${randomUUID().slice(0, 8)}`, defaultPort: 0 });
+const scratchService = (): ServiceSpec => ({ name: 'partnerships', schema: `it_pw_${randomUUID().slice(0, 8)}`, defaultPort: 0, consumesEvents: false });
 const scratch: ServiceSpec[] = [];
 
 async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {

@@ -7,16 +7,21 @@ export interface ServiceSpec {
   readonly name: ServiceName;
   readonly schema: string;
   readonly defaultPort: number;
+  /**
+   * Whether the service consumes events, joining the consumer group named after it. One that does
+   * not only publishes: the system view shows its group's absence as by design, not as a dead consumer.
+   */
+  readonly consumesEvents: boolean;
 }
 
 export type ServiceName = 'early-warning' | 'mediation' | 'electoral-support' | 'partnerships' | 'ops-centre';
 
 export const SERVICES: readonly ServiceSpec[] = [
-  { name: 'early-warning', schema: 'early_warning', defaultPort: 3001 },
-  { name: 'mediation', schema: 'mediation', defaultPort: 3002 },
-  { name: 'electoral-support', schema: 'electoral_support', defaultPort: 3003 },
-  { name: 'partnerships', schema: 'partnerships', defaultPort: 3004 },
-  { name: 'ops-centre', schema: 'ops_centre', defaultPort: 8080 },
+  { name: 'early-warning', schema: 'early_warning', defaultPort: 3001, consumesEvents: true },
+  { name: 'mediation', schema: 'mediation', defaultPort: 3002, consumesEvents: true },
+  { name: 'electoral-support', schema: 'electoral_support', defaultPort: 3003, consumesEvents: false },
+  { name: 'partnerships', schema: 'partnerships', defaultPort: 3004, consumesEvents: false },
+  { name: 'ops-centre', schema: 'ops_centre', defaultPort: 8080, consumesEvents: true },
 ];
 
 export const serviceSpec = (name: ServiceName): ServiceSpec => {

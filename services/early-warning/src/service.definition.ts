@@ -1,3 +1,4 @@
+import { serviceSpec } from '@crisis-ops/contracts';
 import type { ServiceDefinition } from '@crisis-ops/service-kit';
 import { AppModule } from './app.module';
 import { migrations } from './migrations';
@@ -8,7 +9,8 @@ export const SERVICE: ServiceDefinition = {
   description: 'Signals in, explainable risk out: intake, risk assessment and escalations.',
   module: (config) => AppModule.forRoot(config),
   migrations,
-  consumesEvents: true,
+  // Declared with the platform's services, where the system view reads it too.
+  consumesEvents: serviceSpec('early-warning').consumesEvents,
   // A batch of 5,000 signals is a few MB of JSON; the default 100 kB would refuse it.
   jsonBodyLimit: '16mb',
 };

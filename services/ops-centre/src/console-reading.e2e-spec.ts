@@ -86,4 +86,28 @@ describe('ops-centre web console read as it is meant', () => {
     await h.shot(page, 'country-alert-areas');
     await page.context().close();
   });
+
+  it('says on the system view whose events the dead letters are, and which services consume nothing by design', async () => {
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/system`);
+    const services = page.getByTestId('system-services');
+    const mediation = services.locator('tr').filter({ has: page.getByRole('rowheader', { name: 'mediation', exact: true }) });
+    await mediation.waitFor({ timeout: 10_000 });
+    // A letter of mediation's events was set aside by another service's consumer: mediation did nothing wrong.
+    expect(await services.locator('thead').textContent()).toContain('Dead letters of events on its topics');
+    expect(await mediation.locator('td').nth(2).getAttribute('title')).toBe('mediation.processes.v1.dlq');
+    expect(await mediation.locator('td').nth(2).textContent()).toMatch(/^(\d+|unknown)$/);
+    expect(await page.getByTestId('dead-letters-note').textContent()).toContain('a consumer, of any service, could not process');
+
+    const noConsumer = page.getByTestId('no-consumer');
+    await expect.poll(async () => (await noConsumer.locator('li').allTextContents()).sort(), { timeout: 10_000 }).toEqual([
+      'electoral-support · no consumer (by design): it publishes events and reads none',
+      'partnerships · no consumer (by design): it publishes events and reads none',
+    ]);
+    expect(await page.locator('details[data-group="partnerships"], details[data-group="electoral-support"]').count()).toBe(0);
+    // A service that does consume keeps its group, members and lag, whatever state it is in.
+    expect(await page.locator('details[data-group="ops-centre"] summary').textContent()).toMatch(/^ops-centre · \w+ · [1-9]\d* member\(s\) · total lag/);
+    await h.shot(page, 'system-reading');
+    await page.context().close();
+  });
 });

@@ -1,3 +1,4 @@
+import { serviceSpec } from '@crisis-ops/contracts';
 import type { ServiceDefinition } from '@crisis-ops/service-kit';
 import { AppModule } from './app.module';
 import { migrations } from './migrations';
@@ -8,5 +9,6 @@ export const SERVICE: ServiceDefinition = {
   description: "The operations centre: timeline, risk board, alerts with audit, time to response, live stream and replay (SSE), system view, and the web console at /.",
   module: (config) => AppModule.forRoot(config),
   migrations,
-  consumesEvents: true,
+  // Declared with the platform's services, where the system view reads it too.
+  consumesEvents: serviceSpec('ops-centre').consumesEvents,
 };

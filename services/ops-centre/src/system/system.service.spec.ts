@@ -21,6 +21,35 @@ describe('the system view when the broker cannot say', () => {
     expect(view.consumerGroups.length).toBeGreaterThan(0);
     for (const g of view.consumerGroups) expect(g).toMatchObject({ totalLag: null, lagError: 'coordinator not available' });
     expect(Object.values(view.deadLetters).every((n) => n === null)).toBe(true);
-    expect(view.services.map((s) => s.dlqCount)).toContain(null);
+    expect(view.services.map((s) => s.deadLettersOfOwnTopics)).toContain(null);
+  });
+});
+
+/**
+ * A broker on which nobody runs a consumer group (every group Dead, as the broker calls one that
+ * never had a member) and one event of mediation's was dead-lettered by two consumers: early-warning's
+ * and ops-centre's.
+ */
+const brokerWithTwoLettersOfMediation = {
+  describeGroups: async (names: string[]) => ({ groups: names.map((groupId) => ({ groupId, state: 'Dead', members: [] })) }),
+  fetchOffsets: async ({ topics }: { topics: string[] }) => topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: '-1' }] })),
+  fetchTopicOffsets: async (topic: string) => [{ partition: 0, low: '0', high: topic === 'mediation.processes.v1.dlq' ? '2' : '0', offset: '0' }],
+} as unknown as Admin;
+
+describe('the system view read by an ops engineer', () => {
+  it('counts dead letters against the service whose events they are, saying so and naming the dead-letter topics', async () => {
+    const view = await new SystemService(brokerWithTwoLettersOfMediation, { port: 1 } as ServiceConfig).view();
+    const mediation = view.services.find((s) => s.name === 'mediation');
+    expect(mediation).toMatchObject({ deadLettersOfOwnTopics: 2, deadLetterTopics: ['mediation.processes.v1.dlq'] });
+    expect(view.services.find((s) => s.name === 'early-warning')).toMatchObject({ deadLettersOfOwnTopics: 0 });
+    expect(view.deadLetters['mediation.processes.v1']).toBe(2);
+  });
+
+  it('tells a service that consumes nothing by design from a consumer group that is dead', async () => {
+    const view = await new SystemService(brokerWithTwoLettersOfMediation, { port: 1 } as ServiceConfig).view();
+    const byDesign = (name: string) => view.consumerGroups.find((g) => g.groupId === name)?.consumesEvents;
+    expect(['partnerships', 'electoral-support'].map(byDesign)).toEqual([false, false]);
+    expect(['early-warning', 'mediation', 'ops-centre'].map(byDesign)).toEqual([true, true, true]);
+    expect(view.services.filter((s) => !s.consumesEvents).map((s) => s.name)).toEqual(['electoral-support', 'partnerships']);
   });
 });

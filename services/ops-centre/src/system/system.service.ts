@@ -16,7 +16,7 @@ export function serviceUrls(selfPort: number, env: NodeJS.ProcessEnv = process.e
   return Object.fromEntries(SERVICES.map((s) => [s.name, env[serviceUrlEnv(s.name)] ?? `http://127.0.0.1:${port(s)}`])) as Record<ServiceName, string>;
 }
 
-/** Services that own a consumer group (= their name); which topics they read is taken from the broker. */
+/** The service that publishes each domain topic's events (and whose name the topic carries). */
 const SOURCE_OF_TOPIC: Record<string, ServiceName> = {
   'early-warning.signals.v1': 'early-warning',
   'early-warning.risk.v1': 'early-warning',
@@ -31,15 +31,26 @@ export interface ServiceHealth {
   status: 'up' | 'down' | 'unreachable';
   httpStatus: number | null;
   outboxBacklog: number | null;
-  /** Null when a dead-letter topic of the service could not be read: unknown is not zero. */
-  dlqCount: number | null;
+  /**
+   * Letters on the dead-letter topics of the topics this service publishes: events of its that a
+   * consumer, of whichever service, could not process and set aside. Not letters this service's own
+   * consumer wrote: those are counted against the topic they came from. Null when one of the
+   * dead-letter topics could not be read: unknown is not zero.
+   */
+  deadLettersOfOwnTopics: number | null;
+  /** The dead-letter topics counted in deadLettersOfOwnTopics (`<topic>.dlq`). */
+  deadLetterTopics: string[];
+  /** Whether the service consumes events at all (its definition's `consumesEvents`). */
+  consumesEvents: boolean;
   details: unknown;
 }
 
 /**
- * The ops engineer's view: health of each service, members and lag of each consumer group, outbox
- * backlog (from each service's /health/ready) and dead letters (high − low watermark of each
- * `<topic>.dlq`, counted for the service that owns the topic's events).
+ * The ops engineer's view: health of each service, members and lag of each consumer group (marked
+ * when its service consumes nothing by design, so an absent group is not read as a crashed one),
+ * outbox backlog (from each service's /health/ready) and dead letters (high − low watermark of each
+ * `<topic>.dlq`, counted for the service that publishes the topic's events, whoever's consumer set
+ * them aside).
  */
 @Injectable()
 export class SystemService {
@@ -54,25 +65,27 @@ export class SystemService {
 
   async view() {
     const [health, groups, dlq] = await Promise.all([this.health(), this.groups(), this.dlqCounts()]);
-    const services: ServiceHealth[] = health.map((h) => ({
-      ...h,
-      dlqCount: Object.entries(dlq)
-        .filter(([topic]) => SOURCE_OF_TOPIC[topic] === h.name)
-        .reduce<number | null>((n, [, c]) => (n === null || c === null ? null : n + c), 0),
-    }));
+    const services: ServiceHealth[] = health.map((h) => {
+      const own = Object.entries(dlq).filter(([topic]) => SOURCE_OF_TOPIC[topic] === h.name);
+      return {
+        ...h,
+        deadLettersOfOwnTopics: own.reduce<number | null>((n, [, c]) => (n === null || c === null ? null : n + c), 0),
+        deadLetterTopics: own.map(([topic]) => dlqTopicOf(topic)),
+      };
+    });
     return { at: new Date().toISOString(), services, consumerGroups: groups, deadLetters: dlq };
   }
 
-  private async health(): Promise<Omit<ServiceHealth, 'dlqCount'>[]> {
+  private async health(): Promise<Omit<ServiceHealth, 'deadLettersOfOwnTopics' | 'deadLetterTopics'>[]> {
     return Promise.all(
       SERVICES.map(async (s) => {
         const url = this.urls[s.name];
         try {
           const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
           const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-          return { name: s.name, url, status: res.ok ? ('up' as const) : ('down' as const), httpStatus: res.status, outboxBacklog: backlogOf(body), details: body };
+          return { name: s.name, url, consumesEvents: s.consumesEvents, status: res.ok ? ('up' as const) : ('down' as const), httpStatus: res.status, outboxBacklog: backlogOf(body), details: body };
         } catch (err) {
-          return { name: s.name, url, status: 'unreachable' as const, httpStatus: null, outboxBacklog: null, details: { error: (err as Error).message } };
+          return { name: s.name, url, consumesEvents: s.consumesEvents, status: 'unreachable' as const, httpStatus: null, outboxBacklog: null, details: { error: (err as Error).message } };
         }
       }),
     );
@@ -84,12 +97,14 @@ export class SystemService {
     return Promise.all(
       groups.map(async (g) => {
         const members = g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost }));
+        // The broker calls a group that never had a member Dead, as it does one whose members all went.
+        const consumesEvents = SERVICES.find((s) => s.name === g.groupId)?.consumesEvents ?? true;
         try {
           const consumed = await this.lagOf(g.groupId);
-          return { groupId: g.groupId, state: g.state, members, lag: consumed, totalLag: consumed.reduce((n, l) => n + l.lag, 0), lagError: null };
+          return { groupId: g.groupId, consumesEvents, state: g.state, members, lag: consumed, totalLag: consumed.reduce((n, l) => n + l.lag, 0), lagError: null };
         } catch (err) {
           // An ops engineer must not read a lag the broker did not give as none.
-          return { groupId: g.groupId, state: g.state, members, lag: [], totalLag: null, lagError: (err as Error).message };
+          return { groupId: g.groupId, consumesEvents, state: g.state, members, lag: [], totalLag: null, lagError: (err as Error).message };
         }
       }),
     );

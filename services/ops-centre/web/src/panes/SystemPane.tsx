@@ -5,9 +5,19 @@ import { fmtInstant } from '../time.format';
 
 interface SystemView {
   at: string;
-  services: { name: string; url: string; status: string; httpStatus: number | null; outboxBacklog: number | null; dlqCount: number | null }[];
+  services: {
+    name: string;
+    url: string;
+    status: string;
+    httpStatus: number | null;
+    outboxBacklog: number | null;
+    deadLettersOfOwnTopics: number | null;
+    deadLetterTopics: string[];
+    consumesEvents: boolean;
+  }[];
   consumerGroups: {
     groupId: string;
+    consumesEvents: boolean;
     state: string;
     members: { memberId: string; clientId: string; host: string }[];
     lag: { topic: string; partition: number; committed: number; end: number; lag: number }[];
@@ -18,6 +28,12 @@ interface SystemView {
 }
 
 const STATUS_TEXT: Record<string, string> = { up: '✔ up', down: '✖ down', unreachable: '⚠ unreachable' };
+
+/**
+ * A group whose service consumes nothing by design is named apart while it has no member: the broker
+ * calls it Dead, exactly as it calls a consumer that crashed. One with members is shown in full.
+ */
+const noConsumerByDesign = (g: SystemView['consumerGroups'][number]) => !g.consumesEvents && g.members.length === 0;
 
 export function SystemPane() {
   const [view, setView] = useState<SystemView | null>(null);
@@ -36,7 +52,7 @@ export function SystemPane() {
           <h3>Services</h3>
           <table data-testid="system-services">
             <thead>
-              <tr><th scope="col">Service</th><th scope="col">Health</th><th scope="col">Outbox backlog</th><th scope="col">Dead letters</th><th scope="col">URL</th></tr>
+              <tr><th scope="col">Service</th><th scope="col">Health</th><th scope="col">Outbox backlog</th><th scope="col">Dead letters of events on its topics</th><th scope="col">URL</th></tr>
             </thead>
             <tbody>
               {view.services.map((s) => (
@@ -44,17 +60,29 @@ export function SystemPane() {
                   <th scope="row">{s.name}</th>
                   <td className={`health-${s.status}`}>{STATUS_TEXT[s.status] ?? s.status}{s.httpStatus ? ` (${s.httpStatus})` : ''}</td>
                   <td>{s.outboxBacklog ?? '–'}</td>
-                  <td>{s.dlqCount ?? <span title="a dead-letter topic could not be read">unknown</span>}</td>
+                  <td title={s.deadLetterTopics.join(', ')}>{s.deadLettersOfOwnTopics ?? <span title="a dead-letter topic could not be read">unknown</span>}</td>
                   <td className="mono">{s.url}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <p className="muted" data-testid="dead-letters-note">
+            Dead letters of events on its topics: events this service published that a consumer, of any service, could not
+            process and set aside on the topic's dead-letter topic ({'<topic>.dlq'}). They are not letters this service wrote;
+            each letter names the consumer that set it aside (<span className="mono">npm run dlq</span>).
+          </p>
           <h3>Consumer groups</h3>
-          {view.consumerGroups.map((g) => (
-            <details key={g.groupId} open={g.groupId === 'ops-centre'}>
+          {view.consumerGroups.filter(noConsumerByDesign).length > 0 && (
+            <ul data-testid="no-consumer">
+              {view.consumerGroups.filter(noConsumerByDesign).map((g) => (
+                <li key={g.groupId}><strong>{g.groupId}</strong> · no consumer (by design): it publishes events and reads none</li>
+              ))}
+            </ul>
+          )}
+          {view.consumerGroups.filter((g) => !noConsumerByDesign(g)).map((g) => (
+            <details key={g.groupId} open={g.groupId === 'ops-centre'} data-group={g.groupId}>
               <summary>
-                <strong>{g.groupId}</strong> · {g.state} · {g.members.length} member(s) · total lag {g.totalLag ?? <span className="error">unknown ({g.lagError})</span>}
+                <strong>{g.groupId}</strong> · {g.state} · {g.members.length} member(s){!g.consumesEvents && ' (though it consumes nothing by design)'} · total lag {g.totalLag ?? <span className="error">unknown ({g.lagError})</span>}
               </summary>
               <ul>{g.members.map((m) => <li key={m.memberId} className="mono">{m.clientId} @ {m.host}</li>)}</ul>
               <table>
