@@ -116,7 +116,7 @@ export type SignalRecorded = Message<"earlywarning.v1.SignalRecorded"> & {
   fatalities: number;
 
   /**
-   * Reporter's severity, 1 (minor) to 5 (extreme).
+   * Reporter's severity, 1 (minor) to 5 (extreme); 0 when the report gave none.
    *
    * @generated from field: int32 severity = 14;
    */
