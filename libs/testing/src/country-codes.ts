@@ -1,8 +1,16 @@
-import { isUserAssignedCountry } from '@crisis-ops/geo';
 import { adminClient } from './test-infra';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const USER_ASSIGNED_CODES = [...LETTERS].flatMap((a) => [...LETTERS].flatMap((b) => [...LETTERS].map((c) => a + b + c))).filter(isUserAssignedCountry);
+
+/**
+ * Every user-assigned code. geo is imported here, not at the top: it reads its country list as a
+ * JSON module, which a global setup loaded by Node itself (platform-e2e's imports this library)
+ * cannot import without an import attribute.
+ */
+async function userAssignedCodes(): Promise<string[]> {
+  const { isUserAssignedCountry } = await import('@crisis-ops/geo');
+  return [...LETTERS].flatMap((a) => [...LETTERS].flatMap((b) => [...LETTERS].map((c) => a + b + c))).filter(isUserAssignedCountry);
+}
 
 export interface UnusedCountryCodeOptions {
   /** Tables (`schema.table`, with a `country` column) a code must have no row in; those not created yet are skipped. */
@@ -18,7 +26,7 @@ export interface UnusedCountryCodeOptions {
 export async function unusedCountryCodes(n: number, options: UnusedCountryCodeOptions): Promise<string[]> {
   // Drawn from ISO's user-assigned ranges, which every service takes for exercises (1,092 codes: a
   // test database reused for many runs without a reset ran out of the 364 of QMA..QZZ alone).
-  const pool = USER_ASSIGNED_CODES;
+  const pool = await userAssignedCodes();
   const db = adminClient();
   await db.connect();
   try {

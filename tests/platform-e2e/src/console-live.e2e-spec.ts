@@ -36,9 +36,10 @@ describe('the console shows a posted signal live', () => {
     await page.goto(`${consoleUrl}/#/live`);
     await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
 
-    // Our own trace id marks the row: the live pane shows each event's trace.
+    // Our own trace id marks the row: the live pane shows each event's trace. The signal's assessment
+    // follows it in the same trace, so the row is the one that says signal-recorded.
     const traceId = randomHex(16);
-    const row = page.locator('tr[data-country="TCD"]', { hasText: traceId.slice(0, 8) });
+    const row = page.locator('tr[data-country="TCD"]', { hasText: traceId.slice(0, 8) }).filter({ hasText: 'signal-recorded' });
     const postedAt = Date.now();
     const posted = await api<{ id: string }>(`${platform()['early-warning']}/signals`, {
       body: signalBody('TCD', { type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1 }),

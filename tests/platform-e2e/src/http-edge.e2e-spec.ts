@@ -63,7 +63,7 @@ describe('the HTTP edge of the services', () => {
     const signals = await api<{ code: string; errors: Violation[] }>(`${platform()['early-warning']}/signals?contry=BFA&limit=5`);
     expect(signals).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'contry', reason: expect.stringContaining('country') }] } });
     const timeline = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/timeline?from=yesterday`);
-    expect(timeline).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'from', reason: 'is not a parameter of this request (it takes before, country, limit)' }] } });
+    expect(timeline).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'from', reason: 'is not a parameter of this request (it takes before, country, limit, minLevel, region, type)' }] } });
     // A route's own checks answer in the same shape: `errors`, each with field and reason.
     const limit = await api<{ code: string; errors: Violation[] }>(`${platform()['ops-centre']}/timeline?limit=0`);
     expect(limit).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }] } });
