@@ -7,6 +7,8 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { BacktestInputError, formatSummary, runBacktest } from '../services/early-warning/src/backtest';
 import { IMPORT_FORMATS, ImportFormatError, type ImportFormat } from '../services/early-warning/src/import';
 import { fileCommandLine, UsageError } from './lib/file-cli';
@@ -42,11 +44,18 @@ async function main(): Promise<number> {
     process.stderr.write(`backtest: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  // Opened before the replay, which can take minutes: a path that cannot be written is said at once.
+  if (options.out && resolve(options.out) === resolve(options.input)) {
+    process.stderr.write(`backtest: --out is the --input file, which writing would destroy\n`);
+    return 2;
+  }
+  // A file beside --out, opened before the replay (which can take minutes), so that a path that
+  // cannot be written is said at once; it replaces --out only once the run has succeeded, so a run
+  // that fails (a typo in an argument, an unreadable input) leaves the previous results as they were.
+  const partial = options.out ? `${options.out}.partial-${process.pid}` : undefined;
   let file: WriteStream | undefined;
-  if (options.out) {
+  if (partial) {
     try {
-      file = await openForWriting(options.out);
+      file = await openForWriting(partial);
     } catch (err) {
       process.stderr.write(`backtest: --out ${options.out} cannot be written: ${(err as Error).message}\n`);
       return 1;
@@ -62,15 +71,19 @@ async function main(): Promise<number> {
     }
     throw err;
   } finally {
-    if (file && !result) file.destroy();
+    if (partial && !result) {
+      file?.destroy();
+      await rm(partial, { force: true });
+    }
   }
   const sink = file ?? process.stdout;
   for (const t of result.transitions) {
     if (!sink.write(`${JSON.stringify(t)}\n`)) await once(sink, 'drain');
   }
-  if (file) {
+  if (file && partial && options.out) {
     file.end();
     await once(file, 'finish');
+    await rename(partial, options.out);
   }
   const summary = `${formatSummary(result)}\n`;
   if (options.out) process.stdout.write(`${summary}Transitions written to ${options.out}\n`);
