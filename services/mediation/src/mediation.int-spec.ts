@@ -39,6 +39,8 @@ let OTHER = '';
 let AFTER_AGREEMENT = '';
 /** For the paging test, which proposes over HTTP (a code must be a real country or user-assigned). */
 let PAGED: string[] = [];
+/** For the referral test: a stale proposal and an active process in one country. */
+let REFERRAL = '';
 
 describe('mediation on real Kafka and Postgres', () => {
   let app: INestApplication;
@@ -52,7 +54,7 @@ describe('mediation on real Kafka and Postgres', () => {
   beforeAll(async () => {
     // ops-centre's suites publish mediation events of their own Q codes straight to the topic this
     // suite reads from the beginning; its timeline knows those codes.
-    [COUNTRY, OTHER, AFTER_AGREEMENT, ...PAGED] = await unusedCountryCodes(7, {
+    [COUNTRY, OTHER, AFTER_AGREEMENT, REFERRAL, ...PAGED] = await unusedCountryCodes(8, {
       tables: ['mediation.processes', 'mediation.handled_escalations', 'mediation.country_watch', 'ops_centre.timeline_entries'],
     });
     const config = inProcessServiceConfig('mediation');
@@ -70,7 +72,7 @@ describe('mediation on real Kafka and Postgres', () => {
       eachMessage: async ({ topic, partition, message }) => {
         positions.record(topic, partition, message.offset);
         const key = message.key?.toString();
-        if (key === COUNTRY || key === OTHER || key === AFTER_AGREEMENT || key === 'MLI') published.push(parseCloudEvent(topic, partition, message));
+        if (key === COUNTRY || key === OTHER || key === AFTER_AGREEMENT || key === REFERRAL || key === 'MLI') published.push(parseCloudEvent(topic, partition, message));
       },
     });
   });
@@ -318,6 +320,21 @@ describe('mediation on real Kafka and Postgres', () => {
     }
     expect(await api('GET', '/processes?limit=501', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'limit' }] } });
     expect((await api('GET', '/processes?region=unassigned', await token(['viewer'], 'africa'))).status).toBe(403);
+  });
+
+  it('refers an escalation to the country\'s active process rather than to an older proposal never taken up', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const approver = await token(['approver'], 'global');
+    const stale = await api('POST', '/processes', officer, { country: REFERRAL, track: 'good_offices', lead: 'special_envoy' });
+    const active = await api('POST', '/processes', officer, { country: REFERRAL, track: 'mediation', lead: 'srsg' });
+    expect([stale.status, active.status]).toEqual([201, 201]);
+    const activeId = active.body.processId as string;
+    expect((await api('POST', `/processes/${activeId}/activate`, approver, { mandate: 'm', envoy: { name: 'E', role: 'r', organization: 'UN', gender: 'female' } })).status).toBe(200);
+
+    const escalationId = randomUUID();
+    await sendRisk(randomUUID(), CE_RISK_ESCALATED, escalation(escalationId, REFERRAL, RiskLevel.CRITICAL));
+    const referred = await eventually(async () => published.find((e) => e.key === REFERRAL && e.type === CE_ESCALATION_REFERRED), 60_000, 250);
+    expect(decodeEvent(CE_ESCALATION_REFERRED, referred.data)).toMatchObject({ escalationId, processId: activeId, processOpened: true });
   });
 
   it('lets only one of two concurrent commands on the same version win (optimistic concurrency)', async () => {

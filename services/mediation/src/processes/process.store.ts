@@ -88,10 +88,14 @@ export class ProcessStore {
     return (await this.openProcesses(m, country)).map((r) => r.id);
   }
 
-  /** The country's processes not yet concluded or closed, oldest proposal first, with whether each has been opened. */
+  /**
+   * The country's processes not yet concluded or closed, with whether each has been opened: opened
+   * ones first (an escalation referred to a proposal never taken up would wait on it while an active
+   * process answers the country), then by age.
+   */
   async openProcesses(m: EntityManager, country: string): Promise<Array<{ id: string; opened: boolean }>> {
     const rows: Array<{ id: string; status: string }> = await m.query(
-      `SELECT id, status FROM processes WHERE country = $1 AND status IN ('proposed', 'active', 'suspended') ORDER BY proposed_at`,
+      `SELECT id, status FROM processes WHERE country = $1 AND status IN ('proposed', 'active', 'suspended') ORDER BY status = 'proposed', proposed_at`,
       [country],
     );
     return rows.map((r) => ({ id: r.id, opened: r.status !== 'proposed' }));
