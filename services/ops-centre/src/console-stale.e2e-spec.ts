@@ -45,11 +45,29 @@ describe('ops-centre web console when its feeds fail', () => {
     await stale.waitFor({ timeout: 5_000 });
     await h.shot(page, 'stale-stream');
     release();
-    await page.locator(`tr[data-event-id="${b.eventId}"]`).waitFor({ timeout: 15_000 });
+    await page.locator(`tr[data-event-id="${b.eventId}"]`).waitFor({ timeout: 15_000 }).catch(async (err) => {
+      throw new Error(`${(err as Error).message}; ${streams.length} stream requests, ${await page.getByTestId('stream-status').textContent()}`);
+    });
     expect(streams).toHaveLength(3);
     expect(new URL(streams[2]).searchParams.get('lastEventId')).toBe(a.eventId);
     await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
     expect(await stale.count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('says why the service refuses the stream as filtered (a code that names no country), rather than reconnecting for ever', async () => {
+    const page = await h.newPage();
+    await page.goto(h.service.url);
+    await page.getByLabel('Access token').fill(h.globalToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    await page.getByLabel('Country').fill('MAL');
+    await expect.poll(() => page.getByTestId('stream-refusal').textContent(), { timeout: 10_000 }).toContain('country: MAL: not an ISO 3166-1 country');
+    expect(await page.getByRole('alert').filter({ hasText: 'interrupted' }).count()).toBe(0);
+    // Corrected, it streams again.
+    await page.getByLabel('Country').fill('MLI');
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('stream-refusal').count()).toBe(0);
     await page.context().close();
   });
 

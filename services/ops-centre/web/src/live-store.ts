@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
 import { assessedDayOf, historyPointOf, withPoint } from './risk-history';
+import { probeStream } from './stream-probe';
 
 /** Events kept in memory; older ones fall off. */
 export const EVENT_CAP = 500;
@@ -46,6 +47,10 @@ class LiveStore {
   alertsTick = 0;
   /** Bumped when mediation answers an escalation (proposed, referred, opened), so time to response refetches. */
   responsesTick = 0;
+  /** Why the service refuses the stream as asked (a filter it cannot take), until the filter changes. */
+  refusal: string | null = null;
+  /** Whether the current stream said hello: one refused before may be refused for what it asks. */
+  private opened = false;
   version = 0;
   /** When the stream failed (ms), until it is open again: what is shown may be missing events since. */
   streamDownSince: number | null = null;
@@ -100,14 +105,21 @@ class LiveStore {
     this.open();
   }
 
-  private open(lastEventId?: string): void {
+  private streamUrl(lastEventId?: string): string {
     const q = new URLSearchParams({ access_token: this.token });
     for (const [k, v] of Object.entries(this.filter)) if (v) q.set(k, v);
     if (lastEventId) q.set('lastEventId', lastEventId);
+    return `/stream?${q}`;
+  }
+
+  private open(lastEventId?: string): void {
     this.status = 'connecting';
-    const es = new EventSource(`/stream?${q}`);
+    this.refusal = null;
+    this.opened = false;
+    const es = new EventSource(this.streamUrl(lastEventId));
     this.source = es;
     es.addEventListener('hello', () => {
+      this.opened = true;
       this.retryMs = RETRY_MIN_MS;
       this.streamDownSince = null;
       this.setStatus('open');
@@ -144,13 +156,26 @@ class LiveStore {
     this.retryTimer = setTimeout(() => void this.retry(generation), wait);
   }
 
-  /** A refused stream says nothing of why: /me tells an expired token from a server that is down. */
+  /**
+   * A refused stream says nothing of why: /me tells an expired token from a server that is down, and
+   * a stream refused before it ever opened is asked again (stream-probe.ts), since the service may
+   * refuse what it asks for (a filter it cannot take), which retrying would show as an outage for ever.
+   */
   private async retry(generation: number): Promise<void> {
     const status = await fetch('/me', { headers: { authorization: `Bearer ${this.token}` } }).then((r) => r.status, () => 0);
     if (generation !== this.generation) return;
-    if (status === 401) this.expireSession();
-    else if (status === 200) this.open(this.lastEventId);
-    else this.retryLater();
+    if (status === 401) return this.expireSession();
+    if (status !== 200) return this.retryLater();
+    if (!this.opened) {
+      const probe = await probeStream(this.streamUrl(this.lastEventId));
+      if (generation !== this.generation) return;
+      if (probe.kind === 'refused') {
+        this.refusal = probe.reason;
+        this.streamDownSince = null;
+        return this.setStatus('error');
+      }
+    }
+    this.open(this.lastEventId);
   }
 
   expireSession(): void {

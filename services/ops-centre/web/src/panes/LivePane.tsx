@@ -24,6 +24,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
         // Only the status is announced: the counters change several times a second and would drown it.
         <div className="status">
           <span data-testid="stream-status" aria-live="polite">Stream: {store.status}</span> · {store.rate}/s · {store.received} received
+          {store.refusal && <span role="alert" data-testid="stream-refusal" className="error"> · not streaming: {store.refusal}</span>}
           {store.dropped > 0 && <> · <strong>{store.dropped} not shown (a burst faster than the browser, or more missed while away than a reconnect sends): Earlier events, below the list, pages back to them</strong></>}
         </div>
       }
