@@ -22,7 +22,7 @@ export function projectConfig(projectDir: string) {
       fileParallelism: false,
       // A JSON report per project and suite lets `npm test` print one total at the end.
       reporters: ['default', ['json', { outputFile: path.join(workspaceRoot, 'tmp/test-results', `${process.env.VITEST_PROJECT ?? path.basename(projectDir)}-${process.env.VITEST_SUITE ?? 'all'}.json`) }]],
-      setupFiles: [path.join(workspaceRoot, 'libs/testing/src/setup-reflect.ts')],
+      setupFiles: [path.join(workspaceRoot, 'libs/testing/src/setup-reflect.ts'), path.join(workspaceRoot, 'libs/testing/src/setup-test-env.ts')],
     },
   });
 }

@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { eventually, uniqueSuffix } from '@crisis-ops/testing';
+import { eventually, testInfra, uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, type BootedEarlyWarning } from '../int-support';
-import { ABANDONED_AFTER_MS, ImportJobs, MAX_ATTEMPTS, MAX_RUNS, UPLOAD_DIR } from './import-jobs.service';
+import { ABANDONED_AFTER_MS, defaultUploadDir, ImportJobs, MAX_ATTEMPTS, MAX_RUNS, UPLOAD_DIR } from './import-jobs.service';
 
 /**
  * Import jobs as a scaled-out early-warning sees them: replicas share the job table, each runs the
@@ -158,6 +158,12 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(job['error']).toContain('EISDIR');
     await eventually(async () => !existsSync(upload), 5_000, 20);
     await rm(target, { recursive: true, force: true });
+  });
+
+  it('keeps its uploads in the directory of the database it uses, which no other stack\'s sweep touches', () => {
+    const { database } = testInfra();
+    expect(process.env['EARLY_WARNING_UPLOAD_DIR'] ?? '', 'the suites leave the directory to its default').toBe('');
+    expect(UPLOAD_DIR).toBe(defaultUploadDir({ DATABASE_HOST: database.host, DATABASE_PORT: String(database.port), DATABASE_NAME: database.name }));
   });
 
   it('deletes at boot the uploads no job refers to any more, but not one that may still be arriving', async () => {
