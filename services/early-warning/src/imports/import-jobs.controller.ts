@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
@@ -21,8 +21,23 @@ interface UploadedFileInfo {
 
 /** Largest upload: far above any dataset's export, and within what the upload directory is expected to hold. */
 const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
-/** Files multer writes before refusing the request (one is taken; a few more are named in the refusal). */
-const MAX_FILES_READ = 4;
+/** File parts read (none but the first `file` is written) before multer refuses the request outright. */
+const MAX_FILES_READ = 8;
+
+const SKIPPED_PARTS = Symbol('import.skipped-parts');
+const UPLOAD_TAKEN = Symbol('import.upload-taken');
+type SkippedParts = { [SKIPPED_PARTS]?: string[] };
+
+/** Multer's file filter: the first part named `file` is written to disk; every other part is read past, its field name kept. */
+function skipAllButFirstFile(req: unknown, part: { fieldname: string }, accept: (error: Error | null, take: boolean) => void): void {
+  const r = req as SkippedParts & { [UPLOAD_TAKEN]?: boolean };
+  if (part.fieldname === 'file' && !r[UPLOAD_TAKEN]) {
+    r[UPLOAD_TAKEN] = true;
+    return accept(null, true);
+  }
+  (r[SKIPPED_PARTS] ??= []).push(part.fieldname);
+  accept(null, false);
+}
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -46,17 +61,22 @@ export class ImportJobsController {
   // Multer (with `dest`) writes the upload to disk as it arrives: a file of any size never sits in memory.
   // File names are read as UTF-8, as browsers and curl send them (multer's default, Latin-1, turned
   // "São-Tomé.csv" into "SÃ£o-TomÃ©.csv" in the job).
-  // It takes files under any field name so that one under another name (`upload`, `csv`) is refused
-  // by name here; multer's own refusal of an unexpected field named nothing.
-  @UseInterceptors(UploadProblemsInterceptor, AnyFilesInterceptor({ dest: UPLOAD_DIR, defParamCharset: 'utf8', limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_FILES_READ } }))
-  async upload(@UploadedFiles() files: UploadedFileInfo[] | undefined, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+  // Parts under any field name are read, so that one under another name (`upload`, `csv`) or a
+  // second file is refused by name here (multer's own refusal named nothing); `skipAllButFirstFile`
+  // lets only the first `file` reach the disk, so a refused request never writes gigabytes first.
+  @UseInterceptors(
+    UploadProblemsInterceptor,
+    AnyFilesInterceptor({ dest: UPLOAD_DIR, defParamCharset: 'utf8', fileFilter: skipAllButFirstFile, limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_FILES_READ } }),
+  )
+  async upload(@UploadedFiles() files: UploadedFileInfo[] | undefined, @Body() body: unknown, @Req() req: SkippedParts, @CurrentPrincipal() principal?: Principal) {
     const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const errors: Array<{ field: string; reason: string }> = [];
-    const named = (files ?? []).filter((f) => f.fieldname === 'file');
-    const file = named.length === 1 ? named[0] : undefined;
-    if (named.length === 0) errors.push({ field: 'file', reason: 'is required (multipart/form-data field "file")' });
-    if (named.length > 1) errors.push({ field: 'file', reason: `takes one file, not ${named.length}` });
-    for (const other of new Set((files ?? []).filter((f) => f.fieldname !== 'file').map((f) => f.fieldname))) {
+    const file = files?.[0];
+    const skipped = req[SKIPPED_PARTS] ?? [];
+    if (!file) errors.push({ field: 'file', reason: 'is required (multipart/form-data field "file")' });
+    const extraFiles = skipped.filter((name) => name === 'file').length;
+    if (file && extraFiles > 0) errors.push({ field: 'file', reason: `takes one file, not ${extraFiles + 1}` });
+    for (const other of new Set(skipped.filter((name) => name !== 'file'))) {
       errors.push({ field: other, reason: 'is not an import field (the file goes in "file")' });
     }
     const format = fields['format'] === undefined || fields['format'] === '' ? 'auto' : String(fields['format']);
