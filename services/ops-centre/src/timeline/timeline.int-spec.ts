@@ -51,6 +51,8 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
     expect(await ids(`/timeline?country=${country}&minLevel=elevated&before=${critical.eventId}`)).toEqual([high.eventId, elevated.eventId]);
     expect(await ids(`/timeline?country=${country}&type=signal-recorded`)).toEqual([signal]);
     expect(await ids(`/timeline?country=${country}&type=risk-escalated,org.crisis-ops.early-warning.signal-recorded.v1&before=${high.eventId}`)).toEqual([elevated.eventId, signal]);
+    // Repeated, as the stream takes it: the validation pipe joins a repeated string parameter with commas.
+    expect(await ids(`/timeline?country=${country}&type=risk-escalated&type=signal-recorded&before=${high.eventId}`)).toEqual([elevated.eventId, signal]);
     expect((await api(`/timeline?country=${country}&type=signal-recorded`, globalToken)).body).toEqual([
       expect.objectContaining({ eventId: signal, name: 'signal-recorded', desk: null, level: null }),
     ]);
