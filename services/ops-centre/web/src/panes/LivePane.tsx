@@ -4,7 +4,7 @@ import { CountryField, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { live, useLive, type StreamFilter } from '../live-store';
 
-const TYPES = ['signal-recorded', 'aggregate-observed', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'election-scheduled', 'partner-engaged'];
+const TYPES = ['signal-recorded', 'aggregate-observed', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'escalation-referred', 'election-scheduled', 'partner-engaged'];
 
 interface Props {
   me: Me;

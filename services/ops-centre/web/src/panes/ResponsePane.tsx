@@ -16,6 +16,7 @@ interface Row {
   processId?: string | null;
 }
 
+const RESPONSES_REFRESH_MS = 15_000;
 const hours = (ms: number | null) => (ms === null ? null : ms / 3_600_000);
 const fmt = (h: number | null) => (h === null ? 'pending' : h < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`);
 
@@ -25,7 +26,11 @@ export function ResponsePane() {
   const [rows, setRows] = useState<Row[]>([]);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<Row[]>('/response-times?limit=30').then(setRows, setError);
+    const load = () => api<Row[]>('/response-times?limit=30').then(setRows, setError);
+    void load();
+    // Also on a timer: mediation's answers reach the live stream only when its filter lets them through.
+    const timer = setInterval(() => void load(), RESPONSES_REFRESH_MS);
+    return () => clearInterval(timer);
   }, [store.alertsTick, store.responsesTick]);
   const max = Math.max(1, ...rows.map((r) => hours(r.toOpenedMs) ?? hours(r.toProposedMs) ?? 0));
   const W = 420;
