@@ -160,7 +160,7 @@ describe('ops-centre web console in Chromium', () => {
     await publishAssessment(h.producer, { country, level: RiskLevel.ELEVATED, score: 41.2, day: new Date(today.getTime() - 86_400_000) });
     await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 63.5, day: today, escalatedFrom: RiskLevel.ELEVATED });
     const trend = page.locator(`[data-testid="risk-board"] tr[data-country="${country}"] svg[role="img"]`);
-    const twoPoints = 'score rising, 41.20 to 63.50 over 2 assessments, 1 escalation';
+    const twoPoints = 'score rising, 41.20 to 63.50 over 2 assessed days, 1 escalation';
     // As the stream brings them, then as the read model keeps them.
     await expect.poll(() => trend.getAttribute('aria-label'), { timeout: 10_000 }).toContain(twoPoints);
     await page.reload();

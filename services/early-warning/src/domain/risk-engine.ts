@@ -120,8 +120,9 @@ export class RiskEngine {
    * Assesses the day still open as of the input so far (a live service calls it after the latest
    * signal, so an escalation is seen the day it happens rather than when the day closes). It only
    * ever raises a level: a raise is final (dated the open day, with the id a close would give it),
-   * lowering waits for the day to close. Scores of all areas are refreshed for queries; nothing is
-   * emitted unless a level rises. Deterministic in the input and the points at which it is called.
+   * lowering waits for the day to close. Scores of all areas are refreshed for queries; a RiskAssessed
+   * is emitted, as for a closed day, when a score moved by `materialDelta` or more since the last one
+   * emitted (the level held unless it rose). Deterministic in the input and the points at which it is called.
    */
   assessOpenDay(): RiskEvent[] {
     if (this.openDay === undefined) return [];

@@ -15,7 +15,7 @@ export function LevelBadge({ level }: { level: number | null }) {
 
 const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-/** A score history, one point per assessment; a level change is marked with a dot (filled when it escalated). */
+/** A score history, one point per assessed day; a level change is marked with a dot (filled when it escalated). */
 export function Sparkline({ points, label }: { points: HistoryPoint[]; label: string }) {
   const w = 96;
   const h = 24;
@@ -37,7 +37,7 @@ export function Sparkline({ points, label }: { points: HistoryPoint[]; label: st
         width={w}
         height={h}
         role="img"
-        aria-label={`${label}: score ${trend}, ${first.toFixed(2)} to ${last.toFixed(2)} over ${times(points.length, 'assessment')}${changes.length ? `, ${changes.join(' and ')}` : ''}`}
+        aria-label={`${label}: score ${trend}, ${first.toFixed(2)} to ${last.toFixed(2)} over ${times(points.length, 'assessed day')}${changes.length ? `, ${changes.join(' and ')}` : ''}`}
       >
         <polyline points={d} fill="none" stroke="currentColor" strokeWidth="1.5" />
         {points.map((p, i) =>
