@@ -186,6 +186,19 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(one.status).toBe(200);
     expect(one.body['national']).toMatchObject({ country, level: 'critical' });
     expect((one.body['history'] as Array<{ kind: string }>).map((h) => h.kind)).toContain('escalated');
+    // Newest first by number: ids compared as text put 99 above 199, and the newest went missing.
+    const r = Math.floor(Math.random() * 1e12);
+    const [older, newer] = [String(9_000_000_000_000_000 + r), `1${String(r).padStart(16, '0')}`];
+    await db.query(
+      `INSERT INTO early_warning.risk_assessments (id, country, kind, day, score, level, drivers, origin, published)
+       VALUES ($1, $3, 'assessed', CURRENT_DATE, 90, 'critical', '[]', 'api', false), ($2, $3, 'assessed', CURRENT_DATE, 91, 'critical', '[]', 'api', false)`,
+      [older, newer, country],
+    );
+    try {
+      expect(((await api('GET', `/risk/${country}?history=2`)).body['history'] as Array<{ id: string }>).map((h) => h.id)).toEqual([newer, older]);
+    } finally {
+      await db.query('DELETE FROM early_warning.risk_assessments WHERE id = ANY($1::bigint[])', [[older, newer]]);
+    }
     expect((await api('GET', '/risk?region=africa')).status).toBe(200);
     expect((await api('GET', '/risk?region=mars')).status).toBe(400);
     const riskCsv = await api('GET', '/exports/risk.csv?hxl=true');
