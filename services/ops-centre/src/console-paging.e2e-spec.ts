@@ -52,6 +52,13 @@ describe('ops-centre web console paging back through the live pane', () => {
     await earlier.click();
     await expect.poll(() => status.textContent()).toBe('2 earlier events loaded. There are no earlier events for these filters.');
     expect(await rows()).toEqual([critical.eventId, high.eventId]);
+
+    // Widened again, the list starts over, so paging back brings every event, not "no earlier" from
+    // the oldest of the narrower list.
+    await page.getByLabel('Minimum level').selectOption('');
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    await earlier.click();
+    await expect.poll(() => status.textContent()).toBe('100 earlier events loaded.');
     await page.context().close();
   });
 });

@@ -98,9 +98,13 @@ class LiveStore {
   };
 
   connect(token: string, filter: StreamFilter): void {
+    // Refiltered, the list starts again: kept, the events of the old filter sat above a gap that
+    // "Earlier events" (which pages back from the oldest held) never filled, and said there was nothing more.
+    const refiltered = JSON.stringify(filter) !== JSON.stringify(this.filter);
     this.disconnect();
     this.token = token;
     this.filter = filter;
+    if (refiltered) this.clear();
     this.forgetEarlierRequest();
     this.open();
   }
