@@ -166,6 +166,12 @@ describe('sessions', () => {
     expect(err.violations[0].reason).toBe('is not a real date: 2026-02-30 does not exist');
   });
 
+  it('refuses a session dated before 1900 (a typo year), and records talks held before the activation as they were', () => {
+    const err = given(...active).when(session('1800-03-09T09:00:00Z')).thenRejects('heldAt');
+    expect(err.violations[0].reason).toBe('must be on or after 1900-01-01');
+    given(...active).when(session('2020-01-01T00:00:00Z')).then({ type: 'TalksConvened', session: { heldAt: '2020-01-01T00:00:00.000Z' } });
+  });
+
   it('refuses a session time without offset rather than reading it in the server time zone', () => {
     const err = given(...active).when(session('2026-03-04T09:00')).thenRejects('heldAt');
     expect(err.violations[0].reason).toBe('must be an ISO 8601 date-time with a time zone offset (Z or ±hh:mm), e.g. 2026-03-04T09:00:00Z');

@@ -21,6 +21,19 @@ export interface ProcessResponseTimes {
   readonly escalationToFirstSessionHours: number | null;
 }
 
+/**
+ * The first session held at or after an instant. A session may be entered with the date it was held,
+ * talks before the process was activated included (back-entry is honest record keeping), but such
+ * talks are no response to the activation or the escalation: counted, they made the median time
+ * from activation to first session negative (a typo year of 1800 made it -994,505 h).
+ */
+function firstSessionFrom(state: ProcessState, from: string | null): string | null {
+  if (!from) return null;
+  const since = new Date(from).getTime();
+  const held = state.sessions.map((s) => s.heldAt).filter((at) => new Date(at).getTime() >= since);
+  return held.length ? held.reduce((a, b) => (new Date(b).getTime() < new Date(a).getTime() ? b : a)) : null;
+}
+
 export function responseTimes(state: ProcessState): ProcessResponseTimes {
   const escalatedAt = state.escalation?.escalatedAt ?? null;
   return {
@@ -33,8 +46,8 @@ export function responseTimes(state: ProcessState): ProcessResponseTimes {
     firstSessionAt: state.firstSessionAt,
     escalationToProposalHours: hoursBetween(escalatedAt, state.proposedAt),
     proposalToActivationHours: hoursBetween(state.proposedAt, state.activatedAt),
-    activationToFirstSessionHours: hoursBetween(state.activatedAt, state.firstSessionAt),
-    escalationToFirstSessionHours: hoursBetween(escalatedAt, state.firstSessionAt),
+    activationToFirstSessionHours: hoursBetween(state.activatedAt, firstSessionFrom(state, state.activatedAt)),
+    escalationToFirstSessionHours: hoursBetween(escalatedAt, firstSessionFrom(state, escalatedAt)),
   };
 }
 
