@@ -79,9 +79,12 @@ export class ImportJobsController {
     for (const other of new Set(skipped.filter((name) => name !== 'file'))) {
       errors.push({ field: other, reason: 'is not an import field (the file goes in "file")' });
     }
-    const format = fields['format'] === undefined || fields['format'] === '' ? 'auto' : String(fields['format']);
+    // A field given twice arrives as a list, which String() made "alpha,beta": a source nobody chose.
+    const twice = ['format', 'source'].filter((key) => Array.isArray(fields[key]));
+    for (const key of twice) errors.push({ field: key, reason: 'must be given once' });
+    const format = fields['format'] === undefined || fields['format'] === '' || twice.includes('format') ? 'auto' : String(fields['format']);
     if (format !== 'auto' && !isImportFormat(format)) errors.push({ field: 'format', reason: `must be auto or one of ${IMPORT_FORMATS.join(', ')}` });
-    const source = fields['source'] === undefined || fields['source'] === '' ? undefined : String(fields['source']).trim();
+    const source = fields['source'] === undefined || fields['source'] === '' || twice.includes('source') ? undefined : String(fields['source']).trim();
     const sourceProblem = source === undefined ? undefined : importSourceProblem(source);
     if (sourceProblem) errors.push({ field: 'source', reason: sourceProblem });
     for (const key of Object.keys(fields)) if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });

@@ -211,6 +211,14 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     const twiceAnswer = await post(twice);
     expect(twiceAnswer.status).toBe(400);
     expect(((await twiceAnswer.json()) as { errors: unknown }).errors).toEqual([{ field: 'file', reason: 'takes one file, not 2' }]);
+    // A form field given twice: refused, not joined into a source nobody chose ("alpha,beta").
+    const doubled = new FormData();
+    doubled.append('file', csv(), 'doubled.csv');
+    doubled.append('source', 'alpha');
+    doubled.append('source', 'beta');
+    const doubledAnswer = await post(doubled);
+    expect(doubledAnswer.status).toBe(400);
+    expect(((await doubledAnswer.json()) as { errors: unknown }).errors).toEqual([{ field: 'source', reason: 'must be given once' }]);
     const tooMany = new FormData();
     for (let i = 0; i < 10; i++) tooMany.append('file', csv(), `${i}.csv`);
     const tooManyAnswer = await post(tooMany);
