@@ -91,7 +91,10 @@ async function main(): Promise<number> {
   const opts = args();
   let size: number;
   try {
-    size = statSync(opts.input).size;
+    const info = statSync(opts.input);
+    // A directory passed the size check and then failed the read with an unhandled EISDIR and a stack.
+    if (!info.isFile()) throw new Error('it is not a file');
+    size = info.size;
   } catch (err) {
     process.stderr.write(`import: cannot read ${opts.input}: ${(err as Error).message}\n`);
     return 1;

@@ -63,6 +63,7 @@ describe('npm run import', () => {
   it.concurrent.each([
     { why: 'a batch size out of range', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--batch', '0'], code: 2, error: 'import: --batch must be 1..5000' },
     { why: 'no --input', args: ['--source', 'x'], code: 2, error: 'import: --input is required' },
+    { why: 'an input that is a directory', args: ['--input', FIXTURES], code: 1, error: `import: cannot read ${FIXTURES}: it is not a file` },
     { why: 'a source over 100 characters', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', 's'.repeat(101)], code: 2, error: 'import: --source must be 1 to 100 characters' },
     { why: 'a blank source', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', '  '], code: 2, error: 'import: --source must be 1 to 100 characters' },
     { why: 'an input file that is not there', args: ['--input', path.join(FIXTURES, 'no-such-file.csv')], code: 1, error: `import: cannot read ${path.join(FIXTURES, 'no-such-file.csv')}: ENOENT: no such file or directory, stat '${path.join(FIXTURES, 'no-such-file.csv')}'` },

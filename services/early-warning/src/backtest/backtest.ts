@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { isCalendarDay } from '@crisis-ops/domain-kernel';
 import { RiskEngine, dayOf, type RiskDriver, type RiskEvent, type RiskLevel, type RiskParameters } from '../domain';
 import { openImport, type ImportFormat, type RowError } from '../import';
@@ -74,6 +74,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   } catch {
     throw new BacktestInputError(`cannot read input file ${options.input}`);
   }
+  if (!(await stat(options.input)).isFile()) throw new BacktestInputError(`cannot read input file ${options.input}: it is not a file`);
   const opened = await openImport(createReadStream(options.input), { format: options.format ?? 'auto' });
   const buffer = new ReplayBuffer();
   let accepted = 0;
