@@ -39,6 +39,38 @@ function skipAllButFirstFile(req: unknown, part: { fieldname: string }, accept: 
   accept(null, false);
 }
 
+/** What is wrong with an upload's form (every field at once), and the format and source it asks for. */
+function uploadProblems(body: unknown, file: UploadedFileInfo | undefined, skipped: readonly string[]) {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const errors: Array<{ field: string; reason: string }> = [];
+  if (!file && fields['file'] === undefined) errors.push({ field: 'file', reason: 'is required (multipart/form-data field "file")' });
+  const extraFiles = skipped.filter((name) => name === 'file').length;
+  if (file && extraFiles > 0) errors.push({ field: 'file', reason: `takes one file, not ${extraFiles + 1}` });
+  for (const other of new Set(skipped.filter((name) => name !== 'file'))) {
+    errors.push({ field: other, reason: 'is not an import field (the file goes in "file")' });
+  }
+  // A field given twice arrives as a list, which String() made "alpha,beta" (a source nobody chose);
+  // one named `source[a]` as an object, which String() could not convert at all (a 500).
+  const notText = ['format', 'source'].filter((key) => fields[key] !== undefined && typeof fields[key] !== 'string');
+  for (const key of notText) errors.push({ field: key, reason: Array.isArray(fields[key]) ? 'must be given once' : 'must be text' });
+  const text = (key: string): string | undefined => (typeof fields[key] === 'string' && fields[key] !== '' ? (fields[key] as string) : undefined);
+  const format = text('format') ?? 'auto';
+  if (format !== 'auto' && !isImportFormat(format)) errors.push({ field: 'format', reason: `must be auto or one of ${IMPORT_FORMATS.join(', ')}` });
+  const source = text('source')?.trim();
+  const sourceProblem = text('source') === undefined ? undefined : importSourceProblem(text('source') as string);
+  if (sourceProblem) errors.push({ field: 'source', reason: sourceProblem });
+  for (const key of Object.keys(fields)) {
+    // A file part with no file name (a form sent with no file chosen) arrives as a text field `file`.
+    if (key === 'file') errors.push({ field: 'file', reason: 'must be a file (the part had no file name)' });
+    else if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });
+  }
+  // Form fields and the file's name bypass the JSON body's check: a NUL in either reached Postgres
+  // and was a 500.
+  errors.push(...unstorableText(fields));
+  if (file) errors.push(...unstorableText({ file: file.originalname }).map((v) => ({ field: 'file', reason: `has a name that ${v.reason}` })));
+  return { errors, format, source };
+}
+
 @ApiTags('imports')
 @ApiBearerAuth()
 @Controller('imports')
@@ -69,31 +101,18 @@ export class ImportJobsController {
     AnyFilesInterceptor({ dest: UPLOAD_DIR, defParamCharset: 'utf8', fileFilter: skipAllButFirstFile, limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_FILES_READ } }),
   )
   async upload(@UploadedFiles() files: UploadedFileInfo[] | undefined, @Body() body: unknown, @Req() req: SkippedParts, @CurrentPrincipal() principal?: Principal) {
-    const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    const errors: Array<{ field: string; reason: string }> = [];
     const file = files?.[0];
-    const skipped = req[SKIPPED_PARTS] ?? [];
-    if (!file) errors.push({ field: 'file', reason: 'is required (multipart/form-data field "file")' });
-    const extraFiles = skipped.filter((name) => name === 'file').length;
-    if (file && extraFiles > 0) errors.push({ field: 'file', reason: `takes one file, not ${extraFiles + 1}` });
-    for (const other of new Set(skipped.filter((name) => name !== 'file'))) {
-      errors.push({ field: other, reason: 'is not an import field (the file goes in "file")' });
-    }
-    // A field given twice arrives as a list, which String() made "alpha,beta": a source nobody chose.
-    const twice = ['format', 'source'].filter((key) => Array.isArray(fields[key]));
-    for (const key of twice) errors.push({ field: key, reason: 'must be given once' });
-    const format = fields['format'] === undefined || fields['format'] === '' || twice.includes('format') ? 'auto' : String(fields['format']);
-    if (format !== 'auto' && !isImportFormat(format)) errors.push({ field: 'format', reason: `must be auto or one of ${IMPORT_FORMATS.join(', ')}` });
-    const source = fields['source'] === undefined || fields['source'] === '' || twice.includes('source') ? undefined : String(fields['source']).trim();
-    const sourceProblem = source === undefined ? undefined : importSourceProblem(source);
-    if (sourceProblem) errors.push({ field: 'source', reason: sourceProblem });
-    for (const key of Object.keys(fields)) if (!['format', 'source'].includes(key)) errors.push({ field: key, reason: 'is not an import field' });
-    // Form fields and the file's name bypass the JSON body's check: a NUL in either reached Postgres
-    // and was a 500.
-    errors.push(...unstorableText(fields));
-    if (file) errors.push(...unstorableText({ file: file.originalname }).map((v) => ({ field: 'file', reason: `has a name that ${v.reason}` })));
-    // Multer has already written the uploads to disk: a request that starts no job must not leave them there.
+    // Multer has already written the upload to disk: a request that starts no job must not leave it
+    // there, whatever refuses it (a check that threw, a 500, left one per request until the sweep).
     const discard = () => Promise.all((files ?? []).map((f) => rm(f.path, { force: true }).catch(() => undefined)));
+    let checked: ReturnType<typeof uploadProblems>;
+    try {
+      checked = uploadProblems(body, file, req[SKIPPED_PARTS] ?? []);
+    } catch (err) {
+      await discard();
+      throw err;
+    }
+    const { errors, format, source } = checked;
     if (errors.length > 0 || !file) {
       await discard();
       throw invalidRequest(errors);

@@ -219,6 +219,18 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     const doubledAnswer = await post(doubled);
     expect(doubledAnswer.status).toBe(400);
     expect(((await doubledAnswer.json()) as { errors: unknown }).errors).toEqual([{ field: 'source', reason: 'must be given once' }]);
+    // A bracketed name arrives as an object (it was a 500, its upload left on disk).
+    const bracketed = new FormData();
+    bracketed.append('file', csv(), 'bracketed.csv');
+    bracketed.append('source[a]', 'x');
+    const bracketedAnswer = await post(bracketed);
+    expect(bracketedAnswer.status).toBe(400);
+    expect(((await bracketedAnswer.json()) as { errors: unknown }).errors).toEqual([{ field: 'source', reason: 'must be text' }]);
+    // A form sent with no file chosen: one reason, not "required" and "not an import field" at once.
+    const noFile = `--b1\r\nContent-Disposition: form-data; name="file"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--b1--\r\n`;
+    const noFileAnswer = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}`, 'content-type': 'multipart/form-data; boundary=b1' }, body: noFile });
+    expect(noFileAnswer.status).toBe(400);
+    expect(((await noFileAnswer.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual(['file']);
     const tooMany = new FormData();
     for (let i = 0; i < 10; i++) tooMany.append('file', csv(), `${i}.csv`);
     const tooManyAnswer = await post(tooMany);
