@@ -5,7 +5,7 @@
  *
  *   npm run backtest -- --input ../shared/data/acled-burkina-faso-2019-2022.csv [--out transitions.jsonl]
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -46,6 +46,11 @@ async function main(): Promise<number> {
   }
   if (options.out && resolve(options.out) === resolve(options.input)) {
     process.stderr.write(`backtest: --out is the --input file, which writing would destroy\n`);
+    return 2;
+  }
+  // A directory is found out only by the rename at the end, after the whole replay.
+  if (options.out && (/[\\/]$/.test(options.out) || (existsSync(options.out) && statSync(options.out).isDirectory()))) {
+    process.stderr.write(`backtest: --out ${options.out} is a directory; name the file to write\n`);
     return 2;
   }
   // A file beside --out, opened before the replay (which can take minutes), so that a path that

@@ -110,6 +110,10 @@ describe('npm run backtest', () => {
     expect(failed.code).toBe(1);
     expect(await readFile(out, 'utf8')).toBe('previous results\n');
     expect((await readdir(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
+    for (const out of [dir, `${path.join(dir, 'sub')}/`]) {
+      expect(await runScript('backtest', ['--input', input, '--out', out]), out).toMatchObject({ code: 2, error: `backtest: --out ${out} is a directory; name the file to write` });
+    }
+    expect((await readdir(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
     const over = await runScript('backtest', ['--input', input, '--out', input]);
     expect(over).toMatchObject({ code: 2, error: 'backtest: --out is the --input file, which writing would destroy' });
     expect((await readFile(input, 'utf8')).length).toBeGreaterThan(1000);
