@@ -3,13 +3,25 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** A wrong command line: the scripts print it with their usage and exit 2. */
 export class UsageError extends Error {}
 
-/** node:util's parseArgs, strict, with what it refuses (an unknown flag, a missing value) as a UsageError. */
+/**
+ * node:util's parseArgs, strict, with what it refuses (an unknown flag, a missing value) as a
+ * UsageError, and an option given twice refused too unless it takes several values: parseArgs keeps
+ * the last, so `--source a --source b` imported under "b" without a word.
+ */
 export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T & { strict: true }>> {
+  let parsed;
   try {
-    return parseArgs({ ...config, strict: true });
+    parsed = parseArgs({ ...config, strict: true, tokens: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option' || config.options?.[token.name]?.multiple) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
+    seen.add(token.name);
+  }
+  return parsed as ReturnType<typeof parseArgs<T & { strict: true }>>;
 }
 
 /**

@@ -65,6 +65,7 @@ describe('npm run import', () => {
     { why: 'no --input', args: ['--source', 'x'], code: 2, error: 'import: --input is required' },
     { why: 'an input that is a directory', args: ['--input', FIXTURES], code: 1, error: `import: cannot read ${FIXTURES}: it is not a file` },
     { why: 'a source over 100 characters', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', 's'.repeat(101)], code: 2, error: 'import: --source must be 1 to 100 characters' },
+    { why: 'a source given twice', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', 'a', '--source', 'b'], code: 2, error: 'import: --source is given more than once' },
     { why: 'a blank source', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', '  '], code: 2, error: 'import: --source must be 1 to 100 characters' },
     { why: 'an input file that is not there', args: ['--input', path.join(FIXTURES, 'no-such-file.csv')], code: 1, error: `import: cannot read ${path.join(FIXTURES, 'no-such-file.csv')}: ENOENT: no such file or directory, stat '${path.join(FIXTURES, 'no-such-file.csv')}'` },
   ])('refuses $why with a one-line reason before touching the database', async ({ args, code, error }) => {
