@@ -59,6 +59,15 @@ describe('ops-centre web console paging back through the live pane', () => {
     await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
     await earlier.click();
     await expect.poll(() => status.textContent()).toBe('100 earlier events loaded.');
+
+    // Events held while paused belong to the filter they came under: refiltered, they are dropped.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const held = await publishSignals(h.producer, country, 3);
+    await page.getByRole('button', { name: 'Resume (3 waiting)' }).waitFor({ timeout: 10_000 });
+    await page.getByLabel('Minimum level').selectOption('critical');
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    expect((await rows()).filter((id) => held.includes(id as string))).toEqual([]);
     await page.context().close();
   });
 });

@@ -104,7 +104,11 @@ class LiveStore {
     this.disconnect();
     this.token = token;
     this.filter = filter;
-    if (refiltered) this.clear();
+    if (refiltered) {
+      // Events held while paused were the old filter's too.
+      this.pending = [];
+      this.clear();
+    }
     this.forgetEarlierRequest();
     this.open();
   }
