@@ -26,7 +26,11 @@ export function ResponsePane() {
   const [rows, setRows] = useState<Row[]>([]);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    const load = () => api<Row[]>('/response-times?limit=30').then(setRows, setError);
+    const load = () =>
+      api<Row[]>('/response-times?limit=30').then((r) => {
+        setRows(r);
+        setError(null);
+      }, setError);
     void load();
     // Also on a timer: mediation's answers reach the live stream only when its filter lets them through.
     const timer = setInterval(() => void load(), RESPONSES_REFRESH_MS);
@@ -72,7 +76,7 @@ export function ResponsePane() {
               </tr>
             );
           })}
-          {!rows.length && <tr><td colSpan={4} className="muted">No escalations yet.</td></tr>}
+          {!rows.length && !error && <tr><td colSpan={4} className="muted">No escalations yet.</td></tr>}
         </tbody>
       </table>
     </Section>
