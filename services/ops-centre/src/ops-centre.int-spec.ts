@@ -140,6 +140,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
     // So does the timeline, which consoles reload history from.
     expect((await api('/timeline?country=NOR', africaToken)).status).toBe(403);
     expect((await api('/alerts?country=NOR', africaToken)).status).toBe(403);
+    expect((await api('/response-times?country=NOR', africaToken)).status).toBe(403);
     expect((await api(`/timeline?country=${COUNTRY}`, africaToken)).status).toBe(403);
     // Norway's and the unassigned country's rows were committed before the global stream got them.
     const timeline: Array<{ eventId: string; country: string | null }> = await eventually(async () => {

@@ -125,6 +125,8 @@ export class BoardController {
     q.region(region);
     q.done();
     const desks = readableDesks(p, region);
+    // Another desk's country is refused, as on /alerts and /timeline, not answered with an empty list.
+    if (code) assertMaySeeDesk(p, deskOf(code));
     const where = ['escalated_at IS NOT NULL'];
     const args: unknown[] = [];
     if (desks) where.push(`desk = ANY($${args.push(desks)})`);
