@@ -61,7 +61,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
       <ReplayControls filter={filter} />
       <p className="muted">
         Showing the newest {Math.min(store.shown, store.events.length)} of {store.events.length} kept (at most {store.keep}).
-        {!me.global && <> You see events of the <strong>{me.region ?? 'no'}</strong> region only.</>}
+        {!me.global && (me.region ? <> You see events of the <strong>{me.region}</strong> region only.</> : <> Your token names no region, so no regional events are shown to you.</>)}
       </p>
       <div className="table-wrap" tabIndex={0} aria-label="Live events">
         <table className="events" data-testid="live-events">
