@@ -196,6 +196,7 @@ describe('early-warning on real Kafka and Postgres', () => {
     );
     try {
       expect(((await api('GET', `/risk/${country}?history=2`)).body['history'] as Array<{ id: string }>).map((h) => h.id)).toEqual([newer, older]);
+      for (const history of ['1e1', '0x3', '2.0']) expect((await api('GET', `/risk/${country}?history=${history}`)).status, history).toBe(400);
     } finally {
       await db.query('DELETE FROM early_warning.risk_assessments WHERE id = ANY($1::bigint[])', [[older, newer]]);
     }

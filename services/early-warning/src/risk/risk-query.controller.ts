@@ -31,7 +31,8 @@ export class RiskQueryController {
   @ApiQuery({ name: 'history', required: false, description: 'how many history entries (1..1000, default 100)' })
   @ApiOkResponse({ description: '{ national, admin1: AreaRiskView[], context: ContextView[] (in force on the national asOf), history }' })
   async one(@Param('country') country: string, @Query('history') history = '100') {
-    const n = Number(history);
+    // Digits only: Number() took "1e1", "0x3" and "2.0" as counts nobody wrote.
+    const n = /^\d{1,4}$/.test(history) ? Number(history) : Number.NaN;
     if (!/^[A-Z]{3}$/.test(country) || !Number.isInteger(n) || n < 1 || n > 1000) {
       const errors = [
         ...(!/^[A-Z]{3}$/.test(country) ? [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }] : []),
