@@ -67,7 +67,12 @@ describe('time to response', () => {
       talksConvened(3, '2026-03-05T10:00:00.000Z'),
     );
     // From the escalation (1 March, 08:00) the talks of 2 March count: they answered it, mandate or not.
-    expect(responseTimes(s)).toMatchObject({ firstSessionAt: '1800-03-04T10:00:00.000Z', activationToFirstSessionHours: 72, escalationToFirstSessionHours: 25.83 });
+    expect(responseTimes(s)).toMatchObject({
+      firstSessionAt: '1800-03-04T10:00:00.000Z',
+      firstSessionSinceActivationAt: '2026-03-05T10:00:00.000Z',
+      activationToFirstSessionHours: 72,
+      escalationToFirstSessionHours: 25.83,
+    });
     // Only earlier talks: no first session under the mandate yet.
     expect(responseTimes(state(proposed(), opened('2026-03-02T10:00:00.000Z'), talksConvened(1, '2026-03-01T10:00:00.000Z')))).toMatchObject({ activationToFirstSessionHours: null });
   });

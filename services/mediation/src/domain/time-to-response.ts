@@ -14,7 +14,10 @@ export interface ProcessResponseTimes {
   readonly escalatedAt: string | null;
   readonly proposedAt: string;
   readonly activatedAt: string | null;
+  /** The earliest session on record, talks before the activation included. */
   readonly firstSessionAt: string | null;
+  /** The first session held at or after the activation: what activationToFirstSessionHours counts to. */
+  readonly firstSessionSinceActivationAt: string | null;
   readonly escalationToProposalHours: number | null;
   readonly proposalToActivationHours: number | null;
   readonly activationToFirstSessionHours: number | null;
@@ -36,6 +39,7 @@ function firstSessionFrom(state: ProcessState, from: string | null): string | nu
 
 export function responseTimes(state: ProcessState): ProcessResponseTimes {
   const escalatedAt = state.escalation?.escalatedAt ?? null;
+  const sinceActivation = firstSessionFrom(state, state.activatedAt);
   return {
     processId: state.processId,
     country: state.country,
@@ -44,9 +48,10 @@ export function responseTimes(state: ProcessState): ProcessResponseTimes {
     proposedAt: state.proposedAt,
     activatedAt: state.activatedAt,
     firstSessionAt: state.firstSessionAt,
+    firstSessionSinceActivationAt: sinceActivation,
     escalationToProposalHours: hoursBetween(escalatedAt, state.proposedAt),
     proposalToActivationHours: hoursBetween(state.proposedAt, state.activatedAt),
-    activationToFirstSessionHours: hoursBetween(state.activatedAt, firstSessionFrom(state, state.activatedAt)),
+    activationToFirstSessionHours: hoursBetween(state.activatedAt, sinceActivation),
     escalationToFirstSessionHours: hoursBetween(escalatedAt, firstSessionFrom(state, escalatedAt)),
   };
 }
