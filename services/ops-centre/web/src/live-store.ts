@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
 import { assessedDayOf, historyPointOf, withPoint } from './risk-history';
 import { probeStream } from './stream-probe';
+import { ReplayFeed } from './replay-feed';
 
 /** Events kept in memory; older ones fall off. */
 export const EVENT_CAP = 500;
@@ -200,33 +201,17 @@ class LiveStore {
     this.source = undefined;
     this.status = 'idle';
     this.streamDownSince = null;
-    this.stopReplay();
+    this.replays.stop();
   }
 
-  replayStatus: string | null = null;
-  private replaySource?: EventSource;
-
   /** Replays history into the same list (live events keep arriving too); the server ends it. */
-  replay(token: string, from: string, speed: 'real' | 'max', filter: StreamFilter): void {
-    this.stopReplay();
-    const q = new URLSearchParams({ access_token: token, from: new Date(from).toISOString(), speed });
-    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
-    const es = new EventSource(`/replay?${q}`);
-    this.replaySource = es;
-    let n = 0;
-    this.replayStatus = 'replaying…';
-    es.addEventListener('domain-event', (e) => {
-      n++;
-      this.push(JSON.parse((e as MessageEvent).data), false);
-      this.replayStatus = `replaying… ${n} events`;
-    });
-    // EventSource reconnects when a response ends; a finished replay must not start over.
-    es.addEventListener('end', (e) => {
-      const { reason } = JSON.parse((e as MessageEvent).data);
-      this.stopReplay(`replay finished (${reason}): ${n} events`);
-    });
-    es.onerror = () => this.stopReplay(n ? `replay stopped after ${n} events` : 'replay failed');
-    this.bump();
+  readonly replays = new ReplayFeed(
+    (item) => this.push(item, false),
+    () => this.bump(),
+  );
+
+  get replayStatus(): string | null {
+    return this.replays.status;
   }
 
   /**
@@ -244,7 +229,7 @@ class LiveStore {
     this.rate = 0;
     this.rateWindow = [];
     this.paused = false;
-    this.replayStatus = null;
+    this.replays.status = null;
     this.lastEventId = undefined;
     this.riskLoadedAt = null;
     this.riskStaleSince = null;
@@ -255,12 +240,6 @@ class LiveStore {
     this.bump();
   }
 
-  stopReplay(status: string | null = null): void {
-    this.replaySource?.close();
-    this.replaySource = undefined;
-    this.replayStatus = status;
-    this.bump();
-  }
 
   setRisk(rows: RiskRow[]): void {
     this.risk = new Map(rows.filter((r) => r.admin1 === '').map((r) => [r.country, r]));

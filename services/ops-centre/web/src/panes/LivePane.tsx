@@ -132,7 +132,7 @@ function ReplayControls({ filter }: { filter: StreamFilter }) {
       onSubmit={(e) => {
         e.preventDefault();
         const token = getToken();
-        if (token && from) live.replay(token, from, speed, filter);
+        if (token && from) live.replays.start(token, from, speed, filter);
       }}
     >
       <label>
@@ -147,7 +147,7 @@ function ReplayControls({ filter }: { filter: StreamFilter }) {
         </select>
       </label>
       <button type="submit">Replay</button>
-      <button type="button" onClick={() => live.stopReplay('replay stopped')}>Stop replay</button>
+      <button type="button" onClick={() => live.replays.stop('replay stopped')}>Stop replay</button>
       <span role="status" data-testid="replay-status">{store.replayStatus ?? ''}</span>
     </form>
   );

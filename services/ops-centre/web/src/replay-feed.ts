@@ -1,0 +1,45 @@
+import type { StreamItem } from './api';
+import type { StreamFilter } from './live-store';
+
+/**
+ * A replay of history (`/replay`, server-sent events) into the live list: each event is handed to
+ * `deliver`, and `changed` is called whenever what it says of itself (`status`) changes. The server
+ * ends a replay; EventSource would start it over when the response ends, so it is closed on `end`.
+ */
+export class ReplayFeed {
+  status: string | null = null;
+  private source?: EventSource;
+
+  constructor(
+    private readonly deliver: (item: StreamItem) => void,
+    private readonly changed: () => void,
+  ) {}
+
+  start(token: string, from: string, speed: 'real' | 'max', filter: StreamFilter): void {
+    this.stop();
+    const q = new URLSearchParams({ access_token: token, from: new Date(from).toISOString(), speed });
+    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
+    const es = new EventSource(`/replay?${q}`);
+    this.source = es;
+    let n = 0;
+    this.status = 'replaying…';
+    es.addEventListener('domain-event', (e) => {
+      n++;
+      this.deliver(JSON.parse((e as MessageEvent).data));
+      this.status = `replaying… ${n} events`;
+    });
+    es.addEventListener('end', (e) => {
+      const { reason } = JSON.parse((e as MessageEvent).data);
+      this.stop(`replay finished (${reason}): ${n} events`);
+    });
+    es.onerror = () => this.stop(n ? `replay stopped after ${n} events` : 'replay failed');
+    this.changed();
+  }
+
+  stop(status: string | null = null): void {
+    this.source?.close();
+    this.source = undefined;
+    this.status = status;
+    this.changed();
+  }
+}
