@@ -222,6 +222,10 @@ describe('mediation on real Kafka and Postgres', () => {
       body: { code: 'AUTH.FORBIDDEN_ROLE' },
     });
     expect(await api('POST', `/processes/${id}/suspend`, outsider, { reason: 'x' })).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+    // Listings and figures of another region's country are refused too, not answered with none.
+    for (const path of ['/processes?country=MLI', '/process-metrics/time-to-response?country=MLI', '/process-metrics/inclusion?country=MLI']) {
+      expect(await api('GET', path, outsider), path).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+    }
     expect(await api('POST', `/processes/${id}/suspend`, officer, { reason: 'x' })).toMatchObject({ status: 409, body: { code: 'MEDIATION.PROCESS_NOT_ACTIVE' } });
 
     const activated = await api('POST', `/processes/${id}/activate`, approver, { mandate: 'Good offices', envoy: { name: 'A. Envoy', role: 'special envoy', organization: 'UN', gender: 'female' } });

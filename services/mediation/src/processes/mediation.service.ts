@@ -93,7 +93,12 @@ export class MediationService {
   }
 
   private filterOf(principal: Principal, query: ProcessQuery): ProcessFilter {
-    return { country: query.country, status: query.status, regions: readableRegions(principal, query.region) };
+    const regions = readableRegions(principal, query.region);
+    // Another region's country is refused, as one of its processes is (GET /processes/:id), rather
+    // than answered with no processes, which reads as none there.
+    const countryRegion = query.country ? regionOf(query.country) : undefined;
+    if (regions && countryRegion && !regions.includes(countryRegion)) assertMayRead(principal, { region: countryRegion });
+    return { country: query.country, status: query.status, regions };
   }
 
   /**
