@@ -1,12 +1,14 @@
 import { CE_ESCALATION_REFERRED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED } from '@crisis-ops/contracts';
 import { LEVEL_HIGH, levelOf } from './risk-level';
+import { HISTORY_CAP, withPoint, type HistoryPoint } from './score-history';
+
+export { HISTORY_CAP, type HistoryPoint };
 
 /**
  * Pure read-model rules, kept apart from SQL so they can be unit-tested: what an event changes in
  * the risk board, when it opens an alert, and how time to response is counted.
  */
 
-export const HISTORY_CAP = 30;
 
 export interface Driver {
   kind: string;
@@ -14,15 +16,6 @@ export interface Driver {
   area: string;
   count: number;
   weight: number;
-}
-
-export interface HistoryPoint {
-  /** ISO time of the assessment or change. */
-  t: string;
-  s: number;
-  l: number;
-  /** The assessment moved the level: its RiskEscalated or RiskDeescalated. */
-  change?: 'escalated' | 'deescalated';
 }
 
 export interface RiskState {
@@ -94,21 +87,6 @@ export function applyRisk(current: RiskState | undefined, o: RiskObservation): R
   };
 }
 
-/**
- * One point per assessed day. Early-warning publishes an assessment that moves the level twice
- * (RiskAssessed, then RiskEscalated or RiskDeescalated of the same day), and assesses a day still
- * open as its reports come in, each superseding the one before, until the day closes: the day's
- * point is its latest assessment, marked with any change of level it brought.
- */
-function withPoint(history: HistoryPoint[], point: HistoryPoint): HistoryPoint[] {
-  const last = history.at(-1);
-  if (last && Date.parse(last.t) === Date.parse(point.t)) {
-    const change = point.change ?? last.change;
-    const { change: _dropped, ...latest } = point;
-    return [...history.slice(0, -1), { ...latest, ...(change ? { change } : {}) }];
-  }
-  return [...history, point].slice(-HISTORY_CAP);
-}
 
 /** Every escalation to HIGH or CRITICAL opens an alert. */
 export const opensAlert = (o: RiskObservation): boolean => o.kind === 'escalated' && o.level >= LEVEL_HIGH && !!o.escalationId;

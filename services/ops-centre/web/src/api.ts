@@ -1,3 +1,8 @@
+import type { HistoryPoint } from '../../src/read-model/score-history';
+
+/** One assessed day of a score history (the read model's own type); `change` when it moved the level. */
+export type { HistoryPoint };
+
 /** Token kept for the browser tab only (sessionStorage): closing the tab logs out. */
 const TOKEN_KEY = 'crisis-ops.token';
 
@@ -92,13 +97,6 @@ export interface RiskRow {
   history: HistoryPoint[];
 }
 
-/** One assessment of a score history; `change` when it moved the level. */
-export interface HistoryPoint {
-  t: string;
-  s: number;
-  l: number;
-  change?: 'escalated' | 'deescalated';
-}
 
 export interface Alert {
   id: string;

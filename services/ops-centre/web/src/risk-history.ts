@@ -1,7 +1,8 @@
-import type { HistoryPoint, StreamItem } from './api';
+import type { StreamItem } from './api';
+import type { HistoryPoint } from '../../src/read-model/score-history';
 
-/** Points of a score history, as the read model keeps them (HISTORY_CAP). */
-const HISTORY_CAP = 30;
+// The read model's own rule, so that live points and /risk's cannot differ.
+export { withPoint } from '../../src/read-model/score-history';
 
 /**
  * The day a risk event assessed, as the read model takes it (its `assessedAt` or `at`, not the
@@ -18,20 +19,4 @@ export function historyPointOf(item: StreamItem, score: number, level: number): 
   const t = assessedDayOf(item);
   const change = item.name === 'risk-escalated' ? 'escalated' : item.name === 'risk-deescalated' ? 'deescalated' : undefined;
   return { t, s: score, l: level, ...(change ? { change } : {}) };
-}
-
-/**
- * One point per assessed day. Early-warning publishes an assessment that moves the level twice
- * (RiskAssessed, then RiskEscalated or RiskDeescalated of the same day), and assesses a day still
- * open as its reports come in, each superseding the one before, until the day closes: the day's
- * point is its latest assessment, marked with any change of level it brought.
- */
-export function withPoint(history: readonly HistoryPoint[], point: HistoryPoint): HistoryPoint[] {
-  const last = history.at(-1);
-  if (last && Date.parse(last.t) === Date.parse(point.t)) {
-    const change = point.change ?? last.change;
-    const { change: _dropped, ...latest } = point;
-    return [...history.slice(0, -1), { ...latest, ...(change ? { change } : {}) }];
-  }
-  return [...history, point].slice(-HISTORY_CAP);
 }

@@ -1,0 +1,33 @@
+/**
+ * A risk area's score history, as the read model keeps it and the console draws it live. One module
+ * for both (the console imports it by path; it depends on nothing), so that the two cannot count
+ * points differently: they did once, an escalation twice.
+ */
+
+/** Points of a score history kept per area. */
+export const HISTORY_CAP = 30;
+
+export interface HistoryPoint {
+  /** ISO time of the day assessed. */
+  t: string;
+  s: number;
+  l: number;
+  /** The assessment moved the level: its RiskEscalated or RiskDeescalated. */
+  change?: 'escalated' | 'deescalated';
+}
+
+/**
+ * One point per assessed day. Early-warning publishes an assessment that moves the level twice
+ * (RiskAssessed, then RiskEscalated or RiskDeescalated of the same day), and assesses a day still
+ * open as its reports come in, each superseding the one before, until the day closes: the day's
+ * point is its latest assessment, marked with any change of level it brought.
+ */
+export function withPoint(history: readonly HistoryPoint[], point: HistoryPoint): HistoryPoint[] {
+  const last = history.at(-1);
+  if (last && Date.parse(last.t) === Date.parse(point.t)) {
+    const change = point.change ?? last.change;
+    const { change: _dropped, ...latest } = point;
+    return [...history.slice(0, -1), { ...latest, ...(change ? { change } : {}) }];
+  }
+  return [...history, point].slice(-HISTORY_CAP);
+}
