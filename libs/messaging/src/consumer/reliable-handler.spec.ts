@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { cloudEventHeaders } from '../cloud-event';
-import { isStoreUnavailable, ReliableHandler, StoreUnavailableError, type RawKafkaRecord } from './reliable-handler';
+import { isStoreUnavailable, PermanentEventError, ReliableHandler, StoreUnavailableError, type RawKafkaRecord } from './reliable-handler';
 
 const record = (id: string, offset: number): RawKafkaRecord => ({
   topic: 'test.things',
@@ -40,6 +40,35 @@ describe('a consumer whose database is out of reach', () => {
   it('still dead-letters an event that fails for a reason of its own', async () => {
     const { sent, handler } = handlerWithDlq();
     expect(await handler.handle(record('d', 4), async () => Promise.reject(new Error('downstream rejected the event')))).toBe('dead-lettered');
+    expect(sent).toEqual(['test.things.dlq']);
+  });
+
+  it("sends a batch's dead letters once, after its other events are applied, not again on each redelivery of an outage", async () => {
+    const { sent, handler } = handlerWithDlq();
+    const unreadable: RawKafkaRecord = { topic: 'test.things', partition: 0, message: { key: 'BFA', value: Buffer.from('?'), offset: '5', headers: {} } };
+    const batch = [record('e', 4), unreadable, record('f', 6)];
+    let databaseUp = false;
+    const apply = async () => (databaseUp ? undefined : Promise.reject(refused));
+    // Each throw is a redelivery of the whole batch by kafkajs.
+    for (let redelivery = 0; redelivery < 3; redelivery++) await expect(handler.handleBatch(batch, apply)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(sent).toEqual([]);
+    databaseUp = true;
+    await handler.handleBatch(batch, apply);
+    expect(sent).toEqual(['test.things.dlq']);
+  });
+
+  it('holds an event at fault, met one by one, until the events after it are applied too', async () => {
+    const { sent, handler } = handlerWithDlq();
+    let databaseUp = false;
+    const apply = async (events: Array<{ id: string }>) => {
+      if (events.some((e) => e.id === 'g')) throw new PermanentEventError('TEST.BAD', 'g is at fault');
+      if (!databaseUp) throw refused;
+    };
+    const batch = [record('g', 7), record('h', 8)];
+    await expect(handler.handleBatch(batch, apply)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(sent).toEqual([]);
+    databaseUp = true;
+    await handler.handleBatch(batch, apply);
     expect(sent).toEqual(['test.things.dlq']);
   });
 });

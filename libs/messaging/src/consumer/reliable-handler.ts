@@ -116,23 +116,28 @@ export class ReliableHandler {
   }
 
   async handle(record: RawKafkaRecord, handler: (event: ReceivedEvent) => Promise<void>): Promise<HandlingOutcome> {
+    const result = await this.attempt(record, handler);
+    if (result.deadLetter) await this.deadLetter(result.deadLetter);
+    return this.outcome(result.outcome, result.topic, result.type);
+  }
+
+  /** Handles one record with retries; an event at fault is returned as a dead letter to publish, not published. */
+  private async attempt(record: RawKafkaRecord, handler: (event: ReceivedEvent) => Promise<void>): Promise<Attempted> {
     let event: ReceivedEvent;
     try {
       event = parseCloudEvent(record.topic, record.partition, record.message);
     } catch (err) {
-      await this.deadLetter(record, err as Error, 0);
-      return this.outcome('dead-lettered', record.topic, headersToStrings(record.message.headers).ce_type ?? 'unknown');
+      return { outcome: 'dead-lettered', topic: record.topic, type: typeOf(record), deadLetter: { record, error: err as Error, attempts: 0 } };
     }
     for (let attempt = 1; ; attempt++) {
       try {
         await handler(event);
-        return this.outcome('processed', event.topic, event.type);
+        return { outcome: 'processed', topic: event.topic, type: event.type };
       } catch (err) {
         const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
         if (!permanent && attempt >= this.maxAttempts && isStoreUnavailable(err)) throw new StoreUnavailableError(err);
         if (permanent || attempt >= this.maxAttempts) {
-          await this.deadLetter(record, err as Error, attempt);
-          return this.outcome('dead-lettered', event.topic, event.type);
+          return { outcome: 'dead-lettered', topic: event.topic, type: event.type, deadLetter: { record, error: err as Error, attempts: attempt } };
         }
         const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
         this.options.logger?.warn(
@@ -147,8 +152,12 @@ export class ReliableHandler {
    * Runs a handler once for the records of a batch (one partition's, in offset order), so the effect
    * of many events shares one transaction. A failing batch is retried like a single event; if it
    * still fails, or fails permanently, each record is handled on its own, so the one event at fault
-   * is dead-lettered and the others are processed. Records that cannot be read are dead-lettered
-   * first and never reach the handler.
+   * is dead-lettered and the others are processed. Records that cannot be read never reach the
+   * handler.
+   *
+   * Dead letters are published only once every other record of the batch has been applied: a batch
+   * that throws (its database out of reach) is redelivered whole, and a letter sent before the throw
+   * would be sent again on every redelivery, one copy per retry for as long as the outage lasts.
    */
   async handleBatch(
     records: readonly RawKafkaRecord[],
@@ -157,15 +166,14 @@ export class ReliableHandler {
     heartbeat: () => Promise<void> = async () => undefined,
   ): Promise<void> {
     const readable: Array<{ record: RawKafkaRecord; event: ReceivedEvent }> = [];
+    const letters: Attempted[] = [];
     for (const record of records) {
       try {
         readable.push({ record, event: parseCloudEvent(record.topic, record.partition, record.message) });
       } catch (err) {
-        await this.deadLetter(record, err as Error, 0);
-        this.outcome('dead-lettered', record.topic, headersToStrings(record.message.headers).ce_type ?? 'unknown');
+        letters.push({ outcome: 'dead-lettered', topic: record.topic, type: typeOf(record), deadLetter: { record, error: err as Error, attempts: 0 } });
       }
     }
-    if (readable.length === 0) return;
     if (readable.length > 1) {
       const first = readable[0].record;
       const where = `batch of ${readable.length} events from ${first.topic}[${first.partition}]@${first.message.offset}`;
@@ -180,6 +188,7 @@ export class ReliableHandler {
             else counts.set(key, { topic: event.topic, type: event.type, n: 1 });
           }
           for (const c of counts.values()) this.options.onOutcome?.('processed', { topic: c.topic, type: c.type }, c.n);
+          await this.publishLetters(letters);
           return;
         } catch (err) {
           const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
@@ -196,8 +205,18 @@ export class ReliableHandler {
       }
     }
     for (const { record } of readable) {
-      await this.handle(record, (event) => handler([event]));
+      const result = await this.attempt(record, (event) => handler([event]));
+      if (result.deadLetter) letters.push(result);
+      else this.outcome(result.outcome, result.topic, result.type);
       await heartbeat();
+    }
+    await this.publishLetters(letters);
+  }
+
+  private async publishLetters(letters: readonly Attempted[]): Promise<void> {
+    for (const letter of letters) {
+      if (letter.deadLetter) await this.deadLetter(letter.deadLetter);
+      this.outcome(letter.outcome, letter.topic, letter.type);
     }
   }
 
@@ -210,7 +229,7 @@ export class ReliableHandler {
    * If the dead-letter publish itself fails, the error propagates: the offset is not committed and
    * the record is redelivered, which is better than losing it.
    */
-  private async deadLetter(record: RawKafkaRecord, error: Error, attempts: number): Promise<void> {
+  private async deadLetter({ record, error, attempts }: DeadLetterDue): Promise<void> {
     const original = headersToStrings(record.message.headers);
     this.options.logger?.error(
       `${this.options.consumer}: dead-lettering ${record.topic}[${record.partition}]@${record.message.offset} after ${attempts} attempt(s): ${error.message}`,
@@ -242,6 +261,21 @@ export class ReliableHandler {
     });
   }
 }
+
+interface DeadLetterDue {
+  readonly record: RawKafkaRecord;
+  readonly error: Error;
+  readonly attempts: number;
+}
+
+interface Attempted {
+  readonly outcome: HandlingOutcome;
+  readonly topic: string;
+  readonly type: string;
+  readonly deadLetter?: DeadLetterDue;
+}
+
+const typeOf = (record: RawKafkaRecord) => headersToStrings(record.message.headers).ce_type ?? 'unknown';
 
 /** A record's broker timestamp (ms since the epoch, as kafkajs gives it) as ISO 8601, or '' if it has none. */
 function publishedAt(timestamp: string | undefined): string {
