@@ -41,7 +41,7 @@ export class WatchSignalConsumer {
       const rows = [...tallies];
       await m.query(
         `INSERT INTO country_watch (country, signals_seen, fatalities_seen, last_signal_at, last_event_id)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::timestamptz[], $5::text[])
+         SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[], $4::timestamptz[], $5::text[])
          ON CONFLICT (country) DO UPDATE SET
            signals_seen = country_watch.signals_seen + EXCLUDED.signals_seen,
            fatalities_seen = country_watch.fatalities_seen + EXCLUDED.fatalities_seen,
