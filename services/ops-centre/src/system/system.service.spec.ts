@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Admin } from 'kafkajs';
+import { AssignerProtocol, type Admin } from 'kafkajs';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { SystemService } from './system.service';
 
@@ -51,5 +51,26 @@ describe('the system view read by an ops engineer', () => {
     expect(['partnerships', 'electoral-support'].map(byDesign)).toEqual([false, false]);
     expect(['early-warning', 'mediation', 'ops-centre'].map(byDesign)).toEqual([true, true, true]);
     expect(view.services.filter((s) => !s.consumesEvents).map((s) => s.name)).toEqual(['electoral-support', 'partnerships']);
+  });
+});
+
+describe('a consumer group stuck before its first commit', () => {
+  it("counts the backlog of the topics assigned to its members, where it showed no lag for a consumer that had processed nothing", async () => {
+    const assignment = AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: { 'early-warning.risk.v1': [0] }, userData: Buffer.alloc(0) });
+    const broker = {
+      describeGroups: async (names: string[]) => ({
+        groups: names.map((groupId) => ({
+          groupId,
+          state: groupId === 'ops-centre' ? 'Stable' : 'Dead',
+          members: groupId === 'ops-centre' ? [{ memberId: 'm1', clientId: 'ops-centre', clientHost: '/127.0.0.1', memberAssignment: assignment }] : [],
+        })),
+      }),
+      fetchOffsets: async ({ topics }: { topics: string[] }) => topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: '-1' }] })),
+      fetchTopicOffsets: async () => [{ partition: 0, low: '2', high: '9', offset: '9' }],
+    } as unknown as Admin;
+    const view = await new SystemService(broker, { port: 1 } as ServiceConfig).view();
+    const stuck = view.consumerGroups.find((g) => g.groupId === 'ops-centre');
+    expect(stuck).toMatchObject({ totalLag: 7, lag: [{ topic: 'early-warning.risk.v1', partition: 0, committed: 2, end: 9, lag: 7 }] });
+    expect(view.consumerGroups.find((g) => g.groupId === 'mediation')).toMatchObject({ totalLag: 0, lag: [] });
   });
 });

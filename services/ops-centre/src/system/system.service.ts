@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Admin } from 'kafkajs';
+import { AssignerProtocol, type Admin, type GroupDescription } from 'kafkajs';
 import { DOMAIN_TOPICS, SERVICES, dlqTopicOf, type ServiceName } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { KAFKA_ADMIN, SERVICE_CONFIG } from '@crisis-ops/service-kit';
@@ -100,7 +100,7 @@ export class SystemService {
         // The broker calls a group that never had a member Dead, as it does one whose members all went.
         const consumesEvents = SERVICES.find((s) => s.name === g.groupId)?.consumesEvents ?? true;
         try {
-          const consumed = await this.lagOf(g.groupId);
+          const consumed = await this.lagOf(g);
           return { groupId: g.groupId, consumesEvents, state: g.state, members, lag: consumed, totalLag: consumed.reduce((n, l) => n + l.lag, 0), lagError: null };
         } catch (err) {
           // An ops engineer must not read a lag the broker did not give as none.
@@ -110,12 +110,17 @@ export class SystemService {
     );
   }
 
-  /** Lag per partition of the topics the group has committed offsets on (the topics it consumes). */
-  private async lagOf(groupId: string) {
-    const committed = await this.admin.fetchOffsets({ groupId, topics: [...DOMAIN_TOPICS] });
+  /**
+   * Lag per partition of the topics the group consumes: those it has committed offsets on, and those
+   * assigned to its members now. A group stuck before its first commit (its database down since it
+   * was deployed, a handler failing every batch) has commits nowhere, yet its whole backlog waits.
+   */
+  private async lagOf(group: GroupDescription) {
+    const committed = await this.admin.fetchOffsets({ groupId: group.groupId, topics: [...DOMAIN_TOPICS] });
+    const assigned = assignedTopics(group);
     const out: { topic: string; partition: number; committed: number; end: number; lag: number }[] = [];
     for (const { topic, partitions } of committed) {
-      if (!partitions.some((p) => Number(p.offset) >= 0)) continue;
+      if (!assigned.has(topic) && !partitions.some((p) => Number(p.offset) >= 0)) continue;
       const ends = await this.admin.fetchTopicOffsets(topic);
       for (const e of ends) {
         const c = partitions.find((p) => p.partition === e.partition);
@@ -137,6 +142,20 @@ export class SystemService {
     );
     return out;
   }
+}
+
+/** Topics assigned to a group's members; none for a member whose assignment cannot be read. */
+function assignedTopics(group: GroupDescription): Set<string> {
+  const topics = new Set<string>();
+  for (const m of group.members) {
+    try {
+      const decoded = m.memberAssignment?.length ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
+      for (const topic of Object.keys(decoded?.assignment ?? {})) topics.add(topic);
+    } catch {
+      // Another client's assignment format: its commits still show what it consumes.
+    }
+  }
+  return topics;
 }
 
 /** `outbox.backlog` wherever terminus put it (info/details/error), or null. */
