@@ -20,6 +20,16 @@ describe('service configuration', () => {
     expect(loadServiceConfig('mediation', 'mediation', 3002, { NODE_ENV: 'production', DATABASE_PASSWORD: 'a', DATABASE_MIGRATOR_PASSWORD: 'b' }).database.password).toBe('a');
   });
 
+  it('names a missing production password together with every other wrong variable, not alone', () => {
+    let error: unknown;
+    try {
+      loadServiceConfig('mediation', 'mediation', 3002, { NODE_ENV: 'production', DATABASE_PASSWORD: 's3cret', PORT: 'eighty' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['DATABASE_MIGRATOR_PASSWORD', 'PORT']);
+  });
+
   it('names every wrong variable and the reason', () => {
     let error: unknown;
     try {

@@ -59,8 +59,16 @@ export function loadServiceConfig(
 ): ServiceConfig {
   // The defaults are the role names: fit for a laptop, and guessable anywhere else.
   const unset = env['NODE_ENV'] === 'production' ? ['DATABASE_PASSWORD', 'DATABASE_MIGRATOR_PASSWORD'].filter((v) => !env[v]?.trim()) : [];
-  if (unset.length) throw new ConfigError(service, unset.map((variable) => ({ variable, reason: 'is required when NODE_ENV=production (its default is the role name)' })));
-  const e = loadConfig(service, serviceEnvSchema(defaultPort, schema), env);
+  const required = unset.map((variable) => ({ variable, reason: 'is required when NODE_ENV=production (its default is the role name)' }));
+  let e: ServiceEnv;
+  try {
+    e = loadConfig(service, serviceEnvSchema(defaultPort, schema), env);
+  } catch (err) {
+    // Every bad variable in one message, the missing passwords with the rest.
+    if (err instanceof ConfigError) throw new ConfigError(service, [...required, ...err.problems]);
+    throw err;
+  }
+  if (required.length) throw new ConfigError(service, required);
   return {
     service,
     schema,

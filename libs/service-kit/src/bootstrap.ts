@@ -28,10 +28,16 @@ export interface ServiceDefinition {
   readonly consumesEvents: boolean;
   /** Largest JSON body a request may carry (body-parser syntax, e.g. `16mb`); default 100kb. */
   readonly jsonBodyLimit?: string;
+  /**
+   * The service's own variables, checked with the platform's before anything starts: each problem
+   * names its variable and the reason. Read later (in a provider), a bad value stopped the service
+   * only after its migrations had run, and one variable at a time.
+   */
+  readonly envProblems?: (env: NodeJS.ProcessEnv) => readonly string[];
 }
 
 /** Loads and validates configuration; a bad variable stops the process with a message naming it. */
-export function configOrExit(name: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+export function configOrExit(name: ServiceName, env: NodeJS.ProcessEnv = process.env, envProblems?: ServiceDefinition['envProblems']): ServiceConfig {
   const spec = serviceSpec(name);
   const problems: string[] = [];
   let config: ServiceConfig | undefined;
@@ -49,6 +55,8 @@ export function configOrExit(name: ServiceName, env: NodeJS.ProcessEnv = process
   // Read by the logger, which would otherwise fail after the migrations ran, without naming it.
   const logLevel = logLevelProblem(env['LOG_LEVEL']);
   if (logLevel) problems.push(`${name}: ${logLevel}`);
+  const own = envProblems?.(env) ?? [];
+  if (own.length) problems.push(`${name}: invalid configuration of its own\n${own.map((p) => `  - ${p}`).join('\n')}`);
   if (problems.length || !config) {
     process.stderr.write(`${problems.join('\n')}\n`);
     process.exit(78); // EX_CONFIG
@@ -131,7 +139,7 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
  * from relay-thread.js, built beside main.js; without it (main.ts run some other way) it runs here.
  */
 export async function bootstrapService(def: ServiceDefinition): Promise<INestApplication> {
-  const config = configOrExit(def.name);
+  const config = configOrExit(def.name, process.env, def.envProblems);
   const relayEntry = join(dirname(process.argv[1] ?? ''), 'relay-thread.js');
   relayOnThreadOf(existsSync(relayEntry) ? relayEntry : undefined);
   try {

@@ -18,14 +18,7 @@ import { RiskQueryController } from './risk/risk-query.controller';
 import { ExportController } from './exports/export.controller';
 import { ImportJobs } from './imports/import-jobs.service';
 import { ImportJobsController } from './imports/import-jobs.controller';
-
-/** Days back (wall clock) within which history is still published: risk events after a bulk import, and days a live input closes late (shouldPublish). */
-export function importAlertDays(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env['EARLY_WARNING_IMPORT_ALERT_DAYS'];
-  const n = raw === undefined || raw === '' ? 14 : Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`EARLY_WARNING_IMPORT_ALERT_DAYS must be a number of days ≥ 0, got "${raw}"`);
-  return n;
-}
+import { importAlertDays } from './early-warning-env';
 
 @Module({})
 export class AppModule {

@@ -2,6 +2,7 @@ import { serviceSpec } from '@crisis-ops/contracts';
 import type { ServiceDefinition } from '@crisis-ops/service-kit';
 import { AppModule } from './app.module';
 import { migrations } from './migrations';
+import { earlyWarningEnvProblems } from './early-warning-env';
 
 /** What this service is, for main.ts and for tests that boot it in-process. */
 export const SERVICE: ServiceDefinition = {
@@ -13,4 +14,5 @@ export const SERVICE: ServiceDefinition = {
   consumesEvents: serviceSpec('early-warning').consumesEvents,
   // A batch of 5,000 signals is a few MB of JSON; the default 100 kB would refuse it.
   jsonBodyLimit: '16mb',
+  envProblems: earlyWarningEnvProblems,
 };

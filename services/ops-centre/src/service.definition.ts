@@ -2,6 +2,7 @@ import { serviceSpec } from '@crisis-ops/contracts';
 import type { ServiceDefinition } from '@crisis-ops/service-kit';
 import { AppModule } from './app.module';
 import { migrations } from './migrations';
+import { opsCentreEnvProblems } from './ops-centre-env';
 
 /** What this service is, for main.ts and for tests that boot it in-process. */
 export const SERVICE: ServiceDefinition = {
@@ -11,4 +12,5 @@ export const SERVICE: ServiceDefinition = {
   migrations,
   // Declared with the platform's services, where the system view reads it too.
   consumesEvents: serviceSpec('ops-centre').consumesEvents,
+  envProblems: opsCentreEnvProblems,
 };

@@ -45,4 +45,13 @@ describe('configuration fails fast', () => {
     expect(stderr).toMatch(/AUTH_DEV_SECRET/);
     expect(stderr).toMatch(/AUTH_JWKS_URL/);
   });
+
+  it("exits with 78 naming each of a service's own wrong variables with the platform's, before migrating anything", async () => {
+    const early = await runToExit('early-warning', { PORT: 'notaport', EARLY_WARNING_IMPORT_ALERT_DAYS: '1e3', EARLY_WARNING_EXERCISE_COUNTRIES: 'yes' });
+    expect(early.code).toBe(EX_CONFIG);
+    for (const variable of ['PORT', 'EARLY_WARNING_IMPORT_ALERT_DAYS', 'EARLY_WARNING_EXERCISE_COUNTRIES']) expect(early.stderr).toContain(variable);
+    const ops = await runToExit('ops-centre', { PORT: '13093', MEDIATION_URL: 'mediation:3002' });
+    expect(ops.code).toBe(EX_CONFIG);
+    expect(ops.stderr).toMatch(/MEDIATION_URL must be an http\(s\) URL/);
+  });
 });

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { access, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
@@ -13,6 +12,7 @@ import { ImportFormatError, type ImportFormat } from '../import';
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { runImport, type ImportProgress, type ImportReport } from './import-runner';
 import { intakeSink } from './import-sink';
+import { defaultUploadDir, uploadDirOf } from '../early-warning-env';
 
 /**
  * Where uploads are written (by multer, as they arrive) and read back by their job. Jobs resume from
@@ -23,13 +23,8 @@ import { intakeSink } from './import-sink';
  * not refer to, so two stacks on one machine (`npm start` and `npm test`) sharing a directory
  * deleted each other's uploads an hour after they arrived, queued or running jobs' included.
  */
-export const UPLOAD_DIR = process.env['EARLY_WARNING_UPLOAD_DIR'] || defaultUploadDir(process.env);
-
-export function defaultUploadDir(env: Readonly<Record<string, string | undefined>>): string {
-  // The defaults are the service config's (libs/config): the database the service would use.
-  const database = [env['DATABASE_HOST'] || '127.0.0.1', env['DATABASE_PORT'] || '55432', env['DATABASE_NAME'] || 'crisis_ops'].join('-');
-  return path.join(tmpdir(), 'early-warning-imports', database.replace(/[^\w.-]/g, '_'));
-}
+export const UPLOAD_DIR = uploadDirOf(process.env);
+export { defaultUploadDir };
 
 /** How often a running job says it is alive, and how long without that before it counts as interrupted. */
 const HEARTBEAT_MS = 10_000;
