@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Consumer, Producer } from 'kafkajs';
-import type { Client } from 'pg';
-import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET, signDevToken } from '@crisis-ops/auth';
 import {
   CE_MEDIATION_CONCLUDED,
   CE_ESCALATION_REFERRED,
@@ -21,48 +18,34 @@ import {
   type EventMessage,
 } from '@crisis-ops/contracts';
 import { domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, eventually, inProcessServiceConfig, ReadPositions, testKafka, uniqueSuffix, unusedCountryCodes } from '@crisis-ops/testing';
-import { SERVICE } from './service.definition';
+import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { bootMediation, freshCountries, token, type BootedMediation } from './int-support';
 import { regionOf } from './region/region-of';
 
-/**
- * The mediation app booted in-process on the test infrastructure (INFRA_PROFILE=test): its own
- * schema as its app role after migrations as the migrator, consumer group "mediation", outbox relay.
- */
-/**
- * User-assigned ISO codes no earlier run has used in this database (no process, handled
- * escalation or tally), so reruns against the same database pass: drawn in beforeAll.
- */
+/** User-assigned codes no earlier run has used in this database (int-support.ts), drawn in beforeAll. */
 let COUNTRY = '';
 let OTHER = '';
 let AFTER_AGREEMENT = '';
-/** For the paging test, which proposes over HTTP (a code must be a real country or user-assigned). */
-let PAGED: string[] = [];
 /** For the referral test: a stale proposal and an active process in one country. */
 let REFERRAL = '';
 
+/**
+ * mediation as the events it consumes and publishes show it, and the REST API a process is run
+ * through; the API's paging and repeated commands are processes/processes-api.int-spec.ts.
+ */
 describe('mediation on real Kafka and Postgres', () => {
-  let app: INestApplication;
-  let base: string;
-  let db: Client;
+  let m: BootedMediation;
+  let api: BootedMediation['api'];
+  let db: BootedMediation['db'];
   let producer: Producer;
   let reader: Consumer;
   const published: ReceivedEvent[] = [];
   const positions = new ReadPositions();
 
   beforeAll(async () => {
-    // ops-centre's suites publish mediation events of their own Q codes straight to the topic this
-    // suite reads from the beginning; its timeline knows those codes.
-    [COUNTRY, OTHER, AFTER_AGREEMENT, REFERRAL, ...PAGED] = await unusedCountryCodes(8, {
-      tables: ['mediation.processes', 'mediation.handled_escalations', 'mediation.country_watch', 'ops_centre.timeline_entries'],
-    });
-    const config = inProcessServiceConfig('mediation');
-    app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-
-    db = adminClient();
-    await db.connect();
+    [COUNTRY, OTHER, AFTER_AGREEMENT, REFERRAL] = await freshCountries(4);
+    m = await bootMediation();
+    ({ api, db } = m);
     producer = testKafka('mediation-int-producer').producer({ idempotent: true });
     await producer.connect();
     reader = testKafka('mediation-int-reader').consumer({ groupId: `mediation-int-${uniqueSuffix()}` });
@@ -80,8 +63,7 @@ describe('mediation on real Kafka and Postgres', () => {
   afterAll(async () => {
     await reader?.disconnect();
     await producer?.disconnect();
-    await db?.end();
-    await app?.close();
+    await m?.close();
   });
 
   /** Published as early-warning's relay would; the same ceId twice is a redelivery. */
@@ -290,42 +272,6 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(types).toHaveLength(6);
   });
 
-  it('pages through processes with a cursor, and lets a global reader ask for the unassigned region', async () => {
-    const officer = await token(['mediation-officer'], 'global');
-    const ids: string[] = [];
-    for (const country of PAGED.slice(1)) {
-      const proposed = await api('POST', '/processes', officer, { country, track: 'good_offices', lead: 'special_envoy' });
-      expect(proposed.status).toBe(201);
-      ids.push(proposed.body.processId as string);
-    }
-    const reader = await token(['global-viewer'], 'global');
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const res = await fetch(`${base}/processes?region=unassigned&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${reader}` } });
-      expect(res.status).toBe(200);
-      const page = (await res.json()) as Array<{ processId: string; region: string }>;
-      expect(page.length).toBeLessThanOrEqual(2);
-      expect(page.every((p) => p.region === 'unassigned')).toBe(true);
-      seen.push(...page.map((p) => p.processId));
-      cursor = res.headers.get('x-next-cursor') ?? undefined;
-      pages++;
-    } while (cursor && !ids.every((id) => seen.includes(id)) && pages < 100);
-    expect(seen).toEqual(expect.arrayContaining(ids));
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(pages).toBeGreaterThan(1);
-
-    expect(await api('GET', '/processes?cursor=nonsense', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
-    // Instants JavaScript reads and Postgres refuses (a day that does not exist, a bare number).
-    for (const instant of ['2026-02-30T00:00:00.000Z', '1']) {
-      const forged = Buffer.from(`${instant}|${ids[0]}`).toString('base64url');
-      expect(await api('GET', `/processes?cursor=${forged}`, reader), instant).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
-    }
-    expect(await api('GET', '/processes?limit=501', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'limit' }] } });
-    expect((await api('GET', '/processes?region=unassigned', await token(['viewer'], 'africa'))).status).toBe(403);
-  });
-
   it('refers an escalation to the country\'s active process rather than to an older proposal never taken up', async () => {
     const officer = await token(['mediation-officer'], 'global');
     const approver = await token(['approver'], 'global');
@@ -339,23 +285,6 @@ describe('mediation on real Kafka and Postgres', () => {
     await sendRisk(randomUUID(), CE_RISK_ESCALATED, escalation(escalationId, REFERRAL, RiskLevel.CRITICAL));
     const referred = await eventually(async () => published.find((e) => e.key === REFERRAL && e.type === CE_ESCALATION_REFERRED), 60_000, 250);
     expect(decodeEvent(CE_ESCALATION_REFERRED, referred.data)).toMatchObject({ escalationId, processId: activeId, processOpened: true });
-  });
-
-  it('lets only one of two concurrent commands on the same version win (optimistic concurrency)', async () => {
-    const officer = await token(['mediation-officer'], 'africa');
-    const approver = await token(['approver'], 'africa');
-    const proposed = await api('POST', '/processes', officer, { country: 'NER', track: 'good_offices', lead: 'resident_coordinator' });
-    expect(proposed.status).toBe(201);
-    const id = proposed.body.processId as string;
-    const envoy = { name: 'E', role: 'special envoy', organization: 'UN', gender: 'male' };
-    const results = await Promise.all([1, 2, 3].map(() => api('POST', `/processes/${id}/activate`, approver, { mandate: 'm', envoy })));
-    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
-    for (const r of results.filter((x) => x.status === 409)) {
-      expect(['MEDIATION.CONCURRENT_MODIFICATION', 'MEDIATION.PROCESS_NOT_PROPOSED']).toContain(r.body.code);
-    }
-    const history = await db.query('SELECT type FROM mediation.process_events WHERE process_id = $1 ORDER BY version', [id]);
-    expect(history.rows.map((r) => r.type)).toEqual(['MediationProposed', 'MediationOpened', 'EnvoyAppointed']);
-    expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
   });
 
   it('shows the signal tally of a country only to mediation readers of its region, and names a malformed country', async () => {
@@ -373,52 +302,4 @@ describe('mediation on real Kafka and Postgres', () => {
     // A route that takes no query parameter refuses one rather than answering as if it were not there.
     expect(await api('GET', '/country-watch?country=MLI', africa)).toMatchObject({ status: 400, body: { errors: [{ field: 'country' }] } });
   });
-
-  it('answers a retried command with its first response and applies it once, when the client sends an Idempotency-Key', async () => {
-    const officer = await token(['mediation-officer'], 'global');
-    const approver = await token(['approver'], 'global');
-    const keyed = (key: string) => ({ 'idempotency-key': key });
-    const proposal = { country: PAGED[0], track: 'good_offices', lead: 'special_envoy' };
-    const proposeKey = `propose-${uniqueSuffix()}`;
-    const proposed = await api('POST', '/processes', officer, proposal, keyed(proposeKey));
-    expect(proposed.status).toBe(201);
-    // A retry (the first answer lost to a timeout) gets the same process; none is proposed twice.
-    expect(await api('POST', '/processes', officer, proposal, keyed(proposeKey))).toMatchObject({ status: 201, body: { processId: proposed.body.processId } });
-    expect((await db.query('SELECT 1 FROM mediation.processes WHERE country = $1', [PAGED[0]])).rowCount).toBe(1);
-    const id = proposed.body.processId as string;
-    await api('POST', `/processes/${id}/activate`, approver, { mandate: 'm', envoy: { name: 'E', role: 'r', organization: 'UN', gender: 'female' } });
-
-    // Three copies at once: one session is recorded, and every copy answers it.
-    const session = { heldAt: new Date(Date.now() - 60_000).toISOString(), place: 'Niamey', participants: [{ gender: 'female', ageGroup: 'adult', count: 3 }] };
-    const sessionKey = `session-${uniqueSuffix()}`;
-    const copies = await Promise.all([1, 2, 3].map(() => api('POST', `/processes/${id}/sessions`, officer, session, keyed(sessionKey))));
-    expect(copies.map((c) => c.status)).toEqual([200, 200, 200]);
-    const sessionIds = copies.map((c) => (c.body.sessions as Array<{ sessionId: string }>).map((x) => x.sessionId));
-    expect(sessionIds[0]).toHaveLength(1);
-    expect(sessionIds[1]).toEqual(sessionIds[0]);
-    expect(sessionIds[2]).toEqual(sessionIds[0]);
-    const talks = await db.query(`SELECT 1 FROM mediation.process_events WHERE process_id = $1 AND type = 'TalksConvened'`, [id]);
-    expect(talks.rowCount).toBe(1);
-
-    // The same key for another request is refused, not answered with the first one's response.
-    expect(await api('POST', `/processes/${id}/sessions`, officer, { ...session, place: 'Agadez' }, keyed(sessionKey))).toMatchObject({ status: 422, body: { code: 'MEDIATION.IDEMPOTENCY_KEY_REUSED' } });
-    // Keys are the caller's own: another caller's same key is a request of its own.
-    const other = await token(['mediation-officer'], 'africa');
-    expect((await api('POST', `/processes/${id}/sessions`, other, session, keyed(sessionKey))).status).toBe(403);
-    expect(await api('POST', `/processes/${id}/sessions`, officer, session, keyed(' '))).toMatchObject({ status: 400, body: { errors: [{ field: 'Idempotency-Key' }] } });
-    expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
-  });
-
-  async function token(roles: string[], region: string) {
-    return signDevToken({ subject: `int-${roles.join('+')}-${region}`, roles, region, secret: LOCAL_DEV_SECRET, issuer: DEFAULT_AUTH_ISSUER, audience: DEFAULT_AUTH_AUDIENCE, ttlSeconds: 600 });
-  }
-
-  async function api(method: string, path: string, bearer: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> & unknown[] }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> & unknown[] };
-  }
 });

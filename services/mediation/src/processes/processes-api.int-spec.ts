@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueSuffix } from '@crisis-ops/testing';
+import { bootMediation, freshCountries, token, type BootedMediation } from '../int-support';
+
+/** For the paging and Idempotency-Key tests, which propose over HTTP (a code must be a real country or user-assigned): drawn in beforeAll. */
+let PAGED: string[] = [];
+
+/**
+ * The process API's rules for reading many and for commands sent more than once, over HTTP alone:
+ * what mediation does with the events it consumes and publishes is mediation.int-spec.ts.
+ */
+describe('mediation process API on real Postgres: paging, concurrent and retried commands', () => {
+  let m: BootedMediation;
+  let api: BootedMediation['api'];
+  let db: BootedMediation['db'];
+  let base: string;
+
+  beforeAll(async () => {
+    PAGED = await freshCountries(5);
+    m = await bootMediation();
+    ({ api, db, base } = m);
+  });
+
+  afterAll(async () => {
+    await m?.close();
+  });
+
+  it('pages through processes with a cursor, and lets a global reader ask for the unassigned region', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const ids: string[] = [];
+    for (const country of PAGED.slice(1)) {
+      const proposed = await api('POST', '/processes', officer, { country, track: 'good_offices', lead: 'special_envoy' });
+      expect(proposed.status).toBe(201);
+      ids.push(proposed.body.processId as string);
+    }
+    const reader = await token(['global-viewer'], 'global');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await fetch(`${base}/processes?region=unassigned&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${reader}` } });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as Array<{ processId: string; region: string }>;
+      expect(page.length).toBeLessThanOrEqual(2);
+      expect(page.every((p) => p.region === 'unassigned')).toBe(true);
+      seen.push(...page.map((p) => p.processId));
+      cursor = res.headers.get('x-next-cursor') ?? undefined;
+      pages++;
+    } while (cursor && !ids.every((id) => seen.includes(id)) && pages < 100);
+    expect(seen).toEqual(expect.arrayContaining(ids));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(pages).toBeGreaterThan(1);
+
+    expect(await api('GET', '/processes?cursor=nonsense', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
+    // Instants JavaScript reads and Postgres refuses (a day that does not exist, a bare number).
+    for (const instant of ['2026-02-30T00:00:00.000Z', '1']) {
+      const forged = Buffer.from(`${instant}|${ids[0]}`).toString('base64url');
+      expect(await api('GET', `/processes?cursor=${forged}`, reader), instant).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
+    }
+    expect(await api('GET', '/processes?limit=501', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'limit' }] } });
+    expect((await api('GET', '/processes?region=unassigned', await token(['viewer'], 'africa'))).status).toBe(403);
+  });
+
+  it('lets only one of two concurrent commands on the same version win (optimistic concurrency)', async () => {
+    const officer = await token(['mediation-officer'], 'africa');
+    const approver = await token(['approver'], 'africa');
+    const proposed = await api('POST', '/processes', officer, { country: 'NER', track: 'good_offices', lead: 'resident_coordinator' });
+    expect(proposed.status).toBe(201);
+    const id = proposed.body.processId as string;
+    const envoy = { name: 'E', role: 'special envoy', organization: 'UN', gender: 'male' };
+    const results = await Promise.all([1, 2, 3].map(() => api('POST', `/processes/${id}/activate`, approver, { mandate: 'm', envoy })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) {
+      expect(['MEDIATION.CONCURRENT_MODIFICATION', 'MEDIATION.PROCESS_NOT_PROPOSED']).toContain(r.body.code);
+    }
+    const history = await db.query('SELECT type FROM mediation.process_events WHERE process_id = $1 ORDER BY version', [id]);
+    expect(history.rows.map((r) => r.type)).toEqual(['MediationProposed', 'MediationOpened', 'EnvoyAppointed']);
+    expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
+  });
+
+  it('answers a retried command with its first response and applies it once, when the client sends an Idempotency-Key', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const approver = await token(['approver'], 'global');
+    const keyed = (key: string) => ({ 'idempotency-key': key });
+    const proposal = { country: PAGED[0], track: 'good_offices', lead: 'special_envoy' };
+    const proposeKey = `propose-${uniqueSuffix()}`;
+    const proposed = await api('POST', '/processes', officer, proposal, keyed(proposeKey));
+    expect(proposed.status).toBe(201);
+    // A retry (the first answer lost to a timeout) gets the same process; none is proposed twice.
+    expect(await api('POST', '/processes', officer, proposal, keyed(proposeKey))).toMatchObject({ status: 201, body: { processId: proposed.body.processId } });
+    expect((await db.query('SELECT 1 FROM mediation.processes WHERE country = $1', [PAGED[0]])).rowCount).toBe(1);
+    const id = proposed.body.processId as string;
+    await api('POST', `/processes/${id}/activate`, approver, { mandate: 'm', envoy: { name: 'E', role: 'r', organization: 'UN', gender: 'female' } });
+
+    // Three copies at once: one session is recorded, and every copy answers it.
+    const session = { heldAt: new Date(Date.now() - 60_000).toISOString(), place: 'Niamey', participants: [{ gender: 'female', ageGroup: 'adult', count: 3 }] };
+    const sessionKey = `session-${uniqueSuffix()}`;
+    const copies = await Promise.all([1, 2, 3].map(() => api('POST', `/processes/${id}/sessions`, officer, session, keyed(sessionKey))));
+    expect(copies.map((c) => c.status)).toEqual([200, 200, 200]);
+    const sessionIds = copies.map((c) => (c.body.sessions as Array<{ sessionId: string }>).map((x) => x.sessionId));
+    expect(sessionIds[0]).toHaveLength(1);
+    expect(sessionIds[1]).toEqual(sessionIds[0]);
+    expect(sessionIds[2]).toEqual(sessionIds[0]);
+    const talks = await db.query(`SELECT 1 FROM mediation.process_events WHERE process_id = $1 AND type = 'TalksConvened'`, [id]);
+    expect(talks.rowCount).toBe(1);
+
+    // The same key for another request is refused, not answered with the first one's response.
+    expect(await api('POST', `/processes/${id}/sessions`, officer, { ...session, place: 'Agadez' }, keyed(sessionKey))).toMatchObject({ status: 422, body: { code: 'MEDIATION.IDEMPOTENCY_KEY_REUSED' } });
+    // Keys are the caller's own: another caller's same key is a request of its own.
+    const other = await token(['mediation-officer'], 'africa');
+    expect((await api('POST', `/processes/${id}/sessions`, other, session, keyed(sessionKey))).status).toBe(403);
+    expect(await api('POST', `/processes/${id}/sessions`, officer, session, keyed(' '))).toMatchObject({ status: 400, body: { errors: [{ field: 'Idempotency-Key' }] } });
+    expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
+  });
+});
