@@ -9,13 +9,14 @@ import { cloudEventHeaders } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
-import { publishEscalation, publishMediation, publishReferral, publishSignals, freshTestCountries, freshTestCountry } from '../test/events';
+import { publishEscalation, publishMediation, publishReferral, freshTestCountries, freshTestCountry } from '../test/events';
 import { SERVICE } from './service.definition';
 import { deskOf } from './access/access-policy';
 
 /**
  * ops-centre booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
- * migrator, consumer group "ops-centre", events published to the real broker by the test.
+ * migrator, consumer group "ops-centre", events published to the real broker by the test. A
+ * console's reconnect, caught up from its last event, is stream/stream-catch-up.int-spec.ts.
  */
 
 describe('ops-centre on real Kafka and Postgres', () => {
@@ -160,65 +161,6 @@ describe('ops-centre on real Kafka and Postgres', () => {
     for (const path of ['/timeline', '/risk', '/alerts']) expect(await api(path, engineer), path).toMatchObject({ status: 200, body: [] });
     expect((await api('/risk?region=africa', engineer)).status).toBe(403);
     expect((await api('/timeline?country=NOR', globalToken)).body.map((e: { eventId: string }) => e.eventId)).toContain(norway.eventId);
-  });
-
-  /**
-   * A console of a fresh country that received `a` and then went away (a redeploy, a proxy cutting
-   * the connection) while `b` and `c` were recorded.
-   */
-  async function missedWhileAway() {
-    const country = await freshTestCountry();
-    const first = await stream(`country=${country}`, globalToken);
-    const a = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
-    await first.waitFor((m) => (m.data as { id?: string }).id === a.eventId);
-    first.close();
-    const b = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
-    const c = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
-    await eventually(async () => (await api(`/timeline?country=${country}`, globalToken)).body.some((e: { eventId: string }) => e.eventId === c.eventId));
-    return { country, a, b, c };
-  }
-
-  it('sends a console that reconnects what it missed since its Last-Event-ID, in order, then live events again', async () => {
-    const { country, a, b, c } = await missedWhileAway();
-    // Then a flood of another country's events, more than a catch-up looks through: the console's
-    // own events must not be crowded out by traffic its filter does not admit.
-    const [other] = (await freshTestCountries(2)).filter((code) => code !== country);
-    for (let i = 0; i < 3; i++) await publishSignals(producer, other, 2_000);
-    // One partition, recorded in order: once this last one is on the timeline (its newest), all are.
-    const [last] = await publishSignals(producer, other, 1);
-    await eventually(async () => (await api(`/timeline?country=${other}&limit=1000`, globalToken)).body.some((e: { eventId: string }) => e.eventId === last), 60_000);
-
-    const again = await stream(`country=${country}`, globalToken, { 'last-event-id': a.eventId });
-    await again.waitFor((m) => (m.data as { id?: string }).id === c.eventId);
-    const d = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
-    await again.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
-    const ids = again.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id);
-    // The catch-up starts a little before `a` (recording order is by transaction start); the console drops repeats.
-    expect(ids.filter((id) => id !== a.eventId)).toEqual([b.eventId, c.eventId, d.eventId]);
-    // Nothing it admits was left out, and the repeat of `a` is no loss.
-    expect(again.messages.filter((m) => m.event === 'dropped')).toEqual([]);
-    // What a catch-up does leave out, a console pages back to over the timeline.
-    const older = await api(`/timeline?country=${country}&before=${c.eventId}`, globalToken);
-    expect(older.body.map((e: { eventId: string }) => e.eventId)).toEqual([b.eventId, a.eventId]);
-    expect((await api(`/timeline?before=${randomUUID()}`, globalToken)).body).toMatchObject({ code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'before' }] });
-  });
-
-  it('also takes the last event id as ?lastEventId= (a new EventSource sends no Last-Event-ID), the header winning when both come', async () => {
-    const { country, a, b, c } = await missedWhileAway();
-
-    const again = await stream(`country=${country}&lastEventId=${a.eventId}`, globalToken);
-    expect(again.status).toBe(200);
-    await again.waitFor((m) => (m.data as { id?: string }).id === c.eventId);
-    const d = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
-    await again.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
-    const ids = (s: SseClient) => s.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id).filter((id) => id !== a.eventId);
-    expect(ids(again)).toEqual([b.eventId, c.eventId, d.eventId]);
-
-    // An id the timeline does not have catches nothing up: had the parameter won, b and c would not come.
-    const both = await stream(`country=${country}&lastEventId=${randomUUID()}`, globalToken, { 'last-event-id': a.eventId });
-    await both.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
-    expect(ids(both)).toEqual([b.eventId, c.eventId, d.eventId]);
-    expect((await openSse(`${base}/stream?lastEventId=&access_token=${globalToken}`)).status).toBe(422);
   });
 
   it('acknowledging, assigning, commenting and closing an alert are audited, and so is viewing it', async () => {

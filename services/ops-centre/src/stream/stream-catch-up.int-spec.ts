@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { INestApplication } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { RiskLevel } from '@crisis-ops/contracts';
+import { startServiceApp } from '@crisis-ops/service-kit';
+import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { openSse, type SseClient } from '../../test/sse-client';
+import { freshTestCountries, freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
+import { SERVICE } from '../service.definition';
+
+/** A console that reconnects to the live stream, caught up from the last event it got (stream-catch-up.ts). */
+describe('ops-centre live stream, caught up for a console that reconnects', () => {
+  let app: INestApplication;
+  let base: string;
+  let producer: Producer;
+  let globalToken: string;
+  const streams: SseClient[] = [];
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
+  const api = async (path: string, token: string): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+
+  beforeAll(async () => {
+    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    producer = testKafka('ops-centre-catch-up-int-producer').producer({ idempotent: true });
+    await producer.connect();
+    globalToken = await devToken({ roles: ['global-watch-officer', 'ops-engineer'], subject: 'int-global' });
+  });
+
+  afterAll(async () => {
+    for (const s of streams) s.close();
+    await producer?.disconnect();
+    await app?.close();
+  });
+
+  const stream = async (query: string, token?: string, headers: Record<string, string> = {}) => {
+    const s = await openSse(`${base}/stream?${query}${token ? `&access_token=${token}` : ''}`, headers);
+    streams.push(s);
+    if (s.status === 200) await s.waitFor((m) => m.event === 'hello');
+    return s;
+  };
+
+  /**
+   * A console of a fresh country that received `a` and then went away (a redeploy, a proxy cutting
+   * the connection) while `b` and `c` were recorded.
+   */
+  async function missedWhileAway() {
+    const country = await freshTestCountry();
+    const first = await stream(`country=${country}`, globalToken);
+    const a = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
+    await first.waitFor((m) => (m.data as { id?: string }).id === a.eventId);
+    first.close();
+    const b = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
+    const c = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
+    await eventually(async () => (await api(`/timeline?country=${country}`, globalToken)).body.some((e: { eventId: string }) => e.eventId === c.eventId));
+    return { country, a, b, c };
+  }
+
+  it('sends a console that reconnects what it missed since its Last-Event-ID, in order, then live events again', async () => {
+    const { country, a, b, c } = await missedWhileAway();
+    // Then a flood of another country's events, more than a catch-up looks through: the console's
+    // own events must not be crowded out by traffic its filter does not admit.
+    const [other] = (await freshTestCountries(2)).filter((code) => code !== country);
+    for (let i = 0; i < 3; i++) await publishSignals(producer, other, 2_000);
+    // One partition, recorded in order: once this last one is on the timeline (its newest), all are.
+    const [last] = await publishSignals(producer, other, 1);
+    await eventually(async () => (await api(`/timeline?country=${other}&limit=1000`, globalToken)).body.some((e: { eventId: string }) => e.eventId === last), 60_000);
+
+    const again = await stream(`country=${country}`, globalToken, { 'last-event-id': a.eventId });
+    await again.waitFor((m) => (m.data as { id?: string }).id === c.eventId);
+    const d = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
+    await again.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
+    const ids = again.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id);
+    // The catch-up starts a little before `a` (recording order is by transaction start); the console drops repeats.
+    expect(ids.filter((id) => id !== a.eventId)).toEqual([b.eventId, c.eventId, d.eventId]);
+    // Nothing it admits was left out, and the repeat of `a` is no loss.
+    expect(again.messages.filter((m) => m.event === 'dropped')).toEqual([]);
+    // What a catch-up does leave out, a console pages back to over the timeline.
+    const older = await api(`/timeline?country=${country}&before=${c.eventId}`, globalToken);
+    expect(older.body.map((e: { eventId: string }) => e.eventId)).toEqual([b.eventId, a.eventId]);
+    expect((await api(`/timeline?before=${randomUUID()}`, globalToken)).body).toMatchObject({ code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'before' }] });
+  });
+
+  it('also takes the last event id as ?lastEventId= (a new EventSource sends no Last-Event-ID), the header winning when both come', async () => {
+    const { country, a, b, c } = await missedWhileAway();
+
+    const again = await stream(`country=${country}&lastEventId=${a.eventId}`, globalToken);
+    expect(again.status).toBe(200);
+    await again.waitFor((m) => (m.data as { id?: string }).id === c.eventId);
+    const d = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
+    await again.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
+    const ids = (s: SseClient) => s.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id).filter((id) => id !== a.eventId);
+    expect(ids(again)).toEqual([b.eventId, c.eventId, d.eventId]);
+
+    // An id the timeline does not have catches nothing up: had the parameter won, b and c would not come.
+    const both = await stream(`country=${country}&lastEventId=${randomUUID()}`, globalToken, { 'last-event-id': a.eventId });
+    await both.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
+    expect(ids(both)).toEqual([b.eventId, c.eventId, d.eventId]);
+    expect((await openSse(`${base}/stream?lastEventId=&access_token=${globalToken}`)).status).toBe(422);
+  });
+});
