@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -229,6 +230,47 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     for (const id of ['a'.repeat(36), '-'.repeat(36)]) expect((await ew.api('GET', `/imports/${id}`)).status, id).toBe(404);
     const left = await Promise.all(added.map(async (f) => (await readFile(path.join(UPLOAD_DIR, f), 'utf8').catch(() => '')).includes(marker)));
     expect(left.filter(Boolean)).toEqual([]);
+  });
+
+  it('writes only the first part named file to disk: a second is read past while it arrives, and the request is refused naming it', async () => {
+    await mkdir(UPLOAD_DIR, { recursive: true });
+    const before = new Set(await readdir(UPLOAD_DIR));
+    const added = async () => (await readdir(UPLOAD_DIR)).filter((f) => !before.has(f));
+    const marker = `first-of-two-${RUN}`;
+    const boundary = `int-${RUN}-two-files`;
+    const partHead = (fileName: string) => `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`;
+    // Through node:http, not fetch: the body goes a chunk at a time as the service reads it, and stops
+    // mid-way through the second file, so that the disk is looked at while that file is arriving.
+    const req = request(`${ew.base}/imports`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${ew.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    // Left open by a failed assertion, it would hold the service's shutdown in afterAll.
+    onTestFinished(() => void req.destroy());
+    const answered = new Promise<{ status: number; body: { errors: unknown } }>((resolve, reject) => {
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+    });
+    // Cut short by onTestFinished, its rejection has nobody waiting for it; awaited, it still fails the test.
+    answered.catch(() => undefined);
+    const send = (chunk: string | Buffer) => (req.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => req.once('drain', () => resolve())));
+    await send(`${partHead('first.csv')}${HEADER}\n${marker},2023-05-01\n\r\n`);
+    await send(partHead('second.csv'));
+    // Far more than the sockets between client and server buffer: once it is sent, most of it has
+    // been read by the service, and written to disk had the second file been taken.
+    const megabyte = Buffer.alloc(1024 ** 2, 'x');
+    for (let i = 0; i < 32; i++) await send(megabyte);
+
+    const uploads = await eventually(async () => {
+      const names = await added();
+      const held = await Promise.all(names.map(async (f) => (await readFile(path.join(UPLOAD_DIR, f), 'utf8').catch(() => '')).includes(marker)));
+      return held.some(Boolean) && names;
+    }, 10_000, 20);
+    expect(uploads, 'uploads on disk while the second file arrives').toHaveLength(1);
+
+    req.end(`\r\n--${boundary}--\r\n`);
+    expect(await answered).toEqual({ status: 400, body: expect.objectContaining({ errors: [{ field: 'file', reason: 'takes one file, not 2' }] }) });
+    expect(await added(), 'uploads left after the refusal').toEqual([]);
   });
 
   it('keeps a file name as the client wrote it (UTF-8), and refuses one holding a NUL, naming the file', async () => {
