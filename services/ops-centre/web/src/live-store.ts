@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
 import { assessedDayOf, historyPointOf, withPoint } from './risk-history';
-import { probeStream } from './stream-probe';
+import { LiveStream, type StreamStatus } from './live-stream';
 import { ReplayFeed } from './replay-feed';
 
 /** Events kept in memory; older ones fall off. */
@@ -18,9 +18,6 @@ const EARLIER_TRIES = 5;
 const SEEN_CAP = 5_000;
 /** Renders happen at most this often however fast events arrive. */
 const MIN_RENDER_INTERVAL_MS = 200;
-/** Wait before the first new stream after the browser gave one up; doubled each time up to RETRY_MAX_MS. */
-const RETRY_MIN_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
 
 export interface StreamFilter {
   region?: string;
@@ -29,17 +26,14 @@ export interface StreamFilter {
   minLevel?: string;
 }
 
-type Status = 'idle' | 'connecting' | 'open' | 'error';
-
 /**
- * The console's live state outside React: events arrive from the SSE stream into a pending buffer
- * and are merged at most once per animation frame (and MIN_RENDER_INTERVAL_MS), so 1,000 events/s
- * cost a few renders per second, and the list is capped at EVENT_CAP.
+ * The console's live state outside React: events arrive from the SSE stream (live-stream.ts) into a
+ * pending buffer and are merged at most once per animation frame (and MIN_RENDER_INTERVAL_MS), so
+ * 1,000 events/s cost a few renders per second, and the list is capped at EVENT_CAP.
  */
 class LiveStore {
   events: StreamItem[] = [];
   risk = new Map<string, RiskRow>();
-  status: Status = 'idle';
   received = 0;
   dropped = 0;
   rate = 0;
@@ -48,13 +42,7 @@ class LiveStore {
   alertsTick = 0;
   /** Bumped when mediation answers an escalation (proposed, referred, opened), so time to response refetches. */
   responsesTick = 0;
-  /** Why the service refuses the stream as asked (a filter it cannot take), until the filter changes. */
-  refusal: string | null = null;
-  /** Whether the current stream said hello: one refused before may be refused for what it asks. */
-  private opened = false;
   version = 0;
-  /** When the stream failed (ms), until it is open again: what is shown may be missing events since. */
-  streamDownSince: number | null = null;
   /** When the risk board was last known good (ms), while its refreshes fail. */
   riskStaleSince: number | null = null;
   /** The server no longer takes the token: the console must ask for a new one. */
@@ -78,15 +66,7 @@ class LiveStore {
   get waiting(): number {
     return this.pending.length;
   }
-  private source?: EventSource;
-  private token = '';
   private filter: StreamFilter = {};
-  /** The newest live event received, for a new stream to catch up from. */
-  private lastEventId?: string;
-  private retryMs = RETRY_MIN_MS;
-  private retryTimer?: ReturnType<typeof setTimeout>;
-  /** Bumped by connect and disconnect, so a retry planned for an earlier stream does nothing. */
-  private generation = 0;
   private riskLoadedAt: number | null = null;
   private scheduled = false;
   private lastRender = 0;
@@ -98,12 +78,36 @@ class LiveStore {
     return () => this.listeners.delete(l);
   };
 
+  /** The live stream the list is fed from, kept open across refused reconnects. */
+  private readonly stream = new LiveStream({
+    item: (item) => this.push(item),
+    dropped: (count) => {
+      this.dropped += count;
+      this.schedule();
+    },
+    expired: () => this.expireSession(),
+    changed: () => this.bump(),
+  });
+
+  get status(): StreamStatus {
+    return this.stream.status;
+  }
+
+  /** Why the service refuses the stream as asked (a filter it cannot take), until the filter changes. */
+  get refusal(): string | null {
+    return this.stream.refusal;
+  }
+
+  /** When the stream failed (ms), until it is open again: what is shown may be missing events since. */
+  get streamDownSince(): number | null {
+    return this.stream.streamDownSince;
+  }
+
   connect(token: string, filter: StreamFilter): void {
     // Refiltered, the list starts again: kept, the events of the old filter sat above a gap that
     // "Earlier events" (which pages back from the oldest held) never filled, and said there was nothing more.
     const refiltered = JSON.stringify(filter) !== JSON.stringify(this.filter);
     this.disconnect();
-    this.token = token;
     this.filter = filter;
     if (refiltered) {
       // Events held while paused were the old filter's too.
@@ -111,80 +115,7 @@ class LiveStore {
       this.clear();
     }
     this.forgetEarlierRequest();
-    this.open();
-  }
-
-  private streamUrl(lastEventId?: string): string {
-    const q = new URLSearchParams({ access_token: this.token });
-    for (const [k, v] of Object.entries(this.filter)) if (v) q.set(k, v);
-    if (lastEventId) q.set('lastEventId', lastEventId);
-    return `/stream?${q}`;
-  }
-
-  private open(lastEventId?: string): void {
-    this.status = 'connecting';
-    this.refusal = null;
-    this.opened = false;
-    const es = new EventSource(this.streamUrl(lastEventId));
-    this.source = es;
-    es.addEventListener('hello', () => {
-      this.opened = true;
-      this.retryMs = RETRY_MIN_MS;
-      this.streamDownSince = null;
-      this.setStatus('open');
-    });
-    es.addEventListener('domain-event', (e) => {
-      const item = JSON.parse((e as MessageEvent).data) as StreamItem;
-      this.lastEventId = item.id;
-      this.push(item);
-    });
-    es.addEventListener('dropped', (e) => {
-      this.dropped += JSON.parse((e as MessageEvent).data).count;
-      this.schedule();
-    });
-    es.onerror = () => {
-      this.streamDownSince ??= Date.now();
-      // Still CONNECTING: the browser reconnects by itself, sending Last-Event-ID.
-      if (es.readyState !== EventSource.CLOSED) {
-        this.setStatus('connecting');
-        return;
-      }
-      // CLOSED: a reconnect was refused (an expired token's 401, a proxy's 502 during a redeploy) and
-      // the browser has given up for good; without a new stream the console would go quietly stale.
-      this.source = undefined;
-      this.setStatus('error');
-      this.retryLater();
-    };
-    this.bump();
-  }
-
-  private retryLater(): void {
-    const generation = this.generation;
-    const wait = this.retryMs;
-    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
-    this.retryTimer = setTimeout(() => void this.retry(generation), wait);
-  }
-
-  /**
-   * A refused stream says nothing of why: /me tells an expired token from a server that is down, and
-   * a stream refused before it ever opened is asked again (stream-probe.ts), since the service may
-   * refuse what it asks for (a filter it cannot take), which retrying would show as an outage for ever.
-   */
-  private async retry(generation: number): Promise<void> {
-    const status = await fetch('/me', { headers: { authorization: `Bearer ${this.token}` } }).then((r) => r.status, () => 0);
-    if (generation !== this.generation) return;
-    if (status === 401) return this.expireSession();
-    if (status !== 200) return this.retryLater();
-    if (!this.opened) {
-      const probe = await probeStream(this.streamUrl(this.lastEventId));
-      if (generation !== this.generation) return;
-      if (probe.kind === 'refused') {
-        this.refusal = probe.reason;
-        this.streamDownSince = null;
-        return this.setStatus('error');
-      }
-    }
-    this.open(this.lastEventId);
+    this.stream.connect(token, filter);
   }
 
   expireSession(): void {
@@ -194,13 +125,7 @@ class LiveStore {
   }
 
   disconnect(): void {
-    this.generation++;
-    clearTimeout(this.retryTimer);
-    this.retryMs = RETRY_MIN_MS;
-    this.source?.close();
-    this.source = undefined;
-    this.status = 'idle';
-    this.streamDownSince = null;
+    this.stream.disconnect();
     this.replays.stop();
   }
 
@@ -230,7 +155,7 @@ class LiveStore {
     this.rateWindow = [];
     this.paused = false;
     this.replays.status = null;
-    this.lastEventId = undefined;
+    this.stream.forgetLastEvent();
     this.riskLoadedAt = null;
     this.riskStaleSince = null;
     this.sessionExpired = false;
@@ -335,11 +260,6 @@ class LiveStore {
     this.earlierCursor = undefined;
     this.loadingEarlier = false;
     this.earlierStatus = null;
-  }
-
-  private setStatus(s: Status) {
-    this.status = s;
-    this.bump();
   }
 
   private push(item: StreamItem, isLive = true): void {
