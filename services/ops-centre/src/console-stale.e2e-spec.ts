@@ -7,8 +7,8 @@ import { useConsoleHarness } from '../test/console-harness';
 
 /**
  * The console when what feeds it fails: the stream refused (a redeploy behind a proxy, an expired
- * token) or the risk board not answering. Failures are made with Playwright's request routing, in
- * front of a real ops-centre.
+ * token), the risk board or Time to response not answering. Failures are made with Playwright's
+ * request routing, in front of a real ops-centre.
  */
 describe('ops-centre web console when its feeds fail', () => {
   const h = useConsoleHarness('ops-centre-e2e-stale-producer', 'ops-centre-console-stale.log');
@@ -98,6 +98,35 @@ describe('ops-centre web console when its feeds fail', () => {
       await page.getByRole('alert').filter({ hasText: /picture may be stale: the risk board has not been refreshed since/ }).waitFor({ timeout: 5_000 });
     }
     await h.shot(page, 'stale-risk');
+    await page.context().close();
+  });
+
+  it('says why Time to response cannot load, and not that there are no escalations, until a reload succeeds', async () => {
+    const page = await h.newPage();
+    // Failing until told otherwise: a reload the stream happens to cause must not end the failure early.
+    let failing = true;
+    await page.route((url) => url.pathname === '/response-times', (route) =>
+      failing
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ message: 'response times unavailable' }) })
+        : route.fulfill({ status: 200, contentType: 'application/json', body: '[]' }),
+    );
+    await page.goto(h.service.url);
+    await h.signIn(page, h.globalToken);
+    await page.goto(`${h.service.url}/#/response`);
+    const pane = page.getByRole('region', { name: 'Time to response' });
+    const error = pane.getByRole('alert').filter({ hasText: 'response times unavailable' });
+    const none = pane.getByText('No escalations yet.');
+    await error.waitFor({ timeout: 5_000 });
+    expect(await none.count()).toBe(0);
+    await h.shot(page, 'response-times-failed');
+
+    failing = false;
+    // Well inside the pane's 15 s refresh: an escalation on the stream is what reloads it.
+    const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/response-times' && r.status() === 200);
+    await publishEscalation(h.producer, { country: await freshTestCountry(), level: RiskLevel.HIGH });
+    await reloaded;
+    await expect.poll(() => error.count(), { timeout: 5_000 }).toBe(0);
+    await none.waitFor();
     await page.context().close();
   });
 
