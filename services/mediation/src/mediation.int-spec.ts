@@ -107,7 +107,7 @@ describe('mediation on real Kafka and Postgres', () => {
 
     expect(proposedOnKafka()).toHaveLength(1);
     const message = decodeEvent(CE_MEDIATION_PROPOSED, proposedOnKafka()[0].data);
-    expect(message).toMatchObject({ country: COUNTRY, triggeredByEscalationId: escalationId, lead: 'special_envoy' });
+    expect(message).toMatchObject({ country: COUNTRY, triggeredByEscalationId: escalationId, lead: 'special_envoy', escalationLevel: RiskLevel.CRITICAL });
     expect(message.drivers.map((d) => d.kind)).toEqual(['battles']);
 
     const rows = await db.query('SELECT id, status, region, escalation_id, escalated_at FROM mediation.processes WHERE country = $1', [COUNTRY]);

@@ -13,6 +13,7 @@ import {
   EVENT_TYPES,
   Gender,
   MediationOutcome,
+  RiskLevel,
 } from '@crisis-ops/contracts';
 import { rehydrate, type MediationEvent, type ProcessState } from '../domain';
 import { agreementReached, closed, concluded, envoyAppointed, opened, proposed, resumed, suspended, talksConvened } from '../domain/testing/fixtures';
@@ -43,9 +44,11 @@ describe('contract events', () => {
     }
   });
 
-  it('carries the escalation and drivers on the proposal, and counts by gender and age group on talks', () => {
+  it('carries the escalation, its level and drivers on the proposal, and counts by gender and age group on talks', () => {
     const [p, , envoy, talks] = contractEventsOf(history, state);
     expect(p.data).toMatchObject({ triggeredByEscalationId: 'esc-1', lead: 'special_envoy', admin1: 'Mopti', drivers: [{ kind: 'battles', weight: 0.6 }] });
+    const [byHand] = contractEventsOf([proposed({ escalation: null })], state);
+    expect([p.data, byHand.data].map((d) => (d as { escalationLevel: unknown }).escalationLevel)).toEqual([RiskLevel.HIGH, RiskLevel.UNSPECIFIED]);
     expect(envoy.data).toMatchObject({ envoyId: 'envoy-1', gender: Gender.FEMALE });
     expect(talks.data).toMatchObject({ round: 1, venue: 'Bamako', participants: [{ gender: Gender.FEMALE, ageGroup: AgeGroup.YOUTH, count: 2 }, {}, {}] });
   });

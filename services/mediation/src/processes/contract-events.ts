@@ -91,6 +91,7 @@ export function contractEventsOf(events: readonly MediationEvent[], state: Proce
           triggeredByEscalationId: e.escalation?.escalationId ?? '',
           drivers: e.drivers.map((d) => ({ ...d })),
           proposedAt: ts(e.at),
+          escalationLevel: e.escalation ? LEVEL[e.escalation.level] : PbRiskLevel.UNSPECIFIED,
         }, e.at);
         break;
       case 'MediationOpened':

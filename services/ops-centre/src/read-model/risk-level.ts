@@ -16,11 +16,12 @@ export function levelOf(value: unknown): number {
 export const levelName = (level: number): LevelName => LEVEL_NAMES[level] ?? 'unspecified';
 
 /**
- * levelOf in SQL, of a risk event's payload (a jsonb expression): its `newLevel`, else its `level`;
- * 0 when it has neither or neither is a level. Lets a listing filter by level in the database.
+ * levelOf in SQL, of an event's payload (a jsonb expression): its `newLevel`, else its `level`, else
+ * (a MediationProposed) its `escalationLevel`; 0 when it has none or none is a level. Lets a listing
+ * filter by level in the database, as levelOfPayload does in the stream.
  */
 export function payloadLevelSql(payload: string): string {
-  const raw = `coalesce(${payload}->>'newLevel', ${payload}->>'level')`;
+  const raw = `coalesce(${payload}->>'newLevel', ${payload}->>'level', ${payload}->>'escalationLevel')`;
   const names = LEVEL_NAMES.map((name, i) => `WHEN '${name}' THEN ${i}`).join(' ');
   return `(CASE WHEN ${raw} ~ '^[0-${LEVEL_NAMES.length - 1}]$' THEN (${raw})::int ELSE CASE lower(regexp_replace(${raw}, '^risk_level_', '', 'i')) ${names} ELSE 0 END END)`;
 }

@@ -22,10 +22,16 @@ export interface StreamItem {
 /** `org.crisis-ops.<source>.<name>.v1` → `<name>`. */
 export const shortNameOf = (ceType: string): string => ceType.split('.').at(-2) ?? ceType;
 
-/** The risk level an event's payload carries (0..4), null when it carries none. */
+/**
+ * The risk level an event's payload carries (0..4), null when it carries none: a risk event's, or for
+ * a MediationProposed the level of the escalation that prompted it.
+ */
 export function levelOfPayload(payload: Record<string, unknown>): number | null {
   const raw = payload.newLevel ?? payload.level;
-  return raw === undefined ? null : levelOf(raw);
+  if (raw !== undefined) return levelOf(raw);
+  // A proposal made by hand has none (RISK_LEVEL_UNSPECIFIED): it carries no level, as before the field.
+  const prompted = payload.escalationLevel === undefined ? 0 : levelOf(payload.escalationLevel);
+  return prompted > 0 ? prompted : null;
 }
 
 export function streamItemOf(

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
-import { RiskLevel } from '@crisis-ops/contracts';
+import { randomUUID } from 'node:crypto';
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { CE_MEDIATION_PROPOSED, MediationProposedSchema, RiskLevel } from '@crisis-ops/contracts';
+import { domainEventRecord } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
@@ -73,5 +77,26 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
     expect(await ids(`/timeline?region=africa&country=NOR`)).toEqual([]);
     expect((await api('/timeline?region=europe-central-asia', africaToken)).status).toBe(403);
     expect((await api('/timeline?region=africa&minLevel=high', africaToken)).body.every((e: { level: number }) => e.level >= 3)).toBe(true);
+  });
+
+  it('keeps, at a minimum level, the proposals that escalations at or above it prompted, where it hid every proposal while showing referrals', async () => {
+    const country = await freshTestCountry();
+    const propose = async (escalationLevel: RiskLevel) => {
+      const record = domainEventRecord(
+        CE_MEDIATION_PROPOSED,
+        create(MediationProposedSchema, { processId: randomUUID(), country, lead: 'UN', triggeredByEscalationId: escalationLevel ? randomUUID() : '', escalationLevel, proposedAt: timestampFromDate(new Date()) }),
+      );
+      await producer.send({ topic: record.topic, messages: [record.message] });
+      return record.id;
+    };
+    const byHand = await propose(RiskLevel.UNSPECIFIED);
+    const prompted = await propose(RiskLevel.HIGH);
+    await eventually(async () => (await ids(`/timeline?country=${country}`)).includes(prompted));
+
+    expect(await ids(`/timeline?country=${country}&minLevel=high`)).toEqual([prompted]);
+    expect((await api(`/timeline?country=${country}`, globalToken)).body).toEqual([
+      expect.objectContaining({ eventId: prompted, name: 'mediation-proposed', level: 3 }),
+      expect.objectContaining({ eventId: byHand, name: 'mediation-proposed', level: null }),
+    ]);
   });
 });
