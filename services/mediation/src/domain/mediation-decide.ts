@@ -15,7 +15,7 @@ import {
   TRACKS,
   type ProcessStatus,
 } from './mediation.types';
-import { COUNTRY_PATTERN, instantProblem, optionalText, Violations } from './mediation.validation';
+import { COUNTRY_PATTERN, optionalText, Violations } from './mediation.validation';
 
 /**
  * early-warning's escalation ids are `<country>/<admin1>/<day>/<level>` with an admin1 of up to 200
@@ -216,12 +216,8 @@ const envoyOf = (e: EnvoyInput, envoyId: string, at: string) => ({
   appointedAt: at,
 });
 
-/** Earliest day a session may be dated: a typo year (1800) is no record of talks. */
-const EARLIEST_SESSION = Date.parse('1900-01-01T00:00:00Z');
-
 function validateSession(v: Violations, state: ProcessState, c: RecordSession, now: Date): void {
   v.instant('heldAt', c.heldAt, now);
-  if (!instantProblem(c.heldAt) && Date.parse(c.heldAt) < EARLIEST_SESSION) v.add('heldAt', 'must be on or after 1900-01-01');
   v.text('place', c.place);
   const known = new Set(state.parties.map((p) => p.partyId));
   (c.partyIds ?? []).forEach((id, i) => {

@@ -224,6 +224,14 @@ describe('agreements', () => {
     given(...HISTORIES.active).when(signedAt('2026-03-05T09:00:00')).thenRejects('signedAt');
   });
 
+  it('refuses a signing before 1900, where one before year 1 in UTC failed in the database with nothing said of the field', () => {
+    for (const at of ['0001-01-01T00:00:00+01:00', '1899-12-31T23:59:59Z']) {
+      const err = given(...HISTORIES.active).when(signedAt(at)).thenRejects('signedAt');
+      expect(err.violations[0].reason, at).toBe('must be on or after 1900-01-01');
+    }
+    given(...HISTORIES.active).when(signedAt('1900-01-01T00:00:00Z')).then({ type: 'AgreementReached', agreement: { signedAt: '1900-01-01T00:00:00.000Z' } });
+  });
+
   it('rejects an agreement without provisions or signatories, of an unknown kind, signed in the future', () => {
     given(...HISTORIES.active)
       .when({ type: 'RecordAgreement', kind: 'truce' as never, title: ' ', signedAt: '2027-01-01T00:00:00Z', provisions: [], signatories: [] })

@@ -2,6 +2,9 @@ import { isCalendarDay, isClockTime, type FieldViolation } from '@crisis-ops/dom
 import { invalid } from './mediation.errors';
 import type { RiskDriver } from './mediation.types';
 
+/** Earliest instant a mediation record may carry. */
+export const EARLIEST_INSTANT = Date.parse('1900-01-01T00:00:00Z');
+
 /** Collects field violations so that one answer names every bad field, not just the first. */
 export class Violations {
   private readonly list: FieldViolation[] = [];
@@ -24,11 +27,17 @@ export class Violations {
     if (typeof value !== 'string' || !allowed.includes(value)) this.add(field, `must be one of: ${allowed.join(', ')}`);
   }
 
-  /** An ISO 8601 date-time with offset (see instantProblem), not later than `notAfter` when given. */
+  /**
+   * An ISO 8601 date-time with offset (see instantProblem), on or after 1900-01-01 (a typo year is no
+   * record of mediation, and one before year 1 in UTC is beyond what Postgres stores), and not later
+   * than `notAfter` when given.
+   */
   instant(field: string, value: unknown, notAfter?: Date): void {
     const problem = instantProblem(value);
     if (problem) return this.add(field, problem);
-    if (notAfter && new Date(value as string).getTime() > notAfter.getTime()) this.add(field, 'must not be in the future');
+    const t = new Date(value as string).getTime();
+    if (t < EARLIEST_INSTANT) return this.add(field, 'must be on or after 1900-01-01');
+    if (notAfter && t > notAfter.getTime()) this.add(field, 'must not be in the future');
   }
 
   /**
