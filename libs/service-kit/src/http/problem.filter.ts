@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@crisis-ops/domain-kernel';
+import { isStoreUnavailable } from '@crisis-ops/messaging';
 
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -11,6 +12,7 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
 
 interface JsonResponse {
   status(code: number): { json(body: unknown): void };
+  setHeader(name: string, value: string): unknown;
 }
 
 /**
@@ -43,6 +45,14 @@ export class ProblemFilter implements ExceptionFilter {
     if (isClientHttpError(error)) {
       // An Express middleware's http-error (it marks client errors safe to show with `expose`).
       res.status(error.status).json({ code: `HTTP.${HttpStatus[error.status] ?? error.status}`, message: error.message });
+      return;
+    }
+    if (isStoreUnavailable(error)) {
+      // An outage, not a defect: a client, an importer or a load balancer must be able to tell the
+      // two apart and retry (intake by (source, id) and requests with an Idempotency-Key apply once).
+      this.logger.warn(`database out of reach: ${(error as Error).message}`);
+      res.setHeader('Retry-After', '5');
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ code: 'SERVICE.DATABASE_UNAVAILABLE', message: 'the service cannot reach its database; retry later' });
       return;
     }
     this.logger.error(error instanceof Error ? error.stack : String(error));
