@@ -56,4 +56,15 @@ describe('redriving dead letters', () => {
     await redrive(producer, [letter(1, '2026-05-25T00:00:00Z')]);
     expect(sent[0]).toMatchObject({ [FIRST_PUBLISHED_HEADER]: '2026-05-25T00:00:00Z' });
   });
+
+  it('sends one copy of an event that two consumer groups dead-lettered, where each letter sent one and each group got both', async () => {
+    const sent: string[] = [];
+    const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, Buffer> }> }) => void sent.push(...messages.map((m) => String(m.headers.ce_id ?? '(none)'))) } as unknown as Producer;
+    const byMediation = { ...letter(1), consumer: 'mediation' };
+    const byOpsCentre = { ...letter(1), at: { topic: 'things.dlq', partition: 0, offset: '2' }, consumer: 'ops-centre' };
+    const unreadable = { ...letter(3), eventId: null, headers: {} };
+    expect(await redrive(producer, [byMediation, byOpsCentre, letter(2), unreadable, { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '4' } }])).toBe(4);
+    expect(sent.filter((id) => id === 'e-1')).toHaveLength(1);
+    expect(sent.filter((id) => id === 'e-2')).toHaveLength(1);
+  });
 });

@@ -97,14 +97,15 @@ export const isTooOldToRedrive = (letter: DeadLetter, now: Date = new Date()): b
 
 /**
  * Publishes dead letters back to their original topics, as they first came (key, value, headers),
- * once the fault that stopped them is mended. Consumers apply events once (their inbox), so a
+ * once the fault that stopped them is mended, one copy per event (onePerEvent); answers how many. Consumers apply events once (their inbox), so a
  * letter redriven twice, or one that another consumer group had applied, changes nothing more
  * within REDRIVE_HORIZON_DAYS; the dead-letter topic keeps its copy (Kafka deletes nothing singly)
  * until its retention ends. Sends stay under the broker's 1 MiB record batch, however many letters.
  */
 export async function redrive(producer: Producer, letters: readonly DeadLetter[]): Promise<number> {
   const byTopic = new Map<string, DeadLetter[]>();
-  for (const l of letters) byTopic.set(l.originalTopic, [...(byTopic.get(l.originalTopic) ?? []), l]);
+  for (const l of onePerEvent(letters)) byTopic.set(l.originalTopic, [...(byTopic.get(l.originalTopic) ?? []), l]);
+  let sent = 0;
   for (const [topic, list] of byTopic) {
     let send: DeadLetter[] = [];
     let bytes = 0;
@@ -134,8 +135,26 @@ export async function redrive(producer: Producer, letters: readonly DeadLetter[]
       bytes += size;
     }
     await flush();
+    sent += list.length;
   }
-  return letters.length;
+  return sent;
+}
+
+/**
+ * The letters to send back, one per event: an event that several consumer groups dead-lettered (or
+ * that was redriven and dead-lettered again) has a letter from each, and a copy sent back per letter
+ * reached every group once per copy, so one bad event redriven while still bad became six letters.
+ * The earliest letter of an event is kept; letters without an event id (unreadable) are kept each.
+ */
+export function onePerEvent(letters: readonly DeadLetter[]): DeadLetter[] {
+  const seen = new Set<string>();
+  return letters.filter((l) => {
+    if (l.eventId === null) return true;
+    const key = `${l.originalTopic}\u0000${l.eventId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Value, key and headers, generously counted (as the relay counts its records). */
