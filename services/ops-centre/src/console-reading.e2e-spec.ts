@@ -98,6 +98,7 @@ describe('ops-centre web console read as it is meant', () => {
     expect(await mediation.locator('td').nth(2).getAttribute('title')).toBe('mediation.processes.v1.dlq');
     expect(await mediation.locator('td').nth(2).textContent()).toMatch(/^(\d+|unknown)$/);
     expect(await page.getByTestId('dead-letters-note').textContent()).toContain('a consumer, of any service, could not process');
+    expect(await page.getByTestId('dead-letters-note').textContent()).toContain('this counts letters kept, not events still to mend');
 
     const noConsumer = page.getByTestId('no-consumer');
     await expect.poll(async () => (await noConsumer.locator('li').allTextContents()).sort(), { timeout: 10_000 }).toEqual([

@@ -69,7 +69,9 @@ export function SystemPane() {
           <p className="muted" data-testid="dead-letters-note">
             Dead letters of events on its topics: events this service published that a consumer, of any service, could not
             process and set aside on the topic's dead-letter topic ({'<topic>.dlq'}). They are not letters this service wrote;
-            each letter names the consumer that set it aside (<span className="mono">npm run dlq</span>).
+            each letter names the consumer that set it aside (<span className="mono">npm run dlq</span>). A letter stays on its
+            dead-letter topic for the topic's retention (30 days), redriven or not: this counts letters kept, not events still
+            to mend, and an event several consumers set aside has a letter from each.
           </p>
           <h3>Consumer groups</h3>
           {view.consumerGroups.filter(noConsumerByDesign).length > 0 && (
