@@ -29,6 +29,8 @@ export interface LiveSignal extends LiveInputBase {
   readonly signal: RiskSignal;
   /** Assess the open day after this signal (the last of its country in its intake request). */
   readonly assessAfter: boolean;
+  /** The earliest occurredAt its intake request reports for its country; undefined on older events. */
+  readonly requestEarliest?: Date;
 }
 
 /** An imported aggregate observation (AggregateObserved). */
@@ -41,11 +43,18 @@ export type LiveInput = LiveSignal | LiveObservation;
 export const countryOfInput = (input: LiveInput): string => ('signal' in input ? input.signal.country : input.observation.country);
 
 /**
- * The event-time day of an input: what the engine opens for it (a signal's occurredAt, an
- * observation's first day). Days before it that the input closes were decided by earlier inputs,
- * so their events are published by age whatever the input's origin (see shouldPublish).
+ * The event-time day from which on what an input brings is news (shouldPublish): what the engine
+ * opens for it (a signal's occurredAt, an observation's first day), or for a signal the earliest day
+ * its intake request reports for its country, if earlier. Days before that which the input closes
+ * were decided by inputs of earlier requests, so their events are published by age whatever the
+ * input's origin. Without the request's earliest day, a batch of late reports published nothing
+ * that the same reports sent one request each did: each closes the days the one before it reported.
  */
-export const dayOfInput = (input: LiveInput): Date => ('signal' in input ? input.signal.occurredAt : input.observation.periodStart);
+export const dayOfInput = (input: LiveInput): Date => {
+  if ('observation' in input) return input.observation.periodStart;
+  const { requestEarliest } = input;
+  return requestEarliest && requestEarliest < input.signal.occurredAt ? requestEarliest : input.signal.occurredAt;
+};
 
 export type SteppedEvent = { readonly e: RiskEvent; readonly provisional: boolean };
 

@@ -29,7 +29,8 @@ export interface EventStager {
  * request in one transaction with one statement, skips (source, id) pairs already recorded, and
  * stages a SignalRecorded per new signal in the same transaction. The last new signal of each
  * country in the request is marked `lastInRequest`, which is where the risk engine assesses the
- * open day, so one request escalates a country at most once.
+ * open day, so one request escalates a country at most once; each carries the earliest day the
+ * request reports for its country, from which on what the engine decides is news (shouldPublish).
  */
 export class SignalWriter {
   constructor(
@@ -78,7 +79,12 @@ export class SignalWriter {
     const insertedIds = new Set(inserted.map((r) => r.id));
     const fresh = signals.map((s, i) => ({ s, id: ids[i] })).filter((x) => insertedIds.has(x.id));
     const lastOfCountry = new Map<string, string>();
-    for (const { s, id } of fresh) lastOfCountry.set(s.country, id);
+    const earliestOfCountry = new Map<string, Date>();
+    for (const { s, id } of fresh) {
+      lastOfCountry.set(s.country, id);
+      const earliest = earliestOfCountry.get(s.country);
+      if (!earliest || s.occurredAt < earliest) earliestOfCountry.set(s.country, s.occurredAt);
+    }
     if (fresh.length > 0) {
       await this.events.stage(
         m,
@@ -104,6 +110,7 @@ export class SignalWriter {
             notes: s.notes ?? '',
             origin: options.origin,
             lastInRequest: lastOfCountry.get(s.country) === id,
+            requestEarliestOccurredAt: timestampFromDate(earliestOfCountry.get(s.country) as Date),
           },
         })),
       );

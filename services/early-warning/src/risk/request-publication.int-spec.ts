@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, uniqueSuffix } from '@crisis-ops/testing';
+import { bootEarlyWarning, freshCountries, inputsApplied, type BootedEarlyWarning } from '../int-support';
+
+/**
+ * What reaches subscribers does not depend on how an analyst sends the same reports: one request
+ * of many, or one request each. early-warning booted in-process on the test infrastructure; what it
+ * publishes is read from its assessments (`published`, exactly what it stages for Kafka).
+ */
+const RUN = uniqueSuffix();
+const DAY = 86_400_000;
+
+describe('early-warning: what a request of reports publishes', () => {
+  let ew: BootedEarlyWarning;
+
+  beforeAll(async () => {
+    ew = await bootEarlyWarning('request-publication');
+  });
+
+  afterAll(async () => {
+    await ew?.close();
+  });
+
+  /** Eight battles a day on six days, 60 to 55 days ago: older than the alert window, reported now. */
+  const burst = (country: string) =>
+    Array.from({ length: 48 }, (_, i) => ({
+      id: `${country}-${i}`,
+      source: `int-request-publication-${RUN}`,
+      country,
+      type: 'battles',
+      subType: 'armed_clash',
+      occurredAt: new Date(Date.now() - (60 - Math.floor(i / 8)) * DAY).toISOString(),
+      fatalities: 30,
+      severity: 5,
+    }));
+
+  const publishedLevelChanges = async (country: string) =>
+    (
+      await ew.db.query<{ kind: string; day: string; level: string }>(
+        `SELECT DISTINCT kind, to_char(day, 'YYYY-MM-DD') AS day, level FROM early_warning.risk_assessments
+          WHERE country = $1 AND published AND kind <> 'assessed' ORDER BY day, level`,
+        [country],
+      )
+    ).rows;
+
+  it('publishes the escalations of late reports sent in one batch as it does those sent one request each, where the batch published none', async () => {
+    const [batched, single] = await freshCountries(2);
+    expect((await ew.api('POST', '/signals/batch', { items: burst(batched) })).status).toBe(202);
+    for (const item of burst(single)) expect((await ew.api('POST', '/signals', item)).status).toBe(202);
+    await eventually(async () => (await inputsApplied(ew.db, batched)) === 48 && (await inputsApplied(ew.db, single)) === 48, 60_000, 200);
+
+    const oneByOne = await publishedLevelChanges(single);
+    expect(oneByOne.filter((r) => r.kind === 'escalated').map((r) => r.level)).toEqual(expect.arrayContaining(['high', 'critical']));
+    expect((await publishedLevelChanges(batched)).filter((r) => r.kind === 'escalated')).toEqual(oneByOne.filter((r) => r.kind === 'escalated'));
+  });
+});
