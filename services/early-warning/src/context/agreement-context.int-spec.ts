@@ -7,6 +7,7 @@ import { AgreementKind, AgreementReachedSchema, CE_AGREEMENT_REACHED, CE_MEDIATI
 import { domainEventRecord } from '@crisis-ops/messaging';
 import { eventually, uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, freshCountries, inputsApplied, type BootedEarlyWarning } from '../int-support';
+import { AgreementLabelsWithoutTitles1764806400000 } from '../migrations/1764806400000-agreement-labels-without-titles.migration';
 
 /**
  * Agreements reached in mediation, recorded as risk context: early-warning booted in-process on the
@@ -52,7 +53,7 @@ describe('early-warning: context from mediation', () => {
       `SELECT admin1, kind, label, points, to_char(valid_from, 'YYYY-MM-DD') AS "from", to_char(valid_until, 'YYYY-MM-DD') AS until FROM early_warning.risk_context WHERE country = $1`,
       [country],
     );
-    expect(rows).toEqual([{ admin1: '', kind: 'agreement_reached', label: 'Ceasefire reached: Exercise ceasefire', points: -10, from: isoDay(10), until: isoDay(10 - 90) }]);
+    expect(rows).toEqual([{ admin1: '', kind: 'agreement_reached', label: 'Ceasefire reached', points: -10, from: isoDay(10), until: isoDay(10 - 90) }]);
 
     // Identical signals for both countries on the last three days.
     const items = (c: string) =>
@@ -69,7 +70,7 @@ describe('early-warning: context from mediation', () => {
     expect(without.national.score).toBeGreaterThan(10);
     expect(withAgreement.national.score).toBeCloseTo(without.national.score - 10, 0);
     expect(withAgreement.context).toEqual([
-      { admin1: null, kind: 'agreement_reached', label: 'Ceasefire reached: Exercise ceasefire', points: -10, validFrom: isoDay(10), validUntil: isoDay(-80), reference: `p-${RUN}/a-${RUN}` },
+      { admin1: null, kind: 'agreement_reached', label: 'Ceasefire reached', points: -10, validFrom: isoDay(10), validUntil: isoDay(-80), reference: `p-${RUN}/a-${RUN}` },
     ]);
     expect(without.context).toEqual([]);
     // Weights are shares of the score, so a score clamped to 0 names the agreement with weight 0.
@@ -105,6 +106,34 @@ describe('early-warning: context from mediation', () => {
     expect(area(local, 'Sahel').score).toBeCloseTo(area(local, 'Nord').score - 10, 0);
     expect([named(area(local, 'Sahel')), named(area(local, 'Nord')), named(local.national)]).toEqual([true, false, false]);
     expect(local.national.score).toBe(plain.national.score);
-    expect(local.context).toMatchObject([{ admin1: 'Sahel', kind: 'agreement_reached', label: 'Local agreement reached: Exercise truce', points: -10 }]);
+    expect(local.context).toMatchObject([{ admin1: 'Sahel', kind: 'agreement_reached', label: 'Local agreement reached', points: -10 }]);
+  });
+
+  it("cuts the titles out of agreement labels recorded before, in the context and in drivers, leaving the other drivers as they were", async () => {
+    const [country] = await freshCountries(1);
+    const drivers = JSON.stringify([
+      { kind: 'battles', label: 'Battles: armed clash', area: null, count: 3, weight: 1.2 },
+      { kind: 'agreement_reached', label: 'Ceasefire reached: Secret: terms of Gao', area: null, count: 0, weight: -0.2 },
+    ]);
+    await db.query(
+      `INSERT INTO early_warning.risk_context (country, admin1, kind, label, points, valid_from, valid_until, reference, source_event_id)
+       VALUES ($1, '', 'agreement_reached', 'Ceasefire reached: Secret: terms of Gao', -10, DATE '2026-01-01', DATE '2026-04-01', 'p/a', $2)`,
+      [country, `migration-${RUN}`],
+    );
+    await db.query(`INSERT INTO early_warning.risk_current (country, admin1, score, level, level_since, drivers) VALUES ($1, '', 40, 'elevated', DATE '2026-01-02', $2::jsonb)`, [country, drivers]);
+    await db.query(
+      `INSERT INTO early_warning.risk_assessments (country, admin1, kind, day, score, level, drivers, origin, published) VALUES ($1, '', 'assessed', DATE '2026-01-02', 40, 'elevated', $2::jsonb, 'api', true)`,
+      [country, drivers],
+    );
+    await db.query('SET search_path TO early_warning');
+    try {
+      await new AgreementLabelsWithoutTitles1764806400000().up({ query: (sql: string) => db.query(sql) } as never);
+    } finally {
+      await db.query('RESET search_path');
+    }
+    const labels = async (table: string) => (await db.query(`SELECT drivers FROM early_warning.${table} WHERE country = $1`, [country])).rows[0].drivers.map((d: { label: string }) => d.label);
+    expect(await labels('risk_current')).toEqual(['Battles: armed clash', 'Ceasefire reached']);
+    expect(await labels('risk_assessments')).toEqual(['Battles: armed clash', 'Ceasefire reached']);
+    expect((await db.query('SELECT label FROM early_warning.risk_context WHERE country = $1', [country])).rows).toEqual([{ label: 'Ceasefire reached' }]);
   });
 });

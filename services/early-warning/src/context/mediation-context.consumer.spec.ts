@@ -37,7 +37,7 @@ describe('contextOf', () => {
       country: 'COD',
       admin1: '',
       kind: 'agreement_reached',
-      label: 'Ceasefire reached: Djugu ceasefire',
+      label: 'Ceasefire reached',
       points: -10,
       validFrom: '2026-03-01',
       validUntil: '2026-05-30',
@@ -58,10 +58,10 @@ describe('contextOf', () => {
     expect(contextOf(reached((m) => (m.admin1 = '   ')), parameters)?.admin1).toBe('');
   });
 
-  it('given no title or no kind, then the label says what is known', () => {
-    expect(contextOf(reached((m) => (m.title = '  ')), parameters)?.label).toBe('Ceasefire reached');
-    expect(contextOf(reached((m) => Object.assign(m, { kind: AgreementKind.UNSPECIFIED, title: 'Nairobi text' })), parameters)?.label).toBe('Agreement reached: Nairobi text');
-    expect(contextOf(reached((m) => (m.kind = AgreementKind.FRAMEWORK)), parameters)?.label).toBe('Framework agreement reached: Djugu ceasefire');
+  it("labels the row with the agreement's kind and never its title, which is mediation's to show, where any token of any region read it in /risk", () => {
+    expect(contextOf(reached(), parameters)?.label).toBe('Ceasefire reached');
+    expect(contextOf(reached((m) => Object.assign(m, { kind: AgreementKind.UNSPECIFIED, title: 'Nairobi text' })), parameters)?.label).toBe('Agreement reached');
+    expect(contextOf(reached((m) => (m.kind = AgreementKind.FRAMEWORK)), parameters)?.label).toBe('Framework agreement reached');
   });
 
   it('given no occurred_at, then the event time dates it', () => {

@@ -49,13 +49,14 @@ export function contextOf(event: ReceivedEvent, p: AgreementContextParameters): 
     throw new PermanentEventError('EARLY_WARNING.CONTEXT_INVALID', `AgreementReached ${event.id}: country must be an ISO 3166-1 alpha-3 code, got "${a.country}"`);
   }
   const day = dayOf(a.occurredAt ? timestampDate(a.occurredAt) : event.time);
-  const what = KIND_LABEL[a.kind] ?? 'Agreement';
-  const title = a.title.trim().slice(0, 200);
   return {
     country: a.country,
     admin1: a.admin1.trim().slice(0, 200),
     kind: AGREEMENT_REACHED_KIND,
-    label: title ? `${what} reached: ${title}` : `${what} reached`,
+    // The kind, never the title: early-warning's risk (context, drivers, events, exports) is read
+    // with any token of any region, while an agreement's text is mediation's, which only its own
+    // roles of the country's region read. The reference leads those who may to the agreement.
+    label: `${KIND_LABEL[a.kind] ?? 'Agreement'} reached`,
     points: p.points,
     validFrom: isoDayOf(day),
     validUntil: isoDayOf(day + p.days),
