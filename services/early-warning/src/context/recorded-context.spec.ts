@@ -8,7 +8,7 @@ const at = (d: number, hour = 0): Date => new Date((day0 + d) * DAY + hour * 3_6
 const agreement = (from: number, days: number, overrides: Partial<ContextRow> = {}): ContextRow => ({
   admin1: null,
   kind: 'agreement_reached',
-  label: 'Ceasefire reached: Test ceasefire',
+  label: 'Ceasefire reached',
   points: -10,
   fromDay: day0 + from,
   untilDay: day0 + from + days,
@@ -21,7 +21,7 @@ describe('RecordedContext', () => {
   it('given an agreement for 90 days, then it is in force from the day it was reached through its last day, not before, not after', () => {
     const context = new RecordedContext('BFA');
     context.replace([agreement(0, 90)]);
-    const adjustment = { kind: 'agreement_reached', label: 'Ceasefire reached: Test ceasefire', points: -10 };
+    const adjustment = { kind: 'agreement_reached', label: 'Ceasefire reached', points: -10 };
     expect(context.adjustmentsFor(national, at(-1, 23))).toEqual([]);
     expect(context.adjustmentsFor(national, at(0))).toEqual([adjustment]);
     expect(context.adjustmentsFor(national, at(89, 23))).toEqual([adjustment]);
@@ -104,7 +104,7 @@ describe('RiskEngine with recorded context', () => {
     expect(lastB.score).toBeGreaterThan(10);
     expect(lastA.score).toBeCloseTo(lastB.score - 10, 0);
     const driver = lastA.drivers.find((d) => d.kind === 'agreement_reached');
-    expect(driver).toMatchObject({ label: 'Ceasefire reached: Test ceasefire', area: null, count: 0 });
+    expect(driver).toMatchObject({ label: 'Ceasefire reached', area: null, count: 0 });
     expect((driver?.weight ?? 0) * lastA.score).toBeCloseTo(-10, 0);
     expect(lastB.drivers.map((d) => d.kind)).not.toContain('agreement_reached');
   });
@@ -112,7 +112,7 @@ describe('RiskEngine with recorded context', () => {
   it('given an agreement of one admin1, when two admin1s see the same signals, then that admin1 scores lower by its points, the other and the national score not at all', () => {
     const local = (d: number): RiskSignal[] => ['Sahel', 'Nord'].flatMap((admin1) => attacks(d).map((s) => ({ ...s, admin1 })));
     const context = new RecordedContext('BFA');
-    context.replace([agreement(0, 90, { admin1: 'Sahel', label: 'Local agreement reached: Djibo truce' })]);
+    context.replace([agreement(0, 90, { admin1: 'Sahel', label: 'Local agreement reached' })]);
     const feed = (engine: RiskEngine) => {
       [1, 2, 3].forEach((d) => local(d).forEach((s) => engine.ingestSignal(s)));
       engine.closeThrough(at(3));
