@@ -6,6 +6,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { assertMayRead, READ_ROLES, readableRegions } from '../processes/access-policy';
+import { countryCodeProblem } from '../processes/process.dto';
 import { regionOf, UNASSIGNED_REGION } from '../region/region-of';
 import { CountryWatch } from './country-watch.entity';
 
@@ -30,7 +31,9 @@ export class CountryWatchController {
   @Get(':country')
   @Roles(...READ_ROLES)
   async one(@CurrentPrincipal() p: Principal, @Param('country') country: string) {
-    if (!/^[A-Z]{3}$/.test(country)) throw invalidRequest([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. BFA' }]);
+    // Before the region rule: a code that names no country has no region, and was a 403 'unassigned'.
+    const problem = countryCodeProblem(country);
+    if (problem) throw invalidRequest([{ field: 'country', reason: problem }]);
     assertMayRead(p, { region: regionOfWatch(country) });
     const found = await this.watch.findOneBy({ country });
     if (!found) throw new DomainError('MEDIATION.COUNTRY_NOT_WATCHED', `no signals seen for ${country}`, 'not-found');

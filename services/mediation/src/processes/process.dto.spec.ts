@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpException } from '@nestjs/common';
 import { strictValidationPipe } from '@crisis-ops/service-kit';
-import { ActivateProcessDto, AppointEnvoyDto, ProposeProcessDto, RecordAgreementDto, RecordSessionDto } from './process.dto';
+import { ActivateProcessDto, AppointEnvoyDto, ProcessPageQueryDto, ProcessQueryDto, ProposeProcessDto, RecordAgreementDto, RecordSessionDto } from './process.dto';
 
 const participants = [{ gender: 'female', ageGroup: 'adult', count: 1 }];
 
@@ -56,6 +56,22 @@ describe('the country of a proposal over HTTP', () => {
   it('refuses a code the domain would refuse, in lower case or padded, at the edge with every other fault', async () => {
     for (const country of ['mli', ' MLI', 'MLI ']) {
       expect(await errorsOf(ProposeProcessDto, proposal(country)), country).toEqual([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI' }]);
+    }
+  });
+});
+
+describe('the country of a listing or figures over HTTP', () => {
+  it('takes what a proposal takes', async () => {
+    for (const metatype of [ProcessQueryDto, ProcessPageQueryDto]) {
+      expect(await errorsOf(metatype, { country: 'MLI' })).toEqual([]);
+      expect(await errorsOf(metatype, { country: 'QZA' })).toEqual([]);
+    }
+  });
+
+  it('refuses three capitals that name no country as a proposal does, where it answered no processes there', async () => {
+    for (const metatype of [ProcessQueryDto, ProcessPageQueryDto]) {
+      expect(await errorsOf(metatype, { country: 'MAL' }), metatype.name).toEqual(await errorsOf(ProposeProcessDto, { country: 'MAL', track: 'good_offices', lead: 'special_envoy' }));
+      expect(await errorsOf(metatype, { country: 'MAL' }), metatype.name).toEqual([{ field: 'country', reason: 'MAL is not an ISO 3166-1 country' }]);
     }
   });
 });

@@ -13,7 +13,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -24,20 +23,19 @@ import { AGE_GROUPS, AGREEMENT_KINDS, GENDERS, instantProblem, LEADS, OUTCOMES, 
 import type { AgeGroup, AgreementKind, Gender, Lead, Outcome, PartyKind, ProcessStatus, SignatoryRole, Track } from '../domain';
 
 /**
- * A country a process can be proposed for: an ISO 3166-1 country, or a user-assigned code (AAA–AAZ,
- * QMA–QZZ, XAA–XZZ, ZZA–ZZZ: never a country) as exercises use. Any three capitals was taken: "MAL" (for MLI or MYS) made a
- * process, and a MediationProposed, for a country that does not exist.
+ * What is wrong with a country code, or undefined: an ISO 3166-1 country, or a user-assigned code
+ * (AAA–AAZ, QMA–QZZ, XAA–XZZ, ZZA–ZZZ: never a country) as exercises use, is right. Any three capitals
+ * was taken: "MAL" (for MLI or MYS) made a process, and a MediationProposed, for a country that does
+ * not exist, and a listing of it answered none rather than saying it names no country.
  */
-const IsProposableCountry = () =>
-  ValidateBy({
-    name: 'isProposableCountry',
-    validator: {
-      // countryByIso3 forgives case and spaces; the domain does not, so neither may the edge.
-      validate: (value) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && (Boolean(countryByIso3(value)) || isUserAssignedCountry(value)),
-      defaultMessage: (args) =>
-        typeof args?.value === 'string' && /^[A-Z]{3}$/.test(args.value) ? `${args.value} is not an ISO 3166-1 country` : 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI',
-    },
-  });
+export function countryCodeProblem(value: unknown): string | undefined {
+  // countryByIso3 forgives case and spaces; the domain does not, so neither may the edge.
+  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) return 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI';
+  return countryByIso3(value) || isUserAssignedCountry(value) ? undefined : `${value} is not an ISO 3166-1 country`;
+}
+
+const IsCountry = () =>
+  ValidateBy({ name: 'isCountry', validator: { validate: (value) => !countryCodeProblem(value), defaultMessage: (args) => countryCodeProblem(args?.value) ?? '' } });
 
 /** The domain's rule for instants, so a bad date gets the same reason at the edge as from the domain. */
 const IsInstant = () =>
@@ -50,7 +48,7 @@ export class PartyDto {
 }
 
 export class ProposeProcessDto {
-  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3; the user-assigned codes (AAA–AAZ, QMA–QZZ, XAA–XZZ, ZZA–ZZZ) are taken for exercises' }) @IsProposableCountry() country!: string;
+  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3; the user-assigned codes (AAA–AAZ, QMA–QZZ, XAA–XZZ, ZZA–ZZZ) are taken for exercises' }) @IsCountry() country!: string;
   @ApiPropertyOptional({ example: 'Mopti' }) @IsOptional() @IsString() @MaxLength(200) admin1?: string;
   @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @MaxLength(2000) situation?: string;
   @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track!: Track;
@@ -120,7 +118,7 @@ export class ConcludeProcessDto extends ReasonDto {
 const PROCESS_REGIONS = [...DESK_IDS, UNASSIGNED_REGION];
 
 export class ProcessQueryDto {
-  @ApiPropertyOptional({ example: 'MLI' }) @IsOptional() @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code' }) country?: string;
+  @ApiPropertyOptional({ example: 'MLI' }) @IsOptional() @IsCountry() country?: string;
   @ApiPropertyOptional({ enum: PROCESS_REGIONS }) @IsOptional() @IsIn(PROCESS_REGIONS, { message: `must be one of ${PROCESS_REGIONS.join(', ')}` }) region?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ProcessStatus;
 }

@@ -61,6 +61,15 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     expect((await api('GET', '/processes?region=unassigned', await token(['viewer'], 'africa'))).status).toBe(403);
   });
 
+  it('refuses a code that names no country on listings, figures and the country watch as a proposal refuses it', async () => {
+    const officer = await token(['mediation-officer'], 'africa');
+    const proposal = await api('POST', '/processes', officer, { country: 'MAL', track: 'good_offices', lead: 'special_envoy' });
+    expect(proposal).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'country', reason: 'MAL is not an ISO 3166-1 country' }] } });
+    for (const path of ['/processes?country=MAL', '/process-metrics/time-to-response?country=MAL', '/process-metrics/inclusion?country=MAL', '/country-watch/MAL']) {
+      expect(await api('GET', path, officer), path).toEqual(proposal);
+    }
+  });
+
   it('lets only one of two concurrent commands on the same version win (optimistic concurrency)', async () => {
     const officer = await token(['mediation-officer'], 'africa');
     const approver = await token(['approver'], 'africa');
