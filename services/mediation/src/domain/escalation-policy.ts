@@ -1,9 +1,16 @@
+import { mediationAnswersEscalation, RiskLevel as PbRiskLevel } from '@crisis-ops/contracts';
 import type { ProposeProcess } from './mediation.commands';
 import type { RiskDriver, RiskLevel } from './mediation.types';
 import { Violations } from './mediation.validation';
 
-/** Only high and critical escalations call for a diplomatic response on their own. */
-export const escalationWarrantsProcess = (level: RiskLevel): boolean => level === 'high' || level === 'critical';
+const PB_LEVEL: Record<RiskLevel, PbRiskLevel> = { low: PbRiskLevel.LOW, elevated: PbRiskLevel.ELEVATED, high: PbRiskLevel.HIGH, critical: PbRiskLevel.CRITICAL };
+
+/**
+ * Only high and critical escalations call for a diplomatic response on their own. The rule is the
+ * contract's, which the operations centre reads too to tell an escalation left unanswered by design
+ * from one still waiting for its answer.
+ */
+export const escalationWarrantsProcess = (level: RiskLevel): boolean => mediationAnswersEscalation(PB_LEVEL[level]);
 
 export interface Escalation {
   readonly escalationId: string;
