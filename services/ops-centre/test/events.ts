@@ -4,12 +4,15 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Producer } from 'kafkajs';
 import {
   CE_ESCALATION_REFERRED,
+  CE_MEDIATION_CONCLUDED,
   CE_MEDIATION_OPENED,
   CE_MEDIATION_PROPOSED,
   CE_RISK_ASSESSED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
   EscalationReferredSchema,
+  MediationConcludedSchema,
+  MediationOutcome,
   SignalRecordedSchema,
   MediationOpenedSchema,
   MediationProposedSchema,
@@ -95,6 +98,23 @@ export async function publishMediation(producer: Producer, o: { country: string;
   await send(producer, CE_MEDIATION_PROPOSED, create(MediationProposedSchema, { processId, country: o.country, situation: 'test', lead: 'UN', triggeredByEscalationId: o.escalationId, proposedAt: timestampFromDate(o.proposedAt) }));
   await send(producer, CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId, country: o.country, lead: 'UN', mandate: 'test', occurredAt: timestampFromDate(o.openedAt) }));
   return processId;
+}
+
+/** A proposal that answers an escalation, without its opening; the process's id. */
+export async function publishProposal(producer: Producer, o: { country: string; escalationId: string; proposedAt: Date }) {
+  const processId = randomUUID();
+  await send(producer, CE_MEDIATION_PROPOSED, create(MediationProposedSchema, { processId, country: o.country, situation: 'test', lead: 'UN', triggeredByEscalationId: o.escalationId, proposedAt: timestampFromDate(o.proposedAt) }));
+  return processId;
+}
+
+/** A process closed, as mediation publishes a closing: MediationConcluded, outcome WITHDRAWN. */
+export async function publishClosing(producer: Producer, o: { country: string; processId: string; at: Date }) {
+  return send(
+    producer,
+    CE_MEDIATION_CONCLUDED,
+    create(MediationConcludedSchema, { processId: o.processId, country: o.country, outcome: MediationOutcome.WITHDRAWN, summary: 'test', occurredAt: timestampFromDate(o.at) }),
+    o.at,
+  );
 }
 
 /** Mediation's answer to an escalation with a process already open in the country. */

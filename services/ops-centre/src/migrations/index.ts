@@ -2,5 +2,12 @@ import { messagingMigrations } from '@crisis-ops/messaging';
 import { CreateTimeline1764115400000 } from './1764115400000-create-timeline.migration';
 import { CreateConsoleReadModel1764288000000 } from './1764288000000-create-console-read-model.migration';
 import { EscalationReferrals1764547200000 } from './1764547200000-escalation-referrals.migration';
+import { EscalationClosedUnopened1764892800000 } from './1764892800000-escalation-closed-unopened.migration';
 
-export const migrations = [...messagingMigrations, CreateTimeline1764115400000, CreateConsoleReadModel1764288000000, EscalationReferrals1764547200000];
+export const migrations = [
+  ...messagingMigrations,
+  CreateTimeline1764115400000,
+  CreateConsoleReadModel1764288000000,
+  EscalationReferrals1764547200000,
+  EscalationClosedUnopened1764892800000,
+];

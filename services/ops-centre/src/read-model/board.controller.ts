@@ -6,7 +6,7 @@ import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
 import { CE_ESCALATION_REFERRED, TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
-import { responseDurations } from './projection';
+import { responseDurations, responseStatus, type ResponseRow } from './projection';
 import { levelName, levelOf } from './risk-level';
 import { QueryCheck } from './query-check';
 import { shortNameOf } from '../stream/stream-item';
@@ -113,7 +113,7 @@ export class BoardController {
     };
   }
 
-  /** Per escalation: time to mediation proposed and opened, from the events' own times. */
+  /** Per escalation: where its response stands, and time to mediation proposed and opened, from the events' own times. */
   @Get('response-times')
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
@@ -133,8 +133,15 @@ export class BoardController {
     if (code) where.push(`country = $${args.push(code)}`);
     const rows = await this.db.query(`SELECT * FROM escalation_responses WHERE ${where.join(' AND ')} ORDER BY escalated_at DESC LIMIT $${args.push(n)}`, args);
     return rows.map((r: Record<string, unknown>) => {
-      const row = { escalationId: r.escalation_id as string, escalatedAt: r.escalated_at as Date | null, proposedAt: r.proposed_at as Date | null, openedAt: r.opened_at as Date | null };
-      return { ...row, country: r.country, admin1: r.admin1, region: r.desk, level: r.level === null ? null : Number(r.level), processId: r.process_id, referred: r.referred === true, ...responseDurations(row) };
+      const row: ResponseRow = {
+        escalationId: r.escalation_id as string,
+        level: r.level === null ? null : Number(r.level),
+        escalatedAt: r.escalated_at as Date | null,
+        proposedAt: r.proposed_at as Date | null,
+        openedAt: r.opened_at as Date | null,
+        closedUnopenedAt: r.closed_unopened_at as Date | null,
+      };
+      return { ...row, country: r.country, admin1: r.admin1, region: r.desk, processId: r.process_id, referred: r.referred === true, status: responseStatus(row), ...responseDurations(row) };
     });
   }
 }

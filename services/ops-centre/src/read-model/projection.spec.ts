@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CE_ESCALATION_REFERRED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
-import { applyRisk, HISTORY_CAP, nextStatus, opensAlert, responseDurations, responseStepOf, riskObservationOf, type RiskObservation } from './projection';
+import { CE_ESCALATION_REFERRED, CE_MEDIATION_CONCLUDED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
+import { applyRisk, HISTORY_CAP, nextStatus, opensAlert, responseDurations, responseStatus, responseStepOf, riskObservationOf, type ResponseRow, type RiskObservation } from './projection';
 import { levelOf } from './risk-level';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -113,10 +113,34 @@ describe('time to response', () => {
 
   it('counts from the escalation time, and waits for both ends', () => {
     const escalatedAt = new Date('2026-01-01T00:00:00Z');
-    expect(responseDurations({ escalationId: 'e', escalatedAt, proposedAt: new Date('2026-01-01T01:00:00Z'), openedAt: null })).toEqual({ toProposedMs: 3_600_000, toOpenedMs: null });
-    expect(responseDurations({ escalationId: 'e', escalatedAt: null, proposedAt: new Date(), openedAt: new Date() })).toEqual({ toProposedMs: null, toOpenedMs: null });
+    expect(responseDurations(row({ escalatedAt, proposedAt: new Date('2026-01-01T01:00:00Z') }))).toEqual({ toProposedMs: 3_600_000, toOpenedMs: null, toClosedUnopenedMs: null });
+    expect(responseDurations(row({ escalatedAt: null, proposedAt: new Date(), openedAt: new Date() }))).toEqual({ toProposedMs: null, toOpenedMs: null, toClosedUnopenedMs: null });
+  });
+
+  it('ends the wait for an opening when the process is concluded, by process id', () => {
+    expect(responseStepOf(CE_MEDIATION_CONCLUDED, { processId: 'p', outcome: 'MEDIATION_OUTCOME_WITHDRAWN', occurredAt: '2026-01-02T00:00:00Z' }, t0)).toEqual({ step: 'concluded', processId: 'p', at: '2026-01-02T00:00:00Z' });
+    const proposed = row({ proposedAt: new Date('2026-01-01T01:00:00Z'), closedUnopenedAt: new Date('2026-01-01T03:00:00Z') });
+    expect(responseDurations(proposed)).toEqual({ toProposedMs: 3_600_000, toOpenedMs: null, toClosedUnopenedMs: 10_800_000 });
+  });
+
+  it('tells a response pending from one that will never come, where every unopened one read as pending', () => {
+    const proposedAt = new Date('2026-01-01T01:00:00Z');
+    expect(responseStatus(row({}))).toBe('awaiting-proposal');
+    expect(responseStatus(row({ proposedAt }))).toBe('awaiting-opening');
+    expect(responseStatus(row({ proposedAt, openedAt: new Date('2026-01-01T02:00:00Z') }))).toBe('opened');
+    expect(responseStatus(row({ proposedAt, closedUnopenedAt: new Date('2026-01-01T02:00:00Z') }))).toBe('closed-unopened');
+    // Below high, mediation answers nothing by design; an answer all the same is shown as it came.
+    expect([0, 1, 2].map((level) => responseStatus(row({ level })))).toEqual(['not-warranted', 'not-warranted', 'not-warranted']);
+    expect(responseStatus(row({ level: 2, proposedAt }))).toBe('awaiting-opening');
+    expect(responseStatus(row({ level: 4 }))).toBe('awaiting-proposal');
+    // Known only from mediation's answer so far: its escalation's level is still to come.
+    expect(responseStatus(row({ level: null, escalatedAt: null }))).toBe('awaiting-proposal');
   });
 });
+
+function row(over: Partial<ResponseRow>): ResponseRow {
+  return { escalationId: 'e', level: 3, escalatedAt: new Date('2026-01-01T00:00:00Z'), proposedAt: null, openedAt: null, closedUnopenedAt: null, ...over };
+}
 
 describe('alert workflow', () => {
   it('acknowledges once, allows assign and comment until closed, and nothing after', () => {

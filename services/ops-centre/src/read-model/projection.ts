@@ -1,4 +1,13 @@
-import { CE_ESCALATION_REFERRED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED } from '@crisis-ops/contracts';
+import {
+  CE_ESCALATION_REFERRED,
+  CE_MEDIATION_CONCLUDED,
+  CE_MEDIATION_OPENED,
+  CE_MEDIATION_PROPOSED,
+  CE_RISK_ASSESSED,
+  CE_RISK_DEESCALATED,
+  CE_RISK_ESCALATED,
+  mediationAnswersEscalation,
+} from '@crisis-ops/contracts';
 import { LEVEL_HIGH, levelOf } from './risk-level';
 import { HISTORY_CAP, withPoint, type HistoryPoint } from './score-history';
 
@@ -96,7 +105,8 @@ export type ResponseStep =
   | { step: 'escalated'; escalationId: string; country: string; admin1: string; level: number; at: string }
   | { step: 'proposed'; escalationId: string; processId: string; country: string; at: string }
   | { step: 'referred'; escalationId: string; processId: string; country: string; at: string; processOpened: boolean }
-  | { step: 'opened'; processId: string; at: string };
+  | { step: 'opened'; processId: string; at: string }
+  | { step: 'concluded'; processId: string; at: string };
 
 export function responseStepOf(ceType: string, payload: Json, eventTime: Date): ResponseStep | undefined {
   const at = (v: unknown) => (typeof v === 'string' && v ? v : eventTime.toISOString());
@@ -112,20 +122,39 @@ export function responseStepOf(ceType: string, payload: Json, eventTime: Date): 
     return { step: 'referred', escalationId: str(payload.escalationId), processId: str(payload.processId), country: str(payload.country), at: at(payload.referredAt), processOpened: payload.processOpened === true };
   }
   if (ceType === CE_MEDIATION_OPENED && str(payload.processId)) return { step: 'opened', processId: str(payload.processId), at: at(payload.occurredAt) };
+  if (ceType === CE_MEDIATION_CONCLUDED && str(payload.processId)) return { step: 'concluded', processId: str(payload.processId), at: at(payload.occurredAt) };
   return undefined;
 }
 
 export interface ResponseRow {
   escalationId: string;
+  /** The escalation's level (RiskLevel number); null while only mediation's answer is known. */
+  level: number | null;
   escalatedAt: Date | null;
   proposedAt: Date | null;
   openedAt: Date | null;
+  /** When the process answering it ended (MediationConcluded) before it was ever opened. */
+  closedUnopenedAt: Date | null;
 }
 
-/** Milliseconds from escalation to proposal and to opening; null until both ends are known. */
-export function responseDurations(r: ResponseRow): { toProposedMs: number | null; toOpenedMs: number | null } {
+/**
+ * Where the response to an escalation stands. Only the two awaiting states are pending: mediation
+ * answers nothing below its level by design (not-warranted), and a proposal closed before it was
+ * opened will never open (closed-unopened).
+ */
+export type ResponseStatus = 'awaiting-proposal' | 'awaiting-opening' | 'opened' | 'closed-unopened' | 'not-warranted';
+
+export function responseStatus(r: ResponseRow): ResponseStatus {
+  if (r.openedAt) return 'opened';
+  if (r.closedUnopenedAt) return 'closed-unopened';
+  if (r.proposedAt) return 'awaiting-opening';
+  return r.level !== null && !mediationAnswersEscalation(r.level) ? 'not-warranted' : 'awaiting-proposal';
+}
+
+/** Milliseconds from escalation to proposal, to opening and to a closing before opening; null until both ends are known. */
+export function responseDurations(r: ResponseRow): { toProposedMs: number | null; toOpenedMs: number | null; toClosedUnopenedMs: number | null } {
   const diff = (a: Date | null, b: Date | null) => (a && b ? Math.max(0, b.getTime() - a.getTime()) : null);
-  return { toProposedMs: diff(r.escalatedAt, r.proposedAt), toOpenedMs: diff(r.escalatedAt, r.openedAt) };
+  return { toProposedMs: diff(r.escalatedAt, r.proposedAt), toOpenedMs: diff(r.escalatedAt, r.openedAt), toClosedUnopenedMs: diff(r.escalatedAt, r.closedUnopenedAt) };
 }
 
 /** Alert workflow: which action is allowed from which status. */

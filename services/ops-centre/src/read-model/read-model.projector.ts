@@ -79,5 +79,8 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
   } else if (step?.step === 'opened') {
     // A process's events share one partition, so its MediationOpened follows its MediationProposed.
     await m.query('UPDATE escalation_responses SET opened_at = $2 WHERE process_id = $1 AND opened_at IS NULL', [step.processId, step.at]);
+  } else if (step?.step === 'concluded') {
+    // Ended before anyone opened it (a proposal closed): its escalations' wait for an opening is over.
+    await m.query('UPDATE escalation_responses SET closed_unopened_at = $2 WHERE process_id = $1 AND opened_at IS NULL AND closed_unopened_at IS NULL', [step.processId, step.at]);
   }
 }
