@@ -14,6 +14,9 @@ interface Row {
   /** Answered by a process already open in the country (EscalationReferred), not by a proposal of its own. */
   referred?: boolean;
   processId?: string | null;
+  /** Where the response stands; only awaiting-proposal and awaiting-opening are still to come. */
+  status?: 'awaiting-proposal' | 'awaiting-opening' | 'opened' | 'closed-unopened' | 'not-warranted';
+  toClosedUnopenedMs?: number | null;
 }
 
 const RESPONSES_REFRESH_MS = 15_000;
@@ -51,6 +54,8 @@ export function ResponsePane() {
             const p = hours(r.toProposedMs);
             const o = hours(r.toOpenedMs);
             const answered = r.referred ? 'referred' : 'proposed';
+            // An opening that will never come is no pending one: say what became of it instead.
+            const closed = r.status === 'closed-unopened' ? `closed without opening after ${fmt(hours(r.toClosedUnopenedMs ?? null))}` : null;
             return (
               <tr key={r.escalationId}>
                 <th scope="row">
@@ -60,18 +65,23 @@ export function ResponsePane() {
                 <td><LevelBadge level={r.level} /></td>
                 <td>{fmtInstant(r.escalatedAt)}</td>
                 <td>
-                  <svg width={W} height={26} role="img" aria-label={`${answered} after ${fmt(p)}, opened after ${fmt(o)}`}>
-                    <defs>
-                      <pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                        <rect width="5" height="5" fill="#9ecae1" />
-                        <line x1="0" y1="0" x2="0" y2="5" stroke="#08306b" strokeWidth="1.5" />
-                      </pattern>
-                    </defs>
-                    {p !== null && <rect x={0} y={2} height={10} width={Math.max(2, (p / max) * (W - 120))} fill="#08519c" />}
-                    {o !== null && <rect x={0} y={14} height={10} width={Math.max(2, (o / max) * (W - 120))} fill="url(#hatch)" stroke="#08306b" />}
-                    <text x={W - 115} y={11} fontSize="11">{answered} {fmt(p)}</text>
-                    <text x={W - 115} y={24} fontSize="11">opened {fmt(o)}</text>
-                  </svg>
+                  {r.status === 'not-warranted' ? (
+                    <span>No response due: below the level mediation answers</span>
+                  ) : (
+                    <svg width={W} height={26} role="img" aria-label={`${answered} after ${fmt(p)}, ${closed ?? `opened after ${fmt(o)}`}`}>
+                      <defs>
+                        <pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                          <rect width="5" height="5" fill="#9ecae1" />
+                          <line x1="0" y1="0" x2="0" y2="5" stroke="#08306b" strokeWidth="1.5" />
+                        </pattern>
+                      </defs>
+                      {p !== null && <rect x={0} y={2} height={10} width={Math.max(2, (p / max) * (W - 120))} fill="#08519c" />}
+                      {o !== null && <rect x={0} y={14} height={10} width={Math.max(2, (o / max) * (W - 120))} fill="url(#hatch)" stroke="#08306b" />}
+                      <text x={W - 115} y={11} fontSize="11">{answered} {fmt(p)}</text>
+                      <text x={W - 115} y={24} fontSize="11">{closed ? 'never opened' : `opened ${fmt(o)}`}</text>
+                    </svg>
+                  )}
+                  {closed && <div className="muted">{closed}</div>}
                 </td>
               </tr>
             );

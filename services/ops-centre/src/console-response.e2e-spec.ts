@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { RiskLevel } from '@crisis-ops/contracts';
+import { freshTestCountry, publishClosing, publishEscalation, publishProposal } from '../test/events';
+import { useConsoleHarness } from '../test/console-harness';
+
+/** The Time to response pane, for escalations no answer or opening will follow. */
+describe('ops-centre web console: time to response that will never come', () => {
+  const h = useConsoleHarness('ops-centre-e2e-response-producer', 'ops-centre-console-response.log');
+
+  it('says no response is due below what mediation answers, and that a proposal closed without opening, where both read pending', async () => {
+    const country = await freshTestCountry();
+    const t = Date.now() - 3 * 3_600_000;
+    const elevated = await publishEscalation(h.producer, { country, level: RiskLevel.ELEVATED, at: new Date(t) });
+    const high = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH, at: new Date(t + 60_000) });
+    const processId = await publishProposal(h.producer, { country, escalationId: high.escalationId, proposedAt: new Date(t + 660_000) });
+    await publishClosing(h.producer, { country, processId, at: new Date(t + 7_260_000) });
+
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/response`);
+    const chart = page.getByTestId('response-chart');
+    const notDue = chart.locator('tr', { hasText: elevated.escalationId });
+    const closed = chart.locator('tr', { hasText: high.escalationId });
+    await expect.poll(() => notDue.textContent(), { timeout: 20_000 }).toContain('No response due: below the level mediation answers');
+    await expect.poll(() => closed.textContent(), { timeout: 20_000 }).toContain('closed without opening after 2.0 h');
+    expect(await closed.textContent()).toContain('proposed 10 min');
+    for (const row of [notDue, closed]) expect(await row.textContent()).not.toContain('pending');
+    expect(await closed.getByRole('img').getAttribute('aria-label')).toBe('proposed after 10 min, closed without opening after 2.0 h');
+    await h.shot(page, 'time-to-response-not-due');
+    await page.context().close();
+  });
+});
