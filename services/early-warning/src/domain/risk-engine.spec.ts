@@ -44,6 +44,19 @@ describe('RiskEngine', () => {
   ];
   const ids = (events: RiskEvent[]) => transitions(events).map((e) => `${e.type === 'RiskEscalated' ? 'up' : 'down'} ${e.previousLevel}->${e.newLevel} ${e.escalationId.split('/').slice(2).join('/')}`);
 
+  it('given a level reached, then every later assessment at that level says since when, and one that changes it says its own day', () => {
+    const events = run(new RiskEngine(), quietThen(burst(400)), 640).filter((e) => e.admin1 === null);
+    const changes = transitions(events);
+    expect(changes.length).toBeGreaterThan(1);
+    let since: Date | undefined;
+    for (const e of events) {
+      if (e.type !== 'RiskAssessed') continue;
+      const change = changes.find((c) => c.at.getTime() === e.assessedAt.getTime());
+      if (change) since = change.at;
+      if (since) expect(e.levelSince, e.assessedAt.toISOString().slice(0, 10)).toEqual(since);
+    }
+  });
+
   it('given an area with all the battles, then its area driver counts what the battles driver counts, over the same window', () => {
     const mopti = Array.from({ length: 160 }, (_, i) => signal(Math.floor(i / 8), 'battles', 3, 'Mopti'));
     const bamako = Array.from({ length: 100 }, (_, d) => signal(20 + d, 'protests', 0, 'Bamako'));

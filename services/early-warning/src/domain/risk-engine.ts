@@ -246,7 +246,14 @@ export class RiskEngine {
     const drivers = this.drivers(state, parts, score, adjustments, day);
     const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
     const common = { country: state.area.country, admin1: state.area.admin1, score: round1(score), drivers, ...window };
-    events.push({ type: 'RiskAssessed', ...common, level, previousScore: state.lastEmittedScore === null ? null : round1(state.lastEmittedScore), assessedAt: dateOfDay(day) });
+    events.push({
+      type: 'RiskAssessed',
+      ...common,
+      level,
+      previousScore: state.lastEmittedScore === null ? null : round1(state.lastEmittedScore),
+      assessedAt: dateOfDay(day),
+      levelSince: dateOfDay(level === previousLevel ? state.levelSinceDay : day),
+    });
     state.lastEmittedScore = score;
     if (level === previousLevel) return;
 

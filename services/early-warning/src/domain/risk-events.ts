@@ -37,6 +37,8 @@ export interface RiskAssessed extends AreaEventBase {
   readonly previousScore: number | null;
   /** The assessed day (00:00 UTC); the assessment includes every signal of that day. */
   readonly assessedAt: Date;
+  /** The day (00:00 UTC) the area entered `level`: the assessed day when this assessment changed it. */
+  readonly levelSince: Date;
 }
 
 export interface RiskLevelChange extends AreaEventBase {

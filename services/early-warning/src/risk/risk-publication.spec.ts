@@ -65,4 +65,10 @@ describe('risk publication', () => {
     const published = toPublished(escalation('2026-06-20'), 'import', true);
     expect(published).toMatchObject({ type: 'org.crisis-ops.early-warning.risk-escalated.v1', data: { country: 'MLI', admin1: '', newLevel: RiskLevel.CRITICAL, previousLevel: RiskLevel.HIGH, origin: 'import', provisional: true } });
   });
+
+  it('maps an assessment onto the contract with the day its area entered the level', () => {
+    const { type: _type, escalationId: _id, previousLevel: _p, newLevel: _n, at: _at, ...common } = escalation('2026-06-20');
+    const published = toPublished({ ...common, type: 'RiskAssessed', level: 'high', previousScore: 80, assessedAt: new Date('2026-06-20'), levelSince: new Date('2026-06-02') }, 'api', false);
+    expect(published.data).toMatchObject({ level: RiskLevel.HIGH, levelSince: { seconds: BigInt(Date.parse('2026-06-02') / 1000) } });
+  });
 });

@@ -69,7 +69,7 @@ export function toPublished(e: RiskEvent, origin: RiskOrigin, provisional: boole
     return {
       type: CE_RISK_ASSESSED,
       subject,
-      data: { ...common, level: PB_LEVEL[e.level], previousScore: e.previousScore ?? undefined, assessedAt: timestampFromDate(e.assessedAt) },
+      data: { ...common, level: PB_LEVEL[e.level], previousScore: e.previousScore ?? undefined, assessedAt: timestampFromDate(e.assessedAt), levelSince: timestampFromDate(e.levelSince) },
     };
   }
   return {

@@ -25,7 +25,7 @@ describe('risk observations', () => {
   });
 
   it('records a level change only when the level changes, and keeps a capped score history', () => {
-    let s = applyRisk(undefined, obs({ level: 1, score: 0.1 }));
+    let s = applyRisk(undefined, obs({ level: 1, score: 0.1, levelSince: t0.toISOString() }));
     expect(s.levelChangedAt).toBe(t0.toISOString());
     const t1 = new Date(t0.getTime() + 60_000).toISOString();
     s = applyRisk(s, obs({ level: 1, score: 0.2, at: t1 }));
@@ -37,6 +37,20 @@ describe('risk observations', () => {
     for (let i = 0; i < 50; i++) s = applyRisk(s, obs({ level: 3, score: i, at: new Date(t0.getTime() + 200_000 + i).toISOString() }));
     expect(s.history).toHaveLength(HISTORY_CAP);
     expect(s.history.at(-1)?.s).toBe(49);
+  });
+
+  it("takes since when an area is at its level from the assessment, never from the day it first arrived, where a level reached in unpublished history was dated the first assessment seen", () => {
+    expect(riskObservationOf(CE_RISK_ASSESSED, { country: 'TZA', level: 'RISK_LEVEL_HIGH', score: 70, assessedAt: '2026-11-16T00:00:00Z', levelSince: '2026-11-01T00:00:00Z' }, t0)).toMatchObject({ levelSince: '2026-11-01T00:00:00Z' });
+    let s = applyRisk(undefined, obs({ level: 3, score: 70, at: '2026-11-16T00:00:00Z', levelSince: '2026-11-01T00:00:00Z' }));
+    expect(s.levelChangedAt).toBe('2026-11-01T00:00:00Z');
+    // An assessment from before the field: a level it cannot date stays unknown, a known one is kept.
+    expect(applyRisk(undefined, obs({ level: 3, score: 70, at: '2026-11-16T00:00:00Z' })).levelChangedAt).toBeNull();
+    s = applyRisk(s, obs({ level: 3, score: 72, at: '2026-11-17T00:00:00Z' }));
+    expect(s.levelChangedAt).toBe('2026-11-01T00:00:00Z');
+    expect(applyRisk(s, obs({ level: 4, score: 90, at: '2026-11-18T00:00:00Z' })).levelChangedAt).toBeNull();
+    // Its RiskEscalated dates the change whichever of the two came first.
+    const escalated = applyRisk(applyRisk(s, obs({ level: 4, score: 90, at: '2026-11-18T00:00:00Z' })), obs({ kind: 'escalated', level: 4, score: 90, at: '2026-11-18T00:00:00Z' }));
+    expect(escalated.levelChangedAt).toBe('2026-11-18T00:00:00Z');
   });
 
   it('makes one point of an assessment that escalates, published as RiskAssessed and RiskEscalated, and marks it', () => {

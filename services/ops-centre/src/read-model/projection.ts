@@ -9,7 +9,7 @@ import {
   mediationAnswersEscalation,
 } from '@crisis-ops/contracts';
 import { LEVEL_HIGH, levelOf } from './risk-level';
-import { HISTORY_CAP, withPoint, type HistoryPoint } from './score-history';
+import { HISTORY_CAP, levelChangedAtAfter, withPoint, type HistoryPoint } from './score-history';
 
 export { HISTORY_CAP, type HistoryPoint };
 
@@ -50,6 +50,8 @@ export interface RiskObservation {
   drivers: Driver[];
   at: string;
   escalationId?: string;
+  /** RiskAssessed: the day the area entered its level, when the event says it. */
+  levelSince?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -66,7 +68,10 @@ export function riskObservationOf(ceType: string, payload: Json, eventTime: Date
   const base = { country: str(payload.country), admin1: str(payload.admin1), score: num(payload.score), drivers: driversOf(payload.drivers) };
   if (!/^[A-Z]{3}$/.test(base.country)) return undefined;
   const at = (v: unknown) => (typeof v === 'string' && v ? v : eventTime.toISOString());
-  if (ceType === CE_RISK_ASSESSED) return { kind: 'assessed', ...base, level: levelOf(payload.level), at: at(payload.assessedAt) };
+  if (ceType === CE_RISK_ASSESSED) {
+    const levelSince = str(payload.levelSince);
+    return { kind: 'assessed', ...base, level: levelOf(payload.level), at: at(payload.assessedAt), ...(levelSince ? { levelSince } : {}) };
+  }
   if (ceType === CE_RISK_ESCALATED || ceType === CE_RISK_DEESCALATED) {
     return {
       kind: ceType === CE_RISK_ESCALATED ? 'escalated' : 'deescalated',
@@ -82,7 +87,6 @@ export function riskObservationOf(ceType: string, payload: Json, eventTime: Date
 /** The new state of an area after an observation; the current state when the observation is older. */
 export function applyRisk(current: RiskState | undefined, o: RiskObservation): RiskState {
   if (current && Date.parse(o.at) < Date.parse(current.updatedAt)) return current;
-  const changed = !current || current.level !== o.level;
   const point: HistoryPoint = { t: o.at, s: o.score, l: o.level, ...(o.kind === 'assessed' ? {} : { change: o.kind }) };
   return {
     country: o.country,
@@ -90,7 +94,7 @@ export function applyRisk(current: RiskState | undefined, o: RiskObservation): R
     level: o.level,
     score: o.score,
     drivers: o.drivers.length || !current ? o.drivers : current.drivers,
-    levelChangedAt: changed ? o.at : (current?.levelChangedAt ?? null),
+    levelChangedAt: levelChangedAtAfter(current, o),
     updatedAt: o.at,
     history: withPoint(current?.history ?? [], point),
   };

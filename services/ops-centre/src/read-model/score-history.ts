@@ -31,3 +31,20 @@ export function withPoint(history: readonly HistoryPoint[], point: HistoryPoint)
   }
   return [...history, point].slice(-HISTORY_CAP);
 }
+
+/**
+ * Since when an area is at its level after a risk event ("Level since" on the board), for the read
+ * model and the console alike. A RiskAssessed says it (`levelSince`) as early-warning knows it; one
+ * from before that field keeps a known date of the same level and otherwise leaves it unknown
+ * (null), never its own day: a level reached in history early-warning did not publish was shown as
+ * reached the day the first later assessment arrived. A level change is dated its own day, unless
+ * it repeats the level already known (the RiskAssessed of its day came first).
+ */
+export function levelChangedAtAfter(
+  current: { level: number; levelChangedAt: string | null } | undefined,
+  o: { kind: 'assessed' | 'escalated' | 'deescalated'; level: number; at: string; levelSince?: string },
+): string | null {
+  const known = current && current.level === o.level ? current.levelChangedAt : null;
+  if (o.kind === 'assessed') return o.levelSince || known;
+  return known ?? o.at;
+}

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
-import { assessedDayOf, historyPointOf, withPoint } from './risk-history';
+import { assessedDayOf, historyPointOf, levelChangedAtAfter, withPoint } from './risk-history';
 import { LiveStream, type StreamStatus } from './live-stream';
 import { ReplayFeed } from './replay-feed';
 
@@ -297,7 +297,12 @@ class LiveStore {
       levelName: names[item.level] ?? 'unspecified',
       score,
       drivers: (item.payload.drivers as RiskRow['drivers']) ?? prev?.drivers ?? [],
-      levelChangedAt: prev && prev.level === item.level ? prev.levelChangedAt : assessedDayOf(item),
+      levelChangedAt: levelChangedAtAfter(prev, {
+        kind: item.name === 'risk-assessed' ? 'assessed' : item.name === 'risk-escalated' ? 'escalated' : 'deescalated',
+        level: item.level,
+        at: assessedDayOf(item),
+        levelSince: typeof item.payload.levelSince === 'string' ? item.payload.levelSince : undefined,
+      }),
       updatedAt: item.time,
       history: withPoint(prev?.history ?? [], historyPointOf(item, score, item.level)),
     });
