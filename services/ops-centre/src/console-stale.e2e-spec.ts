@@ -71,6 +71,15 @@ describe('ops-centre web console when its feeds fail', () => {
     await page.context().close();
   });
 
+  it("says why the service refuses a regional officer's stream of another desk's country, as the timeline refuses it", async () => {
+    const page = await h.login(h.africaToken);
+    await page.getByLabel('Country').fill('NOR');
+    await expect.poll(() => page.getByTestId('stream-refusal').textContent(), { timeout: 10_000 }).toContain('region africa may not read NOR, a country of region europe-central-asia');
+    expect(await page.getByRole('alert').filter({ hasText: 'interrupted' }).count()).toBe(0);
+    await h.shot(page, 'stream-refused-other-desk');
+    await page.context().close();
+  });
+
   it('returns to the sign-in page when the stream is refused and /me says the token is no longer valid', async () => {
     const page = await h.newPage();
     let meCalls = 0;

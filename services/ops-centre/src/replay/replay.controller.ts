@@ -2,7 +2,7 @@ import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
-import { admits, parseStreamFilter } from '../stream/stream-filter';
+import { admits, assertMayStream, parseStreamFilter } from '../stream/stream-filter';
 import { authenticateStream, type StreamRequest } from '../stream/stream-auth';
 import { SseConnection } from '../stream/sse-connection';
 import { StreamFilterQuery } from '../stream/stream-filter.query';
@@ -45,6 +45,7 @@ export class ReplayController {
       principal = await authenticateStream(req, this.verifier);
       plan = parseReplayPlan(req.query);
       filter = parseStreamFilter(req.query);
+      assertMayStream(principal, filter);
     } catch (err) {
       answerError(res, err);
       return;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
 import { ValidationFailed } from '@crisis-ops/domain-kernel';
 import { deskOf, isGlobal, readableDesks } from '../access/access-policy';
-import { admits, matchesFilter, parseStreamFilter, scopeOf, visibleTo } from './stream-filter';
+import { admits, assertMayStream, matchesFilter, parseStreamFilter, scopeOf, visibleTo } from './stream-filter';
 import { streamItemOf } from './stream-item';
 
 const item = (type: string, payload: Record<string, unknown>) =>
@@ -87,6 +87,26 @@ describe('stream filters', () => {
     expect(error).toBeInstanceOf(ValidationFailed);
     expect((error as ValidationFailed).violations).toEqual([{ field: 'type', reason: expect.stringMatching(/^risk_escalated: not an event type; use .*risk-escalated/) }]);
     expect(parseStreamFilter({ type: `signal-recorded,${CE_SIGNAL_RECORDED}` }).types).toEqual(['signal-recorded', CE_SIGNAL_RECORDED]);
+  });
+});
+
+describe('a filter naming what the principal may not see', () => {
+  const refusal = expect.objectContaining({ code: 'OPS_CENTRE.REGION_FORBIDDEN', kind: 'forbidden' });
+
+  it("is refused as on /timeline: another desk's country or region, or a country of no desk, for a regional user", () => {
+    const europe = { roles: ['watch-officer'], region: 'europe-central-asia' };
+    expect(() => assertMayStream(europe, parseStreamFilter({ country: 'MLI' }))).toThrow(refusal);
+    expect(() => assertMayStream(africa, parseStreamFilter({ country: 'MLI,NOR' }))).toThrow(refusal);
+    expect(() => assertMayStream(africa, parseStreamFilter({ country: 'QZX' }))).toThrow(refusal);
+    expect(() => assertMayStream(africa, parseStreamFilter({ region: 'middle-east' }))).toThrow(refusal);
+    expect(() => assertMayStream(noRegion, parseStreamFilter({ country: 'MLI' }))).toThrow(refusal);
+  });
+
+  it('is taken when the principal may see all it names, and so is no filter at all', () => {
+    expect(() => assertMayStream(africa, parseStreamFilter({ country: 'MLI', region: 'africa' }))).not.toThrow();
+    expect(() => assertMayStream(africa, parseStreamFilter({}))).not.toThrow();
+    expect(() => assertMayStream(noRegion, parseStreamFilter({ type: 'risk-escalated' }))).not.toThrow();
+    expect(() => assertMayStream({ roles: ['global-watch-officer'], region: null }, parseStreamFilter({ country: 'QZX,MLI', region: 'americas' }))).not.toThrow();
   });
 });
 

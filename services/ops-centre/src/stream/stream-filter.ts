@@ -1,8 +1,8 @@
 import type { Principal } from '@crisis-ops/auth';
-import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { DomainError, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { ALL_EVENT_TYPES } from '@crisis-ops/contracts';
 import { countriesOfDesk, countryByIso3, DESK_IDS, isDeskId, isUserAssignedCountry } from '@crisis-ops/geo';
-import { isGlobal, maySeeDesk } from '../access/access-policy';
+import { deskOf, isGlobal, maySeeDesk, readableDesks } from '../access/access-policy';
 import { levelOf } from '../read-model/risk-level';
 import { shortNameOf, type StreamItem } from './stream-item';
 
@@ -61,6 +61,21 @@ export function parseStreamFilter(query: Record<string, unknown>): StreamFilter 
   }
   if (violations.length) throw new ValidationFailed('OPS_CENTRE.STREAM_FILTER_INVALID', violations);
   return { regions, countries, types, minLevel };
+}
+
+/**
+ * Refuses a filter naming a region or country the principal may not see, as /timeline and /alerts
+ * do (OPS_CENTRE.REGION_FORBIDDEN): the stream it would get admits nothing, which read as nothing
+ * happening there. Called once the filter is known to be well-formed: a wrong question is a 422 first.
+ */
+export function assertMayStream(p: Pick<Principal, 'roles' | 'region'>, f: StreamFilter): void {
+  for (const region of f.regions ?? []) readableDesks(p, region);
+  for (const country of f.countries ?? []) {
+    const desk = deskOf(country);
+    if (!maySeeDesk(p, desk)) {
+      throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not read ${country}, a country of ${desk ? `region ${desk}` : 'no regional desk'}`, 'forbidden');
+    }
+  }
 }
 
 /** Authorization first: a regional principal only ever gets events of its own desk. */

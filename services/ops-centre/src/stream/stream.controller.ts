@@ -5,7 +5,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
-import { admits, parseStreamFilter, scopeOf } from './stream-filter';
+import { admits, assertMayStream, parseStreamFilter, scopeOf } from './stream-filter';
 import { authenticateStream, authFailure, streamTokenExpiry, type StreamRequest } from './stream-auth';
 import { SseConnection } from './sse-connection';
 import { StreamFilterQuery } from './stream-filter.query';
@@ -77,6 +77,7 @@ export class StreamController {
     try {
       principal = await authenticateStream(req, this.verifier);
       filter = parseStreamFilter(req.query);
+      assertMayStream(principal, filter);
       lastEventId = lastEventIdOf(req);
     } catch (err) {
       answerError(res, err);
