@@ -2,6 +2,8 @@
 export interface SseMessage {
   event: string;
   data: unknown;
+  /** The message's `id:`, if it had one. */
+  id?: string;
 }
 
 export interface SseClient {
@@ -33,13 +35,15 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           const block = buffer.slice(0, i);
           buffer = buffer.slice(i + 2);
           let event = 'message';
+          let id: string | undefined;
           const data: string[] = [];
           for (const line of block.split('\n')) {
             if (line.startsWith('event: ')) event = line.slice(7);
             else if (line.startsWith('data: ')) data.push(line.slice(6));
+            else if (line.startsWith('id: ')) id = line.slice(4);
           }
           if (!data.length) continue;
-          messages.push({ event, data: JSON.parse(data.join('\n')) });
+          messages.push({ event, data: JSON.parse(data.join('\n')), ...(id === undefined ? {} : { id }) });
           for (const w of waiters) w();
         }
       }

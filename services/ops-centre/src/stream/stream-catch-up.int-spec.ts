@@ -85,6 +85,31 @@ describe('ops-centre live stream, caught up for a console that reconnects', () =
     expect((await api(`/timeline?before=${randomUUID()}`, globalToken)).body).toMatchObject({ code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'before' }] });
   });
 
+  it('tells a new stream where it begins, so that a console that got no event before it went away still catches up on what it missed', async () => {
+    const country = await freshTestCountry();
+    const first = await stream(`country=${country}`, globalToken);
+    const { id: position } = await first.waitFor((m) => m.event === 'position');
+    expect(position).toBeTruthy();
+    first.close();
+    const b = await publishEscalation(producer, { country, level: RiskLevel.HIGH });
+    const c = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
+    await eventually(async () => (await api(`/timeline?country=${country}`, globalToken)).body.some((e: { eventId: string }) => e.eventId === c.eventId));
+    const ids = (s: SseClient) => s.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id);
+
+    // As the browser reconnects (Last-Event-ID), and as the console does once the browser gave up (?lastEventId=).
+    const again = await stream(`country=${country}`, globalToken, { 'last-event-id': position as string });
+    const viaParam = await stream(`country=${country}&lastEventId=${encodeURIComponent(position as string)}`, globalToken);
+    for (const s of [again, viaParam]) {
+      await s.waitFor((m) => (m.data as { id?: string }).id === c.eventId);
+      expect(ids(s)).toEqual([b.eventId, c.eventId]);
+      // Caught up, its Last-Event-ID is its newest event's: it is not placed again.
+      expect(s.messages.filter((m) => m.event === 'position')).toEqual([]);
+    }
+    // An id the timeline does not have places nothing, so the stream is placed anew.
+    const unknown = await stream(`country=${country}&lastEventId=${randomUUID()}`, globalToken);
+    expect((await unknown.waitFor((m) => m.event === 'position')).id).toMatch(/^at:/);
+  });
+
   it('also takes the last event id as ?lastEventId= (a new EventSource sends no Last-Event-ID), the header winning when both come', async () => {
     const { country, a, b, c } = await missedWhileAway();
 

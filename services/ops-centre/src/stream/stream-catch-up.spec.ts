@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CatchUpGate, planCatchUp, RecentIds } from './stream-catch-up';
+import { CATCH_UP_OVERLAP_MS, CatchUpGate, catchUpSince, planCatchUp, positionTime, RecentIds, streamPosition } from './stream-catch-up';
 import type { StreamItem } from './stream-item';
 
 const seenOf = (ids: string[], capacity = 100) => {
@@ -81,5 +81,20 @@ describe('CatchUpGate', () => {
     gate.release();
     gate.live(item('z'));
     expect(sent).toEqual(['x', 'y', 'z']);
+  });
+});
+
+describe('a stream position (where a stream began, for a console that has received no event)', () => {
+  it('is told from an event id, and catches up from its time, less the overlap, without looking for an event', async () => {
+    const at = new Date('2026-11-27T10:00:00.123Z');
+    const { id } = await streamPosition(async <T>() => [{ at }] as T[]);
+    expect(positionTime(id)).toEqual(at);
+    expect(positionTime('0b8f2f4e-4d7e-4a55-9a43-6b0d2d7c1f11')).toBeUndefined();
+    expect(positionTime('at:not a time')).toBeUndefined();
+    const queries: { sql: string; params: unknown[] }[] = [];
+    const caughtUp = await catchUpSince(async <T>(sql: string, params: unknown[]) => (queries.push({ sql, params }), [] as T[]), id, () => true);
+    expect(caughtUp).toEqual({ items: [], skipped: 0 });
+    expect(queries).toHaveLength(1);
+    expect(queries[0].params[0]).toEqual(new Date(at.getTime() - CATCH_UP_OVERLAP_MS));
   });
 });

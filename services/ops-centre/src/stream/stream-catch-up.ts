@@ -130,8 +130,31 @@ export interface CatchUpScope {
 type Query = <T>(sql: string, params: unknown[]) => Promise<T[]>;
 
 /**
+ * Where a stream begins, as an SSE id a console can reconnect from like an event's: the database's
+ * time (received_at is the database's time too) when the stream opened. A console that had received
+ * nothing before its stream failed reconnected with no id, and so caught up on nothing. A position
+ * rather than the newest event's id: that event may be another desk's, and finding the newest one the
+ * console may see can mean scanning the whole timeline.
+ */
+export async function streamPosition(query: Query): Promise<{ id: string; at: string }> {
+  const [row] = await query<{ at: Date }>('SELECT now() AS at', []);
+  const at = new Date(row.at).toISOString();
+  return { id: `${POSITION_PREFIX}${at}`, at };
+}
+
+const POSITION_PREFIX = 'at:';
+
+/** The time of a position streamPosition made, undefined for anything else (an event id). */
+export function positionTime(id: string): Date | undefined {
+  if (!id.startsWith(POSITION_PREFIX)) return undefined;
+  const at = new Date(id.slice(POSITION_PREFIX.length));
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/**
  * What a console missed while its stream was down, given the last event id it received (the
- * `Last-Event-ID` its EventSource sends on reconnecting): the admitted events recorded since,
+ * `Last-Event-ID` its EventSource sends on reconnecting), or the position its stream began at (a
+ * streamPosition, when it received none): the admitted events recorded since,
  * starting CATCH_UP_OVERLAP_MS before it, as recording order is transaction-start order. The overlap
  * re-sends a few events the console already has; it drops those by id, and they are not counted as
  * skipped. The scan is narrowed in the database to the console's countries and event types first,
@@ -139,9 +162,13 @@ type Query = <T>(sql: string, params: unknown[]) => Promise<T[]>;
  * when the id is not on the timeline (then nothing can say what was missed).
  */
 export async function catchUpSince(query: Query, lastEventId: string, admitted: (item: StreamItem) => boolean, scope: CatchUpScope = {}): Promise<ReconnectCatchUp | undefined> {
-  const [last] = await query<{ received_at: Date }>('SELECT received_at FROM timeline_entries WHERE event_id = $1', [lastEventId]);
-  if (!last) return undefined;
-  const since = new Date(new Date(last.received_at).getTime() - CATCH_UP_OVERLAP_MS);
+  let from = positionTime(lastEventId);
+  if (!from) {
+    const [last] = await query<{ received_at: Date }>('SELECT received_at FROM timeline_entries WHERE event_id = $1', [lastEventId]);
+    if (!last) return undefined;
+    from = new Date(last.received_at);
+  }
+  const since = new Date(from.getTime() - CATCH_UP_OVERLAP_MS);
   const params: unknown[] = [since];
   const where = ['received_at >= $1'];
   if (scope.countries) where.push(`country = ANY($${params.push(scope.countries)}::text[])`);

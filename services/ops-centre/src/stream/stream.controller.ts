@@ -11,7 +11,7 @@ import { SseConnection } from './sse-connection';
 import { StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
 import { OpenStreams } from './open-streams';
-import { CatchUpGate, catchUpSince } from './stream-catch-up';
+import { CatchUpGate, catchUpSince, streamPosition } from './stream-catch-up';
 import { QueryCheck } from '../read-model/query-check';
 
 /** setTimeout's longest delay (about 24.8 days); a token living longer is checked again then. */
@@ -64,7 +64,7 @@ export class StreamController {
   @Public()
   @ApiOperation({ summary: 'Live domain events (SSE), filtered server-side and limited to the caller\'s region' })
   @StreamFilterQuery()
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, as Last-Event-ID (which wins when both are sent): what was missed since comes first' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, or the position the stream began at (the id of its `event: position`), as Last-Event-ID (which wins when both are sent): what was missed since comes first' })
   async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     // Listened for before anything is awaited: a client that leaves meanwhile has emitted 'close'
     // already, and a listener added after it never runs, keeping the hub subscription and the
@@ -90,12 +90,11 @@ export class StreamController {
     const p = principal;
     const f = filter;
     // A console that reconnects says what it got last: what it missed comes first, then live events,
-    // which wait meanwhile so the console's list keeps recording order.
-    const gate = lastEventId ? new CatchUpGate((item) => conn.send('domain-event', item, item.id)) : undefined;
+    // which wait meanwhile so the console's list keeps recording order. One that says nothing is told
+    // where its stream begins before any live event, so that it has something to reconnect from.
+    const gate = new CatchUpGate((item) => conn.send('domain-event', item, item.id));
     const unsubscribe = this.hub.subscribe((item) => {
-      if (!admits(p, f, item)) return;
-      if (gate) gate.live(item);
-      else conn.send('domain-event', item, item.id);
+      if (admits(p, f, item)) gate.live(item);
     });
     const end = () => {
       unsubscribe();
@@ -120,14 +119,19 @@ export class StreamController {
       unsubscribe();
       conn.close();
     });
-    if (!lastEventId || !gate) return;
+    const query = (sql: string, params: unknown[]) => this.db.query(sql, params);
     try {
-      const missed = await catchUpSince((sql, params) => this.db.query(sql, params), lastEventId, (item) => admits(p, f, item), scopeOf(p, f));
+      const missed = lastEventId ? await catchUpSince(query, lastEventId, (item) => admits(p, f, item), scopeOf(p, f)) : undefined;
       if (missed?.skipped) conn.send('dropped', { count: missed.skipped });
       for (const item of missed?.items ?? []) gate.missed(item);
+      // Also when the id it sent is not on the timeline: that will not place a later reconnect either.
+      if (!missed) {
+        const { id, at } = await streamPosition(query);
+        conn.send('position', { at }, id);
+      }
     } catch (err) {
       // The live stream goes on; the console can reload what it missed over the REST timeline.
-      this.logger.warn(`catch-up after ${lastEventId} failed: ${(err as Error).message}`);
+      this.logger.warn(`${lastEventId ? `catch-up after ${lastEventId}` : 'placing the stream'} failed: ${(err as Error).message}`);
     } finally {
       gate.release();
     }

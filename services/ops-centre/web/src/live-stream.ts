@@ -36,7 +36,7 @@ export class LiveStream {
   private source?: EventSource;
   private token = '';
   private filter: StreamFilter = {};
-  /** The newest live event received, for a new stream to catch up from. */
+  /** The newest live event received, else where the stream began (its `position`), for a new stream to catch up from. */
   private lastEventId?: string;
   private retryMs = RETRY_MIN_MS;
   private retryTimer?: ReturnType<typeof setTimeout>;
@@ -85,6 +85,11 @@ export class LiveStream {
       this.retryMs = RETRY_MIN_MS;
       this.streamDownSince = null;
       this.setStatus('open');
+    });
+    // Sent only before any event of this stream: a console that had received none before its stream
+    // failed caught up on nothing, missing what was recorded meanwhile.
+    es.addEventListener('position', (e) => {
+      this.lastEventId = (e as MessageEvent).lastEventId || this.lastEventId;
     });
     es.addEventListener('domain-event', (e) => {
       const item = JSON.parse((e as MessageEvent).data) as StreamItem;
