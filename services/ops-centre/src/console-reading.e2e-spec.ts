@@ -111,4 +111,16 @@ describe('ops-centre web console read as it is meant', () => {
     await h.shot(page, 'system-reading');
     await page.context().close();
   });
+
+  it('tells a token without a region that no regional risk, alerts or escalations are shown to it, not that there are none', async () => {
+    const engineer = await devToken({ roles: ['ops-engineer'], subject: 'e2e-reading-engineer' });
+    const page = await h.login(engineer);
+    for (const [pane, what, none] of [['risk', 'risk assessments', 'No risk assessments yet.'], ['alerts', 'alerts', 'No alerts.'], ['response', 'escalations', 'No escalations yet.']]) {
+      await page.goto(`${h.service.url}/#/${pane}`);
+      await page.getByText(`Your token names no region, so no regional ${what} are shown to you.`).waitFor({ timeout: 5_000 });
+      expect(await page.getByText(none, { exact: true }).count(), pane).toBe(0);
+    }
+    await h.shot(page, 'no-region-response');
+    await page.context().close();
+  });
 });

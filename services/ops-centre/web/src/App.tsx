@@ -182,7 +182,7 @@ export function App() {
         {pane === 'map' && <WorldMap onCountry={onCountry} />}
         {pane === 'country' && <CountryPage key={arg} country={arg} onCountry={onCountry} />}
         {pane === 'alerts' && <AlertsPane me={me} />}
-        {pane === 'response' && <ResponsePane />}
+        {pane === 'response' && <ResponsePane me={me} />}
         {pane === 'system' && <SystemPane />}
       </main>
     </>

@@ -1,6 +1,14 @@
 import { useState, type ReactNode } from 'react';
-import type { HistoryPoint } from './api';
+import type { HistoryPoint, Me } from './api';
 import { levelInfo, REGIONS } from './levels';
+
+/**
+ * What an empty regional listing says of itself: to a token without a region (an ops engineer's) the
+ * service shows nothing regional, which is not that there is nothing.
+ */
+export function emptyListing(me: Me, what: string, none: string): string {
+  return !me.global && !me.region ? `Your token names no region, so no regional ${what} are shown to you.` : none;
+}
 
 /** A level as text + symbol + colour: never colour alone. */
 export function LevelBadge({ level }: { level: number | null }) {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Alert, type AuditEntry, type Me } from '../api';
-import { CountryField, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
+import { CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
@@ -124,7 +124,7 @@ export function AlertsPane({ me }: { me: Me }) {
                   <td>{fmtInstant(a.openedAt)}</td>
                 </tr>
               ))}
-              {!alerts.length && <tr><td colSpan={5} className="muted">No alerts.</td></tr>}
+              {!alerts.length && <tr><td colSpan={5} className="muted">{emptyListing(me, 'alerts', 'No alerts.')}</td></tr>}
             </tbody>
           </table>
         </div>

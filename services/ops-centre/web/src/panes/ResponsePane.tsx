@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api';
-import { ErrorNote, LevelBadge, Section } from '../components';
+import { api, type Me } from '../api';
+import { emptyListing, ErrorNote, LevelBadge, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
@@ -24,7 +24,7 @@ const hours = (ms: number | null) => (ms === null ? null : ms / 3_600_000);
 const fmt = (h: number | null) => (h === null ? 'pending' : h < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`);
 
 /** Time from each escalation to mediation proposed and opened, as bars with the values in text. */
-export function ResponsePane() {
+export function ResponsePane({ me }: { me: Me }) {
   const store = useLive();
   const [rows, setRows] = useState<Row[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -86,7 +86,7 @@ export function ResponsePane() {
               </tr>
             );
           })}
-          {!rows.length && !error && <tr><td colSpan={4} className="muted">No escalations yet.</td></tr>}
+          {!rows.length && !error && <tr><td colSpan={4} className="muted">{emptyListing(me, 'escalations', 'No escalations yet.')}</td></tr>}
         </tbody>
       </table>
     </Section>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Me } from '../api';
-import { LevelBadge, RegionSelect, Section, Sparkline } from '../components';
+import { emptyListing, LevelBadge, RegionSelect, Section, Sparkline } from '../components';
 import { fmtDay } from '../time.format';
 import { useLive } from '../live-store';
 
@@ -54,7 +54,7 @@ export function RiskBoard({ me, onCountry }: { me: Me; onCountry: (c: string) =>
             ))}
             {!rows.length && (
               <tr>
-                <td colSpan={7} className="muted">No risk assessments yet.</td>
+                <td colSpan={7} className="muted">{emptyListing(me, 'risk assessments', 'No risk assessments yet.')}</td>
               </tr>
             )}
           </tbody>
