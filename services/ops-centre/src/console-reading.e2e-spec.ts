@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RiskLevel } from '@crisis-ops/contracts';
+import { ALL_EVENT_TYPES, RiskLevel } from '@crisis-ops/contracts';
 import { devToken, eventually } from '@crisis-ops/testing';
 import { freshTestCountry, publishAssessment, publishEscalation } from '../test/events';
 import { useConsoleHarness } from '../test/console-harness';
+import { shortNameOf } from './stream/stream-item';
 
 /**
  * What a watch officer reads off the console, and must not misread: which day a level began, in
@@ -121,6 +122,16 @@ describe('ops-centre web console read as it is meant', () => {
       expect(await page.getByText(none, { exact: true }).count(), pane).toBe(0);
     }
     await h.shot(page, 'no-region-response');
+    await page.context().close();
+  });
+
+  it("offers in the live pane's type filter every event type the stream takes, and streams the one chosen", async () => {
+    const page = await h.login(h.globalToken);
+    const type = page.getByLabel('Event type');
+    expect(await type.locator('option').allTextContents()).toEqual(['All types', ...new Set(ALL_EVENT_TYPES.map(shortNameOf))]);
+    await type.selectOption('agreement-reached');
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('stream-refusal').count()).toBe(0);
     await page.context().close();
   });
 });

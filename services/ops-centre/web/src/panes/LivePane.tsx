@@ -1,10 +1,9 @@
 import { memo, useState } from 'react';
 import { getToken, type Me, type StreamItem } from '../api';
 import { CountryField, LevelBadge, RegionSelect, Section } from '../components';
+import { EVENT_NAMES } from '../event-names';
 import { fmtInstant } from '../time.format';
 import { live, useLive, type StreamFilter } from '../live-store';
-
-const TYPES = ['signal-recorded', 'aggregate-observed', 'risk-assessed', 'risk-escalated', 'risk-deescalated', 'mediation-proposed', 'mediation-opened', 'escalation-referred', 'election-scheduled', 'partner-engaged'];
 
 interface Props {
   me: Me;
@@ -38,7 +37,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
           Event type
           <select value={filter.type ?? ''} onChange={set('type')}>
             <option value="">All types</option>
-            {TYPES.map((t) => (
+            {EVENT_NAMES.map((t) => (
               <option key={t} value={t}>{t}</option>
             ))}
           </select>
