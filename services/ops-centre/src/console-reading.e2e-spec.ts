@@ -39,6 +39,21 @@ describe('ops-centre web console read as it is meant', () => {
     await page.context().close();
   });
 
+  it("keeps the board's picture when an assessment of an earlier day comes late (a redriven dead letter), as the read model does", async () => {
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/risk`);
+    const country = await freshTestCountry();
+    await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 63.5, day: new Date('2026-11-23T00:00:00Z'), escalatedFrom: RiskLevel.ELEVATED });
+    const row = page.locator(`[data-testid="risk-board"] tr[data-country="${country}"]`);
+    await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 10_000 }).toMatch(/High.*63\.50/);
+    // Three days older, then the next day's: one partition, so the console gets them in this order.
+    await publishAssessment(h.producer, { country, level: RiskLevel.LOW, score: 12, day: new Date('2026-11-20T00:00:00Z') });
+    await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 64.2, day: new Date('2026-11-24T00:00:00Z') });
+    await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 10_000 }).toMatch(/High.*64\.20/);
+    expect(await row.getByRole('img').getAttribute('aria-label')).toMatch(/over 2 assessed days/);
+    await page.context().close();
+  });
+
   it('shows who closed an alert and why to the officer who opens it afterwards', async () => {
     const country = await freshTestCountry();
     const { escalationId } = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });

@@ -9,7 +9,7 @@ import {
   mediationAnswersEscalation,
 } from '@crisis-ops/contracts';
 import { LEVEL_HIGH, levelOf } from './risk-level';
-import { HISTORY_CAP, levelChangedAtAfter, withPoint, type HistoryPoint } from './score-history';
+import { HISTORY_CAP, isOlderThan, levelChangedAtAfter, withPoint, type HistoryPoint } from './score-history';
 
 export { HISTORY_CAP, type HistoryPoint };
 
@@ -86,7 +86,7 @@ export function riskObservationOf(ceType: string, payload: Json, eventTime: Date
 
 /** The new state of an area after an observation; the current state when the observation is older. */
 export function applyRisk(current: RiskState | undefined, o: RiskObservation): RiskState {
-  if (current && Date.parse(o.at) < Date.parse(current.updatedAt)) return current;
+  if (current && isOlderThan(o.at, current.updatedAt)) return current;
   const point: HistoryPoint = { t: o.at, s: o.score, l: o.level, ...(o.kind === 'assessed' ? {} : { change: o.kind }) };
   return {
     country: o.country,

@@ -48,3 +48,10 @@ export function levelChangedAtAfter(
   if (o.kind === 'assessed') return o.levelSince || known;
   return known ?? o.at;
 }
+
+/**
+ * Whether a risk event is about an earlier day than the area's picture already is (`updatedAt`, the
+ * day of the latest applied): such an event (a dead letter redriven days later) changes nothing, in
+ * the read model or in a console that applies the stream itself.
+ */
+export const isOlderThan = (at: string, updatedAt: string | null | undefined): boolean => !!updatedAt && Date.parse(at) < Date.parse(updatedAt);

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
-import { assessedDayOf, historyPointOf, levelChangedAtAfter, withPoint } from './risk-history';
+import { assessedDayOf, historyPointOf, isOlderThan, levelChangedAtAfter, withPoint } from './risk-history';
 import { LiveStream, type StreamStatus } from './live-stream';
 import { ReplayFeed } from './replay-feed';
 
@@ -286,6 +286,10 @@ class LiveStore {
     if (item.name === 'risk-escalated' && item.level !== null && item.level >= 3) this.alertsTick++;
     if (!item.country || item.level === null || item.admin1 || !/^risk-/.test(item.name)) return;
     const prev = this.risk.get(item.country);
+    const at = assessedDayOf(item);
+    // As the read model: an event about an earlier day than the board holds (a redriven dead letter)
+    // would set the country back to that day's level until the next refresh.
+    if (prev && isOlderThan(at, prev.updatedAt)) return;
     const score = typeof item.payload.score === 'number' ? item.payload.score : (prev?.score ?? 0);
     const names = ['unspecified', 'low', 'elevated', 'high', 'critical'];
     this.risk.set(item.country, {
@@ -300,10 +304,10 @@ class LiveStore {
       levelChangedAt: levelChangedAtAfter(prev, {
         kind: item.name === 'risk-assessed' ? 'assessed' : item.name === 'risk-escalated' ? 'escalated' : 'deescalated',
         level: item.level,
-        at: assessedDayOf(item),
+        at,
         levelSince: typeof item.payload.levelSince === 'string' ? item.payload.levelSince : undefined,
       }),
-      updatedAt: item.time,
+      updatedAt: at,
       history: withPoint(prev?.history ?? [], historyPointOf(item, score, item.level)),
     });
   }

@@ -2,7 +2,7 @@ import type { StreamItem } from './api';
 import type { HistoryPoint } from '../../src/read-model/score-history';
 
 // The read model's own rule, so that live points and /risk's cannot differ.
-export { levelChangedAtAfter, withPoint } from '../../src/read-model/score-history';
+export { isOlderThan, levelChangedAtAfter, withPoint } from '../../src/read-model/score-history';
 
 /**
  * The day a risk event assessed, as the read model takes it (its `assessedAt` or `at`, not the
