@@ -75,7 +75,11 @@ describe('early-warning: history closed late by a live signal', () => {
     });
   }
 
-  it('given months of aggregates queued for a country, then its first live signal escalates it today, and the escalations it closes about those months are stored, not announced', async () => {
+  /**
+   * Months of aggregates queued for a fresh country, then one live batch of today's reports (with,
+   * if asked, a report from before those months in the same batch), and what was announced.
+   */
+  async function queuedMonthsThenLiveBurst(withOlderReport: boolean): Promise<void> {
     const country = await freshCountry();
     const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
     const now = new Date();
@@ -90,7 +94,7 @@ describe('early-warning: history closed late by a live signal', () => {
       domainEventRecord(
         CE_AGGREGATE_OBSERVED,
         create(AggregateObservedSchema, {
-          observationId: `${RUN}-${i}`,
+          observationId: `${RUN}-${country}-${i}`,
           source: `int-history-${RUN}`,
           country,
           periodStart: timestampFromDate(m),
@@ -108,7 +112,7 @@ describe('early-warning: history closed late by a live signal', () => {
     const occurredAt = new Date(Date.now() - 60_000);
     const today = isoDay(occurredAt);
     const items = Array.from({ length: 40 }, (_, i) => ({
-      id: `h-${i}`,
+      id: `${country}-h-${i}`,
       source: `int-history-${RUN}`,
       country,
       type: 'violence_against_civilians',
@@ -117,9 +121,13 @@ describe('early-warning: history closed late by a live signal', () => {
       fatalities: 40,
       severity: 5,
     }));
-    const res = await fetch(`${base}/signals/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+    // A report older than every queued day, first in the batch: late, it adds to the open day, and
+    // must not make the days after it news.
+    const older = { ...items[0], id: `${country}-h-older`, occurredAt: new Date(months[0].getTime() - 10 * DAY).toISOString() };
+    const batch = withOlderReport ? [older, ...items] : items;
+    const res = await fetch(`${base}/signals/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ items: batch }) });
     expect(res.status).toBe(202);
-    await eventually(async () => (await inputsApplied(db, country)) === 43, 30_000, 200);
+    await eventually(async () => (await inputsApplied(db, country)) === 3 + batch.length, 30_000, 200);
 
     // The signal closed the queued months: their escalations are stored under the origin of the
     // input that closed them, and not published.
@@ -142,6 +150,14 @@ describe('early-warning: history closed late by a live signal', () => {
     expect(announced.filter((s) => s.day < windowStart)).toEqual([]);
     expect(announced).toContainEqual({ type: CE_RISK_ESCALATED, day: today });
     expect(announced).toHaveLength(rows.filter((r) => r.published).length);
+  }
+
+  it('given months of aggregates queued for a country, then its first live signal escalates it today, and the escalations it closes about those months are stored, not announced', async () => {
+    await queuedMonthsThenLiveBurst(false);
+  });
+
+  it('given the same, with a report older than those months in the live batch, then those months are still not announced: a late report makes no later day news', async () => {
+    await queuedMonthsThenLiveBurst(true);
   });
 
   it('given a published escalation and then weeks of quiet, the first live signal after them announces the de-escalations the quiet brought, and nothing else of that history', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
-import { RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
+import { dateOfDay, dayOf, RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
 import { correctsAnnouncedLevel, dayOfEvent, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
 import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
 import type { AreaSnapshot } from '../domain/risk-area';
@@ -29,8 +29,6 @@ export interface LiveSignal extends LiveInputBase {
   readonly signal: RiskSignal;
   /** Assess the open day after this signal (the last of its country in its intake request). */
   readonly assessAfter: boolean;
-  /** The earliest occurredAt its intake request reports for its country; undefined on older events. */
-  readonly requestEarliest?: Date;
 }
 
 /** An imported aggregate observation (AggregateObserved). */
@@ -43,18 +41,26 @@ export type LiveInput = LiveSignal | LiveObservation;
 export const countryOfInput = (input: LiveInput): string => ('signal' in input ? input.signal.country : input.observation.country);
 
 /**
- * The event-time day from which on what an input brings is news (shouldPublish): what the engine
- * opens for it (a signal's occurredAt, an observation's first day), or for a signal the earliest day
- * its intake request reports for its country, if earlier. Days before that which the input closes
- * were decided by inputs of earlier requests, so their events are published by age whatever the
- * input's origin. Without the request's earliest day, a batch of late reports published nothing
- * that the same reports sent one request each did: each closes the days the one before it reported.
+ * The event-time day of an input: what the engine opens for it (a signal's occurredAt, an
+ * observation's first day). Days before it that the input closes were decided by earlier inputs,
+ * so their events are published by age whatever the input's origin (see shouldPublish), unless its
+ * intake request reported them itself (newsFromAfter).
  */
-export const dayOfInput = (input: LiveInput): Date => {
-  if ('observation' in input) return input.observation.periodStart;
-  const { requestEarliest } = input;
-  return requestEarliest && requestEarliest < input.signal.occurredAt ? requestEarliest : input.signal.occurredAt;
-};
+export const dayOfInput = (input: LiveInput): Date => ('signal' in input ? input.signal.occurredAt : input.observation.periodStart);
+
+/**
+ * The earliest day the intake request in progress has reported while the engine had it open (or
+ * opened it), after one more of its signals: null before any. A signal of the open day or a later
+ * one reports a day the engine is still to decide, so whatever it decides from there on is news
+ * brought by the request, also when a later report of the same request closes the day; sent one
+ * request each, the same reports would have published it as each day's own. An older signal adds
+ * to the open day late: the days after it were decided by earlier inputs (an import, typically),
+ * and a batch must not make them news where one report alone would not.
+ */
+export function newsFromAfter(newsFrom: number | null, openDay: number | undefined, signalDay: number): number | null {
+  if (openDay !== undefined && signalDay < openDay) return newsFrom;
+  return newsFrom === null ? signalDay : Math.min(newsFrom, signalDay);
+}
 
 export type SteppedEvent = { readonly e: RiskEvent; readonly provisional: boolean };
 
@@ -93,7 +99,7 @@ export function byCountry(inputs: readonly LiveInput[]): Map<string, LiveInput[]
 
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
-type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[] };
+type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[]; readonly inputDay: Date };
 
 /**
  * Runs the RiskEngine at event time, one engine per country (the country and its admin1s), its state
@@ -131,7 +137,7 @@ export class LiveRisk {
    * the conditional update below notices when it is not (another member, a rolled-back transaction)
    * and the retry reloads from the row.
    */
-  private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string>; context: RecordedContext }>();
+  private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string>; context: RecordedContext; newsFrom: number | null }>();
 
   /** Applies signals and observations in the given order (per country, the order that matters), in the caller's transaction. */
   async apply(m: EntityManager, inputs: readonly LiveInput[]): Promise<RiskEvent[]> {
@@ -156,15 +162,25 @@ export class LiveRisk {
     const cached = this.engines.get(country) ?? (await this.load(m, country));
     this.engines.delete(country);
     const { engine, version, written, context } = cached;
+    let newsFrom = cached.newsFrom;
     // Read per batch, not kept with the engine: an agreement recorded since (another topic, another
     // transaction) weighs from this batch on. Rows expired before the open day can no longer matter.
     context.replace(await loadContext(m, country, engine.currentDay));
     const steps: Step[] = [];
     let assessedOpenDay = false;
     for (const input of inputs) {
+      let inputDay = dayOfInput(input);
+      if ('signal' in input) {
+        newsFrom = newsFromAfter(newsFrom, engine.currentDay && dayOf(engine.currentDay), dayOf(input.signal.occurredAt));
+        if (newsFrom !== null && newsFrom < dayOf(inputDay)) inputDay = dateOfDay(newsFrom);
+      }
       const events = step(engine, input);
-      assessedOpenDay ||= 'signal' in input && input.assessAfter;
-      if (events.length > 0) steps.push({ input, events });
+      if ('signal' in input && input.assessAfter) {
+        assessedOpenDay = true;
+        // The last signal of its request: the next one begins another.
+        newsFrom = null;
+      }
+      if (events.length > 0) steps.push({ input, events, inputDay });
     }
 
     const split = splitSnapshot(engine.snapshot());
@@ -172,20 +188,20 @@ export class LiveRisk {
     // One statement: the engine row (guarded by its input count) and the areas that changed.
     const engineRow =
       version === 0
-        ? `INSERT INTO risk_engines (country, snapshot, signals) SELECT $1, $2::jsonb, $6::bigint WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
-        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
+        ? `INSERT INTO risk_engines (country, snapshot, signals, request_news_from) SELECT $1, $2::jsonb, $6::bigint, $7::date WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
+        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, request_news_from = $7::date, updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
     const [{ n }]: Array<{ n: number }> = await m.query(
       `WITH e AS (${engineRow}),
             a AS (INSERT INTO risk_engine_areas (country, admin1, state)
                   SELECT e.country, x.a, x.s FROM e, unnest($4::text[], $5::jsonb[]) AS x(a, s)
                   ON CONFLICT (country, admin1) DO UPDATE SET state = EXCLUDED.state)
        SELECT count(*)::int AS n FROM e`,
-      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json), inputs.length],
+      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json), inputs.length, newsFrom === null ? null : isoDay(dateOfDay(newsFrom))],
     );
     if (n === 0) throw new StaleEngineError(country);
     // Valid once this transaction commits; if it does not, the row keeps `version` and the next use reloads.
-    this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas), context });
-    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin, inputDay: dayOfInput(step.input) })));
+    this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas), context, newsFrom });
+    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin, inputDay: step.inputDay })));
     if (all.length > 0 || assessedOpenDay) await this.saveCurrent(m, engine, all.map((x) => x.e));
     if (all.length === 0) return [];
 
@@ -247,15 +263,18 @@ export class LiveRisk {
   }
 
   private async load(m: EntityManager, country: string) {
-    const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string }> = await m.query('SELECT snapshot, signals FROM risk_engines WHERE country = $1', [country]);
+    const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string; news_from: number | null }> = await m.query(
+      `SELECT snapshot, signals, (request_news_from - DATE '1970-01-01') AS news_from FROM risk_engines WHERE country = $1`,
+      [country],
+    );
     // The engine keeps its provider for life; applyCountry fills it for each batch.
     const context = new RecordedContext(country);
-    if (rows.length === 0) return { engine: new RiskEngine({ context }), version: 0, written: new Map<string, string>(), context };
+    if (rows.length === 0) return { engine: new RiskEngine({ context }), version: 0, written: new Map<string, string>(), context, newsFrom: null };
     const areas: Array<{ admin1: string; state: AreaSnapshot }> = await m.query('SELECT admin1, state FROM risk_engine_areas WHERE country = $1', [country]);
     const snapshot = joinSnapshot(rows[0].snapshot, areas);
     // What the rows hold now (none if the header still carries the areas: they are all written next).
     const written = rows[0].snapshot.areas.length > 0 ? new Map<string, string>() : new Map(splitSnapshot(snapshot).areas);
-    return { engine: RiskEngine.restore(snapshot, { context }), version: Number(rows[0].signals), written, context };
+    return { engine: RiskEngine.restore(snapshot, { context }), version: Number(rows[0].signals), written, context, newsFrom: rows[0].news_from === null ? null : Number(rows[0].news_from) };
   }
 
   /** Current score and level of every area of the country; trend and drivers from this step's assessments. */

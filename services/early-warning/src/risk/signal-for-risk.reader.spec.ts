@@ -18,7 +18,6 @@ function viaDecodeEvent(bytes: Uint8Array): SignalForRisk {
     severity: s.severity,
     origin: s.origin,
     lastInRequest: s.lastInRequest,
-    requestEarliestOccurredAt: s.requestEarliestOccurredAt ? timestampDate(s.requestEarliestOccurredAt) : undefined,
   };
 }
 
@@ -60,7 +59,6 @@ function randomSignal(rnd: ReturnType<typeof random>): SignalRecorded {
     notes: rnd.pick(TEXTS),
     origin: rnd.pick(TEXTS),
     lastInRequest: rnd.next() < 0.5,
-    requestEarliestOccurredAt: timestamp(),
   });
 }
 

@@ -144,10 +144,11 @@ export type SignalRecorded = Message<"earlywarning.v1.SignalRecorded"> & {
   lastInRequest: boolean;
 
   /**
-   * The earliest occurred_at among the signals of its country recorded by the same intake request.
-   * Whatever the engine decides about that day or later is news brought by the request, also when a
-   * later report of the request closes the day: the same reports publish the same escalations whether
-   * they come in one batch or one request each. Unset on events written before this field existed.
+   * The earliest occurred_at among the signals of its country recorded by the same intake request:
+   * where the request's reports begin. Informational: early-warning's own risk engine does not take
+   * it as the start of what the request makes news, since a report older than the day the engine
+   * has open only adds to that day (it tracks the days the request reported while open instead).
+   * Unset on events written before this field existed.
    *
    * @generated from field: google.protobuf.Timestamp request_earliest_occurred_at = 18;
    */
