@@ -71,4 +71,13 @@ describe('a consumer whose database is out of reach', () => {
     await handler.handleBatch(batch, apply);
     expect(sent).toEqual(['test.things.dlq']);
   });
+
+  it("does not take a failing dead-letter send for a failing batch: the batch is applied once, and the send's error goes to kafkajs", async () => {
+    let calls = 0;
+    const producer = { send: async () => Promise.reject(new Error('broker not available')) } as unknown as Producer;
+    const handler = new ReliableHandler({ consumer: 'test', producer, maxAttempts: 3, baseDelayMs: 1 });
+    const unreadable: RawKafkaRecord = { topic: 'test.things', partition: 0, message: { key: 'BFA', value: Buffer.from('?'), offset: '9', headers: {} } };
+    await expect(handler.handleBatch([record('i', 8), unreadable, record('j', 10)], async () => void calls++)).rejects.toThrow('broker not available');
+    expect(calls).toBe(1);
+  });
 });

@@ -174,35 +174,9 @@ export class ReliableHandler {
         letters.push({ outcome: 'dead-lettered', topic: record.topic, type: typeOf(record), deadLetter: { record, error: err as Error, attempts: 0 } });
       }
     }
-    if (readable.length > 1) {
-      const first = readable[0].record;
-      const where = `batch of ${readable.length} events from ${first.topic}[${first.partition}]@${first.message.offset}`;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await handler(readable.map((r) => r.event));
-          const counts = new Map<string, { topic: string; type: string; n: number }>();
-          for (const { event } of readable) {
-            const key = `${event.topic}\u0000${event.type}`;
-            const c = counts.get(key);
-            if (c) c.n++;
-            else counts.set(key, { topic: event.topic, type: event.type, n: 1 });
-          }
-          for (const c of counts.values()) this.options.onOutcome?.('processed', { topic: c.topic, type: c.type }, c.n);
-          await this.publishLetters(letters);
-          return;
-        } catch (err) {
-          const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
-          // One by one, every event would fail the same way and be dead-lettered.
-          if (!permanent && attempt >= this.maxAttempts && isStoreUnavailable(err)) throw new StoreUnavailableError(err);
-          if (permanent || attempt >= this.maxAttempts) {
-            this.options.logger?.warn(`${this.options.consumer}: ${where} failed (${(err as Error).message}); handling them one by one`);
-            break;
-          }
-          const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-          this.options.logger?.warn(`${this.options.consumer}: ${where} failed attempt ${attempt}/${this.maxAttempts}: ${(err as Error).message}; retrying in ${delay} ms`);
-          await sleep(delay);
-        }
-      }
+    if (readable.length > 1 && (await this.asOneBatch(readable, handler))) {
+      await this.publishLetters(letters);
+      return;
     }
     for (const { record } of readable) {
       const result = await this.attempt(record, (event) => handler([event]));
@@ -211,6 +185,41 @@ export class ReliableHandler {
       await heartbeat();
     }
     await this.publishLetters(letters);
+  }
+
+  /**
+   * The batch in one call of the handler, retried like a single event: true once applied, false
+   * when it is to be handled one by one. Dead letters are published by the caller after this, so a
+   * failing dead-letter send is never taken for a failing batch and retried with it.
+   */
+  private async asOneBatch(readable: ReadonlyArray<{ record: RawKafkaRecord; event: ReceivedEvent }>, handler: (events: ReceivedEvent[]) => Promise<void>): Promise<boolean> {
+    const first = readable[0].record;
+    const where = `batch of ${readable.length} events from ${first.topic}[${first.partition}]@${first.message.offset}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handler(readable.map((r) => r.event));
+        const counts = new Map<string, { topic: string; type: string; n: number }>();
+        for (const { event } of readable) {
+          const key = `${event.topic}\u0000${event.type}`;
+          const c = counts.get(key);
+          if (c) c.n++;
+          else counts.set(key, { topic: event.topic, type: event.type, n: 1 });
+        }
+        for (const c of counts.values()) this.options.onOutcome?.('processed', { topic: c.topic, type: c.type }, c.n);
+        return true;
+      } catch (err) {
+        const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
+        // One by one, every event would fail the same way and be dead-lettered.
+        if (!permanent && attempt >= this.maxAttempts && isStoreUnavailable(err)) throw new StoreUnavailableError(err);
+        if (permanent || attempt >= this.maxAttempts) {
+          this.options.logger?.warn(`${this.options.consumer}: ${where} failed (${(err as Error).message}); handling them one by one`);
+          return false;
+        }
+        const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+        this.options.logger?.warn(`${this.options.consumer}: ${where} failed attempt ${attempt}/${this.maxAttempts}: ${(err as Error).message}; retrying in ${delay} ms`);
+        await sleep(delay);
+      }
+    }
   }
 
   private async publishLetters(letters: readonly Attempted[]): Promise<void> {
