@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '@crisis-ops/auth';
 import { OpenStreams } from './open-streams';
-import { StreamController } from './stream.controller';
+import { StreamController, withinMs } from './stream.controller';
 import { StreamHub } from './stream-hub';
 
 class FakeRequest extends EventEmitter {
@@ -61,5 +61,14 @@ describe('StreamController', () => {
     req.emit('close');
     expect(hub.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('placing a new stream', () => {
+  it('waits for its position a bounded time: a pool busy with reconnecting consoles must not hold its live events for as long as it stays busy', async () => {
+    expect(await withinMs(Promise.resolve('placed'), 50)).toBe('placed');
+    // Never settles: without the bound this would wait for ever (and the test time out).
+    expect(await withinMs(new Promise<string>(() => undefined), 50)).toBeUndefined();
+    await expect(withinMs(Promise.reject(new Error('pool closed')), 50)).rejects.toThrow('pool closed');
   });
 });

@@ -126,8 +126,12 @@ export class StreamController {
       for (const item of missed?.items ?? []) gate.missed(item);
       // Also when the id it sent is not on the timeline: that will not place a later reconnect either.
       if (!missed) {
-        const { id, at } = await streamPosition(query);
-        conn.send('position', { at }, id);
+        // Bounded: live events wait for it, and a pool busy with reconnecting consoles must not hold
+        // a new stream's live events for as long as it stays busy. Without a position the console
+        // reconnects as it did before there was one.
+        const placed = await withinMs(streamPosition(query), POSITION_WAIT_MS);
+        if (placed) conn.send('position', { at: placed.at }, placed.id);
+        else this.logger.warn(`placing the stream took over ${POSITION_WAIT_MS} ms; it began without a position`);
       }
     } catch (err) {
       // The live stream goes on; the console can reload what it missed over the REST timeline.
@@ -137,3 +141,19 @@ export class StreamController {
     }
   }
 }
+
+/** How long a new stream's live events wait for its position before it begins without one. */
+const POSITION_WAIT_MS = 2_000;
+
+/** The promise's value if it settles within `ms`, else undefined (its later value is dropped). */
+export async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  promise.catch(() => undefined);
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
