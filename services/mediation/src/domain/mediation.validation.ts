@@ -35,9 +35,7 @@ export class Violations {
   instant(field: string, value: unknown, notAfter?: Date): void {
     const problem = instantProblem(value);
     if (problem) return this.add(field, problem);
-    const t = new Date(value as string).getTime();
-    if (t < EARLIEST_INSTANT) return this.add(field, 'must be on or after 1900-01-01');
-    if (notAfter && t > notAfter.getTime()) this.add(field, 'must not be in the future');
+    if (notAfter && new Date(value as string).getTime() > notAfter.getTime()) this.add(field, 'must not be in the future');
   }
 
   /**
@@ -82,6 +80,8 @@ export function instantProblem(value: unknown): string | undefined {
   if (!isCalendarDay(Number(y), Number(mo), Number(d))) return `is not a real date: ${y}-${mo}-${d} does not exist`;
   if (!isClockTime(Number(h), Number(mi), Number(s))) return `is not a real time: ${h}:${mi}:${s} does not exist`;
   if (Number(oh) > 23 || Number(om) > 59) return `is not a real time zone offset: ${zone}`;
+  // Here, not only in Violations.instant, so the edge refuses it with the domain's reason.
+  if (new Date(value as string).getTime() < EARLIEST_INSTANT) return 'must be on or after 1900-01-01';
   return undefined;
 }
 

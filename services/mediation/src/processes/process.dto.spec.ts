@@ -26,6 +26,11 @@ describe('dates over HTTP', () => {
     ]);
   });
 
+  it('refuses a session or a signing before 1900 at the edge, with the reason and status the domain would give any other bad date', async () => {
+    expect(await errorsOf(RecordSessionDto, { heldAt: '1899-12-31T23:00:00Z', place: 'Bamako', participants })).toEqual([{ field: 'heldAt', reason: 'must be on or after 1900-01-01' }]);
+    expect(await errorsOf(RecordSessionDto, { heldAt: '0001-01-01T00:00:00+01:00', place: 'Bamako', participants })).toEqual([{ field: 'heldAt', reason: 'must be on or after 1900-01-01' }]);
+  });
+
   it('refuses a signing time without offset, naming the field', async () => {
     const body = {
       kind: 'ceasefire',
