@@ -271,7 +271,7 @@ class LiveStore {
     if (this.pending.length > EVENT_CAP) this.pending.splice(0, this.pending.length - EVENT_CAP);
     // History must not overwrite the current risk picture.
     if (isLive) this.applyRisk(item);
-    if (isLive && /^(mediation-proposed|mediation-opened|escalation-referred)$/.test(item.name)) this.responsesTick++;
+    if (isLive && /^(mediation-proposed|mediation-opened|mediation-concluded|escalation-referred)$/.test(item.name)) this.responsesTick++;
     this.schedule();
   }
 
