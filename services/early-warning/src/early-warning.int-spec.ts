@@ -251,6 +251,32 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(risk.filter((e) => e.key === country)).toEqual([]);
   });
 
+  it('gives a file listed newest first, as ACLED exports are, the history and level the same file gives oldest first', async () => {
+    const lastDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 60 * 86_400_000;
+    const history = async (newestFirst: boolean) => {
+      const country = await unassessedCountry();
+      const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+      const rows = Array.from({ length: 40 * 3 }, (_, i) => {
+        const day = new Date(lastDay - (39 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
+        return `O-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,North,${i % 20},Radio`;
+      });
+      if (newestFirst) rows.reverse();
+      const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
+      const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+      expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-order-${RUN}` })).toMatchObject({ recorded: rows.length });
+      await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
+      const { rows: changes } = await db.query(
+        `SELECT kind, admin1, to_char(day, 'YYYY-MM-DD') AS day, level FROM early_warning.risk_assessments WHERE country = $1 AND kind <> 'assessed' ORDER BY id`,
+        [country],
+      );
+      const { rows: current } = await db.query(`SELECT admin1, level, to_char(level_since, 'YYYY-MM-DD') AS since FROM early_warning.risk_current WHERE country = $1 ORDER BY admin1`, [country]);
+      return { changes, current };
+    };
+    const oldestFirst = await history(false);
+    expect(oldestFirst.changes.filter((c) => c.kind === 'escalated').length).toBeGreaterThan(1);
+    expect(await history(true)).toEqual(oldestFirst);
+  });
+
   /** A real country (imports resolve ISO codes only) with no risk state, aggregates or context (mediation's suites record agreements) yet. */
   async function unassessedCountry(): Promise<string> {
     const inThisFile = ['BFA', 'CIV', 'COD', 'MLI', 'NER'];

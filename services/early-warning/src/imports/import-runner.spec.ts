@@ -7,9 +7,11 @@ import { formatReport, runImport, type ImportSink } from './import-runner';
 function memorySink() {
   const seen = new Set<string>();
   const batches: number[] = [];
+  const written: Signal[] = [];
   const sink: ImportSink = {
     async signals(batch: readonly Signal[]) {
       batches.push(batch.length);
+      written.push(...batch);
       let recorded = 0;
       for (const s of batch) {
         if (seen.has(`${s.source}/${s.id}`)) continue;
@@ -22,7 +24,7 @@ function memorySink() {
       return { recorded: batch.length, duplicates: 0 };
     },
   };
-  return { sink, batches };
+  return { sink, batches, written };
 }
 
 const csv = [
@@ -53,5 +55,21 @@ describe('runImport', () => {
   it('stops with the error of a failing write', async () => {
     const failing: ImportSink = { signals: async () => Promise.reject(new Error('database gone')), observations: async () => ({ recorded: 0, duplicates: 0 }) };
     await expect(runImport(Readable.from([csv]), failing, { batchSize: 5 })).rejects.toThrow('database gone');
+  });
+
+  it("writes a file listed newest first (as ACLED exports are) oldest first, so the risk engine meets no report older than the day it has open; in memory and through temporary files", async () => {
+    const newestFirst = [
+      'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities',
+      ...Array.from({ length: 40 }, (_, i) => `N-${i},${new Date(Date.UTC(2023, 4, 40 - i)).toISOString().slice(0, 10)},Battles,Armed clash,Mali,466,Mopti,1`),
+    ].join('\n');
+    for (const sortChunk of [1_000, 7]) {
+      const { sink, written } = memorySink();
+      const report = await runImport(Readable.from([newestFirst]), sink, { batchSize: 10, sortChunk });
+      expect(report).toMatchObject({ rows: 40, recorded: 40, rejected: 0 });
+      const days = written.map((s) => s.occurredAt.getTime());
+      expect(days, `sortChunk ${sortChunk}`).toEqual([...days].sort((a, b) => a - b));
+      expect(written[0]).toMatchObject({ id: 'N-39', country: 'MLI', admin1: 'Mopti', type: 'battles', fatalities: 1 });
+      expect(written[0].reportedAt).toBeInstanceOf(Date);
+    }
   });
 });

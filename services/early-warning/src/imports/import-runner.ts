@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AggregateObservation, Signal } from '../domain';
 import { openImport, type ImportFormat, type RowError } from '../import';
+import { EventTimeOrder } from './event-time-order';
 
 export const ACLED_ATTRIBUTION =
   'Conflict data: Armed Conflict Location & Event Data Project (ACLED), www.acleddata.com. Use is subject to ACLED\'s terms of use and attribution policy.';
@@ -40,15 +41,19 @@ export interface RunImportOptions {
   readonly concurrency?: number;
   readonly maxErrors?: number;
   readonly onProgress?: (p: ImportProgress) => void;
+  /** Valid records held in memory while the file is put in event-time order; more go to temporary files. */
+  readonly sortChunk?: number;
 }
 
 /**
- * Streams a file through the format's parser into the sink in batches of one country each. A
- * country has at most one batch in flight, so its batches commit in file order (and its signals
- * reach the risk engine in that order, as its events share a partition); batches of different
- * countries are written concurrently (up to `concurrency`), which the outbox's per-key locks allow.
- * Bad rows are skipped and reported; a failing write stops the import (what was committed stays,
- * and a rerun adds only the rest: intake is idempotent).
+ * Streams a file through the format's parser, puts its valid records in event-time order
+ * (EventTimeOrder: the risk engine must see a country's reports oldest first, and ACLED's exports
+ * come newest first), then writes them into the sink in batches of one country each. A country has
+ * at most one batch in flight, so its batches commit in that order (and its signals reach the risk
+ * engine in that order, as its events share a partition); batches of different countries are
+ * written concurrently (up to `concurrency`), which the outbox's per-key locks allow. Bad rows are
+ * skipped and reported; a failing write stops the import (what was committed stays, and a rerun
+ * adds only the rest: intake is idempotent).
  *
  * Counts: `accepted` = valid rows (`recorded` new + `duplicates` already there); `rejected` = rows
  * with at least one error.
@@ -113,24 +118,43 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
     await dispatch('observations', () => sink.observations(batch));
   };
 
-  for await (const record of opened.records) {
-    if (failure) break;
-    if (record.row !== lastRow) {
-      rows++;
-      lastRow = record.row;
-    }
-    if (record.kind === 'error') {
-      if (record.row !== lastRejectedRow) {
-        rejected++;
-        lastRejectedRow = record.row;
+  // First the whole file is read: every row counted and checked, the valid ones put in order.
+  const ordered = new EventTimeOrder(options.sortChunk);
+  try {
+    for await (const record of opened.records) {
+      if (record.row !== lastRow) {
+        rows++;
+        lastRow = record.row;
+        if (rows % 10_000 === 0) options.onProgress?.(progress());
       }
-      if (errors.length < maxErrors) errors.push(record);
-      else errorsTruncated = true;
-      continue;
+      if (record.kind === 'error') {
+        if (record.row !== lastRejectedRow) {
+          rejected++;
+          lastRejectedRow = record.row;
+        }
+        if (errors.length < maxErrors) errors.push(record);
+        else errorsTruncated = true;
+        continue;
+      }
+      if (record.kind === 'signal') {
+        source ??= record.signal.source;
+        await ordered.add({ kind: 'signal', signal: record.signal });
+      } else {
+        source ??= record.observation.source;
+        observations++;
+        await ordered.add({ kind: 'observation', observation: record.observation });
+      }
     }
-    if (record.kind === 'signal') {
-      const s = record.signal;
-      source ??= s.source;
+  } catch (err) {
+    await ordered.close();
+    throw err;
+  }
+  options.onProgress?.(progress());
+
+  for await (const item of ordered.sorted()) {
+    if (failure) break;
+    if (item.kind === 'signal') {
+      const s = item.signal;
       let batch = buffers.get(s.country);
       if (!batch) buffers.set(s.country, (batch = []));
       batch.push(s);
@@ -141,9 +165,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
         await flushCountry(fullest);
       }
     } else {
-      source ??= record.observation.source;
-      observations++;
-      aggregates.push(record.observation);
+      aggregates.push(item.observation);
       if (aggregates.length >= batchSize) await flushObservations();
     }
   }

@@ -44,13 +44,17 @@ describe('early-warning: what a request of reports publishes', () => {
     ).rows;
 
   it('publishes the escalations of late reports sent in one batch as it does those sent one request each, where the batch published none', async () => {
-    const [batched, single] = await freshCountries(2);
+    const [batched, single, newestFirst] = await freshCountries(3);
     expect((await ew.api('POST', '/signals/batch', { items: burst(batched) })).status).toBe(202);
     for (const item of burst(single)) expect((await ew.api('POST', '/signals', item)).status).toBe(202);
-    await eventually(async () => (await inputsApplied(ew.db, batched)) === 48 && (await inputsApplied(ew.db, single)) === 48, 60_000, 200);
+    // The same batch listed newest first: the engine still meets the reports oldest first.
+    expect((await ew.api('POST', '/signals/batch', { items: burst(newestFirst).reverse() })).status).toBe(202);
+    const applied = async (country: string) => (await inputsApplied(ew.db, country)) === 48;
+    await eventually(async () => (await applied(batched)) && (await applied(single)) && (await applied(newestFirst)), 60_000, 200);
 
     const oneByOne = await publishedLevelChanges(single);
     expect(oneByOne.filter((r) => r.kind === 'escalated').map((r) => r.level)).toEqual(expect.arrayContaining(['high', 'critical']));
     expect((await publishedLevelChanges(batched)).filter((r) => r.kind === 'escalated')).toEqual(oneByOne.filter((r) => r.kind === 'escalated'));
+    expect((await publishedLevelChanges(newestFirst)).filter((r) => r.kind === 'escalated')).toEqual(oneByOne.filter((r) => r.kind === 'escalated'));
   });
 });

@@ -77,7 +77,13 @@ export class SignalWriter {
       [JSON.stringify(rows), options.origin, now],
     );
     const insertedIds = new Set(inserted.map((r) => r.id));
-    const fresh = signals.map((s, i) => ({ s, id: ids[i] })).filter((x) => insertedIds.has(x.id));
+    // Announced oldest first (ties in request order), whatever order the request listed them in: the
+    // risk engine takes a country's reports in the order it gets them, and one older than the day it
+    // has open only adds to that day, so a batch listed newest first would have lost its history.
+    const fresh = signals
+      .map((s, i) => ({ s, id: ids[i], i }))
+      .filter((x) => insertedIds.has(x.id))
+      .sort((a, b) => a.s.occurredAt.getTime() - b.s.occurredAt.getTime() || a.i - b.i);
     const lastOfCountry = new Map<string, string>();
     const earliestOfCountry = new Map<string, Date>();
     for (const { s, id } of fresh) {

@@ -1,0 +1,49 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AggregateObservation, Signal } from '../domain';
+import { EventTimeOrder, type ImportItem } from './event-time-order';
+
+const DAY = 86_400_000;
+const signal = (day: number, id: string): ImportItem => ({
+  kind: 'signal',
+  signal: { id, source: 'test', occurredAt: new Date(day * DAY), reportedAt: new Date(day * DAY + 3_600_000), country: 'MLI', admin1: null, admin2: null, location: 'Gao', latitude: null, longitude: null, type: 'battles', subType: null, fatalities: 2, severity: null, notes: 'a "quoted"\nnote, 🕊' } as Signal,
+});
+const observation = (day: number): ImportItem => ({
+  kind: 'observation',
+  observation: { source: 'test', country: 'MLI', admin1: 'Gao', admin2: null, periodStart: new Date(day * DAY), periodEnd: new Date((day + 30) * DAY), events: 3, fatalities: 1 } as unknown as AggregateObservation,
+});
+const idOf = (item: ImportItem) => (item.kind === 'signal' ? item.signal.id : `obs@${item.observation.periodStart.toISOString().slice(0, 10)}`);
+// A parent of its own: other suites' imports make temporary directories too, at the same time.
+const parent = mkdtempSync(path.join(tmpdir(), 'event-time-order-spec-'));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+const runsLeft = () => readdirSync(parent).length;
+
+describe('EventTimeOrder', () => {
+  it('gives records back by event time, ties in the order they came, whether held in memory or merged from temporary files', async () => {
+    const items = [signal(30, 'a'), observation(10), signal(20, 'b'), signal(10, 'c'), signal(30, 'd'), signal(5, 'e'), observation(20), signal(20, 'f')];
+    for (const chunk of [100, 3, 1]) {
+      const order = new EventTimeOrder(chunk, parent);
+      for (const item of items) await order.add(item);
+      const out: ImportItem[] = [];
+      for await (const item of order.sorted()) out.push(item);
+      expect(out.map(idOf), `chunk ${chunk}`).toEqual(['e', 'obs@1970-01-11', 'c', 'b', 'obs@1970-01-21', 'f', 'a', 'd']);
+      // What went through a file comes back as it went in, its dates as Dates.
+      expect(out[0]).toEqual(signal(5, 'e'));
+      expect(out[1]).toEqual(observation(10));
+      expect(runsLeft()).toBe(0);
+    }
+  });
+
+  it('removes its temporary files when the import stops before reading them all', async () => {
+    const order = new EventTimeOrder(2, parent);
+    for (let d = 10; d > 0; d--) await order.add(signal(d, `s${d}`));
+    expect(runsLeft()).toBe(1);
+    for await (const item of order.sorted()) {
+      expect(idOf(item)).toBe('s1');
+      break;
+    }
+    expect(runsLeft()).toBe(0);
+  });
+});

@@ -1,0 +1,136 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import type { AggregateObservation, Signal } from '../domain';
+
+export type ImportItem = { kind: 'signal'; signal: Signal } | { kind: 'observation'; observation: AggregateObservation };
+
+/** The day an item is about: a signal's occurredAt, an observation's period start (what the engine opens for it). */
+const timeOf = (item: ImportItem): number => (item.kind === 'signal' ? item.signal.occurredAt.getTime() : item.observation.periodStart.getTime());
+
+type Keyed = { t: number; seq: number; item: ImportItem };
+
+const byTime = (a: Keyed, b: Keyed): number => a.t - b.t || a.seq - b.seq;
+
+/**
+ * A file's valid records in event-time order (ties in file order), however large the file: up to
+ * `chunkSize` records are held in memory; beyond that, sorted runs go to temporary files and are
+ * merged back one record at a time.
+ *
+ * Why: the risk engine takes a country's inputs in the order they are recorded, and a report older
+ * than the day it has open only adds to that day. ACLED's exports list events newest first, so an
+ * import in file order made every row after the first a late report: the country got a one-day
+ * history and, with its old events decayed to nothing, another current level than the backtest
+ * (which sorts the same way) gives for the same file.
+ */
+export class EventTimeOrder {
+  private held: Keyed[] = [];
+  private readonly runs: string[] = [];
+  private dir: string | undefined;
+  private seq = 0;
+
+  constructor(
+    private readonly chunkSize = 50_000,
+    /** Where the temporary directory of the runs is made. */
+    private readonly parent = tmpdir(),
+  ) {}
+
+  /** How many records were added. */
+  get size(): number {
+    return this.seq;
+  }
+
+  async add(item: ImportItem): Promise<void> {
+    this.held.push({ t: timeOf(item), seq: this.seq++, item });
+    if (this.held.length >= this.chunkSize) await this.spill();
+  }
+
+  /** Every record added, in event-time order; the temporary files are gone when it ends or is left. */
+  async *sorted(): AsyncGenerator<ImportItem> {
+    try {
+      if (this.runs.length === 0) {
+        this.held.sort(byTime);
+        for (const k of this.held) yield k.item;
+        return;
+      }
+      if (this.held.length > 0) await this.spill();
+      yield* this.merge();
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Removes the temporary files (also when the import stops before reading them all). */
+  async close(): Promise<void> {
+    this.held = [];
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+
+  private async spill(): Promise<void> {
+    const run = this.held.sort(byTime);
+    this.held = [];
+    this.dir ??= await mkdtemp(path.join(this.parent, 'early-warning-import-'));
+    const file = path.join(this.dir, `run-${this.runs.length}.ndjson`);
+    const out = createWriteStream(file, { encoding: 'utf8' });
+    for (const k of run) if (!out.write(`${encode(k)}\n`)) await once(out, 'drain');
+    await closed(out);
+    this.runs.push(file);
+  }
+
+  /** A k-way merge of the sorted runs: one record of each in memory, the least one out first. */
+  private async *merge(): AsyncGenerator<ImportItem> {
+    const readers = this.runs.map((file) => createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })[Symbol.asyncIterator]());
+    try {
+      const heads: Array<Keyed | undefined> = await Promise.all(readers.map(next));
+      for (;;) {
+        let least = -1;
+        for (let i = 0; i < heads.length; i++) {
+          const h = heads[i];
+          if (h && (least < 0 || byTime(h, heads[least] as Keyed) < 0)) least = i;
+        }
+        if (least < 0) return;
+        yield (heads[least] as Keyed).item;
+        heads[least] = await next(readers[least]);
+      }
+    } finally {
+      for (const r of readers) await r.return?.();
+    }
+  }
+}
+
+async function next(reader: AsyncIterator<string>): Promise<Keyed | undefined> {
+  const line = await reader.next();
+  return line.done ? undefined : decode(line.value);
+}
+
+function closed(out: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.once('error', reject);
+    out.end(() => resolve());
+  });
+}
+
+/** One line per record; its Dates as epoch milliseconds, read back into Dates. */
+function encode(k: Keyed): string {
+  if (k.item.kind === 'signal') {
+    const s = k.item.signal;
+    return JSON.stringify({ t: k.t, seq: k.seq, s: { ...s, occurredAt: s.occurredAt.getTime(), reportedAt: s.reportedAt.getTime() } });
+  }
+  const o = k.item.observation;
+  return JSON.stringify({ t: k.t, seq: k.seq, o: { ...o, periodStart: o.periodStart.getTime(), periodEnd: o.periodEnd.getTime() } });
+}
+
+function decode(line: string): Keyed {
+  const raw = JSON.parse(line) as { t: number; seq: number; s?: Record<string, unknown>; o?: Record<string, unknown> };
+  if (raw.s) {
+    const signal = { ...raw.s, occurredAt: new Date(raw.s.occurredAt as number), reportedAt: new Date(raw.s.reportedAt as number) } as unknown as Signal;
+    return { t: raw.t, seq: raw.seq, item: { kind: 'signal', signal } };
+  }
+  const o = raw.o as Record<string, unknown>;
+  const observation = { ...o, periodStart: new Date(o.periodStart as number), periodEnd: new Date(o.periodEnd as number) } as unknown as AggregateObservation;
+  return { t: raw.t, seq: raw.seq, item: { kind: 'observation', observation } };
+}
