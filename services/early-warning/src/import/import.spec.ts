@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ImportFormatError, detectFormat, normalizeHxlTag, openImport, parseDay, parseMonth, type ImportRecord } from './index';
+import { cutNotes } from './row-mappers';
 
 const fixture = (name: string) => createReadStream(path.join(__dirname, 'fixtures', name));
 
@@ -240,5 +241,23 @@ describe('rows that do not fit', () => {
       [2, 'has 4 cells, the header 5: a r'],
       [3, 'has 6 cells, the header 5: an '],
     ]);
+  });
+});
+
+describe('long notes in an import', () => {
+  it("cuts a row's notes to the limit at a whole character, saying so, where cutting through an emoji failed the whole file in the database", async () => {
+    const long = `${'a'.repeat(3999)}😀😀 and more`;
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,notes', `L-1,2023-05-01,Battles,Armed clash,Mali,466,Mopti,0,"${long}"`].join('\n');
+    const opened = await openImport(Readable.from([csv]));
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    const [record] = records;
+    expect(record.kind).toBe('signal');
+    const notes = record.kind === 'signal' ? (record.signal.notes ?? '') : '';
+    expect(notes.length).toBeLessThanOrEqual(4000);
+    expect(notes).toBe(`${'a'.repeat(3999)}…`);
+    // Cut through the second emoji's pair, one of whose halves no UTF-8 text can hold.
+    expect(cutNotes(`${'a'.repeat(3998)}😀 more`)).toBe(`${'a'.repeat(3998)}…`);
+    expect(notes).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
   });
 });

@@ -178,7 +178,7 @@ function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row:
     type,
     subType,
     fatalities,
-    notes: notes.slice(0, 4000),
+    notes: cutNotes(notes),
   };
   // The domain's checks run even when a cell already failed above, so that a row's report names every
   // bad column at once (a bad date must not hide a bad latitude); a field that failed here is not
@@ -240,3 +240,19 @@ function aggregateMapper(columns: ColumnMap<AggregateField>, source: string, now
     return [...errors, ...later.map((v): RowError => ({ kind: 'error', row, column: columnName(columns, v.field as AggregateField), reason: v.reason }))];
   };
 }
+
+/** Longest notes a signal takes (the domain's limit). */
+const MAX_NOTES = 4000;
+
+/**
+ * A row's notes (and sources) within the limit: cut, and saying so with a closing "…", rather than
+ * refuse an event for a long description; never inside a surrogate pair, whose half is no text
+ * Postgres takes (it failed every batch of the file, the good rows' included, on every rerun).
+ */
+export function cutNotes(notes: string): string {
+  if (notes.length <= MAX_NOTES) return notes;
+  let cut = notes.slice(0, MAX_NOTES - 1);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
