@@ -57,16 +57,19 @@ export class ExportController {
     const { query, violations } = parseSignalQuery({ ...filters, limit: undefined });
     violations.push(...hxlViolations(hxl));
     if (!query || violations.length > 0) throw invalidRequest(violations);
+    const page = (before?: bigint): Promise<Array<Record<string, unknown>>> => {
+      const { where, params } = signalWhere(query, before);
+      return this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY signals.seq DESC LIMIT ${PAGE}`, params);
+    };
+    // The first page before the status line: a database out of reach is then a 503 that says so,
+    // where a 200 with a header-only file read as "no signals".
+    let rows = await page();
     startCsv(res, `signals${hxl === 'true' ? '-hxl' : ''}.csv`);
     await write(res, csvHead(SIGNAL_CSV, hxl === 'true'));
-    let before: bigint | undefined;
-    for (;;) {
-      const { where, params } = signalWhere(query, before);
-      const rows: Array<Record<string, unknown>> = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY signals.seq DESC LIMIT ${PAGE}`, params);
-      if (rows.length === 0) break;
+    while (rows.length > 0) {
       await write(res, rows.map((r) => csvRow(SIGNAL_CSV, r)).join(''));
       if (rows.length < PAGE || res.destroyed) break;
-      before = BigInt(rows[rows.length - 1]['seq'] as string);
+      rows = await page(BigInt(rows[rows.length - 1]['seq'] as string));
     }
     res.end();
   }
