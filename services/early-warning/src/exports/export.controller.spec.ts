@@ -39,9 +39,8 @@ describe('a signals export while the database is out of reach', () => {
   it('fails before a status line or header is sent, so the edge answers 503 rather than a 200 with a header-only file', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' });
     const db = { query: async () => Promise.reject(refused) } as unknown as DataSource;
-    const res = new GoneClient();
     const headers: string[] = [];
-    res.setHeader = (name: string) => void headers.push(name);
+    const res = Object.assign(new GoneClient(), { setHeader: (name: string) => void headers.push(name) });
     await expect(new ExportController(db, {} as RiskQueries).signals({}, res as unknown as ServerResponse)).rejects.toBe(refused);
     expect(headers).toEqual([]);
     expect(res.ended).toBe(false);
