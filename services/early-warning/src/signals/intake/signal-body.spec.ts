@@ -40,6 +40,15 @@ describe('signal bodies', () => {
     expect(checkSignalBody({ ...good, occurredAt: '2026-01-10T21:40:00Z' }, evening).violations).toEqual([{ field: 'occurredAt', reason: 'lies in the future' }]);
   });
 
+  it('refuses a report time in the future, which nothing reported could ever come after, as it does an event time', () => {
+    const evening = new Date('2026-01-10T21:30:00Z');
+    expect(checkSignalBody({ ...good, occurredAt: '2026-01-09', reportedAt: '2099-01-01T00:00:00Z' }, evening).violations).toEqual([{ field: 'reportedAt', reason: 'lies in the future' }]);
+    expect(checkSignalBody({ ...good, occurredAt: '2026-01-09', reportedAt: '2026-01-12' }, evening).violations).toEqual([{ field: 'reportedAt', reason: 'lies in the future' }]);
+    // A report from Kabul dated its own today, and one with no report time (it takes the event's).
+    expect(checkSignalBody({ ...good, occurredAt: '2026-01-09', reportedAt: '2026-01-11' }, evening).violations).toEqual([]);
+    expect(checkSignalBody({ ...good, occurredAt: '2026-01-11' }, evening).violations).toEqual([]);
+  });
+
   it('refuses a date that does not exist rather than moving it, and year 0, which Postgres cannot store', () => {
     for (const occurredAt of ['2025-02-30', '2025-02-29', '0000-06-05', '2025-01-01T24:00:00Z', '2025-13-01']) {
       expect(checkSignalBody({ ...good, occurredAt }, now).violations, occurredAt).toEqual([{ field: 'occurredAt', reason: 'must be an ISO 8601 date or date-time' }]);

@@ -38,7 +38,13 @@ export function checkSignalBody(body: unknown, now: Date, options: ValidateSigna
   const input = notNumbers.length > 0 ? { ...body, ...Object.fromEntries(notNumbers.map((key) => [key, Number.NaN])) } : body;
   const result = validateSignal(input as SignalInput, options);
   if (!result.ok) violations.push(...result.violations.map((v) => ({ field: at(prefix, v.field), reason: v.reason })));
-  else if (occursAhead((body as SignalInput).occurredAt, result.value.occurredAt, now)) violations.push({ field: at(prefix, 'occurredAt'), reason: 'lies in the future' });
+  else {
+    if (occursAhead((body as SignalInput).occurredAt, result.value.occurredAt, now)) violations.push({ field: at(prefix, 'occurredAt'), reason: 'lies in the future' });
+    // A report cannot have been made after it arrived: a typo year (2099) would stand as a report
+    // time nothing could ever come after.
+    const reported = (body as SignalInput).reportedAt;
+    if (reported !== undefined && reported !== null && reported !== '' && occursAhead(reported, result.value.reportedAt, now)) violations.push({ field: at(prefix, 'reportedAt'), reason: 'lies in the future' });
+  }
   return violations.length > 0 || !result.ok ? { violations } : { signal: result.value, violations };
 }
 
