@@ -24,10 +24,15 @@ export function loadConfig<S extends z.ZodObject>(
 ): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => ({
-    variable: issue.path.length ? issue.path.join('.') : '(environment)',
-    reason: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
-  }));
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.length ? issue.path.join('.') : '(environment)';
+    // Whether it is set is the environment's answer: a coerced value that is no number (PORT=abc)
+    // also reaches zod's issue without an input, and was reported as not set.
+    const unset = issue.path.length === 1 && env[String(issue.path[0])] === undefined;
+    if (issue.code === 'invalid_type' && unset) return { variable, reason: 'is required but not set' };
+    if (issue.code === 'invalid_type' && issue.expected === 'number') return { variable, reason: `must be a number, got "${env[String(issue.path[0])]}"` };
+    return { variable, reason: issue.message };
+  });
   throw new ConfigError(service, problems);
 }
 

@@ -42,6 +42,8 @@ describe('service configuration', () => {
     expect(message).toContain('PORT');
     expect(message).toContain('KAFKA_BROKERS: must be a comma-separated list of host:port');
     expect(message).toContain('MIGRATE_ON_BOOT: must be true or false');
+    // Set, but no number: said so, not "not set".
+    expect(message).toContain('PORT: must be a number, got "eighty"');
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['KAFKA_BROKERS', 'MIGRATE_ON_BOOT', 'PORT']);
   });
 
