@@ -21,3 +21,16 @@ describe('the signal list query', () => {
     expect(fields({ cursor: encodeCursor('9999999999999999999') })).toEqual(['cursor']);
   });
 });
+
+describe('signal query limits and ranges', () => {
+  it('takes a limit written as digits only, as /risk takes its history count', () => {
+    for (const limit of ['1e2', '0x10', '5.0', ' 5']) expect(parseSignalQuery({ limit }).violations, limit).toEqual([{ field: 'limit', reason: 'must be an integer from 1 to 1000' }]);
+    expect(parseSignalQuery({ limit: '250' }).query?.limit).toBe(250);
+  });
+
+  it('refuses a range that ends before it begins, which matched nothing and read as no signals', () => {
+    expect(parseSignalQuery({ from: '2024-05-01', to: '2024-04-01' }).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
+    expect(parseSignalQuery({ from: '2024-05-01', to: '2024-05-01' }).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
+    expect(parseSignalQuery({ from: '2024-04-01', to: '2024-05-01' }).violations).toEqual([]);
+  });
+});

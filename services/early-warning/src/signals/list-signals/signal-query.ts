@@ -36,7 +36,8 @@ export function parseSignalQuery(q: Record<string, string | undefined>, maxLimit
   const repeated = Object.keys(q).filter((k) => Array.isArray(q[k]));
   if (repeated.length > 0) return { violations: repeated.map((field) => ({ field, reason: 'must be given once' })) };
   if (q.source !== undefined && (q.source.length < 1 || q.source.length > 100)) v.push({ field: 'source', reason: 'must be 1 to 100 characters (an empty filter would match every source)' });
-  const limit = q.limit === undefined ? 100 : Number(q.limit);
+  // Digits only: Number() also took "1e2", "0x10" and "5.0" as counts nobody wrote.
+  const limit = q.limit === undefined ? 100 : /^\d{1,5}$/.test(q.limit) ? Number(q.limit) : Number.NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) v.push({ field: 'limit', reason: `must be an integer from 1 to ${maxLimit}` });
   if (q.country !== undefined && !/^[A-Z]{3}$/.test(q.country)) v.push({ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' });
   if (q.type !== undefined && !isSignalType(q.type)) v.push({ field: 'type', reason: 'is not a signal type' });
@@ -44,6 +45,8 @@ export function parseSignalQuery(q: Record<string, string | undefined>, maxLimit
   if (q.from !== undefined && !from) v.push({ field: 'from', reason: 'must be an ISO 8601 date or date-time' });
   const to = q.to === undefined ? undefined : parseInstant(q.to);
   if (q.to !== undefined && !to) v.push({ field: 'to', reason: 'must be an ISO 8601 date or date-time' });
+  // `to` is exclusive: from ≥ to can match nothing, and answered an empty list as if there were none.
+  if (from && to && from.getTime() >= to.getTime()) v.push({ field: 'to', reason: 'must be later than from' });
   const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
   if (q.cursor !== undefined && before === undefined) v.push({ field: 'cursor', reason: 'is not a cursor this API returned' });
   if (v.length > 0) return { violations: v };
