@@ -10,6 +10,7 @@ import { responseDurations, responseStatus, type ResponseRow } from './projectio
 import { levelName, levelOf } from './risk-level';
 import { QueryCheck } from './query-check';
 import { shortNameOf } from '../stream/stream-item';
+import { payloadFor } from '../access/mediation-content';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
 const areaOf = (r: any) => ({
@@ -106,10 +107,10 @@ export class BoardController {
       risk: areas.map(areaOf),
       // The area ('' national, else the admin1) tells apart a country's alerts of one level and status.
       alerts: alerts.map((a: Record<string, unknown>) => ({ id: a.id, escalationId: a.escalation_id, admin1: a.admin1, level: Number(a.level), levelName: levelName(Number(a.level)), status: a.status, assignee: a.assignee, openedAt: a.opened_at })),
-      mediation: latestBy(of(TOPIC_MEDIATION), 'processId'),
+      mediation: latestBy(of(TOPIC_MEDIATION), 'processId').map((m) => ({ ...m, payload: payloadFor(p, TOPIC_MEDIATION, m.payload) })),
       elections: latestBy(of(TOPIC_ELECTIONS), 'electionId'),
       partnerships: latestBy(of(TOPIC_PARTNERSHIPS), 'engagementId'),
-      timeline: timeline.map((t: { type: string }) => ({ ...t, name: shortNameOf(t.type) })),
+      timeline: timeline.map((t: { type: string; topic: string; payload: Record<string, unknown> }) => ({ ...t, payload: payloadFor(p, t.topic, t.payload), name: shortNameOf(t.type) })),
     };
   }
 

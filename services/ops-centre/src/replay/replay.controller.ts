@@ -10,6 +10,7 @@ import { OpenStreams } from '../stream/open-streams';
 import { answerError } from '../stream/stream.controller';
 import { parseReplayPlan } from './replay-plan';
 import { ReplayService } from './replay.service';
+import { itemFor } from '../access/mediation-content';
 
 @ApiTags('stream')
 @Controller('replay')
@@ -65,7 +66,7 @@ export class ReplayController {
           event: (item) => {
             if (conn.isClosed) return 'closed';
             if (!admits(p, f, item)) return 'skipped';
-            conn.send('domain-event', item, item.id);
+            conn.send('domain-event', itemFor(p, item), item.id);
             return 'sent';
           },
           backlog: () => conn.queued,

@@ -13,6 +13,7 @@ import { StreamHub } from './stream-hub';
 import { OpenStreams } from './open-streams';
 import { CatchUpGate, catchUpSince, streamPosition } from './stream-catch-up';
 import { QueryCheck } from '../read-model/query-check';
+import { itemFor } from '../access/mediation-content';
 
 /** setTimeout's longest delay (about 24.8 days); a token living longer is checked again then. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -92,7 +93,7 @@ export class StreamController {
     // A console that reconnects says what it got last: what it missed comes first, then live events,
     // which wait meanwhile so the console's list keeps recording order. One that says nothing is told
     // where its stream begins before any live event, so that it has something to reconnect from.
-    const gate = new CatchUpGate((item) => conn.send('domain-event', item, item.id));
+    const gate = new CatchUpGate((item) => conn.send('domain-event', itemFor(principal, item), item.id));
     const unsubscribe = this.hub.subscribe((item) => {
       if (admits(p, f, item)) gate.live(item);
     });

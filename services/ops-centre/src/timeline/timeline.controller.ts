@@ -11,6 +11,7 @@ import { levelOf, payloadLevelSql } from '../read-model/risk-level';
 import { ceTypeMatchSql, eventTypesFault } from '../stream/stream-filter';
 import { levelOfPayload, shortNameOf } from '../stream/stream-item';
 import { TimelineEntry } from './timeline-entry.entity';
+import { payloadFor } from '../access/mediation-content';
 
 @ApiTags('timeline')
 @ApiBearerAuth()
@@ -80,6 +81,6 @@ export class TimelineController {
       .addOrderBy('e.event_id', 'DESC')
       .take(n)
       .getMany();
-    return entries.map((e) => ({ ...e, name: shortNameOf(e.type), desk: deskOf(e.country), level: levelOfPayload(e.payload) }));
+    return entries.map((e) => ({ ...e, payload: payloadFor(p, e.topic, e.payload), name: shortNameOf(e.type), desk: deskOf(e.country), level: levelOfPayload(e.payload) }));
   }
 }

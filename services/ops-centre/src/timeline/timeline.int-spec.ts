@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { CE_MEDIATION_PROPOSED, MediationProposedSchema, RiskLevel } from '@crisis-ops/contracts';
+import { AgreementKind, AgreementReachedSchema, CE_AGREEMENT_REACHED, CE_MEDIATION_PROPOSED, MediationProposedSchema, RiskLevel, SignatoryRole } from '@crisis-ops/contracts';
 import { domainEventRecord } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
@@ -99,4 +99,34 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
       expect.objectContaining({ eventId: byHand, name: 'mediation-proposed', level: null }),
     ]);
   });
+
+  it("shows an agreement's text to watch and mediation roles only; anyone else of the desk sees that it was reached, where an analyst read what mediation refuses it", async () => {
+    const country = await freshTestCountry();
+    const record = domainEventRecord(
+      CE_AGREEMENT_REACHED,
+      create(AgreementReachedSchema, {
+        processId: randomUUID(),
+        agreementId: randomUUID(),
+        country,
+        kind: AgreementKind.CEASEFIRE,
+        title: 'Confidential: terms of the Gao ceasefire',
+        provisions: [{ topic: 'ceasefire', text: 'Hostilities cease at midnight.' }],
+        signatories: [{ name: 'A. Leader', role: SignatoryRole.PARTY, organization: 'Movement' }],
+        occurredAt: timestampFromDate(new Date()),
+      }),
+    );
+    await producer.send({ topic: record.topic, messages: [record.message] });
+    await eventually(async () => (await ids(`/timeline?country=${country}`)).includes(record.id));
+
+    const analyst = await devToken({ roles: ['analyst'], region: 'global', subject: 'int-timeline-analyst' });
+    const seenBy = async (token: string) => (await api(`/timeline?country=${country}`, token)).body.find((e: { eventId: string }) => e.eventId === record.id).payload;
+    expect(await seenBy(globalToken)).toMatchObject({ title: 'Confidential: terms of the Gao ceasefire', signatories: [expect.objectContaining({ name: 'A. Leader' })] });
+    const withheld = await seenBy(analyst);
+    expect(withheld).toMatchObject({ country, agreementId: expect.any(String), kind: 'AGREEMENT_KIND_CEASEFIRE', contentWithheld: expect.any(String) });
+    for (const field of ['title', 'provisions', 'signatories']) expect(withheld).not.toHaveProperty(field);
+    const page = (await api(`/countries/${country}`, analyst)).body;
+    expect(JSON.stringify(page)).not.toContain('Gao ceasefire');
+    expect(JSON.stringify(page)).not.toContain('A. Leader');
+  });
 });
+
