@@ -79,7 +79,7 @@ describe('early-warning: history closed late by a live signal', () => {
    * Months of aggregates queued for a fresh country, then one live batch of today's reports (with,
    * if asked, a report from before those months in the same batch), and what was announced.
    */
-  async function queuedMonthsThenLiveBurst(withOlderReport: boolean): Promise<void> {
+  async function queuedMonthsThenLiveBurst(withOlderReport: false | 'before-the-months' | 'of-the-open-day'): Promise<void> {
     const country = await freshCountry();
     const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
     const now = new Date();
@@ -121,9 +121,11 @@ describe('early-warning: history closed late by a live signal', () => {
       fatalities: 40,
       severity: 5,
     }));
-    // A report older than every queued day, first in the batch: late, it adds to the open day, and
-    // must not make the days after it news.
-    const older = { ...items[0], id: `${country}-h-older`, occurredAt: new Date(months[0].getTime() - 10 * DAY).toISOString() };
+    // A report older than every queued day, or one of the day the engine has open, first in the
+    // batch: neither may make the days between it and today's reports news.
+    const { rows: engineRows } = await db.query<{ open: number }>(`SELECT (snapshot->>'openDay')::int AS open FROM early_warning.risk_engines WHERE country = $1`, [country]);
+    const olderDay = withOlderReport === 'of-the-open-day' ? new Date(engineRows[0].open * DAY) : new Date(months[0].getTime() - 10 * DAY);
+    const older = { ...items[0], id: `${country}-h-older`, occurredAt: olderDay.toISOString() };
     const batch = withOlderReport ? [older, ...items] : items;
     const res = await fetch(`${base}/signals/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ items: batch }) });
     expect(res.status).toBe(202);
@@ -136,9 +138,14 @@ describe('early-warning: history closed late by a live signal', () => {
       [country],
     );
     const windowStart = isoDay(new Date(now.getTime() - alertDays * DAY));
-    const old = rows.filter((r) => r.day < windowStart);
+    // A report of the open day makes that day news (it is what the report is about), and only it;
+    // having announced its level, the de-escalations below it that follow are told as corrections
+    // (correctsAnnouncedLevel), never an escalation or an assessment of those months.
+    const reportedDay = withOlderReport === 'of-the-open-day' ? isoDay(olderDay) : undefined;
+    const old = rows.filter((r) => r.day < windowStart && r.day !== reportedDay);
+    const told = (r: { kind: string; published: boolean }) => r.published && (reportedDay === undefined || r.kind !== 'deescalated');
     expect(old.filter((r) => r.kind === 'escalated').length).toBeGreaterThan(0);
-    expect(old.filter((r) => r.published)).toEqual([]);
+    expect(old.filter(told)).toEqual([]);
     expect(old.find((r) => r.day >= isoDay(months[2]) && r.origin === 'api')).toBeDefined();
     // What the signal says about its own day is news.
     expect(rows.filter((r) => r.day === today && r.kind === 'escalated')).toEqual([expect.objectContaining({ origin: 'api', provisional: true, published: true })]);
@@ -147,7 +154,7 @@ describe('early-warning: history closed late by a live signal', () => {
     // announced nothing), nothing older than the alert window, today's escalation among it.
     await allAnnounced(country);
     const announced = announcedDays(country);
-    expect(announced.filter((s) => s.day < windowStart)).toEqual([]);
+    expect(announced.filter((s) => s.day < windowStart && s.day !== reportedDay && (reportedDay === undefined || s.type !== CE_RISK_DEESCALATED))).toEqual([]);
     expect(announced).toContainEqual({ type: CE_RISK_ESCALATED, day: today });
     expect(announced).toHaveLength(rows.filter((r) => r.published).length);
   }
@@ -157,7 +164,11 @@ describe('early-warning: history closed late by a live signal', () => {
   });
 
   it('given the same, with a report older than those months in the live batch, then those months are still not announced: a late report makes no later day news', async () => {
-    await queuedMonthsThenLiveBurst(true);
+    await queuedMonthsThenLiveBurst('before-the-months');
+  });
+
+  it('given the same, with a report of the day the engine has open in the live batch, then the months after it are still not announced: only the days a request reports are its news', async () => {
+    await queuedMonthsThenLiveBurst('of-the-open-day');
   });
 
   it('given a published escalation and then weeks of quiet, the first live signal after them announces the de-escalations the quiet brought, and nothing else of that history', async () => {

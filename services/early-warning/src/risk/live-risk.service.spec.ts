@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RiskEngine, type RiskEvent, type RiskObservation, type RiskSignal } from '../domain';
-import { byCountry, dayOfInput, newsFromAfter, step, type LiveInput, type LiveObservation, type LiveSignal } from './live-risk.service';
+import { byCountry, dayOfInput, step, type LiveInput, type LiveObservation, type LiveSignal } from './live-risk.service';
 
 const DAY = 86_400_000;
 const monthOf = (country: string, m: number, events: number, fatalities: number, admin1: string | null = null): RiskObservation => ({
@@ -94,18 +94,3 @@ describe('dayOfInput', () => {
     expect(dayOfInput(observed(monthOf('MLI', 3, 10, 0)))).toEqual(new Date(Date.UTC(2025, 2, 1)));
   });
 });
-
-describe('newsFromAfter', () => {
-  it('given the reports of one request, then news begins at the earliest of them the engine had open or had yet to open, never at a late one', () => {
-    // A fresh engine has nothing open: every report counts.
-    expect(newsFromAfter(null, undefined, 100)).toBe(100);
-    // Reports of the open day and later ones, in any order.
-    expect(newsFromAfter(null, 100, 100)).toBe(100);
-    expect(newsFromAfter(newsFromAfter(null, 100, 103), 103, 101)).toBe(103);
-    expect(newsFromAfter(newsFromAfter(null, 90, 95), 95, 120)).toBe(95);
-    // A late report (before the open day) adds to that day: it moves nothing, first or not.
-    expect(newsFromAfter(null, 120, 50)).toBeNull();
-    expect(newsFromAfter(110, 120, 50)).toBe(110);
-  });
-});
-

@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
-import { dateOfDay, dayOf, RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
+import { dayOf, RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
 import { correctsAnnouncedLevel, dayOfEvent, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
 import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
 import type { AreaSnapshot } from '../domain/risk-area';
 import { loadContext, RecordedContext } from '../context/recorded-context';
+import { requestAfter, requestColumns, requestOfColumns, type RequestInProgress } from './request-news';
 
 export const IMPORT_ALERT_DAYS = Symbol('IMPORT_ALERT_DAYS');
 
@@ -29,6 +30,8 @@ export interface LiveSignal extends LiveInputBase {
   readonly signal: RiskSignal;
   /** Assess the open day after this signal (the last of its country in its intake request). */
   readonly assessAfter: boolean;
+  /** Its request's earliest occurredAt (request_earliest_occurred_at); undefined on older events. */
+  readonly requestEarliest?: Date;
 }
 
 /** An imported aggregate observation (AggregateObserved). */
@@ -44,23 +47,9 @@ export const countryOfInput = (input: LiveInput): string => ('signal' in input ?
  * The event-time day of an input: what the engine opens for it (a signal's occurredAt, an
  * observation's first day). Days before it that the input closes were decided by earlier inputs,
  * so their events are published by age whatever the input's origin (see shouldPublish), unless its
- * intake request reported them itself (newsFromAfter).
+ * intake request reported them itself (RequestInProgress).
  */
 export const dayOfInput = (input: LiveInput): Date => ('signal' in input ? input.signal.occurredAt : input.observation.periodStart);
-
-/**
- * The earliest day the intake request in progress has reported while the engine had it open (or
- * opened it), after one more of its signals: null before any. A signal of the open day or a later
- * one reports a day the engine is still to decide, so whatever it decides from there on is news
- * brought by the request, also when a later report of the same request closes the day; sent one
- * request each, the same reports would have published it as each day's own. An older signal adds
- * to the open day late: the days after it were decided by earlier inputs (an import, typically),
- * and a batch must not make them news where one report alone would not.
- */
-export function newsFromAfter(newsFrom: number | null, openDay: number | undefined, signalDay: number): number | null {
-  if (openDay !== undefined && signalDay < openDay) return newsFrom;
-  return newsFrom === null ? signalDay : Math.min(newsFrom, signalDay);
-}
 
 export type SteppedEvent = { readonly e: RiskEvent; readonly provisional: boolean };
 
@@ -99,7 +88,7 @@ export function byCountry(inputs: readonly LiveInput[]): Map<string, LiveInput[]
 
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
-type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[]; readonly inputDay: Date };
+type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[]; readonly reported?: ReadonlySet<number> };
 
 /**
  * Runs the RiskEngine at event time, one engine per country (the country and its admin1s), its state
@@ -137,7 +126,7 @@ export class LiveRisk {
    * the conditional update below notices when it is not (another member, a rolled-back transaction)
    * and the retry reloads from the row.
    */
-  private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string>; context: RecordedContext; newsFrom: number | null }>();
+  private readonly engines = new Map<string, { engine: RiskEngine; version: number; written: Map<string, string>; context: RecordedContext; request: RequestInProgress | null }>();
 
   /** Applies signals and observations in the given order (per country, the order that matters), in the caller's transaction. */
   async apply(m: EntityManager, inputs: readonly LiveInput[]): Promise<RiskEvent[]> {
@@ -162,25 +151,26 @@ export class LiveRisk {
     const cached = this.engines.get(country) ?? (await this.load(m, country));
     this.engines.delete(country);
     const { engine, version, written, context } = cached;
-    let newsFrom = cached.newsFrom;
+    let request = cached.request;
     // Read per batch, not kept with the engine: an agreement recorded since (another topic, another
     // transaction) weighs from this batch on. Rows expired before the open day can no longer matter.
     context.replace(await loadContext(m, country, engine.currentDay));
     const steps: Step[] = [];
     let assessedOpenDay = false;
     for (const input of inputs) {
-      let inputDay = dayOfInput(input);
+      let reported: ReadonlySet<number> | undefined;
       if ('signal' in input) {
-        newsFrom = newsFromAfter(newsFrom, engine.currentDay && dayOf(engine.currentDay), dayOf(input.signal.occurredAt));
-        if (newsFrom !== null && newsFrom < dayOf(inputDay)) inputDay = dateOfDay(newsFrom);
+        const requestEarliest = input.requestEarliest ? dayOf(input.requestEarliest) : null;
+        request = requestAfter(request, { day: dayOf(input.signal.occurredAt), requestEarliest }, engine.currentDay && dayOf(engine.currentDay));
+        reported = request.days;
       }
       const events = step(engine, input);
       if ('signal' in input && input.assessAfter) {
         assessedOpenDay = true;
         // The last signal of its request: the next one begins another.
-        newsFrom = null;
+        request = null;
       }
-      if (events.length > 0) steps.push({ input, events, inputDay });
+      if (events.length > 0) steps.push({ input, events, reported });
     }
 
     const split = splitSnapshot(engine.snapshot());
@@ -188,25 +178,25 @@ export class LiveRisk {
     // One statement: the engine row (guarded by its input count) and the areas that changed.
     const engineRow =
       version === 0
-        ? `INSERT INTO risk_engines (country, snapshot, signals, request_news_from) SELECT $1, $2::jsonb, $6::bigint, $7::date WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
-        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, request_news_from = $7::date, updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
+        ? `INSERT INTO risk_engines (country, snapshot, signals, request_earliest, request_days) SELECT $1, $2::jsonb, $6::bigint, $7::int, $8::int[] WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
+        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, request_earliest = $7::int, request_days = $8::int[], updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
     const [{ n }]: Array<{ n: number }> = await m.query(
       `WITH e AS (${engineRow}),
             a AS (INSERT INTO risk_engine_areas (country, admin1, state)
                   SELECT e.country, x.a, x.s FROM e, unnest($4::text[], $5::jsonb[]) AS x(a, s)
                   ON CONFLICT (country, admin1) DO UPDATE SET state = EXCLUDED.state)
        SELECT count(*)::int AS n FROM e`,
-      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json), inputs.length, newsFrom === null ? null : isoDay(dateOfDay(newsFrom))],
+      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json), inputs.length, ...requestColumns(request)],
     );
     if (n === 0) throw new StaleEngineError(country);
     // Valid once this transaction commits; if it does not, the row keeps `version` and the next use reloads.
-    this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas), context, newsFrom });
-    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin, inputDay: step.inputDay })));
+    this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas), context, request });
+    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin, inputDay: dayOfInput(step.input), reported: step.reported })));
     if (all.length > 0 || assessedOpenDay) await this.saveCurrent(m, engine, all.map((x) => x.e));
     if (all.length === 0) return [];
 
     const now = this.clock.now();
-    const published = all.map(({ e, origin, inputDay }) => shouldPublish(e, origin, now, this.importAlertDays, inputDay));
+    const published = all.map(({ e, origin, inputDay, reported }) => shouldPublish(e, origin, now, this.importAlertDays, inputDay, reported));
     if (all.some(({ e, origin }, i) => !published[i] && origin === 'api' && e.type === 'RiskDeescalated')) {
       await this.releaseCorrections(m, country, all, published);
     }
@@ -263,18 +253,18 @@ export class LiveRisk {
   }
 
   private async load(m: EntityManager, country: string) {
-    const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string; news_from: number | null }> = await m.query(
-      `SELECT snapshot, signals, (request_news_from - DATE '1970-01-01') AS news_from FROM risk_engines WHERE country = $1`,
+    const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string; request_earliest: number | null; request_days: number[] | null }> = await m.query(
+      'SELECT snapshot, signals, request_earliest, request_days FROM risk_engines WHERE country = $1',
       [country],
     );
     // The engine keeps its provider for life; applyCountry fills it for each batch.
     const context = new RecordedContext(country);
-    if (rows.length === 0) return { engine: new RiskEngine({ context }), version: 0, written: new Map<string, string>(), context, newsFrom: null };
+    if (rows.length === 0) return { engine: new RiskEngine({ context }), version: 0, written: new Map<string, string>(), context, request: null };
     const areas: Array<{ admin1: string; state: AreaSnapshot }> = await m.query('SELECT admin1, state FROM risk_engine_areas WHERE country = $1', [country]);
     const snapshot = joinSnapshot(rows[0].snapshot, areas);
     // What the rows hold now (none if the header still carries the areas: they are all written next).
     const written = rows[0].snapshot.areas.length > 0 ? new Map<string, string>() : new Map(splitSnapshot(snapshot).areas);
-    return { engine: RiskEngine.restore(snapshot, { context }), version: Number(rows[0].signals), written, context, newsFrom: rows[0].news_from === null ? null : Number(rows[0].news_from) };
+    return { engine: RiskEngine.restore(snapshot, { context }), version: Number(rows[0].signals), written, context, request: requestOfColumns(rows[0].request_earliest, rows[0].request_days) };
   }
 
   /** Current score and level of every area of the country; trend and drivers from this step's assessments. */

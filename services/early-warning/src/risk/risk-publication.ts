@@ -30,13 +30,14 @@ export const dayOfEvent = (e: RiskEvent): Date => (e.type === 'RiskAssessed' ? e
  *   happened to close it; the event keeps that origin in storage.
  * Mediation must not open processes for such history. Either way the assessment is stored and
  * queryable, and the model's state is the same: the wall clock decides publication only, never a
- * score or a level. `inputDay` is the event-time day from which on the input that produced the event
- * brings news (dayOfInput: a signal's occurredAt, or the earliest its request reports for the
- * country; an observation's period start); days are compared as whole UTC days, as the engine dates
- * them.
+ * score or a level. `inputDay` is the event-time day of the input that produced the event (a signal's
+ * occurredAt, an observation's period start), and `reported` the days its intake request reported
+ * while the engine had them open (RequestInProgress), which are news too; days are compared as whole
+ * UTC days, as the engine dates them.
  */
-export function shouldPublish(e: RiskEvent, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date): boolean {
-  if (origin === 'api' && dayOf(dayOfEvent(e)) >= dayOf(inputDay)) return true;
+export function shouldPublish(e: RiskEvent, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date, reported?: ReadonlySet<number>): boolean {
+  const day = dayOf(dayOfEvent(e));
+  if (origin === 'api' && (day >= dayOf(inputDay) || reported?.has(day))) return true;
   return dayOfEvent(e).getTime() >= now.getTime() - alertDays * DAY_MS;
 }
 

@@ -32,6 +32,7 @@ export function liveInputOf(event: ReceivedEvent, within?: Within): LiveInput | 
       origin: s.origin === 'import' ? 'import' : 'api',
       // Events written before the flag existed carry false: they only assess when days close.
       assessAfter: s.lastInRequest,
+      requestEarliest: s.requestEarliestOccurredAt,
       within,
     };
   }

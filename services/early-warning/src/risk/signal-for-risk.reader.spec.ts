@@ -18,6 +18,7 @@ function viaDecodeEvent(bytes: Uint8Array): SignalForRisk {
     severity: s.severity,
     origin: s.origin,
     lastInRequest: s.lastInRequest,
+    requestEarliestOccurredAt: s.requestEarliestOccurredAt ? timestampDate(s.requestEarliestOccurredAt) : undefined,
   };
 }
 
@@ -59,6 +60,7 @@ function randomSignal(rnd: ReturnType<typeof random>): SignalRecorded {
     notes: rnd.pick(TEXTS),
     origin: rnd.pick(TEXTS),
     lastInRequest: rnd.next() < 0.5,
+    requestEarliestOccurredAt: timestamp(),
   });
 }
 

@@ -14,6 +14,8 @@ export interface SignalForRisk {
   readonly severity: number;
   readonly origin: string;
   readonly lastInRequest: boolean;
+  /** Undefined when the event carries none (written before the field existed). */
+  readonly requestEarliestOccurredAt: Date | undefined;
 }
 
 // Field numbers from the generated schema, never typed here: the contract stays in proto/.
@@ -27,6 +29,7 @@ const FATALITIES = F.fatalities.number;
 const SEVERITY = F.severity.number;
 const ORIGIN = F.origin.number;
 const LAST_IN_REQUEST = F.lastInRequest.number;
+const REQUEST_EARLIEST = F.requestEarliestOccurredAt.number;
 const SECONDS = TimestampSchema.field.seconds.number;
 const NANOS = TimestampSchema.field.nanos.number;
 
@@ -62,6 +65,7 @@ function read(r: BinaryReader): SignalForRisk {
   let severity = 0;
   let lastInRequest = false;
   let occurred: { seconds: number; nanos: number } | undefined;
+  let earliest: { seconds: number; nanos: number } | undefined;
   while (r.pos < r.len) {
     const [no, wireType] = r.tag();
     switch (no) {
@@ -92,13 +96,19 @@ function read(r: BinaryReader): SignalForRisk {
       case OCCURRED_AT:
         occurred = readTimestamp(r, occurred ?? { seconds: 0, nanos: 0 });
         break;
+      case REQUEST_EARLIEST:
+        earliest = readTimestamp(r, earliest ?? { seconds: 0, nanos: 0 });
+        break;
       default:
         skip(r, wireType, no);
     }
   }
-  // timestampDate's arithmetic, so the Date is the one decodeEvent would give.
-  const occurredAt = occurred ? new Date(occurred.seconds * 1000 + Math.round(occurred.nanos / 1_000_000)) : undefined;
-  return { country, admin1, occurredAt, type, subType, fatalities, severity, origin, lastInRequest };
+  return { country, admin1, occurredAt: dateOf(occurred), type, subType, fatalities, severity, origin, lastInRequest, requestEarliestOccurredAt: dateOf(earliest) };
+}
+
+/** timestampDate's arithmetic, so the Date is the one decodeEvent would give. */
+function dateOf(t: { seconds: number; nanos: number } | undefined): Date | undefined {
+  return t ? new Date(t.seconds * 1000 + Math.round(t.nanos / 1_000_000)) : undefined;
 }
 
 /** A length-delimited Timestamp, merged into what an earlier occurrence of the field set. */

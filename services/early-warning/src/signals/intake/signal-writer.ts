@@ -30,7 +30,7 @@ export interface EventStager {
  * stages a SignalRecorded per new signal in the same transaction. The last new signal of each
  * country in the request is marked `lastInRequest`, which is where the risk engine assesses the
  * open day, so one request escalates a country at most once; each carries the earliest day the
- * request reports for its country, from which on what the engine decides is news (shouldPublish).
+ * request reports for its country, which tells one request's signals from the next (RequestInProgress).
  */
 export class SignalWriter {
   constructor(

@@ -145,10 +145,11 @@ export type SignalRecorded = Message<"earlywarning.v1.SignalRecorded"> & {
 
   /**
    * The earliest occurred_at among the signals of its country recorded by the same intake request:
-   * where the request's reports begin. Informational: early-warning's own risk engine does not take
-   * it as the start of what the request makes news, since a report older than the day the engine
-   * has open only adds to that day (it tracks the days the request reported while open instead).
-   * Unset on events written before this field existed.
+   * where the request's reports begin, the same on each of them, which tells one request's signals
+   * from the next even if the last_in_request signal of one never arrives. (The risk engine makes
+   * news of the days a request reports while they are open, not of everything from this one on: a
+   * report older than the day it has open only adds to that day.) Unset on events written before
+   * this field existed.
    *
    * @generated from field: google.protobuf.Timestamp request_earliest_occurred_at = 18;
    */

@@ -1,0 +1,19 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The intake request in progress for a country as the days it reported while the engine had them
+ * open (RequestInProgress), and its signals' earliest day, which tells one request from the next.
+ * Replaces the single day from which on everything counted as news: a report of the open day made
+ * every later day news, the unreported ones between it and the request's next report included.
+ */
+export class RiskEnginesRequestDays1764806600000 implements MigrationInterface {
+  name = 'RiskEnginesRequestDays1764806600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE risk_engines DROP COLUMN request_news_from, ADD COLUMN request_earliest integer, ADD COLUMN request_days integer[]');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE risk_engines DROP COLUMN request_earliest, DROP COLUMN request_days, ADD COLUMN request_news_from date');
+  }
+}
