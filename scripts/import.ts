@@ -54,17 +54,20 @@ function progressBar(total: number) {
   let rows = 0;
   let accepted = 0;
   let rejected = 0;
+  let phase: 'reading' | 'writing' = 'reading';
+  let toWrite = 0;
   let lastDraw = 0;
-  const started = Date.now();
+  let started = Date.now();
   const draw = (force = false) => {
     const now = Date.now();
     if (!force && now - lastDraw < (tty ? 100 : 5_000)) return;
     lastDraw = now;
-    const share = total > 0 ? Math.min(1, bytes / total) : 0;
+    // Two passes: the file is read and put in event-time order, then its valid rows are written.
+    const share = phase === 'reading' ? (total > 0 ? Math.min(1, bytes / total) : 0) : toWrite > 0 ? Math.min(1, accepted / toWrite) : 1;
     const width = 30;
     const filled = Math.round(share * width);
-    const rate = rows / Math.max(0.001, (now - started) / 1000);
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(1).padStart(5)}%  ${rows} rows  ${accepted} accepted  ${rejected} rejected  ${Math.round(rate)} rows/s`;
+    const rate = (phase === 'reading' ? rows : accepted) / Math.max(0.001, (now - started) / 1000);
+    const line = `${phase} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(1).padStart(5)}%  ${rows} rows  ${accepted} accepted  ${rejected} rejected  ${Math.round(rate)} rows/s`;
     process.stderr.write(tty ? `\r${line}` : `${line}\n`);
   };
   return {
@@ -75,8 +78,9 @@ function progressBar(total: number) {
         done(null, chunk);
       },
     }),
-    update(p: { rows: number; accepted: number; rejected: number }) {
-      ({ rows, accepted, rejected } = p);
+    update(p: { phase: 'reading' | 'writing'; rows: number; toWrite: number; accepted: number; rejected: number }) {
+      if (p.phase !== phase) started = Date.now();
+      ({ phase, rows, toWrite, accepted, rejected } = p);
       draw();
     },
     finish() {

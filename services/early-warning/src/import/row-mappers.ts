@@ -245,7 +245,7 @@ function aggregateMapper(columns: ColumnMap<AggregateField>, source: string, now
 const MAX_NOTES = 4000;
 
 /**
- * A row's notes (and sources) within the limit: cut, and saying so with a closing "…", rather than
+ * A row's notes (with its sources appended) within the limit: cut, and saying so with a closing "…", rather than
  * refuse an event for a long description; never inside a surrogate pair, whose half is no text
  * Postgres takes (it failed every batch of the file, the good rows' included, on every rerun).
  */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,15 @@ const idOf = (item: ImportItem) => (item.kind === 'signal' ? item.signal.id : `o
 const parent = mkdtempSync(path.join(tmpdir(), 'event-time-order-spec-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 const runsLeft = () => readdirSync(parent).length;
+/** Files of this process still open under the parent (Linux: /proc/self/fd). */
+const openRuns = () =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).startsWith(parent);
+    } catch {
+      return false;
+    }
+  }).length;
 
 describe('EventTimeOrder', () => {
   it('gives records back by event time, ties in the order they came, whether held in memory or merged from temporary files', async () => {
@@ -37,13 +46,17 @@ describe('EventTimeOrder', () => {
   });
 
   it('removes its temporary files when the import stops before reading them all', async () => {
-    const order = new EventTimeOrder(2, parent);
-    for (let d = 10; d > 0; d--) await order.add(signal(d, `s${d}`));
+    // Runs long enough that reading them pauses (the line iterator queues about a thousand).
+    const order = new EventTimeOrder(3_000, parent);
+    for (let d = 9_000; d > 0; d--) await order.add(signal(d, `s${d}`));
     expect(runsLeft()).toBe(1);
     for await (const item of order.sorted()) {
       expect(idOf(item)).toBe('s1');
       break;
     }
     expect(runsLeft()).toBe(0);
+    // Nor left open: a deleted file still held would keep its disk space until the process ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(openRuns()).toBe(0);
   });
 });

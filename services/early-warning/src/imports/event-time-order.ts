@@ -6,6 +6,9 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { AggregateObservation, Signal } from '../domain';
 
+/** The name every sort's temporary directory begins with (a stale one is swept: ImportJobs). */
+export const SORT_DIR_PREFIX = 'early-warning-import-';
+
 export type ImportItem = { kind: 'signal'; signal: Signal } | { kind: 'observation'; observation: AggregateObservation };
 
 /** The day an item is about: a signal's occurredAt, an observation's period start (what the engine opens for it). */
@@ -17,8 +20,9 @@ const byTime = (a: Keyed, b: Keyed): number => a.t - b.t || a.seq - b.seq;
 
 /**
  * A file's valid records in event-time order (ties in file order), however large the file: up to
- * `chunkSize` records are held in memory; beyond that, sorted runs go to temporary files and are
- * merged back one record at a time.
+ * `chunkSize` records are held in memory (20,000: a few tens of MB of ACLED rows, under 200 MB with
+ * every note at its 4,000-character limit); beyond that, sorted runs go to a temporary directory and
+ * are merged back one record at a time.
  *
  * Why: the risk engine takes a country's inputs in the order they are recorded, and a report older
  * than the day it has open only adds to that day. ACLED's exports list events newest first, so an
@@ -33,7 +37,7 @@ export class EventTimeOrder {
   private seq = 0;
 
   constructor(
-    private readonly chunkSize = 50_000,
+    private readonly chunkSize = 20_000,
     /** Where the temporary directory of the runs is made. */
     private readonly parent = tmpdir(),
   ) {}
@@ -73,7 +77,7 @@ export class EventTimeOrder {
   private async spill(): Promise<void> {
     const run = this.held.sort(byTime);
     this.held = [];
-    this.dir ??= await mkdtemp(path.join(this.parent, 'early-warning-import-'));
+    this.dir ??= await mkdtemp(path.join(this.parent, SORT_DIR_PREFIX));
     const file = path.join(this.dir, `run-${this.runs.length}.ndjson`);
     const out = createWriteStream(file, { encoding: 'utf8' });
     for (const k of run) if (!out.write(`${encode(k)}\n`)) await once(out, 'drain');
@@ -83,7 +87,9 @@ export class EventTimeOrder {
 
   /** A k-way merge of the sorted runs: one record of each in memory, the least one out first. */
   private async *merge(): AsyncGenerator<ImportItem> {
-    const readers = this.runs.map((file) => createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })[Symbol.asyncIterator]());
+    const files = this.runs.map((file) => createReadStream(file, { encoding: 'utf8' }));
+    const lines = files.map((input) => createInterface({ input, crlfDelay: Infinity }));
+    const readers = lines.map((rl) => rl[Symbol.asyncIterator]());
     try {
       const heads: Array<Keyed | undefined> = await Promise.all(readers.map(next));
       for (;;) {
@@ -97,7 +103,10 @@ export class EventTimeOrder {
         heads[least] = await next(readers[least]);
       }
     } finally {
-      for (const r of readers) await r.return?.();
+      // The iterator's return only drops its listeners: a run left part-read (the import stopped on
+      // a write that failed) kept its file open, and its disk space held after the directory went.
+      for (const rl of lines) rl.close();
+      for (const f of files) f.destroy();
     }
   }
 }
@@ -107,10 +116,11 @@ async function next(reader: AsyncIterator<string>): Promise<Keyed | undefined> {
   return line.done ? undefined : decode(line.value);
 }
 
+/** Ends a run's file; a failed last write (a full disk) rejects, where records were silently left out of the merge. */
 function closed(out: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => {
     out.once('error', reject);
-    out.end(() => resolve());
+    out.end((err?: Error | null) => (err ? reject(err) : resolve()));
   });
 }
 

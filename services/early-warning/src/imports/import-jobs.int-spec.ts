@@ -167,7 +167,7 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(UPLOAD_DIR).toBe(defaultUploadDir({ DATABASE_HOST: database.host, DATABASE_PORT: String(database.port), DATABASE_NAME: database.name }));
   });
 
-  it('deletes at boot the uploads no job refers to any more, but not one that may still be arriving', async () => {
+  it('deletes at boot the uploads no job refers to any more, but not one that may still be arriving, and the sorts killed imports left', async () => {
     await mkdir(UPLOAD_DIR, { recursive: true });
     const old = path.join(UPLOAD_DIR, `int-${RUN}-orphan-old`);
     const fresh = path.join(UPLOAD_DIR, `int-${RUN}-orphan-fresh`);
@@ -177,11 +177,24 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     const running = await jobLeftBy(2);
     await utimes(running.upload, twoHoursAgo, twoHoursAgo);
 
+    // A sort's runs left by a process killed mid-import, a day old, and those of an import running now.
+    const staleSort = path.join(UPLOAD_DIR, `early-warning-import-int-${RUN}-stale`);
+    const liveSort = path.join(UPLOAD_DIR, `early-warning-import-int-${RUN}-live`);
+    for (const dir of [staleSort, liveSort]) {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, 'run-0.ndjson'), '{}\n');
+    }
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    await utimes(staleSort, twoDaysAgo, twoDaysAgo);
+
     await ew.app.get(ImportJobs).onApplicationBootstrap();
 
     expect(existsSync(old)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
     expect(existsSync(running.upload), 'the upload of a running job').toBe(true);
+    expect(existsSync(staleSort), "a killed import's sort").toBe(false);
+    expect(existsSync(liveSort), 'a running import\'s sort').toBe(true);
+    await rm(liveSort, { recursive: true, force: true });
   });
 
   it('an upload the request refuses (a bad field, a NUL in a field) leaves no file behind, and a malformed job id is no job', async () => {

@@ -12,6 +12,7 @@ import { ImportFormatError, type ImportFormat } from '../import';
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { runImport, type ImportProgress, type ImportReport } from './import-runner';
 import { intakeSink } from './import-sink';
+import { SORT_DIR_PREFIX } from './event-time-order';
 import { defaultUploadDir, uploadDirOf } from '../early-warning-env';
 
 /**
@@ -42,6 +43,7 @@ export const MAX_RUNS = 10;
 export const ABANDONED_AFTER_MS = 15 * 60_000;
 /** An upload no job refers to is deleted at boot once older than this (younger ones may still be arriving). */
 const ORPHAN_AFTER_MS = 60 * 60_000;
+const SORT_ORPHAN_AFTER_MS = 24 * 60 * 60_000;
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -215,6 +217,9 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       const file = path.join(UPLOAD_DIR, name);
       const info = await stat(file).catch(() => undefined);
       if (info?.isFile() && !live.has(file) && Date.now() - info.mtimeMs > ORPHAN_AFTER_MS) await rm(file, { force: true }).catch(() => undefined);
+      // A sort's runs left by a process killed mid-import (its own clean-up never ran): a day old,
+      // no import of this platform's sizes is still reading them.
+      if (info?.isDirectory() && name.startsWith(SORT_DIR_PREFIX) && Date.now() - info.mtimeMs > SORT_ORPHAN_AFTER_MS) await rm(file, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 
@@ -290,6 +295,8 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       const report = await runImport(createReadStream(job.path), intakeSink(this.intake, this.db, this.events), {
         format: job.format,
         source: job.source,
+        // Beside the uploads, on their volume and swept with them, rather than the system's temp.
+        sortDir: UPLOAD_DIR,
         onProgress: (p) => {
           if (Date.now() - last < 500) return;
           last = Date.now();
@@ -353,4 +360,4 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
   }
 }
 
-const pickProgress = (r: ImportProgress): ImportProgress => ({ rows: r.rows, accepted: r.accepted, recorded: r.recorded, duplicates: r.duplicates, rejected: r.rejected });
+const pickProgress = (r: ImportProgress): ImportProgress => ({ phase: r.phase, rows: r.rows, toWrite: r.toWrite, accepted: r.accepted, recorded: r.recorded, duplicates: r.duplicates, rejected: r.rejected });

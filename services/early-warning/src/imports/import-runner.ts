@@ -13,8 +13,15 @@ export interface ImportSink {
 }
 
 export interface ImportProgress {
+  /**
+   * `reading`: the file is read, every row checked and the valid ones put in event-time order;
+   * `writing`: they are written (`toWrite` of them), oldest first.
+   */
+  readonly phase: 'reading' | 'writing';
   /** Data rows read so far. */
   readonly rows: number;
+  /** Valid rows to write, once the file is read (0 before). */
+  readonly toWrite: number;
   readonly accepted: number;
   readonly recorded: number;
   readonly duplicates: number;
@@ -43,6 +50,8 @@ export interface RunImportOptions {
   readonly onProgress?: (p: ImportProgress) => void;
   /** Valid records held in memory while the file is put in event-time order; more go to temporary files. */
   readonly sortChunk?: number;
+  /** Where those files go (in a directory of their own, removed after); default the system's temp. */
+  readonly sortDir?: string;
 }
 
 /**
@@ -82,7 +91,8 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   const chains = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
-  const progress = (): ImportProgress => ({ rows, accepted: recorded + duplicates, recorded, duplicates, rejected });
+  let phase: ImportProgress['phase'] = 'reading';
+  const progress = (): ImportProgress => ({ phase, rows, toWrite: phase === 'writing' ? ordered.size : 0, accepted: recorded + duplicates, recorded, duplicates, rejected });
 
   const dispatch = async (key: string, write: () => Promise<{ recorded: number; duplicates: number }>): Promise<void> => {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
@@ -119,7 +129,8 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   };
 
   // First the whole file is read: every row counted and checked, the valid ones put in order.
-  const ordered = new EventTimeOrder(options.sortChunk);
+  const ordered = new EventTimeOrder(options.sortChunk, options.sortDir);
+  options.onProgress?.(progress());
   try {
     for await (const record of opened.records) {
       if (record.row !== lastRow) {
@@ -149,6 +160,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
     await ordered.close();
     throw err;
   }
+  phase = 'writing';
   options.onProgress?.(progress());
 
   for await (const item of ordered.sorted()) {
