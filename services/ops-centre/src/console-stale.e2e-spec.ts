@@ -1,9 +1,34 @@
 import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
 import { eventually } from '@crisis-ops/testing';
 import { freshTestCountry, publishEscalation, publishSignals } from '../test/events';
 import { useConsoleHarness } from '../test/console-harness';
+
+/**
+ * Routes the page's streams: the first answers `first(url)` and ends (a cut stream); the browser's
+ * own reconnect is held until `release()`, then refused as a proxy does while the service is
+ * redeployed, so the browser gives up; the console's next stream reaches the service. `streams` are
+ * the URLs asked, in order.
+ */
+async function streamCutThenRefused(page: Page, first: (url: string) => Promise<string>): Promise<{ streams: string[]; release: () => void }> {
+  const streams: string[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route((url) => url.pathname === '/stream', async (route) => {
+    streams.push(route.request().url());
+    if (streams.length === 1) {
+      await route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 100\n\n${await first(route.request().url())}` });
+    } else if (streams.length === 2) {
+      await released;
+      await route.fulfill({ status: 502, contentType: 'text/plain', body: 'bad gateway' });
+    } else {
+      await route.continue();
+    }
+  });
+  return { streams, release };
+}
 
 /**
  * The console when what feeds it fails: the stream refused (a redeploy behind a proxy, an expired
@@ -22,21 +47,8 @@ describe('ops-centre web console when its feeds fail', () => {
     // The first stream delivers only `a`, then ends. The browser's own reconnect is held until the
     // page has been seen saying the picture may be stale, then refused as a proxy does while the
     // service is redeployed, and the browser gives up. So `b` can only come through a catch-up from `a`.
-    const streams: string[] = [];
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await page.route((url) => url.pathname === '/stream', async (route) => {
-      streams.push(route.request().url());
-      if (streams.length === 1) {
-        const item = { id: a.eventId, type: 'org.crisis-ops.early-warning.risk-escalated.v1', name: 'risk-escalated', source: 'early-warning', topic: TOPIC_RISK, country, admin1: '', desk: null, level: 2, time: new Date().toISOString(), traceId: null, payload: {} };
-        await route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 100\n\nevent: hello\ndata: {}\n\nid: ${a.eventId}\nevent: domain-event\ndata: ${JSON.stringify(item)}\n\n` });
-      } else if (streams.length === 2) {
-        await released;
-        await route.fulfill({ status: 502, contentType: 'text/plain', body: 'bad gateway' });
-      } else {
-        await route.continue();
-      }
-    });
+    const item = { id: a.eventId, type: 'org.crisis-ops.early-warning.risk-escalated.v1', name: 'risk-escalated', source: 'early-warning', topic: TOPIC_RISK, country, admin1: '', desk: null, level: 2, time: new Date().toISOString(), traceId: null, payload: {} };
+    const { streams, release } = await streamCutThenRefused(page, async () => `event: hello\ndata: {}\n\nid: ${a.eventId}\nevent: domain-event\ndata: ${JSON.stringify(item)}\n\n`);
     await page.goto(h.service.url);
     await page.getByLabel('Access token').fill(h.globalToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -60,20 +72,7 @@ describe('ops-centre web console when its feeds fail', () => {
     // The first stream is what the service sends as it opens, then cut, as a proxy restarting does.
     // The browser's own reconnect is held until the page says the picture may be stale, meanwhile
     // the events are recorded, then it is refused, the browser gives up, and the console opens a new stream.
-    const streams: string[] = [];
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await page.route((url) => url.pathname === '/stream', async (route) => {
-      streams.push(route.request().url());
-      if (streams.length === 1) {
-        await route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 100\n\n${await openingOf(route.request().url())}` });
-      } else if (streams.length === 2) {
-        await released;
-        await route.fulfill({ status: 502, contentType: 'text/plain', body: 'bad gateway' });
-      } else {
-        await route.continue();
-      }
-    });
+    const { streams, release } = await streamCutThenRefused(page, openingOf);
     await page.goto(h.service.url);
     await page.getByLabel('Access token').fill(h.africaToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
