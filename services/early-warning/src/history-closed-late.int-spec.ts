@@ -138,10 +138,10 @@ describe('early-warning: history closed late by a live signal', () => {
       [country],
     );
     const windowStart = isoDay(new Date(now.getTime() - alertDays * DAY));
-    // A report of the open day makes that day news (it is what the report is about), and only it;
-    // having announced its level, the de-escalations below it that follow are told as corrections
-    // (correctsAnnouncedLevel), never an escalation or an assessment of those months.
-    const reportedDay = withOlderReport === 'of-the-open-day' ? isoDay(olderDay) : undefined;
+    // A report of the open day, or an older one (which adds to it), makes that day news, as it would
+    // sent alone, and only it; having announced its level, the de-escalations below it that follow
+    // are told as corrections (correctsAnnouncedLevel), never an escalation or an assessment of those months.
+    const reportedDay = withOlderReport ? isoDay(new Date(engineRows[0].open * DAY)) : undefined;
     const old = rows.filter((r) => r.day < windowStart && r.day !== reportedDay);
     const told = (r: { kind: string; published: boolean }) => r.published && (reportedDay === undefined || r.kind !== 'deescalated');
     expect(old.filter((r) => r.kind === 'escalated').length).toBeGreaterThan(0);
@@ -163,7 +163,7 @@ describe('early-warning: history closed late by a live signal', () => {
     await queuedMonthsThenLiveBurst(false);
   });
 
-  it('given the same, with a report older than those months in the live batch, then those months are still not announced: a late report makes no later day news', async () => {
+  it('given the same, with a report older than those months in the live batch, then those months are still not announced: a late report makes news of the open day it adds to, and of no later day', async () => {
     await queuedMonthsThenLiveBurst('before-the-months');
   });
 

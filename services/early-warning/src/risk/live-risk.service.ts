@@ -160,7 +160,7 @@ export class LiveRisk {
     for (const input of inputs) {
       let reported: ReadonlySet<number> | undefined;
       if ('signal' in input) {
-        const requestEarliest = input.requestEarliest ? dayOf(input.requestEarliest) : null;
+        const requestEarliest = input.requestEarliest ? input.requestEarliest.getTime() : null;
         request = requestAfter(request, { day: dayOf(input.signal.occurredAt), requestEarliest }, engine.currentDay && dayOf(engine.currentDay));
         reported = request.days;
       }
@@ -178,8 +178,8 @@ export class LiveRisk {
     // One statement: the engine row (guarded by its input count) and the areas that changed.
     const engineRow =
       version === 0
-        ? `INSERT INTO risk_engines (country, snapshot, signals, request_earliest, request_days) SELECT $1, $2::jsonb, $6::bigint, $7::int, $8::int[] WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
-        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, request_earliest = $7::int, request_days = $8::int[], updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
+        ? `INSERT INTO risk_engines (country, snapshot, signals, request_earliest, request_days) SELECT $1, $2::jsonb, $6::bigint, $7::bigint, $8::int[] WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
+        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, request_earliest = $7::bigint, request_days = $8::int[], updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
     const [{ n }]: Array<{ n: number }> = await m.query(
       `WITH e AS (${engineRow}),
             a AS (INSERT INTO risk_engine_areas (country, admin1, state)
@@ -253,7 +253,7 @@ export class LiveRisk {
   }
 
   private async load(m: EntityManager, country: string) {
-    const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string; request_earliest: number | null; request_days: number[] | null }> = await m.query(
+    const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string; request_earliest: string | null; request_days: number[] | null }> = await m.query(
       'SELECT snapshot, signals, request_earliest, request_days FROM risk_engines WHERE country = $1',
       [country],
     );
@@ -264,7 +264,7 @@ export class LiveRisk {
     const snapshot = joinSnapshot(rows[0].snapshot, areas);
     // What the rows hold now (none if the header still carries the areas: they are all written next).
     const written = rows[0].snapshot.areas.length > 0 ? new Map<string, string>() : new Map(splitSnapshot(snapshot).areas);
-    return { engine: RiskEngine.restore(snapshot, { context }), version: Number(rows[0].signals), written, context, request: requestOfColumns(rows[0].request_earliest, rows[0].request_days) };
+    return { engine: RiskEngine.restore(snapshot, { context }), version: Number(rows[0].signals), written, context, request: requestOfColumns(rows[0].request_earliest === null ? null : Number(rows[0].request_earliest), rows[0].request_days) };
   }
 
   /** Current score and level of every area of the country; trend and drivers from this step's assessments. */

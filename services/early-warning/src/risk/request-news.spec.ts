@@ -16,8 +16,8 @@ describe('what an intake request makes news', () => {
     expect(daysAfter([[100, 100, 100]])).toEqual([100]);
   });
 
-  it('given a report older than the open day, then not its day, nor any day up to the open one', () => {
-    expect(daysAfter([[50, 50, 120], [130, 50, 120]])).toEqual([130]);
+  it('given a report older than the open day, then the open day it adds to, as that report alone would have, and no day before it', () => {
+    expect(daysAfter([[50, 50, 120], [130, 50, 120]])).toEqual([120, 130]);
   });
 
   it("given a signal of another request (its request's earliest day differs), then a new request, whatever the last one left", () => {
