@@ -45,6 +45,18 @@ describe('EventTimeOrder', () => {
     }
   });
 
+  it('reads runs back whole across their 64 KiB blocks, a character split between two included', async () => {
+    const days = Array.from({ length: 6_000 }, (_, i) => (i * 7_919) % 6_000);
+    const order = new EventTimeOrder(1_000, parent);
+    for (const d of days) await order.add(signal(d, `r${d}`));
+    const out: ImportItem[] = [];
+    for await (const item of order.sorted()) out.push(item);
+    expect(out).toHaveLength(6_000);
+    expect(out.map(idOf)).toEqual(Array.from({ length: 6_000 }, (_, d) => `r${d}`));
+    for (const d of [0, 1_234, 5_999]) expect(out[d]).toEqual(signal(d, `r${d}`));
+    expect(runsLeft()).toBe(0);
+  });
+
   it('removes its temporary files when the import stops before reading them all', async () => {
     // Runs long enough that reading them pauses (the line iterator queues about a thousand).
     const order = new EventTimeOrder(3_000, parent);

@@ -1,8 +1,8 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { once } from 'node:events';
 import type { AggregateObservation, Signal } from '../domain';
 
@@ -85,13 +85,16 @@ export class EventTimeOrder {
     this.runs.push(file);
   }
 
-  /** A k-way merge of the sorted runs: one record of each in memory, the least one out first. */
+  /**
+   * A k-way merge of the sorted runs, the least record out first. Each run is read on demand in
+   * 64 KiB blocks (RunReader): memory is a block per run, where readline's iterator queued a
+   * thousand lines of each, and its file is closed however the merge ends.
+   */
   private async *merge(): AsyncGenerator<ImportItem> {
-    const files = this.runs.map((file) => createReadStream(file, { encoding: 'utf8' }));
-    const lines = files.map((input) => createInterface({ input, crlfDelay: Infinity }));
-    const readers = lines.map((rl) => rl[Symbol.asyncIterator]());
+    const readers: RunReader[] = [];
     try {
-      const heads: Array<Keyed | undefined> = await Promise.all(readers.map(next));
+      for (const file of this.runs) readers.push(await RunReader.open(file));
+      const heads: Array<Keyed | undefined> = await Promise.all(readers.map((r) => r.next()));
       for (;;) {
         let least = -1;
         for (let i = 0; i < heads.length; i++) {
@@ -100,20 +103,48 @@ export class EventTimeOrder {
         }
         if (least < 0) return;
         yield (heads[least] as Keyed).item;
-        heads[least] = await next(readers[least]);
+        heads[least] = await readers[least].next();
       }
     } finally {
-      // The iterator's return only drops its listeners: a run left part-read (the import stopped on
-      // a write that failed) kept its file open, and its disk space held after the directory went.
-      for (const rl of lines) rl.close();
-      for (const f of files) f.destroy();
+      for (const r of readers) await r.close();
     }
   }
 }
 
-async function next(reader: AsyncIterator<string>): Promise<Keyed | undefined> {
-  const line = await reader.next();
-  return line.done ? undefined : decode(line.value);
+/** The records of one run file, read a block at a time as the merge asks for them. */
+class RunReader {
+  private lines: string[] = [];
+  private rest = '';
+  private done = false;
+  private readonly buffer = Buffer.alloc(64 * 1024);
+  private readonly decoder = new StringDecoder('utf8');
+
+  private constructor(private readonly file: FileHandle) {}
+
+  static async open(path: string): Promise<RunReader> {
+    return new RunReader(await open(path, 'r'));
+  }
+
+  async next(): Promise<Keyed | undefined> {
+    while (this.lines.length === 0) {
+      if (this.done) return undefined;
+      const { bytesRead } = await this.file.read(this.buffer, 0, this.buffer.length, null);
+      const text = this.rest + (bytesRead > 0 ? this.decoder.write(this.buffer.subarray(0, bytesRead)) : this.decoder.end());
+      const parts = text.split('\n');
+      this.rest = parts.pop() ?? '';
+      this.lines = parts.reverse();
+      if (bytesRead === 0) {
+        this.done = true;
+        if (this.rest) this.lines.unshift(this.rest);
+        this.rest = '';
+      }
+    }
+    return decode(this.lines.pop() as string);
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
 }
 
 /** Ends a run's file; a failed last write (a full disk) rejects, where records were silently left out of the merge. */
