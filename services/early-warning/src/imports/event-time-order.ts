@@ -40,6 +40,8 @@ export class EventTimeOrder {
     private readonly chunkSize = 20_000,
     /** Where the temporary directory of the runs is made. */
     private readonly parent = tmpdir(),
+    /** Put in the directory's name after SORT_DIR_PREFIX (an import job's id and run), so a sweep can tell whose it is. */
+    private readonly label = '',
   ) {}
 
   /** How many records were added. */
@@ -77,7 +79,7 @@ export class EventTimeOrder {
   private async spill(): Promise<void> {
     const run = this.held.sort(byTime);
     this.held = [];
-    this.dir ??= await mkdtemp(path.join(this.parent, SORT_DIR_PREFIX));
+    this.dir ??= await mkdtemp(path.join(this.parent, `${SORT_DIR_PREFIX}${this.label}`));
     const file = path.join(this.dir, `run-${this.runs.length}.ndjson`);
     const out = createWriteStream(file, { encoding: 'utf8' });
     for (const k of run) if (!out.write(`${encode(k)}\n`)) await once(out, 'drain');

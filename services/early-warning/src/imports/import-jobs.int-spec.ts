@@ -186,6 +186,11 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     }
     const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
     await utimes(staleSort, twoDaysAgo, twoDaysAgo);
+    // A job's sorts, named after it and its run: the current run's is kept, an earlier run's (its
+    // process killed) and one of a job no longer running go at once, however fresh.
+    const rerun = await jobLeftBy(2, { attempts: 2 });
+    const jobSorts = { current: `${rerun.id}-2-aaaaaa`, earlier: `${rerun.id}-1-bbbbbb`, ended: `${randomUUID()}-1-cccccc` };
+    for (const label of Object.values(jobSorts)) await mkdir(path.join(UPLOAD_DIR, `early-warning-import-${label}`), { recursive: true });
 
     await ew.app.get(ImportJobs).onApplicationBootstrap();
 
@@ -194,7 +199,10 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(existsSync(running.upload), 'the upload of a running job').toBe(true);
     expect(existsSync(staleSort), "a killed import's sort").toBe(false);
     expect(existsSync(liveSort), 'a running import\'s sort').toBe(true);
+    const sortLeft = (label: string) => existsSync(path.join(UPLOAD_DIR, `early-warning-import-${label}`));
+    expect([sortLeft(jobSorts.current), sortLeft(jobSorts.earlier), sortLeft(jobSorts.ended)]).toEqual([true, false, false]);
     await rm(liveSort, { recursive: true, force: true });
+    await rm(path.join(UPLOAD_DIR, `early-warning-import-${jobSorts.current}`), { recursive: true, force: true });
   });
 
   it('an upload the request refuses (a bad field, a NUL in a field) leaves no file behind, and a malformed job id is no job', async () => {

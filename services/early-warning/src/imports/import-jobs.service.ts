@@ -44,6 +44,9 @@ export const ABANDONED_AFTER_MS = 15 * 60_000;
 /** An upload no job refers to is deleted at boot once older than this (younger ones may still be arriving). */
 const ORPHAN_AFTER_MS = 60 * 60_000;
 const SORT_ORPHAN_AFTER_MS = 24 * 60 * 60_000;
+/** A job's sort directory is named after the job and its run: `<job id>-<run>-`, then mkdtemp's suffix. */
+const sortLabelOf = (jobId: string, attempt: number): string => `${jobId}-${attempt}-`;
+const JOB_SORT_LABEL = /^[0-9a-f-]{36}-\d+-/;
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -210,16 +213,22 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Uploads no queued or running job refers to (their job ended while this process was down), once surely not still arriving. */
   private async deleteOrphanUploads(): Promise<void> {
-    const live = new Set(
-      ((await this.db.query(`SELECT upload_path FROM import_jobs WHERE status IN ('queued', 'running') AND upload_path IS NOT NULL`)) as Array<{ upload_path: string }>).map((r) => r.upload_path),
-    );
+    const jobs = (await this.db.query(`SELECT id, attempts, upload_path FROM import_jobs WHERE status IN ('queued', 'running')`)) as Array<{ id: string; attempts: number; upload_path: string | null }>;
+    const live = new Set(jobs.map((r) => r.upload_path).filter((p): p is string => p !== null));
+    const liveSorts = jobs.map((r) => sortLabelOf(r.id, r.attempts));
     for (const name of await readdir(UPLOAD_DIR)) {
       const file = path.join(UPLOAD_DIR, name);
       const info = await stat(file).catch(() => undefined);
       if (info?.isFile() && !live.has(file) && Date.now() - info.mtimeMs > ORPHAN_AFTER_MS) await rm(file, { force: true }).catch(() => undefined);
-      // A sort's runs left by a process killed mid-import (its own clean-up never ran): a day old,
-      // no import of this platform's sizes is still reading them.
-      if (info?.isDirectory() && name.startsWith(SORT_DIR_PREFIX) && Date.now() - info.mtimeMs > SORT_ORPHAN_AFTER_MS) await rm(file, { recursive: true, force: true }).catch(() => undefined);
+      // A sort's runs left by a process killed mid-import (its own clean-up never ran): at once when
+      // they are a job's run that is no longer its current one (each rerun of a file that kills its
+      // process would leave a copy of the file), else once a day old.
+      if (info?.isDirectory() && name.startsWith(SORT_DIR_PREFIX)) {
+        const label = name.slice(SORT_DIR_PREFIX.length);
+        const ofAJob = JOB_SORT_LABEL.test(label);
+        const current = liveSorts.some((l) => label.startsWith(l));
+        if ((ofAJob && !current) || (!ofAJob && Date.now() - info.mtimeMs > SORT_ORPHAN_AFTER_MS)) await rm(file, { recursive: true, force: true }).catch(() => undefined);
+      }
     }
   }
 
@@ -297,6 +306,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
         source: job.source,
         // Beside the uploads, on their volume and swept with them, rather than the system's temp.
         sortDir: UPLOAD_DIR,
+        sortLabel: sortLabelOf(id, attempt),
         onProgress: (p) => {
           if (Date.now() - last < 500) return;
           last = Date.now();

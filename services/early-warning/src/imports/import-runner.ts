@@ -52,6 +52,8 @@ export interface RunImportOptions {
   readonly sortChunk?: number;
   /** Where those files go (in a directory of their own, removed after); default the system's temp. */
   readonly sortDir?: string;
+  /** Put in that directory's name (EventTimeOrder). */
+  readonly sortLabel?: string;
 }
 
 /**
@@ -129,7 +131,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   };
 
   // First the whole file is read: every row counted and checked, the valid ones put in order.
-  const ordered = new EventTimeOrder(options.sortChunk, options.sortDir);
+  const ordered = new EventTimeOrder(options.sortChunk, options.sortDir, options.sortLabel);
   options.onProgress?.(progress());
   try {
     for await (const record of opened.records) {
