@@ -68,7 +68,8 @@ function progressBar(total: number) {
     const filled = Math.round(share * width);
     const rate = (phase === 'reading' ? rows : accepted) / Math.max(0.001, (now - started) / 1000);
     const line = `${phase} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(1).padStart(5)}%  ${rows} rows  ${accepted} accepted  ${rejected} rejected  ${Math.round(rate)} rows/s`;
-    process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+    // Cleared to the end: a shorter line (another pass, a rate with fewer digits) left the old one's tail.
+    process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
   };
   return {
     counter: new Transform({

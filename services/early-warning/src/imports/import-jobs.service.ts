@@ -294,6 +294,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
    */
   private async run(id: string, attempt: number, job: NewJob): Promise<void> {
     let last = 0;
+    let lastPhase: ImportProgress['phase'] = 'reading';
     // Set once the job's final status is recorded: only then may its upload go.
     let ended = false;
     // Beats on its own clock too: a slow file can go longer than that between progress reports.
@@ -308,8 +309,10 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
         sortDir: UPLOAD_DIR,
         sortLabel: sortLabelOf(id, attempt),
         onProgress: (p) => {
-          if (Date.now() - last < 500) return;
+          // Throttled, but never the first report of a pass: the job would say "reading" until its first batch committed.
+          if (Date.now() - last < 500 && p.phase === lastPhase) return;
           last = Date.now();
+          lastPhase = p.phase;
           void this.db
             .query(`UPDATE import_jobs SET rows_read = $2, report = $3, heartbeat_at = now() WHERE id = $1 AND status = 'running' AND attempts = $4`, [
               id,
