@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from 'pg';
+import { adminClient, uniqueSuffix } from '@crisis-ops/testing';
+import { RiskEnginesRequestColumnsSettled1764806700000 } from './1764806700000-risk-engines-request-columns-settled.migration';
+
+/** The settling migration on the two shapes a risk_engines table can have, each in a scratch schema of the test database. */
+describe('early-warning migrations: the request columns settled', () => {
+  let db: Client;
+  const schema = `ew_request_columns_${uniqueSuffix().replace(/\W/g, '_')}`;
+
+  beforeAll(async () => {
+    db = adminClient();
+    await db.connect();
+    await db.query(`CREATE SCHEMA "${schema}"`);
+  });
+
+  afterAll(async () => {
+    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db?.end();
+  });
+
+  const columns = async () =>
+    (await db.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'risk_engines' AND column_name LIKE 'request%' ORDER BY 1`, [schema])).rows;
+  const settle = async () => {
+    await db.query(`SET search_path TO "${schema}"`);
+    try {
+      await new RiskEnginesRequestColumnsSettled1764806700000().up({ query: (sql: string) => db.query(sql) } as never);
+    } finally {
+      await db.query('RESET search_path');
+    }
+  };
+
+  it('widens a day-count request_earliest to milliseconds and brings back request_news_from, where the first version left them', async () => {
+    await db.query(`CREATE TABLE "${schema}".risk_engines (country text PRIMARY KEY, request_earliest integer, request_days integer[])`);
+    await settle();
+    expect(await columns()).toEqual([
+      { column_name: 'request_days', data_type: 'ARRAY' },
+      { column_name: 'request_earliest', data_type: 'bigint' },
+      { column_name: 'request_news_from', data_type: 'date' },
+    ]);
+    await db.query(`INSERT INTO "${schema}".risk_engines (country, request_earliest) VALUES ('XAA', $1)`, [Date.now()]);
+    // The released shape: nothing changes.
+    await settle();
+    expect((await columns()).map((c) => c.data_type)).toEqual(['ARRAY', 'bigint', 'date']);
+  });
+});
