@@ -108,7 +108,8 @@ export class EventTimeOrder {
         heads[least] = await readers[least].next();
       }
     } finally {
-      for (const r of readers) await r.close();
+      // Every one, even if one fails to close.
+      await Promise.allSettled(readers.map((r) => r.close()));
     }
   }
 }

@@ -179,7 +179,9 @@ export class LiveRisk {
     const engineRow =
       version === 0
         ? `INSERT INTO risk_engines (country, snapshot, signals, request_earliest, request_days) SELECT $1, $2::jsonb, $6::bigint, $7::bigint, $8::int[] WHERE $3::bigint = 0 ON CONFLICT (country) DO NOTHING RETURNING country`
-        : `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, request_earliest = $7::bigint, request_days = $8::int[], updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
+        : // request_news_from is the build before's: cleared, so a replica of it that gets the
+          // partition back during a rolling upgrade does not take up a request long over.
+          `UPDATE risk_engines SET snapshot = $2::jsonb, signals = signals + $6::bigint, request_earliest = $7::bigint, request_days = $8::int[], request_news_from = NULL, updated_at = now() WHERE country = $1 AND signals = $3::bigint RETURNING country`;
     const [{ n }]: Array<{ n: number }> = await m.query(
       `WITH e AS (${engineRow}),
             a AS (INSERT INTO risk_engine_areas (country, admin1, state)

@@ -57,4 +57,17 @@ describe('early-warning: what a request of reports publishes', () => {
     expect((await publishedLevelChanges(batched)).filter((r) => r.kind === 'escalated')).toEqual(oneByOne.filter((r) => r.kind === 'escalated'));
     expect((await publishedLevelChanges(newestFirst)).filter((r) => r.kind === 'escalated')).toEqual(oneByOne.filter((r) => r.kind === 'escalated'));
   });
+
+  it("clears the build before's request start from the engine row, so a replica of it that gets the partition back in a rolling upgrade takes up no request long over", async () => {
+    const [country] = await freshCountries(1);
+    const post = async (items: unknown[]) => expect((await ew.api('POST', '/signals/batch', { items })).status).toBe(202);
+    await post(burst(country).slice(0, 8));
+    await eventually(async () => (await inputsApplied(ew.db, country)) === 8, 30_000, 200);
+    await ew.db.query(`UPDATE early_warning.risk_engines SET request_news_from = DATE '2020-01-01' WHERE country = $1`, [country]);
+    await post(burst(country).slice(8, 16));
+    await eventually(async () => (await inputsApplied(ew.db, country)) === 16, 30_000, 200);
+    const { rows } = await ew.db.query('SELECT request_news_from FROM early_warning.risk_engines WHERE country = $1', [country]);
+    expect(rows).toEqual([{ request_news_from: null }]);
+  });
 });
+
