@@ -57,6 +57,21 @@ describe('EventTimeOrder', () => {
     expect(runsLeft()).toBe(0);
   });
 
+  it('merges no more runs at once than it may hold open, through longer runs first, and gives every record back in order', async () => {
+    const days = Array.from({ length: 2_000 }, (_, i) => (i * 7_919) % 2_000);
+    const order = new EventTimeOrder(100, parent, '', 3);
+    for (const d of days) await order.add(signal(d, `m${d}`));
+    const out: string[] = [];
+    let openAtOnce = 0;
+    for await (const item of order.sorted()) {
+      if (out.length === 0) openAtOnce = openRuns();
+      out.push(idOf(item) as string);
+    }
+    expect(openAtOnce).toBeLessThanOrEqual(3);
+    expect(out).toEqual(Array.from({ length: 2_000 }, (_, d) => `m${d}`));
+    expect(runsLeft()).toBe(0);
+  });
+
   it('removes its temporary files when the import stops before reading them all', async () => {
     // Runs long enough that reading them pauses (the line iterator queues about a thousand).
     const order = new EventTimeOrder(3_000, parent);

@@ -35,6 +35,8 @@ export class EventTimeOrder {
   private readonly runs: string[] = [];
   private dir: string | undefined;
   private seq = 0;
+  /** Run files made so far, for their names. */
+  private files = 0;
 
   constructor(
     private readonly chunkSize = 20_000,
@@ -42,6 +44,11 @@ export class EventTimeOrder {
     private readonly parent = tmpdir(),
     /** Put in the directory's name after SORT_DIR_PREFIX (an import job's id and run), so a sweep can tell whose it is. */
     private readonly label = '',
+    /**
+     * Runs merged at once, each an open file: past it, runs are first merged in groups into longer
+     * ones. A 4 GiB upload of short rows makes thousands of runs, past a usual limit of 1,024 open files.
+     */
+    private readonly maxFanIn = 200,
   ) {}
 
   /** How many records were added. */
@@ -63,7 +70,8 @@ export class EventTimeOrder {
         return;
       }
       if (this.held.length > 0) await this.spill();
-      yield* this.merge();
+      while (this.runs.length > this.maxFanIn) await this.mergeGroup(this.runs.splice(0, this.maxFanIn));
+      for await (const k of this.merge(this.runs)) yield k.item;
     } finally {
       await this.close();
     }
@@ -79,12 +87,22 @@ export class EventTimeOrder {
   private async spill(): Promise<void> {
     const run = this.held.sort(byTime);
     this.held = [];
+    this.runs.push(await this.write(run));
+  }
+
+  /** One longer run of a group of runs, whose files then go. */
+  private async mergeGroup(group: string[]): Promise<void> {
+    this.runs.push(await this.write(this.merge(group)));
+    for (const file of group) await rm(file, { force: true });
+  }
+
+  private async write(records: Iterable<Keyed> | AsyncIterable<Keyed>): Promise<string> {
     this.dir ??= await mkdtemp(path.join(this.parent, `${SORT_DIR_PREFIX}${this.label}`));
-    const file = path.join(this.dir, `run-${this.runs.length}.ndjson`);
+    const file = path.join(this.dir, `run-${this.files++}.ndjson`);
     const out = createWriteStream(file, { encoding: 'utf8' });
-    for (const k of run) if (!out.write(`${encode(k)}\n`)) await once(out, 'drain');
+    for await (const k of records) if (!out.write(`${encode(k)}\n`)) await once(out, 'drain');
     await closed(out);
-    this.runs.push(file);
+    return file;
   }
 
   /**
@@ -92,10 +110,10 @@ export class EventTimeOrder {
    * 64 KiB blocks (RunReader): memory is a block per run, where readline's iterator queued a
    * thousand lines of each, and its file is closed however the merge ends.
    */
-  private async *merge(): AsyncGenerator<ImportItem> {
+  private async *merge(runs: readonly string[]): AsyncGenerator<Keyed> {
     const readers: RunReader[] = [];
     try {
-      for (const file of this.runs) readers.push(await RunReader.open(file));
+      for (const file of runs) readers.push(await RunReader.open(file));
       const heads: Array<Keyed | undefined> = await Promise.all(readers.map((r) => r.next()));
       for (;;) {
         let least = -1;
@@ -104,7 +122,7 @@ export class EventTimeOrder {
           if (h && (least < 0 || byTime(h, heads[least] as Keyed) < 0)) least = i;
         }
         if (least < 0) return;
-        yield (heads[least] as Keyed).item;
+        yield heads[least] as Keyed;
         heads[least] = await readers[least].next();
       }
     } finally {
