@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplication } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET } from '@crisis-ops/auth';
 import { dlqTopicOf, RiskLevel, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import { cloudEventHeaders } from '@crisis-ops/messaging';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { devToken, eventually, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
+import { useOpsCentre } from '../test/int-harness';
 import { publishEscalation, publishMediation, publishReferral, freshTestCountries, freshTestCountry } from '../test/events';
-import { SERVICE } from './service.definition';
 import { deskOf } from './access/access-policy';
 
 /**
@@ -20,46 +18,22 @@ import { deskOf } from './access/access-policy';
  */
 
 describe('ops-centre on real Kafka and Postgres', () => {
-  let app: INestApplication;
+  const h = useOpsCentre('ops-centre-int-producer');
+  const { api, stream } = h;
   let base: string;
   let producer: Producer;
   let globalToken: string;
   let africaToken: string;
   let europeToken: string;
-  const streams: SseClient[] = [];
   const startedAt = new Date(Date.now() - 1_000);
   let COUNTRY: string;
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
-  const api = async (path: string, token: string, init: RequestInit = {}): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  };
-
   beforeAll(async () => {
-    const config = inProcessServiceConfig('ops-centre');
-    app = await startServiceApp(SERVICE, config, { port: 0, host: '127.0.0.1', quiet: true });
+    ({ base, producer, globalToken } = h);
     COUNTRY = await freshTestCountry();
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    producer = testKafka('ops-centre-int-producer').producer({ idempotent: true });
-    await producer.connect();
-    globalToken = await devToken({ roles: ['global-watch-officer', 'ops-engineer'], subject: 'int-global' });
     africaToken = await devToken({ roles: ['watch-officer'], region: 'africa', subject: 'int-africa' });
     europeToken = await devToken({ roles: ['watch-officer'], region: 'europe-central-asia', subject: 'int-europe' });
   });
-
-  afterAll(async () => {
-    for (const s of streams) s.close();
-    await producer?.disconnect();
-    await app?.close();
-  });
-
-  const stream = async (query: string, token?: string, headers: Record<string, string> = {}) => {
-    const s = await openSse(`${base}/stream?${query}${token ? `&access_token=${token}` : ''}`, headers);
-    streams.push(s);
-    if (s.status === 200) await s.waitFor((m) => m.event === 'hello');
-    return s;
-  };
 
   it('refuses the stream without a valid token, and accepts the header or ?access_token=', async () => {
     expect((await openSse(`${base}/stream`)).status).toBe(401);

@@ -1,48 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplication } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { RiskLevel } from '@crisis-ops/contracts';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { eventually } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../../test/sse-client';
+import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountries, freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
-import { SERVICE } from '../service.definition';
 
 /** A console that reconnects to the live stream, caught up from the last event it got (stream-catch-up.ts). */
 describe('ops-centre live stream, caught up for a console that reconnects', () => {
-  let app: INestApplication;
+  const h = useOpsCentre('ops-centre-catch-up-int-producer');
+  const { api, stream } = h;
   let base: string;
   let producer: Producer;
   let globalToken: string;
-  const streams: SseClient[] = [];
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
-  const api = async (path: string, token: string): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  };
-
-  beforeAll(async () => {
-    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    producer = testKafka('ops-centre-catch-up-int-producer').producer({ idempotent: true });
-    await producer.connect();
-    globalToken = await devToken({ roles: ['global-watch-officer', 'ops-engineer'], subject: 'int-global' });
+  beforeAll(() => {
+    ({ base, producer, globalToken } = h);
   });
-
-  afterAll(async () => {
-    for (const s of streams) s.close();
-    await producer?.disconnect();
-    await app?.close();
-  });
-
-  const stream = async (query: string, token?: string, headers: Record<string, string> = {}) => {
-    const s = await openSse(`${base}/stream?${query}${token ? `&access_token=${token}` : ''}`, headers);
-    streams.push(s);
-    if (s.status === 200) await s.waitFor((m) => m.event === 'hello');
-    return s;
-  };
 
   /**
    * A console of a fresh country that received `a` and then went away (a redeploy, a proxy cutting
