@@ -108,6 +108,8 @@ export interface ValidateSignalOptions {
  */
 /** Longest source name (`acled`, `ucdp-ged`, a monitor's name) a signal may carry. */
 export const MAX_SOURCE_LENGTH = 100;
+/** Longest notes a signal takes. */
+export const MAX_NOTES_LENGTH = 4000;
 
 /** Why a source given for a whole import (API field, CLI flag) cannot be used, or undefined. */
 export const importSourceProblem = (source: string): string | undefined =>
@@ -149,7 +151,7 @@ export function validateSignal(input: SignalInput, options: ValidateSignalOption
   }
   const fatalities = c.number('fatalities', input.fatalities, 0, 1_000_000, true);
   const severity = c.number('severity', input.severity, 1, 5, true);
-  const notes = c.text('notes', input.notes, 4000, false);
+  const notes = c.text('notes', input.notes, MAX_NOTES_LENGTH, false);
 
   if (c.violations.length > 0) return { ok: false, violations: c.violations };
   return {

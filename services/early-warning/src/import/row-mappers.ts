@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isCalendarDay } from '@crisis-ops/domain-kernel';
 import { countryByIso3, countryByName, countryByNumeric, type Country } from '@crisis-ops/geo';
-import { dayLiesAhead, isSignalType, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
+import { dayLiesAhead, isSignalType, MAX_NOTES_LENGTH, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
 import type { AggregateField, ColumnMap, EventField, Layout } from './import-formats';
 
 export interface RowError {
@@ -241,17 +241,14 @@ function aggregateMapper(columns: ColumnMap<AggregateField>, source: string, now
   };
 }
 
-/** Longest notes a signal takes (the domain's limit). */
-const MAX_NOTES = 4000;
-
 /**
  * A row's notes (with its sources appended) within the limit: cut, and saying so with a closing "…", rather than
  * refuse an event for a long description; never inside a surrogate pair, whose half is no text
  * Postgres takes (it failed every batch of the file, the good rows' included, on every rerun).
  */
 export function cutNotes(notes: string): string {
-  if (notes.length <= MAX_NOTES) return notes;
-  let cut = notes.slice(0, MAX_NOTES - 1);
+  if (notes.length <= MAX_NOTES_LENGTH) return notes;
+  let cut = notes.slice(0, MAX_NOTES_LENGTH - 1);
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
 }
