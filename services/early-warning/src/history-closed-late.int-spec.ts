@@ -8,6 +8,7 @@ import { AggregateObservedSchema, CE_AGGREGATE_OBSERVED, CE_RISK_ASSESSED, CE_RI
 import { domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
+import { DEFAULT_RISK_PARAMETERS } from './domain';
 import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
 
 /**
@@ -171,7 +172,7 @@ describe('early-warning: history closed late by a live signal', () => {
     await queuedMonthsThenLiveBurst('of-the-open-day');
   });
 
-  it('given a published escalation and then weeks of quiet, the first live signal after them announces the de-escalations the quiet brought, and nothing else of that history', async () => {
+  it('given a published escalation and then months of quiet, the first live signal after them announces the de-escalations the quiet brought and its own day\'s score, and nothing else of that history', async () => {
     const country = await freshCountry();
     const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
     const post = async (items: unknown[]) => {
@@ -179,7 +180,8 @@ describe('early-warning: history closed late by a live signal', () => {
       expect(res.status).toBe(202);
     };
     // A live report, late but news: the country escalates on its day, and subscribers are told.
-    const burstDay = new Date(Date.now() - 90 * DAY);
+    // Long enough ago for the quiet after it to take the score well below its last told level change.
+    const burstDay = new Date(Date.now() - 200 * DAY);
     await post(
       Array.from({ length: 40 }, (_, i) => ({
         id: `q-${i}`,
@@ -226,5 +228,17 @@ describe('early-warning: history closed late by a live signal', () => {
     await allAnnounced(country);
     const told = announcedDays(country).filter((a) => a.day < windowStart && a.day > isoDay(burstDay));
     expect(told.map((a) => a.type)).toEqual(history.filter((r) => r.published).map(() => CE_RISK_DEESCALATED));
+
+    // The score subscribers were last told (the console's board shows it) is the one early-warning
+    // has now, within the material delta: today's assessment is measured from what was told, not
+    // from the history assessed since, which nobody saw.
+    const toldScores = risk
+      .filter((e) => e.key === country)
+      .map(({ type: ce_type, data: payload }) =>
+        ce_type === CE_RISK_ASSESSED ? decodeEvent(CE_RISK_ASSESSED, payload) : decodeEvent(ce_type === CE_RISK_ESCALATED ? CE_RISK_ESCALATED : CE_RISK_DEESCALATED, payload),
+      )
+      .filter((e) => e.admin1 === '');
+    const { rows: [current] } = await db.query<{ score: number }>(`SELECT score FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
+    expect(Math.abs(toldScores[toldScores.length - 1].score - current.score)).toBeLessThan(DEFAULT_RISK_PARAMETERS.materialDelta);
   });
 });

@@ -13,6 +13,8 @@ export interface AreaSnapshot {
   readonly level: RiskLevel;
   readonly levelSinceDay: number;
   readonly lastEmittedScore: number | null;
+  /** The score subscribers were last told (absent in snapshots taken before it existed: none told). */
+  readonly announcedScore?: number | null;
   readonly lastScore: number;
   readonly lastEscalationId: string | null;
   /** Escalations still in force, oldest first (absent in snapshots taken before it existed). */
@@ -48,6 +50,12 @@ export class AreaState {
   level: RiskLevel = 'low';
   levelSinceDay: number;
   lastEmittedScore: number | null = null;
+  /**
+   * The score of the last assessment emitted for a day that was news (published). Differs from
+   * lastEmittedScore when history was assessed since: what moved "materially" for subscribers is
+   * measured from what they were told, not from history they never saw.
+   */
+  announcedScore: number | null = null;
   lastScore = 0;
   lastEscalationId: string | null = null;
   escalations: EscalationInForce[] = [];
@@ -109,6 +117,7 @@ export class AreaState {
       level: this.level,
       levelSinceDay: this.levelSinceDay,
       lastEmittedScore: this.lastEmittedScore,
+      announcedScore: this.announcedScore,
       lastScore: this.lastScore,
       lastEscalationId: this.lastEscalationId,
       escalations: this.escalations.map((e) => [...e] as const),
@@ -125,6 +134,7 @@ export class AreaState {
     state.level = s.level;
     state.levelSinceDay = s.levelSinceDay;
     state.lastEmittedScore = s.lastEmittedScore;
+    state.announcedScore = s.announcedScore ?? null;
     state.lastScore = s.lastScore;
     state.lastEscalationId = s.lastEscalationId;
     // Older snapshots knew only the latest escalation: the one that holds the area at its level.

@@ -69,4 +69,34 @@ describe('RiskEngine live path', () => {
     expect(engine.assessOpenDay()).toEqual([expect.objectContaining({ type: 'RiskAssessed', level: 'elevated', score: 53.7, assessedAt: new Date(day0 + 20 * DAY) })]);
     expect(engine.current()[0]).toMatchObject({ level: 'elevated', score: 53.7 });
   });
+
+  it('given assessments of history told to no one since the last announced score, when a news day is assessed close to the history but far from what was announced, then it is emitted', () => {
+    // Twenty days of attacks, announced as they come; then forty quiet days, closed late by a report
+    // of day 60 and so history (not news): their assessments are emitted step by step, told to no one.
+    const live = (d: number) => (day: Date) => day.getTime() >= day0 + d * DAY;
+    const protest = (d: number): RiskSignal => ({ country: 'NER', admin1: null, occurredAt: on(d), type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1 });
+    const run = (news: (d: number) => ((day: Date) => boolean) | undefined) => {
+      const engine = new RiskEngine();
+      for (let d = 0; d < 20; d++) engine.ingestSignal(attack(d), news(d));
+      const history = engine.ingestSignal(protest(60), news(60));
+      return { engine, history, open: engine.assessOpenDay(news(60)) };
+    };
+
+    const replay = run(() => undefined);
+    const assessed = replay.history.filter((e) => e.type === 'RiskAssessed');
+    const lastHistory = assessed[assessed.length - 1];
+    // The setup: the last history assessment and day 60 are within the material delta of each other,
+    // so measured from history alone, day 60 says nothing.
+    expect(Math.abs(replay.engine.current()[0].score - lastHistory.score)).toBeLessThan(replay.engine.parameters.materialDelta);
+    expect(replay.open).toEqual([]);
+
+    const withNews = run(live);
+    expect(withNews.history).toEqual(replay.history);
+    expect(withNews.open).toEqual([expect.objectContaining({ type: 'RiskAssessed', assessedAt: new Date(day0 + 60 * DAY), score: replay.engine.current()[0].score })]);
+    // Once told, the area is measured from what was told: nothing more to say about the same day.
+    expect(withNews.engine.assessOpenDay(live(60))).toEqual([]);
+    // What was told survives a restart.
+    const restored = RiskEngine.restore(JSON.parse(JSON.stringify(withNews.engine.snapshot())));
+    expect(restored.snapshot()).toEqual(withNews.engine.snapshot());
+  });
 });

@@ -21,6 +21,13 @@ export interface RiskEngineOptions {
   readonly observedSince?: Date;
 }
 
+/**
+ * Whether the assessments of a day will be announced to subscribers (published). The live service
+ * passes its publication rule with each input; a replay passes none. It decides only which
+ * assessments are emitted (see assess), never a score or a level.
+ */
+export type NewsDays = (day: Date) => boolean;
+
 export interface AreaRisk {
   readonly country: string;
   readonly admin1: string | null;
@@ -52,7 +59,9 @@ const AGGREGATE_LABEL = 'Reported events (aggregate counts)';
  * All inputs of one day are applied before the day is assessed, so their order within the day does
  * not matter. An input for a day already closed (a late report) is added with the decay its age
  * implies; assessments already made are not revised. The same input in the same order gives the
- * same events, bit for bit: nothing here reads a clock or random numbers.
+ * same events, bit for bit: nothing here reads a clock or random numbers. (A live service also says
+ * which days are news, `NewsDays`; that adds assessments to what is emitted, never changes a score
+ * or a level.)
  *
  * Aggregate observations are spread evenly over the days of their period (a month of 30 events is
  * one event a day), so they flow through the same accumulators as signals; days of the period that
@@ -73,9 +82,9 @@ export class RiskEngine {
   }
 
   /** Applies a signal; returns the events of the days it closed first. */
-  ingestSignal(signal: RiskSignal): RiskEvent[] {
+  ingestSignal(signal: RiskSignal, news?: NewsDays): RiskEvent[] {
     const day = dayOf(signal.occurredAt);
-    const events = this.openUpTo(day);
+    const events = this.openUpTo(day, news);
     this.observedFrom(day);
     const weight = signalWeight(this.parameters, signal.type, signal.subType, signal.fatalities, signal.severity);
     this.apply(signal.country, signal.admin1, { day, key: signal.type, count: 1, weight });
@@ -83,11 +92,11 @@ export class RiskEngine {
   }
 
   /** Applies an aggregate observation spread over its period; returns the events of the days it closed first. */
-  ingestObservation(observation: RiskObservation): RiskEvent[] {
+  ingestObservation(observation: RiskObservation, news?: NewsDays): RiskEvent[] {
     const first = dayOf(observation.periodStart);
     const days = Math.max(1, dayOf(observation.periodEnd) - first);
     const { weight, count } = observationWeight(this.parameters, observation.events, observation.fatalities);
-    const events = this.openUpTo(first);
+    const events = this.openUpTo(first, news);
     this.observedFrom(first);
     if (weight === 0 && count === 0) return events;
     const open = this.openDay as number;
@@ -104,12 +113,12 @@ export class RiskEngine {
   }
 
   /** Closes (assesses) every open day up to and including the day of `at`. */
-  closeThrough(at: Date): RiskEvent[] {
+  closeThrough(at: Date, news?: NewsDays): RiskEvent[] {
     const target = dayOf(at);
     if (this.openDay === undefined) return [];
     const events: RiskEvent[] = [];
     while ((this.openDay as number) <= target) {
-      events.push(...this.closeDay(this.openDay as number));
+      events.push(...this.closeDay(this.openDay as number, news));
       this.openDay = (this.openDay as number) + 1;
       this.applyPending(this.openDay);
     }
@@ -124,12 +133,12 @@ export class RiskEngine {
    * is emitted, as for a closed day, when a score moved by `materialDelta` or more since the last one
    * emitted (the level held unless it rose). Deterministic in the input and the points at which it is called.
    */
-  assessOpenDay(): RiskEvent[] {
+  assessOpenDay(news?: NewsDays): RiskEvent[] {
     if (this.openDay === undefined) return [];
     const events: RiskEvent[] = [];
     for (const national of this.countries.values()) {
-      this.assess(national, this.openDay, events, true);
-      for (const sub of national.children.values()) this.assess(sub, this.openDay, events, true);
+      this.assess(national, this.openDay, events, news, true);
+      for (const sub of national.children.values()) this.assess(sub, this.openDay, events, news, true);
     }
     return events;
   }
@@ -171,14 +180,14 @@ export class RiskEngine {
     return out;
   }
 
-  private openUpTo(day: number): RiskEvent[] {
+  private openUpTo(day: number, news: NewsDays | undefined): RiskEvent[] {
     if (this.openDay === undefined) {
       this.openDay = day;
       this.observedSinceDay ??= day;
       this.applyPending(day);
       return [];
     }
-    return day > this.openDay ? this.closeThrough(dateOfDay(day - 1)) : [];
+    return day > this.openDay ? this.closeThrough(dateOfDay(day - 1), news) : [];
   }
 
   /**
@@ -216,16 +225,23 @@ export class RiskEngine {
     }
   }
 
-  private closeDay(day: number): RiskEvent[] {
+  private closeDay(day: number, news: NewsDays | undefined): RiskEvent[] {
     const events: RiskEvent[] = [];
     for (const national of this.countries.values()) {
-      this.assess(national, day, events);
-      for (const sub of national.children.values()) this.assess(sub, day, events);
+      this.assess(national, day, events, news);
+      for (const sub of national.children.values()) this.assess(sub, day, events, news);
     }
     return events;
   }
 
-  private assess(state: AreaState, day: number, events: RiskEvent[], provisional = false): void {
+  /**
+   * An assessment is emitted when its level changes or its score moved by `materialDelta` from the
+   * last one emitted. For a day that is news (`news`), also when it moved that much from the last
+   * one announced (or none was): an assessment of history is emitted and stored but told to no one,
+   * and measured from it alone, a score could drift from what subscribers show, step by step, with
+   * none of the steps announced.
+   */
+  private assess(state: AreaState, day: number, events: RiskEvent[], news: NewsDays | undefined, provisional = false): void {
     const p = this.parameters;
     state.decayTo(day);
     state.pruneWindow(day, p.recentWindowDays);
@@ -240,8 +256,10 @@ export class RiskEngine {
     // Its score is published like any other when it moved materially, so that what subscribers show
     // (the operations centre's board) follows the open day as this service's own queries do.
     const level = provisional && !isEscalation(previousLevel, next) ? previousLevel : next;
-    const moved = state.lastEmittedScore === null || Math.abs(score - state.lastEmittedScore) >= p.materialDelta;
-    if (!moved && level === previousLevel) return;
+    const movedFrom = (last: number | null) => last === null || Math.abs(score - last) >= p.materialDelta;
+    let told: boolean | undefined;
+    const isNews = () => (told ??= news?.(dateOfDay(day)) ?? false);
+    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && movedFrom(state.announcedScore))) return;
 
     const drivers = this.drivers(state, parts, score, adjustments, day);
     const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
@@ -255,6 +273,7 @@ export class RiskEngine {
       levelSince: dateOfDay(level === previousLevel ? state.levelSinceDay : day),
     });
     state.lastEmittedScore = score;
+    if (isNews()) state.announcedScore = score;
     if (level === previousLevel) return;
 
     const up = isEscalation(previousLevel, level);

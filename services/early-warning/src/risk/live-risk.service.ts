@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
-import { dayOf, RiskEngine, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
-import { correctsAnnouncedLevel, dayOfEvent, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
+import { dayOf, RiskEngine, type NewsDays, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
+import { correctsAnnouncedLevel, dayOfEvent, publishesDay, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
 import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
 import type { AreaSnapshot } from '../domain/risk-area';
 import { loadContext, RecordedContext } from '../context/recorded-context';
@@ -67,10 +67,10 @@ export type SteppedEvent = { readonly e: RiskEvent; readonly provisional: boolea
  * aggregate moves the board when a later input of its country closes its days (the next period's
  * observation, a signal of a later day), not on arrival.
  */
-export function step(engine: RiskEngine, input: LiveInput): SteppedEvent[] {
-  if ('observation' in input) return engine.ingestObservation(input.observation).map((e) => ({ e, provisional: false }));
-  const closed = engine.ingestSignal(input.signal);
-  const provisional = input.assessAfter ? engine.assessOpenDay() : [];
+export function step(engine: RiskEngine, input: LiveInput, news?: NewsDays): SteppedEvent[] {
+  if ('observation' in input) return engine.ingestObservation(input.observation, news).map((e) => ({ e, provisional: false }));
+  const closed = engine.ingestSignal(input.signal, news);
+  const provisional = input.assessAfter ? engine.assessOpenDay(news) : [];
   return [...closed.map((e) => ({ e, provisional: false })), ...provisional.map((e) => ({ e, provisional: true }))];
 }
 
@@ -157,6 +157,7 @@ export class LiveRisk {
     context.replace(await loadContext(m, country, engine.currentDay));
     const steps: Step[] = [];
     let assessedOpenDay = false;
+    const now = this.clock.now();
     for (const input of inputs) {
       let reported: ReadonlySet<number> | undefined;
       if ('signal' in input) {
@@ -164,7 +165,10 @@ export class LiveRisk {
         request = requestAfter(request, { day: dayOf(input.signal.occurredAt), requestEarliest }, engine.currentDay && dayOf(engine.currentDay));
         reported = request.days;
       }
-      const events = step(engine, input);
+      const inputDay = dayOfInput(input);
+      // The engine measures a news day's score from what subscribers were last told, so it must
+      // know which days this input's events are published for: the rule applied to them below.
+      const events = step(engine, input, (day) => publishesDay(day, input.origin, now, this.importAlertDays, inputDay, reported));
       if ('signal' in input && input.assessAfter) {
         assessedOpenDay = true;
         // The last signal of its request: the next one begins another.
@@ -197,7 +201,6 @@ export class LiveRisk {
     if (all.length > 0 || assessedOpenDay) await this.saveCurrent(m, engine, all.map((x) => x.e));
     if (all.length === 0) return [];
 
-    const now = this.clock.now();
     const published = all.map(({ e, origin, inputDay, reported }) => shouldPublish(e, origin, now, this.importAlertDays, inputDay, reported));
     if (all.some(({ e, origin }, i) => !published[i] && origin === 'api' && e.type === 'RiskDeescalated')) {
       await this.releaseCorrections(m, country, all, published);

@@ -36,9 +36,14 @@ export const dayOfEvent = (e: RiskEvent): Date => (e.type === 'RiskAssessed' ? e
  * UTC days, as the engine dates them.
  */
 export function shouldPublish(e: RiskEvent, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date, reported?: ReadonlySet<number>): boolean {
-  const day = dayOf(dayOfEvent(e));
+  return publishesDay(dayOfEvent(e), origin, now, alertDays, inputDay, reported);
+}
+
+/** shouldPublish for any event about `at`: the rule depends on the event's day only (the engine's NewsDays). */
+export function publishesDay(at: Date, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date, reported?: ReadonlySet<number>): boolean {
+  const day = dayOf(at);
   if (origin === 'api' && (day >= dayOf(inputDay) || reported?.has(day))) return true;
-  return dayOfEvent(e).getTime() >= now.getTime() - alertDays * DAY_MS;
+  return at.getTime() >= now.getTime() - alertDays * DAY_MS;
 }
 
 /**
