@@ -147,6 +147,11 @@ describe('early-warning on real Kafka and Postgres', () => {
     const lines = String(csv.body).trim().split('\r\n');
     expect(lines[1]).toMatch(/^#event\+id,#meta\+source/);
     expect(lines).toHaveLength(2 + 1_501);
+    // The export imported back is the same signals under the same (source, id): nothing to add.
+    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+    const restored = await runImport(Readable.from([Buffer.from(String(csv.body))]), sink, { source: `int-restore-${RUN}` });
+    expect(restored).toMatchObject({ format: 'hxl', recorded: 0, duplicates: 1_501, rejected: 0 });
+    expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [`int-restore-${RUN}`])).toBe(0);
   });
 
   it('escalates a country once for a batch of deadly attacks: one RiskEscalated on Kafka, redelivery changes nothing', async () => {

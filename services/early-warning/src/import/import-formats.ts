@@ -33,7 +33,12 @@ export type EventField =
   | 'reportedAt'
   | 'notes'
   | 'sources'
-  | 'violenceType';
+  | 'violenceType'
+  | 'severity'
+  /** The source a row's signal came from, where a file says it per row (this service's HXL export). */
+  | 'rowSource'
+  /** That source's own id of the signal. */
+  | 'sourceId';
 export type AggregateField = 'countryName' | 'countryCode' | 'admin1' | 'admin2' | 'year' | 'month' | 'events' | 'fatalities';
 
 /** Where each canonical field is, and what the column is called (for row errors). */
@@ -144,6 +149,9 @@ const HXL_EVENT_TAGS: Partial<Record<EventField, readonly string[]>> = {
   fatalities: ['#affected+killed'],
   notes: ['#description+notes', '#description'],
   sources: ['#meta+source'],
+  reportedAt: ['#date+reported'],
+  severity: ['#severity'],
+  sourceId: ['#event+id+source'],
 };
 const HXL_AGGREGATE_TAGS: Partial<Record<AggregateField, readonly string[]>> = {
   countryName: ['#country+name', '#country'],
@@ -205,7 +213,19 @@ export function resolveLayout(header: readonly string[], second: readonly string
         return { shape: 'aggregates', format, columns: aggregates, dataStartsAtRecord: 3 };
       }
       requireColumns(format, events, ['date', 'eventType', ['countryCode', 'countryName']]);
-      return { shape: 'events', format, columns: events, dataStartsAtRecord: 3 };
+      return { shape: 'events', format, columns: signalRecordColumns(events), dataStartsAtRecord: 3 };
     }
   }
+}
+
+/**
+ * A file that gives each row its source's own id (`#event+id+source`, as this service's signals
+ * export does) records signals as their sources reported them: `#meta+source` is then the row's
+ * source, not outlets to quote in the notes (ACLED's use of the tag), so that importing an export
+ * gives back the same signals under the same (source, id), and importing it again adds nothing.
+ */
+function signalRecordColumns(columns: ColumnMap<EventField>): ColumnMap<EventField> {
+  const { sources, ...rest } = columns.index;
+  if (rest.sourceId === undefined || sources === undefined) return columns;
+  return { ...columns, index: { ...rest, rowSource: sources } };
 }

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ImportFormatError, detectFormat, normalizeHxlTag, openImport, parseDay, parseMonth, type ImportRecord } from './index';
 import { cutNotes } from './row-mappers';
+import { csvHead, csvRow, SIGNAL_CSV } from '../exports/csv-format';
 
 const fixture = (name: string) => createReadStream(path.join(__dirname, 'fixtures', name));
 
@@ -117,6 +118,34 @@ describe('UCDP GED and HXL', () => {
       expect.objectContaining({ row: 4, signal: expect.objectContaining({ type: 'riots', subType: 'mob_violence', fatalities: 0 }) }),
     ]);
     expect(errors).toEqual([expect.objectContaining({ row: 5, column: 'Fatalities' })]);
+  });
+
+  it("given this service's own HXL export of signals, when imported, then each comes back as recorded: its source, its source's id, instants, severity and notes", async () => {
+    const recorded = [
+      { id: 'a7f0c2de-0000-7000-8000-000000000001', source: 'field-monitor', sourceSignalId: 'fm-17', occurredAt: new Date('2021-06-05T02:30:00.000Z'), reportedAt: new Date('2021-06-06T09:15:00.000Z'), country: 'BFA', admin1: 'Sahel', admin2: 'Seno', location: 'Seytenga', latitude: '14.1', longitude: '0.85', type: 'violence_against_civilians', subType: 'attack', fatalities: 132, severity: 5, notes: 'Night attack; Sources: local radio' },
+      // Posted without an id of its own: it comes back under the id it was exported with.
+      { id: 'a7f0c2de-0000-7000-8000-000000000002', source: 'acled', sourceSignalId: null, occurredAt: new Date('2021-06-07T00:00:00.000Z'), reportedAt: new Date('2021-06-07T00:00:00.000Z'), country: 'NER', admin1: null, admin2: null, location: null, latitude: null, longitude: null, type: 'protests', subType: null, fatalities: 0, severity: null, notes: null },
+    ];
+    const text = csvHead(SIGNAL_CSV, true) + recorded.map((r) => csvRow(SIGNAL_CSV, r)).join('');
+    const opened = await openImport(Readable.from([text]), { format: 'hxl', source: 'restore' });
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    expect(records.filter((r) => r.kind === 'error')).toEqual([]);
+    expect(records.map((r) => (r.kind === 'signal' ? r.signal : r))).toEqual([
+      { id: 'fm-17', source: 'field-monitor', occurredAt: recorded[0].occurredAt, reportedAt: recorded[0].reportedAt, country: 'BFA', admin1: 'Sahel', admin2: 'Seno', location: 'Seytenga', latitude: 14.1, longitude: 0.85, type: 'violence_against_civilians', subType: 'attack', fatalities: 132, severity: 5, notes: 'Night attack; Sources: local radio' },
+      { id: recorded[1].id, source: 'acled', occurredAt: recorded[1].occurredAt, reportedAt: recorded[1].reportedAt, country: 'NER', admin1: null, admin2: null, location: null, latitude: null, longitude: null, type: 'protests', subType: null, fatalities: 0, severity: null, notes: null },
+    ]);
+  });
+
+  it('given an HXL row with a bad severity or report time, then the row is refused naming those columns', async () => {
+    const text = ['Date,Country,Type,Severity,Reported', '#date+occurred,#country+code,#event+type,#severity,#date+reported', '2021-06-05,BFA,battles,9,yesterday', ''].join('\r\n');
+    const opened = await openImport(Readable.from([text]));
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    expect(records).toEqual([
+      { kind: 'error', row: 3, column: 'Reported', reason: '"yesterday" is not a Unix timestamp or an ISO 8601 date-time' },
+      { kind: 'error', row: 3, column: 'Severity', reason: 'must be between 1 and 5' },
+    ]);
   });
 
   it('given HXL-tagged monthly counts, then rows are observations', async () => {

@@ -47,6 +47,14 @@ export function parseMonth(text: string): number | undefined {
 
 const wholeNumber = (text: string): number | undefined => (/^\s*\d+\s*$/.test(text) ? Number(text) : undefined);
 
+/** An ISO 8601 date-time with its zone ("2021-06-05T02:00:00.000Z", "…+01:00"); undefined otherwise. */
+function isoInstant(text: string): Date | undefined {
+  const t = text.trim();
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(t)) return undefined;
+  const at = new Date(t.replace(' ', 'T'));
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
 function cell<F extends string>(cells: readonly string[], columns: ColumnMap<F>, field: F): string {
   const i = columns.index[field];
   return i === undefined ? '' : (cells[i] ?? '').trim();
@@ -94,6 +102,8 @@ const SIGNAL_FIELD_TO_COLUMN: Record<string, EventField> = {
   longitude: 'longitude',
   notes: 'notes',
   id: 'id',
+  severity: 'severity',
+  source: 'rowSource',
 };
 
 /**
@@ -160,14 +170,17 @@ function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row:
   const stamp = cell(cells, columns, 'reportedAt');
   if (stamp) {
     const seconds = wholeNumber(stamp);
-    if (seconds === undefined) fail('reportedAt', `"${stamp}" is not a Unix timestamp`);
-    else reportedAt = new Date(seconds * 1000);
+    const instant = seconds === undefined ? isoInstant(stamp) : new Date(seconds * 1000);
+    if (!instant) fail('reportedAt', `"${stamp}" is not a Unix timestamp or an ISO 8601 date-time`);
+    else reportedAt = instant;
   }
+  // A date cell with a time of day and a zone (this service's export) keeps its time; ACLED's days do not have one.
+  const occurredAt = day && isoInstant(cell(cells, columns, 'date'))?.toISOString().slice(0, 10) === day ? cell(cells, columns, 'date') : day;
   const notes = [cell(cells, columns, 'notes'), cell(cells, columns, 'sources') && `Sources: ${cell(cells, columns, 'sources')}`].filter(Boolean).join(' — ');
   const input: SignalInput = {
-    id: cell(cells, columns, 'id') || deriveId(),
-    source,
-    occurredAt: day,
+    id: cell(cells, columns, 'sourceId') || cell(cells, columns, 'id') || deriveId(),
+    source: cell(cells, columns, 'rowSource') || source,
+    occurredAt,
     reportedAt: day && reportedAt && reportedAt.getTime() >= Date.parse(`${day}T00:00:00Z`) ? reportedAt : undefined,
     country: 'iso3' in country ? country.iso3 : undefined,
     admin1: cell(cells, columns, 'admin1'),
@@ -178,6 +191,7 @@ function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row:
     type,
     subType,
     fatalities,
+    severity: cell(cells, columns, 'severity'),
     notes: cutNotes(notes),
   };
   // The domain's checks run even when a cell already failed above, so that a row's report names every
