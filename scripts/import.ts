@@ -13,7 +13,9 @@
  * service's migrations first as the migrator role, like the service does on boot.
  */
 import 'reflect-metadata';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Transform } from 'node:stream';
 import { serviceSpec } from '@crisis-ops/contracts';
 import { loadServiceConfig } from '@crisis-ops/config';
@@ -27,6 +29,45 @@ import { migrations } from '../services/early-warning/src/migrations';
 import { SignalWriter } from '../services/early-warning/src/signals/intake/signal-writer';
 import { formatReport, runImport } from '../services/early-warning/src/imports/import-runner';
 import { intakeSink } from '../services/early-warning/src/imports/import-sink';
+import { SORT_DIR_PREFIX } from '../services/early-warning/src/imports/event-time-order';
+
+/** The CLI's sort runs (the file in event-time order, beyond what fits in memory) go in directories named so. */
+const CLI_SORT_PREFIX = `${SORT_DIR_PREFIX}cli-`;
+/** A CLI sort directory this old was left by an import killed outright (SIGKILL, a power cut). */
+const CLI_SORT_ORPHAN_AFTER_MS = 24 * 3_600_000;
+
+/**
+ * A directory of the system temp for this run's sort, deleted however the process ends: normally,
+ * on an error, or on Ctrl-C or SIGTERM (Node would exit on them without running any clean-up, and a
+ * 4 GiB import leaves as much on disk). Directories of imports killed outright are swept here once
+ * a day after their last run was written (a running import writes all its runs in its first pass,
+ * and has long finished the second a day later).
+ */
+function sortDirectory(): string {
+  const parent = tmpdir();
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(CLI_SORT_PREFIX)) continue;
+    const dir = path.join(parent, name);
+    try {
+      // The runs are written in the sort's own directory inside: its time says when one last was.
+      const touched = Math.max(statSync(dir).mtimeMs, ...readdirSync(dir).map((inner) => statSync(path.join(dir, inner)).mtimeMs));
+      if (Date.now() - touched > CLI_SORT_ORPHAN_AFTER_MS) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another user's, or gone meanwhile: not ours to insist on.
+    }
+  }
+  const dir = mkdtempSync(path.join(parent, CLI_SORT_PREFIX));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      remove();
+      process.stderr.write(`\nimport interrupted (${signal}): rows committed so far stay; run it again to add the rest\n`);
+      process.exit(130);
+    });
+  }
+  return dir;
+}
 
 const USAGE = `Usage: npm run import -- --input FILE [--format auto|${IMPORT_FORMATS.join('|')}] [--source NAME] [--batch N] [--json]
 
@@ -120,7 +161,7 @@ async function main(): Promise<number> {
   const bar = progressBar(size);
   try {
     const input = createReadStream(opts.input).pipe(bar.counter);
-    const report = await runImport(input, intakeSink(intake, dataSource, events), { format: opts.format, source: opts.source, batchSize: opts.batch, onProgress: (p) => bar.update(p) });
+    const report = await runImport(input, intakeSink(intake, dataSource, events), { format: opts.format, source: opts.source, batchSize: opts.batch, sortDir: sortDirectory(), onProgress: (p) => bar.update(p) });
     bar.finish();
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.accepted > 0 ? 0 : 1;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from 'pg';
 import { adminClient, uniqueSuffix, workspaceRoot } from '@crisis-ops/testing';
@@ -81,5 +83,52 @@ describe('npm run import', () => {
     // The last line: a progress bar on stderr comes first.
     expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('import: unusable file: unrecognised header (foo, bar, baz); pass the format explicitly: acled, acled-monthly, country-monthly, ucdp-ged, hxl');
     expect(run.stdout).toBe('');
+  });
+
+  describe('its temporary sort runs', () => {
+    // A temp of its own (TMPDIR) per test: what is left there is this run's alone.
+    const temps: string[] = [];
+    const privateTemp = () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'scripts-cli-tmp-'));
+      temps.push(dir);
+      return dir;
+    };
+    afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+    const filesUnder = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    // What the script left in that temp, but tsx's own cache (it runs the script).
+    const leftIn = (dir: string) => readdirSync(dir).filter((name) => !name.startsWith('tsx-')).sort();
+    const sortFiles = (dir: string) => leftIn(dir).filter((name) => name.startsWith('early-warning-import-')).flatMap((name) => filesUnder(path.join(dir, name)));
+
+    it('are deleted when the import is interrupted with Ctrl-C while sorting, and it says what stays', async () => {
+      const temp = privateTemp();
+      const input = path.join(temp, 'big.csv');
+      // More rows than the sort holds in memory (20,000), so runs go to disk before any is written.
+      const rows = Array.from({ length: 60_000 }, (_, i) => `ctrl-c-${i},2020-0${1 + (i % 9)}-1${i % 10},Protests,Peaceful protest,Niger,,Niamey,0,`);
+      writeFileSync(input, ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n'));
+      let sawRuns = false;
+      const run = await runScript('import', ['--input', input, '--source', `${source}-ctrl-c`], {
+        env: { TMPDIR: temp },
+        interruptWhen: () => (sawRuns ||= sortFiles(temp).length > 0),
+        timeoutMs: 60_000,
+      });
+      expect(sawRuns).toBe(true);
+      expect(run.code).toBe(130);
+      expect(run.stderr).toContain('import interrupted (SIGINT): rows committed so far stay; run it again to add the rest');
+      expect(leftIn(temp)).toEqual(['big.csv']);
+    });
+
+    it("of an import killed outright are swept by the next import once a day old, and another's recent ones are left", async () => {
+      const temp = privateTemp();
+      const old = path.join(temp, 'early-warning-import-cli-killed');
+      const recent = path.join(temp, 'early-warning-import-cli-running');
+      const unrelated = path.join(temp, 'someone-else');
+      for (const dir of [old, recent, unrelated]) mkdirSync(path.join(dir, 'runs'), { recursive: true });
+      const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+      for (const p of [path.join(old, 'runs'), old, path.join(unrelated, 'runs'), unrelated]) utimesSync(p, twoDaysAgo, twoDaysAgo);
+      const run = await runScript('import', ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', `${source}-sweep`], { env: { TMPDIR: temp } });
+      expect(run.code).toBe(0);
+      expect(leftIn(temp)).toEqual(['early-warning-import-cli-running', 'someone-else']);
+    });
   });
 });

@@ -15,6 +15,8 @@ export interface RunScriptOptions {
   /** Added to the test infrastructure's environment; `undefined` removes a variable. */
   readonly env?: Record<string, string | undefined>;
   readonly timeoutMs?: number;
+  /** Sends the script SIGINT (Ctrl-C) once this holds, checked every 20 ms. */
+  readonly interruptWhen?: () => boolean;
 }
 
 /**
@@ -35,10 +37,18 @@ export function runScript(name: 'token' | 'dlq' | 'import' | 'backtest', args: r
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   // A script that hangs would otherwise hold the suite until vitest's own timeout, with no output to show.
   const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+  const watcher =
+    options.interruptWhen &&
+    setInterval(() => {
+      if (!options.interruptWhen?.()) return;
+      clearInterval(watcher);
+      child.kill('SIGINT');
+    }, 20);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(killer);
+      clearInterval(watcher);
       resolve({ code, stdout, stderr, error: stderr.split('\n')[0] });
     });
   });
