@@ -4,7 +4,7 @@ import path from 'node:path';
 import { agreementContextParameters } from './context/agreement-context';
 import { exerciseCountries } from './signals/intake/exercise-countries';
 
-/** Days back (wall clock) within which history is still published: risk events after a bulk import, and days a live input closes late (shouldPublish). */
+/** Days back (wall clock) within which history is still published: risk events after a bulk import, and days a live input closes late (publishesDay). */
 export function importAlertDays(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['EARLY_WARNING_IMPORT_ALERT_DAYS'];
   if (raw === undefined || raw === '') return 14;

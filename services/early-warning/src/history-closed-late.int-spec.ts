@@ -7,7 +7,7 @@ import type { Client } from 'pg';
 import { AggregateObservedSchema, CE_AGGREGATE_OBSERVED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent, TOPIC_RISK } from '@crisis-ops/contracts';
 import { domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
+import { IMPORT_ALERT_DAYS, LiveRisk } from './risk/live-risk.service';
 import { DEFAULT_RISK_PARAMETERS } from './domain';
 import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
 
@@ -173,6 +173,14 @@ describe('early-warning: history closed late by a live signal', () => {
   });
 
   it('given a published escalation and then months of quiet, the first live signal after them announces the de-escalations the quiet brought and its own day\'s score, and nothing else of that history', async () => {
+    await escalationThenMonthsOfQuiet(false);
+  });
+
+  it('given the same with the engine state of a build that did not keep what subscribers were told, then it is read from what was published, and the same is announced', async () => {
+    await escalationThenMonthsOfQuiet(true);
+  });
+
+  async function escalationThenMonthsOfQuiet(stateOfAnEarlierBuild: boolean): Promise<void> {
     const country = await freshCountry();
     const alertDays = app.get<number>(IMPORT_ALERT_DAYS);
     const post = async (items: unknown[]) => {
@@ -184,7 +192,7 @@ describe('early-warning: history closed late by a live signal', () => {
     const burstDay = new Date(Date.now() - 200 * DAY);
     await post(
       Array.from({ length: 40 }, (_, i) => ({
-        id: `q-${i}`,
+        id: `${country}-q-${i}`,
         source: `int-quiet-${RUN}`,
         country,
         type: 'violence_against_civilians',
@@ -205,9 +213,14 @@ describe('early-warning: history closed late by a live signal', () => {
     const announced = await levelChanges();
     expect(announced).toContainEqual(expect.objectContaining({ kind: 'escalated', day: isoDay(burstDay), published: true }));
     const { rows: [{ last: lastBeforeQuiet }] } = await db.query<{ last: string }>('SELECT max(id) AS last FROM early_warning.risk_assessments WHERE country = $1', [country]);
+    if (stateOfAnEarlierBuild) {
+      // As an earlier build left it: no announced score or level in any area; the next batch loads it from the rows.
+      await db.query(`UPDATE early_warning.risk_engine_areas SET state = state - 'announcedScore' - 'announcedLevel' WHERE country = $1`, [country]);
+      (app.get(LiveRisk) as unknown as { engines: Map<string, unknown> }).engines.delete(country);
+    }
 
     // Nothing for months, then one quiet report today: it closes the months between.
-    await post([{ id: 'q-today', source: `int-quiet-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(Date.now() - 60_000).toISOString(), fatalities: 0 }]);
+    await post([{ id: `${country}-q-today`, source: `int-quiet-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(Date.now() - 60_000).toISOString(), fatalities: 0 }]);
     await eventually(async () => (await inputsApplied(db, country)) === 41, 30_000, 200);
     const windowStart = isoDay(new Date(Date.now() - alertDays * DAY));
     const closedLate = (await levelChanges()).slice(announced.length).filter((r) => r.day < windowStart);
@@ -240,5 +253,5 @@ describe('early-warning: history closed late by a live signal', () => {
       .filter((e) => e.admin1 === '');
     const { rows: [current] } = await db.query<{ score: number }>(`SELECT score FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
     expect(Math.abs(toldScores[toldScores.length - 1].score - current.score)).toBeLessThan(DEFAULT_RISK_PARAMETERS.materialDelta);
-  });
+  }
 });

@@ -13,8 +13,9 @@ export interface AreaSnapshot {
   readonly level: RiskLevel;
   readonly levelSinceDay: number;
   readonly lastEmittedScore: number | null;
-  /** The score subscribers were last told (absent in snapshots taken before it existed: none told). */
+  /** The score and level subscribers were last told (absent in snapshots taken before they existed). */
   readonly announcedScore?: number | null;
+  readonly announcedLevel?: RiskLevel | null;
   readonly lastScore: number;
   readonly lastEscalationId: string | null;
   /** Escalations still in force, oldest first (absent in snapshots taken before it existed). */
@@ -51,11 +52,12 @@ export class AreaState {
   levelSinceDay: number;
   lastEmittedScore: number | null = null;
   /**
-   * The score of the last assessment emitted for a day that was news (published). Differs from
-   * lastEmittedScore when history was assessed since: what moved "materially" for subscribers is
-   * measured from what they were told, not from history they never saw.
+   * The score and level of the last event told to subscribers (null: none yet). The score differs
+   * from lastEmittedScore when history was assessed since: what moved "materially" for subscribers
+   * is measured from what they were told, not from history they never saw.
    */
   announcedScore: number | null = null;
+  announcedLevel: RiskLevel | null = null;
   lastScore = 0;
   lastEscalationId: string | null = null;
   escalations: EscalationInForce[] = [];
@@ -118,6 +120,7 @@ export class AreaState {
       levelSinceDay: this.levelSinceDay,
       lastEmittedScore: this.lastEmittedScore,
       announcedScore: this.announcedScore,
+      announcedLevel: this.announcedLevel,
       lastScore: this.lastScore,
       lastEscalationId: this.lastEscalationId,
       escalations: this.escalations.map((e) => [...e] as const),
@@ -135,6 +138,7 @@ export class AreaState {
     state.levelSinceDay = s.levelSinceDay;
     state.lastEmittedScore = s.lastEmittedScore;
     state.announcedScore = s.announcedScore ?? null;
+    state.announcedLevel = s.announcedLevel ?? null;
     state.lastScore = s.lastScore;
     state.lastEscalationId = s.lastEscalationId;
     // Older snapshots knew only the latest escalation: the one that holds the area at its level.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RiskEngine, type RiskContextProvider, type RiskEvent, type RiskSignal } from './index';
+import { DEFAULT_RISK_PARAMETERS, RiskEngine, type Announcing, type RiskContextProvider, type RiskEvent, type RiskSignal } from './index';
 
 const DAY = 86_400_000;
 const day0 = Date.UTC(2024, 0, 1);
@@ -70,33 +70,54 @@ describe('RiskEngine live path', () => {
     expect(engine.current()[0]).toMatchObject({ level: 'elevated', score: 53.7 });
   });
 
-  it('given assessments of history told to no one since the last announced score, when a news day is assessed close to the history but far from what was announced, then it is emitted', () => {
-    // Twenty days of attacks, announced as they come; then forty quiet days, closed late by a report
-    // of day 60 and so history (not news): their assessments are emitted step by step, told to no one.
-    const live = (d: number) => (day: Date) => day.getTime() >= day0 + d * DAY;
+  it('given history told to no one since what subscribers last heard, when a news day is assessed close to that history but far from what they heard, then it is emitted and told', () => {
+    // Twenty days of attacks, each told the day it happens (the open day after each report); then
+    // months of quiet, closed late by a report of day 200 and so history (not news): the
+    // de-escalation that takes the area below the told level is told (a correction), the rest of
+    // the decline is emitted step by step and told to no one.
+    const live = (d: number): Announcing => ({ isNews: (day) => day.getTime() >= day0 + d * DAY, corrects: true });
     const protest = (d: number): RiskSignal => ({ country: 'NER', admin1: null, occurredAt: on(d), type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1 });
-    const run = (news: (d: number) => ((day: Date) => boolean) | undefined) => {
+    const run = (announcing: (d: number) => Announcing | undefined) => {
       const engine = new RiskEngine();
-      for (let d = 0; d < 20; d++) engine.ingestSignal(attack(d), news(d));
-      const history = engine.ingestSignal(protest(60), news(60));
-      return { engine, history, open: engine.assessOpenDay(news(60)) };
+      const told: RiskEvent[] = [];
+      for (let d = 0; d < 20; d++) told.push(...[...engine.ingestSignal(attack(d), announcing(d)), ...engine.assessOpenDay(announcing(d))]);
+      const history = engine.ingestSignal(protest(200), announcing(200));
+      return { engine, told, history, open: engine.assessOpenDay(announcing(200)) };
     };
+    const unmarked = (events: readonly RiskEvent[]) => events.map(({ announced: _, ...e }) => e);
 
     const replay = run(() => undefined);
-    const assessed = replay.history.filter((e) => e.type === 'RiskAssessed');
-    const lastHistory = assessed[assessed.length - 1];
-    // The setup: the last history assessment and day 60 are within the material delta of each other,
-    // so measured from history alone, day 60 says nothing.
-    expect(Math.abs(replay.engine.current()[0].score - lastHistory.score)).toBeLessThan(replay.engine.parameters.materialDelta);
-    expect(replay.open).toEqual([]);
-
     const withNews = run(live);
-    expect(withNews.history).toEqual(replay.history);
-    expect(withNews.open).toEqual([expect.objectContaining({ type: 'RiskAssessed', assessedAt: new Date(day0 + 60 * DAY), score: replay.engine.current()[0].score })]);
+    // Telling changes no score, level or event of those days; it marks them.
+    expect(unmarked(withNews.history)).toEqual(replay.history);
+    expect(replay.history.every((e) => e.announced === undefined)).toBe(true);
+    expect(withNews.told.filter((e) => e.announced).length).toBeGreaterThan(0);
+    const correction = withNews.history.filter((e) => e.announced);
+    expect(correction).toEqual([expect.objectContaining({ type: 'RiskDeescalated', previousLevel: 'elevated', newLevel: 'low' })]);
+
+    // Measured from the last history assessment alone, day 200 says nothing (the replay)...
+    const current = replay.engine.current()[0].score;
+    const lastHistory = replay.history.filter((e) => e.type === 'RiskAssessed').at(-1) as RiskEvent;
+    expect(Math.abs(current - lastHistory.score)).toBeLessThan(DEFAULT_RISK_PARAMETERS.materialDelta);
+    expect(replay.open).toEqual([]);
+    // ...but subscribers last heard the correction's score: day 200 is told.
+    expect(Math.abs(current - correction[0].score)).toBeGreaterThanOrEqual(DEFAULT_RISK_PARAMETERS.materialDelta);
+    expect(withNews.open).toEqual([expect.objectContaining({ type: 'RiskAssessed', assessedAt: new Date(day0 + 200 * DAY), score: current, announced: true })]);
     // Once told, the area is measured from what was told: nothing more to say about the same day.
-    expect(withNews.engine.assessOpenDay(live(60))).toEqual([]);
+    expect(withNews.engine.assessOpenDay(live(200))).toEqual([]);
     // What was told survives a restart.
     const restored = RiskEngine.restore(JSON.parse(JSON.stringify(withNews.engine.snapshot())));
     expect(restored.snapshot()).toEqual(withNews.engine.snapshot());
+    expect(restored.snapshot().areas[0]).toMatchObject({ announcedLevel: 'low' });
+    expect(restored.snapshot().areas[0].announcedScore).toBeCloseTo(current, 1);
+  });
+
+  it('given an area never told anything, when a news day is assessed, then it is told only when its score is material: silence reads as low and 0', () => {
+    const quiet = new RiskEngine();
+    const history: Announcing = { isNews: () => false, corrects: true };
+    for (let d = 0; d < 30; d++) quiet.ingestSignal({ ...attack(d), type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1 }, history);
+    quiet.closeThrough(on(29), history);
+    expect(quiet.current()[0].score).toBeLessThan(DEFAULT_RISK_PARAMETERS.materialDelta);
+    expect(quiet.assessOpenDay({ isNews: () => true, corrects: true })).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { RiskDriver, RiskEvent } from './risk-events';
 import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
 import { isEscalation, levelRank, nextLevel, observationWeight, scoreParts, signalWeight, type ScoreParts } from './risk-score';
 import type { AggregateObservation } from './aggregate-observation';
+import { correctsAnnouncedLevel, type Announcing } from './announcement';
 import { SIGNAL_TYPE_LABELS, type SignalType } from './signal-types';
 import type { Signal } from './signal';
 
@@ -20,13 +21,6 @@ export interface RiskEngineOptions {
   /** Since when the input covers the world; defaults to the day of the first input. Before it the baseline is unknown, not zero. */
   readonly observedSince?: Date;
 }
-
-/**
- * Whether the assessments of a day will be announced to subscribers (published). The live service
- * passes its publication rule with each input; a replay passes none. It decides only which
- * assessments are emitted (see assess), never a score or a level.
- */
-export type NewsDays = (day: Date) => boolean;
 
 export interface AreaRisk {
   readonly country: string;
@@ -59,9 +53,9 @@ const AGGREGATE_LABEL = 'Reported events (aggregate counts)';
  * All inputs of one day are applied before the day is assessed, so their order within the day does
  * not matter. An input for a day already closed (a late report) is added with the decay its age
  * implies; assessments already made are not revised. The same input in the same order gives the
- * same events, bit for bit: nothing here reads a clock or random numbers. (A live service also says
- * which days are news, `NewsDays`; that adds assessments to what is emitted, never changes a score
- * or a level.)
+ * same events, bit for bit: nothing here reads a clock or random numbers. A live service also says
+ * what it tells subscribers (`Announcing`, which depends on its clock): that marks events and adds
+ * assessments to what is emitted, and never changes a score or a level.
  *
  * Aggregate observations are spread evenly over the days of their period (a month of 30 events is
  * one event a day), so they flow through the same accumulators as signals; days of the period that
@@ -82,9 +76,9 @@ export class RiskEngine {
   }
 
   /** Applies a signal; returns the events of the days it closed first. */
-  ingestSignal(signal: RiskSignal, news?: NewsDays): RiskEvent[] {
+  ingestSignal(signal: RiskSignal, announcing?: Announcing): RiskEvent[] {
     const day = dayOf(signal.occurredAt);
-    const events = this.openUpTo(day, news);
+    const events = this.openUpTo(day, announcing);
     this.observedFrom(day);
     const weight = signalWeight(this.parameters, signal.type, signal.subType, signal.fatalities, signal.severity);
     this.apply(signal.country, signal.admin1, { day, key: signal.type, count: 1, weight });
@@ -92,11 +86,11 @@ export class RiskEngine {
   }
 
   /** Applies an aggregate observation spread over its period; returns the events of the days it closed first. */
-  ingestObservation(observation: RiskObservation, news?: NewsDays): RiskEvent[] {
+  ingestObservation(observation: RiskObservation, announcing?: Announcing): RiskEvent[] {
     const first = dayOf(observation.periodStart);
     const days = Math.max(1, dayOf(observation.periodEnd) - first);
     const { weight, count } = observationWeight(this.parameters, observation.events, observation.fatalities);
-    const events = this.openUpTo(first, news);
+    const events = this.openUpTo(first, announcing);
     this.observedFrom(first);
     if (weight === 0 && count === 0) return events;
     const open = this.openDay as number;
@@ -113,12 +107,12 @@ export class RiskEngine {
   }
 
   /** Closes (assesses) every open day up to and including the day of `at`. */
-  closeThrough(at: Date, news?: NewsDays): RiskEvent[] {
+  closeThrough(at: Date, announcing?: Announcing): RiskEvent[] {
     const target = dayOf(at);
     if (this.openDay === undefined) return [];
     const events: RiskEvent[] = [];
     while ((this.openDay as number) <= target) {
-      events.push(...this.closeDay(this.openDay as number, news));
+      events.push(...this.closeDay(this.openDay as number, announcing));
       this.openDay = (this.openDay as number) + 1;
       this.applyPending(this.openDay);
     }
@@ -133,14 +127,26 @@ export class RiskEngine {
    * is emitted, as for a closed day, when a score moved by `materialDelta` or more since the last one
    * emitted (the level held unless it rose). Deterministic in the input and the points at which it is called.
    */
-  assessOpenDay(news?: NewsDays): RiskEvent[] {
+  assessOpenDay(announcing?: Announcing): RiskEvent[] {
     if (this.openDay === undefined) return [];
     const events: RiskEvent[] = [];
     for (const national of this.countries.values()) {
-      this.assess(national, this.openDay, events, news, true);
-      for (const sub of national.children.values()) this.assess(sub, this.openDay, events, news, true);
+      this.assess(national, this.openDay, events, announcing, true);
+      for (const sub of national.children.values()) this.assess(sub, this.openDay, events, announcing, true);
     }
     return events;
+  }
+
+  /**
+   * Sets what subscribers were last told of an area, for an engine restored from a snapshot taken
+   * before it kept that (the service reads it from what it published). An area it does not know is left.
+   */
+  recallAnnounced(country: string, admin1: string | null, level: RiskLevel, score: number): void {
+    const national = this.countries.get(country);
+    const state = admin1 === null ? national : national?.children.get(admin1);
+    if (!state) return;
+    state.announcedLevel = level;
+    state.announcedScore = score;
   }
 
   /** The day inputs are currently added to (not yet assessed as closed); undefined before any input. */
@@ -180,14 +186,14 @@ export class RiskEngine {
     return out;
   }
 
-  private openUpTo(day: number, news: NewsDays | undefined): RiskEvent[] {
+  private openUpTo(day: number, announcing: Announcing | undefined): RiskEvent[] {
     if (this.openDay === undefined) {
       this.openDay = day;
       this.observedSinceDay ??= day;
       this.applyPending(day);
       return [];
     }
-    return day > this.openDay ? this.closeThrough(dateOfDay(day - 1), news) : [];
+    return day > this.openDay ? this.closeThrough(dateOfDay(day - 1), announcing) : [];
   }
 
   /**
@@ -225,23 +231,25 @@ export class RiskEngine {
     }
   }
 
-  private closeDay(day: number, news: NewsDays | undefined): RiskEvent[] {
+  private closeDay(day: number, announcing: Announcing | undefined): RiskEvent[] {
     const events: RiskEvent[] = [];
     for (const national of this.countries.values()) {
-      this.assess(national, day, events, news);
-      for (const sub of national.children.values()) this.assess(sub, day, events, news);
+      this.assess(national, day, events, announcing);
+      for (const sub of national.children.values()) this.assess(sub, day, events, announcing);
     }
     return events;
   }
 
   /**
    * An assessment is emitted when its level changes or its score moved by `materialDelta` from the
-   * last one emitted. For a day that is news (`news`), also when it moved that much from the last
-   * one announced (or none was): an assessment of history is emitted and stored but told to no one,
-   * and measured from it alone, a score could drift from what subscribers show, step by step, with
-   * none of the steps announced.
+   * last one emitted. For a day that is news (`announcing`), also when it moved that much from the
+   * last score told (0 if none was: an area never told shows as nothing, i.e. low): an assessment
+   * of history is emitted and stored but told to no one, and measured from it alone, a score could
+   * drift from what subscribers show, step by step, with none of the steps told.
+   * With `announcing`, every event says whether it is told (`announced`): events about a news day,
+   * and a de-escalation that corrects the level subscribers were told (when `corrects`).
    */
-  private assess(state: AreaState, day: number, events: RiskEvent[], news: NewsDays | undefined, provisional = false): void {
+  private assess(state: AreaState, day: number, events: RiskEvent[], announcing: Announcing | undefined, provisional = false): void {
     const p = this.parameters;
     state.decayTo(day);
     state.pruneWindow(day, p.recentWindowDays);
@@ -257,9 +265,14 @@ export class RiskEngine {
     // (the operations centre's board) follows the open day as this service's own queries do.
     const level = provisional && !isEscalation(previousLevel, next) ? previousLevel : next;
     const movedFrom = (last: number | null) => last === null || Math.abs(score - last) >= p.materialDelta;
-    let told: boolean | undefined;
-    const isNews = () => (told ??= news?.(dateOfDay(day)) ?? false);
-    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && movedFrom(state.announcedScore))) return;
+    let news: boolean | undefined;
+    const isNews = () => (news ??= announcing?.isNews(dateOfDay(day)) ?? false);
+    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && movedFrom(state.announcedScore ?? 0))) return;
+    const tell = (told: boolean, toldLevel: RiskLevel) => {
+      if (!told) return;
+      state.announcedScore = score;
+      state.announcedLevel = toldLevel;
+    };
 
     const drivers = this.drivers(state, parts, score, adjustments, day);
     const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
@@ -271,9 +284,10 @@ export class RiskEngine {
       previousScore: state.lastEmittedScore === null ? null : round1(state.lastEmittedScore),
       assessedAt: dateOfDay(day),
       levelSince: dateOfDay(level === previousLevel ? state.levelSinceDay : day),
+      ...(announcing && { announced: isNews() }),
     });
     state.lastEmittedScore = score;
-    if (isNews()) state.announcedScore = score;
+    tell(isNews(), level);
     if (level === previousLevel) return;
 
     const up = isEscalation(previousLevel, level);
@@ -285,14 +299,13 @@ export class RiskEngine {
     } else {
       escalationId = reverseEscalations(state, level) ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`;
     }
-    events.push({
-      type: up ? 'RiskEscalated' : 'RiskDeescalated',
-      ...common,
-      escalationId,
-      previousLevel,
-      newLevel: level,
-      at: dateOfDay(day),
-    });
+    const change: RiskEvent = { type: up ? 'RiskEscalated' : 'RiskDeescalated', ...common, escalationId, previousLevel, newLevel: level, at: dateOfDay(day) };
+    if (announcing) {
+      // Checked against what was told before this day's assessment, which (not news) told nothing.
+      const told = isNews() || (announcing.corrects && correctsAnnouncedLevel(change, state.announcedLevel));
+      events.push({ ...change, announced: told });
+      tell(told, level);
+    } else events.push(change);
     state.level = level;
     state.levelSinceDay = day;
   }

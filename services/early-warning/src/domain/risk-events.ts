@@ -28,6 +28,8 @@ interface AreaEventBase {
   readonly windowStart: Date;
   /** Day after the assessed day, 00:00 UTC (exclusive). */
   readonly windowEnd: Date;
+  /** Whether subscribers are told (published); only an engine given an Announcing (live) says. */
+  readonly announced?: boolean;
 }
 
 /** The score of an area moved materially (or was assessed for the first time). */

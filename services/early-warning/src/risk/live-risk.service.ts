@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
-import { dayOf, RiskEngine, type NewsDays, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
-import { correctsAnnouncedLevel, dayOfEvent, publishesDay, shouldPublish, toPublished, type RiskOrigin } from './risk-publication';
+import { dayOf, RiskEngine, type Announcing, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
+import { dayOfEvent, publishesDay, toPublished, type RiskOrigin } from './risk-publication';
 import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
 import type { AreaSnapshot } from '../domain/risk-area';
 import { loadContext, RecordedContext } from '../context/recorded-context';
@@ -46,7 +46,7 @@ export const countryOfInput = (input: LiveInput): string => ('signal' in input ?
 /**
  * The event-time day of an input: what the engine opens for it (a signal's occurredAt, an
  * observation's first day). Days before it that the input closes were decided by earlier inputs,
- * so their events are published by age whatever the input's origin (see shouldPublish), unless its
+ * so their events are published by age whatever the input's origin (see publishesDay), unless its
  * intake request reported them itself (RequestInProgress).
  */
 export const dayOfInput = (input: LiveInput): Date => ('signal' in input ? input.signal.occurredAt : input.observation.periodStart);
@@ -67,10 +67,10 @@ export type SteppedEvent = { readonly e: RiskEvent; readonly provisional: boolea
  * aggregate moves the board when a later input of its country closes its days (the next period's
  * observation, a signal of a later day), not on arrival.
  */
-export function step(engine: RiskEngine, input: LiveInput, news?: NewsDays): SteppedEvent[] {
-  if ('observation' in input) return engine.ingestObservation(input.observation, news).map((e) => ({ e, provisional: false }));
-  const closed = engine.ingestSignal(input.signal, news);
-  const provisional = input.assessAfter ? engine.assessOpenDay(news) : [];
+export function step(engine: RiskEngine, input: LiveInput, announcing?: Announcing): SteppedEvent[] {
+  if ('observation' in input) return engine.ingestObservation(input.observation, announcing).map((e) => ({ e, provisional: false }));
+  const closed = engine.ingestSignal(input.signal, announcing);
+  const provisional = input.assessAfter ? engine.assessOpenDay(announcing) : [];
   return [...closed.map((e) => ({ e, provisional: false })), ...provisional.map((e) => ({ e, provisional: true }))];
 }
 
@@ -88,7 +88,10 @@ export function byCountry(inputs: readonly LiveInput[]): Map<string, LiveInput[]
 
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
-type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[]; readonly reported?: ReadonlySet<number> };
+/** An area snapshot (or one of its admin1s) taken before the engine kept what subscribers were told. */
+const lacksAnnounced = (area: AreaSnapshot): boolean => !('announcedLevel' in area) || area.children.some(lacksAnnounced);
+
+type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[] };
 
 /**
  * Runs the RiskEngine at event time, one engine per country (the country and its admin1s), its state
@@ -166,15 +169,19 @@ export class LiveRisk {
         reported = request.days;
       }
       const inputDay = dayOfInput(input);
-      // The engine measures a news day's score from what subscribers were last told, so it must
-      // know which days this input's events are published for: the rule applied to them below.
-      const events = step(engine, input, (day) => publishesDay(day, input.origin, now, this.importAlertDays, inputDay, reported));
+      // What subscribers are told is engine state (a news day's score is measured from what they
+      // were last told), so the engine applies the publication rule and marks each event.
+      const events = step(engine, input, {
+        isNews: (day) => publishesDay(day, input.origin, now, this.importAlertDays, inputDay, reported),
+        // Corrections of the told level are brought by live inputs only: an import stays history.
+        corrects: input.origin === 'api',
+      });
       if ('signal' in input && input.assessAfter) {
         assessedOpenDay = true;
         // The last signal of its request: the next one begins another.
         request = null;
       }
-      if (events.length > 0) steps.push({ input, events, reported });
+      if (events.length > 0) steps.push({ input, events });
     }
 
     const split = splitSnapshot(engine.snapshot());
@@ -197,14 +204,11 @@ export class LiveRisk {
     if (n === 0) throw new StaleEngineError(country);
     // Valid once this transaction commits; if it does not, the row keeps `version` and the next use reloads.
     this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas), context, request });
-    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin, inputDay: dayOfInput(step.input), reported: step.reported })));
+    const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin })));
     if (all.length > 0 || assessedOpenDay) await this.saveCurrent(m, engine, all.map((x) => x.e));
     if (all.length === 0) return [];
 
-    const published = all.map(({ e, origin, inputDay, reported }) => shouldPublish(e, origin, now, this.importAlertDays, inputDay, reported));
-    if (all.some(({ e, origin }, i) => !published[i] && origin === 'api' && e.type === 'RiskDeescalated')) {
-      await this.releaseCorrections(m, country, all, published);
-    }
+    const published = all.map(({ e }) => e.announced === true);
     await m.query(
       `INSERT INTO risk_assessments (country, admin1, kind, day, score, level, previous_level, escalation_id, drivers, origin, provisional, published)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[], $11::bool[], $12::bool[])`,
@@ -236,27 +240,6 @@ export class LiveRisk {
     return all.map((x) => x.e);
   }
 
-  /**
-   * Lets through the held-back de-escalations brought by live inputs that take an area below the
-   * level subscribers were last told it is at (correctsAnnouncedLevel), in order, counting what this
-   * batch publishes before them. Rare (a country quiet for longer than the alert window after a
-   * published escalation), so the announced levels are read only then.
-   */
-  private async releaseCorrections(m: EntityManager, country: string, all: ReadonlyArray<{ e: RiskEvent; origin: RiskOrigin }>, published: boolean[]): Promise<void> {
-    const rows: Array<{ admin1: string; level: RiskLevel }> = await m.query(
-      // Every published kind carries a level (subscribers such as the console's map take it from
-      // RiskAssessed as well), so the newest published row of the area is what they were told.
-      `SELECT DISTINCT ON (admin1) admin1, level FROM risk_assessments WHERE country = $1 AND published ORDER BY admin1, id DESC`,
-      [country],
-    );
-    const announced = new Map(rows.map((r) => [r.admin1, r.level]));
-    all.forEach(({ e, origin }, i) => {
-      const area = e.admin1 ?? '';
-      if (!published[i] && origin === 'api' && correctsAnnouncedLevel(e, announced.get(area))) published[i] = true;
-      if (published[i]) announced.set(area, e.type === 'RiskAssessed' ? e.level : e.newLevel);
-    });
-  }
-
   private async load(m: EntityManager, country: string) {
     const rows: Array<{ snapshot: RiskEngineSnapshot; signals: string; request_earliest: string | null; request_days: number[] | null }> = await m.query(
       'SELECT snapshot, signals, request_earliest, request_days FROM risk_engines WHERE country = $1',
@@ -269,7 +252,16 @@ export class LiveRisk {
     const snapshot = joinSnapshot(rows[0].snapshot, areas);
     // What the rows hold now (none if the header still carries the areas: they are all written next).
     const written = rows[0].snapshot.areas.length > 0 ? new Map<string, string>() : new Map(splitSnapshot(snapshot).areas);
-    return { engine: RiskEngine.restore(snapshot, { context }), version: Number(rows[0].signals), written, context, request: requestOfColumns(rows[0].request_earliest === null ? null : Number(rows[0].request_earliest), rows[0].request_days) };
+    const engine = RiskEngine.restore(snapshot, { context });
+    if (snapshot.areas.some(lacksAnnounced)) {
+      // Taken before the engine kept what subscribers were told: that is the newest published event of each area.
+      const told: Array<{ admin1: string; level: RiskLevel; score: number }> = await m.query(
+        `SELECT DISTINCT ON (admin1) admin1, level, score FROM risk_assessments WHERE country = $1 AND published ORDER BY admin1, id DESC`,
+        [country],
+      );
+      for (const t of told) engine.recallAnnounced(country, t.admin1 === '' ? null : t.admin1, t.level, t.score);
+    }
+    return { engine, version: Number(rows[0].signals), written, context, request: requestOfColumns(rows[0].request_earliest === null ? null : Number(rows[0].request_earliest), rows[0].request_days) };
   }
 
   /** Current score and level of every area of the country; trend and drivers from this step's assessments. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RiskLevel } from '@crisis-ops/contracts';
-import type { RiskLevelChange } from '../domain';
-import { correctsAnnouncedLevel, shouldPublish, toPublished } from './risk-publication';
+import { correctsAnnouncedLevel, type RiskEvent, type RiskLevelChange } from '../domain';
+import { dayOfEvent, publishesDay, toPublished, type RiskOrigin } from './risk-publication';
+
+const shouldPublish = (e: RiskEvent, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date) => publishesDay(dayOfEvent(e), origin, now, alertDays, inputDay);
 
 const now = new Date('2026-06-30T12:00:00Z');
 const escalation = (at: string): RiskLevelChange => ({

@@ -1,7 +1,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, RiskLevel as PbRiskLevel } from '@crisis-ops/contracts';
 import type { PublishedEvent } from '@crisis-ops/service-kit';
-import { dayOf, RISK_LEVELS, type RiskEvent, type RiskLevel } from '../domain';
+import { dayOf, type RiskEvent, type RiskLevel } from '../domain';
 
 export type RiskOrigin = 'api' | 'import';
 
@@ -18,10 +18,11 @@ export const PB_LEVEL: Record<RiskLevel, PbRiskLevel> = {
 export const dayOfEvent = (e: RiskEvent): Date => (e.type === 'RiskAssessed' ? e.assessedAt : e.at);
 
 /**
- * Whether a risk event goes to Kafka. Events about the day of a live (API) input, or a later one,
- * do: that is news, however old the day (a late report is still a report). Everything else is
- * published only when about the last `alertDays` days (EARLY_WARNING_IMPORT_ALERT_DAYS, by the wall
- * clock at processing time):
+ * Whether risk events about the day of `at` go to Kafka (the engine applies it as its Announcing:
+ * see LiveRisk). Events about the day of a live (API) input, or a later one, do: that is news,
+ * however old the day (a late report is still a report). Everything else is published only when
+ * about the last `alertDays` days (EARLY_WARNING_IMPORT_ALERT_DAYS, by the wall clock at processing
+ * time):
  * - after a bulk import: a historical file replays years of escalations that are news to nobody;
  * - events about days before the input's own: an input dated day C cannot change a score of a day
  *   before C, so those days were decided by earlier inputs and merely closed late by this one
@@ -29,33 +30,18 @@ export const dayOfEvent = (e: RiskEvent): Date => (e.type === 'RiskAssessed' ? e
  *   closes weeks of them). History closed late is not news, whatever the origin of the input that
  *   happened to close it; the event keeps that origin in storage.
  * Mediation must not open processes for such history. Either way the assessment is stored and
- * queryable, and the model's state is the same: the wall clock decides publication only, never a
- * score or a level. `inputDay` is the event-time day of the input that produced the event (a signal's
- * occurredAt, an observation's period start), and `reported` the days its intake request reported
- * while the engine had them open (RequestInProgress), which are news too; days are compared as whole
- * UTC days, as the engine dates them.
+ * queryable, and the model's scores and levels are the same: the wall clock decides what is told
+ * (and so which assessments are emitted), never a score or a level. `inputDay` is the event-time day
+ * of the input that produced the event (a signal's occurredAt, an observation's period start), and
+ * `reported` the days its intake request reported while the engine had them open
+ * (RequestInProgress), which are news too; days are compared as whole UTC days, as the engine dates
+ * them. A live input's de-escalation that is not news is told all the same when it corrects the
+ * level subscribers were told (correctsAnnouncedLevel, in the domain).
  */
-export function shouldPublish(e: RiskEvent, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date, reported?: ReadonlySet<number>): boolean {
-  return publishesDay(dayOfEvent(e), origin, now, alertDays, inputDay, reported);
-}
-
-/** shouldPublish for any event about `at`: the rule depends on the event's day only (the engine's NewsDays). */
 export function publishesDay(at: Date, origin: RiskOrigin, now: Date, alertDays: number, inputDay: Date, reported?: ReadonlySet<number>): boolean {
   const day = dayOf(at);
   if (origin === 'api' && (day >= dayOf(inputDay) || reported?.has(day))) return true;
   return at.getTime() >= now.getTime() - alertDays * DAY_MS;
-}
-
-/**
- * Whether a level change that shouldPublish held back as history must go out all the same: a
- * de-escalation below the level subscribers were last told the area is at (`announced`: the level of
- * the area's newest published assessment or level change). Without it a country that went quiet
- * after a published escalation would stay red on the console and keep its mediation process,
- * although the engine has long left that level; a de-escalation from a level never announced stays
- * history (it would undo what nobody saw).
- */
-export function correctsAnnouncedLevel(e: RiskEvent, announced: RiskLevel | undefined): boolean {
-  return e.type === 'RiskDeescalated' && announced !== undefined && RISK_LEVELS.indexOf(announced) > RISK_LEVELS.indexOf(e.newLevel);
 }
 
 /** The contract event of a domain risk event. */
