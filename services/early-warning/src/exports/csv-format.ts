@@ -7,13 +7,20 @@ export interface CsvColumn<R> {
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+/** A cell of this service's export as it was before csvField made it inert: one added quote taken off. */
+export const unescapeCsvText = (cell: string): string => (cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) && !NUMBER.test(cell.slice(1)) ? cell.slice(1) : cell);
+
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; dates as ISO 8601. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
   // A leading = + - @ (or tab, CR) would be a formula in a spreadsheet; quote-and-prefix keeps the
   // data inert. Only a whole number is let through as it is: "-2+3+cmd|..." starts like one too.
-  const safe = /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
+  // Text already starting with quotes before such a character gets one more, so that
+  // unescapeCsvText can take exactly the one added off (an import of the export).
+  const safe = FORMULA_START.test(text) && !NUMBER.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -149,9 +149,12 @@ const HXL_EVENT_TAGS: Partial<Record<EventField, readonly string[]>> = {
   fatalities: ['#affected+killed'],
   notes: ['#description+notes', '#description'],
   sources: ['#meta+source'],
+  sourceId: ['#event+id+source'],
+};
+/** What only a file of recorded signals (signalRecordColumns) is read for: other HXL files use these tags their own way. */
+const HXL_RECORD_TAGS: Partial<Record<EventField, readonly string[]>> = {
   reportedAt: ['#date+reported'],
   severity: ['#severity'],
-  sourceId: ['#event+id+source'],
 };
 const HXL_AGGREGATE_TAGS: Partial<Record<AggregateField, readonly string[]>> = {
   countryName: ['#country+name', '#country'],
@@ -213,7 +216,7 @@ export function resolveLayout(header: readonly string[], second: readonly string
         return { shape: 'aggregates', format, columns: aggregates, dataStartsAtRecord: 3 };
       }
       requireColumns(format, events, ['date', 'eventType', ['countryCode', 'countryName']]);
-      return { shape: 'events', format, columns: signalRecordColumns(events), dataStartsAtRecord: 3 };
+      return { shape: 'events', format, columns: signalRecordColumns(events, hxlMap(header, tags, HXL_RECORD_TAGS)), dataStartsAtRecord: 3 };
     }
   }
 }
@@ -221,11 +224,15 @@ export function resolveLayout(header: readonly string[], second: readonly string
 /**
  * A file that gives each row its source's own id (`#event+id+source`, as this service's signals
  * export does) records signals as their sources reported them: `#meta+source` is then the row's
- * source, not outlets to quote in the notes (ACLED's use of the tag), so that importing an export
- * gives back the same signals under the same (source, id), and importing it again adds nothing.
+ * source, not outlets to quote in the notes (ACLED's use of the tag), and its report time and
+ * severity are read too, so that importing an export gives back the same signals under the same
+ * (source, id), and importing it again adds nothing.
  */
-function signalRecordColumns(columns: ColumnMap<EventField>): ColumnMap<EventField> {
+function signalRecordColumns(columns: ColumnMap<EventField>, record: ColumnMap<EventField>): ColumnMap<EventField> {
   const { sources, ...rest } = columns.index;
-  if (rest.sourceId === undefined || sources === undefined) return columns;
-  return { ...columns, index: { ...rest, rowSource: sources } };
+  if (rest.sourceId === undefined) return columns;
+  return { ...columns, index: { ...rest, ...record.index, ...(sources !== undefined && { rowSource: sources }) } };
 }
+
+/** Whether a layout reads recorded signals (signalRecordColumns): cells as this service's export wrote them. */
+export const readsSignalRecords = (columns: ColumnMap<EventField>): boolean => columns.index.sourceId !== undefined;

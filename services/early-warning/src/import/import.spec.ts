@@ -123,6 +123,8 @@ describe('UCDP GED and HXL', () => {
   it("given this service's own HXL export of signals, when imported, then each comes back as recorded: its source, its source's id, instants, severity and notes", async () => {
     const recorded = [
       { id: 'a7f0c2de-0000-7000-8000-000000000001', source: 'field-monitor', sourceSignalId: 'fm-17', occurredAt: new Date('2021-06-05T02:30:00.000Z'), reportedAt: new Date('2021-06-06T09:15:00.000Z'), country: 'BFA', admin1: 'Sahel', admin2: 'Seno', location: 'Seytenga', latitude: '14.1', longitude: '0.85', type: 'violence_against_civilians', subType: 'attack', fatalities: 132, severity: 5, notes: 'Night attack; Sources: local radio' },
+      // Text a spreadsheet would run as a formula is exported inert, and read back as it was.
+      { id: 'a7f0c2de-0000-7000-8000-000000000003', source: '=monitor', sourceSignalId: '-Xy9', occurredAt: new Date('2021-06-06T00:00:00.000Z'), reportedAt: new Date('2021-06-06T00:00:00.000Z'), country: 'MLI', admin1: "'=quoted", admin2: null, location: '@camp', latitude: '-3.5', longitude: '-2', type: 'riots', subType: null, fatalities: 0, severity: 1, notes: '- two killed' },
       // Posted without an id of its own: it comes back under the id it was exported with.
       { id: 'a7f0c2de-0000-7000-8000-000000000002', source: 'acled', sourceSignalId: null, occurredAt: new Date('2021-06-07T00:00:00.000Z'), reportedAt: new Date('2021-06-07T00:00:00.000Z'), country: 'NER', admin1: null, admin2: null, location: null, latitude: null, longitude: null, type: 'protests', subType: null, fatalities: 0, severity: null, notes: null },
     ];
@@ -133,19 +135,33 @@ describe('UCDP GED and HXL', () => {
     expect(records.filter((r) => r.kind === 'error')).toEqual([]);
     expect(records.map((r) => (r.kind === 'signal' ? r.signal : r))).toEqual([
       { id: 'fm-17', source: 'field-monitor', occurredAt: recorded[0].occurredAt, reportedAt: recorded[0].reportedAt, country: 'BFA', admin1: 'Sahel', admin2: 'Seno', location: 'Seytenga', latitude: 14.1, longitude: 0.85, type: 'violence_against_civilians', subType: 'attack', fatalities: 132, severity: 5, notes: 'Night attack; Sources: local radio' },
-      { id: recorded[1].id, source: 'acled', occurredAt: recorded[1].occurredAt, reportedAt: recorded[1].reportedAt, country: 'NER', admin1: null, admin2: null, location: null, latitude: null, longitude: null, type: 'protests', subType: null, fatalities: 0, severity: null, notes: null },
+      { id: '-Xy9', source: '=monitor', occurredAt: recorded[1].occurredAt, reportedAt: recorded[1].reportedAt, country: 'MLI', admin1: "'=quoted", admin2: null, location: '@camp', latitude: -3.5, longitude: -2, type: 'riots', subType: null, fatalities: 0, severity: 1, notes: '- two killed' },
+      { id: recorded[2].id, source: 'acled', occurredAt: recorded[2].occurredAt, reportedAt: recorded[2].reportedAt, country: 'NER', admin1: null, admin2: null, location: null, latitude: null, longitude: null, type: 'protests', subType: null, fatalities: 0, severity: null, notes: null },
     ]);
   });
 
-  it('given an HXL row with a bad severity or report time, then the row is refused naming those columns', async () => {
-    const text = ['Date,Country,Type,Severity,Reported', '#date+occurred,#country+code,#event+type,#severity,#date+reported', '2021-06-05,BFA,battles,9,yesterday', ''].join('\r\n');
-    const opened = await openImport(Readable.from([text]));
+  it('given recorded signals with a bad severity, report time or instant ahead, then the row is refused naming those columns', async () => {
+    const now = new Date('2026-11-27T12:00:00Z');
+    const head = ['Id,Source,Date,Country,Type,Severity,Reported', '#event+id+source,#meta+source,#date+occurred,#country+code,#event+type,#severity,#date+reported'];
+    const text = [...head, 'a,m,2021-06-05,BFA,battles,9,yesterday', 'b,m,2026-11-27T13:00:00Z,BFA,battles,2,2026-11-27T12:01:00Z', 'c,m,2026-11-26T10:00:00+01:00,BFA,battles,,2026-11-27', ''].join('\r\n');
+    const opened = await openImport(Readable.from([text]), { now });
     const records: ImportRecord[] = [];
     for await (const r of opened.records) records.push(r);
     expect(records).toEqual([
-      { kind: 'error', row: 3, column: 'Reported', reason: '"yesterday" is not a Unix timestamp or an ISO 8601 date-time' },
+      { kind: 'error', row: 3, column: 'Reported', reason: '"yesterday" is not a Unix timestamp, an ISO 8601 date-time with its zone or a date' },
       { kind: 'error', row: 3, column: 'Severity', reason: 'must be between 1 and 5' },
+      { kind: 'error', row: 4, column: 'Date', reason: '2026-11-27T13:00:00Z lies in the future' },
+      // An offset is an instant like any other (09:00 UTC); a report date is that day's start.
+      { kind: 'signal', row: 5, signal: expect.objectContaining({ id: 'c', source: 'm', occurredAt: new Date('2026-11-26T09:00:00Z'), reportedAt: new Date('2026-11-27T00:00:00Z') }) },
     ]);
+  });
+
+  it("given another HXL file with tags of its own for severity or report dates, then they are not read as this service's", async () => {
+    const text = ['Date,Country,Type,Severity,Reported', '#date+occurred,#country+code,#event+type,#severity,#date+reported', '2021-06-05,BFA,battles,High,2021-06-06', ''].join('\r\n');
+    const opened = await openImport(Readable.from([text]));
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    expect(records).toEqual([{ kind: 'signal', row: 3, signal: expect.objectContaining({ severity: null, occurredAt: new Date('2021-06-05T00:00:00Z'), reportedAt: new Date('2021-06-05T00:00:00Z') }) }]);
   });
 
   it('given HXL-tagged monthly counts, then rows are observations', async () => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { isCalendarDay } from '@crisis-ops/domain-kernel';
 import { countryByIso3, countryByName, countryByNumeric, type Country } from '@crisis-ops/geo';
 import { dayLiesAhead, isSignalType, MAX_NOTES_LENGTH, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
-import type { AggregateField, ColumnMap, EventField, Layout } from './import-formats';
+import { readsSignalRecords, type AggregateField, type ColumnMap, type EventField, type Layout } from './import-formats';
+import { unescapeCsvText } from '../exports/csv-format';
 
 export interface RowError {
   readonly kind: 'error';
@@ -46,6 +47,16 @@ export function parseMonth(text: string): number | undefined {
 }
 
 const wholeNumber = (text: string): number | undefined => (/^\s*\d+\s*$/.test(text) ? Number(text) : undefined);
+
+/** How far ahead (clock skew) an instant may lie before it is refused, as at the API. */
+const INSTANT_AHEAD_TOLERANCE_MS = 5 * 60_000;
+
+/** 00:00 UTC of a date written as a day ("2021-06-06"); undefined otherwise. */
+function dayStart(text: string): Date | undefined {
+  const t = text.trim();
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(t) ? parseDay(t) : undefined;
+  return day ? new Date(`${day}T00:00:00Z`) : undefined;
+}
 
 /** An ISO 8601 date-time with its zone ("2021-06-05T02:00:00.000Z", "…+01:00"); undefined otherwise. */
 function isoInstant(text: string): Date | undefined {
@@ -135,15 +146,21 @@ export function rowMapper(layout: Layout, source: string, now: Date = new Date()
   return (cells, row) => eventRow(layout.columns, cells, row, source, isUcdp, now, () => ids.next(cells, rowNumberColumn >= 0 ? rowNumberColumn : undefined));
 }
 
-function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row: number, source: string, isUcdp: boolean, now: Date, deriveId: () => string): ImportRecord[] {
+function eventRow(columns: ColumnMap<EventField>, fileCells: readonly string[], row: number, source: string, isUcdp: boolean, now: Date, deriveId: () => string): ImportRecord[] {
+  // This service's export kept text a spreadsheet would run as a formula inert: it is read back as it was.
+  const cells = readsSignalRecords(columns) ? fileCells.map(unescapeCsvText) : fileCells;
   const errors: RowError[] = [];
   const fail = (field: EventField, reason: string): void => void errors.push({ kind: 'error', row, column: columnName(columns, field), reason });
 
   const country = resolveCountryCell(cells, columns);
   if (!('iso3' in country)) fail(country.field as EventField, country.reason);
-  const day = parseDay(cell(cells, columns, 'date'));
-  if (!day) fail('date', `"${cell(cells, columns, 'date')}" is not a date (YYYY-MM-DD or "23 September 2022")`);
-  else if (dayLiesAhead(new Date(`${day}T00:00:00Z`), now)) fail('date', `${day} lies in the future`);
+  // A date with a time of day and a zone (this service's export) is an instant and keeps its time;
+  // ACLED's and most datasets' dates are days.
+  const dateCell = cell(cells, columns, 'date');
+  const instant = isoInstant(dateCell);
+  const day = instant ? instant.toISOString().slice(0, 10) : parseDay(dateCell);
+  if (!day) fail('date', `"${dateCell}" is not a date (YYYY-MM-DD, "23 September 2022" or an ISO 8601 date-time with its zone)`);
+  else if (instant ? instant.getTime() > now.getTime() + INSTANT_AHEAD_TOLERANCE_MS : dayLiesAhead(new Date(`${day}T00:00:00Z`), now)) fail('date', `${dateCell} lies in the future`);
 
   let type: string | undefined;
   let subType: string | undefined;
@@ -170,12 +187,12 @@ function eventRow(columns: ColumnMap<EventField>, cells: readonly string[], row:
   const stamp = cell(cells, columns, 'reportedAt');
   if (stamp) {
     const seconds = wholeNumber(stamp);
-    const instant = seconds === undefined ? isoInstant(stamp) : new Date(seconds * 1000);
-    if (!instant) fail('reportedAt', `"${stamp}" is not a Unix timestamp or an ISO 8601 date-time`);
-    else reportedAt = instant;
+    const at = seconds === undefined ? (isoInstant(stamp) ?? dayStart(stamp)) : new Date(seconds * 1000);
+    if (!at) fail('reportedAt', `"${stamp}" is not a Unix timestamp, an ISO 8601 date-time with its zone or a date`);
+    else if (dayStart(stamp) ? dayLiesAhead(at, now) : at.getTime() > now.getTime() + INSTANT_AHEAD_TOLERANCE_MS) fail('reportedAt', `${stamp} lies in the future`);
+    else reportedAt = at;
   }
-  // A date cell with a time of day and a zone (this service's export) keeps its time; ACLED's days do not have one.
-  const occurredAt = day && isoInstant(cell(cells, columns, 'date'))?.toISOString().slice(0, 10) === day ? cell(cells, columns, 'date') : day;
+  const occurredAt = instant && day ? instant.toISOString() : day;
   const notes = [cell(cells, columns, 'notes'), cell(cells, columns, 'sources') && `Sources: ${cell(cells, columns, 'sources')}`].filter(Boolean).join(' — ');
   const input: SignalInput = {
     id: cell(cells, columns, 'sourceId') || cell(cells, columns, 'id') || deriveId(),
