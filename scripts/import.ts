@@ -59,11 +59,12 @@ function sortDirectory(): string {
   const dir = mkdtempSync(path.join(parent, CLI_SORT_PREFIX));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', remove);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // Exit codes as a shell reports a process ended by the signal: 128 + its number.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
       remove();
       process.stderr.write(`\nimport interrupted (${signal}): rows committed so far stay; run it again to add the rest\n`);
-      process.exit(130);
+      process.exit(code);
     });
   }
   return dir;
