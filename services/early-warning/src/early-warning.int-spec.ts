@@ -394,6 +394,10 @@ describe('early-warning on real Kafka and Postgres', () => {
     const failed = await upload([header, ...bad].join('\n'), `int-job-bad-${RUN}`);
     expect(failed['status']).toBe('failed');
     expect(failed['error']).toContain('no row was accepted');
+    // A file whose header cannot be stored as text (a NUL: UTF-16) fails at once, saying what it is,
+    // where the message could not be recorded and the job ran three times as "interrupted".
+    const utf16 = await upload('a\u0000,b,c\n1,2,3\n', `int-job-nul-${RUN}`);
+    expect(utf16).toMatchObject({ status: 'failed', runs: 1, error: expect.stringContaining('unusable file: the header holds NUL characters') });
     expect((await api('GET', `/imports/${randomUUID()}`)).status).toBe(404);
   });
 });

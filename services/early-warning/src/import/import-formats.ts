@@ -185,6 +185,10 @@ function hxlMap<F extends string>(names: readonly string[], tags: readonly strin
 
 /** The layout of a file: detected (format 'auto') or as given, checked against the header. */
 export function resolveLayout(header: readonly string[], second: readonly string[] | undefined, requested: ImportFormat | 'auto'): Layout {
+  // UTF-16 (what Excel saves as "Unicode Text") reads as UTF-8 with a NUL after every ASCII letter.
+  if (header.some((c) => c.includes('\u0000'))) {
+    throw new ImportFormatError('the header holds NUL characters: the file looks UTF-16 encoded (Excel\'s "Unicode Text"); save it as "CSV UTF-8" and import that');
+  }
   const format = requested === 'auto' ? detectFormat(header, second) : requested;
   if (!format) {
     throw new ImportFormatError(`unrecognised header (${header.slice(0, 6).join(', ')}${header.length > 6 ? ', …' : ''}); pass the format explicitly: ${IMPORT_FORMATS.join(', ')}`);

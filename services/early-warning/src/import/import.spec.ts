@@ -171,6 +171,11 @@ describe('UCDP GED and HXL', () => {
 });
 
 describe('whole-file failures', () => {
+  it('says a UTF-16 file (Excel\'s "Unicode Text") is one, and how to save it, rather than quoting its header', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('event_id_cnty,event_date,event_type,country\r\nX-1,2023-05-01,Battles,Mali\r\n', 'utf16le')]);
+    await expect(openImport(Readable.from([utf16]))).rejects.toThrow(new ImportFormatError('the header holds NUL characters: the file looks UTF-16 encoded (Excel\'s "Unicode Text"); save it as "CSV UTF-8" and import that'));
+  });
+
   it('rejects an unrecognised header with the formats to choose from', async () => {
     await expect(openImport(fixture('unknown.csv'))).rejects.toThrow(ImportFormatError);
   });

@@ -348,7 +348,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       await this.db
         .query(`UPDATE import_jobs SET error = $2, heartbeat_at = now() - make_interval(secs => $3) WHERE id = $1 AND status IN ('queued', 'running') AND attempts = $4`, [
           id,
-          `stopped: ${(err as Error).message}`,
+          storable(`stopped: ${(err as Error).message}`),
           INTERRUPTED_AFTER_MS / 1000,
           attempt,
         ])
@@ -367,10 +367,17 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
           WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running')
           RETURNING id)
        SELECT id FROM ended`,
-      [id, attempt, outcome.status, outcome.rows, outcome.report, outcome.error],
+      [id, attempt, outcome.status, outcome.rows, outcome.report, outcome.error === null ? null : storable(outcome.error)],
     );
     return ended.length === 1;
   }
 }
+
+/**
+ * Text Postgres can store: it refuses NUL in text (and in jsonb), and an error that quoted one
+ * (a file's bytes) could not be recorded, so the job stayed "running" until it was given up as
+ * interrupted, three runs later, with the wrong advice.
+ */
+const storable = (text: string): string => text.replaceAll('\u0000', '\\0');
 
 const pickProgress = (r: ImportProgress): ImportProgress => ({ phase: r.phase, rows: r.rows, toWrite: r.toWrite, accepted: r.accepted, recorded: r.recorded, duplicates: r.duplicates, rejected: r.rejected });
