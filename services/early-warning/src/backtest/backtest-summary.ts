@@ -50,7 +50,8 @@ export function firstAlarms(result: BacktestResult): { model: BacktestModel; cou
 /** The summary the CLI prints. */
 export function formatSummary(result: BacktestResult): string {
   const lines: string[] = [];
-  lines.push(`Backtest: ${result.format}, ${result.accepted} records accepted, ${result.rejected} rows rejected, ${result.firstDay ?? '-'} .. ${result.lastDay ?? '-'}`);
+  const repeated = result.duplicates > 0 ? ` (${result.duplicates} repeated records skipped, as intake skips them)` : '';
+  lines.push(`Backtest: ${result.format}, ${result.accepted} records accepted${repeated}, ${result.rejected} rows rejected, ${result.firstDay ?? '-'} .. ${result.lastDay ?? '-'}`);
   // Which rows and why: a count alone left the analyst to find them in the file.
   for (const e of result.rejections) lines.push(`  row ${e.row}${e.column ? `, ${e.column}` : ''}: ${e.reason}`);
   if (result.rejectionsTruncated) lines.push(`  (the first ${result.rejections.length} errors shown)`);

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alarmCounts, BacktestInputError, runBacktest, zscoreBaseline, type BacktestResult } from './index';
+import { alarmCounts, BacktestInputError, formatSummary, runBacktest, zscoreBaseline, type BacktestResult } from './index';
 
 /** The shared data folder sits beside the workspace: <workspace>/../shared/data. */
 function sharedData(file: string): string {
@@ -52,6 +53,26 @@ describe('zscoreBaseline', () => {
 
 describe('backtest bounds', () => {
   const fixture = path.join(__dirname, '../import/fixtures/acled-subset.csv');
+
+  it('counts a record repeated in the file once, as the live service records it once: the same levels as the file without repeats', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'backtest-repeats-'));
+    try {
+      const header = 'event_id_cnty,event_date,event_type,sub_event_type,country,fatalities';
+      // Two deadly attacks a day through January: enough to raise Djibouti's level once, not four times as much.
+      const rows = Array.from({ length: 62 }, (_, i) => `DJI${i},2024-01-${String(1 + Math.floor(i / 2)).padStart(2, '0')},Violence against civilians,Attack,Djibouti,30`);
+      const once = path.join(dir, 'once.csv');
+      const repeated = path.join(dir, 'repeated.csv');
+      writeFileSync(once, [header, ...rows].join('\n'));
+      writeFileSync(repeated, [header, ...rows, ...rows, ...rows, ...rows].join('\n'));
+      const [a, b] = [await runBacktest({ input: once }), await runBacktest({ input: repeated })];
+      expect(b.transitions).toEqual(a.transitions);
+      expect(a.transitions.length).toBeGreaterThan(0);
+      expect(b).toMatchObject({ accepted: 62, duplicates: 186, rejected: 0 });
+      expect(formatSummary(b)).toContain('62 records accepted (186 repeated records skipped, as intake skips them)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses a --from or --to that is no day of the calendar, rather than moving it to the next month', async () => {
     for (const [key, day] of [['to', '2023-02-30'], ['from', '2024-04-31'], ['to', '2023-13-01']] as const) {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { isCalendarDay } from '@crisis-ops/domain-kernel';
-import { RiskEngine, dayOf, type RiskDriver, type RiskEvent, type RiskLevel, type RiskParameters } from '../domain';
+import { RiskEngine, dayOf, type AggregateObservation, type RiskDriver, type Signal, type RiskEvent, type RiskLevel, type RiskParameters } from '../domain';
 import { openImport, type ImportFormat, type RowError } from '../import';
 import { ReplayBuffer } from './replay-buffer';
 import { zscoreBaseline } from './zscore-baseline';
@@ -35,6 +35,8 @@ export interface BacktestResult {
   readonly format: ImportFormat;
   readonly source: string;
   readonly accepted: number;
+  /** Records repeated in the file (same source and id, or same aggregate area and period): skipped, as intake skips them. */
+  readonly duplicates: number;
   readonly rejected: number;
   /** The first MAX_REJECTIONS_SHOWN errors of rejected rows (row, column, reason), in file order. */
   readonly rejections: readonly RowError[];
@@ -46,6 +48,13 @@ export interface BacktestResult {
 }
 
 export class BacktestInputError extends Error {}
+
+/** What intake is idempotent by: a signal's (source, id), an aggregate's (source, area, period start). */
+function identityOf(record: { kind: 'signal'; signal: Signal } | { kind: 'observation'; observation: AggregateObservation }): string | undefined {
+  if (record.kind === 'signal') return record.signal.id === null ? undefined : `s\u001f${record.signal.source}\u001f${record.signal.id}`;
+  const o = record.observation;
+  return `o\u001f${o.source}\u001f${o.country}\u001f${o.admin1 ?? ''}\u001f${o.admin2 ?? ''}\u001f${o.periodStart.getTime()}`;
+}
 
 /** Errors of rejected rows a summary lists: enough to see what is wrong with a file, not a flood. */
 export const MAX_REJECTIONS_SHOWN = 20;
@@ -82,12 +91,24 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const rejections: RowError[] = [];
   let rejectionsTruncated = false;
   let source = '';
+  // The live service records a repeated record once (idempotent intake), so the replay must count it
+  // once too, or a file with repeats would give other levels here than live.
+  const seen = new Set<string>();
+  let duplicates = 0;
   for await (const record of opened.records) {
     if (record.kind === 'error') {
       rejectedRows.add(record.row);
       if (rejections.length < MAX_REJECTIONS_SHOWN) rejections.push(record);
       else rejectionsTruncated = true;
       continue;
+    }
+    const key = identityOf(record);
+    if (key !== undefined) {
+      if (seen.has(key)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(key);
     }
     const day = dayOf(record.kind === 'signal' ? record.signal.occurredAt : record.observation.periodStart);
     if ((from !== undefined && day < from) || (to !== undefined && day > to)) continue;
@@ -130,6 +151,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     format: opened.format,
     source,
     accepted,
+    duplicates,
     rejected: rejectedRows.size,
     rejections,
     rejectionsTruncated,
