@@ -253,5 +253,15 @@ describe('early-warning: history closed late by a live signal', () => {
       .filter((e) => e.admin1 === '');
     const { rows: [current] } = await db.query<{ score: number }>(`SELECT score FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
     expect(Math.abs(toldScores[toldScores.length - 1].score - current.score)).toBeLessThan(DEFAULT_RISK_PARAMETERS.materialDelta);
+
+    // A second quiet report moves the score too little to be told: the current risk's drivers are
+    // still those of the latest assessment (two protests), not of the last one emitted (one).
+    const { rows: [{ last: lastBeforeSecond }] } = await db.query<{ last: string }>('SELECT max(id) AS last FROM early_warning.risk_assessments WHERE country = $1', [country]);
+    await post([{ id: `${country}-q-today-2`, source: `int-quiet-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(Date.now() - 30_000).toISOString(), fatalities: 0 }]);
+    await eventually(async () => (await inputsApplied(db, country)) === 42, 30_000, 200);
+    const { rows: [now] } = await db.query<{ drivers: Array<{ kind: string; count: number }> }>(`SELECT drivers FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
+    expect(now.drivers.filter((d) => d.kind === 'protests')).toEqual([expect.objectContaining({ count: 2 })]);
+    const { rows: [{ n }] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM early_warning.risk_assessments WHERE country = $1 AND id > $2`, [country, lastBeforeSecond]);
+    expect(n).toBe(0);
   }
 });

@@ -1,5 +1,6 @@
 import type { RiskArea } from './risk-context';
 import type { RiskLevel } from './risk-parameters';
+import type { RiskDriver } from './risk-events';
 
 /** Plain-JSON form of an AreaState (numbers round-trip exactly through JSON, so restore is bit-exact). */
 export interface AreaSnapshot {
@@ -59,6 +60,8 @@ export class AreaState {
   announcedScore: number | null = null;
   announcedLevel: RiskLevel | null = null;
   lastScore = 0;
+  /** The drivers of the latest assessment, until taken (RiskEngine.takeExplanations); not part of the snapshot. */
+  explained: RiskDriver[] | null = null;
   lastEscalationId: string | null = null;
   escalations: EscalationInForce[] = [];
   readonly children = new Map<string, AreaState>();

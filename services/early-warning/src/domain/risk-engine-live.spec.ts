@@ -120,4 +120,29 @@ describe('RiskEngine live path', () => {
     expect(quiet.current()[0].score).toBeLessThan(DEFAULT_RISK_PARAMETERS.materialDelta);
     expect(quiet.assessOpenDay({ isNews: () => true, corrects: true })).toEqual([]);
   });
+
+  it('given a live engine, when an assessment moves too little to be emitted, then its drivers are still what explains the current score', () => {
+    const news: Announcing = { isNews: () => true, corrects: true };
+    const engine = new RiskEngine();
+    for (let d = 0; d < 20; d++) engine.ingestSignal(attack(d), news);
+    const emitted = [...engine.assessOpenDay(news), ...engine.closeThrough(on(19), news)].filter((e) => e.type === 'RiskAssessed');
+    const explained = engine.takeExplanations();
+    // What was emitted last is explained by the same drivers.
+    if (emitted.length > 0) expect(explained).toContainEqual({ country: 'NER', admin1: null, drivers: emitted.at(-1)?.drivers });
+    expect(explained[0].drivers).toContainEqual(expect.objectContaining({ kind: 'violence_against_civilians' }));
+    engine.ingestSignal(attack(20), news);
+    expect(engine.assessOpenDay(news)).toEqual([]);
+    engine.takeExplanations();
+    // A protest on the same day: the score barely moves, nothing is emitted, and yet it is counted.
+    engine.ingestSignal({ ...attack(20), type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1 }, news);
+    expect(engine.assessOpenDay(news)).toEqual([]);
+    const [now] = engine.takeExplanations();
+    expect(now.drivers).toContainEqual(expect.objectContaining({ kind: 'protests', count: 1 }));
+    expect(engine.takeExplanations()).toEqual([]);
+    // A replay explains only what it emits.
+    const replay = new RiskEngine();
+    for (let d = 0; d < 20; d++) replay.ingestSignal(attack(d));
+    replay.assessOpenDay();
+    expect(replay.takeExplanations()).toEqual([]);
+  });
 });

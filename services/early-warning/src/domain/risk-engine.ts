@@ -138,6 +138,23 @@ export class RiskEngine {
   }
 
   /**
+   * The drivers of each area's latest assessment since the last call, for an engine given an
+   * Announcing (a live one; a replay explains only what it emits, which is cheaper).
+   */
+  takeExplanations(): Array<{ readonly country: string; readonly admin1: string | null; readonly drivers: readonly RiskDriver[] }> {
+    const out: Array<{ country: string; admin1: string | null; drivers: readonly RiskDriver[] }> = [];
+    const take = (s: AreaState) => {
+      if (s.explained) out.push({ ...s.area, drivers: s.explained });
+      s.explained = null;
+    };
+    for (const national of this.countries.values()) {
+      take(national);
+      for (const child of national.children.values()) take(child);
+    }
+    return out;
+  }
+
+  /**
    * Sets what subscribers were last told of an area, for an engine restored from a snapshot taken
    * before it kept that (the service reads it from what it published). An area it does not know is left.
    */
@@ -267,6 +284,9 @@ export class RiskEngine {
     const movedFrom = (last: number | null) => last === null || Math.abs(score - last) >= p.materialDelta;
     let news: boolean | undefined;
     const isNews = () => (news ??= announcing?.isNews(dateOfDay(day)) ?? false);
+    // A live engine explains every assessment, emitted or not: the current score a query shows is
+    // the latest one, and its drivers must be its own, not those of the last emitted (months older).
+    if (announcing) state.explained = this.drivers(state, parts, score, adjustments, day);
     if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && movedFrom(state.announcedScore ?? 0))) return;
     const tell = (told: boolean, toldLevel: RiskLevel) => {
       if (!told) return;
@@ -274,7 +294,7 @@ export class RiskEngine {
       state.announcedLevel = toldLevel;
     };
 
-    const drivers = this.drivers(state, parts, score, adjustments, day);
+    const drivers = state.explained ?? this.drivers(state, parts, score, adjustments, day);
     const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
     const common = { country: state.area.country, admin1: state.area.admin1, score: round1(score), drivers, ...window };
     events.push({

@@ -264,11 +264,12 @@ export class LiveRisk {
     return { engine, version: Number(rows[0].signals), written, context, request: requestOfColumns(rows[0].request_earliest === null ? null : Number(rows[0].request_earliest), rows[0].request_days) };
   }
 
-  /** Current score and level of every area of the country; trend and drivers from this step's assessments. */
+  /** Current score and level of every area of the country; trend from this step's emitted assessments, drivers from its latest ones (emitted or not). */
   private async saveCurrent(m: EntityManager, engine: RiskEngine, events: readonly RiskEvent[]): Promise<void> {
     const areas = engine.current();
     const assessed = new Map<string, RiskEvent>();
     for (const e of events) if (e.type === 'RiskAssessed') assessed.set(`${e.country}/${e.admin1 ?? ''}`, e);
+    const explained = new Map(engine.takeExplanations().map((x) => [`${x.country}/${x.admin1 ?? ''}`, x.drivers]));
     const asOf = engine.currentDay ? isoDay(engine.currentDay) : null;
     const trend = areas.map((a) => {
       const e = assessed.get(`${a.country}/${a.admin1 ?? ''}`);
@@ -292,8 +293,8 @@ export class LiveRisk {
         asOf,
         trend,
         areas.map((a) => {
-          const e = assessed.get(`${a.country}/${a.admin1 ?? ''}`);
-          return e ? JSON.stringify(e.drivers) : null;
+          const drivers = explained.get(`${a.country}/${a.admin1 ?? ''}`);
+          return drivers ? JSON.stringify(drivers) : null;
         }),
       ],
     );
