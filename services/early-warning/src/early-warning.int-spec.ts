@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { create } from '@bufbuild/protobuf';
-import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -29,6 +29,8 @@ import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning 
 import { SignalIntake } from './signals/intake/signal-intake.service';
 import { runImport } from './imports/import-runner';
 import { intakeSink } from './imports/import-sink';
+import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
+import { PB_LEVEL } from './risk/risk-publication';
 
 /**
  * early-warning booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
@@ -254,6 +256,37 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(kinds.rows.filter((r) => r.origin !== 'import' || r.published)).toEqual([]);
     await allPublished(country);
     expect(risk.filter((e) => e.key === country)).toEqual([]);
+  });
+
+  it('tells the escalation an imported history reached before the alert window, once its recent days show the level: the board and the alerts agree', async () => {
+    const country = await unassessedCountry();
+    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    // Sixty days of deadly attacks up to yesterday: the country escalates weeks before the alert
+    // window (14 days), where nothing is told, and is still there within it, where days are told.
+    const rows = Array.from({ length: 60 * 3 }, (_, i) => {
+      const day = new Date(today - (60 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
+      return `W-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,,12,Radio`;
+    });
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
+    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+    expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-window-${RUN}` })).toMatchObject({ recorded: rows.length });
+    await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
+    await allPublished(country);
+
+    const windowStart = new Date(today - app.get<number>(IMPORT_ALERT_DAYS) * 86_400_000);
+    const { rows: [current] } = await db.query<{ level: string }>(`SELECT level FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
+    expect(['high', 'critical']).toContain(current.level);
+    const { rows: historyEscalations } = await db.query<{ escalation_id: string; day: Date; level: string }>(
+      `SELECT escalation_id, day, level FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind = 'escalated' AND NOT published ORDER BY id`,
+      [country],
+    );
+    expect(historyEscalations.length).toBeGreaterThan(0);
+    // Told on Kafka: the escalation that holds the country at its level, dated when it happened.
+    const told = risk.filter((e) => e.key === country && e.type === CE_RISK_ESCALATED).map((e) => decodeEvent(CE_RISK_ESCALATED, e.data)).filter((e) => e.admin1 === '');
+    const holding = historyEscalations.filter((e) => e.level === current.level).at(-1);
+    expect(told).toEqual([expect.objectContaining({ escalationId: holding?.escalation_id, newLevel: PB_LEVEL[current.level as 'high' | 'critical'], previousLevel: RiskLevel.LOW, origin: 'import' })]);
+    expect(timestampDate(told[0].at as Timestamp).getTime()).toBeLessThan(windowStart.getTime());
   });
 
   it('gives a file listed newest first, as ACLED exports are, the history and level the same file gives oldest first', async () => {

@@ -145,4 +145,30 @@ describe('RiskEngine live path', () => {
     replay.assessOpenDay();
     expect(replay.takeExplanations()).toEqual([]);
   });
+
+  it('given an area that reached critical in history told to no one, when a news day finds it still there, then the escalation holding it there is told, dated when it happened, once', () => {
+    // Forty days of attacks, all of them history (an import older than the alert window): the
+    // area escalates, and nobody is told.
+    const history: Announcing = { isNews: () => false, corrects: false };
+    const engine = new RiskEngine();
+    const untold = Array.from({ length: 40 }, (_, d) => [...engine.ingestSignal(attack(d), history), ...engine.ingestSignal(attack(d), history)]).flat();
+    const escalations = untold.filter((e) => e.type === 'RiskEscalated');
+    expect(escalations.length).toBeGreaterThan(0);
+    expect(untold.every((e) => e.announced === false)).toBe(true);
+    const held = engine.current()[0];
+    expect(held.level).toBe('critical');
+
+    // A live report of day 40, its day news: the board learns the level, and escalation subscribers
+    // (alerts, mediation) learn the escalation that holds the area there.
+    engine.ingestSignal(attack(40), { isNews: (day) => day.getTime() >= day0 + 40 * DAY, corrects: true });
+    const told = engine.assessOpenDay({ isNews: (day) => day.getTime() >= day0 + 40 * DAY, corrects: true });
+    const toCritical = escalations.filter((e) => e.type === 'RiskEscalated' && e.newLevel === 'critical').at(-1);
+    expect(told).toEqual([
+      expect.objectContaining({ type: 'RiskAssessed', level: 'critical', announced: true }),
+      expect.objectContaining({ type: 'RiskEscalated', escalationId: (toCritical as { escalationId: string }).escalationId, previousLevel: 'low', newLevel: 'critical', at: held.levelSince, announced: true }),
+    ]);
+    // Told now: the next news day at that level says nothing of it again.
+    engine.ingestSignal(attack(40), { isNews: () => true, corrects: true });
+    expect(engine.assessOpenDay({ isNews: () => true, corrects: true }).filter((e) => e.type !== 'RiskAssessed')).toEqual([]);
+  });
 });

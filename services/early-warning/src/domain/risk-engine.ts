@@ -264,7 +264,10 @@ export class RiskEngine {
    * of history is emitted and stored but told to no one, and measured from it alone, a score could
    * drift from what subscribers show, step by step, with none of the steps told.
    * With `announcing`, every event says whether it is told (`announced`): events about a news day,
-   * and a de-escalation that corrects the level subscribers were told (when `corrects`).
+   * and a de-escalation that corrects the level subscribers were told (when `corrects`). A news day
+   * at a level above the one told (reached in history, told to no one) also tells the escalation that
+   * holds the area there, dated when it happened: subscribers that react to escalations (alerts,
+   * mediation) would otherwise never hear of it, while the board shows the level.
    */
   private assess(state: AreaState, day: number, events: RiskEvent[], announcing: Announcing | undefined, provisional = false): void {
     const p = this.parameters;
@@ -286,15 +289,17 @@ export class RiskEngine {
     const isNews = () => (news ??= announcing?.isNews(dateOfDay(day)) ?? false);
     // A live engine explains every assessment, emitted or not: the current score a query shows is
     // the latest one, and its drivers must be its own, not those of the last emitted (months older).
-    if (announcing) state.explained = this.drivers(state, parts, score, adjustments, day);
-    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && movedFrom(state.announcedScore ?? 0))) return;
+    const explained = announcing ? (state.explained = this.drivers(state, parts, score, adjustments, day)) : undefined;
+    const toldLevel = state.announcedLevel ?? 'low';
+    const levelUntold = level === previousLevel && isNews() && levelRank(level) > levelRank(toldLevel);
+    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && (movedFrom(state.announcedScore ?? 0) || level !== toldLevel))) return;
     const tell = (told: boolean, toldLevel: RiskLevel) => {
       if (!told) return;
       state.announcedScore = score;
       state.announcedLevel = toldLevel;
     };
 
-    const drivers = state.explained ?? this.drivers(state, parts, score, adjustments, day);
+    const drivers = explained ?? this.drivers(state, parts, score, adjustments, day);
     const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
     const common = { country: state.area.country, admin1: state.area.admin1, score: round1(score), drivers, ...window };
     events.push({
@@ -308,6 +313,18 @@ export class RiskEngine {
     });
     state.lastEmittedScore = score;
     tell(isNews(), level);
+    if (levelUntold) {
+      const inForce = [...state.escalations].reverse().find(([, to]) => to === level);
+      events.push({
+        type: 'RiskEscalated',
+        ...common,
+        escalationId: inForce?.[2] ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(state.levelSinceDay)}/${level}`,
+        previousLevel: toldLevel,
+        newLevel: level,
+        at: dateOfDay(state.levelSinceDay),
+        announced: true,
+      });
+    }
     if (level === previousLevel) return;
 
     const up = isEscalation(previousLevel, level);
