@@ -97,6 +97,17 @@ describe('TokenVerifier with the HS256 dev secret', () => {
     expect((await rejection(verifier.verify(`${header}.${body}.`))).code).toBe('AUTH.TOKEN_INVALID');
   });
 
+  it('rejects a region claim that names no desk: a service\'s own word for no desk, a capitalised desk, an unknown one', async () => {
+    for (const region of ['unassigned', 'Africa', 'mars', '']) {
+      const token = await rawToken({ sub: 'a', iss: 'crisis-ops-dev', aud: 'crisis-ops', exp: now() + 60, roles: ['viewer'], region });
+      expect(await rejection(verifier.verify(token)), region).toMatchObject({ code: 'AUTH.TOKEN_INVALID', message: expect.stringContaining('"region" claim must be a desk (africa, americas, asia-pacific, europe-central-asia, middle-east) or global') });
+    }
+    for (const region of ['global', 'middle-east']) {
+      const token = await rawToken({ sub: 'a', iss: 'crisis-ops-dev', aud: 'crisis-ops', exp: now() + 60, roles: ['viewer'], region });
+      await expect(verifier.verify(token)).resolves.toMatchObject({ region });
+    }
+  });
+
   it('rejects a roles claim that is not an array of strings', async () => {
     const token = await rawToken({ sub: 'a', iss: 'crisis-ops-dev', aud: 'crisis-ops', exp: now() + 60, roles: 'admin' });
     expect(await rejection(verifier.verify(token))).toMatchObject({ code: 'AUTH.TOKEN_INVALID', message: expect.stringMatching(/roles/) });
@@ -135,8 +146,8 @@ describe('TokenVerifier with a JWKS endpoint', () => {
 
   it('accepts an RS256 token signed by a key of the set', async () => {
     const jwks = new TokenVerifier({ issuer: 'https://id.example.org', audience: 'crisis-ops', mode: 'jwks', jwksUrl });
-    const token = await sign({ sub: 'u1', iss: 'https://id.example.org', aud: 'crisis-ops', roles: ['viewer'], region: 'asia' });
-    await expect(jwks.verify(token)).resolves.toEqual({ subject: 'u1', roles: ['viewer'], region: 'asia' });
+    const token = await sign({ sub: 'u1', iss: 'https://id.example.org', aud: 'crisis-ops', roles: ['viewer'], region: 'asia-pacific' });
+    await expect(jwks.verify(token)).resolves.toEqual({ subject: 'u1', roles: ['viewer'], region: 'asia-pacific' });
   });
 
   it('rejects HS256 tokens when configured for JWKS (no algorithm confusion)', async () => {

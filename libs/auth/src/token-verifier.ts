@@ -2,6 +2,10 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import type { AuthSettings } from './auth.config';
 import { AuthError } from './auth-error';
 import type { Principal } from './principal';
+import { DESK_IDS } from '@crisis-ops/geo';
+
+/** The region claim of a principal who reads across every desk. */
+export const GLOBAL_REGION = 'global';
 
 export const CLOCK_TOLERANCE_SECONDS = 30;
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
@@ -111,6 +115,12 @@ function principalFrom(payload: JWTPayload): Principal {
   const region = payload['region'];
   if (region !== undefined && region !== null && typeof region !== 'string') {
     throw invalid('"region" claim must be a string');
+  }
+  // Services compare regions as names: a name no desk has ("unassigned", a service's own word for
+  // countries without a desk, or "Africa" capitalised) would read or create what no desk may, or
+  // what nobody can filter on. The identity provider must send one of these or none.
+  if (typeof region === 'string' && region !== GLOBAL_REGION && !(DESK_IDS as readonly string[]).includes(region)) {
+    throw invalid(`"region" claim must be a desk (${DESK_IDS.join(', ')}) or ${GLOBAL_REGION}, not "${region.slice(0, 40)}"`);
   }
 
   const name = firstString(payload['name'], payload['preferred_username']);
