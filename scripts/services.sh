@@ -54,9 +54,28 @@ local_dev_secret() {
   npx tsx -e "import { LOCAL_DEV_SECRET } from './libs/auth/src/dev-token'; process.stdout.write(LOCAL_DEV_SECRET)"
 }
 
+# Where each service answers, as ops-centre's system view must check them: <NAME>_URL, from the ports
+# above (it fell back to the default ports, and on a machine running a second stack there reported
+# that stack's services as ours).
+service_urls() {
+  local entry var
+  for entry in "${SERVICES[@]}"; do
+    var="$(echo "${entry%%:*}" | tr 'a-z-' 'A-Z_')_URL"
+    printf '%s=%s\n' "$var" "${!var:-http://127.0.0.1:${entry##*:}}"
+  done
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 start_service() {
   local name=${1%%:*} port=${1##*:}
   if service_pid "$name" >/dev/null; then echo "[crisis-ops] $name already running"; return; fi
+  # A process already answering there (another stack's service, anything) would answer our
+  # readiness check while ours dies on EADDRINUSE, and "ready" would be a lie.
+  if port_taken "$port"; then
+    echo "[crisis-ops] cannot start $name: port $port is taken by another process; set $(echo "$name" | tr 'a-z-' 'A-Z_')_PORT to a free one" >&2
+    return 1
+  fi
   echo "[crisis-ops] starting $name on :$port"
   # setsid: the service outlives this script and is stopped by npm stop, not by closing the shell.
   # A 32 MiB young generation: a service allocates short-lived objects per event (JSON, protobuf,
@@ -64,7 +83,7 @@ start_service() {
   # Single-threaded GC: V8's parallel GC helpers compete for the same cores as the service's relay
   # thread, Postgres and the broker; on the 2-core benchmark machine early-warning's intake used
   # ~7 % less CPU per signal without them (66.5 → 61.7 µs, six runs each), its escalation p99 no worse.
-  PORT=$port OTEL_SERVICE_NAME=$name setsid nohup node --enable-source-maps --max-semi-space-size=32 --single-threaded-gc "$SERVICE_DIST/services/$name/main.js" \
+  env PORT="$port" OTEL_SERVICE_NAME="$name" $(service_urls) setsid nohup node --enable-source-maps --max-semi-space-size=32 --single-threaded-gc "$SERVICE_DIST/services/$name/main.js" \
     >>"$SERVICE_LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$SERVICE_RUN/$name.pid"
 }

@@ -27,7 +27,7 @@ npx nx run-many -t build --projects=tag:type:service --outputStyle=static >"$SER
 
 snapshot_builds
 export AUTH_DEV_SECRET="${AUTH_DEV_SECRET:-$(local_dev_secret)}"
-for entry in "${SERVICES[@]}"; do start_service "$entry"; done
+for entry in "${SERVICES[@]}"; do start_service "$entry" || { npm run -s stop || true; exit 1; }; done
 for entry in "${SERVICES[@]}"; do wait_ready "$entry" || { npm run -s stop || true; exit 1; }; done
 
 cat <<SUMMARY
