@@ -38,7 +38,7 @@ describe('npm run import', () => {
         '  accepted   3 (3 new, 0 already recorded)',
         '  rejected   4',
         '    row 5, column fatalities: "abc" is not a whole number ≥ 0',
-        '    row 6, column event_date: "2023-02-30" is not a date (YYYY-MM-DD or "23 September 2022")',
+        '    row 6, column event_date: "2023-02-30" is not a date (YYYY-MM-DD, "23 September 2022" or an ISO 8601 date-time with its zone)',
         '    row 7, column sub_event_type: "Ambush" is not a sub-event type of "Battles"',
         '    row 8, column country: unknown country "Atlantis"',
         '',
