@@ -6,14 +6,14 @@
  *   npm run dlq -- list [--topic early-warning.signals.v1 …] [--json]
  *   npm run dlq -- redrive --topic early-warning.signals.v1 (--event-id ID … | --all)
  *
- * Kafka: KAFKA_BROKERS (default: the dev infrastructure, 127.0.0.1:9092). Exit 0 on success, 1 when
+ * Kafka: KAFKA_BROKERS (default: the dev infrastructure, 127.0.0.1:9092, or its INFRA_KAFKA_PORT). Exit 0 on success, 1 when
  * redrive did not send every letter asked for (an id not found, a letter too old; what could go
  * went), 2 on a usage error.
  */
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import { ConfigError, loadServiceConfig } from '@crisis-ops/config';
 import { createIdempotentProducer, createKafka, isTooOldToRedrive, readDeadLetters, REDRIVE_HORIZON_DAYS, redrive, type DeadLetter } from '@crisis-ops/messaging';
-import { parseCommandArgs, runCli, UsageError } from './lib/cli';
+import { parseCommandArgs, runCli, scriptEnv, UsageError } from './lib/cli';
 
 const USAGE = `Usage:
   npm run dlq -- list [--topic TOPIC …] [--json]          dead letters of every domain topic, or of these
@@ -51,14 +51,17 @@ const line = (l: DeadLetter) =>
 async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<number> {
   let brokers: string[];
   try {
-    brokers = loadServiceConfig('dlq', 'dlq', 1, process.env).kafkaBrokers;
+    brokers = loadServiceConfig('dlq', 'dlq', 1, scriptEnv()).kafkaBrokers;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`dlq: ${err.message}\n`);
     return 2;
   }
   const kafka = createKafka({ clientId: 'crisis-ops-dlq', brokers, commandLine: true });
-  const letters = await readDeadLetters(kafka, args.topics);
+  // Which broker: with two stacks on a machine, "no dead letters" or a timeout means little without it.
+  const letters = await readDeadLetters(kafka, args.topics).catch((err: Error) => {
+    throw new Error(`Kafka at ${brokers.join(', ')}: ${err.message}`);
+  });
 
   if (args.command === 'list') {
     if (args.json) process.stdout.write(`${JSON.stringify(letters.map(({ key, value, headers: _headers, ...l }) => ({ ...l, key: key?.toString() ?? null, bytes: value?.length ?? 0 })), null, 2)}\n`);

@@ -25,6 +25,7 @@ import { EventPublisher } from '@crisis-ops/service-kit';
 import { importSourceProblem } from '../services/early-warning/src/domain';
 import { IMPORT_FORMATS, ImportFormatError } from '../services/early-warning/src/import';
 import { fileCommandLine, UsageError } from './lib/file-cli';
+import { scriptEnv } from './lib/cli';
 import { migrations } from '../services/early-warning/src/migrations';
 import { SignalWriter } from '../services/early-warning/src/signals/intake/signal-writer';
 import { formatReport, runImport } from '../services/early-warning/src/imports/import-runner';
@@ -146,7 +147,7 @@ async function main(): Promise<number> {
     process.stderr.write(`import: cannot read ${opts.input}: ${(err as Error).message}\n`);
     return 1;
   }
-  const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, process.env);
+  const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, scriptEnv());
   const dataSource = createServiceDataSource({ config: config.database, as: 'app' });
   try {
     await runMigrations({ config: config.database, migrations: [...migrations] as never });

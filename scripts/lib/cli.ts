@@ -55,3 +55,17 @@ export function runCli<A>(name: string, usage: string, parse: (argv: string[]) =
     },
   );
 }
+
+/**
+ * The environment a script takes its Kafka and Postgres from: the process's, with the ports `npm
+ * start` and `npm stop` take (INFRA_KAFKA_PORT, INFRA_PG_PORT) where the address itself is not
+ * given, so that in a clone run on other ports a script talks to that clone's broker and database,
+ * not to whatever answers on the default ones (another stack's, whose dead letters it would redrive).
+ */
+export function scriptEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    ...(!env['KAFKA_BROKERS'] && env['INFRA_KAFKA_PORT'] ? { KAFKA_BROKERS: `127.0.0.1:${env['INFRA_KAFKA_PORT']}` } : {}),
+    ...(!env['DATABASE_PORT'] && env['INFRA_PG_PORT'] ? { DATABASE_PORT: env['INFRA_PG_PORT'] } : {}),
+  };
+}

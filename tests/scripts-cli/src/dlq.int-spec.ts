@@ -133,9 +133,16 @@ describe('npm run dlq', () => {
     const port = await closedPort();
     const started = Date.now();
     const run = await runScript('dlq', ['list'], { env: { KAFKA_BROKERS: `127.0.0.1:${port}` } });
-    expect(run.stderr).toBe(`dlq: Connection error: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(run.stderr).toBe(`dlq: Kafka at 127.0.0.1:${port}: Connection error: connect ECONNREFUSED 127.0.0.1:${port}\n`);
     expect(run.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('takes the broker of a stack started on other ports (INFRA_KAFKA_PORT) when KAFKA_BROKERS is not set, as npm start and npm stop do', async () => {
+    const port = await closedPort();
+    const run = await runScript('dlq', ['list'], { env: { KAFKA_BROKERS: undefined, INFRA_KAFKA_PORT: String(port) } });
+    expect(run.error).toBe(`dlq: Kafka at 127.0.0.1:${port}: Connection error: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(run.code).toBe(1);
   });
 
   // Concurrent: each is a process of its own, and the suite has a time budget.
