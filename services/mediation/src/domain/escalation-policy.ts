@@ -1,5 +1,5 @@
 import { mediationAnswersEscalation, RiskLevel as PbRiskLevel } from '@crisis-ops/contracts';
-import type { ProposeProcess } from './mediation.commands';
+import type { MediationCommand, ProposeProcess } from './mediation.commands';
 import type { RiskDriver, RiskLevel } from './mediation.types';
 import { Violations } from './mediation.validation';
 
@@ -50,3 +50,15 @@ export function proposalFor(escalation: Escalation, region: string): ProposeProc
     escalation: { escalationId: escalation.escalationId, level: escalation.level, escalatedAt: escalation.at },
   };
 }
+
+/**
+ * The commands that can end a process (take it out of the open statuses). An escalation is referred
+ * to an open process of its country under the country's lock; a command that ends a process takes
+ * the same lock, or an escalation that read the process open before the end committed is referred to
+ * a process then ended, and answered by none. Commands that keep a process open need no lock, nor
+ * does a hand-made proposal: it only adds an open process, so whichever commits first the outcome is
+ * that of one running after the other.
+ */
+export const PROCESS_ENDING_COMMANDS: ReadonlyArray<MediationCommand['type']> = ['Conclude', 'Close'];
+
+export const mayEndProcess = (command: Pick<MediationCommand, 'type'>): boolean => PROCESS_ENDING_COMMANDS.includes(command.type);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mayEndProcess } from './escalation-policy';
 import type { MediationCommand } from './mediation.commands';
 import { MEDIATION_ERRORS as E } from './mediation.errors';
 import type { MediationEventType } from './mediation.events';
-import type { ProcessStatus } from './mediation.types';
+import { OPEN_STATUSES, type ProcessStatus } from './mediation.types';
 import { given } from './testing/given-when-then';
 import { HISTORIES } from './testing/fixtures';
 
@@ -137,6 +138,20 @@ describe('MediationProcess transitions: every command in every status', () => {
         .when({ type: 'Propose', country: 'MLI', region: 'africa', track: 'mediation', lead: 'srsg' })
         .thenFails(E.PROCESS_ALREADY_EXISTS, 'conflict');
     }
+  });
+
+  // The service locks the country for these commands (escalation-policy.ts): one that could end a
+  // process without being named there would let an escalation be referred to a process it ends.
+  it('the commands that end an open process in the table are exactly those that may end one', () => {
+    const ending = (Object.keys(TABLE) as Array<keyof typeof COMMANDS>).filter((name) =>
+      OPEN_STATUSES.some((from) => {
+        const expected = TABLE[name][from];
+        return !('fails' in expected) && !OPEN_STATUSES.includes(expected.status);
+      }),
+    );
+    expect(ending).toContain('Close');
+    for (const name of Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>) expect(mayEndProcess(COMMANDS[name]), name).toBe(ending.includes(name));
+    expect(mayEndProcess({ type: 'Propose' })).toBe(false);
   });
 
   it('any other command on a process with no history fails with PROCESS_NOT_FOUND (not-found)', () => {

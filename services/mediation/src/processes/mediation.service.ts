@@ -8,6 +8,7 @@ import {
   decide,
   escalationWarrantsProcess,
   inclusionSummary,
+  mayEndProcess,
   proposalFor,
   processInclusion,
   responseTimes,
@@ -53,6 +54,14 @@ export class MediationService {
 
   async execute(principal: Principal, processId: string, command: Exclude<MediationCommand, ProposeProcess>, idempotencyKey?: string): Promise<ProcessState> {
     return this.once(principal, idempotencyKey, fingerprintOf(command.type, processId, command), async (m) => {
+      // Ending a process changes whether the country has an open process, which an escalation reads
+      // under the country lock. Holding it here too, the escalation either refers to this process
+      // before it ends or sees it ended and proposes another; without it, one that read the process
+      // open just before this committed was referred to a closed process and answered by none.
+      // Taken before the process is read (so what is decided on is current) and before its row is
+      // locked: every writer takes the country lock first, so nothing deadlocks. Simpler than FOR
+      // SHARE on the rows the escalation reads, and ending a process is rare.
+      if (mayEndProcess(command)) await this.lockCountry(m, (await this.store.snapshot(m, processId)).country);
       const before = await this.store.load(m, processId);
       assertMayAct(principal, before.region);
       return this.apply(m, before, command, principal.subject);
@@ -104,11 +113,12 @@ export class MediationService {
   /**
    * A high or critical escalation in a country with no open process proposes one. The
    * handled_escalations row, claimed first, makes any later delivery of the same escalation (under
-   * whatever event id) a no-op; the country lock makes "no open process" hold until commit.
+   * whatever event id) a no-op; the country lock, which commands ending a process take too (execute),
+   * makes what is read of the country's open processes hold until commit.
    */
   async onEscalation(m: EntityManager, escalation: Escalation, eventId: string): Promise<ProcessState | undefined> {
     if (!escalationWarrantsProcess(escalation.level)) return undefined;
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mediation:country:${escalation.country}`]);
+    await this.lockCountry(m, escalation.country);
     const claimed: unknown[] = await m.query(
       `INSERT INTO handled_escalations (escalation_id, country, level, event_id, outcome)
        VALUES ($1, $2, $3, $4, 'open-process-exists') ON CONFLICT (escalation_id) DO NOTHING RETURNING escalation_id`,
@@ -129,13 +139,18 @@ export class MediationService {
 
   /** Recorded on every open process of the country: each answers the country's situation. */
   async onDeescalation(m: EntityManager, d: { escalationId: string; country: string; level: RiskLevel; at: string }): Promise<number> {
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mediation:country:${d.country}`]);
+    await this.lockCountry(m, d.country);
     const open = await this.store.openProcessIds(m, d.country);
     for (const id of open) {
       const before = await this.store.load(m, id);
       await this.apply(m, before, { type: 'RecordDeescalation', escalationId: d.escalationId, level: d.level, deescalatedAt: d.at }, 'system:risk-deescalated');
     }
     return open.length;
+  }
+
+  /** Held until commit: escalations, de-escalations and commands that end a process of one country run one at a time. */
+  private async lockCountry(m: EntityManager, country: string): Promise<void> {
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mediation:country:${country}`]);
   }
 
   private async create(m: EntityManager, command: ProposeProcess, actor: string): Promise<ProcessState> {
