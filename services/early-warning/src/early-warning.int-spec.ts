@@ -204,6 +204,8 @@ describe('early-warning on real Kafka and Postgres', () => {
     try {
       expect(((await api('GET', `/risk/${country}?history=2`)).body['history'] as Array<{ id: string }>).map((h) => h.id)).toEqual([newer, older]);
       for (const history of ['1e1', '0x3', '2.0']) expect((await api('GET', `/risk/${country}?history=${history}`)).status, history).toBe(400);
+      // A code that names no country is a wrong question, not one "not assessed yet".
+      expect(await api('GET', '/risk/ABC')).toMatchObject({ status: 400, body: { errors: [{ field: 'country', reason: 'ABC is not an ISO 3166-1 country' }] } });
     } finally {
       await db.query('DELETE FROM early_warning.risk_assessments WHERE id = ANY($1::bigint[])', [[older, newer]]);
     }

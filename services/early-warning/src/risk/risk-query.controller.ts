@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { DESK_IDS, isDeskId, type DeskId } from '@crisis-ops/geo';
+import { countryByIso3, DESK_IDS, isDeskId, isUserAssignedCountry, type DeskId } from '@crisis-ops/geo';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { RiskQueries } from './risk-query.service';
 
@@ -40,6 +40,8 @@ export class RiskQueryController {
       ];
       throw invalidRequest(errors);
     }
+    // A code that names no country was answered "not assessed yet", as if it could be one day.
+    if (!countryByIso3(country) && !isUserAssignedCountry(country)) throw invalidRequest([{ field: 'country', reason: `${country} is not an ISO 3166-1 country` }]);
     const found = await this.risk.country(country, n);
     if (!found) throw new NotFoundException({ code: 'EARLY_WARNING.COUNTRY_NOT_ASSESSED', message: `no risk has been assessed for ${country} yet` });
     return found;

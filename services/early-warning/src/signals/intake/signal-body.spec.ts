@@ -58,6 +58,9 @@ describe('signal bodies', () => {
 
   it('rejects an empty, oversized or shapeless batch, and accepts user-assigned exercise codes', () => {
     expect(checkBatchBody({ items: [] }, now).violations[0].field).toBe('items');
+    // Given but not a list: "is required" read as if it were missing.
+    expect(checkBatchBody({ items: {} }, now).violations).toEqual([{ field: 'items', reason: 'must be an array of signals' }]);
+    expect(checkBatchBody({}, now).violations).toEqual([{ field: 'items', reason: 'is required: an array of signals' }]);
     expect(checkBatchBody({ items: Array.from({ length: MAX_BATCH + 1 }, () => good) }, now).violations[0].reason).toContain('5000');
     expect(checkBatchBody([good], now).violations[0].field).toBe('body');
     expect(checkBatchBody({ items: [good], extra: 1 }, now).violations).toEqual([{ field: 'extra', reason: expect.any(String) }]);

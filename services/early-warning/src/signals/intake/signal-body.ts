@@ -58,7 +58,7 @@ export function checkBatchBody(body: unknown, now: Date, options: ValidateSignal
   const violations: FieldViolation[] = [];
   for (const key of Object.keys(body)) if (key !== 'items') violations.push({ field: key, reason: 'is not a batch field (only items)' });
   const items = body['items'];
-  if (!Array.isArray(items)) return { violations: [...violations, { field: 'items', reason: 'is required: an array of signals' }] };
+  if (!Array.isArray(items)) return { violations: [...violations, { field: 'items', reason: items === undefined || items === null ? 'is required: an array of signals' : 'must be an array of signals' }] };
   if (items.length === 0 || items.length > MAX_BATCH) return { violations: [...violations, { field: 'items', reason: `must hold 1 to ${MAX_BATCH} signals` }] };
   const signals: Signal[] = [];
   items.forEach((item, i) => {
