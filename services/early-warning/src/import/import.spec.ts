@@ -283,6 +283,18 @@ describe('rows that do not fit', () => {
     ]);
   });
 
+  it('refuses a row whose country code and name name two countries, naming the name; a code the list lacks leaves the name to say', async () => {
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities', 'C-1,2023-05-01,Battles,Armed clash,Benin,768,Alibori,1', 'C-2,2023-05-01,Battles,Armed clash,Benin,999,Alibori,1', 'C-3,2023-05-01,Battles,Armed clash,Togo,768,Kara,1'].join('\n');
+    const opened = await openImport(Readable.from([csv]));
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    expect(records).toEqual([
+      { kind: 'error', row: 2, column: 'country', reason: '"Benin" is not the country of code 768 (Togo)' },
+      expect.objectContaining({ kind: 'signal', row: 3, signal: expect.objectContaining({ country: 'BEN' }) }),
+      expect.objectContaining({ kind: 'signal', row: 4, signal: expect.objectContaining({ country: 'TGO' }) }),
+    ]);
+  });
+
   it('refuses a row cut short or shifted by an unquoted comma, and takes trailing empty cells', async () => {
     const csv = ['country,year,month,events,fatalities', 'South Africa,1997,2,3', 'South Africa,1997,3,3,1,x', 'South Africa,1997,4,3,1,,'].join('\n');
     const { ok, errors } = await read(csv);

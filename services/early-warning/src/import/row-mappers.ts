@@ -81,8 +81,14 @@ function resolveCountryCell<F extends string>(cells: readonly string[], columns:
   const name = cell(cells, columns, 'countryName' as F & 'countryName');
   if (code) {
     const byCode = /^\d+$/.test(code) ? countryByNumeric(Number(code)) : countryByIso3(code);
+    // A row whose code and name disagree is wrong in one of them, and which cannot be known: taking
+    // the code recorded a Benin event as Togo's without a word.
+    const byName = name ? countryByName(name) : undefined;
+    if (byCode && byName && byName.iso3 !== byCode.iso3) return { field: 'countryName', reason: `"${name}" is not the country of code ${code} (${byCode.name})` };
     if (byCode) return byCode;
     if (!name) return { field: 'countryCode', reason: `unknown country code "${code}"` };
+    // A code the list lacks (ACLED gives some territories codes of its own) leaves the name to say.
+    if (byName) return byName;
   }
   if (!name) return { field: 'countryName', reason: 'is empty' };
   return countryByName(name) ?? { field: 'countryName', reason: `unknown country "${name}"` };

@@ -45,6 +45,10 @@ describe('runImport', () => {
     expect(first.errors.filter((e) => e.row === 28).map((e) => e.column).sort()).toEqual(['country', 'fatalities']);
     expect(progress.length).toBeGreaterThan(1);
     expect(formatReport(first)).toContain('acleddata.com');
+    // UCDP GED is CC BY 4.0: its report names it too.
+    const ucdp = await runImport(Readable.from(['id,year,type_of_violence,country,date_start,best\n900001,2023,1,Mali,2023-05-01,3\n']), sink);
+    expect(ucdp).toMatchObject({ format: 'ucdp-ged', accepted: 1 });
+    expect(formatReport(ucdp)).toContain('UCDP Georeferenced Event Dataset (CC BY 4.0), Uppsala Conflict Data Program');
 
     // Whether a row was recorded before is the sink's answer (the database's, in the service: the
     // int suite imports a file twice); the runner must carry it into the report.

@@ -5,6 +5,8 @@ import { EventTimeOrder } from './event-time-order';
 
 export const ACLED_ATTRIBUTION =
   'Conflict data: Armed Conflict Location & Event Data Project (ACLED), www.acleddata.com. Use is subject to ACLED\'s terms of use and attribution policy.';
+/** UCDP GED is published under CC BY 4.0, which asks for attribution wherever it is used. */
+export const UCDP_ATTRIBUTION = 'Conflict data: UCDP Georeferenced Event Dataset (CC BY 4.0), Uppsala Conflict Data Program, ucdp.uu.se.';
 
 /** Where valid records go: the same intake path as the API (one transaction per batch). */
 export interface ImportSink {
@@ -198,7 +200,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
     observations,
     errors,
     errorsTruncated,
-    attribution: acled ? ACLED_ATTRIBUTION : null,
+    attribution: acled ? ACLED_ATTRIBUTION : opened.format === 'ucdp-ged' ? UCDP_ATTRIBUTION : null,
     durationMs: Date.now() - started,
   };
 }
