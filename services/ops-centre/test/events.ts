@@ -8,6 +8,7 @@ import {
   CE_MEDIATION_OPENED,
   CE_MEDIATION_PROPOSED,
   CE_RISK_ASSESSED,
+  CE_RISK_DEESCALATED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
   EscalationReferredSchema,
@@ -17,6 +18,7 @@ import {
   MediationOpenedSchema,
   MediationProposedSchema,
   RiskAssessedSchema,
+  RiskDeescalatedSchema,
   RiskEscalatedSchema,
   RiskLevel,
   type EventMessage,
@@ -55,8 +57,8 @@ export async function publishSignals(producer: Producer, country: string, n: num
   return records.map((r) => r.id);
 }
 
-export async function publishEscalation(producer: Producer, o: { country: string; level?: RiskLevel; score?: number; at?: Date; admin1?: string }) {
-  const escalationId = randomUUID();
+export async function publishEscalation(producer: Producer, o: { country: string; level?: RiskLevel; score?: number; at?: Date; admin1?: string; escalationId?: string }) {
+  const escalationId = o.escalationId ?? randomUUID();
   const eventId = await send(
     producer,
     CE_RISK_ESCALATED,
@@ -74,6 +76,29 @@ export async function publishEscalation(producer: Producer, o: { country: string
     o.at,
   );
   return { escalationId, eventId };
+}
+
+/**
+ * A RiskDeescalated of the area to `level`, naming the escalation it reverses, raised at `at`; `again`
+ * sends the very same event once more (its id too), as Kafka redelivers it.
+ */
+export async function publishDeescalation(producer: Producer, o: { country: string; escalationId: string; level: RiskLevel; previousLevel?: RiskLevel; at: Date; admin1?: string }) {
+  const record = domainEventRecord(
+    CE_RISK_DEESCALATED,
+    create(RiskDeescalatedSchema, {
+      escalationId: o.escalationId,
+      country: o.country,
+      admin1: o.admin1 ?? '',
+      previousLevel: o.previousLevel ?? RiskLevel.CRITICAL,
+      newLevel: o.level,
+      score: 0.1,
+      at: timestampFromDate(o.at),
+    }),
+    { time: o.at },
+  );
+  const again = () => producer.send({ topic: record.topic, messages: [record.message] });
+  await again();
+  return { eventId: record.id, again };
 }
 
 /**

@@ -13,3 +13,26 @@ export class CommentAlertDto {
 export class CloseAlertDto {
   @ApiPropertyOptional({ example: 'Mediation opened' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }
+
+/** An alert as GET /alerts answers it (documentation only: the service answers plain rows). */
+export class AlertView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'The RiskEscalated that opened it' }) escalationId!: string;
+  @ApiProperty({ example: 'KEN' }) country!: string;
+  @ApiProperty({ description: "'' for a national escalation" }) admin1!: string;
+  @ApiProperty({ nullable: true, type: String }) region!: string | null;
+  @ApiProperty({ description: 'The level escalated to (3 high, 4 critical); kept when the area falls back' }) level!: number;
+  @ApiProperty({ example: 'critical' }) levelName!: string;
+  @ApiProperty({ enum: ['open', 'acknowledged', 'closed'] }) status!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the escalation was raised' }) openedAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      'When a RiskDeescalated took the area below the level of this alert (the first that did; the alert stays in its status, listed after those not cleared); null while the area stands at its level',
+  })
+  clearedAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The level that de-escalation took the area to (1 low .. 3 high); null while not cleared' }) clearedToLevel!: number | null;
+  @ApiProperty({ nullable: true, type: String, example: 'low', description: 'clearedToLevel by name' }) clearedToLevelName!: string | null;
+}

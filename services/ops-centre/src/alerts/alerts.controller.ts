@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
-import { AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
+import { AlertView, AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
 import { ALERT_STATUSES, AlertsService } from './alerts.service';
 import { QueryCheck } from '../read-model/query-check';
 
@@ -15,6 +15,7 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get('alerts')
+  @ApiOkResponse({ type: [AlertView], description: 'Alerts not cleared by a de-escalation first, then cleared ones; each highest level first, then newest' })
   @ApiQuery({ name: 'status', required: false, description: 'open | acknowledged | closed | active (default: not closed) | all' })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
@@ -28,6 +29,7 @@ export class AlertsController {
 
   /** One alert and its comments; audited as a view. */
   @Get('alerts/:id')
+  @ApiOkResponse({ type: AlertView, description: 'The alert, with its comments' })
   view(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.alerts.view(p, id);
   }

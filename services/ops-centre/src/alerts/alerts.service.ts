@@ -9,6 +9,12 @@ import { levelName } from '../read-model/risk-level';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
 
+/**
+ * Triage order: alerts whose area still stands at their level first, highest and newest first; then
+ * those a de-escalation cleared, which stay open for an officer to look at but no longer lead.
+ */
+export const ALERT_ORDER = '(cleared_at IS NOT NULL), level DESC, opened_at DESC';
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
 const alertOf = (r: any) => ({
   id: r.id,
@@ -30,6 +36,10 @@ const alertOf = (r: any) => ({
   closedAt: r.closed_at,
   closeReason: r.close_reason,
   traceId: r.trace_id,
+  // When a de-escalation took the area below the alert's level, and to which level; null while not.
+  clearedAt: r.cleared_at ?? null,
+  clearedToLevel: r.cleared_to_level === null || r.cleared_to_level === undefined ? null : Number(r.cleared_to_level),
+  clearedToLevelName: r.cleared_to_level === null || r.cleared_to_level === undefined ? null : levelName(Number(r.cleared_to_level)),
 });
 const auditOf = (r: any) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, alertId: r.alert_id, region: r.desk, detail: r.detail });
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -58,7 +68,7 @@ export class AlertsService {
     if (desks) where.push(`desk = ANY($${args.push(desks)})`);
     if (q.country) where.push(`country = $${args.push(q.country)}`);
     const rows = await this.db.query(
-      `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY level DESC, opened_at DESC LIMIT $${args.push(q.limit ?? 200)}`,
+      `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ALERT_ORDER} LIMIT $${args.push(q.limit ?? 200)}`,
       args,
     );
     return rows.map(alertOf);

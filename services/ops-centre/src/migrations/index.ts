@@ -3,6 +3,7 @@ import { CreateTimeline1764115400000 } from './1764115400000-create-timeline.mig
 import { CreateConsoleReadModel1764288000000 } from './1764288000000-create-console-read-model.migration';
 import { EscalationReferrals1764547200000 } from './1764547200000-escalation-referrals.migration';
 import { EscalationClosedUnopened1764892800000 } from './1764892800000-escalation-closed-unopened.migration';
+import { EscalationReversals1765152000000 } from './1765152000000-escalation-reversals.migration';
 
 export const migrations = [
   ...messagingMigrations,
@@ -10,4 +11,5 @@ export const migrations = [
   CreateConsoleReadModel1764288000000,
   EscalationReferrals1764547200000,
   EscalationClosedUnopened1764892800000,
+  EscalationReversals1765152000000,
 ];

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
@@ -86,7 +86,7 @@ export class BoardController {
     assertMaySeeDesk(p, desk);
     const [areas, alerts, timeline, byTopic] = await Promise.all([
       this.db.query('SELECT * FROM risk_areas WHERE country = $1 ORDER BY admin1', [country]),
-      this.db.query(`SELECT id, escalation_id, admin1, level, status, assignee, opened_at FROM alerts WHERE country = $1 ORDER BY opened_at DESC LIMIT 50`, [country]),
+      this.db.query(`SELECT id, escalation_id, admin1, level, status, assignee, opened_at, cleared_at, cleared_to_level FROM alerts WHERE country = $1 ORDER BY opened_at DESC LIMIT 50`, [country]),
       this.db.query(
         `SELECT event_id AS "eventId", ce_type AS type, ce_source AS source, occurred_at AS "occurredAt", topic, payload, trace_id AS "traceId"
          FROM timeline_entries WHERE country = $1 ORDER BY occurred_at DESC, received_at DESC LIMIT 200`,
@@ -106,7 +106,20 @@ export class BoardController {
       region: desk,
       risk: areas.map(areaOf),
       // The area ('' national, else the admin1) tells apart a country's alerts of one level and status.
-      alerts: alerts.map((a: Record<string, unknown>) => ({ id: a.id, escalationId: a.escalation_id, admin1: a.admin1, level: Number(a.level), levelName: levelName(Number(a.level)), status: a.status, assignee: a.assignee, openedAt: a.opened_at })),
+      // An alert a de-escalation cleared says when, and to which level, the area fell back.
+      alerts: alerts.map((a: Record<string, unknown>) => ({
+        id: a.id,
+        escalationId: a.escalation_id,
+        admin1: a.admin1,
+        level: Number(a.level),
+        levelName: levelName(Number(a.level)),
+        status: a.status,
+        assignee: a.assignee,
+        openedAt: a.opened_at,
+        clearedAt: a.cleared_at ?? null,
+        clearedToLevel: a.cleared_to_level === null || a.cleared_to_level === undefined ? null : Number(a.cleared_to_level),
+        clearedToLevelName: a.cleared_to_level === null || a.cleared_to_level === undefined ? null : levelName(Number(a.cleared_to_level)),
+      })),
       mediation: latestBy(of(TOPIC_MEDIATION), 'processId').map((m) => ({ ...m, payload: payloadFor(p, TOPIC_MEDIATION, m.payload) })),
       elections: latestBy(of(TOPIC_ELECTIONS), 'electionId'),
       partnerships: latestBy(of(TOPIC_PARTNERSHIPS), 'engagementId'),
@@ -116,6 +129,13 @@ export class BoardController {
 
   /** Per escalation: where its response stands, and time to mediation proposed and opened, from the events' own times. */
   @Get('response-times')
+  @ApiOperation({
+    summary: 'Time to response per escalation',
+    description:
+      'status: awaiting-proposal | awaiting-opening (pending); opened; closed-unopened (its process closed before it was opened); ' +
+      'not-warranted (below the level mediation answers); reversed (a RiskDeescalated took its area below its level before a process was opened: ' +
+      'reversedAt, reversedToLevel and toReversedMs say when and where to).',
+  })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
@@ -141,6 +161,8 @@ export class BoardController {
         proposedAt: r.proposed_at as Date | null,
         openedAt: r.opened_at as Date | null,
         closedUnopenedAt: r.closed_unopened_at as Date | null,
+        reversedAt: (r.reversed_at as Date | null) ?? null,
+        reversedToLevel: r.reversed_to_level === null || r.reversed_to_level === undefined ? null : Number(r.reversed_to_level),
       };
       return { ...row, country: r.country, admin1: r.admin1, region: r.desk, processId: r.process_id, referred: r.referred === true, status: responseStatus(row), ...responseDurations(row) };
     });

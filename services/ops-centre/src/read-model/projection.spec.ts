@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CE_ESCALATION_REFERRED, CE_MEDIATION_CONCLUDED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
-import { applyRisk, HISTORY_CAP, nextStatus, opensAlert, responseDurations, responseStatus, responseStepOf, riskObservationOf, type ResponseRow, type RiskObservation } from './projection';
+import { CE_ESCALATION_REFERRED, CE_MEDIATION_CONCLUDED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
+import { applyRisk, deescalationOf, HISTORY_CAP, nextStatus, opensAlert, responseDurations, responseStatus, responseStepOf, reverses, riskObservationOf, type Deescalation, type EscalationSeen, type ResponseRow, type RiskObservation } from './projection';
 import { levelOf } from './risk-level';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -127,14 +127,14 @@ describe('time to response', () => {
 
   it('counts from the escalation time, and waits for both ends', () => {
     const escalatedAt = new Date('2026-01-01T00:00:00Z');
-    expect(responseDurations(row({ escalatedAt, proposedAt: new Date('2026-01-01T01:00:00Z') }))).toEqual({ toProposedMs: 3_600_000, toOpenedMs: null, toClosedUnopenedMs: null });
-    expect(responseDurations(row({ escalatedAt: null, proposedAt: new Date(), openedAt: new Date() }))).toEqual({ toProposedMs: null, toOpenedMs: null, toClosedUnopenedMs: null });
+    expect(responseDurations(row({ escalatedAt, proposedAt: new Date('2026-01-01T01:00:00Z') }))).toEqual({ toProposedMs: 3_600_000, toOpenedMs: null, toClosedUnopenedMs: null, toReversedMs: null });
+    expect(responseDurations(row({ escalatedAt: null, proposedAt: new Date(), openedAt: new Date() }))).toEqual({ toProposedMs: null, toOpenedMs: null, toClosedUnopenedMs: null, toReversedMs: null });
   });
 
   it('ends the wait for an opening when the process is concluded, by process id', () => {
     expect(responseStepOf(CE_MEDIATION_CONCLUDED, { processId: 'p', outcome: 'MEDIATION_OUTCOME_WITHDRAWN', occurredAt: '2026-01-02T00:00:00Z' }, t0)).toEqual({ step: 'concluded', processId: 'p', at: '2026-01-02T00:00:00Z' });
     const proposed = row({ proposedAt: new Date('2026-01-01T01:00:00Z'), closedUnopenedAt: new Date('2026-01-01T03:00:00Z') });
-    expect(responseDurations(proposed)).toEqual({ toProposedMs: 3_600_000, toOpenedMs: null, toClosedUnopenedMs: 10_800_000 });
+    expect(responseDurations(proposed)).toEqual({ toProposedMs: 3_600_000, toOpenedMs: null, toClosedUnopenedMs: 10_800_000, toReversedMs: null });
   });
 
   it('tells a response pending from one that will never come, where every unopened one read as pending', () => {
@@ -152,8 +152,74 @@ describe('time to response', () => {
   });
 });
 
+describe('de-escalations', () => {
+  const raised = new Date('2026-01-03T14:03:00Z');
+  const deesc = (over: Partial<Deescalation> = {}): Deescalation => ({ escalationId: 'KEN/-/2026-01-01/critical', country: 'KEN', admin1: '', level: 1, at: raised, ...over });
+  const escalation = (over: Partial<EscalationSeen> = {}): EscalationSeen => ({ escalationId: 'KEN/-/2026-01-01/critical', country: 'KEN', admin1: '', level: 4, raisedAt: new Date('2026-01-01T07:00:00Z'), ...over });
+
+  it('reads the area, the level fallen to, the escalation named and when it was raised from RiskDeescalated', () => {
+    // Given a RiskDeescalated as proto JSON, dated the day it assessed, raised in the afternoon
+    const payload = { escalationId: 'KEN/-/2026-01-01/critical', country: 'KEN', previousLevel: 'RISK_LEVEL_CRITICAL', newLevel: 'RISK_LEVEL_LOW', score: 12, at: '2026-01-03T00:00:00Z' };
+    // When it is read
+    const d = deescalationOf(CE_RISK_DEESCALATED, payload, raised);
+    // Then it names the escalation, the level (low) and the event's own time, as an escalation is counted
+    expect(d).toEqual({ escalationId: 'KEN/-/2026-01-01/critical', country: 'KEN', admin1: '', level: 1, at: raised });
+    // And other events, or one of no level (that would read as below everything), are none
+    expect(deescalationOf(CE_RISK_ESCALATED, payload, raised)).toBeUndefined();
+    expect(deescalationOf(CE_RISK_DEESCALATED, { ...payload, newLevel: undefined }, raised)).toBeUndefined();
+    expect(deescalationOf(CE_RISK_DEESCALATED, { ...payload, country: 'Kenya' }, raised)).toBeUndefined();
+  });
+
+  it('reverses the escalation it names when it takes the area below its level, where the alert stayed critical and the response awaited for ever', () => {
+    // Given Kenya escalated to critical, when it is de-escalated to low naming that escalation
+    // Then the escalation is reversed
+    expect(reverses(deesc(), escalation())).toBe(true);
+    // And one to high still, below critical, partly reverses it
+    expect(reverses(deesc({ level: 3 }), escalation())).toBe(true);
+    // But a de-escalation that leaves the area at (or above) the escalation's level does not
+    expect(reverses(deesc({ level: 3 }), escalation({ level: 3 }))).toBe(false);
+    // And the named escalation is reversed before its level is known (its event still to come)
+    expect(reverses(deesc(), escalation({ level: null, raisedAt: null }))).toBe(true);
+  });
+
+  it("reverses the area's other escalations raised before it that it falls below, as early-warning names only the oldest", () => {
+    // Given Kenya went elevated → high (e2) → critical (e3), and falls back to low naming e1 (low → elevated)
+    const d = deesc({ escalationId: 'e1' });
+    // Then the high and critical escalations are reversed too
+    expect(reverses(d, escalation({ escalationId: 'e2', level: 3 }))).toBe(true);
+    expect(reverses(d, escalation({ escalationId: 'e3', level: 4 }))).toBe(true);
+    // But not another area's, nor the country's for a province's de-escalation
+    expect(reverses(d, escalation({ escalationId: 'e4', country: 'UGA' }))).toBe(false);
+    expect(reverses(deesc({ escalationId: 'e1', admin1: 'Turkana' }), escalation({ escalationId: 'e3' }))).toBe(false);
+    // Nor an escalation raised after it (a re-escalation, when the de-escalation is redriven late)
+    expect(reverses(d, escalation({ escalationId: 'e5', raisedAt: new Date(raised.getTime() + 1) }))).toBe(false);
+    // Nor one known only from mediation's answer, with no time to compare
+    expect(reverses(d, escalation({ escalationId: 'e6', level: null, raisedAt: null }))).toBe(false);
+  });
+
+  it('ends the wait for a response its area fell back from before a process was opened, as reversed', () => {
+    const reversedAt = new Date('2026-01-01T03:00:00Z');
+    const proposedAt = new Date('2026-01-01T01:00:00Z');
+    // Given escalations to critical reversed to low before any process was opened
+    // Then none is pending: not the one awaiting its proposal, nor the one awaiting its opening
+    expect(responseStatus(row({ level: 4, reversedAt, reversedToLevel: 1 }))).toBe('reversed');
+    expect(responseStatus(row({ level: 4, proposedAt, reversedAt, reversedToLevel: 1 }))).toBe('reversed');
+    expect(responseDurations(row({ level: 4, reversedAt, reversedToLevel: 1 }))).toMatchObject({ toReversedMs: 10_800_000 });
+    // But a process opened is the response, whatever the area did since
+    expect(responseStatus(row({ proposedAt, openedAt: new Date('2026-01-01T02:00:00Z'), reversedAt, reversedToLevel: 1 }))).toBe('opened');
+    // And whichever ended the wait first says what became of it
+    expect(responseStatus(row({ proposedAt, closedUnopenedAt: new Date('2026-01-01T02:00:00Z'), reversedAt, reversedToLevel: 1 }))).toBe('closed-unopened');
+    expect(responseStatus(row({ proposedAt, closedUnopenedAt: new Date('2026-01-01T04:00:00Z'), reversedAt, reversedToLevel: 1 }))).toBe('reversed');
+    // And one below mediation's level was never due: it stays not-warranted
+    expect(responseStatus(row({ level: 2, reversedAt, reversedToLevel: 1 }))).toBe('not-warranted');
+    // And a reversal kept before its escalation came counts once the level is known to be above it
+    expect(responseStatus(row({ level: null, escalatedAt: null, reversedAt, reversedToLevel: 1 }))).toBe('awaiting-proposal');
+    expect(responseStatus(row({ level: 1, reversedAt, reversedToLevel: 1 }))).toBe('not-warranted');
+  });
+});
+
 function row(over: Partial<ResponseRow>): ResponseRow {
-  return { escalationId: 'e', level: 3, escalatedAt: new Date('2026-01-01T00:00:00Z'), proposedAt: null, openedAt: null, closedUnopenedAt: null, ...over };
+  return { escalationId: 'e', level: 3, escalatedAt: new Date('2026-01-01T00:00:00Z'), proposedAt: null, openedAt: null, closedUnopenedAt: null, reversedAt: null, reversedToLevel: null, ...over };
 }
 
 describe('alert workflow', () => {

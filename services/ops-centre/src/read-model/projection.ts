@@ -104,6 +104,48 @@ export function applyRisk(current: RiskState | undefined, o: RiskObservation): R
 /** Every escalation to HIGH or CRITICAL opens an alert. */
 export const opensAlert = (o: RiskObservation): boolean => o.kind === 'escalated' && o.level >= LEVEL_HIGH && !!o.escalationId;
 
+/**
+ * A RiskDeescalated as the alerts and response times read it: the area, the level it fell to, the
+ * escalation it names, and when early-warning raised it (the event's time, as an escalation's).
+ */
+export interface Deescalation {
+  escalationId: string;
+  country: string;
+  admin1: string;
+  level: number;
+  at: Date;
+}
+
+export function deescalationOf(ceType: string, payload: Json, eventTime: Date): Deescalation | undefined {
+  if (ceType !== CE_RISK_DEESCALATED || !/^[A-Z]{3}$/.test(str(payload.country))) return undefined;
+  const level = levelOf(payload.newLevel);
+  // An unknown level would read as "fell below everything" and reverse every escalation of the area.
+  if (level === 0) return undefined;
+  return { escalationId: str(payload.escalationId), country: str(payload.country), admin1: str(payload.admin1), level, at: eventTime };
+}
+
+/** An escalation as its alert or response row knows it; level and raisedAt are null while only its de-escalation is known. */
+export interface EscalationSeen {
+  escalationId: string;
+  country: string;
+  admin1: string;
+  level: number | null;
+  raisedAt: Date | null;
+}
+
+/**
+ * Whether a de-escalation reverses an escalation: it takes the area below the escalation's level, and
+ * either names it or is of its area and raised after it. Early-warning names only the oldest
+ * escalation it reverses: an area that rose low → high → critical over two days and fell back to low
+ * names the first, and the critical one's alert stayed at the top of triage. Raised after: a
+ * de-escalation redriven from the dead letters late must not reverse an escalation that came since.
+ */
+export function reverses(d: Deescalation, e: EscalationSeen): boolean {
+  if (e.level !== null && d.level >= e.level) return false;
+  if (d.escalationId && e.escalationId === d.escalationId) return true;
+  return e.country === d.country && e.admin1 === d.admin1 && e.raisedAt !== null && e.raisedAt.getTime() <= d.at.getTime();
+}
+
 /** What an event tells about the response to an escalation. */
 export type ResponseStep =
   | { step: 'escalated'; escalationId: string; country: string; admin1: string; level: number; at: string }
@@ -139,26 +181,47 @@ export interface ResponseRow {
   openedAt: Date | null;
   /** When the process answering it ended (MediationConcluded) before it was ever opened. */
   closedUnopenedAt: Date | null;
+  /** When a RiskDeescalated reversed it (took its area below its level), and to which level; null while not. */
+  reversedAt: Date | null;
+  reversedToLevel: number | null;
 }
 
 /**
  * Where the response to an escalation stands. Only the two awaiting states are pending: mediation
- * answers nothing below its level by design (not-warranted), and a proposal closed before it was
- * opened will never open (closed-unopened).
+ * answers nothing below its level by design (not-warranted), a proposal closed before it was opened
+ * will never open (closed-unopened), and an escalation its area fell back from before a process was
+ * opened for it waits for nothing more (reversed).
  */
-export type ResponseStatus = 'awaiting-proposal' | 'awaiting-opening' | 'opened' | 'closed-unopened' | 'not-warranted';
+export type ResponseStatus = 'awaiting-proposal' | 'awaiting-opening' | 'opened' | 'closed-unopened' | 'not-warranted' | 'reversed';
 
 export function responseStatus(r: ResponseRow): ResponseStatus {
+  // A process opened is the response, whatever the area did since.
   if (r.openedAt) return 'opened';
-  if (r.closedUnopenedAt) return 'closed-unopened';
-  if (r.proposedAt) return 'awaiting-opening';
-  return r.level !== null && !mediationAnswersEscalation(r.level) ? 'not-warranted' : 'awaiting-proposal';
+  const reversed = isReversed(r);
+  // Whichever ended the wait first tells what became of it.
+  if (r.closedUnopenedAt && !(reversed && r.reversedAt && r.reversedAt.getTime() < r.closedUnopenedAt.getTime())) return 'closed-unopened';
+  const warranted = r.proposedAt !== null || r.level === null || mediationAnswersEscalation(r.level);
+  // No response was ever due to an escalation below mediation's level: reversed or not, it is not-warranted.
+  if (!warranted) return 'not-warranted';
+  if (reversed) return 'reversed';
+  return r.proposedAt ? 'awaiting-opening' : 'awaiting-proposal';
 }
 
-/** Milliseconds from escalation to proposal, to opening and to a closing before opening; null until both ends are known. */
-export function responseDurations(r: ResponseRow): { toProposedMs: number | null; toOpenedMs: number | null; toClosedUnopenedMs: number | null } {
+/**
+ * A row's reversal counts once its level is known and above the level the area fell to: a
+ * de-escalation that came before its escalation (a redriven dead letter) is kept on a row of no level.
+ */
+const isReversed = (r: ResponseRow): boolean => r.reversedAt !== null && r.reversedToLevel !== null && r.level !== null && r.reversedToLevel < r.level;
+
+/** Milliseconds from escalation to proposal, to opening, to a closing before opening and to its reversal; null until both ends are known. */
+export function responseDurations(r: ResponseRow): { toProposedMs: number | null; toOpenedMs: number | null; toClosedUnopenedMs: number | null; toReversedMs: number | null } {
   const diff = (a: Date | null, b: Date | null) => (a && b ? Math.max(0, b.getTime() - a.getTime()) : null);
-  return { toProposedMs: diff(r.escalatedAt, r.proposedAt), toOpenedMs: diff(r.escalatedAt, r.openedAt), toClosedUnopenedMs: diff(r.escalatedAt, r.closedUnopenedAt) };
+  return {
+    toProposedMs: diff(r.escalatedAt, r.proposedAt),
+    toOpenedMs: diff(r.escalatedAt, r.openedAt),
+    toClosedUnopenedMs: diff(r.escalatedAt, r.closedUnopenedAt),
+    toReversedMs: isReversed(r) ? diff(r.escalatedAt, r.reversedAt) : null,
+  };
 }
 
 /** Alert workflow: which action is allowed from which status. */

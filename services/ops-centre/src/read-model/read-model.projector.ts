@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { deskOf } from '../access/access-policy';
-import { applyRisk, opensAlert, responseStepOf, riskObservationOf, type RiskState } from './projection';
+import { applyRisk, deescalationOf, opensAlert, responseStepOf, reverses, riskObservationOf, type Deescalation, type RiskState } from './projection';
 
 interface ProjectedEvent {
   readonly id: string;
@@ -44,14 +44,19 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
       );
     }
     if (opensAlert(risk)) {
+      // Its de-escalation may have come first (a redriven dead letter): the alert opens cleared then.
+      const [reversal] = await m.query('SELECT reversed_at, reversed_to_level FROM escalation_responses WHERE escalation_id = $1 AND reversed_to_level < $2', [risk.escalationId, risk.level]);
       await m.query(
-        `INSERT INTO alerts (escalation_id, event_id, country, admin1, desk, level, score, drivers, opened_at, trace_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (escalation_id) DO NOTHING`,
+        `INSERT INTO alerts (escalation_id, event_id, country, admin1, desk, level, score, drivers, opened_at, trace_id, cleared_at, cleared_to_level)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (escalation_id) DO NOTHING`,
         // Opened when the escalation was raised (the event's time), not on the day it assessed.
-        [risk.escalationId, event.id, risk.country, risk.admin1, desk, risk.level, risk.score, JSON.stringify(risk.drivers), event.time, event.traceId],
+        [risk.escalationId, event.id, risk.country, risk.admin1, desk, risk.level, risk.score, JSON.stringify(risk.drivers), event.time, event.traceId, reversal?.reversed_at ?? null, reversal?.reversed_to_level ?? null],
       );
     }
   }
+
+  const deescalation = deescalationOf(event.type, payload, event.time);
+  if (deescalation) await applyDeescalation(m, deescalation);
 
   // Proposal and escalation travel on different topics, so either may arrive first: both upsert.
   const step = responseStepOf(event.type, payload, event.time);
@@ -84,3 +89,44 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
     await m.query('UPDATE escalation_responses SET closed_unopened_at = $2 WHERE process_id = $1 AND opened_at IS NULL AND closed_unopened_at IS NULL', [step.processId, step.at]);
   }
 }
+
+/**
+ * Marks the alerts and responses a de-escalation reverses (projection.ts `reverses`), once: the first
+ * that reverses one is when, and to which level, its area fell back. An alert is not closed by it: an
+ * officer may still need to look; it is listed after those still standing. A redelivery finds them
+ * marked and changes nothing.
+ */
+async function applyDeescalation(m: EntityManager, d: Deescalation): Promise<void> {
+  const area = [d.escalationId, d.country, d.admin1];
+  const alerts: Array<Record<string, unknown>> = await m.query(
+    'SELECT id, escalation_id, country, admin1, level, opened_at FROM alerts WHERE cleared_at IS NULL AND (escalation_id = $1 OR (country = $2 AND admin1 = $3)) FOR UPDATE',
+    area,
+  );
+  const cleared = alerts.filter((a) => reverses(d, seen(a, a.opened_at))).map((a) => a.id);
+  if (cleared.length) await m.query('UPDATE alerts SET cleared_at = $2, cleared_to_level = $3 WHERE id = ANY($1::uuid[])', [cleared, d.at, d.level]);
+
+  const responses: Array<Record<string, unknown>> = await m.query(
+    `SELECT escalation_id, country, admin1, level, escalated_at FROM escalation_responses
+     WHERE reversed_at IS NULL AND (escalation_id = $1 OR (country = $2 AND admin1 = $3)) FOR UPDATE`,
+    area,
+  );
+  const reversed = responses.filter((r) => reverses(d, seen(r, r.escalated_at))).map((r) => r.escalation_id);
+  if (reversed.length) await m.query('UPDATE escalation_responses SET reversed_at = $2, reversed_to_level = $3 WHERE escalation_id = ANY($1::text[])', [reversed, d.at, d.level]);
+  // The escalation it names, not seen yet (its event comes later, redriven): kept for when it comes, as
+  // a proposal that comes first is; a row without escalated_at is listed nowhere meanwhile.
+  if (d.escalationId) {
+    await m.query(
+      `INSERT INTO escalation_responses (escalation_id, country, admin1, desk, reversed_at, reversed_to_level) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (escalation_id) DO NOTHING`,
+      [d.escalationId, d.country, d.admin1, deskOf(d.country), d.at, d.level],
+    );
+  }
+}
+
+const seen = (r: Record<string, unknown>, raisedAt: unknown) => ({
+  escalationId: r.escalation_id as string,
+  country: r.country as string,
+  admin1: r.admin1 as string,
+  level: r.level === null ? null : Number(r.level),
+  raisedAt: (raisedAt as Date | null) ?? null,
+});

@@ -6,13 +6,15 @@ import type { QueryRunner } from 'typeorm';
 import { RiskLevel } from '@crisis-ops/contracts';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
-import { freshTestCountry, publishClosing, publishEscalation, publishProposal, publishReferral } from '../../test/events';
+import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishProposal, publishReferral } from '../../test/events';
 import { EscalationClosedUnopened1764892800000 } from '../migrations/1764892800000-escalation-closed-unopened.migration';
+import { EscalationReversals1765152000000 } from '../migrations/1765152000000-escalation-reversals.migration';
 import { SERVICE } from '../service.definition';
 
 /**
  * Time to response (GET /response-times) for escalations whose answer will never come: those
- * mediation does not answer by design, and those whose process was closed before it was opened.
+ * mediation does not answer by design, those whose process was closed before it was opened, and
+ * those their area fell back from (RiskDeescalated), whose alerts say so too (GET /alerts).
  * Its counting from the events' own times is in ops-centre.int-spec.ts.
  */
 describe('ops-centre time to response, for escalations no answer or opening will follow', () => {
@@ -64,6 +66,94 @@ describe('ops-centre time to response, for escalations no answer or opening will
     const closed = await rowOf(country, first.escalationId, (r) => r.status === 'closed-unopened');
     expect(closed).toMatchObject({ toProposedMs: 600_000, toOpenedMs: null, toClosedUnopenedMs: 7_200_000 });
     expect(await rowOf(country, later.escalationId)).toMatchObject({ status: 'closed-unopened', referred: true, toClosedUnopenedMs: 6_000_000 });
+  });
+
+  type AlertRow = { escalationId: string; status: string; level: number; clearedAt: string | null; clearedToLevel: number | null; clearedToLevelName: string | null };
+  const alerts = async (country: string): Promise<AlertRow[]> => {
+    const res = await fetch(`${base}/alerts?country=${country}`, { headers: { authorization: `Bearer ${globalToken}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as AlertRow[];
+  };
+  const alertOf = (country: string, escalationId: string, done: (a: AlertRow) => boolean = () => true) =>
+    eventually(async () => (await alerts(country)).find((a) => a.escalationId === escalationId && done(a)));
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it('marks the alerts and responses of an area de-escalated below their level, lists those alerts after the standing ones, and changes nothing on redelivery', async () => {
+    // An area escalated to high, then to critical, then de-escalated to low: early-warning names the first only.
+    const country = await freshTestCountry();
+    const t = Date.now() - 3 * 3_600_000;
+    const high = await publishEscalation(producer, { country, level: RiskLevel.HIGH, at: new Date(t) });
+    const critical = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL, at: new Date(t + 600_000) });
+    const down = await publishDeescalation(producer, { country, escalationId: high.escalationId, level: RiskLevel.LOW, at: new Date(t + 3_600_000) });
+
+    // Cleared, not closed: an officer may still need to look at it.
+    expect(await alertOf(country, critical.escalationId, (a) => a.clearedAt !== null)).toMatchObject({ status: 'open', level: 4, clearedAt: iso(t + 3_600_000), clearedToLevel: 1, clearedToLevelName: 'low' });
+    expect(await alertOf(country, high.escalationId)).toMatchObject({ status: 'open', clearedAt: iso(t + 3_600_000), clearedToLevelName: 'low' });
+    expect(await rowOf(country, critical.escalationId)).toMatchObject({ status: 'reversed', toReversedMs: 3_000_000 });
+    expect(await rowOf(country, high.escalationId)).toMatchObject({ status: 'reversed', toReversedMs: 3_600_000 });
+
+    // It escalates again: its own alert, standing, ahead of the critical one cleared.
+    const again = await publishEscalation(producer, { country, level: RiskLevel.HIGH, at: new Date(t + 7_200_000) });
+    // The de-escalation redelivered, and another raised before the re-escalation but projected after it (redriven late).
+    await down.again();
+    await publishDeescalation(producer, { country, escalationId: critical.escalationId, level: RiskLevel.ELEVATED, at: new Date(t + 5_400_000) });
+    // The country's events share a partition: once this one's alert is listed, those before it were projected.
+    const marker = await publishEscalation(producer, { country, level: RiskLevel.HIGH, at: new Date(t + 7_300_000) });
+    await alertOf(country, marker.escalationId);
+
+    const listed = await alerts(country);
+    expect(listed.map((a) => a.escalationId)).toEqual([marker.escalationId, again.escalationId, critical.escalationId, high.escalationId]);
+    expect(listed.find((a) => a.escalationId === again.escalationId)).toMatchObject({ clearedAt: null, clearedToLevel: null });
+    expect(listed.find((a) => a.escalationId === critical.escalationId)).toMatchObject({ clearedAt: iso(t + 3_600_000), clearedToLevelName: 'low' });
+    expect(await rowOf(country, again.escalationId)).toMatchObject({ status: 'awaiting-proposal', toReversedMs: null });
+    expect(await rowOf(country, critical.escalationId)).toMatchObject({ status: 'reversed', toReversedMs: 3_000_000 });
+  });
+
+  it('marks an escalation reversed whose de-escalation came before it', async () => {
+    const country = await freshTestCountry();
+    const t = Date.now() - 2 * 3_600_000;
+    const escalationId = randomUUID();
+    await publishDeescalation(producer, { country, escalationId, level: RiskLevel.ELEVATED, at: new Date(t + 3_600_000) });
+    await publishEscalation(producer, { country, escalationId, level: RiskLevel.CRITICAL, at: new Date(t) });
+    expect(await alertOf(country, escalationId)).toMatchObject({ status: 'open', level: 4, clearedAt: iso(t + 3_600_000), clearedToLevelName: 'elevated' });
+    expect(await rowOf(country, escalationId)).toMatchObject({ status: 'reversed', toReversedMs: 3_600_000 });
+  });
+
+  it('marks, on migrating, the alerts and responses recorded before of escalations the timeline shows de-escalated', async () => {
+    const db = adminClient();
+    await db.connect();
+    const country = await freshTestCountry();
+    const [named, sameArea, later, province] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const runner = { query: (sql: string, args?: unknown[]) => db.query(sql, args).then((r) => r.rows) } as unknown as QueryRunner;
+    const migration = new EscalationReversals1765152000000();
+    const t = Date.now() - 3 * 3_600_000;
+    try {
+      // As the schema stood before the migration; all of it rolled back, so the read model is as it was.
+      await db.query('BEGIN');
+      await db.query('SET LOCAL search_path TO ops_centre');
+      await migration.down(runner);
+      for (const [escalationId, admin1, level, at] of [[named, '', 3, t], [sameArea, '', 4, t + 600_000], [later, '', 3, t + 7_200_000], [province, 'North', 4, t]] as const) {
+        await db.query(`INSERT INTO alerts (escalation_id, event_id, country, admin1, level, score, opened_at) VALUES ($1, $2, $3, $4, $5, 0.9, $6)`, [escalationId, randomUUID(), country, admin1, level, new Date(at)]);
+        await db.query(`INSERT INTO escalation_responses (escalation_id, country, admin1, level, escalated_at) VALUES ($1, $2, $3, $4, $5)`, [escalationId, country, admin1, level, new Date(at)]);
+      }
+      for (const [level, at] of [['RISK_LEVEL_LOW', t + 3_600_000], ['RISK_LEVEL_ELEVATED', t + 5_400_000]] as const) {
+        await db.query(
+          `INSERT INTO timeline_entries (event_id, ce_type, ce_source, country, occurred_at, topic, kafka_partition, kafka_offset, payload)
+           VALUES ($1, 'org.crisis-ops.early-warning.risk-deescalated.v1', 'test', $2, $3, 'early-warning.risk.v1', 0, 0, $4)`,
+          [randomUUID(), country, new Date(at), JSON.stringify({ escalationId: named, country, admin1: '', previousLevel: 'RISK_LEVEL_CRITICAL', newLevel: level })],
+        );
+      }
+      await migration.up(runner);
+      const cleared = Object.fromEntries((await db.query('SELECT escalation_id, cleared_at, cleared_to_level FROM alerts WHERE country = $1', [country])).rows.map((r) => [r.escalation_id, [r.cleared_at?.toISOString() ?? null, r.cleared_to_level]]));
+      const reversed = Object.fromEntries((await db.query('SELECT escalation_id, reversed_at, reversed_to_level FROM escalation_responses WHERE country = $1', [country])).rows.map((r) => [r.escalation_id, [r.reversed_at?.toISOString() ?? null, r.reversed_to_level]]));
+      // The first de-escalation below each counts; a later escalation and another area's are not reversed.
+      const expected = { [named]: [iso(t + 3_600_000), 1], [sameArea]: [iso(t + 3_600_000), 1], [later]: [null, null], [province]: [null, null] };
+      expect(cleared).toEqual(expected);
+      expect(reversed).toEqual(expected);
+    } finally {
+      await db.query('ROLLBACK');
+      await db.end();
+    }
   });
 
   it('marks, on migrating, the rows recorded before of processes the timeline shows closed unopened', async () => {
