@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RiskLevel } from '@crisis-ops/contracts';
-import { freshTestCountry, publishClosing, publishEscalation, publishProposal } from '../test/events';
+import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishProposal } from '../test/events';
 import { useConsoleHarness } from '../test/console-harness';
 
 /** The Time to response pane, for escalations no answer or opening will follow. */
@@ -30,6 +30,21 @@ describe('ops-centre web console: time to response that will never come', () => 
     for (const row of [notDue, closed]) expect(await row.textContent()).not.toContain('pending');
     expect(await closed.getByRole('img').getAttribute('aria-label')).toBe('proposed after 10 min, closed without opening after 2.0 h');
     await h.shot(page, 'time-to-response-not-due');
+    await page.context().close();
+  });
+
+  it('says an escalation its area fell back from is no longer awaited, where it read pending for ever', async () => {
+    const country = await freshTestCountry();
+    const t = Date.now() + 86_400_000;
+    const critical = await publishEscalation(h.producer, { country, level: RiskLevel.CRITICAL, at: new Date(t) });
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/response`);
+    const row = page.getByTestId('response-chart').locator('tr', { hasText: critical.escalationId });
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain('proposed pending');
+    // De-escalated while the pane is open: it shows so as the stream brings it.
+    await publishDeescalation(h.producer, { country, escalationId: critical.escalationId, level: RiskLevel.ELEVATED, at: new Date(t + 10_800_000) });
+    await expect.poll(() => row.textContent(), { timeout: 8_000 }).toContain('no longer awaited: de-escalated to elevated after 3.0 h');
+    expect(await row.textContent()).not.toContain('pending');
     await page.context().close();
   });
 });

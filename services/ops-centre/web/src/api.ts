@@ -116,6 +116,10 @@ export interface Alert {
   closedBy: string | null;
   closedAt: string | null;
   closeReason: string | null;
+  /** When a de-escalation took the area below the alert's level, and to which level; null while it stands (or from a server before them). */
+  clearedAt?: string | null;
+  clearedToLevel?: number | null;
+  clearedToLevelName?: string | null;
   comments?: { id: number; author: string; body: string; at: string }[];
 }
 

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { HistoryPoint, Me } from './api';
 import { levelInfo, REGIONS } from './levels';
+import { fmtInstant } from './time.format';
 
 /**
  * What an empty regional listing says of itself: to a token without a region (an ops engineer's) the
@@ -17,6 +18,19 @@ export function LevelBadge({ level }: { level: number | null }) {
     <span className={`badge level-${l.name}`} style={{ background: l.fill, color: l.text }} data-level={l.name}>
       <span aria-hidden="true">{l.symbol} </span>
       {l.label}
+    </span>
+  );
+}
+
+/**
+ * An alert whose area a de-escalation took below its level: where to and when, e.g. "de-escalated to
+ * elevated, 27 Nov 2026, 14:03:00 GMT+1". The alert keeps its own level: that is what was escalated.
+ */
+export function ClearedNote({ at, toLevel }: { at?: string | null; toLevel?: number | null }) {
+  if (!at) return null;
+  return (
+    <span className="muted" data-testid="alert-cleared">
+      de-escalated to {levelInfo(toLevel).label.toLowerCase()}, {fmtInstant(at)}
     </span>
   );
 }

@@ -284,6 +284,11 @@ class LiveStore {
   private applyRisk(item: StreamItem): void {
     // A sub-national escalation opens an alert too, though the board and map show countries only.
     if (item.name === 'risk-escalated' && item.level !== null && item.level >= 3) this.alertsTick++;
+    // A de-escalation may clear alerts (listed last then) and end responses awaited: read both again.
+    if (item.name === 'risk-deescalated') {
+      this.alertsTick++;
+      this.responsesTick++;
+    }
     if (!item.country || item.level === null || item.admin1 || !/^risk-/.test(item.name)) return;
     const prev = this.risk.get(item.country);
     const at = assessedDayOf(item);

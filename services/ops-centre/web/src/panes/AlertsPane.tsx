@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Alert, type AuditEntry, type Me } from '../api';
-import { CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
+import { ClearedNote, CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
 /** How often the list is read again whatever the stream says. */
 const ALERTS_REFRESH_MS = 15_000;
 /**
- * Alerts listed. One more is asked for, to know whether there are more: the server sends the highest
- * levels, newest first, so what is cut off is the oldest of the lowest, and would vanish unannounced.
+ * Alerts listed. One more is asked for, to know whether there are more: the server sends those not
+ * cleared by a de-escalation first, then the cleared, each highest level and newest first, so what is
+ * cut off is the oldest of the lowest, and would vanish unannounced.
  */
 const SHOWN = 200;
 
@@ -101,7 +102,7 @@ export function AlertsPane({ me }: { me: Me }) {
       <ErrorNote error={error} />
       {alerts.length > SHOWN && (
         <p className="notice" role="status" data-testid="alerts-more">
-          Showing the first {SHOWN} alerts, highest level and newest first; more exist: narrow by {me.global ? 'region, ' : ''}country or status to see the others.
+          Showing the first {SHOWN} alerts, highest level and newest first (de-escalated ones last); more exist: narrow by {me.global ? 'region, ' : ''}country or status to see the others.
         </p>
       )}
       <div className="split">
@@ -112,14 +113,17 @@ export function AlertsPane({ me }: { me: Me }) {
             </thead>
             <tbody>
               {alerts.slice(0, SHOWN).map((a) => (
-                <tr key={a.id} data-alert-id={a.id} data-escalation-id={a.escalationId} aria-selected={selected?.id === a.id}>
+                <tr key={a.id} data-alert-id={a.id} data-escalation-id={a.escalationId} data-cleared={a.clearedAt ? 'true' : undefined} aria-selected={selected?.id === a.id}>
                   <th scope="row">
                     <button type="button" className="link" onClick={() => open(a.id)}>
                       {a.country}{a.admin1 ? ` / ${a.admin1}` : ''}
                     </button>
                   </th>
                   <td><LevelBadge level={a.level} /></td>
-                  <td>{a.status}</td>
+                  <td>
+                    {a.status}
+                    {a.clearedAt && <div><ClearedNote at={a.clearedAt} toLevel={a.clearedToLevel} /></div>}
+                  </td>
                   <td>{a.assignee ?? '–'}</td>
                   <td>{fmtInstant(a.openedAt)}</td>
                 </tr>
@@ -140,6 +144,12 @@ export function AlertsPane({ me }: { me: Me }) {
                 {selected.acknowledgedBy && <> · acknowledged by {selected.acknowledgedBy}</>}
                 {selected.assignee && <> · assigned to {selected.assignee}</>}
               </p>
+              {selected.clearedAt && (
+                // Still the officer's to look at and close: the area fell back, the alert is not gone.
+                <p className="notice">
+                  The area no longer stands at this level: <ClearedNote at={selected.clearedAt} toLevel={selected.clearedToLevel} />.
+                </p>
+              )}
               {selected.status === 'closed' && (
                 // Who closed it and why: the next shift reads this before deciding to let it rest.
                 <p data-testid="alert-closed">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type HistoryPoint } from '../api';
-import { ErrorNote, LevelBadge, Section, Sparkline } from '../components';
+import { ClearedNote, ErrorNote, LevelBadge, Section, Sparkline } from '../components';
 import { fmtDay, fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
@@ -15,7 +15,7 @@ interface CountryView {
   name: string;
   region: string | null;
   risk: { admin1: string; level: number; score: number; history: HistoryPoint[]; levelChangedAt: string | null }[];
-  alerts: { id: string; escalationId: string; admin1: string; level: number; status: string; assignee: string | null; openedAt: string }[];
+  alerts: { id: string; escalationId: string; admin1: string; level: number; status: string; assignee: string | null; openedAt: string; clearedAt?: string | null; clearedToLevel?: number | null }[];
   mediation: Aggregate[];
   elections: Aggregate[];
   partnerships: Aggregate[];
@@ -93,7 +93,9 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
             <h3>Alerts</h3>
             <ul>
               {view.alerts.map((a) => (
-                <li key={a.id} data-escalation-id={a.escalationId}><LevelBadge level={a.level} /> {a.admin1 || 'National'} · {a.status} · opened {fmtInstant(a.openedAt)}{a.assignee ? ` · ${a.assignee}` : ''}</li>
+                <li key={a.id} data-escalation-id={a.escalationId}><LevelBadge level={a.level} /> {a.admin1 || 'National'} · {a.status} · opened {fmtInstant(a.openedAt)}{a.assignee ? ` · ${a.assignee}` : ''}
+                  {a.clearedAt && <> · <ClearedNote at={a.clearedAt} toLevel={a.clearedToLevel} /></>}
+                </li>
               ))}
               {!view.alerts.length && <li className="muted">None</li>}
             </ul>

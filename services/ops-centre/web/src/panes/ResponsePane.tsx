@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type Me } from '../api';
 import { emptyListing, ErrorNote, LevelBadge, Section } from '../components';
 import { fmtInstant } from '../time.format';
+import { levelInfo } from '../levels';
 import { useLive } from '../live-store';
 
 interface Row {
@@ -15,13 +16,17 @@ interface Row {
   referred?: boolean;
   processId?: string | null;
   /** Where the response stands; only awaiting-proposal and awaiting-opening are still to come. */
-  status?: 'awaiting-proposal' | 'awaiting-opening' | 'opened' | 'closed-unopened' | 'not-warranted';
+  status?: 'awaiting-proposal' | 'awaiting-opening' | 'opened' | 'closed-unopened' | 'not-warranted' | 'reversed';
   toClosedUnopenedMs?: number | null;
+  /** When its area fell back below its level before a process was opened, and to which level. */
+  reversedAt?: string | null;
+  reversedToLevel?: number | null;
+  toReversedMs?: number | null;
 }
 
 const RESPONSES_REFRESH_MS = 15_000;
 const hours = (ms: number | null) => (ms === null ? null : ms / 3_600_000);
-const fmt = (h: number | null) => (h === null ? 'pending' : h < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`);
+const fmt = (h: number | null, none = 'pending') => (h === null ? none : h < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`);
 
 /** Time from each escalation to mediation proposed and opened, as bars with the values in text. */
 export function ResponsePane({ me }: { me: Me }) {
@@ -54,8 +59,15 @@ export function ResponsePane({ me }: { me: Me }) {
             const p = hours(r.toProposedMs);
             const o = hours(r.toOpenedMs);
             const answered = r.referred ? 'referred' : 'proposed';
+            // A reversed escalation awaits nothing: an answer that never came is none, not pending.
+            const none = r.status === 'reversed' ? 'none' : 'pending';
             // An opening that will never come is no pending one: say what became of it instead.
-            const closed = r.status === 'closed-unopened' ? `closed without opening after ${fmt(hours(r.toClosedUnopenedMs ?? null))}` : null;
+            const closed =
+              r.status === 'closed-unopened'
+                ? `closed without opening after ${fmt(hours(r.toClosedUnopenedMs ?? null))}`
+                : r.status === 'reversed'
+                  ? `no longer awaited: de-escalated to ${levelInfo(r.reversedToLevel).label.toLowerCase()} after ${fmt(hours(r.toReversedMs ?? null))}, ${fmtInstant(r.reversedAt)}`
+                  : null;
             return (
               <tr key={r.escalationId}>
                 <th scope="row">
@@ -68,7 +80,7 @@ export function ResponsePane({ me }: { me: Me }) {
                   {r.status === 'not-warranted' ? (
                     <span>No response due: below the level mediation answers</span>
                   ) : (
-                    <svg width={W} height={26} role="img" aria-label={`${answered} after ${fmt(p)}, ${closed ?? `opened after ${fmt(o)}`}`}>
+                    <svg width={W} height={26} role="img" aria-label={`${answered} after ${fmt(p, none)}, ${closed ?? `opened after ${fmt(o)}`}`}>
                       <defs>
                         <pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                           <rect width="5" height="5" fill="#9ecae1" />
@@ -77,8 +89,8 @@ export function ResponsePane({ me }: { me: Me }) {
                       </defs>
                       {p !== null && <rect x={0} y={2} height={10} width={Math.max(2, (p / max) * (W - 120))} fill="#08519c" />}
                       {o !== null && <rect x={0} y={14} height={10} width={Math.max(2, (o / max) * (W - 120))} fill="url(#hatch)" stroke="#08306b" />}
-                      <text x={W - 115} y={11} fontSize="11">{answered} {fmt(p)}</text>
-                      <text x={W - 115} y={24} fontSize="11">{closed ? 'never opened' : `opened ${fmt(o)}`}</text>
+                      <text x={W - 115} y={11} fontSize="11">{answered} {fmt(p, none)}</text>
+                      <text x={W - 115} y={24} fontSize="11">{r.status === 'reversed' ? 'reversed' : closed ? 'never opened' : `opened ${fmt(o)}`}</text>
                     </svg>
                   )}
                   {closed && <div className="muted">{closed}</div>}
