@@ -27,7 +27,7 @@ import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/
 import { RiskEngine } from './domain';
 import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
 import { SignalIntake } from './signals/intake/signal-intake.service';
-import { runImport } from './imports/import-runner';
+import { formatReport, runImport } from './imports/import-runner';
 import { intakeSink } from './imports/import-sink';
 import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
 import { PB_LEVEL } from './risk/risk-publication';
@@ -114,6 +114,10 @@ describe('early-warning on real Kafka and Postgres', () => {
     const againItems = again.body['items'] as Array<{ id: string; status: string }>;
     expect(againItems.slice(0, 10)).toEqual(firstItems.slice(0, 10).map((x) => ({ id: x.id, status: 'duplicate' })));
     expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [source])).toBe(1_501);
+    // Resent with other figures: still a duplicate, nothing applied, and the answer names what differs.
+    const revised = await api('POST', '/signals', { ...items[0], fatalities: 7, notes: 'revised' });
+    expect(revised).toMatchObject({ status: 202, body: { id: firstItems[0].id, status: 'duplicate', differs: ['fatalities', 'notes'] } });
+    expect(await count('SELECT fatalities AS n FROM early_warning.signals WHERE id = $1', [firstItems[0].id])).toBe(0);
 
     const badSource = `int-bad-${RUN}`;
     const bad = await api('POST', '/signals/batch', {
@@ -228,7 +232,7 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(first.recorded).toBeGreaterThan(0);
     expect(first.attribution).toContain('ACLED');
     const second = await runImport(createReadStream(file), sink, { source });
-    expect(second).toMatchObject({ recorded: 0, duplicates: first.accepted, rejected: first.rejected });
+    expect(second).toMatchObject({ recorded: 0, duplicates: first.accepted, differing: 0, rejected: first.rejected });
     expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1 AND origin = $2', [source, 'import'])).toBe(first.recorded);
   });
 
@@ -391,7 +395,13 @@ describe('early-warning on real Kafka and Postgres', () => {
     const current = () => db.query('SELECT admin1, score, level, assessed_day, updated_at FROM early_warning.risk_current WHERE country = $1 ORDER BY admin1', [country]).then((r) => r.rows);
     const before = await current();
     const second = await importFile();
-    expect(second).toMatchObject({ recorded: 0, duplicates: 6, rejected: 0 });
+    expect(second).toMatchObject({ recorded: 0, duplicates: 6, differing: 0, rejected: 0 });
+    // A revised month (other counts under the same key) is not applied, and the report says so.
+    const revisedCsv = csv.replace(/,15,8$/m, ',150,80');
+    expect(revisedCsv).not.toBe(csv);
+    const revised = await runImport(Readable.from([Buffer.from(revisedCsv)]), sink, { source: `int-monthly-${RUN}` });
+    expect(revised).toMatchObject({ recorded: 0, duplicates: 6, differing: 1, rejected: 0 });
+    expect(formatReport(revised)).toContain('1 of those already recorded differ from what was recorded under the same key: not applied');
     // Nothing more for Kafka: whatever the second import staged has been sent (the relay deletes an
     // outbox row once the broker has it), and the reader has read everything on both topics.
     await allPublished(country);

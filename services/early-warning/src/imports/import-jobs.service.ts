@@ -380,4 +380,5 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
  */
 const storable = (text: string): string => text.replaceAll('\u0000', '\\0');
 
-const pickProgress = (r: ImportProgress): ImportProgress => ({ phase: r.phase, rows: r.rows, toWrite: r.toWrite, accepted: r.accepted, recorded: r.recorded, duplicates: r.duplicates, rejected: r.rejected });
+// differing: absent in reports of jobs that ended before it existed.
+const pickProgress = (r: ImportProgress): ImportProgress => ({ phase: r.phase, rows: r.rows, toWrite: r.toWrite, accepted: r.accepted, recorded: r.recorded, duplicates: r.duplicates, differing: r.differing ?? 0, rejected: r.rejected });

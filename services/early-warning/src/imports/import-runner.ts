@@ -10,9 +10,12 @@ export const UCDP_ATTRIBUTION = 'Conflict data: UCDP Georeferenced Event Dataset
 
 /** Where valid records go: the same intake path as the API (one transaction per batch). */
 export interface ImportSink {
-  signals(batch: readonly Signal[]): Promise<{ recorded: number; duplicates: number }>;
-  observations(batch: readonly AggregateObservation[]): Promise<{ recorded: number; duplicates: number }>;
+  signals(batch: readonly Signal[]): Promise<SinkResult>;
+  observations(batch: readonly AggregateObservation[]): Promise<SinkResult>;
 }
+
+/** `differing`: duplicates whose content is not what was recorded (a revision: not applied). */
+export type SinkResult = { recorded: number; duplicates: number; differing?: number };
 
 export interface ImportProgress {
   /**
@@ -27,6 +30,8 @@ export interface ImportProgress {
   readonly accepted: number;
   readonly recorded: number;
   readonly duplicates: number;
+  /** Of the duplicates, rows whose content differs from what was recorded under the same key: not applied. */
+  readonly differing: number;
   readonly rejected: number;
 }
 
@@ -82,6 +87,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   let rows = 0;
   let recorded = 0;
   let duplicates = 0;
+  let differing = 0;
   let rejected = 0;
   let observations = 0;
   let lastRow = -1;
@@ -96,9 +102,9 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let phase: ImportProgress['phase'] = 'reading';
-  const progress = (): ImportProgress => ({ phase, rows, toWrite: phase === 'writing' ? ordered.size : 0, accepted: recorded + duplicates, recorded, duplicates, rejected });
+  const progress = (): ImportProgress => ({ phase, rows, toWrite: phase === 'writing' ? ordered.size : 0, accepted: recorded + duplicates, recorded, duplicates, differing, rejected });
 
-  const dispatch = async (key: string, write: () => Promise<{ recorded: number; duplicates: number }>): Promise<void> => {
+  const dispatch = async (key: string, write: () => Promise<SinkResult>): Promise<void> => {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (failure) throw failure;
     const job = (chains.get(key) ?? Promise.resolve()).then(async () => {
@@ -106,6 +112,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
       const r = await write();
       recorded += r.recorded;
       duplicates += r.duplicates;
+      differing += r.differing ?? 0;
       options.onProgress?.(progress());
     });
     chains.set(key, job);
@@ -210,6 +217,7 @@ export function formatReport(r: ImportReport): string {
   const lines = [
     `format ${r.format}, source ${r.source ?? '-'}: ${r.rows} rows in ${(r.durationMs / 1000).toFixed(1)} s`,
     `  accepted   ${r.accepted} (${r.recorded} new, ${r.duplicates} already recorded)${r.observations ? `, of which ${r.observations} aggregate observations` : ''}`,
+    ...(r.differing > 0 ? [`  ${r.differing} of those already recorded differ from what was recorded under the same key: not applied (a revision needs a new id)`] : []),
     `  rejected   ${r.rejected}`,
   ];
   for (const e of r.errors) lines.push(`    row ${e.row}${e.column ? `, column ${e.column}` : ''}: ${e.reason}`);

@@ -74,10 +74,10 @@ export function intakeSink(intake: SignalWriter, db: DataSource, events: Observa
     async signals(batch: readonly Signal[]) {
       const results = await intake.record(batch, { origin: 'import' });
       const recorded = results.filter((r) => r.status === 'recorded').length;
-      return { recorded, duplicates: results.length - recorded };
+      return { recorded, duplicates: results.length - recorded, differing: results.filter((r) => r.differs).length };
     },
     async observations(batch: readonly AggregateObservation[]) {
-      if (batch.length === 0) return { recorded: 0, duplicates: 0 };
+      if (batch.length === 0) return { recorded: 0, duplicates: 0, differing: 0 };
       const fresh = await db.transaction(async (m) => {
         // The key comes back as text: node-pg would turn a date into a Date at local midnight.
         const rows: Array<{ source: string; country: string; admin1: string; admin2: string; period_start: string }> = await m.query(
@@ -101,9 +101,24 @@ export function intakeSink(intake: SignalWriter, db: DataSource, events: Observa
           rows.map((r) => [r.source, r.country, r.admin1, r.admin2, r.period_start].join('\u0000')),
         );
         if (inserted.length > 0) await events.stage(m, inserted.map((o) => aggregateObserved(o, 'import')));
-        return inserted.length;
+        // Already recorded with other counts (a revised month): not applied, and the report says how many.
+        const insertedKeys = new Set(inserted.map(keyOf));
+        const again = batch.filter((o) => !insertedKeys.has(keyOf(o)));
+        if (again.length === 0) return { recorded: inserted.length, differing: 0 };
+        const stored: Array<{ source: string; country: string; admin1: string; admin2: string; period_start: string; events: number; fatalities: number; period_end: string }> = await m.query(
+          `SELECT a.source, a.country, a.admin1, a.admin2, to_char(a.period_start, 'YYYY-MM-DD') AS period_start, a.events, a.fatalities, to_char(a.period_end, 'YYYY-MM-DD') AS period_end
+           FROM aggregate_observations a JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[]) AS d(source, country, admin1, admin2, period_start)
+             ON (a.source, a.country, a.admin1, a.admin2, a.period_start) = (d.source, d.country, d.admin1, d.admin2, d.period_start)`,
+          [again.map((o) => o.source), again.map((o) => o.country), again.map((o) => o.admin1 ?? ''), again.map((o) => o.admin2 ?? ''), again.map((o) => isoDay(o.periodStart))],
+        );
+        const byKey = new Map(stored.map((r) => [[r.source, r.country, r.admin1, r.admin2, r.period_start].join('\u0000'), r]));
+        const differing = again.filter((o) => {
+          const r = byKey.get(keyOf(o));
+          return r !== undefined && (r.events !== o.events || r.fatalities !== o.fatalities || r.period_end !== isoDay(o.periodEnd));
+        }).length;
+        return { recorded: inserted.length, differing };
       });
-      return { recorded: fresh, duplicates: batch.length - fresh };
+      return { recorded: fresh.recorded, duplicates: batch.length - fresh.recorded, differing: fresh.differing };
     },
   };
 }

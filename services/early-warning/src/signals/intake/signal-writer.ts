@@ -11,12 +11,56 @@ export interface IntakeItemResult {
   readonly id: string;
   /** `duplicate` when the same (source, id) was already recorded: nothing was applied twice. */
   readonly status: 'recorded' | 'duplicate';
+  /**
+   * On a duplicate whose content is not what was recorded: the fields that differ. The recorded
+   * signal stays as it was (a revision is not applied), and the sender is told so rather than
+   * left to believe the new figures were taken.
+   */
+  readonly differs?: readonly string[];
+}
+
+/** The recorded content a resent signal is compared with, as the columns come back. */
+interface RecordedContent {
+  id: string;
+  source: string;
+  source_signal_id: string;
+  occurred_at: Date;
+  reported_at: Date;
+  country: string;
+  admin1: string | null;
+  admin2: string | null;
+  location: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  type: string;
+  sub_type: string | null;
+  fatalities: number;
+  severity: number | null;
+  notes: string | null;
+}
+
+/** The fields of `s` that are not what was recorded, by their API names. */
+export function differingFields(s: Signal, r: RecordedContent): string[] {
+  const pairs: Array<[string, unknown, unknown]> = [
+    ['occurredAt', s.occurredAt.getTime(), r.occurred_at.getTime()],
+    ['reportedAt', s.reportedAt.getTime(), r.reported_at.getTime()],
+    ['country', s.country, r.country],
+    ['admin1', s.admin1, r.admin1],
+    ['admin2', s.admin2, r.admin2],
+    ['location', s.location, r.location],
+    ['latitude', s.latitude, r.latitude === null ? null : Number(r.latitude)],
+    ['longitude', s.longitude, r.longitude === null ? null : Number(r.longitude)],
+    ['type', s.type, r.type],
+    ['subType', s.subType, r.sub_type],
+    ['fatalities', s.fatalities, Number(r.fatalities)],
+    ['severity', s.severity, r.severity === null ? null : Number(r.severity)],
+    ['notes', s.notes, r.notes],
+  ];
+  return pairs.filter(([, a, b]) => a !== b).map(([field]) => field);
 }
 
 export interface IntakeOptions {
   readonly origin: IntakeOrigin;
-  /** Look up the platform id of duplicates (the API answers it; an import only counts them). */
-  readonly resolveDuplicates?: boolean;
 }
 
 /** Stages events in the caller's transaction (EventPublisher.stage). */
@@ -121,19 +165,27 @@ export class SignalWriter {
         })),
       );
     }
-    const existing = new Map<string, string>();
+    // What was recorded under each duplicate's (source, id) (in this transaction too: a pair twice in
+    // one request is recorded once): its platform id, and its content, so a resend with other
+    // figures is told it was not applied (the API and an import's report say so).
+    const existing = new Map<string, RecordedContent>();
     const duplicates = signals.filter((_, i) => !insertedIds.has(ids[i]));
-    if (duplicates.length > 0 && options.resolveDuplicates) {
-      const rows: Array<{ id: string; source: string; source_signal_id: string }> = await m.query(
-        `SELECT s.id, s.source, s.source_signal_id FROM signals s
-         JOIN unnest($1::text[], $2::text[]) AS d(source, sid) ON s.source = d.source AND s.source_signal_id = d.sid`,
+    if (duplicates.length > 0) {
+      const rows: RecordedContent[] = await m.query(
+        `SELECT s.id, s.source, s.source_signal_id, s.occurred_at, s.reported_at, s.country, s.admin1, s.admin2, s.location, s.latitude, s.longitude,
+                s.type, s.sub_type, s.fatalities, s.severity, s.notes
+         FROM signals s JOIN unnest($1::text[], $2::text[]) AS d(source, sid) ON s.source = d.source AND s.source_signal_id = d.sid`,
         [duplicates.map((s) => s.source), duplicates.map((s) => s.id)],
       );
-      for (const r of rows) existing.set(`${r.source}\u0000${r.source_signal_id}`, r.id);
+      for (const r of rows) existing.set(`${r.source}\u0000${r.source_signal_id}`, r);
     }
-    return signals.map((s, i) =>
-      insertedIds.has(ids[i]) ? { id: ids[i], status: 'recorded' as const } : { id: existing.get(`${s.source}\u0000${s.id}`) ?? '', status: 'duplicate' as const },
-    );
+    return signals.map((s, i): IntakeItemResult => {
+      if (insertedIds.has(ids[i])) return { id: ids[i], status: 'recorded' };
+      const key = `${s.source}\u0000${s.id}`;
+      const recorded = existing.get(key);
+      const differs = recorded ? differingFields(s, recorded) : [];
+      return { id: recorded?.id ?? '', status: 'duplicate', ...(differs.length > 0 && { differs }) };
+    });
   }
 }
 

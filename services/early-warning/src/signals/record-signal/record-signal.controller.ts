@@ -30,12 +30,12 @@ export class RecordSignalController {
   @HttpCode(HttpStatus.ACCEPTED)
   @Roles(INTAKE_ROLE)
   @ApiBody({ type: RecordSignalCommand })
-  @ApiAcceptedResponse({ description: 'Recorded (or already recorded under the same source and id): { id, status }.' })
+  @ApiAcceptedResponse({ description: 'Recorded (or already recorded under the same source and id): { id, status }; a duplicate whose content is not what was recorded adds `differs` (the fields), and is not applied.' })
   @ApiBadRequestResponse({ description: 'Invalid input; `errors` names each field and the reason.' })
   async record(@Body() body: unknown): Promise<IntakeItemResult> {
     const { signal, violations } = checkSignalBody(body, this.clock.now(), { allowUserAssignedCountries: this.exerciseCountries });
     if (!signal) throw invalidRequest(violations);
-    const [result] = await this.intake.record([signal], { origin: 'api', resolveDuplicates: true });
+    const [result] = await this.intake.record([signal], { origin: 'api' });
     return result;
   }
 
@@ -52,7 +52,7 @@ export class RecordSignalController {
   async recordBatch(@Body() body: unknown): Promise<BatchResult> {
     const { signals, violations } = checkBatchBody(body, this.clock.now(), { allowUserAssignedCountries: this.exerciseCountries });
     if (!signals) throw invalidRequest(violations);
-    const items = await this.intake.record(signals, { origin: 'api', resolveDuplicates: true });
+    const items = await this.intake.record(signals, { origin: 'api' });
     const recorded = items.filter((i) => i.status === 'recorded').length;
     return { recorded, duplicates: items.length - recorded, items };
   }
