@@ -142,7 +142,7 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(history.rows.map((r) => r.type)).toEqual(['MediationProposed', 'DeescalationRecorded']);
 
     // Visible through the API to a global reader, refused to a regional one.
-    const globalViewer = await token(['global-viewer'], 'europe');
+    const globalViewer = await token(['global-viewer'], 'europe-central-asia');
     const listed = await api('GET', `/processes?country=${COUNTRY}`, globalViewer);
     expect(listed.status).toBe(200);
     expect(listed.body).toHaveLength(1);
@@ -178,7 +178,7 @@ describe('mediation on real Kafka and Postgres', () => {
   it('runs a process through the REST API with roles, regions and stable error codes', async () => {
     const officer = await token(['mediation-officer'], 'africa');
     const approver = await token(['approver'], 'africa');
-    const outsider = await token(['mediation-officer'], 'europe');
+    const outsider = await token(['mediation-officer'], 'europe-central-asia');
 
     const invalid = await api('POST', '/processes', officer, { country: 'Mali', track: 'talks', lead: 'special_envoy' });
     expect(invalid.status).toBe(400);
@@ -259,7 +259,7 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(inclusion.body.processes).toBeGreaterThanOrEqual(1);
     const ttr = await api('GET', '/process-metrics/time-to-response?region=africa', await token(['viewer'], 'africa'));
     expect(ttr.status).toBe(200);
-    expect(await api('GET', '/process-metrics/time-to-response?region=africa', await token(['viewer'], 'europe'))).toMatchObject({ status: 403 });
+    expect(await api('GET', '/process-metrics/time-to-response?region=africa', await token(['viewer'], 'europe-central-asia'))).toMatchObject({ status: 403 });
     expect(await api('GET', '/processes?region=mars', await token(['viewer'], 'africa'))).toMatchObject({ status: 400, body: { errors: [{ field: 'region', reason: expect.stringContaining('africa') }] } });
 
     await eventually(async () => {
