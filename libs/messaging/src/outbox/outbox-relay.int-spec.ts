@@ -245,6 +245,39 @@ describe('outbox relay on real Postgres and Kafka', () => {
     expect(received.slice(before).map((r) => r.value)).toEqual(expect.arrayContaining(['SSD-during-outage', 'SSD-after-outage']));
   });
 
+  it('counts the backlog while a send waits on a broker that does not answer, where it read 0 for the whole outage', async () => {
+    await relay.stop();
+    // A send that hangs, as kafkajs's does while the broker is stopped: it retries for minutes.
+    let sending!: () => void;
+    let release!: (err: Error) => void;
+    const inSend = new Promise<void>((r) => (sending = r));
+    const hung = {
+      sendBatch: () => {
+        sending();
+        return new Promise((_, reject) => (release = reject));
+      },
+    } as unknown as typeof producer;
+    const stalled = new OutboxRelay({ database: { ...database }, producer: hung, pollMs: 60_000, backlogEveryMs: 100 });
+    try {
+      await stalled.start();
+      await eventually(async () => stalled.isLeader);
+      for (let i = 0; i < 3; i++) await append('SDN', `SDN-hung-${i}`);
+      await inSend;
+      await eventually(async () => stalled.backlog === 3, 5_000, 20);
+      // Accepted while the send still hangs: the backlog grows with them.
+      for (let i = 3; i < 8; i++) await append('SDN', `SDN-hung-${i}`);
+      await eventually(async () => stalled.backlog === 8, 5_000, 20);
+    } finally {
+      release?.(new Error('broker unreachable'));
+      await stalled.stop();
+    }
+    relay = await activeRelay(producer);
+    await relay.flush();
+    expect(relay.backlog).toBe(0);
+    // All of them read back (one key, one partition: the last comes last), before the next test counts what it receives.
+    await eventually(async () => received.some((r) => r.value === 'SDN-hung-7'), 30_000);
+  });
+
   it('counts the backlog while it cannot publish, and reports none once all of it is out', async () => {
     await relay.stop();
     // A producer that never connected: every send fails, as while the brokers are out of reach.

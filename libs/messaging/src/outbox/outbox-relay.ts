@@ -3,6 +3,7 @@ import type { Message, Producer } from 'kafkajs';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { cloudEventHeaders, traceparentOf } from '../cloud-event';
+import { OutboxBacklog } from './outbox-backlog';
 
 export interface RelayDatabase {
   readonly host: string;
@@ -31,9 +32,8 @@ export interface OutboxRelayOptions {
   readonly standbyRetryMs?: number;
   readonly batchSize?: number;
   /**
-   * How often the backlog is counted while the relay lags (default every second); it is counted
-   * whenever publishing fails. A count reads every row version of the outbox, the dead ones the relay
-   * has just deleted included: run after every drain, it cost Postgres more than the drain's own reads.
+   * How often the backlog is counted while the relay lags (default every second): while a drain has
+   * gone on that long and after a drain failed (see OutboxBacklog); also whenever publishing fails.
    */
   readonly backlogEveryMs?: number;
   /**
@@ -81,20 +81,18 @@ export class OutboxRelay {
   private draining?: Promise<void>;
   private wakeAgain = false;
   private timer?: NodeJS.Timeout;
-  private lastBacklog = 0;
-  private lastBacklogCount = 0;
+  private readonly backlogCount: OutboxBacklog;
   private lastInboxPrune = 0;
   private readonly pollMs: number;
   private readonly standbyRetryMs: number;
   private readonly batchSize: number;
-  private readonly backlogEveryMs: number;
   private readonly logger: RelayLogger;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollMs = options.pollMs ?? 2_000;
     this.standbyRetryMs = options.standbyRetryMs ?? 5_000;
     this.batchSize = options.batchSize ?? 5_000;
-    this.backlogEveryMs = options.backlogEveryMs ?? 1_000;
+    this.backlogCount = new OutboxBacklog(options.backlogEveryMs ?? 1_000);
     this.logger = options.logger ?? silent;
   }
 
@@ -104,7 +102,7 @@ export class OutboxRelay {
 
   /** Unpublished events at the last look (for metrics and the system view). */
   get backlog(): number {
-    return this.lastBacklog;
+    return this.backlogCount.current;
   }
 
   async start(): Promise<void> {
@@ -115,6 +113,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.backlogCount.stop();
     await this.draining?.catch(() => undefined);
     await this.dropConnection();
   }
@@ -154,6 +153,7 @@ export class OutboxRelay {
         return;
       }
       this.leader = true;
+      this.backlogCount.watch(() => countOutbox(client));
       client.on('notification', () => void this.wake());
       await client.query(`LISTEN "${this.channel}"`);
       this.logger.log(`outbox relay for ${this.options.database.schema} is active`);
@@ -174,6 +174,7 @@ export class OutboxRelay {
 
   private async dropConnection(): Promise<void> {
     this.leader = false;
+    this.backlogCount.stop();
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -213,6 +214,7 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    this.backlogCount.drainStarted();
     try {
       for (;;) {
         const { rows } = await client.query<OutboxRow>(
@@ -227,25 +229,19 @@ export class OutboxRelay {
         this.options.onPublished?.(rows.length);
         if (rows.length < this.batchSize) break;
         // A full batch: more is waiting, and the backlog is worth a look (at most every backlogEveryMs).
-        await this.countBacklog(client, false);
+        await this.backlogCount.count(() => countOutbox(client), false);
       }
     } catch (err) {
-      await this.countBacklog(client, true).catch(() => undefined);
+      this.backlogCount.drainFailedToPublish();
+      await this.backlogCount.count(() => countOutbox(client), true).catch(() => undefined);
       throw err;
     }
     // The last look found fewer rows than a batch and all of them are published: nothing committed
     // before it is left. Rows committed since then notify, and the next drain takes them.
-    this.lastBacklog = 0;
+    this.backlogCount.drainEmptied();
     if (this.options.inboxRetentionMs !== undefined && Date.now() - this.lastInboxPrune >= (this.options.inboxPruneEveryMs ?? 3_600_000)) {
       await this.pruneInbox(client, this.options.inboxRetentionMs);
     }
-  }
-
-  private async countBacklog(client: Client, always: boolean): Promise<void> {
-    if (!always && Date.now() - this.lastBacklogCount < this.backlogEveryMs) return;
-    this.lastBacklogCount = Date.now();
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox');
-    this.lastBacklog = Number(rows[0].n);
   }
 
   /**
@@ -285,6 +281,11 @@ export class OutboxRelay {
 }
 
 const tracer = trace.getTracer('@crisis-ops/messaging');
+
+async function countOutbox(client: Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox');
+  return Number(rows[0].n);
+}
 
 /**
  * One send, traced by one PRODUCER span per run of rows sharing a stored context, and per topic,
