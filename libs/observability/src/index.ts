@@ -10,6 +10,7 @@ export {
   platformMetrics,
   observeOutboxBacklog,
   observeConsumerLag,
+  type ConsumerLagOptions,
   type PlatformMetrics,
   type EventAttributes,
   type PartitionLag,

@@ -25,6 +25,7 @@ export interface PartitionLag {
 interface Instruments extends PlatformMetrics {
   outboxBacklog: ObservableGauge;
   consumerLag: ObservableGauge;
+  consumerLagAge: ObservableGauge;
 }
 
 let instruments: Instruments | undefined;
@@ -52,6 +53,10 @@ function getInstruments(): Instruments {
     }),
     consumerLag: meter.createObservableGauge('consumer_lag', {
       description: 'Messages between the committed offset and the high watermark, per partition',
+    }),
+    consumerLagAge: meter.createObservableGauge('consumer_lag_age_seconds', {
+      description: 'Seconds since consumer_lag was last read from the broker (since start if never)',
+      unit: 's',
     }),
   };
   return instruments;
@@ -84,25 +89,91 @@ export function observeOutboxBacklog(fn: () => number | Promise<number>): () => 
   return () => gauge.removeCallback(callback);
 }
 
-/** Registers a lag probe reporting one value per topic/partition; returns an unregister function. */
-export function observeConsumerLag(fn: () => PartitionLag[] | Promise<PartitionLag[]>): () => void {
-  const gauge = getInstruments().consumerLag;
+export interface ConsumerLagOptions {
+  /** How often the lag is read from the broker (default every 10 s). */
+  readonly everyMs?: number;
+  /** A read not answered within this is given up on, and the next turn reads again (default 5 s). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Reads the lag (one value per topic/partition) with `read` in the background, every `everyMs`, and
+ * serves scrapes the latest reading, with its age as consumer_lag_age_seconds. A scrape never waits
+ * on the broker: the callback once awaited the admin's offsets calls, and while the broker did not
+ * answer a scrape took 30 s (kafkajs's request timeout), past Prometheus's 10 s scrape timeout, so
+ * every metric of the service went missing in a broker incident. Returns an unregister function.
+ */
+export function observeConsumerLag(read: () => PartitionLag[] | Promise<PartitionLag[]>, options: ConsumerLagOptions = {}): () => void {
+  const { consumerLag, consumerLagAge } = getInstruments();
+  const lag = latestInBackground('consumer_lag', read, options.everyMs ?? 10_000, options.timeoutMs ?? 5_000);
   // The SDK keeps reporting the last value of a series that is no longer observed, so after a
   // rebalance a partition this instance gave away would show its old lag forever; report 0 instead.
   const seen = new Map<string, { topic: string; partition: string }>();
-  const callback = guarded('consumer_lag', async (result) => {
+  // On a broker outage the last reading stays (its age grows) rather than a reassuring zero.
+  const observeLag = (result: ObservableResult) => {
+    const latest = lag.latest();
+    if (!latest) return;
     const current = new Set<string>();
-    for (const { topic, partition, lag } of await fn()) {
+    for (const { topic, partition, lag: value } of latest.value) {
       const attributes = { topic, partition: String(partition) };
       const key = `${topic}\u0000${attributes.partition}`;
       current.add(key);
       seen.set(key, attributes);
-      result.observe(lag, attributes);
+      result.observe(value, attributes);
     }
     for (const [key, attributes] of seen) {
       if (!current.has(key)) result.observe(0, attributes);
     }
-  });
-  gauge.addCallback(callback);
-  return () => gauge.removeCallback(callback);
+  };
+  const observeAge = (result: ObservableResult) => result.observe((Date.now() - lag.since()) / 1_000);
+  consumerLag.addCallback(observeLag);
+  consumerLagAge.addCallback(observeAge);
+  return () => {
+    lag.stop();
+    consumerLag.removeCallback(observeLag);
+    consumerLagAge.removeCallback(observeAge);
+  };
+}
+
+/**
+ * Calls `read` now and every `everyMs`, keeping the latest answer. One read at a time; one not
+ * answered within `timeoutMs` is given up on (an answer after that is dropped) so that a read that
+ * never settles cannot stop the refresh for good; the client's own request timeout ends it.
+ */
+function latestInBackground<T>(name: string, read: () => T | Promise<T>, everyMs: number, timeoutMs: number) {
+  const started = Date.now();
+  let latest: { value: T; at: number } | undefined;
+  let pending: object | undefined;
+  const refresh = () => {
+    if (pending) return;
+    const attempt = {};
+    pending = attempt;
+    const giveUp = setTimeout(() => {
+      if (pending !== attempt) return;
+      pending = undefined;
+      diag.warn(`${name}: no answer within ${timeoutMs} ms; serving the reading of ${latest ? new Date(latest.at).toISOString() : 'none yet'}`);
+    }, timeoutMs);
+    giveUp.unref();
+    Promise.resolve()
+      .then(read)
+      .then(
+        (value) => {
+          if (pending === attempt) latest = { value, at: Date.now() };
+        },
+        (error) => diag.warn(`${name} read failed`, error),
+      )
+      .finally(() => {
+        clearTimeout(giveUp);
+        if (pending === attempt) pending = undefined;
+      });
+  };
+  refresh();
+  const timer = setInterval(refresh, everyMs);
+  timer.unref();
+  return {
+    latest: () => latest,
+    /** When the latest reading was taken (start, if none yet). */
+    since: () => latest?.at ?? started,
+    stop: () => clearInterval(timer),
+  };
 }
