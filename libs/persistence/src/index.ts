@@ -1,2 +1,3 @@
 export * from './data-source';
 export * from './run-migrations';
+export * from './connection-check';

@@ -10,7 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { serviceSpec, type ServiceName } from '@crisis-ops/contracts';
 import { loadAuthConfig } from '@crisis-ops/auth';
 import { ConfigError, loadServiceConfig, type ServiceConfig } from '@crisis-ops/config';
-import { runMigrations } from '@crisis-ops/persistence';
+import { assertLoginAccepted, runMigrations, variablesToCheck } from '@crisis-ops/persistence';
 import { logLevelProblem } from '@crisis-ops/observability';
 import { relayOnThreadOf } from './events/outbox-relay.service';
 import { strictValidationPipe } from './http/validation';
@@ -101,10 +101,13 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
       await runMigrations({ config: config.database, migrations: [...def.migrations] as never });
     } catch (err) {
       throw new Error(
-        `migrations failed as ${config.database.migratorUser}@${config.database.host}:${config.database.port}/${config.database.name}: ${(err as Error).message}`,
+        `migrations failed as ${config.database.migratorUser}@${config.database.host}:${config.database.port}/${config.database.name}: ${(err as Error).message}${variablesToCheck(err, 'migrator')}`,
       );
     }
   }
+  // The app role's login, tried once before Nest: a wrong password is said in one line naming the
+  // variable, where TypeOrmModule retried it for half a minute and Nest printed each try's stack.
+  await assertLoginAccepted(config.database, 'app', config.service);
   // Nest's own parsers are replaced by one whose errors carry the platform's codes (json-body.ts).
   const app = await NestFactory.create(def.module(config), { bodyParser: false, ...(options.quiet ? { logger: ['error', 'warn'] } : { bufferLogs: true }) });
   app.use(jsonBodyParser(def.jsonBodyLimit ?? '100kb'));

@@ -8,7 +8,7 @@ import { AuthModule } from '@crisis-ops/auth';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { consumerGroupLag, createIdempotentProducer, createKafka } from '@crisis-ops/messaging';
 import { loggerOptions, observeConsumerLag, shutdownTelemetry } from '@crisis-ops/observability';
-import { serviceDataSourceOptions } from '@crisis-ops/persistence';
+import { isPermanentConnectionError, serviceDataSourceOptions } from '@crisis-ops/persistence';
 import { HealthController } from './health/health.controller';
 import { KafkaHealthIndicator } from './health/kafka.health';
 import { ConsumerHealthIndicator } from './health/consumer.health';
@@ -70,7 +70,13 @@ export class ServiceKitModule {
       module: ServiceKitModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(config.service)),
-        TypeOrmModule.forRoot({ ...serviceDataSourceOptions({ config: config.database, as: 'app', applicationName: config.service }), autoLoadEntities: true }),
+        TypeOrmModule.forRoot({
+          ...serviceDataSourceOptions({ config: config.database, as: 'app', applicationName: config.service }),
+          autoLoadEntities: true,
+          // A database not up yet is waited for; a refused login (checked at boot, but the password
+          // may change in between) is not retried nine times.
+          toRetry: (err: unknown) => !isPermanentConnectionError(err),
+        }),
         TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
         AuthModule.forRoot(),
       ],
