@@ -16,6 +16,7 @@ export {
   type PartitionLag,
 } from './platform-metrics';
 export { LOG_LEVELS, logLevelProblem, loggerOptions, traceLogFields } from './logger';
+export { otlpEndpointProblems } from './otlp-endpoint';
 export {
   currentTraceparent,
   currentTraceHeaders,

@@ -11,7 +11,7 @@ import { serviceSpec, type ServiceName } from '@crisis-ops/contracts';
 import { loadAuthConfig } from '@crisis-ops/auth';
 import { ConfigError, loadServiceConfig, type ServiceConfig } from '@crisis-ops/config';
 import { assertLoginAccepted, runMigrations, variablesToCheck } from '@crisis-ops/persistence';
-import { logLevelProblem } from '@crisis-ops/observability';
+import { logLevelProblem, otlpEndpointProblems } from '@crisis-ops/observability';
 import { relayOnThreadOf } from './events/outbox-relay.service';
 import { strictValidationPipe } from './http/validation';
 import { ConsumerHealthIndicator } from './health/consumer.health';
@@ -55,6 +55,8 @@ export function configOrExit(name: ServiceName, env: NodeJS.ProcessEnv = process
   // Read by the logger, which would otherwise fail after the migrations ran, without naming it.
   const logLevel = logLevelProblem(env['LOG_LEVEL']);
   if (logLevel) problems.push(`${name}: ${logLevel}`);
+  // Read by the trace exporter, which takes any string and then exports nothing, saying nothing.
+  for (const otlp of otlpEndpointProblems(env)) problems.push(`${name}: ${otlp}`);
   const own = envProblems?.(env) ?? [];
   if (own.length) problems.push(`${name}: invalid configuration of its own\n${own.map((p) => `  - ${p}`).join('\n')}`);
   if (problems.length || !config) {
