@@ -2,6 +2,9 @@ import { HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nes
 import { ValidateBy } from 'class-validator';
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
 
+/** class-validator's constraints on a value's type, which every other one presumes. */
+const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject', 'isDate']);
+
 /** Flattens class-validator's tree into `items[3].country`-style field paths with their reasons. */
 export function violationsOf(errors: ValidationError[], prefix = ''): FieldViolation[] {
   return errors.flatMap((e) => {
@@ -10,13 +13,18 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
     // A missing field fails every constraint it has ("must be a string", "should not be empty", …):
     // one "is required" says it.
     if (e.value === undefined && e.constraints && !('whitelistValidation' in e.constraints)) return [{ field, reason: 'is required' }];
-    const reasons = Object.entries(e.constraints ?? {}).map(([constraint, reason]) =>
+    const failed = Object.entries(e.constraints ?? {});
+    // A value of the wrong type fails every bound too ("2" is neither at least 0 nor at most 100000):
+    // its type is the one thing to say.
+    const typeFailures = failed.filter(([constraint]) => TYPE_CONSTRAINTS.has(constraint));
+    const reasons = (typeFailures.length ? typeFailures : failed).map(([constraint, reason]) =>
       // class-validator words an unknown field "property x should not exist".
       constraint === 'whitelistValidation' ? 'is not a field this request takes' : reason.startsWith(`${e.property} `) ? reason.slice(e.property.length + 1) : reason,
     );
     // One entry per field, as the error contract says: a value failing three constraints gets one
-    // entry with the three reasons, not three entries.
-    const own = reasons.length > 0 ? [{ field, reason: reasons.join('; ') }] : [];
+    // entry with the three reasons, not three entries; constraints worded alike ("an integer from 1
+    // to 500" on IsInt, Min and Max) say it once.
+    const own = reasons.length > 0 ? [{ field, reason: [...new Set(reasons)].join('; ') }] : [];
     return [...own, ...violationsOf(e.children ?? [], field)];
   });
 }

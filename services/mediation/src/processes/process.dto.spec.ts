@@ -87,3 +87,14 @@ describe('envoys over HTTP', () => {
     expect((await errorsOf(AppointEnvoyDto, { envoy: 'A. Envoy' })).map((e) => e.field)).toEqual(['envoy']);
   });
 });
+
+describe('reasons over HTTP', () => {
+  it('gives a page size that is no number its reason once, where IsInt, Min and Max each said it', async () => {
+    expect(await errorsOf(ProcessPageQueryDto, { limit: 'abc' })).toEqual([{ field: 'limit', reason: 'must be an integer from 1 to 500' }]);
+  });
+
+  it('gives a count sent as a string its type alone, not the bounds a string cannot meet', async () => {
+    const body = { heldAt: '2026-03-04T09:00:00Z', place: 'Bamako', participants: [{ gender: 'female', ageGroup: 'adult', count: '2' }] };
+    expect(await errorsOf(RecordSessionDto, body)).toEqual([{ field: 'participants[0].count', reason: 'must be an integer number' }]);
+  });
+});
