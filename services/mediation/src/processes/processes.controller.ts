@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from '@crisis-ops/service-kit';
@@ -66,7 +66,8 @@ export class ProcessesController {
     summary: 'List processes, newest proposal first, filtered by country, region and status, within the regions the caller may read.',
     description: 'One page of `limit` (default 100); when more follow, the X-Next-Cursor header carries the `cursor` of the next page.',
   })
-  @ApiHeader({ name: 'X-Next-Cursor', required: false, description: 'present when another page follows' })
+  // A header of the answer: ApiHeader documents request headers, and listed it as one a client sends.
+  @ApiOkResponse({ description: 'One page of processes', headers: { 'X-Next-Cursor': { description: 'present when another page follows', schema: { type: 'string' } } } })
   async list(@CurrentPrincipal() p: Principal, @Query() query: ProcessPageQueryDto, @Res({ passthrough: true }) res: Response) {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !after) throw invalidRequest([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
