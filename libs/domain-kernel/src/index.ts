@@ -2,3 +2,4 @@ export * from './domain-error';
 export * from './clock';
 export * from './uuid-v7';
 export * from './calendar';
+export * from './visible-text';

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidateBy } from 'class-validator';
-import type { FieldViolation } from '@crisis-ops/domain-kernel';
+import { invisibleTextProblem, type FieldViolation } from '@crisis-ops/domain-kernel';
 
 /** class-validator's constraints on a value's type, which every other one presumes. */
 const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject', 'isDate']);
@@ -47,8 +47,15 @@ export const strictValidationPipe = () =>
   });
 
 /**
- * A text that says something: not empty and not only white space. class-validator's IsNotEmpty
- * takes "   ", which let a comment of blanks be stored and audited, and an alert be assigned to no one.
+ * A text that says something: not empty, and with a character a reader sees (see
+ * invisibleTextProblem). class-validator's IsNotEmpty takes "   ", which let a comment of blanks be
+ * stored and audited, and an alert be assigned to no one.
  */
 export const IsNotBlank = () =>
-  ValidateBy({ name: 'isNotBlank', validator: { validate: (value) => typeof value === 'string' && value.trim() !== '', defaultMessage: () => 'must not be empty' } });
+  ValidateBy({
+    name: 'isNotBlank',
+    validator: {
+      validate: (value) => typeof value === 'string' && !invisibleTextProblem(value),
+      defaultMessage: (args) => (typeof args?.value === 'string' && invisibleTextProblem(args.value)) || 'must not be empty',
+    },
+  });

@@ -277,6 +277,11 @@ describe('parties and envoys', () => {
     given(proposed()).when({ type: 'AddParty', name: 'X', kind: 'militia' as never }).thenRejects('kind');
   });
 
+  it('rejects a party whose name has no visible character (a no-break space and a zero-width space), naming the field', () => {
+    const err = given(proposed()).when({ type: 'AddParty', name: '\u00a0\u200b', kind: 'womens_organisation' }).thenRejects('name');
+    expect(err.violations).toEqual([{ field: 'name', reason: 'must have a visible character' }]);
+  });
+
   it('appoints further envoys', () => {
     const out = given(proposed(), opened(), envoyAppointed()).when({ type: 'AppointEnvoy', envoy });
     expect(out.state?.envoys.map((e) => e.envoyId)).toEqual(['envoy-1', 'id-1']);

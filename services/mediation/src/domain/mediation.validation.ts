@@ -1,4 +1,4 @@
-import { isCalendarDay, isClockTime, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { invisibleTextProblem, isCalendarDay, isClockTime, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalid } from './mediation.errors';
 import type { RiskDriver } from './mediation.types';
 
@@ -19,7 +19,8 @@ export class Violations {
       return;
     }
     if (typeof value !== 'string') return this.add(field, 'must be a string');
-    if (required && value.trim() === '') return this.add(field, 'must not be empty');
+    const invisible = required ? invisibleTextProblem(value) : undefined;
+    if (invisible) return this.add(field, invisible);
     if (value.length > max) this.add(field, `must be at most ${max} characters`);
   }
 

@@ -98,3 +98,17 @@ describe('reasons over HTTP', () => {
     expect(await errorsOf(RecordSessionDto, body)).toEqual([{ field: 'participants[0].count', reason: 'must be an integer number' }]);
   });
 });
+
+describe('names over HTTP', () => {
+  it('refuses a party name of no visible character (a no-break space and a zero-width space), naming the field', async () => {
+    const body = { country: 'MLI', track: 'good_offices', lead: 'special_envoy', parties: [{ name: '\u00a0\u200b', kind: 'government' }] };
+    expect(await errorsOf(ProposeProcessDto, body)).toEqual([{ field: 'parties[0].name', reason: 'must have a visible character' }]);
+  });
+
+  it('takes a name in any script, and white space alone is still empty', async () => {
+    const proposal = (name: string) => ({ country: 'MLI', track: 'good_offices', lead: 'special_envoy', parties: [{ name, kind: 'government' }] });
+    expect(await errorsOf(ProposeProcessDto, proposal('Gouvernement du Mali'))).toEqual([]);
+    expect(await errorsOf(ProposeProcessDto, proposal('\u0645\u0627\u0644\u064a'))).toEqual([]);
+    expect(await errorsOf(ProposeProcessDto, proposal(' \t '))).toEqual([{ field: 'parties[0].name', reason: 'must not be empty' }]);
+  });
+});
