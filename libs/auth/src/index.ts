@@ -7,7 +7,7 @@ export {
   MIN_DEV_SECRET_LENGTH,
   type AuthSettings,
 } from './auth.config';
-export { TokenVerifier, bearerTokenOf, CLOCK_TOLERANCE_SECONDS } from './token-verifier';
+export { TokenVerifier, bearerTokenOf, CLOCK_TOLERANCE_SECONDS, GLOBAL_REGION, type TokenVerifierOptions } from './token-verifier';
 export { signDevToken, LOCAL_DEV_SECRET, type DevTokenOptions } from './dev-token';
 export { PLATFORM_ROLES, isPlatformRole, type PlatformRole } from './roles';
 export {

@@ -97,14 +97,19 @@ describe('TokenVerifier with the HS256 dev secret', () => {
     expect((await rejection(verifier.verify(`${header}.${body}.`))).code).toBe('AUTH.TOKEN_INVALID');
   });
 
-  it('rejects a region claim that names no desk: a service\'s own word for no desk, a capitalised desk, an unknown one', async () => {
-    for (const region of ['unassigned', 'Africa', 'mars', '']) {
+  it('given the regions a principal may carry, rejects a region claim outside them (a service\'s own word for no desk, a capitalised desk, an unknown one), and reads a blank one as none', async () => {
+    const scoped = new TokenVerifier(settings, { regions: ['africa', 'middle-east', 'global'] });
+    for (const region of ['unassigned', 'Africa', 'mars']) {
       const token = await rawToken({ sub: 'a', iss: 'crisis-ops-dev', aud: 'crisis-ops', exp: now() + 60, roles: ['viewer'], region });
-      expect(await rejection(verifier.verify(token)), region).toMatchObject({ code: 'AUTH.TOKEN_INVALID', message: expect.stringContaining('"region" claim must be a desk (africa, americas, asia-pacific, europe-central-asia, middle-east) or global') });
+      expect(await rejection(scoped.verify(token)), region).toMatchObject({ code: 'AUTH.TOKEN_INVALID', message: `"region" claim must be one of africa, middle-east, global, not "${region}"` });
     }
     for (const region of ['global', 'middle-east']) {
       const token = await rawToken({ sub: 'a', iss: 'crisis-ops-dev', aud: 'crisis-ops', exp: now() + 60, roles: ['viewer'], region });
-      await expect(verifier.verify(token)).resolves.toMatchObject({ region });
+      await expect(scoped.verify(token)).resolves.toMatchObject({ region });
+    }
+    for (const region of ['', '  ']) {
+      const token = await rawToken({ sub: 'a', iss: 'crisis-ops-dev', aud: 'crisis-ops', exp: now() + 60, roles: ['viewer'], region });
+      await expect(scoped.verify(token), JSON.stringify(region)).resolves.toMatchObject({ region: null });
     }
   });
 

@@ -2,10 +2,17 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import type { AuthSettings } from './auth.config';
 import { AuthError } from './auth-error';
 import type { Principal } from './principal';
-import { DESK_IDS } from '@crisis-ops/geo';
-
 /** The region claim of a principal who reads across every desk. */
 export const GLOBAL_REGION = 'global';
+
+export interface TokenVerifierOptions {
+  /**
+   * The region claims a principal may carry (the platform's desks and GLOBAL_REGION); any other is
+   * refused. Given by the service (service-kit passes the desks of @crisis-ops/geo, which this
+   * library does not load: its country list is JSON that plain Node ESM, as in test set-ups, cannot import).
+   */
+  readonly regions?: readonly string[];
+}
 
 export const CLOCK_TOLERANCE_SECONDS = 30;
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
@@ -21,7 +28,10 @@ export class TokenVerifier {
   private readonly key: VerificationKey;
   private readonly algorithms: string[];
 
-  constructor(private readonly settings: AuthSettings) {
+  constructor(
+    private readonly settings: AuthSettings,
+    private readonly options: TokenVerifierOptions = {},
+  ) {
     if (settings.mode === 'jwks') {
       // Keys are fetched lazily, cached, and refetched when a token names an unknown kid.
       this.key = createRemoteJWKSet(new URL(settings.jwksUrl));
@@ -54,7 +64,7 @@ export class TokenVerifier {
     } catch (error) {
       throw this.describe(error);
     }
-    return principalFrom(payload);
+    return principalFrom(payload, this.options.regions);
   }
 
   private describe(error: unknown): AuthError {
@@ -104,7 +114,7 @@ export function bearerTokenOf(header: string | string[] | undefined): string {
   return match[1];
 }
 
-function principalFrom(payload: JWTPayload): Principal {
+function principalFrom(payload: JWTPayload, regions: readonly string[] | undefined): Principal {
   const invalid = (message: string) => new AuthError('AUTH.TOKEN_INVALID', message);
   const subject = payload.sub;
   if (typeof subject !== 'string' || subject === '') throw invalid('token has an empty "sub" claim');
@@ -112,19 +122,21 @@ function principalFrom(payload: JWTPayload): Principal {
   const roles = rolesFrom(payload);
   if (!roles) throw invalid('"roles" claim must be an array of strings');
 
-  const region = payload['region'];
-  if (region !== undefined && region !== null && typeof region !== 'string') {
+  const claimed = payload['region'];
+  if (claimed !== undefined && claimed !== null && typeof claimed !== 'string') {
     throw invalid('"region" claim must be a string');
   }
+  // A blank claim is none: identity providers send "" for an attribute a user does not have.
+  const region = typeof claimed === 'string' && claimed.trim() !== '' ? claimed : null;
   // Services compare regions as names: a name no desk has ("unassigned", a service's own word for
   // countries without a desk, or "Africa" capitalised) would read or create what no desk may, or
   // what nobody can filter on. The identity provider must send one of these or none.
-  if (typeof region === 'string' && region !== GLOBAL_REGION && !(DESK_IDS as readonly string[]).includes(region)) {
-    throw invalid(`"region" claim must be a desk (${DESK_IDS.join(', ')}) or ${GLOBAL_REGION}, not "${region.slice(0, 40)}"`);
+  if (region !== null && regions && !regions.includes(region)) {
+    throw invalid(`"region" claim must be one of ${regions.join(', ')}, not "${region.slice(0, 40)}"`);
   }
 
   const name = firstString(payload['name'], payload['preferred_username']);
-  return { subject, roles, region: region ?? null, ...(name ? { name } : {}) };
+  return { subject, roles, region, ...(name ? { name } : {}) };
 }
 
 // `roles` is our own claim; Keycloak puts realm roles under realm_access.roles.

@@ -4,7 +4,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { AuthModule } from '@crisis-ops/auth';
+import { AuthModule, GLOBAL_REGION } from '@crisis-ops/auth';
+import { DESK_IDS } from '@crisis-ops/geo';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { consumerGroupLag, createIdempotentProducer, createKafka } from '@crisis-ops/messaging';
 import { loggerOptions, observeConsumerLag, shutdownTelemetry } from '@crisis-ops/observability';
@@ -78,7 +79,7 @@ export class ServiceKitModule {
           toRetry: (err: unknown) => !isPermanentConnectionError(err),
         }),
         TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
-        AuthModule.forRoot(),
+        AuthModule.forRoot({ regions: [...DESK_IDS, GLOBAL_REGION] }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

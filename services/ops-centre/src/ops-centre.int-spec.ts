@@ -135,7 +135,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
     // A region no desk has (a token from another identity provider) is refused, naming the claim:
     // it would otherwise read as a region of its own (mediation's "unassigned" reads every process without a desk).
     const nowhere = await devToken({ roles: ['watch-officer'], region: 'atlantis', subject: 'int-atlantis' });
-    expect(await api('/timeline', nowhere)).toMatchObject({ status: 401, body: { code: 'AUTH.TOKEN_INVALID', message: expect.stringContaining('"region" claim must be a desk') } });
+    expect(await api('/timeline', nowhere)).toMatchObject({ status: 401, body: { code: 'AUTH.TOKEN_INVALID', message: expect.stringContaining('"region" claim must be one of africa, americas, asia-pacific, europe-central-asia, middle-east, global') } });
     // Nor does a token without a region (an ops engineer's): empty listings, not 403s, which kept
     // its console's panes marked stale for good.
     const engineer = await devToken({ roles: ['ops-engineer'], subject: 'int-engineer' });
