@@ -293,6 +293,12 @@ describe('early-warning on real Kafka and Postgres', () => {
     const holding = historyEscalations.filter((e) => e.level === current.level).at(-1);
     expect(told).toEqual([expect.objectContaining({ escalationId: holding?.escalation_id, newLevel: PB_LEVEL[current.level as 'high' | 'critical'], previousLevel: RiskLevel.LOW, origin: 'import' })]);
     expect(timestampDate(told[0].at as Timestamp).getTime()).toBeLessThan(windowStart.getTime());
+    // Stored as told late, beside the escalation itself: history can tell an announcement from a change.
+    const history = (await api('GET', `/risk/${country}?history=1000`)).body['history'] as Array<{ kind: string; admin1: string | null; escalationId: string; toldLate: boolean; published: boolean }>;
+    expect(history.filter((h) => h.admin1 === null && h.escalationId === holding?.escalation_id).map((h) => [h.toldLate, h.published]).sort()).toEqual([
+      [false, false],
+      [true, true],
+    ]);
   });
 
   it('gives a file listed newest first, as ACLED exports are, the history and level the same file gives oldest first', async () => {

@@ -165,10 +165,51 @@ describe('RiskEngine live path', () => {
     const toCritical = escalations.filter((e) => e.type === 'RiskEscalated' && e.newLevel === 'critical').at(-1);
     expect(told).toEqual([
       expect.objectContaining({ type: 'RiskAssessed', level: 'critical', announced: true }),
-      expect.objectContaining({ type: 'RiskEscalated', escalationId: (toCritical as { escalationId: string }).escalationId, previousLevel: 'low', newLevel: 'critical', at: held.levelSince, announced: true }),
+      expect.objectContaining({ type: 'RiskEscalated', escalationId: (toCritical as { escalationId: string }).escalationId, previousLevel: 'low', newLevel: 'critical', at: held.levelSince, announced: true, toldLate: true }),
     ]);
     // Told now: the next news day at that level says nothing of it again.
     engine.ingestSignal(attack(40), { isNews: () => true, corrects: true });
     expect(engine.assessOpenDay({ isNews: () => true, corrects: true }).filter((e) => e.type !== 'RiskAssessed')).toEqual([]);
+  });
+
+  describe('what subscribers are told of a level reached or left in history', () => {
+    const history = (corrects: boolean): Announcing => ({ isNews: () => false, corrects });
+    const newsFrom = (d: number): Announcing => ({ isNews: (day) => day.getTime() >= day0 + d * DAY, corrects: true });
+    const calm = (d: number): RiskSignal => ({ ...attack(d), type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1 });
+    const changesTold = (events: readonly RiskEvent[]) =>
+      events.filter((e) => e.announced && e.type !== 'RiskAssessed').map((e) => e as RiskEvent & { previousLevel: string; newLevel: string; toldLate?: boolean }).map((e) => [e.type, e.previousLevel, e.newLevel, e.toldLate === true]);
+    /** Forty days of attacks, none of them news: the area reaches critical told to no one. */
+    const criticalUntold = () => {
+      const engine = new RiskEngine();
+      for (let d = 0; d < 40; d++) [attack(d), attack(d)].forEach((s) => engine.ingestSignal(s, history(false)));
+      expect(engine.current()[0].level).toBe('critical');
+      return engine;
+    };
+
+    it('given critical reached untold, when a news day closes it down to high, then no de-escalation from a level never told: the escalation holding it at high is told late', () => {
+      const engine = criticalUntold();
+      const told = engine.ingestSignal(calm(58), newsFrom(57));
+      expect(changesTold(told)).toEqual([['RiskEscalated', 'low', 'high', true]]);
+      expect(engine.current()[0].level).toBe('high');
+    });
+
+    it('given critical reached untold, when the open day is held there but will close lower, then what is told late is the level of the close', () => {
+      const engine = criticalUntold();
+      engine.ingestSignal(calm(57), newsFrom(57));
+      const open = engine.assessOpenDay(newsFrom(57));
+      expect(changesTold(open)).toEqual([['RiskEscalated', 'low', 'high', true]]);
+      // The close of that day lowers it to high: nothing more to tell of levels.
+      expect(changesTold(engine.ingestSignal(calm(58), newsFrom(58)))).toEqual([]);
+    });
+
+    it('given critical told, then left in an imported history (no corrections), when a news day finds it low, then the fall is told late', () => {
+      const engine = new RiskEngine();
+      for (let d = 0; d < 40; d++) [attack(d), attack(d)].forEach((s) => engine.ingestSignal(s, newsFrom(0)));
+      engine.assessOpenDay(newsFrom(0));
+      const imported = engine.ingestSignal(calm(150), history(false));
+      expect(imported.filter((e) => e.type === 'RiskDeescalated').every((e) => e.announced === false)).toBe(true);
+      const told = [...engine.ingestSignal(calm(151), newsFrom(150)), ...engine.assessOpenDay(newsFrom(150))];
+      expect(changesTold(told)).toEqual([['RiskDeescalated', 'critical', 'low', true]]);
+    });
   });
 });

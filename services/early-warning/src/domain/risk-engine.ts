@@ -290,9 +290,9 @@ export class RiskEngine {
     // A live engine explains every assessment, emitted or not: the current score a query shows is
     // the latest one, and its drivers must be its own, not those of the last emitted (months older).
     const explained = announcing ? (state.explained = this.drivers(state, parts, score, adjustments, day)) : undefined;
-    const toldLevel = state.announcedLevel ?? 'low';
-    const levelUntold = level === previousLevel && isNews() && levelRank(level) > levelRank(toldLevel);
-    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && (movedFrom(state.announcedScore ?? 0) || level !== toldLevel))) return;
+    // What subscribers were told of this area before this assessment (nothing reads as low).
+    const toldBefore = state.announcedLevel ?? 'low';
+    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && (movedFrom(state.announcedScore ?? 0) || level !== toldBefore))) return;
     const tell = (told: boolean, toldLevel: RiskLevel) => {
       if (!told) return;
       state.announcedScore = score;
@@ -313,19 +313,32 @@ export class RiskEngine {
     });
     state.lastEmittedScore = score;
     tell(isNews(), level);
-    if (levelUntold) {
-      const inForce = [...state.escalations].reverse().find(([, to]) => to === level);
-      events.push({
-        type: 'RiskEscalated',
-        ...common,
-        escalationId: inForce?.[2] ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(state.levelSinceDay)}/${level}`,
-        previousLevel: toldLevel,
-        newLevel: level,
-        at: dateOfDay(state.levelSinceDay),
-        announced: true,
-      });
+    // A news day at a level other than the one told, the change having happened in history (told to
+    // no one): subscribers that react to level changes (alerts, mediation) hear of it now, dated when
+    // it happened, `toldLate`.
+    const tellLate = (held: RiskLevel) => {
+      if (levelRank(held) > levelRank(toldBefore)) {
+        const inForce = [...state.escalations].reverse().find(([, to]) => to === held);
+        const escalationId = inForce?.[2] ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(state.levelSinceDay)}/${held}`;
+        events.push({ type: 'RiskEscalated', ...common, escalationId, previousLevel: toldBefore, newLevel: held, at: dateOfDay(state.levelSinceDay), announced: true, toldLate: true });
+      } else if (levelRank(held) < levelRank(toldBefore)) {
+        const escalationId = state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`;
+        events.push({ type: 'RiskDeescalated', ...common, escalationId, previousLevel: toldBefore, newLevel: held, at: dateOfDay(state.levelSinceDay), announced: true, toldLate: true });
+      }
+    };
+    if (level === previousLevel) {
+      if (announcing && isNews()) {
+        // An open day held at a level its close will lower: what is told late is the level it will
+        // close at, if above the one told, not the one it is held at for the day.
+        if (provisional && next !== level) {
+          if (levelRank(next) > levelRank(toldBefore)) {
+            tellLate(next);
+            state.announcedLevel = next;
+          }
+        } else tellLate(level);
+      }
+      return;
     }
-    if (level === previousLevel) return;
 
     const up = isEscalation(previousLevel, level);
     let escalationId: string;
@@ -338,10 +351,14 @@ export class RiskEngine {
     }
     const change: RiskEvent = { type: up ? 'RiskEscalated' : 'RiskDeescalated', ...common, escalationId, previousLevel, newLevel: level, at: dateOfDay(day) };
     if (announcing) {
-      // Checked against what was told before this day's assessment, which (not news) told nothing.
-      const told = isNews() || (announcing.corrects && correctsAnnouncedLevel(change, state.announcedLevel));
+      // An escalation is told on a news day. A de-escalation is told when it takes the area below
+      // the level told before (on a news day, or as a correction of a live input's history); one
+      // from a level never told to a level still above the told one would undo what nobody heard
+      // of: then the level it leaves the area at is told late instead.
+      const told = up ? isNews() : (isNews() || announcing.corrects) && correctsAnnouncedLevel(change, toldBefore);
       events.push({ ...change, announced: told });
       tell(told, level);
+      if (!up && !told && isNews()) tellLate(level);
     } else events.push(change);
     state.level = level;
     state.levelSinceDay = day;

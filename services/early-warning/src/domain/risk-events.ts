@@ -50,6 +50,11 @@ export interface RiskLevelChange extends AreaEventBase {
   readonly previousLevel: RiskLevel;
   readonly newLevel: RiskLevel;
   readonly at: Date;
+  /**
+   * Told now of a change that happened on `at` in history told to no one (a live engine's, see
+   * RiskEngine.assess); `previousLevel` is then the level subscribers had been told.
+   */
+  readonly toldLate?: boolean;
 }
 
 export type RiskEvent = RiskAssessed | RiskLevelChange;

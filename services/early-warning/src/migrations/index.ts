@@ -9,5 +9,6 @@ import { AgreementLabelsWithoutTitles1764806400000 } from './1764806400000-agree
 import { RiskEnginesRequestNewsFrom1764806500000 } from './1764806500000-risk-engines-request-news-from.migration';
 import { RiskEnginesRequestDays1764806600000 } from './1764806600000-risk-engines-request-days.migration';
 import { RiskEnginesRequestColumnsSettled1764806700000 } from './1764806700000-risk-engines-request-columns-settled.migration';
+import { RiskAssessmentsToldLate1764806800000 } from './1764806800000-risk-assessments-told-late.migration';
 
-export const migrations = [...messagingMigrations, CreateSignals1764115300000, IntakeRiskImports1764374400000, RiskEngineAreas1764374500000, RiskContext1764374600000, ImportJobsHeartbeat1764374700000, ImportJobsShutdowns1764374800000, AgreementLabelsWithoutTitles1764806400000, RiskEnginesRequestNewsFrom1764806500000, RiskEnginesRequestDays1764806600000, RiskEnginesRequestColumnsSettled1764806700000];
+export const migrations = [...messagingMigrations, CreateSignals1764115300000, IntakeRiskImports1764374400000, RiskEngineAreas1764374500000, RiskContext1764374600000, ImportJobsHeartbeat1764374700000, ImportJobsShutdowns1764374800000, AgreementLabelsWithoutTitles1764806400000, RiskEnginesRequestNewsFrom1764806500000, RiskEnginesRequestDays1764806600000, RiskEnginesRequestColumnsSettled1764806700000, RiskAssessmentsToldLate1764806800000];

@@ -210,8 +210,8 @@ export class LiveRisk {
 
     const published = all.map(({ e }) => e.announced === true);
     await m.query(
-      `INSERT INTO risk_assessments (country, admin1, kind, day, score, level, previous_level, escalation_id, drivers, origin, provisional, published)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[], $11::bool[], $12::bool[])`,
+      `INSERT INTO risk_assessments (country, admin1, kind, day, score, level, previous_level, escalation_id, drivers, origin, provisional, published, told_late)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[], $11::bool[], $12::bool[], $13::bool[])`,
       [
         all.map(({ e }) => e.country),
         all.map(({ e }) => e.admin1 ?? ''),
@@ -225,6 +225,7 @@ export class LiveRisk {
         all.map(({ origin }) => origin),
         all.map((x) => x.provisional),
         published,
+        all.map(({ e }) => e.type !== 'RiskAssessed' && e.toldLate === true),
       ],
     );
     // Each input's events are staged in its own trace, so an escalation continues the trace of the

@@ -84,7 +84,7 @@ export class RiskQueries {
     if (rows.length === 0 || rows[0].admin1 !== '') return undefined;
     const history = await this.db.query(
       `SELECT id::text AS id, admin1, kind, to_char(day, 'YYYY-MM-DD') AS day, score, level, previous_level AS "previousLevel", escalation_id AS "escalationId",
-              drivers, origin, provisional, published, recorded_at AS "recordedAt"
+              drivers, origin, provisional, published, told_late AS "toldLate", recorded_at AS "recordedAt"
        FROM risk_assessments WHERE country = $1 ORDER BY risk_assessments.id DESC LIMIT $2`,
       [code, historyLimit],
     );
