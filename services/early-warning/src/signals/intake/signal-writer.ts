@@ -19,45 +19,22 @@ export interface IntakeItemResult {
   readonly differs?: readonly string[];
 }
 
-/** The recorded content a resent signal is compared with, as the columns come back. */
-interface RecordedContent {
-  id: string;
-  source: string;
-  source_signal_id: string;
-  occurred_at: Date;
-  reported_at: Date;
-  country: string;
-  admin1: string | null;
-  admin2: string | null;
-  location: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  type: string;
-  sub_type: string | null;
-  fatalities: number;
-  severity: number | null;
-  notes: string | null;
-}
-
-/** The fields of `s` that are not what was recorded, by their API names. */
-export function differingFields(s: Signal, r: RecordedContent): string[] {
-  const pairs: Array<[string, unknown, unknown]> = [
-    ['occurredAt', s.occurredAt.getTime(), r.occurred_at.getTime()],
-    ['reportedAt', s.reportedAt.getTime(), r.reported_at.getTime()],
-    ['country', s.country, r.country],
-    ['admin1', s.admin1, r.admin1],
-    ['admin2', s.admin2, r.admin2],
-    ['location', s.location, r.location],
-    ['latitude', s.latitude, r.latitude === null ? null : Number(r.latitude)],
-    ['longitude', s.longitude, r.longitude === null ? null : Number(r.longitude)],
-    ['type', s.type, r.type],
-    ['subType', s.subType, r.sub_type],
-    ['fatalities', s.fatalities, Number(r.fatalities)],
-    ['severity', s.severity, r.severity === null ? null : Number(r.severity)],
-    ['notes', s.notes, r.notes],
-  ];
-  return pairs.filter(([, a, b]) => a !== b).map(([field]) => field);
-}
+/** The API names of the fields a resent signal is compared on, with the column and the JSON field of `rows` below. */
+const COMPARED: ReadonlyArray<readonly [field: string, column: string, json: string]> = [
+  ['occurredAt', 'occurred_at', 'occ'],
+  ['reportedAt', 'reported_at', 'rep'],
+  ['country', 'country', 'country'],
+  ['admin1', 'admin1', 'admin1'],
+  ['admin2', 'admin2', 'admin2'],
+  ['location', 'location', 'location'],
+  ['latitude', 'latitude', 'lat'],
+  ['longitude', 'longitude', 'lon'],
+  ['type', 'type', 'type'],
+  ['subType', 'sub_type', 'sub'],
+  ['fatalities', 'fatalities', 'f'],
+  ['severity', 'severity', 'sev'],
+  ['notes', 'notes', 'notes'],
+];
 
 export interface IntakeOptions {
   readonly origin: IntakeOrigin;
@@ -166,25 +143,26 @@ export class SignalWriter {
       );
     }
     // What was recorded under each duplicate's (source, id) (in this transaction too: a pair twice in
-    // one request is recorded once): its platform id, and its content, so a resend with other
+    // one request is recorded once): its platform id, and which fields differ, compared in Postgres
+    // so that a rerun of a large import does not read every recorded row back. A resend with other
     // figures is told it was not applied (the API and an import's report say so).
-    const existing = new Map<string, RecordedContent>();
-    const duplicates = signals.filter((_, i) => !insertedIds.has(ids[i]));
+    const existing = new Map<string, { id: string; differs: string[] }>();
+    const duplicates = rows.filter((r) => !insertedIds.has(r.id));
     if (duplicates.length > 0) {
-      const rows: RecordedContent[] = await m.query(
-        `SELECT s.id, s.source, s.source_signal_id, s.occurred_at, s.reported_at, s.country, s.admin1, s.admin2, s.location, s.latitude, s.longitude,
-                s.type, s.sub_type, s.fatalities, s.severity, s.notes
-         FROM signals s JOIN unnest($1::text[], $2::text[]) AS d(source, sid) ON s.source = d.source AND s.source_signal_id = d.sid`,
-        [duplicates.map((s) => s.source), duplicates.map((s) => s.id)],
+      const found: Array<{ id: string; source: string; sid: string; differs: string[] }> = await m.query(
+        `SELECT s.id, s.source, s.source_signal_id AS sid,
+                array_remove(ARRAY[${COMPARED.map(([field, column, json]) => `CASE WHEN s.${column} IS DISTINCT FROM d.${json} THEN '${field}' END`).join(', ')}], NULL) AS differs
+         FROM json_to_recordset($1::json) AS d(source text, sid text, country text, admin1 text, admin2 text, location text, lat float8, lon float8, type text, sub text,
+                                               occ timestamptz, rep timestamptz, f int, sev smallint, notes text)
+         JOIN signals s ON s.source = d.source AND s.source_signal_id = d.sid`,
+        [JSON.stringify(duplicates)],
       );
-      for (const r of rows) existing.set(`${r.source}\u0000${r.source_signal_id}`, r);
+      for (const r of found) existing.set(`${r.source}\u0000${r.sid}`, { id: r.id, differs: r.differs });
     }
     return signals.map((s, i): IntakeItemResult => {
       if (insertedIds.has(ids[i])) return { id: ids[i], status: 'recorded' };
-      const key = `${s.source}\u0000${s.id}`;
-      const recorded = existing.get(key);
-      const differs = recorded ? differingFields(s, recorded) : [];
-      return { id: recorded?.id ?? '', status: 'duplicate', ...(differs.length > 0 && { differs }) };
+      const recorded = existing.get(`${s.source}\u0000${s.id}`);
+      return { id: recorded?.id ?? '', status: 'duplicate', ...(recorded && recorded.differs.length > 0 && { differs: recorded.differs }) };
     });
   }
 }
