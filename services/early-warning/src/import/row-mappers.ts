@@ -83,8 +83,11 @@ function resolveCountryCell<F extends string>(cells: readonly string[], columns:
     const byCode = /^\d+$/.test(code) ? countryByNumeric(Number(code)) : countryByIso3(code);
     // A row whose code and name disagree is wrong in one of them, and which cannot be known: taking
     // the code recorded a Benin event as Togo's without a word.
+    // Only a name that is another country's own name: a loose one ("Virgin Islands", "Congo") may
+    // mean the code's country, and the code then says which.
     const byName = name ? countryByName(name) : undefined;
-    if (byCode && byName && byName.iso3 !== byCode.iso3) return { field: 'countryName', reason: `"${name}" is not the country of code ${code} (${byCode.name})` };
+    const exactlyAnother = byCode && byName && byName.iso3 !== byCode.iso3 && byName.name.toLowerCase() === name.toLowerCase();
+    if (exactlyAnother) return { field: 'countryName', reason: `"${name}" is not the country of code ${code} (${byCode.name})` };
     if (byCode) return byCode;
     if (!name) return { field: 'countryCode', reason: `unknown country code "${code}"` };
     // A code the list lacks (ACLED gives some territories codes of its own) leaves the name to say.
