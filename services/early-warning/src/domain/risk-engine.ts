@@ -1,11 +1,11 @@
 import { AreaState, type AreaSnapshot, type Contribution, type EscalationInForce } from './risk-area';
-import { NO_CONTEXT, type ContextAdjustment, type RiskContextProvider } from './risk-context';
+import { NO_CONTEXT, type RiskContextProvider } from './risk-context';
 import type { RiskDriver, RiskEvent } from './risk-events';
 import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
-import { isEscalation, levelRank, nextLevel, observationWeight, scoreParts, signalWeight, type ScoreParts } from './risk-score';
+import { isEscalation, levelRank, nextLevel, observationWeight, scoreParts, signalWeight } from './risk-score';
 import type { AggregateObservation } from './aggregate-observation';
 import { correctsAnnouncedLevel, type Announcing } from './announcement';
-import { SIGNAL_TYPE_LABELS, type SignalType } from './signal-types';
+import { explainScore } from './risk-drivers';
 import type { Signal } from './signal';
 
 const DAY_MS = 86_400_000;
@@ -43,7 +43,6 @@ export interface RiskEngineSnapshot {
 export const dayOf = (at: Date): number => Math.floor(at.getTime() / DAY_MS);
 export const dateOfDay = (day: number): Date => new Date(day * DAY_MS);
 const isoDay = (day: number): string => dateOfDay(day).toISOString().slice(0, 10);
-const AGGREGATE_LABEL = 'Reported events (aggregate counts)';
 
 /**
  * Turns signals and aggregate observations into per-country and per-admin1 risk, at event time.
@@ -289,7 +288,7 @@ export class RiskEngine {
     const isNews = () => (news ??= announcing?.isNews(dateOfDay(day)) ?? false);
     // A live engine explains every assessment, emitted or not: the current score a query shows is
     // the latest one, and its drivers must be its own, not those of the last emitted (months older).
-    const explained = announcing ? (state.explained = this.drivers(state, parts, score, adjustments, day)) : undefined;
+    const explained = announcing ? (state.explained = explainScore(this.parameters, state, parts, score, adjustments, day)) : undefined;
     // What subscribers were told of this area before this assessment (nothing reads as low).
     const toldBefore = state.announcedLevel ?? 'low';
     if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && (movedFrom(state.announcedScore ?? 0) || level !== toldBefore))) return;
@@ -299,7 +298,7 @@ export class RiskEngine {
       state.announcedLevel = toldLevel;
     };
 
-    const drivers = explained ?? this.drivers(state, parts, score, adjustments, day);
+    const drivers = explained ?? explainScore(this.parameters, state, parts, score, adjustments, day);
     const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
     const common = { country: state.area.country, admin1: state.area.admin1, score: round1(score), drivers, ...window };
     events.push({
@@ -364,50 +363,10 @@ export class RiskEngine {
     state.levelSinceDay = day;
   }
 
-  private drivers(state: AreaState, parts: ScoreParts, score: number, adjustments: readonly ContextAdjustment[], day: number): RiskDriver[] {
-    const p = this.parameters;
-    const drivers: RiskDriver[] = [];
-    const own = state.area.admin1;
-    const baseShare = score > 0 ? parts.base / score : 0;
-    const counts = state.windowCounts();
-    if (state.recent > 0) {
-      for (const [key, value] of state.recentByKey) {
-        if (value <= 0) continue;
-        const label = key === 'aggregate' ? AGGREGATE_LABEL : SIGNAL_TYPE_LABELS[key as SignalType] ?? key;
-        drivers.push({ kind: key, label, area: own, count: Math.round(counts.get(key) ?? 0), weight: round4((value / state.recent) * baseShare) });
-      }
-    }
-    for (const a of adjustments) {
-      if (a.points !== 0) drivers.push({ kind: a.kind, label: a.label, area: own, count: 0, weight: score > 0 ? round4(a.points / score) : 0 });
-    }
-    drivers.sort((a, b) => b.weight - a.weight || a.kind.localeCompare(b.kind));
-    if (parts.base > 0 && parts.surge > 0) {
-      const trendShare = (parts.base - 100 * parts.intensity) / parts.base;
-      drivers.push({ kind: 'trend', label: `recent activity ${parts.ratio.toFixed(1)}× the area's usual`, area: own, count: Math.round(state.windowTotal()), weight: round4(trendShare * baseShare) });
-    }
-    if (own === null && state.recent > 0) {
-      const areas = [...state.children.values()]
-        .map((child) => {
-          // A country is assessed before its admin1s: bring each to this day's window first, or its
-          // count would still include the day that just left the window.
-          child.decayTo(day);
-          child.pruneWindow(day, p.recentWindowDays);
-          return { child, share: child.recent / state.recent };
-        })
-        .filter((x) => x.share > 0)
-        .sort((a, b) => b.share - a.share || (a.child.area.admin1 as string).localeCompare(b.child.area.admin1 as string))
-        .slice(0, p.maxAreaDrivers);
-      for (const { child, share } of areas) {
-        drivers.push({ kind: 'area', label: child.area.admin1 as string, area: child.area.admin1, count: Math.round(child.windowTotal()), weight: round4(share * baseShare) });
-      }
-    }
-    return drivers;
-  }
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 const round1 = (x: number): number => Math.round(x * 10) / 10;
-const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
 /**
  * The escalation a fall to `level` reverses, and what stays in force after it: the earliest
