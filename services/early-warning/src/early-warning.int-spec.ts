@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { create } from '@bufbuild/protobuf';
-import { timestampDate, timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -25,12 +25,10 @@ import { EventPublisher } from '@crisis-ops/service-kit';
 import { COUNTRIES } from '@crisis-ops/geo';
 import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { RiskEngine } from './domain';
-import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
+import { bootEarlyWarning, freshCountry, inputsApplied, unassessedCountry, type BootedEarlyWarning } from './int-support';
 import { SignalIntake } from './signals/intake/signal-intake.service';
 import { formatReport, runImport } from './imports/import-runner';
 import { intakeSink } from './imports/import-sink';
-import { IMPORT_ALERT_DAYS } from './risk/live-risk.service';
-import { PB_LEVEL } from './risk/risk-publication';
 
 /**
  * early-warning booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
@@ -236,113 +234,8 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1 AND origin = $2', [source, 'import'])).toBe(first.recorded);
   });
 
-  it('stores the risk an imported history of signals moves, escalations included, and announces none of it when it is old', async () => {
-    const country = await unassessedCountry();
-    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
-    // Forty days of deadly attacks that ended two months ago: enough to escalate, all of it older
-    // than the alert window (EARLY_WARNING_IMPORT_ALERT_DAYS, 14 by default).
-    const lastDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 60 * 86_400_000;
-    const rows = Array.from({ length: 40 * 3 }, (_, i) => {
-      const day = new Date(lastDay - (39 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
-      return `H-${RUN}-${i},${day},Violence against civilians,Attack,"${name}",,North,10,Radio`;
-    });
-    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
-    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
-    const report = await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-history-${RUN}` });
-    expect(report).toMatchObject({ format: 'acled', recorded: rows.length, rejected: 0 });
-    await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
-
-    const kinds = await db.query<{ kind: string; origin: string; published: boolean; n: string }>(
-      'SELECT kind, origin, published, count(*) AS n FROM early_warning.risk_assessments WHERE country = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
-      [country],
-    );
-    // Something to announce was there: the history escalated the country...
-    expect(kinds.rows.some((r) => r.kind === 'escalated')).toBe(true);
-    // ...and all of it is kept as the import's, none of it published.
-    expect(kinds.rows.filter((r) => r.origin !== 'import' || r.published)).toEqual([]);
-    await allPublished(country);
-    expect(risk.filter((e) => e.key === country)).toEqual([]);
-  });
-
-  it('tells the escalation an imported history reached before the alert window, once its recent days show the level: the board and the alerts agree', async () => {
-    const country = await unassessedCountry();
-    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
-    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
-    // Sixty days of deadly attacks up to yesterday: the country escalates weeks before the alert
-    // window (14 days), where nothing is told, and is still there within it, where days are told.
-    const rows = Array.from({ length: 60 * 3 }, (_, i) => {
-      const day = new Date(today - (60 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
-      return `W-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,,12,Radio`;
-    });
-    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
-    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
-    expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-window-${RUN}` })).toMatchObject({ recorded: rows.length });
-    await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
-    await allPublished(country);
-
-    const windowStart = new Date(today - app.get<number>(IMPORT_ALERT_DAYS) * 86_400_000);
-    const { rows: [current] } = await db.query<{ level: string }>(`SELECT level FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
-    expect(['high', 'critical']).toContain(current.level);
-    const { rows: historyEscalations } = await db.query<{ escalation_id: string; day: Date; level: string }>(
-      `SELECT escalation_id, day, level FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind = 'escalated' AND NOT published ORDER BY id`,
-      [country],
-    );
-    expect(historyEscalations.length).toBeGreaterThan(0);
-    // Told on Kafka: the escalation that holds the country at its level, dated when it happened.
-    const told = risk.filter((e) => e.key === country && e.type === CE_RISK_ESCALATED).map((e) => decodeEvent(CE_RISK_ESCALATED, e.data)).filter((e) => e.admin1 === '');
-    const holding = historyEscalations.filter((e) => e.level === current.level).at(-1);
-    expect(told).toEqual([expect.objectContaining({ escalationId: holding?.escalation_id, newLevel: PB_LEVEL[current.level as 'high' | 'critical'], previousLevel: RiskLevel.LOW, origin: 'import' })]);
-    expect(timestampDate(told[0].at as Timestamp).getTime()).toBeLessThan(windowStart.getTime());
-    // Stored as told late, beside the escalation itself: history can tell an announcement from a change.
-    const history = (await api('GET', `/risk/${country}?history=1000`)).body['history'] as Array<{ kind: string; admin1: string | null; escalationId: string; toldLate: boolean; published: boolean }>;
-    expect(history.filter((h) => h.admin1 === null && h.escalationId === holding?.escalation_id).map((h) => [h.toldLate, h.published]).sort()).toEqual([
-      [false, false],
-      [true, true],
-    ]);
-  });
-
-  it('gives a file listed newest first, as ACLED exports are, the history and level the same file gives oldest first', async () => {
-    const lastDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 60 * 86_400_000;
-    const history = async (newestFirst: boolean) => {
-      const country = await unassessedCountry();
-      const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
-      const rows = Array.from({ length: 40 * 3 }, (_, i) => {
-        const day = new Date(lastDay - (39 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
-        return `O-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,North,${i % 20},Radio`;
-      });
-      if (newestFirst) rows.reverse();
-      const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
-      const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
-      expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-order-${RUN}` })).toMatchObject({ recorded: rows.length });
-      await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
-      const { rows: changes } = await db.query(
-        `SELECT kind, admin1, to_char(day, 'YYYY-MM-DD') AS day, level FROM early_warning.risk_assessments WHERE country = $1 AND kind <> 'assessed' ORDER BY id`,
-        [country],
-      );
-      const { rows: current } = await db.query(`SELECT admin1, level, to_char(level_since, 'YYYY-MM-DD') AS since FROM early_warning.risk_current WHERE country = $1 ORDER BY admin1`, [country]);
-      return { changes, current };
-    };
-    const oldestFirst = await history(false);
-    expect(oldestFirst.changes.filter((c) => c.kind === 'escalated').length).toBeGreaterThan(1);
-    expect(await history(true)).toEqual(oldestFirst);
-  });
-
-  /** A real country (imports resolve ISO codes only) with no risk state, aggregates or context (mediation's suites record agreements) yet. */
-  async function unassessedCountry(): Promise<string> {
-    const inThisFile = ['BFA', 'CIV', 'COD', 'MLI', 'NER'];
-    const { rows } = await db.query(
-      `SELECT code FROM unnest($1::text[]) AS c(code)
-       WHERE NOT EXISTS (SELECT 1 FROM early_warning.risk_engines e WHERE e.country = c.code)
-         AND NOT EXISTS (SELECT 1 FROM early_warning.aggregate_observations o WHERE o.country = c.code)
-         AND NOT EXISTS (SELECT 1 FROM early_warning.risk_context x WHERE x.country = c.code)`,
-      [COUNTRIES.map((c) => c.iso3).filter((c) => !inThisFile.includes(c))],
-    );
-    if (rows.length === 0) throw new Error('every country has risk state: reset the test database');
-    return rows[Math.floor(Math.random() * rows.length)].code as string;
-  }
-
   it('moves the live risk of a country with an imported monthly aggregate file; importing it again publishes and changes nothing', async () => {
-    const country = await unassessedCountry();
+    const country = await unassessedCountry(db);
     const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
     const now = new Date();
     // The last three whole months: recent, yet every day the import closes is older than the alert window.

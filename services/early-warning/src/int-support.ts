@@ -4,6 +4,7 @@ import type { Client } from 'pg';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, devToken, inProcessServiceConfig, testKafka, unusedCountryCodes } from '@crisis-ops/testing';
 import { SERVICE } from './service.definition';
+import { COUNTRIES } from '@crisis-ops/geo';
 
 /** early-warning booted in-process on the test infrastructure, with what its suites talk to it by. */
 export interface BootedEarlyWarning {
@@ -73,4 +74,21 @@ export const freshCountry = async (): Promise<string> => (await freshCountries(1
 export async function inputsApplied(db: Pick<Client, 'query'>, country: string): Promise<number> {
   const { rows } = await db.query<{ n: string }>('SELECT coalesce(max(signals), 0) AS n FROM early_warning.risk_engines WHERE country = $1', [country]);
   return Number(rows[0].n);
+}
+
+/**
+ * A real country (imports resolve ISO codes only) with no risk state, aggregates or context
+ * (mediation's suites record agreements) yet; not one the early-warning suite posts signals for.
+ */
+export async function unassessedCountry(db: Pick<Client, 'query'>): Promise<string> {
+  const postedBySuites = ['BFA', 'CIV', 'COD', 'MLI', 'NER'];
+  const { rows } = await db.query<{ code: string }>(
+    `SELECT code FROM unnest($1::text[]) AS c(code)
+     WHERE NOT EXISTS (SELECT 1 FROM early_warning.risk_engines e WHERE e.country = c.code)
+       AND NOT EXISTS (SELECT 1 FROM early_warning.aggregate_observations o WHERE o.country = c.code)
+       AND NOT EXISTS (SELECT 1 FROM early_warning.risk_context x WHERE x.country = c.code)`,
+    [COUNTRIES.map((c) => c.iso3).filter((c) => !postedBySuites.includes(c))],
+  );
+  if (rows.length === 0) throw new Error('every country has risk state: reset the test database');
+  return rows[Math.floor(Math.random() * rows.length)].code;
 }

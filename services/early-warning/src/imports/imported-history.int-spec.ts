@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import type { INestApplication } from '@nestjs/common';
+import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import type { Consumer } from 'kafkajs';
+import type { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { CE_RISK_ESCALATED, decodeEvent, RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
+import { parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
+import { EventPublisher } from '@crisis-ops/service-kit';
+import { COUNTRIES } from '@crisis-ops/geo';
+import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { bootEarlyWarning, inputsApplied, unassessedCountry, type BootedEarlyWarning } from '../int-support';
+import { SignalIntake } from '../signals/intake/signal-intake.service';
+import { runImport } from './import-runner';
+import { intakeSink } from './import-sink';
+import { IMPORT_ALERT_DAYS } from '../risk/live-risk.service';
+import { PB_LEVEL } from '../risk/risk-publication';
+
+/**
+ * Imported history and what it tells: the risk an import of old events moves is stored, and told
+ * only where it is news (the alert window), the level it left an area at included; a file in either
+ * order gives the same history. early-warning booted in-process on the test infrastructure, real
+ * countries with no risk state yet (imports resolve ISO codes only), read back from the risk topic.
+ */
+const RUN = uniqueSuffix();
+
+describe('early-warning: imported history', () => {
+  let ew: BootedEarlyWarning;
+  let app: INestApplication;
+  let db: Client;
+  let reader: Consumer;
+  const risk: ReceivedEvent[] = [];
+  const positions = new ReadPositions();
+
+  beforeAll(async () => {
+    ew = await bootEarlyWarning('imported-history');
+    ({ app, db } = ew);
+    reader = testKafka('early-warning-imported-history-reader').consumer({ groupId: `early-warning-imported-history-${RUN}` });
+    await reader.connect();
+    await reader.subscribe({ topics: [TOPIC_RISK], fromBeginning: false });
+    await reader.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        risk.push(parseCloudEvent(topic, partition, message));
+        positions.record(topic, partition, message.offset);
+      },
+    });
+    // fromBeginning: false starts at the end only once the group has its partitions.
+    await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
+    await positions.startedAtEnd(TOPIC_RISK);
+  });
+
+  afterAll(async () => {
+    await reader?.disconnect();
+    await ew?.close();
+  });
+
+  const api = (method: string, url: string, body?: unknown) => ew.api(method, url, body);
+
+  /** Everything staged for the country is on Kafka (the relay deletes an outbox row once sent) and read. */
+  async function allPublished(country: string): Promise<void> {
+    await eventually(async () => (await ew.count('SELECT count(*) AS n FROM early_warning.outbox WHERE key = $1', [country])) === 0, 30_000, 100);
+    await positions.readToEnd(TOPIC_RISK);
+  }
+
+  it('stores the risk an imported history of signals moves, escalations included, and announces none of it when it is old', async () => {
+    const country = await unassessedCountry(db);
+    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+    // Forty days of deadly attacks that ended two months ago: enough to escalate, all of it older
+    // than the alert window (EARLY_WARNING_IMPORT_ALERT_DAYS, 14 by default).
+    const lastDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 60 * 86_400_000;
+    const rows = Array.from({ length: 40 * 3 }, (_, i) => {
+      const day = new Date(lastDay - (39 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
+      return `H-${RUN}-${i},${day},Violence against civilians,Attack,"${name}",,North,10,Radio`;
+    });
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
+    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+    const report = await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-history-${RUN}` });
+    expect(report).toMatchObject({ format: 'acled', recorded: rows.length, rejected: 0 });
+    await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
+
+    const kinds = await db.query<{ kind: string; origin: string; published: boolean; n: string }>(
+      'SELECT kind, origin, published, count(*) AS n FROM early_warning.risk_assessments WHERE country = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
+      [country],
+    );
+    // Something to announce was there: the history escalated the country...
+    expect(kinds.rows.some((r) => r.kind === 'escalated')).toBe(true);
+    // ...and all of it is kept as the import's, none of it published.
+    expect(kinds.rows.filter((r) => r.origin !== 'import' || r.published)).toEqual([]);
+    await allPublished(country);
+    expect(risk.filter((e) => e.key === country)).toEqual([]);
+  });
+
+  it('tells the escalation an imported history reached before the alert window, once its recent days show the level: the board and the alerts agree', async () => {
+    const country = await unassessedCountry(db);
+    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    // Sixty days of deadly attacks up to yesterday: the country escalates weeks before the alert
+    // window (14 days), where nothing is told, and is still there within it, where days are told.
+    const rows = Array.from({ length: 60 * 3 }, (_, i) => {
+      const day = new Date(today - (60 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
+      return `W-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,,12,Radio`;
+    });
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
+    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+    expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-window-${RUN}` })).toMatchObject({ recorded: rows.length });
+    await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
+    await allPublished(country);
+
+    const windowStart = new Date(today - app.get<number>(IMPORT_ALERT_DAYS) * 86_400_000);
+    const { rows: [current] } = await db.query<{ level: string }>(`SELECT level FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
+    expect(['high', 'critical']).toContain(current.level);
+    const { rows: historyEscalations } = await db.query<{ escalation_id: string; day: Date; level: string }>(
+      `SELECT escalation_id, day, level FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind = 'escalated' AND NOT published ORDER BY id`,
+      [country],
+    );
+    expect(historyEscalations.length).toBeGreaterThan(0);
+    // Told on Kafka: the escalation that holds the country at its level, dated when it happened.
+    const told = risk.filter((e) => e.key === country && e.type === CE_RISK_ESCALATED).map((e) => decodeEvent(CE_RISK_ESCALATED, e.data)).filter((e) => e.admin1 === '');
+    const holding = historyEscalations.filter((e) => e.level === current.level).at(-1);
+    expect(told).toEqual([expect.objectContaining({ escalationId: holding?.escalation_id, newLevel: PB_LEVEL[current.level as 'high' | 'critical'], previousLevel: RiskLevel.LOW, origin: 'import' })]);
+    expect(timestampDate(told[0].at as Timestamp).getTime()).toBeLessThan(windowStart.getTime());
+    // Stored as told late, beside the escalation itself: history can tell an announcement from a change.
+    const history = (await api('GET', `/risk/${country}?history=1000`)).body['history'] as Array<{ kind: string; admin1: string | null; escalationId: string; toldLate: boolean; published: boolean }>;
+    expect(history.filter((h) => h.admin1 === null && h.escalationId === holding?.escalation_id).map((h) => [h.toldLate, h.published]).sort()).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+  });
+
+  it('gives a file listed newest first, as ACLED exports are, the history and level the same file gives oldest first', async () => {
+    const lastDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 60 * 86_400_000;
+    const history = async (newestFirst: boolean) => {
+      const country = await unassessedCountry(db);
+      const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+      const rows = Array.from({ length: 40 * 3 }, (_, i) => {
+        const day = new Date(lastDay - (39 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
+        return `O-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,North,${i % 20},Radio`;
+      });
+      if (newestFirst) rows.reverse();
+      const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
+      const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+      expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-order-${RUN}` })).toMatchObject({ recorded: rows.length });
+      await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
+      const { rows: changes } = await db.query(
+        `SELECT kind, admin1, to_char(day, 'YYYY-MM-DD') AS day, level FROM early_warning.risk_assessments WHERE country = $1 AND kind <> 'assessed' ORDER BY id`,
+        [country],
+      );
+      const { rows: current } = await db.query(`SELECT admin1, level, to_char(level_since, 'YYYY-MM-DD') AS since FROM early_warning.risk_current WHERE country = $1 ORDER BY admin1`, [country]);
+      return { changes, current };
+    };
+    const oldestFirst = await history(false);
+    expect(oldestFirst.changes.filter((c) => c.kind === 'escalated').length).toBeGreaterThan(1);
+    expect(await history(true)).toEqual(oldestFirst);
+  });
+});
