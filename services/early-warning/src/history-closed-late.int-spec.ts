@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import { create } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { Consumer, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { Client } from 'pg';
-import { AggregateObservedSchema, CE_AGGREGATE_OBSERVED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent, TOPIC_RISK } from '@crisis-ops/contracts';
-import { domainEventRecord, parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
-import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { AggregateObservedSchema, CE_AGGREGATE_OBSERVED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, decodeEvent } from '@crisis-ops/contracts';
+import { domainEventRecord, type ReceivedEvent } from '@crisis-ops/messaging';
+import { eventually, uniqueSuffix } from '@crisis-ops/testing';
 import { IMPORT_ALERT_DAYS, LiveRisk } from './risk/live-risk.service';
 import { DEFAULT_RISK_PARAMETERS } from './domain';
-import { bootEarlyWarning, freshCountry, inputsApplied, type BootedEarlyWarning } from './int-support';
+import { bootEarlyWarning, freshCountry, inputsApplied, readRiskTopic, type BootedEarlyWarning, type RiskTopicReader } from './int-support';
 
 /**
  * History closed late is not news: days that imported monthly aggregates left queued in a country's
@@ -30,40 +30,22 @@ describe('early-warning: history closed late by a live signal', () => {
   let db: Client;
   let producer: Producer;
   let token: string;
-  let reader: Consumer;
-  const risk: ReceivedEvent[] = [];
-  const positions = new ReadPositions();
+  let reader: RiskTopicReader;
+  let risk: ReceivedEvent[];
 
   beforeAll(async () => {
     ew = await bootEarlyWarning('history');
     ({ app, base, db, producer, token } = ew);
-    reader = testKafka('early-warning-history-reader').consumer({ groupId: `early-warning-history-${RUN}` });
-    await reader.connect();
-    await reader.subscribe({ topics: [TOPIC_RISK], fromBeginning: false });
-    await reader.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        risk.push(parseCloudEvent(topic, partition, message));
-        positions.record(topic, partition, message.offset);
-      },
-    });
-    // fromBeginning: false starts at the end only once the group has its partitions.
-    await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
-    await positions.startedAtEnd(TOPIC_RISK);
+    reader = await readRiskTopic(ew, 'history');
+    risk = reader.events;
   });
 
   afterAll(async () => {
-    await reader?.disconnect();
+    await reader?.close();
     await ew?.close();
   });
 
-  /**
-   * Everything early-warning staged for the country is on Kafka (the relay deletes an outbox row
-   * once the broker has it) and the reader has read that far: what it holds is all there will be.
-   */
-  async function allAnnounced(country: string): Promise<void> {
-    await eventually(async () => (await db.query('SELECT 1 FROM early_warning.outbox WHERE key = $1 LIMIT 1', [country])).rowCount === 0, 30_000, 100);
-    await positions.readToEnd(TOPIC_RISK);
-  }
+  const allAnnounced = (country: string) => reader.allAnnounced(country);
 
   /** The day each risk event announced on Kafka for the country is about. */
   function announcedDays(country: string): Array<{ type: string; day: string }> {

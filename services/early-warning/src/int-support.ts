@@ -2,7 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, inProcessServiceConfig, testKafka, unusedCountryCodes } from '@crisis-ops/testing';
+import { adminClient, devToken, eventually, inProcessServiceConfig, ReadPositions, testKafka, uniqueSuffix, unusedCountryCodes } from '@crisis-ops/testing';
+import { TOPIC_RISK } from '@crisis-ops/contracts';
+import { parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
 import { SERVICE } from './service.definition';
 import { COUNTRIES } from '@crisis-ops/geo';
 
@@ -92,3 +94,41 @@ export async function unassessedCountry(db: Pick<Client, 'query'>): Promise<stri
   if (rows.length === 0) throw new Error('every country has risk state: reset the test database');
   return rows[Math.floor(Math.random() * rows.length)].code;
 }
+
+/** What early-warning announces on its risk topic, read by a suite from the topic's end. */
+export interface RiskTopicReader {
+  /** Every risk event read so far, in partition order. */
+  readonly events: ReceivedEvent[];
+  /**
+   * Everything early-warning staged for the country is on Kafka (the relay deletes an outbox row
+   * once the broker has it) and the reader has read that far: what it holds is all there will be.
+   */
+  allAnnounced(country: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function readRiskTopic(ew: BootedEarlyWarning, suite: string): Promise<RiskTopicReader> {
+  const events: ReceivedEvent[] = [];
+  const positions = new ReadPositions();
+  const reader = testKafka(`early-warning-${suite}-reader`).consumer({ groupId: `early-warning-${suite}-${uniqueSuffix()}` });
+  await reader.connect();
+  await reader.subscribe({ topics: [TOPIC_RISK], fromBeginning: false });
+  await reader.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      events.push(parseCloudEvent(topic, partition, message));
+      positions.record(topic, partition, message.offset);
+    },
+  });
+  // fromBeginning: false starts at the end only once the group has its partitions.
+  await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
+  await positions.startedAtEnd(TOPIC_RISK);
+  return {
+    events,
+    async allAnnounced(country) {
+      await eventually(async () => (await ew.count('SELECT count(*) AS n FROM early_warning.outbox WHERE key = $1', [country])) === 0, 30_000, 100);
+      await positions.readToEnd(TOPIC_RISK);
+    },
+    close: () => reader.disconnect(),
+  };
+}
+

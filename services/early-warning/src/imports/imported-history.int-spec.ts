@@ -2,15 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
-import type { Consumer } from 'kafkajs';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { CE_RISK_ESCALATED, decodeEvent, RiskLevel, TOPIC_RISK } from '@crisis-ops/contracts';
-import { parseCloudEvent, type ReceivedEvent } from '@crisis-ops/messaging';
+import { CE_RISK_ESCALATED, decodeEvent, RiskLevel } from '@crisis-ops/contracts';
+import type { ReceivedEvent } from '@crisis-ops/messaging';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import { COUNTRIES } from '@crisis-ops/geo';
-import { eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
-import { bootEarlyWarning, inputsApplied, unassessedCountry, type BootedEarlyWarning } from '../int-support';
+import { eventually, uniqueSuffix } from '@crisis-ops/testing';
+import { bootEarlyWarning, inputsApplied, readRiskTopic, unassessedCountry, type BootedEarlyWarning, type RiskTopicReader } from '../int-support';
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { runImport } from './import-runner';
 import { intakeSink } from './import-sink';
@@ -29,39 +28,23 @@ describe('early-warning: imported history', () => {
   let ew: BootedEarlyWarning;
   let app: INestApplication;
   let db: Client;
-  let reader: Consumer;
-  const risk: ReceivedEvent[] = [];
-  const positions = new ReadPositions();
+  let reader: RiskTopicReader;
+  let risk: ReceivedEvent[];
 
   beforeAll(async () => {
     ew = await bootEarlyWarning('imported-history');
     ({ app, db } = ew);
-    reader = testKafka('early-warning-imported-history-reader').consumer({ groupId: `early-warning-imported-history-${RUN}` });
-    await reader.connect();
-    await reader.subscribe({ topics: [TOPIC_RISK], fromBeginning: false });
-    await reader.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        risk.push(parseCloudEvent(topic, partition, message));
-        positions.record(topic, partition, message.offset);
-      },
-    });
-    // fromBeginning: false starts at the end only once the group has its partitions.
-    await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
-    await positions.startedAtEnd(TOPIC_RISK);
+    reader = await readRiskTopic(ew, 'imported-history');
+    risk = reader.events;
   });
 
   afterAll(async () => {
-    await reader?.disconnect();
+    await reader?.close();
     await ew?.close();
   });
 
   const api = (method: string, url: string, body?: unknown) => ew.api(method, url, body);
-
-  /** Everything staged for the country is on Kafka (the relay deletes an outbox row once sent) and read. */
-  async function allPublished(country: string): Promise<void> {
-    await eventually(async () => (await ew.count('SELECT count(*) AS n FROM early_warning.outbox WHERE key = $1', [country])) === 0, 30_000, 100);
-    await positions.readToEnd(TOPIC_RISK);
-  }
+  const allPublished = (country: string) => reader.allAnnounced(country);
 
   it('stores the risk an imported history of signals moves, escalations included, and announces none of it when it is old', async () => {
     const country = await unassessedCountry(db);
