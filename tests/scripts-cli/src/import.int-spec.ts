@@ -100,21 +100,25 @@ describe('npm run import', () => {
     const leftIn = (dir: string) => readdirSync(dir).filter((name) => !name.startsWith('tsx-')).sort();
     const sortFiles = (dir: string) => leftIn(dir).filter((name) => name.startsWith('early-warning-import-')).flatMap((name) => filesUnder(path.join(dir, name)));
 
-    it('are deleted when the import is interrupted with Ctrl-C while sorting, and it says what stays', async () => {
+    it.each([
+      ['Ctrl-C', 'SIGINT', 130],
+      ['SIGTERM', 'SIGTERM', 143],
+    ] as const)('are deleted when the import is interrupted with %s while sorting, and it says what stays', async (_how, signal, code) => {
       const temp = privateTemp();
       const input = path.join(temp, 'big.csv');
       // More rows than the sort holds in memory (20,000), so runs go to disk before any is written.
       const rows = Array.from({ length: 60_000 }, (_, i) => `ctrl-c-${i},2020-0${1 + (i % 9)}-1${i % 10},Protests,Peaceful protest,Niger,,Niamey,0,`);
       writeFileSync(input, ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n'));
       let sawRuns = false;
-      const run = await runScript('import', ['--input', input, '--source', `${source}-ctrl-c`], {
+      const run = await runScript('import', ['--input', input, '--source', `${source}-${signal}`], {
         env: { TMPDIR: temp },
         interruptWhen: () => (sawRuns ||= sortFiles(temp).length > 0),
+        interruptWith: signal,
         timeoutMs: 60_000,
       });
       expect(sawRuns).toBe(true);
-      expect(run.code).toBe(130);
-      expect(run.stderr).toContain('import interrupted (SIGINT): rows committed so far stay; run it again to add the rest');
+      expect(run.code).toBe(code);
+      expect(run.stderr).toContain(`import interrupted (${signal}): rows committed so far stay; run it again to add the rest`);
       expect(leftIn(temp)).toEqual(['big.csv']);
     });
 

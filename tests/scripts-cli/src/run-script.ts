@@ -15,8 +15,10 @@ export interface RunScriptOptions {
   /** Added to the test infrastructure's environment; `undefined` removes a variable. */
   readonly env?: Record<string, string | undefined>;
   readonly timeoutMs?: number;
-  /** Sends the script SIGINT (Ctrl-C) once this holds, checked every 20 ms. */
+  /** Sends the script `interruptWith` once this holds, checked every 20 ms. */
   readonly interruptWhen?: () => boolean;
+  /** SIGINT (Ctrl-C) unless told otherwise; SIGTERM is what a supervisor or `kill` sends. */
+  readonly interruptWith?: 'SIGINT' | 'SIGTERM';
 }
 
 /**
@@ -42,7 +44,7 @@ export function runScript(name: 'token' | 'dlq' | 'import' | 'backtest', args: r
     setInterval(() => {
       if (!options.interruptWhen?.()) return;
       clearInterval(watcher);
-      child.kill('SIGINT');
+      child.kill(options.interruptWith ?? 'SIGINT');
     }, 20);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
