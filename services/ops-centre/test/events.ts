@@ -126,10 +126,15 @@ export async function publishMediation(producer: Producer, o: { country: string;
 }
 
 /** A proposal that answers an escalation, without its opening; the process's id. */
-export async function publishProposal(producer: Producer, o: { country: string; escalationId: string; proposedAt: Date }) {
-  const processId = randomUUID();
+export async function publishProposal(producer: Producer, o: { country: string; escalationId: string; proposedAt: Date; processId?: string }) {
+  const processId = o.processId ?? randomUUID();
   await send(producer, CE_MEDIATION_PROPOSED, create(MediationProposedSchema, { processId, country: o.country, situation: 'test', lead: 'UN', triggeredByEscalationId: o.escalationId, proposedAt: timestampFromDate(o.proposedAt) }));
   return processId;
+}
+
+/** A proposed process opened (activated), as mediation publishes it. */
+export async function publishOpening(producer: Producer, o: { country: string; processId: string; at: Date }) {
+  return send(producer, CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId: o.processId, country: o.country, lead: 'UN', mandate: 'test', occurredAt: timestampFromDate(o.at) }), o.at);
 }
 
 /** A process closed, as mediation publishes a closing: MediationConcluded, outcome WITHDRAWN. */

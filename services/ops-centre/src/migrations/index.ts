@@ -4,6 +4,7 @@ import { CreateConsoleReadModel1764288000000 } from './1764288000000-create-cons
 import { EscalationReferrals1764547200000 } from './1764547200000-escalation-referrals.migration';
 import { EscalationClosedUnopened1764892800000 } from './1764892800000-escalation-closed-unopened.migration';
 import { EscalationReversals1765152000000 } from './1765152000000-escalation-reversals.migration';
+import { EscalationProcessFate1765238400000 } from './1765238400000-escalation-process-fate.migration';
 
 export const migrations = [
   ...messagingMigrations,
@@ -12,4 +13,5 @@ export const migrations = [
   EscalationReferrals1764547200000,
   EscalationClosedUnopened1764892800000,
   EscalationReversals1765152000000,
+  EscalationProcessFate1765238400000,
 ];

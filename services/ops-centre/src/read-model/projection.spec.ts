@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CE_ESCALATION_REFERRED, CE_MEDIATION_CONCLUDED, CE_MEDIATION_OPENED, CE_MEDIATION_PROPOSED, CE_RISK_ASSESSED, CE_RISK_DEESCALATED, CE_RISK_ESCALATED, CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
-import { applyRisk, deescalationOf, HISTORY_CAP, nextStatus, opensAlert, responseDurations, responseStatus, responseStepOf, reverses, riskObservationOf, type Deescalation, type EscalationSeen, type ResponseRow, type RiskObservation } from './projection';
+import { answerAfterFate, applyRisk, deescalationOf, HISTORY_CAP, nextStatus, opensAlert, responseDurations, responseStatus, responseStepOf, reverses, riskObservationOf, type Deescalation, type EscalationSeen, type ResponseRow, type RiskObservation } from './projection';
 import { levelOf } from './risk-level';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -149,6 +149,17 @@ describe('time to response', () => {
     expect(responseStatus(row({ level: 4 }))).toBe('awaiting-proposal');
     // Known only from mediation's answer so far: its escalation's level is still to come.
     expect(responseStatus(row({ level: null, escalatedAt: null }))).toBe('awaiting-proposal');
+  });
+
+  it('gives an answer that came after its process was opened or closed what became of the process, where it awaited opening for ever', () => {
+    const referredAt = new Date('2026-01-01T01:00:00Z');
+    const at = (h: number) => new Date(`2026-01-01T0${h}:00:00Z`);
+    expect(answerAfterFate(referredAt, { openedAt: null, concludedAt: null })).toEqual({ openedAt: null, closedUnopenedAt: null });
+    expect(answerAfterFate(referredAt, { openedAt: null, concludedAt: at(3) })).toEqual({ openedAt: null, closedUnopenedAt: at(3) });
+    // Opened, then concluded: an opening all the same.
+    expect(answerAfterFate(referredAt, { openedAt: at(2), concludedAt: at(3) })).toEqual({ openedAt: at(2), closedUnopenedAt: null });
+    // Opened before the referral: the escalation had an open process from its answer on, not before.
+    expect(answerAfterFate(referredAt, { openedAt: at(0), concludedAt: null })).toEqual({ openedAt: referredAt, closedUnopenedAt: null });
   });
 });
 

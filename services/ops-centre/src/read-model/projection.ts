@@ -172,6 +172,25 @@ export function responseStepOf(ceType: string, payload: Json, eventTime: Date): 
   return undefined;
 }
 
+/** What became of a mediation process, as far as its MediationOpened and MediationConcluded tell. */
+export interface ProcessFate {
+  openedAt: Date | null;
+  concludedAt: Date | null;
+}
+
+/**
+ * What a proposal or referral learns of its process from the process's events projected before it. A
+ * process's events follow its proposal on one partition, but a referral staged while an approver
+ * opened the process (mediation read it proposed; the opening committed first) follows the opening,
+ * and a dead letter redriven late follows both: updated only by the opening and closing themselves,
+ * such an escalation read awaiting-opening for ever. Opened no earlier than answered: the escalation
+ * had no open process before its answer came.
+ */
+export function answerAfterFate(answeredAt: Date, fate: ProcessFate): { openedAt: Date | null; closedUnopenedAt: Date | null } {
+  if (fate.openedAt) return { openedAt: fate.openedAt.getTime() > answeredAt.getTime() ? fate.openedAt : answeredAt, closedUnopenedAt: null };
+  return { openedAt: null, closedUnopenedAt: fate.concludedAt };
+}
+
 export interface ResponseRow {
   escalationId: string;
   /** The escalation's level (RiskLevel number); null while only mediation's answer is known. */

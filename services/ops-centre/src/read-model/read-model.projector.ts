@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { deskOf } from '../access/access-policy';
-import { applyRisk, deescalationOf, opensAlert, responseStepOf, reverses, riskObservationOf, type Deescalation, type RiskState } from './projection';
+import { CE_MEDIATION_CONCLUDED, CE_MEDIATION_OPENED } from '@crisis-ops/contracts';
+import { answerAfterFate, applyRisk, deescalationOf, opensAlert, responseStepOf, reverses, riskObservationOf, type Deescalation, type ProcessFate, type RiskState } from './projection';
 
 interface ProjectedEvent {
   readonly id: string;
@@ -73,6 +74,7 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
        ON CONFLICT (escalation_id) DO UPDATE SET process_id = EXCLUDED.process_id, proposed_at = EXCLUDED.proposed_at`,
       [step.escalationId, step.country, deskOf(step.country), step.processId, step.at],
     );
+    await followProcessFate(m, step.escalationId, step.processId, new Date(step.at));
   } else if (step?.step === 'referred') {
     // Answered by the country's open process: the answer is the referral itself, and a process opened
     // already gives the escalation an open process at once (its own MediationOpened came before).
@@ -81,6 +83,7 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
        ON CONFLICT (escalation_id) DO UPDATE SET process_id = EXCLUDED.process_id, proposed_at = EXCLUDED.proposed_at, opened_at = EXCLUDED.opened_at, referred = true`,
       [step.escalationId, step.country, deskOf(step.country), step.processId, step.at, step.processOpened ? step.at : null],
     );
+    await followProcessFate(m, step.escalationId, step.processId, new Date(step.at));
   } else if (step?.step === 'opened') {
     // A process's events share one partition, so its MediationOpened follows its MediationProposed.
     await m.query('UPDATE escalation_responses SET opened_at = $2 WHERE process_id = $1 AND opened_at IS NULL', [step.processId, step.at]);
@@ -88,6 +91,29 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
     // Ended before anyone opened it (a proposal closed): its escalations' wait for an opening is over.
     await m.query('UPDATE escalation_responses SET closed_unopened_at = $2 WHERE process_id = $1 AND opened_at IS NULL AND closed_unopened_at IS NULL', [step.processId, step.at]);
   }
+}
+
+/**
+ * Gives an escalation's response what its process's opening or closing, projected before the answer
+ * came, told (projection.ts `answerAfterFate`). The timeline holds them: this batch's rows included,
+ * which tell the same as their projection after this one. Partial index timeline_process_fate.
+ */
+async function followProcessFate(m: EntityManager, escalationId: string, processId: string, answeredAt: Date): Promise<void> {
+  const [fate]: Array<{ opened_at: Date | null; concluded_at: Date | null }> = await m.query(
+    `SELECT min(coalesce((payload->>'occurredAt')::timestamptz, occurred_at)) FILTER (WHERE ce_type = '${CE_MEDIATION_OPENED}') AS opened_at,
+            min(coalesce((payload->>'occurredAt')::timestamptz, occurred_at)) FILTER (WHERE ce_type = '${CE_MEDIATION_CONCLUDED}') AS concluded_at
+       FROM timeline_entries WHERE ce_type IN ('${CE_MEDIATION_OPENED}', '${CE_MEDIATION_CONCLUDED}') AND payload->>'processId' = $1`,
+    [processId],
+  );
+  const known: ProcessFate = { openedAt: fate?.opened_at ?? null, concludedAt: fate?.concluded_at ?? null };
+  if (!known.openedAt && !known.concludedAt) return;
+  const answer = answerAfterFate(answeredAt, known);
+  // A referral to a process open already carries its opening: kept, as is a closing recorded before.
+  await m.query(
+    `UPDATE escalation_responses SET opened_at = coalesce(opened_at, $2), closed_unopened_at = CASE WHEN coalesce(opened_at, $2) IS NULL THEN coalesce(closed_unopened_at, $3) ELSE closed_unopened_at END
+     WHERE escalation_id = $1`,
+    [escalationId, answer.openedAt, answer.closedUnopenedAt],
+  );
 }
 
 /**

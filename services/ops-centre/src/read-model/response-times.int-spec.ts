@@ -6,9 +6,10 @@ import type { QueryRunner } from 'typeorm';
 import { RiskLevel } from '@crisis-ops/contracts';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
-import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishProposal, publishReferral } from '../../test/events';
+import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishOpening, publishProposal, publishReferral } from '../../test/events';
 import { EscalationClosedUnopened1764892800000 } from '../migrations/1764892800000-escalation-closed-unopened.migration';
 import { EscalationReversals1765152000000 } from '../migrations/1765152000000-escalation-reversals.migration';
+import { EscalationProcessFate1765238400000 } from '../migrations/1765238400000-escalation-process-fate.migration';
 import { SERVICE } from '../service.definition';
 
 /**
@@ -66,6 +67,29 @@ describe('ops-centre time to response, for escalations no answer or opening will
     const closed = await rowOf(country, first.escalationId, (r) => r.status === 'closed-unopened');
     expect(closed).toMatchObject({ toProposedMs: 600_000, toOpenedMs: null, toClosedUnopenedMs: 7_200_000 });
     expect(await rowOf(country, later.escalationId)).toMatchObject({ status: 'closed-unopened', referred: true, toClosedUnopenedMs: 6_000_000 });
+  });
+
+  it('follows a referral or a proposal projected after its process was closed or opened to what became of the process, where it awaited opening for ever', async () => {
+    // A dead letter redriven after its process's fate, or a referral staged while an approver opened the
+    // process (mediation read it proposed, the opening committed first): the process's fate came first.
+    const country = await freshTestCountry();
+    const t = Date.now() - 3 * 3_600_000;
+    const closedFirst = await publishEscalation(producer, { country, level: RiskLevel.HIGH, at: new Date(t) });
+    const openedFirst = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL, at: new Date(t + 600_000) });
+    const proposedLate = await publishEscalation(producer, { country, level: RiskLevel.HIGH, at: new Date(t + 1_200_000) });
+    const [closed, opened, proposed] = [randomUUID(), randomUUID(), randomUUID()];
+    await publishClosing(producer, { country, processId: closed, at: new Date(t + 3_600_000) });
+    await publishOpening(producer, { country, processId: opened, at: new Date(t + 660_000) });
+    await publishOpening(producer, { country, processId: proposed, at: new Date(t + 4_800_000) });
+    await publishProposal(producer, { country, escalationId: proposedLate.escalationId, processId: proposed, proposedAt: new Date(t + 1_800_000) });
+    await publishReferral(producer, { country, escalationId: closedFirst.escalationId, processId: closed, referredAt: new Date(t + 60_000), processOpened: false });
+    await publishReferral(producer, { country, escalationId: openedFirst.escalationId, processId: opened, referredAt: new Date(t + 630_000), processOpened: false });
+    // A process's events and the referrals to it share the country's partition: once a referral is
+    // projected, the closing or opening published before it was too.
+    expect(await rowOf(country, closedFirst.escalationId, (r) => r.referred)).toMatchObject({ status: 'closed-unopened', referred: true, toProposedMs: 60_000, toClosedUnopenedMs: 3_600_000 });
+    // Opened after the referral: the escalation waited for the opening, not for the referral.
+    expect(await rowOf(country, openedFirst.escalationId, (r) => r.referred)).toMatchObject({ status: 'opened', referred: true, toProposedMs: 30_000, toOpenedMs: 60_000 });
+    expect(await rowOf(country, proposedLate.escalationId, (r) => r.toProposedMs !== null)).toMatchObject({ status: 'opened', referred: false, toProposedMs: 600_000, toOpenedMs: 3_600_000 });
   });
 
   type AlertRow = { escalationId: string; status: string; level: number; clearedAt: string | null; clearedToLevel: number | null; clearedToLevelName: string | null };
@@ -184,6 +208,42 @@ describe('ops-centre time to response, for escalations no answer or opening will
       const closedAt = Object.fromEntries(rows.rows.map((r) => [r.process_id, r.closed_unopened_at]));
       expect(closedAt[closed]).toBeInstanceOf(Date);
       expect(closedAt[opened]).toBeNull();
+    } finally {
+      await db.query('ROLLBACK');
+      await db.end();
+    }
+  });
+  it('fills, on migrating, the rows recorded before whose process the timeline shows opened or closed before their answer came', async () => {
+    const db = adminClient();
+    await db.connect();
+    const country = await freshTestCountry();
+    const [closed, opened, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    const runner = { query: (sql: string, args?: unknown[]) => db.query(sql, args).then((r) => r.rows) } as unknown as QueryRunner;
+    const migration = new EscalationProcessFate1765238400000();
+    const t = Date.now() - 3 * 3_600_000;
+    try {
+      // As the schema stood before the migration; all of it rolled back, so the read model is as it was.
+      await db.query('BEGIN');
+      await db.query('SET LOCAL search_path TO ops_centre');
+      await migration.down(runner);
+      // Each referred at t + 1 min, awaiting opening, as the projector left them.
+      for (const processId of [closed, opened, unknown]) {
+        await db.query(`INSERT INTO escalation_responses (escalation_id, country, level, escalated_at, process_id, proposed_at, referred) VALUES ($1, $2, 3, $3, $4, $5, true)`, [
+          processId, country, new Date(t), processId, new Date(t + 60_000),
+        ]);
+      }
+      for (const [processId, type, at] of [[closed, 'mediation-concluded', t + 3_600_000], [opened, 'mediation-opened', t + 30_000], [opened, 'mediation-concluded', t + 7_200_000]] as const) {
+        await db.query(
+          `INSERT INTO timeline_entries (event_id, ce_type, ce_source, country, occurred_at, topic, kafka_partition, kafka_offset, payload)
+           VALUES ($1, $2, 'test', $3, $4, 'mediation.processes.v1', 0, 0, $5)`,
+          [randomUUID(), `org.crisis-ops.mediation.${type}.v1`, country, new Date(at), JSON.stringify({ processId, country, occurredAt: iso(at) })],
+        );
+      }
+      await migration.up(runner);
+      const rows = await db.query('SELECT process_id, opened_at, closed_unopened_at FROM escalation_responses WHERE country = $1', [country]);
+      const filled = Object.fromEntries(rows.rows.map((r) => [r.process_id, [r.opened_at?.toISOString() ?? null, r.closed_unopened_at?.toISOString() ?? null]]));
+      // Opened before the referral: opened when referred, the escalation's first open process.
+      expect(filled).toEqual({ [closed]: [null, iso(t + 3_600_000)], [opened]: [iso(t + 60_000), null], [unknown]: [null, null] });
     } finally {
       await db.query('ROLLBACK');
       await db.end();
