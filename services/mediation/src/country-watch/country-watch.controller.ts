@@ -7,11 +7,11 @@ import { DomainError } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { assertMayRead, READ_ROLES, readableRegions } from '../processes/access-policy';
 import { countryCodeProblem } from '../processes/process.dto';
-import { regionOf, UNASSIGNED_REGION } from '../region/region-of';
+import { processRegionOf } from '../region/region-of';
 import { CountryWatch } from './country-watch.entity';
 
-/** The region a country's tally belongs to, as a process of that country would. */
-const regionOfWatch = (country: string): string => regionOf(country) ?? UNASSIGNED_REGION;
+/** The region a country's tally belongs to, as a process of that country does. */
+const regionOfWatch = processRegionOf;
 
 /** The per-country signal tally, read under the same roles and regions as the processes. */
 @ApiTags('country-watch')

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '@crisis-ops/auth';
-import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
+import { CLOCK, DomainError, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import {
   decide,
   escalationWarrantsProcess,
   inclusionSummary,
+  MEDIATION_ERRORS,
   mayEndProcess,
   proposalFor,
   processInclusion,
@@ -19,7 +20,7 @@ import {
   type ProposeProcess,
   type RiskLevel,
 } from '../domain';
-import { regionOf, UNASSIGNED_REGION } from '../region/region-of';
+import { processRegionOf, UNASSIGNED_REGION } from '../region/region-of';
 import { assertMayAct, assertMayRead, GLOBAL_REGION, readableRegions } from './access-policy';
 import { contractEventsOf, escalationReferred } from './contract-events';
 import { answered, claimKey, fingerprintOf } from './idempotent-requests';
@@ -41,13 +42,12 @@ export class MediationService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /**
-   * A hand-made proposal. Its region is the country's desk; for a country without one, the
-   * proposer's own region (or "unassigned" for a global proposer).
-   */
+  /** A hand-made proposal. Its region is the country's desk; a country without one is left to global users. */
   async propose(principal: Principal, input: Omit<ProposeProcess, 'type' | 'region' | 'escalation' | 'drivers'>, idempotencyKey?: string): Promise<ProcessState> {
-    const own = principal.region && principal.region !== GLOBAL_REGION ? principal.region : UNASSIGNED_REGION;
-    const region = regionOf(input.country) ?? own;
+    const region = processRegionOf(input.country);
+    if (region === UNASSIGNED_REGION && principal.region !== GLOBAL_REGION) {
+      throw new DomainError(MEDIATION_ERRORS.REGION_FORBIDDEN, `${input.country} has no regional desk: only a global user (region global) proposes there`, 'forbidden', { region });
+    }
     assertMayAct(principal, region);
     return this.once(principal, idempotencyKey, fingerprintOf('Propose', null, input), (m) => this.create(m, { ...input, type: 'Propose', region }, principal.subject));
   }
@@ -105,7 +105,7 @@ export class MediationService {
     const regions = readableRegions(principal, query.region);
     // Another region's country is refused, as one of its processes is (GET /processes/:id), rather
     // than answered with no processes, which reads as none there.
-    const countryRegion = query.country ? regionOf(query.country) : undefined;
+    const countryRegion = query.country ? processRegionOf(query.country) : undefined;
     if (regions && countryRegion && !regions.includes(countryRegion)) assertMayRead(principal, { region: countryRegion });
     return { country: query.country, status: query.status, regions };
   }
@@ -131,7 +131,7 @@ export class MediationService {
       await this.publisher.stage(m, [escalationReferred(escalation, open, this.clock.now())]);
       return undefined;
     }
-    const region = regionOf(escalation.country) ?? UNASSIGNED_REGION;
+    const region = processRegionOf(escalation.country);
     const state = await this.create(m, proposalFor(escalation, region), 'system:risk-escalated');
     await m.query(`UPDATE handled_escalations SET outcome = 'proposed', process_id = $2 WHERE escalation_id = $1`, [escalation.escalationId, state.processId]);
     return state;

@@ -4,6 +4,8 @@ import { bootMediation, freshCountries, token, type BootedMediation } from '../i
 
 /** For the paging and Idempotency-Key tests, which propose over HTTP (a code must be a real country or user-assigned): drawn in beforeAll. */
 let PAGED: string[] = [];
+/** A user-assigned code, as exercises use: no regional desk covers it. */
+let NO_DESK = '';
 
 /**
  * The process API's rules for reading many and for commands sent more than once, over HTTP alone:
@@ -16,7 +18,7 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
   let base: string;
 
   beforeAll(async () => {
-    PAGED = await freshCountries(5);
+    [NO_DESK, ...PAGED] = await freshCountries(6);
     m = await bootMediation();
     ({ api, db, base } = m);
   });
@@ -68,6 +70,24 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     for (const path of ['/processes?country=MAL', '/process-metrics/time-to-response?country=MAL', '/process-metrics/inclusion?country=MAL', '/country-watch/MAL']) {
       expect(await api('GET', path, officer), path).toEqual(proposal);
     }
+  });
+
+  it('keeps the processes of a country no desk covers (an exercise code) to global users, as the operations centre and the country watch keep it, where a regional proposer made one its own region\'s', async () => {
+    const proposal = { country: NO_DESK, track: 'good_offices', lead: 'special_envoy' };
+    const refused = await api('POST', '/processes', await token(['mediation-officer'], 'africa'), proposal);
+    expect(refused).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN', message: `${NO_DESK} has no regional desk: only a global user (region global) proposes there` } });
+    expect((await db.query('SELECT 1 FROM mediation.processes WHERE country = $1', [NO_DESK])).rowCount).toBe(0);
+
+    const officer = await token(['mediation-officer'], 'global');
+    const proposed = await api('POST', '/processes', officer, proposal);
+    expect(proposed).toMatchObject({ status: 201, body: { region: 'unassigned', country: NO_DESK } });
+    // A reader of a desk is refused the country, its process and its figures, as on ops-centre's country page.
+    const africa = await token(['viewer'], 'africa');
+    for (const path of [`/processes?country=${NO_DESK}`, `/processes/${proposed.body.processId as string}`, `/process-metrics/time-to-response?country=${NO_DESK}`, `/country-watch/${NO_DESK}`]) {
+      expect(await api('GET', path, africa), path).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+    }
+    expect((await api('GET', `/processes?country=${NO_DESK}`, await token(['viewer'], 'global'))).body).toMatchObject([{ processId: proposed.body.processId }]);
+    expect((await api('POST', `/processes/${proposed.body.processId as string}/close`, officer, { reason: 'exercise over' })).status).toBe(200);
   });
 
   it('lets only one of two concurrent commands on the same version win (optimistic concurrency)', async () => {

@@ -55,7 +55,7 @@ export class ProcessesController {
   @Post()
   @AcceptsIdempotencyKey()
   @Roles(ROLE.officer)
-  @ApiOperation({ summary: 'Propose a process (mediation-officer). Region = the country\'s region.' })
+  @ApiOperation({ summary: 'Propose a process (mediation-officer). Region = the country\'s region; a country no desk covers (a user-assigned code) is `unassigned`, where only a global user proposes.' })
   propose(@CurrentPrincipal() p: Principal, @Body() body: ProposeProcessDto, @IdempotencyKey() key?: string) {
     return this.mediation.propose(p, body as Omit<ProposeProcess, 'type' | 'region'>, key);
   }
