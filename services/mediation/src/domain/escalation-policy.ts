@@ -52,13 +52,19 @@ export function proposalFor(escalation: Escalation, region: string): ProposeProc
 }
 
 /**
- * The commands that can end a process (take it out of the open statuses). An escalation is referred
- * to an open process of its country under the country's lock; a command that ends a process takes
- * the same lock, or an escalation that read the process open before the end committed is referred to
- * a process then ended, and answered by none. Commands that keep a process open need no lock, nor
- * does a hand-made proposal: it only adds an open process, so whichever commits first the outcome is
- * that of one running after the other.
+ * The commands that change what a referral says of a process: those that end it (take it out of the
+ * open statuses) and the one that opens a proposed process. An escalation is referred to an open
+ * process of its country under the country's lock, and the referral says whether that process is
+ * opened yet. A command that ends a process takes the same lock, or an escalation that read the
+ * process open before the end committed is referred to a process then ended, and answered by none;
+ * so does the opening, or a referral that read the process proposed while it was being opened says
+ * "not opened" of an opened process, after its MediationOpened, and subscribers wait for an opening
+ * that has already happened. Commands that keep a process where it is need no lock, nor does a
+ * hand-made proposal: it only adds an open process, so whichever commits first the outcome is that
+ * of one running after the other.
  */
 export const PROCESS_ENDING_COMMANDS: ReadonlyArray<MediationCommand['type']> = ['Conclude', 'Close'];
+export const PROCESS_OPENING_COMMANDS: ReadonlyArray<MediationCommand['type']> = ['Activate'];
 
 export const mayEndProcess = (command: Pick<MediationCommand, 'type'>): boolean => PROCESS_ENDING_COMMANDS.includes(command.type);
+export const mayOpenProcess = (command: Pick<MediationCommand, 'type'>): boolean => PROCESS_OPENING_COMMANDS.includes(command.type);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayEndProcess } from './escalation-policy';
+import { mayEndProcess, mayOpenProcess } from './escalation-policy';
 import type { MediationCommand } from './mediation.commands';
 import { MEDIATION_ERRORS as E } from './mediation.errors';
 import type { MediationEventType } from './mediation.events';
@@ -152,6 +152,16 @@ describe('MediationProcess transitions: every command in every status', () => {
     expect(ending).toContain('Close');
     for (const name of Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>) expect(mayEndProcess(COMMANDS[name]), name).toBe(ending.includes(name));
     expect(mayEndProcess({ type: 'Propose' })).toBe(false);
+  });
+
+  // Likewise for opening: a referral says whether its process is opened, read under the same lock.
+  it('the commands that open a proposed process in the table are exactly those that may open one', () => {
+    const opening = (Object.keys(TABLE) as Array<keyof typeof COMMANDS>).filter((name) => {
+      const expected = TABLE[name].proposed;
+      return !('fails' in expected) && expected.status !== 'proposed' && OPEN_STATUSES.includes(expected.status);
+    });
+    expect(opening).toEqual(['Activate']);
+    for (const name of Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>) expect(mayOpenProcess(COMMANDS[name]), name).toBe(opening.includes(name));
   });
 
   it('any other command on a process with no history fails with PROCESS_NOT_FOUND (not-found)', () => {

@@ -10,6 +10,7 @@ import {
   inclusionSummary,
   MEDIATION_ERRORS,
   mayEndProcess,
+  mayOpenProcess,
   proposalFor,
   processInclusion,
   responseTimes,
@@ -54,14 +55,14 @@ export class MediationService {
 
   async execute(principal: Principal, processId: string, command: Exclude<MediationCommand, ProposeProcess>, idempotencyKey?: string): Promise<ProcessState> {
     return this.once(principal, idempotencyKey, fingerprintOf(command.type, processId, command), async (m) => {
-      // Ending a process changes whether the country has an open process, which an escalation reads
-      // under the country lock. Holding it here too, the escalation either refers to this process
-      // before it ends or sees it ended and proposes another; without it, one that read the process
-      // open just before this committed was referred to a closed process and answered by none.
-      // Taken before the process is read (so what is decided on is current) and before its row is
+      // Ending a process changes whether the country has an open process, and opening one what a
+      // referral to it says; an escalation reads both under the country lock. Holding it here too,
+      // the escalation either refers to this process before it ends or sees it ended and proposes
+      // another; without it, one that read the process open just before this committed was referred
+      // to a closed process and answered by none (see escalation-policy.ts for the opening). Taken before the process is read (so what is decided on is current) and before its row is
       // locked: every writer takes the country lock first, so nothing deadlocks. Simpler than FOR
       // SHARE on the rows the escalation reads, and ending a process is rare.
-      if (mayEndProcess(command)) await this.lockCountry(m, (await this.store.snapshot(m, processId)).country);
+      if (mayEndProcess(command) || mayOpenProcess(command)) await this.lockCountry(m, (await this.store.snapshot(m, processId)).country);
       const before = await this.store.load(m, processId);
       assertMayAct(principal, before.region);
       return this.apply(m, before, command, principal.subject);
