@@ -211,5 +211,32 @@ describe('RiskEngine live path', () => {
       const told = [...engine.ingestSignal(calm(151), newsFrom(150)), ...engine.assessOpenDay(newsFrom(150))];
       expect(changesTold(told)).toEqual([['RiskDeescalated', 'critical', 'low', true]]);
     });
+
+    it('given critical told, then left in an imported history, when a news day raises it again to high, then the fall is told late before the escalation, dated when it happened', () => {
+      const engine = new RiskEngine();
+      const first = Array.from({ length: 40 }, (_, d) => [attack(d), attack(d)].flatMap((s) => engine.ingestSignal(s, newsFrom(0)))).flat();
+      engine.assessOpenDay(newsFrom(0));
+      const toCritical = first.find((e) => e.type === 'RiskEscalated' && e.newLevel === 'critical' && e.announced) as RiskEvent & { escalationId: string };
+      const imported = engine.ingestSignal(calm(150), history(false));
+      const fell = imported.filter((e) => e.type === 'RiskDeescalated');
+      expect(fell.every((e) => e.announced === false)).toBe(true);
+      expect(engine.current()[0].level).toBe('low');
+      // Twenty attacks reported live on day 151: the area rises from low to high.
+      for (let i = 0; i < 19; i++) engine.ingestSignal(attack(151), newsFrom(151));
+      const told = [...engine.ingestSignal(attack(151), newsFrom(151)), ...engine.assessOpenDay(newsFrom(151))];
+      expect(engine.current()[0].level).toBe('high');
+      // Subscribers were told critical: the escalation from low alone would leave critical standing
+      // (an alert, a mediation trigger) beside it. The fall comes first, as it happened.
+      expect(changesTold(told)).toEqual([
+        ['RiskDeescalated', 'critical', 'low', true],
+        ['RiskEscalated', 'low', 'high', false],
+      ]);
+      const [fall, rise] = told.filter((e) => e.type !== 'RiskAssessed') as Array<RiskEvent & { at: Date; escalationId: string }>;
+      expect(fall).toMatchObject({ at: (fell.at(-1) as RiskEvent & { at: Date }).at, escalationId: toCritical.escalationId });
+      expect(rise).toMatchObject({ at: new Date(day0 + 151 * DAY), escalationId: 'NER/-/2024-05-31/high' });
+      // Told high now: a further news day at high says nothing of levels.
+      engine.ingestSignal(attack(152), newsFrom(151));
+      expect(changesTold(engine.assessOpenDay(newsFrom(151)))).toEqual([]);
+    });
   });
 });

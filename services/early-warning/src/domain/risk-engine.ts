@@ -266,7 +266,8 @@ export class RiskEngine {
    * and a de-escalation that corrects the level subscribers were told (when `corrects`). A news day
    * at a level above the one told (reached in history, told to no one) also tells the escalation that
    * holds the area there, dated when it happened: subscribers that react to escalations (alerts,
-   * mediation) would otherwise never hear of it, while the board shows the level.
+   * mediation) would otherwise never hear of it, while the board shows the level. Likewise a news day
+   * below the level told tells late the fall that took the area there, also when the day then raises it.
    */
   private assess(state: AreaState, day: number, events: RiskEvent[], announcing: Announcing | undefined, provisional = false): void {
     const p = this.parameters;
@@ -340,6 +341,10 @@ export class RiskEngine {
     }
 
     const up = isEscalation(previousLevel, level);
+    // A news day's rise from a level below the one told (the area fell in history, told to no one):
+    // the fall is told late first, as it happened. Told the rise alone, subscribers would keep the
+    // level they were told (an alert, a mediation trigger) beside the new one, which is lower.
+    if (up && isNews() && levelRank(previousLevel) < levelRank(toldBefore)) tellLate(previousLevel);
     let escalationId: string;
     if (up) {
       escalationId = `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(day)}/${level}`;
