@@ -74,6 +74,30 @@ describe('backtest bounds', () => {
     }
   });
 
+  it('given an id repeated in the file with another date, then the replay keeps the older copy wherever it stands, as an import records it (event time order, ties in file order)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'backtest-repeats-'));
+    try {
+      const header = 'event_id_cnty,event_date,event_type,sub_event_type,country,fatalities';
+      const january = Array.from({ length: 62 }, (_, i) => `DJI${i},2024-01-${String(1 + Math.floor(i / 2)).padStart(2, '0')},Violence against civilians,Attack,Djibouti,30`);
+      // The same ids again: first in the file, dated in June, peaceful; and on the same day as the
+      // kept copy, after it, with no deaths (a tie: the first in the file stays).
+      const june = january.map((row) => row.replace(/2024-01-\d\d,Violence against civilians,Attack,Djibouti,30$/, '2024-06-15,Protests,Peaceful protest,Djibouti,0'));
+      const sameDay = january.map((row) => row.replace(/,30$/, ',0'));
+      const once = path.join(dir, 'once.csv');
+      const revised = path.join(dir, 'revised.csv');
+      writeFileSync(once, [header, ...january].join('\n'));
+      writeFileSync(revised, [header, ...june, ...january, ...sameDay].join('\n'));
+      const [a, b] = [await runBacktest({ input: once }), await runBacktest({ input: revised })];
+      expect(a.transitions.length).toBeGreaterThan(0);
+      expect(b.transitions).toEqual(a.transitions);
+      expect(b).toMatchObject({ accepted: 62, duplicates: 124, firstDay: '2024-01-01', lastDay: '2024-01-31' });
+      // Outside the window replayed, the kept copy is left out, and no later copy stands in for it.
+      expect(await runBacktest({ input: revised, from: '2024-02-01' })).toMatchObject({ accepted: 0, duplicates: 124, transitions: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a --from or --to that is no day of the calendar, rather than moving it to the next month', async () => {
     for (const [key, day] of [['to', '2023-02-30'], ['from', '2024-04-31'], ['to', '2023-13-01']] as const) {
       await expect(runBacktest({ input: fixture, [key]: day }), day).rejects.toThrow(BacktestInputError);

@@ -56,6 +56,9 @@ function identityOf(record: { kind: 'signal'; signal: Signal } | { kind: 'observ
   return `o\u001f${o.source}\u001f${o.country}\u001f${o.admin1 ?? ''}\u001f${o.admin2 ?? ''}\u001f${o.periodStart.getTime()}`;
 }
 
+/** The buffer slot of a kept record outside the replayed days. */
+const NOT_REPLAYED = -1;
+
 /** Errors of rejected rows a summary lists: enough to see what is wrong with a file, not a flood. */
 export const MAX_REJECTIONS_SHOWN = 20;
 
@@ -92,9 +95,15 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   let rejectionsTruncated = false;
   let source = '';
   // The live service records a repeated record once (idempotent intake), so the replay must count it
-  // once too, or a file with repeats would give other levels here than live.
-  const seen = new Set<string>();
+  // once too, or a file with repeats would give other levels here than live; and the same copy: an
+  // import writes a file in event-time order (EventTimeOrder, ties in file order) and keeps the first
+  // written, i.e. the oldest copy, wherever it stands in the file. Per identity: the kept copy's
+  // time, and its slot in the buffer (NOT_REPLAYED when outside --from/--to).
+  const kept = new Map<string, number>();
+  const keptAt: number[] = [];
+  const keptSlot: number[] = [];
   let duplicates = 0;
+  const inWindow = (day: number) => (from === undefined || day >= from) && (to === undefined || day <= to);
   for await (const record of opened.records) {
     if (record.kind === 'error') {
       rejectedRows.add(record.row);
@@ -103,22 +112,41 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       continue;
     }
     const key = identityOf(record);
-    if (key !== undefined) {
-      if (seen.has(key)) {
-        duplicates++;
-        continue;
+    const entry = key === undefined ? undefined : kept.get(key);
+    if (entry !== undefined) {
+      duplicates++;
+      // Only a signal's copies can differ in time: an aggregate's identity includes its period start.
+      if (record.kind !== 'signal' || record.signal.occurredAt.getTime() >= keptAt[entry]) continue;
+      keptAt[entry] = record.signal.occurredAt.getTime();
+      const slot = keptSlot[entry];
+      if (inWindow(dayOf(record.signal.occurredAt))) {
+        if (slot === NOT_REPLAYED) {
+          keptSlot[entry] = buffer.addSignal(record.signal);
+          accepted++;
+        } else buffer.replaceSignal(slot, record.signal);
+      } else if (slot !== NOT_REPLAYED) {
+        buffer.drop(slot);
+        keptSlot[entry] = NOT_REPLAYED;
+        accepted--;
       }
-      seen.add(key);
+      continue;
     }
     const day = dayOf(record.kind === 'signal' ? record.signal.occurredAt : record.observation.periodStart);
-    if ((from !== undefined && day < from) || (to !== undefined && day > to)) continue;
-    accepted++;
-    if (record.kind === 'signal') {
-      source = record.signal.source;
-      buffer.addSignal(record.signal);
-    } else {
-      source = record.observation.source;
-      buffer.addObservation(record.observation);
+    let slot = NOT_REPLAYED;
+    if (inWindow(day)) {
+      accepted++;
+      if (record.kind === 'signal') {
+        source = record.signal.source;
+        slot = buffer.addSignal(record.signal);
+      } else {
+        source = record.observation.source;
+        buffer.addObservation(record.observation);
+      }
+    }
+    if (key !== undefined) {
+      kept.set(key, keptAt.length);
+      keptAt.push(record.kind === 'signal' ? record.signal.occurredAt.getTime() : 0);
+      keptSlot.push(slot);
     }
   }
 

@@ -2,6 +2,8 @@ import { SIGNAL_SUB_TYPES, SIGNAL_TYPES, dayOf, type AggregateObservation, type 
 
 const ALL_SUB_TYPES: readonly string[] = [...new Set(Object.values(SIGNAL_SUB_TYPES).flat())];
 const NONE = -1;
+/** The kind of a slot left out (a repeated record whose kept copy is outside the replayed days). */
+const DROPPED = 2;
 
 /** A growable Int32 column. */
 class Column {
@@ -53,8 +55,24 @@ export class ReplayBuffer {
     return id;
   }
 
-  addSignal(s: Signal): void {
+  /** Adds a signal; returns its slot (for replaceSignal, drop). */
+  addSignal(s: Signal): number {
     const i = this.n++;
+    this.setSignal(i, s);
+    return i;
+  }
+
+  /** Puts another copy of a signal in its slot. */
+  replaceSignal(slot: number, s: Signal): void {
+    this.setSignal(slot, s);
+  }
+
+  /** Leaves the record of a slot out of the replay. */
+  drop(slot: number): void {
+    this.kind.push(slot, DROPPED);
+  }
+
+  private setSignal(i: number, s: Signal): void {
     this.kind.push(i, 0);
     this.day.push(i, dayOf(s.occurredAt));
     this.endDay.push(i, 0);
@@ -93,6 +111,7 @@ export class ReplayBuffer {
   *sorted(): Generator<ReplayItem & { day: number }> {
     const DAY = 86_400_000;
     for (const i of this.order()) {
+      if (this.kind.data[i] === DROPPED) continue;
       const country = this.strings[this.country.data[i]];
       const a = this.admin1.data[i];
       const admin1 = a === NONE ? null : this.strings[a];
@@ -127,6 +146,7 @@ export class ReplayBuffer {
   monthlyFatalities(): Map<string, Map<number, number>> {
     const out = new Map<string, Map<number, number>>();
     for (let i = 0; i < this.n; i++) {
+      if (this.kind.data[i] === DROPPED) continue;
       const country = this.strings[this.country.data[i]];
       const d = new Date(this.day.data[i] * 86_400_000);
       const month = d.getUTCFullYear() * 12 + d.getUTCMonth();
