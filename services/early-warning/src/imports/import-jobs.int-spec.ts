@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { eventually, testInfra, uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, type BootedEarlyWarning } from '../int-support';
 import { ABANDONED_AFTER_MS, defaultUploadDir, ImportJobs, MAX_ATTEMPTS, MAX_RUNS, UPLOAD_DIR } from './import-jobs.service';
+import { SignalIntake } from '../signals/intake/signal-intake.service';
 
 /**
  * Import jobs as a scaled-out early-warning sees them: replicas share the job table, each runs the
@@ -159,6 +160,32 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(job['error']).toContain('EISDIR');
     await eventually(async () => !existsSync(upload), 5_000, 20);
     await rm(target, { recursive: true, force: true });
+  });
+
+  it('records an error that quotes a NUL with the NUL made visible, which Postgres would refuse: a job whose data was refused fails saying so, one stopped by a fault keeps it', async () => {
+    const intake = ew.app.get(SignalIntake);
+    const jobs = ew.app.get(ImportJobs);
+    const started = async (name: string) => {
+      const upload = path.join(UPLOAD_DIR, `int-${RUN}-${name}`);
+      await writeFile(upload, [HEADER, `N-${RUN}-${name},2023-08-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n'));
+      const id = await jobs.start({ path: upload, fileName: `${name}.csv`, bytes: 0, source: `int-nul-${RUN}`, createdBy: null });
+      await jobs.idle();
+      return id;
+    };
+    const write = vi.spyOn(intake, 'record');
+    onTestFinished(() => write.mockRestore());
+    // The database refusing a value it quotes (a check of the file's data): the file's fault.
+    write.mockRejectedValueOnce(Object.assign(new Error('invalid input value "Ka\u0000yes"'), { code: '22P02' }));
+    const refused = await started('nul-refused');
+    expect(await rowOf(refused)).toMatchObject({ status: 'failed', error: `import stopped: the database refused the file's data: invalid input value "Ka\\0yes"` });
+    // Any other fault: the job waits to be run again, its error kept for when it ends.
+    write.mockRejectedValueOnce(new Error('lost the connection reading "Ka\u0000yes"'));
+    const stopped = await started('nul-fault');
+    expect(await rowOf(stopped)).toMatchObject({ status: 'running', attempts: 1, error: 'stopped: lost the connection reading "Ka\\0yes"' });
+    write.mockRestore();
+    // Run again once stale (a progress write of the stopped run may have beaten since), now that the fault is gone.
+    await ew.db.query(`UPDATE early_warning.import_jobs SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1`, [stopped]);
+    expect(await finished(stopped)).toMatchObject({ status: 'succeeded', runs: 2, report: { accepted: 1 } });
   });
 
   it('keeps its uploads in the directory of the database it uses, which no other stack\'s sweep touches', () => {
