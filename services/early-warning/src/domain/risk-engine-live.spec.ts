@@ -124,12 +124,18 @@ describe('RiskEngine live path', () => {
   it('given a live engine, when an assessment moves too little to be emitted, then its drivers are still what explains the current score', () => {
     const news: Announcing = { isNews: () => true, corrects: true };
     const engine = new RiskEngine();
-    for (let d = 0; d < 20; d++) engine.ingestSignal(attack(d), news);
-    const emitted = [...engine.assessOpenDay(news), ...engine.closeThrough(on(19), news)].filter((e) => e.type === 'RiskAssessed');
-    const explained = engine.takeExplanations();
-    // What was emitted last is explained by the same drivers.
-    if (emitted.length > 0) expect(explained).toContainEqual({ country: 'NER', admin1: null, drivers: emitted.at(-1)?.drivers });
-    expect(explained[0].drivers).toContainEqual(expect.objectContaining({ kind: 'violence_against_civilians' }));
+    const emitted = Array.from({ length: 20 }, (_, d) => engine.ingestSignal(attack(d), news))
+      .flat()
+      .filter((e) => e.type === 'RiskAssessed');
+    // Day 18, closed by the report of day 19, moved enough to be emitted: it is explained by the drivers it was emitted with.
+    const lastEmitted = emitted.at(-1) as RiskEvent;
+    expect(lastEmitted).toMatchObject({ assessedAt: new Date(day0 + 18 * DAY), announced: true });
+    expect(lastEmitted.drivers).toContainEqual(expect.objectContaining({ kind: 'violence_against_civilians', count: 19 }));
+    expect(engine.takeExplanations()).toEqual([{ country: 'NER', admin1: null, drivers: lastEmitted.drivers }]);
+    // Day 19 moves too little to be emitted, open or closed: the explanation is its own, not day 18's.
+    expect([...engine.assessOpenDay(news), ...engine.closeThrough(on(19), news)]).toEqual([]);
+    const [day19] = engine.takeExplanations();
+    expect(day19.drivers).toContainEqual(expect.objectContaining({ kind: 'violence_against_civilians', count: 20 }));
     engine.ingestSignal(attack(20), news);
     expect(engine.assessOpenDay(news)).toEqual([]);
     engine.takeExplanations();
