@@ -102,8 +102,10 @@ export function intakeSink(intake: SignalWriter, db: DataSource, events: Observa
         );
         if (inserted.length > 0) await events.stage(m, inserted.map((o) => aggregateObserved(o, 'import')));
         // Already recorded with other counts (a revised month): not applied, and the report says how many.
-        const insertedKeys = new Set(inserted.map(keyOf));
-        const again = batch.filter((o) => !insertedKeys.has(keyOf(o)));
+        // Every row but the copies just inserted, a key's repeats within this batch included: those
+        // are compared with its first copy, recorded by this insert, as a later batch's would be.
+        const insertedRows = new Set(inserted);
+        const again = batch.filter((o) => !insertedRows.has(o));
         if (again.length === 0) return { recorded: inserted.length, differing: 0 };
         const stored: Array<{ source: string; country: string; admin1: string; admin2: string; period_start: string; events: number; fatalities: number; period_end: string }> = await m.query(
           `SELECT a.source, a.country, a.admin1, a.admin2, to_char(a.period_start, 'YYYY-MM-DD') AS period_start, a.events, a.fatalities, to_char(a.period_end, 'YYYY-MM-DD') AS period_end
