@@ -5,9 +5,10 @@ import { request } from 'node:http';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DataSource } from 'typeorm';
 import { eventually, testInfra, uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, type BootedEarlyWarning } from '../int-support';
-import { ABANDONED_AFTER_MS, defaultUploadDir, ImportJobs, MAX_ATTEMPTS, MAX_RUNS, UPLOAD_DIR } from './import-jobs.service';
+import { ABANDONED_AFTER_MS, defaultUploadDir, ImportJobs, INTERRUPTED_AFTER_MS, MAX_ATTEMPTS, MAX_RUNS, UPLOAD_DIR } from './import-jobs.service';
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 
 /**
@@ -178,13 +179,25 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     write.mockRejectedValueOnce(Object.assign(new Error('invalid input value "Ka\u0000yes"'), { code: '22P02' }));
     const refused = await started('nul-refused');
     expect(await rowOf(refused)).toMatchObject({ status: 'failed', error: `import stopped: the database refused the file's data: invalid input value "Ka\\0yes"` });
-    // Any other fault: the job waits to be run again, its error kept for when it ends.
+    // Any other fault: the job waits to be run again, its error kept for when it ends, and counts as
+    // interrupted at once, even where its last progress report reaches the database after the fault
+    // (held back here), which dated its heartbeat now again and kept it from the next sweep.
+    const db = ew.app.get(DataSource);
+    const query = db.query.bind(db);
+    const slowProgress = vi.spyOn(db, 'query').mockImplementation(async (sql: string, parameters?: unknown[] | object) => {
+      if (sql.includes('SET rows_read')) await new Promise((r) => setTimeout(r, 300));
+      return query(sql, parameters);
+    });
+    onTestFinished(() => slowProgress.mockRestore());
     write.mockRejectedValueOnce(new Error('lost the connection reading "Ka\u0000yes"'));
     const stopped = await started('nul-fault');
+    await new Promise((r) => setTimeout(r, 500));
+    slowProgress.mockRestore();
     expect(await rowOf(stopped)).toMatchObject({ status: 'running', attempts: 1, error: 'stopped: lost the connection reading "Ka\\0yes"' });
+    const { idle_ms } = (await ew.db.query(`SELECT extract(epoch FROM now() - heartbeat_at) * 1000 AS idle_ms FROM early_warning.import_jobs WHERE id = $1`, [stopped])).rows[0];
+    expect(Number(idle_ms)).toBeGreaterThanOrEqual(INTERRUPTED_AFTER_MS);
     write.mockRestore();
-    // Run again once stale (a progress write of the stopped run may have beaten since), now that the fault is gone.
-    await ew.db.query(`UPDATE early_warning.import_jobs SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1`, [stopped]);
+    // Asked for, the interrupted job runs again at once, now that the fault is gone.
     expect(await finished(stopped)).toMatchObject({ status: 'succeeded', runs: 2, report: { accepted: 1 } });
   });
 

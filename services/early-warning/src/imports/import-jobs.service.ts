@@ -297,8 +297,15 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     let lastPhase: ImportProgress['phase'] = 'reading';
     // Set once the job's final status is recorded: only then may its upload go.
     let ended = false;
+    // Progress and beats are written without waiting for them; the last of each is kept, so that a
+    // stopped run can let them land before it marks the job interrupted. Landing after, they dated
+    // the heartbeat now again, and the job looked alive for another minute.
+    let progressWrite: Promise<unknown> = Promise.resolve();
+    let beatWrite: Promise<unknown> = Promise.resolve();
     // Beats on its own clock too: a slow file can go longer than that between progress reports.
-    const beat = setInterval(() => void this.db.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1 AND attempts = $2`, [id, attempt]).catch(() => undefined), HEARTBEAT_MS);
+    const beat = setInterval(() => {
+      beatWrite = this.db.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1 AND attempts = $2`, [id, attempt]).catch(() => undefined);
+    }, HEARTBEAT_MS);
     beat.unref();
     try {
       await this.db.query(`UPDATE import_jobs SET status = 'running', heartbeat_at = now() WHERE id = $1 AND attempts = $2`, [id, attempt]);
@@ -313,7 +320,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
           if (Date.now() - last < 500 && p.phase === lastPhase) return;
           last = Date.now();
           lastPhase = p.phase;
-          void this.db
+          progressWrite = this.db
             .query(`UPDATE import_jobs SET rows_read = $2, report = $3, heartbeat_at = now() WHERE id = $1 AND status = 'running' AND attempts = $4`, [
               id,
               p.rows,
@@ -345,6 +352,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       // is left interrupted with its upload, for the next sweep of any replica that can read it to
       // run again. A fault that recurs on every run fails it after MAX_ATTEMPTS runs.
       this.logger.error(`import job ${id} stopped; it will be run again: ${(err as Error).stack}`);
+      await Promise.all([progressWrite, beatWrite]);
       await this.db
         .query(`UPDATE import_jobs SET error = $2, heartbeat_at = now() - make_interval(secs => $3) WHERE id = $1 AND status IN ('queued', 'running') AND attempts = $4`, [
           id,
