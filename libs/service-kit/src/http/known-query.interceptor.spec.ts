@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { describe, expect, it, vi } from 'vitest';
+import { Controller, Get, HttpException, Post, Query, Req, Res, type ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
-import { declaredQuery } from './known-query.interceptor';
+import { lastValueFrom, of as answering, throwError, type Observable } from 'rxjs';
+import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
+import { declaredQuery, KnownQueryInterceptor } from './known-query.interceptor';
+import { invalidRequest } from './validation';
 
 class ProcessQuery {
   @IsOptional()
@@ -39,6 +42,16 @@ class Routes {
   none() {
     return null;
   }
+
+  @Post('named')
+  create(@Query('country') _country?: string) {
+    return null;
+  }
+
+  @Get('csv')
+  csv(@Query('country') _country: string | undefined, @Res() _res: unknown) {
+    return undefined;
+  }
 }
 
 const of = (name: keyof Routes) => declaredQuery(Routes.prototype, Routes.prototype[name] as never);
@@ -57,5 +70,92 @@ describe('the query parameters a route declares', () => {
 
   it('are none for a route that reads none, so any parameter given it is refused rather than ignored', () => {
     expect(of('none')).toEqual(new Set());
+  });
+});
+
+interface Answer {
+  handle: ReturnType<typeof vi.fn>;
+  /** What the route answered, when it was let answer. */
+  body?: unknown;
+  status?: number;
+  refusal?: { code: string; message: string; errors: unknown[] };
+  error?: unknown;
+}
+
+/** The answer the interceptor gives a request to one of the routes above, the route answering with `route`. */
+async function answer(name: keyof Routes, method: string, query: Record<string, string>, route: () => Observable<unknown>): Promise<Answer> {
+  const context = {
+    getType: () => 'http',
+    getHandler: () => Routes.prototype[name],
+    getClass: () => Routes,
+    switchToHttp: () => ({ getRequest: () => ({ method, query }) }),
+  } as unknown as ExecutionContext;
+  const handle = vi.fn(route);
+  try {
+    const body = await lastValueFrom(new KnownQueryInterceptor().intercept(context, { handle }), { defaultValue: undefined });
+    return { handle, body };
+  } catch (error) {
+    if (!(error instanceof HttpException)) return { handle, error };
+    return { handle, status: error.getStatus(), refusal: error.getResponse() as Answer['refusal'] };
+  }
+}
+
+const takes = 'is not a parameter of this request (it takes country, limit)';
+
+describe('a request naming a parameter its route does not take', () => {
+  it('is told in one answer of every parameter at fault, the route\'s own refusal (limit=abc) with the unknown one', async () => {
+    const route = () => throwError(() => invalidRequest([{ field: 'limit', reason: 'must be an integer from 1 to 1000' }]));
+    const { status, refusal } = await answer('named', 'GET', { contry: 'BFA', limit: 'abc' }, route);
+    expect(status).toBe(400);
+    expect(refusal).toEqual({
+      code: 'REQUEST.INVALID',
+      message: `contry: ${takes}; limit: must be an integer from 1 to 1000`,
+      errors: [
+        { field: 'contry', reason: takes },
+        { field: 'limit', reason: 'must be an integer from 1 to 1000' },
+      ],
+    });
+  });
+
+  it('is answered REQUEST.INVALID (400) with the fields a service refuses under its own code (422)', async () => {
+    const route = () => throwError(() => new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]));
+    const { status, refusal } = await answer('named', 'GET', { contry: 'BFA', country: 'Burkina' }, route);
+    expect(status).toBe(400);
+    expect(refusal?.code).toBe('REQUEST.INVALID');
+    expect(refusal?.errors).toEqual([
+      { field: 'contry', reason: takes },
+      { field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' },
+    ]);
+  });
+
+  it('is refused when the route takes the rest, without the route\'s answer, which would read as one to the question asked', async () => {
+    const { handle, status, refusal } = await answer('named', 'GET', { contry: 'BFA' }, () => answering({ items: ['everything'] }));
+    expect(handle).toHaveBeenCalledOnce();
+    expect(status).toBe(400);
+    expect(refusal?.errors).toEqual([{ field: 'contry', reason: takes }]);
+  });
+
+  it('is refused for its parameters alone when the route fails otherwise (access, an outage), which the corrected request meets', async () => {
+    const route = () => throwError(() => new DomainError('AUTH.REGION_FORBIDDEN', 'not your desk', 'forbidden'));
+    const { status, refusal } = await answer('named', 'GET', { contry: 'BFA' }, route);
+    expect(status).toBe(400);
+    expect(refusal?.errors).toEqual([{ field: 'contry', reason: takes }]);
+  });
+
+  it('is refused before a write runs, and before a route that writes its own response (a CSV, a stream) begins it', async () => {
+    const post = await answer('create', 'POST', { contry: 'BFA' }, () => answering(null));
+    expect(post.handle).not.toHaveBeenCalled();
+    expect(post.refusal?.errors).toEqual([{ field: 'contry', reason: 'is not a parameter of this request (it takes country)' }]);
+    const csv = await answer('csv', 'GET', { contry: 'BFA' }, () => answering(undefined));
+    expect(csv.handle).not.toHaveBeenCalled();
+    expect(csv.status).toBe(400);
+  });
+});
+
+describe('a request naming only parameters its route takes', () => {
+  it('gets the route\'s own answer, refusal or not', async () => {
+    expect((await answer('named', 'GET', { country: 'BFA' }, () => answering(['BFA']))).body).toEqual(['BFA']);
+    const refusal = await answer('named', 'GET', { limit: 'abc' }, () => throwError(() => new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }])));
+    expect(refusal.error).toMatchObject({ code: 'OPS_CENTRE.QUERY_INVALID' });
   });
 });

@@ -1,7 +1,8 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { HttpException, HttpStatus, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { RESPONSE_PASSTHROUGH_METADATA, ROUTE_ARGS_METADATA, SSE_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import type { Observable } from 'rxjs';
+import { catchError, concatWith, ignoreElements, throwError, type Observable } from 'rxjs';
+import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from './validation';
 import { unstorableText } from './json-body';
 
@@ -31,26 +32,75 @@ export function declaredQuery(controller: object, handler: Handler): ReadonlySet
 }
 
 /**
+ * Whether a route may be run only to hear what it says of its own input: Nest answers for it with
+ * what it returns, where a handler writing its response itself (`@Res()`, SSE) has begun answering
+ * by the time it returns. Only a read (GET, HEAD) is run so: a write would be applied.
+ */
+export function answersByReturning(controller: object, handler: Handler): boolean {
+  if (Reflect.getMetadata(SSE_METADATA, handler)) return false;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller.constructor, handler.name) ?? {}) as Record<string, unknown>;
+  const writesItself = Object.keys(args).some((key) => [RouteParamtypes.RESPONSE, RouteParamtypes.NEXT].includes(Number(key.split(':')[0])));
+  return !writesItself || Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, controller.constructor, handler.name) === true;
+}
+
+/** The fields a refusal of input names (REQUEST.INVALID, or a service's own ValidationFailed), else none. */
+function faultsNamedBy(error: unknown): readonly FieldViolation[] {
+  if (error instanceof ValidationFailed) return error.violations;
+  if (error instanceof HttpException && error.getStatus() === HttpStatus.BAD_REQUEST) {
+    const errors = (error.getResponse() as { errors?: unknown }).errors;
+    if (Array.isArray(errors)) return errors as FieldViolation[];
+  }
+  return [];
+}
+
+interface Route {
+  allowed: ReadonlySet<string> | undefined;
+  answersByReturning: boolean;
+}
+
+/**
  * Refuses a query parameter the route does not take: a misspelt filter (`?contry=BFA`) silently
- * ignored answers with everything, which reads as an answer to the question asked.
+ * ignored answers with everything, which reads as an answer to the question asked. The refusal names
+ * the route's other faulty parameters too (`limit=abc`), as the validation pipe names every field at
+ * once, so that one correction is enough: a reading route is run first and what it refuses joins the
+ * answer (REQUEST.INVALID, 400, whatever code the route would have given alone). A route that writes
+ * or answers by itself is refused before it runs, naming the unknown parameters only.
  */
 @Injectable()
 export class KnownQueryInterceptor implements NestInterceptor {
-  private readonly cache = new Map<Handler, ReadonlySet<string> | undefined>();
+  private readonly routes = new Map<Handler, Route>();
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const handler = context.getHandler() as Handler;
-    if (!this.cache.has(handler)) this.cache.set(handler, declaredQuery(context.getClass().prototype, handler));
-    const allowed = this.cache.get(handler);
-    const query = context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {};
+    const request = context.switchToHttp().getRequest<{ method?: string; query?: Record<string, unknown> }>();
+    const route = this.route(context.getClass().prototype, handler);
+    const query = request.query ?? {};
     // A query string reaches SQL parameters as readily as a body does, and Postgres refuses the same text.
     const unstorable = unstorableText(query);
     if (unstorable.length > 0) throw invalidRequest(unstorable);
+    const { allowed } = route;
     if (!allowed) return next.handle();
     const unknown = Object.keys(query).filter((k) => !allowed.has(k));
+    if (unknown.length === 0) return next.handle();
     const reason = allowed.size ? `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})` : 'is not a parameter of this request (it takes none)';
-    if (unknown.length > 0) throw invalidRequest(unknown.map((field) => ({ field, reason })));
-    return next.handle();
+    const refused = unknown.map((field) => ({ field, reason }));
+    if (!route.answersByReturning || (request.method !== 'GET' && request.method !== 'HEAD')) throw invalidRequest(refused);
+    // Its answer is not given: the request is refused either way. Any other failure (access, a
+    // database out of reach) is for the corrected request to meet.
+    return next.handle().pipe(
+      ignoreElements(),
+      catchError((error: unknown) => throwError(() => invalidRequest([...refused, ...faultsNamedBy(error).filter((f) => !unknown.includes(f.field))]))),
+      concatWith(throwError(() => invalidRequest(refused))),
+    );
+  }
+
+  private route(controller: object, handler: Handler): Route {
+    let route = this.routes.get(handler);
+    if (!route) {
+      route = { allowed: declaredQuery(controller, handler), answersByReturning: answersByReturning(controller, handler) };
+      this.routes.set(handler, route);
+    }
+    return route;
   }
 }

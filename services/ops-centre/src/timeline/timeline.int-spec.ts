@@ -65,6 +65,18 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
     const bad = await api('/timeline?type=risk_escalated&minLevel=severe&region=mars', globalToken);
     expect(bad).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID' } });
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['minLevel', 'region', 'type']);
+    // A misspelt parameter is named with the faulty ones, so that one correction is enough.
+    expect(await api('/timeline?contry=BFA&limit=abc&minLevel=severe', globalToken)).toMatchObject({
+      status: 400,
+      body: {
+        code: 'REQUEST.INVALID',
+        errors: [
+          { field: 'contry', reason: 'is not a parameter of this request (it takes before, country, limit, minLevel, region, type)' },
+          { field: 'limit', reason: 'must be an integer from 1 to 1000' },
+          { field: 'minLevel', reason: 'must be low, elevated, high or critical (or 1-4)' },
+        ],
+      },
+    });
   });
 
   it('pages back through a region\'s events for a global officer, and refuses another region to a regional one', async () => {
