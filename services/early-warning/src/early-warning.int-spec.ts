@@ -218,6 +218,12 @@ describe('early-warning on real Kafka and Postgres', () => {
     for (const url of ['/exports/risk.csv?hxl=yes', '/exports/signals.csv?hxl=1']) {
       expect((await api('GET', url)).body, url).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'hxl', reason: 'must be true or false' }] });
     }
+    // Every fault in one answer: a misspelt parameter with the route's own, on a listing and on the
+    // exports, which write their own answer and are refused before they run.
+    const fields = async (url: string) => (await api('GET', url)).body.errors.map((e: { field: string }) => e.field);
+    expect(await fields('/signals?contry=BFA&limit=abc')).toEqual(['contry', 'limit']);
+    expect(await fields('/exports/signals.csv?contry=BFA&hxl=1&from=yesterday')).toEqual(['contry', 'from', 'hxl']);
+    expect(await fields('/exports/risk.csv?hxl=yes&region=mars&format=xlsx')).toEqual(['format', 'hxl', 'region']);
   });
 
   it('imports a small file twice through the intake: the second run adds nothing', async () => {

@@ -4,7 +4,7 @@ import { ApiQuery } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { lastValueFrom, of as answering, throwError, type Observable } from 'rxjs';
 import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
-import { declaredQuery, KnownQueryInterceptor } from './known-query.interceptor';
+import { ChecksQuery, declaredQuery, KnownQueryInterceptor } from './known-query.interceptor';
 import { invalidRequest } from './validation';
 
 class ProcessQuery {
@@ -49,6 +49,9 @@ class Routes {
   }
 
   @Get('csv')
+  @ChecksQuery(({ country }) => {
+    if (country !== undefined && !/^[A-Z]{3}$/.test(String(country))) throw invalidRequest([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]);
+  })
   csv(@Query('country') _country: string | undefined, @Res() _res: unknown) {
     return undefined;
   }
@@ -149,6 +152,15 @@ describe('a request naming a parameter its route does not take', () => {
     const csv = await answer('csv', 'GET', { contry: 'BFA' }, () => answering(undefined));
     expect(csv.handle).not.toHaveBeenCalled();
     expect(csv.status).toBe(400);
+  });
+
+  it('is told, by a route that writes its own response, what the route\'s own check of its query refuses too', async () => {
+    const csv = await answer('csv', 'GET', { contry: 'BFA', country: 'bf' }, () => answering(undefined));
+    expect(csv.handle).not.toHaveBeenCalled();
+    expect(csv.refusal?.errors).toEqual([
+      { field: 'contry', reason: 'is not a parameter of this request (it takes country)' },
+      { field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' },
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { RESPONSE_PASSTHROUGH_METADATA, ROUTE_ARGS_METADATA, SSE_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { catchError, concatWith, ignoreElements, throwError, type Observable } from 'rxjs';
@@ -43,6 +43,19 @@ export function answersByReturning(controller: object, handler: Handler): boolea
   return !writesItself || Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, controller.constructor, handler.name) === true;
 }
 
+const QUERY_CHECK = 'crisis-ops:query-check';
+
+type QueryCheck = (query: Record<string, unknown>) => unknown;
+
+/**
+ * The check a route makes of its query parameters, for a route that is not run before an unknown
+ * parameter is refused (one writing its own answer: a CSV, a stream). Given, it is run on the query and
+ * what it refuses is named with the unknown parameter, as a route that is run has it named. It must
+ * be the route's own check (the function its handler calls), synchronous, and throw what the route
+ * throws (REQUEST.INVALID or a ValidationFailed).
+ */
+export const ChecksQuery = (check: QueryCheck) => SetMetadata(QUERY_CHECK, check);
+
 /** The fields a refusal of input names (REQUEST.INVALID, or a service's own ValidationFailed), else none. */
 function faultsNamedBy(error: unknown): readonly FieldViolation[] {
   if (error instanceof ValidationFailed) return error.violations;
@@ -56,6 +69,17 @@ function faultsNamedBy(error: unknown): readonly FieldViolation[] {
 interface Route {
   allowed: ReadonlySet<string> | undefined;
   answersByReturning: boolean;
+  check: QueryCheck | undefined;
+}
+
+/** What `check` refuses of `query`, if anything. */
+function faultsOfCheck(check: QueryCheck | undefined, query: Record<string, unknown>): readonly FieldViolation[] {
+  try {
+    check?.(query);
+    return [];
+  } catch (error) {
+    return faultsNamedBy(error);
+  }
 }
 
 /**
@@ -64,7 +88,7 @@ interface Route {
  * the route's other faulty parameters too (`limit=abc`), as the validation pipe names every field at
  * once, so that one correction is enough: a reading route is run first and what it refuses joins the
  * answer (REQUEST.INVALID, 400, whatever code the route would have given alone). A route that writes
- * or answers by itself is refused before it runs, naming the unknown parameters only.
+ * or answers by itself is refused before it runs, with what its ChecksQuery refuses, if it has one.
  */
 @Injectable()
 export class KnownQueryInterceptor implements NestInterceptor {
@@ -85,20 +109,25 @@ export class KnownQueryInterceptor implements NestInterceptor {
     if (unknown.length === 0) return next.handle();
     const reason = allowed.size ? `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})` : 'is not a parameter of this request (it takes none)';
     const refused = unknown.map((field) => ({ field, reason }));
-    if (!route.answersByReturning || (request.method !== 'GET' && request.method !== 'HEAD')) throw invalidRequest(refused);
+    const refusal = (faults: readonly FieldViolation[]) => invalidRequest([...refused, ...faults.filter((f) => !unknown.includes(f.field))]);
+    if (!route.answersByReturning || (request.method !== 'GET' && request.method !== 'HEAD')) throw refusal(faultsOfCheck(route.check, query));
     // Its answer is not given: the request is refused either way. Any other failure (access, a
     // database out of reach) is for the corrected request to meet.
     return next.handle().pipe(
       ignoreElements(),
-      catchError((error: unknown) => throwError(() => invalidRequest([...refused, ...faultsNamedBy(error).filter((f) => !unknown.includes(f.field))]))),
-      concatWith(throwError(() => invalidRequest(refused))),
+      catchError((error: unknown) => throwError(() => refusal(faultsNamedBy(error)))),
+      concatWith(throwError(() => refusal([]))),
     );
   }
 
   private route(controller: object, handler: Handler): Route {
     let route = this.routes.get(handler);
     if (!route) {
-      route = { allowed: declaredQuery(controller, handler), answersByReturning: answersByReturning(controller, handler) };
+      route = {
+        allowed: declaredQuery(controller, handler),
+        answersByReturning: answersByReturning(controller, handler),
+        check: Reflect.getMetadata(QUERY_CHECK, handler) as QueryCheck | undefined,
+      };
       this.routes.set(handler, route);
     }
     return route;

@@ -4,9 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ServerResponse } from 'node:http';
 import { DESK_IDS } from '@crisis-ops/geo';
-import { invalidRequest } from '@crisis-ops/service-kit';
+import { ChecksQuery, invalidRequest } from '@crisis-ops/service-kit';
 import { RiskQueries } from '../risk/risk-query.service';
-import { deskParam } from '../risk/risk-query.controller';
+import { deskParam, deskViolations } from '../risk/risk-query.controller';
 import { parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from '../signals/list-signals/signal-query';
 import { csvHead, csvRow, RISK_CSV, SIGNAL_CSV } from './csv-format';
 
@@ -32,7 +32,23 @@ function startCsv(res: ServerResponse, fileName: string): void {
   res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
 }
 
-const hxlViolations = (hxl: string | undefined) => (hxl === undefined || hxl === 'true' || hxl === 'false' ? [] : [{ field: 'hxl', reason: 'must be true or false' }]);
+const hxlViolations = (hxl: unknown) => (hxl === undefined || hxl === 'true' || hxl === 'false' ? [] : [{ field: 'hxl', reason: 'must be true or false' }]);
+
+/** A signals export's query: the listing's filters (all its rows) and hxl, every fault named at once. */
+function signalsExportQuery(q: Record<string, unknown>) {
+  const { hxl, ...filters } = q as Record<string, string | undefined>;
+  const { query, violations } = parseSignalQuery({ ...filters, limit: undefined });
+  violations.push(...hxlViolations(hxl));
+  if (!query || violations.length > 0) throw invalidRequest(violations);
+  return { query, hxl: hxl === 'true' };
+}
+
+/** A risk export's query: hxl and a desk, both named when both are wrong. */
+function riskExportQuery(q: Record<string, unknown>) {
+  const violations = [...hxlViolations(q.hxl), ...deskViolations(q.region)];
+  if (violations.length > 0) throw invalidRequest(violations);
+  return { hxl: q.hxl === 'true', desk: deskParam(q.region as string | undefined) };
+}
 
 /** CSV exports, plain or HXL-tagged (a hashtag row under the header), streamed page by page. */
 @ApiTags('exports')
@@ -52,11 +68,9 @@ export class ExportController {
   @ApiQuery({ name: 'source', required: false })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
+  @ChecksQuery(signalsExportQuery)
   async signals(@Query() q: Record<string, string | undefined>, @Res() res: ServerResponse): Promise<void> {
-    const { hxl, ...filters } = q;
-    const { query, violations } = parseSignalQuery({ ...filters, limit: undefined });
-    violations.push(...hxlViolations(hxl));
-    if (!query || violations.length > 0) throw invalidRequest(violations);
+    const { query, hxl } = signalsExportQuery(q);
     const page = (before?: bigint): Promise<Array<Record<string, unknown>>> => {
       const { where, params } = signalWhere(query, before);
       return this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY signals.seq DESC LIMIT ${PAGE}`, params);
@@ -64,8 +78,8 @@ export class ExportController {
     // The first page before the status line: a database out of reach is then a 503 that says so,
     // where a 200 with a header-only file read as "no signals".
     let rows = await page();
-    startCsv(res, `signals${hxl === 'true' ? '-hxl' : ''}.csv`);
-    await write(res, csvHead(SIGNAL_CSV, hxl === 'true'));
+    startCsv(res, `signals${hxl ? '-hxl' : ''}.csv`);
+    await write(res, csvHead(SIGNAL_CSV, hxl));
     while (rows.length > 0) {
       await write(res, rows.map((r) => csvRow(SIGNAL_CSV, r)).join(''));
       if (rows.length < PAGE || res.destroyed) break;
@@ -78,13 +92,12 @@ export class ExportController {
   @ApiProduces('text/csv')
   @ApiQuery({ name: 'hxl', required: false, description: 'true: add the HXL hashtag row' })
   @ApiQuery({ name: 'region', required: false, enum: DESK_IDS })
+  @ChecksQuery(riskExportQuery)
   async riskCsv(@Query('hxl') hxl: string | undefined, @Query('region') region: string | undefined, @Res() res: ServerResponse): Promise<void> {
-    const problems = hxlViolations(hxl);
-    if (problems.length > 0) throw invalidRequest(problems);
-    const desk = deskParam(region);
-    const areas = await this.risk.allAreas(desk);
-    startCsv(res, `risk${hxl === 'true' ? '-hxl' : ''}.csv`);
-    await write(res, csvHead(RISK_CSV, hxl === 'true'));
+    const query = riskExportQuery({ hxl, region });
+    const areas = await this.risk.allAreas(query.desk);
+    startCsv(res, `risk${query.hxl ? '-hxl' : ''}.csv`);
+    await write(res, csvHead(RISK_CSV, query.hxl));
     for (let i = 0; i < areas.length && !res.destroyed; i += PAGE) await write(res, areas.slice(i, i + PAGE).map((a) => csvRow(RISK_CSV, a as unknown as Record<string, unknown>)).join(''));
     res.end();
   }

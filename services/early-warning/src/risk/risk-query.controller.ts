@@ -1,15 +1,18 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { countryByIso3, DESK_IDS, isDeskId, isUserAssignedCountry, type DeskId } from '@crisis-ops/geo';
+import type { FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { RiskQueries } from './risk-query.service';
 
+/** What is wrong with a `region` parameter: none, or not a desk. */
+export const deskViolations = (region: unknown): FieldViolation[] =>
+  region === undefined || (typeof region === 'string' && isDeskId(region)) ? [] : [{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }];
+
 export function deskParam(region: string | undefined): DeskId | undefined {
-  if (region === undefined) return undefined;
-  if (!isDeskId(region)) {
-    throw invalidRequest([{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }]);
-  }
-  return region;
+  const violations = deskViolations(region);
+  if (violations.length > 0) throw invalidRequest(violations);
+  return region as DeskId | undefined;
 }
 
 @ApiTags('risk')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TOPIC_RISK } from '@crisis-ops/contracts';
-import { parseReplayPlan } from './replay-plan';
+import { ValidationFailed } from '@crisis-ops/domain-kernel';
+import { parseReplayPlan, parseReplayQuery } from './replay-plan';
 
 const now = new Date('2026-11-27T12:00:00Z');
 const violationsOf = (q: Record<string, unknown>) => {
@@ -26,5 +27,30 @@ describe('a replay plan', () => {
 
   it('refuses a start in the future and names every bad parameter at once', () => {
     expect(violationsOf({ from: '2026-11-28T00:00:00Z', speed: 'fast', limit: '0', topics: 'nope' })).toEqual(['topics', 'from', 'speed', 'limit']);
+  });
+});
+
+describe('a replay\'s query', () => {
+  const refusal = (q: Record<string, unknown>) => {
+    try {
+      parseReplayQuery(q);
+    } catch (err) {
+      return err as ValidationFailed;
+    }
+    throw new Error('taken');
+  };
+
+  it('names the faults of its plan and of its filter in one answer', () => {
+    const err = refusal({ from: 'yesterday', minLevel: 'extreme' });
+    expect(err.code).toBe('OPS_CENTRE.REPLAY_INVALID');
+    expect(err.violations.map((v) => v.field)).toEqual(['from', 'minLevel']);
+  });
+
+  it('answers a filter at fault alone with the filter\'s own code, as the stream does', () => {
+    expect(refusal({ from: '2026-01-01T00:00:00Z', minLevel: 'extreme' }).code).toBe('OPS_CENTRE.STREAM_FILTER_INVALID');
+  });
+
+  it('gives the plan and the filter of a right query', () => {
+    expect(parseReplayQuery({ from: '2026-01-01T00:00:00Z', country: 'MLI' })).toMatchObject({ plan: { speed: 'max' }, filter: { countries: ['MLI'] } });
   });
 });

@@ -1,5 +1,6 @@
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import { parseInstant, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { parseStreamFilter, type StreamFilter } from '../stream/stream-filter';
 
 export interface ReplayPlan {
   readonly topics: string[];
@@ -28,6 +29,25 @@ export function parseReplayPlan(q: Record<string, unknown>, now = new Date()): R
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_REPLAY_EVENTS) violations.push({ field: 'limit', reason: `must be an integer from 1 to ${MAX_REPLAY_EVENTS}` });
   if (violations.length) throw new ValidationFailed('OPS_CENTRE.REPLAY_INVALID', violations);
   return { topics, from, speed: speed as 'real' | 'max', limit };
+}
+
+/**
+ * A replay's plan and its filter, the faults of both named in one answer (OPS_CENTRE.REPLAY_INVALID,
+ * or the filter's own code when only the filter is at fault), where the plan's hid the filter's.
+ */
+export function parseReplayQuery(q: Record<string, unknown>, now = new Date()): { plan: ReplayPlan; filter: StreamFilter } {
+  const faults = (parse: () => unknown): readonly FieldViolation[] => {
+    try {
+      parse();
+      return [];
+    } catch (err) {
+      if (err instanceof ValidationFailed) return err.violations;
+      throw err;
+    }
+  };
+  const planFaults = faults(() => parseReplayPlan(q, now));
+  if (planFaults.length) throw new ValidationFailed('OPS_CENTRE.REPLAY_INVALID', [...planFaults, ...faults(() => parseStreamFilter(q))]);
+  return { plan: parseReplayPlan(q, now), filter: parseStreamFilter(q) };
 }
 
 /**

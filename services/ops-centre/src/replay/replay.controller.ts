@@ -2,13 +2,14 @@ import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
-import { admits, assertMayStream, parseStreamFilter } from '../stream/stream-filter';
+import { ChecksQuery } from '@crisis-ops/service-kit';
+import { admits, assertMayStream } from '../stream/stream-filter';
 import { authenticateStream, type StreamRequest } from '../stream/stream-auth';
 import { SseConnection } from '../stream/sse-connection';
 import { StreamFilterQuery } from '../stream/stream-filter.query';
 import { OpenStreams } from '../stream/open-streams';
 import { answerError } from '../stream/stream.controller';
-import { parseReplayPlan } from './replay-plan';
+import { parseReplayQuery } from './replay-plan';
 import { ReplayService } from './replay.service';
 import { itemFor } from '../access/mediation-content';
 
@@ -35,6 +36,7 @@ export class ReplayController {
   @ApiQuery({ name: 'speed', required: false, description: 'real | max (default)' })
   @ApiQuery({ name: 'limit', required: false })
   @StreamFilterQuery()
+  @ChecksQuery((q) => parseReplayQuery(q))
   async run(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     // Listened for before the token check is awaited: a client gone meanwhile has emitted 'close' already.
     const aborter = new AbortController();
@@ -44,8 +46,7 @@ export class ReplayController {
     let filter;
     try {
       principal = await authenticateStream(req, this.verifier);
-      plan = parseReplayPlan(req.query);
-      filter = parseStreamFilter(req.query);
+      ({ plan, filter } = parseReplayQuery(req.query));
       assertMayStream(principal, filter);
     } catch (err) {
       answerError(res, err);

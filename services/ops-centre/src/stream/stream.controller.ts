@@ -5,6 +5,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
+import { ChecksQuery } from '@crisis-ops/service-kit';
 import { admits, assertMayStream, parseStreamFilter, scopeOf } from './stream-filter';
 import { authenticateStream, authFailure, streamTokenExpiry, type StreamRequest } from './stream-auth';
 import { SseConnection } from './sse-connection';
@@ -65,6 +66,7 @@ export class StreamController {
   @Public()
   @ApiOperation({ summary: 'Live domain events (SSE), filtered server-side and limited to the caller\'s region' })
   @StreamFilterQuery()
+  @ChecksQuery(parseStreamFilter)
   @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, or the position the stream began at (the id of its `event: position`), as Last-Event-ID (which wins when both are sent): what was missed since comes first' })
   async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     // Listened for before anything is awaited: a client that leaves meanwhile has emitted 'close'

@@ -77,6 +77,12 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
         ],
       },
     });
+    // So on the stream and the replay, which answer by themselves and are refused before they open.
+    for (const path of ['/stream?contry=BFA&minLevel=severe', '/replay?contry=BFA&minLevel=severe&from=yesterday']) {
+      const refused = await api(path, globalToken);
+      expect(refused, path).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+      expect(refused.body.errors.map((e: { field: string }) => e.field), path).toEqual(path.startsWith('/stream') ? ['contry', 'minLevel'] : ['contry', 'from', 'minLevel']);
+    }
   });
 
   it('pages back through a region\'s events for a global officer, and refuses another region to a regional one', async () => {
