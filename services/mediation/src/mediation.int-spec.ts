@@ -227,6 +227,20 @@ describe('mediation on real Kafka and Postgres', () => {
     const badSession = await api('POST', `/processes/${id}/sessions`, officer, { heldAt: 'soon', place: 'x', participants: [{ gender: 'female', ageGroup: 'youth', count: -1 }] });
     expect(badSession.status).toBe(400);
     expect((badSession.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(['heldAt', 'participants[0].count']);
+    // What the domain would refuse next (a future date, a group counted twice) is named with the rest.
+    const twice = { gender: 'female', ageGroup: 'youth', count: 2 };
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    expect(await api('POST', `/processes/${id}/sessions`, officer, { heldAt: tomorrow, place: '', participants: [twice, twice] })).toMatchObject({
+      status: 400,
+      body: {
+        code: 'REQUEST.INVALID',
+        errors: [
+          { field: 'heldAt', reason: 'must not be in the future' },
+          { field: 'place', reason: 'must not be empty' },
+          { field: 'participants', reason: 'counts female/youth twice' },
+        ],
+      },
+    });
 
     expect(
       (

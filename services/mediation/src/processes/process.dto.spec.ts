@@ -112,3 +112,57 @@ describe('names over HTTP', () => {
     expect(await errorsOf(ProposeProcessDto, proposal(' \t '))).toEqual([{ field: 'parties[0].name', reason: 'must not be empty' }]);
   });
 });
+
+describe('what the domain refuses of a request that the request shows by itself, over HTTP', () => {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+
+  it('is named in one 400 with the request\'s other faults: a session in the future, with a blank place and a group counted twice', async () => {
+    const twice = [
+      { gender: 'female', ageGroup: 'youth', count: 3 },
+      { gender: 'female', ageGroup: 'youth', count: 2 },
+    ];
+    expect(await errorsOf(RecordSessionDto, { heldAt: tomorrow, place: ' ', participants: twice })).toEqual([
+      { field: 'heldAt', reason: 'must not be in the future' },
+      { field: 'place', reason: 'must not be empty' },
+      { field: 'participants', reason: 'counts female/youth twice' },
+    ]);
+  });
+
+  it('refuses a session counting nobody, and takes one held a moment ago', async () => {
+    const nobody = [{ gender: 'female', ageGroup: 'adult', count: 0 }];
+    expect(await errorsOf(RecordSessionDto, { heldAt: '2026-03-04T09:00:00Z', place: 'Bamako', participants: nobody })).toEqual([
+      { field: 'participants', reason: 'must count at least one participant' },
+    ]);
+    expect(await errorsOf(RecordSessionDto, { heldAt: new Date(Date.now() - 1000).toISOString(), place: 'Bamako', participants })).toEqual([]);
+    // A count that is none is told as such, not also as nobody counted.
+    expect(await errorsOf(RecordSessionDto, { heldAt: '2026-03-04T09:00:00Z', place: 'Bamako', participants: [{ ...nobody[0], count: -1 }] })).toEqual([
+      { field: 'participants[0].count', reason: 'must not be less than 0' },
+    ]);
+  });
+
+  it('refuses an agreement signed in the future with its other faults', async () => {
+    const body = {
+      kind: 'ceasefire',
+      title: '',
+      signedAt: tomorrow,
+      provisions: [{ topic: 'ceasefire', text: 'Hostilities cease.', addressesGender: false, addressesYouth: false }],
+      signatories: [{ name: 'Leader', role: 'party', organization: 'Movement' }],
+    };
+    expect(await errorsOf(RecordAgreementDto, body)).toEqual([
+      { field: 'title', reason: 'must not be empty' },
+      { field: 'signedAt', reason: 'must not be in the future' },
+    ]);
+  });
+
+  it('refuses a proposal listing a party twice (whatever its case or spaces) with its other faults', async () => {
+    const parties = [
+      { name: 'Government of Mali', kind: 'government' },
+      { name: ' government of mali', kind: 'government' },
+      { name: 'Government of Mali', kind: 'civil_society' },
+    ];
+    expect(await errorsOf(ProposeProcessDto, { country: 'MLI', track: 'backchannel', lead: 'special_envoy', parties })).toEqual([
+      { field: 'track', reason: expect.stringContaining('must be one of') },
+      { field: 'parties', reason: 'lists government of mali (government) twice' },
+    ]);
+  });
+});

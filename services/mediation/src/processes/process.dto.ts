@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { systemClock } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
 import { IsNotBlank } from '@crisis-ops/service-kit';
 import { UNASSIGNED_REGION } from '../region/region-of';
@@ -37,9 +38,44 @@ export function countryCodeProblem(value: unknown): string | undefined {
 const IsCountry = () =>
   ValidateBy({ name: 'isCountry', validator: { validate: (value) => !countryCodeProblem(value), defaultMessage: (args) => countryCodeProblem(args?.value) ?? '' } });
 
-/** The domain's rule for instants, so a bad date gets the same reason at the edge as from the domain. */
-const IsInstant = () =>
-  ValidateBy({ name: 'isInstant', validator: { validate: (value) => !instantProblem(value), defaultMessage: (args) => instantProblem(args?.value) ?? '' } });
+/*
+ * What the domain refuses of a request that the request shows by itself (a bad or future date, a group
+ * counted twice, a party listed twice) is refused here too, with the domain's reason: it is then named
+ * in one 400 with the request's other faults, where the domain's 422 came only once those were mended.
+ * What only the process can tell (a party id not of this process, an outcome of 'agreement' with
+ * none recorded) is the domain's alone, and follows.
+ */
+
+/** A date-time with offset (instantProblem), not later than now, as the domain takes a session's or a signing's. */
+export function pastInstantProblem(value: unknown, now = systemClock.now()): string | undefined {
+  return instantProblem(value) ?? (new Date(value as string).getTime() > now.getTime() ? 'must not be in the future' : undefined);
+}
+
+const IsPastInstant = () =>
+  ValidateBy({ name: 'isPastInstant', validator: { validate: (value) => !pastInstantProblem(value), defaultMessage: (args) => pastInstantProblem(args?.value) ?? '' } });
+
+/** A session's counts: each gender and age group once, and someone counted. Malformed entries are their own fields' fault. */
+export function participantsProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const groups = value.filter((p): p is ParticipantCountDto => (GENDERS as readonly unknown[]).includes(p?.gender) && (AGE_GROUPS as readonly unknown[]).includes(p?.ageGroup));
+  const keys = groups.map((p) => `${p.gender}/${p.ageGroup}`);
+  const twice = [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
+  if (twice.length) return `counts ${twice.join(', ')} twice`;
+  // A count that is no count (-1, "2") is its own field's fault: nobody counted is said of valid zeros only.
+  const counts = value.map((p) => p?.count);
+  return counts.every((c) => c === 0) ? 'must count at least one participant' : undefined;
+}
+
+/** A proposal's parties: none listed twice (same kind, same name whatever its case or spaces), as the domain keys them. */
+export function partiesProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const keyed = value.filter((p) => typeof p?.name === 'string' && typeof p?.kind === 'string').map((p: PartyDto) => ({ key: `${p.kind}:${p.name.trim().toLowerCase()}`, p }));
+  const twice = keyed.filter(({ key }, i) => keyed.findIndex((k) => k.key === key) !== i).map(({ p }) => `${p.name.trim()} (${p.kind})`);
+  return twice.length ? `lists ${[...new Set(twice)].join(', ')} twice` : undefined;
+}
+
+const Holds = (name: string, problem: (value: unknown) => string | undefined) =>
+  ValidateBy({ name, validator: { validate: (value) => !problem(value), defaultMessage: (args) => problem(args?.value) ?? '' } });
 const INSTANT = { format: 'date-time', description: 'ISO 8601 with a time zone offset (Z or ±hh:mm)' } as const;
 
 export class PartyDto {
@@ -53,7 +89,7 @@ export class ProposeProcessDto {
   @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @MaxLength(2000) situation?: string;
   @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track!: Track;
   @ApiProperty({ enum: LEADS }) @IsIn(LEADS) lead!: Lead;
-  @ApiPropertyOptional({ type: [PartyDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => PartyDto) parties?: PartyDto[];
+  @ApiPropertyOptional({ type: [PartyDto] }) @IsOptional() @IsArray() @Holds('partiesOnce', partiesProblem) @ValidateNested({ each: true }) @Type(() => PartyDto) parties?: PartyDto[];
 }
 
 export class EnvoyDto {
@@ -79,10 +115,10 @@ export class ParticipantCountDto {
 }
 
 export class RecordSessionDto {
-  @ApiProperty({ ...INSTANT, example: '2026-03-04T09:00:00Z' }) @IsInstant() heldAt!: string;
+  @ApiProperty({ ...INSTANT, example: '2026-03-04T09:00:00Z' }) @IsPastInstant() heldAt!: string;
   @ApiProperty({ example: 'Bamako' }) @IsString() @IsNotBlank() @MaxLength(200) place!: string;
   @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present' }) @IsOptional() @IsArray() @IsUUID('all', { each: true }) partyIds?: string[];
-  @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ParticipantCountDto) participants!: ParticipantCountDto[];
+  @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @Holds('participantsOnce', participantsProblem) @ValidateNested({ each: true }) @Type(() => ParticipantCountDto) participants!: ParticipantCountDto[];
 }
 
 export class ProvisionDto {
@@ -101,7 +137,7 @@ export class SignatoryDto {
 export class RecordAgreementDto {
   @ApiProperty({ enum: AGREEMENT_KINDS }) @IsIn(AGREEMENT_KINDS) kind!: AgreementKind;
   @ApiProperty() @IsString() @IsNotBlank() @MaxLength(500) title!: string;
-  @ApiProperty({ ...INSTANT, example: '2026-03-05T09:00:00Z' }) @IsInstant() signedAt!: string;
+  @ApiProperty({ ...INSTANT, example: '2026-03-05T09:00:00Z' }) @IsPastInstant() signedAt!: string;
   @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
   @ApiProperty({ type: [SignatoryDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SignatoryDto) signatories!: SignatoryDto[];
 }
