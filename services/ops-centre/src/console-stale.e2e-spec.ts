@@ -47,7 +47,7 @@ describe('ops-centre web console when its feeds fail', () => {
     // The first stream delivers only `a`, then ends. The browser's own reconnect is held until the
     // page has been seen saying the picture may be stale, then refused as a proxy does while the
     // service is redeployed, and the browser gives up. So `b` can only come through a catch-up from `a`.
-    const item = { id: a.eventId, type: 'org.crisis-ops.early-warning.risk-escalated.v1', name: 'risk-escalated', source: 'early-warning', topic: TOPIC_RISK, country, admin1: '', desk: null, level: 2, time: new Date().toISOString(), traceId: null, payload: {} };
+    const item = { id: a.eventId, type: 'org.crisis-ops.early-warning.risk-escalated.v1', name: 'risk-escalated', source: 'early-warning', topic: TOPIC_RISK, country, admin1: null, desk: null, level: 2, time: new Date().toISOString(), traceId: null, payload: {} };
     const { streams, release } = await streamCutThenRefused(page, async () => `event: hello\ndata: {}\n\nid: ${a.eventId}\nevent: domain-event\ndata: ${JSON.stringify(item)}\n\n`);
     await page.goto(h.service.url);
     await page.getByLabel('Access token').fill(h.globalToken);

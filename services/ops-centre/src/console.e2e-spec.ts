@@ -346,7 +346,7 @@ describe('ops-centre web console in Chromium', () => {
       // As the server: 200 unless asked for another limit, the highest levels and newest first.
       const n = Math.min(Number(q.get('limit') ?? 200), q.get('country') ? 3 : 1_000);
       const alerts = Array.from({ length: n }, (_, i) => ({
-        id: randomUUID(), escalationId: randomUUID(), country: q.get('country') ?? AFRICA_COUNTRY, admin1: '', region: 'africa', level: 3, levelName: 'high', score: 0.8, drivers: [],
+        id: randomUUID(), escalationId: randomUUID(), country: q.get('country') ?? AFRICA_COUNTRY, admin1: null, region: 'africa', level: 3, levelName: 'high', score: 0.8, drivers: [],
         openedAt: new Date(Date.now() - i * 60_000).toISOString(), status: 'open', assignee: null, acknowledgedBy: null, acknowledgedAt: null, closedBy: null, closedAt: null, closeReason: null,
       }));
       return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(alerts) });

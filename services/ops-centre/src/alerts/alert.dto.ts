@@ -19,7 +19,7 @@ export class AlertView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'The RiskEscalated that opened it' }) escalationId!: string;
   @ApiProperty({ example: 'KEN' }) country!: string;
-  @ApiProperty({ description: "'' for a national escalation" }) admin1!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null for a national escalation' }) admin1!: string | null;
   @ApiProperty({ nullable: true, type: String }) region!: string | null;
   @ApiProperty({ description: 'The level escalated to (3 high, 4 critical); kept when the area falls back' }) level!: number;
   @ApiProperty({ example: 'critical' }) levelName!: string;

@@ -6,6 +6,7 @@ import { DomainError, UUID_PATTERN, ValidationFailed } from '@crisis-ops/domain-
 import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, deskOf, readableDesks } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
+import { admin1Of } from '../read-model/national-area';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
 
@@ -21,7 +22,7 @@ const alertOf = (r: any) => ({
   escalationId: r.escalation_id,
   eventId: r.event_id,
   country: r.country,
-  admin1: r.admin1,
+  admin1: admin1Of(r.admin1),
   region: r.desk,
   level: Number(r.level),
   levelName: levelName(Number(r.level)),

@@ -9,6 +9,7 @@ import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/acc
 import { responseDurations, responseStatus, type ResponseRow } from './projection';
 import { levelName, levelOf } from './risk-level';
 import { QueryCheck } from './query-check';
+import { admin1Of, NATIONAL_ADMIN1 } from './national-area';
 import { shortNameOf } from '../stream/stream-item';
 import { payloadFor } from '../access/mediation-content';
 
@@ -16,7 +17,7 @@ import { payloadFor } from '../access/mediation-content';
 const areaOf = (r: any) => ({
   country: r.country,
   name: countryByIso3(r.country)?.name ?? r.country,
-  admin1: r.admin1,
+  admin1: admin1Of(r.admin1),
   region: r.desk,
   level: Number(r.level),
   levelName: levelName(Number(r.level)),
@@ -71,7 +72,7 @@ export class BoardController {
     const desks = readableDesks(p, region);
     const where: string[] = [];
     const args: unknown[] = [];
-    if (scope === 'national') where.push(`admin1 = ''`);
+    if (scope === 'national') where.push(`admin1 = $${args.push(NATIONAL_ADMIN1)}`);
     if (desks) where.push(`desk = ANY($${args.push(desks)})`);
     if (minLevel) where.push(`level >= $${args.push(levelOf(minLevel))}`);
     const rows = await this.db.query(`SELECT * FROM risk_areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY level DESC, score DESC LIMIT 2000`, args);
@@ -105,12 +106,12 @@ export class BoardController {
       name: countryByIso3(country)?.name ?? country,
       region: desk,
       risk: areas.map(areaOf),
-      // The area ('' national, else the admin1) tells apart a country's alerts of one level and status.
+      // The area (null national, else the admin1) tells apart a country's alerts of one level and status.
       // An alert a de-escalation cleared says when, and to which level, the area fell back.
       alerts: alerts.map((a: Record<string, unknown>) => ({
         id: a.id,
         escalationId: a.escalation_id,
-        admin1: a.admin1,
+        admin1: admin1Of(a.admin1),
         level: Number(a.level),
         levelName: levelName(Number(a.level)),
         status: a.status,
@@ -164,7 +165,7 @@ export class BoardController {
         reversedAt: (r.reversed_at as Date | null) ?? null,
         reversedToLevel: r.reversed_to_level === null || r.reversed_to_level === undefined ? null : Number(r.reversed_to_level),
       };
-      return { ...row, country: r.country, admin1: r.admin1, region: r.desk, processId: r.process_id, referred: r.referred === true, status: responseStatus(row), ...responseDurations(row) };
+      return { ...row, country: r.country, admin1: admin1Of(r.admin1), region: r.desk, processId: r.process_id, referred: r.referred === true, status: responseStatus(row), ...responseDurations(row) };
     });
   }
 }

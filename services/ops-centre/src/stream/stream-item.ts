@@ -1,4 +1,5 @@
 import { levelOf } from '../read-model/risk-level';
+import { admin1Of } from '../read-model/national-area';
 
 /** One event as the live stream and replay send it to a browser. */
 export interface StreamItem {
@@ -10,7 +11,8 @@ export interface StreamItem {
   readonly source: string;
   readonly topic: string;
   readonly country: string | null;
-  readonly admin1: string;
+  /** null for the national level, or an event of no area. */
+  readonly admin1: string | null;
   readonly desk: string | null;
   /** Risk level (0..4) for risk events, null for others. */
   readonly level: number | null;
@@ -47,7 +49,7 @@ export function streamItemOf(
     source: e.source,
     topic: e.topic,
     country,
-    admin1: typeof payload.admin1 === 'string' ? payload.admin1 : '',
+    admin1: admin1Of(payload.admin1),
     desk: deskOf(country),
     level: levelOfPayload(payload),
     time: e.time.toISOString(),

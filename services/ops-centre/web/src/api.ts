@@ -44,7 +44,8 @@ export interface StreamItem {
   source: string;
   topic: string;
   country: string | null;
-  admin1: string;
+  /** null for the national level */
+  admin1: string | null;
   desk: string | null;
   level: number | null;
   time: string;
@@ -75,7 +76,7 @@ export const streamItemOfEntry = (e: TimelineEntry): StreamItem => ({
   source: e.source,
   topic: e.topic,
   country: e.country,
-  admin1: typeof e.payload.admin1 === 'string' ? e.payload.admin1 : '',
+  admin1: typeof e.payload.admin1 === 'string' && e.payload.admin1 !== '' ? e.payload.admin1 : null,
   desk: e.desk,
   level: e.level,
   time: e.occurredAt,
@@ -86,7 +87,7 @@ export const streamItemOfEntry = (e: TimelineEntry): StreamItem => ({
 export interface RiskRow {
   country: string;
   name: string;
-  admin1: string;
+  admin1: string | null;
   region: string | null;
   level: number;
   levelName: string;
@@ -102,7 +103,7 @@ export interface Alert {
   id: string;
   escalationId: string;
   country: string;
-  admin1: string;
+  admin1: string | null;
   region: string | null;
   level: number;
   levelName: string;

@@ -167,7 +167,7 @@ class LiveStore {
 
 
   setRisk(rows: RiskRow[]): void {
-    this.risk = new Map(rows.filter((r) => r.admin1 === '').map((r) => [r.country, r]));
+    this.risk = new Map(rows.filter((r) => !r.admin1).map((r) => [r.country, r]));
     this.riskLoadedAt = Date.now();
     this.riskStaleSince = null;
     this.bump();
@@ -300,7 +300,7 @@ class LiveStore {
     this.risk.set(item.country, {
       country: item.country,
       name: prev?.name ?? item.country,
-      admin1: '',
+      admin1: null,
       region: item.desk,
       level: item.level,
       levelName: names[item.level] ?? 'unspecified',

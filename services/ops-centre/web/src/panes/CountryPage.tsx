@@ -14,8 +14,8 @@ interface CountryView {
   country: string;
   name: string;
   region: string | null;
-  risk: { admin1: string; level: number; score: number; history: HistoryPoint[]; levelChangedAt: string | null }[];
-  alerts: { id: string; escalationId: string; admin1: string; level: number; status: string; assignee: string | null; openedAt: string; clearedAt?: string | null; clearedToLevel?: number | null }[];
+  risk: { admin1: string | null; level: number; score: number; history: HistoryPoint[]; levelChangedAt: string | null }[];
+  alerts: { id: string; escalationId: string; admin1: string | null; level: number; status: string; assignee: string | null; openedAt: string; clearedAt?: string | null; clearedToLevel?: number | null }[];
   mediation: Aggregate[];
   elections: Aggregate[];
   partnerships: Aggregate[];
@@ -80,7 +80,7 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
               </thead>
               <tbody>
                 {view.risk.map((r) => (
-                  <tr key={r.admin1}>
+                  <tr key={r.admin1 ?? ''}>
                     <td>{r.admin1 || 'National'}</td>
                     <td><LevelBadge level={r.level} /></td>
                     <td>{r.score.toFixed(2)}</td>

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { INestApplication } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
+import { RiskLevel } from '@crisis-ops/contracts';
+import { startServiceApp } from '@crisis-ops/service-kit';
+import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { freshTestCountry, publishEscalation } from '../../test/events';
+import { SERVICE } from '../service.definition';
+
+/** A country's national level, which the read model keys as '' (a primary key holds no NULL). */
+describe('ops-centre answers a national area as early-warning does, admin1 null', () => {
+  let app: INestApplication;
+  let base: string;
+  let producer: Producer;
+  let token: string;
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
+  const api = async (path: string): Promise<any> => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+
+  beforeAll(async () => {
+    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    producer = testKafka('ops-centre-national-area-int-producer').producer({ idempotent: true });
+    await producer.connect();
+    token = await devToken({ roles: ['global-watch-officer'], subject: 'int-national-area' });
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+  });
+
+  it('on the board, the country page, the alerts and the response times, and an admin1 area by its name', async () => {
+    const country = await freshTestCountry();
+    const national = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL });
+    const north = await publishEscalation(producer, { country, admin1: 'North', level: RiskLevel.HIGH });
+    const byEscalation = (rows: Array<{ escalationId: string; admin1: unknown }>) => Object.fromEntries(rows.map((r) => [r.escalationId, r.admin1]));
+    const expected = { [national.escalationId]: null, [north.escalationId]: 'North' };
+    await eventually(async () => expect(await api(`/response-times?country=${country}`)).toHaveLength(2));
+
+    expect(byEscalation(await api(`/response-times?country=${country}`))).toEqual(expected);
+    expect(byEscalation(await api(`/alerts?country=${country}`))).toEqual(expected);
+    const page = await api(`/countries/${country}`);
+    expect(byEscalation(page.alerts)).toEqual(expected);
+    expect(page.risk.map((r: { admin1: unknown; level: number }) => [r.admin1, r.level]).sort()).toEqual([[null, 4], ['North', 3]]);
+    // The national board holds the national level only, as before.
+    expect((await api('/risk?minLevel=critical')).filter((r: { country: string }) => r.country === country).map((r: { admin1: unknown }) => r.admin1)).toEqual([null]);
+    expect((await api('/risk?scope=all')).filter((r: { country: string }) => r.country === country).map((r: { admin1: unknown }) => r.admin1).sort()).toEqual([null, 'North'].sort());
+  });
+});

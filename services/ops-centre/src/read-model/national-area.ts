@@ -1,0 +1,11 @@
+/**
+ * The read model's admin1 for a country's national level. `(country, admin1)` is the primary key of
+ * risk_areas, and a key holds no NULL, so the national level is stored as ''.
+ */
+export const NATIONAL_ADMIN1 = '';
+
+/**
+ * An area's admin1 as the API answers it: null for the national level, as early-warning answers it,
+ * so that a client reads the two services' areas alike (a '' read as a name was an area of no name).
+ */
+export const admin1Of = (stored: unknown): string | null => (typeof stored === 'string' && stored !== NATIONAL_ADMIN1 ? stored : null);
