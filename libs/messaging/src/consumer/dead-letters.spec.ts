@@ -6,6 +6,7 @@ import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
 const letter = (n: number, failedAt = new Date().toISOString(), bytes = 10_000, firstPublishedAt = ''): DeadLetter => ({
   at: { topic: 'things.dlq', partition: 0, offset: String(n) },
   originalTopic: 'things',
+  origin: { partition: 0, offset: String(100 + n) },
   key: Buffer.from('BFA'),
   value: Buffer.alloc(bytes, 1),
   headers: { ce_id: Buffer.from(`e-${n}`) },
@@ -61,10 +62,20 @@ describe('redriving dead letters', () => {
     const sent: string[] = [];
     const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, Buffer> }> }) => void sent.push(...messages.map((m) => String(m.headers.ce_id ?? '(none)'))) } as unknown as Producer;
     const byMediation = { ...letter(1), consumer: 'mediation' };
-    const byOpsCentre = { ...letter(1), at: { topic: 'things.dlq', partition: 0, offset: '2' }, consumer: 'ops-centre' };
-    const unreadable = { ...letter(3), eventId: null, headers: {} };
-    expect(await redrive(producer, [byMediation, byOpsCentre, letter(2), unreadable, { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '4' } }])).toBe(4);
-    expect(sent.filter((id) => id === 'e-1')).toHaveLength(1);
-    expect(sent.filter((id) => id === 'e-2')).toHaveLength(1);
+    const byOpsCentre = { ...letter(1), at: { topic: 'things.dlq', partition: 0, offset: '2' }, origin: { partition: 0, offset: '101' }, consumer: 'ops-centre' };
+    expect(await redrive(producer, [byMediation, byOpsCentre, letter(2)])).toBe(2);
+    expect(sent.sort()).toEqual(['e-1', 'e-2']);
+  });
+
+  it('sends one copy of an unreadable record (no event id) that two consumer groups dead-lettered, where each letter sent one that no inbox could tell apart', async () => {
+    const sent: unknown[] = [];
+    const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, unknown> }> }) => void sent.push(...messages.map((m) => m.headers[REDRIVEN_FROM_HEADER])) } as unknown as Producer;
+    const unreadable = { ...letter(3), eventId: null, headers: {}, value: Buffer.from('not an event') };
+    const byMediation = { ...unreadable, consumer: 'mediation' };
+    const byOpsCentre = { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '4' }, consumer: 'ops-centre' };
+    const anotherRecord = { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '5' }, origin: { partition: 2, offset: '103' } };
+    const saysNoOrigin = { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '6' }, origin: null };
+    expect(await redrive(producer, [byMediation, byOpsCentre, anotherRecord, saysNoOrigin, { ...saysNoOrigin, at: { topic: 'things.dlq', partition: 0, offset: '7' } }])).toBe(4);
+    expect(sent).toEqual(['things.dlq/0/3', 'things.dlq/0/5', 'things.dlq/0/6', 'things.dlq/0/7']);
   });
 });

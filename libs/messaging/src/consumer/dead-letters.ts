@@ -8,6 +8,11 @@ export interface DeadLetter {
   /** Where it lies: `<topic>.dlq`, partition and offset. */
   readonly at: { readonly topic: string; readonly partition: number; readonly offset: string };
   readonly originalTopic: string;
+  /**
+   * Where the event lay when the consumer gave up on it (`dlq_original_*`): the same for the letter
+   * of each consumer group that gave up on that record. Null for a letter that does not say.
+   */
+  readonly origin: { readonly partition: number; readonly offset: string } | null;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   /** The event's own headers (CloudEvents, traceparent), without the dead-letter ones. */
@@ -65,6 +70,7 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
     letters.push({
       at: { topic, partition, offset: message.offset },
       originalTopic: text(h, 'dlq_original_topic') || topic.replace(/\.dlq$/, ''),
+      origin: /^\d+$/.test(text(h, 'dlq_original_partition')) && /^\d+$/.test(text(h, 'dlq_original_offset')) ? { partition: Number(text(h, 'dlq_original_partition')), offset: text(h, 'dlq_original_offset') } : null,
       key: message.key,
       value: message.value,
       headers: own,
@@ -144,13 +150,17 @@ export async function redrive(producer: Producer, letters: readonly DeadLetter[]
  * The letters to send back, one per event: an event that several consumer groups dead-lettered (or
  * that was redriven and dead-lettered again) has a letter from each, and a copy sent back per letter
  * reached every group once per copy, so one bad event redriven while still bad became six letters.
- * The earliest letter of an event is kept; letters without an event id (unreadable) are kept each.
+ * The earliest letter of an event is kept. A letter without an event id (unreadable) is one per
+ * record it came from (its origin, the same in every group's letter): no inbox can tell its copies
+ * apart, so each copy sent would reach every group again. Only a letter that says neither is kept
+ * each.
  */
 export function onePerEvent(letters: readonly DeadLetter[]): DeadLetter[] {
   const seen = new Set<string>();
   return letters.filter((l) => {
-    if (l.eventId === null) return true;
-    const key = `${l.originalTopic}\u0000${l.eventId}`;
+    const key =
+      l.eventId !== null ? `id\u0000${l.originalTopic}\u0000${l.eventId}` : l.origin ? `at\u0000${l.originalTopic}\u0000${l.origin.partition}\u0000${l.origin.offset}` : null;
+    if (key === null) return true;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
