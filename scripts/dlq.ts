@@ -1,24 +1,29 @@
 /**
- * The dead-letter topics, for ops engineers: what consumers gave up on, and why; and, once the fault
- * is mended, the events sent back to their topics as they first came. Consumers apply an event once
- * (their inbox), so redriving one that some consumer had applied changes nothing there.
+ * The dead-letter topics, for ops engineers: what consumers gave up on, and why, and which letters
+ * were sent back already; and, once the fault is mended, the events sent back to their topics as
+ * they first came. Consumers apply an event once (their inbox), so redriving one that some consumer
+ * had applied changes nothing there. A letter stays on its topic after a redrive (Kafka deletes
+ * nothing singly): the redrive is recorded beside it (TOPIC_REDRIVES), and a letter is sent back once.
  *
- *   npm run dlq -- list [--topic early-warning.signals.v1 …] [--json]
+ *   npm run dlq -- list [--topic early-warning.signals.v1 …] [--outstanding] [--json]
  *   npm run dlq -- redrive --topic early-warning.signals.v1 (--event-id ID … | --all)
  *
  * Kafka: KAFKA_BROKERS (default: the dev infrastructure, 127.0.0.1:9092, or its INFRA_KAFKA_PORT). Exit 0 on success, 1 when
  * redrive did not send every letter asked for (an id not found, a letter too old; what could go
- * went), 2 on a usage error.
+ * went; a letter sent back before counts as sent), 2 on a usage error.
  */
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import { ConfigError, loadServiceConfig } from '@crisis-ops/config';
-import { createIdempotentProducer, createKafka, isTooOldToRedrive, readDeadLetters, REDRIVE_HORIZON_DAYS, redrive, type DeadLetter } from '@crisis-ops/messaging';
+import { createIdempotentProducer, createKafka, planRedrive, readDeadLetters, REDRIVE_HORIZON_DAYS, redrive, type DeadLetter } from '@crisis-ops/messaging';
 import { parseCommandArgs, runCli, scriptEnv, UsageError } from './lib/cli';
 
 const USAGE = `Usage:
-  npm run dlq -- list [--topic TOPIC …] [--json]          dead letters of every domain topic, or of these
+  npm run dlq -- list [--topic TOPIC …] [--outstanding] [--json]
+                                                          dead letters of every domain topic, or of these,
+                                                          each outstanding or redriven (--outstanding: only those to deal with)
   npm run dlq -- redrive --topic TOPIC (--event-id ID … | --all)
                                                           send them back to TOPIC, as they first came
+                                                          (--all: every outstanding letter); a letter is sent back once
 
   TOPIC is a domain topic: ${DOMAIN_TOPICS.join(', ')}`;
 
@@ -26,7 +31,7 @@ function commandLine(argv: string[]) {
   const parsed = parseCommandArgs({
     args: argv,
     allowPositionals: true,
-    options: { topic: { type: 'string', multiple: true }, 'event-id': { type: 'string', multiple: true }, all: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { topic: { type: 'string', multiple: true }, 'event-id': { type: 'string', multiple: true }, all: { type: 'boolean' }, outstanding: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   const { values, positionals } = parsed;
   if (values.help) return undefined;
@@ -41,12 +46,20 @@ function commandLine(argv: string[]) {
     if (topics.length !== 1) throw new UsageError('redrive takes exactly one --topic');
     if (!values.all && ids.length === 0) throw new UsageError('redrive needs --event-id (repeatable) or --all');
     if (values.all && ids.length) throw new UsageError('give --event-id or --all, not both');
+    if (values.outstanding) throw new UsageError('--outstanding is for list: redrive sends outstanding letters only');
   }
-  return { command, topics: topics.length ? topics : [...DOMAIN_TOPICS], ids, json: values.json === true };
+  return { command, topics: topics.length ? topics : [...DOMAIN_TOPICS], ids, json: values.json === true, outstanding: values.outstanding === true };
 }
 
 const line = (l: DeadLetter) =>
-  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}`;
+  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}  ${l.redrivenAt ? `redriven ${l.redrivenAt}` : 'OUTSTANDING'}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}`;
+
+function listing(all: readonly DeadLetter[], onlyOutstanding: boolean): string {
+  const outstanding = all.filter((l) => l.redrivenAt === null).length;
+  const shown = onlyOutstanding ? all.filter((l) => l.redrivenAt === null) : all;
+  const total = `${all.length} dead letter(s): ${outstanding} outstanding, ${all.length - outstanding} redriven`;
+  return shown.length ? `${shown.map(line).join('\n')}\n${total}\n` : all.length ? `no outstanding dead letters (${total})\n` : 'no dead letters\n';
+}
 
 async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<number> {
   let brokers: string[];
@@ -64,37 +77,39 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
   });
 
   if (args.command === 'list') {
-    if (args.json) process.stdout.write(`${JSON.stringify(letters.map(({ key, value, headers: _headers, ...l }) => ({ ...l, key: key?.toString() ?? null, bytes: value?.length ?? 0 })), null, 2)}\n`);
-    else process.stdout.write(letters.length ? `${letters.map(line).join('\n')}\n${letters.length} dead letter(s)\n` : 'no dead letters\n');
+    const shown = args.outstanding ? letters.filter((l) => l.redrivenAt === null) : letters;
+    if (args.json) process.stdout.write(`${JSON.stringify(shown.map(({ key, value, headers: _headers, ...l }) => ({ ...l, key: key?.toString() ?? null, bytes: value?.length ?? 0 })), null, 2)}\n`);
+    else process.stdout.write(listing(letters, args.outstanding));
     return 0;
   }
 
-  const chosen = args.ids.length ? letters.filter((l) => l.eventId !== null && args.ids.includes(l.eventId)) : letters;
-  const missing = args.ids.filter((id) => !chosen.some((l) => l.eventId === id));
-  if (missing.length) process.stderr.write(`dlq: no dead letter of ${args.topics[0]} has event id ${missing.join(', ')}\n`);
-  if (chosen.length === 0) {
-    process.stderr.write('dlq: nothing to redrive\n');
-    return 1;
+  const plan = planRedrive(letters, args.ids.length ? { ids: args.ids } : { all: true });
+  const ids = (list: readonly DeadLetter[]) => list.map((l) => l.eventId ?? `(no id, ${l.at.partition}/${l.at.offset})`).join(', ');
+  if (plan.missing.length) process.stderr.write(`dlq: no dead letter of ${args.topics[0]} has event id ${plan.missing.join(', ')}\n`);
+  if (plan.alreadyRedriven.length) {
+    process.stderr.write(`dlq: not sending ${plan.alreadyRedriven.length} letter(s) sent back already (${plan.alreadyRedriven.map((l) => `${l.eventId} on ${l.redrivenAt}`).join(', ')})\n`);
   }
-  const old = chosen.filter((l) => isTooOldToRedrive(l));
-  if (old.length) {
+  if (plan.tooOld.length) {
     process.stderr.write(
-      `dlq: not sending ${old.length} letter(s) whose event was first published over ${REDRIVE_HORIZON_DAYS} days ago (${old.map((l) => l.eventId ?? '(no id)').join(', ')}): ` +
+      `dlq: not sending ${plan.tooOld.length} letter(s) whose event was first published over ${REDRIVE_HORIZON_DAYS} days ago (${ids(plan.tooOld)}): ` +
         'consumers that applied those events may no longer remember them, and would apply them twice\n',
     );
   }
-  const young = chosen.filter((l) => !isTooOldToRedrive(l));
-  if (young.length === 0) return 1;
+  if (plan.send.length === 0) {
+    if (!plan.missing.length && !plan.alreadyRedriven.length && !plan.tooOld.length) process.stderr.write('dlq: nothing to redrive: no outstanding dead letter\n');
+    // Letters asked for that were all sent back before are done with; anything else is not.
+    return plan.missing.length || plan.tooOld.length || !plan.alreadyRedriven.length ? 1 : 0;
+  }
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
-    const sent = await redrive(producer, young);
+    const sent = await redrive(producer, plan.send);
     process.stdout.write(`${sent} event(s) sent back to ${args.topics[0]}\n`);
   } finally {
     await producer.disconnect();
   }
   // A runbook's `&& echo done` must not read a partial redrive as a whole one.
-  return missing.length > 0 || old.length > 0 ? 1 : 0;
+  return plan.missing.length > 0 || plan.tooOld.length > 0 ? 1 : 0;
 }
 
 runCli('dlq', USAGE, commandLine, dlq);

@@ -39,7 +39,20 @@ const domainTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000) };
 // that had applied its event still remembers it and applies nothing twice.
 const dlqTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000) };
 
-export const ALL_TOPICS: readonly TopicSpec[] = DOMAIN_TOPICS.flatMap((name) => [
-  { name, partitions: DEFAULT_PARTITIONS, config: domainTopicConfig },
-  { name: dlqTopicOf(name), partitions: DEFAULT_PARTITIONS, config: dlqTopicConfig },
-]);
+/**
+ * Which dead letters were sent back (redriven), one record per letter keyed by where the letter lies
+ * (`<topic>.dlq/<partition>/<offset>`): Kafka deletes no letter singly, so without it a redriven
+ * letter is kept, and counted, exactly like one still to deal with. Compacted, not expired: a
+ * dead-letter topic's retention may be lengthened by an operator (provisioning keeps a longer one),
+ * and a record that expired before its letter would show the letter outstanding again.
+ */
+export const TOPIC_REDRIVES = 'platform.dead-letter-redrives.v1';
+const redrivesTopicConfig = { 'cleanup.policy': 'compact' };
+
+export const ALL_TOPICS: readonly TopicSpec[] = [
+  ...DOMAIN_TOPICS.flatMap((name) => [
+    { name, partitions: DEFAULT_PARTITIONS, config: domainTopicConfig },
+    { name: dlqTopicOf(name), partitions: DEFAULT_PARTITIONS, config: dlqTopicConfig },
+  ]),
+  { name: TOPIC_REDRIVES, partitions: DEFAULT_PARTITIONS, config: redrivesTopicConfig },
+];

@@ -12,3 +12,5 @@ export * from './consumer/dead-letters';
 export * from './kafka/kafka-factory';
 export * from './kafka/read-range';
 export * from './domain-event-record';
+export * from './consumer/redrives';
+export * from './consumer/redrive-plan';

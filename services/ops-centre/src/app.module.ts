@@ -14,6 +14,7 @@ import { OpenStreams } from './stream/open-streams';
 import { StreamFanout } from './stream/stream-fanout';
 import { StreamTokenModule } from './stream/stream-token.middleware';
 import { SystemController } from './system/system.controller';
+import { RedrivenLetters } from './system/redriven-letters';
 import { SystemService } from './system/system.service';
 import { TimelineEntry } from './timeline/timeline-entry.entity';
 import { RecordEventConsumer } from './timeline/record-event.consumer';
@@ -27,7 +28,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [StreamTokenModule, ServiceKitModule.forRoot({ config, consumes: DOMAIN_TOPICS }), TypeOrmModule.forFeature([TimelineEntry])],
       controllers: [RecordEventConsumer, TimelineController, BoardController, AlertsController, StreamController, ReplayController, SystemController],
-      providers: [StreamHub, OpenStreams, StreamFanout, AlertsService, ReplayService, SystemService],
+      providers: [StreamHub, OpenStreams, StreamFanout, AlertsService, ReplayService, SystemService, RedrivenLetters],
     };
   }
 

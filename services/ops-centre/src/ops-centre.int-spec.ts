@@ -3,8 +3,8 @@ import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET } from '@crisis-ops/auth';
-import { dlqTopicOf, RiskLevel, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
-import { cloudEventHeaders } from '@crisis-ops/messaging';
+import { dlqTopicOf, RiskLevel, TOPIC_REDRIVES, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
+import { cloudEventHeaders, redriveRecord } from '@crisis-ops/messaging';
 import { devToken, eventually, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
 import { useOpsCentre } from '../test/int-harness';
@@ -312,10 +312,18 @@ describe('ops-centre on real Kafka and Postgres', () => {
 
     // A count that read 0 whenever the broker could not be asked would pass a check of its type:
     // one more dead letter must show as exactly one more.
-    const deadLetters = async (): Promise<number> => (await api('/system', globalToken)).body.deadLetters[TOPIC_RISK];
-    const before = await deadLetters();
-    expect(before).toEqual(expect.any(Number));
-    await producer.send({
+    const deadLetters = async (): Promise<{ kept: number; outstanding: number }> => {
+      const { body: view } = await api('/system', globalToken);
+      return { kept: view.deadLetters[TOPIC_RISK], outstanding: view.outstandingDeadLetters[TOPIC_RISK] };
+    };
+    // The redrives are read in the background from the start: until then outstanding is unknown.
+    const before = await eventually(async () => {
+      const counts = await deadLetters();
+      return counts.outstanding !== null && counts;
+    }, 20_000, 200);
+    const isEqual = (a: typeof before, b: typeof before) => a.kept === b.kept && a.outstanding === b.outstanding;
+    expect(before).toEqual({ kept: expect.any(Number), outstanding: expect.any(Number) });
+    const [written] = await producer.send({
       topic: dlqTopicOf(TOPIC_RISK),
       messages: [
         {
@@ -326,6 +334,11 @@ describe('ops-centre on real Kafka and Postgres', () => {
       ],
     });
     // Nothing else on the shared broker dead-letters risk events, so the count moves by ours alone.
-    await eventually(async () => (await deadLetters()) === before + 1, 10_000, 200);
+    await eventually(async () => isEqual(await deadLetters(), { kept: before.kept + 1, outstanding: before.outstanding + 1 }), 10_000, 200);
+
+    // Redriven (`npm run dlq -- redrive` records it so), it is kept but no longer outstanding.
+    const letter = { topic: dlqTopicOf(TOPIC_RISK), partition: written.partition, offset: String(written.baseOffset) };
+    await producer.send({ topic: TOPIC_REDRIVES, messages: [redriveRecord({ letter, eventId: null, redrivenAt: new Date().toISOString() })] });
+    await eventually(async () => isEqual(await deadLetters(), { kept: before.kept + 1, outstanding: before.outstanding }), 10_000, 200);
   });
 });

@@ -63,7 +63,9 @@ describe('npm run dlq', () => {
   async function onElectionsTopic(): Promise<KafkaMessage[]> {
     const seen: KafkaMessage[] = [];
     const positions = new ReadPositions();
-    reader = testKafka('scripts-cli-dlq-reader').consumer({ groupId: `scripts-cli-dlq-${RUN}` });
+    // A group of its own each time: a group read once before would start where it committed.
+    await reader?.disconnect();
+    reader = testKafka('scripts-cli-dlq-reader').consumer({ groupId: `scripts-cli-dlq-${RUN}-${uniqueSuffix()}` });
     await reader.connect();
     await reader.subscribe({ topic: TOPIC_ELECTIONS, fromBeginning: true });
     await reader.run({
@@ -81,9 +83,9 @@ describe('npm run dlq', () => {
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(
-      new RegExp(`\\S+  ${dlqTopicOf(TOPIC_ELECTIONS).replaceAll('.', '\\.')} \\d+/\\d+  ${fresh}  ${CE_ELECTION_SCHEDULED}\\n    scripts-cli-test gave up after 3 attempt\\(s\\): TEST\\.MENDED_SINCE: written by the scripts-cli int test to be listed and redriven\\n`),
+      new RegExp(`\\S+  ${dlqTopicOf(TOPIC_ELECTIONS).replaceAll('.', '\\.')} \\d+/\\d+  ${fresh}  ${CE_ELECTION_SCHEDULED}  OUTSTANDING\\n    scripts-cli-test gave up after 3 attempt\\(s\\): TEST\\.MENDED_SINCE: written by the scripts-cli int test to be listed and redriven\\n`),
     );
-    expect(text.stdout).toMatch(/\n\d+ dead letter\(s\)\n$/);
+    expect(text.stdout).toMatch(/\n\d+ dead letter\(s\): \d+ outstanding, \d+ redriven\n$/);
 
     const json = await runScript('dlq', ['list', '--topic', TOPIC_ELECTIONS, '--json']);
     expect(json.code).toBe(0);
@@ -95,6 +97,7 @@ describe('npm run dlq', () => {
       consumer: 'scripts-cli-test',
       errorCode: 'TEST.MENDED_SINCE',
       attempts: 3,
+      redrivenAt: null,
       key: country,
       bytes: expect.any(Number),
       at: { topic: dlqTopicOf(TOPIC_ELECTIONS), partition: expect.any(Number), offset: expect.any(String) },
@@ -127,6 +130,31 @@ describe('npm run dlq', () => {
     // The dead-letter bookkeeping stays on the dead-letter topic.
     expect(Object.keys(copy?.headers ?? {}).filter((h) => h.startsWith('dlq_'))).toEqual([]);
     expect(seen.map((m) => m.headers?.ce_id?.toString()).sort()).toEqual([fresh, second].sort());
+  });
+
+  it('lists a redriven letter as redriven, where after a redrive it read exactly as one still to deal with; --outstanding leaves it out; it is not sent again', async () => {
+    const json = await runScript('dlq', ['list', '--topic', TOPIC_ELECTIONS, '--json']);
+    const ours = (JSON.parse(json.stdout) as Array<{ eventId: string; redrivenAt: string | null }>).filter((l) => l.eventId.startsWith(`scripts-cli-${RUN}-`));
+    expect(ours.map((l) => [l.eventId, l.redrivenAt === null ? 'outstanding' : 'redriven'])).toEqual([
+      [fresh, 'redriven'],
+      [second, 'redriven'],
+      [old, 'outstanding'],
+    ]);
+    expect(Math.abs(Date.parse(ours[0].redrivenAt ?? '') - Date.now())).toBeLessThan(120_000);
+
+    const text = await runScript('dlq', ['list', '--topic', TOPIC_ELECTIONS]);
+    expect(text.stdout).toMatch(new RegExp(`  ${fresh}  ${CE_ELECTION_SCHEDULED}  redriven ${ours[0].redrivenAt?.replaceAll('.', '\\.')}\\n`));
+    const outstanding = await runScript('dlq', ['list', '--topic', TOPIC_ELECTIONS, '--outstanding']);
+    expect(outstanding.code).toBe(0);
+    expect(outstanding.stdout).toContain(`  ${old}  `);
+    expect(outstanding.stdout).not.toContain(`  ${fresh}  `);
+    expect(outstanding.stdout).toMatch(/\n\d+ dead letter\(s\): \d+ outstanding, \d+ redriven\n$/);
+
+    const again = await runScript('dlq', ['redrive', '--topic', TOPIC_ELECTIONS, '--event-id', fresh]);
+    expect(again.stderr).toBe(`dlq: not sending 1 letter(s) sent back already (${fresh} on ${ours[0].redrivenAt})\n`);
+    expect(again.stdout).toBe('');
+    expect(again.code).toBe(0);
+    expect((await onElectionsTopic()).filter((m) => m.headers?.ce_id?.toString() === fresh)).toHaveLength(1);
   });
 
   it('says in one line, within seconds, that it cannot reach the broker', async () => {

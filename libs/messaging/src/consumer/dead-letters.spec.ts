@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Producer } from 'kafkajs';
+import type { Producer, ProducerRecord } from 'kafkajs';
+import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
 import { FIRST_PUBLISHED_HEADER, isTooOldToRedrive, redrive, REDRIVE_HORIZON_DAYS, REDRIVEN_FROM_HEADER, type DeadLetter } from './dead-letters';
 import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
 
@@ -18,12 +19,26 @@ const letter = (n: number, failedAt = new Date().toISOString(), bytes = 10_000, 
   attempts: 4,
   failedAt,
   firstPublishedAt,
+  redrivenAt: null,
 });
+
+/** A producer that keeps what was sent, each send's messages passed to `onSend` as they go. */
+function keepingProducer(onSend: (record: ProducerRecord) => void = () => undefined) {
+  const sent: ProducerRecord[] = [];
+  const producer = {
+    send: async (record: ProducerRecord) => {
+      onSend(record);
+      sent.push(record);
+    },
+  } as unknown as Producer;
+  const messagesTo = (topic: string) => sent.filter((r) => r.topic === topic).flatMap((r) => r.messages);
+  return { producer, messagesTo };
+}
 
 describe('redriving dead letters', () => {
   it('sends a large backlog in sends the broker accepts (under 1 MiB per record batch), all of it, in order', async () => {
     const sends: Buffer[][] = [];
-    const producer = { send: async ({ messages }: { messages: Array<{ value: Buffer; headers: Record<string, unknown> }> }) => void sends.push(messages.map((m) => m.value)) } as unknown as Producer;
+    const { producer } = keepingProducer((r) => r.topic === 'things' && sends.push(r.messages.map((m) => m.value as Buffer)));
     // Each letter's payload says which it is, so the order they went in can be read back.
     const letters = Array.from({ length: 300 }, (_, i) => ({ ...letter(i), value: Buffer.concat([Buffer.from(`${i}:`), Buffer.alloc(10_000, 1)]) }));
     expect(await redrive(producer, letters)).toBe(300);
@@ -45,37 +60,60 @@ describe('redriving dead letters', () => {
   });
 
   it('sends a redriven event with the time it was first published, so a second dead-lettering keeps it', async () => {
-    const sent: Array<Record<string, unknown>> = [];
-    const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, unknown> }> }) => void sent.push(...messages.map((m) => m.headers)) } as unknown as Producer;
+    const { producer, messagesTo } = keepingProducer();
     await redrive(producer, [letter(1, '2026-05-25T00:00:00Z', 10, '2026-05-10T00:00:00Z')]);
-    expect(sent[0]).toMatchObject({ [FIRST_PUBLISHED_HEADER]: '2026-05-10T00:00:00Z', [REDRIVEN_FROM_HEADER]: 'things.dlq/0/1' });
+    expect(messagesTo('things')[0].headers).toMatchObject({ [FIRST_PUBLISHED_HEADER]: '2026-05-10T00:00:00Z', [REDRIVEN_FROM_HEADER]: 'things.dlq/0/1' });
   });
 
   it('sends a letter written before first-publish times were kept with its failure time, the earliest known', async () => {
-    const sent: Array<Record<string, unknown>> = [];
-    const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, unknown> }> }) => void sent.push(...messages.map((m) => m.headers)) } as unknown as Producer;
+    const { producer, messagesTo } = keepingProducer();
     await redrive(producer, [letter(1, '2026-05-25T00:00:00Z')]);
-    expect(sent[0]).toMatchObject({ [FIRST_PUBLISHED_HEADER]: '2026-05-25T00:00:00Z' });
+    expect(messagesTo('things')[0].headers).toMatchObject({ [FIRST_PUBLISHED_HEADER]: '2026-05-25T00:00:00Z' });
   });
 
   it('sends one copy of an event that two consumer groups dead-lettered, where each letter sent one and each group got both', async () => {
-    const sent: string[] = [];
-    const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, Buffer> }> }) => void sent.push(...messages.map((m) => String(m.headers.ce_id ?? '(none)'))) } as unknown as Producer;
+    const { producer, messagesTo } = keepingProducer();
     const byMediation = { ...letter(1), consumer: 'mediation' };
     const byOpsCentre = { ...letter(1), at: { topic: 'things.dlq', partition: 0, offset: '2' }, origin: { partition: 0, offset: '101' }, consumer: 'ops-centre' };
     expect(await redrive(producer, [byMediation, byOpsCentre, letter(2)])).toBe(2);
+    const sent = messagesTo('things').map((m) => String((m.headers as Record<string, unknown>).ce_id));
     expect(sent.sort()).toEqual(['e-1', 'e-2']);
   });
 
   it('sends one copy of an unreadable record (no event id) that two consumer groups dead-lettered, where each letter sent one that no inbox could tell apart', async () => {
-    const sent: unknown[] = [];
-    const producer = { send: async ({ messages }: { messages: Array<{ headers: Record<string, unknown> }> }) => void sent.push(...messages.map((m) => m.headers[REDRIVEN_FROM_HEADER])) } as unknown as Producer;
+    const { producer, messagesTo } = keepingProducer();
     const unreadable = { ...letter(3), eventId: null, headers: {}, value: Buffer.from('not an event') };
     const byMediation = { ...unreadable, consumer: 'mediation' };
     const byOpsCentre = { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '4' }, consumer: 'ops-centre' };
     const anotherRecord = { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '5' }, origin: { partition: 2, offset: '103' } };
     const saysNoOrigin = { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '6' }, origin: null };
     expect(await redrive(producer, [byMediation, byOpsCentre, anotherRecord, saysNoOrigin, { ...saysNoOrigin, at: { topic: 'things.dlq', partition: 0, offset: '7' } }])).toBe(4);
-    expect(sent).toEqual(['things.dlq/0/3', 'things.dlq/0/5', 'things.dlq/0/6', 'things.dlq/0/7']);
+    expect(messagesTo('things').map((m) => (m.headers as Record<string, unknown>)[REDRIVEN_FROM_HEADER])).toEqual(['things.dlq/0/3', 'things.dlq/0/5', 'things.dlq/0/6', 'things.dlq/0/7']);
+    // The letter whose copy did not go is redriven all the same: the other one's copy answers for it.
+    expect(messagesTo(TOPIC_REDRIVES).map((m) => m.key)).toEqual(['things.dlq/0/3', 'things.dlq/0/4', 'things.dlq/0/5', 'things.dlq/0/6', 'things.dlq/0/7']);
+  });
+
+  it('records each letter it sent back with its copies, and does not send a letter already redriven again', async () => {
+    const { producer, messagesTo } = keepingProducer();
+    const now = new Date('2026-06-01T10:00:00Z');
+    const redriven = { ...letter(1), redrivenAt: '2026-05-30T08:00:00.000Z' };
+    expect(await redrive(producer, [redriven, letter(2)], now)).toBe(1);
+    expect(messagesTo('things').map((m) => String((m.headers as Record<string, unknown>).ce_id))).toEqual(['e-2']);
+    expect(messagesTo(TOPIC_REDRIVES).map((m) => [m.key, JSON.parse(String(m.value))])).toEqual([
+      ['things.dlq/0/2', { letter: { topic: 'things.dlq', partition: 0, offset: '2' }, eventId: 'e-2', redrivenAt: '2026-06-01T10:00:00.000Z' }],
+    ]);
+    expect(await redrive(producer, [redriven], now)).toBe(0);
+  });
+
+  it('records the redrive only once the copies are on their topic: a copy that could not be sent leaves its letters outstanding', async () => {
+    const topics: string[] = [];
+    const producer = {
+      send: async ({ topic }: ProducerRecord) => {
+        topics.push(topic);
+        throw new Error('not the leader');
+      },
+    } as unknown as Producer;
+    await expect(redrive(producer, [letter(1)])).rejects.toThrow('not the leader');
+    expect(topics).toEqual(['things']);
   });
 });

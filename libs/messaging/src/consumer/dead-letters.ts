@@ -1,12 +1,13 @@
 import type { IHeaders, Kafka, Producer } from 'kafkajs';
-import { dlqTopicOf } from '@crisis-ops/contracts';
+import { dlqTopicOf, TOPIC_REDRIVES } from '@crisis-ops/contracts';
 import { rangesFrom, readRanges } from '../kafka/read-range';
 import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
+import { letterKey, readRedrives, redriveRecord, type LetterPosition } from './redrives';
 
 /** An event a consumer gave up on (ReliableHandler), as its dead-letter topic keeps it. */
 export interface DeadLetter {
   /** Where it lies: `<topic>.dlq`, partition and offset. */
-  readonly at: { readonly topic: string; readonly partition: number; readonly offset: string };
+  readonly at: LetterPosition;
   readonly originalTopic: string;
   /**
    * Where the event lay when the consumer gave up on it (`dlq_original_*`): the same for the letter
@@ -29,6 +30,8 @@ export interface DeadLetter {
    * groups may have applied it, and their inbox remembers it only so long. Empty if unknown.
    */
   readonly firstPublishedAt: string;
+  /** When it was sent back (ISO 8601, TOPIC_REDRIVES), or null: still to deal with. */
+  readonly redrivenAt: string | null;
 }
 
 const DLQ_HEADER = /^dlq_/;
@@ -48,7 +51,9 @@ const text = (headers: IHeaders, name: string): string => {
 
 /**
  * Every dead letter of the given domain topics, oldest first per partition, read to the end the
- * dead-letter topics had when the call started, by a throwaway consumer group.
+ * dead-letter topics had when the call started, by a throwaway consumer group, each with whether
+ * it was redriven (read from TOPIC_REDRIVES after the letters, so a letter read is never newer than
+ * the redrives read with it).
  */
 export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): Promise<DeadLetter[]> {
   const admin = kafka.admin();
@@ -59,7 +64,7 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-  const letters: DeadLetter[] = [];
+  const letters: Array<Omit<DeadLetter, 'redrivenAt'>> = [];
   await readRanges(kafka, ranges, 'dead-letters', async ({ topic, partition, message }) => {
     const h = message.headers ?? {};
     const own = Object.fromEntries(
@@ -84,7 +89,8 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
       firstPublishedAt: text(h, 'dlq_first_published_at') || text(h, FIRST_PUBLISHED_HEADER),
     });
   });
-  return letters;
+  const redrives = letters.length ? await readRedrives(kafka) : new Map();
+  return letters.map((l) => ({ ...l, redrivenAt: redrives.get(letterKey(l.at))?.redrivenAt ?? null }));
 }
 
 /**
@@ -103,14 +109,29 @@ export const isTooOldToRedrive = (letter: DeadLetter, now: Date = new Date()): b
 
 /**
  * Publishes dead letters back to their original topics, as they first came (key, value, headers),
- * once the fault that stopped them is mended, one copy per event (onePerEvent); answers how many. Consumers apply events once (their inbox), so a
- * letter redriven twice, or one that another consumer group had applied, changes nothing more
- * within REDRIVE_HORIZON_DAYS; the dead-letter topic keeps its copy (Kafka deletes nothing singly)
- * until its retention ends. Sends stay under the broker's 1 MiB record batch, however many letters.
+ * once the fault that stopped them is mended, one copy per event (onePerEvent); answers how many.
+ * Letters already redriven are not sent again. The dead-letter topic keeps each letter (Kafka
+ * deletes nothing singly) until its retention ends, so each letter's redrive is recorded on
+ * TOPIC_REDRIVES once its copy is on the topic: a redrive cut short between the two leaves the
+ * letters outstanding, and sent again they change nothing where an inbox remembers their event.
+ * (Not in one Kafka transaction: its commit marker would end partitions that readRanges reads to
+ * the last offset, and waits for, for ever.) Consumers apply events once (their inbox), so an event
+ * that another consumer group had applied changes nothing more within REDRIVE_HORIZON_DAYS. Sends
+ * stay under the broker's 1 MiB record batch, however many letters.
  */
-export async function redrive(producer: Producer, letters: readonly DeadLetter[]): Promise<number> {
+export async function redrive(producer: Producer, letters: readonly DeadLetter[], now: Date = new Date()): Promise<number> {
+  const due = letters.filter((l) => l.redrivenAt === null);
+  if (due.length === 0) return 0;
   const byTopic = new Map<string, DeadLetter[]>();
-  for (const l of onePerEvent(letters)) byTopic.set(l.originalTopic, [...(byTopic.get(l.originalTopic) ?? []), l]);
+  for (const l of onePerEvent(due)) byTopic.set(l.originalTopic, [...(byTopic.get(l.originalTopic) ?? []), l]);
+  const sent = await sendCopies(producer, byTopic);
+  // Every letter of an event, not only the one whose copy went: the copy answers for them all.
+  const records = due.map((l) => redriveRecord({ letter: l.at, eventId: l.eventId, redrivenAt: now.toISOString() }));
+  for (let i = 0; i < records.length; i += 1_000) await producer.send({ topic: TOPIC_REDRIVES, acks: -1, messages: records.slice(i, i + 1_000) });
+  return sent;
+}
+
+async function sendCopies(producer: Pick<Producer, 'send'>, byTopic: ReadonlyMap<string, DeadLetter[]>): Promise<number> {
   let sent = 0;
   for (const [topic, list] of byTopic) {
     let send: DeadLetter[] = [];

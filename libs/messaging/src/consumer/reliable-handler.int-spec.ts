@@ -23,6 +23,8 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
   let scratch: MessagingScratch;
   let dataSource: DataSource;
   let producer: Producer;
+  /** The dlq tool's. */
+  let redriver: Producer;
   let consumer: Consumer;
   const applied: string[] = [];
   const attempts = new Map<string, number>();
@@ -43,6 +45,8 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
     await dataSource.query('CREATE TABLE effects (event_id text NOT NULL)');
     producer = createIdempotentProducer(testKafka('producer'));
     await producer.connect();
+    redriver = createIdempotentProducer(testKafka('dlq-tool'));
+    await redriver.connect();
 
     const handler = new ReliableHandler({ consumer: group, producer, maxAttempts: 3, baseDelayMs: 20 });
     consumer = testKafka('consumer').consumer({ groupId: group });
@@ -68,6 +72,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
   afterAll(async () => {
     await consumer?.disconnect();
     await producer?.disconnect();
+    await redriver?.disconnect();
     await scratch?.close();
   });
 
@@ -99,7 +104,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
     expect(dead[1]).toMatchObject({ ce_id: 'failing-1', ce_type: FAILING, dlq_attempts: '3', dlq_error_message: 'downstream rejected the event' });
   });
 
-  it('redrives a dead letter to its topic once the fault is mended, as it first came; redriving it again applies nothing twice', async () => {
+  it('redrives a dead letter to its topic once the fault is mended, as it first came; asked again, sends nothing, the letter reading as redriven', async () => {
     await producer.send({ topic, acks: -1, messages: [record('failing-2', FAILING, 'NER')] });
     let letters = await eventually(async () => {
       const found = (await readDeadLetters(testKafka('dlq-tool'), [topic])).filter((l) => l.eventId === 'failing-2');
@@ -109,14 +114,17 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
     expect(letters[0].key?.toString()).toBe('NER');
     expect(Object.keys(letters[0].headers).filter((k) => k.startsWith('dlq_'))).toEqual([]);
 
+    expect(letters[0].redrivenAt).toBeNull();
+
     mended = true;
-    expect(await redrive(producer, letters)).toBe(1);
+    expect(await redrive(redriver, letters)).toBe(1);
     await eventually(async () => applied.includes('failing-2'));
     letters = (await readDeadLetters(testKafka('dlq-tool'), [topic])).filter((l) => l.eventId === 'failing-2');
-    await redrive(producer, letters);
+    expect(letters.map((l) => l.redrivenAt)).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT/)]);
+    expect(await redrive(redriver, letters)).toBe(0);
     await producer.send({ topic, acks: -1, messages: [record('after-redrive', OK, 'NER')] });
     await eventually(async () => applied.includes('after-redrive'));
-    expect(applied.filter((id) => id === 'failing-2')).toHaveLength(2);
+    expect(applied.filter((id) => id === 'failing-2')).toHaveLength(1);
     const rows: Array<{ n: string }> = await dataSource.query(`SELECT count(*) AS n FROM effects WHERE event_id = 'failing-2'`);
     expect(Number(rows[0].n), 'applied once, delivered twice').toBe(1);
     // The reads left no consumer group behind.
@@ -140,7 +148,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
     expect(Math.abs(published - sentAt)).toBeLessThan(60_000);
     expect(published).toBeLessThanOrEqual(Date.parse(first.failedAt));
 
-    await redrive(producer, [first]);
+    await redrive(redriver, [first]);
     const [, second] = await lettersOf(2);
     expect(Date.parse(second.failedAt)).toBeGreaterThan(Date.parse(first.failedAt));
     expect(second.firstPublishedAt).toBe(first.firstPublishedAt);

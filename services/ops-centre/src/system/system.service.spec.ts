@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AssignerProtocol, type Admin } from 'kafkajs';
 import type { ServiceConfig } from '@crisis-ops/config';
+import type { KeptRange } from '@crisis-ops/messaging';
+import type { RedrivenLetters } from './redriven-letters';
 import { SystemService } from './system.service';
+
+/** Redrives read, recording `redriven` letters of each dead-letter topic named (whatever its offsets). */
+const redrives = (redriven: Record<string, number> = {}) =>
+  ({ state: () => ({ ready: true }), redrivenOf: (topic: string, _kept: readonly KeptRange[]) => redriven[topic] ?? 0 }) as unknown as RedrivenLetters;
 
 /** A broker that answers who is in each group but not the offsets: the view must say it does not know. */
 const brokerWithoutOffsets = {
@@ -17,11 +23,13 @@ const brokerWithoutOffsets = {
 describe('the system view when the broker cannot say', () => {
   it('gives lag and dead letters as unknown, with the reason, never as zero', async () => {
     // Health is asked of services on ports where nothing listens: they are reported unreachable.
-    const view = await new SystemService(brokerWithoutOffsets, { port: 1 } as ServiceConfig).view();
+    const view = await new SystemService(brokerWithoutOffsets, { port: 1 } as ServiceConfig, redrives()).view();
     expect(view.consumerGroups.length).toBeGreaterThan(0);
     for (const g of view.consumerGroups) expect(g).toMatchObject({ totalLag: null, lagError: 'coordinator not available' });
     expect(Object.values(view.deadLetters).every((n) => n === null)).toBe(true);
+    expect(Object.values(view.outstandingDeadLetters).every((n) => n === null)).toBe(true);
     expect(view.services.map((s) => s.deadLettersOfOwnTopics)).toContain(null);
+    expect(view.services.map((s) => s.outstandingDeadLettersOfOwnTopics)).toContain(null);
   });
 });
 
@@ -38,15 +46,31 @@ const brokerWithTwoLettersOfMediation = {
 
 describe('the system view read by an ops engineer', () => {
   it('counts dead letters against the service whose events they are, saying so and naming the dead-letter topics', async () => {
-    const view = await new SystemService(brokerWithTwoLettersOfMediation, { port: 1 } as ServiceConfig).view();
+    const view = await new SystemService(brokerWithTwoLettersOfMediation, { port: 1 } as ServiceConfig, redrives()).view();
     const mediation = view.services.find((s) => s.name === 'mediation');
     expect(mediation).toMatchObject({ deadLettersOfOwnTopics: 2, deadLetterTopics: ['mediation.processes.v1.dlq'] });
     expect(view.services.find((s) => s.name === 'early-warning')).toMatchObject({ deadLettersOfOwnTopics: 0 });
     expect(view.deadLetters['mediation.processes.v1']).toBe(2);
   });
 
+  it('tells the letters still to deal with from those redriven, where a redriven letter counted as one outstanding', async () => {
+    const view = await new SystemService(brokerWithTwoLettersOfMediation, { port: 1 } as ServiceConfig, redrives({ 'mediation.processes.v1.dlq': 1 })).view();
+    expect(view.services.find((s) => s.name === 'mediation')).toMatchObject({ deadLettersOfOwnTopics: 2, outstandingDeadLettersOfOwnTopics: 1 });
+    expect(view.deadLetters['mediation.processes.v1']).toBe(2);
+    expect(view.outstandingDeadLetters['mediation.processes.v1']).toBe(1);
+    expect(view.redrivesUnknown).toBeNull();
+  });
+
+  it('gives the outstanding letters as unknown, with the reason, while the redrives are not read, never every letter as outstanding', async () => {
+    const notYet = { state: () => ({ ready: false, reason: 'the redrives are still being read' }), redrivenOf: () => 0 } as unknown as RedrivenLetters;
+    const view = await new SystemService(brokerWithTwoLettersOfMediation, { port: 1 } as ServiceConfig, notYet).view();
+    expect(view.services.find((s) => s.name === 'mediation')).toMatchObject({ deadLettersOfOwnTopics: 2, outstandingDeadLettersOfOwnTopics: null });
+    expect(view.outstandingDeadLetters['mediation.processes.v1']).toBeNull();
+    expect(view.redrivesUnknown).toBe('the redrives are still being read');
+  });
+
   it('tells a service that consumes nothing by design from a consumer group that is dead', async () => {
-    const view = await new SystemService(brokerWithTwoLettersOfMediation, { port: 1 } as ServiceConfig).view();
+    const view = await new SystemService(brokerWithTwoLettersOfMediation, { port: 1 } as ServiceConfig, redrives()).view();
     const byDesign = (name: string) => view.consumerGroups.find((g) => g.groupId === name)?.consumesEvents;
     expect(['partnerships', 'electoral-support'].map(byDesign)).toEqual([false, false]);
     expect(['early-warning', 'mediation', 'ops-centre'].map(byDesign)).toEqual([true, true, true]);
@@ -68,7 +92,7 @@ describe('a consumer group stuck before its first commit', () => {
       fetchOffsets: async ({ topics }: { topics: string[] }) => topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: '-1' }] })),
       fetchTopicOffsets: async () => [{ partition: 0, low: '2', high: '9', offset: '9' }],
     } as unknown as Admin;
-    const view = await new SystemService(broker, { port: 1 } as ServiceConfig).view();
+    const view = await new SystemService(broker, { port: 1 } as ServiceConfig, redrives()).view();
     const stuck = view.consumerGroups.find((g) => g.groupId === 'ops-centre');
     expect(stuck).toMatchObject({ totalLag: 7, lag: [{ topic: 'early-warning.risk.v1', partition: 0, committed: 2, end: 9, lag: 7 }] });
     expect(view.consumerGroups.find((g) => g.groupId === 'mediation')).toMatchObject({ totalLag: 0, lag: [] });

@@ -3,6 +3,7 @@ import { AssignerProtocol, type Admin, type GroupDescription } from 'kafkajs';
 import { DOMAIN_TOPICS, SERVICES, dlqTopicOf, type ServiceName } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { KAFKA_ADMIN, SERVICE_CONFIG } from '@crisis-ops/service-kit';
+import { RedrivenLetters } from './redriven-letters';
 
 /** Env variable naming a service's base URL, e.g. EARLY_WARNING_URL. */
 export const serviceUrlEnv = (name: string): string => `${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -38,6 +39,11 @@ export interface ServiceHealth {
    * dead-letter topics could not be read: unknown is not zero.
    */
   deadLettersOfOwnTopics: number | null;
+  /**
+   * Of those, the letters not redriven: still to deal with. Null when not known (a dead-letter topic
+   * or the redrives could not be read; see redrivesUnknown).
+   */
+  outstandingDeadLettersOfOwnTopics: number | null;
   /** The dead-letter topics counted in deadLettersOfOwnTopics (`<topic>.dlq`). */
   deadLetterTopics: string[];
   /** Whether the service consumes events at all (its definition's `consumesEvents`). */
@@ -50,7 +56,7 @@ export interface ServiceHealth {
  * when its service consumes nothing by design, so an absent group is not read as a crashed one),
  * outbox backlog (from each service's /health/ready) and dead letters (high − low watermark of each
  * `<topic>.dlq`, counted for the service that publishes the topic's events, whoever's consumer set
- * them aside).
+ * them aside), and of those the outstanding ones: kept less those recorded as redriven.
  */
 @Injectable()
 export class SystemService {
@@ -59,24 +65,37 @@ export class SystemService {
   constructor(
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    private readonly redriven: RedrivenLetters,
   ) {
     this.urls = serviceUrls(config.port);
   }
 
   async view() {
     const [health, groups, dlq] = await Promise.all([this.health(), this.groups(), this.dlqCounts()]);
+    const sum = (counts: Array<number | null>) => counts.reduce<number | null>((n, c) => (n === null || c === null ? null : n + c), 0);
     const services: ServiceHealth[] = health.map((h) => {
-      const own = Object.entries(dlq).filter(([topic]) => SOURCE_OF_TOPIC[topic] === h.name);
+      const own = DOMAIN_TOPICS.filter((topic) => SOURCE_OF_TOPIC[topic] === h.name);
       return {
         ...h,
-        deadLettersOfOwnTopics: own.reduce<number | null>((n, [, c]) => (n === null || c === null ? null : n + c), 0),
-        deadLetterTopics: own.map(([topic]) => dlqTopicOf(topic)),
+        deadLettersOfOwnTopics: sum(own.map((t) => dlq.kept[t])),
+        outstandingDeadLettersOfOwnTopics: sum(own.map((t) => dlq.outstanding[t])),
+        deadLetterTopics: own.map(dlqTopicOf),
       };
     });
-    return { at: new Date().toISOString(), services, consumerGroups: groups, deadLetters: dlq };
+    return {
+      at: new Date().toISOString(),
+      services,
+      consumerGroups: groups,
+      /** Letters kept per domain topic, redriven or not. */
+      deadLetters: dlq.kept,
+      /** Letters kept and not redriven per domain topic. */
+      outstandingDeadLetters: dlq.outstanding,
+      /** Why the outstanding letters are not known (null: they are). */
+      redrivesUnknown: dlq.redrivesUnknown,
+    };
   }
 
-  private async health(): Promise<Omit<ServiceHealth, 'deadLettersOfOwnTopics' | 'deadLetterTopics'>[]> {
+  private async health(): Promise<Omit<ServiceHealth, 'deadLettersOfOwnTopics' | 'outstandingDeadLettersOfOwnTopics' | 'deadLetterTopics'>[]> {
     return Promise.all(
       SERVICES.map(async (s) => {
         const url = this.urls[s.name];
@@ -131,16 +150,22 @@ export class SystemService {
     return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 
-  /** Letters per domain topic; null where the dead-letter topic could not be read (unknown, not zero). */
-  private async dlqCounts(): Promise<Record<string, number | null>> {
-    const out: Record<string, number | null> = {};
+  /**
+   * Letters kept per domain topic, and of those the ones not redriven; null where the dead-letter
+   * topic could not be read, or (outstanding) the redrives not yet or no longer: unknown, not zero.
+   */
+  private async dlqCounts() {
+    const kept: Record<string, number | null> = {};
+    const outstanding: Record<string, number | null> = {};
+    const redrives = this.redriven.state();
     await Promise.all(
       DOMAIN_TOPICS.map(async (topic) => {
         const offsets = await this.admin.fetchTopicOffsets(dlqTopicOf(topic)).catch(() => null);
-        out[topic] = offsets ? offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0) : null;
+        kept[topic] = offsets ? offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0) : null;
+        outstanding[topic] = offsets && redrives.ready ? (kept[topic] as number) - this.redriven.redrivenOf(dlqTopicOf(topic), offsets) : null;
       }),
     );
-    return out;
+    return { kept, outstanding, redrivesUnknown: redrives.ready ? null : redrives.reason };
   }
 }
 

@@ -12,6 +12,7 @@ interface SystemView {
     httpStatus: number | null;
     outboxBacklog: number | null;
     deadLettersOfOwnTopics: number | null;
+    outstandingDeadLettersOfOwnTopics: number | null;
     deadLetterTopics: string[];
     consumesEvents: boolean;
   }[];
@@ -25,6 +26,8 @@ interface SystemView {
     lagError: string | null;
   }[];
   deadLetters: Record<string, number | null>;
+  outstandingDeadLetters: Record<string, number | null>;
+  redrivesUnknown: string | null;
 }
 
 const STATUS_TEXT: Record<string, string> = { up: '✔ up', down: '✖ down', unreachable: '⚠ unreachable' };
@@ -52,7 +55,7 @@ export function SystemPane() {
           <h3>Services</h3>
           <table data-testid="system-services">
             <thead>
-              <tr><th scope="col">Service</th><th scope="col">Health</th><th scope="col">Outbox backlog</th><th scope="col">Dead letters of events on its topics</th><th scope="col">URL</th></tr>
+              <tr><th scope="col">Service</th><th scope="col">Health</th><th scope="col">Outbox backlog</th><th scope="col">Dead letters of events on its topics: outstanding / kept</th><th scope="col">URL</th></tr>
             </thead>
             <tbody>
               {view.services.map((s) => (
@@ -60,7 +63,11 @@ export function SystemPane() {
                   <th scope="row">{s.name}</th>
                   <td className={`health-${s.status}`}>{STATUS_TEXT[s.status] ?? s.status}{s.httpStatus ? ` (${s.httpStatus})` : ''}</td>
                   <td>{s.outboxBacklog ?? '–'}</td>
-                  <td title={s.deadLetterTopics.join(', ')}>{s.deadLettersOfOwnTopics ?? <span title="a dead-letter topic could not be read">unknown</span>}</td>
+                  <td title={s.deadLetterTopics.join(', ')} data-testid={`dead-letters-${s.name}`}>
+                    {s.outstandingDeadLettersOfOwnTopics ?? <span title={view.redrivesUnknown ?? 'a dead-letter topic could not be read'}>unknown</span>} outstanding
+                    {' / '}
+                    {s.deadLettersOfOwnTopics ?? <span title="a dead-letter topic could not be read">unknown</span>} kept
+                  </td>
                   <td className="mono">{s.url}</td>
                 </tr>
               ))}
@@ -70,8 +77,9 @@ export function SystemPane() {
             Dead letters of events on its topics: events this service published that a consumer, of any service, could not
             process and set aside on the topic's dead-letter topic ({'<topic>.dlq'}). They are not letters this service wrote;
             each letter names the consumer that set it aside (<span className="mono">npm run dlq</span>). A letter stays on its
-            dead-letter topic for the topic's retention (30 days), redriven or not: this counts letters kept, not events still
-            to mend, and an event several consumers set aside has a letter from each.
+            dead-letter topic for the topic's retention (30 days), redriven or not: outstanding counts the letters not redriven
+            yet, kept counts them all. An event several consumers set aside has a letter from each, and one redrive answers
+            for them all.
           </p>
           <h3>Consumer groups</h3>
           {view.consumerGroups.filter(noConsumerByDesign).length > 0 && (

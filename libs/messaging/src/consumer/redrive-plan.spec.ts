@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { DeadLetter } from './dead-letters';
+import { planRedrive } from './redrive-plan';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+const letter = (n: number, over: Partial<DeadLetter> = {}): DeadLetter => ({
+  at: { topic: 'things.dlq', partition: 0, offset: String(n) },
+  originalTopic: 'things',
+  origin: { partition: 1, offset: String(n) },
+  key: null,
+  value: Buffer.from('x'),
+  headers: {},
+  eventId: `e-${n}`,
+  eventType: 't',
+  consumer: 'c',
+  errorCode: 'E',
+  errorMessage: 'm',
+  attempts: 4,
+  failedAt: '2026-05-31T00:00:00Z',
+  firstPublishedAt: '2026-05-31T00:00:00Z',
+  redrivenAt: null,
+  ...over,
+});
+
+describe('what a redrive sends', () => {
+  const redriven = letter(1, { redrivenAt: '2026-05-31T12:00:00Z' });
+  const unreadableRedriven = letter(2, { eventId: null, redrivenAt: '2026-05-31T12:00:00Z' });
+  const outstanding = letter(3);
+  const tooOld = letter(4, { firstPublishedAt: '2026-03-01T00:00:00Z' });
+  const letters = [redriven, unreadableRedriven, outstanding, tooOld];
+
+  it('sends, of every letter, the outstanding ones young enough: a letter sent back already (one without an event id too) is not sent again', () => {
+    expect(planRedrive(letters, { all: true }, NOW)).toEqual({ send: [outstanding], missing: [], alreadyRedriven: [], tooOld: [tooOld] });
+  });
+
+  it('asked for events by id, says which were sent back already and which no letter has', () => {
+    expect(planRedrive(letters, { ids: ['e-1', 'e-3', 'e-9'] }, NOW)).toEqual({ send: [outstanding], missing: ['e-9'], alreadyRedriven: [redriven], tooOld: [] });
+  });
+
+  it('sends the outstanding letter of an event whose earlier letter was redriven and that was dead-lettered again', () => {
+    const again = letter(5, { eventId: 'e-1' });
+    expect(planRedrive([redriven, again], { ids: ['e-1'] }, NOW)).toMatchObject({ send: [again], alreadyRedriven: [redriven] });
+  });
+});

@@ -1,0 +1,32 @@
+import { isTooOldToRedrive, type DeadLetter } from './dead-letters';
+
+/** What a redrive asked for comes to, before anything is sent. */
+export interface RedrivePlan {
+  /** The letters to send back (redrive sends one copy per event of them). */
+  readonly send: readonly DeadLetter[];
+  /** Event ids asked for that no letter has. */
+  readonly missing: readonly string[];
+  /** Letters asked for by id that were sent back already: not sent again. */
+  readonly alreadyRedriven: readonly DeadLetter[];
+  /** Letters whose event was first published too long ago to be applied once (isTooOldToRedrive). */
+  readonly tooOld: readonly DeadLetter[];
+}
+
+/**
+ * The letters a redrive sends: those of the given event ids, or every outstanding one (`all`), less
+ * those sent back already (a letter without an event id would reach every consumer again as a new
+ * record) and those too old to send.
+ */
+export function planRedrive(letters: readonly DeadLetter[], ask: { readonly ids: readonly string[] } | { readonly all: true }, now: Date = new Date()): RedrivePlan {
+  const ids = 'ids' in ask ? ask.ids : [];
+  const chosen = 'all' in ask ? letters : letters.filter((l) => l.eventId !== null && ids.includes(l.eventId));
+  const missing = ids.filter((id) => !chosen.some((l) => l.eventId === id));
+  const outstanding = chosen.filter((l) => l.redrivenAt === null);
+  const tooOld = outstanding.filter((l) => isTooOldToRedrive(l, now));
+  return {
+    send: outstanding.filter((l) => !isTooOldToRedrive(l, now)),
+    missing,
+    alreadyRedriven: 'all' in ask ? [] : chosen.filter((l) => l.redrivenAt !== null),
+    tooOld,
+  };
+}

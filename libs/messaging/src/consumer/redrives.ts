@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
+import { rangesFrom, readRanges } from '../kafka/read-range';
+
+/** Where a dead letter lies: its dead-letter topic, partition and offset. */
+export interface LetterPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** That a dead letter was sent back, as TOPIC_REDRIVES keeps it. */
+export interface Redrive {
+  readonly letter: LetterPosition;
+  readonly eventId: string | null;
+  /** When (ISO 8601). */
+  readonly redrivenAt: string;
+}
+
+/** The key of a letter's redrive record: a letter redriven again replaces its record when compacted. */
+export const letterKey = (at: LetterPosition): string => `${at.topic}/${at.partition}/${at.offset}`;
+
+export function redriveRecord(redrive: Redrive): { key: string; value: string } {
+  return { key: letterKey(redrive.letter), value: JSON.stringify(redrive) };
+}
+
+/** A redrive record read back; null for one that is not (a tombstone, or what some other tool wrote). */
+export function parseRedrive(message: Pick<KafkaMessage, 'value'>): Redrive | null {
+  if (!message.value?.length) return null;
+  try {
+    const r = JSON.parse(message.value.toString('utf8')) as Partial<Redrive>;
+    const at = r.letter;
+    if (!at || typeof at.topic !== 'string' || typeof at.partition !== 'number' || typeof at.offset !== 'string' || typeof r.redrivenAt !== 'string') return null;
+    return { letter: { topic: at.topic, partition: at.partition, offset: at.offset }, eventId: typeof r.eventId === 'string' ? r.eventId : null, redrivenAt: r.redrivenAt };
+  } catch {
+    return null;
+  }
+}
+
+/** Every redrive recorded, by letter (letterKey), the latest of each; read to the end the topic had when the call started. */
+export async function readRedrives(kafka: Kafka): Promise<Map<string, Redrive>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let ranges;
+  try {
+    ranges = await rangesFrom(admin, [TOPIC_REDRIVES]);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  const redrives = new Map<string, Redrive>();
+  await readRanges(kafka, ranges, 'dead-letter-redrives', async ({ message }) => {
+    const r = parseRedrive(message);
+    if (r) redrives.set(letterKey(r.letter), r);
+  });
+  return redrives;
+}
+
+/** Offsets a partition of a dead-letter topic holds now: [low, high). */
+export interface KeptRange {
+  readonly partition: number;
+  readonly low: string;
+  readonly high: string;
+}
+
+/**
+ * The redrives recorded, kept up to date by a consumer that reads TOPIC_REDRIVES from its beginning
+ * and stays on it, for a view asked every few seconds (ops-centre's system view), where reading the
+ * topic per request would cost a consumer group's join each time. Its group is its own
+ * (`<prefix>-<uuid>`, never committed, deleted on stop), so that every replica reads every partition.
+ */
+export class RedriveLedger {
+  private readonly byTopic = new Map<string, Map<number, Set<number>>>();
+  private consumer?: Consumer;
+  private groupId?: string;
+  private ready = false;
+  private failure?: string;
+  private stopped = false;
+  private starting?: Promise<void>;
+  /** Settles once the consumer runs or could not be started: what stop has to wait for. */
+  private launched?: Promise<void>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly groupPrefix: string,
+  ) {}
+
+  /**
+   * Starts reading; resolves once everything the topic held at the start has been read. A failure
+   * is kept (see state) rather than thrown, so that a service whose view only counts on it still boots.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.begin();
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
+    let launched!: () => void;
+    this.launched = new Promise<void>((resolve) => (launched = resolve));
+    try {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(TOPIC_REDRIVES).finally(() => admin.disconnect().catch(() => undefined));
+      const remaining = new Map(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]));
+      let caughtUp!: () => void;
+      const done = new Promise<void>((resolve) => (caughtUp = resolve));
+      if (remaining.size === 0) caughtUp();
+      if (this.stopped) return;
+      this.groupId = `${this.groupPrefix}-${randomUUID()}`;
+      this.consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
+      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        this.failure = payload.error.message;
+        caughtUp();
+      });
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topic: TOPIC_REDRIVES, fromBeginning: true });
+      await this.consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const r = parseRedrive(message);
+          if (r) this.record(r);
+          const end = remaining.get(partition);
+          if (end !== undefined && Number(message.offset) + 1 >= end) {
+            remaining.delete(partition);
+            if (remaining.size === 0) caughtUp();
+          }
+        },
+      });
+      launched();
+      await done;
+      this.ready = true;
+    } catch (err) {
+      this.failure = (err as Error).message;
+    } finally {
+      launched();
+    }
+  }
+
+  /** Whether counts can be given: the topic read to where it ended at the start, and the reader still running. */
+  state(): { ready: true } | { ready: false; reason: string } {
+    if (this.failure) return { ready: false, reason: `the redrives could not be read: ${this.failure}` };
+    if (this.stopped) return { ready: false, reason: 'the redrives are no longer read' };
+    return this.ready ? { ready: true } : { ready: false, reason: 'the redrives are still being read' };
+  }
+
+  record(r: Redrive): void {
+    const partitions = this.byTopic.get(r.letter.topic) ?? new Map<number, Set<number>>();
+    this.byTopic.set(r.letter.topic, partitions);
+    const offsets = partitions.get(r.letter.partition) ?? new Set<number>();
+    partitions.set(r.letter.partition, offsets);
+    offsets.add(Number(r.letter.offset));
+  }
+
+  /**
+   * Letters of a dead-letter topic that were redriven, of those its partitions still keep: a record
+   * of a letter the topic no longer keeps (past its retention) is no letter.
+   */
+  redrivenOf(dlqTopic: string, kept: readonly KeptRange[]): number {
+    const partitions = this.byTopic.get(dlqTopic);
+    if (!partitions) return 0;
+    let n = 0;
+    for (const { partition, low, high } of kept) {
+      for (const offset of partitions.get(partition) ?? []) if (offset >= Number(low) && offset < Number(high)) n++;
+    }
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.launched;
+    if (!this.consumer) return;
+    await this.consumer.disconnect().catch(() => undefined);
+    const admin = this.kafka.admin();
+    await admin
+      .connect()
+      .then(() => admin.deleteGroups([this.groupId as string]))
+      .catch(() => undefined)
+      .finally(() => admin.disconnect().catch(() => undefined));
+  }
+}
