@@ -108,4 +108,24 @@ describe('the consumer_lag gauge', { timeout: 10_000 }, () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(admin.reads).toBe(1);
   });
+
+  it('aborts a read it gives up on, and the one pending when unregistered, so that each lets go of its client', async () => {
+    const signals: AbortSignal[] = [];
+    const stop = observeConsumerLag(
+      (signal) => {
+        signals.push(signal);
+        return new Promise<PartitionLag[]>(() => undefined);
+      },
+      { everyMs: 10_000, timeoutMs: 5_000 },
+    );
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(signals.map((s) => s.aborted)).toEqual([false]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(signals.map((s) => s.aborted)).toEqual([true]);
+    expect(String(signals[0].reason)).toContain('no answer within 5000 ms');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    stop();
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+  });
 });

@@ -103,7 +103,7 @@ export interface ConsumerLagOptions {
  * answer a scrape took 30 s (kafkajs's request timeout), past Prometheus's 10 s scrape timeout, so
  * every metric of the service went missing in a broker incident. Returns an unregister function.
  */
-export function observeConsumerLag(read: () => PartitionLag[] | Promise<PartitionLag[]>, options: ConsumerLagOptions = {}): () => void {
+export function observeConsumerLag(read: (signal: AbortSignal) => PartitionLag[] | Promise<PartitionLag[]>, options: ConsumerLagOptions = {}): () => void {
   const { consumerLag, consumerLagAge } = getInstruments();
   const lag = latestInBackground('consumer_lag', read, options.everyMs ?? 10_000, options.timeoutMs ?? 5_000);
   // The SDK keeps reporting the last value of a series that is no longer observed, so after a
@@ -138,29 +138,34 @@ export function observeConsumerLag(read: () => PartitionLag[] | Promise<Partitio
 /**
  * Calls `read` now and every `everyMs`, keeping the latest answer. One read at a time; one not
  * answered within `timeoutMs` is given up on (an answer after that is dropped) so that a read that
- * never settles cannot stop the refresh for good; the client's own request timeout ends it.
+ * never settles cannot stop the refresh for good, and its signal is aborted so that it stops there
+ * and lets go of what it holds (readConsumerGroupLag disconnects its admin client); so is the read
+ * pending when the refresh stops.
  */
-function latestInBackground<T>(name: string, read: () => T | Promise<T>, everyMs: number, timeoutMs: number) {
+function latestInBackground<T>(name: string, read: (signal: AbortSignal) => T | Promise<T>, everyMs: number, timeoutMs: number) {
   const started = Date.now();
   let latest: { value: T; at: number } | undefined;
-  let pending: object | undefined;
+  let pending: AbortController | undefined;
   const refresh = () => {
     if (pending) return;
-    const attempt = {};
+    const attempt = new AbortController();
     pending = attempt;
     const giveUp = setTimeout(() => {
       if (pending !== attempt) return;
       pending = undefined;
+      attempt.abort(new Error(`${name}: no answer within ${timeoutMs} ms`));
       diag.warn(`${name}: no answer within ${timeoutMs} ms; serving the reading of ${latest ? new Date(latest.at).toISOString() : 'none yet'}`);
     }, timeoutMs);
     giveUp.unref();
-    Promise.resolve()
+    Promise.resolve(attempt.signal)
       .then(read)
       .then(
         (value) => {
           if (pending === attempt) latest = { value, at: Date.now() };
         },
-        (error) => diag.warn(`${name} read failed`, error),
+        (error) => {
+          if (!attempt.signal.aborted) diag.warn(`${name} read failed`, error);
+        },
       )
       .finally(() => {
         clearTimeout(giveUp);
@@ -174,6 +179,10 @@ function latestInBackground<T>(name: string, read: () => T | Promise<T>, everyMs
     latest: () => latest,
     /** When the latest reading was taken (start, if none yet). */
     since: () => latest?.at ?? started,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      pending?.abort(new Error(`${name}: no longer read`));
+      pending = undefined;
+    },
   };
 }

@@ -3,9 +3,9 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { AddressInfo } from 'node:net';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerGroupLag, createKafka } from '@crisis-ops/messaging';
+import { consumerGroupLag, createBoundedKafka, createKafka, readConsumerGroupLag } from '@crisis-ops/messaging';
 import { metricsHandler, observeConsumerLag, shutdownTelemetry, startTelemetry } from '@crisis-ops/observability';
-import { createScratchTopics, eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { createScratchTopics, eventually, testInfra, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 
 const lagOf = (body: string, topic: string, partition: number) =>
   body.match(new RegExp(`^consumer_lag\\{[^}]*topic="${topic.replace(/\./g, '\\.')}"[^}]*partition="${partition}"[^}]*\\} (\\S+)$`, 'm'))?.[1];
@@ -86,6 +86,47 @@ describe('consumer_lag while the broker does not answer', { timeout: 30_000 }, (
       expect(body).toMatch(/^consumer_lag_age_seconds(\{[^}]*\})? \S+$/m);
     } finally {
       stop();
+    }
+  });
+
+  it('gives up a read the broker does not answer and closes its connection, where the read went on holding it until kafkajs gave up (30 s per request, then retries)', async () => {
+    // Read so from the test broker, it answers as the shared admin did.
+    const answering = createBoundedKafka({ clientId: 'lag-bounded', brokers: testInfra().kafkaBrokers }, 5_000);
+    expect(await readConsumerGroupLag(answering, group, [topic])).toEqual([{ topic, partition: 0, lag: 3 }]);
+
+    // A silent broker of this test's own: the read above may still be trying the other one.
+    const open = new Set<Socket>();
+    let accepted = 0;
+    const mute = createTcpServer((socket) => {
+      accepted++;
+      open.add(socket);
+      // Read and never answered, as a stopped broker: a socket never read would not see the client close it.
+      socket.resume();
+      socket.on('close', () => open.delete(socket));
+    });
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    // As the services read it (service-kit): a client bounded by the read's timeout.
+    const kafka = createBoundedKafka({ clientId: 'lag-given-up', brokers: [`127.0.0.1:${(mute.address() as AddressInfo).port}`] }, 500);
+    let reads = 0;
+    const stop = observeConsumerLag(
+      (signal) => {
+        reads++;
+        return readConsumerGroupLag(kafka, group, [topic], signal);
+      },
+      { everyMs: 60_000, timeoutMs: 500 },
+    );
+    try {
+      await eventually(async () => accepted > 0, 5_000, 20);
+      const connected = Date.now();
+      // Given up on after 500 ms: its connection goes with it, and nothing is tried again.
+      await eventually(async () => open.size === 0, 5_000, 20);
+      expect(Date.now() - connected).toBeLessThan(3_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect({ reads, accepted, open: open.size }).toEqual({ reads: 1, accepted: 1, open: 0 });
+    } finally {
+      stop();
+      for (const socket of open) socket.destroy();
+      mute.close();
     }
   });
 });

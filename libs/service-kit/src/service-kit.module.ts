@@ -7,7 +7,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { AuthModule, GLOBAL_REGION } from '@crisis-ops/auth';
 import { DESK_IDS } from '@crisis-ops/geo';
 import type { ServiceConfig } from '@crisis-ops/config';
-import { consumerGroupLag, createIdempotentProducer, createKafka } from '@crisis-ops/messaging';
+import { createBoundedKafka, createIdempotentProducer, createKafka, readConsumerGroupLag } from '@crisis-ops/messaging';
 import { loggerOptions, observeConsumerLag, shutdownTelemetry } from '@crisis-ops/observability';
 import { isPermanentConnectionError, serviceDataSourceOptions } from '@crisis-ops/persistence';
 import { HealthController } from './health/health.controller';
@@ -28,6 +28,8 @@ export interface ServiceKitOptions {
   readonly consumes?: readonly string[];
 }
 
+const LAG_READ_TIMEOUT_MS = 5_000;
+
 /** Connects the shared Kafka clients on start and closes them last on shutdown. */
 class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   private stopLag?: () => void;
@@ -43,7 +45,11 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
     if (this.consumes.length) {
       // Read every 10 s in the background, never during a scrape: a broker that does not answer
       // held /metrics for 30 s. Scrapes get the last reading and its age (consumer_lag_age_seconds).
-      this.stopLag = observeConsumerLag(() => consumerGroupLag(this.admin, this.config.service, this.consumes), { everyMs: 10_000, timeoutMs: 5_000 });
+      // Each read has an admin client of its own, whose requests time out when the read is given up
+      // on (5 s) and which is closed then: on the shared one, an abandoned read kept waiting on the
+      // broker for kafkajs's timeouts and retries.
+      const lagKafka = createBoundedKafka({ clientId: `${this.config.service}-lag`, brokers: this.config.kafkaBrokers }, LAG_READ_TIMEOUT_MS);
+      this.stopLag = observeConsumerLag((signal) => readConsumerGroupLag(lagKafka, this.config.service, this.consumes, signal), { everyMs: 10_000, timeoutMs: LAG_READ_TIMEOUT_MS });
     }
   }
 

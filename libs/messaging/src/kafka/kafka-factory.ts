@@ -21,6 +21,25 @@ export function createKafka({ clientId, brokers, commandLine = false }: KafkaCon
 }
 
 /**
+ * A client for reads in the background that are given up on after `timeoutMs` (consumer lag): its
+ * requests time out then too and are not retried (a read that fails is read again on the next
+ * turn), so a read given up on lets go of its connection within that time, and opens no other.
+ * kafkajs's own defaults (30 s per request, then retries) kept a read nobody waited for any more on
+ * the broker for minutes, and disconnecting does not cut that short: a connection waits for its
+ * requests in flight before it closes.
+ */
+export function createBoundedKafka({ clientId, brokers }: KafkaConnection, timeoutMs: number): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    logLevel: logLevel.WARN,
+    connectionTimeout: Math.min(3_000, timeoutMs),
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+}
+
+/**
  * Idempotent with one request in flight: retries can neither duplicate nor reorder records within a
  * partition, which is what keeps one country's events in order.
  */
@@ -53,4 +72,43 @@ export async function consumerGroupLag(admin: Admin, groupId: string, topics: re
     }
   }
   return lags;
+}
+
+/**
+ * consumerGroupLag for a read in the background, with an admin client of its own (of a
+ * createBoundedKafka client), connected for this read and disconnected after it, or as soon as
+ * `signal` aborts (the read given up on): the read then rejects at once, and its connection closes
+ * once its request in flight times out. On the service's shared admin, a read given up on went on
+ * waiting on a broker that did not answer (kafkajs's 30 s request timeout, then its retries), holding
+ * a connection and a request for minutes after nobody wanted its answer.
+ */
+export async function readConsumerGroupLag(kafka: Kafka, groupId: string, topics: readonly string[], signal?: AbortSignal): Promise<PartitionLag[]> {
+  signal?.throwIfAborted();
+  const admin = kafka.admin();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      void admin.disconnect().catch(() => undefined);
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('consumer lag read given up on'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  // The topics' metadata first: with no retries (createBoundedKafka), the group coordinator is
+  // looked up among the brokers it names, which kafkajs otherwise learns by failing once and retrying.
+  const work = admin
+    .connect()
+    .then(() => admin.fetchTopicMetadata({ topics: [...topics] }))
+    .then(() => consumerGroupLag(admin, groupId, topics));
+  // Closed again once the work has settled: a connect that completed after the abort's disconnect
+  // would otherwise stay open.
+  const closed = work.then(
+    () => admin.disconnect().catch(() => undefined),
+    () => admin.disconnect().catch(() => undefined),
+  );
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    if (!signal?.aborted) await closed;
+  }
 }
