@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  admin1Key,
   COUNTRIES,
   isUserAssignedCountry,
   DESK_IDS,
@@ -137,4 +138,13 @@ it('knows one country inside the user-assigned ranges, Kosovo, whose code is no 
   // package adds inside them must be seen here, as it stops being an exercise code.
   expect(COUNTRIES.filter((c) => /^(AA[A-Z]|Q[M-Z][A-Z]|X[A-Z]{2}|ZZ[A-Z])$/.test(c.iso3)).map((c) => c.iso3)).toEqual(['XKX']);
   expect(isUserAssignedCountry('XKX')).toBe(false);
+});
+
+describe('admin1Key', () => {
+  it('tells one admin1 however a source spells it, and keeps the national area (null) apart', () => {
+    expect(admin1Key('Tillabéri')).toBe(admin1Key('TILLABERI'));
+    expect(admin1Key('Hauts-Bassins')).toBe(admin1Key(' hauts  bassins '));
+    expect(admin1Key('Diffa')).not.toBe(admin1Key('Tillaberi'));
+    expect(admin1Key(null)).toBeNull();
+  });
 });

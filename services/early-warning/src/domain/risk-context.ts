@@ -29,11 +29,5 @@ export interface RiskContextProvider {
 /** No context: the score is what the signals say. */
 export const NO_CONTEXT: RiskContextProvider = Object.freeze({ adjustmentsFor: () => [] });
 
-/**
- * What two spellings of one admin1 share: case, accents and punctuation aside ("Hauts-Bassins" and
- * "hauts bassins", "Tillabéri" and "Tillaberi"), which sources (ACLED, a mediation desk) spell apart.
- */
-export function admin1Key(name: string | null): string | null {
-  if (name === null) return null;
-  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
+/** Compared as mediation compares them: the key lives in @crisis-ops/geo, which both services share. */
+export { admin1Key } from '@crisis-ops/geo';
