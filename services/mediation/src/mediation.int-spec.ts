@@ -28,6 +28,8 @@ let OTHER = '';
 let AFTER_AGREEMENT = '';
 /** For the referral test: a stale proposal and an active process in one country. */
 let REFERRAL = '';
+/** For the areas test: processes of admin1s and of the whole country side by side. */
+let AREAS = '';
 
 /**
  * mediation as the events it consumes and publishes show it, and the REST API a process is run
@@ -43,7 +45,7 @@ describe('mediation on real Kafka and Postgres', () => {
   const positions = new ReadPositions();
 
   beforeAll(async () => {
-    [COUNTRY, OTHER, AFTER_AGREEMENT, REFERRAL] = await freshCountries(4);
+    [COUNTRY, OTHER, AFTER_AGREEMENT, REFERRAL, AREAS] = await freshCountries(5);
     m = await bootMediation();
     ({ api, db } = m);
     producer = testKafka('mediation-int-producer').producer({ idempotent: true });
@@ -55,7 +57,7 @@ describe('mediation on real Kafka and Postgres', () => {
       eachMessage: async ({ topic, partition, message }) => {
         positions.record(topic, partition, message.offset);
         const key = message.key?.toString();
-        if (key === COUNTRY || key === OTHER || key === AFTER_AGREEMENT || key === REFERRAL || key === 'MLI') published.push(parseCloudEvent(topic, partition, message));
+        if (key === COUNTRY || key === OTHER || key === AFTER_AGREEMENT || key === REFERRAL || key === AREAS || key === 'MLI') published.push(parseCloudEvent(topic, partition, message));
       },
     });
   });
@@ -299,6 +301,40 @@ describe('mediation on real Kafka and Postgres', () => {
     await sendRisk(randomUUID(), CE_RISK_ESCALATED, escalation(escalationId, REFERRAL, RiskLevel.CRITICAL));
     const referred = await eventually(async () => published.find((e) => e.key === REFERRAL && e.type === CE_ESCALATION_REFERRED), 60_000, 250);
     expect(decodeEvent(CE_ESCALATION_REFERRED, referred.data)).toMatchObject({ escalationId, processId: activeId, processOpened: true });
+  });
+
+  it('refers an escalation only to an open process covering its area (the country\'s, or its admin1\'s), else proposes one for its area', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const tillaberi = await api('POST', '/processes', officer, { country: AREAS, admin1: 'Tillaberi', track: 'good_offices', lead: 'special_envoy' });
+    expect(tillaberi.status).toBe(201);
+    /** How mediation answered a critical escalation of `admin1` ('' the country): the outcome and the answering process's area. */
+    const answer = async (admin1: string) => {
+      const escalationId = randomUUID();
+      const escalated = escalation(escalationId, AREAS, RiskLevel.CRITICAL);
+      escalated.admin1 = admin1;
+      await sendRisk(randomUUID(), CE_RISK_ESCALATED, escalated);
+      const handled = await eventually(
+        async () => (await db.query('SELECT outcome, process_id FROM mediation.handled_escalations WHERE escalation_id = $1', [escalationId])).rows[0] as { outcome: string; process_id: string } | undefined,
+        60_000,
+        250,
+      );
+      const process = await db.query('SELECT admin1 FROM mediation.processes WHERE id = $1', [handled.process_id]);
+      return { escalationId, outcome: handled.outcome, processId: handled.process_id, admin1: process.rows[0].admin1 as string | null };
+    };
+
+    // Another admin1 is no business of the Tillaberi process: it gets a proposal of its own.
+    const diffa = await answer('Diffa');
+    expect(diffa).toMatchObject({ outcome: 'proposed', admin1: 'Diffa' });
+    // The admin1's own process answers it, however the escalation spells it.
+    const own = await answer('Tillabéri');
+    expect(own).toMatchObject({ outcome: 'open-process-exists', processId: tillaberi.body.processId });
+    const referred = await eventually(async () => published.find((e) => e.key === AREAS && e.type === CE_ESCALATION_REFERRED), 60_000, 250);
+    expect(decodeEvent(CE_ESCALATION_REFERRED, referred.data)).toMatchObject({ escalationId: own.escalationId, processId: tillaberi.body.processId, admin1: 'Tillabéri' });
+    // The country as a whole is answered by neither admin1's process, but by a national proposal...
+    const national = await answer('');
+    expect(national).toMatchObject({ outcome: 'proposed', admin1: null });
+    // ...which then answers an admin1 that has none of its own.
+    expect(await answer('Agadez')).toMatchObject({ outcome: 'open-process-exists', processId: national.processId });
   });
 
   it('shows the signal tally of a country only to mediation readers of its region, and names a malformed country', async () => {

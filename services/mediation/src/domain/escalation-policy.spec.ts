@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { proposalFor, type Escalation } from './escalation-policy';
+import { processAnswering, proposalFor, type Escalation, type OpenProcess } from './escalation-policy';
 import { given } from './testing/given-when-then';
 
 /** What early-warning sends once a mediation agreement lowers the score: weights as shares of the lowered score. */
@@ -42,5 +42,32 @@ describe('an escalation', () => {
     given()
       .when(proposalFor({ ...afterAnAgreement, admin1, escalationId }, 'africa'))
       .then({ type: 'MediationProposed', admin1, escalation: { escalationId, level: 'high', escalatedAt: afterAnAgreement.at } });
+  });
+});
+
+describe('the open process that answers an escalation', () => {
+  const niger = (admin1: string | null): Escalation => ({ ...afterAnAgreement, escalationId: `NER/${admin1 ?? '-'}/2026-03-09/critical`, country: 'NER', admin1, level: 'critical' });
+  const tillaberi: OpenProcess = { id: 'tillaberi', admin1: 'Tillabéri', opened: true };
+  const national: OpenProcess = { id: 'national', admin1: null, opened: false };
+
+  it('is none for the country, or another admin1, where only an admin1 has a process: each gets a proposal of its own', () => {
+    expect(processAnswering([tillaberi], niger(null))).toBeUndefined();
+    expect(processAnswering([tillaberi], niger('Diffa'))).toBeUndefined();
+  });
+
+  it('is the admin1\'s own process however the escalation spells the admin1', () => {
+    expect(processAnswering([tillaberi], niger('TILLABERI'))?.id).toBe('tillaberi');
+  });
+
+  it('is a national process for the country and any of its admin1s', () => {
+    expect(processAnswering([national], niger(null))?.id).toBe('national');
+    expect(processAnswering([national], niger('Diffa'))?.id).toBe('national');
+  });
+
+  it('is an opened process before a proposal never taken up, then the admin1\'s own before the national one', () => {
+    const proposedTillaberi = { ...tillaberi, id: 'proposed-tillaberi', opened: false };
+    expect(processAnswering([{ ...national, opened: true }, tillaberi], niger('Tillaberi'))?.id).toBe('tillaberi');
+    expect(processAnswering([{ ...national, opened: true }, proposedTillaberi], niger('Tillaberi'))?.id).toBe('national');
+    expect(processAnswering([national, proposedTillaberi], niger('Tillaberi'))?.id).toBe('proposed-tillaberi');
   });
 });

@@ -1,4 +1,5 @@
 import { mediationAnswersEscalation, RiskLevel as PbRiskLevel } from '@crisis-ops/contracts';
+import { admin1Key } from '@crisis-ops/geo';
 import type { MediationCommand, ProposeProcess } from './mediation.commands';
 import type { RiskDriver, RiskLevel } from './mediation.types';
 import { Violations } from './mediation.validation';
@@ -27,6 +28,40 @@ export function isUsableDriver(d: RiskDriver): boolean {
   const v = new Violations();
   v.driver('driver', d);
   return v.empty;
+}
+
+/** A process of the escalation's country not yet concluded or closed, as far as answering an escalation goes. */
+export interface OpenProcess {
+  readonly id: string;
+  /** The area it was proposed for: null covers the whole country. */
+  readonly admin1: string | null;
+  /** Whether it has been opened (activated) yet. */
+  readonly opened: boolean;
+}
+
+/** The admin1 a process or an escalation is about, as early-warning tells it; null (or blank) is the country. */
+const areaKey = (admin1: string | null): string | null => admin1Key(admin1) || null;
+
+/**
+ * Whether a process answers an escalation of this area: a national process the whole country, an
+ * admin1's process that admin1 alone. A process for Tillabéri is no answer to Diffa nor to the country
+ * as a whole: referred to it, their escalation counted as handled and left them with no process at
+ * all once it ended.
+ */
+export const processCovers = (process: Pick<OpenProcess, 'admin1'>, area: Pick<Escalation, 'admin1'>): boolean => {
+  const scope = areaKey(process.admin1);
+  return scope === null || scope === areaKey(area.admin1);
+};
+
+/**
+ * The open process an escalation is referred to, if any covers its area (else it gets a proposal of
+ * its own, scoped to its area by proposalFor). An opened process first: one referred to a proposal
+ * never taken up would wait on it while an active process answers the area. Then the admin1's own
+ * process before a national one, as the closer answer; then `open`'s order (the oldest first).
+ */
+export function processAnswering<P extends OpenProcess>(open: readonly P[], escalation: Pick<Escalation, 'admin1'>): P | undefined {
+  const rank = (p: P) => (p.opened ? 0 : 2) + (areaKey(p.admin1) === null ? 1 : 0);
+  return open.filter((p) => processCovers(p, escalation)).reduce<P | undefined>((best, p) => (best === undefined || rank(p) < rank(best) ? p : best), undefined);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   mayEndProcess,
   mayOpenProcess,
   proposalFor,
+  processAnswering,
   processInclusion,
   responseTimes,
   responseTimeSummary,
@@ -112,10 +113,12 @@ export class MediationService {
   }
 
   /**
-   * A high or critical escalation in a country with no open process proposes one. The
+   * A high or critical escalation is referred to an open process covering its area (a national
+   * process, or its admin1's: processAnswering), else it proposes one for its area. The
    * handled_escalations row, claimed first, makes any later delivery of the same escalation (under
    * whatever event id) a no-op; the country lock, which commands ending a process take too (execute),
-   * makes what is read of the country's open processes hold until commit.
+   * makes what is read of the country's open processes hold until commit: the lock is the country's, not
+   * the area's, as a national process answers every admin1's escalation.
    */
   async onEscalation(m: EntityManager, escalation: Escalation, eventId: string): Promise<ProcessState | undefined> {
     if (!escalationWarrantsProcess(escalation.level)) return undefined;
@@ -126,7 +129,7 @@ export class MediationService {
       [escalation.escalationId, escalation.country, escalation.level, eventId],
     );
     if (claimed.length === 0) return undefined;
-    const [open] = await this.store.openProcesses(m, escalation.country);
+    const open = processAnswering(await this.store.openProcesses(m, escalation.country), escalation);
     if (open) {
       await m.query('UPDATE handled_escalations SET process_id = $2 WHERE escalation_id = $1', [escalation.escalationId, open.id]);
       await this.publisher.stage(m, [escalationReferred(escalation, open, this.clock.now())]);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
-import { conflict, evolve, MEDIATION_ERRORS, processNotFound, rehydrate, type MediationEvent, type ProcessState, type ProcessStatus } from '../domain';
+import { conflict, evolve, MEDIATION_ERRORS, processNotFound, rehydrate, type MediationEvent, type OpenProcess, type ProcessState, type ProcessStatus } from '../domain';
 
 export interface StoredEvent {
   readonly version: number;
@@ -89,16 +89,16 @@ export class ProcessStore {
   }
 
   /**
-   * The country's processes not yet concluded or closed, with whether each has been opened: opened
-   * ones first (an escalation referred to a proposal never taken up would wait on it while an active
-   * process answers the country), then by age.
+   * The country's processes not yet concluded or closed, with the area each covers and whether each
+   * has been opened: opened ones first, then by age (which of them answers an escalation is
+   * processAnswering's to say).
    */
-  async openProcesses(m: EntityManager, country: string): Promise<Array<{ id: string; opened: boolean }>> {
-    const rows: Array<{ id: string; status: string }> = await m.query(
-      `SELECT id, status FROM processes WHERE country = $1 AND status IN ('proposed', 'active', 'suspended') ORDER BY status = 'proposed', proposed_at`,
+  async openProcesses(m: EntityManager, country: string): Promise<OpenProcess[]> {
+    const rows: Array<{ id: string; admin1: string | null; status: string }> = await m.query(
+      `SELECT id, admin1, status FROM processes WHERE country = $1 AND status IN ('proposed', 'active', 'suspended') ORDER BY status = 'proposed', proposed_at`,
       [country],
     );
-    return rows.map((r) => ({ id: r.id, opened: r.status !== 'proposed' }));
+    return rows.map((r) => ({ id: r.id, admin1: r.admin1, opened: r.status !== 'proposed' }));
   }
 
   /**
