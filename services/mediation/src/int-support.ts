@@ -44,9 +44,12 @@ export async function bootMediation(): Promise<BootedMediation> {
   };
 }
 
-/** One subject per set of roles and region: idempotency keys are a caller's own, so two callers must differ. */
-export function token(roles: string[], region: string): Promise<string> {
-  return signDevToken({ subject: `int-${roles.join('+')}-${region}`, roles, region, secret: LOCAL_DEV_SECRET, issuer: DEFAULT_AUTH_ISSUER, audience: DEFAULT_AUTH_AUDIENCE, ttlSeconds: 600 });
+/**
+ * One subject per set of roles and region: idempotency keys are a caller's own, so two callers must
+ * differ. `subject` names one caller whose claims change (a user moved to another desk).
+ */
+export function token(roles: string[], region: string, subject = `int-${roles.join('+')}-${region}`): Promise<string> {
+  return signDevToken({ subject, roles, region, secret: LOCAL_DEV_SECRET, issuer: DEFAULT_AUTH_ISSUER, audience: DEFAULT_AUTH_AUDIENCE, ttlSeconds: 600 });
 }
 
 /**

@@ -70,12 +70,20 @@ export class MediationService {
     });
   }
 
-  /** Runs a command in one transaction; with an Idempotency-Key, a retry of it answers the first response instead. */
+  /**
+   * Runs a command in one transaction; with an Idempotency-Key, a retry of it answers the first
+   * response instead, to a caller who may act on that process now. A key is the subject's, but a
+   * subject's token may since have another region: replayed unchecked, the process came back whole to
+   * a caller refused a read of it. The response's region is the process's, which never changes.
+   */
   private once(principal: Principal, key: string | undefined, fingerprint: string, run: (m: EntityManager) => Promise<ProcessState>): Promise<ProcessState> {
     return this.dataSource.transaction(async (m) => {
       if (key === undefined) return run(m);
       const first = await claimKey<ProcessState>(m, principal.subject, key, fingerprint);
-      if (first) return first.response;
+      if (first) {
+        assertMayAct(principal, first.response.region);
+        return first.response;
+      }
       const state = await run(m);
       await answered(m, principal.subject, key, state);
       return state;

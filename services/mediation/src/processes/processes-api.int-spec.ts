@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueSuffix } from '@crisis-ops/testing';
 import { bootMediation, freshCountries, token, type BootedMediation } from '../int-support';
 
@@ -140,5 +140,29 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     expect((await api('POST', `/processes/${id}/sessions`, other, session, keyed(sessionKey))).status).toBe(403);
     expect(await api('POST', `/processes/${id}/sessions`, officer, session, keyed(' '))).toMatchObject({ status: 400, body: { errors: [{ field: 'Idempotency-Key' }] } });
     expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
+  });
+
+  it('answers a replayed Idempotency-Key only to a caller who may act on the process now, where a caller moved to another region got the process back', async () => {
+    const subject = `af-mo-${uniqueSuffix()}`;
+    const inAfrica = await token(['mediation-officer'], 'africa', subject);
+    const proposed = await api('POST', '/processes', inAfrica, { country: 'BFA', track: 'good_offices', lead: 'special_envoy' });
+    expect(proposed).toMatchObject({ status: 201, body: { region: 'africa' } });
+    const id = proposed.body.processId as string;
+    // Closed whatever the outcome: an open process of a real country would answer its escalations in later runs.
+    onTestFinished(async () => {
+      await api('POST', `/processes/${id}/close`, inAfrica, { reason: 'test done' });
+    });
+    const party = { name: 'Government of Burkina Faso', kind: 'government' };
+    const key = { 'idempotency-key': `k-${uniqueSuffix()}` };
+    expect((await api('POST', `/processes/${id}/parties`, inAfrica, party, key)).status).toBe(200);
+
+    // The same user, now of another desk: refused as a read of the process is, not answered with it.
+    const moved = await token(['mediation-officer'], 'europe-central-asia', subject);
+    expect(await api('GET', `/processes/${id}`, moved)).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+    const replayed = await api('POST', `/processes/${id}/parties`, moved, party, key);
+    expect(replayed).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN' } });
+    expect(replayed.body).not.toHaveProperty('processId');
+    // Who may still act gets the first answer, and the party is added once.
+    expect(await api('POST', `/processes/${id}/parties`, inAfrica, party, key)).toMatchObject({ status: 200, body: { processId: id, parties: [{ name: party.name }] } });
   });
 });
