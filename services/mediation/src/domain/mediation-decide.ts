@@ -2,7 +2,7 @@ import type { Clock } from '@crisis-ops/domain-kernel';
 import type { EnvoyInput, MediationCommand, ProposeProcess, RecordAgreement, RecordSession } from './mediation.commands';
 import { conflict, MEDIATION_ERRORS, processNotFound } from './mediation.errors';
 import type { MediationEvent } from './mediation.events';
-import { isEnded, type ProcessState } from './mediation-process';
+import { isEnded, roundHeldAt, type ProcessState } from './mediation-process';
 import {
   AGE_GROUPS,
   AGREEMENT_KINDS,
@@ -15,13 +15,23 @@ import {
   TRACKS,
   type ProcessStatus,
 } from './mediation.types';
-import { COUNTRY_PATTERN, optionalText, Violations } from './mediation.validation';
+import { COUNTRY_PATTERN, instantProblem, optionalText, Violations } from './mediation.validation';
 
 /**
  * early-warning's escalation ids are `<country>/<admin1>/<day>/<level>` with an admin1 of up to 200
  * characters (up to 224 in all): refused here, an escalation would be dead-lettered and never answered.
  */
 const ESCALATION_ID_MAX = 300;
+
+/**
+ * How long before its proposal a process may have held talks. Exploratory talks often come before a
+ * process is formally proposed, and are its record (counted in its rounds, left out of time to
+ * response); a year covers them generously. A session held earlier is another process's, or a typo
+ * year (2020 for 2026): accepted, it took the first round and the first session date of a process
+ * that did not exist then.
+ */
+export const PRE_TALKS_MARGIN_DAYS = 365;
+const DAY_MS = 86_400_000;
 
 /** What deciding needs from outside: time, new ids, and who is asking. */
 export interface DecisionContext {
@@ -81,7 +91,7 @@ export function decide(state: ProcessState | null, command: MediationCommand, ct
           type: 'TalksConvened',
           session: {
             sessionId: ctx.newId(),
-            round: state.sessions.length + 1,
+            round: roundHeldAt(state.sessions, new Date(command.heldAt).toISOString()),
             heldAt: new Date(command.heldAt).toISOString(),
             place: command.place.trim(),
             partyIds: [...(command.partyIds ?? [])],
@@ -218,6 +228,9 @@ const envoyOf = (e: EnvoyInput, envoyId: string, at: string) => ({
 
 function validateSession(v: Violations, state: ProcessState, c: RecordSession, now: Date): void {
   v.instant('heldAt', c.heldAt, now);
+  if (!instantProblem(c.heldAt) && new Date(c.heldAt).getTime() < new Date(state.proposedAt).getTime() - PRE_TALKS_MARGIN_DAYS * DAY_MS) {
+    v.add('heldAt', `must be no more than ${PRE_TALKS_MARGIN_DAYS} days before the process was proposed (${state.proposedAt})`);
+  }
   v.text('place', c.place);
   const known = new Set(state.parties.map((p) => p.partyId));
   (c.partyIds ?? []).forEach((id, i) => {

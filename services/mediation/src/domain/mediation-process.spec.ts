@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MEDIATION_ERRORS as E } from './mediation.errors';
 import type { MediationEvent } from './mediation.events';
+import { PRE_TALKS_MARGIN_DAYS } from './mediation-decide';
 import { rehydrate } from './mediation-process';
 import { ACTOR, given, NOW } from './testing/given-when-then';
 import { HISTORIES, opened, proposed, talksConvened, envoyAppointed } from './testing/fixtures';
@@ -169,7 +170,43 @@ describe('sessions', () => {
   it('refuses a session dated before 1900 (a typo year), and records talks held before the activation as they were', () => {
     const err = given(...active).when(session('1800-03-09T09:00:00Z')).thenRejects('heldAt');
     expect(err.violations[0].reason).toBe('must be on or after 1900-01-01');
-    given(...active).when(session('2020-01-01T00:00:00Z')).then({ type: 'TalksConvened', session: { heldAt: '2020-01-01T00:00:00.000Z' } });
+    given(...active).when(session('2026-03-01T09:00:00Z')).then({ type: 'TalksConvened', session: { heldAt: '2026-03-01T09:00:00.000Z' } });
+  });
+
+  it(`records pre-talks held up to ${PRE_TALKS_MARGIN_DAYS} days before the proposal, and refuses a session held earlier (another process's, or a typo year)`, () => {
+    // Proposed 2026-03-01T10:00Z (fixtures): the margin reaches back to 2025-03-01T10:00Z.
+    given(...active).when(session('2025-03-01T10:00:00Z')).then({ type: 'TalksConvened', session: { heldAt: '2025-03-01T10:00:00.000Z' } });
+    const err = given(...active).when(session('2020-03-01T09:00:00Z')).thenRejects('heldAt');
+    expect(err.violations[0].reason).toBe(`must be no more than ${PRE_TALKS_MARGIN_DAYS} days before the process was proposed (2026-03-01T10:00:00.000Z)`);
+    given(...active).when(session('2025-03-01T09:59:59Z')).thenRejects('heldAt');
+  });
+
+  it('numbers a session held before those recorded by when it was held, not when it was recorded', () => {
+    const outcome = given(...active, talksConvened(1, '2026-03-08T09:00:00.000Z')).when(session('2026-03-04T09:00:00Z'));
+    outcome.then({ type: 'TalksConvened', session: { heldAt: '2026-03-04T09:00:00.000Z', round: 1 } });
+    expect(outcome.state?.sessions.map((s) => [s.round, s.heldAt])).toEqual([
+      [1, '2026-03-04T09:00:00.000Z'],
+      [2, '2026-03-08T09:00:00.000Z'],
+    ]);
+    expect(outcome.state?.firstSessionAt).toBe('2026-03-04T09:00:00.000Z');
+  });
+
+  it('numbers sessions held at the same time in the order they were recorded', () => {
+    const outcome = given(...active, talksConvened(1, '2026-03-04T09:00:00.000Z')).when(session('2026-03-04T09:00:00Z'));
+    outcome.then({ type: 'TalksConvened', session: { sessionId: 'id-1', round: 2 } });
+    expect(outcome.state?.sessions.map((s) => [s.round, s.sessionId])).toEqual([
+      [1, 'session-1'],
+      [2, 'id-1'],
+    ]);
+  });
+
+  it('renumbers by when they were held the sessions of a history that numbered them by recording', () => {
+    // Recorded as round 2 before this rule, though held first.
+    const state = rehydrate([...active, talksConvened(1, '2026-03-08T09:00:00.000Z'), talksConvened(2, '2026-03-04T09:00:00.000Z')]);
+    expect(state?.sessions.map((s) => [s.round, s.sessionId])).toEqual([
+      [1, 'session-2'],
+      [2, 'session-1'],
+    ]);
   });
 
   it('refuses a session time without offset rather than reading it in the server time zone', () => {

@@ -32,6 +32,7 @@ export interface ProcessState {
   readonly escalation: EscalationRef | null;
   readonly parties: readonly Party[];
   readonly envoys: readonly Envoy[];
+  /** In the order they were held, numbered so (roundHeldAt). */
   readonly sessions: readonly Session[];
   readonly agreements: readonly Agreement[];
   readonly deescalations: readonly Deescalation[];
@@ -46,6 +47,20 @@ export interface ProcessState {
 
 export const isOpen = (s: ProcessState): boolean => OPEN_STATUSES.includes(s.status);
 export const isEnded = (s: ProcessState): boolean => ENDED_STATUSES.includes(s.status);
+
+const heldTime = (s: Pick<Session, 'heldAt'>): number => new Date(s.heldAt).getTime();
+
+/**
+ * The round a session held at `heldAt` takes among those recorded: rounds count the talks in the
+ * order they were held, a session recorded late (or pre-talks recorded after the process's first
+ * rounds) taking its place among them; one held at the same time as another follows it, as recorded.
+ */
+export const roundHeldAt = (sessions: readonly Session[], heldAt: string): number => sessions.filter((s) => heldTime(s) <= heldTime({ heldAt })).length + 1;
+
+/** Sessions in round order (see roundHeldAt), numbered so whatever round their event recorded. */
+function inRoundOrder(sessions: readonly Session[]): Session[] {
+  return [...sessions].sort((a, b) => heldTime(a) - heldTime(b)).map((s, i) => (s.round === i + 1 ? s : { ...s, round: i + 1 }));
+}
 
 const earliest = (a: string | null, b: string): string => (a === null || new Date(b).getTime() < new Date(a).getTime() ? b : a);
 
@@ -88,7 +103,7 @@ export function evolve(state: ProcessState | null, event: MediationEvent): Proce
     case 'PartyAdded':
       return { ...next, parties: [...state.parties, event.party] };
     case 'TalksConvened':
-      return { ...next, sessions: [...state.sessions, event.session], firstSessionAt: earliest(state.firstSessionAt, event.session.heldAt) };
+      return { ...next, sessions: inRoundOrder([...state.sessions, event.session]), firstSessionAt: earliest(state.firstSessionAt, event.session.heldAt) };
     case 'AgreementReached':
       return { ...next, agreements: [...state.agreements, event.agreement] };
     case 'MediationSuspended':

@@ -140,7 +140,7 @@ export class ProcessStore {
           'INSERT INTO process_events (process_id, version, type, payload, actor, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)',
           [after.processId, version, event.type, JSON.stringify(event), event.actor, event.at],
         );
-        await this.project(m, event);
+        await this.project(m, event, after);
       }
     } catch (err) {
       if ((err as { code?: string }).code === UNIQUE_VIOLATION && /process_events_pkey|processes_pkey/.test(String((err as { constraint?: string }).constraint))) {
@@ -151,9 +151,14 @@ export class ProcessStore {
     return after;
   }
 
-  private async project(m: EntityManager, event: MediationEvent): Promise<void> {
+  private async project(m: EntityManager, event: MediationEvent, after: ProcessState): Promise<void> {
     if (event.type === 'TalksConvened') {
       const s = event.session;
+      // Rounds follow when sessions were held (roundHeldAt): one held before others recorded takes its
+      // place among them. Their rounds are set aside (negated) first, as (process_id, round) is unique
+      // row by row; the new session's round is then the only positive one, and the process's numbering
+      // a permutation that no other row's holds.
+      await m.query('UPDATE sessions SET round = -round WHERE process_id = $1', [event.processId]);
       const delegates = s.participants.reduce((n, p) => n + p.count, 0);
       const women = s.participants.filter((p) => p.gender === 'female').reduce((n, p) => n + p.count, 0);
       const youth = s.participants.filter((p) => p.ageGroup === 'youth').reduce((n, p) => n + p.count, 0);
@@ -161,6 +166,10 @@ export class ProcessStore {
         `INSERT INTO sessions (id, process_id, round, held_at, place, delegates, women, youth, participants, party_ids)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [s.sessionId, event.processId, s.round, s.heldAt, s.place, delegates, women, youth, JSON.stringify(s.participants), JSON.stringify(s.partyIds)],
+      );
+      await m.query(
+        'UPDATE sessions s SET round = v.round FROM unnest($2::uuid[], $3::int[]) AS v(id, round) WHERE s.process_id = $1 AND s.id = v.id AND s.round <> v.round',
+        [event.processId, after.sessions.map((x) => x.sessionId), after.sessions.map((x) => x.round)],
       );
     } else if (event.type === 'AgreementReached') {
       const a = event.agreement;

@@ -6,6 +6,8 @@ import { bootMediation, freshCountries, token, type BootedMediation } from '../i
 let PAGED: string[] = [];
 /** A user-assigned code, as exercises use: no regional desk covers it. */
 let NO_DESK = '';
+/** For the rounds test: a process whose sessions are recorded out of the order they were held. */
+let ROUNDS = '';
 
 /**
  * The process API's rules for reading many and for commands sent more than once, over HTTP alone:
@@ -18,7 +20,7 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
   let base: string;
 
   beforeAll(async () => {
-    [NO_DESK, ...PAGED] = await freshCountries(6);
+    [NO_DESK, ROUNDS, ...PAGED] = await freshCountries(7);
     m = await bootMediation();
     ({ api, db, base } = m);
   });
@@ -164,5 +166,29 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     expect(replayed.body).not.toHaveProperty('processId');
     // Who may still act gets the first answer, and the party is added once.
     expect(await api('POST', `/processes/${id}/parties`, inAfrica, party, key)).toMatchObject({ status: 200, body: { processId: id, parties: [{ name: party.name }] } });
+  });
+
+  it('numbers rounds by when sessions were held, in the process and its sessions table, and refuses a session held long before the proposal', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const approver = await token(['approver'], 'global');
+    const proposed = await api('POST', '/processes', officer, { country: ROUNDS, track: 'good_offices', lead: 'special_envoy' });
+    const id = proposed.body.processId as string;
+    expect((await api('POST', `/processes/${id}/activate`, approver, { mandate: 'm', envoy: { name: 'E', role: 'r', organization: 'UN', gender: 'female' } })).status).toBe(200);
+    const session = (daysAgo: number, place: string) => ({ heldAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(), place, participants: [{ gender: 'female', ageGroup: 'adult', count: 2 }] });
+    for (const [daysAgo, place] of [[0.01, 'Niamey'], [10, 'Agadez'], [3, 'Zinder']] as const) {
+      expect((await api('POST', `/processes/${id}/sessions`, officer, session(daysAgo, place))).status).toBe(200);
+    }
+
+    const read = await api('GET', `/processes/${id}`, officer);
+    expect((read.body.sessions as Array<{ round: number; place: string }>).map((s) => [s.round, s.place])).toEqual([[1, 'Agadez'], [2, 'Zinder'], [3, 'Niamey']]);
+    const rows = await db.query('SELECT round, place FROM mediation.sessions WHERE process_id = $1 ORDER BY round', [id]);
+    expect(rows.rows.map((r) => [r.round, r.place])).toEqual([[1, 'Agadez'], [2, 'Zinder'], [3, 'Niamey']]);
+
+    // Two years before a process proposed today: no pre-talks of it, and the process tells why.
+    expect(await api('POST', `/processes/${id}/sessions`, officer, session(730, 'Tahoua'))).toMatchObject({
+      status: 422,
+      body: { code: 'MEDIATION.INVALID_INPUT', errors: [{ field: 'heldAt', reason: expect.stringContaining('days before the process was proposed') }] },
+    });
+    expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
   });
 });
