@@ -335,6 +335,14 @@ describe('mediation on real Kafka and Postgres', () => {
     expect(national).toMatchObject({ outcome: 'proposed', admin1: null });
     // ...which then answers an admin1 that has none of its own.
     expect(await answer('Agadez')).toMatchObject({ outcome: 'open-process-exists', processId: national.processId });
+
+    // Diffa's fall is recorded on the processes that answer Diffa (its own, the national one), not on Tillaberi's.
+    const deescalated = randomUUID();
+    const down = create(RiskDeescalatedSchema, { escalationId: diffa.escalationId, country: AREAS, admin1: 'Diffa', previousLevel: RiskLevel.CRITICAL, newLevel: RiskLevel.ELEVATED, at: timestampFromDate(new Date()) });
+    await sendRisk(deescalated, CE_RISK_DEESCALATED, down);
+    await eventually(() => inboxHas(deescalated), 60_000, 250);
+    const recordedOn = await db.query(`SELECT process_id FROM mediation.process_events WHERE type = 'DeescalationRecorded' AND payload->>'escalationId' = $1`, [diffa.escalationId]);
+    expect(recordedOn.rows.map((r) => r.process_id).sort()).toEqual([diffa.processId, national.processId].sort());
   });
 
   it('shows the signal tally of a country only to mediation readers of its region, and names a malformed country', async () => {

@@ -13,6 +13,7 @@ import {
   mayOpenProcess,
   proposalFor,
   processAnswering,
+  processCovers,
   processInclusion,
   responseTimes,
   responseTimeSummary,
@@ -149,10 +150,14 @@ export class MediationService {
     return state;
   }
 
-  /** Recorded on every open process of the country: each answers the country's situation. */
-  async onDeescalation(m: EntityManager, d: { escalationId: string; country: string; level: RiskLevel; at: string }): Promise<number> {
+  /**
+   * Recorded on every open process covering the area that fell (processCovers), as those are the
+   * processes that answer its escalations: a national process records every fall, an admin1's process
+   * its own admin1's alone, not another admin1's nor the country's.
+   */
+  async onDeescalation(m: EntityManager, d: { escalationId: string; country: string; admin1: string | null; level: RiskLevel; at: string }): Promise<number> {
     await this.lockCountry(m, d.country);
-    const open = await this.store.openProcessIds(m, d.country);
+    const open = (await this.store.openProcesses(m, d.country)).filter((p) => processCovers(p, d)).map((p) => p.id);
     for (const id of open) {
       const before = await this.store.load(m, id);
       await this.apply(m, before, { type: 'RecordDeescalation', escalationId: d.escalationId, level: d.level, deescalatedAt: d.at }, 'system:risk-deescalated');

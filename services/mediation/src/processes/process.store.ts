@@ -84,10 +84,6 @@ export class ProcessStore {
     return rows.map((r) => r.state);
   }
 
-  async openProcessIds(m: EntityManager, country: string): Promise<string[]> {
-    return (await this.openProcesses(m, country)).map((r) => r.id);
-  }
-
   /**
    * The country's processes not yet concluded or closed, with the area each covers and whether each
    * has been opened: opened ones first, then by age (which of them answers an escalation is

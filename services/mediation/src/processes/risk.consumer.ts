@@ -51,7 +51,7 @@ export class RiskConsumer {
           if (created) this.logger.log(`proposed process ${created.processId} for ${e.country} (escalation ${e.escalationId})`);
         } else if (event.type === CE_RISK_DEESCALATED) {
           const d = decodeEvent(CE_RISK_DEESCALATED, event.data);
-          await this.mediation.onDeescalation(m, { escalationId: d.escalationId, country: d.country, level: LEVEL[d.newLevel] ?? 'low', at: event.time.toISOString() });
+          await this.mediation.onDeescalation(m, { escalationId: d.escalationId, country: d.country, admin1: d.admin1 || null, level: LEVEL[d.newLevel] ?? 'low', at: event.time.toISOString() });
         }
       } catch (err) {
         // An event the domain rejects will be rejected again on every retry.
