@@ -226,6 +226,20 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(await fields('/exports/risk.csv?hxl=yes&region=mars&format=xlsx')).toEqual(['format', 'hxl', 'region']);
   });
 
+  it('refuses an event or report dated by a UTC day not yet begun, and takes the same local date sent with its offset', async () => {
+    const source = `int-ahead-${RUN}`;
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const ahead = await api('POST', '/signals', signal('GIN', 1, { source, type: 'protests', subType: 'peaceful_protest', fatalities: 0, occurredAt: tomorrow }));
+    expect(ahead).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'occurredAt', reason: expect.stringMatching(/lies in the future: a date without a time names a UTC day.*with its offset/) }] } });
+    const reportedAhead = await api('POST', '/signals/batch', { items: [signal('GIN', 2, { source, reportedAt: tomorrow })] });
+    expect(reportedAhead).toMatchObject({ status: 400, body: { errors: [{ field: 'items[0].reportedAt', reason: expect.stringContaining('has not begun in UTC') }] } });
+    expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [source])).toBe(0);
+    // An hour ago, written as the local time of Kiritimati (UTC+14), whose date may be tomorrow's.
+    const local = `${new Date(Date.now() - 3_600_000 + 14 * 3_600_000).toISOString().slice(0, 19)}+14:00`;
+    const taken = await api('POST', '/signals', signal('GIN', 3, { source, type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1, occurredAt: local }));
+    expect(taken).toMatchObject({ status: 202, body: { status: 'recorded' } });
+  });
+
   it('imports a small file twice through the intake: the second run adds nothing', async () => {
     const dataSource = app.get(DataSource);
     const sink = intakeSink(app.get(SignalIntake), dataSource, app.get(EventPublisher));
@@ -333,10 +347,13 @@ describe('early-warning on real Kafka and Postgres', () => {
       }, 30_000, 200);
     };
 
-    const job = await upload([header, ...good, ...bad].join('\n'), `int-job-${RUN}`);
+    // A row dated tomorrow in UTC: that day has not begun, wherever the row was written.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const job = await upload([header, ...good, ...bad, `J-5,${tomorrow},Protests,Peaceful protest,Guinea,324,Conakry,0,Radio`].join('\n'), `int-job-${RUN}`);
     expect(job['status']).toBe('succeeded');
     const report = job['report'] as { accepted: number; rejected: number; errors: Array<{ row: number; column: string; reason: string }>; attribution: string };
-    expect(report).toMatchObject({ accepted: 2, rejected: 2 });
+    expect(report).toMatchObject({ accepted: 2, rejected: 3 });
+    expect(report.errors).toContainEqual({ kind: 'error', row: 6, column: 'event_date', reason: expect.stringMatching(new RegExp(`^${tomorrow} lies in the future: a date without a time names a UTC day`)) });
     expect(report.errors).toContainEqual({ kind: 'error', row: 4, column: 'event_date', reason: expect.stringContaining('not a date') });
     expect(report.errors.map((e) => e.row)).toContain(5);
     expect(report.attribution).toContain('acleddata.com');

@@ -56,11 +56,16 @@ export const EARLIEST_SIGNAL_DAY = new Date('1900-01-01T00:00:00Z');
 
 
 /**
- * A day lies in the future when it has not begun anywhere on Earth: its midnight in UTC+14 is still
- * ahead. A date without a time names a day, not an instant, and a report from Kabul or the Pacific
- * is dated a day ahead of UTC for part of every day.
+ * A day lies in the future when it has not begun in UTC. The platform's days are UTC days (risk is
+ * assessed per UTC day of the event), so a date without a time names a UTC day: one allowed to run
+ * ahead of UTC (a local date in Kabul or the Pacific) set a country's risk on a day not yet begun and
+ * made that day's real reports late. A local date ahead of UTC is sent as a time with its offset.
  */
-export const dayLiesAhead = (dayStartUtc: Date, now: Date): boolean => dayStartUtc.getTime() - 14 * 3_600_000 > now.getTime();
+export const dayLiesAhead = (dayStartUtc: Date, now: Date): boolean => dayStartUtc.getTime() > now.getTime();
+
+/** Why a date without a time was refused as lying ahead, and what to send instead. */
+export const DAY_AHEAD_REASON =
+  'lies in the future: a date without a time names a UTC day, and that day has not begun in UTC (for a local date ahead of UTC, send a date-time with its offset: YYYY-MM-DDThh:mm:ss+hh:mm)';
 
 
 /** A decimal number as a file writes it, spaces around allowed. */

@@ -244,7 +244,25 @@ describe('rows that do not fit', () => {
 
   it('refuses an event dated ahead (a typo year), which would have held its country\'s risk there for years', async () => {
     const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities', 'F-1,2025-12-01,Battles,Armed clash,Mali,466,Mopti,1', 'F-2,2052-12-01,Battles,Armed clash,Mali,466,Mopti,1'].join('\n');
-    expect(await read(csv)).toEqual({ ok: 1, errors: [{ kind: 'error', row: 3, column: 'event_date', reason: '2052-12-01 lies in the future' }] });
+    expect(await read(csv)).toEqual({ ok: 1, errors: [{ kind: 'error', row: 3, column: 'event_date', reason: expect.stringMatching(/^2052-12-01 lies in the future/) }] });
+  });
+
+  it('refuses a row dated tomorrow in UTC, a day that has not begun in UTC though it has in the Pacific, and its report dates alike', async () => {
+    const afternoon = new Date('2026-11-27T15:28:00Z');
+    const csv = [
+      'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,timestamp',
+      'T-1,2026-11-27,Battles,Armed clash,Guinea,324,Conakry,1,',
+      'T-2,2026-11-28,Protests,Peaceful protest,Guinea,324,Conakry,0,',
+      'T-3,2026-11-27,Protests,Peaceful protest,Guinea,324,Conakry,0,2026-11-28',
+    ].join('\n');
+    const { ok, errors } = await read(csv, afternoon);
+    expect(ok).toBe(1);
+    expect(errors).toEqual([
+      { kind: 'error', row: 3, column: 'event_date', reason: expect.stringMatching(/^2026-11-28 lies in the future: a date without a time names a UTC day.*send a date-time with its offset/) },
+      { kind: 'error', row: 4, column: 'timestamp', reason: expect.stringMatching(/^2026-11-28 lies in the future: a date without a time names a UTC day/) },
+    ]);
+    // Once the UTC day has begun, the row is taken.
+    expect((await read(csv, new Date('2026-11-28T00:00:00Z'))).errors).toEqual([]);
   });
 
   it('refuses a country-month ahead, and takes the current month', async () => {

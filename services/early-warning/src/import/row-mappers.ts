@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isCalendarDay } from '@crisis-ops/domain-kernel';
 import { countryByIso3, countryByName, countryByNumeric, type Country } from '@crisis-ops/geo';
-import { dayLiesAhead, isSignalType, MAX_NOTES_LENGTH, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
+import { DAY_AHEAD_REASON, dayLiesAhead, isSignalType, MAX_NOTES_LENGTH, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
 import { readsSignalRecords, type AggregateField, type ColumnMap, type EventField, type Layout } from './import-formats';
 import { unescapeCsvText } from '../exports/csv-format';
 
@@ -169,7 +169,7 @@ function eventRow(columns: ColumnMap<EventField>, fileCells: readonly string[], 
   const instant = isoInstant(dateCell);
   const day = instant ? instant.toISOString().slice(0, 10) : parseDay(dateCell);
   if (!day) fail('date', `"${dateCell}" is not a date (YYYY-MM-DD, "23 September 2022" or an ISO 8601 date-time with its zone)`);
-  else if (instant ? instant.getTime() > now.getTime() + INSTANT_AHEAD_TOLERANCE_MS : dayLiesAhead(new Date(`${day}T00:00:00Z`), now)) fail('date', `${dateCell} lies in the future`);
+  else if (instant ? instant.getTime() > now.getTime() + INSTANT_AHEAD_TOLERANCE_MS : dayLiesAhead(new Date(`${day}T00:00:00Z`), now)) fail('date', `${dateCell} ${instant ? 'lies in the future' : DAY_AHEAD_REASON}`);
 
   let type: string | undefined;
   let subType: string | undefined;
@@ -198,7 +198,7 @@ function eventRow(columns: ColumnMap<EventField>, fileCells: readonly string[], 
     const seconds = wholeNumber(stamp);
     const at = seconds === undefined ? (isoInstant(stamp) ?? dayStart(stamp)) : new Date(seconds * 1000);
     if (!at) fail('reportedAt', `"${stamp}" is not a Unix timestamp, an ISO 8601 date-time with its zone or a date`);
-    else if (dayStart(stamp) ? dayLiesAhead(at, now) : at.getTime() > now.getTime() + INSTANT_AHEAD_TOLERANCE_MS) fail('reportedAt', `${stamp} lies in the future`);
+    else if (dayStart(stamp) ? dayLiesAhead(at, now) : at.getTime() > now.getTime() + INSTANT_AHEAD_TOLERANCE_MS) fail('reportedAt', `${stamp} ${dayStart(stamp) ? DAY_AHEAD_REASON : 'lies in the future'}`);
     else reportedAt = at;
   }
   const occurredAt = instant && day ? instant.toISOString() : day;

@@ -15,7 +15,7 @@ describe('signal bodies', () => {
     expect(result.violations).toEqual([
       { field: 'items[1].colour', reason: 'is not a signal field' },
       { field: 'items[1].country', reason: expect.stringContaining('alpha-3') },
-      { field: 'items[2].occurredAt', reason: 'lies in the future' },
+      { field: 'items[2].occurredAt', reason: expect.stringContaining('lies in the future') },
     ]);
   });
 
@@ -32,21 +32,29 @@ describe('signal bodies', () => {
     expect(checkSignalBody(withoutId, now).violations).toEqual([]);
   });
 
-  it('takes a date that has begun somewhere on Earth: a report from Kabul dated its own today', () => {
-    const evening = new Date('2026-01-10T21:30:00Z'); // 02:00 on 11 January in Kabul
-    expect(checkSignalBody({ ...good, occurredAt: '2026-01-11' }, evening).violations).toEqual([]);
-    expect(checkSignalBody({ ...good, occurredAt: '2026-01-12' }, evening).violations).toEqual([{ field: 'occurredAt', reason: 'lies in the future' }]);
-    // An instant is an instant: a time five minutes ahead of the clock is refused wherever it was written.
-    expect(checkSignalBody({ ...good, occurredAt: '2026-01-10T21:40:00Z' }, evening).violations).toEqual([{ field: 'occurredAt', reason: 'lies in the future' }]);
+  it('reads a date without a time as a UTC day, refused until that day has begun in UTC, naming how to send a local date ahead of UTC', () => {
+    const afternoon = new Date('2026-11-27T15:28:00Z'); // already 28 November from Kiritimati to Auckland
+    const ahead = checkSignalBody({ ...good, occurredAt: '2026-11-28' }, afternoon).violations;
+    expect(ahead).toEqual([{ field: 'occurredAt', reason: expect.stringContaining('lies in the future') }]);
+    expect(ahead[0].reason).toMatch(/UTC day.*has not begun.*send a date-time with its offset/);
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-27' }, afternoon).violations).toEqual([]);
+    // The local date ahead of UTC sent as it should be: an instant, 15:28 UTC.
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-28T04:28:00+13:00' }, afternoon).violations).toEqual([]);
+    // The UTC day begins at its midnight, not a moment later.
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-28' }, new Date('2026-11-28T00:00:00Z')).violations).toEqual([]);
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-28' }, new Date('2026-11-27T23:59:59Z')).violations.map((v) => v.field)).toEqual(['occurredAt']);
+    // An instant is an instant: a time more than five minutes ahead of the clock is refused wherever it was written.
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-27T15:33:00Z' }, afternoon).violations).toEqual([]);
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-27T15:34:00Z' }, afternoon).violations).toEqual([{ field: 'occurredAt', reason: 'lies in the future (more than 5 minutes ahead of the clock)' }]);
   });
 
   it('refuses a report time in the future, which nothing reported could ever come after, as it does an event time', () => {
-    const evening = new Date('2026-01-10T21:30:00Z');
-    expect(checkSignalBody({ ...good, occurredAt: '2026-01-09', reportedAt: '2099-01-01T00:00:00Z' }, evening).violations).toEqual([{ field: 'reportedAt', reason: 'lies in the future' }]);
-    expect(checkSignalBody({ ...good, occurredAt: '2026-01-09', reportedAt: '2026-01-12' }, evening).violations).toEqual([{ field: 'reportedAt', reason: 'lies in the future' }]);
-    // A report from Kabul dated its own today, and one with no report time (it takes the event's).
-    expect(checkSignalBody({ ...good, occurredAt: '2026-01-09', reportedAt: '2026-01-11' }, evening).violations).toEqual([]);
-    expect(checkSignalBody({ ...good, occurredAt: '2026-01-11' }, evening).violations).toEqual([]);
+    const afternoon = new Date('2026-11-27T15:28:00Z');
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-26', reportedAt: '2099-01-01T00:00:00Z' }, afternoon).violations).toEqual([{ field: 'reportedAt', reason: 'lies in the future (more than 5 minutes ahead of the clock)' }]);
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-26', reportedAt: '2026-11-28' }, afternoon).violations).toEqual([{ field: 'reportedAt', reason: expect.stringMatching(/^lies in the future: a date without a time names a UTC day/) }]);
+    // A report dated today in UTC, and one with no report time (it takes the event's).
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-26', reportedAt: '2026-11-27' }, afternoon).violations).toEqual([]);
+    expect(checkSignalBody({ ...good, occurredAt: '2026-11-27' }, afternoon).violations).toEqual([]);
   });
 
   it('refuses a date that does not exist rather than moving it, and year 0, which Postgres cannot store', () => {

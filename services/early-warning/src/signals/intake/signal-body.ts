@@ -1,5 +1,5 @@
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
-import { dayLiesAhead, validateSignal, type Signal, type SignalInput, type ValidateSignalOptions } from '../../domain';
+import { DAY_AHEAD_REASON, dayLiesAhead, validateSignal, type Signal, type SignalInput, type ValidateSignalOptions } from '../../domain';
 
 /** Fields a signal body may carry; anything else is rejected (a misspelt field silently dropped is data lost). */
 export const SIGNAL_FIELDS = ['id', 'occurredAt', 'reportedAt', 'country', 'admin1', 'admin2', 'location', 'latitude', 'longitude', 'type', 'subType', 'fatalities', 'severity', 'source', 'notes'] as const;
@@ -15,9 +15,14 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 const at = (prefix: string, field: string): string => (prefix ? `${prefix}.${field}` : field);
 
-/** A date-only occurredAt is a day, ahead only once it has begun nowhere; a date-time is an instant. */
-const occursAhead = (raw: unknown, occurredAt: Date, now: Date): boolean =>
-  typeof raw === 'string' && raw.trim().length === 10 ? dayLiesAhead(occurredAt, now) : occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS;
+/**
+ * Why an event or report time is refused as lying ahead of `now`, if it is: a date-only value names a
+ * UTC day, ahead until that day begins in UTC; a date-time is an instant, allowed 5 minutes of skew.
+ */
+const aheadReason = (raw: unknown, at: Date, now: Date): string | undefined => {
+  if (typeof raw === 'string' && raw.trim().length === 10) return dayLiesAhead(at, now) ? DAY_AHEAD_REASON : undefined;
+  return at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS ? 'lies in the future (more than 5 minutes ahead of the clock)' : undefined;
+};
 
 /**
  * One API signal body checked through the domain's validateSignal, plus what only the edge knows:
@@ -39,11 +44,13 @@ export function checkSignalBody(body: unknown, now: Date, options: ValidateSigna
   const result = validateSignal(input as SignalInput, options);
   if (!result.ok) violations.push(...result.violations.map((v) => ({ field: at(prefix, v.field), reason: v.reason })));
   else {
-    if (occursAhead((body as SignalInput).occurredAt, result.value.occurredAt, now)) violations.push({ field: at(prefix, 'occurredAt'), reason: 'lies in the future' });
+    const occurredAhead = aheadReason((body as SignalInput).occurredAt, result.value.occurredAt, now);
+    if (occurredAhead) violations.push({ field: at(prefix, 'occurredAt'), reason: occurredAhead });
     // A report cannot have been made after it arrived: a typo year (2099) would stand as a report
     // time nothing could ever come after.
     const reported = (body as SignalInput).reportedAt;
-    if (reported !== undefined && reported !== null && reported !== '' && occursAhead(reported, result.value.reportedAt, now)) violations.push({ field: at(prefix, 'reportedAt'), reason: 'lies in the future' });
+    const reportedAhead = reported !== undefined && reported !== null && reported !== '' ? aheadReason(reported, result.value.reportedAt, now) : undefined;
+    if (reportedAhead) violations.push({ field: at(prefix, 'reportedAt'), reason: reportedAhead });
   }
   return violations.length > 0 || !result.ok ? { violations } : { signal: result.value, violations };
 }
