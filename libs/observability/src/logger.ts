@@ -3,6 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import type { Params } from 'nestjs-pino';
 import { isProbePath } from './probe-path';
+import { redactQuery, redactUrl } from './url-redaction';
 
 const INVALID_TRACE_ID = '0'.repeat(32);
 
@@ -32,6 +33,15 @@ export function loggerOptions(serviceName: string): Params {
       formatters: { level: (label) => ({ level: label }) },
       timestamp: () => `,"time":"${new Date().toISOString()}"`,
       mixin: traceLogFields,
+      // A token sent as ?access_token= (to any route: one refusing it has still received it) stays out
+      // of the access line's url and query. The serializer gets pino's copy of the request, not Express's.
+      serializers: {
+        req: (req: { url?: unknown; query?: unknown }) => {
+          if (typeof req.url === 'string') req.url = redactUrl(req.url);
+          if (req.query !== undefined) req.query = redactQuery(req.query);
+          return req;
+        },
+      },
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]', 'res.headers["set-cookie"]'],
         censor: '[redacted]',

@@ -6,9 +6,10 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { isProbePath } from './probe-path';
+import { CREDENTIAL_QUERY_PARAMS, UrlRedactingSpanProcessor } from './url-redaction';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -53,14 +54,15 @@ export function startTelemetry(options: TelemetryOptions): void {
   // exporter must not open its own listener on 9464.
   const prometheus = new PrometheusExporter({ preventServerStart: true });
 
-  const spanProcessors: SpanProcessor[] = [];
+  // First: the exporting processors after it see the span's URL attributes already redacted.
+  const spanProcessors: SpanProcessor[] = [new UrlRedactingSpanProcessor()];
   if (process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   }
   spanProcessors.push(...(options.spanProcessors ?? []));
   // NodeSDK registers no tracer provider when it has no processor, and then spans are non-recording
-  // with all-zero ids: logs would carry no trace_id and outgoing events no traceparent.
-  if (spanProcessors.length === 0) spanProcessors.push(new NoopSpanProcessor());
+  // with all-zero ids: logs would carry no trace_id and outgoing events no traceparent. The
+  // redacting processor is always there, so there always is one.
 
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
@@ -79,7 +81,8 @@ export function startTelemetry(options: TelemetryOptions): void {
           // The server span reads the raw URL before any middleware runs, and the live stream takes
           // its token as ?access_token= (EventSource cannot send headers): without this, every stream
           // request put a bearer token into the traces. Replaces the defaults, hence them again.
-          redactedQueryParamsServer: [...REDACTED_BY_DEFAULT, 'access_token'],
+          // (Spans of other instrumentations are redacted by UrlRedactingSpanProcessor.)
+          redactedQueryParamsServer: [...REDACTED_BY_DEFAULT, ...CREDENTIAL_QUERY_PARAMS],
         },
         // One span per syscall or socket: volume without insight.
         '@opentelemetry/instrumentation-fs': { enabled: false },
