@@ -38,6 +38,13 @@ class Routes {
     return null;
   }
 
+  @Get('list')
+  @ApiQuery({ name: 'type', required: false, isArray: true })
+  @ApiQuery({ name: 'limit', required: false })
+  list(@Query('type') _type?: string, @Query('limit') _limit?: string) {
+    return null;
+  }
+
   @Get('none')
   none() {
     return null;
@@ -86,7 +93,7 @@ interface Answer {
 }
 
 /** The answer the interceptor gives a request to one of the routes above, the route answering with `route`. */
-async function answer(name: keyof Routes, method: string, query: Record<string, string>, route: () => Observable<unknown>): Promise<Answer> {
+async function answer(name: keyof Routes, method: string, query: Record<string, string | string[]>, route: () => Observable<unknown>): Promise<Answer> {
   const context = {
     getType: () => 'http',
     getHandler: () => Routes.prototype[name],
@@ -161,6 +168,40 @@ describe('a request naming a parameter its route does not take', () => {
       { field: 'contry', reason: 'is not a parameter of this request (it takes country)' },
       { field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' },
     ]);
+  });
+});
+
+describe('a request giving a parameter more than once', () => {
+  // What a route's own check says of the array a repeated parameter arrives as.
+  const misread = () => throwError(() => new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]));
+
+  it('is told the parameter must be given once, not that its value is malformed, with the route\'s other faults', async () => {
+    const route = () => throwError(() => new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }, { field: 'limit', reason: 'must be an integer from 1 to 1000' }]));
+    const { status, refusal } = await answer('named', 'GET', { country: ['UKR', 'RUS'], limit: 'abc' }, route);
+    expect(status).toBe(400);
+    expect(refusal?.errors).toEqual([
+      { field: 'country', reason: 'must be given once' },
+      { field: 'limit', reason: 'must be an integer from 1 to 1000' },
+    ]);
+    expect((await answer('named', 'GET', { country: ['UKR', 'RUS'] }, misread)).refusal?.errors).toEqual([{ field: 'country', reason: 'must be given once' }]);
+  });
+
+  it('is told so by a route that writes its own response (a replay, a CSV) before it begins, and by one whose query is a DTO', async () => {
+    const csv = await answer('csv', 'GET', { country: ['BFA', 'MLI'] }, () => answering(undefined));
+    expect(csv.handle).not.toHaveBeenCalled();
+    expect(csv.refusal?.errors).toEqual([{ field: 'country', reason: 'must be given once' }]);
+    const dto = await answer('dto', 'GET', { country: ['BFA', 'MLI'] }, () => answering(null));
+    expect(dto.handle).not.toHaveBeenCalled();
+    expect(dto.refusal?.errors).toEqual([{ field: 'country', reason: 'must be given once' }]);
+  });
+
+  it('is taken where the route declares that parameter a list (isArray), and refused for its others', async () => {
+    expect((await answer('list', 'GET', { type: ['risk-escalated', 'signal-recorded'] }, () => answering(['both']))).body).toEqual(['both']);
+    expect((await answer('list', 'GET', { type: ['a', 'b'], limit: ['1', '2'] }, () => answering(null))).refusal?.errors).toEqual([{ field: 'limit', reason: 'must be given once' }]);
+  });
+
+  it('is told of an unknown parameter given twice that it is unknown', async () => {
+    expect((await answer('named', 'GET', { contry: ['BFA', 'MLI'] }, () => answering(null))).refusal?.errors).toEqual([{ field: 'contry', reason: takes }]);
   });
 });
 

@@ -32,6 +32,15 @@ export function declaredQuery(controller: object, handler: Handler): ReadonlySet
 }
 
 /**
+ * The query parameters a route takes more than once (`?type=a&type=b`, as a comma list): those its
+ * `@ApiQuery` declares `isArray: true`. Any other given twice is refused.
+ */
+export function repeatableQuery(handler: Handler): ReadonlySet<string> {
+  const declared = (Reflect.getMetadata(SWAGGER_PARAMETERS, handler) ?? []) as Array<{ in?: string; name?: string; isArray?: boolean }>;
+  return new Set(declared.filter((p) => p.in === 'query' && p.name && p.isArray === true).map((p) => p.name as string));
+}
+
+/**
  * Whether a route may be run only to hear what it says of its own input: Nest answers for it with
  * what it returns, where a handler writing its response itself (`@Res()`, SSE) has begun answering
  * by the time it returns. Only a read (GET, HEAD) is run so: a write would be applied.
@@ -44,6 +53,9 @@ export function answersByReturning(controller: object, handler: Handler): boolea
 }
 
 const QUERY_CHECK = 'crisis-ops:query-check';
+
+/** Why a query parameter given more than once is refused. */
+export const REPEATED = 'must be given once';
 
 type QueryCheck = (query: Record<string, unknown>) => unknown;
 
@@ -68,6 +80,7 @@ function faultsNamedBy(error: unknown): readonly FieldViolation[] {
 
 interface Route {
   allowed: ReadonlySet<string> | undefined;
+  repeatable: ReadonlySet<string>;
   answersByReturning: boolean;
   check: QueryCheck | undefined;
 }
@@ -103,13 +116,21 @@ export class KnownQueryInterceptor implements NestInterceptor {
     // A query string reaches SQL parameters as readily as a body does, and Postgres refuses the same text.
     const unstorable = unstorableText(query);
     if (unstorable.length > 0) throw invalidRequest(unstorable);
+    // A parameter taking one value given twice arrives as an array, which the validation pipe joins
+    // with commas: the route's own check read it as a malformed value ("must be an ISO 3166-1
+    // alpha-3 code" of ?country=UKR&country=RUS), or matched it as one text.
+    const repeated = Object.keys(query).filter((k) => Array.isArray(query[k]) && !route.repeatable.has(k));
     const { allowed } = route;
-    if (!allowed) return next.handle();
+    if (!allowed) {
+      if (repeated.length > 0) throw invalidRequest(repeated.map((field) => ({ field, reason: REPEATED })));
+      return next.handle();
+    }
     const unknown = Object.keys(query).filter((k) => !allowed.has(k));
-    if (unknown.length === 0) return next.handle();
+    if (unknown.length === 0 && repeated.length === 0) return next.handle();
     const reason = allowed.size ? `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})` : 'is not a parameter of this request (it takes none)';
-    const refused = unknown.map((field) => ({ field, reason }));
-    const refusal = (faults: readonly FieldViolation[]) => invalidRequest([...refused, ...faults.filter((f) => !unknown.includes(f.field))]);
+    const refused = [...unknown.map((field) => ({ field, reason })), ...repeated.filter((k) => allowed.has(k)).map((field) => ({ field, reason: REPEATED }))];
+    const named = new Set(refused.map((f) => f.field));
+    const refusal = (faults: readonly FieldViolation[]) => invalidRequest([...refused, ...faults.filter((f) => !named.has(f.field))]);
     if (!route.answersByReturning || (request.method !== 'GET' && request.method !== 'HEAD')) throw refusal(faultsOfCheck(route.check, query));
     // Its answer is not given: the request is refused either way. Any other failure (access, a
     // database out of reach) is for the corrected request to meet.
@@ -125,6 +146,7 @@ export class KnownQueryInterceptor implements NestInterceptor {
     if (!route) {
       route = {
         allowed: declaredQuery(controller, handler),
+        repeatable: repeatableQuery(handler),
         answersByReturning: answersByReturning(controller, handler),
         check: Reflect.getMetadata(QUERY_CHECK, handler) as QueryCheck | undefined,
       };

@@ -31,7 +31,7 @@ export class TimelineController {
   @Get()
   @ApiQuery({ name: 'country', required: false })
   @ApiQuery({ name: 'region', required: false, description: 'a regional desk' })
-  @ApiQuery({ name: 'type', required: false, description: 'comma list of event names (risk-escalated) or CloudEvents types' })
+  @ApiQuery({ name: 'type', required: false, isArray: true, description: 'comma list, or given more than once, of event names (risk-escalated) or CloudEvents types' })
   @ApiQuery({ name: 'minLevel', required: false, description: 'low, elevated, high or critical (or 1-4): only events carrying a risk level at or above it' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'before', required: false, description: 'An event id: only events recorded before it' })

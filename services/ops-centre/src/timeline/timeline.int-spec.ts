@@ -83,6 +83,11 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
       expect(refused, path).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
       expect(refused.body.errors.map((e: { field: string }) => e.field), path).toEqual(path.startsWith('/stream') ? ['contry', 'minLevel'] : ['contry', 'from', 'minLevel']);
     }
+    // A parameter given twice is told so, as early-warning tells it, not that its value is malformed.
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    for (const [path, field] of [['/timeline?country=UKR&country=RUS', 'country'], [`/replay?from=${from}&from=${from}`, 'from'], ['/stream?minLevel=high&minLevel=low', 'minLevel']]) {
+      expect(await api(path, globalToken), path).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field, reason: 'must be given once' }] } });
+    }
   });
 
   it('pages back through a region\'s events for a global officer, and refuses another region to a regional one', async () => {
