@@ -1,8 +1,9 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { countryByIso3, DESK_IDS, isDeskId, isUserAssignedCountry, type DeskId } from '@crisis-ops/geo';
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from '@crisis-ops/service-kit';
+import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
 import { RiskQueries } from './risk-query.service';
 
 /** What is wrong with a `region` parameter: none, or not a desk. */
@@ -19,7 +20,10 @@ export function deskParam(region: string | undefined): DeskId | undefined {
 @ApiBearerAuth()
 @Controller('risk')
 export class RiskQueryController {
-  constructor(private readonly risk: RiskQueries) {}
+  constructor(
+    private readonly risk: RiskQueries,
+    @Inject(EXERCISE_COUNTRIES) private readonly exerciseCountries: boolean,
+  ) {}
 
   /** Current national risk of every assessed country (level, score, trend), highest first. */
   @Get()
@@ -46,7 +50,15 @@ export class RiskQueryController {
     // A code that names no country was answered "not assessed yet", as if it could be one day.
     if (!countryByIso3(country) && !isUserAssignedCountry(country)) throw invalidRequest([{ field: 'country', reason: `${country} is not an ISO 3166-1 country` }]);
     const found = await this.risk.country(country, n);
-    if (!found) throw new NotFoundException({ code: 'EARLY_WARNING.COUNTRY_NOT_ASSESSED', message: `no risk has been assessed for ${country} yet` });
+    if (!found) {
+      // A user-assigned code is an exercise's: "not assessed yet" holds only where intake takes such
+      // codes. Elsewhere nothing will ever assess it (what mediation's context or an earlier exercise
+      // left is answered above), so the code is the fault.
+      if (isUserAssignedCountry(country) && !this.exerciseCountries) {
+        throw invalidRequest([{ field: 'country', reason: `${country} is a user-assigned code, taken only for exercises, which this deployment does not run (EARLY_WARNING_EXERCISE_COUNTRIES is off)` }]);
+      }
+      throw new NotFoundException({ code: 'EARLY_WARNING.COUNTRY_NOT_ASSESSED', message: `no risk has been assessed for ${country} yet` });
+    }
     return found;
   }
 }
