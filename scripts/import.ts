@@ -90,7 +90,10 @@ function args() {
   return { input, format, source, batch, json: values.json === true };
 }
 
-/** A one-line progress bar on stderr (only when it is a terminal, or every 5 s otherwise). */
+/**
+ * A one-line progress bar on stderr (only when it is a terminal, or every 5 s otherwise), and each
+ * pass's final state when it ends.
+ */
 function progressBar(total: number) {
   const tty = process.stderr.isTTY;
   let bytes = 0;
@@ -123,7 +126,15 @@ function progressBar(total: number) {
       },
     }),
     update(p: { phase: 'reading' | 'writing'; rows: number; toWrite: number; accepted: number; rejected: number }) {
-      if (p.phase !== phase) started = Date.now();
+      if (p.phase !== phase) {
+        // The pass that ends is shown as it ended: off a terminal, its last line could be one drawn
+        // seconds before ("reading … 7.0% 0 rows"), and on one the next pass would overwrite it.
+        bytes = total;
+        ({ rows, rejected } = p);
+        draw(true);
+        if (tty) process.stderr.write('\n');
+        started = Date.now();
+      }
       ({ phase, rows, toWrite, accepted, rejected } = p);
       draw();
     },

@@ -46,6 +46,11 @@ describe('npm run import', () => {
     );
     expect(first.stdout).toContain('Armed Conflict Location & Event Data Project (ACLED)');
     expect(await imported()).toEqual([['import', 3]]);
+    // stderr is a pipe, not a terminal: the bar is redrawn every 5 s only, and each pass still ends
+    // with its final state, where the reading pass's last line was its first ("0 rows").
+    const bar = first.stderr.split('\n').filter((line) => /^(reading|writing) \[/.test(line));
+    expect(bar.find((line) => line.startsWith('reading [##############################] 100.0%  7 rows  '))).toMatch(/ 4 rejected /);
+    expect(bar.at(-1)).toMatch(/^writing \[#{30}\] 100\.0% {2}7 rows {2}3 accepted {2}4 rejected {2}\d+ rows\/s$/);
 
     const again = await runScript('import', ['--input', input, '--source', source, '--json']);
     expect(again.code).toBe(0);
