@@ -3,6 +3,7 @@ import { api, type Alert, type AuditEntry, type Me } from '../api';
 import { ClearedNote, CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
+import { afterFailure, listedNothing, type Listed } from '../listing-answer';
 
 /** How often the list is read again whatever the stream says. */
 const ALERTS_REFRESH_MS = 15_000;
@@ -18,7 +19,8 @@ export function AlertsPane({ me }: { me: Me }) {
   const [status, setStatus] = useState('active');
   const [region, setRegion] = useState('');
   const [country, setCountry] = useState<string | undefined>();
-  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [listed, setListed] = useState<Listed<Alert>>(listedNothing());
+  const alerts = listed.rows;
   const [listError, setListError] = useState<unknown>(null);
   const [selected, setSelected] = useState<Alert | null>(null);
   const [audit, setAudit] = useState<AuditEntry[]>([]);
@@ -32,10 +34,17 @@ export function AlertsPane({ me }: { me: Me }) {
     const q = new URLSearchParams({ status, limit: String(SHOWN + 1) });
     if (region) q.set('region', region);
     if (country) q.set('country', country);
-    return api<Alert[]>(`/alerts?${q}`).then((rows) => {
-      setAlerts(rows);
-      setListError(null);
-    }, setListError);
+    const query = q.toString();
+    return api<Alert[]>(`/alerts?${query}`).then(
+      (rows) => {
+        setListed({ query, rows });
+        setListError(null);
+      },
+      (e) => {
+        setListed((before) => afterFailure(before, query));
+        setListError(e);
+      },
+    );
   }, [status, region, country]);
   useEffect(() => {
     void reload();
@@ -128,7 +137,7 @@ export function AlertsPane({ me }: { me: Me }) {
                   <td>{fmtInstant(a.openedAt)}</td>
                 </tr>
               ))}
-              {!alerts.length && <tr><td colSpan={5} className="muted">{emptyListing(me, 'alerts', 'No alerts.')}</td></tr>}
+              {!alerts.length && !listError && <tr><td colSpan={5} className="muted">{emptyListing(me, 'alerts', 'No alerts.')}</td></tr>}
             </tbody>
           </table>
         </div>
