@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
-import { CE_ESCALATION_REFERRED, TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
+import { CE_ESCALATION_REFERRED, MEDIATION_ANSWERS_FROM_LEVEL, TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations, responseStatus, type ResponseRow } from './projection';
@@ -38,6 +38,16 @@ function latestBy(rows: any[], idField: string) {
   return [...out.values()];
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
+
+/**
+ * projection.ts `responseStatus` is awaiting-proposal or awaiting-opening, in SQL, so that the
+ * database can list pending responses first and alone: not opened, not closed unopened, due (answered
+ * already, of no known level yet, or at a level mediation answers) and not reversed.
+ * response-times.int-spec.ts checks the two agree.
+ */
+const PENDING_RESPONSE = `(opened_at IS NULL AND closed_unopened_at IS NULL
+  AND (proposed_at IS NOT NULL OR level IS NULL OR level >= ${Number(MEDIATION_ANSWERS_FROM_LEVEL)})
+  AND NOT (reversed_at IS NOT NULL AND reversed_to_level IS NOT NULL AND level IS NOT NULL AND reversed_to_level < level))`;
 
 const countryCode = (v: string) => {
   const q = new QueryCheck();
@@ -135,16 +145,25 @@ export class BoardController {
     description:
       'status: awaiting-proposal | awaiting-opening (pending); opened; closed-unopened (its process closed before it was opened); ' +
       'not-warranted (below the level mediation answers); reversed (a RiskDeescalated took its area below its level before a process was opened: ' +
-      'reversedAt, reversedToLevel and toReversedMs say when and where to).',
+      'reversedAt, reversedToLevel and toReversedMs say when and where to). ' +
+      'Pending ones come first, then the rest, each newest first, so that a limit never hides a pending response behind settled ones.',
   })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
+  @ApiQuery({ name: 'status', required: false, description: 'pending (awaiting-proposal and awaiting-opening only) | all (default)' })
   @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
-  async responseTimes(@CurrentPrincipal() p: Principal, @Query('region') region?: string, @Query('country') country?: string, @Query('limit') limit?: string) {
+  async responseTimes(
+    @CurrentPrincipal() p: Principal,
+    @Query('region') region?: string,
+    @Query('country') country?: string,
+    @Query('limit') limit?: string,
+    @Query('status') status?: string,
+  ) {
     const q = new QueryCheck();
     const code = q.country(country);
     const n = q.limit(limit);
     q.region(region);
+    q.oneOf('status', status, ['pending', 'all']);
     q.done();
     const desks = readableDesks(p, region);
     // Another desk's country is refused, as on /alerts and /timeline, not answered with an empty list.
@@ -153,7 +172,11 @@ export class BoardController {
     const args: unknown[] = [];
     if (desks) where.push(`desk = ANY($${args.push(desks)})`);
     if (code) where.push(`country = $${args.push(code)}`);
-    const rows = await this.db.query(`SELECT * FROM escalation_responses WHERE ${where.join(' AND ')} ORDER BY escalated_at DESC LIMIT $${args.push(n)}`, args);
+    if (status === 'pending') where.push(PENDING_RESPONSE);
+    const rows = await this.db.query(
+      `SELECT * FROM escalation_responses WHERE ${where.join(' AND ')} ORDER BY ${PENDING_RESPONSE} DESC, escalated_at DESC LIMIT $${args.push(n)}`,
+      args,
+    );
     return rows.map((r: Record<string, unknown>) => {
       const row: ResponseRow = {
         escalationId: r.escalation_id as string,

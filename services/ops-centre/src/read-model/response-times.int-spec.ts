@@ -6,7 +6,7 @@ import type { QueryRunner } from 'typeorm';
 import { RiskLevel } from '@crisis-ops/contracts';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
-import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishOpening, publishProposal, publishReferral } from '../../test/events';
+import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishMediation, publishOpening, publishProposal, publishReferral } from '../../test/events';
 import { EscalationClosedUnopened1764892800000 } from '../migrations/1764892800000-escalation-closed-unopened.migration';
 import { EscalationReversals1765152000000 } from '../migrations/1765152000000-escalation-reversals.migration';
 import { EscalationProcessFate1765238400000 } from '../migrations/1765238400000-escalation-process-fate.migration';
@@ -90,6 +90,48 @@ describe('ops-centre time to response, for escalations no answer or opening will
     // Opened after the referral: the escalation waited for the opening, not for the referral.
     expect(await rowOf(country, openedFirst.escalationId, (r) => r.referred)).toMatchObject({ status: 'opened', referred: true, toProposedMs: 30_000, toOpenedMs: 60_000 });
     expect(await rowOf(country, proposedLate.escalationId, (r) => r.toProposedMs !== null)).toMatchObject({ status: 'opened', referred: false, toProposedMs: 600_000, toOpenedMs: 3_600_000 });
+  });
+
+  it('lists the pending responses first, newest first, then the rest, and the pending ones alone on asking (status=pending), so that no limit hides one behind settled rows', async () => {
+    const country = await freshTestCountry();
+    const t = Date.now() - 6 * 3_600_000;
+    const at = (min: number) => new Date(t + min * 60_000);
+    const awaitingProposal = await publishEscalation(producer, { country, level: RiskLevel.HIGH, at: at(0) });
+    const awaitingOpening = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL, at: at(10) });
+    await publishProposal(producer, { country, escalationId: awaitingOpening.escalationId, proposedAt: at(20) });
+    const opened = await publishEscalation(producer, { country, level: RiskLevel.HIGH, at: at(60) });
+    await publishMediation(producer, { country, escalationId: opened.escalationId, proposedAt: at(70), openedAt: at(80) });
+    const notWarranted = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED, at: at(120) });
+    // Another area's, so that its de-escalation reverses it alone.
+    const reversed = await publishEscalation(producer, { country, admin1: 'North', level: RiskLevel.HIGH, at: at(180) });
+    await publishDeescalation(producer, { country, admin1: 'North', escalationId: reversed.escalationId, level: RiskLevel.LOW, at: at(200) });
+    const closed = await publishEscalation(producer, { country, level: RiskLevel.HIGH, at: at(240) });
+    const closedProcess = await publishProposal(producer, { country, escalationId: closed.escalationId, proposedAt: at(250) });
+    await publishClosing(producer, { country, processId: closedProcess, at: at(260) });
+    await rowOf(country, closed.escalationId, (r) => r.status === 'closed-unopened');
+
+    const listing = async (query: string) => {
+      const res = await fetch(`${base}/response-times?country=${country}${query}`, { headers: { authorization: `Bearer ${globalToken}` } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as Row[]).map((r) => [r.escalationId, r.status]);
+    };
+    const pending = [
+      [awaitingOpening.escalationId, 'awaiting-opening'],
+      [awaitingProposal.escalationId, 'awaiting-proposal'],
+    ];
+    expect(await listing('')).toEqual([
+      ...pending,
+      [closed.escalationId, 'closed-unopened'],
+      [reversed.escalationId, 'reversed'],
+      [notWarranted.escalationId, 'not-warranted'],
+      [opened.escalationId, 'opened'],
+    ]);
+    expect(await listing('&limit=2')).toEqual(pending);
+    expect(await listing('&status=pending')).toEqual(pending);
+    expect(await listing('&status=pending&limit=1')).toEqual([pending[0]]);
+    const refused = await fetch(`${base}/response-times?status=awaiting`, { headers: { authorization: `Bearer ${globalToken}` } });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['status']);
   });
 
   type AlertRow = { escalationId: string; status: string; level: number; clearedAt: string | null; clearedToLevel: number | null; clearedToLevelName: string | null };

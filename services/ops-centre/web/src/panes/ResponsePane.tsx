@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api, type Me } from '../api';
-import { emptyListing, ErrorNote, LevelBadge, Section } from '../components';
+import { CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
+import { afterFailure, listedNothing, type Listed } from '../listing-answer';
+import { isPendingResponse, responseListing, RESPONSES_SHOWN, type ResponseStatus } from '../response-listing';
 import { fmtInstant } from '../time.format';
 import { levelInfo } from '../levels';
 import { useLive } from '../live-store';
@@ -16,7 +18,7 @@ interface Row {
   referred?: boolean;
   processId?: string | null;
   /** Where the response stands; only awaiting-proposal and awaiting-opening are still to come. */
-  status?: 'awaiting-proposal' | 'awaiting-opening' | 'opened' | 'closed-unopened' | 'not-warranted' | 'reversed';
+  status?: ResponseStatus;
   toClosedUnopenedMs?: number | null;
   /** When its area fell back below its level before a process was opened, and to which level. */
   reversedAt?: string | null;
@@ -31,24 +33,60 @@ const fmt = (h: number | null, none = 'pending') => (h === null ? none : h < 1 ?
 /** Time from each escalation to mediation proposed and opened, as bars with the values in text. */
 export function ResponsePane({ me }: { me: Me }) {
   const store = useLive();
-  const [rows, setRows] = useState<Row[]>([]);
+  const [answer, setAnswer] = useState<Listed<Row>>(listedNothing());
   const [error, setError] = useState<unknown>(null);
+  const [show, setShow] = useState<'all' | 'pending'>('all');
+  const [region, setRegion] = useState('');
+  const [country, setCountry] = useState<string | undefined>();
   useEffect(() => {
+    const q = new URLSearchParams({ limit: String(RESPONSES_SHOWN + 1), status: show });
+    if (region) q.set('region', region);
+    if (country) q.set('country', country);
+    const query = q.toString();
     const load = () =>
-      api<Row[]>('/response-times?limit=30').then((r) => {
-        setRows(r);
-        setError(null);
-      }, setError);
+      api<Row[]>(`/response-times?${query}`).then(
+        (rows) => {
+          setAnswer({ query, rows });
+          setError(null);
+        },
+        (e) => {
+          setAnswer((listed) => afterFailure(listed, query));
+          setError(e);
+        },
+      );
     void load();
     // Also on a timer: mediation's answers reach the live stream only when its filter lets them through.
     const timer = setInterval(() => void load(), RESPONSES_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [store.alertsTick, store.responsesTick]);
+  }, [store.alertsTick, store.responsesTick, show, region, country]);
+  const { rows, more, pending, morePending } = responseListing(answer.rows);
   const max = Math.max(1, ...rows.map((r) => hours(r.toOpenedMs) ?? hours(r.toProposedMs) ?? 0));
   const W = 420;
   return (
-    <Section title="Time to response">
+    <Section
+      title="Time to response"
+      actions={
+        <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Response filters">
+          <label>
+            Show
+            <select value={show} onChange={(e) => setShow(e.target.value as 'all' | 'pending')}>
+              <option value="all">All escalations, pending first</option>
+              <option value="pending">Pending only</option>
+            </select>
+          </label>
+          {me.global && <RegionSelect value={region} onChange={setRegion} />}
+          <CountryField id="responses-country" value={country} onChange={setCountry} />
+        </form>
+      }
+    >
       <ErrorNote error={error} />
+      {more && (
+        <p className="notice" role="status" data-testid="responses-more">
+          {morePending
+            ? `Showing ${RESPONSES_SHOWN} pending responses, newest first; more are pending: narrow by ${me.global ? 'region or ' : ''}country to see the others.`
+            : `Showing the first ${RESPONSES_SHOWN} escalations: the ${pending} pending first, then the newest of the rest; more exist: narrow by ${me.global ? 'region, ' : ''}country or show pending only.`}
+        </p>
+      )}
       <p className="muted">Per escalation: to mediation proposed, or referred to a process already open in the country (solid bar), and to mediation opened (hatched bar), from the events' own times.</p>
       <table data-testid="response-chart">
         <thead>
@@ -69,7 +107,7 @@ export function ResponsePane({ me }: { me: Me }) {
                   ? `no longer awaited: de-escalated to ${levelInfo(r.reversedToLevel).label.toLowerCase()} after ${fmt(hours(r.toReversedMs ?? null))}, ${fmtInstant(r.reversedAt)}`
                   : null;
             return (
-              <tr key={r.escalationId}>
+              <tr key={r.escalationId} data-pending={isPendingResponse(r.status) ? 'true' : undefined}>
                 <th scope="row">
                   {r.country} <span className="mono">{r.escalationId}</span>
                   {r.referred && <div className="muted">answered by the open process <span className="mono">{r.processId}</span></div>}
