@@ -5,6 +5,7 @@ export * from './services';
 export * from './errors';
 export * from './event-types';
 export * from './mediation-answers';
+export * from './risk-trend';
 export * from './generated/common/v1/types_pb';
 export * from './generated/earlywarning/v1/events_pb';
 export * from './generated/mediation/v1/events_pb';

@@ -158,9 +158,10 @@ describe('ops-centre web console in Chromium', () => {
     const country = await freshTestCountry();
     const today = new Date(new Date().toISOString().slice(0, 10));
     await publishAssessment(h.producer, { country, level: RiskLevel.ELEVATED, score: 41.2, day: new Date(today.getTime() - 86_400_000) });
-    await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 63.5, day: today, escalatedFrom: RiskLevel.ELEVATED });
+    await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 63.5, day: today, escalatedFrom: RiskLevel.ELEVATED, previousScore: 41.2 });
     const trend = page.locator(`[data-testid="risk-board"] tr[data-country="${country}"] svg[role="img"]`);
-    const twoPoints = 'score rising, 41.20 to 63.50 over 2 assessed days, 1 escalation';
+    // The trend is early-warning's: the change of the last assessment.
+    const twoPoints = 'score rising (+22.3 at its last assessment), 41.20 to 63.50 over 2 assessed days, 1 escalation';
     // As the stream brings them, then as the read model keeps them.
     await expect.poll(() => trend.getAttribute('aria-label'), { timeout: 10_000 }).toContain(twoPoints);
     await page.reload();

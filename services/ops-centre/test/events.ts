@@ -103,11 +103,16 @@ export async function publishDeescalation(producer: Producer, o: { country: stri
 
 /**
  * One national assessment of `day` as early-warning publishes it: RiskAssessed and, when it raised the
- * level from `escalatedFrom`, RiskEscalated of the same day, score and level.
+ * level from `escalatedFrom`, RiskEscalated of the same day, score and level; `previousScore` as
+ * early-warning gives it on every assessment of an area but its first.
  */
-export async function publishAssessment(producer: Producer, o: { country: string; level: RiskLevel; score: number; day: Date; escalatedFrom?: RiskLevel }) {
+export async function publishAssessment(producer: Producer, o: { country: string; level: RiskLevel; score: number; day: Date; escalatedFrom?: RiskLevel; previousScore?: number }) {
   const day = timestampFromDate(o.day);
-  const assessedEventId = await send(producer, CE_RISK_ASSESSED, create(RiskAssessedSchema, { country: o.country, score: o.score, level: o.level, assessedAt: day, origin: 'api' }));
+  const assessedEventId = await send(
+    producer,
+    CE_RISK_ASSESSED,
+    create(RiskAssessedSchema, { country: o.country, score: o.score, level: o.level, assessedAt: day, origin: 'api', ...(o.previousScore === undefined ? {} : { previousScore: o.previousScore }) }),
+  );
   if (o.escalatedFrom === undefined) return { assessedEventId };
   const escalationId = randomUUID();
   const escalatedEventId = await send(

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { riskTrendDeltaOf } from '@crisis-ops/contracts';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import { dayOf, RiskEngine, type Announcing, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
@@ -274,7 +275,7 @@ export class LiveRisk {
     const asOf = engine.currentDay ? isoDay(engine.currentDay) : null;
     const trend = areas.map((a) => {
       const e = assessed.get(`${a.country}/${a.admin1 ?? ''}`);
-      return e?.type === 'RiskAssessed' && e.previousScore !== null ? Math.round((e.score - e.previousScore) * 10) / 10 : null;
+      return e?.type === 'RiskAssessed' ? riskTrendDeltaOf(e.score, e.previousScore) : null;
     });
     await m.query(
       `INSERT INTO risk_current (country, admin1, score, level, level_since, assessed_day, trend_delta, drivers)

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { countryByIso3, countriesOfDesk, type DeskId } from '@crisis-ops/geo';
+import { riskTrendOf, type RiskTrend } from '@crisis-ops/contracts';
 import { dayOf } from '../domain';
 import { countryContextOn, isoDayOf, loadContext } from '../context/recorded-context';
 
@@ -13,8 +14,8 @@ export interface AreaRiskView {
   score: number;
   level: string;
   levelSince: string;
-  /** rising / falling / steady: the change of the last material assessment (±2 points). */
-  trend: 'rising' | 'falling' | 'steady';
+  /** rising / falling / steady: the change of the last material assessment (±2 points); the operations centre shows the same. */
+  trend: RiskTrend;
   trendDelta: number;
   asOf: string | null;
   drivers: unknown[];
@@ -43,7 +44,6 @@ interface CurrentRow {
   drivers: unknown[] | null;
 }
 
-const trendOf = (delta: number): AreaRiskView['trend'] => (delta >= 2 ? 'rising' : delta <= -2 ? 'falling' : 'steady');
 
 function view(r: CurrentRow): AreaRiskView {
   const c = countryByIso3(r.country);
@@ -56,7 +56,7 @@ function view(r: CurrentRow): AreaRiskView {
     score: r.score,
     level: r.level,
     levelSince: r.level_since,
-    trend: trendOf(delta),
+    trend: riskTrendOf(delta),
     trendDelta: delta,
     asOf: r.assessed_day,
     drivers: r.drivers ?? [],

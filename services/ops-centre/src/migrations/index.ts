@@ -5,6 +5,7 @@ import { EscalationReferrals1764547200000 } from './1764547200000-escalation-ref
 import { EscalationClosedUnopened1764892800000 } from './1764892800000-escalation-closed-unopened.migration';
 import { EscalationReversals1765152000000 } from './1765152000000-escalation-reversals.migration';
 import { EscalationProcessFate1765238400000 } from './1765238400000-escalation-process-fate.migration';
+import { RiskTrend1765324800000 } from './1765324800000-risk-trend.migration';
 
 export const migrations = [
   ...messagingMigrations,
@@ -14,4 +15,5 @@ export const migrations = [
   EscalationClosedUnopened1764892800000,
   EscalationReversals1765152000000,
   EscalationProcessFate1765238400000,
+  RiskTrend1765324800000,
 ];

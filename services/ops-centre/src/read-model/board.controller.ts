@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
-import { CE_ESCALATION_REFERRED, MEDIATION_ANSWERS_FROM_LEVEL, TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
+import { CE_ESCALATION_REFERRED, MEDIATION_ANSWERS_FROM_LEVEL, riskTrendOf, TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations, responseStatus, type ResponseRow } from './projection';
@@ -26,6 +26,9 @@ const areaOf = (r: any) => ({
   levelChangedAt: r.level_changed_at,
   updatedAt: r.updated_at,
   history: r.history,
+  // Early-warning's own trend, from the same RiskAssessed events: not the history's first and last points.
+  trend: riskTrendOf(r.trend_delta === null || r.trend_delta === undefined ? null : Number(r.trend_delta)),
+  trendDelta: r.trend_delta === null || r.trend_delta === undefined ? 0 : Number(r.trend_delta),
 });
 
 /** Latest event per aggregate id (process, election, engagement) → its state, from the timeline. */

@@ -24,6 +24,22 @@ describe('risk observations', () => {
     expect(riskObservationOf(CE_SIGNAL_RECORDED, { country: 'MLI' }, t0)).toBeUndefined();
   });
 
+  it("keeps early-warning's trend: the score change of the last assessment that had a previous score, whatever the history's ends say", () => {
+    const assessed = (score: number, previousScore: number | undefined, at: string) =>
+      riskObservationOf(CE_RISK_ASSESSED, { country: 'MOZ', level: 'RISK_LEVEL_ELEVATED', score, ...(previousScore === undefined ? {} : { previousScore }), assessedAt: at }, t0) as RiskObservation;
+    let s = applyRisk(undefined, assessed(12, undefined, '2026-01-01T00:00:00Z'));
+    expect(s.trendDelta).toBeNull();
+    s = applyRisk(s, assessed(25.4, 12, '2026-01-02T00:00:00Z'));
+    s = applyRisk(s, assessed(20.1, 25.4, '2026-01-03T00:00:00Z'));
+    // Higher than the history's first point, falling all the same, as early-warning says.
+    expect(s.history.map((p) => p.s)).toEqual([12, 25.4, 20.1]);
+    expect(s.trendDelta).toBe(-5.3);
+    s = applyRisk(s, obs({ kind: 'escalated', country: 'MOZ', level: 3, score: 20.1, at: '2026-01-03T00:00:00Z', escalationId: 'e1' }));
+    expect(s.trendDelta).toBe(-5.3);
+    // An older assessment (a redriven dead letter) changes nothing.
+    expect(applyRisk(s, assessed(30, 10, '2026-01-01T12:00:00Z')).trendDelta).toBe(-5.3);
+  });
+
   it('records a level change only when the level changes, and keeps a capped score history', () => {
     let s = applyRisk(undefined, obs({ level: 1, score: 0.1, levelSince: t0.toISOString() }));
     expect(s.levelChangedAt).toBe(t0.toISOString());

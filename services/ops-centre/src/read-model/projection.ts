@@ -7,6 +7,7 @@ import {
   CE_RISK_DEESCALATED,
   CE_RISK_ESCALATED,
   mediationAnswersEscalation,
+  riskTrendDeltaOf,
 } from '@crisis-ops/contracts';
 import { LEVEL_HIGH, levelOf } from './risk-level';
 import { HISTORY_CAP, isOlderThan, levelChangedAtAfter, withPoint, type HistoryPoint } from './score-history';
@@ -38,6 +39,11 @@ export interface RiskState {
   /** Time of the newest event applied (ISO); older events are ignored. */
   updatedAt: string;
   history: HistoryPoint[];
+  /**
+   * The score change of the area's last RiskAssessed that had a previous score: early-warning's trend
+   * (`riskTrendOf`), null while none came.
+   */
+  trendDelta: number | null;
 }
 
 /** A risk observation taken from RiskAssessed / RiskEscalated / RiskDeescalated. */
@@ -52,6 +58,8 @@ export interface RiskObservation {
   escalationId?: string;
   /** RiskAssessed: the day the area entered its level, when the event says it. */
   levelSince?: string;
+  /** RiskAssessed with a previous score: its change of score (`riskTrendDeltaOf`). */
+  trendDelta?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -70,7 +78,15 @@ export function riskObservationOf(ceType: string, payload: Json, eventTime: Date
   const at = (v: unknown) => (typeof v === 'string' && v ? v : eventTime.toISOString());
   if (ceType === CE_RISK_ASSESSED) {
     const levelSince = str(payload.levelSince);
-    return { kind: 'assessed', ...base, level: levelOf(payload.level), at: at(payload.assessedAt), ...(levelSince ? { levelSince } : {}) };
+    const trendDelta = typeof payload.previousScore === 'number' ? riskTrendDeltaOf(base.score, payload.previousScore) : null;
+    return {
+      kind: 'assessed',
+      ...base,
+      level: levelOf(payload.level),
+      at: at(payload.assessedAt),
+      ...(levelSince ? { levelSince } : {}),
+      ...(trendDelta === null ? {} : { trendDelta }),
+    };
   }
   if (ceType === CE_RISK_ESCALATED || ceType === CE_RISK_DEESCALATED) {
     return {
@@ -97,6 +113,8 @@ export function applyRisk(current: RiskState | undefined, o: RiskObservation): R
     levelChangedAt: levelChangedAtAfter(current, o),
     updatedAt: o.at,
     history: withPoint(current?.history ?? [], point),
+    // As early-warning keeps it: an escalation, or an area's first assessment, leaves it as it was.
+    trendDelta: o.trendDelta ?? current?.trendDelta ?? null,
   };
 }
 

@@ -19,7 +19,7 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
   if (risk) {
     const desk = deskOf(risk.country);
     const rows: Array<Record<string, unknown>> = await m.query(
-      'SELECT level, score, drivers, level_changed_at, updated_at, history FROM risk_areas WHERE country = $1 AND admin1 = $2 FOR UPDATE',
+      'SELECT level, score, drivers, level_changed_at, updated_at, history, trend_delta FROM risk_areas WHERE country = $1 AND admin1 = $2 FOR UPDATE',
       [risk.country, risk.admin1],
     );
     const current: RiskState | undefined = rows[0]
@@ -32,16 +32,18 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
           levelChangedAt: rows[0].level_changed_at ? (rows[0].level_changed_at as Date).toISOString() : null,
           updatedAt: (rows[0].updated_at as Date).toISOString(),
           history: rows[0].history as RiskState['history'],
+          trendDelta: rows[0].trend_delta === null ? null : Number(rows[0].trend_delta),
         }
       : undefined;
     const next = applyRisk(current, risk);
     if (next !== current) {
       await m.query(
-        `INSERT INTO risk_areas (country, admin1, desk, level, score, drivers, level_changed_at, updated_at, history)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `INSERT INTO risk_areas (country, admin1, desk, level, score, drivers, level_changed_at, updated_at, history, trend_delta)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (country, admin1) DO UPDATE SET desk = EXCLUDED.desk, level = EXCLUDED.level, score = EXCLUDED.score,
-           drivers = EXCLUDED.drivers, level_changed_at = EXCLUDED.level_changed_at, updated_at = EXCLUDED.updated_at, history = EXCLUDED.history`,
-        [next.country, next.admin1, desk, next.level, next.score, JSON.stringify(next.drivers), next.levelChangedAt, next.updatedAt, JSON.stringify(next.history)],
+           drivers = EXCLUDED.drivers, level_changed_at = EXCLUDED.level_changed_at, updated_at = EXCLUDED.updated_at, history = EXCLUDED.history,
+           trend_delta = EXCLUDED.trend_delta`,
+        [next.country, next.admin1, desk, next.level, next.score, JSON.stringify(next.drivers), next.levelChangedAt, next.updatedAt, JSON.stringify(next.history), next.trendDelta],
       );
     }
     if (opensAlert(risk)) {

@@ -96,6 +96,9 @@ export interface RiskRow {
   levelChangedAt: string | null;
   updatedAt: string;
   history: HistoryPoint[];
+  /** Early-warning's trend of the area (the change of its last assessment, ±2 points), not the history's. */
+  trend: 'rising' | 'falling' | 'steady';
+  trendDelta: number;
 }
 
 

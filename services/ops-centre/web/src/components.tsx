@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { HistoryPoint, Me } from './api';
+import type { HistoryPoint, Me, RiskRow } from './api';
 import { levelInfo, REGIONS } from './levels';
 import { fmtInstant } from './time.format';
 
@@ -37,8 +37,12 @@ export function ClearedNote({ at, toLevel }: { at?: string | null; toLevel?: num
 
 const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-/** A score history, one point per assessed day; a level change is marked with a dot (filled when it escalated). */
-export function Sparkline({ points, label }: { points: HistoryPoint[]; label: string }) {
+/**
+ * A score history, one point per assessed day; a level change is marked with a dot (filled when it
+ * escalated). The trend is early-warning's (`RiskRow.trend`), not the history's first against last
+ * point: those said "rising" of areas early-warning called falling.
+ */
+export function Sparkline({ points, label, trend, trendDelta }: { points: HistoryPoint[]; label: string; trend: RiskRow['trend']; trendDelta: number }) {
   const w = 96;
   const h = 24;
   if (points.length < 2) return <span className="muted">{points.length ? 'one reading' : '–'}</span>;
@@ -49,7 +53,6 @@ export function Sparkline({ points, label }: { points: HistoryPoint[]; label: st
   const d = xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
   const first = points[0].s;
   const last = points[points.length - 1].s;
-  const trend = last > first ? 'rising' : last < first ? 'falling' : 'flat';
   const up = points.filter((p) => p.change === 'escalated').length;
   const down = points.filter((p) => p.change === 'deescalated').length;
   const changes = [up && times(up, 'escalation'), down && times(down, 'de-escalation')].filter(Boolean);
@@ -59,7 +62,7 @@ export function Sparkline({ points, label }: { points: HistoryPoint[]; label: st
         width={w}
         height={h}
         role="img"
-        aria-label={`${label}: score ${trend}, ${first.toFixed(2)} to ${last.toFixed(2)} over ${times(points.length, 'assessed day')}${changes.length ? `, ${changes.join(' and ')}` : ''}`}
+        aria-label={`${label}: score ${trend} (${trendDelta > 0 ? '+' : ''}${trendDelta} at its last assessment), ${first.toFixed(2)} to ${last.toFixed(2)} over ${times(points.length, 'assessed day')}${changes.length ? `, ${changes.join(' and ')}` : ''}`}
       >
         <polyline points={d} fill="none" stroke="currentColor" strokeWidth="1.5" />
         {points.map((p, i) =>

@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
 import { assessedDayOf, historyPointOf, isOlderThan, levelChangedAtAfter, withPoint } from './risk-history';
+import { trendAfter } from './risk-trend';
 import { LiveStream, type StreamStatus } from './live-stream';
 import { ReplayFeed } from './replay-feed';
 
@@ -314,6 +315,7 @@ class LiveStore {
       }),
       updatedAt: at,
       history: withPoint(prev?.history ?? [], historyPointOf(item, score, item.level)),
+      ...trendAfter(prev, item.name, item.payload),
     });
   }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, type HistoryPoint } from '../api';
+import { api, type HistoryPoint, type RiskRow } from '../api';
 import { ClearedNote, ErrorNote, LevelBadge, Section, Sparkline } from '../components';
 import { fmtDay, fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
@@ -14,7 +14,7 @@ interface CountryView {
   country: string;
   name: string;
   region: string | null;
-  risk: { admin1: string | null; level: number; score: number; history: HistoryPoint[]; levelChangedAt: string | null }[];
+  risk: { admin1: string | null; level: number; score: number; history: HistoryPoint[]; levelChangedAt: string | null; trend: RiskRow['trend']; trendDelta: number }[];
   alerts: { id: string; escalationId: string; admin1: string | null; level: number; status: string; assignee: string | null; openedAt: string; clearedAt?: string | null; clearedToLevel?: number | null }[];
   mediation: Aggregate[];
   elections: Aggregate[];
@@ -84,7 +84,7 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
                     <td>{r.admin1 || 'National'}</td>
                     <td><LevelBadge level={r.level} /></td>
                     <td>{r.score.toFixed(2)}</td>
-                    <td><Sparkline points={r.history} label={`${r.admin1 || view.name} trend`} /></td>
+                    <td><Sparkline points={r.history} label={`${r.admin1 || view.name} trend`} trend={r.trend} trendDelta={r.trendDelta} /></td>
                     <td>{fmtDay(r.levelChangedAt)}</td>
                   </tr>
                 ))}

@@ -47,7 +47,7 @@ export function RiskBoard({ me, onCountry }: { me: Me; onCountry: (c: string) =>
                 <td>{r.region ?? '–'}</td>
                 <td><LevelBadge level={r.level} /></td>
                 <td>{r.score.toFixed(2)}</td>
-                <td><Sparkline points={r.history} label={`${r.name} trend`} /></td>
+                <td><Sparkline points={r.history} label={`${r.name} trend`} trend={r.trend} trendDelta={r.trendDelta} /></td>
                 <td>{fmtDay(r.levelChangedAt)}</td>
                 <td>{r.drivers[0]?.label ?? '–'}</td>
               </tr>
