@@ -1,6 +1,9 @@
 import type { PlatformRole, Principal } from '@crisis-ops/auth';
 import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isDeskId } from '@crisis-ops/geo';
+import { ALERT_ACTOR_ROLES, GLOBAL_REGION, mayActOnDesk } from './alert-acting';
+
+export { GLOBAL_REGION, mayActOnAlert, mayActOnDesk } from './alert-acting';
 
 /**
  * Who sees what in the operations centre.
@@ -23,9 +26,8 @@ export const ROLE = {
   auditor: 'auditor',
 } as const satisfies Record<string, PlatformRole>;
 
-export const GLOBAL_REGION = 'global';
 /** Roles that may act on alerts (acknowledge, assign, comment, close). */
-export const ALERT_ACTORS = [ROLE.watchOfficer, ROLE.globalWatchOfficer];
+export const ALERT_ACTORS: PlatformRole[] = [...ALERT_ACTOR_ROLES];
 /** Roles that may read the audit log (of the alerts they may see). */
 export const AUDIT_READERS = [ROLE.watchOfficer, ROLE.globalWatchOfficer, ROLE.auditor];
 /** Roles that may see the system view. */
@@ -33,10 +35,6 @@ export const SYSTEM_READERS = [ROLE.opsEngineer, ROLE.globalWatchOfficer];
 
 export const isGlobal = (p: Pick<Principal, 'roles' | 'region'>): boolean =>
   p.region === GLOBAL_REGION || p.roles.includes(ROLE.globalWatchOfficer) || p.roles.includes(ROLE.globalViewer);
-
-/** Whether the principal may act on an alert of this desk (the role check comes first, at the route). */
-export const mayActOnDesk = (p: Pick<Principal, 'roles' | 'region'>, desk: string | null): boolean =>
-  p.region === GLOBAL_REGION || p.roles.includes(ROLE.globalWatchOfficer) || (p.region !== null && desk !== null && desk === p.region);
 
 /** The regional desk of a country, or null when it has none. */
 export const deskOf = (country: string | null | undefined): string | null =>

@@ -4,6 +4,7 @@ import { ClearedNote, CountryField, emptyListing, ErrorNote, LevelBadge, RegionS
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
+import { mayActOnAlert } from '../../../src/access/alert-acting';
 
 /** How often the list is read again whatever the stream says. */
 const ALERTS_REFRESH_MS = 15_000;
@@ -28,7 +29,6 @@ export function AlertsPane({ me }: { me: Me }) {
   const [assignee, setAssignee] = useState('');
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
-  const canAct = me.roles.includes('watch-officer') || me.roles.includes('global-watch-officer');
 
   const reload = useCallback(() => {
     const q = new URLSearchParams({ status, limit: String(SHOWN + 1) });
@@ -167,7 +167,10 @@ export function AlertsPane({ me }: { me: Me }) {
               )}
               <h4>Drivers</h4>
               <ul>{selected.drivers.map((d, i) => <li key={i}>{d.label || d.kind} ({d.count} signals, weight {d.weight})</li>)}</ul>
-              {canAct && selected.status !== 'closed' && (
+              {!mayActOnAlert(me, selected.region) && mayActOnAlert(me, me.region) && selected.status !== 'closed' && (
+                <p className="muted" data-testid="alert-not-yours">You may read this alert; acting on it is for the {selected.region ?? 'global'} desk.</p>
+              )}
+              {mayActOnAlert(me, selected.region) && selected.status !== 'closed' && (
                 <div className="actions">
                   {selected.status === 'open' && <button type="button" onClick={() => act('acknowledge')}>Acknowledge</button>}
                   <form onSubmit={(e) => { e.preventDefault(); if (assignee) void act('assign', { assignee }).then((done) => done && setAssignee('')); }}>
