@@ -162,7 +162,13 @@ describe('ops-centre on real Kafka and Postgres', () => {
       assignee: 'officer-7',
       comments: [{ author: 'int-global', body: 'Field office confirms.' }],
     });
+    // A reason of invisible characters is no reason, as a comment of them is no comment: refused, the alert left open.
+    for (const [reason, why] of [['\u200b', 'must have a visible character'], [' \t', 'must not be empty']]) {
+      const blank = await api(`/alerts/${alert.id}/close`, globalToken, { method: 'POST', body: JSON.stringify({ reason }) });
+      expect(blank, JSON.stringify(reason)).toMatchObject({ status: 400, body: { errors: [{ field: 'reason', reason: why }] } });
+    }
     expect((await api(`/alerts/${alert.id}/close`, globalToken, { method: 'POST', body: JSON.stringify({ reason: 'Mediation opened' }) })).body).toMatchObject({ status: 'closed' });
+    expect((await api(`/alerts?country=${COUNTRY}&status=all`, globalToken)).body.find((a: { id: string }) => a.id === alert.id)).toMatchObject({ closeReason: 'Mediation opened' });
     expect((await api(`/alerts/${alert.id}/comments`, globalToken, { method: 'POST', body: JSON.stringify({ unknown: 1 }) })).status).toBe(400);
     // Blanks say nothing: a comment of them is no comment, and an alert assigned to them is assigned to no one.
     for (const [action, body] of [['comments', { body: '\n\t ' }], ['assign', { assignee: '   ' }]] as const) {

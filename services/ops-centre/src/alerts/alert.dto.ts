@@ -11,7 +11,13 @@ export class CommentAlertDto {
 }
 
 export class CloseAlertDto {
-  @ApiPropertyOptional({ example: 'Mediation opened' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+  /** Optional, but a reason given must say something: blanks or invisible characters are refused, as in a comment. */
+  @ApiPropertyOptional({ example: 'Mediation opened', description: 'optional; when given, it must have a visible character' })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(1000)
+  reason?: string;
 }
 
 /** An alert as GET /alerts answers it (documentation only: the service answers plain rows). */
