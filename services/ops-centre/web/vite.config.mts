@@ -2,14 +2,14 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import worldCountries from 'world-countries';
+import { countryCodeRows } from './country-codes';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workspaceRoot = path.resolve(here, '../../..');
 
 /**
- * `virtual:country-codes`: ISO numeric (the ids of world-atlas's TopoJSON) → alpha-3 and name,
- * computed at build time so the browser downloads nothing at run time.
+ * `virtual:country-codes`: ISO numeric (the ids of world-atlas's TopoJSON) → alpha-3 and name (the
+ * API's, @crisis-ops/geo's), computed at build time so the browser downloads nothing at run time.
  */
 function countryCodes(): Plugin {
   const id = 'virtual:country-codes';
@@ -18,10 +18,7 @@ function countryCodes(): Plugin {
     resolveId: (source) => (source === id ? `\0${id}` : undefined),
     load(resolved) {
       if (resolved !== `\0${id}`) return undefined;
-      const rows = worldCountries
-        .filter((c) => c.ccn3)
-        .map((c) => [c.ccn3, c.cca3 === 'UNK' ? 'XKX' : c.cca3, c.name.common]);
-      return `export default ${JSON.stringify(rows)};`;
+      return `export default ${JSON.stringify(countryCodeRows())};`;
     },
   };
 }

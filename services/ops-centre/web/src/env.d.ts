@@ -1,5 +1,5 @@
 declare module 'virtual:country-codes' {
-  /** [ISO numeric, ISO alpha-3, common name] */
+  /** [ISO numeric ('' where none), ISO alpha-3, common name as the API gives it] */
   const rows: ReadonlyArray<readonly [string, string, string]>;
   export default rows;
 }

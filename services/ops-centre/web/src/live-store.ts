@@ -2,8 +2,12 @@ import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
 import { assessedDayOf, historyPointOf, isOlderThan, levelChangedAtAfter, withPoint } from './risk-history';
 import { trendAfter } from './risk-trend';
+import { countryNamer } from './country-namer';
+import codes from 'virtual:country-codes';
 import { LiveStream, type StreamStatus } from './live-stream';
 import { ReplayFeed } from './replay-feed';
+
+const countryNameOf = countryNamer(codes);
 
 /** Events kept in memory; older ones fall off. */
 export const EVENT_CAP = 500;
@@ -300,7 +304,8 @@ class LiveStore {
     const names = ['unspecified', 'low', 'elevated', 'high', 'critical'];
     this.risk.set(item.country, {
       country: item.country,
-      name: prev?.name ?? item.country,
+      // A country new to the board is named as /risk names it, not by its code until the next refresh.
+      name: prev?.name ?? countryNameOf(item.country),
       admin1: null,
       region: item.desk,
       level: item.level,

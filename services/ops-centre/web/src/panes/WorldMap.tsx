@@ -9,7 +9,7 @@ import { Section } from '../components';
 import { LEVELS, levelInfo } from '../levels';
 import { useLive } from '../live-store';
 
-const ISO3_BY_NUMERIC = new Map(codes.map(([num, iso3]) => [num, iso3]));
+const ISO3_BY_NUMERIC = new Map(codes.filter(([num]) => num).map(([num, iso3]) => [num, iso3]));
 const NAME_BY_ISO3 = new Map(codes.map(([, iso3, name]) => [iso3, name]));
 const WIDTH = 960;
 const HEIGHT = 500;
