@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { eventToJson } from '@crisis-ops/contracts';
+import { eventPayloadOf } from '../timeline/event-payload';
 import { parseCloudEvent, rangesFrom, readRangesInTimeOrder } from '@crisis-ops/messaging';
 import { traceIdOf } from '@crisis-ops/observability';
 import { KAFKA } from '@crisis-ops/service-kit';
@@ -54,7 +54,7 @@ export class ReplayService {
       async ({ topic, partition, message, heartbeat }) => {
         try {
           const event = parseCloudEvent(topic, partition, message);
-          const payload = eventToJson(event.type, event.data) as Record<string, unknown>;
+          const payload = eventPayloadOf(event);
           const t = event.time.getTime();
           if (plan.speed === 'real') await sleep(realSpeedDelayMs(t, previous));
           previous = t;

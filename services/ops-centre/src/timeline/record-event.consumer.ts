@@ -1,12 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern } from '@nestjs/microservices';
-import { DOMAIN_TOPICS, eventToJson, isEventType } from '@crisis-ops/contracts';
-import type { ReceivedEvent } from '@crisis-ops/messaging';
+import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { BATCH_HANDLER, EventConsumer, KafkaBatchContext, SERVICE_CONFIG } from '@crisis-ops/service-kit';
 import { traceIdOf } from '@crisis-ops/observability';
 import { projectEvent } from '../read-model/read-model.projector';
 import { announceCommitted } from '../stream/stream-fanout';
+import { eventPayloadOf } from './event-payload';
 
 /**
  * Every domain event lands on the country's timeline and the read model, once, whatever Kafka
@@ -27,7 +27,7 @@ export class RecordEventConsumer {
       ctx,
       async (events, m) => {
         const entries = events.map((event) => {
-          const payload = payloadOf(event);
+          const payload = eventPayloadOf(event);
           const country = typeof payload.country === 'string' && /^[A-Z]{3}$/.test(payload.country) ? payload.country : null;
           return { event, payload, country, traceId: traceIdOf(event.traceparent) ?? null };
         });
@@ -56,14 +56,4 @@ export class RecordEventConsumer {
       },
     );
   }
-}
-
-/**
- * The event's payload as JSON. A type this build does not know yet (its producer was deployed first:
- * contracts grow additively) is kept with its type and country (the record key) instead of being
- * dead-lettered; a known type whose payload does not decode is a poison event and still is.
- */
-function payloadOf(event: ReceivedEvent): Record<string, unknown> {
-  if (isEventType(event.type)) return eventToJson(event.type, event.data) as Record<string, unknown>;
-  return { country: event.key, undecoded: `type ${event.type} is not known to this ops-centre` };
 }

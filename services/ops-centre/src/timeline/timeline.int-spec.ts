@@ -4,11 +4,13 @@ import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AgreementKind, AgreementReachedSchema, CE_AGREEMENT_REACHED, CE_MEDIATION_PROPOSED, MediationProposedSchema, RiskLevel, SignatoryRole } from '@crisis-ops/contracts';
+import { AgreementKind, AgreementReachedSchema, CE_AGREEMENT_REACHED, CE_MEDIATION_PROPOSED, CE_SIGNAL_RECORDED, MediationProposedSchema, RiskLevel, SignalRecordedSchema, SignatoryRole } from '@crisis-ops/contracts';
 import { domainEventRecord } from '@crisis-ops/messaging';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
+import type { QueryRunner } from 'typeorm';
+import { SignalSeverityNone1765411200000 } from '../migrations/1765411200000-signal-severity-none.migration';
 import { SERVICE } from '../service.definition';
 import { deskOf } from '../access/access-policy';
 
@@ -87,6 +89,39 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
     const from = new Date(Date.now() - 3_600_000).toISOString();
     for (const [path, field] of [['/timeline?country=UKR&country=RUS', 'country'], [`/replay?from=${from}&from=${from}`, 'from'], ['/stream?minLevel=high&minLevel=low', 'minLevel']]) {
       expect(await api(path, globalToken), path).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field, reason: 'must be given once' }] } });
+    }
+  });
+
+  it("says null of a signal's severity sent without one, as early-warning does, and so of those recorded before (migrating)", async () => {
+    const country = await freshTestCountry();
+    const sent = [];
+    for (const severity of [undefined, 2]) {
+      const record = domainEventRecord(
+        CE_SIGNAL_RECORDED,
+        create(SignalRecordedSchema, { signalId: randomUUID(), source: 'field-monitor', country, type: 'battles', occurredAt: timestampFromDate(new Date()), ...(severity ? { severity } : {}) }),
+      );
+      await producer.send({ topic: record.topic, messages: [record.message] });
+      sent.push(record.id);
+    }
+    const severities = async () =>
+      Object.fromEntries(((await api(`/timeline?country=${country}`, globalToken)).body as Array<{ eventId: string; payload: { severity: unknown } }>).map((e) => [e.eventId, e.payload.severity]));
+    await eventually(async () => (Object.keys(await severities()).length === 2 ? true : undefined));
+    expect(await severities()).toEqual({ [sent[0]]: null, [sent[1]]: 2 });
+
+    const db = adminClient();
+    await db.connect();
+    const runner = { query: (sql: string, args?: unknown[]) => db.query(sql, args).then((r) => r.rows) } as unknown as QueryRunner;
+    try {
+      // As rows were recorded before; all of it rolled back.
+      await db.query('BEGIN');
+      await db.query('SET LOCAL search_path TO ops_centre');
+      await db.query(`UPDATE timeline_entries SET payload = jsonb_set(payload, '{severity}', '0') WHERE event_id = $1`, [sent[0]]);
+      await new SignalSeverityNone1765411200000().up(runner);
+      const rows = await db.query(`SELECT event_id, payload->'severity' AS severity FROM timeline_entries WHERE event_id = ANY($1)`, [sent]);
+      expect(Object.fromEntries(rows.rows.map((r) => [r.event_id, r.severity]))).toEqual({ [sent[0]]: null, [sent[1]]: 2 });
+    } finally {
+      await db.query('ROLLBACK');
+      await db.end();
     }
   });
 

@@ -1,0 +1,19 @@
+import { CE_SIGNAL_RECORDED, eventToJson, isEventType } from '@crisis-ops/contracts';
+
+/**
+ * An event's payload as the operations centre shows it (timeline, stream, replay, country page):
+ * proto3 JSON with every field at its zero value too (fatalities: 0 is information), but for what
+ * zero cannot mean. SignalRecorded's `severity` is a plain int32 (not `optional`), so a signal sent
+ * without one carries proto3's default, 0; the reporter's scale is 1 to 5, so 0 can only mean "none
+ * given", and it is shown null, as early-warning's `GET /signals` answers it, not as a severity 0.
+ *
+ * A type this build does not know yet (its producer was deployed first: contracts grow additively)
+ * is kept with its type and country (the record key) instead of being dead-lettered; a known type
+ * whose payload does not decode is a poison event and still is.
+ */
+export function eventPayloadOf(event: { type: string; data: Uint8Array; key?: string | null }): Record<string, unknown> {
+  if (!isEventType(event.type)) return { country: event.key, undecoded: `type ${event.type} is not known to this ops-centre` };
+  const payload = eventToJson(event.type, event.data) as Record<string, unknown>;
+  if (event.type === CE_SIGNAL_RECORDED && payload.severity === 0) payload.severity = null;
+  return payload;
+}
