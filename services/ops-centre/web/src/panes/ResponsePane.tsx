@@ -39,7 +39,9 @@ export function ResponsePane({ me }: { me: Me }) {
   const [region, setRegion] = useState('');
   const [country, setCountry] = useState<string | undefined>();
   useEffect(() => {
-    const q = new URLSearchParams({ limit: String(RESPONSES_SHOWN + 1), status: show });
+    const q = new URLSearchParams({ limit: String(RESPONSES_SHOWN + 1) });
+    // Asked only when chosen: a server from before ?status= refuses a parameter it does not take.
+    if (show === 'pending') q.set('status', 'pending');
     if (region) q.set('region', region);
     if (country) q.set('country', country);
     const query = q.toString();
