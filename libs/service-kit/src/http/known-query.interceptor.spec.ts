@@ -50,6 +50,14 @@ class Routes {
     return null;
   }
 
+  @Get('checked-read')
+  @ChecksQuery(({ country }) => {
+    if (country !== undefined && !/^[A-Z]{3}$/.test(String(country))) throw invalidRequest([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]);
+  })
+  checkedRead(@Query('country') _country?: string) {
+    return null;
+  }
+
   @Post('named')
   create(@Query('country') _country?: string) {
     return null;
@@ -159,6 +167,18 @@ describe('a request naming a parameter its route does not take', () => {
     const csv = await answer('csv', 'GET', { contry: 'BFA' }, () => answering(undefined));
     expect(csv.handle).not.toHaveBeenCalled();
     expect(csv.status).toBe(400);
+  });
+
+  it('is refused before a read runs that takes no parameter (a read that writes: an alert opened is audited as a view), or that says its faults by its ChecksQuery', async () => {
+    const none = await answer('none', 'GET', { include: 'comments' }, () => answering(null));
+    expect(none.handle).not.toHaveBeenCalled();
+    expect(none.refusal?.errors).toEqual([{ field: 'include', reason: 'is not a parameter of this request (it takes none)' }]);
+    const checked = await answer('checkedRead', 'GET', { contry: 'BFA', country: 'bf' }, () => answering(null));
+    expect(checked.handle).not.toHaveBeenCalled();
+    expect(checked.refusal?.errors).toEqual([
+      { field: 'contry', reason: 'is not a parameter of this request (it takes country)' },
+      { field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' },
+    ]);
   });
 
   it('is told, by a route that writes its own response, what the route\'s own check of its query refuses too', async () => {

@@ -96,12 +96,24 @@ function faultsOfCheck(check: QueryCheck | undefined, query: Record<string, unkn
 }
 
 /**
+ * Whether a request refused for its query may still run its route, to hear what the route refuses
+ * of the rest: only a read (GET, HEAD) answered by what it returns, that takes query parameters (one
+ * taking none has no other to find fault with) and has no ChecksQuery (which says it without running
+ * the route). A run's answer is dropped, but what the handler writes stays: a read that writes (an
+ * alert opened is audited as a view, asking for an import job resumes it) must take no query
+ * parameter or declare its ChecksQuery, or a refused request would be audited as a view nobody got.
+ */
+function runsForFaults(route: Route, method: string | undefined): boolean {
+  return route.answersByReturning && (method === 'GET' || method === 'HEAD') && (route.allowed?.size ?? 0) > 0 && route.check === undefined;
+}
+
+/**
  * Refuses a query parameter the route does not take: a misspelt filter (`?contry=BFA`) silently
  * ignored answers with everything, which reads as an answer to the question asked. The refusal names
  * the route's other faulty parameters too (`limit=abc`), as the validation pipe names every field at
  * once, so that one correction is enough: a reading route is run first and what it refuses joins the
- * answer (REQUEST.INVALID, 400, whatever code the route would have given alone). A route that writes
- * or answers by itself is refused before it runs, with what its ChecksQuery refuses, if it has one.
+ * answer (REQUEST.INVALID, 400, whatever code the route would have given alone). Any other route (see
+ * runsForFaults) is refused before it runs, with what its ChecksQuery refuses, if it has one.
  */
 @Injectable()
 export class KnownQueryInterceptor implements NestInterceptor {
@@ -131,7 +143,7 @@ export class KnownQueryInterceptor implements NestInterceptor {
     const refused = [...unknown.map((field) => ({ field, reason })), ...repeated.filter((k) => allowed.has(k)).map((field) => ({ field, reason: REPEATED }))];
     const named = new Set(refused.map((f) => f.field));
     const refusal = (faults: readonly FieldViolation[]) => invalidRequest([...refused, ...faults.filter((f) => !named.has(f.field))]);
-    if (!route.answersByReturning || (request.method !== 'GET' && request.method !== 'HEAD')) throw refusal(faultsOfCheck(route.check, query));
+    if (!runsForFaults(route, request.method)) throw refusal(faultsOfCheck(route.check, query));
     // Its answer is not given: the request is refused either way. Any other failure (access, a
     // database out of reach) is for the corrected request to meet.
     return next.handle().pipe(
