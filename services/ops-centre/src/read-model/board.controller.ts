@@ -7,6 +7,7 @@ import { CE_ESCALATION_REFERRED, MEDIATION_ANSWERS_FROM_LEVEL, riskTrendOf, TOPI
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations, responseStatus, type ResponseRow } from './projection';
+import { shownPayload } from '../timeline/event-payload';
 import { levelName, levelOf } from './risk-level';
 import { QueryCheck } from './query-check';
 import { admin1Of, NATIONAL_ADMIN1 } from './national-area';
@@ -137,7 +138,7 @@ export class BoardController {
       mediation: latestBy(of(TOPIC_MEDIATION), 'processId').map((m) => ({ ...m, payload: payloadFor(p, TOPIC_MEDIATION, m.payload) })),
       elections: latestBy(of(TOPIC_ELECTIONS), 'electionId'),
       partnerships: latestBy(of(TOPIC_PARTNERSHIPS), 'engagementId'),
-      timeline: timeline.map((t: { type: string; topic: string; payload: Record<string, unknown> }) => ({ ...t, payload: payloadFor(p, t.topic, t.payload), name: shortNameOf(t.type) })),
+      timeline: timeline.map((t: { type: string; topic: string; payload: Record<string, unknown> }) => ({ ...t, payload: payloadFor(p, t.topic, shownPayload(t.type, t.payload)), name: shortNameOf(t.type) })),
     };
   }
 

@@ -1,3 +1,4 @@
+import { shownPayload } from '../timeline/event-payload';
 import { levelOf } from '../read-model/risk-level';
 import { admin1Of } from '../read-model/national-area';
 
@@ -54,6 +55,6 @@ export function streamItemOf(
     level: levelOfPayload(payload),
     time: e.time.toISOString(),
     traceId: e.traceId,
-    payload,
+    payload: shownPayload(e.type, payload),
   };
 }

@@ -13,7 +13,14 @@ import { CE_SIGNAL_RECORDED, eventToJson, isEventType } from '@crisis-ops/contra
  */
 export function eventPayloadOf(event: { type: string; data: Uint8Array; key?: string | null }): Record<string, unknown> {
   if (!isEventType(event.type)) return { country: event.key, undecoded: `type ${event.type} is not known to this ops-centre` };
-  const payload = eventToJson(event.type, event.data) as Record<string, unknown>;
-  if (event.type === CE_SIGNAL_RECORDED && payload.severity === 0) payload.severity = null;
-  return payload;
+  return shownPayload(event.type, eventToJson(event.type, event.data) as Record<string, unknown>);
+}
+
+/**
+ * A payload as shown, also one the timeline stored before this rule (read back for the timeline, the
+ * country page and the stream's catch-up): applied where it is read rather than by a migration,
+ * which would rewrite every signal of a timeline that keeps every event, millions of rows, at boot.
+ */
+export function shownPayload(type: string, payload: Record<string, unknown>): Record<string, unknown> {
+  return type === CE_SIGNAL_RECORDED && payload.severity === 0 ? { ...payload, severity: null } : payload;
 }

@@ -12,6 +12,7 @@ import { ceTypeMatchSql, eventTypesFault } from '../stream/stream-filter';
 import { levelOfPayload, shortNameOf } from '../stream/stream-item';
 import { TimelineEntry } from './timeline-entry.entity';
 import { payloadFor } from '../access/mediation-content';
+import { shownPayload } from './event-payload';
 
 @ApiTags('timeline')
 @ApiBearerAuth()
@@ -81,6 +82,6 @@ export class TimelineController {
       .addOrderBy('e.event_id', 'DESC')
       .take(n)
       .getMany();
-    return entries.map((e) => ({ ...e, payload: payloadFor(p, e.topic, e.payload), name: shortNameOf(e.type), desk: deskOf(e.country), level: levelOfPayload(e.payload) }));
+    return entries.map((e) => ({ ...e, payload: payloadFor(p, e.topic, shownPayload(e.type, e.payload)), name: shortNameOf(e.type), desk: deskOf(e.country), level: levelOfPayload(e.payload) }));
   }
 }
