@@ -281,7 +281,7 @@ describe('ops-centre time to response, for escalations no answer or opening will
           [randomUUID(), `org.crisis-ops.mediation.${type}.v1`, country, new Date(at), JSON.stringify({ processId, country, occurredAt: iso(at) })],
         );
       }
-      await migration.up(runner);
+      await migration.fill(runner);
       const rows = await db.query('SELECT process_id, opened_at, closed_unopened_at FROM escalation_responses WHERE country = $1', [country]);
       const filled = Object.fromEntries(rows.rows.map((r) => [r.process_id, [r.opened_at?.toISOString() ?? null, r.closed_unopened_at?.toISOString() ?? null]]));
       // Opened before the referral: opened when referred, the escalation's first open process.
