@@ -119,6 +119,30 @@ describe('dead letters redriven, as the tools read them back', () => {
     await eventually(async () => ledger?.redrivenOf(dlq, await kept()) === 6, 10_000, 100);
   });
 
+  it('reads the redrives again after it could not start, where the view said "unknown" until the replica was restarted', async () => {
+    const kafka = testKafka('ledger-retry');
+    let refused = 1;
+    // The broker out of reach at boot, once: the first admin client fails to connect.
+    const flaky = new Proxy(kafka, {
+      get: (target, name) =>
+        name === 'admin'
+          ? () => {
+              const admin = target.admin();
+              return refused-- > 0 ? { ...admin, connect: () => Promise.reject(new Error('Connection error: ECONNREFUSED')) } : admin;
+            }
+          : Reflect.get(target, name),
+    });
+    const retrying = new RedriveLedger(flaky, 'test-redrive-ledger-retry', 200);
+    try {
+      await retrying.start();
+      expect(retrying.state()).toEqual({ ready: false, reason: 'the redrives could not be read: Connection error: ECONNREFUSED' });
+      await eventually(async () => (retrying.state().ready ? true : undefined), 20_000, 100);
+      expect(retrying.redrivenOf(dlq, await kept())).toBe(6);
+    } finally {
+      await retrying.stop();
+    }
+  });
+
   it('leaves no consumer group behind once stopped', async () => {
     await ledger?.stop();
     expect(ledger?.state()).toEqual({ ready: false, reason: 'the redrives are no longer read' });

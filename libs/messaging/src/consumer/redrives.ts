@@ -79,10 +79,17 @@ export class RedriveLedger {
   private starting?: Promise<void>;
   /** Settles once the consumer runs or could not be started: what stop has to wait for. */
   private launched?: Promise<void>;
+  private retry?: NodeJS.Timeout;
 
+  /**
+   * `retryMs`: how long after a failure (the broker out of reach at boot, a consumer crash kafkajs
+   * does not restart) reading starts again. A failure kept for good left the view saying "unknown"
+   * until the replica was restarted, though the broker was back a minute later.
+   */
   constructor(
     private readonly kafka: Kafka,
     private readonly groupPrefix: string,
+    private readonly retryMs = 15_000,
   ) {}
 
   /**
@@ -107,15 +114,19 @@ export class RedriveLedger {
       if (remaining.size === 0) caughtUp();
       if (this.stopped) return;
       this.groupId = `${this.groupPrefix}-${randomUUID()}`;
-      this.consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
-      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
+      this.consumer = consumer;
+      let crashed = false;
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.restart) return;
+        crashed = true;
         this.failure = payload.error.message;
         caughtUp();
+        this.startAgainLater();
       });
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topic: TOPIC_REDRIVES, fromBeginning: true });
-      await this.consumer.run({
+      await consumer.connect();
+      await consumer.subscribe({ topic: TOPIC_REDRIVES, fromBeginning: true });
+      await consumer.run({
         autoCommit: false,
         eachMessage: async ({ partition, message }) => {
           const r = parseRedrive(message);
@@ -129,12 +140,51 @@ export class RedriveLedger {
       });
       launched();
       await done;
-      this.ready = true;
+      if (this.consumer === consumer && !crashed) {
+        this.ready = true;
+        this.failure = undefined;
+      }
     } catch (err) {
       this.failure = (err as Error).message;
+      this.startAgainLater();
     } finally {
       launched();
     }
+  }
+
+  /** After a failure: a new consumer (a new group) reads the topic from its start again, unless stopped. */
+  private startAgainLater(): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.startAgain();
+    }, this.retryMs);
+    this.retry.unref();
+  }
+
+  private async startAgain(): Promise<void> {
+    if (this.stopped) return;
+    await this.launched;
+    await this.leave();
+    if (this.stopped) return;
+    this.ready = false;
+    this.starting = this.begin();
+    await this.starting;
+  }
+
+  /** Disconnects the consumer and deletes its group, which no one else reads from. */
+  private async leave(): Promise<void> {
+    const consumer = this.consumer;
+    const groupId = this.groupId;
+    this.consumer = undefined;
+    if (!consumer) return;
+    await consumer.disconnect().catch(() => undefined);
+    const admin = this.kafka.admin();
+    await admin
+      .connect()
+      .then(() => admin.deleteGroups([groupId as string]))
+      .catch(() => undefined)
+      .finally(() => admin.disconnect().catch(() => undefined));
   }
 
   /** Whether counts can be given: the topic read to where it ended at the start, and the reader still running. */
@@ -168,14 +218,9 @@ export class RedriveLedger {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await this.launched;
-    if (!this.consumer) return;
-    await this.consumer.disconnect().catch(() => undefined);
-    const admin = this.kafka.admin();
-    await admin
-      .connect()
-      .then(() => admin.deleteGroups([this.groupId as string]))
-      .catch(() => undefined)
-      .finally(() => admin.disconnect().catch(() => undefined));
+    await this.leave();
   }
 }
