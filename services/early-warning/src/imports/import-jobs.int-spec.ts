@@ -184,15 +184,18 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     // (held back here), which dated its heartbeat now again and kept it from the next sweep.
     const db = ew.app.get(DataSource);
     const query = db.query.bind(db);
+    // The first report held longest: several in flight, an earlier one may land after a later one.
+    let reports = 0;
     const slowProgress = vi.spyOn(db, 'query').mockImplementation(async (sql: string, parameters?: unknown[] | object) => {
-      if (sql.includes('SET rows_read')) await new Promise((r) => setTimeout(r, 300));
+      if (sql.includes('SET rows_read')) await new Promise((r) => setTimeout(r, reports++ === 0 ? 400 : 50));
       return query(sql, parameters);
     });
     onTestFinished(() => slowProgress.mockRestore());
     write.mockRejectedValueOnce(new Error('lost the connection reading "Ka\u0000yes"'));
     const stopped = await started('nul-fault');
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 600));
     slowProgress.mockRestore();
+    expect(reports).toBeGreaterThan(1);
     expect(await rowOf(stopped)).toMatchObject({ status: 'running', attempts: 1, error: 'stopped: lost the connection reading "Ka\\0yes"' });
     const { idle_ms } = (await ew.db.query(`SELECT extract(epoch FROM now() - heartbeat_at) * 1000 AS idle_ms FROM early_warning.import_jobs WHERE id = $1`, [stopped])).rows[0];
     expect(Number(idle_ms)).toBeGreaterThanOrEqual(INTERRUPTED_AFTER_MS);

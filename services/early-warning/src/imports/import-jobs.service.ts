@@ -297,15 +297,18 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
     let lastPhase: ImportProgress['phase'] = 'reading';
     // Set once the job's final status is recorded: only then may its upload go.
     let ended = false;
-    // Progress and beats are written without waiting for them; the last of each is kept, so that a
-    // stopped run can let them land before it marks the job interrupted. Landing after, they dated
-    // the heartbeat now again, and the job looked alive for another minute.
-    let progressWrite: Promise<unknown> = Promise.resolve();
-    let beatWrite: Promise<unknown> = Promise.resolve();
+    // Progress and beats are written without waiting for them; those still in flight are kept, so
+    // that a stopped run can let every one land before it marks the job interrupted. Landing after,
+    // one dated the heartbeat now again, and the job looked alive for another minute (several can be
+    // in flight when the database is slow, which is when a run stops).
+    const inFlight = new Set<Promise<unknown>>();
+    const write = (sql: string, parameters: unknown[]) => {
+      const written = this.db.query(sql, parameters).catch(() => undefined);
+      inFlight.add(written);
+      void written.finally(() => inFlight.delete(written));
+    };
     // Beats on its own clock too: a slow file can go longer than that between progress reports.
-    const beat = setInterval(() => {
-      beatWrite = this.db.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1 AND attempts = $2`, [id, attempt]).catch(() => undefined);
-    }, HEARTBEAT_MS);
+    const beat = setInterval(() => write(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1 AND attempts = $2`, [id, attempt]), HEARTBEAT_MS);
     beat.unref();
     try {
       await this.db.query(`UPDATE import_jobs SET status = 'running', heartbeat_at = now() WHERE id = $1 AND attempts = $2`, [id, attempt]);
@@ -320,14 +323,12 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
           if (Date.now() - last < 500 && p.phase === lastPhase) return;
           last = Date.now();
           lastPhase = p.phase;
-          progressWrite = this.db
-            .query(`UPDATE import_jobs SET rows_read = $2, report = $3, heartbeat_at = now() WHERE id = $1 AND status = 'running' AND attempts = $4`, [
-              id,
-              p.rows,
-              JSON.stringify({ progress: p }),
-              attempt,
-            ])
-            .catch(() => undefined);
+          write(`UPDATE import_jobs SET rows_read = $2, report = $3, heartbeat_at = now() WHERE id = $1 AND status = 'running' AND attempts = $4`, [
+            id,
+            p.rows,
+            JSON.stringify({ progress: p }),
+            attempt,
+          ]);
         },
       });
       const failed = report.accepted === 0;
@@ -352,7 +353,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       // is left interrupted with its upload, for the next sweep of any replica that can read it to
       // run again. A fault that recurs on every run fails it after MAX_ATTEMPTS runs.
       this.logger.error(`import job ${id} stopped; it will be run again: ${(err as Error).stack}`);
-      await Promise.all([progressWrite, beatWrite]);
+      await Promise.all(inFlight);
       await this.db
         .query(`UPDATE import_jobs SET error = $2, heartbeat_at = now() - make_interval(secs => $3) WHERE id = $1 AND status IN ('queued', 'running') AND attempts = $4`, [
           id,
