@@ -1,3 +1,4 @@
+import { HttpDrain } from './http/http-drain';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
@@ -112,6 +113,7 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
   await assertLoginAccepted(config.database, 'app', config.service);
   // Nest's own parsers are replaced by one whose errors carry the platform's codes (json-body.ts).
   const app = await NestFactory.create(def.module(config), { bodyParser: false, ...(options.quiet ? { logger: ['error', 'warn'] } : { bufferLogs: true }) });
+  app.use(app.get(HttpDrain).middleware);
   app.use(jsonBodyParser(def.jsonBodyLimit ?? '100kb'));
   if (!options.quiet) {
     app.useLogger(app.get(Logger));

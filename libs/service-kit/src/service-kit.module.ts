@@ -1,3 +1,4 @@
+import { HttpDrain } from './http/http-drain';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -89,6 +90,7 @@ export class ServiceKitModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
+        HttpDrain,
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: KAFKA, useValue: kafka },
         { provide: KAFKA_PRODUCER, useFactory: (k: Kafka) => createIdempotentProducer(k), inject: [KAFKA] },
@@ -107,7 +109,7 @@ export class ServiceKitModule {
         EventPublisher,
         EventConsumer,
       ],
-      exports: [SERVICE_CONFIG, KAFKA, KAFKA_PRODUCER, KAFKA_ADMIN, EventPublisher, EventConsumer, OutboxRelayService, ConsumerHealthIndicator],
+      exports: [SERVICE_CONFIG, KAFKA, KAFKA_PRODUCER, KAFKA_ADMIN, EventPublisher, EventConsumer, OutboxRelayService, ConsumerHealthIndicator, HttpDrain],
     };
   }
 }
