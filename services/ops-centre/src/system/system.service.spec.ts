@@ -3,7 +3,7 @@ import { AssignerProtocol, type Admin } from 'kafkajs';
 import type { ServiceConfig } from '@crisis-ops/config';
 import type { KeptRange } from '@crisis-ops/messaging';
 import type { RedrivenLetters } from './redriven-letters';
-import { SystemService } from './system.service';
+import { BROKER_ANSWER_MS, SystemService } from './system.service';
 
 /** Redrives read, recording `redriven` letters of each dead-letter topic named (whatever its offsets). */
 const redrives = (redriven: Record<string, number> = {}) =>
@@ -19,6 +19,32 @@ const brokerWithoutOffsets = {
     throw new Error('leader not available');
   },
 } as unknown as Admin;
+
+describe('the system view when the broker is out of reach', () => {
+  it('says each service\'s health and the groups as unknown, with the reason, where the whole view failed with a 500', async () => {
+    const down = {
+      describeGroups: async () => {
+        throw new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+      },
+      fetchTopicOffsets: async () => {
+        throw new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+      },
+    } as unknown as Admin;
+    const view = await new SystemService(down, { port: 1 } as ServiceConfig, redrives()).view();
+    expect(view.services.map((s) => s.status)).toEqual(view.services.map(() => 'unreachable'));
+    expect(view.consumerGroups.map((g) => g.groupId).sort()).toEqual(['early-warning', 'electoral-support', 'mediation', 'ops-centre', 'partnerships']);
+    for (const g of view.consumerGroups) expect(g).toMatchObject({ state: 'Unknown', members: [], totalLag: null, lagError: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' });
+    expect(Object.values(view.deadLetters).every((n) => n === null)).toBe(true);
+  });
+
+  it('answers within its wait when the broker does not answer at all, saying what it waited for', async () => {
+    const silent = { describeGroups: () => new Promise(() => undefined), fetchTopicOffsets: () => new Promise(() => undefined) } as unknown as Admin;
+    const started = Date.now();
+    const view = await new SystemService(silent, { port: 1 } as ServiceConfig, redrives()).view();
+    expect(Date.now() - started).toBeLessThan(BROKER_ANSWER_MS + 3_000);
+    expect(view.consumerGroups[0].lagError).toBe(`the consumer groups: the broker did not answer within ${BROKER_ANSWER_MS / 1000} s`);
+  }, 20_000);
+});
 
 describe('the system view when the broker cannot say', () => {
   it('gives lag and dead letters as unknown, with the reason, never as zero', async () => {

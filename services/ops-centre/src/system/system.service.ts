@@ -112,14 +112,21 @@ export class SystemService {
 
   private async groups() {
     const names = SERVICES.map((s) => s.name);
-    const { groups } = await this.admin.describeGroups(names);
+    let groups: GroupDescription[];
+    try {
+      ({ groups } = await answeredWithin(this.admin.describeGroups(names), 'the consumer groups'));
+    } catch (err) {
+      // The broker down is when this view is needed most: the groups are unknown, the rest is said.
+      const lagError = (err as Error).message;
+      return SERVICES.map((s) => ({ groupId: s.name, consumesEvents: s.consumesEvents, state: 'Unknown', members: [], lag: [], totalLag: null, lagError }));
+    }
     return Promise.all(
       groups.map(async (g) => {
         const members = g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost }));
         // The broker calls a group that never had a member Dead, as it does one whose members all went.
         const consumesEvents = SERVICES.find((s) => s.name === g.groupId)?.consumesEvents ?? true;
         try {
-          const consumed = await this.lagOf(g);
+          const consumed = await answeredWithin(this.lagOf(g), `the lag of ${g.groupId}`);
           return { groupId: g.groupId, consumesEvents, state: g.state, members, lag: consumed, totalLag: consumed.reduce((n, l) => n + l.lag, 0), lagError: null };
         } catch (err) {
           // An ops engineer must not read a lag the broker did not give as none.
@@ -160,13 +167,29 @@ export class SystemService {
     const redrives = this.redriven.state();
     await Promise.all(
       DOMAIN_TOPICS.map(async (topic) => {
-        const offsets = await this.admin.fetchTopicOffsets(dlqTopicOf(topic)).catch(() => null);
+        const offsets = await answeredWithin(this.admin.fetchTopicOffsets(dlqTopicOf(topic)), dlqTopicOf(topic)).catch(() => null);
         kept[topic] = offsets ? offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0) : null;
         outstanding[topic] = offsets && redrives.ready ? (kept[topic] as number) - this.redriven.redrivenOf(dlqTopicOf(topic), offsets) : null;
       }),
     );
     return { kept, outstanding, redrivesUnknown: redrives.ready ? null : redrives.reason };
   }
+}
+
+/** How long the view waits for the broker on each read before it says it does not know. */
+export const BROKER_ANSWER_MS = 5_000;
+
+/**
+ * `read`, or a failure naming `what` once BROKER_ANSWER_MS have passed. kafkajs retries a broker out
+ * of reach for about 47 s, and the whole view failed with a 500 after it; the read given up on goes
+ * on in the background until kafkajs gives up on it too.
+ */
+function answeredWithin<T>(read: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: the broker did not answer within ${BROKER_ANSWER_MS / 1000} s`)), BROKER_ANSWER_MS);
+  });
+  return Promise.race([read, late]).finally(() => clearTimeout(timer));
 }
 
 /** Topics assigned to a group's members; none for a member whose assignment cannot be read. */
