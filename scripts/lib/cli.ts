@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A wrong command line: the scripts print it with their usage and exit 2. */
@@ -56,16 +57,39 @@ export function runCli<A>(name: string, usage: string, parse: (argv: string[]) =
   );
 }
 
+/** The `export KEY=value` lines of an env.sh that infra/local/infra.sh wrote; none without the file. */
+function stackEnvFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  const vars: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m) vars[m[1]] = m[2];
+  }
+  return vars;
+}
+
 /**
- * The environment a script takes its Kafka and Postgres from: the process's, with the ports `npm
- * start` and `npm stop` take (INFRA_KAFKA_PORT, INFRA_PG_PORT) where the address itself is not
- * given, so that in a clone run on other ports a script talks to that clone's broker and database,
- * not to whatever answers on the default ones (another stack's, whose dead letters it would redrive).
+ * The environment a script takes its Kafka and Postgres from: the process's; where the address
+ * itself is not given, the ports `npm start` and `npm stop` take (INFRA_KAFKA_PORT, INFRA_PG_PORT);
+ * else those of this clone's own stack, as its last `npm start` wrote them (`.run/dev/env.sh`). So
+ * in a clone run on other ports a script talks to that clone's broker and database, not to whatever
+ * answers on the default ones (another stack's, whose dead letters it would redrive), even from a
+ * shell that has not the variables `npm start` was given.
  */
-export function scriptEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function scriptEnv(env: NodeJS.ProcessEnv = process.env, devEnvFile = '.run/dev/env.sh'): NodeJS.ProcessEnv {
+  const stack = stackEnvFile(devEnvFile);
+  const kafka = env['KAFKA_BROKERS'] ? undefined : env['INFRA_KAFKA_PORT'] ? `127.0.0.1:${env['INFRA_KAFKA_PORT']}` : stack['KAFKA_BROKERS'];
+  const fromStack = !env['DATABASE_PORT'] && !env['INFRA_PG_PORT'] && stack['DATABASE_PORT'] !== undefined;
+  const pgPort = env['DATABASE_PORT'] ? undefined : (env['INFRA_PG_PORT'] ?? stack['DATABASE_PORT']);
   return {
     ...env,
-    ...(!env['KAFKA_BROKERS'] && env['INFRA_KAFKA_PORT'] ? { KAFKA_BROKERS: `127.0.0.1:${env['INFRA_KAFKA_PORT']}` } : {}),
-    ...(!env['DATABASE_PORT'] && env['INFRA_PG_PORT'] ? { DATABASE_PORT: env['INFRA_PG_PORT'] } : {}),
+    ...(kafka ? { KAFKA_BROKERS: kafka } : {}),
+    ...(pgPort ? { DATABASE_PORT: pgPort } : {}),
+    ...(fromStack && !env['DATABASE_HOST'] && stack['DATABASE_HOST'] ? { DATABASE_HOST: stack['DATABASE_HOST'] } : {}),
   };
 }
