@@ -8,6 +8,7 @@ import type { Options } from 'pino-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLevelProblem, loggerOptions } from './logger';
 import { shutdownTelemetry, startTelemetry } from './telemetry';
+import { until } from './spec-support';
 import { currentTraceId } from './trace-context';
 
 const lines: Array<Record<string, unknown>> = [];
@@ -39,15 +40,6 @@ const options = loggerOptions('logger-spec');
   controllers: [ProbeController],
 })
 class AppModule {}
-
-/** Polls a condition of what was logged (no Kafka or database here, so no shared helper). */
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not logged within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('loggerOptions', () => {
   let app: INestApplication;

@@ -7,6 +7,7 @@ import type { Options } from 'pino-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from './logger';
 import { shutdownTelemetry, startTelemetry } from './telemetry';
+import { until } from './spec-support';
 import { redactQuery, redactQueryString, redactUrl } from './url-redaction';
 
 describe('credential query parameters', () => {
@@ -43,15 +44,6 @@ class RiskController {
   @UseGuards(RefuseAll)
   risk() {
     return [];
-  }
-}
-
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
