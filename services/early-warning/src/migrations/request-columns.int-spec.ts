@@ -1,22 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'pg';
-import { adminClient, uniqueSuffix } from '@crisis-ops/testing';
+import { adminClient, createScratchSchema } from '@crisis-ops/testing';
 import { RiskEnginesRequestColumnsSettled1764806700000 } from './1764806700000-risk-engines-request-columns-settled.migration';
 
 /** The settling migration on the two shapes a risk_engines table can have, each in a scratch schema of the test database. */
 describe('early-warning migrations: the request columns settled', () => {
   let db: Client;
-  const schema = `ew_request_columns_${uniqueSuffix().replace(/\W/g, '_')}`;
+  let schema = '';
+  let scratch: Awaited<ReturnType<typeof createScratchSchema>> | undefined;
 
   beforeAll(async () => {
+    scratch = await createScratchSchema('ew_request_columns');
+    schema = scratch.schema;
     db = adminClient();
     await db.connect();
-    await db.query(`CREATE SCHEMA "${schema}"`);
   });
 
   afterAll(async () => {
-    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db?.end();
+    await scratch?.drop();
   });
 
   const columns = async () =>

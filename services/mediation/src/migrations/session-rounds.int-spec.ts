@@ -1,23 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { adminClient, uniqueSuffix } from '@crisis-ops/testing';
+import { adminClient, createScratchSchema } from '@crisis-ops/testing';
 import { NumberSessionRoundsByHeldAt1764892800000 } from './1764892800000-number-session-rounds-by-held-at.migration';
 
 /** The renumbering migration on projections written before it, in a scratch schema of the test database. */
 describe('mediation migrations: session rounds numbered by when they were held', () => {
   let db: Client;
-  const schema = `med_rounds_${uniqueSuffix().replace(/\W/g, '_')}`;
+  let schema = '';
+  let scratch: Awaited<ReturnType<typeof createScratchSchema>> | undefined;
 
   beforeAll(async () => {
+    scratch = await createScratchSchema('med_rounds');
+    schema = scratch.schema;
     db = adminClient();
     await db.connect();
-    await db.query(`CREATE SCHEMA "${schema}"`);
   });
 
   afterAll(async () => {
-    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db?.end();
+    await scratch?.drop();
   });
 
   it('renumbers each process\'s state and sessions rows by held date, ties as recorded, and leaves a process without sessions as it was', async () => {
