@@ -8,7 +8,7 @@
  *   npm run dlq -- list [--topic early-warning.signals.v1 …] [--outstanding] [--json]
  *   npm run dlq -- redrive --topic early-warning.signals.v1 (--event-id ID … | --all)
  *
- * Kafka: KAFKA_BROKERS (default: the dev infrastructure, 127.0.0.1:9092, or its INFRA_KAFKA_PORT). Exit 0 on success, 1 when
+ * Kafka: KAFKA_BROKERS, else INFRA_KAFKA_PORT, else this clone's stack (scriptEnv). Exit 0 on success, 1 when
  * redrive did not send every letter asked for (an id not found, a letter too old; what could go
  * went; a letter sent back before counts as sent), 2 on a usage error.
  */
