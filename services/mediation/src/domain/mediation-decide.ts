@@ -101,7 +101,7 @@ export function decide(state: ProcessState | null, command: MediationCommand, ct
       ];
     case 'RecordAgreement':
       requireStatus(state, ['active'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'agreements are recorded on an active process');
-      validateAgreement(v, command, now);
+      validateAgreement(v, state, command, now);
       v.throwIfAny();
       return [
         {
@@ -226,11 +226,19 @@ const envoyOf = (e: EnvoyInput, envoyId: string, at: string) => ({
   appointedAt: at,
 });
 
+/**
+ * Talks, and what they sign, may precede the proposal (the good offices began before the platform
+ * knew of them), but not by more than the margin: an earlier date is another process's, or a typo year.
+ */
+function withinPreTalksMargin(v: Violations, state: ProcessState, field: string, at: string): void {
+  if (!instantProblem(at) && new Date(at).getTime() < new Date(state.proposedAt).getTime() - PRE_TALKS_MARGIN_DAYS * DAY_MS) {
+    v.add(field, `must be no more than ${PRE_TALKS_MARGIN_DAYS} days before the process was proposed (${state.proposedAt})`);
+  }
+}
+
 function validateSession(v: Violations, state: ProcessState, c: RecordSession, now: Date): void {
   v.instant('heldAt', c.heldAt, now);
-  if (!instantProblem(c.heldAt) && new Date(c.heldAt).getTime() < new Date(state.proposedAt).getTime() - PRE_TALKS_MARGIN_DAYS * DAY_MS) {
-    v.add('heldAt', `must be no more than ${PRE_TALKS_MARGIN_DAYS} days before the process was proposed (${state.proposedAt})`);
-  }
+  withinPreTalksMargin(v, state, 'heldAt', c.heldAt);
   v.text('place', c.place);
   const known = new Set(state.parties.map((p) => p.partyId));
   (c.partyIds ?? []).forEach((id, i) => {
@@ -249,10 +257,11 @@ function validateSession(v: Violations, state: ProcessState, c: RecordSession, n
   if (c.participants.every((p) => !(p.count > 0))) v.add('participants', 'must count at least one participant');
 }
 
-function validateAgreement(v: Violations, c: RecordAgreement, now: Date): void {
+function validateAgreement(v: Violations, state: ProcessState, c: RecordAgreement, now: Date): void {
   v.oneOf('kind', c.kind, AGREEMENT_KINDS);
   v.text('title', c.title, { max: 500 });
   v.instant('signedAt', c.signedAt, now);
+  withinPreTalksMargin(v, state, 'signedAt', c.signedAt);
   if (!Array.isArray(c.provisions) || c.provisions.length === 0) v.add('provisions', 'must list at least one provision');
   (c.provisions ?? []).forEach((p, i) => {
     v.text(`provisions[${i}].topic`, p.topic);

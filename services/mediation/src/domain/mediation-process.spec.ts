@@ -266,7 +266,15 @@ describe('agreements', () => {
       const err = given(...HISTORIES.active).when(signedAt(at)).thenRejects('signedAt');
       expect(err.violations[0].reason, at).toBe('must be on or after 1900-01-01');
     }
-    given(...HISTORIES.active).when(signedAt('1900-01-01T00:00:00Z')).then({ type: 'AgreementReached', agreement: { signedAt: '1900-01-01T00:00:00.000Z' } });
+  });
+
+  it(`records an agreement signed up to ${PRE_TALKS_MARGIN_DAYS} days before the proposal, as pre-talks, and refuses one signed earlier`, () => {
+    // Proposed 2026-03-01T10:00Z (fixtures): the margin reaches back to 2025-03-01T10:00Z.
+    given(...HISTORIES.active).when(signedAt('2025-03-01T10:00:00Z')).then({ type: 'AgreementReached', agreement: { signedAt: '2025-03-01T10:00:00.000Z' } });
+    for (const at of ['2025-03-01T09:59:59Z', '1900-01-01T00:00:00Z']) {
+      const err = given(...HISTORIES.active).when(signedAt(at)).thenRejects('signedAt');
+      expect(err.violations[0].reason, at).toBe(`must be no more than ${PRE_TALKS_MARGIN_DAYS} days before the process was proposed (2026-03-01T10:00:00.000Z)`);
+    }
   });
 
   it('rejects an agreement without provisions or signatories, of an unknown kind, signed in the future', () => {

@@ -168,7 +168,7 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     expect(await api('POST', `/processes/${id}/parties`, inAfrica, party, key)).toMatchObject({ status: 200, body: { processId: id, parties: [{ name: party.name }] } });
   });
 
-  it('numbers rounds by when sessions were held, in the process and its sessions table, and refuses a session held long before the proposal', async () => {
+  it('numbers rounds by when sessions were held, in the process and its sessions table, and refuses a session held or an agreement signed long before the proposal', async () => {
     const officer = await token(['mediation-officer'], 'global');
     const approver = await token(['approver'], 'global');
     const proposed = await api('POST', '/processes', officer, { country: ROUNDS, track: 'good_offices', lead: 'special_envoy' });
@@ -189,6 +189,13 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
       status: 422,
       body: { code: 'MEDIATION.INVALID_INPUT', errors: [{ field: 'heldAt', reason: expect.stringContaining('days before the process was proposed') }] },
     });
+    // Nor an agreement signed then: it would count as this process's outcome.
+    const agreement = { kind: 'ceasefire', title: 'Old accord', signedAt: new Date(Date.now() - 730 * 86_400_000).toISOString(), provisions: [{ topic: 'ceasefire', text: 'Hostilities cease.', addressesGender: false, addressesYouth: false }], signatories: [{ name: 'Leader', role: 'party', organization: 'Movement' }] };
+    expect(await api('POST', `/processes/${id}/agreements`, officer, agreement)).toMatchObject({
+      status: 422,
+      body: { code: 'MEDIATION.INVALID_INPUT', errors: [{ field: 'signedAt', reason: expect.stringContaining('days before the process was proposed') }] },
+    });
+    expect((await api('GET', `/processes/${id}`, officer)).body.agreements).toEqual([]);
     expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
   });
 });
