@@ -267,7 +267,9 @@ export class RiskEngine {
    * at a level above the one told (reached in history, told to no one) also tells the escalation that
    * holds the area there, dated when it happened: subscribers that react to escalations (alerts,
    * mediation) would otherwise never hear of it, while the board shows the level. Likewise a news day
-   * below the level told tells late the fall that took the area there, also when the day then raises it.
+   * below the level told tells late the fall that took the area there, also when the day then raises it
+   * (unless back to the level told: then no change is told). A change told says it is from the level
+   * subscribers hold, the told level, not from one history left the area at, told to no one.
    */
   private assess(state: AreaState, day: number, events: RiskEvent[], announcing: Announcing | undefined, provisional = false): void {
     const p = this.parameters;
@@ -343,8 +345,14 @@ export class RiskEngine {
     const up = isEscalation(previousLevel, level);
     // A news day's rise from a level below the one told (the area fell in history, told to no one):
     // the fall is told late first, as it happened. Told the rise alone, subscribers would keep the
-    // level they were told (an alert, a mediation trigger) beside the new one, which is lower.
-    if (up && isNews() && levelRank(previousLevel) < levelRank(toldBefore)) tellLate(previousLevel);
+    // level they were told (an alert, a mediation trigger) beside the new one, which is lower. Back to
+    // the level told, neither is told: subscribers hold it (its alert, its process), as when a fall lands on it.
+    const fromBelowTold = up && isNews() && levelRank(previousLevel) < levelRank(toldBefore);
+    const backToTold = fromBelowTold && level === toldBefore;
+    if (fromBelowTold && !backToTold) tellLate(previousLevel);
+    // A change told is from the level subscribers hold, not one history left the area at, told to no
+    // one (told low, elevated in history, high today: low → high, where elevated → high was told).
+    const heldBefore = fromBelowTold ? previousLevel : toldBefore;
     let escalationId: string;
     if (up) {
       escalationId = `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(day)}/${level}`;
@@ -359,8 +367,8 @@ export class RiskEngine {
       // the level told before (on a news day, or as a correction of a live input's history); one
       // from a level never told to a level still above the told one would undo what nobody heard
       // of: then the level it leaves the area at is told late instead.
-      const told = up ? isNews() : (isNews() || announcing.corrects) && correctsAnnouncedLevel(change, toldBefore);
-      events.push({ ...change, announced: told });
+      const told = up ? isNews() && !backToTold : (isNews() || announcing.corrects) && correctsAnnouncedLevel(change, toldBefore);
+      events.push(told ? { ...change, previousLevel: heldBefore, announced: true } : { ...change, announced: false });
       tell(told, level);
       if (!up && !told && isNews()) tellLate(level);
     } else events.push(change);

@@ -47,13 +47,15 @@ export interface RiskLevelChange extends AreaEventBase {
   readonly type: 'RiskEscalated' | 'RiskDeescalated';
   /** For an escalation its own id; for a de-escalation the id of the escalation it reverses. */
   readonly escalationId: string;
+  /**
+   * The level before the change. In a change told (`announced`), the level subscribers had been told:
+   * history told to no one may have moved the area since (RiskEngine.assess), and they hold what they
+   * were told, so a replay, which tells nothing, may read another one.
+   */
   readonly previousLevel: RiskLevel;
   readonly newLevel: RiskLevel;
   readonly at: Date;
-  /**
-   * Told now of a change that happened on `at` in history told to no one (a live engine's, see
-   * RiskEngine.assess); `previousLevel` is then the level subscribers had been told.
-   */
+  /** Told now of a change that happened on `at` in history told to no one (a live engine's, see RiskEngine.assess). */
   readonly toldLate?: boolean;
 }
 

@@ -18,7 +18,8 @@ import { PB_LEVEL } from '../risk/risk-publication';
 
 /**
  * Imported history and what it tells: the risk an import of old events moves is stored, and told
- * only where it is news (the alert window), the level it left an area at included; a file in either
+ * only where it is news (the alert window), the level it left an area at included, and a change on a
+ * later news day from the level subscribers hold, not the one history left; a file in either
  * order gives the same history. early-warning booted in-process on the test infrastructure, real
  * countries with no risk state yet (imports resolve ISO codes only), read back from the risk topic.
  */
@@ -108,6 +109,51 @@ describe('early-warning: imported history', () => {
     expect(history.filter((h) => h.admin1 === null && h.escalationId === holding?.escalation_id).map((h) => [h.toldLate, h.published]).sort()).toEqual([
       [false, false],
       [true, true],
+    ]);
+  });
+
+  it('tells the escalation a late report raises an imported area by from the level subscribers hold: low → high, not elevated → high', async () => {
+    const country = await unassessedCountry(db);
+    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    // Twenty days of two attacks a day, ending forty days ago (older than the alert window): the
+    // country reaches elevated, told to no one, so subscribers hold low. Its last day is left open.
+    const lastDay = today - 40 * 86_400_000;
+    const rows = Array.from({ length: 20 * 2 }, (_, i) => {
+      const day = new Date(lastDay - (19 - Math.floor(i / 2)) * 86_400_000).toISOString().slice(0, 10);
+      return `T-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,,10,Radio`;
+    });
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
+    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+    expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-told-${RUN}` })).toMatchObject({ recorded: rows.length });
+    await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
+    const { rows: untold } = await db.query<{ level: string; published: boolean }>(
+      `SELECT level, published FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind = 'escalated' ORDER BY id`,
+      [country],
+    );
+    expect(untold).toEqual([{ level: 'elevated', published: false }]);
+
+    // Ten reports of that open day, sent live (a late report is news): its assessment raises the country to high.
+    const occurredAt = new Date(lastDay + 12 * 3_600_000).toISOString();
+    const items = Array.from({ length: 10 }, (_, i) => ({ id: `${country}-told-${RUN}-${i}`, source: `int-told-${RUN}`, country, type: 'violence_against_civilians', subType: 'attack', occurredAt, fatalities: 40, severity: 5 }));
+    expect((await api('POST', '/signals/batch', { items })).status).toBe(202);
+    await eventually(async () => (await inputsApplied(db, country)) === rows.length + items.length, 30_000, 200);
+    await allPublished(country);
+
+    const { rows: [current] } = await db.query<{ level: string }>(`SELECT level FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
+    expect(current.level).toBe('high');
+    // Told on Kafka: one escalation, from low, the level subscribers hold, dated the reported day.
+    const told = risk.filter((e) => e.key === country && e.type === CE_RISK_ESCALATED).map((e) => decodeEvent(CE_RISK_ESCALATED, e.data)).filter((e) => e.admin1 === '');
+    expect(told).toEqual([expect.objectContaining({ previousLevel: RiskLevel.LOW, newLevel: RiskLevel.HIGH, origin: 'api' })]);
+    expect(timestampDate(told[0].at as Timestamp).getTime()).toBe(lastDay);
+    // Stored as told, beside the untold escalation to elevated: what subscribers heard, not the area's own step.
+    const { rows: stored } = await db.query(
+      `SELECT previous_level, level, published, told_late FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind = 'escalated' ORDER BY id`,
+      [country],
+    );
+    expect(stored).toEqual([
+      { previous_level: 'low', level: 'elevated', published: false, told_late: false },
+      { previous_level: 'low', level: 'high', published: true, told_late: false },
     ]);
   });
 
