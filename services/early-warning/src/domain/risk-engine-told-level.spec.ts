@@ -69,7 +69,7 @@ describe('RiskEngine: a level change told after history told to no one', () => {
 
   it('given high told and a fall to elevated in an import, when a news day lowers the area to low, then the de-escalation told is high → low', () => {
     const engine = highTold();
-    // Months of calm, all of it history: high → elevated on day 43, told to no one (no corrections on an import).
+    // Months of calm, all of it history: high → elevated on day 42, told to no one (no corrections on an import).
     const untold = Array.from({ length: 52 }, (_, i) => engine.ingestSignal(calm(20 + i), history)).flat();
     expect(changes(untold).map((e) => [e.type, e.previousLevel, e.newLevel, e.announced])).toEqual([['RiskDeescalated', 'high', 'elevated', false]]);
 
@@ -78,6 +78,21 @@ describe('RiskEngine: a level change told after history told to no one', () => {
     expect(engine.current()[0].level).toBe('low');
     expect(changesTold(told)).toEqual([['RiskDeescalated', 'high', 'low', false]]);
     expect(changes(told)[0].at).toEqual(new Date(day0 + 72 * DAY));
+  });
+
+  it('given the same, when the news day is assessed open first (as a live request does), then the fall to elevated is told late with it, and the close tells elevated → low', () => {
+    const engine = highTold();
+    for (let d = 20; d < 72; d++) engine.ingestSignal(calm(d), history);
+
+    // The open day is held at elevated (lowering waits for the close), and the board is told elevated:
+    // escalation subscribers hear of the fall from high with it, not at the close from a level they never had.
+    const open = [...engine.ingestSignal(calm(72), newsFrom(72)), ...engine.assessOpenDay(newsFrom(72))];
+    expect(open.filter((e) => e.announced)).toEqual([
+      expect.objectContaining({ type: 'RiskAssessed', level: 'elevated' }),
+      expect.objectContaining({ type: 'RiskDeescalated', previousLevel: 'high', newLevel: 'elevated', at: new Date(day0 + 42 * DAY), escalationId: 'NER/-/2024-01-13/high', toldLate: true }),
+    ]);
+    const close = engine.ingestSignal(calm(73), newsFrom(72));
+    expect(changesTold(close)).toEqual([['RiskDeescalated', 'elevated', 'low', false]]);
   });
 
   it('given high told and a fall to elevated in an import, when a news day raises the area back to high, then no level change is told: subscribers hold high, its alert and escalation standing', () => {

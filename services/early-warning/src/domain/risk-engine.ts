@@ -331,12 +331,13 @@ export class RiskEngine {
     if (level === previousLevel) {
       if (announcing && isNews()) {
         // An open day held at a level its close will lower: what is told late is the level it will
-        // close at, if above the one told, not the one it is held at for the day.
+        // close at, if above the one told, not the one it is held at for the day. Held below the one
+        // told, the fall to it stands whatever the close, and the board is told that level now.
         if (provisional && next !== level) {
           if (levelRank(next) > levelRank(toldBefore)) {
             tellLate(next);
             state.announcedLevel = next;
-          }
+          } else if (levelRank(level) < levelRank(toldBefore)) tellLate(level);
         } else tellLate(level);
       }
       return;
