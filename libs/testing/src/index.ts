@@ -2,3 +2,4 @@ export * from './test-infra';
 export * from './service-process';
 export * from './read-positions';
 export * from './country-codes';
+export * from './broker-proxy';
