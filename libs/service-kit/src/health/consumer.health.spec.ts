@@ -1,9 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Consumer } from 'kafkajs';
-import { ConsumerHealthIndicator } from './consumer.health';
+import { ConsumerHealthIndicator, FETCH_UNANSWERED_MS } from './consumer.health';
 
-const EVENTS = { STOP: 'consumer.stop', CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' };
+const EVENTS = {
+  STOP: 'consumer.stop',
+  CRASH: 'consumer.crash',
+  GROUP_JOIN: 'consumer.group_join',
+  FETCH_START: 'consumer.fetch_start',
+  FETCH: 'consumer.fetch',
+  REBALANCING: 'consumer.rebalancing',
+  START_BATCH_PROCESS: 'consumer.start_batch_process',
+  END_BATCH_PROCESS: 'consumer.end_batch_process',
+};
 
 /** A consumer whose lifecycle events the test emits, in the order kafkajs does. */
 function fakeConsumer() {
@@ -17,7 +26,7 @@ function fakeConsumer() {
 }
 
 describe('consumer health', () => {
-  const statusOf = (h: ConsumerHealthIndicator) => (h.check('consumer') as { consumer: { status: string; message?: string } }).consumer;
+  const statusOf = (h: ConsumerHealthIndicator) => (h.check('consumer') as { consumer: { status: string; consuming?: boolean; message?: string } }).consumer;
 
   it('given a crash kafkajs restarts from (a database outage), then not ready meanwhile, and ready again once the group is rejoined', () => {
     const health = new ConsumerHealthIndicator(new HealthIndicatorService());
@@ -50,5 +59,63 @@ describe('consumer health', () => {
     health.beforeApplicationShutdown();
     emit(EVENTS.STOP);
     expect(statusOf(health).status).toBe('up');
+  });
+
+  describe('while kafkajs retries a broker it has lost, before it crashes the consumer', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    const watched = () => {
+      vi.useFakeTimers({ now: new Date('2026-11-27T10:00:00Z') });
+      const health = new ConsumerHealthIndicator(new HealthIndicatorService());
+      const { consumer, emit } = fakeConsumer();
+      health.watch(consumer);
+      emit(EVENTS.GROUP_JOIN);
+      return { health, emit };
+    };
+
+    it('given fetches begun and failing for longer than the bound, then not ready, saying since when; ready again once a fetch is answered', () => {
+      const { health, emit } = watched();
+      emit(EVENTS.FETCH_START);
+      emit(EVENTS.FETCH);
+      // The broker gone: each fetch fails without a FETCH, and kafkajs begins another.
+      emit(EVENTS.FETCH_START);
+      vi.advanceTimersByTime(FETCH_UNANSWERED_MS - 1);
+      emit(EVENTS.FETCH_START);
+      expect(statusOf(health).status).toBe('up');
+      vi.advanceTimersByTime(1_000);
+      emit(EVENTS.FETCH_START);
+      expect(statusOf(health)).toMatchObject({
+        status: 'down',
+        consuming: false,
+        message: `the broker has not answered the consumer's fetches for ${Math.round((FETCH_UNANSWERED_MS + 999) / 1000)} s (since 2026-11-27T10:00:00.000Z)`,
+      });
+      expect(health.givenUp).toBeUndefined();
+      emit(EVENTS.FETCH);
+      expect(statusOf(health)).toMatchObject({ status: 'up', consuming: true });
+    });
+
+    it('given a handler that runs far longer than the bound, then still ready: the consumer fetches nothing meanwhile', () => {
+      const { health, emit } = watched();
+      emit(EVENTS.FETCH_START);
+      emit(EVENTS.FETCH);
+      emit(EVENTS.START_BATCH_PROCESS);
+      vi.advanceTimersByTime(FETCH_UNANSWERED_MS * 10);
+      expect(statusOf(health)).toMatchObject({ status: 'up', consuming: true });
+      emit(EVENTS.END_BATCH_PROCESS);
+      emit(EVENTS.FETCH_START);
+      expect(statusOf(health).status).toBe('up');
+    });
+
+    it('given a fetch given up on for a rebalance that lasts longer than the bound, then still ready', () => {
+      const { health, emit } = watched();
+      emit(EVENTS.FETCH_START);
+      emit(EVENTS.REBALANCING);
+      vi.advanceTimersByTime(FETCH_UNANSWERED_MS * 3);
+      expect(statusOf(health).status).toBe('up');
+      emit(EVENTS.GROUP_JOIN);
+      expect(statusOf(health).status).toBe('up');
+    });
   });
 });

@@ -3,23 +3,38 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Consumer } from 'kafkajs';
 
 /**
- * Whether the service's Kafka consumer is consuming. kafkajs stops the consumer on every crash and
- * restarts it when the error is one it retries (a broker restart, the consumer's database out of
- * reach): the replica is not ready meanwhile, and ready again once the consumer has rejoined its
- * group. On an error it does not retry (a bug in a handler's plumbing, an authorisation error) it
- * gives up for good while the process stays up, its partitions consumed by nobody, and Nest only
- * notes it: then the replica is neither ready nor live, so the orchestrator restarts it.
+ * How long a fetch the consumer has begun may go unanswered before it is said not to be consuming.
+ * A fetch is answered within the consumer's maxWaitTimeInMs (a quarter second) when the broker is
+ * there; kafkajs retries one that fails for about 47 s before it crashes the consumer, and waits 30 s
+ * on a broker that does not answer, the whole while saying nothing an indicator could follow.
+ */
+export const FETCH_UNANSWERED_MS = 10_000;
+
+/**
+ * Whether the service's Kafka consumer is consuming: running, and its fetches answered. kafkajs stops
+ * the consumer on every crash and restarts it when the error is one it retries (a broker restart, the
+ * consumer's database out of reach): the replica is not ready meanwhile, and ready again once the
+ * consumer has rejoined its group. Before that crash, while kafkajs still retries a broker it has
+ * lost, the consumer is not consuming either: a fetch begun and unanswered for FETCH_UNANSWERED_MS
+ * says so (it said "consuming" through a whole broker outage). Only a fetch counts: the consumer
+ * fetches nothing while a handler runs, however long, so a slow batch never makes it unready; nor
+ * does a rebalance, which it waits out in its group, not on a fetch. On an error kafkajs does not
+ * retry (a bug in a handler's plumbing, an authorisation error) it gives up for good while the
+ * process stays up, its partitions consumed by nobody, and Nest only notes it: then the replica is
+ * neither ready nor live, so the orchestrator restarts it.
  */
 @Injectable()
 export class ConsumerHealthIndicator implements BeforeApplicationShutdown {
   private pause?: string;
   private fatal?: string;
+  /** When the oldest fetch still unanswered began. */
+  private fetchingSince?: number;
   private watched = false;
   private closing = false;
 
   constructor(private readonly indicators: HealthIndicatorService) {}
 
-  /** Follows the consumer's stop, crash and group-join events; called once the consumer runs. */
+  /** Follows the consumer's stop, crash, group-join, rebalance and fetch events; called once the consumer runs. */
   watch(consumer: Pick<Consumer, 'on' | 'events'>): void {
     this.watched = true;
     consumer.on(consumer.events.STOP, () => {
@@ -31,6 +46,18 @@ export class ConsumerHealthIndicator implements BeforeApplicationShutdown {
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.pause = undefined;
+      this.fetchingSince = undefined;
+    });
+    // A fetch that fails (the broker gone) emits no FETCH and is begun again: the oldest start counts.
+    consumer.on(consumer.events.FETCH_START, () => {
+      this.fetchingSince ??= Date.now();
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.fetchingSince = undefined;
+    });
+    // A fetch given up on because the group rebalances: the consumer rejoins, and fetches after.
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.fetchingSince = undefined;
     });
   }
 
@@ -42,12 +69,19 @@ export class ConsumerHealthIndicator implements BeforeApplicationShutdown {
   check(key: string) {
     const indicator = this.indicators.check(key);
     if (!this.watched) return indicator.up({ consuming: false });
-    const problem = this.fatal ?? this.pause;
-    return problem ? indicator.down({ message: problem }) : indicator.up({ consuming: true });
+    const problem = this.fatal ?? this.pause ?? this.unanswered();
+    return problem ? indicator.down({ consuming: false, message: problem }) : indicator.up({ consuming: true });
   }
 
   /** For liveness: why the process should be restarted, if it should. */
   get givenUp(): string | undefined {
     return this.fatal;
+  }
+
+  private unanswered(): string | undefined {
+    if (this.fetchingSince === undefined || this.closing) return undefined;
+    const waited = Date.now() - this.fetchingSince;
+    if (waited < FETCH_UNANSWERED_MS) return undefined;
+    return `the broker has not answered the consumer's fetches for ${Math.round(waited / 1000)} s (since ${new Date(this.fetchingSince).toISOString()})`;
   }
 }
