@@ -16,6 +16,7 @@ import { StreamTokenModule } from './stream/stream-token.middleware';
 import { SystemController } from './system/system.controller';
 import { RedrivenLetters } from './system/redriven-letters';
 import { SystemService } from './system/system.service';
+import { SYSTEM_VIEW_KAFKA, systemViewKafka } from './system/view-reads';
 import { TimelineEntry } from './timeline/timeline-entry.entity';
 import { RecordEventConsumer } from './timeline/record-event.consumer';
 import { TimelineController } from './timeline/timeline.controller';
@@ -28,7 +29,16 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [StreamTokenModule, ServiceKitModule.forRoot({ config, consumes: DOMAIN_TOPICS }), TypeOrmModule.forFeature([TimelineEntry])],
       controllers: [RecordEventConsumer, TimelineController, BoardController, AlertsController, StreamController, ReplayController, SystemController],
-      providers: [StreamHub, OpenStreams, StreamFanout, AlertsService, ReplayService, SystemService, RedrivenLetters],
+      providers: [
+        StreamHub,
+        OpenStreams,
+        StreamFanout,
+        AlertsService,
+        ReplayService,
+        SystemService,
+        RedrivenLetters,
+        { provide: SYSTEM_VIEW_KAFKA, useValue: systemViewKafka(config) },
+      ],
     };
   }
 

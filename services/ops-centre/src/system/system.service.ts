@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AssignerProtocol, type Admin, type GroupDescription } from 'kafkajs';
+import { AssignerProtocol, type Admin, type GroupDescription, type Kafka } from 'kafkajs';
 import { DOMAIN_TOPICS, SERVICES, dlqTopicOf, type ServiceName } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
-import { KAFKA_ADMIN, SERVICE_CONFIG } from '@crisis-ops/service-kit';
+import { SERVICE_CONFIG } from '@crisis-ops/service-kit';
 import { RedrivenLetters } from './redriven-letters';
+import { SYSTEM_VIEW_KAFKA, ViewReads, type StillWanted } from './view-reads';
 
 /** Env variable naming a service's base URL, e.g. EARLY_WARNING_URL. */
 export const serviceUrlEnv = (name: string): string => `${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -56,14 +57,15 @@ export interface ServiceHealth {
  * when its service consumes nothing by design, so an absent group is not read as a crashed one),
  * outbox backlog (from each service's /health/ready) and dead letters (high − low watermark of each
  * `<topic>.dlq`, counted for the service that publishes the topic's events, whoever's consumer set
- * them aside), and of those the outstanding ones: kept less those recorded as redriven.
+ * them aside), and of those the outstanding ones: kept less those recorded as redriven. Each view
+ * reads the broker with an admin client of its own, gone once the view has answered (ViewReads).
  */
 @Injectable()
 export class SystemService {
   private readonly urls: Record<ServiceName, string>;
 
   constructor(
-    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    @Inject(SYSTEM_VIEW_KAFKA) private readonly kafka: Pick<Kafka, 'admin'>,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     private readonly redriven: RedrivenLetters,
   ) {
@@ -71,7 +73,8 @@ export class SystemService {
   }
 
   async view() {
-    const [health, groups, dlq] = await Promise.all([this.health(), this.groups(), this.dlqCounts()]);
+    const reads = new ViewReads(this.kafka);
+    const [health, groups, dlq] = await Promise.all([this.health(), this.groups(reads), this.dlqCounts(reads)]).finally(() => void reads.close());
     const sum = (counts: Array<number | null>) => counts.reduce<number | null>((n, c) => (n === null || c === null ? null : n + c), 0);
     const services: ServiceHealth[] = health.map((h) => {
       const own = DOMAIN_TOPICS.filter((topic) => SOURCE_OF_TOPIC[topic] === h.name);
@@ -110,11 +113,11 @@ export class SystemService {
     );
   }
 
-  private async groups() {
+  private async groups(reads: ViewReads) {
     const names = SERVICES.map((s) => s.name);
     let groups: GroupDescription[];
     try {
-      ({ groups } = await answeredWithin(this.admin.describeGroups(names), 'the consumer groups'));
+      ({ groups } = await reads.read('the consumer groups', (admin) => admin.describeGroups(names)));
     } catch (err) {
       // The broker down is when this view is needed most: the groups are unknown, the rest is said.
       const lagError = (err as Error).message;
@@ -126,7 +129,7 @@ export class SystemService {
         // The broker calls a group that never had a member Dead, as it does one whose members all went.
         const consumesEvents = SERVICES.find((s) => s.name === g.groupId)?.consumesEvents ?? true;
         try {
-          const consumed = await answeredWithin(this.lagOf(g), `the lag of ${g.groupId}`);
+          const consumed = await reads.read(`the lag of ${g.groupId}`, (admin, stillWanted) => lagOf(admin, g, stillWanted));
           return { groupId: g.groupId, consumesEvents, state: g.state, members, lag: consumed, totalLag: consumed.reduce((n, l) => n + l.lag, 0), lagError: null };
         } catch (err) {
           // An ops engineer must not read a lag the broker did not give as none.
@@ -137,37 +140,16 @@ export class SystemService {
   }
 
   /**
-   * Lag per partition of the topics the group consumes: those it has committed offsets on, and those
-   * assigned to its members now. A group stuck before its first commit (its database down since it
-   * was deployed, a handler failing every batch) has commits nowhere, yet its whole backlog waits.
-   */
-  private async lagOf(group: GroupDescription) {
-    const committed = await this.admin.fetchOffsets({ groupId: group.groupId, topics: [...DOMAIN_TOPICS] });
-    const assigned = assignedTopics(group);
-    const out: { topic: string; partition: number; committed: number; end: number; lag: number }[] = [];
-    for (const { topic, partitions } of committed) {
-      if (!assigned.has(topic) && !partitions.some((p) => Number(p.offset) >= 0)) continue;
-      const ends = await this.admin.fetchTopicOffsets(topic);
-      for (const e of ends) {
-        const c = partitions.find((p) => p.partition === e.partition);
-        const at = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
-        out.push({ topic, partition: e.partition, committed: at, end: Number(e.high), lag: Math.max(0, Number(e.high) - at) });
-      }
-    }
-    return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-  }
-
-  /**
    * Letters kept per domain topic, and of those the ones not redriven; null where the dead-letter
    * topic could not be read, or (outstanding) the redrives not yet or no longer: unknown, not zero.
    */
-  private async dlqCounts() {
+  private async dlqCounts(reads: ViewReads) {
     const kept: Record<string, number | null> = {};
     const outstanding: Record<string, number | null> = {};
     const redrives = this.redriven.state();
     await Promise.all(
       DOMAIN_TOPICS.map(async (topic) => {
-        const offsets = await answeredWithin(this.admin.fetchTopicOffsets(dlqTopicOf(topic)), dlqTopicOf(topic)).catch(() => null);
+        const offsets = await reads.read(dlqTopicOf(topic), (admin) => admin.fetchTopicOffsets(dlqTopicOf(topic))).catch(() => null);
         kept[topic] = offsets ? offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0) : null;
         outstanding[topic] = offsets && redrives.ready ? (kept[topic] as number) - this.redriven.redrivenOf(dlqTopicOf(topic), offsets) : null;
       }),
@@ -176,20 +158,26 @@ export class SystemService {
   }
 }
 
-/** How long the view waits for the broker on each read before it says it does not know. */
-export const BROKER_ANSWER_MS = 5_000;
-
 /**
- * `read`, or a failure naming `what` once BROKER_ANSWER_MS have passed. kafkajs retries a broker out
- * of reach for about 47 s, and the whole view failed with a 500 after it; the read given up on goes
- * on in the background until kafkajs gives up on it too.
+ * Lag per partition of the topics the group consumes: those it has committed offsets on, and those
+ * assigned to its members now. A group stuck before its first commit (its database down since it
+ * was deployed, a handler failing every batch) has commits nowhere, yet its whole backlog waits.
  */
-function answeredWithin<T>(read: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: the broker did not answer within ${BROKER_ANSWER_MS / 1000} s`)), BROKER_ANSWER_MS);
-  });
-  return Promise.race([read, late]).finally(() => clearTimeout(timer));
+async function lagOf(admin: Admin, group: GroupDescription, stillWanted: StillWanted) {
+  const committed = await admin.fetchOffsets({ groupId: group.groupId, topics: [...DOMAIN_TOPICS] });
+  const assigned = assignedTopics(group);
+  const out: { topic: string; partition: number; committed: number; end: number; lag: number }[] = [];
+  for (const { topic, partitions } of committed) {
+    if (!assigned.has(topic) && !partitions.some((p) => Number(p.offset) >= 0)) continue;
+    stillWanted();
+    const ends = await admin.fetchTopicOffsets(topic);
+    for (const e of ends) {
+      const c = partitions.find((p) => p.partition === e.partition);
+      const at = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
+      out.push({ topic, partition: e.partition, committed: at, end: Number(e.high), lag: Math.max(0, Number(e.high) - at) });
+    }
+  }
+  return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }
 
 /** Topics assigned to a group's members; none for a member whose assignment cannot be read. */
