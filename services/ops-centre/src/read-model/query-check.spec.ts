@@ -40,4 +40,16 @@ describe('QueryCheck', () => {
       }),
     );
   });
+
+  it('answers REQUEST.INVALID (400) when a value is malformed, naming the other faults with it', () => {
+    const q = new QueryCheck();
+    q.limit('0');
+    q.malformed('cursor', 'is not a cursor this API returned');
+    expect(() => q.done()).toThrow(
+      expect.objectContaining({
+        status: 400,
+        response: expect.objectContaining({ code: 'REQUEST.INVALID', errors: [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }, { field: 'cursor', reason: 'is not a cursor this API returned' }] }),
+      }),
+    );
+  });
 });

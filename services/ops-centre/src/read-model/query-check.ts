@@ -1,13 +1,17 @@
 import { UUID_PATTERN, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
+import { invalidRequest } from '@crisis-ops/service-kit';
 
 /**
  * The query parameters of one listing, checked together so that one answer names every bad one
- * (OPS_CENTRE.QUERY_INVALID). A value out of range is refused, never clamped or defaulted: a silently
- * corrected filter answers a question that was not asked.
+ * (OPS_CENTRE.QUERY_INVALID, 422). A value out of range is refused, never clamped or defaulted: a
+ * silently corrected filter answers a question that was not asked. A value no client could have been
+ * given (a cursor this API did not write) is malformed input, REQUEST.INVALID (400), and the answer
+ * then names the others with it, as the edge does with a parameter the route does not take.
  */
 export class QueryCheck {
   private readonly violations: FieldViolation[] = [];
+  private malformedInput = false;
 
   limit(value: string | undefined, fallback = 200, max = 1000): number {
     if (value === undefined) return fallback;
@@ -47,6 +51,12 @@ export class QueryCheck {
     return value as T | undefined;
   }
 
+  /** A value this API could not have given (a cursor it did not write): the answer is then a 400. */
+  malformed(field: string, reason: string): void {
+    this.malformedInput = true;
+    this.violations.push({ field, reason });
+  }
+
   /** A fault only the caller can judge, named with the others. */
   invalid(field: string, reason: string): void {
     this.violations.push({ field, reason });
@@ -54,6 +64,7 @@ export class QueryCheck {
 
   /** Throws what was found, if anything. */
   done(): void {
+    if (this.malformedInput) throw invalidRequest(this.violations);
     if (this.violations.length) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', this.violations);
   }
 }
