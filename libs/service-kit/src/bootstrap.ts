@@ -14,7 +14,7 @@ import { ConfigError, loadServiceConfig, type ServiceConfig } from '@crisis-ops/
 import { assertLoginAccepted, runMigrations, variablesToCheck } from '@crisis-ops/persistence';
 import { logLevelProblem, otlpEndpointProblems } from '@crisis-ops/observability';
 import { relayOnThreadOf } from './events/outbox-relay.service';
-import { strictValidationPipe } from './http/validation';
+import { requestPipes } from './http/validation';
 import { ConsumerHealthIndicator } from './health/consumer.health';
 import { jsonBodyParser } from './http/json-body';
 
@@ -119,7 +119,7 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
   }
-  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalPipes(...requestPipes());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(`crisis-ops ${def.name}`).setDescription(def.description).setVersion('1').addBearerAuth().build(),

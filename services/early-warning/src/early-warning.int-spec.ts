@@ -240,6 +240,18 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(taken).toMatchObject({ status: 202, body: { status: 'recorded' } });
   });
 
+  it('names a query parameter the intake does not take with its body\'s faults, in one answer, and records nothing', async () => {
+    const source = `int-query-${RUN}`;
+    const one = await api('POST', '/signals?dryRun=true', signal('Burkina', 1, { source, fatalities: -1 }));
+    expect(one.status).toBe(400);
+    expect(one.body.errors.map((e) => e.field)).toEqual(['dryRun', 'country', 'fatalities']);
+    const batch = await api('POST', '/signals/batch?dryRun=true', { items: [signal('BFA', 2, { source }), signal('BFA', 3, { source, colour: 'red' })] });
+    expect(batch.body.errors.map((e) => e.field)).toEqual(['dryRun', 'items[1].colour']);
+    // A good body is refused for the parameter alone, and not recorded either.
+    expect((await api('POST', '/signals?dryRun=true', signal('BFA', 4, { source }))).body.errors.map((e) => e.field)).toEqual(['dryRun']);
+    expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [source])).toBe(0);
+  });
+
   it('imports a small file twice through the intake: the second run adds nothing', async () => {
     const dataSource = app.get(DataSource);
     const sink = intakeSink(app.get(SignalIntake), dataSource, app.get(EventPublisher));

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Controller, Get, HttpException, Post, Query, Req, Res, type ExecutionContext } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, Param, Post, Query, Req, Res, type ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
-import { IsOptional, IsString } from 'class-validator';
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { lastValueFrom, of as answering, throwError, type Observable } from 'rxjs';
 import { DomainError, ValidationFailed } from '@crisis-ops/domain-kernel';
 import { ChecksQuery, declaredQuery, KnownQueryInterceptor } from './known-query.interceptor';
@@ -11,6 +11,16 @@ class ProcessQuery {
   @IsOptional()
   @IsString()
   country?: string;
+}
+
+class AssignBody {
+  @IsString()
+  assignee!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  country?: number;
 }
 
 @Controller('x')
@@ -63,6 +73,11 @@ class Routes {
     return null;
   }
 
+  @Post(':id/assign')
+  assign(@Param('id') _id: string, @Body() _body: AssignBody) {
+    return null;
+  }
+
   @Get('csv')
   @ChecksQuery(({ country }) => {
     if (country !== undefined && !/^[A-Z]{3}$/.test(String(country))) throw invalidRequest([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]);
@@ -101,12 +116,12 @@ interface Answer {
 }
 
 /** The answer the interceptor gives a request to one of the routes above, the route answering with `route`. */
-async function answer(name: keyof Routes, method: string, query: Record<string, string | string[]>, route: () => Observable<unknown>): Promise<Answer> {
+async function answer(name: keyof Routes, method: string, query: Record<string, string | string[]>, route: () => Observable<unknown>, body?: unknown): Promise<Answer> {
   const context = {
     getType: () => 'http',
     getHandler: () => Routes.prototype[name],
     getClass: () => Routes,
-    switchToHttp: () => ({ getRequest: () => ({ method, query }) }),
+    switchToHttp: () => ({ getRequest: () => ({ method, query, body, params: { id: '42' } }) }),
   } as unknown as ExecutionContext;
   const handle = vi.fn(route);
   try {
@@ -188,6 +203,46 @@ describe('a request naming a parameter its route does not take', () => {
       { field: 'contry', reason: 'is not a parameter of this request (it takes country)' },
       { field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' },
     ]);
+  });
+});
+
+describe('a write naming a parameter its route does not take', () => {
+  const takesNone = 'is not a parameter of this request (it takes none)';
+
+  it('is told in one answer what the validation pipe refuses of its body too, and is not run', async () => {
+    const post = await answer('assign', 'POST', { notify: 'yes' }, () => answering(null), { country: 0, colour: 'red' });
+    expect(post.handle).not.toHaveBeenCalled();
+    expect(post.status).toBe(400);
+    expect(post.refusal?.code).toBe('REQUEST.INVALID');
+    expect(post.refusal?.errors).toEqual([
+      { field: 'notify', reason: takesNone },
+      { field: 'colour', reason: 'is not a field this request takes' },
+      { field: 'assignee', reason: 'is required' },
+      { field: 'country', reason: 'must not be less than 1' },
+    ]);
+  });
+
+  it('is refused for its parameter alone, still not run, when its body is good', async () => {
+    const post = await answer('assign', 'POST', { notify: 'yes' }, () => answering(null), { assignee: 'duty-officer' });
+    expect(post.handle).not.toHaveBeenCalled();
+    expect(post.refusal?.errors).toEqual([{ field: 'notify', reason: takesNone }]);
+  });
+
+  it('names a body field that shares the name of a refused parameter: another field', async () => {
+    const post = await answer('assign', 'POST', { country: 'BFA' }, () => answering(null), { assignee: 'duty-officer', country: 'BFA' });
+    expect(post.refusal?.errors).toEqual([
+      { field: 'country', reason: takesNone },
+      { field: 'country', reason: 'must be an integer number' },
+    ]);
+  });
+
+  it('is told what its body gets wrong with a parameter given twice or holding text no column can store', async () => {
+    const twice = await answer('assign', 'POST', { notify: ['a', 'b'] }, () => answering(null), {});
+    expect(twice.handle).not.toHaveBeenCalled();
+    expect(twice.refusal?.errors.map((e) => (e as { field: string }).field)).toEqual(['notify', 'assignee']);
+    const unstorable = await answer('assign', 'POST', { notify: 'a\u0000b' }, () => answering(null), {});
+    expect(unstorable.handle).not.toHaveBeenCalled();
+    expect(unstorable.refusal?.errors.map((e) => (e as { field: string }).field)).toEqual(['notify', 'assignee']);
   });
 });
 

@@ -1,9 +1,10 @@
-import { HttpException, HttpStatus, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { RESPONSE_PASSTHROUGH_METADATA, ROUTE_ARGS_METADATA, SSE_METADATA } from '@nestjs/common/constants';
+import { HttpException, HttpStatus, Injectable, Optional, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor, type PipeTransform } from '@nestjs/common';
+import { PIPES_METADATA, RESPONSE_PASSTHROUGH_METADATA, ROUTE_ARGS_METADATA, SSE_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { catchError, concatWith, ignoreElements, throwError, type Observable } from 'rxjs';
+import { ModuleRef } from '@nestjs/core';
+import { catchError, concatWith, from, ignoreElements, mergeMap, throwError, type Observable } from 'rxjs';
 import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
-import { invalidRequest } from './validation';
+import { invalidRequest, requestPipes } from './validation';
 import { unstorableText } from './json-body';
 
 /** Where @nestjs/swagger keeps a route's @ApiQuery declarations (its DECORATORS.API_PARAMETERS, not exported). */
@@ -52,6 +53,33 @@ export function answersByReturning(controller: object, handler: Handler): boolea
   return !writesItself || Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, controller.constructor, handler.name) === true;
 }
 
+/** An argument of a route that its pipes check, other than its query: its body or a path parameter. */
+interface PipedArgument {
+  type: 'body' | 'param';
+  /** `@Body('field')`, `@Param('id')`; none for the whole body or every parameter. */
+  data?: string;
+  metatype?: unknown;
+  /** Its own pipes (`@Body(new SomePipe())`), run after the others as Nest runs them. */
+  pipes: unknown[];
+}
+
+/**
+ * The body and path-parameter arguments of a route, with the pipes Nest runs on each beyond the
+ * application's own (its controller's and method's `@UsePipes`, then the argument's).
+ */
+export function pipedArguments(controller: object, handler: Handler): { args: PipedArgument[]; pipes: unknown[] } {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller.constructor, handler.name) ?? {}) as Record<string, { index: number; data?: unknown; pipes?: unknown[] }>;
+  const types = (Reflect.getMetadata('design:paramtypes', controller, handler.name) ?? []) as unknown[];
+  const piped: PipedArgument[] = [];
+  for (const [key, arg] of Object.entries(args)) {
+    const kind = Number(key.split(':')[0]);
+    if (kind !== RouteParamtypes.BODY && kind !== RouteParamtypes.PARAM) continue;
+    piped.push({ type: kind === RouteParamtypes.BODY ? 'body' : 'param', data: typeof arg.data === 'string' ? arg.data : undefined, metatype: types[arg.index], pipes: arg.pipes ?? [] });
+  }
+  const pipes = [...((Reflect.getMetadata(PIPES_METADATA, controller.constructor) ?? []) as unknown[]), ...((Reflect.getMetadata(PIPES_METADATA, handler) ?? []) as unknown[])];
+  return { args: piped, pipes };
+}
+
 const QUERY_CHECK = 'crisis-ops:query-check';
 
 /** Why a query parameter given more than once is refused. */
@@ -68,6 +96,18 @@ type QueryCheck = (query: Record<string, unknown>) => unknown;
  */
 export const ChecksQuery = (check: QueryCheck) => SetMetadata(QUERY_CHECK, check);
 
+const BODY_CHECK = 'crisis-ops:body-check';
+
+type BodyCheck = (body: unknown, controller: never) => unknown;
+
+/**
+ * The check a route makes of its body in its handler rather than in a pipe (early-warning's intake,
+ * whose rules take its clock and configuration), for a request refused without running the route
+ * (a query parameter it does not take) to be told its body's faults too. Given the body and the
+ * route's controller; it must be the route's own check, synchronous, and throw what the route throws.
+ */
+export const ChecksBody = <C>(check: (body: unknown, controller: C) => unknown) => SetMetadata(BODY_CHECK, check);
+
 /** The fields a refusal of input names (REQUEST.INVALID, or a service's own ValidationFailed), else none. */
 function faultsNamedBy(error: unknown): readonly FieldViolation[] {
   if (error instanceof ValidationFailed) return error.violations;
@@ -83,6 +123,8 @@ interface Route {
   repeatable: ReadonlySet<string>;
   answersByReturning: boolean;
   check: QueryCheck | undefined;
+  piped: { args: PipedArgument[]; pipes: unknown[] };
+  bodyCheck: BodyCheck | undefined;
 }
 
 /** What `check` refuses of `query`, if anything. */
@@ -93,6 +135,46 @@ function faultsOfCheck(check: QueryCheck | undefined, query: Record<string, unkn
   } catch (error) {
     return faultsNamedBy(error);
   }
+}
+
+const isPipe = (pipe: unknown): pipe is PipeTransform => typeof (pipe as PipeTransform | undefined)?.transform === 'function';
+
+/**
+ * What the pipes refuse of a request's body and path parameters, run as Nest would run them before
+ * the handler (the application's pipes, `requestPipes`, then the route's), but without the handler:
+ * a write refused for its query is told what its body gets wrong too, and nothing is applied. A pipe
+ * given as a class (Nest makes it) is not run here: its faults are for the corrected request. So too
+ * what the route's ChecksBody refuses, given its controller.
+ */
+async function faultsOfArguments(
+  route: Route,
+  request: { body?: unknown; params?: Record<string, unknown> },
+  appPipes: readonly PipeTransform[],
+  controller: () => unknown,
+): Promise<FieldViolation[]> {
+  const faults: FieldViolation[] = [];
+  if (route.bodyCheck) {
+    const instance = controller();
+    if (instance !== undefined) {
+      try {
+        route.bodyCheck(request.body, instance as never);
+      } catch (error) {
+        faults.push(...faultsNamedBy(error));
+      }
+    }
+  }
+  for (const arg of route.piped.args) {
+    const whole = arg.type === 'body' ? request.body : request.params;
+    let value = arg.data === undefined ? whole : (whole as Record<string, unknown> | undefined)?.[arg.data];
+    try {
+      for (const pipe of [...appPipes, ...route.piped.pipes, ...arg.pipes].filter(isPipe)) {
+        value = await pipe.transform(value, { type: arg.type, data: arg.data, metatype: arg.metatype as never });
+      }
+    } catch (error) {
+      faults.push(...faultsNamedBy(error));
+    }
+  }
+  return faults;
 }
 
 /**
@@ -110,31 +192,47 @@ function runsForFaults(route: Route, method: string | undefined): boolean {
 /**
  * Refuses a query parameter the route does not take: a misspelt filter (`?contry=BFA`) silently
  * ignored answers with everything, which reads as an answer to the question asked. The refusal names
- * the route's other faulty parameters too (`limit=abc`), as the validation pipe names every field at
- * once, so that one correction is enough: a reading route is run first and what it refuses joins the
- * answer (REQUEST.INVALID, 400, whatever code the route would have given alone). Any other route (see
- * runsForFaults) is refused before it runs, with what its ChecksQuery refuses, if it has one.
+ * the route's other faults too (`limit=abc`, a body field missing), as the validation pipe names every
+ * field at once, so that one correction is enough: a reading route is run first and what it refuses
+ * joins the answer (REQUEST.INVALID, 400, whatever code the route would have given alone). Any other
+ * route (see runsForFaults) is refused without running it, with what its ChecksQuery refuses, if it
+ * has one, and what the pipes refuse of its body and path parameters (faultsOfArguments).
  */
 @Injectable()
 export class KnownQueryInterceptor implements NestInterceptor {
   private readonly routes = new Map<Handler, Route>();
+  private readonly appPipes = requestPipes();
+
+  // Optional: a ChecksBody is given the route's controller, which only the application has.
+  constructor(@Optional() private readonly modules?: ModuleRef) {}
+
+  private controllerOf(type: unknown): unknown {
+    try {
+      return this.modules?.get(type as never, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const handler = context.getHandler() as Handler;
-    const request = context.switchToHttp().getRequest<{ method?: string; query?: Record<string, unknown> }>();
+    const request = context.switchToHttp().getRequest<{ method?: string; query?: Record<string, unknown>; body?: unknown; params?: Record<string, unknown> }>();
     const route = this.route(context.getClass().prototype, handler);
     const query = request.query ?? {};
     // A query string reaches SQL parameters as readily as a body does, and Postgres refuses the same text.
     const unstorable = unstorableText(query);
-    if (unstorable.length > 0) throw invalidRequest(unstorable);
+    // Refused without running the route, with what the pipes refuse of its body and path parameters.
+    const refuse = (faults: readonly FieldViolation[]) =>
+      from(faultsOfArguments(route, request, this.appPipes, () => this.controllerOf(context.getClass()))).pipe(mergeMap((ofArguments) => throwError(() => invalidRequest([...faults, ...ofArguments]))));
+    if (unstorable.length > 0) return refuse(unstorable);
     // A parameter taking one value given twice arrives as an array, which the validation pipe joins
     // with commas: the route's own check read it as a malformed value ("must be an ISO 3166-1
     // alpha-3 code" of ?country=UKR&country=RUS), or matched it as one text.
     const repeated = Object.keys(query).filter((k) => Array.isArray(query[k]) && !route.repeatable.has(k));
     const { allowed } = route;
     if (!allowed) {
-      if (repeated.length > 0) throw invalidRequest(repeated.map((field) => ({ field, reason: REPEATED })));
+      if (repeated.length > 0) return refuse(repeated.map((field) => ({ field, reason: REPEATED })));
       return next.handle();
     }
     const unknown = Object.keys(query).filter((k) => !allowed.has(k));
@@ -142,8 +240,10 @@ export class KnownQueryInterceptor implements NestInterceptor {
     const reason = allowed.size ? `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})` : 'is not a parameter of this request (it takes none)';
     const refused = [...unknown.map((field) => ({ field, reason })), ...repeated.filter((k) => allowed.has(k)).map((field) => ({ field, reason: REPEATED }))];
     const named = new Set(refused.map((f) => f.field));
+    // What the route says of the query again names a parameter refused above: said once. (A body
+    // field may share a parameter's name: it is another field, and named.)
     const refusal = (faults: readonly FieldViolation[]) => invalidRequest([...refused, ...faults.filter((f) => !named.has(f.field))]);
-    if (!runsForFaults(route, request.method)) throw refusal(faultsOfCheck(route.check, query));
+    if (!runsForFaults(route, request.method)) return refuse([...refused, ...faultsOfCheck(route.check, query).filter((f) => !named.has(f.field))]);
     // Its answer is not given: the request is refused either way. Any other failure (access, a
     // database out of reach) is for the corrected request to meet.
     return next.handle().pipe(
@@ -161,6 +261,8 @@ export class KnownQueryInterceptor implements NestInterceptor {
         repeatable: repeatableQuery(handler),
         answersByReturning: answersByReturning(controller, handler),
         check: Reflect.getMetadata(QUERY_CHECK, handler) as QueryCheck | undefined,
+        piped: pipedArguments(controller, handler),
+        bodyCheck: Reflect.getMetadata(BODY_CHECK, handler) as BodyCheck | undefined,
       };
       this.routes.set(handler, route);
     }

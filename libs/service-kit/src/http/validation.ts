@@ -47,6 +47,13 @@ export const strictValidationPipe = () =>
   });
 
 /**
+ * The pipes every service runs on a request's arguments (bootstrap.ts installs them). The edge runs
+ * them too on a write it refuses for its query, without the write, to name its body's faults with
+ * the query's (KnownQueryInterceptor).
+ */
+export const requestPipes = () => [strictValidationPipe()];
+
+/**
  * A text that says something: not empty, and with a character a reader sees (see
  * invisibleTextProblem). class-validator's IsNotEmpty takes "   ", which let a comment of blanks be
  * stored and audited, and an alert be assigned to no one.
