@@ -50,4 +50,28 @@ describe('ops-centre web console: time to response that will never come', () => 
     expect(await row.textContent()).not.toContain('pending');
     await page.context().close();
   });
+
+  it('shows 50 escalations, pending first, and 50 more on asking, each once, where it told the officer to narrow the filter', async () => {
+    const country = await freshTestCountry();
+    const t = Date.now() + 86_400_000;
+    // 51 awaiting a proposal, a minute apart, and 2 below what mediation answers, older.
+    const pending: string[] = [];
+    for (let i = 0; i < 51; i++) pending.push((await publishEscalation(h.producer, { country, level: RiskLevel.HIGH, at: new Date(t + (i + 2) * 60_000) })).escalationId);
+    const notDue = [];
+    for (let i = 0; i < 2; i++) notDue.push((await publishEscalation(h.producer, { country, level: RiskLevel.ELEVATED, at: new Date(t + i * 60_000) })).escalationId);
+
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/response`);
+    await page.getByLabel('Country').fill(country);
+    const rows = () => page.getByTestId('response-chart').locator('tbody tr th').evaluateAll((ths) => ths.map((th) => th.querySelector('.mono')?.textContent ?? ''));
+    const more = page.getByTestId('responses-more');
+    const newestFirst = [...pending].reverse();
+    await expect.poll(() => more.textContent(), { timeout: 20_000 }).toContain('Showing 50 pending responses, newest first; more are pending.');
+    expect(await rows()).toEqual(newestFirst.slice(0, 50));
+    await more.getByRole('button', { name: 'Show 50 more' }).click();
+    await expect.poll(rows, { timeout: 10_000 }).toEqual([...newestFirst, notDue[1], notDue[0]]);
+    expect(await more.count()).toBe(0);
+    await h.shot(page, 'time-to-response-more');
+    await page.context().close();
+  });
 });

@@ -1,24 +1,55 @@
 import { describe, expect, it } from 'vitest';
-import { responseListing, type ResponseStatus } from '../../web/src/response-listing';
+import { firstResponses, responseListing, type ResponsePage, type ResponseStatus } from '../../web/src/response-listing';
 
 const row = (id: string, status: ResponseStatus) => ({ escalationId: id, status });
 
 describe("the console's Time to response listing", () => {
   it('shows the pending responses before the settled ones, whichever order the server sent', () => {
     const answer = [row('new-opened', 'opened'), row('not-due', 'not-warranted'), row('old-awaiting', 'awaiting-opening'), row('older-awaiting', 'awaiting-proposal')];
-    expect(responseListing(answer, 10).rows.map((r) => r.escalationId)).toEqual(['old-awaiting', 'older-awaiting', 'new-opened', 'not-due']);
+    expect(responseListing(answer, false).rows.map((r) => r.escalationId)).toEqual(['old-awaiting', 'older-awaiting', 'new-opened', 'not-due']);
   });
 
-  it('cuts settled rows, never pending ones, and says that more exist', () => {
-    const answer = [row('a', 'not-warranted'), row('b', 'opened'), row('c', 'awaiting-proposal'), row('d', 'reversed')];
-    const listing = responseListing(answer, 3);
-    expect(listing.rows.map((r) => r.escalationId)).toEqual(['c', 'a', 'b']);
-    expect(listing).toMatchObject({ more: true, pending: 1, morePending: false });
+  it('says that more exist, and when pending responses themselves are among them', () => {
+    expect(responseListing([row('c', 'awaiting-proposal'), row('a', 'not-warranted')], true)).toMatchObject({ more: true, pending: 1, morePending: false });
+    expect(responseListing([row('a', 'awaiting-proposal'), row('b', 'awaiting-opening')], true)).toMatchObject({ more: true, pending: 2, morePending: true });
+    expect(responseListing([row('a', 'awaiting-proposal'), row('b', 'awaiting-opening')], false)).toMatchObject({ more: false, pending: 2, morePending: false });
+  });
+});
+
+describe("the console's walk through the Time to response pages", () => {
+  /** A server of `total` rows answering pages by cursor (the offset, here), and the requests it got. */
+  const server = (total: number) => {
+    const asked: [number, string | undefined][] = [];
+    const page = async (limit: number, cursor?: string): Promise<ResponsePage<number>> => {
+      asked.push([limit, cursor]);
+      const from = cursor ? Number(cursor) : 0;
+      const rows = Array.from({ length: Math.max(0, Math.min(limit, total - from)) }, (_, i) => from + i);
+      return { rows, next: from + rows.length < total ? String(from + rows.length) : null };
+    };
+    return { asked, page };
+  };
+
+  it('asks once for what it shows, up to 1,000 rows, and says whether more follow', async () => {
+    const few = server(30);
+    expect(await firstResponses(few.page, 50)).toEqual({ rows: Array.from({ length: 30 }, (_, i) => i), more: false });
+    expect(few.asked).toEqual([[50, undefined]]);
+    const many = server(120);
+    expect((await firstResponses(many.page, 100)).more).toBe(true);
+    expect(many.asked).toEqual([[100, undefined]]);
   });
 
-  it('says when pending responses themselves are left out', () => {
-    const answer = [row('a', 'awaiting-proposal'), row('b', 'awaiting-opening'), row('c', 'awaiting-proposal')];
-    expect(responseListing(answer, 2)).toMatchObject({ more: true, pending: 2, morePending: true });
-    expect(responseListing(answer, 3)).toMatchObject({ more: false, pending: 3, morePending: false });
+  it('follows the cursor past 1,000 rows, each row once', async () => {
+    const long = server(2_600);
+    const { rows, more } = await firstResponses(long.page, 2_050);
+    expect(rows).toEqual(Array.from({ length: 2_050 }, (_, i) => i));
+    expect(more).toBe(true);
+    expect(long.asked).toEqual([[1000, undefined], [1000, '1000'], [50, '2000']]);
+  });
+
+  it('stops at a page of none that still gives a cursor, rather than asking for ever', async () => {
+    let asked = 0;
+    const stuck = async () => (asked++, { rows: [], next: 'again' });
+    expect(await firstResponses(stuck, 50)).toEqual({ rows: [], more: true });
+    expect(asked).toBe(1);
   });
 });

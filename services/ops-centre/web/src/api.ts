@@ -19,6 +19,11 @@ export class ApiError extends Error {
 }
 
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return (await apiAnswer<T>(path, init)).body;
+}
+
+/** The answer's body with its headers, for a listing that pages by one (X-Next-Cursor). */
+export async function apiAnswer<T>(path: string, init: RequestInit = {}): Promise<{ body: T; headers: Headers }> {
   const token = getToken();
   const res = await fetch(path, {
     ...init,
@@ -26,7 +31,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, (body && (body.message as string)) || `${res.status} ${res.statusText}`);
-  return body as T;
+  return { body: body as T, headers: res.headers };
 }
 
 export interface Me {

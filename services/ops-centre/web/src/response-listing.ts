@@ -1,8 +1,11 @@
 /** Where the response to an escalation stands, as `GET /response-times` says it. */
 export type ResponseStatus = 'awaiting-proposal' | 'awaiting-opening' | 'opened' | 'closed-unopened' | 'not-warranted' | 'reversed';
 
-/** Escalations the Time to response pane lists; one more is asked for, to know whether there are more. */
+/** Escalations the Time to response pane lists at first, and how many more each "Show more" adds. */
 export const RESPONSES_SHOWN = 50;
+
+/** The most rows GET /response-times answers in one page. */
+export const RESPONSES_PAGE_MAX = 1000;
 
 /** Still to come: a proposal (or referral), or the opening of the process that answers it. */
 export const isPendingResponse = (status: ResponseStatus | undefined): boolean => status === 'awaiting-proposal' || status === 'awaiting-opening';
@@ -18,16 +21,39 @@ export interface ResponseListing<R> {
 }
 
 /**
- * What the pane shows of an answer asked for with `limit=shown + 1`: pending responses first (the
- * server sends them first; a server from before that sent the newest first, so the order is kept
- * here too, each group in the server's order), at most `shown`, and whether more exist. A watch
- * officer must never lose sight of a pending response: listed newest first, the older pending ones
- * fell behind settled rows and out of the pane without a word.
+ * What the pane shows of the rows it was answered, and whether the server has more: pending responses
+ * first (the server sends them first; a server from before that sent the newest first, so the order
+ * is kept here too, each group in the server's order). A watch officer must never lose sight of a
+ * pending response: listed newest first, the older pending ones fell behind settled rows and out of
+ * the pane without a word.
  */
-export function responseListing<R extends { status?: ResponseStatus }>(answer: readonly R[], shown = RESPONSES_SHOWN): ResponseListing<R> {
-  const pendingFirst = [...answer.filter((r) => isPendingResponse(r.status)), ...answer.filter((r) => !isPendingResponse(r.status))];
-  const rows = pendingFirst.slice(0, shown);
+export function responseListing<R extends { status?: ResponseStatus }>(answer: readonly R[], more: boolean): ResponseListing<R> {
+  const rows = [...answer.filter((r) => isPendingResponse(r.status)), ...answer.filter((r) => !isPendingResponse(r.status))];
   const pending = rows.filter((r) => isPendingResponse(r.status)).length;
-  const more = answer.length > shown;
-  return { rows, more, pending, morePending: more && pending === rows.length };
+  return { rows, more, pending, morePending: more && rows.length > 0 && pending === rows.length };
+}
+
+/** One page of a listing and the cursor of the next (its X-Next-Cursor), null on the last. */
+export interface ResponsePage<R> {
+  rows: R[];
+  next: string | null;
+}
+
+/**
+ * The first `wanted` rows of the listing: one request up to 1,000 rows, then the next pages by their
+ * cursor (each page goes on from the first page's picture of the listing, so none shows twice), and
+ * whether more follow. Read afresh on each refresh, so what the officer has asked to see stays shown.
+ * A server from before the cursor sends none: the pane then shows what it has, without "more".
+ */
+export async function firstResponses<R>(page: (limit: number, cursor?: string) => Promise<ResponsePage<R>>, wanted: number): Promise<{ rows: R[]; more: boolean }> {
+  const rows: R[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const answer = await page(Math.min(RESPONSES_PAGE_MAX, wanted - rows.length), cursor);
+    rows.push(...answer.rows);
+    if (!answer.next) return { rows, more: false };
+    // A page of none with a cursor would be asked for again and again.
+    if (rows.length >= wanted || answer.rows.length === 0) return { rows, more: true };
+    cursor = answer.next;
+  }
 }

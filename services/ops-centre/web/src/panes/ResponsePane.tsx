@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api, type Me } from '../api';
+import { apiAnswer, type Me } from '../api';
 import { CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
-import { isPendingResponse, responseListing, RESPONSES_SHOWN, type ResponseStatus } from '../response-listing';
+import { firstResponses, isPendingResponse, responseListing, RESPONSES_SHOWN, type ResponseStatus } from '../response-listing';
 import { fmtInstant } from '../time.format';
 import { levelInfo } from '../levels';
 import { useLive } from '../live-store';
@@ -33,26 +33,37 @@ const fmt = (h: number | null, none = 'pending') => (h === null ? none : h < 1 ?
 /** Time from each escalation to mediation proposed and opened, as bars with the values in text. */
 export function ResponsePane({ me }: { me: Me }) {
   const store = useLive();
-  const [answer, setAnswer] = useState<Listed<Row>>(listedNothing());
+  const [answer, setAnswer] = useState<Listed<Row> & { more: boolean }>({ ...listedNothing(), more: false });
   const [error, setError] = useState<unknown>(null);
   const [show, setShow] = useState<'all' | 'pending'>('all');
   const [region, setRegion] = useState('');
   const [country, setCountry] = useState<string | undefined>();
+  // How many rows the officer has asked to see of these filters: RESPONSES_SHOWN, and as many more per
+  // "Show more". Another filter starts from the first rows again.
+  const [asked, setAsked] = useState({ query: '', rows: RESPONSES_SHOWN });
+  const filters = new URLSearchParams();
+  // Asked only when chosen: a server from before ?status= refuses a parameter it does not take.
+  if (show === 'pending') filters.set('status', 'pending');
+  if (region) filters.set('region', region);
+  if (country) filters.set('country', country);
+  const query = filters.toString();
+  const wanted = asked.query === query ? asked.rows : RESPONSES_SHOWN;
   useEffect(() => {
-    const q = new URLSearchParams({ limit: String(RESPONSES_SHOWN + 1) });
-    // Asked only when chosen: a server from before ?status= refuses a parameter it does not take.
-    if (show === 'pending') q.set('status', 'pending');
-    if (region) q.set('region', region);
-    if (country) q.set('country', country);
-    const query = q.toString();
+    const page = async (limit: number, cursor?: string) => {
+      const q = new URLSearchParams(query);
+      q.set('limit', String(limit));
+      if (cursor) q.set('cursor', cursor);
+      const { body, headers } = await apiAnswer<Row[]>(`/response-times?${q}`);
+      return { rows: body, next: headers.get('x-next-cursor') };
+    };
     const load = () =>
-      api<Row[]>(`/response-times?${query}`).then(
-        (rows) => {
-          setAnswer({ query, rows });
+      firstResponses(page, wanted).then(
+        ({ rows, more }) => {
+          setAnswer({ query, rows, more });
           setError(null);
         },
         (e) => {
-          setAnswer((listed) => afterFailure(listed, query));
+          setAnswer((listed) => ({ ...afterFailure(listed, query), more: listed.query === query && listed.more }));
           setError(e);
         },
       );
@@ -60,8 +71,8 @@ export function ResponsePane({ me }: { me: Me }) {
     // Also on a timer: mediation's answers reach the live stream only when its filter lets them through.
     const timer = setInterval(() => void load(), RESPONSES_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [store.alertsTick, store.responsesTick, show, region, country]);
-  const { rows, more, pending, morePending } = responseListing(answer.rows);
+  }, [store.alertsTick, store.responsesTick, query, wanted]);
+  const { rows, more, pending, morePending } = responseListing(answer.rows, answer.more);
   const max = Math.max(1, ...rows.map((r) => hours(r.toOpenedMs) ?? hours(r.toProposedMs) ?? 0));
   const W = 420;
   return (
@@ -85,8 +96,11 @@ export function ResponsePane({ me }: { me: Me }) {
       {more && (
         <p className="notice" role="status" data-testid="responses-more">
           {morePending
-            ? `Showing ${RESPONSES_SHOWN} pending responses, newest first; more are pending: narrow by ${me.global ? 'region or ' : ''}country to see the others.`
-            : `Showing the first ${RESPONSES_SHOWN} escalations: the ${pending} pending first, then the newest of the rest; more exist: narrow by ${me.global ? 'region, ' : ''}country or show pending only.`}
+            ? `Showing ${rows.length} pending responses, newest first; more are pending. `
+            : `Showing the first ${rows.length} escalations: the ${pending} pending first, then the newest of the rest; more exist. `}
+          <button type="button" onClick={() => setAsked({ query, rows: rows.length + RESPONSES_SHOWN })}>
+            Show {RESPONSES_SHOWN} more
+          </button>
         </p>
       )}
       <p className="muted">Per escalation: to mediation proposed, or referred to a process already open in the country (solid bar), and to mediation opened (hatched bar), from the events' own times.</p>
