@@ -4,26 +4,47 @@
  * they first came. Consumers apply an event once (their inbox), so redriving one that some consumer
  * had applied changes nothing there. A letter stays on its topic after a redrive (Kafka deletes
  * nothing singly): the redrive is recorded beside it (TOPIC_REDRIVES), and a letter is sent back once.
+ * One redrive of a topic runs at a time (a claim on TOPIC_REDRIVES, redrive-claim.ts); a redrive cut
+ * short leaves its letters REDRIVING, and the next one sends only those whose copy did not go.
  *
  *   npm run dlq -- list [--topic early-warning.signals.v1 …] [--outstanding] [--json]
  *   npm run dlq -- redrive --topic early-warning.signals.v1 (--event-id ID … | --all)
  *
  * Kafka: KAFKA_BROKERS, else INFRA_KAFKA_PORT, else this clone's stack (scriptEnv). Exit 0 on success, 1 when
  * redrive did not send every letter asked for (an id not found, a letter too old; what could go
- * went; a letter sent back before counts as sent), 2 on a usage error.
+ * went; a letter sent back before counts as sent) or another redrive of the topic is under way, 2 on
+ * a usage error.
  */
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import { ConfigError, loadServiceConfig } from '@crisis-ops/config';
-import { createIdempotentProducer, createKafka, planRedrive, readDeadLetters, REDRIVE_HORIZON_DAYS, redrive, type DeadLetter } from '@crisis-ops/messaging';
+import {
+  CLAIM_EXPIRES_MS,
+  createIdempotentProducer,
+  createKafka,
+  letterStatus,
+  readDeadLetters,
+  REDRIVE_HORIZON_DAYS,
+  RedriveClaimedError,
+  RedriveClaimLapsedError,
+  redriveTopic,
+  type DeadLetter,
+  type LetterStatus,
+} from '@crisis-ops/messaging';
 import { parseCommandArgs, runCli, scriptEnv, UsageError } from './lib/cli';
 
 const USAGE = `Usage:
   npm run dlq -- list [--topic TOPIC …] [--outstanding] [--json]
-                                                          dead letters of every domain topic, or of these,
-                                                          each outstanding or redriven (--outstanding: only those to deal with)
+                                                          dead letters of every domain topic, or of these, each
+                                                          OUTSTANDING (to redrive), REDRIVING (a redrive began it and did
+                                                          not finish: cut short, or under way), TOO OLD (first published
+                                                          over ${REDRIVE_HORIZON_DAYS} days ago: no redrive sends it) or redriven
+                                                          (--outstanding: only those to deal with, OUTSTANDING and REDRIVING)
   npm run dlq -- redrive --topic TOPIC (--event-id ID … | --all)
                                                           send them back to TOPIC, as they first came
-                                                          (--all: every outstanding letter); a letter is sent back once
+                                                          (--all: every outstanding letter); a letter is sent back once:
+                                                          a REDRIVING one only if its copy is not on TOPIC already.
+                                                          One redrive of a TOPIC at a time: another one under way is
+                                                          waited for (exit 1; a crashed one's claim lapses after ${CLAIM_EXPIRES_MS / 60_000} min)
 
   TOPIC is a domain topic: ${DOMAIN_TOPICS.join(', ')}`;
 
@@ -51,14 +72,27 @@ function commandLine(argv: string[]) {
   return { command, topics: topics.length ? topics : [...DOMAIN_TOPICS], ids, json: values.json === true, outstanding: values.outstanding === true };
 }
 
-const line = (l: DeadLetter) =>
-  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}  ${l.redrivenAt ? `redriven ${l.redrivenAt}` : 'OUTSTANDING'}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}`;
+const STATUS_TEXT: Record<LetterStatus, (l: DeadLetter) => string> = {
+  outstanding: () => 'OUTSTANDING',
+  redriving: (l) => `REDRIVING since ${l.redriving?.since} (cut short, or under way: the next redrive sends it only if its copy did not go)`,
+  'too-old': () => `TOO OLD (first published over ${REDRIVE_HORIZON_DAYS} days ago: no redrive sends it)`,
+  redriven: (l) => `redriven ${l.redrivenAt}`,
+};
 
-function listing(all: readonly DeadLetter[], onlyOutstanding: boolean): string {
-  const outstanding = all.filter((l) => l.redrivenAt === null).length;
-  const shown = onlyOutstanding ? all.filter((l) => l.redrivenAt === null) : all;
-  const total = `${all.length} dead letter(s): ${outstanding} outstanding, ${all.length - outstanding} redriven`;
-  return shown.length ? `${shown.map(line).join('\n')}\n${total}\n` : all.length ? `no outstanding dead letters (${total})\n` : 'no dead letters\n';
+const line = (l: DeadLetter, now: Date) =>
+  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}  ${STATUS_TEXT[letterStatus(l, now)](l)}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}`;
+
+/** To deal with: OUTSTANDING, and REDRIVING (a redrive to run again). Not TOO OLD: no redrive can. */
+const toDealWith = (status: LetterStatus) => status === 'outstanding' || status === 'redriving';
+
+function listing(all: readonly DeadLetter[], onlyOutstanding: boolean, now: Date): string {
+  const count = (s: LetterStatus) => all.filter((l) => letterStatus(l, now) === s).length;
+  const shown = onlyOutstanding ? all.filter((l) => toDealWith(letterStatus(l, now))) : all;
+  const redriving = count('redriving');
+  const total =
+    `${all.length} dead letter(s): ${count('outstanding')} outstanding, ${count('redriven')} redriven, ${count('too-old')} too old to redrive` +
+    (redriving ? `, ${redriving} of a redrive not finished` : '');
+  return shown.length ? `${shown.map((l) => line(l, now)).join('\n')}\n${total}\n` : all.length ? `no outstanding dead letters (${total})\n` : 'no dead letters\n';
 }
 
 async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<number> {
@@ -72,44 +106,59 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
   }
   const kafka = createKafka({ clientId: 'crisis-ops-dlq', brokers, commandLine: true });
   // Which broker: with two stacks on a machine, "no dead letters" or a timeout means little without it.
-  const letters = await readDeadLetters(kafka, args.topics).catch((err: Error) => {
+  const naming = (err: Error) => {
     throw new Error(`Kafka at ${brokers.join(', ')}: ${err.message}`);
-  });
+  };
+  const now = new Date();
 
   if (args.command === 'list') {
-    const shown = args.outstanding ? letters.filter((l) => l.redrivenAt === null) : letters;
-    if (args.json) process.stdout.write(`${JSON.stringify(shown.map(({ key, value, headers: _headers, ...l }) => ({ ...l, key: key?.toString() ?? null, bytes: value?.length ?? 0 })), null, 2)}\n`);
-    else process.stdout.write(listing(letters, args.outstanding));
+    const letters = await readDeadLetters(kafka, args.topics).catch(naming);
+    const shown = args.outstanding ? letters.filter((l) => toDealWith(letterStatus(l, now))) : letters;
+    if (args.json) {
+      const out = shown.map(({ key, value, headers: _headers, ...l }) => ({ ...l, status: letterStatus(l as DeadLetter, now), key: key?.toString() ?? null, bytes: value?.length ?? 0 }));
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    } else process.stdout.write(listing(letters, args.outstanding, now));
     return 0;
   }
 
-  const plan = planRedrive(letters, args.ids.length ? { ids: args.ids } : { all: true });
-  const ids = (list: readonly DeadLetter[]) => list.map((l) => l.eventId ?? `(no id, ${l.at.partition}/${l.at.offset})`).join(', ');
-  if (plan.missing.length) process.stderr.write(`dlq: no dead letter of ${args.topics[0]} has event id ${plan.missing.join(', ')}\n`);
-  if (plan.alreadyRedriven.length) {
-    process.stderr.write(`dlq: not sending ${plan.alreadyRedriven.length} letter(s) sent back already (${plan.alreadyRedriven.map((l) => `${l.eventId} on ${l.redrivenAt}`).join(', ')})\n`);
+  const topic = args.topics[0];
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect().catch(naming);
+  let report;
+  try {
+    report = await redriveTopic(kafka, producer, topic, args.ids.length ? { ids: args.ids } : { all: true });
+  } catch (err) {
+    if (err instanceof RedriveClaimedError || err instanceof RedriveClaimLapsedError) {
+      process.stderr.write(`dlq: ${err.message}\n`);
+      return 1;
+    }
+    return naming(err as Error);
+  } finally {
+    await producer.disconnect().catch(() => undefined);
   }
-  if (plan.tooOld.length) {
+  const ids = (list: readonly DeadLetter[]) => list.map((l) => l.eventId ?? `(no id, ${l.at.partition}/${l.at.offset})`).join(', ');
+  if (report.missing.length) process.stderr.write(`dlq: no dead letter of ${topic} has event id ${report.missing.join(', ')}\n`);
+  if (report.alreadyRedriven.length) {
+    process.stderr.write(`dlq: not sending ${report.alreadyRedriven.length} letter(s) sent back already (${report.alreadyRedriven.map((l) => `${l.eventId} on ${l.redrivenAt}`).join(', ')})\n`);
+  }
+  if (report.confirmed.length) {
+    process.stderr.write(`dlq: not sending ${report.confirmed.length} letter(s) a redrive cut short had sent back (their copies are on ${topic}): now recorded as redriven (${ids(report.confirmed)})\n`);
+  }
+  if (report.resumed.length) process.stderr.write(`dlq: ${report.resumed.length} letter(s) a redrive cut short had not sent are sent now (${ids(report.resumed)})\n`);
+  if (report.tooOld.length) {
     process.stderr.write(
-      `dlq: not sending ${plan.tooOld.length} letter(s) whose event was first published over ${REDRIVE_HORIZON_DAYS} days ago (${ids(plan.tooOld)}): ` +
+      `dlq: not sending ${report.tooOld.length} letter(s) whose event was first published over ${REDRIVE_HORIZON_DAYS} days ago (${ids(report.tooOld)}): ` +
         'consumers that applied those events may no longer remember them, and would apply them twice\n',
     );
   }
-  if (plan.send.length === 0) {
-    if (!plan.missing.length && !plan.alreadyRedriven.length && !plan.tooOld.length) process.stderr.write('dlq: nothing to redrive: no outstanding dead letter\n');
+  if (report.sent === 0 && !report.confirmed.length) {
+    if (!report.missing.length && !report.alreadyRedriven.length && !report.tooOld.length) process.stderr.write('dlq: nothing to redrive: no outstanding dead letter\n');
     // Letters asked for that were all sent back before are done with; anything else is not.
-    return plan.missing.length || plan.tooOld.length || !plan.alreadyRedriven.length ? 1 : 0;
+    return report.missing.length || report.tooOld.length || !report.alreadyRedriven.length ? 1 : 0;
   }
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  try {
-    const sent = await redrive(producer, plan.send);
-    process.stdout.write(`${sent} event(s) sent back to ${args.topics[0]}\n`);
-  } finally {
-    await producer.disconnect();
-  }
+  if (report.sent) process.stdout.write(`${report.sent} event(s) sent back to ${topic}\n`);
   // A runbook's `&& echo done` must not read a partial redrive as a whole one.
-  return plan.missing.length > 0 || plan.tooOld.length > 0 ? 1 : 0;
+  return report.missing.length > 0 || report.tooOld.length > 0 ? 1 : 0;
 }
 
 runCli('dlq', USAGE, commandLine, dlq);

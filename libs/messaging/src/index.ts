@@ -14,3 +14,7 @@ export * from './kafka/read-range';
 export * from './domain-event-record';
 export * from './consumer/redrives';
 export * from './consumer/redrive-plan';
+export * from './consumer/redrive';
+export * from './consumer/redrive-claim';
+export * from './consumer/redrive-ledger';
+export * from './consumer/redrive-run';

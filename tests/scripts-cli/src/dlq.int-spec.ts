@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
-import { CE_ELECTION_SCHEDULED, dlqTopicOf, ElectionKind, ElectionScheduledSchema, encodeEvent, TOPIC_ELECTIONS } from '@crisis-ops/contracts';
-import { cloudEventHeaders } from '@crisis-ops/messaging';
+import { CE_ELECTION_SCHEDULED, dlqTopicOf, ElectionKind, ElectionScheduledSchema, encodeEvent, TOPIC_ELECTIONS, TOPIC_REDRIVES } from '@crisis-ops/contracts';
+import { claimRedrive, cloudEventHeaders, createIdempotentProducer, redriveRecord } from '@crisis-ops/messaging';
 import { ReadPositions, testKafka, uniqueSuffix, unusedCountryCodes } from '@crisis-ops/testing';
 import { closedPort, runScript } from './run-script';
 
@@ -85,12 +85,18 @@ describe('npm run dlq', () => {
     expect(text.stdout).toMatch(
       new RegExp(`\\S+  ${dlqTopicOf(TOPIC_ELECTIONS).replaceAll('.', '\\.')} \\d+/\\d+  ${fresh}  ${CE_ELECTION_SCHEDULED}  OUTSTANDING\\n    scripts-cli-test gave up after 3 attempt\\(s\\): TEST\\.MENDED_SINCE: written by the scripts-cli int test to be listed and redriven\\n`),
     );
-    expect(text.stdout).toMatch(/\n\d+ dead letter\(s\): \d+ outstanding, \d+ redriven\n$/);
+    expect(text.stdout).toMatch(/\n\d+ dead letter\(s\): \d+ outstanding, \d+ redriven, \d+ too old to redrive(, \d+ of a redrive not finished)?\n$/);
+    // Too old to redrive: shown apart, not as work waiting.
+    expect(text.stdout).toMatch(new RegExp(`  ${old}  ${CE_ELECTION_SCHEDULED}  TOO OLD \\(first published over 37 days ago: no redrive sends it\\)\\n`));
 
     const json = await runScript('dlq', ['list', '--topic', TOPIC_ELECTIONS, '--json']);
     expect(json.code).toBe(0);
     const ours = (JSON.parse(json.stdout) as Array<Record<string, unknown>>).filter((l) => String(l.eventId).startsWith(`scripts-cli-${RUN}-`));
-    expect(ours.map((l) => l.eventId)).toEqual([fresh, second, old]);
+    expect(ours.map((l) => [l.eventId, l.status])).toEqual([
+      [fresh, 'outstanding'],
+      [second, 'outstanding'],
+      [old, 'too-old'],
+    ]);
     expect(ours[0]).toMatchObject({
       originalTopic: TOPIC_ELECTIONS,
       eventType: CE_ELECTION_SCHEDULED,
@@ -132,13 +138,13 @@ describe('npm run dlq', () => {
     expect(seen.map((m) => m.headers?.ce_id?.toString()).sort()).toEqual([fresh, second].sort());
   });
 
-  it('lists a redriven letter as redriven, where after a redrive it read exactly as one still to deal with; --outstanding leaves it out; it is not sent again', async () => {
+  it('lists a redriven letter as redriven, where after a redrive it read exactly as one still to deal with; --outstanding leaves it out, and the one too old; it is not sent again', async () => {
     const json = await runScript('dlq', ['list', '--topic', TOPIC_ELECTIONS, '--json']);
-    const ours = (JSON.parse(json.stdout) as Array<{ eventId: string; redrivenAt: string | null }>).filter((l) => l.eventId.startsWith(`scripts-cli-${RUN}-`));
-    expect(ours.map((l) => [l.eventId, l.redrivenAt === null ? 'outstanding' : 'redriven'])).toEqual([
+    const ours = (JSON.parse(json.stdout) as Array<{ eventId: string; redrivenAt: string | null; status: string }>).filter((l) => l.eventId.startsWith(`scripts-cli-${RUN}-`));
+    expect(ours.map((l) => [l.eventId, l.status])).toEqual([
       [fresh, 'redriven'],
       [second, 'redriven'],
-      [old, 'outstanding'],
+      [old, 'too-old'],
     ]);
     expect(Math.abs(Date.parse(ours[0].redrivenAt ?? '') - Date.now())).toBeLessThan(120_000);
 
@@ -146,15 +152,49 @@ describe('npm run dlq', () => {
     expect(text.stdout).toMatch(new RegExp(`  ${fresh}  ${CE_ELECTION_SCHEDULED}  redriven ${ours[0].redrivenAt?.replaceAll('.', '\\.')}\\n`));
     const outstanding = await runScript('dlq', ['list', '--topic', TOPIC_ELECTIONS, '--outstanding']);
     expect(outstanding.code).toBe(0);
-    expect(outstanding.stdout).toContain(`  ${old}  `);
+    expect(outstanding.stdout).not.toContain(`  ${old}  `);
     expect(outstanding.stdout).not.toContain(`  ${fresh}  `);
-    expect(outstanding.stdout).toMatch(/\n\d+ dead letter\(s\): \d+ outstanding, \d+ redriven\n$/);
+    expect(outstanding.stdout).toMatch(/\d+ dead letter\(s\): \d+ outstanding, \d+ redriven, \d+ too old to redrive(, \d+ of a redrive not finished)?\)?\n$/);
 
     const again = await runScript('dlq', ['redrive', '--topic', TOPIC_ELECTIONS, '--event-id', fresh]);
     expect(again.stderr).toBe(`dlq: not sending 1 letter(s) sent back already (${fresh} on ${ours[0].redrivenAt})\n`);
     expect(again.stdout).toBe('');
     expect(again.code).toBe(0);
     expect((await onElectionsTopic()).filter((m) => m.headers?.ce_id?.toString() === fresh)).toHaveLength(1);
+  });
+
+  it('lists a letter whose redrive was cut short as REDRIVING, not OUTSTANDING; the next redrive sends it only as its copy had not gone', async () => {
+    const cut = `scripts-cli-${RUN}-cut`;
+    const [at] = await producer.send({ topic: dlqTopicOf(TOPIC_ELECTIONS), acks: -1, messages: [letter(cut, 0)] });
+    const position = { topic: dlqTopicOf(TOPIC_ELECTIONS), partition: at.partition, offset: String(at.baseOffset) };
+    // A redrive killed after recording what it was about to send, before its copy went.
+    const since = new Date().toISOString();
+    await producer.send({ topic: TOPIC_REDRIVES, acks: -1, messages: [redriveRecord({ letter: position, eventId: cut, state: 'redriving', redrivenAt: since })] });
+
+    const listed = await runScript('dlq', ['list', '--topic', TOPIC_ELECTIONS, '--outstanding']);
+    expect(listed.stdout).toMatch(new RegExp(`  ${cut}  ${CE_ELECTION_SCHEDULED}  REDRIVING since ${since.replaceAll('.', '\\.')} \\(cut short, or under way`));
+    expect(listed.stdout).toMatch(/, [1-9]\d* of a redrive not finished\)?\n$/);
+
+    const resumed = await runScript('dlq', ['redrive', '--topic', TOPIC_ELECTIONS, '--event-id', cut]);
+    expect(resumed.stderr).toBe(`dlq: 1 letter(s) a redrive cut short had not sent are sent now (${cut})\n`);
+    expect(resumed.stdout).toBe(`1 event(s) sent back to ${TOPIC_ELECTIONS}\n`);
+    expect(resumed.code).toBe(0);
+    expect((await onElectionsTopic()).filter((m) => m.headers?.ce_id?.toString() === cut)).toHaveLength(1);
+  });
+
+  it('sends nothing while another redrive of the topic is under way, and says whose, exiting 1', async () => {
+    const claimer = createIdempotentProducer(testKafka('scripts-cli-dlq-claim'));
+    await claimer.connect();
+    const held = await claimRedrive(testKafka('scripts-cli-dlq-claim'), claimer, dlqTopicOf(TOPIC_ELECTIONS));
+    try {
+      const run = await runScript('dlq', ['redrive', '--topic', TOPIC_ELECTIONS, '--all']);
+      expect(run.error).toMatch(new RegExp(`^dlq: another redrive of ${dlqTopicOf(TOPIC_ELECTIONS).replaceAll('.', '\\.')} is under way, by \\S+ pid ${process.pid} since ${held.holder.at.replaceAll('.', '\\.')}; run this again once it has ended`));
+      expect(run.stdout).toBe('');
+      expect(run.code).toBe(1);
+    } finally {
+      await held.release();
+      await claimer.disconnect();
+    }
   });
 
   it('says in one line, within seconds, that it cannot reach the broker', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Producer, ProducerRecord } from 'kafkajs';
 import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
-import { FIRST_PUBLISHED_HEADER, isTooOldToRedrive, redrive, REDRIVE_HORIZON_DAYS, REDRIVEN_FROM_HEADER, type DeadLetter } from './dead-letters';
+import { FIRST_PUBLISHED_HEADER, isTooOldToRedrive, letterStatus, REDRIVE_HORIZON_DAYS, REDRIVEN_FROM_HEADER, type DeadLetter } from './dead-letters';
+import { redrive } from './redrive';
 import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
 
 const letter = (n: number, failedAt = new Date().toISOString(), bytes = 10_000, firstPublishedAt = ''): DeadLetter => ({
@@ -20,6 +21,7 @@ const letter = (n: number, failedAt = new Date().toISOString(), bytes = 10_000, 
   failedAt,
   firstPublishedAt,
   redrivenAt: null,
+  redriving: null,
 });
 
 /** A producer that keeps what was sent, each send's messages passed to `onSend` as they go. */
@@ -89,31 +91,61 @@ describe('redriving dead letters', () => {
     const saysNoOrigin = { ...unreadable, at: { topic: 'things.dlq', partition: 0, offset: '6' }, origin: null };
     expect(await redrive(producer, [byMediation, byOpsCentre, anotherRecord, saysNoOrigin, { ...saysNoOrigin, at: { topic: 'things.dlq', partition: 0, offset: '7' } }])).toBe(4);
     expect(messagesTo('things').map((m) => (m.headers as Record<string, unknown>)[REDRIVEN_FROM_HEADER])).toEqual(['things.dlq/0/3', 'things.dlq/0/5', 'things.dlq/0/6', 'things.dlq/0/7']);
-    // The letter whose copy did not go is redriven all the same: the other one's copy answers for it.
-    expect(messagesTo(TOPIC_REDRIVES).map((m) => m.key)).toEqual(['things.dlq/0/3', 'things.dlq/0/4', 'things.dlq/0/5', 'things.dlq/0/6', 'things.dlq/0/7']);
+    // The letter whose copy did not go is redriven all the same: the other one's copy answers for it (copyOf).
+    const records = messagesTo(TOPIC_REDRIVES).map((m) => JSON.parse(String(m.value)) as { state: string; copyOf: string; letter: { offset: string } });
+    expect(records.filter((r) => r.state === 'redriven').map((r) => [r.letter.offset, r.copyOf])).toEqual([
+      ['3', 'things.dlq/0/3'],
+      ['4', 'things.dlq/0/3'],
+      ['5', 'things.dlq/0/5'],
+      ['6', 'things.dlq/0/6'],
+      ['7', 'things.dlq/0/7'],
+    ]);
   });
 
-  it('records each letter it sent back with its copies, and does not send a letter already redriven again', async () => {
-    const { producer, messagesTo } = keepingProducer();
+  it('records each letter it is about to send back before its copy goes (redriving), and once it went (redriven); does not send a letter already redriven again', async () => {
+    const order: string[] = [];
+    const { producer, messagesTo } = keepingProducer((r) => order.push(r.topic === TOPIC_REDRIVES ? `${JSON.parse(String(r.messages[0].value)).state} record` : 'copy'));
     const now = new Date('2026-06-01T10:00:00Z');
     const redriven = { ...letter(1), redrivenAt: '2026-05-30T08:00:00.000Z' };
-    expect(await redrive(producer, [redriven, letter(2)], now)).toBe(1);
+    expect(await redrive(producer, [redriven, letter(2)], { now })).toBe(1);
+    expect(order).toEqual(['redriving record', 'copy', 'redriven record']);
     expect(messagesTo('things').map((m) => String((m.headers as Record<string, unknown>).ce_id))).toEqual(['e-2']);
+    const record = (state: string) => ({ letter: { topic: 'things.dlq', partition: 0, offset: '2' }, eventId: 'e-2', state, copyOf: 'things.dlq/0/2', redrivenAt: '2026-06-01T10:00:00.000Z' });
     expect(messagesTo(TOPIC_REDRIVES).map((m) => [m.key, JSON.parse(String(m.value))])).toEqual([
-      ['things.dlq/0/2', { letter: { topic: 'things.dlq', partition: 0, offset: '2' }, eventId: 'e-2', redrivenAt: '2026-06-01T10:00:00.000Z' }],
+      ['things.dlq/0/2', record('redriving')],
+      ['things.dlq/0/2', record('redriven')],
     ]);
-    expect(await redrive(producer, [redriven], now)).toBe(0);
+    expect(await redrive(producer, [redriven], { now })).toBe(0);
   });
 
-  it('records the redrive only once the copies are on their topic: a copy that could not be sent leaves its letters outstanding', async () => {
+  it('leaves letters whose copy could not be sent redriving, where they read as untouched and the next redrive sent them again', async () => {
     const topics: string[] = [];
     const producer = {
       send: async ({ topic }: ProducerRecord) => {
         topics.push(topic);
-        throw new Error('not the leader');
+        if (topic === 'things') throw new Error('not the leader');
       },
     } as unknown as Producer;
     await expect(redrive(producer, [letter(1)])).rejects.toThrow('not the leader');
-    expect(topics).toEqual(['things']);
+    expect(topics).toEqual([TOPIC_REDRIVES, 'things']);
+  });
+
+  it('stops before a send when told to (a claim held too long), having sent nothing more', async () => {
+    const { producer, messagesTo } = keepingProducer();
+    let sends = 0;
+    const stop = () => {
+      if (++sends > 1) throw new Error('claim lapsed');
+    };
+    await expect(redrive(producer, [letter(1)], { beforeSend: stop })).rejects.toThrow('claim lapsed');
+    expect(messagesTo('things')).toEqual([]);
+    expect(messagesTo(TOPIC_REDRIVES).map((m) => JSON.parse(String(m.value)).state)).toEqual(['redriving']);
+  });
+
+  it('tells a letter too old to redrive from one outstanding, and a redrive begun from both', () => {
+    const now = new Date('2026-06-01T00:00:00Z');
+    expect(letterStatus(letter(1, '2026-05-25T00:00:00Z'), now)).toBe('outstanding');
+    expect(letterStatus(letter(2, '2026-04-01T00:00:00Z'), now)).toBe('too-old');
+    expect(letterStatus({ ...letter(3, '2026-04-01T00:00:00Z'), redriving: { since: '2026-05-01T00:00:00Z', copyOf: 'things.dlq/0/3' } }, now)).toBe('redriving');
+    expect(letterStatus({ ...letter(4, '2026-04-01T00:00:00Z'), redrivenAt: '2026-05-01T00:00:00Z' }, now)).toBe('redriven');
   });
 });

@@ -1,8 +1,7 @@
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
-import { dlqTopicOf, TOPIC_REDRIVES } from '@crisis-ops/contracts';
+import type { IHeaders, Kafka } from 'kafkajs';
+import { dlqTopicOf } from '@crisis-ops/contracts';
 import { rangesFrom, readRanges } from '../kafka/read-range';
-import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
-import { letterKey, readRedrives, redriveRecord, type LetterPosition } from './redrives';
+import { letterKey, readRedrives, type LetterPosition } from './redrives';
 
 /** An event a consumer gave up on (ReliableHandler), as its dead-letter topic keeps it. */
 export interface DeadLetter {
@@ -30,8 +29,14 @@ export interface DeadLetter {
    * groups may have applied it, and their inbox remembers it only so long. Empty if unknown.
    */
   readonly firstPublishedAt: string;
-  /** When it was sent back (ISO 8601, TOPIC_REDRIVES), or null: still to deal with. */
+  /** When it was sent back (ISO 8601, TOPIC_REDRIVES), or null: not known to be. */
   readonly redrivenAt: string | null;
+  /**
+   * A redrive began sending it back (recorded its intent) and did not record that the copy went: it
+   * is under way, or was cut short; its copy may be on the topic or not (the next redrive looks).
+   * `copyOf`: letterKey of the letter whose copy answers for it. Null when not.
+   */
+  readonly redriving: { readonly since: string; readonly copyOf: string } | null;
 }
 
 const DLQ_HEADER = /^dlq_/;
@@ -64,7 +69,7 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-  const letters: Array<Omit<DeadLetter, 'redrivenAt'>> = [];
+  const letters: Array<Omit<DeadLetter, 'redrivenAt' | 'redriving'>> = [];
   await readRanges(kafka, ranges, 'dead-letters', async ({ topic, partition, message }) => {
     const h = message.headers ?? {};
     const own = Object.fromEntries(
@@ -90,7 +95,10 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
     });
   });
   const redrives = letters.length ? await readRedrives(kafka) : new Map();
-  return letters.map((l) => ({ ...l, redrivenAt: redrives.get(letterKey(l.at))?.redrivenAt ?? null }));
+  return letters.map((l) => {
+    const r = redrives.get(letterKey(l.at));
+    return { ...l, redrivenAt: r?.state === 'redriven' ? r.redrivenAt : null, redriving: r?.state === 'redriving' ? { since: r.redrivenAt, copyOf: r.copyOf } : null };
+  });
 }
 
 /**
@@ -102,95 +110,28 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
  */
 export const REDRIVE_HORIZON_DAYS = 37;
 
-export const isTooOldToRedrive = (letter: DeadLetter, now: Date = new Date()): boolean => {
+/** The earliest time known of a letter's event (ms since the epoch), or null if it says none. */
+export const earliestKnownMs = (letter: Pick<DeadLetter, 'firstPublishedAt' | 'failedAt'>): number | null => {
   const times = [letter.firstPublishedAt, letter.failedAt].map((t) => Date.parse(t)).filter(Number.isFinite);
-  return times.length > 0 && now.getTime() - Math.min(...times) > REDRIVE_HORIZON_DAYS * 86_400_000;
+  return times.length ? Math.min(...times) : null;
+};
+
+export const REDRIVE_HORIZON_MS = REDRIVE_HORIZON_DAYS * 86_400_000;
+
+export const isTooOldToRedrive = (letter: Pick<DeadLetter, 'firstPublishedAt' | 'failedAt'>, now: Date = new Date()): boolean => {
+  const earliest = earliestKnownMs(letter);
+  return earliest !== null && now.getTime() - earliest > REDRIVE_HORIZON_MS;
 };
 
 /**
- * Publishes dead letters back to their original topics, as they first came (key, value, headers),
- * once the fault that stopped them is mended, one copy per event (onePerEvent); answers how many.
- * Letters already redriven are not sent again. The dead-letter topic keeps each letter (Kafka
- * deletes nothing singly) until its retention ends, so each letter's redrive is recorded on
- * TOPIC_REDRIVES once its copy is on the topic: a redrive cut short between the two leaves the
- * letters outstanding, and sent again they change nothing where an inbox remembers their event.
- * (Not in one Kafka transaction: its commit marker would end partitions that readRanges reads to
- * the last offset, and waits for, for ever.) Consumers apply events once (their inbox), so an event
- * that another consumer group had applied changes nothing more within REDRIVE_HORIZON_DAYS. Sends
- * stay under the broker's 1 MiB record batch, however many letters.
+ * Where a letter stands, for an engineer: `redriven` (its copy went), `redriving` (a redrive began it
+ * and did not record its end), `too-old` (not redriven and past REDRIVE_HORIZON_DAYS: it cannot be
+ * sent back, and is no work waiting for a redrive), or `outstanding` (to deal with).
  */
-export async function redrive(producer: Producer, letters: readonly DeadLetter[], now: Date = new Date()): Promise<number> {
-  const due = letters.filter((l) => l.redrivenAt === null);
-  if (due.length === 0) return 0;
-  const byTopic = new Map<string, DeadLetter[]>();
-  for (const l of onePerEvent(due)) byTopic.set(l.originalTopic, [...(byTopic.get(l.originalTopic) ?? []), l]);
-  const sent = await sendCopies(producer, byTopic);
-  // Every letter of an event, not only the one whose copy went: the copy answers for them all.
-  const records = due.map((l) => redriveRecord({ letter: l.at, eventId: l.eventId, redrivenAt: now.toISOString() }));
-  for (let i = 0; i < records.length; i += 1_000) await producer.send({ topic: TOPIC_REDRIVES, acks: -1, messages: records.slice(i, i + 1_000) });
-  return sent;
-}
+export type LetterStatus = 'outstanding' | 'redriving' | 'redriven' | 'too-old';
 
-async function sendCopies(producer: Pick<Producer, 'send'>, byTopic: ReadonlyMap<string, DeadLetter[]>): Promise<number> {
-  let sent = 0;
-  for (const [topic, list] of byTopic) {
-    let send: DeadLetter[] = [];
-    let bytes = 0;
-    const flush = async () => {
-      if (!send.length) return;
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: send.map((l) => ({
-          key: l.key,
-          value: l.value,
-          headers: {
-            ...l.headers,
-            [REDRIVEN_FROM_HEADER]: `${l.at.topic}/${l.at.partition}/${l.at.offset}`,
-            // A letter from before the time was kept: its failure is the earliest time known for it.
-            ...(l.firstPublishedAt || l.failedAt ? { [FIRST_PUBLISHED_HEADER]: l.firstPublishedAt || l.failedAt } : {}),
-          },
-        })),
-      });
-      send = [];
-      bytes = 0;
-    };
-    for (const l of list) {
-      const size = letterBytes(l);
-      if (send.length && bytes + size > MAX_SEND_BYTES) await flush();
-      send.push(l);
-      bytes += size;
-    }
-    await flush();
-    sent += list.length;
-  }
-  return sent;
-}
-
-/**
- * The letters to send back, one per event: an event that several consumer groups dead-lettered (or
- * that was redriven and dead-lettered again) has a letter from each, and a copy sent back per letter
- * reached every group once per copy, so one bad event redriven while still bad became six letters.
- * The earliest letter of an event is kept. A letter without an event id (unreadable) is one per
- * record it came from (its origin, the same in every group's letter): no inbox can tell its copies
- * apart, so each copy sent would reach every group again. Only a letter that says neither is kept
- * each.
- */
-export function onePerEvent(letters: readonly DeadLetter[]): DeadLetter[] {
-  const seen = new Set<string>();
-  return letters.filter((l) => {
-    const key =
-      l.eventId !== null ? `id\u0000${l.originalTopic}\u0000${l.eventId}` : l.origin ? `at\u0000${l.originalTopic}\u0000${l.origin.partition}\u0000${l.origin.offset}` : null;
-    if (key === null) return true;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** Value, key and headers, generously counted (as the relay counts its records). */
-function letterBytes(l: DeadLetter): number {
-  let n = (l.value?.length ?? 0) + (l.key?.length ?? 0) + 256;
-  for (const [k, v] of Object.entries(l.headers)) n += k.length + v.length + 8;
-  return n;
+export function letterStatus(letter: DeadLetter, now: Date = new Date()): LetterStatus {
+  if (letter.redrivenAt !== null) return 'redriven';
+  if (letter.redriving !== null) return 'redriving';
+  return isTooOldToRedrive(letter, now) ? 'too-old' : 'outstanding';
 }

@@ -20,6 +20,7 @@ const letter = (n: number, over: Partial<DeadLetter> = {}): DeadLetter => ({
   failedAt: '2026-05-31T00:00:00Z',
   firstPublishedAt: '2026-05-31T00:00:00Z',
   redrivenAt: null,
+  redriving: null,
   ...over,
 });
 
@@ -31,15 +32,22 @@ describe('what a redrive sends', () => {
   const letters = [redriven, unreadableRedriven, outstanding, tooOld];
 
   it('sends, of every letter, the outstanding ones young enough: a letter sent back already (one without an event id too) is not sent again', () => {
-    expect(planRedrive(letters, { all: true }, NOW)).toEqual({ send: [outstanding], missing: [], alreadyRedriven: [], tooOld: [tooOld] });
+    expect(planRedrive(letters, { all: true }, NOW)).toEqual({ send: [outstanding], missing: [], alreadyRedriven: [], tooOld: [tooOld], begun: [] });
   });
 
   it('asked for events by id, says which were sent back already and which no letter has', () => {
-    expect(planRedrive(letters, { ids: ['e-1', 'e-3', 'e-9'] }, NOW)).toEqual({ send: [outstanding], missing: ['e-9'], alreadyRedriven: [redriven], tooOld: [] });
+    expect(planRedrive(letters, { ids: ['e-1', 'e-3', 'e-9'] }, NOW)).toEqual({ send: [outstanding], missing: ['e-9'], alreadyRedriven: [redriven], tooOld: [], begun: [] });
   });
 
   it('sends the outstanding letter of an event whose earlier letter was redriven and that was dead-lettered again', () => {
     const again = letter(5, { eventId: 'e-1' });
     expect(planRedrive([redriven, again], { ids: ['e-1'] }, NOW)).toMatchObject({ send: [again], alreadyRedriven: [redriven] });
+  });
+
+  it('does not send a letter a redrive began (its copy may have gone) but gives it to be looked for on the topic, too old or not', () => {
+    const begun = letter(6, { redriving: { since: '2026-05-31T12:00:00Z', copyOf: 'things.dlq/0/6' } });
+    const begunOld = letter(7, { firstPublishedAt: '2026-03-01T00:00:00Z', redriving: { since: '2026-04-01T12:00:00Z', copyOf: 'things.dlq/0/7' } });
+    expect(planRedrive([...letters, begun, begunOld], { all: true }, NOW)).toEqual({ send: [outstanding], missing: [], alreadyRedriven: [], tooOld: [tooOld], begun: [begun, begunOld] });
+    expect(planRedrive([...letters, begun], { ids: ['e-6'] }, NOW)).toMatchObject({ send: [], begun: [begun] });
   });
 });

@@ -10,23 +10,29 @@ export interface RedrivePlan {
   readonly alreadyRedriven: readonly DeadLetter[];
   /** Letters whose event was first published too long ago to be applied once (isTooOldToRedrive). */
   readonly tooOld: readonly DeadLetter[];
+  /**
+   * Letters a redrive began and did not record the end of (`redriving`): their copies may have gone.
+   * Looked for on the topic first (confirmInterrupted): sent only if their copy is not there.
+   */
+  readonly begun: readonly DeadLetter[];
 }
 
 /**
  * The letters a redrive sends: those of the given event ids, or every outstanding one (`all`), less
  * those sent back already (a letter without an event id would reach every consumer again as a new
- * record) and those too old to send.
+ * record), those too old to send, and those a redrive began (checked on the topic first).
  */
 export function planRedrive(letters: readonly DeadLetter[], ask: { readonly ids: readonly string[] } | { readonly all: true }, now: Date = new Date()): RedrivePlan {
   const ids = 'ids' in ask ? ask.ids : [];
   const chosen = 'all' in ask ? letters : letters.filter((l) => l.eventId !== null && ids.includes(l.eventId));
   const missing = ids.filter((id) => !chosen.some((l) => l.eventId === id));
-  const outstanding = chosen.filter((l) => l.redrivenAt === null);
+  const outstanding = chosen.filter((l) => l.redrivenAt === null && l.redriving === null);
   const tooOld = outstanding.filter((l) => isTooOldToRedrive(l, now));
   return {
     send: outstanding.filter((l) => !isTooOldToRedrive(l, now)),
     missing,
     alreadyRedriven: 'all' in ask ? [] : chosen.filter((l) => l.redrivenAt !== null),
     tooOld,
+    begun: chosen.filter((l) => l.redrivenAt === null && l.redriving !== null),
   };
 }

@@ -4,8 +4,9 @@ import { dlqTopicOf } from '@crisis-ops/contracts';
 import { createScratchTopics, eventually, ReadPositions, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { cloudEventHeaders } from '../cloud-event';
-import { readDeadLetters, redrive, type DeadLetter } from './dead-letters';
-import { RedriveLedger } from './redrives';
+import { readDeadLetters, type DeadLetter } from './dead-letters';
+import { redrive } from './redrive';
+import { RedriveLedger } from './redrive-ledger';
 
 /**
  * Dead letters as consumers write them (ReliableHandler's headers), on a scratch topic's dead-letter

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
 import { rangesFrom, readRanges } from '../kafka/read-range';
 
@@ -10,19 +9,39 @@ export interface LetterPosition {
   readonly offset: string;
 }
 
-/** That a dead letter was sent back, as TOPIC_REDRIVES keeps it. */
+/**
+ * How far a letter's redrive went. `redriving`: recorded before its copy is sent, so that a redrive
+ * cut short between sending and recording does not leave the letter reading as untouched (and sent
+ * again by the next redrive): it reads as begun, and the next redrive looks on the topic for its copy.
+ * `redriven`: its copy is on the topic.
+ */
+export type RedriveState = 'redriving' | 'redriven';
+
+/** That a dead letter was (being) sent back, as TOPIC_REDRIVES keeps it. */
 export interface Redrive {
   readonly letter: LetterPosition;
   readonly eventId: string | null;
-  /** When (ISO 8601). */
+  /** Records written before intents were recorded have none, and were written once the copy went: redriven. */
+  readonly state: RedriveState;
+  /**
+   * letterKey of the letter whose copy answers for this one (onePerEvent sends one copy per event;
+   * that copy carries it in its redriven_from header): what an interrupted redrive is checked by.
+   */
+  readonly copyOf: string;
+  /** When (ISO 8601): the copy went (redriven), or the redrive began (redriving). */
   readonly redrivenAt: string;
 }
+
+/** What a redrive record is written from: state and copyOf default to a letter redriven by its own copy. */
+export type RedriveInput = Omit<Redrive, 'state' | 'copyOf'> & Partial<Pick<Redrive, 'state' | 'copyOf'>>;
 
 /** The key of a letter's redrive record: a letter redriven again replaces its record when compacted. */
 export const letterKey = (at: LetterPosition): string => `${at.topic}/${at.partition}/${at.offset}`;
 
-export function redriveRecord(redrive: Redrive): { key: string; value: string } {
-  return { key: letterKey(redrive.letter), value: JSON.stringify(redrive) };
+export function redriveRecord(redrive: RedriveInput): { key: string; value: string } {
+  const { letter, eventId, redrivenAt } = redrive;
+  const full: Redrive = { letter, eventId, state: redrive.state ?? 'redriven', copyOf: redrive.copyOf ?? letterKey(letter), redrivenAt };
+  return { key: letterKey(letter), value: JSON.stringify(full) };
 }
 
 /** A redrive record read back; null for one that is not (a tombstone, or what some other tool wrote). */
@@ -32,7 +51,14 @@ export function parseRedrive(message: Pick<KafkaMessage, 'value'>): Redrive | nu
     const r = JSON.parse(message.value.toString('utf8')) as Partial<Redrive>;
     const at = r.letter;
     if (!at || typeof at.topic !== 'string' || typeof at.partition !== 'number' || typeof at.offset !== 'string' || typeof r.redrivenAt !== 'string') return null;
-    return { letter: { topic: at.topic, partition: at.partition, offset: at.offset }, eventId: typeof r.eventId === 'string' ? r.eventId : null, redrivenAt: r.redrivenAt };
+    const letter = { topic: at.topic, partition: at.partition, offset: at.offset };
+    return {
+      letter,
+      eventId: typeof r.eventId === 'string' ? r.eventId : null,
+      state: r.state === 'redriving' ? 'redriving' : 'redriven',
+      copyOf: typeof r.copyOf === 'string' ? r.copyOf : letterKey(letter),
+      redrivenAt: r.redrivenAt,
+    };
   } catch {
     return null;
   }
@@ -56,171 +82,3 @@ export async function readRedrives(kafka: Kafka): Promise<Map<string, Redrive>> 
   return redrives;
 }
 
-/** Offsets a partition of a dead-letter topic holds now: [low, high). */
-export interface KeptRange {
-  readonly partition: number;
-  readonly low: string;
-  readonly high: string;
-}
-
-/**
- * The redrives recorded, kept up to date by a consumer that reads TOPIC_REDRIVES from its beginning
- * and stays on it, for a view asked every few seconds (ops-centre's system view), where reading the
- * topic per request would cost a consumer group's join each time. Its group is its own
- * (`<prefix>-<uuid>`, never committed, deleted on stop), so that every replica reads every partition.
- */
-export class RedriveLedger {
-  private readonly byTopic = new Map<string, Map<number, Set<number>>>();
-  private consumer?: Consumer;
-  private groupId?: string;
-  private ready = false;
-  private failure?: string;
-  private stopped = false;
-  private starting?: Promise<void>;
-  /** Settles once the consumer runs or could not be started: what stop has to wait for. */
-  private launched?: Promise<void>;
-  private retry?: NodeJS.Timeout;
-
-  /**
-   * `retryMs`: how long after a failure (the broker out of reach at boot, a consumer crash kafkajs
-   * does not restart) reading starts again. A failure kept for good left the view saying "unknown"
-   * until the replica was restarted, though the broker was back a minute later.
-   */
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly groupPrefix: string,
-    private readonly retryMs = 15_000,
-  ) {}
-
-  /**
-   * Starts reading; resolves once everything the topic held at the start has been read. A failure
-   * is kept (see state) rather than thrown, so that a service whose view only counts on it still boots.
-   */
-  start(): Promise<void> {
-    this.starting ??= this.begin();
-    return this.starting;
-  }
-
-  private async begin(): Promise<void> {
-    let launched!: () => void;
-    this.launched = new Promise<void>((resolve) => (launched = resolve));
-    try {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      const ends = await admin.fetchTopicOffsets(TOPIC_REDRIVES).finally(() => admin.disconnect().catch(() => undefined));
-      const remaining = new Map(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]));
-      let caughtUp!: () => void;
-      const done = new Promise<void>((resolve) => (caughtUp = resolve));
-      if (remaining.size === 0) caughtUp();
-      if (this.stopped) return;
-      this.groupId = `${this.groupPrefix}-${randomUUID()}`;
-      const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
-      this.consumer = consumer;
-      let crashed = false;
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (payload.restart) return;
-        crashed = true;
-        this.failure = payload.error.message;
-        caughtUp();
-        this.startAgainLater();
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topic: TOPIC_REDRIVES, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          const r = parseRedrive(message);
-          if (r) this.record(r);
-          const end = remaining.get(partition);
-          if (end !== undefined && Number(message.offset) + 1 >= end) {
-            remaining.delete(partition);
-            if (remaining.size === 0) caughtUp();
-          }
-        },
-      });
-      launched();
-      await done;
-      if (this.consumer === consumer && !crashed) {
-        this.ready = true;
-        this.failure = undefined;
-      }
-    } catch (err) {
-      this.failure = (err as Error).message;
-      this.startAgainLater();
-    } finally {
-      launched();
-    }
-  }
-
-  /** After a failure: a new consumer (a new group) reads the topic from its start again, unless stopped. */
-  private startAgainLater(): void {
-    if (this.stopped || this.retry) return;
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      void this.startAgain();
-    }, this.retryMs);
-    this.retry.unref();
-  }
-
-  private async startAgain(): Promise<void> {
-    if (this.stopped) return;
-    await this.launched;
-    await this.leave();
-    if (this.stopped) return;
-    this.ready = false;
-    this.starting = this.begin();
-    await this.starting;
-  }
-
-  /** Disconnects the consumer and deletes its group, which no one else reads from. */
-  private async leave(): Promise<void> {
-    const consumer = this.consumer;
-    const groupId = this.groupId;
-    this.consumer = undefined;
-    if (!consumer) return;
-    await consumer.disconnect().catch(() => undefined);
-    const admin = this.kafka.admin();
-    await admin
-      .connect()
-      .then(() => admin.deleteGroups([groupId as string]))
-      .catch(() => undefined)
-      .finally(() => admin.disconnect().catch(() => undefined));
-  }
-
-  /** Whether counts can be given: the topic read to where it ended at the start, and the reader still running. */
-  state(): { ready: true } | { ready: false; reason: string } {
-    if (this.failure) return { ready: false, reason: `the redrives could not be read: ${this.failure}` };
-    if (this.stopped) return { ready: false, reason: 'the redrives are no longer read' };
-    return this.ready ? { ready: true } : { ready: false, reason: 'the redrives are still being read' };
-  }
-
-  record(r: Redrive): void {
-    const partitions = this.byTopic.get(r.letter.topic) ?? new Map<number, Set<number>>();
-    this.byTopic.set(r.letter.topic, partitions);
-    const offsets = partitions.get(r.letter.partition) ?? new Set<number>();
-    partitions.set(r.letter.partition, offsets);
-    offsets.add(Number(r.letter.offset));
-  }
-
-  /**
-   * Letters of a dead-letter topic that were redriven, of those its partitions still keep: a record
-   * of a letter the topic no longer keeps (past its retention) is no letter.
-   */
-  redrivenOf(dlqTopic: string, kept: readonly KeptRange[]): number {
-    const partitions = this.byTopic.get(dlqTopic);
-    if (!partitions) return 0;
-    let n = 0;
-    for (const { partition, low, high } of kept) {
-      for (const offset of partitions.get(partition) ?? []) if (offset >= Number(low) && offset < Number(high)) n++;
-    }
-    return n;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retry);
-    this.retry = undefined;
-    await this.launched;
-    await this.leave();
-  }
-}

@@ -9,7 +9,8 @@ import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { cloudEventHeaders, ReceivedEvent } from '../cloud-event';
 import { applyOnce } from '../inbox/apply-once';
 import { ReliableHandler } from './reliable-handler';
-import { readDeadLetters, redrive } from './dead-letters';
+import { readDeadLetters } from './dead-letters';
+import { redrive } from './redrive';
 
 const OK = 'org.crisis-ops.test.thing-happened.v1';
 const FAILING = 'org.crisis-ops.test.thing-that-always-fails.v1';

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Admin, Producer } from 'kafkajs';
+import { dlqTopicOf, TOPIC_REDRIVES } from '@crisis-ops/contracts';
+import { createScratchTopics, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { createIdempotentProducer } from '../kafka/kafka-factory';
+import { rangesFrom, readRanges } from '../kafka/read-range';
+import { cloudEventHeaders } from '../cloud-event';
+import { letterStatus, readDeadLetters } from './dead-letters';
+import { redrive } from './redrive';
+import { CLAIM_EXPIRES_MS, claimRedrive, RedriveClaimedError } from './redrive-claim';
+import { redriveTopic } from './redrive-run';
+
+const DAY = 86_400_000;
+
+/**
+ * Redrives cut short and run twice at once, on the test broker: each case on a scratch topic of its
+ * own (one partition, so letters' offsets are 0, 1, … in the order written); the redrives and claims
+ * on the platform's one redrives topic, where the scratch topic's name keeps this run's apart.
+ */
+describe('redrives that do not go as planned', () => {
+  const scratch: Array<{ delete(): Promise<void> }> = [];
+  let writer: Producer;
+  let redriver: Producer;
+  let admin: Admin;
+  const kafka = testKafka('dlq-tool');
+
+  const letter = (topic: string, id: string | null, origin: number, failedDaysAgo = 0) => ({
+    key: 'BFA',
+    partition: 0,
+    value: Buffer.from(id ? `payload-${id}` : 'not an event at all'),
+    headers: {
+      ...(id ? cloudEventHeaders({ id, type: 'org.crisis-ops.test.thing.v1', source: 'test', time: new Date(Date.now() - failedDaysAgo * DAY) }) : {}),
+      dlq_consumer: 'mediation',
+      dlq_original_topic: topic,
+      dlq_original_partition: '0',
+      dlq_original_offset: String(origin),
+      dlq_error_code: 'TEST.FAILED',
+      dlq_error_message: 'written by the redrive-run int test',
+      dlq_attempts: '3',
+      dlq_failed_at: new Date(Date.now() - failedDaysAgo * DAY).toISOString(),
+    },
+  });
+
+  /** A scratch topic and its dead-letter topic (one partition each), with these letters on it. */
+  async function topicWith(letters: (topic: string) => Array<ReturnType<typeof letter>>): Promise<string> {
+    const topic = `test.redrive-run.${uniqueSuffix()}`;
+    scratch.push(await createScratchTopics([topic, dlqTopicOf(topic)], 1));
+    await writer.send({ topic: dlqTopicOf(topic), acks: -1, messages: letters(topic) });
+    return topic;
+  }
+
+  /** The payloads on the topic (the copies sent back), read to its end. */
+  async function copiesOn(topic: string): Promise<string[]> {
+    const ranges = await rangesFrom(admin, [topic]);
+    const seen: string[] = [];
+    await readRanges(kafka, ranges, 'redrive-run-test', async ({ message }) => {
+      seen.push(String(message.value));
+    });
+    return seen.sort();
+  }
+
+  /** A producer that dies (its send throws) at the `n`th send to `topic`, as a process killed there would stop. */
+  const dyingAt = (topic: string, n: number): Producer => {
+    let sends = 0;
+    return new Proxy(redriver, {
+      get: (target, name) =>
+        name === 'send'
+          ? async (record: Parameters<Producer['send']>[0]) => {
+              if (record.topic === topic && ++sends === n) throw new Error('killed');
+              return target.send(record);
+            }
+          : Reflect.get(target, name),
+    });
+  };
+
+  beforeAll(async () => {
+    writer = createIdempotentProducer(testKafka('consumers'));
+    redriver = createIdempotentProducer(kafka);
+    admin = testKafka('redrive-run-admin').admin();
+    await Promise.all([writer.connect(), redriver.connect(), admin.connect()]);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([writer?.disconnect(), redriver?.disconnect(), admin?.disconnect()]);
+    await Promise.allSettled(scratch.map((s) => s.delete()));
+  });
+
+  it('lists letters whose copies went before the redrive was cut short as redriving, not outstanding; the next redrive sends none of them again and records them', async () => {
+    const topic = await topicWith((t) => [letter(t, 'e-1', 10), letter(t, null, 11)]);
+    const letters = await readDeadLetters(kafka, [topic]);
+    // Killed after the copies went, at the second record: the one that says they went.
+    await expect(redrive(dyingAt(TOPIC_REDRIVES, 2), letters)).rejects.toThrow('killed');
+    expect(await copiesOn(topic)).toEqual(['not an event at all', 'payload-e-1']);
+
+    const cutShort = await readDeadLetters(kafka, [topic]);
+    expect(cutShort.map((l) => letterStatus(l))).toEqual(['redriving', 'redriving']);
+
+    const report = await redriveTopic(kafka, redriver, topic, { all: true });
+    expect(report).toMatchObject({ sent: 0, resumed: [] });
+    expect(report.confirmed.map((l) => l.eventId)).toEqual(['e-1', null]);
+    // Sent again, the unreadable record would have reached every consumer group as a new one.
+    expect(await copiesOn(topic)).toEqual(['not an event at all', 'payload-e-1']);
+    expect((await readDeadLetters(kafka, [topic])).map((l) => letterStatus(l))).toEqual(['redriven', 'redriven']);
+  });
+
+  it('sends, of a redrive cut short, the letters whose copies did not go, once', async () => {
+    const topic = await topicWith((t) => [letter(t, 'e-1', 10), letter(t, 'e-2', 11)]);
+    await expect(redrive(dyingAt(topic, 1), await readDeadLetters(kafka, [topic]))).rejects.toThrow('killed');
+    expect(await copiesOn(topic)).toEqual([]);
+
+    const report = await redriveTopic(kafka, redriver, topic, { ids: ['e-2'] });
+    expect(report).toMatchObject({ sent: 1, confirmed: [] });
+    expect(report.resumed.map((l) => l.eventId)).toEqual(['e-2']);
+    expect(await copiesOn(topic)).toEqual(['payload-e-2']);
+    expect((await readDeadLetters(kafka, [topic])).map((l) => [l.eventId, letterStatus(l)])).toEqual([
+      ['e-1', 'redriving'],
+      ['e-2', 'redriven'],
+    ]);
+  });
+
+  it('runs one redrive of a topic at a time: others started with it send nothing and name the one under way', async () => {
+    const topic = await topicWith((t) => [letter(t, 'e-1', 10), letter(t, null, 11), letter(t, 'e-3', 12)]);
+    const runs = await Promise.allSettled([1, 2, 3].map(() => redriveTopic(kafka, redriver, topic, { all: true })));
+    const done = runs.filter((r) => r.status === 'fulfilled');
+    const refused = runs.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // Each run that was refused was refused for the one under way (never another failure); a run that
+    // started after another ended finds nothing left to send.
+    for (const r of refused) expect(r.reason).toBeInstanceOf(RedriveClaimedError);
+    expect(done.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value.sent : 0), 0)).toBe(3);
+    expect(await copiesOn(topic)).toEqual(['not an event at all', 'payload-e-1', 'payload-e-3']);
+  });
+
+  it('refuses a redrive while a claim is held, names its holder, and takes the topic once it is released or has lapsed', async () => {
+    const topic = await topicWith((t) => [letter(t, 'e-1', 10)]);
+    const held = await claimRedrive(kafka, redriver, dlqTopicOf(topic));
+    const refused = await redriveTopic(kafka, redriver, topic, { all: true }).catch((err: Error) => err);
+    expect(refused).toBeInstanceOf(RedriveClaimedError);
+    expect((refused as RedriveClaimedError).message).toMatch(new RegExp(`^another redrive of ${dlqTopicOf(topic).replaceAll('.', '\\.')} is under way, by \\S+ pid ${process.pid} since ${held.holder.at.replaceAll('.', '\\.')};`));
+    expect(await copiesOn(topic)).toEqual([]);
+    await held.release();
+    expect((await redriveTopic(kafka, redriver, topic, { all: true })).sent).toBe(1);
+
+    // A claim left by a redrive that crashed lapses: a later one is not held up for ever.
+    const crashed = await claimRedrive(kafka, redriver, dlqTopicOf(topic), () => Date.now() - CLAIM_EXPIRES_MS - 1_000);
+    const after = await claimRedrive(kafka, redriver, dlqTopicOf(topic));
+    expect(after.holder.run).not.toBe(crashed.holder.run);
+    await after.release();
+  });
+});
