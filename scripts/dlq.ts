@@ -151,6 +151,7 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
         'consumers that applied those events may no longer remember them, and would apply them twice\n',
     );
   }
+  if (typeof report.forgotten !== 'number') process.stderr.write(`dlq: the records of letters gone from the dead-letter topics were not tidied this time: ${report.forgotten.failed}\n`);
   if (report.sent === 0 && !report.confirmed.length) {
     if (!report.missing.length && !report.alreadyRedriven.length && !report.tooOld.length) process.stderr.write('dlq: nothing to redrive: no outstanding dead letter\n');
     // Letters asked for that were all sent back before are done with; anything else is not.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
-import { parseRedrive, type Redrive } from './redrives';
+import { parseLetterKey, parseRedrive, type Redrive } from './redrives';
 
 /** Offsets a partition of a dead-letter topic holds now: [low, high). */
 export interface KeptRange {
@@ -68,6 +68,8 @@ export class RedriveLedger {
       const done = new Promise<void>((resolve) => (caughtUp = resolve));
       if (remaining.size === 0) caughtUp();
       if (this.stopped) return;
+      // Read again from the start: what an earlier consumer read is dropped (a record since tombstoned).
+      this.byTopic.clear();
       this.groupId = `${this.groupPrefix}-${randomUUID()}`;
       const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
       this.consumer = consumer;
@@ -86,6 +88,7 @@ export class RedriveLedger {
         eachMessage: async ({ topic, partition, message }) => {
           const r = parseRedrive(message);
           if (r) this.record(r);
+          else if (!message.value?.length && message.key) this.forget(message.key.toString());
           const key = `${topic}:${partition}`;
           const end = remaining.get(key);
           if (end !== undefined && Number(message.offset) + 1 >= end) {
@@ -158,6 +161,12 @@ export class RedriveLedger {
     // Begun and not finished (`redriving`): not known to be sent back, so still to deal with.
     if (r.state === 'redriven') offsets.add(Number(r.letter.offset));
     else offsets.delete(Number(r.letter.offset));
+  }
+
+  /** A tombstone of a letter's record (forgetRecord): its letter is gone. Other keys (claims) are not letters. */
+  private forget(key: string): void {
+    const at = parseLetterKey(key);
+    if (at) this.byTopic.get(at.topic)?.get(at.partition)?.delete(Number(at.offset));
   }
 
   /**

@@ -1,21 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Producer } from 'kafkajs';
 import { dlqTopicOf, TOPIC_REDRIVES } from '@crisis-ops/contracts';
-import { createScratchTopics, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { createScratchTopics, eventually, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { createIdempotentProducer } from '../kafka/kafka-factory';
 import { rangesFrom, readRanges } from '../kafka/read-range';
 import { cloudEventHeaders } from '../cloud-event';
 import { letterStatus, readDeadLetters } from './dead-letters';
 import { redrive } from './redrive';
 import { CLAIM_EXPIRES_MS, claimRedrive, RedriveClaimedError } from './redrive-claim';
+import { RedriveLedger } from './redrive-ledger';
 import { redriveTopic } from './redrive-run';
+import { letterKey, readRedrives } from './redrives';
 
 const DAY = 86_400_000;
 
 /**
- * Redrives cut short and run twice at once, on the test broker: each case on a scratch topic of its
- * own (one partition, so letters' offsets are 0, 1, … in the order written); the redrives and claims
- * on the platform's one redrives topic, where the scratch topic's name keeps this run's apart.
+ * Redrives cut short, run twice at once, and the records of letters gone, on the test broker: each
+ * case on a scratch topic of its own (one partition, so letters' offsets are 0, 1, … in the order
+ * written); the redrives and claims on the platform's one redrives topic, where the scratch topic's
+ * name keeps this run's apart.
  */
 describe('redrives that do not go as planned', () => {
   const scratch: Array<{ delete(): Promise<void> }> = [];
@@ -145,5 +148,32 @@ describe('redrives that do not go as planned', () => {
     const after = await claimRedrive(kafka, redriver, dlqTopicOf(topic));
     expect(after.holder.run).not.toBe(crashed.holder.run);
     await after.release();
+  });
+
+  it("tombstones the redrive records of letters their topic no longer keeps, where the compacted topic kept one per letter ever redriven; a view reading it forgets them", async () => {
+    const topic = await topicWith((t) => [letter(t, 'e-1', 10), letter(t, 'e-2', 11)]);
+    const dlq = dlqTopicOf(topic);
+    await redrive(redriver, await readDeadLetters(kafka, [topic]));
+    const ledger = new RedriveLedger(testKafka('ledger'), 'test-redrive-ledger-forget');
+    try {
+      await ledger.start();
+      const all = [{ partition: 0, low: '0', high: '2' }];
+      expect(ledger.redrivenOf(dlq, all)).toBe(2);
+      // Retention deletes the first letter.
+      // (kafkajs deletes records only of a topic whose metadata its admin client has loaded.)
+      await admin.fetchTopicMetadata({ topics: [dlq] });
+      await admin.deleteTopicRecords({ topic: dlq, partitions: [{ partition: 0, offset: '1' }] });
+      await writer.send({ topic: dlq, acks: -1, messages: [letter(topic, 'e-3', 12)] });
+      const report = await redriveTopic(kafka, redriver, topic, { all: true });
+      expect(report.sent).toBe(1);
+      expect(report.forgotten).toBeGreaterThanOrEqual(1);
+      const records = await readRedrives(kafka);
+      expect(records.has(letterKey({ topic: dlq, partition: 0, offset: '0' }))).toBe(false);
+      expect(records.has(letterKey({ topic: dlq, partition: 0, offset: '1' }))).toBe(true);
+      // Counted as if the letter were still there: the view no longer has its record (and has read e-3's).
+      await eventually(async () => ledger.redrivenOf(dlq, [{ partition: 0, low: '0', high: '1' }]) === 0 && ledger.redrivenOf(dlq, [{ partition: 0, low: '1', high: '3' }]) === 2, 10_000, 100);
+    } finally {
+      await ledger.stop();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
 import { rangesFrom, readRanges } from '../kafka/read-range';
 import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
 import { FIRST_PUBLISHED_HEADER, REDRIVEN_FROM_HEADER, type DeadLetter } from './dead-letters';
-import { letterKey, redriveRecord, type RedriveInput } from './redrives';
+import { forgetRecord, letterKey, readRedrives, redriveRecord, type RedriveInput } from './redrives';
 
 export interface RedriveOptions {
   /** The time recorded (tests); by default the time each record is written. */
@@ -94,6 +94,41 @@ export async function recordRedriven(producer: Producer, letters: readonly DeadL
     producer,
     letters.map((l) => ({ letter: l.at, eventId: l.eventId, state: 'redriven', copyOf: l.redriving?.copyOf ?? letterKey(l.at), redrivenAt: now.toISOString() })),
   );
+}
+
+/**
+ * Tombstones (forgetRecord) the redrive records of letters their dead-letter topic no longer keeps
+ * (offset below the partition's low watermark: retention deleted them), so that compaction removes
+ * them; answers how many. Nothing reads such a record any more (the tools and the view count only
+ * letters kept), and the compacted topic kept one per letter ever redriven, growing for ever. Safe
+ * whenever it runs: a letter below the low watermark can never be read, listed or redriven again. A
+ * dead-letter topic that cannot be read now (deleted, the broker busy) is left for another time.
+ */
+export async function forgetGoneLetters(kafka: Kafka, producer: Producer): Promise<number> {
+  const redrives = await readRedrives(kafka);
+  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const r of redrives.values()) byTopic.set(r.letter.topic, [...(byTopic.get(r.letter.topic) ?? []), r.letter]);
+  const gone: Array<{ topic: string; partition: number; offset: string }> = [];
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // Only topics that exist: kafkajs retries an unknown one for seconds before it gives up.
+    const existing = new Set(await admin.listTopics());
+    for (const [topic, at] of byTopic) {
+      const offsets = existing.has(topic) ? await admin.fetchTopicOffsets(topic).catch(() => null) : null;
+      if (!offsets) continue;
+      const low = new Map(offsets.map((o) => [o.partition, Number(o.low)]));
+      for (const l of at) {
+        const kept = low.get(l.partition);
+        if (kept !== undefined && Number(l.offset) < kept) gone.push({ topic, ...l });
+      }
+    }
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  const records = gone.map(forgetRecord);
+  for (let i = 0; i < records.length; i += 1_000) await producer.send({ topic: TOPIC_REDRIVES, acks: -1, messages: records.slice(i, i + 1_000) });
+  return gone.length;
 }
 
 async function sendCopies(producer: Pick<Producer, 'send'>, byTopic: ReadonlyMap<string, DeadLetter[]>, beforeSend: () => void): Promise<number> {

@@ -38,10 +38,25 @@ export type RedriveInput = Omit<Redrive, 'state' | 'copyOf'> & Partial<Pick<Redr
 /** The key of a letter's redrive record: a letter redriven again replaces its record when compacted. */
 export const letterKey = (at: LetterPosition): string => `${at.topic}/${at.partition}/${at.offset}`;
 
+/** A letterKey read back; null for a key that is not one (a claim's, see redrive-claim.ts). */
+export function parseLetterKey(key: string): LetterPosition | null {
+  const m = /^(.+)\/(\d+)\/(\d+)$/.exec(key);
+  return m ? { topic: m[1], partition: Number(m[2]), offset: m[3] } : null;
+}
+
 export function redriveRecord(redrive: RedriveInput): { key: string; value: string } {
   const { letter, eventId, redrivenAt } = redrive;
   const full: Redrive = { letter, eventId, state: redrive.state ?? 'redriven', copyOf: redrive.copyOf ?? letterKey(letter), redrivenAt };
   return { key: letterKey(letter), value: JSON.stringify(full) };
+}
+
+/**
+ * The record that lets compaction remove a letter's redrive record (null value, same key): for a
+ * letter its dead-letter topic no longer keeps, whose record no reader counts any more. Without it
+ * the compacted topic kept one record per letter ever redriven, for ever.
+ */
+export function forgetRecord(at: LetterPosition): { key: string; value: null } {
+  return { key: letterKey(at), value: null };
 }
 
 /** A redrive record read back; null for one that is not (a tombstone, or what some other tool wrote). */
@@ -78,6 +93,8 @@ export async function readRedrives(kafka: Kafka): Promise<Map<string, Redrive>> 
   await readRanges(kafka, ranges, 'dead-letter-redrives', async ({ message }) => {
     const r = parseRedrive(message);
     if (r) redrives.set(letterKey(r.letter), r);
+    // A tombstone: the letter's record forgotten (forgetRecord).
+    else if (!message.value?.length && message.key) redrives.delete(message.key.toString());
   });
   return redrives;
 }
