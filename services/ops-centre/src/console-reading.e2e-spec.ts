@@ -112,9 +112,9 @@ describe('ops-centre web console read as it is meant', () => {
     // A letter of mediation's events was set aside by another service's consumer: mediation did nothing wrong.
     expect(await services.locator('thead').textContent()).toContain('Dead letters of events on its topics');
     expect(await mediation.locator('td').nth(2).getAttribute('title')).toBe('mediation.processes.v1.dlq');
-    expect(await mediation.locator('td').nth(2).textContent()).toMatch(/^(\d+|unknown) outstanding \/ (\d+|unknown) kept$/);
+    expect(await mediation.locator('td').nth(2).textContent()).toMatch(/^(\d+|unknown) outstanding \/ (\d+|unknown) too old \/ (\d+|unknown) kept$/);
     expect(await page.getByTestId('dead-letters-note').textContent()).toContain('a consumer, of any service, could not process');
-    expect(await page.getByTestId('dead-letters-note').textContent()).toContain('outstanding counts the letters not redriven yet, kept counts them all');
+    expect(await page.getByTestId('dead-letters-note').textContent()).toContain('outstanding counts the letters not redriven yet, too old those not redriven whose event was first published over 37 days ago');
 
     const noConsumer = page.getByTestId('no-consumer');
     await expect.poll(async () => (await noConsumer.locator('li').allTextContents()).sort(), { timeout: 10_000 }).toEqual([

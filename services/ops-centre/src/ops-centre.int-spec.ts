@@ -346,5 +346,26 @@ describe('ops-centre on real Kafka and Postgres', () => {
     const letter = { topic: dlqTopicOf(TOPIC_RISK), partition: written.partition, offset: String(written.baseOffset) };
     await producer.send({ topic: TOPIC_REDRIVES, messages: [redriveRecord({ letter, eventId: null, redrivenAt: new Date().toISOString() })] });
     await eventually(async () => isEqual(await deadLetters(), { kept: before.kept + 1, outstanding: before.outstanding }), 10_000, 200);
+
+    // A letter whose event is too old to redrive is counted apart: no redrive can send it, so it is no work waiting.
+    const tooOld = async () => ((await api('/system', globalToken)).body.tooOldDeadLetters[TOPIC_RISK] as number | null) ?? NaN;
+    const tooOldBefore = await tooOld();
+    await producer.send({
+      topic: dlqTopicOf(TOPIC_RISK),
+      messages: [
+        {
+          key: COUNTRY,
+          value: 'a dead letter too old to redrive, written by the ops-centre int test',
+          headers: {
+            dlq_consumer: 'ops-centre-int-test',
+            dlq_original_topic: TOPIC_RISK,
+            dlq_error_code: 'TEST.COUNT_ONLY',
+            dlq_error_message: 'not an event: written to be counted, never to be redriven',
+            dlq_failed_at: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+          },
+        },
+      ],
+    });
+    await eventually(async () => isEqual(await deadLetters(), { kept: before.kept + 2, outstanding: before.outstanding }) && (await tooOld()) === tooOldBefore + 1, 10_000, 200);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
+import { earliestKnownMs, REDRIVE_HORIZON_MS } from './dead-letters';
 import { parseLetterKey, parseRedrive, type Redrive } from './redrives';
 
 /** Offsets a partition of a dead-letter topic holds now: [low, high). */
@@ -10,14 +11,31 @@ export interface KeptRange {
   readonly high: string;
 }
 
+/** Per partition of a dead-letter topic, its letters in offset order and the earliest time known of each (ms; Infinity: none). */
+interface LetterTimes {
+  offsets: number[];
+  earliest: number[];
+}
+
+const header = (headers: IHeaders | undefined, name: string): string => {
+  const v = headers?.[name];
+  return v === undefined ? '' : String(Array.isArray(v) ? v[0] : v);
+};
+
 /**
  * The redrives recorded, kept up to date by a consumer that reads TOPIC_REDRIVES from its beginning
  * and stays on it, for a view asked every few seconds (ops-centre's system view), where reading the
  * topic per request would cost a consumer group's join each time. Its group is its own
  * (`<prefix>-<uuid>`, never committed, deleted on stop), so that every replica reads every partition.
+ *
+ * Given dead-letter topics (`dlqTopics`), it reads their letters too, keeping of each only the
+ * earliest time known of its event (about 16 bytes a letter, dropped once retention deletes the
+ * letter), so that letters too old to redrive (isTooOldToRedrive) are counted apart from those
+ * waiting: counted as outstanding, they were work no redrive could do.
  */
 export class RedriveLedger {
   private readonly byTopic = new Map<string, Map<number, Set<number>>>();
+  private readonly times = new Map<string, Map<number, LetterTimes>>();
   private consumer?: Consumer;
   private groupId?: string;
   private ready = false;
@@ -37,6 +55,7 @@ export class RedriveLedger {
     private readonly kafka: Kafka,
     private readonly groupPrefix: string,
     private readonly retryMs = 15_000,
+    private readonly dlqTopics: readonly string[] = [],
   ) {}
 
   /**
@@ -54,7 +73,7 @@ export class RedriveLedger {
     try {
       const admin = this.kafka.admin();
       await admin.connect();
-      const topics = [TOPIC_REDRIVES];
+      const topics = [TOPIC_REDRIVES, ...this.dlqTopics];
       const ends = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((e) => ({ ...e, topic })))).finally(() =>
         admin.disconnect().catch(() => undefined),
       );
@@ -68,8 +87,9 @@ export class RedriveLedger {
       const done = new Promise<void>((resolve) => (caughtUp = resolve));
       if (remaining.size === 0) caughtUp();
       if (this.stopped) return;
-      // Read again from the start: what an earlier consumer read is dropped (a record since tombstoned).
+      // Read again from the start: what an earlier consumer read is dropped, or its letters counted twice.
       this.byTopic.clear();
+      this.times.clear();
       this.groupId = `${this.groupPrefix}-${randomUUID()}`;
       const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
       this.consumer = consumer;
@@ -86,9 +106,13 @@ export class RedriveLedger {
       await consumer.run({
         autoCommit: false,
         eachMessage: async ({ topic, partition, message }) => {
-          const r = parseRedrive(message);
-          if (r) this.record(r);
-          else if (!message.value?.length && message.key) this.forget(message.key.toString());
+          if (topic === TOPIC_REDRIVES) {
+            const r = parseRedrive(message);
+            if (r) this.record(r);
+            else if (!message.value?.length && message.key) this.forget(message.key.toString());
+          } else {
+            this.letter(topic, partition, Number(message.offset), message.headers);
+          }
           const key = `${topic}:${partition}`;
           const end = remaining.get(key);
           if (end !== undefined && Number(message.offset) + 1 >= end) {
@@ -169,6 +193,21 @@ export class RedriveLedger {
     if (at) this.byTopic.get(at.topic)?.get(at.partition)?.delete(Number(at.offset));
   }
 
+  private letter(topic: string, partition: number, offset: number, headers: IHeaders | undefined): void {
+    const partitions = this.times.get(topic) ?? new Map<number, LetterTimes>();
+    this.times.set(topic, partitions);
+    const times = partitions.get(partition) ?? { offsets: [], earliest: [] };
+    partitions.set(partition, times);
+    // Offsets come in order; one read again after a rebalance is not counted twice.
+    if (times.offsets.length && offset <= (times.offsets.at(-1) as number)) return;
+    const earliest = earliestKnownMs({
+      firstPublishedAt: header(headers, 'dlq_first_published_at') || header(headers, 'first_published_at'),
+      failedAt: header(headers, 'dlq_failed_at'),
+    });
+    times.offsets.push(offset);
+    times.earliest.push(earliest ?? Infinity);
+  }
+
   /**
    * Letters of a dead-letter topic that were redriven, of those its partitions still keep: a record
    * of a letter the topic no longer keeps (past its retention) is no letter.
@@ -179,6 +218,32 @@ export class RedriveLedger {
     let n = 0;
     for (const { partition, low, high } of kept) {
       for (const offset of partitions.get(partition) ?? []) if (offset >= Number(low) && offset < Number(high)) n++;
+    }
+    return n;
+  }
+
+  /**
+   * Letters kept of a dead-letter topic read (dlqTopics) that are not redriven and too old to be
+   * (isTooOldToRedrive, by now); null for a topic not read. Forgets the letters below each kept range.
+   */
+  tooOldOf(dlqTopic: string, kept: readonly KeptRange[], now: Date = new Date()): number | null {
+    if (!this.dlqTopics.includes(dlqTopic)) return null;
+    const partitions = this.times.get(dlqTopic);
+    const redriven = this.byTopic.get(dlqTopic);
+    let n = 0;
+    for (const { partition, low, high } of kept) {
+      const times = partitions?.get(partition);
+      if (!times) continue;
+      let first = 0;
+      while (first < times.offsets.length && times.offsets[first] < Number(low)) first++;
+      if (first > 0) {
+        times.offsets.splice(0, first);
+        times.earliest.splice(0, first);
+      }
+      const sent = redriven?.get(partition);
+      for (let i = 0; i < times.offsets.length && times.offsets[i] < Number(high); i++) {
+        if (now.getTime() - times.earliest[i] > REDRIVE_HORIZON_MS && !sent?.has(times.offsets[i])) n++;
+      }
     }
     return n;
   }

@@ -15,10 +15,10 @@ import { letterKey, readRedrives } from './redrives';
 const DAY = 86_400_000;
 
 /**
- * Redrives cut short, run twice at once, and the records of letters gone, on the test broker: each
- * case on a scratch topic of its own (one partition, so letters' offsets are 0, 1, … in the order
- * written); the redrives and claims on the platform's one redrives topic, where the scratch topic's
- * name keeps this run's apart.
+ * Redrives cut short, run twice at once, of letters too old, and the records of letters gone, on the
+ * test broker: each case on a scratch topic of its own (one partition, so letters' offsets are 0, 1,
+ * … in the order written); the redrives and claims on the platform's one redrives topic, where the
+ * scratch topic's name keeps this run's apart.
  */
 describe('redrives that do not go as planned', () => {
   const scratch: Array<{ delete(): Promise<void> }> = [];
@@ -148,6 +148,28 @@ describe('redrives that do not go as planned', () => {
     const after = await claimRedrive(kafka, redriver, dlqTopicOf(topic));
     expect(after.holder.run).not.toBe(crashed.holder.run);
     await after.release();
+  });
+
+  it('counts for a view the letters kept, not redriven and too old to be, apart from those waiting', async () => {
+    const topic = await topicWith((t) => [letter(t, 'young', 10), letter(t, 'old', 11, 60), letter(t, 'old-redriven', 12, 60)]);
+    const dlq = dlqTopicOf(topic);
+    // A letter too old now that was redriven when it was not: redriven, not too old.
+    const oldRedriven = (await readDeadLetters(kafka, [topic])).filter((l) => l.eventId === 'old-redriven');
+    await redrive(redriver, oldRedriven);
+    expect((await readDeadLetters(kafka, [topic])).map((l) => letterStatus(l))).toEqual(['outstanding', 'too-old', 'redriven']);
+
+    const ledger = new RedriveLedger(testKafka('ledger'), 'test-redrive-ledger-ages', 15_000, [dlq]);
+    try {
+      await ledger.start();
+      const kept = (await admin.fetchTopicOffsets(dlq)).map(({ partition, low, high }) => ({ partition, low, high }));
+      expect(ledger.tooOldOf(dlq, kept)).toBe(1);
+      expect(ledger.redrivenOf(dlq, kept)).toBe(1);
+      expect(ledger.tooOldOf('a.topic.not.read.dlq', kept)).toBeNull();
+      // The letter too old past the topic's retention: no letter, not counted.
+      expect(ledger.tooOldOf(dlq, [{ partition: 0, low: '2', high: '3' }])).toBe(0);
+    } finally {
+      await ledger.stop();
+    }
   });
 
   it("tombstones the redrive records of letters their topic no longer keeps, where the compacted topic kept one per letter ever redriven; a view reading it forgets them", async () => {

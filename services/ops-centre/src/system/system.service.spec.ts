@@ -6,9 +6,16 @@ import type { RedrivenLetters } from './redriven-letters';
 import { SystemService } from './system.service';
 import { BROKER_ANSWER_MS } from './view-reads';
 
-/** Redrives read, recording `redriven` letters of each dead-letter topic named (whatever its offsets). */
-const redrives = (redriven: Record<string, number> = {}) =>
-  ({ state: () => ({ ready: true }), redrivenOf: (topic: string, _kept: readonly KeptRange[]) => redriven[topic] ?? 0 }) as unknown as RedrivenLetters;
+/**
+ * Redrives read, recording `redriven` letters of each dead-letter topic named (whatever its offsets),
+ * and `tooOld` letters not redriven and too old to be.
+ */
+const redrives = (redriven: Record<string, number> = {}, tooOld: Record<string, number> = {}) =>
+  ({
+    state: () => ({ ready: true }),
+    redrivenOf: (topic: string, _kept: readonly KeptRange[]) => redriven[topic] ?? 0,
+    tooOldOf: (topic: string, _kept: readonly KeptRange[]) => tooOld[topic] ?? 0,
+  }) as unknown as RedrivenLetters;
 
 /** A client whose admin is `admin`: connecting and the topics' metadata answered, the rest as `admin` answers. */
 const kafkaOf = (admin: object) =>
@@ -92,11 +99,20 @@ describe('the system view read by an ops engineer', () => {
     expect(view.redrivesUnknown).toBeNull();
   });
 
+  it('counts letters too old to redrive apart from the outstanding ones, where they counted as work waiting that no redrive could do', async () => {
+    const view = await new SystemService(kafkaOf(brokerWithTwoLettersOfMediation), { port: 1 } as ServiceConfig, redrives({}, { 'mediation.processes.v1.dlq': 1 })).view();
+    expect(view.services.find((s) => s.name === 'mediation')).toMatchObject({ deadLettersOfOwnTopics: 2, outstandingDeadLettersOfOwnTopics: 1, tooOldDeadLettersOfOwnTopics: 1 });
+    expect(view.outstandingDeadLetters['mediation.processes.v1']).toBe(1);
+    expect(view.tooOldDeadLetters['mediation.processes.v1']).toBe(1);
+    expect(view.tooOldDeadLetters['early-warning.risk.v1']).toBe(0);
+  });
+
   it('gives the outstanding letters as unknown, with the reason, while the redrives are not read, never every letter as outstanding', async () => {
-    const notYet = { state: () => ({ ready: false, reason: 'the redrives are still being read' }), redrivenOf: () => 0 } as unknown as RedrivenLetters;
+    const notYet = { state: () => ({ ready: false, reason: 'the redrives are still being read' }), redrivenOf: () => 0, tooOldOf: () => 0 } as unknown as RedrivenLetters;
     const view = await new SystemService(kafkaOf(brokerWithTwoLettersOfMediation), { port: 1 } as ServiceConfig, notYet).view();
     expect(view.services.find((s) => s.name === 'mediation')).toMatchObject({ deadLettersOfOwnTopics: 2, outstandingDeadLettersOfOwnTopics: null });
     expect(view.outstandingDeadLetters['mediation.processes.v1']).toBeNull();
+    expect(view.tooOldDeadLetters['mediation.processes.v1']).toBeNull();
     expect(view.redrivesUnknown).toBe('the redrives are still being read');
   });
 

@@ -41,10 +41,15 @@ export interface ServiceHealth {
    */
   deadLettersOfOwnTopics: number | null;
   /**
-   * Of those, the letters not redriven: still to deal with. Null when not known (a dead-letter topic
-   * or the redrives could not be read; see redrivesUnknown).
+   * Of those, the letters not redriven and young enough to be: still to deal with. Null when not
+   * known (a dead-letter topic or the redrives could not be read; see redrivesUnknown).
    */
   outstandingDeadLettersOfOwnTopics: number | null;
+  /**
+   * Of those, the letters not redriven whose event is too old to be (over REDRIVE_HORIZON_DAYS since
+   * first published): counted apart, no redrive can send them. Null when not known, as outstanding.
+   */
+  tooOldDeadLettersOfOwnTopics: number | null;
   /** The dead-letter topics counted in deadLettersOfOwnTopics (`<topic>.dlq`). */
   deadLetterTopics: string[];
   /** Whether the service consumes events at all (its definition's `consumesEvents`). */
@@ -82,6 +87,7 @@ export class SystemService {
         ...h,
         deadLettersOfOwnTopics: sum(own.map((t) => dlq.kept[t])),
         outstandingDeadLettersOfOwnTopics: sum(own.map((t) => dlq.outstanding[t])),
+        tooOldDeadLettersOfOwnTopics: sum(own.map((t) => dlq.tooOld[t])),
         deadLetterTopics: own.map(dlqTopicOf),
       };
     });
@@ -91,14 +97,16 @@ export class SystemService {
       consumerGroups: groups,
       /** Letters kept per domain topic, redriven or not. */
       deadLetters: dlq.kept,
-      /** Letters kept and not redriven per domain topic. */
+      /** Letters kept, not redriven and young enough to be, per domain topic: work waiting. */
       outstandingDeadLetters: dlq.outstanding,
+      /** Letters kept, not redriven and too old to be, per domain topic: counted apart from the outstanding. */
+      tooOldDeadLetters: dlq.tooOld,
       /** Why the outstanding letters are not known (null: they are). */
       redrivesUnknown: dlq.redrivesUnknown,
     };
   }
 
-  private async health(): Promise<Omit<ServiceHealth, 'deadLettersOfOwnTopics' | 'outstandingDeadLettersOfOwnTopics' | 'deadLetterTopics'>[]> {
+  private async health(): Promise<Omit<ServiceHealth, 'deadLettersOfOwnTopics' | 'outstandingDeadLettersOfOwnTopics' | 'tooOldDeadLettersOfOwnTopics' | 'deadLetterTopics'>[]> {
     return Promise.all(
       SERVICES.map(async (s) => {
         const url = this.urls[s.name];
@@ -140,21 +148,24 @@ export class SystemService {
   }
 
   /**
-   * Letters kept per domain topic, and of those the ones not redriven; null where the dead-letter
-   * topic could not be read, or (outstanding) the redrives not yet or no longer: unknown, not zero.
+   * Letters kept per domain topic, and of those the ones not redriven, young enough (outstanding) or
+   * too old to be; null where the dead-letter topic could not be read, or (outstanding, too old) the
+   * redrives not yet or no longer: unknown, not zero.
    */
   private async dlqCounts(reads: ViewReads) {
     const kept: Record<string, number | null> = {};
     const outstanding: Record<string, number | null> = {};
+    const tooOld: Record<string, number | null> = {};
     const redrives = this.redriven.state();
     await Promise.all(
       DOMAIN_TOPICS.map(async (topic) => {
         const offsets = await reads.read(dlqTopicOf(topic), (admin) => admin.fetchTopicOffsets(dlqTopicOf(topic))).catch(() => null);
         kept[topic] = offsets ? offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0) : null;
-        outstanding[topic] = offsets && redrives.ready ? (kept[topic] as number) - this.redriven.redrivenOf(dlqTopicOf(topic), offsets) : null;
+        tooOld[topic] = offsets && redrives.ready ? this.redriven.tooOldOf(dlqTopicOf(topic), offsets) : null;
+        outstanding[topic] = offsets && redrives.ready ? (kept[topic] as number) - this.redriven.redrivenOf(dlqTopicOf(topic), offsets) - (tooOld[topic] as number) : null;
       }),
     );
-    return { kept, outstanding, redrivesUnknown: redrives.ready ? null : redrives.reason };
+    return { kept, outstanding, tooOld, redrivesUnknown: redrives.ready ? null : redrives.reason };
   }
 }
 

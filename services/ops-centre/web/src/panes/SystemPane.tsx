@@ -13,6 +13,7 @@ interface SystemView {
     outboxBacklog: number | null;
     deadLettersOfOwnTopics: number | null;
     outstandingDeadLettersOfOwnTopics: number | null;
+    tooOldDeadLettersOfOwnTopics: number | null;
     deadLetterTopics: string[];
     consumesEvents: boolean;
   }[];
@@ -27,6 +28,7 @@ interface SystemView {
   }[];
   deadLetters: Record<string, number | null>;
   outstandingDeadLetters: Record<string, number | null>;
+  tooOldDeadLetters: Record<string, number | null>;
   redrivesUnknown: string | null;
 }
 
@@ -55,7 +57,7 @@ export function SystemPane() {
           <h3>Services</h3>
           <table data-testid="system-services">
             <thead>
-              <tr><th scope="col">Service</th><th scope="col">Health</th><th scope="col">Outbox backlog</th><th scope="col">Dead letters of events on its topics: outstanding / kept</th><th scope="col">URL</th></tr>
+              <tr><th scope="col">Service</th><th scope="col">Health</th><th scope="col">Outbox backlog</th><th scope="col">Dead letters of events on its topics: outstanding / too old / kept</th><th scope="col">URL</th></tr>
             </thead>
             <tbody>
               {view.services.map((s) => (
@@ -65,6 +67,8 @@ export function SystemPane() {
                   <td>{s.outboxBacklog ?? '–'}</td>
                   <td title={s.deadLetterTopics.join(', ')} data-testid={`dead-letters-${s.name}`}>
                     {s.outstandingDeadLettersOfOwnTopics ?? <span title={view.redrivesUnknown ?? 'a dead-letter topic could not be read'}>unknown</span>} outstanding
+                    {' / '}
+                    {s.tooOldDeadLettersOfOwnTopics ?? <span title={view.redrivesUnknown ?? 'a dead-letter topic could not be read'}>unknown</span>} too old
                     {' / '}
                     {s.deadLettersOfOwnTopics ?? <span title="a dead-letter topic could not be read">unknown</span>} kept
                   </td>
@@ -78,7 +82,8 @@ export function SystemPane() {
             process and set aside on the topic's dead-letter topic ({'<topic>.dlq'}). They are not letters this service wrote;
             each letter names the consumer that set it aside (<span className="mono">npm run dlq</span>). A letter stays on its
             dead-letter topic for the topic's retention (30 days), redriven or not: outstanding counts the letters not redriven
-            yet, kept counts them all. An event several consumers set aside has a letter from each, and one redrive answers
+            yet, too old those not redriven whose event was first published over 37 days ago (no redrive sends them: consumers
+            may have forgotten the event and would apply it twice), kept counts them all. An event several consumers set aside has a letter from each, and one redrive answers
             for them all.
           </p>
           <h3>Consumer groups</h3>
