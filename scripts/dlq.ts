@@ -43,8 +43,9 @@ const USAGE = `Usage:
                                                           send them back to TOPIC, as they first came
                                                           (--all: every outstanding letter); a letter is sent back once:
                                                           a REDRIVING one only if its copy is not on TOPIC already.
-                                                          One redrive of a TOPIC at a time: another one under way is
-                                                          waited for (exit 1; a crashed one's claim lapses after ${CLAIM_EXPIRES_MS / 60_000} min)
+                                                          One redrive of a TOPIC at a time: while another is under way
+                                                          it sends nothing and exits 1, naming who runs it (a crashed
+                                                          one's claim lapses after ${CLAIM_EXPIRES_MS / 60_000} min)
 
   TOPIC is a domain topic: ${DOMAIN_TOPICS.join(', ')}`;
 
