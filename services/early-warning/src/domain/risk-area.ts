@@ -1,4 +1,4 @@
-import type { RiskArea } from './risk-context';
+import { admin1Key, type RiskArea } from './risk-context';
 import type { RiskLevel } from './risk-parameters';
 import type { RiskDriver } from './risk-events';
 
@@ -150,8 +150,38 @@ export class AreaState {
       : s.lastEscalationId && s.level !== 'low'
         ? [['low', s.level, s.lastEscalationId]]
         : [];
-    for (const child of s.children) state.children.set(child.admin1 as string, AreaState.restore(child, recentTau, baselineTau));
+    // Children are keyed as the engine tells admin1s (admin1Key). A snapshot taken before it did so
+    // may hold one admin1 under several spellings: they become one area, under the spelling the
+    // engine saw first (children are in the order it first saw them), their activity added up.
+    for (const child of s.children) {
+      const key = admin1Key(child.admin1) as string;
+      const restored = AreaState.restore(child, recentTau, baselineTau);
+      const held = state.children.get(key);
+      if (held) held.absorb(restored);
+      else state.children.set(key, restored);
+    }
     return state;
+  }
+
+  /**
+   * Adds the activity of another spelling of this area (see restore): accumulators and window counts
+   * add up, brought to the same day first. The level, its escalations and what subscribers were told
+   * stay this area's: they are what subscribers hold under its name; the merged activity moves them
+   * at the next assessment, as any input would. What was told under the other spelling is not undone
+   * here (see the README).
+   */
+  private absorb(other: AreaState): void {
+    const day = Math.max(this.decayedTo, other.decayedTo);
+    this.decayTo(day);
+    other.decayTo(day);
+    this.recent += other.recent;
+    this.baseline += other.baseline;
+    for (const [k, v] of other.recentByKey) this.recentByKey.set(k, (this.recentByKey.get(k) ?? 0) + v);
+    for (const [d, counts] of other.countsByDay) {
+      let mine = this.countsByDay.get(d);
+      if (!mine) this.countsByDay.set(d, (mine = new Map()));
+      for (const [k, n] of counts) mine.set(k, (mine.get(k) ?? 0) + n);
+    }
   }
 
   windowTotal(): number {

@@ -1,5 +1,5 @@
 import { AreaState, type AreaSnapshot, type Contribution, type EscalationInForce } from './risk-area';
-import { NO_CONTEXT, type RiskContextProvider } from './risk-context';
+import { admin1Key, NO_CONTEXT, type RiskContextProvider } from './risk-context';
 import type { RiskDriver, RiskEvent } from './risk-events';
 import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
 import { isEscalation, levelRank, nextLevel, observationWeight, scoreParts, signalWeight } from './risk-score';
@@ -159,8 +159,10 @@ export class RiskEngine {
    */
   recallAnnounced(country: string, admin1: string | null, level: RiskLevel, score: number): void {
     const national = this.countries.get(country);
-    const state = admin1 === null ? national : national?.children.get(admin1);
-    if (!state) return;
+    const state = admin1 === null ? national : national?.children.get(admin1Key(admin1) as string);
+    // Only what was told under the name the area goes by: another spelling, merged into it on
+    // restore (AreaState.restore), was another area to subscribers, told apart.
+    if (!state || state.area.admin1 !== admin1) return;
     state.announcedLevel = level;
     state.announcedScore = score;
   }
@@ -229,14 +231,28 @@ export class RiskEngine {
     for (const item of queue) this.apply(item.country, item.admin1, item.c);
   }
 
+  /**
+   * The areas an input counts in: its country, and its admin1 as admin1Key tells it (case, accents
+   * and punctuation aside), so "Nord-Kivu", "Nord Kivu" and "NORD-KIVU" are one area, as mediation
+   * and the agreement context tell them. Split by spelling, one province's activity read as several
+   * quiet areas and its escalation was missed. A name that keys to nothing ("-") is no admin1.
+   *
+   * The area is shown under the first spelling the engine saw of it, for good: a name that followed
+   * the spellings (the most frequent one, say) would rename the area as reports come in, and with it
+   * its escalation ids (`country/admin1/day/level`) and the rows subscribers keep under the name
+   * (the operations centre's board and alerts), which would then hold one area twice. The first
+   * spelling is a function of the input order alone, so a replay of the same input in the same
+   * order (live and `npm run backtest` both feed an import in event-time order) names it the same.
+   */
   private area(country: string, admin1: string | null): AreaState[] {
     const p = this.parameters;
     const open = this.openDay as number;
     let national = this.countries.get(country);
     if (!national) this.countries.set(country, (national = new AreaState({ country, admin1: null }, open, p.recentWindowDays, p.baselineWindowDays)));
-    if (!admin1 || !p.assessAdmin1) return [national];
-    let sub = national.children.get(admin1);
-    if (!sub) national.children.set(admin1, (sub = new AreaState({ country, admin1 }, open, p.recentWindowDays, p.baselineWindowDays)));
+    const key = admin1Key(admin1);
+    if (!key || !p.assessAdmin1) return [national];
+    let sub = national.children.get(key);
+    if (!sub) national.children.set(key, (sub = new AreaState({ country, admin1 }, open, p.recentWindowDays, p.baselineWindowDays)));
     return [national, sub];
   }
 
