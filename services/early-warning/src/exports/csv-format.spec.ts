@@ -33,11 +33,11 @@ describe('signal queries', () => {
   });
 
   it('parses filters into one parameterised WHERE, naming every bad parameter', () => {
-    const { query } = parseSignalQuery({ country: 'MLI', type: 'battles', from: '2024-01-01', to: '2024-02-01', source: 'acled', limit: '10' });
+    const { query } = parseSignalQuery({ country: 'MLI', type: 'battles', from: '2024-01-01', to: '2024-02-01', source: 'acled', limit: '10' }, false);
     if (!query) throw new Error('query expected');
     const { where, params } = signalWhere(query, 99n);
     expect(where).toBe('WHERE country = $1 AND type = $2 AND source = $3 AND occurred_at >= $4 AND occurred_at < $5 AND seq < $6');
     expect(params).toHaveLength(6);
-    expect(parseSignalQuery({ country: 'mali', type: 'war', from: 'soon', limit: '0', cursor: '!' }).violations.map((v) => v.field)).toEqual(['limit', 'country', 'type', 'from', 'cursor']);
+    expect(parseSignalQuery({ country: 'mali', type: 'war', from: 'soon', limit: '0', cursor: '!' }, false).violations.map((v) => v.field)).toEqual(['limit', 'country', 'type', 'from', 'cursor']);
   });
 });

@@ -30,7 +30,7 @@ describe('a CSV export whose client leaves', () => {
     const areas = Array.from({ length: 12_000 }, (_, i) => ({ country: 'BFA', admin1: `Area ${i}`, level: 'low', score: 1 }));
     const risk = { allAreas: async () => areas } as unknown as RiskQueries;
     const res = new GoneClient();
-    await new ExportController({} as DataSource, risk).riskCsv(undefined, undefined, res as unknown as ServerResponse);
+    await new ExportController({} as DataSource, risk, false).riskCsv(undefined, undefined, res as unknown as ServerResponse);
     expect(res.ended).toBe(true);
   });
 });
@@ -41,8 +41,18 @@ describe('a signals export while the database is out of reach', () => {
     const db = { query: async () => Promise.reject(refused) } as unknown as DataSource;
     const headers: string[] = [];
     const res = Object.assign(new GoneClient(), { setHeader: (name: string) => void headers.push(name) });
-    await expect(new ExportController(db, {} as RiskQueries).signals({}, res as unknown as ServerResponse)).rejects.toBe(refused);
+    await expect(new ExportController(db, {} as RiskQueries, false).signals({}, res as unknown as ServerResponse)).rejects.toBe(refused);
     expect(headers).toEqual([]);
     expect(res.ended).toBe(false);
+  });
+});
+
+describe('a signals export of a code that names no country', () => {
+  it('is refused before the database is asked, where it answered a header-only file', async () => {
+    const db = { query: async () => Promise.reject(new Error('asked the database')) } as unknown as DataSource;
+    const answer = (country: string, exercises: boolean) => new ExportController(db, {} as RiskQueries, exercises).signals({ country }, new GoneClient() as unknown as ServerResponse).then(() => undefined, (e: unknown) => e);
+    expect(await answer('BKF', true)).toMatchObject({ response: { code: 'REQUEST.INVALID', errors: [{ field: 'country', reason: 'BKF is not an ISO 3166-1 country' }] } });
+    expect(await answer('QQQ', false)).toMatchObject({ response: { errors: [{ field: 'country', reason: expect.stringContaining('QQQ is a user-assigned code') }] } });
+    expect(await answer('QQQ', true)).toMatchObject({ message: 'asked the database' });
   });
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -8,6 +8,7 @@ import { ChecksQuery, invalidRequest } from '@crisis-ops/service-kit';
 import { RiskQueries } from '../risk/risk-query.service';
 import { deskParam, deskViolations } from '../risk/risk-query.controller';
 import { parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from '../signals/list-signals/signal-query';
+import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
 import { csvHead, csvRow, RISK_CSV, SIGNAL_CSV } from './csv-format';
 
 const PAGE = 5_000;
@@ -35,9 +36,9 @@ function startCsv(res: ServerResponse, fileName: string): void {
 const hxlViolations = (hxl: unknown) => (hxl === undefined || hxl === 'true' || hxl === 'false' ? [] : [{ field: 'hxl', reason: 'must be true or false' }]);
 
 /** A signals export's query: the listing's filters (all its rows) and hxl, every fault named at once. */
-function signalsExportQuery(q: Record<string, unknown>) {
+function signalsExportQuery(q: Record<string, unknown>, exerciseCountries: boolean) {
   const { hxl, ...filters } = q as Record<string, string | undefined>;
-  const { query, violations } = parseSignalQuery({ ...filters, limit: undefined });
+  const { query, violations } = parseSignalQuery({ ...filters, limit: undefined }, exerciseCountries);
   violations.push(...hxlViolations(hxl));
   if (!query || violations.length > 0) throw invalidRequest(violations);
   return { query, hxl: hxl === 'true' };
@@ -58,6 +59,7 @@ export class ExportController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly risk: RiskQueries,
+    @Inject(EXERCISE_COUNTRIES) private readonly exerciseCountries: boolean,
   ) {}
 
   @Get('signals.csv')
@@ -68,9 +70,11 @@ export class ExportController {
   @ApiQuery({ name: 'source', required: false })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
-  @ChecksQuery(signalsExportQuery)
+  // The check beside an unknown parameter cannot know the deployment: it takes exercise codes, and
+  // the route itself refuses one where exercises are off.
+  @ChecksQuery((q) => signalsExportQuery(q, true))
   async signals(@Query() q: Record<string, string | undefined>, @Res() res: ServerResponse): Promise<void> {
-    const { query, hxl } = signalsExportQuery(q);
+    const { query, hxl } = signalsExportQuery(q, this.exerciseCountries);
     const page = (before?: bigint): Promise<Array<Record<string, unknown>>> => {
       const { where, params } = signalWhere(query, before);
       return this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY signals.seq DESC LIMIT ${PAGE}`, params);

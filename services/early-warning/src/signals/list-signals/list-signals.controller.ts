@@ -1,8 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { invalidRequest } from '@crisis-ops/service-kit';
+import { EXERCISE_COUNTRIES } from '../intake/exercise-countries';
 import { encodeCursor, parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from './signal-query';
 
 export interface SignalRow {
@@ -15,14 +16,17 @@ export interface SignalRow {
 @ApiBearerAuth()
 @Controller('signals')
 export class ListSignalsController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(EXERCISE_COUNTRIES) private readonly exerciseCountries: boolean,
+  ) {}
 
   /**
    * Signals newest first (in recording order), filtered; `nextCursor` fetches the next page and is
    * null on the last one. Pages are stable while new signals arrive (keyset on the recording sequence).
    */
   @Get()
-  @ApiQuery({ name: 'country', required: false, description: 'ISO 3166-1 alpha-3' })
+  @ApiQuery({ name: 'country', required: false, description: 'ISO 3166-1 alpha-3 (an exercise code only where exercises run)' })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'source', required: false })
   @ApiQuery({ name: 'from', required: false, description: 'occurredAt ≥ from (ISO 8601)' })
@@ -31,7 +35,7 @@ export class ListSignalsController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ description: '{ items: Signal[], nextCursor: string | null }' })
   async list(@Query() q: Record<string, string | undefined>): Promise<{ items: SignalRow[]; nextCursor: string | null }> {
-    const { query, violations } = parseSignalQuery(q);
+    const { query, violations } = parseSignalQuery(q, this.exerciseCountries);
     if (!query) throw invalidRequest(violations);
     const { where, params } = signalWhere(query, query.before);
     const rows: SignalRow[] = await this.db.query(`SELECT ${SIGNAL_COLUMNS} FROM signals ${where} ORDER BY signals.seq DESC LIMIT ${query.limit + 1}`, params);

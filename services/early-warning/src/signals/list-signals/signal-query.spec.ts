@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, parseSignalQuery } from './signal-query';
 
 describe('the signal list query', () => {
-  const fields = (q: Record<string, unknown>) => parseSignalQuery(q as Record<string, string | undefined>).violations.map((v) => v.field);
+  const fields = (q: Record<string, unknown>) => parseSignalQuery(q as Record<string, string | undefined>, false).violations.map((v) => v.field);
 
   it('refuses a filter given twice rather than matching the pair as one text', () => {
     expect(fields({ source: ['acled', 'ucdp-ged'] })).toEqual(['source']);
@@ -12,7 +12,7 @@ describe('the signal list query', () => {
   it('refuses an empty source filter, which would have matched every source', () => {
     expect(fields({ source: '' })).toEqual(['source']);
     expect(fields({ source: 'x'.repeat(101) })).toEqual(['source']);
-    expect(parseSignalQuery({ source: 'acled' }).query?.source).toBe('acled');
+    expect(parseSignalQuery({ source: 'acled' }, false).query?.source).toBe('acled');
   });
 
   it('takes back the cursors it gives, and no number Postgres cannot hold', () => {
@@ -24,13 +24,30 @@ describe('the signal list query', () => {
 
 describe('signal query limits and ranges', () => {
   it('takes a limit written as digits only, as /risk takes its history count', () => {
-    for (const limit of ['1e2', '0x10', '5.0', ' 5']) expect(parseSignalQuery({ limit }).violations, limit).toEqual([{ field: 'limit', reason: 'must be an integer from 1 to 1000' }]);
-    expect(parseSignalQuery({ limit: '250' }).query?.limit).toBe(250);
+    for (const limit of ['1e2', '0x10', '5.0', ' 5']) expect(parseSignalQuery({ limit }, false).violations, limit).toEqual([{ field: 'limit', reason: 'must be an integer from 1 to 1000' }]);
+    expect(parseSignalQuery({ limit: '250' }, false).query?.limit).toBe(250);
   });
 
   it('refuses a range that ends before it begins, which matched nothing and read as no signals', () => {
-    expect(parseSignalQuery({ from: '2024-05-01', to: '2024-04-01' }).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
-    expect(parseSignalQuery({ from: '2024-05-01', to: '2024-05-01' }).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
-    expect(parseSignalQuery({ from: '2024-04-01', to: '2024-05-01' }).violations).toEqual([]);
+    expect(parseSignalQuery({ from: '2024-05-01', to: '2024-04-01' }, false).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
+    expect(parseSignalQuery({ from: '2024-05-01', to: '2024-05-01' }, false).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
+    expect(parseSignalQuery({ from: '2024-04-01', to: '2024-05-01' }, false).violations).toEqual([]);
+  });
+});
+
+describe('the country a signal query names', () => {
+  const refusal = (country: string, exerciseCountries: boolean) => parseSignalQuery({ country }, exerciseCountries).violations;
+
+  it('is refused when it names no country, as /risk refuses it, where it answered an empty list as if there were no signals', () => {
+    for (const exercises of [false, true]) {
+      expect(refusal('BKF', exercises)).toEqual([{ field: 'country', reason: 'BKF is not an ISO 3166-1 country' }]);
+      expect(refusal('bfa', exercises)).toEqual([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' }]);
+    }
+    expect(parseSignalQuery({ country: 'BFA' }, false).query?.country).toBe('BFA');
+  });
+
+  it('takes an exercise code only where exercises run, as /risk does', () => {
+    expect(refusal('QQQ', false)).toEqual([{ field: 'country', reason: expect.stringContaining('QQQ is a user-assigned code, taken only for exercises') }]);
+    expect(parseSignalQuery({ country: 'QQQ' }, true).query?.country).toBe('QQQ');
   });
 });

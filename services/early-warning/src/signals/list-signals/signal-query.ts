@@ -1,6 +1,7 @@
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
 import { parseInstant } from '@crisis-ops/domain-kernel';
 import { isSignalType } from '../../domain';
+import { countryCodeViolations, exerciseCodeViolations } from '../country-param';
 
 export interface SignalFilter {
   readonly country?: string;
@@ -29,8 +30,11 @@ export function decodeCursor(cursor: string): bigint | undefined {
   return seq <= MAX_SEQ ? seq : undefined;
 }
 
-/** Query string → filter, or every violation (400). */
-export function parseSignalQuery(q: Record<string, string | undefined>, maxLimit = 1000): { query?: SignalQuery; violations: FieldViolation[] } {
+/**
+ * Query string → filter, or every violation (400). `exerciseCountries`: whether the deployment takes
+ * exercise codes (EXERCISE_COUNTRIES); where it does not, one named by `country` is refused, as /risk refuses it.
+ */
+export function parseSignalQuery(q: Record<string, string | undefined>, exerciseCountries: boolean, maxLimit = 1000): { query?: SignalQuery; violations: FieldViolation[] } {
   const v: FieldViolation[] = [];
   // `?source=a&source=b` arrives as an array: matched as one text, it answered nothing, and silently.
   const repeated = Object.keys(q).filter((k) => Array.isArray(q[k]));
@@ -39,7 +43,11 @@ export function parseSignalQuery(q: Record<string, string | undefined>, maxLimit
   // Digits only: Number() also took "1e2", "0x10" and "5.0" as counts nobody wrote.
   const limit = q.limit === undefined ? 100 : /^\d{1,5}$/.test(q.limit) ? Number(q.limit) : Number.NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) v.push({ field: 'limit', reason: `must be an integer from 1 to ${maxLimit}` });
-  if (q.country !== undefined && !/^[A-Z]{3}$/.test(q.country)) v.push({ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code' });
+  // Checked as /risk checks its country: a code that names none ("BKF") answered an empty list, as if it had no signals.
+  if (q.country !== undefined) {
+    const faults = countryCodeViolations(q.country);
+    v.push(...(faults.length > 0 ? faults : exerciseCodeViolations(q.country, exerciseCountries)));
+  }
   if (q.type !== undefined && !isSignalType(q.type)) v.push({ field: 'type', reason: 'is not a signal type' });
   const from = q.from === undefined ? undefined : parseInstant(q.from);
   if (q.from !== undefined && !from) v.push({ field: 'from', reason: 'must be an ISO 8601 date or date-time' });
