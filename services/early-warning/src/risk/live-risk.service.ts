@@ -152,6 +152,7 @@ export class LiveRisk {
 
   private async applyCountry(m: EntityManager, country: string, inputs: readonly LiveInput[]): Promise<RiskEvent[]> {
     // The cache entry is taken out while in use and only put back after the rows were written.
+    const loaded = !this.engines.has(country);
     const cached = this.engines.get(country) ?? (await this.load(m, country));
     this.engines.delete(country);
     const { engine, version, written, context } = cached;
@@ -187,6 +188,10 @@ export class LiveRisk {
 
     const split = splitSnapshot(engine.snapshot());
     const changed = changedAreas(split, written);
+    // Areas stored that the engine no longer has: spellings of one admin1 kept apart by an engine of
+    // an earlier version, merged into one area on restore (AreaState.restore). Their rows go, or the
+    // next load would add their activity again (their risk_current rows: saveCurrent).
+    const removed = [...written.keys()].filter((admin1) => !split.areas.has(admin1));
     // One statement: the engine row (guarded by its input count) and the areas that changed.
     const engineRow =
       version === 0
@@ -198,15 +203,17 @@ export class LiveRisk {
       `WITH e AS (${engineRow}),
             a AS (INSERT INTO risk_engine_areas (country, admin1, state)
                   SELECT e.country, x.a, x.s FROM e, unnest($4::text[], $5::jsonb[]) AS x(a, s)
-                  ON CONFLICT (country, admin1) DO UPDATE SET state = EXCLUDED.state)
+                  ON CONFLICT (country, admin1) DO UPDATE SET state = EXCLUDED.state),
+            d AS (DELETE FROM risk_engine_areas r USING e WHERE r.country = e.country AND r.admin1 = ANY($9::text[]))
        SELECT count(*)::int AS n FROM e`,
-      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json), inputs.length, ...requestColumns(request)],
+      [country, JSON.stringify(split.header), version, changed.map(([a]) => a), changed.map(([, json]) => json), inputs.length, ...requestColumns(request), removed],
     );
     if (n === 0) throw new StaleEngineError(country);
     // Valid once this transaction commits; if it does not, the row keeps `version` and the next use reloads.
     this.engines.set(country, { engine, version: version + inputs.length, written: new Map(split.areas), context, request });
     const all = steps.flatMap((step) => step.events.map((x) => ({ ...x, origin: step.input.origin })));
-    if (all.length > 0 || assessedOpenDay) await this.saveCurrent(m, engine, all.map((x) => x.e));
+    // Also on the first batch after a load: the engine restored may have merged areas (see saveCurrent).
+    if (all.length > 0 || assessedOpenDay || loaded) await this.saveCurrent(m, engine, all.map((x) => x.e));
     if (all.length === 0) return [];
 
     const published = all.map(({ e }) => e.announced === true);
@@ -266,9 +273,15 @@ export class LiveRisk {
     return { engine, version: Number(rows[0].signals), written, context, request: requestOfColumns(rows[0].request_earliest === null ? null : Number(rows[0].request_earliest), rows[0].request_days) };
   }
 
-  /** Current score and level of every area of the country; trend from this step's emitted assessments, drivers from its latest ones (emitted or not). */
+  /**
+   * Current score and level of every area of the country; trend from this step's emitted assessments,
+   * drivers from its latest ones (emitted or not). Rows of areas the engine does not have go: spellings
+   * of one admin1 an earlier version kept apart, merged on restore, would show on /risk beside it.
+   */
   private async saveCurrent(m: EntityManager, engine: RiskEngine, events: readonly RiskEvent[]): Promise<void> {
     const areas = engine.current();
+    if (areas.length === 0) return;
+    await m.query(`DELETE FROM risk_current WHERE country = $1 AND NOT (admin1 = ANY($2::text[]))`, [areas[0].country, areas.map((a) => a.admin1 ?? '')]);
     const assessed = new Map<string, RiskEvent>();
     for (const e of events) if (e.type === 'RiskAssessed') assessed.set(`${e.country}/${e.admin1 ?? ''}`, e);
     const explained = new Map(engine.takeExplanations().map((x) => [`${x.country}/${x.admin1 ?? ''}`, x.drivers]));
