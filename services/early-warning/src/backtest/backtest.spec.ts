@@ -98,6 +98,26 @@ describe('backtest bounds', () => {
     }
   });
 
+  it('given one admin1 spelled two ways on one day, listed latest first, then it names the area by the spelling reported earliest in the day, as an import of the file does', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'backtest-spellings-'));
+    try {
+      // Exported signals (HXL, with their times of day), newest first as ACLED lists them: the
+      // earliest report, last in the file, spells it "Nord-Kivu". An import writes the file in time
+      // order (EventTimeOrder), so the live engine sees "Nord-Kivu" first.
+      const head = ['source,source_signal_id,occurred_at,country,admin1,type,fatalities', '#meta+source,#event+id+source,#date+occurred,#country+code,#adm1+name,#event+type,#affected+killed'];
+      const rows = Array.from({ length: 16 }, (_, i) => `int,k${i},2024-03-05T${String(20 - i).padStart(2, '0')}:00:00Z,COD,${i === 15 ? 'Nord-Kivu' : 'NORD KIVU'},battles,40`);
+      const file = path.join(dir, 'spellings.csv');
+      writeFileSync(file, [...head, ...rows].join('\n'));
+      const result = await runBacktest({ input: file });
+      expect(result.accepted).toBe(16);
+      const areas = result.transitions.filter((t) => t.model === 'risk' && t.admin1 !== null);
+      expect(areas.length).toBeGreaterThan(0);
+      expect(new Set(areas.map((t) => t.admin1))).toEqual(new Set(['Nord-Kivu']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a --from or --to that is no day of the calendar, rather than moving it to the next month', async () => {
     for (const [key, day] of [['to', '2023-02-30'], ['from', '2024-04-31'], ['to', '2023-13-01']] as const) {
       await expect(runBacktest({ input: fixture, [key]: day }), day).rejects.toThrow(BacktestInputError);

@@ -74,7 +74,7 @@ function dayArg(name: string, value: string | undefined): number | undefined {
 
 /**
  * Replays a file at event time through the live RiskEngine and the z-score baseline. The file is
- * streamed once into compact tuples, sorted by event day (inputs may be in any order, e.g. ACLED
+ * streamed once into compact tuples, sorted by event time (inputs may be in any order, e.g. ACLED
  * exports newest first), replayed, and the engine is closed through the last day.
  */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {

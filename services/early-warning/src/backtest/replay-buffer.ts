@@ -29,6 +29,8 @@ export class ReplayBuffer {
   private n = 0;
   private readonly kind = new Column();
   private readonly day = new Column();
+  /** Milliseconds into the day (a signal's time of day, an observation's period start): the order within a day. */
+  private readonly msOfDay = new Column();
   private readonly endDay = new Column();
   private readonly type = new Column();
   private readonly subType = new Column();
@@ -75,6 +77,7 @@ export class ReplayBuffer {
   private setSignal(i: number, s: Signal): void {
     this.kind.push(i, 0);
     this.day.push(i, dayOf(s.occurredAt));
+    this.msOfDay.push(i, s.occurredAt.getTime() - dayOf(s.occurredAt) * 86_400_000);
     this.endDay.push(i, 0);
     this.type.push(i, SIGNAL_TYPES.indexOf(s.type));
     this.subType.push(i, s.subType === null ? NONE : ALL_SUB_TYPES.indexOf(s.subType));
@@ -89,6 +92,7 @@ export class ReplayBuffer {
     const i = this.n++;
     this.kind.push(i, 1);
     this.day.push(i, dayOf(o.periodStart));
+    this.msOfDay.push(i, o.periodStart.getTime() - dayOf(o.periodStart) * 86_400_000);
     this.endDay.push(i, dayOf(o.periodEnd));
     this.type.push(i, NONE);
     this.subType.push(i, NONE);
@@ -99,12 +103,17 @@ export class ReplayBuffer {
     this.admin1.push(i, this.intern(o.admin1));
   }
 
-  /** Record indices by event day, ties in file order (a stable sort). */
+  /**
+   * Record indices in event-time order, ties in file order: the order an import writes a file in
+   * (EventTimeOrder). Scores do not depend on the order within a day, but an admin1's name does (the
+   * first spelling the engine sees of it), so a day's records are put in time order as live has them.
+   */
   private order(): Uint32Array {
     const day = this.day.data;
+    const ms = this.msOfDay.data;
     const idx = new Uint32Array(this.n);
     for (let i = 0; i < this.n; i++) idx[i] = i;
-    return idx.sort((a, b) => day[a] - day[b] || a - b);
+    return idx.sort((a, b) => day[a] - day[b] || ms[a] - ms[b] || a - b);
   }
 
   /** The records in event-time order, rebuilt one at a time. */

@@ -104,8 +104,8 @@ type Step = { readonly input: LiveInput; readonly events: readonly SteppedEvent[
  *
  * Live vs replay: the engine sees each country's signals and observations in partition (= commit)
  * order; days close when a later day's input of the country arrives, exactly as in `npm run
- * backtest` (which, unlike live, sorts a file by day first). The live path adds one thing: after
- * the last signal of a request it assesses the still-open day as of that signal
+ * backtest` (which sorts a file by event time first, as an import writes it; reports sent to the
+ * API come in the order they are recorded). The live path adds one thing: after the last signal of a request it assesses the still-open day as of that signal
  * (RiskEngine.assessOpenDay), which can only raise a level, dated that day, with the id the close
  * would give. So for the same input a replay yields the same escalations on the same days; live may
  * announce one before its day closes. Batching changes how often state is written, never what the
