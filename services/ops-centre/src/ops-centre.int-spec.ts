@@ -188,6 +188,12 @@ describe('ops-centre on real Kafka and Postgres', () => {
       const refused = await api(`/alerts/${alert.id}/${action}`, viewingOfficer, { method: 'POST', body: JSON.stringify(action === 'comments' ? { body: 'not mine to add' } : {}) });
       expect(refused, action).toMatchObject({ status: 403, body: { code: 'OPS_CENTRE.REGION_FORBIDDEN' } });
     }
+    // Nor what it may audit: it reads its own entries and its desk's, not the global officer's trail
+    // of another desk's alert (it read every desk's audit), and another desk's audit is refused.
+    const ownView = await api(`/audit?alertId=${alert.id}`, viewingOfficer);
+    expect(ownView.status).toBe(200);
+    expect(ownView.body.map((a: { actor: string; action: string }) => `${a.actor} ${a.action}`)).toEqual(['int-viewing-officer view']);
+    expect(await api('/audit?region=africa', viewingOfficer)).toMatchObject({ status: 403, body: { code: 'OPS_CENTRE.REGION_FORBIDDEN' } });
     // An auditor (no region: it audits every desk) reads the whole trail of the alert, that view included.
     const auditor = await devToken({ roles: ['auditor'], subject: 'int-auditor' });
     const audited = await api(`/audit?alertId=${alert.id}`, auditor);

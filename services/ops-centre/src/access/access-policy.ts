@@ -14,9 +14,10 @@ export { GLOBAL_REGION, mayActOnAlert, mayActOnDesk } from './alert-acting';
  * "africa"); a token without a region sees nothing regional. Countries with no desk (user-assigned
  * codes such as "QZX", Antarctic territories) are seen by global principals only.
  *
- * Acting is narrower than seeing: `global-viewer` only reads, so a regional watch officer who also
- * holds it still acts on its own desk's alerts only. An `auditor` without a region reads the audit
- * log of every desk (auditing is not a desk's job); with a desk as region, that desk's.
+ * Acting and auditing are narrower than seeing: `global-viewer` only reads, so a regional watch
+ * officer who also holds it still acts on its own desk's alerts only, and reads its own desk's audit
+ * log only (whose audit one reads is not widened by what one may see). An `auditor` without a region
+ * reads the audit log of every desk (auditing is not a desk's job); with a desk as region, that desk's.
  */
 export const ROLE = {
   watchOfficer: 'watch-officer',
@@ -51,10 +52,17 @@ export const maySeeDesk = (p: Pick<Principal, 'roles' | 'region'>, desk: string 
  * rather than silently answered with nothing.
  */
 export function readableDesks(p: Pick<Principal, 'roles' | 'region'>, requested?: string): string[] | undefined {
-  // Checked before access: an unknown desk is a wrong question, not a forbidden one (nor, for a
-  // global principal, one answered with nothing).
+  return desksFor(p, requested, isGlobal(p));
+}
+
+/**
+ * The desks a listing covers, for a principal who covers every desk (`everyDesk`) or its own region
+ * only. Checked before access: an unknown desk is a wrong question, not a forbidden one (nor, for a
+ * principal of every desk, one answered with nothing).
+ */
+function desksFor(p: Pick<Principal, 'region'>, requested: string | undefined, everyDesk: boolean): string[] | undefined {
   if (requested !== undefined && !isDeskId(requested)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }]);
-  if (isGlobal(p)) return requested ? [requested] : undefined;
+  if (everyDesk) return requested ? [requested] : undefined;
   if (!p.region && requested === undefined) return [];
   if (!p.region || (requested && requested !== p.region)) {
     throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not read region ${requested ?? '(any)'}`, 'forbidden');
@@ -74,8 +82,16 @@ export function assertMayActOnDesk(p: Pick<Principal, 'roles' | 'region'>, desk:
   }
 }
 
-/** Desks of the audit log a principal may read: as readableDesks, but an auditor without a region reads every desk's. */
+/**
+ * Whether the principal reads the audit log of every desk: a global watch officer, a `global`
+ * region, or an auditor without a region. Not `global-viewer`: it widens what one may see, not whose
+ * audit one may read, so a regional watch officer who holds it reads its own desk's audit, as the
+ * acting rule (`mayActOnDesk`) keeps it to its own desk's alerts.
+ */
+export const auditsEveryDesk = (p: Pick<Principal, 'roles' | 'region'>): boolean =>
+  p.region === GLOBAL_REGION || p.roles.includes(ROLE.globalWatchOfficer) || (p.roles.includes(ROLE.auditor) && p.region === null);
+
+/** Desks of the audit log a principal may read: every desk's (see `auditsEveryDesk`), else its own region's. */
 export function auditableDesks(p: Pick<Principal, 'roles' | 'region'>, requested?: string): string[] | undefined {
-  const auditsEverything = p.roles.includes(ROLE.auditor) && p.region === null;
-  return readableDesks(auditsEverything ? { ...p, region: GLOBAL_REGION } : p, requested);
+  return desksFor(p, requested, auditsEveryDesk(p));
 }
