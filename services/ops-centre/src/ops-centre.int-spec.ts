@@ -255,6 +255,23 @@ describe('ops-centre on real Kafka and Postgres', () => {
     await admin.disconnect();
   });
 
+  it('replays from before 1970 as from the first record kept, and names a start before 1900', async () => {
+    // The broker refuses a negative timestamp: such a start failed the replay with an internal error.
+    const firstIds = async (from: string) => {
+      const replay = await openSse(`${base}/replay?topics=${TOPIC_RISK}&from=${from}&limit=3&access_token=${globalToken}`);
+      expect(replay.status, from).toBe(200);
+      await replay.ended;
+      expect(replay.messages.at(-1), from).toMatchObject({ event: 'end', data: { sent: 3, reason: 'limit' } });
+      return replay.messages.filter((m) => m.event === 'domain-event').map((m) => m.id);
+    };
+    const fromEpoch = await firstIds('1970-01-01T00:00:00Z');
+    expect(await firstIds('1900-01-01')).toEqual(fromEpoch);
+    expect(await firstIds('1969-12-31')).toEqual(fromEpoch);
+    // Refused as a malformed start is, naming it (422, as the platform answers a value it cannot take).
+    expect(await api('/replay?from=1899-12-31', globalToken)).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.REPLAY_INVALID', errors: [{ field: 'from', reason: 'must be on or after 1900-01-01' }] } });
+    expect(await api('/replay?from=1900-02-30', globalToken)).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.REPLAY_INVALID', errors: [{ field: 'from' }] } });
+  });
+
   it('replays events of several partitions in the order they were published, not partition by partition', async () => {
     // Two countries whose events land on different partitions of the risk topic.
     const codes = await freshTestCountries(6);

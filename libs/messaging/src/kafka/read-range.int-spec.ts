@@ -67,6 +67,18 @@ describe('reading ranges of several partitions in time order', () => {
     expect(moments).toEqual(Array.from({ length: 6 * PER_PARTITION }, (_, i) => i));
   });
 
+  it('reads a start before 1970 as the beginning, which the broker refused as a negative timestamp', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const from of ['1900-01-01T00:00:00Z', '1969-12-31T23:59:59Z']) expect(await rangesFrom(admin, topics, new Date(from)), from).toEqual(ranges);
+      // The epoch itself is a timestamp the broker answers: the same, every record being later.
+      expect(await rangesFrom(admin, topics, new Date(0))).toEqual(ranges);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('stops where the reader says, and hands on what the reader throws', async () => {
     expect(await read(500, 7)).toEqual({ ended: 'stopped', moments: [0, 1, 2, 3, 4, 5, 6] });
     const failing = readRangesInTimeOrder(kafka, ranges, 'read-range-test', async () => {

@@ -11,12 +11,16 @@ export interface PartitionRange {
 
 /**
  * The non-empty ranges of `topics` from the first record at or after `from` (or the beginning) to
- * the log end offsets as they are now: a read of them ends, however much is written meanwhile.
+ * the log end offsets as they are now: a read of them ends, however much is written meanwhile. A
+ * `from` before 1970 is the beginning: Kafka's record timestamps start at the epoch, and the broker
+ * refuses a negative one in a ListOffsets request ("The version of API is not supported"), where
+ * -1 and -2 mean latest and earliest.
  */
 export async function rangesFrom(admin: Admin, topics: readonly string[], from?: Date): Promise<PartitionRange[]> {
   const ranges: PartitionRange[] = [];
+  const since = from && from.getTime() >= 0 ? from.getTime() : undefined;
   for (const topic of topics) {
-    const [starts, ends] = await Promise.all([from ? admin.fetchTopicOffsetsByTimestamp(topic, from.getTime()) : undefined, admin.fetchTopicOffsets(topic)]);
+    const [starts, ends] = await Promise.all([since !== undefined ? admin.fetchTopicOffsetsByTimestamp(topic, since) : undefined, admin.fetchTopicOffsets(topic)]);
     for (const e of ends) {
       // By timestamp, -1 means no record that late; from the beginning, `low` is the first one kept.
       const first = starts ? Number(starts.find((x) => x.partition === e.partition)?.offset ?? -1) : Number(e.low);

@@ -25,6 +25,11 @@ describe('a replay plan', () => {
     expect(violationsOf({})).toEqual(['from']);
   });
 
+  it('takes a start from 1900 on, before the first record kept or before 1970 alike, and names an earlier one', () => {
+    for (const from of ['1900-01-01', '1969-12-31', '1970-01-01T00:00:00Z']) expect(parseReplayPlan({ from }, now).from, from).toEqual(new Date(`${from.slice(0, 10)}T00:00:00Z`));
+    expect(() => parseReplayPlan({ from: '1899-12-31T23:59:59Z' }, now)).toThrow(expect.objectContaining({ violations: [{ field: 'from', reason: 'must be on or after 1900-01-01' }] }));
+  });
+
   it('refuses a start in the future and names every bad parameter at once', () => {
     expect(violationsOf({ from: '2026-11-28T00:00:00Z', speed: 'fast', limit: '0', topics: 'nope' })).toEqual(['topics', 'from', 'speed', 'limit']);
   });

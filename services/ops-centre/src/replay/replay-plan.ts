@@ -11,6 +11,12 @@ export interface ReplayPlan {
 }
 
 export const MAX_REPLAY_EVENTS = 50_000;
+/**
+ * The earliest start a replay takes: the platform's dates begin at 1900 (early-warning's signals,
+ * mediation's instants), so an earlier one is a typo, named rather than replayed from the beginning.
+ * A start between it and the first record kept is that first record (the beginning of the log).
+ */
+export const EARLIEST_REPLAY_START = new Date('1900-01-01T00:00:00Z');
 /** At real speed, a quiet gap longer than this is shortened to it. */
 export const MAX_REAL_GAP_MS = 5_000;
 
@@ -23,6 +29,7 @@ export function parseReplayPlan(q: Record<string, unknown>, now = new Date()): R
   const from = parseInstant(q.from) ?? new Date(Number.NaN);
   if (Number.isNaN(from.getTime())) violations.push({ field: 'from', reason: 'must be an ISO 8601 date or time that exists, e.g. 2026-11-27T06:00:00Z' });
   else if (from > now) violations.push({ field: 'from', reason: 'must not be in the future' });
+  else if (from < EARLIEST_REPLAY_START) violations.push({ field: 'from', reason: 'must be on or after 1900-01-01' });
   const speed = String(q.speed ?? 'max');
   if (speed !== 'real' && speed !== 'max') violations.push({ field: 'speed', reason: 'must be real or max' });
   const limit = q.limit === undefined ? 10_000 : Number(q.limit);
