@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_EVENT_TYPES, RiskLevel } from '@crisis-ops/contracts';
 import { devToken, eventually } from '@crisis-ops/testing';
-import { freshTestCountry, publishAssessment, publishEscalation } from '../test/events';
+import { freshTestCountry, publishAssessment, publishDeescalation, publishEscalation } from '../test/events';
 import { useConsoleHarness } from '../test/console-harness';
 import { shortNameOf } from './stream/stream-item';
 
@@ -51,6 +51,28 @@ describe('ops-centre web console read as it is meant', () => {
     await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 64.2, day: new Date('2026-11-24T00:00:00Z') });
     await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 10_000 }).toMatch(/High.*64\.20/);
     expect(await row.getByRole('img').getAttribute('aria-label')).toMatch(/over 2 assessed days/);
+    await page.context().close();
+  });
+
+  it("says on the board a country's area above its national level, as it loads and as live events move it", async () => {
+    const country = await freshTestCountry();
+    const at = new Date(Date.now() - 60_000);
+    await publishEscalation(h.producer, { country, level: RiskLevel.HIGH, score: 61.2, at });
+    const mopti = await publishEscalation(h.producer, { country, admin1: 'Mopti', level: RiskLevel.CRITICAL, score: 90.5, at });
+    await eventually(async () => ((await h.api(`/risk?scope=all`, h.globalToken)) as { country: string }[]).filter((r) => r.country === country).length === 2, 10_000, 200);
+    // Loaded from /risk: national first, then the area it would hide.
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/risk`);
+    const row = page.locator(`[data-testid="risk-board"] tr[data-country="${country}"]`);
+    const above = row.getByTestId('area-above');
+    await expect.poll(async () => (await row.locator('td').nth(1).textContent()) ?? '', { timeout: 10_000 }).toBe('▲ High · Mopti ■ critical');
+    await row.scrollIntoViewIfNeeded();
+    await h.shot(page, 'risk-board-area-above');
+    // Live, well within the board's 30 s refresh: Mopti falls back to the national level, then rises above it again.
+    await publishDeescalation(h.producer, { country, admin1: 'Mopti', escalationId: mopti.escalationId, level: RiskLevel.HIGH, at: new Date(Date.now() - 30_000) });
+    await expect.poll(() => above.count(), { timeout: 10_000 }).toBe(0);
+    await publishEscalation(h.producer, { country, admin1: 'Mopti', level: RiskLevel.CRITICAL, score: 92, at: new Date() });
+    await expect.poll(async () => (await above.textContent()) ?? '', { timeout: 10_000 }).toBe(' · Mopti ■ critical');
     await page.context().close();
   });
 

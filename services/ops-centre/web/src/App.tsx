@@ -132,9 +132,11 @@ export function App() {
     if (!me) return;
     // A board that answers after sign-out is the previous user's: it must not land in the next one's.
     let current = true;
-    const load = () => api<RiskRow[]>('/risk').then(
-      (rows) => {
-        if (current) live.setRisk(rows);
+    // National rows, and the areas that may stand above their country's level: a low area never does
+    // (low is the lowest level), and asked apart, areas cannot push a country past /risk's row cap.
+    const load = () => Promise.all([api<RiskRow[]>('/risk'), api<RiskRow[]>('/risk?scope=all&minLevel=elevated')]).then(
+      ([rows, areaRows]) => {
+        if (current) live.setRisk(rows, areaRows);
       },
       (e) => {
         if (!current) return;

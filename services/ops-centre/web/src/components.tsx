@@ -23,6 +23,22 @@ export function LevelBadge({ level }: { level: number | null }) {
 }
 
 /**
+ * The area of a country standing above its national level, beside the national badge: " · Mopti ■
+ * critical". The national level stays first; this is what it would hide.
+ */
+export function AreaAbove({ area }: { area: { admin1: string; level: number } | null }) {
+  if (!area) return null;
+  const l = levelInfo(area.level);
+  return (
+    <span className="area-above" data-testid="area-above" data-level={l.name}>
+      {' · '}
+      {area.admin1} <span aria-hidden="true">{l.symbol} </span>
+      {l.label.toLowerCase()}
+    </span>
+  );
+}
+
+/**
  * An alert whose area a de-escalation took below its level: where to and when, e.g. "de-escalated to
  * elevated, 27 Nov 2026, 14:03:00 GMT+1". The alert keeps its own level: that is what was escalated.
  */

@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
 import { assessedDayOf, historyPointOf, isOlderThan, levelChangedAtAfter, withPoint } from './risk-history';
 import { trendAfter } from './risk-trend';
+import { applyAreaEvent, areaAbove, areaLevelsOf, type AreaLevel, type AreaLevels } from './area-risk';
 import { countryNamer } from './country-namer';
 import codes from 'virtual:country-codes';
 import { LiveStream, type StreamStatus } from './live-stream';
@@ -39,6 +40,8 @@ export interface StreamFilter {
 class LiveStore {
   events: StreamItem[] = [];
   risk = new Map<string, RiskRow>();
+  /** Admin1 areas per country, for the area of each that stands above its national level (area-risk.ts). */
+  areas: AreaLevels = new Map();
   received = 0;
   dropped = 0;
   rate = 0;
@@ -154,6 +157,7 @@ class LiveStore {
     this.pending = [];
     this.seen.clear();
     this.risk = new Map();
+    this.areas = new Map();
     this.received = 0;
     this.dropped = 0;
     this.rate = 0;
@@ -171,11 +175,18 @@ class LiveStore {
   }
 
 
-  setRisk(rows: RiskRow[]): void {
+  /** The board as `/risk` answers it: national rows, and the admin1 rows of `/risk?scope=all` (`areaRows`). */
+  setRisk(rows: RiskRow[], areaRows: RiskRow[] = rows): void {
     this.risk = new Map(rows.filter((r) => !r.admin1).map((r) => [r.country, r]));
+    this.areas = areaLevelsOf(areaRows);
     this.riskLoadedAt = Date.now();
     this.riskStaleSince = null;
     this.bump();
+  }
+
+  /** The area of a country at the highest level above its national one, or null (area-risk.ts). */
+  areaAbove(country: string): AreaLevel | null {
+    return areaAbove(this.risk.get(country), this.areas.get(country));
   }
 
   riskRefreshFailed(): void {
@@ -287,14 +298,19 @@ class LiveStore {
 
   /** Risk events update the board and map at once, without waiting for a refetch. */
   private applyRisk(item: StreamItem): void {
-    // A sub-national escalation opens an alert too, though the board and map show countries only.
+    // A sub-national escalation opens an alert too: its area shows on the board and map beside its country.
     if (item.name === 'risk-escalated' && item.level !== null && item.level >= 3) this.alertsTick++;
     // A de-escalation may clear alerts (listed last then) and end responses awaited: read both again.
     if (item.name === 'risk-deescalated') {
       this.alertsTick++;
       this.responsesTick++;
     }
-    if (!item.country || item.level === null || item.admin1 || !/^risk-/.test(item.name)) return;
+    if (!item.country || item.level === null || !/^risk-/.test(item.name)) return;
+    // An area's level is kept apart: the board and map say when one stands above its country's.
+    if (item.admin1) {
+      applyAreaEvent(this.areas, { country: item.country, admin1: item.admin1, level: item.level, score: typeof item.payload.score === 'number' ? item.payload.score : undefined, at: assessedDayOf(item) });
+      return;
+    }
     const prev = this.risk.get(item.country);
     const at = assessedDayOf(item);
     // As the read model: an event about an earlier day than the board holds (a redriven dead letter)

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Me } from '../api';
-import { emptyListing, LevelBadge, RegionSelect, Section, Sparkline } from '../components';
+import { AreaAbove, emptyListing, LevelBadge, RegionSelect, Section, Sparkline } from '../components';
 import { fmtDay } from '../time.format';
 import { useLive } from '../live-store';
 
@@ -45,7 +45,10 @@ export function RiskBoard({ me, onCountry }: { me: Me; onCountry: (c: string) =>
                   </button>
                 </th>
                 <td>{r.region ?? '–'}</td>
-                <td><LevelBadge level={r.level} /></td>
+                <td>
+                  <LevelBadge level={r.level} />
+                  <AreaAbove area={store.areaAbove(r.country)} />
+                </td>
                 <td>{r.score.toFixed(2)}</td>
                 <td><Sparkline points={r.history} label={`${r.name} trend`} trend={r.trend} trendDelta={r.trendDelta} /></td>
                 <td>{fmtDay(r.levelChangedAt)}</td>

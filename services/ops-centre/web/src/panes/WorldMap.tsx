@@ -8,6 +8,7 @@ import codes from 'virtual:country-codes';
 import { Section } from '../components';
 import { LEVELS, levelInfo } from '../levels';
 import { useLive } from '../live-store';
+import { riskWords, type AreaLevel } from '../area-risk';
 
 const ISO3_BY_NUMERIC = new Map(codes.filter(([num]) => num).map(([num, iso3]) => [num, iso3]));
 const NAME_BY_ISO3 = new Map(codes.map(([, iso3, name]) => [iso3, name]));
@@ -51,6 +52,9 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
   const store = useLive();
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const levels = useMemo(() => new Map([...store.risk.values()].map((r) => [r.country, r.level])), [store.version]);
+  // A country holding an area above its level is outlined in that area's colour, and says so in words.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const above = useMemo(() => new Map([...store.risk.keys()].map((c) => [c, store.areaAbove(c)]).filter((e): e is [string, AreaLevel] => e[1] !== null)), [store.version]);
   const listed = SHAPES.filter((s) => s.iso3 && (levels.get(s.iso3) ?? 0) > 0).sort((a, b) => (levels.get(b.iso3 as string) ?? 0) - (levels.get(a.iso3 as string) ?? 0));
   return (
     <Section title="World map">
@@ -64,6 +68,12 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
             {l.symbol} {l.label}
           </li>
         ))}
+        <li>
+          <svg width="18" height="14" aria-hidden="true">
+            <rect x="1.5" y="1.5" width="15" height="11" fill={LEVELS[3].fill} stroke={LEVELS[4].fill} strokeWidth="3" />
+          </svg>{' '}
+          Outlined: an area above the country's level (named in the list below)
+        </li>
       </ul>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="map" role="group" aria-label="World map of risk levels; countries with a level are focusable" data-testid="world-map">
         <Patterns />
@@ -71,6 +81,8 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
         {SHAPES.map((s, i) => {
           const level = s.iso3 ? (levels.get(s.iso3) ?? 0) : 0;
           const info = levelInfo(level);
+          const area = s.iso3 ? (above.get(s.iso3) ?? null) : null;
+          const words = riskWords(level, area);
           const interactive = level > 0 && s.iso3;
           return (
             <path
@@ -81,23 +93,28 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
               strokeWidth={0.4}
               data-iso3={s.iso3 ?? ''}
               data-level={info.name}
+              data-area-above={area ? levelInfo(area.level).name : undefined}
               tabIndex={interactive ? 0 : undefined}
               role={interactive ? 'button' : undefined}
-              aria-label={interactive ? `${s.name}: ${info.label}` : undefined}
+              aria-label={interactive ? `${s.name}: ${words}` : undefined}
               className={interactive ? 'country active' : 'country'}
               onClick={interactive ? () => onCountry(s.iso3 as string) : undefined}
               onKeyDown={interactive ? (e) => (e.key === 'Enter' || e.key === ' ') && onCountry(s.iso3 as string) : undefined}
             >
-              <title>{`${s.name}: ${info.label}`}</title>
+              <title>{`${s.name}: ${words}`}</title>
             </path>
           );
         })}
+        {/* Drawn over every shape, so that no neighbour's fill covers half of an outline. */}
+        {SHAPES.filter((s) => s.iso3 && above.has(s.iso3)).map((s, i) => (
+          <path key={`above-${s.iso3}-${i}`} d={s.d} fill="none" stroke={levelInfo(above.get(s.iso3 as string)?.level).fill} strokeWidth={2.5} pointerEvents="none" aria-hidden="true" data-area-outline={s.iso3} />
+        ))}
       </svg>
       <h3>Countries at risk (text)</h3>
       <ul className="map-list" data-testid="map-list">
         {listed.map((s) => (
           <li key={s.iso3}>
-            {s.name} ({s.iso3}): {levelInfo(levels.get(s.iso3 as string)).symbol} {levelInfo(levels.get(s.iso3 as string)).label}
+            {s.name} ({s.iso3}): {levelInfo(levels.get(s.iso3 as string)).symbol} {riskWords(levels.get(s.iso3 as string) ?? 0, above.get(s.iso3 as string) ?? null)}
           </li>
         ))}
       </ul>
