@@ -9,7 +9,8 @@ export interface ServiceSpec {
   readonly defaultPort: number;
   /**
    * Whether the service consumes events, joining the consumer group named after it. One that does
-   * not only publishes: the system view shows its group's absence as by design, not as a dead consumer.
+   * not has no consumer (it may publish, or, as electoral-support and partnerships so far, do neither):
+   * the system view shows its group's absence as by design, not as a dead consumer.
    */
   readonly consumesEvents: boolean;
 }

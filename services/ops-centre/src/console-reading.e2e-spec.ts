@@ -140,8 +140,9 @@ describe('ops-centre web console read as it is meant', () => {
 
     const noConsumer = page.getByTestId('no-consumer');
     await expect.poll(async () => (await noConsumer.locator('li').allTextContents()).sort(), { timeout: 10_000 }).toEqual([
-      'electoral-support · no consumer (by design): it publishes events and reads none',
-      'partnerships · no consumer (by design): it publishes events and reads none',
+      // Neither publishes any event yet either (no routes, no events): nothing is said of what they publish.
+      'electoral-support · no consumer (by design): the service consumes no events',
+      'partnerships · no consumer (by design): the service consumes no events',
     ]);
     expect(await page.locator('details[data-group="partnerships"], details[data-group="electoral-support"]').count()).toBe(0);
     // A service that does consume keeps its group, members and lag, whatever state it is in.

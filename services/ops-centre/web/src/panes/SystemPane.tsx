@@ -90,7 +90,9 @@ export function SystemPane() {
           {view.consumerGroups.filter(noConsumerByDesign).length > 0 && (
             <ul data-testid="no-consumer">
               {view.consumerGroups.filter(noConsumerByDesign).map((g) => (
-                <li key={g.groupId}><strong>{g.groupId}</strong> · no consumer (by design): it publishes events and reads none</li>
+                // Whether it publishes is not the group's to say: electoral-support and partnerships consume
+                // and publish nothing so far, and "it publishes events" sent an engineer looking for them.
+                <li key={g.groupId}><strong>{g.groupId}</strong> · no consumer (by design): the service consumes no events</li>
               ))}
             </ul>
           )}
