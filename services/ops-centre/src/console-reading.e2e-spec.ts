@@ -76,6 +76,31 @@ describe('ops-centre web console read as it is meant', () => {
     await page.context().close();
   });
 
+  it("outlines on the map a country whose area stands above its national level, and names the area in words", async () => {
+    // /risk answered by the test, so that real countries (on the map, unlike test codes) hold a known picture.
+    const row = (country: string, name: string, admin1: string | null, level: number, score: number) => ({
+      country, name, admin1, region: 'africa', level, levelName: ['', 'low', 'elevated', 'high', 'critical'][level], score, drivers: [],
+      levelChangedAt: '2026-11-20T00:00:00.000Z', updatedAt: '2026-11-27T00:00:00.000Z', history: [], trend: 'steady', trendDelta: 0,
+    });
+    const national = [row('MLI', 'Mali', null, 3, 61.2), row('NER', 'Niger', null, 4, 88)];
+    const areas = [...national, row('MLI', 'Mali', 'Mopti', 4, 90.5), row('MLI', 'Mali', 'Gao', 4, 80.1), row('NER', 'Niger', 'Tillabéri', 4, 95)];
+    const page = await h.newPage();
+    await page.route((url) => url.pathname === '/risk', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(new URL(route.request().url()).searchParams.get('scope') === 'all' ? areas : national) }),
+    );
+    await page.goto(h.service.url);
+    await h.signIn(page, h.globalToken);
+    await page.goto(`${h.service.url}/#/map`);
+    const list = page.getByTestId('map-list');
+    await expect.poll(() => list.textContent(), { timeout: 10_000 }).toContain('Mali (MLI): ▲ High · Mopti critical');
+    // Niger's areas stand at its national level, not above it: nothing more to say of them.
+    expect(await list.locator('li').filter({ hasText: '(NER)' }).textContent()).toBe('Niger (NER): ■ Critical');
+    expect(await page.locator('[data-area-outline]').evaluateAll((paths) => paths.map((p) => p.getAttribute('data-area-outline')))).toEqual(['MLI']);
+    expect(await page.locator('path[data-iso3="MLI"].country').getAttribute('aria-label')).toBe('Mali: High · Mopti critical');
+    await h.shot(page, 'map-area-above');
+    await page.context().close();
+  });
+
   it('shows who closed an alert and why to the officer who opens it afterwards', async () => {
     const country = await freshTestCountry();
     const { escalationId } = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });
