@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { strictValidationPipe } from './validation';
 
 class Party {
@@ -24,6 +24,24 @@ class Ranked extends OpenProcess {
   @Min(1)
   @IsIn([2, 3])
   rank!: number;
+}
+
+/** A list with a rule of its own (no kind twice) besides its items' rules, as mediation's parties and participants have. */
+const KindsOnce = () =>
+  ValidateBy({
+    name: 'kindsOnce',
+    validator: {
+      validate: (value) => !Array.isArray(value) || new Set(value.map((p: Party) => p?.kind)).size === value.length,
+      defaultMessage: () => 'lists a kind twice',
+    },
+  });
+
+class Coalition {
+  @IsDefined()
+  @KindsOnce()
+  @ValidateNested({ each: true })
+  @Type(() => Party)
+  parties!: Party[];
 }
 
 const PAGE = 'must be an integer from 1 to 500';
@@ -81,5 +99,17 @@ describe('the strict validation pipe', () => {
   it('refuses a field the request does not take, in words a client reads', async () => {
     const res = await errorsOf({ priority: 1, parties: [], colour: 'red' });
     expect(res.errors).toEqual([{ field: 'colour', reason: 'is not a field this request takes' }]);
+  });
+
+  it('names a list\'s own fault and its items\' faults together, where a list with both was said to be missing', async () => {
+    const res = await errorsOf({ parties: [{ kind: 'government' }, { kind: 'government' }, { kind: 'militia' }] }, Coalition);
+    expect(res.errors).toEqual([
+      { field: 'parties', reason: 'lists a kind twice' },
+      { field: 'parties[2].kind', reason: 'must be one of the following values: government, armed_group' },
+    ]);
+    // Each alone, and a list not sent, as before.
+    expect((await errorsOf({ parties: [{ kind: 'government' }, { kind: 'government' }] }, Coalition)).errors).toEqual([{ field: 'parties', reason: 'lists a kind twice' }]);
+    expect((await errorsOf({ parties: [{ kind: 'militia' }] }, Coalition)).errors).toEqual([{ field: 'parties[0].kind', reason: expect.stringContaining('must be one of') }]);
+    expect((await errorsOf({}, Coalition)).errors).toEqual([{ field: 'parties', reason: 'is required' }]);
   });
 });

@@ -11,8 +11,12 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
     const field = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
     // class-validator starts its messages with the property name; the field already says it.
     // A missing field fails every constraint it has ("must be a string", "should not be empty", …):
-    // one "is required" says it.
-    if (e.value === undefined && e.constraints && !('whitelistValidation' in e.constraints)) return [{ field, reason: 'is required' }];
+    // one "is required" says it. A field with children was sent: Nest's pipe deletes the value of an
+    // error with children (it is the list or object they were found in), and that list read as missing
+    // made a list-level fault with an item's fault ("counts female/youth twice", "participants[0].count
+    // must be an integer") one "participants: is required", hiding both.
+    const missing = e.value === undefined && !e.children?.length;
+    if (missing && e.constraints && !('whitelistValidation' in e.constraints)) return [{ field, reason: 'is required' }];
     const failed = Object.entries(e.constraints ?? {});
     // A value of the wrong type fails every bound too ("2" is neither at least 0 nor at most 100000):
     // its type is the one thing to say.

@@ -140,6 +140,42 @@ describe('what the domain refuses of a request that the request shows by itself,
     ]);
   });
 
+  it('names a group counted twice with a count that is none, where both together were one "participants: is required"', async () => {
+    const counted = (first: number) => ({
+      heldAt: '2026-03-04T09:00:00Z',
+      place: 'Bamako',
+      participants: [
+        { gender: 'female', ageGroup: 'youth', count: first },
+        { gender: 'female', ageGroup: 'youth', count: 2 },
+      ],
+    });
+    expect(await errorsOf(RecordSessionDto, counted(1.5))).toEqual([
+      { field: 'participants', reason: 'counts female/youth twice' },
+      { field: 'participants[0].count', reason: 'must be an integer number' },
+    ]);
+    expect(await errorsOf(RecordSessionDto, counted(-1))).toEqual([
+      { field: 'participants', reason: 'counts female/youth twice' },
+      { field: 'participants[0].count', reason: 'must not be less than 0' },
+    ]);
+  });
+
+  it('names a party listed twice with a party of no kind or no name, where both together were one "parties: is required"', async () => {
+    const proposal = (third: object) => ({
+      country: 'MLI',
+      track: 'good_offices',
+      lead: 'special_envoy',
+      parties: [{ name: 'A', kind: 'government' }, { name: 'A', kind: 'government' }, third],
+    });
+    expect(await errorsOf(ProposeProcessDto, proposal({ name: 'B', kind: 'nope' }))).toEqual([
+      { field: 'parties', reason: 'lists A (government) twice' },
+      { field: 'parties[2].kind', reason: expect.stringContaining('must be one of') },
+    ]);
+    expect(await errorsOf(ProposeProcessDto, proposal({ name: ' ', kind: 'civil_society' }))).toEqual([
+      { field: 'parties', reason: 'lists A (government) twice' },
+      { field: 'parties[2].name', reason: 'must not be empty' },
+    ]);
+  });
+
   it('refuses an agreement signed in the future with its other faults', async () => {
     const body = {
       kind: 'ceasefire',

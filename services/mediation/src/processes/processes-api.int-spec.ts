@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueSuffix } from '@crisis-ops/testing';
 import { bootMediation, freshCountries, token, type BootedMediation } from '../int-support';
@@ -72,6 +73,29 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     for (const path of ['/processes?country=MAL', '/process-metrics/time-to-response?country=MAL', '/process-metrics/inclusion?country=MAL', '/country-watch/MAL']) {
       expect(await api('GET', path, officer), path).toEqual(proposal);
     }
+  });
+
+  it('names a list\'s fault and its items\' faults in one 400, where a list with both was answered "is required" as if not sent', async () => {
+    const officer = await token(['mediation-officer'], 'africa');
+    const participants = [
+      { gender: 'female', ageGroup: 'youth', count: 1.5 },
+      { gender: 'female', ageGroup: 'youth', count: 2 },
+    ];
+    // Validation answers before the process is looked for: any process id will do.
+    const session = await api('POST', `/processes/${randomUUID()}/sessions`, officer, { heldAt: '2026-03-04T09:00:00Z', place: 'Bamako', participants });
+    expect(session).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+    expect(session.body.errors).toEqual([
+      { field: 'participants', reason: 'counts female/youth twice' },
+      { field: 'participants[0].count', reason: 'must be an integer number' },
+    ]);
+    const parties = [{ name: 'A', kind: 'government' }, { name: 'A', kind: 'government' }, { name: 'B', kind: 'nope' }];
+    const proposal = await api('POST', '/processes', officer, { country: 'MLI', track: 'good_offices', lead: 'special_envoy', parties });
+    expect(proposal).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+    expect(proposal.body.errors).toEqual([
+      { field: 'parties', reason: 'lists A (government) twice' },
+      { field: 'parties[2].kind', reason: expect.stringContaining('must be one of') },
+    ]);
+    expect(proposal.body.message).toMatch(/^parties: lists A \(government\) twice; parties\[2\]\.kind: must be one of/);
   });
 
   it('keeps the processes of a country no desk covers (an exercise code) to global users, as the operations centre and the country watch keep it, where a regional proposer made one its own region\'s', async () => {
