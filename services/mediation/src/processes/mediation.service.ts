@@ -35,6 +35,13 @@ export interface ProcessQuery {
   readonly status?: ProcessFilter['status'];
 }
 
+/**
+ * How many times a command is decided before its conflict is answered (409 CONCURRENT_MODIFICATION).
+ * A conflict means another writer committed first (the loser waits on the process row until it has),
+ * so each round lets one writer through: five let five commands sent at the same moment all through.
+ */
+export const COMMAND_ATTEMPTS = 5;
+
 /** Runs commands and reactions: decide on the rebuilt process, store its events and stage their public events in one transaction. */
 @Injectable()
 export class MediationService {
@@ -76,8 +83,28 @@ export class MediationService {
    * response instead, to a caller who may act on that process now. A key is the subject's, but a
    * subject's token may since have another region: replayed unchecked, the process came back whole to
    * a caller refused a read of it. The response's region is the process's, which never changes.
+   *
+   * A command that lost the race for the process to another writer (CONCURRENT_MODIFICATION) is run
+   * again, up to COMMAND_ATTEMPTS times, on the state that writer left. No client states the version it
+   * decided on (the API takes no If-Match nor version field), so the conflict is the server's own: four
+   * officers adding four parties at once got one 200 and three 409s telling them to reload what they
+   * had never read. Run again, the command is decided afresh on the new state, so what the domain
+   * refuses of it there (the same party added twice, a process closed meanwhile) is still refused, with
+   * the domain's code. The lost attempt rolled back whole, its Idempotency-Key claim with it: the
+   * retry claims the key afresh (or, if a copy of the request claimed it meanwhile, answers the copy's
+   * response), so the key is claimed and answered once.
    */
-  private once(principal: Principal, key: string | undefined, fingerprint: string, run: (m: EntityManager) => Promise<ProcessState>): Promise<ProcessState> {
+  private async once(principal: Principal, key: string | undefined, fingerprint: string, run: (m: EntityManager) => Promise<ProcessState>): Promise<ProcessState> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(principal, key, fingerprint, run);
+      } catch (err) {
+        if (attempt >= COMMAND_ATTEMPTS || !(err instanceof DomainError && err.code === MEDIATION_ERRORS.CONCURRENT_MODIFICATION)) throw err;
+      }
+    }
+  }
+
+  private attempt(principal: Principal, key: string | undefined, fingerprint: string, run: (m: EntityManager) => Promise<ProcessState>): Promise<ProcessState> {
     return this.dataSource.transaction(async (m) => {
       if (key === undefined) return run(m);
       const first = await claimKey<ProcessState>(m, principal.subject, key, fingerprint);

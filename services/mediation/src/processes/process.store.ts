@@ -100,7 +100,8 @@ export class ProcessStore {
   /**
    * Appends events decided on `before` (null for a new process). A concurrent writer that got
    * there first makes this fail with MEDIATION.CONCURRENT_MODIFICATION (the history's primary key
-   * and the version check both guard it).
+   * and the version check both guard it); MediationService then decides the command again on the
+   * new state.
    */
   async append(m: EntityManager, before: ProcessState | null, events: readonly MediationEvent[]): Promise<ProcessState> {
     if (!m.queryRunner?.isTransactionActive) throw new Error('ProcessStore.append needs a transaction');
