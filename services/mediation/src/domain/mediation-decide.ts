@@ -69,6 +69,7 @@ export function decide(state: ProcessState | null, command: MediationCommand, ct
       requireStatus(state, ['active', 'suspended'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'envoys are appointed to an active or suspended process');
       validateEnvoy(v, 'envoy', command.envoy);
       v.throwIfAny();
+      refuseRepeatedEnvoy(state, command.envoy);
       return [{ ...base, type: 'EnvoyAppointed', envoy: envoyOf(command.envoy, ctx.newId(), base.at) }];
     case 'AddParty': {
       requireStatus(state, ['proposed', 'active', 'suspended'], MEDIATION_ERRORS.PROCESS_ALREADY_CLOSED, 'the process has ended');
@@ -85,6 +86,7 @@ export function decide(state: ProcessState | null, command: MediationCommand, ct
       requireStatus(state, ['active'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'sessions are recorded on an active process');
       validateSession(v, state, command, now);
       v.throwIfAny();
+      refuseRepeatedSession(state, command);
       return [
         {
           ...base,
@@ -103,6 +105,7 @@ export function decide(state: ProcessState | null, command: MediationCommand, ct
       requireStatus(state, ['active'], MEDIATION_ERRORS.PROCESS_NOT_ACTIVE, 'agreements are recorded on an active process');
       validateAgreement(v, state, command, now);
       v.throwIfAny();
+      refuseRepeatedAgreement(state, command);
       return [
         {
           ...base,
@@ -215,6 +218,31 @@ function validateEnvoy(v: Violations, field: string, envoy: EnvoyInput | undefin
   v.text(`${field}.role`, envoy.role);
   v.text(`${field}.organization`, envoy.organization);
   v.oneOf(`${field}.gender`, envoy.gender, GENDERS);
+}
+
+const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const sameInstant = (a: string, b: string) => new Date(a).getTime() === new Date(b).getTime();
+
+/*
+ * A record the process already holds, sent again: two officers recording the same talks at once (a
+ * command that loses the race is decided again on the state the other left, MediationService), or one
+ * resending after a lost answer without an Idempotency-Key. Recorded twice, a session doubles the
+ * participation counted and renumbers rounds, an agreement counts twice as an outcome. Refused like a
+ * party added twice; what differs in any of these fields is another record.
+ */
+function refuseRepeatedSession(state: ProcessState, c: RecordSession): void {
+  const same = state.sessions.find((s) => sameInstant(s.heldAt, c.heldAt) && sameText(s.place, c.place));
+  if (same) throw conflict(MEDIATION_ERRORS.SESSION_ALREADY_RECORDED, `a session held at ${same.heldAt} in ${same.place} is already recorded (round ${same.round})`, { sessionId: same.sessionId });
+}
+
+function refuseRepeatedAgreement(state: ProcessState, c: RecordAgreement): void {
+  const same = state.agreements.find((a) => a.kind === c.kind && sameInstant(a.signedAt, c.signedAt) && sameText(a.title, c.title));
+  if (same) throw conflict(MEDIATION_ERRORS.AGREEMENT_ALREADY_RECORDED, `${same.title} (${same.kind}) signed at ${same.signedAt} is already recorded`, { agreementId: same.agreementId });
+}
+
+function refuseRepeatedEnvoy(state: ProcessState, e: EnvoyInput): void {
+  const same = state.envoys.find((x) => sameText(x.name, e.name) && sameText(x.role, e.role) && sameText(x.organization, e.organization));
+  if (same) throw conflict(MEDIATION_ERRORS.ENVOY_ALREADY_APPOINTED, `${same.name} (${same.role}, ${same.organization}) is already an envoy of this process`, { envoyId: same.envoyId });
 }
 
 const envoyOf = (e: EnvoyInput, envoyId: string, at: string) => ({

@@ -328,7 +328,7 @@ describe('parties and envoys', () => {
   });
 
   it('appoints further envoys', () => {
-    const out = given(proposed(), opened(), envoyAppointed()).when({ type: 'AppointEnvoy', envoy });
+    const out = given(proposed(), opened(), envoyAppointed()).when({ type: 'AppointEnvoy', envoy: { ...envoy, name: 'B. Deputy', role: 'deputy envoy' } });
     expect(out.state?.envoys.map((e) => e.envoyId)).toEqual(['envoy-1', 'id-1']);
   });
 });

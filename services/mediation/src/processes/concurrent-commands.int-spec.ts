@@ -19,7 +19,7 @@ describe('mediation: commands sent to one process at the same moment, on real Po
   let db: Client;
 
   beforeAll(async () => {
-    COUNTRIES = await freshCountries(5);
+    COUNTRIES = await freshCountries(6);
     m = await bootMediation();
     db = m.db;
   });
@@ -136,6 +136,15 @@ describe('mediation: commands sent to one process at the same moment, on real Po
     const answers = await atOnce(id, [1, 2].map(() => () => m.api('POST', `/processes/${id}/parties`, officer, party)));
     expect(answers.map((a) => [a.status, a.body.code]).sort()).toEqual([[200, undefined], [409, 'MEDIATION.PARTY_ALREADY_ADDED']]);
     expect(await eventsOf(id, 'PartyAdded')).toHaveLength(1);
+  });
+
+  it('records the same session sent by two officers at once once, the other refused with SESSION_ALREADY_RECORDED, where both were recorded once retried', async () => {
+    const id = await activeProcess();
+    const officer = await token(['mediation-officer'], 'global');
+    const session = { heldAt: new Date(Date.now() - 3_600_000).toISOString(), place: 'Niamey', participants: [{ gender: 'female', ageGroup: 'youth', count: 2 }] };
+    const answers = await atOnce(id, [1, 2].map(() => () => m.api('POST', `/processes/${id}/sessions`, officer, session)));
+    expect(answers.map((a) => [a.status, a.body.code]).sort()).toEqual([[200, undefined], [409, 'MEDIATION.SESSION_ALREADY_RECORDED']]);
+    expect(await eventsOf(id, 'TalksConvened')).toHaveLength(1);
   });
 
   it('refuses a party added as the process is closed as the domain refuses any command on a closed process, not as CONCURRENT_MODIFICATION', async () => {
