@@ -6,7 +6,6 @@ import { EscalationClosedUnopened1764892800000 } from './1764892800000-escalatio
 import { EscalationReversals1765152000000 } from './1765152000000-escalation-reversals.migration';
 import { EscalationProcessFate1765238400000 } from './1765238400000-escalation-process-fate.migration';
 import { RiskTrend1765324800000 } from './1765324800000-risk-trend.migration';
-import { EscalationResponsePaging1765411200000 } from './1765411200000-escalation-response-paging.migration';
 
 export const migrations = [
   ...messagingMigrations,
@@ -17,5 +16,4 @@ export const migrations = [
   EscalationReversals1765152000000,
   EscalationProcessFate1765238400000,
   RiskTrend1765324800000,
-  EscalationResponsePaging1765411200000,
 ];

@@ -164,9 +164,10 @@ export class BoardController {
       'not-warranted (below the level mediation answers); reversed (a RiskDeescalated took its area below its level before a process was opened: ' +
       'reversedAt, reversedToLevel and toReversedMs say when and where to). ' +
       'Pending ones come first, then the rest, each newest first, so that a limit never hides a pending response behind settled ones. ' +
-      'One page of `limit`; when more follow, the X-Next-Cursor header carries the `cursor` of the next page. Later pages list the ' +
-      'escalations as the first page found them (pending or not, and which), each as it stands now: one answered since is shown, ' +
-      'answered, where it stood among the pending ones, not again among the rest; one recorded since comes on a new first page.',
+      'One page of `limit`; when more follow, the X-Next-Cursor header carries the `cursor` of the next page, which goes on after ' +
+      'the last row shown, each row as it stands now. No escalation listed when paging began is skipped; one answered between pages ' +
+      'may be listed a second time, further on among the settled ones, with its new status; one recorded since is on a later page ' +
+      'only if it sorts after the rows shown (a settled one, or one of an older time), else on a new first page.',
   })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
