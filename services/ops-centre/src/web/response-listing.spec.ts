@@ -31,25 +31,41 @@ describe("the console's walk through the Time to response pages", () => {
 
   it('asks once for what it shows, up to 1,000 rows, and says whether more follow', async () => {
     const few = server(30);
-    expect(await firstResponses(few.page, 50)).toEqual({ rows: Array.from({ length: 30 }, (_, i) => i), more: false });
+    expect(await firstResponses(few.page, 50, String)).toEqual({ rows: Array.from({ length: 30 }, (_, i) => i), more: false });
     expect(few.asked).toEqual([[50, undefined]]);
     const many = server(120);
-    expect((await firstResponses(many.page, 100)).more).toBe(true);
+    expect((await firstResponses(many.page, 100, String)).more).toBe(true);
     expect(many.asked).toEqual([[100, undefined]]);
   });
 
   it('follows the cursor past 1,000 rows, each row once', async () => {
     const long = server(2_600);
-    const { rows, more } = await firstResponses(long.page, 2_050);
+    const { rows, more } = await firstResponses(long.page, 2_050, String);
     expect(rows).toEqual(Array.from({ length: 2_050 }, (_, i) => i));
     expect(more).toBe(true);
     expect(long.asked).toEqual([[1000, undefined], [1000, '1000'], [50, '2000']]);
   });
 
+  it('shows once, as the later page has it, an escalation answered between pages and so listed again further on', async () => {
+    // Page 1 shows b pending; b is answered before page 2, which goes on after a's place and reaches b
+    // again among the settled rows.
+    const pages: Record<string, ResponsePage<ReturnType<typeof row>>> = {
+      first: { rows: [row('a', 'awaiting-proposal'), row('b', 'awaiting-proposal')], next: 'after-b' },
+      'after-b': { rows: [row('c', 'awaiting-opening'), row('b', 'opened')], next: 'after-b-settled' },
+      'after-b-settled': { rows: [row('d', 'not-warranted')], next: null },
+    };
+    const asked: (string | undefined)[] = [];
+    const page = async (_limit: number, cursor?: string) => (asked.push(cursor), pages[cursor ?? 'first']);
+    const { rows, more } = await firstResponses(page, 1_500, (r) => r.escalationId);
+    expect(rows).toEqual([row('a', 'awaiting-proposal'), row('c', 'awaiting-opening'), row('b', 'opened'), row('d', 'not-warranted')]);
+    expect(more).toBe(false);
+    expect(asked).toEqual([undefined, 'after-b', 'after-b-settled']);
+  });
+
   it('stops at a page of none that still gives a cursor, rather than asking for ever', async () => {
     let asked = 0;
     const stuck = async () => (asked++, { rows: [], next: 'again' });
-    expect(await firstResponses(stuck, 50)).toEqual({ rows: [], more: true });
+    expect(await firstResponses(stuck, 50, String)).toEqual({ rows: [], more: true });
     expect(asked).toBe(1);
   });
 });

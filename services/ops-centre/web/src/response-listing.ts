@@ -41,19 +41,25 @@ export interface ResponsePage<R> {
 
 /**
  * The first `wanted` rows of the listing: one request up to 1,000 rows, then the next pages by their
- * cursor (each page goes on from the first page's picture of the listing, so none shows twice), and
- * whether more follow. Read afresh on each refresh, so what the officer has asked to see stays shown.
- * A server from before the cursor sends none: the pane then shows what it has, without "more".
+ * cursor, and whether more follow. Read afresh on each refresh, so what the officer has asked to see
+ * stays shown. A page goes on after the previous page's last row as the listing stands now, so an
+ * escalation answered between two pages comes again on the later one, settled: it is shown once, as
+ * the later page has it (`idOf` tells rows apart). A server from before the cursor sends none: the
+ * pane then shows what it has, without "more".
  */
-export async function firstResponses<R>(page: (limit: number, cursor?: string) => Promise<ResponsePage<R>>, wanted: number): Promise<{ rows: R[]; more: boolean }> {
-  const rows: R[] = [];
+export async function firstResponses<R>(page: (limit: number, cursor?: string) => Promise<ResponsePage<R>>, wanted: number, idOf: (row: R) => string): Promise<{ rows: R[]; more: boolean }> {
+  // Insertion order is the listing's order; a row met again is moved to where the later page put it.
+  const rows = new Map<string, R>();
   let cursor: string | undefined;
   for (;;) {
-    const answer = await page(Math.min(RESPONSES_PAGE_MAX, wanted - rows.length), cursor);
-    rows.push(...answer.rows);
-    if (!answer.next) return { rows, more: false };
+    const answer = await page(Math.min(RESPONSES_PAGE_MAX, wanted - rows.size), cursor);
+    for (const row of answer.rows) {
+      rows.delete(idOf(row));
+      rows.set(idOf(row), row);
+    }
+    if (!answer.next) return { rows: [...rows.values()], more: false };
     // A page of none with a cursor would be asked for again and again.
-    if (rows.length >= wanted || answer.rows.length === 0) return { rows, more: true };
+    if (rows.size >= wanted || answer.rows.length === 0) return { rows: [...rows.values()], more: true };
     cursor = answer.next;
   }
 }

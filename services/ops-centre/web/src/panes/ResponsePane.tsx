@@ -57,7 +57,7 @@ export function ResponsePane({ me }: { me: Me }) {
       return { rows: body, next: headers.get('x-next-cursor') };
     };
     const load = () =>
-      firstResponses(page, wanted).then(
+      firstResponses(page, wanted, (r) => r.escalationId).then(
         ({ rows, more }) => {
           setAnswer({ query, rows, more });
           setError(null);
