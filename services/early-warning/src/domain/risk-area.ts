@@ -1,6 +1,7 @@
 import { admin1Key, type RiskArea } from './risk-context';
 import type { RiskLevel } from './risk-parameters';
 import type { RiskDriver } from './risk-events';
+import { levelRank } from './risk-score';
 
 /** Plain-JSON form of an AreaState (numbers round-trip exactly through JSON, so restore is bit-exact). */
 export interface AreaSnapshot {
@@ -21,6 +22,8 @@ export interface AreaSnapshot {
   readonly lastEscalationId: string | null;
   /** Escalations still in force, oldest first (absent in snapshots taken before it existed). */
   readonly escalations?: ReadonlyArray<EscalationInForce>;
+  /** Escalations in force as subscribers were told them, oldest first (absent in snapshots taken before it existed). */
+  readonly toldEscalations?: ReadonlyArray<EscalationInForce>;
   readonly children: readonly AreaSnapshot[];
 }
 
@@ -63,7 +66,15 @@ export class AreaState {
   /** The drivers of the latest assessment, until taken (RiskEngine.takeExplanations); not part of the snapshot. */
   explained: RiskDriver[] | null = null;
   lastEscalationId: string | null = null;
+  /** Escalations in force on the area's own path, history included (what a replay names). */
   escalations: EscalationInForce[] = [];
+  /**
+   * Escalations in force as subscribers were told them: a de-escalation told names one of these.
+   * History told to no one moves `escalations` alone (a fall, a rise with an id nobody got), so a
+   * change told later reverses what subscribers hold (their alert, their mediation process), not
+   * an escalation of history.
+   */
+  toldEscalations: EscalationInForce[] = [];
   readonly children = new Map<string, AreaState>();
 
   constructor(
@@ -127,6 +138,7 @@ export class AreaState {
       lastScore: this.lastScore,
       lastEscalationId: this.lastEscalationId,
       escalations: this.escalations.map((e) => [...e] as const),
+      toldEscalations: this.toldEscalations.map((e) => [...e] as const),
       children: [...this.children.values()].map((c) => c.snapshot()),
     };
   }
@@ -150,6 +162,8 @@ export class AreaState {
       : s.lastEscalationId && s.level !== 'low'
         ? [['low', s.level, s.lastEscalationId]]
         : [];
+    // Older snapshots did not keep them apart: what was told was named from the area's own path.
+    state.toldEscalations = (s.toldEscalations ?? state.escalations).map((e) => [...e] as const);
     // Children are keyed as the engine tells admin1s (admin1Key). A snapshot taken before it did so
     // may hold one admin1 under several spellings: they become one area, under the spelling the
     // engine saw first (children are in the order it first saw them), their activity added up.
@@ -189,4 +203,31 @@ export class AreaState {
     for (const counts of this.countsByDay.values()) for (const n of counts.values()) total += n;
     return total;
   }
+}
+
+/**
+ * Reverses, in `stack`, the escalation a fall to `level` reverses and returns its id: the earliest
+ * escalation still holding the area above `level` (the one that first lifted it there). One that
+ * came from below `level` still holds the area at `level`, so it stays, lowered to it: after low →
+ * critical, critical → high and high → elevated both reverse that one escalation.
+ */
+export function reverseEscalations(stack: EscalationInForce[], level: RiskLevel): string | undefined {
+  const above = (l: RiskLevel) => levelRank(l) > levelRank(level);
+  const reversed = stack.find(([, to]) => above(to));
+  if (!reversed) return undefined;
+  const kept = stack.filter(([, to]) => !above(to));
+  const [from, , id] = reversed;
+  if (levelRank(from) < levelRank(level)) kept.push([from, level, id]);
+  stack.splice(0, stack.length, ...kept);
+  return id;
+}
+
+/**
+ * Records an escalation told from `from` to `to` in what subscribers hold: any told escalation
+ * above `from` is reversed first (they were told `from`), then this one holds the area at `to`.
+ */
+export function tellEscalation(state: AreaState, from: RiskLevel, to: RiskLevel, id: string): string {
+  reverseEscalations(state.toldEscalations, from);
+  state.toldEscalations.push([from, to, id]);
+  return id;
 }

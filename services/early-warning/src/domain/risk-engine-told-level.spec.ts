@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RiskEngine, type Announcing, type RiskEvent, type RiskSignal } from './index';
+import { RiskEngine, type Announcing, type RiskEngineSnapshot, type RiskEvent, type RiskSignal } from './index';
 
 /**
  * What a level change told on a news day says it changes from, when history told to no one (an
@@ -112,5 +112,39 @@ describe('RiskEngine: a level change told after history told to no one', () => {
     // Subscribers still hold high: the area's next fall, on a news day, is told from high.
     const later = Array.from({ length: 70 }, (_, i) => engine.ingestSignal(calm(71 + i), newsFrom(71))).flat();
     expect(changesTold(later)[0]).toEqual(['RiskDeescalated', 'high', 'elevated', false]);
+  });
+
+  it('given high told (escalation E1) and, in an import, a fall to elevated, when a news day brings the area back to high and a later one lowers it to elevated, then the fall told reverses E1, which subscribers hold, not the untold rise', () => {
+    const engine = highTold();
+    for (let d = 20; d < 70; d++) engine.ingestSignal(calm(d), history);
+    const day70 = [...Array.from({ length: 20 }, () => engine.ingestSignal(attack(70), newsFrom(70))).flat(), ...engine.assessOpenDay(newsFrom(70))];
+    const [untoldRise] = changes(day70);
+    expect(untoldRise).toMatchObject({ previousLevel: 'elevated', newLevel: 'high', escalationId: 'NER/-/2024-03-11/high', announced: false });
+
+    // What subscribers hold is part of the engine's state: a service restarted from its snapshot knows it.
+    const restored = RiskEngine.restore(JSON.parse(JSON.stringify(engine.snapshot())) as RiskEngineSnapshot);
+    const later = Array.from({ length: 70 }, (_, i) => restored.ingestSignal(calm(71 + i), newsFrom(71))).flat();
+    const [fall, toLow] = changes(later.filter((e) => e.announced));
+    // Their alert and mediation process were opened under E1; the untold rise's id names nothing they have.
+    expect(fall).toMatchObject({ type: 'RiskDeescalated', previousLevel: 'high', newLevel: 'elevated', escalationId: 'NER/-/2024-01-13/high' });
+    expect(toLow).toMatchObject({ type: 'RiskDeescalated', previousLevel: 'elevated', newLevel: 'low', escalationId: 'NER/-/2024-01-06/elevated' });
+  });
+
+  it('given high told (escalation E1) and, in an import, a fall to elevated and a rise back to high, when a news day lowers the area to elevated, then the fall told reverses E1, not the rise made in history', () => {
+    const engine = highTold();
+    const untold = [
+      ...Array.from({ length: 50 }, (_, i) => engine.ingestSignal(calm(20 + i), history)).flat(),
+      ...Array.from({ length: 20 }, () => engine.ingestSignal(attack(70), history)).flat(),
+      ...Array.from({ length: 20 }, (_, i) => engine.ingestSignal(calm(71 + i), history)).flat(),
+    ];
+    expect(changes(untold).map((e) => [e.type, e.newLevel, e.escalationId, e.announced])).toEqual([
+      ['RiskDeescalated', 'elevated', 'NER/-/2024-01-13/high', false],
+      ['RiskEscalated', 'high', 'NER/-/2024-03-11/high', false],
+    ]);
+
+    // From day 91 news: the area falls to elevated on day 100.
+    const told = Array.from({ length: 20 }, (_, i) => engine.ingestSignal(calm(91 + i), newsFrom(91))).flat();
+    expect(changesTold(told)).toEqual([['RiskDeescalated', 'high', 'elevated', false]]);
+    expect(changes(told.filter((e) => e.announced))[0]).toMatchObject({ at: new Date(day0 + 100 * DAY), escalationId: 'NER/-/2024-01-13/high' });
   });
 });

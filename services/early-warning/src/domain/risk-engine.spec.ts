@@ -85,11 +85,11 @@ describe('RiskEngine', () => {
     const flare = Array.from({ length: 140 }, () => signal(400, 'battles', 5, null));
     const events = run(new RiskEngine(), quietThen(flare), 640);
     expect(new Set(transitions(events).map((e) => e.escalationId)).size).toBe(1);
-    // A snapshot from before escalations in force were kept: restored, the latest escalation holds the level.
+    // A snapshot from before escalations in force (and those told) were kept: restored, the latest escalation holds the level.
     const engine = new RiskEngine();
     run(engine, quietThen(flare).filter((s) => s.occurredAt.getTime() <= on(410).getTime()), 409);
     const old = engine.snapshot();
-    const legacy = { ...old, areas: old.areas.map(({ escalations: _escalations, ...a }) => a) };
+    const legacy = { ...old, areas: old.areas.map(({ escalations: _escalations, toldEscalations: _told, ...a }) => a) };
     const restored = run(RiskEngine.restore(legacy), quietThen(flare).filter((s) => s.occurredAt.getTime() > on(410).getTime()), 640);
     expect(new Set(transitions(restored).map((e) => e.escalationId))).toEqual(new Set(transitions(events).map((e) => e.escalationId)));
   });

@@ -1,4 +1,4 @@
-import { AreaState, type AreaSnapshot, type Contribution, type EscalationInForce } from './risk-area';
+import { AreaState, reverseEscalations, tellEscalation, type AreaSnapshot, type Contribution } from './risk-area';
 import { admin1Key, NO_CONTEXT, type RiskContextProvider } from './risk-context';
 import type { RiskDriver, RiskEvent } from './risk-events';
 import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
@@ -285,7 +285,8 @@ export class RiskEngine {
    * mediation) would otherwise never hear of it, while the board shows the level. Likewise a news day
    * below the level told tells late the fall that took the area there, also when the day then raises it
    * (unless back to the level told: then no change is told). A change told says it is from the level
-   * subscribers hold, the told level, not from one history left the area at, told to no one.
+   * subscribers hold, the told level, not from one history left the area at, told to no one; a fall
+   * told reverses an escalation they were told (AreaState.toldEscalations), not one history made.
    */
   private assess(state: AreaState, day: number, events: RiskEvent[], announcing: Announcing | undefined, provisional = false): void {
     const p = this.parameters;
@@ -338,9 +339,11 @@ export class RiskEngine {
       if (levelRank(held) > levelRank(toldBefore)) {
         const inForce = [...state.escalations].reverse().find(([, to]) => to === held);
         const escalationId = inForce?.[2] ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(state.levelSinceDay)}/${held}`;
+        tellEscalation(state, toldBefore, held, escalationId);
         events.push({ type: 'RiskEscalated', ...common, escalationId, previousLevel: toldBefore, newLevel: held, at: dateOfDay(state.levelSinceDay), announced: true, toldLate: true });
       } else if (levelRank(held) < levelRank(toldBefore)) {
-        const escalationId = state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`;
+        // The escalation subscribers hold, not one history made (told to no one) since.
+        const escalationId = reverseEscalations(state.toldEscalations, held) ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`;
         events.push({ type: 'RiskDeescalated', ...common, escalationId, previousLevel: toldBefore, newLevel: held, at: dateOfDay(state.levelSinceDay), announced: true, toldLate: true });
       }
     };
@@ -376,7 +379,7 @@ export class RiskEngine {
       state.lastEscalationId = escalationId;
       state.escalations.push([previousLevel, level, escalationId]);
     } else {
-      escalationId = reverseEscalations(state, level) ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`;
+      escalationId = reverseEscalations(state.escalations, level) ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`;
     }
     const change: RiskEvent = { type: up ? 'RiskEscalated' : 'RiskDeescalated', ...common, escalationId, previousLevel, newLevel: level, at: dateOfDay(day) };
     if (announcing) {
@@ -385,7 +388,10 @@ export class RiskEngine {
       // from a level never told to a level still above the told one would undo what nobody heard
       // of: then the level it leaves the area at is told late instead.
       const told = up ? isNews() && !backToTold : (isNews() || announcing.corrects) && correctsAnnouncedLevel(change, toldBefore);
-      events.push(told ? { ...change, previousLevel: heldBefore, announced: true } : { ...change, announced: false });
+      // A fall told reverses the escalation subscribers hold, which history told to no one may have
+      // replaced on the area's own path (a fall and a rise, or back at the told level, a rise untold).
+      const toldId = !told ? escalationId : up ? tellEscalation(state, heldBefore, level, escalationId) : (reverseEscalations(state.toldEscalations, level) ?? escalationId);
+      events.push(told ? { ...change, escalationId: toldId, previousLevel: heldBefore, announced: true } : { ...change, announced: false });
       tell(told, level);
       if (!up && !told && isNews()) tellLate(level);
     } else events.push(change);
@@ -397,19 +403,3 @@ export class RiskEngine {
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 const round1 = (x: number): number => Math.round(x * 10) / 10;
-
-/**
- * The escalation a fall to `level` reverses, and what stays in force after it: the earliest
- * escalation still holding the area above `level` (the one that first lifted it there). One that
- * came from below `level` still holds the area at `level`, so it stays, lowered to it: after low →
- * critical, critical → high and high → elevated both reverse that one escalation.
- */
-function reverseEscalations(state: { escalations: EscalationInForce[] }, level: RiskLevel): string | undefined {
-  const above = (l: RiskLevel) => levelRank(l) > levelRank(level);
-  const reversed = state.escalations.find(([, to]) => above(to));
-  if (!reversed) return undefined;
-  state.escalations = state.escalations.filter(([, to]) => !above(to));
-  const [from, , id] = reversed;
-  if (levelRank(from) < levelRank(level)) state.escalations.push([from, level, id]);
-  return id;
-}

@@ -45,7 +45,10 @@ export interface RiskAssessed extends AreaEventBase {
 
 export interface RiskLevelChange extends AreaEventBase {
   readonly type: 'RiskEscalated' | 'RiskDeescalated';
-  /** For an escalation its own id; for a de-escalation the id of the escalation it reverses. */
+  /**
+   * For an escalation its own id; for a de-escalation the id of the escalation it reverses. In one
+   * told, an escalation subscribers were told (which a replay, reversing the area's own, may name otherwise).
+   */
   readonly escalationId: string;
   /**
    * The level before the change. In a change told (`announced`), the level subscribers had been told:
