@@ -75,42 +75,64 @@ describe('consumer health', () => {
       return { health, emit };
     };
 
-    it('given fetches begun and failing for longer than the bound, then not ready, saying since when; ready again once a fetch is answered', () => {
+    it('given fetches begun and failing for longer than the bound, then not ready, saying which broker and since when; ready again once a fetch is answered', () => {
       const { health, emit } = watched();
-      emit(EVENTS.FETCH_START);
-      emit(EVENTS.FETCH);
+      emit(EVENTS.FETCH_START, { nodeId: 1 });
+      emit(EVENTS.FETCH, { nodeId: 1 });
       // The broker gone: each fetch fails without a FETCH, and kafkajs begins another.
-      emit(EVENTS.FETCH_START);
+      emit(EVENTS.FETCH_START, { nodeId: 1 });
       vi.advanceTimersByTime(FETCH_UNANSWERED_MS - 1);
-      emit(EVENTS.FETCH_START);
+      emit(EVENTS.FETCH_START, { nodeId: 1 });
       expect(statusOf(health).status).toBe('up');
       vi.advanceTimersByTime(1_000);
-      emit(EVENTS.FETCH_START);
+      emit(EVENTS.FETCH_START, { nodeId: 1 });
       expect(statusOf(health)).toMatchObject({
         status: 'down',
         consuming: false,
-        message: `the broker has not answered the consumer's fetches for ${Math.round((FETCH_UNANSWERED_MS + 999) / 1000)} s (since 2026-11-27T10:00:00.000Z)`,
+        message: `broker 1 has not answered the consumer's fetches for ${Math.round((FETCH_UNANSWERED_MS + 999) / 1000)} s (since 2026-11-27T10:00:00.000Z)`,
       });
       expect(health.givenUp).toBeUndefined();
-      emit(EVENTS.FETCH);
+      emit(EVENTS.FETCH, { nodeId: 1 });
+      expect(statusOf(health)).toMatchObject({ status: 'up', consuming: true });
+    });
+
+    it('given one broker of several that hangs on a fetch while the others answer theirs, then not ready past the bound, naming the one that hangs', () => {
+      const { health, emit } = watched();
+      // kafkajs fetches from each broker on its own: broker 2 hangs, brokers 1 and 3 answer every fetch.
+      emit(EVENTS.FETCH_START, { nodeId: 2 });
+      for (let t = 0; t <= FETCH_UNANSWERED_MS; t += 250) {
+        for (const nodeId of [1, 3]) {
+          emit(EVENTS.FETCH_START, { nodeId });
+          emit(EVENTS.FETCH, { nodeId });
+        }
+        vi.advanceTimersByTime(250);
+      }
+      expect(statusOf(health)).toMatchObject({
+        status: 'down',
+        consuming: false,
+        message: expect.stringMatching(/^broker 2 has not answered the consumer's fetches for 10 s \(since 2026-11-27T10:00:00\.000Z\)$/),
+      });
+      // Its answer, and only its, ends it.
+      emit(EVENTS.FETCH, { nodeId: 2 });
       expect(statusOf(health)).toMatchObject({ status: 'up', consuming: true });
     });
 
     it('given a handler that runs far longer than the bound, then still ready: the consumer fetches nothing meanwhile', () => {
       const { health, emit } = watched();
-      emit(EVENTS.FETCH_START);
-      emit(EVENTS.FETCH);
+      emit(EVENTS.FETCH_START, { nodeId: 1 });
+      emit(EVENTS.FETCH, { nodeId: 1 });
       emit(EVENTS.START_BATCH_PROCESS);
       vi.advanceTimersByTime(FETCH_UNANSWERED_MS * 10);
       expect(statusOf(health)).toMatchObject({ status: 'up', consuming: true });
       emit(EVENTS.END_BATCH_PROCESS);
-      emit(EVENTS.FETCH_START);
+      emit(EVENTS.FETCH_START, { nodeId: 1 });
       expect(statusOf(health).status).toBe('up');
     });
 
     it('given a fetch given up on for a rebalance that lasts longer than the bound, then still ready', () => {
       const { health, emit } = watched();
-      emit(EVENTS.FETCH_START);
+      emit(EVENTS.FETCH_START, { nodeId: 1 });
+      emit(EVENTS.FETCH_START, { nodeId: 2 });
       emit(EVENTS.REBALANCING);
       vi.advanceTimersByTime(FETCH_UNANSWERED_MS * 3);
       expect(statusOf(health).status).toBe('up');

@@ -16,7 +16,10 @@ export const FETCH_UNANSWERED_MS = 10_000;
  * consumer's database out of reach): the replica is not ready meanwhile, and ready again once the
  * consumer has rejoined its group. Before that crash, while kafkajs still retries a broker it has
  * lost, the consumer is not consuming either: a fetch begun and unanswered for FETCH_UNANSWERED_MS
- * says so (it said "consuming" through a whole broker outage). Only a fetch counts: the consumer
+ * says so (it said "consuming" through a whole broker outage). kafkajs fetches from each broker that
+leads a partition of the consumer's on its own (one fetcher per node), so the bound is kept per broker:
+one broker answering cannot hide another that hangs, whose partitions nobody consumes meanwhile (a
+fetch answered by any broker cleared it). Only a fetch counts: the consumer
  * fetches nothing while a handler runs, however long, so a slow batch never makes it unready; nor
  * does a rebalance, which it waits out in its group, not on a fetch. On an error kafkajs does not
  * retry (a bug in a handler's plumbing, an authorisation error) it gives up for good while the
@@ -27,8 +30,8 @@ export const FETCH_UNANSWERED_MS = 10_000;
 export class ConsumerHealthIndicator implements BeforeApplicationShutdown {
   private pause?: string;
   private fatal?: string;
-  /** When the oldest fetch still unanswered began. */
-  private fetchingSince?: number;
+  /** Per broker (kafkajs's nodeId), when its oldest fetch still unanswered began. */
+  private readonly fetchingSince = new Map<string, number>();
   private watched = false;
   private closing = false;
 
@@ -46,18 +49,20 @@ export class ConsumerHealthIndicator implements BeforeApplicationShutdown {
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.pause = undefined;
-      this.fetchingSince = undefined;
+      this.fetchingSince.clear();
     });
-    // A fetch that fails (the broker gone) emits no FETCH and is begun again: the oldest start counts.
-    consumer.on(consumer.events.FETCH_START, () => {
-      this.fetchingSince ??= Date.now();
+    // A fetch that fails (the broker gone) emits no FETCH and is begun again: the oldest start of
+    // each broker counts, and only that broker's answer ends it.
+    consumer.on(consumer.events.FETCH_START, ({ payload }) => {
+      const node = nodeOf(payload);
+      if (!this.fetchingSince.has(node)) this.fetchingSince.set(node, Date.now());
     });
-    consumer.on(consumer.events.FETCH, () => {
-      this.fetchingSince = undefined;
+    consumer.on(consumer.events.FETCH, ({ payload }) => {
+      this.fetchingSince.delete(nodeOf(payload));
     });
     // A fetch given up on because the group rebalances: the consumer rejoins, and fetches after.
     consumer.on(consumer.events.REBALANCING, () => {
-      this.fetchingSince = undefined;
+      this.fetchingSince.clear();
     });
   }
 
@@ -79,9 +84,19 @@ export class ConsumerHealthIndicator implements BeforeApplicationShutdown {
   }
 
   private unanswered(): string | undefined {
-    if (this.fetchingSince === undefined || this.closing) return undefined;
-    const waited = Date.now() - this.fetchingSince;
+    if (this.closing) return undefined;
+    let oldest: [string, number] | undefined;
+    for (const entry of this.fetchingSince) if (!oldest || entry[1] < oldest[1]) oldest = entry;
+    if (!oldest) return undefined;
+    const [node, since] = oldest;
+    const waited = Date.now() - since;
     if (waited < FETCH_UNANSWERED_MS) return undefined;
-    return `the broker has not answered the consumer's fetches for ${Math.round(waited / 1000)} s (since ${new Date(this.fetchingSince).toISOString()})`;
+    return `broker ${node} has not answered the consumer's fetches for ${Math.round(waited / 1000)} s (since ${new Date(since).toISOString()})`;
   }
+}
+
+/** The broker a fetch event is of (kafkajs's nodeId in FETCH_START and FETCH); `?` if it says none. */
+function nodeOf(payload: unknown): string {
+  const node = (payload as { nodeId?: unknown } | undefined)?.nodeId;
+  return node === undefined || node === null ? '?' : String(node);
 }
