@@ -121,6 +121,34 @@ describe('redrives that do not go as planned', () => {
     ]);
   });
 
+  it('looks for the copies of a redrive cut short long ago only within its window, not on to the end of the topic', async () => {
+    const topic = await topicWith((t) => [letter(t, 'e-1', 10), letter(t, 'e-2', 11)]);
+    const dlq = dlqTopicOf(topic);
+    // Cut short three weeks ago before its copies went (the dead-letter records say since when).
+    const since = Date.now() - 21 * DAY;
+    await expect(redrive(dyingAt(topic, 1), await readDeadLetters(kafka, [topic]), { now: new Date(since) })).rejects.toThrow('killed');
+    // The topic since: e-1's copy within the redrive's window, then weeks of traffic, among which a
+    // record naming e-2's letter an hour after the redrive began, past any send its holder could make.
+    const at = (ms: number) => String(ms);
+    await writer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key: 'BFA', value: 'payload-e-1', timestamp: at(since + 60_000), headers: { redriven_from: `${dlq}/0/0` } },
+        { key: 'BFA', value: 'later-1', timestamp: at(since + 30 * 60_000) },
+        { key: 'BFA', value: 'not-a-copy-of-e-2', timestamp: at(since + 60 * 60_000), headers: { redriven_from: `${dlq}/0/1` } },
+        { key: 'BFA', value: 'later-2', timestamp: at(since + 7 * DAY) },
+      ],
+    });
+
+    const report = await redriveTopic(kafka, redriver, topic, { all: true });
+    expect(report.confirmed.map((l) => l.eventId)).toEqual(['e-1']);
+    expect(report.resumed.map((l) => l.eventId)).toEqual(['e-2']);
+    expect(report.sent).toBe(1);
+    expect(await copiesOn(topic)).toEqual(['later-1', 'later-2', 'not-a-copy-of-e-2', 'payload-e-1', 'payload-e-2']);
+    expect((await readDeadLetters(kafka, [topic])).map((l) => letterStatus(l))).toEqual(['redriven', 'redriven']);
+  });
+
   it('runs one redrive of a topic at a time: others started with it send nothing and name the one under way', async () => {
     const topic = await topicWith((t) => [letter(t, 'e-1', 10), letter(t, null, 11), letter(t, 'e-3', 12)]);
     const runs = await Promise.allSettled([1, 2, 3].map(() => redriveTopic(kafka, redriver, topic, { all: true })));

@@ -1,8 +1,9 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
-import { rangesFrom, readRanges } from '../kafka/read-range';
+import { rangesBetween, readRanges } from '../kafka/read-range';
 import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
 import { FIRST_PUBLISHED_HEADER, REDRIVEN_FROM_HEADER, type DeadLetter } from './dead-letters';
+import { CLAIM_EXPIRES_MS } from './redrive-claim';
 import { forgetRecord, letterKey, readRedrives, redriveRecord, type RedriveInput } from './redrives';
 
 export interface RedriveOptions {
@@ -53,39 +54,70 @@ async function recordRedrives(producer: Pick<Producer, 'send'>, redrives: readon
 }
 
 /**
- * How long before a redrive's recorded start its copies are looked for: a broker that stamps records
- * with its own clock (LogAppendTime) may be a little behind the one that recorded the start.
+ * How far either side of a redrive's window its copies are looked for: a broker that stamps records
+ * with its own clock (LogAppendTime) may be a little behind or ahead of the one that recorded it.
  */
 const COPY_CLOCK_MARGIN_MS = 5 * 60_000;
 
 /**
+ * Where the copies of a redrive begun at `since` can lie on its topic, by timestamp: from its start
+ * to CLAIM_EXPIRES_MS after it (its holder sends nothing once it has held the topic CLAIM_HOLD_MS,
+ * and the claim's expiry covers a send still under way then), with COPY_CLOCK_MARGIN_MS either side.
+ * A `since` that cannot be read is the whole topic (no redrive writes one).
+ */
+export function copyWindow(since: string): { from: number; until: number } {
+  const at = Date.parse(since);
+  if (!Number.isFinite(at)) return { from: 0, until: Infinity };
+  return { from: at - COPY_CLOCK_MARGIN_MS, until: at + CLAIM_EXPIRES_MS + COPY_CLOCK_MARGIN_MS };
+}
+
+/**
  * Of letters a redrive began and did not finish (`redriving`), those whose copy is on their topic
- * (a record there whose redriven_from header names the letter that answers for them, written since
- * the redrive began) and those whose copy is not. Read to the topics' ends as they are now: call it
+ * (a record there whose redriven_from header names the letter that answers for them, written within
+ * the window of the redrive that began them, copyWindow) and those whose copy is not. Only those
+ * windows are read: read from the redrive's start to the topic's end, a redrive cut short weeks ago
+ * on a busy topic took the next one longer than its claim's hold to check, so it lapsed before its
+ * first send, every run after read the same and the letters stayed `redriving` for ever. Call it
  * while holding the topic's claim (claimRedrive), so that no redrive is still sending.
  */
 export async function confirmInterrupted(kafka: Kafka, letters: readonly DeadLetter[]): Promise<{ sent: DeadLetter[]; notSent: DeadLetter[] }> {
   const begun = letters.filter((l) => l.redriving !== null && l.redrivenAt === null);
   if (begun.length === 0) return { sent: [], notSent: [] };
   const found = new Set<string>();
-  const byTopic = new Map<string, number>();
-  for (const l of begun) {
-    const since = Date.parse(l.redriving?.since ?? '') || 0;
-    byTopic.set(l.originalTopic, Math.min(byTopic.get(l.originalTopic) ?? Infinity, since));
-  }
+  const windows = new Map<string, Array<{ from: number; until: number }>>();
+  for (const l of begun) windows.set(l.originalTopic, [...(windows.get(l.originalTopic) ?? []), copyWindow(l.redriving?.since ?? '')]);
   const admin = kafka.admin();
   await admin.connect();
-  const ranges = [];
+  // One read per window (readRanges reads one range a partition), windows that overlap read as one.
+  const reads = [];
   try {
-    for (const [topic, since] of byTopic) ranges.push(...(await rangesFrom(admin, [topic], new Date(Math.max(0, since - COPY_CLOCK_MARGIN_MS)))));
+    for (const [topic, list] of windows) {
+      for (const w of mergeWindows(list)) {
+        const until = Number.isFinite(w.until) ? new Date(w.until) : undefined;
+        reads.push(await rangesBetween(admin, [topic], new Date(Math.max(0, w.from)), until));
+      }
+    }
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-  await readRanges(kafka, ranges, 'dead-letter-redrive-check', async ({ message }) => {
-    const from = message.headers?.[REDRIVEN_FROM_HEADER];
-    if (from !== undefined) found.add(String(Array.isArray(from) ? from[0] : from));
-  });
+  for (const ranges of reads) {
+    await readRanges(kafka, ranges, 'dead-letter-redrive-check', async ({ message }) => {
+      const from = message.headers?.[REDRIVEN_FROM_HEADER];
+      if (from !== undefined) found.add(String(Array.isArray(from) ? from[0] : from));
+    });
+  }
   return { sent: begun.filter((l) => found.has(l.redriving?.copyOf ?? '')), notSent: begun.filter((l) => !found.has(l.redriving?.copyOf ?? '')) };
+}
+
+/** The windows, those that overlap merged, in time order. */
+function mergeWindows(windows: ReadonlyArray<{ from: number; until: number }>): Array<{ from: number; until: number }> {
+  const merged: Array<{ from: number; until: number }> = [];
+  for (const w of [...windows].sort((a, b) => a.from - b.from)) {
+    const last = merged.at(-1);
+    if (last && w.from <= last.until) last.until = Math.max(last.until, w.until);
+    else merged.push({ ...w });
+  }
+  return merged;
 }
 
 /** Records letters as redriven whose copy confirmInterrupted found on the topic. */

@@ -17,15 +17,34 @@ export interface PartitionRange {
  * -1 and -2 mean latest and earliest.
  */
 export async function rangesFrom(admin: Admin, topics: readonly string[], from?: Date): Promise<PartitionRange[]> {
+  return rangesBetween(admin, topics, from);
+}
+
+/**
+ * As rangesFrom, ending before the first record at or after `until` (by timestamp) where one is, so
+ * that a read of a window of time reads that window, not everything written since; without `until`,
+ * or with none that late, at the log end offsets as they are now. (By the broker's time index: the
+ * first offset whose timestamp is at or after the time, as a partition's timestamps rise with its
+ * offsets near enough.)
+ */
+export async function rangesBetween(admin: Admin, topics: readonly string[], from?: Date, until?: Date): Promise<PartitionRange[]> {
   const ranges: PartitionRange[] = [];
-  const since = from && from.getTime() >= 0 ? from.getTime() : undefined;
+  const at = (d: Date | undefined) => (d && d.getTime() >= 0 ? d.getTime() : undefined);
+  const since = at(from);
+  const before = until && until.getTime() < 0 ? 0 : at(until);
   for (const topic of topics) {
-    const [starts, ends] = await Promise.all([since !== undefined ? admin.fetchTopicOffsetsByTimestamp(topic, since) : undefined, admin.fetchTopicOffsets(topic)]);
+    const [starts, stops, ends] = await Promise.all([
+      since !== undefined ? admin.fetchTopicOffsetsByTimestamp(topic, since) : undefined,
+      before !== undefined ? admin.fetchTopicOffsetsByTimestamp(topic, before) : undefined,
+      admin.fetchTopicOffsets(topic),
+    ]);
     for (const e of ends) {
       // By timestamp, -1 means no record that late; from the beginning, `low` is the first one kept.
       const first = starts ? Number(starts.find((x) => x.partition === e.partition)?.offset ?? -1) : Number(e.low);
       const start = first >= 0 ? first : Number(e.high);
-      if (start < Number(e.high)) ranges.push({ topic, partition: e.partition, start, end: Number(e.high) });
+      const stop = stops ? Number(stops.find((x) => x.partition === e.partition)?.offset ?? -1) : -1;
+      const end = stop >= 0 ? Math.min(stop, Number(e.high)) : Number(e.high);
+      if (start < end) ranges.push({ topic, partition: e.partition, start, end });
     }
   }
   return ranges;
