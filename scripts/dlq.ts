@@ -76,7 +76,8 @@ function commandLine(argv: string[]) {
 const STATUS_TEXT: Record<LetterStatus, (l: DeadLetter) => string> = {
   outstanding: () => 'OUTSTANDING',
   redriving: (l) => `REDRIVING since ${l.redriving?.since} (cut short, or under way: the next redrive sends it only if its copy did not go)`,
-  'too-old': () => `TOO OLD (first published over ${REDRIVE_HORIZON_DAYS} days ago: no redrive sends it)`,
+  'too-old': (l) =>
+    `TOO OLD (first published over ${REDRIVE_HORIZON_DAYS} days ago: no redrive sends it${l.redriving ? `; a redrive began it ${l.redriving.since} and was cut short: the next redrive records it redriven if its copy went` : ''})`,
   redriven: (l) => `redriven ${l.redrivenAt}`,
 };
 

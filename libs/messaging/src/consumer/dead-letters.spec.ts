@@ -145,7 +145,9 @@ describe('redriving dead letters', () => {
     const now = new Date('2026-06-01T00:00:00Z');
     expect(letterStatus(letter(1, '2026-05-25T00:00:00Z'), now)).toBe('outstanding');
     expect(letterStatus(letter(2, '2026-04-01T00:00:00Z'), now)).toBe('too-old');
-    expect(letterStatus({ ...letter(3, '2026-04-01T00:00:00Z'), redriving: { since: '2026-05-01T00:00:00Z', copyOf: 'things.dlq/0/3' } }, now)).toBe('redriving');
+    // A redrive cut short on a letter since grown too old: no redrive can finish it by sending it.
+    expect(letterStatus({ ...letter(3, '2026-04-01T00:00:00Z'), redriving: { since: '2026-05-01T00:00:00Z', copyOf: 'things.dlq/0/3' } }, now)).toBe('too-old');
+    expect(letterStatus({ ...letter(5, '2026-05-25T00:00:00Z'), redriving: { since: '2026-05-26T00:00:00Z', copyOf: 'things.dlq/0/5' } }, now)).toBe('redriving');
     expect(letterStatus({ ...letter(4, '2026-04-01T00:00:00Z'), redrivenAt: '2026-05-01T00:00:00Z' }, now)).toBe('redriven');
   });
 });

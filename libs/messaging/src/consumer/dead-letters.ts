@@ -48,11 +48,19 @@ export const REDRIVEN_FROM_HEADER = 'redriven_from';
  * is dead-lettered again.
  */
 export const FIRST_PUBLISHED_HEADER = 'first_published_at';
+/** Set by the dead-letter writer (ReliableHandler): when the event was first published, as it knew. */
+export const DLQ_FIRST_PUBLISHED_HEADER = 'dlq_first_published_at';
 
-const text = (headers: IHeaders, name: string): string => {
-  const v = headers[name];
+const text = (headers: IHeaders | undefined, name: string): string => {
+  const v = headers?.[name];
   return v === undefined ? '' : Array.isArray(v) ? String(v[0]) : String(v);
 };
+
+/** When a letter's event was first published (ISO 8601), as its headers say; empty if they do not. */
+export const firstPublishedOf = (headers: IHeaders | undefined): string => text(headers, DLQ_FIRST_PUBLISHED_HEADER) || text(headers, FIRST_PUBLISHED_HEADER);
+
+/** When a letter was dead-lettered (ISO 8601), as its headers say; empty if they do not. */
+export const failedAtOf = (headers: IHeaders | undefined): string => text(headers, 'dlq_failed_at');
 
 /**
  * Every dead letter of the given domain topics, oldest first per partition, read to the end the
@@ -90,8 +98,8 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
       errorCode: text(h, 'dlq_error_code'),
       errorMessage: text(h, 'dlq_error_message'),
       attempts: Number(text(h, 'dlq_attempts') || 0),
-      failedAt: text(h, 'dlq_failed_at'),
-      firstPublishedAt: text(h, 'dlq_first_published_at') || text(h, FIRST_PUBLISHED_HEADER),
+      failedAt: failedAtOf(h),
+      firstPublishedAt: firstPublishedOf(h),
     });
   });
   const redrives = letters.length ? await readRedrives(kafka) : new Map();
@@ -124,14 +132,31 @@ export const isTooOldToRedrive = (letter: Pick<DeadLetter, 'firstPublishedAt' | 
 };
 
 /**
- * Where a letter stands, for an engineer: `redriven` (its copy went), `redriving` (a redrive began it
- * and did not record its end), `too-old` (not redriven and past REDRIVE_HORIZON_DAYS: it cannot be
- * sent back, and is no work waiting for a redrive), or `outstanding` (to deal with).
+ * Where a letter stands, for an engineer: `redriven` (its copy went), `too-old` (not known to be
+ * redriven and past REDRIVE_HORIZON_DAYS: it cannot be sent back, and is no work waiting for a
+ * redrive), `redriving` (a redrive began it and did not record its end) or `outstanding` (to deal
+ * with). Too old wins over redriving: a redrive cut short on a letter since grown too old cannot be
+ * finished by sending it, so it is no work to do; the next redrive still looks for its copy and, if
+ * it went, records it redriven.
  */
 export type LetterStatus = 'outstanding' | 'redriving' | 'redriven' | 'too-old';
 
+/** What a letter's status is told from: the one rule for the tools (letterStatus) and the ledger a view reads (RedriveLedger). */
+export interface LetterFacts {
+  /** Its redrive recorded as done. */
+  readonly redriven: boolean;
+  /** A redrive recorded as begun and not done. */
+  readonly redriving: boolean;
+  /** The earliest time known of its event (earliestKnownMs), or null: none known. */
+  readonly earliestMs: number | null;
+}
+
+export function statusOf(facts: LetterFacts, now: Date = new Date()): LetterStatus {
+  if (facts.redriven) return 'redriven';
+  if (facts.earliestMs !== null && now.getTime() - facts.earliestMs > REDRIVE_HORIZON_MS) return 'too-old';
+  return facts.redriving ? 'redriving' : 'outstanding';
+}
+
 export function letterStatus(letter: DeadLetter, now: Date = new Date()): LetterStatus {
-  if (letter.redrivenAt !== null) return 'redriven';
-  if (letter.redriving !== null) return 'redriving';
-  return isTooOldToRedrive(letter, now) ? 'too-old' : 'outstanding';
+  return statusOf({ redriven: letter.redrivenAt !== null, redriving: letter.redriving !== null, earliestMs: earliestKnownMs(letter) }, now);
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
-import { earliestKnownMs, REDRIVE_HORIZON_MS } from './dead-letters';
-import { parseLetterKey, parseRedrive, type Redrive } from './redrives';
+import { earliestKnownMs, failedAtOf, firstPublishedOf, statusOf } from './dead-letters';
+import { parseLetterKey, parseRedrive, type Redrive, type RedriveState } from './redrives';
 
 /** Offsets a partition of a dead-letter topic holds now: [low, high). */
 export interface KeptRange {
@@ -17,11 +17,6 @@ interface LetterTimes {
   earliest: number[];
 }
 
-const header = (headers: IHeaders | undefined, name: string): string => {
-  const v = headers?.[name];
-  return v === undefined ? '' : String(Array.isArray(v) ? v[0] : v);
-};
-
 /**
  * The redrives recorded, kept up to date by a consumer that reads TOPIC_REDRIVES from its beginning
  * and stays on it, for a view asked every few seconds (ops-centre's system view), where reading the
@@ -30,11 +25,13 @@ const header = (headers: IHeaders | undefined, name: string): string => {
  *
  * Given dead-letter topics (`dlqTopics`), it reads their letters too, keeping of each only the
  * earliest time known of its event (about 16 bytes a letter, dropped once retention deletes the
- * letter), so that letters too old to redrive (isTooOldToRedrive) are counted apart from those
- * waiting: counted as outstanding, they were work no redrive could do.
+ * letter), so that letters too old to redrive are counted apart from those waiting: counted as
+ * outstanding, they were work no redrive could do. Which letter is which is told by statusOf, the rule
+ * the dlq tool lists them by, so the view and the tool agree.
  */
 export class RedriveLedger {
-  private readonly byTopic = new Map<string, Map<number, Set<number>>>();
+  /** Per dead-letter topic and partition, the state of each letter's redrive recorded, by offset. */
+  private readonly byTopic = new Map<string, Map<number, Map<number, RedriveState>>>();
   private readonly times = new Map<string, Map<number, LetterTimes>>();
   private consumer?: Consumer;
   private groupId?: string;
@@ -178,13 +175,11 @@ export class RedriveLedger {
   }
 
   record(r: Redrive): void {
-    const partitions = this.byTopic.get(r.letter.topic) ?? new Map<number, Set<number>>();
+    const partitions = this.byTopic.get(r.letter.topic) ?? new Map<number, Map<number, RedriveState>>();
     this.byTopic.set(r.letter.topic, partitions);
-    const offsets = partitions.get(r.letter.partition) ?? new Set<number>();
+    const offsets = partitions.get(r.letter.partition) ?? new Map<number, RedriveState>();
     partitions.set(r.letter.partition, offsets);
-    // Begun and not finished (`redriving`): not known to be sent back, so still to deal with.
-    if (r.state === 'redriven') offsets.add(Number(r.letter.offset));
-    else offsets.delete(Number(r.letter.offset));
+    offsets.set(Number(r.letter.offset), r.state);
   }
 
   /** A tombstone of a letter's record (forgetRecord): its letter is gone. Other keys (claims) are not letters. */
@@ -200,10 +195,7 @@ export class RedriveLedger {
     partitions.set(partition, times);
     // Offsets come in order; one read again after a rebalance is not counted twice.
     if (times.offsets.length && offset <= (times.offsets.at(-1) as number)) return;
-    const earliest = earliestKnownMs({
-      firstPublishedAt: header(headers, 'dlq_first_published_at') || header(headers, 'first_published_at'),
-      failedAt: header(headers, 'dlq_failed_at'),
-    });
+    const earliest = earliestKnownMs({ firstPublishedAt: firstPublishedOf(headers), failedAt: failedAtOf(headers) });
     times.offsets.push(offset);
     times.earliest.push(earliest ?? Infinity);
   }
@@ -217,14 +209,15 @@ export class RedriveLedger {
     if (!partitions) return 0;
     let n = 0;
     for (const { partition, low, high } of kept) {
-      for (const offset of partitions.get(partition) ?? []) if (offset >= Number(low) && offset < Number(high)) n++;
+      // Begun and not finished (`redriving`): not known to be sent back.
+      for (const [offset, state] of partitions.get(partition) ?? []) if (state === 'redriven' && offset >= Number(low) && offset < Number(high)) n++;
     }
     return n;
   }
 
   /**
-   * Letters kept of a dead-letter topic read (dlqTopics) that are not redriven and too old to be
-   * (isTooOldToRedrive, by now); null for a topic not read. Forgets the letters below each kept range.
+   * Letters kept of a dead-letter topic read (dlqTopics) that are too old to redrive (statusOf,
+   * by now, as the dlq tool tells them); null for a topic not read. Forgets the letters below each kept range.
    */
   tooOldOf(dlqTopic: string, kept: readonly KeptRange[], now: Date = new Date()): number | null {
     if (!this.dlqTopics.includes(dlqTopic)) return null;
@@ -240,9 +233,11 @@ export class RedriveLedger {
         times.offsets.splice(0, first);
         times.earliest.splice(0, first);
       }
-      const sent = redriven?.get(partition);
+      const states = redriven?.get(partition);
       for (let i = 0; i < times.offsets.length && times.offsets[i] < Number(high); i++) {
-        if (now.getTime() - times.earliest[i] > REDRIVE_HORIZON_MS && !sent?.has(times.offsets[i])) n++;
+        const state = states?.get(times.offsets[i]);
+        const earliestMs = Number.isFinite(times.earliest[i]) ? times.earliest[i] : null;
+        if (statusOf({ redriven: state === 'redriven', redriving: state === 'redriving', earliestMs }, now) === 'too-old') n++;
       }
     }
     return n;

@@ -1,7 +1,7 @@
 import type { IHeaders, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
 import { MalformedEventError, ReceivedEvent, headersToStrings, parseCloudEvent } from '../cloud-event';
-import { FIRST_PUBLISHED_HEADER } from './dead-letters';
+import { DLQ_FIRST_PUBLISHED_HEADER, FIRST_PUBLISHED_HEADER } from './dead-letters';
 
 export interface RawKafkaRecord {
   readonly topic: string;
@@ -263,7 +263,7 @@ export class ReliableHandler {
             dlq_failed_at: new Date().toISOString(),
             // A redriven copy without the time it was first published (redriven before it was kept)
             // has only its redrive's timestamp: later than the truth, yet the earliest known.
-            dlq_first_published_at: original[FIRST_PUBLISHED_HEADER] ?? publishedAt(record.message.timestamp),
+            [DLQ_FIRST_PUBLISHED_HEADER]: original[FIRST_PUBLISHED_HEADER] ?? publishedAt(record.message.timestamp),
           },
         },
       ],
