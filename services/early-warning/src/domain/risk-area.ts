@@ -18,6 +18,8 @@ export interface AreaSnapshot {
   /** The score and level subscribers were last told (absent in snapshots taken before they existed). */
   readonly announcedScore?: number | null;
   readonly announcedLevel?: RiskLevel | null;
+  /** The day subscribers were last told the area entered its level (absent in snapshots taken before it existed). */
+  readonly announcedLevelSinceDay?: number | null;
   readonly lastScore: number;
   readonly lastEscalationId: string | null;
   /** Escalations still in force, oldest first (absent in snapshots taken before it existed). */
@@ -62,6 +64,12 @@ export class AreaState {
    */
   announcedScore: number | null = null;
   announcedLevel: RiskLevel | null = null;
+  /**
+   * The `levelSince` (a day) subscribers were last told, which the operations centre's board shows
+   * as "level since"; null: none known (nothing told, or restored from a snapshot taken before it
+   * was kept: see toldSinceStale).
+   */
+  announcedLevelSinceDay: number | null = null;
   lastScore = 0;
   /** The drivers of the latest assessment, until taken (RiskEngine.takeExplanations); not part of the snapshot. */
   explained: RiskDriver[] | null = null;
@@ -135,6 +143,7 @@ export class AreaState {
       lastEmittedScore: this.lastEmittedScore,
       announcedScore: this.announcedScore,
       announcedLevel: this.announcedLevel,
+      announcedLevelSinceDay: this.announcedLevelSinceDay,
       lastScore: this.lastScore,
       lastEscalationId: this.lastEscalationId,
       escalations: this.escalations.map((e) => [...e] as const),
@@ -154,6 +163,8 @@ export class AreaState {
     state.lastEmittedScore = s.lastEmittedScore;
     state.announcedScore = s.announcedScore ?? null;
     state.announcedLevel = s.announcedLevel ?? null;
+    // Older snapshots did not keep it: unknown, so an area told anything is told its level since once.
+    state.announcedLevelSinceDay = s.announcedLevelSinceDay ?? null;
     state.lastScore = s.lastScore;
     state.lastEscalationId = s.lastEscalationId;
     // Older snapshots knew only the latest escalation: the one that holds the area at its level.
@@ -196,6 +207,24 @@ export class AreaState {
       if (!mine) this.countsByDay.set(d, (mine = new Map()));
       for (const [k, n] of counts) mine.set(k, (mine.get(k) ?? 0) + n);
     }
+  }
+
+  /** Records what subscribers are told of the area: a score, a level and the day it was entered. */
+  tell(score: number, level: RiskLevel, sinceDay: number): void {
+    this.announcedScore = score;
+    this.announcedLevel = level;
+    this.announcedLevelSinceDay = sinceDay;
+  }
+
+  /**
+   * Whether subscribers, told something of the area, were told another day it entered its level than
+   * the one it has now: history told to no one (an import older than the alert window, days closed
+   * late) moved the level and brought it back (told low since 1 Jan, elevated and low again on 25 Feb),
+   * or the snapshot did not keep the day told. Their board would show the old day for good, as the
+   * level and score need not move again.
+   */
+  toldSinceStale(): boolean {
+    return this.announcedLevel !== null && this.announcedLevelSinceDay !== this.levelSinceDay;
   }
 
   windowTotal(): number {

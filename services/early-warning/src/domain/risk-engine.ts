@@ -311,12 +311,11 @@ export class RiskEngine {
     const explained = announcing ? (state.explained = explainScore(this.parameters, state, parts, score, adjustments, day)) : undefined;
     // What subscribers were told of this area before this assessment (nothing reads as low).
     const toldBefore = state.announcedLevel ?? 'low';
-    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !(isNews() && (movedFrom(state.announcedScore ?? 0) || level !== toldBefore))) return;
-    const tell = (told: boolean, toldLevel: RiskLevel) => {
-      if (!told) return;
-      state.announcedScore = score;
-      state.announcedLevel = toldLevel;
-    };
+    // A news day also tells an assessment when subscribers hold another day the level was entered
+    // (AreaState.toldSinceStale), though neither level nor score moved: once, as it is then told.
+    const newsToTell = () => isNews() && (movedFrom(state.announcedScore ?? 0) || level !== toldBefore || state.toldSinceStale());
+    if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !newsToTell()) return;
+    const levelSinceDay = level === previousLevel ? state.levelSinceDay : day;
 
     const drivers = explained ?? explainScore(this.parameters, state, parts, score, adjustments, day);
     const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
@@ -327,11 +326,11 @@ export class RiskEngine {
       level,
       previousScore: state.lastEmittedScore === null ? null : round1(state.lastEmittedScore),
       assessedAt: dateOfDay(day),
-      levelSince: dateOfDay(level === previousLevel ? state.levelSinceDay : day),
+      levelSince: dateOfDay(levelSinceDay),
       ...(announcing && { announced: isNews() }),
     });
     state.lastEmittedScore = score;
-    tell(isNews(), level);
+    if (isNews()) state.tell(score, level, levelSinceDay);
     // A news day at a level other than the one told, the change having happened in history (told to
     // no one): subscribers that react to level changes (alerts, mediation) hear of it now, dated when
     // it happened, `toldLate`.
@@ -392,7 +391,7 @@ export class RiskEngine {
       // replaced on the area's own path (a fall and a rise, or back at the told level, a rise untold).
       const toldId = !told ? escalationId : up ? tellEscalation(state, heldBefore, level, escalationId) : (reverseEscalations(state.toldEscalations, level) ?? escalationId);
       events.push(told ? { ...change, escalationId: toldId, previousLevel: heldBefore, announced: true } : { ...change, announced: false });
-      tell(told, level);
+      if (told) state.tell(score, level, day);
       if (!up && !told && isNews()) tellLate(level);
     } else events.push(change);
     state.level = level;
