@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { CE_RISK_ESCALATED, decodeEvent, RiskLevel } from '@crisis-ops/contracts';
+import { CE_RISK_ASSESSED, CE_RISK_ESCALATED, decodeEvent, RiskLevel } from '@crisis-ops/contracts';
 import type { ReceivedEvent } from '@crisis-ops/messaging';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import { COUNTRIES } from '@crisis-ops/geo';
@@ -155,6 +155,60 @@ describe('early-warning: imported history', () => {
       { previous_level: 'low', level: 'elevated', published: false, told_late: false },
       { previous_level: 'low', level: 'high', published: true, told_late: false },
     ]);
+  });
+
+  it('tells the board the day an area re-entered the level it was told, when history told to no one left the level and came back: low since the import\'s fall, not since the day told', async () => {
+    const country = await unassessedCountry(db);
+    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+    const DAY = 86_400_000;
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    const told = () =>
+      risk
+        .filter((e) => e.key === country)
+        .map((e) => ({ type: e.type, e: decodeEvent(CE_RISK_ASSESSED, e.data) }))
+        .filter(({ e }) => e.admin1 === '');
+    const calmItem = (day: number, i: number) => ({ id: `${country}-since-${RUN}-${i}`, source: `int-since-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(day + 12 * 3_600_000).toISOString(), fatalities: 0, severity: 1 });
+
+    // Subscribers are told the country is low, since day 200 days ago (a live report: news).
+    const firstDay = today - 200 * DAY;
+    expect((await api('POST', '/signals/batch', { items: [calmItem(firstDay, 0)] })).status).toBe(202);
+    await eventually(async () => (await inputsApplied(db, country)) === 1, 30_000, 200);
+    await allPublished(country);
+    expect(told().map(({ type, e }) => [type, e.level, timestampDate(e.levelSince as Timestamp).getTime()])).toEqual([[CE_RISK_ASSESSED, RiskLevel.LOW, firstDay]]);
+
+    // An import, all older than the alert window, told to no one: twenty days of attacks raise it
+    // to elevated, months of calm bring it back to low, up to 21 days ago.
+    const attacks = Array.from({ length: 20 * 2 }, (_, i) => `S-${RUN}-${country}-a${i},${new Date(firstDay + (10 + Math.floor(i / 2)) * DAY).toISOString().slice(0, 10)},Violence against civilians,Attack,"${name}",,,10,Radio`);
+    const calmDays = 200 - 30 - 20;
+    const calm = Array.from({ length: calmDays }, (_, i) => `S-${RUN}-${country}-c${i},${new Date(firstDay + (30 + i) * DAY).toISOString().slice(0, 10)},Protests,Peaceful protest,"${name}",,,0,Radio`);
+    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...attacks, ...calm].join('\n');
+    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
+    expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-since-${RUN}` })).toMatchObject({ recorded: attacks.length + calm.length });
+    await eventually(async () => (await inputsApplied(db, country)) === 1 + attacks.length + calm.length, 60_000, 200);
+    const { rows: changes } = await db.query<{ kind: string; day: string; published: boolean }>(
+      `SELECT kind, to_char(day, 'YYYY-MM-DD') AS day, published FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind <> 'assessed' ORDER BY id`,
+      [country],
+    );
+    expect(changes.map((c) => [c.kind, c.published])).toEqual([
+      ['escalated', false],
+      ['deescalated', false],
+    ]);
+    const fellOn = Date.parse(changes[1].day);
+
+    // A live report of the day after: news, low, its score within a material move of the one told.
+    expect((await api('POST', '/signals/batch', { items: [calmItem(firstDay + (30 + calmDays) * DAY, 1)] })).status).toBe(202);
+    await eventually(async () => (await inputsApplied(db, country)) === 2 + attacks.length + calm.length, 30_000, 200);
+    await allPublished(country);
+    const { rows: [current] } = await db.query<{ level: string; since: string }>(`SELECT level, to_char(level_since, 'YYYY-MM-DD') AS since FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
+    expect([current.level, Date.parse(current.since)]).toEqual(['low', fellOn]);
+    // Told once more: the assessment, low since the fall (the board's "level since"); the level
+    // changes of history stay untold.
+    const all = told();
+    expect(all.map(({ type, e }) => [type, e.level, timestampDate(e.levelSince as Timestamp).getTime()])).toEqual([
+      [CE_RISK_ASSESSED, RiskLevel.LOW, firstDay],
+      [CE_RISK_ASSESSED, RiskLevel.LOW, fellOn],
+    ]);
+    expect(Math.abs(all[1].e.score - all[0].e.score)).toBeLessThan(5);
   });
 
   it('gives a file listed newest first, as ACLED exports are, the history and level the same file gives oldest first', async () => {
