@@ -287,6 +287,8 @@ export class RiskEngine {
    * (unless back to the level told: then no change is told). A change told says it is from the level
    * subscribers hold, the told level, not from one history left the area at, told to no one; a fall
    * told reverses an escalation they were told (AreaState.toldEscalations), not one history made.
+   * Back at the level told, a news day also tells its assessment when the day the level was entered
+   * is not the one told (AreaState.toldSinceStale): the board's "level since" is that day.
    */
   private assess(state: AreaState, day: number, events: RiskEvent[], announcing: Announcing | undefined, provisional = false): void {
     const p = this.parameters;
