@@ -42,6 +42,13 @@ describe('npm start: starting the service processes', () => {
     listener = server;
     return (server.address() as { port: number }).port;
   };
+  const freePort = async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  };
   /** A build of `name` that writes the environment it was started with to `<root>/<name>.env.json`, then exits. */
   const standInBuild = (name: string) => {
     const dir = path.join(root, '.run/dev/dist/services', name);
@@ -67,24 +74,26 @@ describe('npm start: starting the service processes', () => {
 
   it('starts a service on its port and tells it where every service answers, from the ports it was given', async () => {
     standInBuild('ops-centre');
+    // A port free now: a fixed one may be another stack's on a developer's machine, which start_service refuses.
+    const port = String(await freePort());
     const run = bash('start_service "ops-centre:${OPS_CENTRE_PORT}"', {
-      OPS_CENTRE_PORT: '18180',
+      OPS_CENTRE_PORT: port,
       EARLY_WARNING_PORT: '13001',
       PARTNERSHIPS_PORT: '13004',
       // An address given outright wins over the port: a service behind a proxy.
       MEDIATION_URL: 'http://mediation.internal:80',
     });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('[crisis-ops] starting ops-centre on :18180');
+    expect(run.stdout).toContain(`[crisis-ops] starting ops-centre on :${port}`);
     const env = await startedWith('ops-centre');
     expect(env).toMatchObject({
-      PORT: '18180',
+      PORT: port,
       OTEL_SERVICE_NAME: 'ops-centre',
       EARLY_WARNING_URL: 'http://127.0.0.1:13001',
       MEDIATION_URL: 'http://mediation.internal:80',
       ELECTORAL_SUPPORT_URL: 'http://127.0.0.1:3003',
       PARTNERSHIPS_URL: 'http://127.0.0.1:13004',
-      OPS_CENTRE_URL: 'http://127.0.0.1:18180',
+      OPS_CENTRE_URL: `http://127.0.0.1:${port}`,
     });
   });
 });
