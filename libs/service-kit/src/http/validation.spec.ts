@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
-import { strictValidationPipe } from './validation';
+import { IsArray, IsDefined, IsIn, IsInt, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { EachIs, strictValidationPipe } from './validation';
 
 class Party {
   @IsIn(['government', 'armed_group'])
@@ -42,6 +42,17 @@ class Coalition {
   @ValidateNested({ each: true })
   @Type(() => Party)
   parties!: Party[];
+}
+
+/** A list of codes each told by its index, with a rule of the list's own (no code twice). */
+const codeProblem = (item: unknown) => (typeof item === 'string' && /^[A-Z]{3}$/.test(item) ? undefined : 'must be three capitals');
+const noXProblem = (item: unknown) => (typeof item === 'string' && item.startsWith('X') ? 'must not start with X' : undefined);
+class Codes {
+  @IsArray()
+  @ValidateBy({ name: 'codesOnce', validator: { validate: (v) => !Array.isArray(v) || new Set(v).size === v.length, defaultMessage: () => 'lists a code twice' } })
+  @EachIs('isCode', codeProblem)
+  @EachIs('notX', noXProblem)
+  codes!: string[];
 }
 
 const PAGE = 'must be an integer from 1 to 500';
@@ -111,5 +122,18 @@ describe('the strict validation pipe', () => {
     expect((await errorsOf({ parties: [{ kind: 'government' }, { kind: 'government' }] }, Coalition)).errors).toEqual([{ field: 'parties', reason: 'lists a kind twice' }]);
     expect((await errorsOf({ parties: [{ kind: 'militia' }] }, Coalition)).errors).toEqual([{ field: 'parties[0].kind', reason: expect.stringContaining('must be one of') }]);
     expect((await errorsOf({}, Coalition)).errors).toEqual([{ field: 'parties', reason: 'is required' }]);
+  });
+
+  it('names each faulty item of an EachIs list by its index, with every reason it fails, after the list\'s own fault', async () => {
+    const res = await errorsOf({ codes: ['MLI', 'nope', 5, 'MLI', 'XYZ', 'Xy'] }, Codes);
+    expect(res.errors).toEqual([
+      { field: 'codes', reason: 'lists a code twice' },
+      { field: 'codes[1]', reason: 'must be three capitals' },
+      { field: 'codes[2]', reason: 'must be three capitals' },
+      { field: 'codes[4]', reason: 'must not start with X' },
+      { field: 'codes[5]', reason: 'must not start with X; must be three capitals' },
+    ]);
+    expect((await errorsOf({ codes: 'MLI' }, Codes)).errors).toEqual([{ field: 'codes', reason: 'must be an array' }]);
+    await expect(strictValidationPipe().transform({ codes: ['MLI', 'NER'] }, { type: 'body', metatype: Codes })).resolves.toEqual({ codes: ['MLI', 'NER'] });
   });
 });

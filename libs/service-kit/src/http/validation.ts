@@ -21,17 +21,66 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
     // A value of the wrong type fails every bound too ("2" is neither at least 0 nor at most 100000):
     // its type is the one thing to say.
     const typeFailures = failed.filter(([constraint]) => TYPE_CONSTRAINTS.has(constraint));
-    const reasons = (typeFailures.length ? typeFailures : failed).map(([constraint, reason]) =>
+    const reasons: string[] = [];
+    const itemReasons = new Map<number, string[]>();
+    for (const [constraint, reason] of typeFailures.length ? typeFailures : failed) {
+      // An EachIs constraint names each faulty item (`partyIds[1]`), as a nested item's fault is named.
+      const items = itemFaultsOf(e, constraint);
+      if (items.length) {
+        for (const [i, itemReason] of items) itemReasons.set(i, [...(itemReasons.get(i) ?? []), itemReason]);
+        continue;
+      }
       // class-validator words an unknown field "property x should not exist".
-      constraint === 'whitelistValidation' ? 'is not a field this request takes' : reason.startsWith(`${e.property} `) ? reason.slice(e.property.length + 1) : reason,
-    );
+      reasons.push(constraint === 'whitelistValidation' ? 'is not a field this request takes' : reason.startsWith(`${e.property} `) ? reason.slice(e.property.length + 1) : reason);
+    }
     // One entry per field, as the error contract says: a value failing three constraints gets one
     // entry with the three reasons, not three entries; constraints worded alike ("an integer from 1
     // to 500" on IsInt, Min and Max) say it once.
     const own = reasons.length > 0 ? [{ field, reason: [...new Set(reasons)].join('; ') }] : [];
-    return [...own, ...violationsOf(e.children ?? [], field)];
+    const items = [...itemReasons].sort(([a], [b]) => a - b).map(([i, rs]) => ({ field: `${field}[${i}]`, reason: [...new Set(rs)].join('; ') }));
+    return [...own, ...items, ...violationsOf(e.children ?? [], field)];
   });
 }
+
+/** Where an EachIs constraint keeps its items' rule, for violationsOf (a symbol: no other context can claim it). */
+const EACH_ITEM_PROBLEM = Symbol('eachItemProblem');
+type ItemProblem = (item: unknown) => string | undefined;
+
+/** The faulty items of a list that failed an EachIs constraint, by index; none for any other constraint. */
+function itemFaultsOf(e: ValidationError, constraint: string): Array<[number, string]> {
+  const problem = (e.contexts?.[constraint] as { [EACH_ITEM_PROBLEM]?: ItemProblem } | undefined)?.[EACH_ITEM_PROBLEM];
+  if (!problem || !Array.isArray(e.value)) return [];
+  return e.value.flatMap((item, i) => {
+    const reason = problem(item);
+    return reason ? [[i, reason] as [number, string]] : [];
+  });
+}
+
+/**
+ * A list whose every item must pass `problem` (what is wrong with an item, or undefined), each faulty
+ * item named by its index: `partyIds[0]: must be a UUID`, `partyIds[1]: must be a UUID`.
+ * class-validator's `{ each: true }` says one `partyIds: each value in partyIds must be a UUID` for
+ * them all, which leaves the client to find the items, where a nested item's fault is named by its
+ * index (`participants[1].count`). A value that is no list is IsArray's to refuse.
+ */
+export const EachIs = (name: string, problem: ItemProblem) =>
+  ValidateBy(
+    {
+      name,
+      validator: {
+        validate: (value) => !Array.isArray(value) || value.every((item) => !problem(item)),
+        // Said where violationsOf does not name the items (class-validator used directly).
+        defaultMessage: (args) =>
+          (Array.isArray(args?.value) ? args.value : [])
+            .flatMap((item, i) => {
+              const reason = problem(item);
+              return reason ? [`[${i}] ${reason}`] : [];
+            })
+            .join('; '),
+      },
+    },
+    { context: { [EACH_ITEM_PROBLEM]: problem } },
+  );
 
 /**
  * The platform's answer to input it cannot take: `code`, a `message` naming every field with its
