@@ -269,8 +269,12 @@ function validateSession(v: Violations, state: ProcessState, c: RecordSession, n
   withinPreTalksMargin(v, state, 'heldAt', c.heldAt);
   v.text('place', c.place);
   const known = new Set(state.parties.map((p) => p.partyId));
+  // A party listed twice was stored as present twice: refused as a party listed twice in a proposal.
+  const listed = new Set<string>();
   (c.partyIds ?? []).forEach((id, i) => {
     if (!known.has(id)) v.add(`partyIds[${i}]`, 'is not a party of this process');
+    else if (listed.has(id)) v.add(`partyIds[${i}]`, 'is listed twice');
+    listed.add(id);
   });
   if (!Array.isArray(c.participants) || c.participants.length === 0) return v.add('participants', 'must count at least one group');
   const groups = new Set<string>();

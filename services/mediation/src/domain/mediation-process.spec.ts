@@ -155,6 +155,13 @@ describe('sessions', () => {
       .thenRejects('heldAt', 'place', 'partyIds[0]', 'participants[1]', 'participants[1].count', 'participants[2].gender', 'participants[2].ageGroup');
   });
 
+  it('refuses a party listed twice as present, naming each repeat, where it was stored as present twice', () => {
+    const err = given(...active)
+      .when({ type: 'RecordSession', heldAt: '2026-03-09T09:00:00Z', place: 'Niamey', partyIds: ['party-wo', 'party-gov', 'party-wo', 'party-wo'], participants: [{ gender: 'female', ageGroup: 'adult', count: 1 }] })
+      .thenRejects('partyIds[2]', 'partyIds[3]');
+    expect(err.violations.map((v) => v.reason)).toEqual(['is listed twice', 'is listed twice']);
+  });
+
   const session = (heldAt: string) => ({ type: 'RecordSession', heldAt, place: 'Niamey', participants: [{ gender: 'female', ageGroup: 'adult', count: 1 }] }) as const;
 
   it('records a session held at a date-time with offset as the instant meant', () => {
