@@ -201,4 +201,35 @@ describe('what the domain refuses of a request that the request shows by itself,
       { field: 'parties', reason: 'lists government of mali (government) twice' },
     ]);
   });
+
+  describe('the parties present at a session', () => {
+    const P = '7f0c2f9e-3b1a-4c55-9d7e-2a1b3c4d5e6f';
+    const Q = '0b6d9a4e-8c21-4f3a-b5e7-91c2d3e4f5a6';
+    const session = (partyIds: unknown[]) => ({ heldAt: '2026-03-04T09:00:00Z', place: 'Bamako', participants, partyIds });
+
+    it('names each id that is no UUID by its index, where one entry said "each value in partyIds must be a UUID"', async () => {
+      expect(await errorsOf(RecordSessionDto, session(['nope', 5, P]))).toEqual([
+        { field: 'partyIds[0]', reason: 'must be a UUID' },
+        { field: 'partyIds[1]', reason: 'must be a UUID' },
+      ]);
+      expect(await errorsOf(RecordSessionDto, session([P, Q]))).toEqual([]);
+      expect(await errorsOf(RecordSessionDto, session([]))).toEqual([]);
+      // A list that is none is told as such, not item by item.
+      expect(await errorsOf(RecordSessionDto, { ...session([]), partyIds: P })).toEqual([{ field: 'partyIds', reason: 'must be an array' }]);
+    });
+
+    it('refuses a party listed twice (in any case) with the request\'s other faults, where it was stored as present three times', async () => {
+      expect(await errorsOf(RecordSessionDto, session([P, P, P]))).toEqual([{ field: 'partyIds', reason: `lists ${P} twice` }]);
+      expect(await errorsOf(RecordSessionDto, { ...session([P, Q, P.toUpperCase(), 'nope']), place: '' })).toEqual([
+        { field: 'place', reason: 'must not be empty' },
+        { field: 'partyIds', reason: `lists ${P} twice` },
+        { field: 'partyIds[3]', reason: 'must be a UUID' },
+      ]);
+      // Two ids that are no UUID alike are their own items' fault, not a party listed twice.
+      expect(await errorsOf(RecordSessionDto, session(['nope', 'nope']))).toEqual([
+        { field: 'partyIds[0]', reason: 'must be a UUID' },
+        { field: 'partyIds[1]', reason: 'must be a UUID' },
+      ]);
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { systemClock } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
-import { IsNotBlank } from '@crisis-ops/service-kit';
+import { EachIs, IsNotBlank } from '@crisis-ops/service-kit';
 import { UNASSIGNED_REGION } from '../region/region-of';
 import {
   ArrayMinSize,
@@ -13,7 +13,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
+  isUUID,
   Max,
   MaxLength,
   Min,
@@ -74,6 +74,20 @@ export function partiesProblem(value: unknown): string | undefined {
   return twice.length ? `lists ${[...new Set(twice)].join(', ')} twice` : undefined;
 }
 
+/** What is wrong with an id the session lists, or undefined: any UUID, as the domain makes party ids. */
+export const partyIdProblem = (id: unknown): string | undefined => (typeof id === 'string' && isUUID(id, 'all') ? undefined : 'must be a UUID');
+
+/**
+ * A session's party ids: none listed twice (a UUID in any case is the same id). A party listed three
+ * times was stored three times as present. Ids that are no UUID are their own items' fault.
+ */
+export function partyIdsProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const ids = value.filter((id): id is string => !partyIdProblem(id)).map((id) => id.toLowerCase());
+  const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+  return twice.length ? `lists ${twice.join(', ')} twice` : undefined;
+}
+
 const Holds = (name: string, problem: (value: unknown) => string | undefined) =>
   ValidateBy({ name, validator: { validate: (value) => !problem(value), defaultMessage: (args) => problem(args?.value) ?? '' } });
 const INSTANT = { format: 'date-time', description: 'ISO 8601 with a time zone offset (Z or ±hh:mm)' } as const;
@@ -117,7 +131,7 @@ export class ParticipantCountDto {
 export class RecordSessionDto {
   @ApiProperty({ ...INSTANT, example: '2026-03-04T09:00:00Z' }) @IsPastInstant() heldAt!: string;
   @ApiProperty({ example: 'Bamako' }) @IsString() @IsNotBlank() @MaxLength(200) place!: string;
-  @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present' }) @IsOptional() @IsArray() @IsUUID('all', { each: true }) partyIds?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present' }) @IsOptional() @IsArray() @Holds('partyIdsOnce', partyIdsProblem) @EachIs('isUuid', partyIdProblem) partyIds?: string[];
   @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @Holds('participantsOnce', participantsProblem) @ValidateNested({ each: true }) @Type(() => ParticipantCountDto) participants!: ParticipantCountDto[];
 }
 

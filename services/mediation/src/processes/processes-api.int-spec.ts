@@ -9,6 +9,8 @@ let PAGED: string[] = [];
 let NO_DESK = '';
 /** For the rounds test: a process whose sessions are recorded out of the order they were held. */
 let ROUNDS = '';
+/** For the parties-present test: a process with one party. */
+let PRESENT = '';
 
 /**
  * The process API's rules for reading many and for commands sent more than once, over HTTP alone:
@@ -21,7 +23,7 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
   let base: string;
 
   beforeAll(async () => {
-    [NO_DESK, ROUNDS, ...PAGED] = await freshCountries(7);
+    [NO_DESK, ROUNDS, PRESENT, ...PAGED] = await freshCountries(8);
     m = await bootMediation();
     ({ api, db, base } = m);
   });
@@ -96,6 +98,35 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
       { field: 'parties[2].kind', reason: expect.stringContaining('must be one of') },
     ]);
     expect(proposal.body.message).toMatch(/^parties: lists A \(government\) twice; parties\[2\]\.kind: must be one of/);
+  });
+
+  it('names each party id of a session that is no UUID, and refuses a party listed twice, in a 400 that stores nothing, where one was stored as present three times', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const proposed = await api('POST', '/processes', officer, { country: PRESENT, track: 'good_offices', lead: 'special_envoy', parties: [{ name: 'Government', kind: 'government' }] });
+    expect(proposed.status).toBe(201);
+    const id = proposed.body.processId as string;
+    onTestFinished(async () => {
+      await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' });
+    });
+    // Active, so that a session listing its party once is recorded: the 400s are for the list alone.
+    const approver = await token(['approver'], 'global');
+    expect((await api('POST', `/processes/${id}/activate`, approver, { mandate: 'm', envoy: { name: 'E', role: 'r', organization: 'UN', gender: 'female' } })).status).toBe(200);
+    const party = (proposed.body.parties as Array<{ partyId: string }>)[0].partyId;
+    const session = (partyIds: unknown[]) => ({ heldAt: new Date(Date.now() - 60_000).toISOString(), place: 'Niamey', partyIds, participants: [{ gender: 'female', ageGroup: 'adult', count: 2 }] });
+
+    const malformed = await api('POST', `/processes/${id}/sessions`, officer, session(['nope', 5, party]));
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', message: 'partyIds[0]: must be a UUID; partyIds[1]: must be a UUID' } });
+    expect(malformed.body.errors).toEqual([
+      { field: 'partyIds[0]', reason: 'must be a UUID' },
+      { field: 'partyIds[1]', reason: 'must be a UUID' },
+    ]);
+    const thrice = await api('POST', `/processes/${id}/sessions`, officer, session([party, party, party]));
+    expect(thrice).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+    expect(thrice.body.errors).toEqual([{ field: 'partyIds', reason: `lists ${party} twice` }]);
+    expect((await db.query('SELECT 1 FROM mediation.sessions WHERE process_id = $1', [id])).rowCount).toBe(0);
+
+    // Listed once, the party is present once.
+    expect(await api('POST', `/processes/${id}/sessions`, officer, session([party]))).toMatchObject({ status: 200, body: { sessions: [{ partyIds: [party] }] } });
   });
 
   it('keeps the processes of a country no desk covers (an exercise code) to global users, as the operations centre and the country watch keep it, where a regional proposer made one its own region\'s', async () => {
