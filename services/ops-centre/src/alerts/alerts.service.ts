@@ -114,8 +114,13 @@ export class AlertsService {
     if (q.alertId) where.push(`alert_id = $${args.push(q.alertId)}`);
     if (q.actor) where.push(`actor = $${args.push(q.actor)}`);
     if (q.action) where.push(`action = $${args.push(q.action)}`);
-    // Regional readers see the audit of their desk's alerts, and their own entries.
-    if (desks) where.push(`(desk = ANY($${args.push(desks)}) OR actor = $${args.push(p.subject)})`);
+    // Regional readers see the audit of their desk's alerts, and their own entries. A region asked
+    // for limits every row, the caller's own entries too: a global officer's comment on a European
+    // alert was answered to `?region=africa`, read as African activity.
+    if (desks) {
+      const ofDesks = `desk = ANY($${args.push(desks)})`;
+      where.push(q.region === undefined ? `(${ofDesks} OR actor = $${args.push(p.subject)})` : ofDesks);
+    }
     const rows = await this.db.query(
       `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${args.push(q.limit ?? 200)}`,
       args,

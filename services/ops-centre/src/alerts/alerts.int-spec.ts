@@ -1,0 +1,47 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { RiskLevel } from '@crisis-ops/contracts';
+import { devToken, eventually } from '@crisis-ops/testing';
+import { useOpsCentre } from '../../test/int-harness';
+import { publishEscalation } from '../../test/events';
+
+/**
+ * Alert actions and the audit log they write, on real Kafka and Postgres (the rest of the audit's
+ * rules are in ops-centre.int-spec.ts). Subjects are fresh per run, so an `actor=` filter reads this
+ * suite's entries alone.
+ */
+describe('ops-centre alerts and their audit', () => {
+  const h = useOpsCentre('ops-centre-alerts-int-producer');
+  const { api } = h;
+
+  /** An alert opened by a fresh escalation in `country`, once the read model has it. */
+  const openAlert = async (country: string): Promise<{ id: string; region: string }> => {
+    const { escalationId } = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });
+    return eventually(async () => (await api(`/alerts?country=${country}&status=all&limit=1000`, h.globalToken)).body?.find((a: { escalationId: string }) => a.escalationId === escalationId));
+  };
+  const entries = (rows: Array<{ actor: string; action: string; alertId: string }>) => rows.map((a) => `${a.action} ${a.alertId}`);
+
+  let europe: { id: string; region: string };
+  beforeAll(async () => {
+    europe = await openAlert('NOR');
+    expect(europe.region).toBe('europe-central-asia');
+  });
+
+  it('limits every row of the audit to the region asked for, the caller\'s own entries included', async () => {
+    // A global watch officer comments on a European alert: asked for Africa, it is not there.
+    const gwoSubject = `int-audit-gwo-${randomUUID()}`;
+    const gwo = await devToken({ roles: ['global-watch-officer'], subject: gwoSubject });
+    expect((await api(`/alerts/${europe.id}/comments`, gwo, { method: 'POST', body: JSON.stringify({ body: 'Checked with the field office.' }) })).status).toBe(200);
+    expect(await api(`/audit?region=africa&actor=${gwoSubject}`, gwo)).toMatchObject({ status: 200, body: [] });
+    expect(entries((await api(`/audit?region=europe-central-asia&actor=${gwoSubject}`, gwo)).body)).toEqual([`comment ${europe.id}`]);
+
+    // A regional officer who may see every desk (global-viewer) views the European alert: its own
+    // entry is in its audit when no region is asked for, and not when its own desk, Africa, is.
+    const viewerSubject = `int-audit-viewer-${randomUUID()}`;
+    const viewer = await devToken({ roles: ['watch-officer', 'global-viewer'], region: 'africa', subject: viewerSubject });
+    expect((await api(`/alerts/${europe.id}`, viewer)).status).toBe(200);
+    expect(entries((await api(`/audit?actor=${viewerSubject}`, viewer)).body)).toEqual([`view ${europe.id}`]);
+    expect(await api(`/audit?region=africa&actor=${viewerSubject}`, viewer)).toMatchObject({ status: 200, body: [] });
+    expect((await api(`/audit?region=europe-central-asia`, viewer)).status).toBe(403);
+  });
+});
