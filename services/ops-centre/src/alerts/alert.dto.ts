@@ -2,6 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsNotBlank } from '@crisis-ops/service-kit';
 
+/**
+ * An acknowledgement takes no field: one given (an assignee, a reason meant for /assign or /close)
+ * is refused by the strict validation pipe, naming it, rather than dropped while the alert is
+ * acknowledged as if it had been read. No body, or `{}`, is taken.
+ */
+export class AcknowledgeAlertDto {}
+
 export class AssignAlertDto {
   @ApiProperty({ example: 'officer-7' }) @IsString() @IsNotBlank() @MaxLength(200) assignee!: string;
 }

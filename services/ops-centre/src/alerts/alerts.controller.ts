@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
-import { AlertView, AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
+import { AcknowledgeAlertDto, AlertView, AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
 import { ALERT_STATUSES, AlertsService } from './alerts.service';
 import { QueryCheck } from '../read-model/query-check';
 
@@ -39,7 +39,8 @@ export class AlertsController {
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
   @Roles(...ALERT_ACTORS)
-  acknowledge(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+  @ApiBody({ type: AcknowledgeAlertDto, required: false, description: 'none, or {}: a field given is refused (400), not dropped' })
+  acknowledge(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _none: AcknowledgeAlertDto) {
     return this.alerts.act(p, id, 'acknowledge');
   }
 

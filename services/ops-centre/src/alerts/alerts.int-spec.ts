@@ -44,4 +44,31 @@ describe('ops-centre alerts and their audit', () => {
     expect(await api(`/audit?region=africa&actor=${viewerSubject}`, viewer)).toMatchObject({ status: 200, body: [] });
     expect((await api(`/audit?region=europe-central-asia`, viewer)).status).toBe(403);
   });
+
+  it('refuses an acknowledgement given body fields, naming each, and applies nothing; none or {} is taken', async () => {
+    const alert = await openAlert('MLI');
+    const ack = (body: string) => api(`/alerts/${alert.id}/acknowledge`, h.globalToken, { method: 'POST', body });
+    expect(await ack('{"foo":1}')).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'foo', reason: 'is not a field this request takes' }] } });
+    // An officer who meant to assign or close: told so, not acknowledged without a word.
+    expect(await ack(JSON.stringify({ reason: 'x', assignee: 'bob' }))).toMatchObject({
+      status: 400,
+      body: {
+        code: 'REQUEST.INVALID',
+        errors: [
+          { field: 'reason', reason: 'is not a field this request takes' },
+          { field: 'assignee', reason: 'is not a field this request takes' },
+        ],
+      },
+    });
+    expect((await api(`/alerts?country=MLI&status=all&limit=1000`, h.globalToken)).body.find((a: { id: string }) => a.id === alert.id)).toMatchObject({ status: 'open', acknowledgedBy: null });
+    expect((await api(`/audit?alertId=${alert.id}&action=acknowledge`, h.globalToken)).body).toEqual([]);
+
+    // No body at all, as the console sends it.
+    const res = await fetch(`${h.base}/alerts/${alert.id}/acknowledge`, { method: 'POST', headers: { authorization: `Bearer ${h.globalToken}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'int-global' });
+    // An empty object, as an API client may send it.
+    const other = await openAlert('MLI');
+    expect(await api(`/alerts/${other.id}/acknowledge`, h.globalToken, { method: 'POST', body: '{}' })).toMatchObject({ status: 200, body: { status: 'acknowledged' } });
+  });
 });
