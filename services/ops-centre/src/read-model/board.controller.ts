@@ -61,7 +61,7 @@ function responseTimesQuery(query: Record<string, unknown>) {
   const status = q.oneOf('status', text('status'), ['pending', 'all']);
   const cursor = text('cursor');
   const after = cursor === undefined ? undefined : decodeResponseCursor(cursor);
-  if (cursor !== undefined && !after) q.malformed('cursor', 'is not a cursor this API returned');
+  if (cursor !== undefined && !after) q.invalid('cursor', 'is not a cursor this API returned');
   q.done();
   return { country, limit, region, pendingOnly: status === 'pending', after };
 }

@@ -1,17 +1,17 @@
-import { UUID_PATTERN, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { UUID_PATTERN, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
 import { invalidRequest } from '@crisis-ops/service-kit';
 
 /**
- * The query parameters of one listing, checked together so that one answer names every bad one
- * (OPS_CENTRE.QUERY_INVALID, 422). A value out of range is refused, never clamped or defaulted: a
- * silently corrected filter answers a question that was not asked. A value no client could have been
- * given (a cursor this API did not write) is malformed input, REQUEST.INVALID (400), and the answer
- * then names the others with it, as the edge does with a parameter the route does not take.
+ * The query parameters of one listing, checked together so that one answer names every bad one:
+ * REQUEST.INVALID (400), as early-warning's and mediation's listings and the edge answer a malformed
+ * parameter (`limit=abc` was a 422 OPS_CENTRE.QUERY_INVALID here alone). A value out of range is
+ * refused, never clamped or defaulted: a silently corrected filter answers a question that was not
+ * asked. What a well-formed value names that does not exist (an event id the timeline does not have)
+ * is the route's own 422, OPS_CENTRE.QUERY_INVALID, asked after these.
  */
 export class QueryCheck {
   private readonly violations: FieldViolation[] = [];
-  private malformedInput = false;
 
   limit(value: string | undefined, fallback = 200, max = 1000): number {
     if (value === undefined) return fallback;
@@ -51,20 +51,13 @@ export class QueryCheck {
     return value as T | undefined;
   }
 
-  /** A value this API could not have given (a cursor it did not write): the answer is then a 400. */
-  malformed(field: string, reason: string): void {
-    this.malformedInput = true;
-    this.violations.push({ field, reason });
-  }
-
-  /** A fault only the caller can judge, named with the others. */
+  /** A fault the route finds itself (a cursor this API did not write, an event type), named with the others. */
   invalid(field: string, reason: string): void {
     this.violations.push({ field, reason });
   }
 
   /** Throws what was found, if anything. */
   done(): void {
-    if (this.malformedInput) throw invalidRequest(this.violations);
-    if (this.violations.length) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', this.violations);
+    if (this.violations.length) throw invalidRequest(this.violations);
   }
 }

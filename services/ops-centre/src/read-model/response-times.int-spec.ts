@@ -130,8 +130,10 @@ describe('ops-centre time to response, for escalations no answer or opening will
     expect(await listing('&status=pending')).toEqual(pending);
     expect(await listing('&status=pending&limit=1')).toEqual([pending[0]]);
     const refused = await fetch(`${base}/response-times?status=awaiting`, { headers: { authorization: `Bearer ${globalToken}` } });
-    expect(refused.status).toBe(422);
-    expect(((await refused.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['status']);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { code: string; errors: { field: string }[] })).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'status' }] });
+    const malformed = await fetch(`${base}/response-times?limit=abc`, { headers: { authorization: `Bearer ${globalToken}` } });
+    expect([malformed.status, await malformed.json()]).toMatchObject([400, { code: 'REQUEST.INVALID', errors: [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }] }]);
   });
 
   type AlertRow = { escalationId: string; status: string; level: number; clearedAt: string | null; clearedToLevel: number | null; clearedToLevelName: string | null };

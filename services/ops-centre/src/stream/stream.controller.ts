@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, Logger, Req, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -22,8 +22,11 @@ const MAX_TIMER_MS = 2_147_483_647;
 /** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
 export function answerError(res: ServerResponse, err: unknown): void {
   const auth = authFailure(err);
-  const status = auth?.status ?? (err instanceof DomainError ? (err.kind === 'forbidden' ? 403 : 422) : 500);
-  const body = auth?.body ?? (err instanceof DomainError ? { code: err.code, message: err.message, ...(err.details ?? {}) } : { code: 'HTTP.INTERNAL_SERVER_ERROR', message: 'internal error' });
+  // A query refused as the edge refuses one (REQUEST.INVALID, 400: `?lastEventId=`) keeps its answer.
+  const http = err instanceof HttpException && err.getStatus() < 500 ? { status: err.getStatus(), body: err.getResponse() } : undefined;
+  const status = auth?.status ?? http?.status ?? (err instanceof DomainError ? (err.kind === 'forbidden' ? 403 : 422) : 500);
+  const body =
+    auth?.body ?? http?.body ?? (err instanceof DomainError ? { code: err.code, message: err.message, ...(err.details ?? {}) } : { code: 'HTTP.INTERNAL_SERVER_ERROR', message: 'internal error' });
   if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

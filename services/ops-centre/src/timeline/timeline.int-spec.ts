@@ -63,7 +63,9 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
     expect((await api(`/timeline?country=${country}&limit=1`, globalToken)).body[0]).toMatchObject({ name: 'risk-escalated', level: 4 });
 
     const bad = await api('/timeline?type=risk_escalated&minLevel=severe&region=mars', globalToken);
-    expect(bad).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.QUERY_INVALID' } });
+    // Malformed values are answered as early-warning and mediation answer them: 400 REQUEST.INVALID (was 422).
+    expect(bad).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+    expect(await api('/timeline?limit=abc', globalToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'limit', reason: 'must be an integer from 1 to 1000' }] } });
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['minLevel', 'region', 'type']);
     // A misspelt parameter is named with the faulty ones, so that one correction is enough.
     expect(await api('/timeline?contry=BFA&limit=abc&minLevel=severe', globalToken)).toMatchObject({
