@@ -1,3 +1,4 @@
 export * from './data-source';
 export * from './run-migrations';
 export * from './connection-check';
+export * from './array-literal';

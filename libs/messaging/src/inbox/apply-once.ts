@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { arrayLiteral } from '@crisis-ops/persistence';
 import type { ReceivedEvent } from '../cloud-event';
 
 /**
@@ -52,7 +53,14 @@ export async function applyOnceBatch(
       `INSERT INTO inbox (consumer, event_id, ce_type, topic, kafka_partition, kafka_offset)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[])
        ${RECORD_IN_INBOX}`,
-      [consumer, unique.map((e) => e.id), unique.map((e) => e.type), unique.map((e) => e.topic), unique.map((e) => e.partition), unique.map((e) => e.offset)],
+      [
+        consumer,
+        arrayLiteral(unique.map((e) => e.id)),
+        arrayLiteral(unique.map((e) => e.type)),
+        arrayLiteral(unique.map((e) => e.topic)),
+        arrayLiteral(unique.map((e) => e.partition)),
+        arrayLiteral(unique.map((e) => e.offset)),
+      ],
     );
     const fresh = new Set(recorded.filter((r) => r.inserted).map((r) => r.event_id));
     const todo = unique.filter((e) => fresh.has(e.id));

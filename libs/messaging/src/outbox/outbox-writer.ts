@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { context } from '@opentelemetry/api';
 import { uuidV7 } from '@crisis-ops/domain-kernel';
+import { arrayLiteral } from '@crisis-ops/persistence';
 import { traceparentOf } from '../cloud-event';
 
 export interface OutgoingEvent {
@@ -56,18 +57,18 @@ export async function appendToOutbox(
             AS e(id, topic, key, type, subject, time, off, len)
       WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($12::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i) AS locked) = $13`,
     [
-      ids,
-      events.map((e) => e.topic),
-      events.map((e) => e.key),
-      events.map((e) => e.type),
-      events.map((e) => e.subject ?? null),
-      events.map((e) => e.time ?? now),
-      payloads.offsets,
-      payloads.lengths,
+      arrayLiteral(ids),
+      arrayLiteral(events.map((e) => e.topic)),
+      arrayLiteral(events.map((e) => e.key)),
+      arrayLiteral(events.map((e) => e.type)),
+      arrayLiteral(events.map((e) => e.subject ?? null)),
+      arrayLiteral(events.map((e) => (e.time ?? now).toISOString())),
+      arrayLiteral(payloads.offsets),
+      arrayLiteral(payloads.lengths),
       payloads.bytes,
       source,
       traceparent ?? null,
-      keys,
+      arrayLiteral(keys),
       keys.length,
     ],
   );
@@ -83,6 +84,11 @@ function concatPayloads(events: readonly OutgoingEvent[]): { bytes: Buffer; offs
     offsets[i] = total;
     lengths[i] = events[i].payload.byteLength;
     total += lengths[i];
+  }
+  // Payloads encoded together (encodeEventsData) already lie one after the other in one buffer.
+  const first = events[0].payload;
+  if (events.every((e, i) => e.payload.buffer === first.buffer && e.payload.byteOffset === first.byteOffset + offsets[i])) {
+    return { bytes: Buffer.from(first.buffer, first.byteOffset, total), offsets, lengths };
   }
   const bytes = Buffer.allocUnsafe(total);
   for (let i = 0; i < events.length; i++) bytes.set(events[i].payload, offsets[i]);
