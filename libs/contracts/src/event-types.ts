@@ -1,10 +1,10 @@
 import {
   fromBinary,
-  toBinary,
   toJson,
   type DescMessage,
   type JsonValue,
   type JsonWriteOptions,
+  type MessageInitShape,
   type MessageShape,
 } from '@bufbuild/protobuf';
 import {
@@ -28,6 +28,7 @@ import {
 } from './generated/mediation/v1/events_pb';
 import { PartnerEngagedSchema } from './generated/partnerships/v1/events_pb';
 import { CONTRACTS_ERROR_CODES, ContractsError } from './errors';
+import { encodeMessageInit, encodeMessageInits } from './payload-encoder';
 // Also here, not only in index.ts: specs import this file directly and encode.
 import './text-encoding';
 import type { ServiceName } from './services';
@@ -74,7 +75,7 @@ export interface EventTypeSpec<Desc extends DescMessage = DescMessage> {
    * Kafka message key. Events with the same key land on the same partition and so stay in order:
    * a mediation process's life, an area's risk history, an election's changes.
    */
-  key(message: MessageShape<Desc>): string;
+  key(message: MessageShape<Desc> | MessageInitShape<Desc>): string;
 }
 
 const defineEvent = <Desc extends DescMessage>(spec: EventTypeSpec<Desc>): EventTypeSpec<Desc> => spec;
@@ -84,7 +85,7 @@ const defineEvent = <Desc extends DescMessage>(spec: EventTypeSpec<Desc>): Event
  * events about one country, across aggregates (signals, risk areas, processes, elections), land on
  * one partition and stay in order for every consumer.
  */
-const countryKey = (m: { country: string }): string => m.country;
+const countryKey = (m: { country?: string }): string => m.country ?? '';
 
 /** Every event of the platform, by ce_type. */
 export const EVENT_TYPES = {
@@ -164,7 +165,24 @@ export function partitionKeyOf<T extends EventType>(ceType: T, message: EventMes
 
 /** Protobuf binary encoding of an event payload, for the Kafka message value. */
 export function encodeEvent<T extends EventType>(ceType: T, message: EventMessage<T>): Uint8Array {
-  return toBinary(specFor(ceType, message).schema, message);
+  return encodeMessageInit(specFor(ceType, message).schema, message as MessageInitShape<DescMessage>);
+}
+
+/**
+ * Kafka key and value of an event given as its payload's init shape (what `create` takes), without
+ * creating the message: the bytes are those of `encodeEvent(ceType, create(schema, data))`.
+ */
+export function encodeEventData<T extends EventType>(ceType: T, data: MessageInitShape<EventSchema<T>>): { key: string; payload: Uint8Array } {
+  return encodeEventsData([{ type: ceType, data }])[0];
+}
+
+/** encodeEventData of several events at once; the payloads are views into one buffer, in order. */
+export function encodeEventsData<T extends EventType>(
+  events: ReadonlyArray<{ readonly type: T; readonly data: MessageInitShape<EventSchema<T>> }>,
+): Array<{ key: string; payload: Uint8Array }> {
+  const specs = events.map((e) => eventTypeSpec(e.type) as EventTypeSpec);
+  const payloads = encodeMessageInits(events.map((e, i) => [specs[i].schema, e.data] as const));
+  return events.map((e, i) => ({ key: specs[i].key(e.data as MessageInitShape<DescMessage>), payload: payloads[i] }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
-import { EVENT_TYPES, EventSchema, EventType } from '@crisis-ops/contracts';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { EVENT_TYPES, encodeEventsData, EventSchema, EventType } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { appendToOutbox } from '@crisis-ops/messaging';
 import { SERVICE_CONFIG } from '../tokens';
@@ -24,17 +24,17 @@ export class EventPublisher {
   constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig) {}
 
   async stage<T extends EventType>(manager: EntityManager, events: ReadonlyArray<PublishedEvent<T>>): Promise<string[]> {
+    const encoded = encodeEventsData(events);
     return appendToOutbox(
       manager,
       this.config.service,
-      events.map((e) => {
-        const spec = EVENT_TYPES[e.type];
-        const message = create(spec.schema, e.data as never);
+      events.map((e, i) => {
+        const { key, payload } = encoded[i];
         return {
-          topic: spec.topic,
-          key: (spec.key as (m: unknown) => string)(message),
+          topic: EVENT_TYPES[e.type].topic,
+          key,
           type: e.type,
-          payload: toBinary(spec.schema, message as never),
+          payload,
           subject: e.subject,
           id: e.id,
           time: e.time,
