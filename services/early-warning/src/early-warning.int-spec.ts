@@ -116,6 +116,12 @@ describe('early-warning on real Kafka and Postgres', () => {
     const revised = await api('POST', '/signals', { ...items[0], fatalities: 7, notes: 'revised' });
     expect(revised).toMatchObject({ status: 202, body: { id: firstItems[0].id, status: 'duplicate', differs: ['fatalities', 'notes'] } });
     expect(await count('SELECT fatalities AS n FROM early_warning.signals WHERE id = $1', [firstItems[0].id])).toBe(0);
+    // Instants are stored to the millisecond, as sent: one a millisecond off differs, the same does not.
+    const stored = await ew.db.query<{ occurred: string }>(`SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred FROM early_warning.signals WHERE id = $1`, [firstItems[0].id]);
+    expect(stored.rows[0].occurred).toBe(items[0]['occurredAt']);
+    const moved = new Date(new Date(items[0]['occurredAt'] as string).getTime() + 1).toISOString();
+    // (reportedAt, not sent, is occurredAt's)
+    expect(await api('POST', '/signals', { ...items[0], occurredAt: moved })).toMatchObject({ status: 202, body: { status: 'duplicate', differs: ['occurredAt', 'reportedAt'] } });
 
     const badSource = `int-bad-${RUN}`;
     const bad = await api('POST', '/signals/batch', {

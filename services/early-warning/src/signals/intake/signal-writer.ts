@@ -19,21 +19,28 @@ export interface IntakeItemResult {
   readonly differs?: readonly string[];
 }
 
-/** The API names of the fields a resent signal is compared on, with the column and the JSON field of `rows` below. */
-const COMPARED: ReadonlyArray<readonly [field: string, column: string, json: string]> = [
-  ['occurredAt', 'occurred_at', 'occ'],
-  ['reportedAt', 'reported_at', 'rep'],
-  ['country', 'country', 'country'],
-  ['admin1', 'admin1', 'admin1'],
-  ['admin2', 'admin2', 'admin2'],
-  ['location', 'location', 'location'],
-  ['latitude', 'latitude', 'lat'],
-  ['longitude', 'longitude', 'lon'],
-  ['type', 'type', 'type'],
-  ['subType', 'sub_type', 'sub'],
-  ['fatalities', 'fatalities', 'f'],
-  ['severity', 'severity', 'sev'],
-  ['notes', 'notes', 'notes'],
+/**
+ * Instants travel in `rows` as epoch milliseconds: JSON.stringify of a Date (its ISO string) cost
+ * more than twice as much per row as the number, and Postgres reads an integer faster than ISO 8601.
+ * The arithmetic is exact, as the ISO string with its milliseconds was.
+ */
+const fromEpochMs = (column: string): string => `('epoch'::timestamptz + ${column} * interval '1 millisecond')`;
+
+/** The API names of the fields a resent signal is compared on, with the column and its value in `rows` below (as d). */
+const COMPARED: ReadonlyArray<readonly [field: string, column: string, value: string]> = [
+  ['occurredAt', 'occurred_at', fromEpochMs('d.occ')],
+  ['reportedAt', 'reported_at', fromEpochMs('d.rep')],
+  ['country', 'country', 'd.country'],
+  ['admin1', 'admin1', 'd.admin1'],
+  ['admin2', 'admin2', 'd.admin2'],
+  ['location', 'location', 'd.location'],
+  ['latitude', 'latitude', 'd.lat'],
+  ['longitude', 'longitude', 'd.lon'],
+  ['type', 'type', 'd.type'],
+  ['subType', 'sub_type', 'd.sub'],
+  ['fatalities', 'fatalities', 'd.f'],
+  ['severity', 'severity', 'd.sev'],
+  ['notes', 'notes', 'd.notes'],
 ];
 
 export interface IntakeOptions {
@@ -82,8 +89,8 @@ export class SignalWriter {
       lon: s.longitude,
       type: s.type,
       sub: s.subType,
-      occ: s.occurredAt,
-      rep: s.reportedAt,
+      occ: s.occurredAt.getTime(),
+      rep: s.reportedAt.getTime(),
       f: s.fatalities,
       sev: s.severity,
       notes: s.notes,
@@ -91,9 +98,9 @@ export class SignalWriter {
     const inserted: Array<{ id: string }> = await m.query(
       `INSERT INTO signals (id, source, source_signal_id, country, admin1, admin2, location, latitude, longitude, type, sub_type,
                             occurred_at, reported_at, fatalities, severity, notes, origin, recorded_at)
-       SELECT id, source, sid, country, admin1, admin2, location, lat, lon, type, sub, occ, rep, f, sev, notes, $2, $3::timestamptz
+       SELECT id, source, sid, country, admin1, admin2, location, lat, lon, type, sub, ${fromEpochMs('occ')}, ${fromEpochMs('rep')}, f, sev, notes, $2, $3::timestamptz
        FROM json_to_recordset($1::json) AS x(id uuid, source text, sid text, country text, admin1 text, admin2 text, location text, lat float8,
-                                             lon float8, type text, sub text, occ timestamptz, rep timestamptz, f int, sev smallint, notes text)
+                                             lon float8, type text, sub text, occ int8, rep int8, f int, sev smallint, notes text)
        ON CONFLICT (source, source_signal_id) WHERE source_signal_id IS NOT NULL DO NOTHING RETURNING id`,
       [JSON.stringify(rows), options.origin, now],
     );
@@ -151,9 +158,9 @@ export class SignalWriter {
     if (duplicates.length > 0) {
       const found: Array<{ id: string; source: string; sid: string; differs: string[] }> = await m.query(
         `SELECT s.id, s.source, s.source_signal_id AS sid,
-                array_remove(ARRAY[${COMPARED.map(([field, column, json]) => `CASE WHEN s.${column} IS DISTINCT FROM d.${json} THEN '${field}' END`).join(', ')}], NULL) AS differs
+                array_remove(ARRAY[${COMPARED.map(([field, column, value]) => `CASE WHEN s.${column} IS DISTINCT FROM ${value} THEN '${field}' END`).join(', ')}], NULL) AS differs
          FROM json_to_recordset($1::json) AS d(source text, sid text, country text, admin1 text, admin2 text, location text, lat float8, lon float8, type text, sub text,
-                                               occ timestamptz, rep timestamptz, f int, sev smallint, notes text)
+                                               occ int8, rep int8, f int, sev smallint, notes text)
          JOIN signals s ON s.source = d.source AND s.source_signal_id = d.sid`,
         [JSON.stringify(duplicates)],
       );
