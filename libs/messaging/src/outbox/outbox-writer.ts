@@ -62,7 +62,7 @@ export async function appendToOutbox(
       arrayLiteral(events.map((e) => e.key)),
       arrayLiteral(events.map((e) => e.type)),
       arrayLiteral(events.map((e) => e.subject ?? null)),
-      arrayLiteral(events.map((e) => (e.time ?? now).toISOString())),
+      arrayLiteral(isoTimes(events, now)),
       arrayLiteral(payloads.offsets),
       arrayLiteral(payloads.lengths),
       payloads.bytes,
@@ -73,6 +73,20 @@ export async function appendToOutbox(
     ],
   );
   return ids;
+}
+
+/** Each event's time as ISO 8601; the events of one change mostly share one Date, formatted once. */
+function isoTimes(events: readonly OutgoingEvent[], now: Date): string[] {
+  let last: Date | undefined;
+  let iso = '';
+  return events.map((e) => {
+    const time = e.time ?? now;
+    if (time !== last) {
+      last = time;
+      iso = time.toISOString();
+    }
+    return iso;
+  });
 }
 
 /** All payloads in one Buffer (node-postgres sends a Buffer parameter as binary), with where each is. */
