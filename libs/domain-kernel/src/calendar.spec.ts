@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDay, isClockTime, UUID_PATTERN } from './calendar';
+import { isCalendarDay, isClockTime, parseInstant, UUID_PATTERN } from './calendar';
 
 describe('calendar checks', () => {
   it('takes the days that exist, leap days included, and refuses the ones new Date would roll over', () => {
@@ -22,5 +22,32 @@ describe('calendar checks', () => {
     expect(UUID_PATTERN.test('0192f0c4-7b7e-7cc0-8a3e-1f2b3c4d5e6f')).toBe(true);
     expect(UUID_PATTERN.test('a'.repeat(36))).toBe(false);
     expect(UUID_PATTERN.test('-'.repeat(36))).toBe(false);
+  });
+});
+
+describe('parseInstant', () => {
+  it.each([
+    ['2024-02-29', '2024-02-29T00:00:00.000Z'],
+    [' 2024-05-01T10:20:30Z ', '2024-05-01T10:20:30.000Z'],
+    ['2024-05-01 10:20', '2024-05-01T10:20:00.000Z'],
+    ['2024-05-01T10:20:30.123456', '2024-05-01T10:20:30.123Z'],
+    ['2024-05-01T10:20:30+02:00', '2024-05-01T08:20:30.000Z'],
+    ['2024-05-01T10:20-0530', '2024-05-01T15:50:00.000Z'],
+  ])('reads %j as %s (no zone is UTC)', (text, iso) => {
+    expect(parseInstant(text)?.toISOString()).toBe(iso);
+  });
+
+  it.each(['2023-02-29', '2024-13-01', '0000-01-01', '2024-05-01T24:00', '2024-05-01T10:60', '2024-05-01T10:20:60Z', '2024-05-01T', '01/05/2024', '', 'soon', '2024-05-01T10:20:30+2'])(
+    'refuses %j',
+    (text) => {
+      expect(parseInstant(text)).toBeUndefined();
+    },
+  );
+
+  it('takes a valid Date as it is and refuses an invalid one or another type', () => {
+    const d = new Date('2024-05-01T00:00:00Z');
+    expect(parseInstant(d)).toBe(d);
+    expect(parseInstant(new Date('x'))).toBeUndefined();
+    expect(parseInstant(1_714_521_600_000)).toBeUndefined();
   });
 });

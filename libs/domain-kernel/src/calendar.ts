@@ -18,20 +18,20 @@ export const isClockTime = (hours: number, minutes: number, seconds = 0): boolea
 /** A UUID in its text form, any version: what Postgres' uuid type reads (anything else it refuses with an error). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** A Date from a Date or an ISO 8601 date / date-time string (date-only means 00:00 UTC). */
+/**
+ * A Date from a Date or an ISO 8601 date / date-time string (date-only means 00:00 UTC). The fields
+ * are checked as written: `new Date` rolls 30 February into March, and year 0 is no year Postgres stores.
+ */
 export function parseInstant(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
-  if (typeof value !== 'string' || !ISO_DATE.test(value.trim())) return undefined;
+  if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  if (!realCalendarFields(text)) return undefined;
-  const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
+  // One match gives the fields to check: every signal of an intake request has one or two dates.
+  const m = ISO_DATE.exec(text);
+  if (!m) return undefined;
+  if (!isCalendarDay(+m[1], +m[2], +m[3]) || !isClockTime(+(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0))) return undefined;
+  const date = new Date(m[4] === undefined ? `${text}T00:00:00Z` : m[7] !== undefined ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
   return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** Whether an ISO date-time's own fields exist: `new Date` rolls 30 February into March, and year 0 is no year Postgres stores. */
-function realCalendarFields(text: string): boolean {
-  const [y, mo, d, h = 0, mi = 0, s = 0] = (text.match(/\d+/g) ?? []).slice(0, 6).map(Number);
-  return isCalendarDay(y, mo, d) && isClockTime(h, mi, s);
 }
