@@ -137,6 +137,12 @@ describe('encodeMessageInit', () => {
     expect(b).toEqual(protobufEs(SignalRecordedSchema, { country: 'BFA' }));
   });
 
+  it('encodes a batch larger than its scratch buffer, and the next one after it', () => {
+    const big = Array.from({ length: 8 }, (_, i) => [SignalRecordedSchema, { signalId: `s-${i}`, notes: 'n'.repeat(200_000) }] as const);
+    encodeMessageInits(big).forEach((view, i) => expect(firstDifference(view, protobufEs(SignalRecordedSchema, big[i][1]))).toBeUndefined());
+    expect(encodeMessageInit(SignalRecordedSchema, { country: 'BFA' })).toEqual(protobufEs(SignalRecordedSchema, { country: 'BFA' }));
+  });
+
   it('gives each call bytes of its own', () => {
     const a = encodeMessageInit(SignalRecordedSchema, { country: 'BFA' });
     const b = encodeMessageInit(SignalRecordedSchema, { country: 'MLI' });

@@ -20,7 +20,8 @@ import { isWrapperDesc } from '@bufbuild/protobuf/wkt';
 const LEGACY_REQUIRED = 3;
 const IMPLICIT = 2;
 
-let buf = Buffer.allocUnsafe(64 * 1024);
+const SCRATCH_BYTES = 64 * 1024;
+let buf = Buffer.allocUnsafe(SCRATCH_BYTES);
 // The same memory as a plain Uint8Array: its slice is a copy of the type toBinary returns.
 let view = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 let pos = 0;
@@ -392,5 +393,10 @@ export function encodeMessageInits(messages: ReadonlyArray<readonly [DescMessage
     throw e;
   }
   const out = view.slice(0, pos);
+  // A batch of large events grew the scratch buffer: it is not kept for the life of the process.
+  if (buf.length > 16 * SCRATCH_BYTES) {
+    buf = Buffer.allocUnsafe(SCRATCH_BYTES);
+    view = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  }
   return ends.map((end, i) => fallbacks.get(i) ?? out.subarray(i === 0 ? 0 : ends[i - 1], end));
 }
