@@ -1,17 +1,29 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
+import type { Role } from '@crisis-ops/auth';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from './sse-client';
 import { SERVICE } from '../src/service.definition';
 
+export interface OpsCentreHarnessOptions {
+  /**
+   * Who `globalToken` is: by default a global watch officer who is also an ops engineer. A suite
+   * whose requests must be only a global watch officer's (what the other roles would add or hide)
+   * names its own roles and subject.
+   */
+  readonly globalToken?: { readonly roles: Role[]; readonly subject: string };
+}
+
 /**
  * ops-centre booted in-process on the test infrastructure (INFRA_PROFILE=test) for one int suite:
  * migrations as the migrator, consumer group "ops-centre", an idempotent producer for the events the
  * suite publishes, a global officer's token, and the streams the suite opens, closed after it.
+ * Its fields are set in a beforeAll: read them in the suite's own beforeAll or in its tests.
  */
-export function useOpsCentre(producerName: string) {
+export function useOpsCentre(producerName: string, options: OpsCentreHarnessOptions = {}) {
+  const tokenOf: { readonly roles: Role[]; readonly subject: string } = options.globalToken ?? { roles: ['global-watch-officer', 'ops-engineer'], subject: 'int-global' };
   const h = {
     app: undefined as unknown as INestApplication,
     base: '',
@@ -37,7 +49,7 @@ export function useOpsCentre(producerName: string) {
     h.base = (await h.app.getUrl()).replace('[::1]', '127.0.0.1');
     h.producer = testKafka(producerName).producer({ idempotent: true });
     await h.producer.connect();
-    h.globalToken = await devToken({ roles: ['global-watch-officer', 'ops-engineer'], subject: 'int-global' });
+    h.globalToken = await devToken({ roles: tokenOf.roles, subject: tokenOf.subject });
   });
 
   afterAll(async () => {

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplication } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { RiskLevel } from '@crisis-ops/contracts';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { eventually } from '@crisis-ops/testing';
+import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountry, publishEscalation } from '../../test/events';
-import { SERVICE } from '../service.definition';
 
 /** A country's national level, which the read model keys as '' (a primary key holds no NULL). */
 describe('ops-centre answers a national area as early-warning does, admin1 null', () => {
-  let app: INestApplication;
+  const h = useOpsCentre('ops-centre-national-area-int-producer', { globalToken: { roles: ['global-watch-officer'], subject: 'int-national-area' } });
   let base: string;
   let producer: Producer;
   let token: string;
@@ -17,17 +15,8 @@ describe('ops-centre answers a national area as early-warning does, admin1 null'
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
   const api = async (path: string): Promise<any> => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
 
-  beforeAll(async () => {
-    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    producer = testKafka('ops-centre-national-area-int-producer').producer({ idempotent: true });
-    await producer.connect();
-    token = await devToken({ roles: ['global-watch-officer'], subject: 'int-national-area' });
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await app?.close();
+  beforeAll(() => {
+    ({ base, producer, globalToken: token } = h);
   });
 
   it('on the board, the country page, the alerts and the response times, and an admin1 area by its name', async () => {

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplication } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { RiskLevel } from '@crisis-ops/contracts';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { adminClient, eventually } from '@crisis-ops/testing';
+import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountry, publishEscalation, publishMediation } from '../../test/events';
 import { encodeResponseCursor } from './response-cursor';
 import { PENDING_RESPONSE } from './response-page';
 import { responseStatus, type ResponseRow } from './projection';
-import { SERVICE } from '../service.definition';
 
 /**
  * An officer paging through GET /response-times (pending escalations first, then the rest) with the
@@ -22,22 +20,13 @@ import { SERVICE } from '../service.definition';
  * pending or their settled status, never by which of the two pending statuses they read.
  */
 describe('ops-centre time to response, paged', () => {
-  let app: INestApplication;
+  const h = useOpsCentre('ops-centre-response-paging-int-producer', { globalToken: { roles: ['global-watch-officer'], subject: 'int-paging' } });
   let base: string;
   let producer: Producer;
   let token: string;
 
-  beforeAll(async () => {
-    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    producer = testKafka('ops-centre-response-paging-int-producer').producer({ idempotent: true });
-    await producer.connect();
-    token = await devToken({ roles: ['global-watch-officer'], subject: 'int-paging' });
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await app?.close();
+  beforeAll(() => {
+    ({ base, producer, globalToken: token } = h);
   });
 
   type Row = { escalationId: string; status: string };

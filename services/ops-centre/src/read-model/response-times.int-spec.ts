@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplication } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import { RiskLevel } from '@crisis-ops/contracts';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { adminClient, eventually } from '@crisis-ops/testing';
+import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishMediation, publishOpening, publishProposal, publishReferral } from '../../test/events';
 import { EscalationClosedUnopened1764892800000 } from '../migrations/1764892800000-escalation-closed-unopened.migration';
 import { EscalationReversals1765152000000 } from '../migrations/1765152000000-escalation-reversals.migration';
 import { EscalationProcessFate1765238400000 } from '../migrations/1765238400000-escalation-process-fate.migration';
-import { SERVICE } from '../service.definition';
 
 /**
  * Time to response (GET /response-times) for escalations whose answer will never come: those
@@ -19,22 +17,13 @@ import { SERVICE } from '../service.definition';
  * Its counting from the events' own times is in ops-centre.int-spec.ts.
  */
 describe('ops-centre time to response, for escalations no answer or opening will follow', () => {
-  let app: INestApplication;
+  const h = useOpsCentre('ops-centre-response-int-producer', { globalToken: { roles: ['global-watch-officer'], subject: 'int-global' } });
   let base: string;
   let producer: Producer;
   let globalToken: string;
 
-  beforeAll(async () => {
-    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    producer = testKafka('ops-centre-response-int-producer').producer({ idempotent: true });
-    await producer.connect();
-    globalToken = await devToken({ roles: ['global-watch-officer'], subject: 'int-global' });
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await app?.close();
+  beforeAll(() => {
+    ({ base, producer, globalToken } = h);
   });
 
   type Row = { escalationId: string; status: string; toProposedMs: number | null; toOpenedMs: number | null; toClosedUnopenedMs: number | null; referred: boolean };

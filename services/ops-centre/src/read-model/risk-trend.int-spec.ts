@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplication } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import { RiskLevel, riskTrendDeltaOf } from '@crisis-ops/contracts';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { adminClient, eventually } from '@crisis-ops/testing';
+import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountry, publishAssessment } from '../../test/events';
 import { RiskTrend1765324800000 } from '../migrations/1765324800000-risk-trend.migration';
-import { SERVICE } from '../service.definition';
 
 /** The trend the board and the country page show is early-warning's, from its RiskAssessed events. */
 describe("ops-centre shows early-warning's risk trend", () => {
-  let app: INestApplication;
+  const h = useOpsCentre('ops-centre-risk-trend-int-producer', { globalToken: { roles: ['global-watch-officer'], subject: 'int-risk-trend' } });
   let base: string;
   let producer: Producer;
   let token: string;
@@ -21,17 +19,8 @@ describe("ops-centre shows early-warning's risk trend", () => {
   const api = async (path: string): Promise<any> => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
   const day = (n: number) => new Date(Date.UTC(2026, 0, n));
 
-  beforeAll(async () => {
-    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    producer = testKafka('ops-centre-risk-trend-int-producer').producer({ idempotent: true });
-    await producer.connect();
-    token = await devToken({ roles: ['global-watch-officer'], subject: 'int-risk-trend' });
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await app?.close();
+  beforeAll(() => {
+    ({ base, producer, globalToken: token } = h);
   });
 
   it("says falling of an area whose last assessment fell, though its score stands above its history's first point", async () => {

@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplication } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { AgreementKind, AgreementReachedSchema, CE_AGREEMENT_REACHED, CE_MEDIATION_PROPOSED, CE_SIGNAL_RECORDED, MediationProposedSchema, RiskLevel, SignalRecordedSchema, SignatoryRole } from '@crisis-ops/contracts';
 import { domainEventRecord } from '@crisis-ops/messaging';
-import { startServiceApp } from '@crisis-ops/service-kit';
-import { adminClient, devToken, eventually, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
+import { adminClient, devToken, eventually } from '@crisis-ops/testing';
+import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
-import { SERVICE } from '../service.definition';
 import { deskOf } from '../access/access-policy';
 
 /** The timeline a console pages back through, with the filters of its live pane. */
 describe('ops-centre timeline, paged back with the live pane\'s filters', () => {
-  let app: INestApplication;
+  const h = useOpsCentre('ops-centre-timeline-int-producer', { globalToken: { roles: ['global-watch-officer'], subject: 'int-timeline-global' } });
   let base: string;
   let producer: Producer;
   let globalToken: string;
@@ -28,17 +26,8 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
   const ids = async (path: string) => (await api(path, globalToken)).body.map((e: { eventId: string }) => e.eventId);
 
   beforeAll(async () => {
-    app = await startServiceApp(SERVICE, inProcessServiceConfig('ops-centre'), { port: 0, host: '127.0.0.1', quiet: true });
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    producer = testKafka('ops-centre-timeline-int-producer').producer({ idempotent: true });
-    await producer.connect();
-    globalToken = await devToken({ roles: ['global-watch-officer'], subject: 'int-timeline-global' });
+    ({ base, producer, globalToken } = h);
     africaToken = await devToken({ roles: ['watch-officer'], region: 'africa', subject: 'int-timeline-africa' });
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await app?.close();
   });
 
   it('pages back through the events of a type and a minimum level only, as the stream filters them, each saying its name, desk and level', async () => {
