@@ -56,7 +56,12 @@ export function token(roles: string[], region: string, subject = `int-${roles.jo
  * User-assigned ISO codes no earlier run has used in this database (no process, handled
  * escalation or tally), so reruns against the same database pass. ops-centre's suites publish
  * mediation events of their own codes straight to the topic mediation's suite reads from the
- * beginning; its timeline knows those codes.
+ * beginning; its timeline knows those codes. early-warning's suites escalate codes of their own,
+ * and mediation's consumer may reach those escalations only after this suite has picked its codes
+ * (a clean-clone CI once saw a process opened for the code of "does not propose below high"):
+ * codes early-warning holds signals or risk for are not fresh either.
  */
 export const freshCountries = (n: number): Promise<string[]> =>
-  unusedCountryCodes(n, { tables: ['mediation.processes', 'mediation.handled_escalations', 'mediation.country_watch', 'ops_centre.timeline_entries'] });
+  unusedCountryCodes(n, {
+    tables: ['mediation.processes', 'mediation.handled_escalations', 'mediation.country_watch', 'ops_centre.timeline_entries', 'early_warning.signals', 'early_warning.risk_engines'],
+  });
