@@ -1,5 +1,5 @@
 import { create, toBinary, ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf';
-import { timestampFromDate, ValueSchema } from '@bufbuild/protobuf/wkt';
+import { FieldMaskSchema, timestampFromDate, ValueSchema } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
 import { ALL_EVENT_TYPES, CE_SIGNAL_RECORDED, EVENT_TYPES, encodeEvent, encodeEventData } from './event-types';
 import { RiskAssessedSchema, SignalRecordedSchema } from './generated/earlywarning/v1/events_pb';
@@ -129,7 +129,8 @@ describe('encodeMessageInit', () => {
     });
   });
 
-  it('leaves a schema with constructs it does not compile (a oneof) to protobuf-es', () => {
+  it('leaves a schema with constructs it does not compile (a oneof, a list of scalars) to protobuf-es', () => {
+    expect(encodeMessageInit(FieldMaskSchema, { paths: ['a', 'b.c'] })).toEqual(protobufEs(FieldMaskSchema, { paths: ['a', 'b.c'] }));
     const init = { kind: { case: 'stringValue' as const, value: 'x'.repeat(200) } };
     expect(encodeMessageInit(ValueSchema, init)).toEqual(protobufEs(ValueSchema, init));
     const [a, b] = encodeMessageInits([[ValueSchema, init], [SignalRecordedSchema, { country: 'BFA' }]]);

@@ -13,8 +13,8 @@ import { isWrapperDesc } from '@bufbuild/protobuf/wkt';
  *
  * Values outside the fast paths (a 64-bit integer given as a string, a number out of range, a type
  * no contract uses) are written by protobuf-es' own BinaryWriter, so they are encoded, or refused,
- * exactly as before. Schemas with constructs none of our contracts use (maps, oneofs, groups,
- * required fields, wrapper fields) are not compiled: they go through create and toBinary.
+ * exactly as before. Schemas with constructs none of our contracts use (maps, oneofs, lists of
+ * scalars, groups, required fields, wrapper fields) are not compiled: they go through create and toBinary.
  */
 
 const LEGACY_REQUIRED = 3;
@@ -272,48 +272,20 @@ function compileField(field: DescField): CompiledField | null {
       };
     }
     case 'list': {
-      const isEmpty = (v: unknown): boolean => !Array.isArray(v) || v.length === 0;
-      if (field.listKind === 'message') {
-        if (field.delimitedEncoding) return null;
-        const nested = compileMessage(field.message);
-        if (!nested) return null;
-        const tag = tagWriter(field.number, WireType.LengthDelimited);
-        return {
-          name: field.localName,
-          implicit: true,
-          isZero: isEmpty,
-          write: (v) => {
-            for (const item of v as Array<Record<string, unknown>>) {
-              tag();
-              writeNested(nested, item);
-            }
-          },
-        };
-      }
-      const type = field.scalar ?? ScalarType.INT32;
-      if (field.packed) {
-        const tag = tagWriter(field.number, WireType.LengthDelimited);
-        return {
-          name: field.localName,
-          implicit: true,
-          isZero: isEmpty,
-          write: (v) => {
-            tag();
-            const start = beginDelimited();
-            for (const item of v as unknown[]) writeScalarValue(type, item, field);
-            endDelimited(start);
-          },
-        };
-      }
-      const tag = tagWriter(field.number, wireTypeOf(type));
+      // Lists of messages only: no contract has a list of scalars, so those go through protobuf-es
+      // rather than through code no spec exercises.
+      if (field.listKind !== 'message' || field.delimitedEncoding) return null;
+      const nested = compileMessage(field.message);
+      if (!nested) return null;
+      const tag = tagWriter(field.number, WireType.LengthDelimited);
       return {
         name: field.localName,
         implicit: true,
-        isZero: isEmpty,
+        isZero: (v) => !Array.isArray(v) || v.length === 0,
         write: (v) => {
-          for (const item of v as unknown[]) {
+          for (const item of v as Array<Record<string, unknown>>) {
             tag();
-            writeScalarValue(type, item, field);
+            writeNested(nested, item);
           }
         },
       };
