@@ -235,6 +235,21 @@ describe('RiskEngine', () => {
     expect(withLate.current()[0].score).toBeGreaterThan(without.current()[0].score);
   });
 
+  it('given a score just under a threshold that rounds onto it, then the level is decided on the score as published', () => {
+    // Nothing but context moves this area: a strategic development weighs nothing, and the context
+    // puts the score 0.04 under critical's threshold, which one decimal shows as the threshold itself.
+    const points = DEFAULT_RISK_PARAMETERS.thresholds.critical.enter - 0.04;
+    const context: RiskContextProvider = { adjustmentsFor: (area) => (area.admin1 === null ? [{ kind: 'test', label: 'test', points }] : []) };
+    const events = run(new RiskEngine({ context }), [{ ...signal(0, 'strategic_developments', 0, null), subType: 'agreement' }], 1);
+    const national = events.filter((e) => e.admin1 === null);
+    expect(national.length).toBeGreaterThan(0);
+    for (const e of national) {
+      if (e.type !== 'RiskAssessed') continue;
+      expect(e.score).toBe(DEFAULT_RISK_PARAMETERS.thresholds.critical.enter);
+      expect(e.level).toBe('critical');
+    }
+  });
+
   it('given context that lowers the risk, then the score drops by its points and the context is a (negative) driver', () => {
     const agreement: RiskContextProvider = {
       adjustmentsFor: (area, at) => (area.admin1 === null && at.getTime() >= on(370).getTime() ? [{ kind: 'agreement_reached', label: 'Ceasefire agreed', points: -15 }] : []),

@@ -297,7 +297,10 @@ export class RiskEngine {
     const reference = state.area.admin1 === null ? (p.countryIntensityOverrides[state.area.country] ?? p.countryIntensityReference) : p.admin1IntensityReference;
     const parts = scoreParts(p, state.recent, state.baseline, day - (this.observedSinceDay as number) + 1, reference);
     const adjustments = this.context.adjustmentsFor(state.area, dateOfDay(day));
-    const score = clamp(parts.base + adjustments.reduce((sum, a) => sum + a.points, 0), 0, 100);
+    const exact = clamp(parts.base + adjustments.reduce((sum, a) => sum + a.points, 0), 0, 100);
+    // The level is decided on the score as published (one decimal): an unrounded 79.96 was told as
+    // "80, high" where 80 enters critical. Drivers share out the exact score, so they still sum to 1.
+    const score = round1(exact);
     state.lastScore = score;
     const previousLevel = state.level;
     const next = nextLevel(p, previousLevel, score, day - state.levelSinceDay);
@@ -310,7 +313,7 @@ export class RiskEngine {
     const isNews = () => (news ??= announcing?.isNews(dateOfDay(day)) ?? false);
     // A live engine explains every assessment, emitted or not: the current score a query shows is
     // the latest one, and its drivers must be its own, not those of the last emitted (months older).
-    const explained = announcing ? (state.explained = explainScore(this.parameters, state, parts, score, adjustments, day)) : undefined;
+    const explained = announcing ? (state.explained = explainScore(this.parameters, state, parts, exact, adjustments, day)) : undefined;
     // What subscribers were told of this area before this assessment (nothing reads as low).
     const toldBefore = state.announcedLevel ?? 'low';
     // A news day also tells an assessment when subscribers hold another day the level was entered
@@ -319,9 +322,9 @@ export class RiskEngine {
     if (level === previousLevel && !movedFrom(state.lastEmittedScore) && !newsToTell()) return;
     const levelSinceDay = level === previousLevel ? state.levelSinceDay : day;
 
-    const drivers = explained ?? explainScore(this.parameters, state, parts, score, adjustments, day);
+    const drivers = explained ?? explainScore(this.parameters, state, parts, exact, adjustments, day);
     const window = { windowStart: dateOfDay(day - p.recentWindowDays + 1), windowEnd: dateOfDay(day + 1) };
-    const common = { country: state.area.country, admin1: state.area.admin1, score: round1(score), drivers, ...window };
+    const common = { country: state.area.country, admin1: state.area.admin1, score, drivers, ...window };
     events.push({
       type: 'RiskAssessed',
       ...common,
