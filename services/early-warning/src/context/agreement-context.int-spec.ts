@@ -81,12 +81,12 @@ describe('early-warning: context from mediation', () => {
     expect(await count('SELECT count(*) AS n FROM early_warning.risk_context WHERE country = $1', [country])).toBe(1);
   });
 
-  it('weighs an agreement of a process scoped to an admin1 on that admin1 alone: lower than an identical admin1 of the country, national score untouched', async () => {
+  it('weighs an agreement of a process scoped to an admin1 on that admin1 alone (whatever mediation\'s spelling): lower than an identical admin1 of the country, national score untouched, shown under the area\'s name', async () => {
     const [country, other] = await freshCountries(2);
     expect(other).not.toBe(country);
     const DAY = 86_400_000;
     const at = (back: number) => new Date(Date.now() - back * DAY);
-    const init = { processId: `p-local-${RUN}`, country, admin1: ' Sahel ', agreementId: `a-local-${RUN}`, kind: AgreementKind.LOCAL, title: 'Exercise truce', occurredAt: timestampFromDate(at(10)) };
+    const init = { processId: `p-local-${RUN}`, country, admin1: ' SAHEL ', agreementId: `a-local-${RUN}`, kind: AgreementKind.LOCAL, title: 'Exercise truce', occurredAt: timestampFromDate(at(10)) };
     const agreement = domainEventRecord(CE_AGREEMENT_REACHED, create(AgreementReachedSchema, init));
     await producer.send({ topic: agreement.topic, messages: [agreement.message] });
     await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.risk_context WHERE source_event_id = $1', [agreement.id])) === 1, 30_000, 200);

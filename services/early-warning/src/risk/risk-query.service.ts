@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { countryByIso3, countriesOfDesk, type DeskId } from '@crisis-ops/geo';
 import { riskTrendOf, type RiskTrend } from '@crisis-ops/contracts';
-import { dayOf } from '../domain';
+import { admin1Key, dayOf } from '../domain';
 import { countryContextOn, isoDayOf, loadContext } from '../context/recorded-context';
 
 export interface AreaRiskView {
@@ -91,7 +91,7 @@ export class RiskQueries {
     return {
       national: view(rows[0]),
       admin1: rows.slice(1).map(view),
-      context: await this.contextOn(code, rows[0].assessed_day),
+      context: await this.contextOn(code, rows[0].assessed_day, rows.slice(1)),
       history: history.map((h: Record<string, unknown>) => ({ ...h, admin1: h['admin1'] || null })),
     };
   }
@@ -99,13 +99,15 @@ export class RiskQueries {
   /**
    * The context in force on the country's `asOf` (its engine's day, event time like the scores), so
    * it matches what the latest assessments applied; an agreement dated later shows once the engine
-   * reaches its day.
+   * reaches its day. Each row is shown under the name of the area it applies to (mediation may spell
+   * an admin1 otherwise: `NORD KIVU` for the area `Nord-Kivu`), or its own where no area has that name.
    */
-  private async contextOn(code: string, asOf: string | null): Promise<ContextView[]> {
+  private async contextOn(code: string, asOf: string | null, areas: readonly CurrentRow[]): Promise<ContextView[]> {
     if (asOf === null) return [];
     const day = new Date(`${asOf}T00:00:00Z`);
+    const areaNames = new Map(areas.map((a) => [admin1Key(a.admin1), a.admin1]));
     return countryContextOn(await loadContext(this.db, code, day), dayOf(day)).map((r) => ({
-      admin1: r.admin1,
+      admin1: r.admin1 === null ? null : (areaNames.get(admin1Key(r.admin1)) ?? r.admin1),
       kind: r.kind,
       label: r.label,
       points: r.points,
