@@ -46,20 +46,26 @@ describe('early-warning: imported history', () => {
 
   const api = (method: string, url: string, body?: unknown) => ew.api(method, url, body);
   const allPublished = (country: string) => reader.allAnnounced(country);
+  const DAY = 86_400_000;
+  const today = () => Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  const nameOf = (country: string) => COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
+
+  /** An ACLED row of the country `name` (an attack with 10 deaths in no admin1, unless told otherwise). */
+  const acledRow = (id: string, day: number, name: string, { type = 'Violence against civilians', subType = 'Attack', admin1 = '', fatalities = 10 } = {}) =>
+    `${id},${new Date(day).toISOString().slice(0, 10)},${type},${subType},"${name}",,${admin1},${fatalities},Radio`;
+  /** `perDay` rows on each of `days` days up to `lastDay`, in day order; `row` gets each row's index and day. */
+  const daily = (days: number, perDay: number, lastDay: number, row: (i: number, day: number) => string): string[] =>
+    Array.from({ length: days * perDay }, (_, i) => row(i, lastDay - (days - 1 - Math.floor(i / perDay)) * DAY));
+  /** ACLED rows through the import path (`npm run import`, import jobs) into the booted service. */
+  const importRows = (rows: readonly string[], source: string) =>
+    runImport(Readable.from([Buffer.from(['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n'))]), intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher)), { source });
 
   it('stores the risk an imported history of signals moves, escalations included, and announces none of it when it is old', async () => {
     const country = await unassessedCountry(db);
-    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
     // Forty days of deadly attacks that ended two months ago: enough to escalate, all of it older
     // than the alert window (EARLY_WARNING_IMPORT_ALERT_DAYS, 14 by default).
-    const lastDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 60 * 86_400_000;
-    const rows = Array.from({ length: 40 * 3 }, (_, i) => {
-      const day = new Date(lastDay - (39 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
-      return `H-${RUN}-${i},${day},Violence against civilians,Attack,"${name}",,North,10,Radio`;
-    });
-    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
-    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
-    const report = await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-history-${RUN}` });
+    const rows = daily(40, 3, today() - 60 * DAY, (i, day) => acledRow(`H-${RUN}-${i}`, day, nameOf(country), { admin1: 'North' }));
+    const report = await importRows(rows, `int-history-${RUN}`);
     expect(report).toMatchObject({ format: 'acled', recorded: rows.length, rejected: 0 });
     await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
 
@@ -77,21 +83,14 @@ describe('early-warning: imported history', () => {
 
   it('tells the escalation an imported history reached before the alert window, once its recent days show the level: the board and the alerts agree', async () => {
     const country = await unassessedCountry(db);
-    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
-    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
     // Sixty days of deadly attacks up to yesterday: the country escalates weeks before the alert
     // window (14 days), where nothing is told, and is still there within it, where days are told.
-    const rows = Array.from({ length: 60 * 3 }, (_, i) => {
-      const day = new Date(today - (60 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
-      return `W-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,,12,Radio`;
-    });
-    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
-    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
-    expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-window-${RUN}` })).toMatchObject({ recorded: rows.length });
+    const rows = daily(60, 3, today() - DAY, (i, day) => acledRow(`W-${RUN}-${country}-${i}`, day, nameOf(country), { fatalities: 12 }));
+    expect(await importRows(rows, `int-window-${RUN}`)).toMatchObject({ recorded: rows.length });
     await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
     await allPublished(country);
 
-    const windowStart = new Date(today - app.get<number>(IMPORT_ALERT_DAYS) * 86_400_000);
+    const windowStart = new Date(today() - app.get<number>(IMPORT_ALERT_DAYS) * DAY);
     const { rows: [current] } = await db.query<{ level: string }>(`SELECT level FROM early_warning.risk_current WHERE country = $1 AND admin1 = ''`, [country]);
     expect(['high', 'critical']).toContain(current.level);
     const { rows: historyEscalations } = await db.query<{ escalation_id: string; day: Date; level: string }>(
@@ -114,18 +113,11 @@ describe('early-warning: imported history', () => {
 
   it('tells the escalation a late report raises an imported area by from the level subscribers hold: low → high, not elevated → high', async () => {
     const country = await unassessedCountry(db);
-    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
-    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
     // Twenty days of two attacks a day, ending forty days ago (older than the alert window): the
     // country reaches elevated, told to no one, so subscribers hold low. Its last day is left open.
-    const lastDay = today - 40 * 86_400_000;
-    const rows = Array.from({ length: 20 * 2 }, (_, i) => {
-      const day = new Date(lastDay - (19 - Math.floor(i / 2)) * 86_400_000).toISOString().slice(0, 10);
-      return `T-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,,10,Radio`;
-    });
-    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
-    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
-    expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-told-${RUN}` })).toMatchObject({ recorded: rows.length });
+    const lastDay = today() - 40 * DAY;
+    const rows = daily(20, 2, lastDay, (i, day) => acledRow(`T-${RUN}-${country}-${i}`, day, nameOf(country)));
+    expect(await importRows(rows, `int-told-${RUN}`)).toMatchObject({ recorded: rows.length });
     await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
     const { rows: untold } = await db.query<{ level: string; published: boolean }>(
       `SELECT level, published FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind = 'escalated' ORDER BY id`,
@@ -159,9 +151,6 @@ describe('early-warning: imported history', () => {
 
   it('tells the board the day an area re-entered the level it was told, when history told to no one left the level and came back: low since the import\'s fall, not since the day told', async () => {
     const country = await unassessedCountry(db);
-    const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
-    const DAY = 86_400_000;
-    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
     const told = () =>
       risk
         .filter((e) => e.key === country)
@@ -170,7 +159,7 @@ describe('early-warning: imported history', () => {
     const calmItem = (day: number, i: number) => ({ id: `${country}-since-${RUN}-${i}`, source: `int-since-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(day + 12 * 3_600_000).toISOString(), fatalities: 0, severity: 1 });
 
     // Subscribers are told the country is low, since day 200 days ago (a live report: news).
-    const firstDay = today - 200 * DAY;
+    const firstDay = today() - 200 * DAY;
     expect((await api('POST', '/signals/batch', { items: [calmItem(firstDay, 0)] })).status).toBe(202);
     await eventually(async () => (await inputsApplied(db, country)) === 1, 30_000, 200);
     await allPublished(country);
@@ -178,12 +167,10 @@ describe('early-warning: imported history', () => {
 
     // An import, all older than the alert window, told to no one: twenty days of attacks raise it
     // to elevated, months of calm bring it back to low, up to 21 days ago.
-    const attacks = Array.from({ length: 20 * 2 }, (_, i) => `S-${RUN}-${country}-a${i},${new Date(firstDay + (10 + Math.floor(i / 2)) * DAY).toISOString().slice(0, 10)},Violence against civilians,Attack,"${name}",,,10,Radio`);
+    const attacks = daily(20, 2, firstDay + 29 * DAY, (i, day) => acledRow(`S-${RUN}-${country}-a${i}`, day, nameOf(country)));
     const calmDays = 200 - 30 - 20;
-    const calm = Array.from({ length: calmDays }, (_, i) => `S-${RUN}-${country}-c${i},${new Date(firstDay + (30 + i) * DAY).toISOString().slice(0, 10)},Protests,Peaceful protest,"${name}",,,0,Radio`);
-    const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...attacks, ...calm].join('\n');
-    const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
-    expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-since-${RUN}` })).toMatchObject({ recorded: attacks.length + calm.length });
+    const calm = daily(calmDays, 1, firstDay + (29 + calmDays) * DAY, (i, day) => acledRow(`S-${RUN}-${country}-c${i}`, day, nameOf(country), { type: 'Protests', subType: 'Peaceful protest', fatalities: 0 }));
+    expect(await importRows([...attacks, ...calm], `int-since-${RUN}`)).toMatchObject({ recorded: attacks.length + calm.length });
     await eventually(async () => (await inputsApplied(db, country)) === 1 + attacks.length + calm.length, 60_000, 200);
     const { rows: changes } = await db.query<{ kind: string; day: string; published: boolean }>(
       `SELECT kind, to_char(day, 'YYYY-MM-DD') AS day, published FROM early_warning.risk_assessments WHERE country = $1 AND admin1 = '' AND kind <> 'assessed' ORDER BY id`,
@@ -212,18 +199,12 @@ describe('early-warning: imported history', () => {
   });
 
   it('gives a file listed newest first, as ACLED exports are, the history and level the same file gives oldest first', async () => {
-    const lastDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 60 * 86_400_000;
+    const lastDay = today() - 60 * DAY;
     const history = async (newestFirst: boolean) => {
       const country = await unassessedCountry(db);
-      const name = COUNTRIES.find((c) => c.iso3 === country)?.name ?? country;
-      const rows = Array.from({ length: 40 * 3 }, (_, i) => {
-        const day = new Date(lastDay - (39 - Math.floor(i / 3)) * 86_400_000).toISOString().slice(0, 10);
-        return `O-${RUN}-${country}-${i},${day},Violence against civilians,Attack,"${name}",,North,${i % 20},Radio`;
-      });
+      const rows = daily(40, 3, lastDay, (i, day) => acledRow(`O-${RUN}-${country}-${i}`, day, nameOf(country), { admin1: 'North', fatalities: i % 20 }));
       if (newestFirst) rows.reverse();
-      const csv = ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n');
-      const sink = intakeSink(app.get(SignalIntake), app.get(DataSource), app.get(EventPublisher));
-      expect(await runImport(Readable.from([Buffer.from(csv)]), sink, { source: `int-order-${RUN}` })).toMatchObject({ recorded: rows.length });
+      expect(await importRows(rows, `int-order-${RUN}`)).toMatchObject({ recorded: rows.length });
       await eventually(async () => (await inputsApplied(db, country)) === rows.length, 60_000, 200);
       const { rows: changes } = await db.query(
         `SELECT kind, admin1, to_char(day, 'YYYY-MM-DD') AS day, level FROM early_warning.risk_assessments WHERE country = $1 AND kind <> 'assessed' ORDER BY id`,
