@@ -25,13 +25,19 @@ function fakeConsumer() {
   return { consumer, emit };
 }
 
+/** An indicator watching a fake consumer. */
+function watching() {
+  const health = new ConsumerHealthIndicator(new HealthIndicatorService());
+  const { consumer, emit } = fakeConsumer();
+  health.watch(consumer);
+  return { health, emit };
+}
+
 describe('consumer health', () => {
   const statusOf = (h: ConsumerHealthIndicator) => (h.check('consumer') as { consumer: { status: string; consuming?: boolean; message?: string } }).consumer;
 
   it('given a crash kafkajs restarts from (a database outage), then not ready meanwhile, and ready again once the group is rejoined', () => {
-    const health = new ConsumerHealthIndicator(new HealthIndicatorService());
-    const { consumer, emit } = fakeConsumer();
-    health.watch(consumer);
+    const { health, emit } = watching();
     expect(statusOf(health).status).toBe('up');
     emit(EVENTS.STOP);
     emit(EVENTS.CRASH, { restart: true, error: new Error('connect ECONNREFUSED') });
@@ -42,9 +48,7 @@ describe('consumer health', () => {
   });
 
   it('given a crash kafkajs does not restart from, then neither ready nor live, whatever follows', () => {
-    const health = new ConsumerHealthIndicator(new HealthIndicatorService());
-    const { consumer, emit } = fakeConsumer();
-    health.watch(consumer);
+    const { health, emit } = watching();
     emit(EVENTS.STOP);
     emit(EVENTS.CRASH, { restart: false, error: new Error('not authorized') });
     emit(EVENTS.GROUP_JOIN);
@@ -53,9 +57,7 @@ describe('consumer health', () => {
   });
 
   it('does not count the stop of a shutdown against the replica', () => {
-    const health = new ConsumerHealthIndicator(new HealthIndicatorService());
-    const { consumer, emit } = fakeConsumer();
-    health.watch(consumer);
+    const { health, emit } = watching();
     health.beforeApplicationShutdown();
     emit(EVENTS.STOP);
     expect(statusOf(health).status).toBe('up');
@@ -68,9 +70,7 @@ describe('consumer health', () => {
 
     const watched = () => {
       vi.useFakeTimers({ now: new Date('2026-11-27T10:00:00Z') });
-      const health = new ConsumerHealthIndicator(new HealthIndicatorService());
-      const { consumer, emit } = fakeConsumer();
-      health.watch(consumer);
+      const { health, emit } = watching();
       emit(EVENTS.GROUP_JOIN);
       return { health, emit };
     };
