@@ -21,7 +21,7 @@ describe('outbox relay on real Postgres and Kafka', () => {
   let database: MessagingScratch['database'];
   let dataSource: DataSource;
   const topic = `test.outbox.${uniqueSuffix()}`;
-  const received: Array<{ key: string; value: string; type: string; partition: number; data: Buffer }> = [];
+  const received: Array<{ key: string; value: string; type: string; partition: number; data: Buffer; time: Date }> = [];
   let consumer: Consumer;
   const producer = createIdempotentProducer(testKafka('relay'));
   let relay: OutboxRelay;
@@ -37,7 +37,7 @@ describe('outbox relay on real Postgres and Kafka', () => {
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         const event = parseCloudEvent(topic, partition, message);
-        received.push({ key: String(event.key), value: new TextDecoder().decode(event.data), type: event.type, partition, data: Buffer.from(event.data) });
+        received.push({ key: String(event.key), value: new TextDecoder().decode(event.data), type: event.type, partition, data: Buffer.from(event.data), time: event.time });
         positions.record(topic, partition, message.offset);
       },
     });
@@ -137,6 +137,16 @@ describe('outbox relay on real Postgres and Kafka', () => {
     const lby = received.filter((r) => r.key === 'LBY').map((r) => r.value.slice(0, 7));
     expect(lby).toEqual([...lby].sort());
     expect(lby).toHaveLength(200);
+  });
+
+  it('publishes each event with the time it was staged with, to the millisecond', async () => {
+    const before = received.length;
+    const times = ['2024-02-29T23:59:59.999Z', '1969-07-20T20:17:40.001Z', '2026-01-01T00:00:00.000Z'].map((t) => new Date(t));
+    await dataSource.transaction((m) =>
+      appendToOutbox(m, 'test', times.map((time, i) => ({ topic, key: 'CAF', type: 'org.crisis-ops.test.thing-happened.v1', payload: text(`CAF-time-${i}`), time }))),
+    );
+    await eventually(async () => received.slice(before).filter((r) => r.key === 'CAF').length === times.length, 30_000);
+    expect(received.slice(before).filter((r) => r.key === 'CAF').map((r) => r.time.toISOString())).toEqual(times.map((t) => t.toISOString()));
   });
 
   it('keeps every payload byte, in the outbox and on Kafka, however the payloads of a batch are cut', async () => {
