@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { isCalendarDay } from '@crisis-ops/domain-kernel';
-import { RiskEngine, dayOf, type AggregateObservation, type RiskDriver, type Signal, type RiskEvent, type RiskLevel, type RiskParameters } from '../domain';
+import { RiskEngine, dayOf, isoDay, type AggregateObservation, type RiskDriver, type Signal, type RiskEvent, type RiskLevel, type RiskParameters } from '../domain';
 import { openImport, type ImportFormat, type RowError } from '../import';
 import { ReplayBuffer } from './replay-buffer';
 import { zscoreBaseline } from './zscore-baseline';
@@ -61,8 +61,6 @@ const NOT_REPLAYED = -1;
 
 /** Errors of rejected rows a summary lists: enough to see what is wrong with a file, not a flood. */
 export const MAX_REJECTIONS_SHOWN = 20;
-
-const isoDay = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 function dayArg(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -5,5 +5,6 @@ export * from './risk-parameters';
 export * from './risk-context';
 export * from './risk-events';
 export * from './risk-score';
-export { RiskEngine, dayOf, dateOfDay, type RiskEngineSnapshot, type RiskSignal, type RiskObservation, type RiskEngineOptions, type AreaRisk } from './risk-engine';
+export { dayOf, dateOfDay, isoDay } from './utc-day';
+export { RiskEngine, type RiskEngineSnapshot, type RiskSignal, type RiskObservation, type RiskEngineOptions, type AreaRisk } from './risk-engine';
 export * from './announcement';

@@ -4,11 +4,10 @@ import type { RiskDriver, RiskEvent } from './risk-events';
 import { DEFAULT_RISK_PARAMETERS, type RiskLevel, type RiskParameters } from './risk-parameters';
 import { isEscalation, levelRank, nextLevel, observationWeight, scoreParts, signalWeight } from './risk-score';
 import type { AggregateObservation } from './aggregate-observation';
-import { correctsAnnouncedLevel, type Announcing } from './announcement';
+import { correctsAnnouncedLevel, tellHeldLevel, tellLate, type Announcing, type Telling } from './announcement';
 import { explainScore } from './risk-drivers';
 import type { Signal } from './signal';
-
-const DAY_MS = 86_400_000;
+import { dateOfDay, dayOf, isoDay } from './utc-day';
 
 /** What the engine needs of a signal. */
 export type RiskSignal = Pick<Signal, 'country' | 'admin1' | 'occurredAt' | 'type' | 'subType' | 'fatalities' | 'severity'>;
@@ -39,10 +38,6 @@ export interface RiskEngineSnapshot {
   readonly pending: ReadonlyArray<readonly [number, ReadonlyArray<{ readonly country: string; readonly admin1: string | null; readonly c: Contribution }>]>;
   readonly areas: readonly AreaSnapshot[];
 }
-
-export const dayOf = (at: Date): number => Math.floor(at.getTime() / DAY_MS);
-export const dateOfDay = (day: number): Date => new Date(day * DAY_MS);
-const isoDay = (day: number): string => dateOfDay(day).toISOString().slice(0, 10);
 
 /**
  * Turns signals and aggregate observations into per-country and per-admin1 risk, at event time.
@@ -336,33 +331,10 @@ export class RiskEngine {
     });
     state.lastEmittedScore = score;
     if (isNews()) state.tell(score, level, levelSinceDay);
-    // A news day at a level other than the one told, the change having happened in history (told to
-    // no one): subscribers that react to level changes (alerts, mediation) hear of it now, dated when
-    // it happened, `toldLate`.
-    const tellLate = (held: RiskLevel) => {
-      if (levelRank(held) > levelRank(toldBefore)) {
-        const inForce = [...state.escalations].reverse().find(([, to]) => to === held);
-        const escalationId = inForce?.[2] ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/${isoDay(state.levelSinceDay)}/${held}`;
-        tellEscalation(state, toldBefore, held, escalationId);
-        events.push({ type: 'RiskEscalated', ...common, escalationId, previousLevel: toldBefore, newLevel: held, at: dateOfDay(state.levelSinceDay), announced: true, toldLate: true });
-      } else if (levelRank(held) < levelRank(toldBefore)) {
-        // The escalation subscribers hold, not one history made (told to no one) since.
-        const escalationId = reverseEscalations(state.toldEscalations, held) ?? state.lastEscalationId ?? `${state.area.country}/${state.area.admin1 ?? '-'}/none`;
-        events.push({ type: 'RiskDeescalated', ...common, escalationId, previousLevel: toldBefore, newLevel: held, at: dateOfDay(state.levelSinceDay), announced: true, toldLate: true });
-      }
-    };
+    // What subscribers are told beyond the assessment (announcement.ts): a live engine's, on a news day.
+    const telling: Telling | undefined = announcing && isNews() ? { state, common, toldBefore, events } : undefined;
     if (level === previousLevel) {
-      if (announcing && isNews()) {
-        // An open day held at a level its close will lower: what is told late is the level it will
-        // close at, if above the one told, not the one it is held at for the day. Held below the one
-        // told, the fall to it stands whatever the close, and the board is told that level now.
-        if (provisional && next !== level) {
-          if (levelRank(next) > levelRank(toldBefore)) {
-            tellLate(next);
-            state.announcedLevel = next;
-          } else if (levelRank(level) < levelRank(toldBefore)) tellLate(level);
-        } else tellLate(level);
-      }
+      if (telling) tellHeldLevel(telling, level, next, provisional);
       return;
     }
 
@@ -373,7 +345,7 @@ export class RiskEngine {
     // the level told, neither is told: subscribers hold it (its alert, its process), as when a fall lands on it.
     const fromBelowTold = up && isNews() && levelRank(previousLevel) < levelRank(toldBefore);
     const backToTold = fromBelowTold && level === toldBefore;
-    if (fromBelowTold && !backToTold) tellLate(previousLevel);
+    if (telling && fromBelowTold && !backToTold) tellLate(telling, previousLevel);
     // A change told is from the level subscribers hold, not one history left the area at, told to no
     // one (told low, elevated in history, high today: low → high, where elevated → high was told).
     const heldBefore = fromBelowTold ? previousLevel : toldBefore;
@@ -397,7 +369,7 @@ export class RiskEngine {
       const toldId = !told ? escalationId : up ? tellEscalation(state, heldBefore, level, escalationId) : (reverseEscalations(state.toldEscalations, level) ?? escalationId);
       events.push(told ? { ...change, escalationId: toldId, previousLevel: heldBefore, announced: true } : { ...change, announced: false });
       if (told) state.tell(score, level, day);
-      if (!up && !told && isNews()) tellLate(level);
+      if (telling && !up && !told) tellLate(telling, level);
     } else events.push(change);
     state.level = level;
     state.levelSinceDay = day;
