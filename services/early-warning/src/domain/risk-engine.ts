@@ -191,6 +191,7 @@ export class RiskEngine {
   /** Current risk of every assessed area, countries first then their admin1s. */
   current(): AreaRisk[] {
     const out: AreaRisk[] = [];
+    // Rounded although assess stores it rounded: a snapshot saved by a build before that kept it exact.
     const push = (s: AreaState) => out.push({ ...s.area, score: round1(s.lastScore), level: s.level, levelSince: dateOfDay(s.levelSinceDay) });
     for (const country of this.countries.values()) {
       push(country);
