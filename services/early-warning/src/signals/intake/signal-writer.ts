@@ -95,12 +95,17 @@ export class SignalWriter {
       sev: s.severity,
       notes: s.notes,
     }));
+    // Inserted in (source, id) order, whatever the request's: a request waits at any pair another one
+    // in flight inserted first, and two requests sharing pairs in opposite orders each waited for the
+    // other (a deadlock, which Postgres broke by failing one: a 500). The recording sequence follows
+    // this order within a request.
     const inserted: Array<{ id: string }> = await m.query(
       `INSERT INTO signals (id, source, source_signal_id, country, admin1, admin2, location, latitude, longitude, type, sub_type,
                             occurred_at, reported_at, fatalities, severity, notes, origin, recorded_at)
        SELECT id, source, sid, country, admin1, admin2, location, lat, lon, type, sub, ${fromEpochMs('occ')}, ${fromEpochMs('rep')}, f, sev, notes, $2, $3::timestamptz
        FROM json_to_recordset($1::json) AS x(id uuid, source text, sid text, country text, admin1 text, admin2 text, location text, lat float8,
                                              lon float8, type text, sub text, occ int8, rep int8, f int, sev smallint, notes text)
+       ORDER BY source, sid
        ON CONFLICT (source, source_signal_id) WHERE source_signal_id IS NOT NULL DO NOTHING RETURNING id`,
       [JSON.stringify(rows), options.origin, now],
     );
@@ -152,23 +157,25 @@ export class SignalWriter {
     // What was recorded under each duplicate's (source, id) (in this transaction too: a pair twice in
     // one request is recorded once): its platform id, and which fields differ, compared in Postgres
     // so that a rerun of a large import does not read every recorded row back. A resend with other
-    // figures is told it was not applied (the API and an import's report say so).
+    // figures is told it was not applied (the API and an import's report say so). Keyed by the
+    // duplicate item's own id: copies of one pair in a request differ from the recorded one each in
+    // their own way (keyed by the pair, the last copy's answer was every copy's).
     const existing = new Map<string, { id: string; differs: string[] }>();
     const duplicates = rows.filter((r) => !insertedIds.has(r.id));
     if (duplicates.length > 0) {
-      const found: Array<{ id: string; source: string; sid: string; differs: string[] }> = await m.query(
-        `SELECT s.id, s.source, s.source_signal_id AS sid,
+      const found: Array<{ item: string; id: string; differs: string[] }> = await m.query(
+        `SELECT d.id AS item, s.id,
                 array_remove(ARRAY[${COMPARED.map(([field, column, value]) => `CASE WHEN s.${column} IS DISTINCT FROM ${value} THEN '${field}' END`).join(', ')}], NULL) AS differs
-         FROM json_to_recordset($1::json) AS d(source text, sid text, country text, admin1 text, admin2 text, location text, lat float8, lon float8, type text, sub text,
+         FROM json_to_recordset($1::json) AS d(id uuid, source text, sid text, country text, admin1 text, admin2 text, location text, lat float8, lon float8, type text, sub text,
                                                occ int8, rep int8, f int, sev smallint, notes text)
          JOIN signals s ON s.source = d.source AND s.source_signal_id = d.sid`,
         [JSON.stringify(duplicates)],
       );
-      for (const r of found) existing.set(`${r.source}\u0000${r.sid}`, { id: r.id, differs: r.differs });
+      for (const r of found) existing.set(r.item, { id: r.id, differs: r.differs });
     }
     return signals.map((s, i): IntakeItemResult => {
       if (insertedIds.has(ids[i])) return { id: ids[i], status: 'recorded' };
-      const recorded = existing.get(`${s.source}\u0000${s.id}`);
+      const recorded = existing.get(ids[i]);
       return { id: recorded?.id ?? '', status: 'duplicate', ...(recorded && recorded.differs.length > 0 && { differs: recorded.differs }) };
     });
   }
