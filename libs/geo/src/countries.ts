@@ -82,6 +82,13 @@ for (const raw of worldCountries) {
   for (const spelling of raw.altSpellings) if (spelling.length > 2) addName(spelling, country);
 }
 
+/**
+ * The code the platform keys a country under, given the code a caller sent: XKX for UNK
+ * (ISO3_OVERRIDES), any other as it is (checking it is the caller's business). What is recorded is
+ * keyed by it, so a query must ask by it too: by UNK, it found nothing of Kosovo's.
+ */
+export const platformIso3 = (code: string): string => ISO3_OVERRIDES[code] ?? code;
+
 /** The country with this ISO 3166-1 alpha-3 code (case-insensitive), or undefined. */
 export function countryByIso3(code: string): Country | undefined {
   return byIso3.get(code.trim().toUpperCase());

@@ -10,6 +10,7 @@ import {
   countryByName,
   countryByNumeric,
   normalizeCountryName,
+  platformIso3,
   resolveCountry,
 } from './index';
 
@@ -32,6 +33,11 @@ describe('countries', () => {
     expect(countryByIso3('XKX')?.name).toBe('Kosovo');
     expect(countryByIso3('UNK')?.iso3).toBe('XKX');
     expect(countryByName('Kosovo')?.iso3).toBe('XKX');
+  });
+
+  it('keys what a caller sends as UNK under XKX, and leaves every other code as sent', () => {
+    expect(platformIso3('UNK')).toBe('XKX');
+    for (const code of ['XKX', 'MLI', 'QZA', 'unk', 'MAL']) expect(platformIso3(code), code).toBe(code);
   });
 });
 

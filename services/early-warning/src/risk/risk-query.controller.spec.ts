@@ -29,4 +29,8 @@ describe('the risk of one code', () => {
   it('is answered for an exercise code that holds risk all the same (an earlier exercise, mediation context)', async () => {
     expect(await controller(['XYZ'], false).one('XYZ')).toMatchObject({ national: { country: 'XYZ' } });
   });
+
+  it("is Kosovo's under XKX when asked by UNK, as intake records it", async () => {
+    expect(await controller(['XKX'], false).one('UNK')).toMatchObject({ national: { country: 'XKX' } });
+  });
 });

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { DESK_IDS, isDeskId, type DeskId } from '@crisis-ops/geo';
+import { DESK_IDS, isDeskId, platformIso3, type DeskId } from '@crisis-ops/geo';
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
@@ -47,7 +47,7 @@ export class RiskQueryController {
       ...(!Number.isInteger(n) || n < 1 || n > 1000 ? [{ field: 'history', reason: 'must be an integer from 1 to 1000' }] : []),
     ];
     if (errors.length > 0) throw invalidRequest(errors);
-    const found = await this.risk.country(country, n);
+    const found = await this.risk.country(platformIso3(country), n);
     if (!found) {
       // "Not assessed yet" holds for an exercise code only where intake takes such codes. What
       // mediation's context or an earlier exercise left under one is answered above.

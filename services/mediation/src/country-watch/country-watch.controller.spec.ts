@@ -31,4 +31,12 @@ describe('the country watch of one country', () => {
     expect(await refusalOf('MLI')).toEqual({ code: 'MEDIATION.COUNTRY_NOT_WATCHED' });
     expect(await refusalOf('QZA')).toEqual({ code: 'MEDIATION.REGION_FORBIDDEN' });
   });
+
+  it("looks Kosovo's UNK up as XKX, the code its watch is kept under", async () => {
+    const asked: unknown[] = [];
+    const watching = new CountryWatchController({ findOneBy: async (where: unknown) => (asked.push(where), { country: 'XKX' }) } as unknown as Repository<CountryWatch>);
+    const global: Principal = { subject: 'unit-global', roles: ['global-viewer'], region: null };
+    expect(await watching.one(global, 'UNK')).toEqual({ country: 'XKX' });
+    expect(asked).toEqual([{ country: 'XKX' }]);
+  });
 });

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
+import { platformIso3 } from '@crisis-ops/geo';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { assertMayRead, READ_ROLES, readableRegions } from '../processes/access-policy';
 import { countryCodeProblem } from '../processes/process.dto';
@@ -35,7 +36,7 @@ export class CountryWatchController {
     const problem = countryCodeProblem(country);
     if (problem) throw invalidRequest([{ field: 'country', reason: problem }]);
     assertMayRead(p, { region: regionOfWatch(country) });
-    const found = await this.watch.findOneBy({ country });
+    const found = await this.watch.findOneBy({ country: platformIso3(country) });
     if (!found) throw new DomainError('MEDIATION.COUNTRY_NOT_WATCHED', `no signals seen for ${country}`, 'not-found');
     return found;
   }

@@ -53,6 +53,13 @@ describe('the country of a proposal over HTTP', () => {
     expect(await errorsOf(ProposeProcessDto, proposal('QZA'))).toEqual([]);
   });
 
+  it("keys Kosovo's UNK as XKX, the code early-warning's escalations and the country watch carry", async () => {
+    const proposal = await strictValidationPipe().transform({ country: 'UNK', track: 'good_offices', lead: 'special_envoy' }, { type: 'body', metatype: ProposeProcessDto });
+    expect(proposal).toMatchObject({ country: 'XKX' });
+    const query = await strictValidationPipe().transform({ country: 'UNK' }, { type: 'query', metatype: ProcessQueryDto });
+    expect(query).toMatchObject({ country: 'XKX' });
+  });
+
   it('refuses three capitals that name no country, saying so', async () => {
     expect(await errorsOf(ProposeProcessDto, proposal('MAL'))).toEqual([{ field: 'country', reason: 'MAL is not an ISO 3166-1 country' }]);
     expect(await errorsOf(ProposeProcessDto, proposal('Mali'))).toEqual([{ field: 'country', reason: 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. MLI' }]);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { systemClock } from '@crisis-ops/domain-kernel';
-import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
+import { countryByIso3, DESK_IDS, isUserAssignedCountry, platformIso3 } from '@crisis-ops/geo';
 import { EachIs, IsNotBlank } from '@crisis-ops/service-kit';
 import { UNASSIGNED_REGION } from '../region/region-of';
 import {
@@ -37,6 +37,8 @@ export function countryCodeProblem(value: unknown): string | undefined {
 
 const IsCountry = () =>
   ValidateBy({ name: 'isCountry', validator: { validate: (value) => !countryCodeProblem(value), defaultMessage: (args) => countryCodeProblem(args?.value) ?? '' } });
+/** Kosovo's UNK as XKX, the code early-warning's events and the country watch carry (platformIso3). */
+const AsPlatformCountry = () => Transform(({ value }) => (typeof value === 'string' ? platformIso3(value) : value));
 
 /*
  * What the domain refuses of a request that the request shows by itself (a bad or future date, a group
@@ -98,7 +100,7 @@ export class PartyDto {
 }
 
 export class ProposeProcessDto {
-  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3; the user-assigned codes (AAA–AAZ, QMA–QZZ, XAA–XZZ, ZZA–ZZZ) are taken for exercises' }) @IsCountry() country!: string;
+  @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3; the user-assigned codes (AAA–AAZ, QMA–QZZ, XAA–XZZ, ZZA–ZZZ) are taken for exercises' }) @AsPlatformCountry() @IsCountry() country!: string;
   @ApiPropertyOptional({ example: 'Mopti' }) @IsOptional() @IsString() @MaxLength(200) admin1?: string;
   @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @MaxLength(2000) situation?: string;
   @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track!: Track;
@@ -168,7 +170,7 @@ export class ConcludeProcessDto extends ReasonDto {
 const PROCESS_REGIONS = [...DESK_IDS, UNASSIGNED_REGION];
 
 export class ProcessQueryDto {
-  @ApiPropertyOptional({ example: 'MLI' }) @IsOptional() @IsCountry() country?: string;
+  @ApiPropertyOptional({ example: 'MLI' }) @IsOptional() @AsPlatformCountry() @IsCountry() country?: string;
   @ApiPropertyOptional({ enum: PROCESS_REGIONS }) @IsOptional() @IsIn(PROCESS_REGIONS, { message: `must be one of ${PROCESS_REGIONS.join(', ')}` }) region?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ProcessStatus;
 }

@@ -18,6 +18,12 @@ describe('QueryCheck', () => {
     expect(() => q.done()).not.toThrow();
   });
 
+  it("asks by XKX for Kosovo's UNK, the code what is recorded of Kosovo is keyed under", () => {
+    const q = new QueryCheck();
+    expect([q.country('UNK'), q.country('unk'), q.country('XKX')]).toEqual(['XKX', 'XKX', 'XKX']);
+    expect(() => q.done()).not.toThrow();
+  });
+
   it('refuses a code that names no country, which a regional officer was told was another region\'s; takes exercise codes (user-assigned)', () => {
     const q = new QueryCheck();
     expect(q.country('QZX')).toBe('QZX');

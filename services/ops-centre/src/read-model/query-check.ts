@@ -1,5 +1,5 @@
 import { UUID_PATTERN, type FieldViolation } from '@crisis-ops/domain-kernel';
-import { countryByIso3, DESK_IDS, isUserAssignedCountry } from '@crisis-ops/geo';
+import { countryByIso3, DESK_IDS, isUserAssignedCountry, platformIso3 } from '@crisis-ops/geo';
 import { invalidRequest } from '@crisis-ops/service-kit';
 
 /**
@@ -27,7 +27,7 @@ export class QueryCheck {
     // Checked before access: a code that names no country is a wrong question, which a regional
     // officer was answered as a forbidden one (its desk, none, was not theirs).
     else if (!countryByIso3(c) && !isUserAssignedCountry(c)) this.violations.push({ field: 'country', reason: `${c} is not an ISO 3166-1 country` });
-    return c;
+    return platformIso3(c);
   }
 
   uuid(field: string, value: string | undefined): string | undefined {

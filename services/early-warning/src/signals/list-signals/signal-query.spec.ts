@@ -50,4 +50,8 @@ describe('the country a signal query names', () => {
     expect(refusal('QQQ', false)).toEqual([{ field: 'country', reason: expect.stringContaining('QQQ is a user-assigned code, taken only for exercises') }]);
     expect(parseSignalQuery({ country: 'QQQ' }, true).query?.country).toBe('QQQ');
   });
+
+  it("asks by XKX for Kosovo's UNK, which intake records as XKX: by UNK it found none", () => {
+    expect(parseSignalQuery({ country: 'UNK' }, false)).toEqual({ query: expect.objectContaining({ country: 'XKX' }), violations: [] });
+  });
 });

@@ -1,5 +1,6 @@
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
 import { parseInstant } from '@crisis-ops/domain-kernel';
+import { platformIso3 } from '@crisis-ops/geo';
 import { isSignalType } from '../../domain';
 import { countryCodeViolations, exerciseCodeViolations } from '../country-param';
 
@@ -58,7 +59,7 @@ export function parseSignalQuery(q: Record<string, string | undefined>, exercise
   const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
   if (q.cursor !== undefined && before === undefined) v.push({ field: 'cursor', reason: 'is not a cursor this API returned' });
   if (v.length > 0) return { violations: v };
-  return { query: { limit, country: q.country, type: q.type, source: q.source, from, to, before }, violations: v };
+  return { query: { limit, country: q.country === undefined ? undefined : platformIso3(q.country), type: q.type, source: q.source, from, to, before }, violations: v };
 }
 
 /** SQL WHERE of a filter (newest first by seq), with its parameters. */
