@@ -69,6 +69,19 @@ describe('SseConnection', () => {
     c.close();
   });
 
+  it('begins its next write with one dropped notice counting what a catch-up left out and what the queue then dropped', () => {
+    vi.useFakeTimers();
+    const res = new FakeResponse();
+    const c = new SseConnection(res as never, { maxQueued: 10, flushEveryMs: 10, heartbeatMs: 0 });
+    c.countDropped(25);
+    for (let i = 0; i < 12; i++) c.send('domain-event', { i });
+    vi.advanceTimersByTime(10);
+    expect(res.chunks).toHaveLength(1);
+    expect(res.chunks[0]).toMatch(/^event: dropped\ndata: \{"count":27\}\n\nevent: domain-event\ndata: \{"i":2\}/);
+    expect(res.chunks[0].match(/event: /g)).toHaveLength(11);
+    c.close();
+  });
+
   /** A connection whose socket pushes back after the first event, with a second one queued behind it. */
   const pushedBack = () => {
     const res = new FakeResponse();

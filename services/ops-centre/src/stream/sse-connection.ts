@@ -77,6 +77,18 @@ export class SseConnection {
     this.res.write(format(event, data));
   }
 
+  /**
+   * Counts events this client will not get (a reconnect's catch-up left them out) into the `dropped`
+   * notice the next write begins with, beside any the queue drops. Queued as a message of its own, the
+   * notice was the oldest item, the first one a full catch-up behind it pushed out: a console was told
+   * of one event missing where hundreds were.
+   */
+  countDropped(count: number): void {
+    if (this.isClosed || count <= 0) return;
+    this.dropped += count;
+    this.schedule();
+  }
+
   private enqueueRaw(chunk: string): void {
     if (this.isClosed) return;
     this.queue.push(chunk);

@@ -6,6 +6,7 @@ import { eventually } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../../test/sse-client';
 import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountries, freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
+import { RECONNECT_MAX_EVENTS } from './stream-catch-up';
 
 /** A console that reconnects to the live stream, caught up from the last event it got (stream-catch-up.ts). */
 describe('ops-centre live stream, caught up for a console that reconnects', () => {
@@ -58,6 +59,23 @@ describe('ops-centre live stream, caught up for a console that reconnects', () =
     const older = await api(`/timeline?country=${country}&before=${c.eventId}`, globalToken);
     expect(older.body.map((e: { eventId: string }) => e.eventId)).toEqual([b.eventId, a.eventId]);
     expect((await api(`/timeline?before=${randomUUID()}`, globalToken)).body).toMatchObject({ code: 'OPS_CENTRE.QUERY_INVALID', errors: [{ field: 'before' }] });
+  });
+
+  it('counts in its dropped notice every event a reconnect leaves out, beyond the 1,000 it sends', async () => {
+    const country = await freshTestCountry();
+    const first = await stream(`country=${country}`, globalToken);
+    const a = await publishEscalation(producer, { country, level: RiskLevel.ELEVATED });
+    await first.waitFor((m) => (m.data as { id?: string }).id === a.eventId);
+    first.close();
+    const missed = await publishSignals(producer, country, RECONNECT_MAX_EVENTS + 10);
+    const last = missed[missed.length - 1];
+    await eventually(async () => (await api(`/timeline?country=${country}&limit=1`, globalToken)).body.some((e: { eventId: string }) => e.eventId === last), 60_000);
+
+    const again = await stream(`country=${country}`, globalToken, { 'last-event-id': a.eventId });
+    await again.waitFor((m) => (m.data as { id?: string }).id === last);
+    // Queued ahead of the 1,000 it sends, the notice was pushed out of the queue by them: it said 1.
+    expect(again.messages.filter((m) => m.event === 'dropped').map((m) => m.data)).toEqual([{ count: 10 }]);
+    expect(again.messages.filter((m) => m.event === 'domain-event').map((m) => (m.data as { id: string }).id)).toEqual(missed.slice(10));
   });
 
   it('tells a new stream where it begins, so that a console that got no event before it went away still catches up on what it missed', async () => {

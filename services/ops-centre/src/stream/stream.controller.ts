@@ -128,7 +128,7 @@ export class StreamController {
     const query = (sql: string, params: unknown[]) => this.db.query(sql, params);
     try {
       const missed = lastEventId ? await catchUpSince(query, lastEventId, (item) => admits(p, f, item), scopeOf(p, f)) : undefined;
-      if (missed?.skipped) conn.send('dropped', { count: missed.skipped });
+      if (missed?.skipped) conn.countDropped(missed.skipped);
       for (const item of missed?.items ?? []) gate.missed(item);
       // Also when the id it sent is not on the timeline: that will not place a later reconnect either.
       if (!missed) {
