@@ -258,6 +258,18 @@ describe('early-warning on real Kafka and Postgres', () => {
     expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [source])).toBe(0);
   });
 
+  it('refuses a signal sent as Latin-1 (Tillab\\xe9ri), naming the field, where it was stored as "Tillab\ufffdri", a new admin area', async () => {
+    const source = `int-latin1-${RUN}`;
+    const body = Buffer.from(JSON.stringify(signal('NER', 1, { source, type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1, admin1: 'Tillab\xe9ri' })), 'latin1');
+    const res = await fetch(`${base}/signals`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'admin1', reason: 'is not valid UTF-8 (byte 0xe9): send the body as UTF-8' }] });
+    expect(await count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [source])).toBe(0);
+    // The same name sent as UTF-8 is taken as it is.
+    expect((await api('POST', '/signals', signal('NER', 2, { source, type: 'protests', subType: 'peaceful_protest', fatalities: 0, severity: 1, admin1: 'Tillab\xe9ri' }))).status).toBe(202);
+    expect((await db.query('SELECT admin1 FROM early_warning.signals WHERE source = $1', [source])).rows).toEqual([{ admin1: 'Tillab\xe9ri' }]);
+  });
+
   it('imports a small file twice through the intake: the second run adds nothing', async () => {
     const dataSource = app.get(DataSource);
     const sink = intakeSink(app.get(SignalIntake), dataSource, app.get(EventPublisher));

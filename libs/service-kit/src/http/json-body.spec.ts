@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const send = async (body: string | undefined, headers: Record<string, string>, method = 'POST') => {
+const send = async (body: string | Buffer | undefined, headers: Record<string, string>, method = 'POST') => {
   const res = await fetch(base, { method, headers, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
@@ -106,6 +106,53 @@ describe('the services’ JSON body parser', () => {
     expect(await send(String.raw`{"notes":"\ud83d\ude00","path":"C:\\u0000"}`, { 'content-type': 'application/json' })).toEqual({
       status: 200,
       body: { parsed: { notes: '😀', path: 'C:\\u0000' } },
+    });
+  });
+
+  describe('a body that is not UTF-8', () => {
+    // How a Latin-1 client sends "Tillabéri": é as the lone byte 0xe9, which the parser took as U+FFFD.
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const json = { 'content-type': 'application/json' };
+
+    it('is refused with 400 naming each field holding such a byte, and the byte', async () => {
+      const body = latin1('{"admin1":"Tillab\xe9ri","items":[{"notes":"ok"},{"notes":"ok"},{"notes":"ok"},{"notes":"caf\xe9 \xff"}],"source":"s"}');
+      expect(await send(body, json)).toEqual({
+        status: 400,
+        body: expect.objectContaining({
+          code: 'REQUEST.INVALID',
+          errors: [
+            { field: 'admin1', reason: 'is not valid UTF-8 (byte 0xe9): send the body as UTF-8' },
+            { field: 'items[3].notes', reason: 'is not valid UTF-8 (byte 0xe9): send the body as UTF-8' },
+          ],
+        }),
+      });
+    });
+
+    it('names a key holding such a byte by its path, the byte shown as U+FFFD, with the body\'s other unstorable text', async () => {
+      const body = latin1('{"place":{"r\xe9gion":"Dosso"},"notes":"cut\\u0000here"}');
+      expect((await send(body, json)).body).toMatchObject({
+        errors: [
+          { field: 'place.r\ufffdgion', reason: 'is not valid UTF-8 (byte 0xe9): send the body as UTF-8' },
+          { field: 'notes', reason: 'contains a NUL character (\\u0000), which no text field can hold' },
+        ],
+      });
+    });
+
+    it('names the body, and where, when such a byte is outside any string, rather than calling it malformed JSON', async () => {
+      const res = await send(Buffer.concat([Buffer.from('{"admin1":"Dosso"'), Buffer.from([0xe9]), Buffer.from('}')]), json);
+      expect(res).toEqual({ status: 400, body: expect.objectContaining({ code: 'REQUEST.INVALID', errors: [{ field: 'body', reason: 'is not valid UTF-8 (byte 0xe9 at offset 17): send the body as UTF-8' }] }) });
+    });
+
+    it('names at most 20 fields', async () => {
+      const body = latin1(JSON.stringify(Array.from({ length: 30 }, () => ({ admin1: 'S\xe9gou' }))));
+      const res = await send(body, json);
+      expect(res.status).toBe(400);
+      expect((res.body['errors'] as unknown[]).length).toBe(20);
+    });
+
+    it('passes UTF-8 text as it is: "é" as 0xc3 0xa9, a real U+FFFD, a character of four bytes', async () => {
+      const body = Buffer.from('{"admin1":"Tillabéri","notes":"\ufffd 😀"}', 'utf8');
+      expect(await send(body, json)).toEqual({ status: 200, body: { parsed: { admin1: 'Tillabéri', notes: '\ufffd 😀' } } });
     });
   });
 });

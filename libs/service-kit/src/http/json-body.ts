@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpStatus, type HttpException } from '@nestjs/common';
 import { json } from 'express';
-import type { FieldViolation } from '@crisis-ops/domain-kernel';
+import { byteHex, decodeUtf8Escaped, invalidUtf8Byte, invalidUtf8Offset, withReplacementCharacters, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from './validation';
 
 /** What body-parser and raw-body attach to the errors they raise (http-errors). */
@@ -63,6 +64,8 @@ export function bodyProblem(err: BodyError): HttpException {
 }
 
 const SUSPECT = Symbol('json-body.suspect-text');
+const NOT_UTF8 = Symbol('json-body.not-utf8');
+const UTF8 = /^utf-?8$/i;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** One answer names this many bad fields at most: a body full of them is one mistake, not thousands. */
 const MAX_TEXT_PROBLEMS = 20;
@@ -75,15 +78,19 @@ const MAX_TEXT_PROBLEMS = 20;
  */
 const mayHoldUnstorableText = (raw: Buffer) => raw.includes('\\u0000') || raw.includes('\\ud') || raw.includes('\\uD');
 
-/**
- * Every string (keys included) of a parsed body that Postgres would refuse: text and jsonb cannot
- * hold NUL, jsonb refuses unpaired surrogates. Stored, each was a database error answered 500.
- */
-export function unstorableText(body: unknown): FieldViolation[] {
+/** Why Postgres would refuse a text: text and jsonb cannot hold NUL, jsonb refuses unpaired surrogates. */
+function unstorableReason(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'contains a NUL character (\\u0000), which no text field can hold';
+  if (LONE_SURROGATE.test(text)) return 'contains an unpaired UTF-16 surrogate: it is not valid Unicode text';
+  return undefined;
+}
+
+/** Each string of a parsed body (keys included) `reasonOf` finds fault with, by its path (`items[3].notes`), at most MAX_TEXT_PROBLEMS. */
+function textViolations(body: unknown, reasonOf: (text: string) => string | undefined): FieldViolation[] {
   const found: FieldViolation[] = [];
   const check = (text: string, field: string) => {
-    if (text.includes('\u0000')) found.push({ field, reason: 'contains a NUL character (\\u0000), which no text field can hold' });
-    else if (LONE_SURROGATE.test(text)) found.push({ field, reason: 'contains an unpaired UTF-16 surrogate: it is not valid Unicode text' });
+    const reason = reasonOf(text);
+    if (reason) found.push({ field, reason });
   };
   const walk = (value: unknown, field: string) => {
     if (found.length >= MAX_TEXT_PROBLEMS) return;
@@ -102,21 +109,61 @@ export function unstorableText(body: unknown): FieldViolation[] {
 }
 
 /**
- * The services' body parser: JSON up to `limit`, its errors as `bodyProblem`s, and text no database
- * column can hold refused with 400 naming each field (`unstorableText`). A body of another media type
- * is left unread: which type a route takes (JSON, or multipart for an upload) is known only once the
- * request is routed, where `MediaTypeInterceptor` refuses the wrong one with 415.
+ * Every string (keys included) of a parsed body that Postgres would refuse. Stored, each was a
+ * database error answered 500.
+ */
+export const unstorableText = (body: unknown): FieldViolation[] => textViolations(body, unstorableReason);
+
+const notUtf8 = (byte: number) => `is not valid UTF-8 (byte ${byteHex(byte)}): send the body as UTF-8`;
+
+/**
+ * The fields of a body that is not UTF-8 holding the bytes that are not (a Latin-1 "é" is 0xe9).
+ * The parser decoded each to U+FFFD, and "Tillab�ri" was stored as a new admin area beside
+ * "Tillabéri". Decoded again with each such byte as a lone surrogate (decodeUtf8Escaped), the body
+ * parses when the bytes sit in strings, and the strings holding them are its fields; the body's
+ * other faults (NUL, unpaired surrogates) are named with them. Bytes outside any string (or a body
+ * that only parses once they are gone) name the body, with where the first is.
+ */
+export function notUtf8Text(raw: Buffer): FieldViolation[] {
+  const text = decodeUtf8Escaped(raw);
+  let found: FieldViolation[] = [];
+  try {
+    const value: unknown = JSON.parse(text);
+    found = textViolations(value, (s) => {
+      const byte = invalidUtf8Byte(s);
+      return byte === undefined ? unstorableReason(s) : notUtf8(byte);
+    });
+  } catch {
+    // not JSON with the bytes in strings: the body is named below
+  }
+  // A path through a key that held such a byte shows it as U+FFFD: a lone surrogate is no text to answer with.
+  if (found.some((v) => v.reason.startsWith('is not valid UTF-8'))) return found.map((v) => ({ ...v, field: withReplacementCharacters(v.field) }));
+  const at = invalidUtf8Offset(raw);
+  return [{ field: 'body', reason: `is not valid UTF-8 (byte ${byteHex(raw[at] as number)} at offset ${at}): send the body as UTF-8` }];
+}
+
+/**
+ * The services' body parser: JSON up to `limit`, its errors as `bodyProblem`s, and a body that is not
+ * UTF-8 (`notUtf8Text`) or text no database column can hold (`unstorableText`) refused with 400
+ * naming each field. A body of another media type is left unread: which type a route takes (JSON, or
+ * multipart for an upload) is known only once the request is routed, where `MediaTypeInterceptor`
+ * refuses the wrong one with 415.
  */
 export function jsonBodyParser(limit: string): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   const parse = json({
     limit,
     type: ['application/json', 'application/*+json'],
-    verify: (req, _res, raw) => {
+    verify: (req, _res, raw, encoding) => {
       if (mayHoldUnstorableText(raw)) (req as unknown as Record<symbol, boolean>)[SUSPECT] = true;
+      // One native check of the bytes (a UTF-16 body, charset=utf-16, is decoded as such and left alone).
+      if (UTF8.test(encoding) && !isUtf8(raw)) (req as unknown as Record<symbol, Buffer>)[NOT_UTF8] = raw;
     },
   });
   return (req, res, next) => {
     parse(req as never, res as never, (err?: unknown) => {
+      // Bytes that are not UTF-8 outside a string made the JSON invalid too: they are the fault to name.
+      const raw = (req as unknown as Record<symbol, Buffer | undefined>)[NOT_UTF8];
+      if (raw && (!err || (err as BodyError).type === 'entity.parse.failed')) return next(invalidRequest(notUtf8Text(raw)));
       if (err) return next(bodyProblem(err as BodyError));
       const bad = (req as unknown as Record<symbol, boolean>)[SUSPECT] ? unstorableText((req as { body?: unknown }).body) : [];
       next(bad.length ? invalidRequest(bad) : undefined);
