@@ -2,6 +2,8 @@
  * Import formats and their detection from the header. Every format is reduced to a map from a
  * canonical field to a column index, so the row mappers do not care how a dataset names things.
  */
+import { byteHex, invalidUtf8Byte, withReplacementCharacters } from '@crisis-ops/domain-kernel';
+
 export const IMPORT_FORMATS = ['acled', 'acled-monthly', 'country-monthly', 'ucdp-ged', 'hxl'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
@@ -183,12 +185,23 @@ function hxlMap<F extends string>(names: readonly string[], tags: readonly strin
   return { index, names: names.map((n, i) => n.trim() || tags[i]?.trim() || `column ${i + 1}`) };
 }
 
+/** Refuses a row the file cannot be read without (its header, its HXL tags) when it holds bytes that are not UTF-8. */
+function notUtf8Row(what: string, cells: readonly string[]): void {
+  const at = cells.findIndex((c) => invalidUtf8Byte(c) !== undefined);
+  if (at < 0) return;
+  const cell = cells[at] as string;
+  const shown = withReplacementCharacters([...cell].slice(0, 40).join(''));
+  throw new ImportFormatError(`${what} is not valid UTF-8 text (byte ${byteHex(invalidUtf8Byte(cell) as number)} in column ${at + 1}, "${shown}"): save the file as "CSV UTF-8" and import that`);
+}
+
 /** The layout of a file: detected (format 'auto') or as given, checked against the header. */
 export function resolveLayout(header: readonly string[], second: readonly string[] | undefined, requested: ImportFormat | 'auto'): Layout {
   // UTF-16 (what Excel saves as "Unicode Text") reads as UTF-8 with a NUL after every ASCII letter.
   if (header.some((c) => c.includes('\u0000'))) {
     throw new ImportFormatError('the header holds NUL characters: the file looks UTF-16 encoded (Excel\'s "Unicode Text"); save it as "CSV UTF-8" and import that');
   }
+  // Latin-1 or Windows-1252 (what older Excel saves as "CSV"): names would not match, and cells are refused row by row.
+  notUtf8Row('the header', header);
   const format = requested === 'auto' ? detectFormat(header, second) : requested;
   if (!format) {
     throw new ImportFormatError(`unrecognised header (${header.slice(0, 6).join(', ')}${header.length > 6 ? ', …' : ''}); pass the format explicitly: ${IMPORT_FORMATS.join(', ')}`);
@@ -213,6 +226,7 @@ export function resolveLayout(header: readonly string[], second: readonly string
     case 'hxl': {
       if (!isHxlRow(second)) throw new ImportFormatError('hxl: the second row must hold the #tags');
       const tags = second as readonly string[];
+      notUtf8Row('the #tag row', tags);
       const aggregates = hxlMap(header, tags, HXL_AGGREGATE_TAGS);
       const events = hxlMap(header, tags, HXL_EVENT_TAGS);
       if (aggregates.index.events !== undefined && events.index.eventType === undefined) {

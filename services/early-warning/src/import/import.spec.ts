@@ -234,6 +234,51 @@ describe('text no column can hold', () => {
   });
 });
 
+describe('text that is not UTF-8', () => {
+  const HEADER = 'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities\n';
+  const row = (id: string, admin1: string) => `${id},2023-05-01,Protests,Peaceful protest,Mali,466,${admin1},0\n`;
+  const readChunks = async (chunks: Buffer[]) => {
+    const records: ImportRecord[] = [];
+    for await (const r of (await openImport(Readable.from(chunks))).records) records.push(r);
+    return { signals: records.flatMap((r) => (r.kind === 'signal' ? [r.signal] : [])), errors: records.filter((r) => r.kind === 'error') };
+  };
+
+  it('refuses a row holding a Latin-1 byte (S\\xe9gou), naming its column and the byte, and imports the rest of the file', async () => {
+    const latin1 = Buffer.concat([Buffer.from(HEADER + row('L-1', 'Kayes')), Buffer.from(row('L-2', 'S\xe9gou'), 'latin1'), Buffer.from(row('L-3', 'Mopti'))]);
+    const { signals, errors } = await readChunks([latin1]);
+    expect(signals.map((s) => s.id)).toEqual(['L-1', 'L-3']);
+    expect(errors).toEqual([{ kind: 'error', row: 3, column: 'admin1', reason: 'is not valid UTF-8 text (byte 0xe9): save the file as "CSV UTF-8"' }]);
+  });
+
+  it('takes an "é" whose two bytes (0xc3 0xa9) arrive in two chunks, and a byte cut off by the end of the file is refused', async () => {
+    const file = Buffer.from(HEADER + row('S-1', 'Ségou') + row('S-2', 'Kayes'));
+    const at = file.indexOf(0xc3) + 1;
+    const { signals, errors } = await readChunks([file.subarray(0, at), file.subarray(at)]);
+    expect(errors).toEqual([]);
+    expect(signals.map((s) => s.admin1)).toEqual(['Ségou', 'Kayes']);
+
+    const cut = Buffer.concat([Buffer.from(HEADER + row('S-3', 'Kayes') + row('S-4', 'Kayes').trim()), Buffer.from([0xc3])]);
+    const ended = await readChunks([cut]);
+    expect(ended.signals.map((s) => s.id)).toEqual(['S-3']);
+    expect(ended.errors).toEqual([{ kind: 'error', row: 3, column: 'fatalities', reason: 'is not valid UTF-8 text (byte 0xc3): save the file as "CSV UTF-8"' }]);
+  });
+
+  it('takes a real U+FFFD (EF BF BD) in a valid file, and in a file that also holds a Latin-1 byte elsewhere', async () => {
+    const valid = await readChunks([Buffer.from(HEADER + row('R-1', 'Tillab\ufffdri'))]);
+    expect(valid).toEqual({ signals: [expect.objectContaining({ id: 'R-1', admin1: 'Tillab\ufffdri' })], errors: [] });
+    const mixed = await readChunks([Buffer.from(HEADER + row('R-2', 'Tillab\ufffdri')), Buffer.from(row('R-3', 'S\xe9gou'), 'latin1')]);
+    expect(mixed.signals.map((s) => [s.id, s.admin1])).toEqual([['R-2', 'Tillab\ufffdri']]);
+    expect(mixed.errors).toEqual([expect.objectContaining({ row: 3, column: 'admin1' })]);
+  });
+
+  it('refuses a file whose header is not UTF-8 as a whole, saying how to save it', async () => {
+    const header = Buffer.from(HEADER.replace('admin1', 'r\xe9gion'), 'latin1');
+    await expect(openImport(Readable.from([header, Buffer.from(row('H-1', 'Kayes'))]))).rejects.toThrow(
+      new ImportFormatError('the header is not valid UTF-8 text (byte 0xe9 in column 7, "r\ufffdgion"): save the file as "CSV UTF-8" and import that'),
+    );
+  });
+});
+
 describe('rows that do not fit', () => {
   const read = async (csv: string, now = new Date('2026-01-10T12:00:00Z')) => {
     const opened = await openImport(Readable.from([Buffer.from(csv)]), { now });

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import { byteHex, invalidUtf8Byte, Utf8EscapingDecoder } from '@crisis-ops/domain-kernel';
 import { ImportFormatError, resolveLayout, type ImportFormat, type Layout } from './import-formats';
 import { rowMapper, type ImportRecord, type RowError } from './row-mappers';
 import { CsvReader, type CsvRecord } from './csv-reader';
@@ -51,7 +51,10 @@ export function shapeProblem(fields: readonly string[], columns: number): string
 
 export async function openImport(input: Readable, options: ImportOptions = {}): Promise<OpenedImport> {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  const decoder = new StringDecoder('utf8');
+  // Not StringDecoder: it decodes a byte that is not UTF-8 (Latin-1's "é", 0xe9) to U+FFFD, and
+  // "S\xe9gou" was imported as "S�gou", a new admin area. This one marks each such byte (see
+  // Utf8EscapingDecoder), so a row holding one is refused and a genuine U+FFFD (EF BF BD) imports.
+  const decoder = new Utf8EscapingDecoder();
   const reader = new CsvReader();
   let ended = false;
   // Rows are searched for NUL only once the file has shown one: one native search per chunk otherwise.
@@ -108,9 +111,16 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
   const map = (fields: string[], line: number): Iterable<ImportRecord> => {
     const short = shapeProblem(fields, headerFields.length);
     if (short) return [{ kind: 'error', row: line, column: null, reason: short }];
+    const column = (at: number) => headerFields[at] ?? `column ${at + 1}`;
+    // Cells are searched only once the file has shown a byte that is not UTF-8, as for NUL.
+    const notUtf8 = decoder.sawInvalid ? fields.findIndex((f) => invalidUtf8Byte(f) !== undefined) : -1;
+    if (notUtf8 >= 0) {
+      const byte = invalidUtf8Byte(fields[notUtf8] as string) as number;
+      return [{ kind: 'error', row: line, column: column(notUtf8), reason: `is not valid UTF-8 text (byte ${byteHex(byte)}): save the file as "CSV UTF-8"` }];
+    }
     const at = sawNul ? fields.findIndex((f) => f.includes('\u0000')) : -1;
     if (at < 0) return mapFields(fields, line);
-    return [{ kind: 'error', row: line, column: headerFields[at] ?? `column ${at + 1}`, reason: 'contains a NUL character, which no text field can hold' }];
+    return [{ kind: 'error', row: line, column: column(at), reason: 'contains a NUL character, which no text field can hold' }];
   };
 
   async function* records(): AsyncGenerator<ImportRecord> {
