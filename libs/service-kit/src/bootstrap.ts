@@ -17,6 +17,7 @@ import { relayOnThreadOf } from './events/outbox-relay.service';
 import { requestPipes } from './http/validation';
 import { ConsumerHealthIndicator } from './health/consumer.health';
 import { jsonBodyParser } from './http/json-body';
+import { withPlatformResponses } from './http/platform-responses';
 
 export interface ServiceDefinition {
   readonly name: ServiceName;
@@ -120,9 +121,8 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
     app.enableShutdownHooks();
   }
   app.useGlobalPipes(...requestPipes());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(`crisis-ops ${def.name}`).setDescription(def.description).setVersion('1').addBearerAuth().build(),
+  const document = withPlatformResponses(
+    SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`crisis-ops ${def.name}`).setDescription(def.description).setVersion('1').addBearerAuth().build()),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   const server = def.consumesEvents ? new BatchingKafkaServer(kafkaServerOptions(config)) : undefined;

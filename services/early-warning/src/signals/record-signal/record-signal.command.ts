@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SIGNAL_SUB_TYPES } from '../../domain/signal-types';
+import { MAX_NOTES_LENGTH, MAX_SOURCE_LENGTH } from '../../domain/signal';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SIGNAL_TYPES } from '../signal-type';
 
@@ -8,28 +9,28 @@ import { SIGNAL_TYPES } from '../signal-type';
  * validateSignal (see intake/signal-body.ts), so the API, the batch and imports agree.
  */
 export class RecordSignalCommand {
-  @ApiPropertyOptional({ description: "The client's own id; with `source` it makes the request idempotent." })
+  @ApiPropertyOptional({ description: "The client's own id; with `source` it makes the request idempotent.", minLength: 1, maxLength: 200 })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   id?: string;
 
-  @ApiProperty({ example: 'field-monitor' })
+  @ApiProperty({ example: 'field-monitor', minLength: 1, maxLength: MAX_SOURCE_LENGTH })
   @IsString()
   @Length(1, 100)
   source!: string;
 
-  @ApiProperty({ description: 'ISO 3166-1 alpha-3', example: 'BFA' })
+  @ApiProperty({ description: 'ISO 3166-1 alpha-3', example: 'BFA', pattern: '^[A-Z]{3}$' })
   @Matches(/^[A-Z]{3}$/, { message: 'country must be an ISO 3166-1 alpha-3 code in capitals, e.g. BFA' })
   country!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   admin1?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -43,20 +44,20 @@ export class RecordSignalCommand {
   @IsISO8601({ strict: true }, { message: 'occurredAt must be an ISO 8601 date or date-time' })
   occurredAt!: string;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
   fatalities?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 5 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(5)
   severity?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: MAX_NOTES_LENGTH })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
@@ -65,7 +66,7 @@ export class RecordSignalCommand {
   @ApiPropertyOptional({ description: 'When the source reported it; defaults to occurredAt.' })
   reportedAt?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 200 })
   admin2?: string;
 
   @ApiPropertyOptional({ minimum: -90, maximum: 90, description: 'With longitude, or neither.' })

@@ -3,17 +3,17 @@ import { uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, unassessedCountry, type BootedEarlyWarning } from '../../int-support';
 
 /**
- * What intake answers for (source, id) pairs met more than once, on real Postgres: within one
- * request, and in two requests at once.
+ * Signal intake over HTTP on real Postgres: what it answers for (source, id) pairs met more than
+ * once (within one request, and in two requests at once), and what its API description says.
  */
 const RUN = uniqueSuffix();
 
-describe('signal intake: pairs met again', () => {
+describe('signal intake over HTTP', () => {
   let ew: BootedEarlyWarning;
   let country: string;
 
   beforeAll(async () => {
-    ew = await bootEarlyWarning('signal-writer');
+    ew = await bootEarlyWarning('signal-intake');
     country = await unassessedCountry(ew.db);
   });
 
@@ -53,5 +53,13 @@ describe('signal intake: pairs met again', () => {
       expect([...a, ...b].filter((x) => x.status === 'recorded')).toHaveLength(300);
       expect(await ew.count('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [source])).toBe(300);
     }
+  });
+
+  it('describes in its OpenAPI document the answers the edge gives beside its own', async () => {
+    const res = await fetch(`${ew.base}/docs/json`);
+    const document = (await res.json()) as { paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> };
+    const record = document.paths['/signals']?.['post'];
+    expect(Object.keys(record?.responses ?? {}).sort()).toEqual(['202', '400', '401', '403', '413', '415', '503']);
+    expect(record?.responses['415']?.description).toContain('REQUEST.UNSUPPORTED_CHARSET');
   });
 });
