@@ -82,7 +82,7 @@ export class AlertsController {
     @Query('limit') limit?: string,
   ) {
     const q = new QueryCheck();
-    const query = { alertId: q.uuid('alertId', alertId), actor, action: q.oneOf('action', action, AUDIT_ACTIONS), region: q.region(region), limit: q.limit(limit) };
+    const query = { alertId: q.uuid('alertId', alertId), actor: q.actor(actor), action: q.oneOf('action', action, AUDIT_ACTIONS), region: q.region(region), limit: q.limit(limit) };
     q.done();
     return this.alerts.auditLog(p, query);
   }

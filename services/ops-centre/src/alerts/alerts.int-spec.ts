@@ -45,6 +45,16 @@ describe('ops-centre alerts and their audit', () => {
     expect((await api(`/audit?region=europe-central-asia`, viewer)).status).toBe(403);
   });
 
+  it('refuses an empty actor (it answered every actor\'s entries) and matches a blank one exactly', async () => {
+    const gwoSubject = `int-audit-gwo-${randomUUID()}`;
+    const gwo = await devToken({ roles: ['global-watch-officer'], subject: gwoSubject });
+    expect((await api(`/alerts/${europe.id}`, gwo)).status).toBe(200);
+    expect(await api('/audit?actor=', gwo)).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'actor', reason: 'must not be empty (an empty filter would match every actor)' }] } });
+    // A subject is refused only when empty, so "  " may be someone's: theirs are the entries it answers, here none.
+    expect(await api('/audit?actor=%20%20', gwo)).toMatchObject({ status: 200, body: [] });
+    expect(entries((await api(`/audit?actor=${gwoSubject}`, gwo)).body)).toEqual([`view ${europe.id}`]);
+  });
+
   it('refuses an acknowledgement given body fields, naming each, and applies nothing; none or {} is taken', async () => {
     const alert = await openAlert('MLI');
     const ack = (body: string) => api(`/alerts/${alert.id}/acknowledge`, h.globalToken, { method: 'POST', body });

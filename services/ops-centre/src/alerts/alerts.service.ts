@@ -112,7 +112,7 @@ export class AlertsService {
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.alertId) where.push(`alert_id = $${args.push(q.alertId)}`);
-    if (q.actor) where.push(`actor = $${args.push(q.actor)}`);
+    if (q.actor !== undefined) where.push(`actor = $${args.push(q.actor)}`);
     if (q.action) where.push(`action = $${args.push(q.action)}`);
     // Regional readers see the audit of their desk's alerts, and their own entries. A region asked
     // for limits every row, the caller's own entries too: a global officer's comment on a European

@@ -48,6 +48,14 @@ describe('QueryCheck', () => {
     );
   });
 
+  it('refuses an empty actor, which was read as no filter and answered every actor\'s entries; a blank one is a value', () => {
+    const q = new QueryCheck();
+    expect([q.actor(undefined), q.actor('  '), q.actor('officer-1')]).toEqual([undefined, '  ', 'officer-1']);
+    expect(() => q.done()).not.toThrow();
+    q.actor('');
+    expect(() => q.done()).toThrow(refusal([{ field: 'actor', reason: 'must not be empty (an empty filter would match every actor)' }]));
+  });
+
   it('answers a malformed value REQUEST.INVALID (400), as early-warning and mediation do, naming a cursor it did not write with the others', () => {
     const q = new QueryCheck();
     q.limit('abc');

@@ -40,6 +40,18 @@ export class QueryCheck {
     return this.oneOf('region', value, DESK_IDS);
   }
 
+  /**
+   * Who wrote an audit entry: a token's subject, matched exactly. An empty value was read as no filter
+   * and answered every actor's entries; refused as early-warning refuses an empty `source`. A blank one
+   * ("  ") is a value like any other, as there: a token's subject is refused only when empty, so it may
+   * name someone, and it answers their entries (none, if no one is so named).
+   */
+  actor(value: string | undefined): string | undefined {
+    // No upper bound: a subject has none, and one too long to be anyone's answers nothing.
+    if (value === '') this.violations.push({ field: 'actor', reason: 'must not be empty (an empty filter would match every actor)' });
+    return value;
+  }
+
   /** A CloudEvents id as the timeline keeps it. */
   eventId(field: string, value: string | undefined): string | undefined {
     if (value !== undefined && (value.length === 0 || value.length > 200)) this.violations.push({ field, reason: 'must be an event id (1 to 200 characters)' });
