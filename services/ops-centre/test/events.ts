@@ -57,7 +57,13 @@ export async function publishSignals(producer: Producer, country: string, n: num
   return records.map((r) => r.id);
 }
 
-export async function publishEscalation(producer: Producer, o: { country: string; level?: RiskLevel; score?: number; at?: Date; admin1?: string; escalationId?: string }) {
+/** A driver as RiskEscalated carries it: `area` '' for one of the whole area (proto3's "none"). */
+export type DriverIn = { kind: string; label: string; area: string; count: number; weight: number };
+
+export async function publishEscalation(
+  producer: Producer,
+  o: { country: string; level?: RiskLevel; score?: number; at?: Date; admin1?: string; escalationId?: string; drivers?: DriverIn[] },
+) {
   const escalationId = o.escalationId ?? randomUUID();
   const eventId = await send(
     producer,
@@ -69,7 +75,7 @@ export async function publishEscalation(producer: Producer, o: { country: string
       previousLevel: RiskLevel.ELEVATED,
       newLevel: o.level ?? RiskLevel.HIGH,
       score: o.score ?? 0.87,
-      drivers: [{ kind: 'battles', label: 'Armed clashes', area: 'North', count: 7, weight: 0.8 }],
+      drivers: o.drivers ?? [{ kind: 'battles', label: 'Armed clashes', area: 'North', count: 7, weight: 0.8 }],
       at: timestampFromDate(o.at ?? new Date()),
     }),
     // Raised when it is dated, as early-warning raises a live escalation.

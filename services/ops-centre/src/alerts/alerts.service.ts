@@ -6,7 +6,7 @@ import { DomainError, UUID_PATTERN, ValidationFailed } from '@crisis-ops/domain-
 import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, deskOf, readableDesks } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
-import { admin1Of } from '../read-model/national-area';
+import { admin1Of, driversOf } from '../read-model/national-area';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
 
@@ -27,7 +27,7 @@ const alertOf = (r: any) => ({
   level: Number(r.level),
   levelName: levelName(Number(r.level)),
   score: Number(r.score),
-  drivers: r.drivers,
+  drivers: driversOf(r.drivers),
   openedAt: r.opened_at,
   status: r.status as AlertStatus,
   assignee: r.assignee,

@@ -12,7 +12,7 @@ import { responseDurations, responseStatus, type ResponseRow } from './projectio
 import { shownPayload } from '../timeline/event-payload';
 import { levelName, levelOf } from './risk-level';
 import { QueryCheck } from './query-check';
-import { admin1Of, NATIONAL_ADMIN1 } from './national-area';
+import { admin1Of, driversOf, NATIONAL_ADMIN1 } from './national-area';
 import { shortNameOf } from '../stream/stream-item';
 import { decodeResponseCursor } from './response-cursor';
 import { responsePage } from './response-page';
@@ -27,7 +27,7 @@ const areaOf = (r: any) => ({
   level: Number(r.level),
   levelName: levelName(Number(r.level)),
   score: Number(r.score),
-  drivers: r.drivers,
+  drivers: driversOf(r.drivers),
   levelChangedAt: r.level_changed_at,
   updatedAt: r.updated_at,
   history: r.history,

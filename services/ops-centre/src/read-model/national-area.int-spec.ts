@@ -36,4 +36,26 @@ describe('ops-centre answers a national area as early-warning does, admin1 null'
     expect((await api('/risk?minLevel=critical')).filter((r: { country: string }) => r.country === country).map((r: { admin1: unknown }) => r.admin1)).toEqual([null]);
     expect((await api('/risk?scope=all')).filter((r: { country: string }) => r.country === country).map((r: { admin1: unknown }) => r.admin1).sort()).toEqual([null, 'North'].sort());
   });
+
+  it("answers a driver of the whole area with area null, as early-warning's GET /risk/{cc} does, wherever drivers are answered", async () => {
+    const country = await freshTestCountry();
+    // As early-warning publishes them: '' (proto3's "none") for a driver of the whole area.
+    const drivers = [
+      { kind: 'battles', label: 'Armed clashes', area: '', count: 7, weight: 0.8 },
+      { kind: 'protests', label: 'Protests', area: 'North', count: 2, weight: 0.2 },
+    ];
+    const expected = [
+      { kind: 'battles', label: 'Armed clashes', area: null, count: 7, weight: 0.8 },
+      { kind: 'protests', label: 'Protests', area: 'North', count: 2, weight: 0.2 },
+    ];
+    const { escalationId } = await publishEscalation(producer, { country, level: RiskLevel.CRITICAL, drivers });
+    const alert = await eventually(async () => (await api(`/alerts?country=${country}`)).find((a: { escalationId: string }) => a.escalationId === escalationId));
+
+    expect(alert.drivers).toEqual(expected);
+    expect((await api(`/alerts/${alert.id}`)).drivers).toEqual(expected);
+    expect((await api(`/countries/${country}`)).risk.map((r: { drivers: unknown }) => r.drivers)).toEqual([expected]);
+    for (const board of ['/risk?scope=all', '/risk?minLevel=critical']) {
+      expect((await api(board)).filter((r: { country: string }) => r.country === country).map((r: { drivers: unknown }) => r.drivers)).toEqual([expected]);
+    }
+  });
 });

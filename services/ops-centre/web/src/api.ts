@@ -97,7 +97,8 @@ export interface RiskRow {
   level: number;
   levelName: string;
   score: number;
-  drivers: { kind: string; label: string; area: string; count: number; weight: number }[];
+  /** A driver's `area`: null for the whole area (the REST answers); '' in a streamed event's payload. */
+  drivers: { kind: string; label: string; area: string | null; count: number; weight: number }[];
   levelChangedAt: string | null;
   updatedAt: string;
   history: HistoryPoint[];
