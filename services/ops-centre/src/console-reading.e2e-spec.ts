@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { ALL_EVENT_TYPES, RiskLevel } from '@crisis-ops/contracts';
 import { devToken, eventually } from '@crisis-ops/testing';
 import { freshTestCountry, publishAssessment, publishDeescalation, publishEscalation } from '../test/events';
@@ -51,6 +52,26 @@ describe('ops-centre web console read as it is meant', () => {
     await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 64.2, day: new Date('2026-11-24T00:00:00Z') });
     await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 10_000 }).toMatch(/High.*64\.20/);
     expect(await row.getByRole('img').getAttribute('aria-label')).toMatch(/over 2 assessed days/);
+    await page.context().close();
+  });
+
+  it("shows early-warning's trend of an area assessed on one day only, on the board and the country page, not 'one reading'", async () => {
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/risk`);
+    const country = await freshTestCountry();
+    // One assessed day, 9.9 points below the assessment before it (which early-warning made, not this read model).
+    await publishAssessment(h.producer, { country, level: RiskLevel.HIGH, score: 50.1, previousScore: 60, day: new Date(new Date().toISOString().slice(0, 10)) });
+    const trendOf = (row: Locator) => async () => (await row.locator('td').nth(3).textContent()) ?? '';
+    const row = page.locator(`[data-testid="risk-board"] tr[data-country="${country}"]`);
+    // As the stream brings it, then as /risk answers it.
+    await expect.poll(trendOf(row), { timeout: 15_000 }).toBe('↓ falling');
+    await page.reload();
+    await expect.poll(trendOf(row), { timeout: 10_000 }).toBe('↓ falling');
+    expect(await row.locator('td').nth(3).getByRole('img').count()).toBe(0);
+
+    await page.goto(`${h.service.url}/#/country/${country}`);
+    const national = page.getByRole('row').filter({ hasText: 'National' });
+    await expect.poll(async () => (await national.locator('td').nth(3).textContent()) ?? '', { timeout: 10_000 }).toBe('↓ falling');
     await page.context().close();
   });
 

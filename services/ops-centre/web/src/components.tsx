@@ -56,12 +56,16 @@ const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 /**
  * A score history, one point per assessed day; a level change is marked with a dot (filled when it
  * escalated). The trend is early-warning's (`RiskRow.trend`), not the history's first against last
- * point: those said "rising" of areas early-warning called falling.
+ * point: those said "rising" of areas early-warning called falling. So it is shown with one point or
+ * none too (an area that escalated today: early-warning's trend is of its assessment before, which
+ * the history need not hold); "one reading" in its place hid it. The line needs two points.
  */
 export function Sparkline({ points, label, trend, trendDelta }: { points: HistoryPoint[]; label: string; trend: RiskRow['trend']; trendDelta: number }) {
   const w = 96;
   const h = 24;
-  if (points.length < 2) return <span className="muted">{points.length ? 'one reading' : '–'}</span>;
+  const said = `${label}: score ${trend} (${trendDelta > 0 ? '+' : ''}${trendDelta} at its last assessment)`;
+  const mark = <span className="trend">{trend === 'rising' ? '↑' : trend === 'falling' ? '↓' : '→'} {trend}</span>;
+  if (points.length < 2) return <span className="spark" title={`${said}, ${times(points.length, 'assessed day')}`}>{mark}</span>;
   const max = Math.max(...points.map((p) => p.s), 0.0001);
   const min = Math.min(...points.map((p) => p.s));
   const span = max - min || 1;
@@ -78,14 +82,14 @@ export function Sparkline({ points, label, trend, trendDelta }: { points: Histor
         width={w}
         height={h}
         role="img"
-        aria-label={`${label}: score ${trend} (${trendDelta > 0 ? '+' : ''}${trendDelta} at its last assessment), ${first.toFixed(2)} to ${last.toFixed(2)} over ${times(points.length, 'assessed day')}${changes.length ? `, ${changes.join(' and ')}` : ''}`}
+        aria-label={`${said}, ${first.toFixed(2)} to ${last.toFixed(2)} over ${times(points.length, 'assessed day')}${changes.length ? `, ${changes.join(' and ')}` : ''}`}
       >
         <polyline points={d} fill="none" stroke="currentColor" strokeWidth="1.5" />
         {points.map((p, i) =>
           p.change ? <circle key={i} cx={xy[i][0]} cy={xy[i][1]} r={2} stroke="currentColor" fill={p.change === 'escalated' ? 'currentColor' : 'none'} /> : null,
         )}
       </svg>
-      <span className="trend">{trend === 'rising' ? '↑' : trend === 'falling' ? '↓' : '→'} {trend}</span>
+      {mark}
     </span>
   );
 }
