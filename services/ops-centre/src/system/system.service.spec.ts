@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 import type { ServiceConfig } from '@crisis-ops/config';
+import { SERVICES } from '@crisis-ops/contracts';
 import type { KeptRange } from '@crisis-ops/messaging';
 import type { RedrivenLetters } from './redriven-letters';
-import { SystemService } from './system.service';
+import { serviceUrlEnv, SystemService } from './system.service';
 import { BROKER_ANSWER_MS } from './view-reads';
 
 /**
@@ -16,6 +17,13 @@ const redrives = (redriven: Record<string, number> = {}, tooOld: Record<string, 
     redrivenOf: (topic: string, _kept: readonly KeptRange[]) => redriven[topic] ?? 0,
     tooOldOf: (topic: string, _kept: readonly KeptRange[]) => tooOld[topic] ?? 0,
   }) as unknown as RedrivenLetters;
+
+// Health is asked where nothing listens (port 1 refuses at once), not at the services' default ports:
+// `npm test` may run beside a platform `npm start` started, whose services there answered 'up'.
+beforeEach(() => {
+  for (const s of SERVICES) vi.stubEnv(serviceUrlEnv(s.name), 'http://127.0.0.1:1');
+});
+afterEach(() => vi.unstubAllEnvs());
 
 /** A client whose admin is `admin`: connecting and the topics' metadata answered, the rest as `admin` answers. */
 const kafkaOf = (admin: object) =>
