@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Body, Controller, HttpCode, Inject, Module, Param, Post, type INestApplication } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Query, Res, type INestApplication } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { IsString, MaxLength } from 'class-validator';
 import { jsonBodyParser } from './json-body';
-import { ChecksBody, KnownQueryInterceptor } from './known-query.interceptor';
+import { ChecksBody, ChecksQuery, KnownQueryInterceptor } from './known-query.interceptor';
 import { MediaTypeInterceptor } from './media-type.interceptor';
 import { ProblemFilter } from './problem.filter';
 import { invalidRequest, requestPipes } from './validation';
@@ -49,8 +51,27 @@ class SignalRoutes {
   }
 }
 
+/** A route that writes its own answer and checks its query by its configuration (as early-warning's export does). */
+@Controller('exports')
+class ExportRoutes {
+  constructor(@Inject(MAX_SIGNALS) private readonly max: number) {}
+
+  @Get('things.csv')
+  @ApiQuery({ name: 'limit', required: false })
+  @ChecksQuery((q, c: ExportRoutes) => c.limitOf(q))
+  export(@Query() q: Record<string, unknown>, @Res() res: ServerResponse) {
+    res.end(`rows: ${this.limitOf(q)}`);
+  }
+
+  limitOf(q: Record<string, unknown>): number {
+    const limit = Number(q['limit'] ?? 1);
+    if (!(limit <= this.max)) throw invalidRequest([{ field: 'limit', reason: `must be at most ${this.max}` }]);
+    return limit;
+  }
+}
+
 @Module({
-  controllers: [AlertsRoutes, SignalRoutes],
+  controllers: [AlertsRoutes, SignalRoutes, ExportRoutes],
   providers: [
     { provide: MAX_SIGNALS, useValue: 2 },
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -111,6 +132,14 @@ describe('a write given a query parameter it does not take, at the HTTP edge', (
     });
     expect(applied).toEqual([]);
     expect(await post('/signals', { items: ['a'] })).toEqual({ status: 202, body: { recorded: 1 } });
+  });
+
+  it("is told what a route that writes its own answer (ChecksQuery) refuses of its query, by that route's own configuration", async () => {
+    const res = await fetch(`${base}/exports/things.csv?limit=5&format=xlsx`);
+    expect({ status: res.status, body: await res.json() }).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'format', reason: 'is not a parameter of this request (it takes limit)' }, { field: 'limit', reason: 'must be at most 2' }] },
+    });
   });
 
   it('without the parameter, gets the pipe\'s own answer, as before', async () => {

@@ -85,16 +85,17 @@ const QUERY_CHECK = 'crisis-ops:query-check';
 /** Why a query parameter given more than once is refused. */
 export const REPEATED = 'must be given once';
 
-type QueryCheck = (query: Record<string, unknown>) => unknown;
+type QueryCheck = (query: Record<string, unknown>, controller: never) => unknown;
 
 /**
  * The check a route makes of its query parameters, for a route that is not run before an unknown
  * parameter is refused (one writing its own answer: a CSV, a stream). Given, it is run on the query and
  * what it refuses is named with the unknown parameter, as a route that is run has it named. It must
  * be the route's own check (the function its handler calls), synchronous, and throw what the route
- * throws (REQUEST.INVALID or a ValidationFailed).
+ * throws (REQUEST.INVALID or a ValidationFailed). Given the route's controller too, as ChecksBody is:
+ * a check that depends on the deployment (which codes it takes) reads it there.
  */
-export const ChecksQuery = (check: QueryCheck) => SetMetadata(QUERY_CHECK, check);
+export const ChecksQuery = <C>(check: (query: Record<string, unknown>, controller: C) => unknown) => SetMetadata(QUERY_CHECK, check);
 
 const BODY_CHECK = 'crisis-ops:body-check';
 
@@ -128,9 +129,10 @@ interface Route {
 }
 
 /** What `check` refuses of `query`, if anything. */
-function faultsOfCheck(check: QueryCheck | undefined, query: Record<string, unknown>): readonly FieldViolation[] {
+function faultsOfCheck(check: QueryCheck | undefined, query: Record<string, unknown>, controller: () => unknown): readonly FieldViolation[] {
+  if (!check) return [];
   try {
-    check?.(query);
+    check(query, controller() as never);
     return [];
   } catch (error) {
     return faultsNamedBy(error);
@@ -243,7 +245,7 @@ export class KnownQueryInterceptor implements NestInterceptor {
     // What the route says of the query again names a parameter refused above: said once. (A body
     // field may share a parameter's name: it is another field, and named.)
     const refusal = (faults: readonly FieldViolation[]) => invalidRequest([...refused, ...faults.filter((f) => !named.has(f.field))]);
-    if (!runsForFaults(route, request.method)) return refuse([...refused, ...faultsOfCheck(route.check, query).filter((f) => !named.has(f.field))]);
+    if (!runsForFaults(route, request.method)) return refuse([...refused, ...faultsOfCheck(route.check, query, () => this.controllerOf(context.getClass())).filter((f) => !named.has(f.field))]);
     // Its answer is not given: the request is refused either way. Any other failure (access, a
     // database out of reach) is for the corrected request to meet.
     return next.handle().pipe(

@@ -59,7 +59,8 @@ export class ExportController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly risk: RiskQueries,
-    @Inject(EXERCISE_COUNTRIES) private readonly exerciseCountries: boolean,
+    // Read by the signal export's ChecksQuery too.
+    @Inject(EXERCISE_COUNTRIES) readonly exerciseCountries: boolean,
   ) {}
 
   @Get('signals.csv')
@@ -70,9 +71,8 @@ export class ExportController {
   @ApiQuery({ name: 'source', required: false })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
-  // The check beside an unknown parameter cannot know the deployment: it takes exercise codes, and
-  // the route itself refuses one where exercises are off.
-  @ChecksQuery((q) => signalsExportQuery(q, true))
+  // The deployment's own check: beside an unknown parameter, an exercise code where exercises are off is named too.
+  @ChecksQuery((q, c: ExportController) => signalsExportQuery(q, c.exerciseCountries))
   async signals(@Query() q: Record<string, string | undefined>, @Res() res: ServerResponse): Promise<void> {
     const { query, hxl } = signalsExportQuery(q, this.exerciseCountries);
     const page = (before?: bigint): Promise<Array<Record<string, unknown>>> => {
