@@ -1,4 +1,5 @@
 import type { BacktestModel, BacktestResult, BacktestTransition } from './backtest';
+import { isAcledData } from '../import';
 
 const RANK = { low: 0, elevated: 1, high: 2, critical: 3 } as const;
 
@@ -68,7 +69,7 @@ export function formatSummary(result: BacktestResult): string {
     lines.push(`  ${f.model.padEnd(29)} ${f.country.padEnd(8)} ${(f.firstHigh ?? '-').padEnd(11)} ${f.firstCritical ?? '-'}`);
   }
   lines.push('');
-  if (result.source === 'acled' || result.format === 'acled' || result.format === 'acled-monthly' || result.format === 'country-monthly') {
+  if (isAcledData(result.format, result.source)) {
     lines.push('Data: Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com. Results derived from ACLED data.');
   } else if (result.format === 'ucdp-ged') {
     lines.push('Data: UCDP Georeferenced Event Dataset (CC BY 4.0), Uppsala Conflict Data Program.');

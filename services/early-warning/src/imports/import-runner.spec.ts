@@ -49,6 +49,11 @@ describe('runImport', () => {
     const ucdp = await runImport(Readable.from(['id,year,type_of_violence,country,date_start,best\n900001,2023,1,Mali,2023-05-01,3\n']), sink);
     expect(ucdp).toMatchObject({ format: 'ucdp-ged', accepted: 1 });
     expect(formatReport(ucdp)).toContain('UCDP Georeferenced Event Dataset (CC BY 4.0), Uppsala Conflict Data Program');
+    // Country-month counts are ACLED's layout for its country aggregates (the shared South Africa
+    // file): attributed, as the backtest's summary of the same file attributes them.
+    const monthly = await runImport(Readable.from(['country,year,month,events,fatalities\nSouth Africa,1997,1,12,3\n']), sink);
+    expect(monthly).toMatchObject({ format: 'country-monthly', accepted: 1 });
+    expect(monthly.attribution).toContain('acleddata.com');
 
     // Whether a row was recorded before is the sink's answer (the database's, in the service: the
     // int suite imports a file twice); the runner must carry it into the report.

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { AggregateObservation, Signal } from '../domain';
-import { openImport, type ImportFormat, type RowError } from '../import';
+import { isAcledData, openImport, type ImportFormat, type RowError } from '../import';
 import { EventTimeOrder } from './event-time-order';
 
 export const ACLED_ATTRIBUTION =
@@ -199,7 +199,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   await Promise.all(inFlight);
   if (failure) throw failure;
   options.onProgress?.(progress());
-  const acled = opened.format === 'acled' || opened.format === 'acled-monthly' || (source ?? '').toLowerCase().startsWith('acled');
+  const acled = isAcledData(opened.format, source);
   return {
     format: opened.format,
     source,
