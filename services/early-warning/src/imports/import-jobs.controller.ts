@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { invalidRequest, unstorableText } from '@crisis-ops/service-kit';
@@ -136,6 +136,7 @@ export class ImportJobsController {
   /** Progress while running; the report (accepted, rejected with row/column/reason, duplicates) once finished. */
   @Get(':id')
   @ApiOkResponse({ description: 'ImportJobView' })
+  @ApiNotFoundResponse({ description: 'EARLY_WARNING.IMPORT_JOB_NOT_FOUND: no job has this id (a malformed id included)' })
   async get(@Param('id') id: string) {
     const job = await this.jobs.get(id);
     if (!job) throw new NotFoundException({ code: 'EARLY_WARNING.IMPORT_JOB_NOT_FOUND', message: `no import job ${id}` });
