@@ -76,7 +76,9 @@ describe('npm run import', () => {
     { why: 'a blank source', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--source', '  '], code: 2, error: 'import: --source must be 1 to 100 characters' },
     { why: 'an input file that is not there', args: ['--input', path.join(FIXTURES, 'no-such-file.csv')], code: 1, error: `import: cannot read ${path.join(FIXTURES, 'no-such-file.csv')}: ENOENT: no such file or directory, stat '${path.join(FIXTURES, 'no-such-file.csv')}'` },
   ])('refuses $why with a one-line reason before touching the database', async ({ args, code, error }) => {
-    const run = await runScript('import', args);
+    // Given the test's own time, less a margin: killed at runScript's usual 45 s, five of seven were
+    // cut off on a busy machine after saying their error, and read as exiting with no code.
+    const run = await runScript('import', args, { timeoutMs: 110_000 });
     expect(run.error).toBe(error);
     expect(run.code).toBe(code);
     expect(run.stdout).toBe('');
