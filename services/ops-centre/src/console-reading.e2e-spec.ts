@@ -122,6 +122,35 @@ describe('ops-centre web console read as it is meant', () => {
     await page.context().close();
   });
 
+  it('lists in the map\'s text every country at risk the board has, and says above the map which of them it cannot draw', async () => {
+    // The atlas (countries-110m) has no shape for Maldives, Singapore, Malta or Bahrain, and none with Kosovo's code.
+    const row = (country: string, name: string, region: string, level: number, score: number) => ({
+      country, name, admin1: null, region, level, levelName: ['', 'low', 'elevated', 'high', 'critical'][level], score, drivers: [],
+      levelChangedAt: '2026-11-20T00:00:00.000Z', updatedAt: '2026-11-27T00:00:00.000Z', history: [], trend: 'steady', trendDelta: 0,
+    });
+    const rows = [
+      row('MDV', 'Maldives', 'asia-pacific', 3, 72.5), row('SGP', 'Singapore', 'asia-pacific', 2, 30), row('MLT', 'Malta', 'europe-central-asia', 4, 85),
+      row('BHR', 'Bahrain', 'middle-east', 2, 35), row('XKX', 'Kosovo', 'europe-central-asia', 3, 60), row('MLI', 'Mali', 'africa', 3, 61.2), row('NER', 'Niger', 'africa', 1, 10),
+    ];
+    const page = await h.newPage();
+    await page.route((url) => url.pathname === '/risk', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(rows) }));
+    await page.goto(h.service.url);
+    await h.signIn(page, h.globalToken);
+    await page.goto(`${h.service.url}/#/map`);
+    const list = page.getByTestId('map-list');
+    await expect.poll(() => list.locator('li').allTextContents(), { timeout: 10_000 }).toEqual([
+      'Malta (MLT): ■ Critical', 'Maldives (MDV): ▲ High', 'Mali (MLI): ▲ High', 'Kosovo (XKX): ▲ High', 'Bahrain (BHR): ◇ Elevated', 'Singapore (SGP): ◇ Elevated', 'Niger (NER): ▽ Low',
+    ]);
+    expect(await page.getByTestId('map-undrawn').textContent()).toBe(
+      'Not on this map (too small at its scale, or without a shape): Malta (Critical), Maldives (High), Kosovo (High), Bahrain (Elevated), Singapore (Elevated). They are in the text list below and on the risk board.',
+    );
+    // What the map can draw it still draws, as before.
+    expect(await page.locator('path[data-iso3="MLI"].country').getAttribute('aria-label')).toBe('Mali: High');
+    expect(await page.locator('path[data-iso3="MDV"]').count()).toBe(0);
+    await h.shot(page, 'map-undrawn');
+    await page.context().close();
+  });
+
   it('shows who closed an alert and why to the officer who opens it afterwards', async () => {
     const country = await freshTestCountry();
     const { escalationId } = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });

@@ -24,6 +24,8 @@ const SHAPES = countries.features.map((f: Feature<Geometry, { name: string }>) =
   const iso3 = ISO3_BY_NUMERIC.get(String(f.id).padStart(3, '0')) ?? null;
   return { iso3, name: iso3 ? (NAME_BY_ISO3.get(iso3) ?? f.properties.name) : f.properties.name, d: path(f) ?? '' };
 });
+/** The countries the map can draw: a country at risk outside it is named above the map, not silently left out. */
+const DRAWN = new Set(SHAPES.map((s) => s.iso3).filter((c): c is string => c !== null));
 
 /** Patterns per level, so the map reads without colour: none, dots, diagonal lines, cross-hatch. */
 function Patterns() {
@@ -55,7 +57,11 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
   // A country holding an area above its level is outlined in that area's colour, and says so in words.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const above = useMemo(() => new Map([...store.risk.keys()].map((c) => [c, store.areaAbove(c)]).filter((e): e is [string, AreaLevel] => e[1] !== null)), [store.version]);
-  const listed = SHAPES.filter((s) => s.iso3 && (levels.get(s.iso3) ?? 0) > 0).sort((a, b) => (levels.get(b.iso3 as string) ?? 0) - (levels.get(a.iso3 as string) ?? 0));
+  // The text list is the map's text alternative: built from the board's rows, not from the atlas's
+  // shapes, which lack the small countries (Maldives, Singapore, Malta, Bahrain) and Kosovo's code.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const listed = useMemo(() => [...store.risk.values()].filter((r) => r.level > 0).sort((a, b) => b.level - a.level || b.score - a.score), [store.version]);
+  const undrawn = listed.filter((r) => !DRAWN.has(r.country));
   return (
     <Section title="World map">
       <ul className="legend" aria-label="Legend">
@@ -75,6 +81,11 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
           Outlined: an area above the country's level (named in the list below)
         </li>
       </ul>
+      {undrawn.length > 0 && (
+        <p className="map-undrawn" data-testid="map-undrawn">
+          Not on this map (too small at its scale, or without a shape): {undrawn.map((r) => `${r.name || NAME_BY_ISO3.get(r.country) || r.country} (${levelInfo(r.level).label})`).join(', ')}. They are in the text list below and on the risk board.
+        </p>
+      )}
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="map" role="group" aria-label="World map of risk levels; countries with a level are focusable" data-testid="world-map">
         <Patterns />
         <rect width={WIDTH} height={HEIGHT} fill="#eef3f8" />
@@ -112,9 +123,9 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
       </svg>
       <h3>Countries at risk (text)</h3>
       <ul className="map-list" data-testid="map-list">
-        {listed.map((s) => (
-          <li key={s.iso3}>
-            {s.name} ({s.iso3}): {levelInfo(levels.get(s.iso3 as string)).symbol} {riskWords(levels.get(s.iso3 as string) ?? 0, above.get(s.iso3 as string) ?? null)}
+        {listed.map((r) => (
+          <li key={r.country} data-drawn={DRAWN.has(r.country) ? 'yes' : 'no'}>
+            {r.name || NAME_BY_ISO3.get(r.country) || r.country} ({r.country}): {levelInfo(r.level).symbol} {riskWords(r.level, above.get(r.country) ?? null)}
           </li>
         ))}
       </ul>
