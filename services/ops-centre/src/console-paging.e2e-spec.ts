@@ -70,4 +70,28 @@ describe('ops-centre web console paging back through the live pane', () => {
     expect((await rows()).filter((id) => held.includes(id as string))).toEqual([]);
     await page.context().close();
   });
+
+  it('keeps in view what Earlier events loaded onto a short list as live events arrive, up to the 200 the pane shows', async () => {
+    const country = await freshTestCountry();
+    const recorded = await publishSignals(h.producer, country, 100);
+    await onTimeline(country, recorded.at(-1) as string);
+
+    const page = await h.login(h.globalToken);
+    await page.getByLabel('Country').fill(country);
+    await page.getByTestId('stream-status').filter({ hasText: 'open' }).waitFor();
+    const [first] = await publishSignals(h.producer, country, 1);
+    await page.locator(`tr[data-event-id="${first}"]`).waitFor({ timeout: 10_000 });
+
+    const rows = () => page.locator('[data-testid="live-events"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-event-id')));
+    await page.getByRole('button', { name: 'Earlier events' }).click();
+    await expect.poll(() => page.getByTestId('earlier-status').textContent()).toBe('100 earlier events loaded.');
+    expect(await rows()).toHaveLength(101);
+
+    // Three live events: 104 kept, all shown, none of those just loaded pushed out of view.
+    const later = await publishSignals(h.producer, country, 3);
+    await page.locator(`tr[data-event-id="${later[2]}"]`).waitFor({ timeout: 10_000 });
+    await expect.poll(rows).toEqual([...later].reverse().concat(first, [...recorded].reverse()));
+    expect(await page.getByText(/^Showing the newest/).textContent()).toBe('Showing the newest 104 of 104 kept (at most 500).');
+    await page.context().close();
+  });
 });

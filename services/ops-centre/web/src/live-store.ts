@@ -252,7 +252,9 @@ class LiveStore {
       this.events = this.events.concat(added);
       this.earlierCursor = before && added.length === fresh.length ? { oldest: this.events.at(-1)?.id, next: before } : undefined;
       this.keep = Math.max(this.keep, this.events.length);
-      this.shown = this.events.length;
+      // Never fewer than shown already (VISIBLE on a short list): live events arriving next would
+      // otherwise push the rows just loaded out of view, though the pane has room for them.
+      this.shown = Math.max(this.shown, this.events.length);
       if (added.length) this.announceEarlier(`${added.length} earlier events loaded.${more ? '' : ' There are no earlier events for these filters.'}`);
       else this.announceEarlier(more ? `The timeline's next ${EARLIER_TRIES * EARLIER_PAGE} events are in the list already: ask again to look further back.` : 'There are no earlier events for these filters.');
     } catch (e) {
