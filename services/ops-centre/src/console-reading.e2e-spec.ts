@@ -151,6 +151,31 @@ describe('ops-centre web console read as it is meant', () => {
     await page.context().close();
   });
 
+  it('says on the country page that a code other than 3 letters is not applied, rather than ignoring it, and opens one that is', async () => {
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/country/MLI`);
+    // By role: the page's region ("Country Mali") is labelled Country too.
+    const field = page.getByRole('textbox', { name: 'Country' });
+    await expect.poll(() => field.inputValue()).toBe('MLI');
+    await field.fill('xx');
+    await field.press('Enter');
+    await page.getByText('3 letters, e.g. MLI: not applied yet').waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(new URL(page.url()).hash).toBe('#/country/MLI');
+    // One letter too many, after a valid code: still not applied, nor the code before it opened.
+    await field.fill('NERX');
+    await field.press('Enter');
+    expect(await page.getByText('3 letters, e.g. MLI: not applied yet').count()).toBe(1);
+    expect(new URL(page.url()).hash).toBe('#/country/MLI');
+    await h.shot(page, 'country-page-invalid');
+    await field.fill('ner');
+    await field.press('Enter');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/country/NER');
+    await page.getByRole('heading', { name: 'Country Niger' }).waitFor();
+    expect(await page.getByText('3 letters, e.g. MLI: not applied yet').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('shows who closed an alert and why to the officer who opens it afterwards', async () => {
     const country = await freshTestCountry();
     const { escalationId } = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });

@@ -135,11 +135,11 @@ export function RegionSelect({ value, onChange, testId }: { value: string; onCha
 const ISO3 = /^[A-Za-z]{3}$/;
 
 /**
- * A country code filter. What is typed is kept apart from the filter, which changes only once the
+ * A country code field, for filters and the country page alike. What is typed is kept apart from the filter, which changes only once the
  * text is a three-letter code (or empty): bound to the filter itself, every keystroke short of a code
  * vanished.
  */
-export function CountryField({ id, value, onChange }: { id: string; value: string | undefined; onChange: (iso3: string | undefined) => void }) {
+export function CountryField({ id, value, onChange, onText }: { id: string; value: string | undefined; onChange: (iso3: string | undefined) => void; onText?: (text: string) => void }) {
   const [text, setText] = useState(value ?? '');
   const valid = text === '' || ISO3.test(text);
   return (
@@ -152,6 +152,8 @@ export function CountryField({ id, value, onChange }: { id: string; value: strin
         onChange={(e) => {
           const typed = e.target.value;
           setText(typed);
+          // What is typed, valid or not: a form that opens on Enter must not open the last valid code.
+          onText?.(typed);
           if (typed === '' || ISO3.test(typed)) onChange(typed ? typed.toUpperCase() : undefined);
         }}
         placeholder="ISO3, e.g. MLI"

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type HistoryPoint, type RiskRow } from '../api';
-import { ClearedNote, ErrorNote, LevelBadge, Section, Sparkline } from '../components';
+import { ClearedNote, CountryField, ErrorNote, LevelBadge, Section, Sparkline } from '../components';
 import { fmtDay, fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
@@ -60,12 +60,11 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
         className="filters"
         onSubmit={(e) => {
           e.preventDefault();
+          // Anything else the field says is not applied (the shared field's hint), rather than ignoring it.
           if (/^[A-Za-z]{3}$/.test(input)) onCountry(input.toUpperCase());
         }}
       >
-        <label>
-          Country (ISO3) <input value={input} onChange={(e) => setInput(e.target.value)} size={6} />
-        </label>
+        <CountryField id="country-page-country" value={country} onChange={() => undefined} onText={setInput} />
         <button type="submit">Open</button>
       </form>
       <ErrorNote error={error} />
