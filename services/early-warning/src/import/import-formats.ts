@@ -61,6 +61,13 @@ function isHxlRow(row: readonly string[] | undefined): boolean {
   return cells.length > 0 && cells.every((c) => c.startsWith('#'));
 }
 
+/**
+ * The columns of HDX's ACLED monthly layout (Country, Admin1, Admin2, ISO3, Admin2 Pcode, Admin1
+ * Pcode, Month, Year, Events, Fatalities) that a plain country-month file lacks: a file holds at
+ * least one of them (HDX's national, admin1 and admin2 files all give ISO3) to be read as ACLED's.
+ */
+const ACLED_MONTHLY_MARKS = ['iso3', 'admin1', 'admin2', 'admin1 pcode'] as const;
+
 /** The format a header (and, for HXL, the tag row under it) looks like; undefined when none fits. */
 export function detectFormat(header: readonly string[], second?: readonly string[]): ImportFormat | undefined {
   if (isHxlRow(second)) return 'hxl';
@@ -68,7 +75,7 @@ export function detectFormat(header: readonly string[], second?: readonly string
   if (cols.has('event_date') && cols.has('event_type')) return 'acled';
   if (cols.has('type_of_violence') && cols.has('date_start')) return 'ucdp-ged';
   if (cols.has('events') && cols.has('fatalities') && cols.has('month') && cols.has('year')) {
-    if (cols.has('iso3') || cols.has('admin1') || cols.has('admin2') || cols.has('admin1 pcode')) return 'acled-monthly';
+    if (ACLED_MONTHLY_MARKS.some((c) => cols.has(c))) return 'acled-monthly';
     if (cols.has('country')) return 'country-monthly';
   }
   return undefined;
@@ -221,6 +228,11 @@ export function resolveLayout(header: readonly string[], second: readonly string
     case 'country-monthly': {
       const columns = byName(header, MONTHLY_SPEC);
       requireColumns(format, columns, ['year', 'month', 'events', 'fatalities', ['countryCode', 'countryName']]);
+      // Asked for by name, ACLED's layout is still checked as detection checks it: a plain
+      // country-month file labelled 'acled' would be recorded again, as new, under 'country-monthly'.
+      if (format === 'acled-monthly' && !ACLED_MONTHLY_MARKS.some((c) => header.map(norm).includes(c))) {
+        throw new ImportFormatError(`${format}: the header lacks required column(s) for ISO3 or Admin1 or Admin2 or Admin1 Pcode (HDX's ACLED monthly layout); a file of country, year, month, events and fatalities alone is country-monthly`);
+      }
       return { shape: 'aggregates', format, columns, dataStartsAtRecord: 2 };
     }
     case 'hxl': {

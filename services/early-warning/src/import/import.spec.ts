@@ -184,6 +184,26 @@ describe('whole-file failures', () => {
     await expect(openImport(fixture('country-monthly.csv'), { format: 'acled' })).rejects.toThrow(/lacks required column/);
   });
 
+  it("refuses a plain country-month file given as acled-monthly, naming the columns of ACLED's layout it lacks, so its counts are not recorded a second time under another source", async () => {
+    await expect(openImport(fixture('country-monthly.csv'), { format: 'acled-monthly' })).rejects.toThrow(
+      new ImportFormatError("acled-monthly: the header lacks required column(s) for ISO3 or Admin1 or Admin2 or Admin1 Pcode (HDX's ACLED monthly layout); a file of country, year, month, events and fatalities alone is country-monthly"),
+    );
+    // Auto-detection reads it as country-monthly, so the two can no longer both take the file.
+    expect((await openImport(fixture('country-monthly.csv'))).format).toBe('country-monthly');
+  });
+
+  it.each([
+    ['the HDX admin2 layout', 'Country,Admin1,Admin2,ISO3,Admin2 Pcode,Admin1 Pcode,Month,Year,Events,Fatalities\nBurkina Faso,Sahel,Soum,BFA,BF5601,BF56,1,2023,12,30'],
+    ['a national layout with ISO3 only', 'Country,ISO3,Month,Year,Events,Fatalities\nBurkina Faso,BFA,1,2023,12,30'],
+    ['an admin1 layout without ISO3', 'Country,Admin1,Month,Year,Events,Fatalities\nBurkina Faso,Sahel,1,2023,12,30'],
+  ])('still imports %s given as acled-monthly, as detection reads it', async (_what, csv) => {
+    const opened = await openImport(Readable.from([Buffer.from(csv)]), { format: 'acled-monthly' });
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    expect(records).toEqual([expect.objectContaining({ kind: 'observation', observation: expect.objectContaining({ country: 'BFA', events: 12, fatalities: 30, source: 'acled' }) })]);
+    expect(detectFormat(csv.split('\n')[0].split(','))).toBe('acled-monthly');
+  });
+
   it('rejects an empty input', async () => {
     await expect(openImport(Readable.from([]))).rejects.toThrow(/empty/);
   });
