@@ -61,9 +61,12 @@ function commandLine(argv: string[]) {
   if (command !== 'list' && command !== 'redrive') throw new UsageError(`the command must be list or redrive, not ${command ?? 'nothing'}`);
   if (extra.length) throw new UsageError(`unexpected ${extra.join(' ')}`);
   const topics = values.topic ?? [];
+  if (topics.some((t) => t.trim() === '')) throw new UsageError('--topic must not be empty');
   const unknown = topics.filter((t) => !(DOMAIN_TOPICS as readonly string[]).includes(t));
   if (unknown.length) throw new UsageError(`--topic ${unknown.join(', ')} is not a domain topic`);
+  // A blank id would be looked up, found nowhere, and answered "no dead letter ... has event id " (exit 1).
   const ids = values['event-id'] ?? [];
+  if (ids.some((id) => id.trim() === '')) throw new UsageError('--event-id must not be empty');
   if (command === 'redrive') {
     if (topics.length !== 1) throw new UsageError('redrive takes exactly one --topic');
     if (!values.all && ids.length === 0) throw new UsageError('redrive needs --event-id (repeatable) or --all');

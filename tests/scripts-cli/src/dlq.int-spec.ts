@@ -218,6 +218,9 @@ describe('npm run dlq', () => {
     { why: 'no command', args: [], error: 'dlq: the command must be list or redrive, not nothing' },
     { why: 'a topic that is not a domain topic', args: ['list', '--topic', 'elections'], error: 'dlq: --topic elections is not a domain topic' },
     { why: 'a redrive of no letter in particular', args: ['redrive', '--topic', TOPIC_ELECTIONS], error: 'dlq: redrive needs --event-id (repeatable) or --all' },
+    { why: 'a redrive of a blank event id', args: ['redrive', '--topic', TOPIC_ELECTIONS, '--event-id', ''], error: 'dlq: --event-id must not be empty' },
+    { why: 'a redrive of a blank event id among others', args: ['redrive', '--topic', TOPIC_ELECTIONS, '--event-id', 'x-1', '--event-id', '  '], error: 'dlq: --event-id must not be empty' },
+    { why: 'a blank topic', args: ['list', '--topic', ''], error: 'dlq: --topic must not be empty' },
     { why: 'a redrive to two topics at once', args: ['redrive', '--topic', TOPIC_ELECTIONS, '--topic', TOPIC_ELECTIONS, '--all'], error: 'dlq: redrive takes exactly one --topic' },
   ])('refuses $why with a one-line reason and exit code 2', async ({ args, error }) => {
     const run = await runScript('dlq', args);
