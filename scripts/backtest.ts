@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:
 import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BacktestInputError, formatSummary, runBacktest } from '../services/early-warning/src/backtest';
+import { BacktestInputError, formatSummary, nothingReplayedMessage, runBacktest } from '../services/early-warning/src/backtest';
 import { IMPORT_FORMATS, ImportFormatError, type ImportFormat } from '../services/early-warning/src/import';
 import { fileCommandLine, UsageError } from './lib/file-cli';
 
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
   if (options.out) process.stdout.write(`${summary}Transitions written to ${options.out}\n`);
   else process.stderr.write(summary);
   if (result.accepted === 0) {
-    process.stderr.write('backtest: no record of the input was accepted\n');
+    process.stderr.write(`backtest: ${nothingReplayedMessage(result, options)}\n`);
     return 1;
   }
   return 0;

@@ -72,10 +72,10 @@ describe('npm run backtest', () => {
     expect(piped.error).toMatch(/^Backtest: acled, 132 records accepted/);
   });
 
-  it('replays only the days between --from and --to', async () => {
+  it('replays only the days between --from and --to, and counts the records left out', async () => {
     const run = await runScript('backtest', ['--input', input, '--from', '2022-01-01', '--to', '2022-12-31']);
     expect(run.code).toBe(0);
-    expect(run.error).toBe('Backtest: acled, 12 records accepted, 0 rows rejected, 2022-01-15 .. 2022-12-15');
+    expect(run.error).toBe("Backtest: acled, 12 records accepted, 120 outside --from/--to (the file's records run from 2022-01-15 to 2023-02-09), 0 rows rejected, 2022-01-15 .. 2022-12-15");
     expect(run.stdout).toBe('');
   });
 
@@ -119,12 +119,21 @@ describe('npm run backtest', () => {
     expect((await readFile(input, 'utf8')).length).toBeGreaterThan(1000);
   });
 
-  it('fails when no record of the input was accepted, after saying what it rejected', async () => {
+  it('fails when no record falls in --from/--to, counting the records left out and naming the days the file spans, after saying what it rejected', async () => {
     const run = await runScript('backtest', ['--input', path.join(FIXTURES, 'acled-full.csv'), '--from', '2030-01-01']);
     expect(run.code).toBe(1);
-    expect(run.error).toMatch(/^Backtest: acled, 0 records accepted, 4 rows rejected/);
+    expect(run.error).toBe("Backtest: acled, 0 records accepted, 3 outside --from/--to (the file's records run from 2023-03-02 to 2023-03-04), 4 rows rejected, - .. -");
     // Each rejected row with its column and reason, under the count.
     expect(run.stderr.split('\n')[1]).toBe('  row 5, fatalities: "abc" is not a whole number ≥ 0');
+    expect(run.stderr).toMatch(/\nbacktest: no record falls on or after --from 2030-01-01: the file's records run from 2023-03-02 to 2023-03-04\n$/);
+  });
+
+  it('fails when no row of the input is valid, saying so', async () => {
+    const file = path.join(dir, 'all-rejected.csv');
+    await writeFile(file, 'event_id_cnty,event_date,event_type,sub_event_type,country,fatalities\nR1,2023-02-30,Battles,Armed clash,Mali,1\n');
+    const run = await runScript('backtest', ['--input', file]);
+    expect(run.code).toBe(1);
+    expect(run.error).toMatch(/^Backtest: acled, 0 records accepted, 1 rows rejected, - \.\. -$/);
     expect(run.stderr).toMatch(/\nbacktest: no record of the input was accepted\n$/);
   });
 });

@@ -52,7 +52,9 @@ export function firstAlarms(result: BacktestResult): { model: BacktestModel; cou
 export function formatSummary(result: BacktestResult): string {
   const lines: string[] = [];
   const repeated = result.duplicates > 0 ? ` (${result.duplicates} repeated records skipped, as intake skips them)` : '';
-  lines.push(`Backtest: ${result.format}, ${result.accepted} records accepted${repeated}, ${result.rejected} rows rejected, ${result.firstDay ?? '-'} .. ${result.lastDay ?? '-'}`);
+  // Records outside the window are counted too, so that the counts add up to the rows read.
+  const outside = result.outsideWindow > 0 ? `, ${result.outsideWindow} outside --from/--to (the file's records run from ${result.recordsFirstDay} to ${result.recordsLastDay})` : '';
+  lines.push(`Backtest: ${result.format}, ${result.accepted} records accepted${repeated}${outside}, ${result.rejected} rows rejected, ${result.firstDay ?? '-'} .. ${result.lastDay ?? '-'}`);
   // Which rows and why: a count alone left the analyst to find them in the file.
   for (const e of result.rejections) lines.push(`  row ${e.row}${e.column ? `, ${e.column}` : ''}: ${e.reason}`);
   if (result.rejectionsTruncated) lines.push(`  (the first ${result.rejections.length} errors shown)`);
@@ -75,4 +77,19 @@ export function formatSummary(result: BacktestResult): string {
     lines.push('Data: UCDP Georeferenced Event Dataset (CC BY 4.0), Uppsala Conflict Data Program.');
   }
   return lines.join('\n');
+}
+
+/**
+ * Why a run replayed nothing: every valid record outside --from/--to (the window and the file's
+ * span, to set it by), or no valid record at all.
+ */
+export function nothingReplayedMessage(result: BacktestResult, window: { readonly from?: string; readonly to?: string }): string {
+  if (result.outsideWindow === 0) return 'no record of the input was accepted';
+  const bounds =
+    window.from !== undefined && window.to !== undefined
+      ? `between --from ${window.from} and --to ${window.to}`
+      : window.from !== undefined
+        ? `on or after --from ${window.from}`
+        : `on or before --to ${window.to}`;
+  return `no record falls ${bounds}: the file's records run from ${result.recordsFirstDay} to ${result.recordsLastDay}`;
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alarmCounts, BacktestInputError, formatSummary, runBacktest, zscoreBaseline, type BacktestResult } from './index';
+import { alarmCounts, BacktestInputError, formatSummary, nothingReplayedMessage, runBacktest, zscoreBaseline, type BacktestResult } from './index';
 
 /** The shared data folder sits beside the workspace: <workspace>/../shared/data. */
 function sharedData(file: string): string {
@@ -92,7 +92,7 @@ describe('backtest bounds', () => {
       expect(b.transitions).toEqual(a.transitions);
       expect(b).toMatchObject({ accepted: 62, duplicates: 124, firstDay: '2024-01-01', lastDay: '2024-01-31' });
       // Outside the window replayed, the kept copy is left out, and no later copy stands in for it.
-      expect(await runBacktest({ input: revised, from: '2024-02-01' })).toMatchObject({ accepted: 0, duplicates: 124, transitions: [] });
+      expect(await runBacktest({ input: revised, from: '2024-02-01' })).toMatchObject({ accepted: 0, outsideWindow: 62, duplicates: 124, transitions: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -113,6 +113,32 @@ describe('backtest bounds', () => {
       const areas = result.transitions.filter((t) => t.model === 'risk' && t.admin1 !== null);
       expect(areas.length).toBeGreaterThan(0);
       expect(new Set(areas.map((t) => t.admin1))).toEqual(new Set(['Nord-Kivu']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('given a --from or --to that leaves out every record, then it counts them as outside the window and names the window and the days the file spans', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'backtest-window-'));
+    try {
+      const header = 'event_id_cnty,event_date,event_type,sub_event_type,country,fatalities';
+      const rows = ['W1,2019-09-24,Battles,Armed clash,Mali,1', 'W2,2020-06-01,Battles,Armed clash,Mali,2', 'W2,2020-06-01,Battles,Armed clash,Mali,2', 'W3,2022-09-23,Battles,Armed clash,Mali,3', 'W4,2021-01-01,Battles,Armed clash,Mali,x'];
+      const file = path.join(dir, 'window.csv');
+      writeFileSync(file, [header, ...rows].join('\n'));
+
+      const later = await runBacktest({ input: file, from: '2030-01-01' });
+      // Every row read is counted: 3 outside the window, 1 repeat, 1 rejected.
+      expect(later).toMatchObject({ accepted: 0, outsideWindow: 3, duplicates: 1, rejected: 1, firstDay: null, lastDay: null, recordsFirstDay: '2019-09-24', recordsLastDay: '2022-09-23', transitions: [] });
+      expect(formatSummary(later).split('\n')[0]).toBe(
+        "Backtest: acled, 0 records accepted (1 repeated records skipped, as intake skips them), 3 outside --from/--to (the file's records run from 2019-09-24 to 2022-09-23), 1 rows rejected, - .. -",
+      );
+      expect(nothingReplayedMessage(later, { from: '2030-01-01' })).toBe("no record falls on or after --from 2030-01-01: the file's records run from 2019-09-24 to 2022-09-23");
+      const earlier = await runBacktest({ input: file, to: '1899-01-01' });
+      expect(nothingReplayedMessage(earlier, { to: '1899-01-01' })).toBe("no record falls on or before --to 1899-01-01: the file's records run from 2019-09-24 to 2022-09-23");
+      expect(nothingReplayedMessage(earlier, { from: '1800-01-01', to: '1899-01-01' })).toBe("no record falls between --from 1800-01-01 and --to 1899-01-01: the file's records run from 2019-09-24 to 2022-09-23");
+
+      // A window that keeps some: those left out are still counted.
+      expect(await runBacktest({ input: file, from: '2020-01-01', to: '2021-12-31' })).toMatchObject({ accepted: 1, outsideWindow: 2, duplicates: 1, rejected: 1, firstDay: '2020-06-01', lastDay: '2020-06-01' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -35,6 +35,8 @@ export interface BacktestResult {
   readonly format: ImportFormat;
   readonly source: string;
   readonly accepted: number;
+  /** Valid records whose day lies outside --from/--to: read, not replayed (accepted + outsideWindow + duplicates + rejected = rows read). */
+  readonly outsideWindow: number;
   /** Records repeated in the file (same source and id, or same aggregate area and period): skipped, as intake skips them. */
   readonly duplicates: number;
   readonly rejected: number;
@@ -42,8 +44,12 @@ export interface BacktestResult {
   readonly rejections: readonly RowError[];
   /** Whether rejected rows had more errors than `rejections` lists. */
   readonly rejectionsTruncated: boolean;
+  /** The days replayed (within --from/--to), YYYY-MM-DD; null when none was. */
   readonly firstDay: string | null;
   readonly lastDay: string | null;
+  /** The days of all the file's valid records, --from/--to or not: what a window that replays nothing is told to fit. */
+  readonly recordsFirstDay: string | null;
+  readonly recordsLastDay: string | null;
   readonly transitions: readonly BacktestTransition[];
 }
 
@@ -101,6 +107,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const keptAt: number[] = [];
   const keptSlot: number[] = [];
   let duplicates = 0;
+  let outsideWindow = 0;
+  let recordsFirstDay: number | undefined;
+  let recordsLastDay: number | undefined;
   const inWindow = (day: number) => (from === undefined || day >= from) && (to === undefined || day <= to);
   for await (const record of opened.records) {
     if (record.kind === 'error') {
@@ -109,6 +118,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       else rejectionsTruncated = true;
       continue;
     }
+    const start = dayOf(record.kind === 'signal' ? record.signal.occurredAt : record.observation.periodStart);
+    const end = record.kind === 'signal' ? start : dayOf(record.observation.periodEnd) - 1;
+    recordsFirstDay = Math.min(recordsFirstDay ?? start, start);
+    recordsLastDay = Math.max(recordsLastDay ?? end, end);
     const key = identityOf(record);
     const entry = key === undefined ? undefined : kept.get(key);
     if (entry !== undefined) {
@@ -121,17 +134,19 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
         if (slot === NOT_REPLAYED) {
           keptSlot[entry] = buffer.addSignal(record.signal);
           accepted++;
+          outsideWindow--;
         } else buffer.replaceSignal(slot, record.signal);
       } else if (slot !== NOT_REPLAYED) {
         buffer.drop(slot);
         keptSlot[entry] = NOT_REPLAYED;
         accepted--;
+        outsideWindow++;
       }
       continue;
     }
-    const day = dayOf(record.kind === 'signal' ? record.signal.occurredAt : record.observation.periodStart);
     let slot = NOT_REPLAYED;
-    if (inWindow(day)) {
+    if (!inWindow(start)) outsideWindow++;
+    else {
       accepted++;
       if (record.kind === 'signal') {
         source = record.signal.source;
@@ -177,12 +192,15 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     format: opened.format,
     source,
     accepted,
+    outsideWindow,
     duplicates,
     rejected: rejectedRows.size,
     rejections,
     rejectionsTruncated,
     firstDay: firstDay === null ? null : isoDay(firstDay),
     lastDay: lastDay === null ? null : isoDay(lastDay),
+    recordsFirstDay: recordsFirstDay === undefined ? null : isoDay(recordsFirstDay),
+    recordsLastDay: recordsLastDay === undefined ? null : isoDay(recordsLastDay),
     transitions,
   };
 }
