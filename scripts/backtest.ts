@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:
 import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BacktestInputError, formatSummary, nothingReplayedMessage, runBacktest } from '../services/early-warning/src/backtest';
+import { BacktestInputError, formatSummary, ioReason, nothingReplayedMessage, runBacktest } from '../services/early-warning/src/backtest';
 import { IMPORT_FORMATS, ImportFormatError, type ImportFormat } from '../services/early-warning/src/import';
 import { fileCommandLine, UsageError } from './lib/file-cli';
 
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     try {
       file = await openForWriting(partial);
     } catch (err) {
-      process.stderr.write(`backtest: --out ${options.out} cannot be written: ${(err as Error).message}\n`);
+      process.stderr.write(`backtest: --out ${options.out} cannot be written: ${ioReason(err)}\n`);
       return 1;
     }
   }

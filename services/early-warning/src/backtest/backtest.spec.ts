@@ -144,6 +144,11 @@ describe('backtest bounds', () => {
     }
   });
 
+  it('given an input it cannot read, then it names the file and the reason', async () => {
+    const missing = path.join(tmpdir(), `backtest-no-such-${process.pid}.csv`);
+    await expect(runBacktest({ input: missing })).rejects.toThrow(new BacktestInputError(`cannot read input file ${missing}: ENOENT: no such file or directory`));
+  });
+
   it('refuses a --from or --to that is no day of the calendar, rather than moving it to the next month', async () => {
     for (const [key, day] of [['to', '2023-02-30'], ['from', '2024-04-31'], ['to', '2023-13-01']] as const) {
       await expect(runBacktest({ input: fixture, [key]: day }), day).rejects.toThrow(BacktestInputError);

@@ -55,6 +55,16 @@ export interface BacktestResult {
 
 export class BacktestInputError extends Error {}
 
+/**
+ * Why a file operation failed, as Node says it ("ENOENT: no such file or directory") without the
+ * path Node appends (", open '…'"): the message names the user's path itself, and the path Node
+ * tried may be an internal one (a temporary file beside --out).
+ */
+export function ioReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/, \w+ '.*'$/s, '');
+}
+
 /** What intake is idempotent by: a signal's (source, id), an aggregate's (source, area, period start). */
 function identityOf(record: { kind: 'signal'; signal: Signal } | { kind: 'observation'; observation: AggregateObservation }): string | undefined {
   if (record.kind === 'signal') return record.signal.id === null ? undefined : `s\u001f${record.signal.source}\u001f${record.signal.id}`;
@@ -87,8 +97,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   if (from !== undefined && to !== undefined && from > to) throw new BacktestInputError('--from is after --to');
   try {
     await access(options.input, constants.R_OK);
-  } catch {
-    throw new BacktestInputError(`cannot read input file ${options.input}`);
+  } catch (err) {
+    throw new BacktestInputError(`cannot read input file ${options.input}: ${ioReason(err)}`);
   }
   if (!(await stat(options.input)).isFile()) throw new BacktestInputError(`cannot read input file ${options.input}: it is not a file`);
   const opened = await openImport(createReadStream(options.input), { format: options.format ?? 'auto' });
