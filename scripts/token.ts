@@ -12,6 +12,16 @@ import { isPlatformRole, PLATFORM_ROLES } from '../libs/auth/src/roles';
 import { DESK_IDS } from '../libs/geo/src/desks';
 import { parseCommandArgs, runCli, UsageError } from './lib/cli';
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/**
+ * The longest lifetime of a development token: a year (366 days). Without a bound, "99999999999999999999d"
+ * minted a token expiring in 8.64e+24 seconds (a float in "exp"), which the services accepted: a
+ * token that never expires.
+ */
+const MAX_TTL_DAYS = 366;
+const MAX_TTL_SECONDS = MAX_TTL_DAYS * UNIT_SECONDS['d'];
+
 const ROLE_LIST = Object.entries(PLATFORM_ROLES)
   .map(([role, grants]) => `  ${role.padEnd(21)} ${grants}`)
   .join('\n');
@@ -22,7 +32,7 @@ const USAGE = `Usage: npm run -s token -- --role <role> [--role <role2>] [--regi
   --region  region claim: a desk (africa, americas, asia-pacific, europe-central-asia, middle-east) or global (default: none)
   --sub     subject (default: dev-user)
   --name    display name claim (default: none)
-  --ttl     lifetime: <n>s, <n>m, <n>h, <n>d or plain seconds (default: 8h)
+  --ttl     lifetime: <n>s, <n>m, <n>h, <n>d or plain seconds, at most ${MAX_TTL_DAYS}d (default: 8h)
 
 Environment: AUTH_DEV_SECRET (default: the LOCAL_DEV_SECRET of libs/auth), AUTH_ISSUER (default
 ${DEFAULT_AUTH_ISSUER}), AUTH_AUDIENCE (default ${DEFAULT_AUTH_AUDIENCE}). Use the same values as the services.
@@ -30,12 +40,11 @@ ${DEFAULT_AUTH_ISSUER}), AUTH_AUDIENCE (default ${DEFAULT_AUTH_AUDIENCE}). Use t
 Roles:
 ${ROLE_LIST}`;
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
 function parseTtl(value: string): number {
   const match = /^(\d+)([smhd]?)$/.exec(value.trim());
   const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's'] : 0;
   if (!match || seconds <= 0) throw new UsageError(`--ttl must look like 30m, 8h, 2d or 3600, got "${value}"`);
+  if (seconds > MAX_TTL_SECONDS) throw new UsageError(`--ttl must be at most ${MAX_TTL_DAYS}d (${MAX_TTL_SECONDS} seconds), got "${value}"`);
   return seconds;
 }
 

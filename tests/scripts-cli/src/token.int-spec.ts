@@ -23,6 +23,14 @@ describe('npm run token', () => {
     expect(exp - iat).toBe(30 * 60);
   });
 
+  it('mints a token of the longest lifetime allowed, 366 days, with a whole-second expiry', async () => {
+    const run = await runScript('token', ['--role', 'analyst', '--ttl', '366d'], asDeveloper);
+    expect(run.code).toBe(0);
+    const { exp, iat } = JSON.parse(Buffer.from(run.stdout.split('.')[1], 'base64url').toString()) as { exp: number; iat: number };
+    expect(exp - iat).toBe(366 * 86_400);
+    expect(Number.isInteger(exp)).toBe(true);
+  });
+
   it('signs with AUTH_DEV_SECRET when one is set: services with that secret accept the token, those with the public one refuse it', async () => {
     const secret = 'a-team-secret-of-at-least-thirty-two-characters';
     const run = await runScript('token', ['--role', 'analyst'], { env: { ...asDeveloper.env, AUTH_DEV_SECRET: secret } });
@@ -38,6 +46,9 @@ describe('npm run token', () => {
     { why: 'a role no service checks', args: ['--role', 'wizard'], code: 2, error: /^token: --role wizard is no role of the platform/ },
     { why: 'no role at all', args: ['--region', 'africa'], code: 2, error: /^token: at least one --role is required$/ },
     { why: 'a lifetime that is no duration', args: ['--role', 'viewer', '--ttl', '8 hours'], code: 2, error: /^token: --ttl must look like 30m, 8h, 2d or 3600, got "8 hours"$/ },
+    { why: 'a lifetime of 10^20 days', args: ['--role', 'analyst', '--ttl', '99999999999999999999d'], code: 2, error: /^token: --ttl must be at most 366d \(31622400 seconds\), got "99999999999999999999d"$/ },
+    { why: 'a lifetime a second over a year', args: ['--role', 'analyst', '--ttl', '31622401'], code: 2, error: /^token: --ttl must be at most 366d \(31622400 seconds\), got "31622401"$/ },
+    { why: 'a lifetime that is no whole number', args: ['--role', 'analyst', '--ttl', '1.5h'], code: 2, error: /^token: --ttl must look like 30m, 8h, 2d or 3600, got "1.5h"$/ },
     { why: 'a flag it does not know', args: ['--role', 'viewer', '--regoin', 'africa'], code: 2, error: /^token: .*--regoin/ },
     { why: 'an AUTH_DEV_SECRET too short to sign with', args: ['--role', 'viewer'], env: { AUTH_DEV_SECRET: 'short' }, code: 1, error: /^token: AUTH_DEV_SECRET must be at least 32 characters long$/ },
   ])('refuses $why with a one-line reason and no token', async ({ args, env, code, error }) => {
