@@ -16,6 +16,7 @@ import { admin1Of, driversOf, NATIONAL_ADMIN1 } from './national-area';
 import { shortNameOf } from '../stream/stream-item';
 import { decodeResponseCursor } from './response-cursor';
 import { responsePage } from './response-page';
+import { decodeRiskCursor, riskPage } from './risk-page';
 import { payloadFor } from '../access/mediation-content';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
@@ -66,6 +67,29 @@ function responseTimesQuery(query: Record<string, unknown>) {
   return { country, limit, region, pendingOnly: status === 'pending', after };
 }
 
+/**
+ * Before pages, the board answered its first 2,000 rows and no more, silently: a watch officer reading
+ * every area of many countries could not tell the board was cut. 2,000 stays the largest page.
+ */
+const RISK_PAGE_MAX = 2_000;
+
+/** The query of GET /risk, every fault named at once (ChecksQuery runs it too, with a parameter the route does not take). */
+function riskQuery(query: Record<string, unknown>) {
+  const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
+  const q = new QueryCheck();
+  const scope = q.oneOf('scope', text('scope') ?? 'national', ['national', 'all']);
+  const minLevelText = text('minLevel');
+  const minLevel = minLevelText === undefined ? undefined : levelOf(minLevelText);
+  if (minLevel === 0) q.invalid('minLevel', 'must be low, elevated, high or critical (or 1-4)');
+  const region = q.region(text('region'));
+  const limit = q.limit(text('limit'), RISK_PAGE_MAX, RISK_PAGE_MAX);
+  const cursor = text('cursor');
+  const after = cursor === undefined ? undefined : decodeRiskCursor(cursor);
+  if (cursor !== undefined && !after) q.invalid('cursor', 'is not a cursor this API returned');
+  q.done();
+  return { scope, minLevel: minLevel || undefined, region, limit, after };
+}
+
 const countryCode = (v: string) => {
   const q = new QueryCheck();
   const c = q.country(v) as string;
@@ -85,24 +109,40 @@ export class BoardController {
     return { ...p, global: isGlobal(p) };
   }
 
-  /** The risk board: current risk per country (national) or per area, worst first. */
+  /** The risk board: current risk per country (national) or per area, worst first, a page at a time. */
   @Get('risk')
+  @ApiOperation({
+    summary: 'The risk board',
+    description:
+      'Current risk per country (scope national, the default) or per country and admin1 area (scope all), worst first: by level, then score, ' +
+      'then country and admin1. One page of `limit` rows; when more follow, the X-Next-Cursor header carries the `cursor` of the next page, ' +
+      'which goes on after the last row shown. An area whose level or score moves between pages is listed where it stands when its page is read.',
+  })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'scope', required: false, description: 'national (default) | all (countries and admin1 areas)' })
   @ApiQuery({ name: 'minLevel', required: false })
-  async risk(@CurrentPrincipal() p: Principal, @Query('region') region?: string, @Query('scope') scope = 'national', @Query('minLevel') minLevel?: string) {
-    const q = new QueryCheck();
-    q.oneOf('scope', scope, ['national', 'all']);
-    if (minLevel !== undefined && levelOf(minLevel) === 0) q.invalid('minLevel', 'must be low, elevated, high or critical (or 1-4)');
-    q.region(region);
-    q.done();
-    const desks = readableDesks(p, region);
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (scope === 'national') where.push(`admin1 = $${args.push(NATIONAL_ADMIN1)}`);
-    if (desks) where.push(`desk = ANY($${args.push(desks)})`);
-    if (minLevel) where.push(`level >= $${args.push(levelOf(minLevel))}`);
-    const rows = await this.db.query(`SELECT * FROM risk_areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY level DESC, score DESC LIMIT 2000`, args);
+  @ApiQuery({ name: 'limit', required: false, description: `1..${RISK_PAGE_MAX}, default ${RISK_PAGE_MAX}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'the X-Next-Cursor header of the previous page' })
+  @ChecksQuery(riskQuery)
+  @ApiOkResponse({ description: 'One page of the board', headers: { 'X-Next-Cursor': { description: 'present when another page follows', schema: { type: 'string' } } } })
+  async risk(
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
+    @Query('region') region?: string,
+    @Query('scope') scope?: string,
+    @Query('minLevel') minLevel?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    const query = riskQuery({ region, scope, minLevel, limit, cursor });
+    const desks = readableDesks(p, query.region);
+    const { rows, next } = await riskPage(
+      this.db,
+      { nationalOnly: query.scope === 'national', nationalAdmin1: NATIONAL_ADMIN1, desks, minLevel: query.minLevel },
+      query.limit,
+      query.after,
+    );
+    if (next) res.setHeader('X-Next-Cursor', next);
     return rows.map(areaOf);
   }
 

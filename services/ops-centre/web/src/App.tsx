@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { api, ApiError, getToken, setToken, type Me, type RiskRow } from './api';
+import { api, apiAllPages, ApiError, getToken, setToken, type Me, type RiskRow } from './api';
 import { fmtInstant } from './time.format';
 import { live, useLive, type StreamFilter } from './live-store';
 import { AlertsPane } from './panes/AlertsPane';
@@ -133,8 +133,9 @@ export function App() {
     // A board that answers after sign-out is the previous user's: it must not land in the next one's.
     let current = true;
     // National rows, and the areas that may stand above their country's level: a low area never does
-    // (low is the lowest level), and asked apart, areas cannot push a country past /risk's row cap.
-    const load = () => Promise.all([api<RiskRow[]>('/risk'), api<RiskRow[]>('/risk?scope=all&minLevel=elevated')]).then(
+    // (low is the lowest level). Every page of each, so no country or area is cut off the board.
+    const areaKey = (r: RiskRow) => `${r.country}/${r.admin1 ?? ''}`;
+    const load = () => Promise.all([apiAllPages<RiskRow>('/risk', areaKey), apiAllPages<RiskRow>('/risk?scope=all&minLevel=elevated', areaKey)]).then(
       ([rows, areaRows]) => {
         if (current) live.setRisk(rows, areaRows);
       },

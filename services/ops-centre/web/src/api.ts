@@ -34,6 +34,28 @@ export async function apiAnswer<T>(path: string, init: RequestInit = {}): Promis
   return { body: body as T, headers: res.headers };
 }
 
+/**
+ * Every page of a listing that pages by X-Next-Cursor, each page's rows after the previous one's. A
+ * row met again (it moved between two pages) is kept once, where the later page put it (`keyOf`
+ * tells rows apart). Stops after `maxPages`, so a server that kept answering a cursor could not hold
+ * the console in a loop.
+ */
+export async function apiAllPages<T>(path: string, keyOf: (row: T) => string, maxPages = 50): Promise<T[]> {
+  const rows = new Map<string, T>();
+  let cursor: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const answer: { body: T[]; headers: Headers } = await apiAnswer<T[]>(cursor === null ? path : `${path}${sep}cursor=${encodeURIComponent(cursor)}`);
+    for (const row of answer.body) {
+      rows.delete(keyOf(row));
+      rows.set(keyOf(row), row);
+    }
+    cursor = answer.headers.get('X-Next-Cursor');
+    if (!cursor) break;
+  }
+  return [...rows.values()];
+}
+
 export interface Me {
   subject: string;
   roles: string[];
