@@ -168,6 +168,34 @@ describe('mediation on real Kafka and Postgres', () => {
       30_000,
     );
     expect(decodeEvent(CE_MEDIATION_PROPOSED, proposed.data)).toMatchObject({ triggeredByEscalationId: escalationId, drivers });
+
+    // Drivers of the whole country: '' on the wire (proto3), null over HTTP as early-warning's API and
+    // the operations centre answer them, in the state, the listing and the history alike.
+    const processId = decodeEvent(CE_MEDIATION_PROPOSED, proposed.data).processId;
+    const reader = await token(['global-viewer'], 'global');
+    const wholeCountry = drivers.map((d) => ({ ...d, area: null }));
+    const answered = async () => {
+      const one = await api('GET', `/processes/${processId}`, reader);
+      const listed = await api('GET', `/processes?country=${country}`, reader);
+      const history = one.body.history as Array<{ event: { type: string; drivers?: unknown } }>;
+      return { state: one.body.drivers, listed: (listed.body[0] as { drivers: unknown }).drivers, history: history.find((h) => h.event.type === 'MediationProposed')?.event.drivers };
+    };
+    expect(await answered()).toEqual({ state: wholeCountry, listed: wholeCountry, history: wholeCountry });
+
+    // A process stored before this rule holds '' in its history and snapshot, which are never
+    // rewritten: made so here, it is still answered null...
+    const asStoredBefore = (column: string) => `jsonb_set(${column}, '{drivers}', (SELECT jsonb_agg(d || '{"area": ""}') FROM jsonb_array_elements(${column}->'drivers') d))`;
+    await db.query(`UPDATE mediation.process_events SET payload = ${asStoredBefore('payload')} WHERE process_id = $1 AND type = 'MediationProposed'`, [processId]);
+    await db.query(`UPDATE mediation.processes SET state = ${asStoredBefore('state')} WHERE id = $1`, [processId]);
+    const stored = await db.query("SELECT p.state->'drivers'->0->>'area' AS state, e.payload->'drivers'->0->>'area' AS event FROM mediation.processes p JOIN mediation.process_events e ON e.process_id = p.id AND e.version = 1 WHERE p.id = $1", [processId]);
+    expect(stored.rows).toEqual([{ state: '', event: '' }]);
+    expect(await answered()).toEqual({ state: wholeCountry, listed: wholeCountry, history: wholeCountry });
+    // ...and so is a command's answer on it, and that answer replayed from an Idempotency-Key stored before.
+    const activate = async () =>
+      api('POST', `/processes/${processId}/activate`, await token(['approver'], 'global'), { mandate: 'Good offices', envoy: { name: 'A. Envoy', role: 'special envoy', organization: 'UN', gender: 'female' } }, { 'idempotency-key': `whole-area-${processId}` });
+    expect(await activate()).toMatchObject({ status: 200, body: { status: 'active', drivers: wholeCountry } });
+    await db.query(`UPDATE mediation.idempotent_requests SET response = ${asStoredBefore('response')} WHERE key = $1`, [`whole-area-${processId}`]);
+    expect(await activate()).toMatchObject({ status: 200, body: { status: 'active', drivers: wholeCountry } });
   });
 
   it('does not propose for an escalation below high', async () => {

@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { processAnswering, proposalFor, type Escalation, type OpenProcess } from './escalation-policy';
 import { given } from './testing/given-when-then';
 
-/** What early-warning sends once a mediation agreement lowers the score: weights as shares of the lowered score. */
+/**
+ * What early-warning sends once a mediation agreement lowers the score: weights as shares of the
+ * lowered score, drivers of the whole country (area null; '' on the wire, risk.consumer.ts).
+ */
 const afterAnAgreement: Escalation = {
   escalationId: 'MLI/-/2026-03-09/high',
   country: 'MLI',
   admin1: null,
   level: 'high',
   drivers: [
-    { kind: 'battles', label: 'Battles', area: '', count: 14, weight: 1.1613 },
-    { kind: 'agreement_reached', label: 'Mediation agreement in force', area: '', count: 0, weight: -0.1613 },
+    { kind: 'battles', label: 'Battles', area: null, count: 14, weight: 1.1613 },
+    { kind: 'agreement_reached', label: 'Mediation agreement in force', area: null, count: 0, weight: -0.1613 },
   ],
   at: '2026-03-09T00:00:00.000Z',
 };
@@ -29,7 +32,7 @@ describe('an escalation', () => {
   });
 
   it('with a driver that is no number still proposes a process, without that driver', () => {
-    const broken = { kind: 'protests', label: 'Protests', area: '', count: 2, weight: Number.NaN };
+    const broken = { kind: 'protests', label: 'Protests', area: null, count: 2, weight: Number.NaN };
     const [proposed] = given()
       .when(proposalFor({ ...afterAnAgreement, drivers: [...afterAnAgreement.drivers, broken] }, 'africa'))
       .then({ type: 'MediationProposed', situation: 'Risk escalated to high: Battles, Mediation agreement in force' });

@@ -6,6 +6,7 @@ import { isEnded, roundHeldAt, type ProcessState } from './mediation-process';
 import {
   AGE_GROUPS,
   AGREEMENT_KINDS,
+  driverAsHeld,
   GENDERS,
   LEADS,
   OUTCOMES,
@@ -205,7 +206,7 @@ function propose(c: ProposeProcess, ctx: DecisionContext): MediationEvent[] {
       region: c.region.trim(),
       track: c.track,
       lead: c.lead,
-      drivers: (c.drivers ?? []).map((d) => ({ ...d })),
+      drivers: (c.drivers ?? []).map(driverAsHeld),
       escalation: c.escalation ? { ...c.escalation, escalatedAt: new Date(c.escalation.escalatedAt).toISOString() } : null,
       parties: (c.parties ?? []).map((p) => ({ partyId: ctx.newId(), name: p.name.trim(), kind: p.kind })),
     },

@@ -34,7 +34,7 @@ describe('propose', () => {
         region: 'africa',
         track: 'good_offices',
         lead: 'srsg',
-        drivers: [{ kind: 'battles', label: 'Battles', area: '', count: 3, weight: 1 }],
+        drivers: [{ kind: 'battles', label: 'Battles', area: null, count: 3, weight: 1 }],
         escalation: { escalationId: 'esc-9', level: 'critical', escalatedAt: '2026-03-10T06:00:00.000Z' },
         parties: [{ partyId: 'id-2', name: 'Government of Niger', kind: 'government' }],
       });
@@ -71,8 +71,8 @@ describe('propose', () => {
 
   it('carries drivers weighted outside 0..1 by a context adjustment (after an agreement, the agreement lowered the score)', () => {
     const drivers = [
-      { kind: 'battles', label: 'Battles', area: '', count: 14, weight: 1.1613 },
-      { kind: 'agreement_reached', label: 'Mediation agreement in force', area: '', count: 0, weight: -0.1613 },
+      { kind: 'battles', label: 'Battles', area: null, count: 14, weight: 1.1613 },
+      { kind: 'agreement_reached', label: 'Mediation agreement in force', area: null, count: 0, weight: -0.1613 },
     ];
     given()
       .when({ type: 'Propose', country: 'MLI', region: 'africa', track: 'good_offices', lead: 'special_envoy', drivers })

@@ -12,7 +12,7 @@ import type {
   Session,
   Track,
 } from './mediation.types';
-import { ENDED_STATUSES, OPEN_STATUSES } from './mediation.types';
+import { driverAsHeld, ENDED_STATUSES, OPEN_STATUSES } from './mediation.types';
 
 /** A process as its history says it is now. */
 export interface ProcessState {
@@ -79,7 +79,8 @@ export function evolve(state: ProcessState | null, event: MediationEvent): Proce
       outcome: null,
       statusReason: null,
       mandate: null,
-      drivers: event.drivers,
+      // A history stored before drivers held null for the whole area holds '' (driverAsHeld).
+      drivers: event.drivers.map(driverAsHeld),
       escalation: event.escalation,
       parties: event.parties,
       envoys: [],
@@ -125,4 +126,20 @@ export function evolve(state: ProcessState | null, event: MediationEvent): Proce
 /** Rebuilds a process from its history; null for an empty history. */
 export function rehydrate(history: readonly MediationEvent[]): ProcessState | null {
   return history.reduce<ProcessState | null>(evolve, null);
+}
+
+/*
+ * Stored records are never rewritten: what an earlier version stored is read as this one holds it.
+ * A MediationProposed or a current-state snapshot stored before drivers held null for the whole area
+ * holds '' there, which would answer a client with two spellings of "no particular area".
+ */
+
+/** A stored event as the domain holds it now. */
+export function eventAsHeld(event: MediationEvent): MediationEvent {
+  return event.type === 'MediationProposed' ? { ...event, drivers: event.drivers.map(driverAsHeld) } : event;
+}
+
+/** A stored current-state snapshot (or an answer stored with an idempotency key) as the domain holds it now. */
+export function stateAsHeld(state: ProcessState): ProcessState {
+  return { ...state, drivers: state.drivers.map(driverAsHeld) };
 }

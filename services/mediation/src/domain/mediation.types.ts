@@ -45,10 +45,21 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 export interface RiskDriver {
   readonly kind: string;
   readonly label: string;
-  readonly area: string;
+  /**
+   * The admin1 the driver is about; null when it covers the whole area escalated (no particular
+   * admin1), as early-warning's API and the operations centre answer it. The contract (proto3, no
+   * null strings) and histories stored before this rule spell that '': see driverAsHeld.
+   */
+  readonly area: string | null;
   readonly count: number;
   readonly weight: number;
 }
+
+/**
+ * A driver as the domain holds and answers it: a blank area (proto3's '' for "none", in events
+ * consumed or stored before) is null, the one spelling of a whole-area driver across the services.
+ */
+export const driverAsHeld = (d: RiskDriver): RiskDriver => ({ ...d, area: typeof d.area === 'string' && d.area.trim() !== '' ? d.area : null });
 
 /** The early-warning escalation a process answers. */
 export interface EscalationRef {

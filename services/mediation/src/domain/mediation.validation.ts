@@ -47,6 +47,8 @@ export class Violations {
    */
   driver(field: string, d: RiskDriver): void {
     this.text(`${field}.kind`, d.kind);
+    // Null, absent or '' all say the whole area (driverAsHeld); anything else must be an admin1's name.
+    this.text(`${field}.area`, d.area, { required: false });
     if (typeof d.weight !== 'number' || !Number.isFinite(d.weight)) this.add(`${field}.weight`, 'must be a finite number');
     this.count(`${field}.count`, d.count);
   }

@@ -64,6 +64,16 @@ describe('contract events', () => {
     expect(fromBinary(spec.schema, toBinary(spec.schema, create(spec.schema, local?.data as never))).admin1).toBe('Mopti');
   });
 
+  it("given a whole-area driver (null in the domain), when proposed, then MediationProposed carries area '' on the wire (proto3 has no null string)", () => {
+    const wholeArea = { kind: 'battles', label: 'Armed clashes', area: null, count: 14, weight: 1 };
+    const [p] = contractEventsOf([proposed({ drivers: [wholeArea, { ...wholeArea, area: 'Mopti' }] })], state);
+    // What the publisher is handed, not only what protobuf-es makes of it (its create skips a null).
+    expect((p.data as { drivers: Array<{ area: unknown }> }).drivers.map((d) => d.area)).toEqual(['', 'Mopti']);
+    const spec = EVENT_TYPES[CE_MEDIATION_PROPOSED];
+    const decoded = fromBinary(spec.schema, toBinary(spec.schema, create(spec.schema, p.data as never)));
+    expect(decoded.drivers.map((d) => d.area)).toEqual(['', 'Mopti']);
+  });
+
   it('announces a closure as MediationConcluded with outcome WITHDRAWN and keeps internal events private', () => {
     const closedState = rehydrate([proposed(), closed()]) as ProcessState;
     const out = contractEventsOf([closed(), { type: 'PartyAdded', processId: 'p-1', at: closed().at, actor: 'x', party: { partyId: 'x', name: 'x', kind: 'government' } }], closedState);

@@ -89,7 +89,8 @@ export function contractEventsOf(events: readonly MediationEvent[], state: Proce
           track: MediationTrack.UNSPECIFIED,
           lead: e.lead,
           triggeredByEscalationId: e.escalation?.escalationId ?? '',
-          drivers: e.drivers.map((d) => ({ ...d })),
+          // proto3 has no null string: a whole-area driver (null) is '' on the wire, as early-warning sends it.
+          drivers: e.drivers.map((d) => ({ ...d, area: d.area ?? '' })),
           proposedAt: ts(e.at),
           escalationLevel: e.escalation ? LEVEL[e.escalation.level] : PbRiskLevel.UNSPECIFIED,
         }, e.at);

@@ -17,6 +17,7 @@ import {
   processInclusion,
   responseTimes,
   responseTimeSummary,
+  stateAsHeld,
   type Escalation,
   type MediationCommand,
   type ProcessState,
@@ -110,7 +111,7 @@ export class MediationService {
       const first = await claimKey<ProcessState>(m, principal.subject, key, fingerprint);
       if (first) {
         assertMayAct(principal, first.response.region);
-        return first.response;
+        return stateAsHeld(first.response);
       }
       const state = await run(m);
       await answered(m, principal.subject, key, state);

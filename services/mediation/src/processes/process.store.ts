@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
-import { conflict, evolve, MEDIATION_ERRORS, processNotFound, rehydrate, type MediationEvent, type OpenProcess, type ProcessState, type ProcessStatus } from '../domain';
+import { conflict, eventAsHeld, evolve, MEDIATION_ERRORS, processNotFound, rehydrate, stateAsHeld, type MediationEvent, type OpenProcess, type ProcessState, type ProcessStatus } from '../domain';
 
 export interface StoredEvent {
   readonly version: number;
@@ -35,7 +35,8 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * Keeps each process as its event history (the source of truth) plus a current-state row and
- * session/agreement projections, all written in the caller's transaction.
+ * session/agreement projections, all written in the caller's transaction. What it reads back is as
+ * the domain holds it now (eventAsHeld, stateAsHeld), whatever an earlier version stored.
  */
 @Injectable()
 export class ProcessStore {
@@ -44,7 +45,7 @@ export class ProcessStore {
       'SELECT version, payload, recorded_at FROM process_events WHERE process_id = $1 ORDER BY version',
       [processId],
     );
-    return rows.map((r) => ({ version: r.version, event: r.payload, recordedAt: r.recorded_at.toISOString() }));
+    return rows.map((r) => ({ version: r.version, event: eventAsHeld(r.payload), recordedAt: r.recorded_at.toISOString() }));
   }
 
   /** The process rebuilt from its history; PROCESS_NOT_FOUND if it has none. */
@@ -58,7 +59,7 @@ export class ProcessStore {
   async snapshot(m: EntityManager, processId: string): Promise<ProcessState> {
     const rows: Array<{ state: ProcessState }> = isUuid(processId) ? await m.query('SELECT state FROM processes WHERE id = $1', [processId]) : [];
     if (!rows.length) throw processNotFound(processId);
-    return rows[0].state;
+    return stateAsHeld(rows[0].state);
   }
 
   /**
@@ -74,14 +75,14 @@ export class ProcessStore {
       params,
     );
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map((r) => r.state), next: last ? { proposedAt: new Date(last.proposed_at).toISOString(), id: last.id } : undefined };
+    return { items: rows.slice(0, limit).map((r) => stateAsHeld(r.state)), next: last ? { proposedAt: new Date(last.proposed_at).toISOString(), id: last.id } : undefined };
   }
 
   /** Every process the filter admits (the measures summarise all of them, not a page). */
   async all(m: EntityManager, filter: ProcessFilter): Promise<ProcessState[]> {
     const { where, params } = whereOf(filter);
     const rows: Array<{ state: ProcessState }> = await m.query(`SELECT state FROM processes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY proposed_at DESC, id DESC`, params);
-    return rows.map((r) => r.state);
+    return rows.map((r) => stateAsHeld(r.state));
   }
 
   /**

@@ -37,7 +37,8 @@ export class RiskConsumer {
           const e = decodeEvent(CE_RISK_ESCALATED, event.data);
           const level = LEVEL[e.newLevel];
           if (!level) return;
-          const drivers = e.drivers.map((d) => ({ kind: d.kind, label: d.label, area: d.area, count: d.count, weight: d.weight }));
+          // proto3 has no null string: '' is a driver of the whole area, null in the domain as for admin1.
+          const drivers = e.drivers.map((d) => ({ kind: d.kind, label: d.label, area: d.area || null, count: d.count, weight: d.weight }));
           // The proposal leaves these out; the log keeps the loss of evidence visible.
           const unusable = drivers.filter((d) => !isUsableDriver(d));
           if (unusable.length) this.logger.warn(`escalation ${e.escalationId}: left out unusable drivers ${unusable.map((d) => `${d.kind} (weight ${d.weight}, count ${d.count})`).join(', ')}`);
