@@ -93,6 +93,18 @@ describe('npm run import', () => {
     expect(run.stdout).toBe('');
   });
 
+  it("refuses HDX's ACLED monthly file given as --format country-monthly, naming the columns it has and the format it is, and records nothing", async () => {
+    const given = `${source}-country-monthly`;
+    const run = await runScript('import', ['--input', path.join(FIXTURES, 'acled-monthly.csv'), '--format', 'country-monthly', '--source', given]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(
+      "import: unusable file: country-monthly: the header has Admin1, Admin2, ISO3, Admin1 Pcode, column(s) of HDX's ACLED monthly layout that a country-month file lacks: the file is acled-monthly; give the format as acled-monthly, or auto to detect it",
+    );
+    expect(run.stdout).toBe('');
+    const stored = await db.query<{ n: string }>('SELECT count(*) AS n FROM early_warning.aggregate_observations WHERE source = $1', [given]);
+    expect(Number(stored.rows[0]?.n)).toBe(0);
+  });
+
   describe('its temporary sort runs', () => {
     // A temp of its own (TMPDIR) per test: what is left there is this run's alone.
     const temps: string[] = [];

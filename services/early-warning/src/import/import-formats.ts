@@ -230,8 +230,14 @@ export function resolveLayout(header: readonly string[], second: readonly string
       requireColumns(format, columns, ['year', 'month', 'events', 'fatalities', ['countryCode', 'countryName']]);
       // Asked for by name, ACLED's layout is still checked as detection checks it: a plain
       // country-month file labelled 'acled' would be recorded again, as new, under 'country-monthly'.
-      if (format === 'acled-monthly' && !ACLED_MONTHLY_MARKS.some((c) => header.map(norm).includes(c))) {
+      const marks = header.filter((h) => (ACLED_MONTHLY_MARKS as readonly string[]).includes(norm(h))).map((h) => h.trim());
+      if (format === 'acled-monthly' && marks.length === 0) {
         throw new ImportFormatError(`${format}: the header lacks required column(s) for ISO3 or Admin1 or Admin2 or Admin1 Pcode (HDX's ACLED monthly layout); a file of country, year, month, events and fatalities alone is country-monthly`);
+      }
+      // And the converse: HDX's ACLED file labelled 'country-monthly' was recorded under that source,
+      // and again, as new, under 'acled' by an import that detected it (double-counted in risk).
+      if (format === 'country-monthly' && marks.length > 0) {
+        throw new ImportFormatError(`${format}: the header has ${marks.join(', ')}, column(s) of HDX's ACLED monthly layout that a country-month file lacks: the file is acled-monthly; give the format as acled-monthly, or auto to detect it`);
       }
       return { shape: 'aggregates', format, columns, dataStartsAtRecord: 2 };
     }

@@ -192,6 +192,19 @@ describe('whole-file failures', () => {
     expect((await openImport(fixture('country-monthly.csv'))).format).toBe('country-monthly');
   });
 
+  it("refuses HDX's ACLED monthly file given as country-monthly, naming the columns of ACLED's layout it has, so its counts are not recorded again as country-monthly's", async () => {
+    await expect(openImport(fixture('acled-monthly.csv'), { format: 'country-monthly' })).rejects.toThrow(
+      new ImportFormatError("country-monthly: the header has Admin1, Admin2, ISO3, Admin1 Pcode, column(s) of HDX's ACLED monthly layout that a country-month file lacks: the file is acled-monthly; give the format as acled-monthly, or auto to detect it"),
+    );
+    // A national file of ISO3 only is ACLED's too, as detection reads it.
+    const national = 'Country,ISO3,Month,Year,Events,Fatalities\nBurkina Faso,BFA,1,2023,12,30';
+    await expect(openImport(Readable.from([Buffer.from(national)]), { format: 'country-monthly' })).rejects.toThrow(/^country-monthly: the header has ISO3, column\(s\) of HDX's ACLED monthly layout/);
+    expect((await openImport(fixture('acled-monthly.csv'))).format).toBe('acled-monthly');
+    // A plain country-month file given as such still imports.
+    const plain = await readAll('country-monthly.csv', { format: 'country-monthly' });
+    expect(plain).toMatchObject({ format: 'country-monthly', ok: [expect.anything(), expect.anything()] });
+  });
+
   it.each([
     ['the HDX admin2 layout', 'Country,Admin1,Admin2,ISO3,Admin2 Pcode,Admin1 Pcode,Month,Year,Events,Fatalities\nBurkina Faso,Sahel,Soum,BFA,BF5601,BF56,1,2023,12,30'],
     ['a national layout with ISO3 only', 'Country,ISO3,Month,Year,Events,Fatalities\nBurkina Faso,BFA,1,2023,12,30'],

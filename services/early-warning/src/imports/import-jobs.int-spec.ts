@@ -337,6 +337,24 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(await added(), 'uploads left after the refusal').toEqual([]);
   });
 
+  it("fails a job given format country-monthly for HDX's ACLED monthly file, naming the columns it has and the format it is, and records nothing", async () => {
+    const source = `int-country-monthly-${RUN}`;
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(path.join(__dirname, '../import/fixtures/acled-monthly.csv'))], { type: 'text/csv' }), 'acled-monthly.csv');
+    form.append('format', 'country-monthly');
+    form.append('source', source);
+    const res = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
+    expect(res.status).toBe(202);
+    const { jobId } = (await res.json()) as { jobId: string };
+    expect(await finished(jobId)).toMatchObject({
+      status: 'failed',
+      format: 'country-monthly',
+      report: null,
+      error: "unusable file: country-monthly: the header has Admin1, Admin2, ISO3, Admin1 Pcode, column(s) of HDX's ACLED monthly layout that a country-month file lacks: the file is acled-monthly; give the format as acled-monthly, or auto to detect it",
+    });
+    expect(await ew.count('SELECT count(*) AS n FROM early_warning.aggregate_observations WHERE source = $1', [source])).toBe(0);
+  });
+
   it('keeps a file name as the client wrote it (UTF-8), and refuses one holding a NUL, naming the file', async () => {
     const form = new FormData();
     form.append('file', new Blob([`${HEADER}\n`], { type: 'text/csv' }), 'São-Tomé données.csv');
