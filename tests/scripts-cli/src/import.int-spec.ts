@@ -105,6 +105,19 @@ describe('npm run import', () => {
     expect(Number(stored.rows[0]?.n)).toBe(0);
   });
 
+  it('names in the report of a file whose every row is rejected the source the file was taken to have, and exits 1', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'scripts-cli-all-rejected-'));
+    try {
+      const input = path.join(dir, 'all-rejected.csv');
+      writeFileSync(input, 'event_id_cnty,event_date,event_type,sub_event_type,country,fatalities\nR1,2023-02-30,Battles,Armed clash,Mali,1\n');
+      const run = await runScript('import', ['--input', input, '--json']);
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout)).toMatchObject({ format: 'acled', source: 'acled', rows: 1, accepted: 0, rejected: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('its temporary sort runs', () => {
     // A temp of its own (TMPDIR) per test: what is left there is this run's alone.
     const temps: string[] = [];

@@ -16,6 +16,11 @@ export interface ImportOptions {
 export interface OpenedImport {
   readonly format: ImportFormat;
   readonly layout: Layout;
+  /**
+   * The source its records are recorded under: the one given, else the format's. (A file of recorded
+   * signals may name each row's own; this is then what a row naming none is recorded under.)
+   */
+  readonly source: string;
   /** Valid records and row errors, in file order, one pass, streaming. */
   readonly records: AsyncIterable<ImportRecord>;
 }
@@ -105,7 +110,8 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
     input.destroy();
     throw err;
   }
-  const mapFields = rowMapper(layout, options.source ?? DEFAULT_SOURCE[layout.format], options.now ?? new Date());
+  const source = options.source ?? DEFAULT_SOURCE[layout.format];
+  const mapFields = rowMapper(layout, source, options.now ?? new Date());
   const headerFields = header.fields;
   // No text column can hold a NUL (Postgres refuses it): stored, it failed the whole batch of its row.
   const map = (fields: string[], line: number): Iterable<ImportRecord> => {
@@ -139,5 +145,5 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
       input.destroy();
     }
   }
-  return { format: layout.format, layout, records: records() };
+  return { format: layout.format, layout, source, records: records() };
 }

@@ -355,6 +355,21 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(await ew.count('SELECT count(*) AS n FROM early_warning.aggregate_observations WHERE source = $1', [source])).toBe(0);
   });
 
+  it('names in the report of a failed job whose every row was rejected the source the file was taken to have', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([`${HEADER}\nX-${RUN}-1,2023-02-30,Battles,Armed clash,Mali,466,Mopti,1,Radio\n`], { type: 'text/csv' }), 'all-rejected.csv');
+    const res = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
+    expect(res.status).toBe(202);
+    const { jobId } = (await res.json()) as { jobId: string };
+    expect(await finished(jobId)).toMatchObject({
+      status: 'failed',
+      format: 'acled',
+      source: 'acled',
+      report: { format: 'acled', source: 'acled', accepted: 0, rejected: 1 },
+      error: 'no row was accepted (1 rejected of 1)',
+    });
+  });
+
   it('keeps a file name as the client wrote it (UTF-8), and refuses one holding a NUL, naming the file', async () => {
     const form = new FormData();
     form.append('file', new Blob([`${HEADER}\n`], { type: 'text/csv' }), 'São-Tomé données.csv');

@@ -61,6 +61,18 @@ describe('runImport', () => {
     expect(second).toMatchObject({ accepted: 25, recorded: 0, duplicates: 25, rejected: 2 });
   });
 
+  it('names in the report of a file whose every row is rejected the source it was taken to have: given, or its format\'s', async () => {
+    const { sink, written } = memorySink();
+    const allBad = csv.split('\n').filter((line, i) => i === 0 || line.startsWith('E-bad')).join('\n');
+    const acled = await runImport(Readable.from([allBad]), sink);
+    expect(acled).toMatchObject({ format: 'acled', source: 'acled', accepted: 0, rejected: 2 });
+    expect(formatReport(acled)).toMatch(/^format acled, source acled: 2 rows in /);
+    expect(await runImport(Readable.from([allBad]), sink, { source: 'field-monitor' })).toMatchObject({ source: 'field-monitor', accepted: 0 });
+    const monthly = await runImport(Readable.from(['country,year,month,events,fatalities\nNarnia,1997,1,12,3\n']), sink);
+    expect(monthly).toMatchObject({ format: 'country-monthly', source: 'country-monthly', accepted: 0, rejected: 1 });
+    expect(written).toEqual([]);
+  });
+
   it('stops with the error of a failing write', async () => {
     const failing: ImportSink = { signals: async () => Promise.reject(new Error('database gone')), observations: async () => ({ recorded: 0, duplicates: 0 }) };
     await expect(runImport(Readable.from([csv]), failing, { batchSize: 5 })).rejects.toThrow('database gone');

@@ -37,6 +37,11 @@ export interface ImportProgress {
 
 export interface ImportReport extends ImportProgress {
   readonly format: ImportFormat;
+  /**
+   * What the file's records were recorded under: the first accepted row's source, else (no row
+   * accepted) the one the file was taken to have (given, or its format's). Null in the stored
+   * reports of jobs that accepted no row before this was so.
+   */
   readonly source: string | null;
   /** Of the accepted rows, how many were aggregate observations (counts per area and month). */
   readonly observations: number;
@@ -94,6 +99,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   let lastRejectedRow = -1;
   const errors: RowError[] = [];
   let errorsTruncated = false;
+  // The first accepted row's: a file of recorded signals (HXL with #event+id+source) names each row's own.
   let source: string | null = options.source ?? null;
   const buffers = new Map<string, Signal[]>();
   let buffered = 0;
@@ -199,6 +205,8 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   await Promise.all(inFlight);
   if (failure) throw failure;
   options.onProgress?.(progress());
+  // A file whose every row was rejected still says what it was taken to be: it reported source null.
+  source ??= opened.source;
   const acled = isAcledData(opened.format, source);
   return {
     format: opened.format,
