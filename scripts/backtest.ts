@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:
 import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BacktestInputError, formatSummary, ioReason, nothingReplayedMessage, runBacktest } from '../services/early-warning/src/backtest';
+import { BacktestInputError, BacktestUsageError, formatSummary, ioReason, nothingReplayedMessage, runBacktest } from '../services/early-warning/src/backtest';
 import { IMPORT_FORMATS, ImportFormatError, type ImportFormat } from '../services/early-warning/src/import';
 import { fileCommandLine, UsageError } from './lib/file-cli';
 
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof BacktestInputError || err instanceof ImportFormatError) {
       process.stderr.write(`backtest: ${err.message}\n`);
-      return err instanceof BacktestInputError && /--/.test(err.message) ? 2 : 1;
+      return err instanceof BacktestUsageError ? 2 : 1;
     }
     throw err;
   } finally {

@@ -86,6 +86,8 @@ describe('npm run backtest', () => {
     { why: 'no --input', args: () => ['--to', '2023-01-01'], code: 2, error: 'backtest: --input is required' },
     { why: 'a format it does not know', args: () => ['--input', input, '--format', 'xlsx'], code: 2, error: 'backtest: --format must be auto or one of acled, acled-monthly, country-monthly, ucdp-ged, hxl' },
     { why: 'an input file that is not there', args: () => ['--input', path.join(FIXTURES, 'no-such-file.csv')], code: 1, error: `backtest: cannot read input file ${path.join(FIXTURES, 'no-such-file.csv')}: ENOENT: no such file or directory` },
+    // A "--" in a path is no flag: this exited 2, as a usage error, when errors were told apart by their text.
+    { why: 'an input file with "--" in its path that is not there', args: () => ['--input', path.join(FIXTURES, 'a--b.csv')], code: 1, error: `backtest: cannot read input file ${path.join(FIXTURES, 'a--b.csv')}: ENOENT: no such file or directory` },
     { why: 'an input that is a directory', args: () => ['--input', FIXTURES], code: 1, error: `backtest: cannot read input file ${FIXTURES}: it is not a file` },
     { why: 'a file of no known format', args: () => ['--input', path.join(FIXTURES, 'unknown.csv')], code: 1, error: 'backtest: unrecognised header (foo, bar, baz); pass the format explicitly: acled, acled-monthly, country-monthly, ucdp-ged, hxl' },
   ])('refuses $why with a one-line reason and writes no transition', async ({ args, code, error }) => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alarmCounts, BacktestInputError, formatSummary, nothingReplayedMessage, runBacktest, zscoreBaseline, type BacktestResult } from './index';
+import { alarmCounts, BacktestInputError, BacktestUsageError, formatSummary, nothingReplayedMessage, runBacktest, zscoreBaseline, type BacktestResult } from './index';
 
 /** The shared data folder sits beside the workspace: <workspace>/../shared/data. */
 function sharedData(file: string): string {
@@ -147,12 +147,18 @@ describe('backtest bounds', () => {
   it('given an input it cannot read, then it names the file and the reason', async () => {
     const missing = path.join(tmpdir(), `backtest-no-such-${process.pid}.csv`);
     await expect(runBacktest({ input: missing })).rejects.toThrow(new BacktestInputError(`cannot read input file ${missing}: ENOENT: no such file or directory`));
+    // An input error, not a usage error (which the CLI exits 2 on), whatever its path holds: "--" too.
+    const dashed = path.join(tmpdir(), `backtest--no-such-${process.pid}.csv`);
+    const refused = await runBacktest({ input: dashed }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(BacktestInputError);
+    expect(refused).not.toBeInstanceOf(BacktestUsageError);
   });
 
   it('refuses a --from or --to that is no day of the calendar, rather than moving it to the next month', async () => {
     for (const [key, day] of [['to', '2023-02-30'], ['from', '2024-04-31'], ['to', '2023-13-01']] as const) {
-      await expect(runBacktest({ input: fixture, [key]: day }), day).rejects.toThrow(BacktestInputError);
+      await expect(runBacktest({ input: fixture, [key]: day }), day).rejects.toThrow(BacktestUsageError);
     }
+    await expect(runBacktest({ input: fixture, from: '2023-02-01', to: '2023-01-01' })).rejects.toThrow(new BacktestUsageError('--from is after --to'));
     await expect(runBacktest({ input: fixture, to: '2024-02-29' })).resolves.toBeDefined();
   });
 });

@@ -53,7 +53,15 @@ export interface BacktestResult {
   readonly transitions: readonly BacktestTransition[];
 }
 
+/** What the backtest cannot run on: an input it cannot read, or arguments it refuses (BacktestUsageError). */
 export class BacktestInputError extends Error {}
+
+/**
+ * Arguments the backtest refuses (--from/--to): a usage error, which its CLI exits 2 on, as opposed
+ * to an input it cannot read (1). A class of its own: the CLI told them apart by a "--" in the message,
+ * and so exited 2 for an input path holding one (`/data/a--b.csv` not found).
+ */
+export class BacktestUsageError extends BacktestInputError {}
 
 /**
  * Why a file operation failed, as Node says it ("ENOENT: no such file or directory") without the
@@ -82,7 +90,7 @@ function dayArg(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   // Date.parse rolls 2023-02-30 over to 2 March: a day that does not exist is refused, not moved.
-  if (!m || !isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) throw new BacktestInputError(`--${name} must be a date YYYY-MM-DD that exists, got "${value}"`);
+  if (!m || !isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) throw new BacktestUsageError(`--${name} must be a date YYYY-MM-DD that exists, got "${value}"`);
   return Math.floor(Date.parse(`${value}T00:00:00Z`) / 86_400_000);
 }
 
@@ -94,7 +102,7 @@ function dayArg(name: string, value: string | undefined): number | undefined {
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
   const from = dayArg('from', options.from);
   const to = dayArg('to', options.to);
-  if (from !== undefined && to !== undefined && from > to) throw new BacktestInputError('--from is after --to');
+  if (from !== undefined && to !== undefined && from > to) throw new BacktestUsageError('--from is after --to');
   try {
     await access(options.input, constants.R_OK);
   } catch (err) {
