@@ -39,6 +39,17 @@ function skipAllButFirstFile(req: unknown, part: { fieldname: string }, accept: 
   accept(null, false);
 }
 
+/**
+ * Why a form's text (a field's value, the file's name) is refused as not UTF-8. Busboy (under multer)
+ * decodes a part that declares no charset as UTF-8, each byte that is not UTF-8 as U+FFFD, before the
+ * service sees it: a source "Radio T\xe9l\xe9" from a Latin-1 client became "Radio T\ufffdl\ufffd", a
+ * source of its own, where a JSON body holding the same bytes is refused (notUtf8Text). The byte is
+ * lost by then, so any U+FFFD is refused: in a source or a file name it is that loss's residue, if not
+ * this request's then an earlier one's. A part that declares its charset (Latin-1) is read in it.
+ */
+const NOT_UTF8_FORM_TEXT = 'is not valid UTF-8: it holds U+FFFD ("\ufffd"), what a byte that is not UTF-8 is read as; send the form\'s text as UTF-8';
+const lostBytes = (text: string): boolean => text.includes('\ufffd');
+
 /** What is wrong with an upload's form (every field at once), and the format and source it asks for. */
 function uploadProblems(body: unknown, file: UploadedFileInfo | undefined, skipped: readonly string[]) {
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
@@ -53,7 +64,10 @@ function uploadProblems(body: unknown, file: UploadedFileInfo | undefined, skipp
   // one named `source[a]` as an object, which String() could not convert at all (a 500).
   const notText = ['format', 'source'].filter((key) => fields[key] !== undefined && typeof fields[key] !== 'string');
   for (const key of notText) errors.push({ field: key, reason: Array.isArray(fields[key]) ? 'must be given once' : 'must be text' });
-  const text = (key: string): string | undefined => (typeof fields[key] === 'string' && fields[key] !== '' ? (fields[key] as string) : undefined);
+  const notUtf8 = ['format', 'source'].filter((key) => typeof fields[key] === 'string' && lostBytes(fields[key] as string));
+  for (const key of notUtf8) errors.push({ field: key, reason: NOT_UTF8_FORM_TEXT });
+  // A field refused as not UTF-8 is not checked further: one reason per field, the one to fix first.
+  const text = (key: string): string | undefined => (typeof fields[key] === 'string' && fields[key] !== '' && !notUtf8.includes(key) ? (fields[key] as string) : undefined);
   const format = text('format') ?? 'auto';
   if (format !== 'auto' && !isImportFormat(format)) errors.push({ field: 'format', reason: `must be auto or one of ${IMPORT_FORMATS.join(', ')}` });
   const source = text('source')?.trim();
@@ -68,6 +82,7 @@ function uploadProblems(body: unknown, file: UploadedFileInfo | undefined, skipp
   // and was a 500.
   errors.push(...unstorableText(fields));
   if (file) errors.push(...unstorableText({ file: file.originalname }).map((v) => ({ field: 'file', reason: `has a name that ${v.reason}` })));
+  if (file && lostBytes(file.originalname)) errors.push({ field: 'file', reason: `has a name that ${NOT_UTF8_FORM_TEXT}` });
   return { errors, format, source };
 }
 

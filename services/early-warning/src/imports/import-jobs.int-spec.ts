@@ -386,6 +386,31 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(((await refused.json()) as { errors: unknown }).errors).toEqual([{ field: 'file', reason: expect.stringMatching(/^has a name that contains a NUL character/) }]);
   });
 
+  it('refuses a form field or file name holding bytes that are not UTF-8 (a Latin-1 client\'s), naming the field, and reads a field in the charset it declares', async () => {
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    /** A multipart body of raw bytes, as a client that does not write UTF-8 sends it. */
+    const post = async (parts: ReadonlyArray<{ disposition: string; contentType?: string; value: string }>) => {
+      const body = Buffer.concat([
+        ...parts.flatMap((p) => [latin1(`--b2\r\nContent-Disposition: form-data; ${p.disposition}\r\n${p.contentType ? `Content-Type: ${p.contentType}\r\n` : ''}\r\n`), latin1(p.value), latin1('\r\n')]),
+        latin1('--b2--\r\n'),
+      ]);
+      const res = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}`, 'content-type': 'multipart/form-data; boundary=b2' }, body });
+      return { status: res.status, body: (await res.json()) as { errors?: unknown; jobId?: string } };
+    };
+    const csv = { disposition: 'name="file"; filename="events.csv"', contentType: 'text/csv', value: `${HEADER}\n` };
+    const reason = 'is not valid UTF-8: it holds U+FFFD ("\ufffd"), what a byte that is not UTF-8 is read as; send the form\'s text as UTF-8';
+    // "Radio Télé" in Latin-1 (é is the byte 0xe9): it was recorded as the source "Radio T\ufffdl\ufffd".
+    expect(await post([csv, { disposition: 'name="source"', value: 'Radio T\xe9l\xe9' }])).toEqual({ status: 400, body: expect.objectContaining({ errors: [{ field: 'source', reason }] }) });
+    // A file name so, raw or percent-encoded (RFC 5987): stored as "donn\ufffdes.csv".
+    for (const disposition of ['name="file"; filename="donn\xe9es.csv"', "name=\"file\"; filename*=UTF-8''donn%E9es.csv"]) {
+      expect(await post([{ ...csv, disposition }]), disposition).toEqual({ status: 400, body: expect.objectContaining({ errors: [{ field: 'file', reason: `has a name that ${reason}` }] }) });
+    }
+    // The same bytes in a field that says they are Latin-1 are that text.
+    const declared = await post([csv, { disposition: 'name="source"', contentType: 'text/plain; charset=iso-8859-1', value: `Radio T\xe9l\xe9 ${RUN}` }]);
+    expect(declared.status).toBe(202);
+    expect(await finished(declared.body.jobId as string)).toMatchObject({ source: `Radio Télé ${RUN}` });
+  });
+
   it('refuses a body of the wrong kind with 415 naming Content-Type: JSON for an upload, a form for a signal', async () => {
     const json = await ew.api('POST', '/imports', { file: 'events.csv', format: 'acled' });
     expect(json.status).toBe(415);
