@@ -1,3 +1,5 @@
+import { encodeCursorParts, openCursor } from './opaque-cursor';
+
 /**
  * Where a page of GET /response-times ends: whether its last row was pending when the page was read,
  * that row's escalation time (microseconds, UTC, as the query writes it) and its id. Opaque to a
@@ -19,21 +21,14 @@ const MAX_CURSOR_LENGTH = 4_096;
 /** As the query writes escalated_at: to_char(… AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'). */
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/;
 
-export const encodeResponseCursor = (c: ResponseCursor): string =>
-  Buffer.from(JSON.stringify([VERSION, c.pending ? 1 : 0, c.escalatedAt, c.escalationId])).toString('base64url');
+export const encodeResponseCursor = (c: ResponseCursor): string => encodeCursorParts(VERSION, [c.pending ? 1 : 0, c.escalatedAt, c.escalationId]);
 
 /** A cursor this API wrote, or undefined: every part is checked here, so none reaches Postgres to fail there (a 500). */
 export function decodeResponseCursor(cursor: string): ResponseCursor | undefined {
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(parts) || parts.length !== 4) return undefined;
-  const [version, pending, escalatedAt, escalationId] = parts as unknown[];
-  if (version !== VERSION || (pending !== 0 && pending !== 1)) return undefined;
+  const parts = openCursor(cursor, VERSION, 3, MAX_CURSOR_LENGTH);
+  if (!parts) return undefined;
+  const [pending, escalatedAt, escalationId] = parts;
+  if (pending !== 0 && pending !== 1) return undefined;
   if (typeof escalatedAt !== 'string' || !isInstant(escalatedAt)) return undefined;
   // An escalation id is an event's text; Postgres refuses a NUL in text.
   if (typeof escalationId !== 'string' || escalationId.length === 0 || escalationId.length > 500 || escalationId.includes('\u0000')) return undefined;

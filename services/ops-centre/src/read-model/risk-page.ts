@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { encodeCursorParts, openCursor } from './opaque-cursor';
 
 /**
  * Where a page of GET /risk ends: its last row's level, score, country and admin1 ('' for the
@@ -17,20 +18,13 @@ const VERSION = 'k1';
 /** An admin1 name is at most 200 characters; a cursor far longer is none this API wrote. */
 const MAX_CURSOR_LENGTH = 2_048;
 
-export const encodeRiskCursor = (c: RiskCursor): string => Buffer.from(JSON.stringify([VERSION, c.level, c.score, c.country, c.admin1])).toString('base64url');
+export const encodeRiskCursor = (c: RiskCursor): string => encodeCursorParts(VERSION, [c.level, c.score, c.country, c.admin1]);
 
 /** A cursor this API wrote, or undefined: every part is checked here, so none reaches Postgres to fail there (a 500). */
 export function decodeRiskCursor(cursor: string): RiskCursor | undefined {
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(parts) || parts.length !== 5) return undefined;
-  const [version, level, score, country, admin1] = parts as unknown[];
-  if (version !== VERSION) return undefined;
+  const parts = openCursor(cursor, VERSION, 4, MAX_CURSOR_LENGTH);
+  if (!parts) return undefined;
+  const [level, score, country, admin1] = parts;
   if (typeof level !== 'number' || !Number.isInteger(level) || level < 0 || level > 4) return undefined;
   if (typeof score !== 'number' || !Number.isFinite(score)) return undefined;
   if (typeof country !== 'string' || !/^[A-Z]{3}$/.test(country)) return undefined;
