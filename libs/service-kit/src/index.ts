@@ -10,3 +10,4 @@ export * from './http/json-body';
 export * from './http/known-query.interceptor';
 export * from './http/media-type.interceptor';
 export * from './http/validation';
+export * from './http/platform-responses';

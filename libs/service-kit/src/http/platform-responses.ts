@@ -1,10 +1,26 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import { ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 type Response = { description: string; content: { 'application/json': { schema: { $ref: string } } } };
 
 const PROBLEM = 'Problem';
 const problem = (description: string): Response => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${PROBLEM}` } } } });
+
+/**
+ * A route's own error answer, with the platform's error body (the Problem schema withPlatformResponses
+ * adds): `@ApiProblemResponse(404, 'MEDIATION.PROCESS_NOT_FOUND: …')`. Name the codes the route gives
+ * in the description; a status declared so replaces the platform's description of it on that route.
+ * Nest then leaves out the success answer it would have listed by itself: declare that one too.
+ */
+export const ApiProblemResponse = (status: number, description: string) => ApiResponse({ status, ...problem(description) });
+
+/**
+ * The security scheme of a token sent as `?access_token=` (RFC 6750 §2.3), which a route for
+ * EventSource takes (it cannot send an Authorization header): declared on it with
+ * `@ApiSecurity(QUERY_TOKEN_SCHEME)` beside `@ApiBearerAuth()` (either), and defined in the document
+ * by withPlatformResponses when a route does.
+ */
+export const QUERY_TOKEN_SCHEME = 'access_token';
 
 /** The answers the platform's edge gives any route, whatever the route declares (ProblemFilter's shape). */
 const ANY_ROUTE = {
@@ -28,7 +44,8 @@ const WITH_BODY = {
  * route behind the token guard, 401, 403 and 503; for one that takes a body, the body parser's 400,
  * 413 and 415), on each operation that does not declare them itself, and the error body they share.
  * The edge gives them to every route, and a document that left them out told a client generated from
- * it that a route answers only 200 or 202.
+ * it that a route answers only 200 or 202. A route's own answers (ApiProblemResponse) refer to the same
+ * error body; a route taking the token in its query (QUERY_TOKEN_SCHEME) gets that scheme defined.
  */
 export function withPlatformResponses(document: OpenAPIObject): OpenAPIObject {
   const schemas = (document.components ??= {}).schemas ?? {};
@@ -48,15 +65,24 @@ export function withPlatformResponses(document: OpenAPIObject): OpenAPIObject {
       },
     },
   };
+  let queryToken = false;
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation: Operation | undefined = item[method];
       if (!operation) continue;
-      const secured = (operation.security ?? document.security ?? []).length > 0;
+      const security = operation.security ?? document.security ?? [];
+      const secured = security.length > 0;
+      queryToken ||= security.some((requirement) => QUERY_TOKEN_SCHEME in requirement);
       const platform = { ...ANY_ROUTE, ...(secured ? SECURED : {}), ...(operation.requestBody ? WITH_BODY : {}) };
       // The route's own declaration of a status stands: it says more of that route than this can.
       operation.responses = { ...platform, ...operation.responses };
     }
+  }
+  if (queryToken) {
+    document.components.securitySchemes = {
+      ...document.components.securitySchemes,
+      [QUERY_TOKEN_SCHEME]: { type: 'apiKey', in: 'query', name: QUERY_TOKEN_SCHEME, description: 'the bearer token as a query parameter (RFC 6750 §2.3), for EventSource, which cannot send headers; only the routes that list it take it' },
+    };
   }
   return document;
 }
