@@ -136,4 +136,17 @@ describe('the strict validation pipe', () => {
     expect((await errorsOf({ codes: 'MLI' }, Codes)).errors).toEqual([{ field: 'codes', reason: 'must be an array' }]);
     await expect(strictValidationPipe().transform({ codes: ['MLI', 'NER'] }, { type: 'body', metatype: Codes })).resolves.toEqual({ codes: ['MLI', 'NER'] });
   });
+
+  it('refuses a JSON array where the route takes an object, saying so, with rules or without', async () => {
+    class Nothing {}
+    const asArray = { field: 'body', reason: 'must be a JSON object, not an array' };
+    // It was let through to a class without rules, and refused as "is required" by one with them.
+    expect((await errorsOf([], Nothing)).errors).toEqual([asArray]);
+    expect((await errorsOf([], OpenProcess)).errors).toEqual([asArray]);
+    expect((await errorsOf([{ priority: 1, parties: [] }], OpenProcess)).errors).toEqual([asArray]);
+    // An object, and a list where the route takes one (its type is Array), are taken as before.
+    await expect(strictValidationPipe().transform({}, { type: 'body', metatype: Nothing })).resolves.toEqual({});
+    await expect(strictValidationPipe().transform([1, 2], { type: 'body', metatype: Array })).resolves.toEqual([1, 2]);
+    await expect(strictValidationPipe().transform(undefined, { type: 'body', metatype: Nothing })).resolves.toEqual({});
+  });
 });

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { HttpException, HttpStatus, ValidationError, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { ValidateBy } from 'class-validator';
 import { invisibleTextProblem, type FieldViolation } from '@crisis-ops/domain-kernel';
 
@@ -90,9 +90,28 @@ export function invalidRequest(violations: readonly FieldViolation[], status: nu
   return new HttpException({ code, message: violations.map((v) => `${v.field}: ${v.reason}`).join('; '), errors: violations }, status);
 }
 
+/** Types that are not a request's own class (a DTO): a value of these is not checked as one. */
+const NOT_A_DTO = new Set<unknown>([String, Boolean, Number, Array, Object, Buffer, Date]);
+
+/**
+ * Nest's ValidationPipe, but a JSON array sent where the route takes an object (its DTO class) is
+ * refused as what it is, `body: must be a JSON object, not an array`, as the body parser refuses a
+ * string or a number. Nest let an array through to a DTO without rules (an alert acknowledged on
+ * `[]`), and refused one to a DTO with rules as `body: is required`, or as its first field missing
+ * (`assignee: is required`), which read as if nothing had been sent.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && Array.isArray(value) && typeof metadata.metatype === 'function' && !NOT_A_DTO.has(metadata.metatype)) {
+      throw invalidRequest([{ field: metadata.data || 'body', reason: 'must be a JSON object, not an array' }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Rejects unknown fields too: a misspelt field silently ignored is data lost. */
 export const strictValidationPipe = () =>
-  new ValidationPipe({
+  new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
