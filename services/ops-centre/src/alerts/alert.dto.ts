@@ -27,17 +27,48 @@ export class CloseAlertDto {
   reason?: string;
 }
 
-/** An alert as GET /alerts answers it (documentation only: the service answers plain rows). */
+/** A driver of the escalation, as early-warning's `GET /risk/{cc}` answers it. */
+export class AlertDriver {
+  @ApiProperty({ example: 'violence_against_civilians', description: 'What drives the risk: a signal type or a trend' }) kind!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Where it is concentrated (an admin1 or admin2); null for the whole area' }) area!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Signals behind it in the assessment window' }) count!: number;
+  @ApiProperty({ description: 'Its share of the score' }) weight!: number;
+}
+
+/** A comment on an alert, oldest first. */
+export class AlertComment {
+  @ApiProperty({ type: 'integer' }) id!: number;
+  @ApiProperty({ description: "The commenter's token subject" }) author!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+/**
+ * An alert as GET /alerts answers it (documentation only: the service answers plain rows, alertOf of
+ * alerts.service.ts; openapi.int-spec.ts checks that every field it answers is here, nullable where
+ * null is answered).
+ */
 export class AlertView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'The RiskEscalated that opened it' }) escalationId!: string;
+  @ApiProperty({ description: 'The id of that RiskEscalated event (on the timeline)' }) eventId!: string;
   @ApiProperty({ example: 'KEN' }) country!: string;
   @ApiProperty({ nullable: true, type: String, description: 'null for a national escalation' }) admin1!: string | null;
   @ApiProperty({ nullable: true, type: String }) region!: string | null;
   @ApiProperty({ description: 'The level escalated to (3 high, 4 critical); kept when the area falls back' }) level!: number;
   @ApiProperty({ example: 'critical' }) levelName!: string;
+  @ApiProperty({ description: 'The risk score the escalation carried' }) score!: number;
+  @ApiProperty({ type: [AlertDriver], description: 'What drove the escalation' }) drivers!: AlertDriver[];
   @ApiProperty({ enum: ['open', 'acknowledged', 'closed'] }) status!: string;
   @ApiProperty({ format: 'date-time', description: 'When the escalation was raised' }) openedAt!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Who it is assigned to; null while no one' }) assignee!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "Who acknowledged it (the token's subject); null while no one did" }) acknowledgedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) acknowledgedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Who closed it; null while open' }) closedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The reason given when it was closed; null when none was' }) closeReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The trace of the escalation, for following it across services' }) traceId!: string | null;
   @ApiProperty({
     format: 'date-time',
     nullable: true,
@@ -48,4 +79,9 @@ export class AlertView {
   clearedAt!: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'The level that de-escalation took the area to (1 low .. 3 high); null while not cleared' }) clearedToLevel!: number | null;
   @ApiProperty({ nullable: true, type: String, example: 'low', description: 'clearedToLevel by name' }) clearedToLevelName!: string | null;
+}
+
+/** An alert with its comments: what GET /alerts/{id} and each action answer. */
+export class AlertWithComments extends AlertView {
+  @ApiProperty({ type: [AlertComment], description: 'Oldest first' }) comments!: AlertComment[];
 }

@@ -1,12 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
+import { ApiProblemResponse } from '@crisis-ops/service-kit';
 import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
-import { AcknowledgeAlertDto, AlertView, AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
+import { AcknowledgeAlertDto, AlertView, AlertWithComments, AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
 import { ALERT_STATUSES, AlertsService } from './alerts.service';
 import { QueryCheck } from '../read-model/query-check';
 
 const AUDIT_ACTIONS = ['view', 'acknowledge', 'assign', 'comment', 'close'] as const;
+
+// The answers of one alert's routes beside the platform's (withPlatformResponses), as alerts.service.ts gives them.
+const NOT_FOUND = 'OPS_CENTRE.ALERT_NOT_FOUND: no alert has this id (a malformed id included)';
+const CLOSED = 'OPS_CENTRE.ALERT_TRANSITION_INVALID: the alert is closed (`status` and `action` say so)';
+const ACTED = 'The alert as the action left it, with its comments';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -29,7 +35,8 @@ export class AlertsController {
 
   /** One alert and its comments; audited as a view. */
   @Get('alerts/:id')
-  @ApiOkResponse({ type: AlertView, description: 'The alert, with its comments' })
+  @ApiOkResponse({ type: AlertWithComments, description: 'The alert, with its comments' })
+  @ApiProblemResponse(404, NOT_FOUND)
   view(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.alerts.view(p, id);
   }
@@ -39,7 +46,10 @@ export class AlertsController {
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
   @Roles(...ALERT_ACTORS)
-  @ApiBody({ type: AcknowledgeAlertDto, required: false, description: 'none, or {}: a field given is refused (400), not dropped' })
+  @ApiBody({ type: AcknowledgeAlertDto, required: false, description: 'none, or {}: a field given is refused (400 REQUEST.INVALID naming it), not dropped, and so is a body that is no JSON object ([] included)' })
+  @ApiOkResponse({ type: AlertWithComments, description: ACTED })
+  @ApiProblemResponse(404, NOT_FOUND)
+  @ApiProblemResponse(409, 'OPS_CENTRE.ALERT_TRANSITION_INVALID: the alert is acknowledged already, or closed (`status` and `action` say so)')
   acknowledge(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _none: AcknowledgeAlertDto) {
     return this.alerts.act(p, id, 'acknowledge');
   }
@@ -47,6 +57,9 @@ export class AlertsController {
   @Post('alerts/:id/assign')
   @HttpCode(200)
   @Roles(...ALERT_ACTORS)
+  @ApiOkResponse({ type: AlertWithComments, description: ACTED })
+  @ApiProblemResponse(404, NOT_FOUND)
+  @ApiProblemResponse(409, CLOSED)
   assign(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: AssignAlertDto) {
     return this.alerts.act(p, id, 'assign', { assignee: body.assignee });
   }
@@ -54,6 +67,9 @@ export class AlertsController {
   @Post('alerts/:id/comments')
   @HttpCode(200)
   @Roles(...ALERT_ACTORS)
+  @ApiOkResponse({ type: AlertWithComments, description: ACTED })
+  @ApiProblemResponse(404, NOT_FOUND)
+  @ApiProblemResponse(409, CLOSED)
   comment(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CommentAlertDto) {
     return this.alerts.act(p, id, 'comment', { body: body.body });
   }
@@ -61,6 +77,10 @@ export class AlertsController {
   @Post('alerts/:id/close')
   @HttpCode(200)
   @Roles(...ALERT_ACTORS)
+  @ApiBody({ type: CloseAlertDto, required: false, description: 'none, {} or { reason }: the reason is optional; a field it does not take, or a body that is no JSON object ([] included), is refused (400)' })
+  @ApiOkResponse({ type: AlertWithComments, description: ACTED })
+  @ApiProblemResponse(404, NOT_FOUND)
+  @ApiProblemResponse(409, CLOSED)
   close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CloseAlertDto) {
     return this.alerts.act(p, id, 'close', { reason: body.reason });
   }

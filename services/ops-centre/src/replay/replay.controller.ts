@@ -6,7 +6,7 @@ import { ChecksQuery } from '@crisis-ops/service-kit';
 import { admits, assertMayStream } from '../stream/stream-filter';
 import { authenticateStream, type StreamRequest } from '../stream/stream-auth';
 import { SseConnection } from '../stream/sse-connection';
-import { StreamFilterQuery } from '../stream/stream-filter.query';
+import { StreamAnswers, StreamFilterQuery } from '../stream/stream-filter.query';
 import { OpenStreams } from '../stream/open-streams';
 import { answerError } from '../stream/stream.controller';
 import { parseReplayQuery } from './replay-plan';
@@ -36,6 +36,7 @@ export class ReplayController {
   @ApiQuery({ name: 'speed', required: false, description: 'real | max (default)' })
   @ApiQuery({ name: 'limit', required: false })
   @StreamFilterQuery()
+  @StreamAnswers('Server-Sent Events: `hello`, the `domain-event`s replayed, then `end` (or `error`)', 'OPS_CENTRE.REPLAY_INVALID: `topics`, `from`, `speed` or `limit` it cannot take (with the filters\' faults, when both are wrong), or OPS_CENTRE.STREAM_FILTER_INVALID: a filter alone; `errors` names each')
   @ChecksQuery((q) => parseReplayQuery(q))
   async run(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     // Listened for before the token check is awaited: a client gone meanwhile has emitted 'close' already.

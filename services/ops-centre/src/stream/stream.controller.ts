@@ -9,7 +9,7 @@ import { ChecksQuery } from '@crisis-ops/service-kit';
 import { admits, assertMayStream, parseStreamFilter, scopeOf } from './stream-filter';
 import { authenticateStream, authFailure, streamTokenExpiry, type StreamRequest } from './stream-auth';
 import { SseConnection } from './sse-connection';
-import { StreamFilterQuery } from './stream-filter.query';
+import { StreamAnswers, StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
 import { OpenStreams } from './open-streams';
 import { CatchUpGate, catchUpSince, streamPosition } from './stream-catch-up';
@@ -69,6 +69,7 @@ export class StreamController {
   @Public()
   @ApiOperation({ summary: 'Live domain events (SSE), filtered server-side and limited to the caller\'s region' })
   @StreamFilterQuery()
+  @StreamAnswers('Server-Sent Events: `hello`, then `position` or what was missed, then `domain-event`s as they are recorded (`dropped`, `expired` as they come)', 'OPS_CENTRE.STREAM_FILTER_INVALID: a filter it cannot take (`errors` names each)')
   @ChecksQuery(parseStreamFilter)
   @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, or the position the stream began at (the id of its `event: position`), as Last-Event-ID (which wins when both are sent): what was missed since comes first' })
   async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiProblemResponse } from '@crisis-ops/service-kit';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
@@ -36,6 +37,8 @@ export class TimelineController {
   @ApiQuery({ name: 'minLevel', required: false, description: 'low, elevated, high or critical (or 1-4): only events carrying a risk level at or above it' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'before', required: false, description: 'An event id: only events recorded before it' })
+  @ApiOkResponse({ description: 'Timeline entries, newest first (recording order), each with its `name`, `desk` and `level`' })
+  @ApiProblemResponse(422, 'OPS_CENTRE.QUERY_INVALID: `before` is not the id of an event on the timeline (`errors` names it)')
   async list(
     @CurrentPrincipal() p: Principal,
     @Query('country') rawCountry?: string,
