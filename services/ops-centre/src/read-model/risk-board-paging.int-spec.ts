@@ -49,7 +49,7 @@ describe('ops-centre pages the risk board by cursor', () => {
     await publishEscalation(producer, { country, level: RiskLevel.CRITICAL, score: 93.25 });
     for (const admin1 of ['North', 'East', 'South']) await publishEscalation(producer, { country, admin1, level: RiskLevel.CRITICAL, score: 93.25 });
     const ours = (rows: Row[]) => rows.filter((r) => r.country === country).map((r) => r.admin1);
-    await eventually(async () => expect(ours(await (await get('/risk?scope=all&minLevel=critical')).json())).toHaveLength(4));
+    await eventually(async () => expect(ours((await (await get('/risk?scope=all&minLevel=critical')).json()) as Row[])).toHaveLength(4));
 
     const whole = (await (await get('/risk?scope=all&minLevel=critical')).json()) as Row[];
     expect(ours(whole)).toEqual([null, 'East', 'North', 'South']);
