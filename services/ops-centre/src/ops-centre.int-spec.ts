@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
-import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET } from '@crisis-ops/auth';
 import { dlqTopicOf, RiskLevel, TOPIC_REDRIVES, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import { cloudEventHeaders, redriveRecord } from '@crisis-ops/messaging';
 import { devToken, eventually, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../test/sse-client';
-import { useOpsCentre } from '../test/int-harness';
+import { tokenExpiredAgo, useOpsCentre } from '../test/int-harness';
 import { publishEscalation, publishMediation, publishReferral, freshTestCountries, freshTestCountry } from '../test/events';
 import { deskOf } from './access/access-policy';
 
@@ -45,15 +43,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
 
   it('ends a stream when its token expires, rather than streaming for as long as the client stays', async () => {
     // Expired 24 s ago: still accepted for the verifier's 30 s of clock tolerance, so for about 6 s more.
-    const now = Math.floor(Date.now() / 1000);
-    const expiring = await new SignJWT({ roles: ['watch-officer'], region: 'africa' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject('int-expiring')
-      .setIssuer(DEFAULT_AUTH_ISSUER)
-      .setAudience(DEFAULT_AUTH_AUDIENCE)
-      .setIssuedAt(now - 60)
-      .setExpirationTime(now - 24)
-      .sign(new TextEncoder().encode(LOCAL_DEV_SECRET));
+    const expiring = await tokenExpiredAgo(24);
     const s = await stream('', expiring);
     expect(s.status).toBe(200);
     await s.waitFor((m) => m.event === 'expired', 20_000);

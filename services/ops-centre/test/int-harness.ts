@@ -2,6 +2,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import type { Role } from '@crisis-ops/auth';
+import { SignJWT } from 'jose';
+import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, LOCAL_DEV_SECRET } from '@crisis-ops/auth';
 import { startServiceApp } from '@crisis-ops/service-kit';
 import { devToken, inProcessServiceConfig, testKafka } from '@crisis-ops/testing';
 import { openSse, type SseClient } from './sse-client';
@@ -59,4 +61,24 @@ export function useOpsCentre(producerName: string, options: OpsCentreHarnessOpti
   });
 
   return h;
+}
+
+/**
+ * A token (by default an africa watch officer's) that expired `secondsAgo` seconds ago: the verifier still accepts
+ * it for the rest of its 30 s of clock tolerance, so a stream opened with it (24 s ago: for about 6 s
+ * more) shows what happens when its token expires, without waiting out a real lifetime.
+ */
+export async function tokenExpiredAgo(
+  secondsAgo: number,
+  { roles = ['watch-officer'], region = 'africa', subject = 'int-expiring' }: { roles?: Role[]; region?: string | null; subject?: string } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ roles, ...(region === null ? {} : { region }) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject)
+    .setIssuer(DEFAULT_AUTH_ISSUER)
+    .setAudience(DEFAULT_AUTH_AUDIENCE)
+    .setIssuedAt(now - 60)
+    .setExpirationTime(now - secondsAgo)
+    .sign(new TextEncoder().encode(LOCAL_DEV_SECRET));
 }

@@ -9,6 +9,7 @@ import { SseConnection } from '../stream/sse-connection';
 import { StreamAnswers, StreamFilterQuery } from '../stream/stream-filter.query';
 import { OpenStreams } from '../stream/open-streams';
 import { answerError } from '../stream/stream.controller';
+import { endOnTokenExpiry } from '../stream/token-expiry';
 import { parseReplayQuery } from './replay-plan';
 import { ReplayService } from './replay.service';
 import { itemFor } from '../access/mediation-content';
@@ -26,7 +27,8 @@ export class ReplayController {
 
   /**
    * Historical events as SSE (`event: domain-event`, then `event: end` with the count and why it
-   * ended). Same authentication, region rule and filters as /stream.
+   * ended). Same authentication, region rule and filters as /stream, and, as a stream does, it ends
+   * with `event: expired` instead when its token expires.
    */
   @Get()
   @Public()
@@ -58,6 +60,14 @@ export class ReplayController {
     const conn = new SseConnection(res, { maxQueued: 2_000 });
     conn.open();
     const untrack = this.open.track(() => aborter.abort());
+    // As /stream: the token was checked once, at the start, and a replay at real speed outlives it
+    // (it kept sending history long after its token expired). Ended at once, what is queued dropped
+    // (closed, not ended): nothing more is sent on that token, not even `end`.
+    const stopExpiry = endOnTokenExpiry(req, conn, () => {
+      aborter.abort();
+      conn.close();
+      res.end();
+    });
     const p = principal;
     const f = filter;
     conn.sendNow('hello', { replay: { topics: plan.topics, from: plan.from.toISOString(), speed: plan.speed, limit: plan.limit } });
@@ -81,8 +91,9 @@ export class ReplayController {
       this.logger.error(`replay from ${plan.from.toISOString()} failed: ${(err as Error).message}`, (err as Error).stack);
       conn.send('error', { code: 'OPS_CENTRE.REPLAY_FAILED', message: 'the replay stopped on an internal error; try again, or a later start' });
     }
+    stopExpiry();
     untrack();
     await conn.end();
-    res.end();
+    if (!res.writableEnded) res.end();
   }
 }

@@ -7,7 +7,8 @@ import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
 import { ChecksQuery } from '@crisis-ops/service-kit';
 import { admits, assertMayStream, parseStreamFilter, scopeOf } from './stream-filter';
-import { authenticateStream, authFailure, streamTokenExpiry, type StreamRequest } from './stream-auth';
+import { authenticateStream, authFailure, type StreamRequest } from './stream-auth';
+import { endOnTokenExpiry } from './token-expiry';
 import { SseConnection } from './sse-connection';
 import { StreamAnswers, StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
@@ -15,9 +16,6 @@ import { OpenStreams } from './open-streams';
 import { CatchUpGate, catchUpSince, streamPosition } from './stream-catch-up';
 import { QueryCheck } from '../read-model/query-check';
 import { itemFor } from '../access/mediation-content';
-
-/** setTimeout's longest delay (about 24.8 days); a token living longer is checked again then. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
 export function answerError(res: ServerResponse, err: unknown): void {
@@ -111,17 +109,12 @@ export class StreamController {
     const untrack = this.open.track(end);
     // The token was checked once, when the stream opened; it ends when the token does. The browser
     // then reconnects with the expired token, is refused, and the console asks for a new one.
-    const expiry = streamTokenExpiry(req);
-    const expires = expiry
-      ? setTimeout(() => {
-          conn.sendNow('expired', { message: 'the access token has expired; reconnect with a new one' });
-          untrack();
-          end();
-        }, Math.min(Math.max(0, expiry.getTime() - Date.now()), MAX_TIMER_MS))
-      : undefined;
-    expires?.unref();
+    const stopExpiry = endOnTokenExpiry(req, conn, () => {
+      untrack();
+      end();
+    });
     left.signal.addEventListener('abort', () => {
-      clearTimeout(expires);
+      stopExpiry();
       untrack();
       unsubscribe();
       conn.close();
