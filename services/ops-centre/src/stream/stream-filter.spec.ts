@@ -77,6 +77,24 @@ describe('stream filters', () => {
     expect(() => parseStreamFilter({ minLevel: 'extreme' })).toThrow(ValidationFailed);
   });
 
+  it('refuses a list given with no item, naming it, rather than reading it as no filter (everything)', () => {
+    const fieldsOf = (q: Record<string, unknown>) => {
+      try {
+        parseStreamFilter(q);
+        return [];
+      } catch (err) {
+        return (err as ValidationFailed).violations.map((v) => v.field);
+      }
+    };
+    for (const value of ['', ',', ' ', ' , ', ['', ',']]) {
+      expect(fieldsOf({ type: value, country: value, region: value }), JSON.stringify(value)).toEqual(['region', 'country', 'type']);
+    }
+    expect(fieldsOf({ minLevel: '' })).toEqual(['minLevel']);
+    // A blank item beside a value is harmless; a parameter left out is no filter.
+    expect(parseStreamFilter({ country: 'MLI,', type: ',risk-escalated' })).toMatchObject({ countries: ['MLI'], types: ['risk-escalated'] });
+    expect(parseStreamFilter({})).toEqual({});
+  });
+
   it('rejects an event type it does not know, naming it, so a misspelt filter is not an empty stream', () => {
     let error: unknown;
     try {

@@ -35,18 +35,28 @@ export function eventTypesFault(types: readonly string[]): string | undefined {
 export const ceTypeMatchSql = (column: string, param: string): string =>
   `(${column} = ANY(${param}) OR substring(${column} FROM '([^.]+)\\.[^.]+$') = ANY(${param}))`;
 
-const list = (v: unknown): string[] | undefined => {
-  if (v === undefined || v === null || v === '') return undefined;
+/** Why a list filter given with no item is refused, here and on /timeline. */
+export const EMPTY_LIST = 'must not be empty (give at least one value, or leave the parameter out for no filter)';
+
+/**
+ * The items of a comma list given once or repeated, blank items left out (a trailing comma is
+ * harmless); undefined when the parameter is absent. A list given with no item at all (`type=`,
+ * `country=,`, `region=%20`) is named in `violations`: read as no filter, it answered everything,
+ * the opposite of a filter that matches nothing, to a client that built its query badly.
+ */
+export function listParam(field: string, v: unknown, violations: FieldViolation[]): string[] | undefined {
+  if (v === undefined) return undefined;
   const parts = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  if (!parts.length) violations.push({ field, reason: EMPTY_LIST });
   return parts.length ? parts : undefined;
-};
+}
 
 /** Parses `region`, `country`, `type` (comma lists or repeated) and `minLevel` query parameters. */
 export function parseStreamFilter(query: Record<string, unknown>): StreamFilter {
   const violations: FieldViolation[] = [];
-  const regions = list(query.region);
-  const countries = list(query.country)?.map((c) => c.toUpperCase());
-  const types = list(query.type);
+  const regions = listParam('region', query.region, violations);
+  const countries = listParam('country', query.country, violations)?.map((c) => c.toUpperCase());
+  const types = listParam('type', query.type, violations);
   if (regions?.some((r) => !(DESK_IDS as readonly string[]).includes(r))) violations.push({ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` });
   const unknownCountries = countries?.filter((c) => /^[A-Z]{3}$/.test(c) && !countryByIso3(c) && !isUserAssignedCountry(c));
   if (countries?.some((c) => !/^[A-Z]{3}$/.test(c))) violations.push({ field: 'country', reason: 'must be ISO 3166-1 alpha-3 codes' });
@@ -55,7 +65,8 @@ export function parseStreamFilter(query: Record<string, unknown>): StreamFilter 
   const typesFault = types && eventTypesFault(types);
   if (typesFault) violations.push({ field: 'type', reason: typesFault });
   let minLevel: number | undefined;
-  if (query.minLevel !== undefined && query.minLevel !== '') {
+  // Given empty, refused as an unknown level is (as /timeline refuses it), not read as no minimum.
+  if (query.minLevel !== undefined) {
     minLevel = levelOf(query.minLevel);
     if (minLevel === 0) violations.push({ field: 'minLevel', reason: 'must be low, elevated, high or critical (or 1-4)' });
   }

@@ -4,12 +4,12 @@ import { ApiProblemResponse } from '@crisis-ops/service-kit';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
-import { ValidationFailed } from '@crisis-ops/domain-kernel';
+import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { countriesOfDesk, type DeskId } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, readableDesks } from '../access/access-policy';
 import { QueryCheck } from '../read-model/query-check';
 import { levelOf, payloadLevelSql } from '../read-model/risk-level';
-import { ceTypeMatchSql, eventTypesFault } from '../stream/stream-filter';
+import { ceTypeMatchSql, eventTypesFault, listParam } from '../stream/stream-filter';
 import { levelOfPayload, shortNameOf } from '../stream/stream-item';
 import { TimelineEntry } from './timeline-entry.entity';
 import { payloadFor } from '../access/mediation-content';
@@ -53,8 +53,12 @@ export class TimelineController {
     const country = q.country(rawCountry);
     q.eventId('before', before);
     q.region(region);
-    const types = rawType?.split(',').map((t) => t.trim()).filter(Boolean);
-    const typesFault = types?.length ? eventTypesFault(types) : undefined;
+    // As on the stream: `type=` (or `,`, or blanks) is refused, where it was read as no filter and
+    // answered every type.
+    const listFaults: FieldViolation[] = [];
+    const types = listParam('type', rawType, listFaults);
+    const typesFault = types ? eventTypesFault(types) : undefined;
+    for (const fault of listFaults) q.invalid(fault.field, fault.reason);
     if (typesFault) q.invalid('type', typesFault);
     if (minLevel !== undefined && levelOf(minLevel) === 0) q.invalid('minLevel', 'must be low, elevated, high or critical (or 1-4)');
     q.done();
@@ -66,7 +70,7 @@ export class TimelineController {
     // With a country, only a region asked for narrows further: its desk was checked above.
     const desks = country && region === undefined ? undefined : readableDesks(p, region);
     if (desks) found.andWhere('e.country = ANY(:countries)', { countries: desks.flatMap((d) => countriesOfDesk(d as DeskId).map((c) => c.iso3)) });
-    if (types?.length) found.andWhere(ceTypeMatchSql('e.ce_type', ':types'), { types });
+    if (types) found.andWhere(ceTypeMatchSql('e.ce_type', ':types'), { types });
     if (minLevel !== undefined) found.andWhere(`${payloadLevelSql('e.payload')} >= :minLevel`, { minLevel: levelOf(minLevel) });
     if (before !== undefined) {
       if (!(await this.entries.existsBy({ eventId: before }))) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'before', reason: 'is not the id of an event on the timeline' }]);

@@ -81,6 +81,38 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
     }
   });
 
+  it('refuses a filter given empty (nothing, a comma, blanks) on the timeline, the stream and the replay, where it was read as no filter and answered everything', async () => {
+    // Status and body only: a stream that opens (the fault) is closed at once rather than read to its end.
+    const answer = async (path: string) => {
+      const aborter = new AbortController();
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${globalToken}` }, signal: aborter.signal });
+      if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+        aborter.abort();
+        return { status: res.status, body: 'a stream' };
+      }
+      return { status: res.status, body: await res.json() };
+    };
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const why = 'must not be empty (give at least one value, or leave the parameter out for no filter)';
+    for (const value of ['', ',', '%20', '%20,%20']) {
+      expect(await answer(`/timeline?type=${value}`), `type=${value}`).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'type', reason: why }] } });
+      for (const field of ['country', 'region']) expect(await answer(`/timeline?${field}=${value}`), `${field}=${value}`).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field }] } });
+      // The stream's and the replay's filter refusal, as for any other bad filter (its 422 code).
+      for (const field of ['type', 'country', 'region']) {
+        for (const path of [`/stream?${field}=${value}`, `/replay?from=${from}&${field}=${value}`, `/stream?${field}=${value}&${field}=`]) {
+          expect(await answer(path), path).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.STREAM_FILTER_INVALID', errors: [{ field, reason: why }] } });
+        }
+      }
+    }
+    // An empty minimum level is an unknown one there as on the timeline, not no minimum.
+    for (const path of ['/stream?minLevel=', `/replay?from=${from}&minLevel=`]) {
+      expect(await answer(path), path).toMatchObject({ status: 422, body: { code: 'OPS_CENTRE.STREAM_FILTER_INVALID', errors: [{ field: 'minLevel' }] } });
+    }
+    expect(await answer('/timeline?minLevel='), 'minLevel=').toMatchObject({ status: 400, body: { errors: [{ field: 'minLevel' }] } });
+    // A trailing comma after a value is harmless, as before.
+    expect((await answer('/timeline?type=risk-escalated,&limit=1')).status).toBe(200);
+  });
+
   it("says null of a signal's severity sent without one, as early-warning does, and so of those recorded before", async () => {
     const country = await freshTestCountry();
     const sent = [];
