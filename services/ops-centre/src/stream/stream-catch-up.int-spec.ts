@@ -1,12 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { RiskLevel } from '@crisis-ops/contracts';
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { CE_SIGNAL_RECORDED, RiskLevel, SignalRecordedSchema } from '@crisis-ops/contracts';
+import { domainEventRecord } from '@crisis-ops/messaging';
 import { eventually } from '@crisis-ops/testing';
 import { openSse, type SseClient } from '../../test/sse-client';
 import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountries, freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
-import { RECONNECT_MAX_EVENTS } from './stream-catch-up';
+import { POSITION_RULE, RECONNECT_MAX_EVENTS } from './stream-catch-up';
 
 /** A console that reconnects to the live stream, caught up from the last event it got (stream-catch-up.ts). */
 describe('ops-centre live stream, caught up for a console that reconnects', () => {
@@ -119,5 +122,37 @@ describe('ops-centre live stream, caught up for a console that reconnects', () =
     await both.waitFor((m) => (m.data as { id?: string }).id === d.eventId);
     expect(ids(both)).toEqual([b.eventId, c.eventId, d.eventId]);
     expect((await openSse(`${base}/stream?lastEventId=&access_token=${globalToken}`)).status).toBe(400);
+  });
+
+  it('refuses a position that is no real instant (30 February, at:0, a bare day, year 9999), naming lastEventId, by header or parameter alike; takes one it wrote, and an event whose id only looks like one', async () => {
+    // Status and body only: a stream that opens (the fault) is closed at once rather than read to its end.
+    const answer = async (query: string, headers: Record<string, string> = {}) => {
+      const aborter = new AbortController();
+      const res = await fetch(`${base}/stream?${query}`, { headers: { authorization: `Bearer ${globalToken}`, ...headers }, signal: aborter.signal });
+      if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+        aborter.abort();
+        return { status: res.status, body: 'a stream' };
+      }
+      return { status: res.status, body: await res.json() };
+    };
+    const country = await freshTestCountry();
+    const refused = { status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'lastEventId', reason: POSITION_RULE }] } };
+    for (const bad of ['at:2026-02-30T00:00:00Z', 'at:0', 'at:-1', 'at:2026-11-28', 'at:2026-11-31T00:00:00Z', 'at:9999-01-01T00:00:00Z', 'at:1999-12-31T23:59:59Z', 'at:']) {
+      expect(await answer(`country=${country}&lastEventId=${encodeURIComponent(bad)}`), bad).toMatchObject(refused);
+      expect(await answer(`country=${country}`, { 'last-event-id': bad }), `${bad} (header)`).toMatchObject(refused);
+    }
+    // What the stream writes is taken back, however old (a tab asleep for a day), from the header or the parameter.
+    const written = `at:${new Date(Date.now() - 86_400_000).toISOString()}`;
+    expect(await answer(`country=${country}`, { 'last-event-id': written })).toMatchObject({ status: 200 });
+    expect(await answer(`country=${country}&lastEventId=${encodeURIComponent(written)}`)).toMatchObject({ status: 200 });
+    // A producer's id is its own: one that only looks like a position is caught up from as the event it is.
+    const odd = domainEventRecord(CE_SIGNAL_RECORDED, create(SignalRecordedSchema, { signalId: randomUUID(), source: 'int', country, type: 'protests', severity: 1, occurredAt: timestampFromDate(new Date()), reportedAt: timestampFromDate(new Date()) }), { id: `at:${randomUUID()}` });
+    await producer.send({ topic: odd.topic, messages: [odd.message] });
+    await eventually(async () => (await api(`/timeline?country=${country}`, globalToken)).body.some((e: { eventId: string }) => e.eventId === odd.id));
+    const after = await stream(`country=${country}`, globalToken, { 'last-event-id': odd.id });
+    expect(after.status).toBe(200);
+    // Caught up from it (itself again, by the overlap), not placed anew as an unknown id would be.
+    await after.waitFor((m) => (m.data as { id?: string }).id === odd.id);
+    expect(after.messages.filter((m) => m.event === 'position')).toEqual([]);
   });
 });

@@ -91,6 +91,14 @@ describe('a stream position (where a stream began, for a console that has receiv
     expect(positionTime(id)).toEqual(at);
     expect(positionTime('0b8f2f4e-4d7e-4a55-9a43-6b0d2d7c1f11')).toBeUndefined();
     expect(positionTime('at:not a time')).toBeUndefined();
+    // Read strictly: new Date rolled these into other times, caught up from (2000, year -1, 2 March) or past (9999).
+    const now = new Date('2026-11-28T06:00:00Z');
+    for (const bad of ['at:2026-02-30T00:00:00Z', 'at:0', 'at:-1', 'at:2026-11-28', 'at:2026-11-31T00:00:00Z', 'at:9999-01-01T00:00:00Z', 'at:1999-12-31T23:59:59Z', 'at:']) {
+      expect(positionTime(bad, now), bad).toBeUndefined();
+    }
+    expect(positionTime('at:2026-11-28T07:00:00+01:00', now)).toEqual(new Date('2026-11-28T06:00:00Z'));
+    // A database clock a little ahead of this replica's wrote it: still taken.
+    expect(positionTime('at:2026-11-28T06:05:00.000Z', now)).toEqual(new Date('2026-11-28T06:05:00Z'));
     const queries: { sql: string; params: unknown[] }[] = [];
     const caughtUp = await catchUpSince(async <T>(sql: string, params: unknown[]) => (queries.push({ sql, params }), [] as T[]), id, () => true);
     expect(caughtUp).toEqual({ items: [], skipped: 0 });

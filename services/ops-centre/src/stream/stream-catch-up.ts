@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { parseInstant } from '@crisis-ops/domain-kernel';
 import { deskOf } from '../access/access-policy';
 import { ceTypeMatchSql } from './stream-filter';
 import { streamItemOf, type StreamItem } from './stream-item';
@@ -144,12 +145,38 @@ export async function streamPosition(query: Query): Promise<{ id: string; at: st
 
 const POSITION_PREFIX = 'at:';
 
-/** The time of a position streamPosition made, undefined for anything else (an event id). */
-export function positionTime(id: string): Date | undefined {
-  if (!id.startsWith(POSITION_PREFIX)) return undefined;
-  const at = new Date(id.slice(POSITION_PREFIX.length));
-  return Number.isNaN(at.getTime()) ? undefined : at;
+/** A position's time as streamPosition writes it (toISOString), or with an offset: a date-time, never a bare day. */
+const POSITION_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** The earliest position taken: none was written before the platform existed. */
+export const EARLIEST_POSITION = new Date('2000-01-01T00:00:00Z');
+
+/**
+ * How far after this replica's clock a position may be: the database's clock wrote it, and a
+ * position the server wrote must never be refused for a clock a little ahead of the replica's.
+ */
+export const POSITION_CLOCK_SKEW_MS = 24 * 3_600_000;
+
+/** What a position must be, for the refusal of one that is not. */
+export const POSITION_RULE = 'must be an event id or a position the stream sent: at:<ISO 8601 date-time>, an instant that exists, from 2000 on and not in the future';
+
+/**
+ * The time of a position streamPosition made, undefined for anything else: an event id, or an `at:`
+ * that is no real instant in range (see isPosition). `new Date` read at:2026-02-30 as 2 March,
+ * at:0 as 2000 and at:-1 as year -1, catching up from then (thousands of rows), and at:9999 or
+ * at:2026-11-31 (1 December) as a future that caught up on nothing and sent no position either.
+ */
+export function positionTime(id: string, now = new Date()): Date | undefined {
+  if (!isPosition(id)) return undefined;
+  const text = id.slice(POSITION_PREFIX.length);
+  if (!POSITION_TIME.test(text)) return undefined;
+  const at = parseInstant(text);
+  if (!at || at < EARLIEST_POSITION || at.getTime() > now.getTime() + POSITION_CLOCK_SKEW_MS) return undefined;
+  return at;
 }
+
+/** Whether an id claims to be a position (its form is positionTime's question). */
+export const isPosition = (id: string): boolean => id.startsWith(POSITION_PREFIX);
 
 /**
  * What a console missed while its stream was down, given the last event id it received (the

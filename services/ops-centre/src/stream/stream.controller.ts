@@ -13,7 +13,7 @@ import { SseConnection } from './sse-connection';
 import { StreamAnswers, StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
 import { OpenStreams } from './open-streams';
-import { CatchUpGate, catchUpSince, streamPosition } from './stream-catch-up';
+import { CatchUpGate, catchUpSince, isPosition, POSITION_RULE, positionTime, streamPosition } from './stream-catch-up';
 import { QueryCheck } from '../read-model/query-check';
 import { itemFor } from '../access/mediation-content';
 
@@ -84,6 +84,11 @@ export class StreamController {
       filter = parseStreamFilter(req.query);
       assertMayStream(principal, filter);
       lastEventId = lastEventIdOf(req);
+      if (lastEventId && !(await this.mayResumeFrom(lastEventId))) {
+        const q = new QueryCheck();
+        q.invalid('lastEventId', POSITION_RULE);
+        q.done();
+      }
     } catch (err) {
       answerError(res, err);
       return;
@@ -138,6 +143,22 @@ export class StreamController {
       this.logger.warn(`${lastEventId ? `catch-up after ${lastEventId}` : 'placing the stream'} failed: ${(err as Error).message}`);
     } finally {
       gate.release();
+    }
+  }
+
+  /**
+   * Whether a last event id can be caught up from, or else answered with a position: anything but an
+   * `at:` that is no real instant in range (2026-02-30, 0, 9999-…), which is refused, naming
+   * lastEventId. Unless the timeline has an event of that very id: a producer's ids are its own, and
+   * an id a browser resends (the server wrote it) must never be refused, or EventSource gives up for
+   * good. A database failure here leaves it to the catch-up (which logs and goes on live).
+   */
+  private async mayResumeFrom(id: string): Promise<boolean> {
+    if (!isPosition(id) || positionTime(id)) return true;
+    try {
+      return (await this.db.query('SELECT 1 FROM timeline_entries WHERE event_id = $1', [id])).length > 0;
+    } catch {
+      return true;
     }
   }
 }
