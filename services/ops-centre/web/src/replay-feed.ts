@@ -32,7 +32,13 @@ export class ReplayFeed {
       const { reason } = JSON.parse((e as MessageEvent).data);
       this.stop(`replay finished (${reason}): ${n} events`);
     });
-    es.onerror = () => this.stop(n ? `replay stopped after ${n} events` : 'replay failed');
+    // The server ends a replay whose token expires, as it ends the live stream; said as such, not as
+    // the error the closed response would otherwise read as.
+    es.addEventListener('expired', () => this.stop(`replay stopped after ${n} events: the session expired`));
+    // Only while this replay is the feed's: one closed (ended, expired, replaced) has said why already.
+    es.onerror = () => {
+      if (this.source === es) this.stop(n ? `replay stopped after ${n} events` : 'replay failed');
+    };
     this.changed();
   }
 
