@@ -69,7 +69,7 @@ export class StreamController {
   @StreamFilterQuery()
   @StreamAnswers('Server-Sent Events: `hello`, then `position` or what was missed, then `domain-event`s as they are recorded (`dropped`, `expired` as they come)', 'OPS_CENTRE.STREAM_FILTER_INVALID: a filter it cannot take (`errors` names each)')
   @ChecksQuery(parseStreamFilter)
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, or the position the stream began at (the id of its `event: position`), as Last-Event-ID (which wins when both are sent): what was missed since comes first' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, or the position the stream began at (the id of its `event: position`), as Last-Event-ID (which wins when both are sent): what was missed since comes first. A position (`at:` and an instant) that is no real instant, or more than a day ahead, is refused 400 naming lastEventId' })
   async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     // Listened for before anything is awaited: a client that leaves meanwhile has emitted 'close'
     // already, and a listener added after it never runs, keeping the hub subscription and the
