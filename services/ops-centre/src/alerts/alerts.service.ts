@@ -89,22 +89,34 @@ export class AlertsService {
       const alert = await this.load(m, p, id, 'act');
       const next = nextStatus(alert.status, action);
       if (typeof next !== 'string') throw new DomainError('OPS_CENTRE.ALERT_TRANSITION_INVALID', next.error, 'conflict', { status: alert.status, action });
+      const at = await this.lockedAt(m);
       if (action === 'acknowledge') {
-        await m.query(`UPDATE alerts SET status = $2, acknowledged_by = $3, acknowledged_at = now() WHERE id = $1`, [id, next, p.subject]);
+        await m.query(`UPDATE alerts SET status = $2, acknowledged_by = $3, acknowledged_at = $4::timestamptz WHERE id = $1`, [id, next, p.subject, at]);
       } else if (action === 'assign') {
         await m.query('UPDATE alerts SET assignee = $2 WHERE id = $1', [id, input.assignee]);
       } else if (action === 'comment') {
-        await m.query('INSERT INTO alert_comments (alert_id, author, body) VALUES ($1, $2, $3)', [id, p.subject, input.body]);
+        await m.query('INSERT INTO alert_comments (alert_id, author, body, at) VALUES ($1, $2, $3, $4::timestamptz)', [id, p.subject, input.body, at]);
       } else {
-        await m.query('UPDATE alerts SET status = $2, closed_by = $3, closed_at = now(), close_reason = $4 WHERE id = $1', [id, next, p.subject, input.reason ?? null]);
+        await m.query('UPDATE alerts SET status = $2, closed_by = $3, closed_at = $4::timestamptz, close_reason = $5 WHERE id = $1', [id, next, p.subject, at, input.reason ?? null]);
       }
       const detail = action === 'assign' ? { assignee: input.assignee, previousAssignee: alert.assignee } : action === 'comment' ? { body: input.body } : action === 'close' ? { reason: input.reason ?? null } : {};
-      await this.audit(m, p, action, alert, detail);
+      await this.audit(m, p, action, alert, detail, at);
       const [row] = await m.query('SELECT * FROM alerts WHERE id = $1', [id]);
       // The alert as the action left it, comments included, as a view answers it: a console that
       // had to fetch it again would write a view to the audit that the officer never made.
       return { ...alertOf(row), comments: await this.commentsOf(m, id) };
     });
+  }
+
+  /**
+   * When an action takes effect: once it holds the alert's row lock. now() is the start of the
+   * transaction, before the lock was waited for: ten concurrent assigns were stamped, and listed,
+   * out of the order they took effect. One instant for the action and its audit entry, as text so
+   * that Postgres gets its microseconds back (a Date keeps milliseconds).
+   */
+  private async lockedAt(m: EntityManager): Promise<string> {
+    const [{ at }] = await m.query('SELECT clock_timestamp()::text AS at');
+    return at;
   }
 
   async auditLog(p: Principal, q: { alertId?: string; actor?: string; action?: string; region?: string; limit?: number }) {
@@ -121,6 +133,8 @@ export class AlertsService {
       const ofDesks = `desk = ANY($${args.push(desks)})`;
       where.push(q.region === undefined ? `(${ofDesks} OR actor = $${args.push(p.subject)})` : ofDesks);
     }
+    // `at` is when each action took effect (lockedAt); one alert's entries take their ids in the
+    // order they took its lock, so id orders those of one instant as they happened.
     const rows = await this.db.query(
       `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${args.push(q.limit ?? 200)}`,
       args,
@@ -144,13 +158,15 @@ export class AlertsService {
     return alert;
   }
 
-  private async audit(m: EntityManager, p: Principal, action: string, alert: Alert, detail: Record<string, unknown> = {}) {
-    await m.query('INSERT INTO audit_log (actor, action, alert_id, desk, detail) VALUES ($1, $2, $3, $4, $5)', [
+  /** An entry at `at` (an action's, see lockedAt), else when it is written (a view, which waits for no lock). */
+  private async audit(m: EntityManager, p: Principal, action: string, alert: Alert, detail: Record<string, unknown> = {}, at?: string) {
+    await m.query('INSERT INTO audit_log (actor, action, alert_id, desk, detail, at) VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, clock_timestamp()))', [
       p.subject,
       action,
       alert.id,
       alert.region,
       JSON.stringify({ ...detail, roles: p.roles, region: p.region, country: alert.country }),
+      at ?? null,
     ]);
   }
 }

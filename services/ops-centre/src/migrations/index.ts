@@ -6,6 +6,7 @@ import { EscalationClosedUnopened1764892800000 } from './1764892800000-escalatio
 import { EscalationReversals1765152000000 } from './1765152000000-escalation-reversals.migration';
 import { EscalationProcessFate1765238400000 } from './1765238400000-escalation-process-fate.migration';
 import { RiskTrend1765324800000 } from './1765324800000-risk-trend.migration';
+import { AuditEffectTime1765427400000 } from './1765427400000-audit-effect-time.migration';
 
 export const migrations = [
   ...messagingMigrations,
@@ -16,4 +17,5 @@ export const migrations = [
   EscalationReversals1765152000000,
   EscalationProcessFate1765238400000,
   RiskTrend1765324800000,
+  AuditEffectTime1765427400000,
 ];
