@@ -74,6 +74,39 @@ describe('ops-centre web console: alerts', () => {
     await page.context().close();
   });
 
+  it("shows an alert's whole audit trail, every page of it, oldest entries included", async () => {
+    const page = await h.login(h.globalToken);
+    // A much-viewed alert, made up: its trail is longer than one page of GET /audit.
+    const alert = {
+      id: randomUUID(), escalationId: randomUUID(), country: AFRICA_COUNTRY, admin1: null, region: 'africa', level: 3, levelName: 'high', score: 0.8, drivers: [],
+      openedAt: new Date(Date.now() - 3_600_000).toISOString(), status: 'acknowledged', assignee: null, acknowledgedBy: 'e2e-first', acknowledgedAt: null, closedBy: null, closedAt: null, closeReason: null, comments: [],
+    };
+    const entry = (id: number, action: string, actor: string) => ({ id, at: new Date(Date.now() - (3_000 - id) * 1_000).toISOString(), actor, action, alertId: alert.id, region: 'africa', detail: {} });
+    const views = Array.from({ length: 1_000 }, (_, i) => entry(2_000 - i, 'view', `viewer-${i}`));
+    const asked: URLSearchParams[] = [];
+    await page.route((url) => url.pathname === '/alerts', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify([alert]) }));
+    await page.route((url) => url.pathname === `/alerts/${alert.id}`, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(alert) }));
+    await page.route((url) => url.pathname === '/audit', (route) => {
+      const q = new URL(route.request().url()).searchParams;
+      asked.push(q);
+      // As the server: the newest page first, its X-Next-Cursor naming the next.
+      return q.get('cursor') === 'older'
+        ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify([entry(2, 'acknowledge', 'e2e-first'), entry(1, 'view', 'e2e-first')]) })
+        : route.fulfill({ status: 200, contentType: 'application/json', headers: { 'X-Next-Cursor': 'older' }, body: JSON.stringify(views) });
+    });
+    await page.goto(`${h.service.url}/#/alerts`);
+    await page.locator(`tr[data-alert-id="${alert.id}"]`).getByRole('button').click();
+    const trail = page.getByTestId('alert-audit').locator('li');
+    await expect.poll(() => trail.count()).toBe(1_002);
+    expect(await trail.last().textContent()).toContain('e2e-first · view');
+    expect(await trail.nth(1_000).textContent()).toContain('e2e-first · acknowledge');
+    expect(asked.map((q) => [q.get('alertId'), q.get('cursor')])).toEqual([
+      [alert.id, null],
+      [alert.id, 'older'],
+    ]);
+    await page.context().close();
+  });
+
   it('shows a sub-national alert as it opens, keeps what an officer typed when an action fails, and holds events while paused', async () => {
     const page = await h.login(h.globalToken);
     await page.goto(`${h.service.url}/#/alerts`);

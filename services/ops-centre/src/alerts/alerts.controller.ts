@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
-import { ApiProblemResponse } from '@crisis-ops/service-kit';
+import { ApiProblemResponse, ChecksQuery } from '@crisis-ops/service-kit';
 import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
 import { AcknowledgeAlertDto, AlertView, AlertWithComments, AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
 import { ALERT_STATUSES, AlertsService } from './alerts.service';
 import { QueryCheck } from '../read-model/query-check';
+import { decodeAlertCursor, decodeAuditCursor } from './alert-cursor';
 
 const AUDIT_ACTIONS = ['view', 'acknowledge', 'assign', 'comment', 'close'] as const;
 
@@ -14,6 +16,44 @@ const NOT_FOUND = 'OPS_CENTRE.ALERT_NOT_FOUND: no alert has this id (a malformed
 const CLOSED = 'OPS_CENTRE.ALERT_TRANSITION_INVALID: the alert is closed (`status` and `action` say so)';
 const ACTED = 'The alert as the action left it, with its comments';
 
+/** As /response-times: a header of the answer (ApiHeader documents request headers). */
+const NEXT_CURSOR_HEADER = { 'X-Next-Cursor': { description: 'present when another page follows', schema: { type: 'string' } } };
+
+const text = (query: Record<string, unknown>, k: string) => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
+
+/**
+ * The query of GET /alerts, every fault named at once. The edge runs it too (ChecksQuery), to name
+ * these with a parameter the route does not take, rather than run the route: a page run so would set
+ * its X-Next-Cursor on the refusal.
+ */
+function alertsQuery(query: Record<string, unknown>) {
+  const q = new QueryCheck();
+  const status = q.oneOf('status', text(query, 'status'), ALERT_STATUSES);
+  const region = q.region(text(query, 'region'));
+  const country = q.country(text(query, 'country'));
+  const limit = q.limit(text(query, 'limit'));
+  const cursor = text(query, 'cursor');
+  const after = cursor === undefined ? undefined : decodeAlertCursor(cursor);
+  if (cursor !== undefined && !after) q.invalid('cursor', 'is not a cursor this API returned');
+  q.done();
+  return { status, region, country, limit, after };
+}
+
+/** The query of GET /audit, every fault named at once (ChecksQuery runs it too). */
+function auditQuery(query: Record<string, unknown>) {
+  const q = new QueryCheck();
+  const alertId = q.uuid('alertId', text(query, 'alertId'));
+  const actor = q.actor(text(query, 'actor'));
+  const action = q.oneOf('action', text(query, 'action'), AUDIT_ACTIONS);
+  const region = q.region(text(query, 'region'));
+  const limit = q.limit(text(query, 'limit'));
+  const cursor = text(query, 'cursor');
+  const after = cursor === undefined ? undefined : decodeAuditCursor(cursor);
+  if (cursor !== undefined && !after) q.invalid('cursor', 'is not a cursor this API returned');
+  q.done();
+  return { alertId, actor, action, region, limit, after };
+}
+
 @ApiTags('alerts')
 @ApiBearerAuth()
 @Controller()
@@ -21,16 +61,33 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get('alerts')
-  @ApiOkResponse({ type: [AlertView], description: 'Alerts not cleared by a de-escalation first, then cleared ones; each highest level first, then newest' })
+  @ApiOperation({
+    summary: 'Alerts, a page at a time',
+    description:
+      'Alerts not cleared by a de-escalation first, then cleared ones; each highest level first, then newest (then by id). One page of `limit`; ' +
+      'when more follow, the X-Next-Cursor header carries the `cursor` of the next page, which goes on after the last alert shown, each as it ' +
+      'stands when its page is read: none listed when paging began is skipped while it still matches the filter; one cleared between pages ' +
+      'may be listed again further on, among the cleared ones.',
+  })
+  @ApiOkResponse({ type: [AlertView], description: 'One page of alerts', headers: NEXT_CURSOR_HEADER })
   @ApiQuery({ name: 'status', required: false, description: 'open | acknowledged | closed | active (default: not closed) | all' })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
-  list(@CurrentPrincipal() p: Principal, @Query('status') status?: string, @Query('region') region?: string, @Query('country') country?: string, @Query('limit') limit?: string) {
-    const q = new QueryCheck();
-    const query = { status: q.oneOf('status', status, ALERT_STATUSES), region: q.region(region), country: q.country(country), limit: q.limit(limit) };
-    q.done();
-    return this.alerts.list(p, query);
+  @ApiQuery({ name: 'cursor', required: false, description: 'the X-Next-Cursor header of the previous page' })
+  @ChecksQuery(alertsQuery)
+  async list(
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
+    @Query('status') status?: string,
+    @Query('region') region?: string,
+    @Query('country') country?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    const { rows, next } = await this.alerts.list(p, alertsQuery({ status, region, country, limit, cursor }));
+    if (next) res.setHeader('X-Next-Cursor', next);
+    return rows;
   }
 
   /** One alert and its comments; audited as a view. */
@@ -85,25 +142,36 @@ export class AlertsController {
     return this.alerts.act(p, id, 'close', { reason: body.reason });
   }
 
-  /** Who did or saw what, newest first. */
+  /** Who did or saw what, newest first, a page at a time. */
   @Get('audit')
   @Roles(...AUDIT_READERS)
+  @ApiOperation({
+    summary: 'The audit log, a page at a time',
+    description:
+      'Who did or saw what, newest first: in the order the actions took effect, each at the time it took effect. One page of `limit`; ' +
+      'when more follow, the X-Next-Cursor header carries the `cursor` of the next page, which goes on after the last entry shown. ' +
+      'Entries never change: paging back skips none and repeats none; one written since paging began is on a new first page.',
+  })
+  @ApiOkResponse({ description: 'One page of audit entries', headers: NEXT_CURSOR_HEADER })
   @ApiQuery({ name: 'alertId', required: false })
   @ApiQuery({ name: 'actor', required: false })
   @ApiQuery({ name: 'action', required: false, description: AUDIT_ACTIONS.join(' | ') })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
-  audit(
+  @ApiQuery({ name: 'cursor', required: false, description: 'the X-Next-Cursor header of the previous page' })
+  @ChecksQuery(auditQuery)
+  async audit(
     @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
     @Query('alertId') alertId?: string,
     @Query('actor') actor?: string,
     @Query('action') action?: string,
     @Query('region') region?: string,
     @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
   ) {
-    const q = new QueryCheck();
-    const query = { alertId: q.uuid('alertId', alertId), actor: q.actor(actor), action: q.oneOf('action', action, AUDIT_ACTIONS), region: q.region(region), limit: q.limit(limit) };
-    q.done();
-    return this.alerts.auditLog(p, query);
+    const { rows, next } = await this.alerts.auditLog(p, auditQuery({ alertId, actor, action, region, limit, cursor }));
+    if (next) res.setHeader('X-Next-Cursor', next);
+    return rows;
   }
 }

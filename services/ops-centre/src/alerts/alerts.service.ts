@@ -7,14 +7,26 @@ import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, deskOf, readableD
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
 import { admin1Of, driversOf } from '../read-model/national-area';
+import { encodeAlertCursor, encodeAuditCursor, type AlertCursor, type AuditCursor } from './alert-cursor';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
 
 /**
  * Triage order: alerts whose area still stands at their level first, highest and newest first; then
- * those a de-escalation cleared, which stay open for an officer to look at but no longer lead.
+ * those a de-escalation cleared, which stay open for an officer to look at but no longer lead. The id
+ * last, so that alerts opened at one instant keep one order from page to page; every key descending,
+ * so that a page goes on after its last row by one row comparison (alertsAfter).
  */
-export const ALERT_ORDER = '(cleared_at IS NOT NULL), level DESC, opened_at DESC';
+export const ALERT_ORDER = '(cleared_at IS NULL) DESC, level DESC, opened_at DESC, id DESC';
+
+/** An instant as the cursors carry it: microseconds, UTC. */
+const instantKey = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** One page of a listing, and the cursor of the next when more follow. */
+export interface Page<T> {
+  rows: T[];
+  next?: string;
+}
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
 const alertOf = (r: any) => ({
@@ -55,7 +67,14 @@ export type Alert = ReturnType<typeof alertOf>;
 export class AlertsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async list(p: Principal, q: { status?: string; region?: string; country?: string; limit?: number }) {
+  /**
+   * One page of alerts in triage order (ALERT_ORDER), and the cursor of the next when more follow.
+   * Keyset: the next page is the alerts that sort after the last one shown, each as it stands when
+   * its page is read. None listed when paging began is skipped while it still matches the filter; one
+   * cleared by a de-escalation between pages moves among the cleared ones, further on, and may be
+   * listed again there.
+   */
+  async list(p: Principal, q: { status?: string; region?: string; country?: string; limit?: number; after?: AlertCursor }): Promise<Page<Alert>> {
     const status = q.status ?? 'active';
     if (!(ALERT_STATUSES as readonly string[]).includes(status)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'status', reason: `must be one of ${ALERT_STATUSES.join(', ')}` }]);
     const desks = readableDesks(p, q.region);
@@ -68,11 +87,21 @@ export class AlertsService {
     else if (status !== 'all') where.push(`status = $${args.push(status)}`);
     if (desks) where.push(`desk = ANY($${args.push(desks)})`);
     if (q.country) where.push(`country = $${args.push(q.country)}`);
+    const { after } = q;
+    if (after) {
+      where.push(
+        `((cleared_at IS NULL), level, opened_at, id) < ($${args.push(after.standing)}::boolean, $${args.push(after.level)}::smallint, $${args.push(after.openedAt)}::timestamptz, $${args.push(after.id)}::uuid)`,
+      );
+    }
+    const limit = q.limit ?? 200;
     const rows = await this.db.query(
-      `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ALERT_ORDER} LIMIT $${args.push(q.limit ?? 200)}`,
+      `SELECT *, ${instantKey('opened_at')} AS opened_key FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ALERT_ORDER} LIMIT $${args.push(limit + 1)}`,
       args,
     );
-    return rows.map(alertOf);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const next = rows.length > limit && last ? encodeAlertCursor({ standing: last.cleared_at === null, level: Number(last.level), openedAt: last.opened_key, id: last.id }) : undefined;
+    return { rows: page.map(alertOf), next };
   }
 
   /** One alert with its comments; the view itself is audited. */
@@ -119,7 +148,12 @@ export class AlertsService {
     return at;
   }
 
-  async auditLog(p: Principal, q: { alertId?: string; actor?: string; action?: string; region?: string; limit?: number }) {
+  /**
+   * One page of the audit, newest first, and the cursor of the next when more follow. Keyset on
+   * (at, id): an entry never changes, so paging back skips none and repeats none; one written since
+   * paging began is on a new first page.
+   */
+  async auditLog(p: Principal, q: { alertId?: string; actor?: string; action?: string; region?: string; limit?: number; after?: AuditCursor }): Promise<Page<ReturnType<typeof auditOf>>> {
     const desks = auditableDesks(p, q.region);
     const where: string[] = [];
     const args: unknown[] = [];
@@ -133,13 +167,18 @@ export class AlertsService {
       const ofDesks = `desk = ANY($${args.push(desks)})`;
       where.push(q.region === undefined ? `(${ofDesks} OR actor = $${args.push(p.subject)})` : ofDesks);
     }
+    if (q.after) where.push(`(at, id) < ($${args.push(q.after.at)}::timestamptz, $${args.push(q.after.id)}::bigint)`);
+    const limit = q.limit ?? 200;
     // `at` is when each action took effect (lockedAt); one alert's entries take their ids in the
     // order they took its lock, so id orders those of one instant as they happened.
     const rows = await this.db.query(
-      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${args.push(q.limit ?? 200)}`,
+      `SELECT *, ${instantKey('at')} AS at_key FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${args.push(limit + 1)}`,
       args,
     );
-    return rows.map(auditOf);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const next = rows.length > limit && last ? encodeAuditCursor({ at: last.at_key, id: String(last.id) }) : undefined;
+    return { rows: page.map(auditOf), next };
   }
 
   private async commentsOf(m: EntityManager, id: string) {

@@ -36,7 +36,7 @@ export function decodeResponseCursor(cursor: string): ResponseCursor | undefined
 }
 
 /** A real instant, not one Date.parse rolls over (Feb 30) and Postgres refuses. */
-function isInstant(s: string): boolean {
+export function isInstant(s: string): boolean {
   const m = INSTANT.exec(s);
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1).map(Number);

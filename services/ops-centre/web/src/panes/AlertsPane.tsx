@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type Alert, type AuditEntry, type Me } from '../api';
+import { api, apiAllPages, type Alert, type AuditEntry, type Me } from '../api';
 import { ClearedNote, CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
@@ -14,6 +14,8 @@ const ALERTS_REFRESH_MS = 15_000;
  * cut off is the oldest of the lowest, and would vanish unannounced.
  */
 const SHOWN = 200;
+/** The most entries GET /audit answers in one page. */
+const AUDIT_PAGE = 1000;
 
 export function AlertsPane({ me }: { me: Me }) {
   const store = useLive();
@@ -56,7 +58,11 @@ export function AlertsPane({ me }: { me: Me }) {
     return () => clearInterval(timer);
   }, [reload]);
 
-  const loadAudit = async (id: string) => setAudit(await api<AuditEntry[]>(`/audit?alertId=${id}`).catch(() => []));
+  /**
+   * The alert's whole trail, every page of it: each view is audited, so a much-read alert has more
+   * entries than one page holds, and its oldest (who acknowledged it, who first took it) were cut off.
+   */
+  const loadAudit = async (id: string) => setAudit(await apiAllPages<AuditEntry>(`/audit?alertId=${id}&limit=${AUDIT_PAGE}`, (a) => String(a.id)).catch(() => []));
   /** Opening an alert is a view, and the server audits it as one. */
   const open = async (id: string) => {
     setError(null);
