@@ -1,5 +1,6 @@
 import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
 import { isInstant } from '../read-model/response-cursor';
+import { encodeCursorParts, openCursor } from '../read-model/opaque-cursor';
 
 /**
  * Where a page of GET /alerts ends: whether its last alert stood at its level (not cleared by a
@@ -27,27 +28,13 @@ const MAX_CURSOR_LENGTH = 512;
 /** The largest bigint. */
 const MAX_ID = 9223372036854775807n;
 
-const encode = (parts: unknown[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
-
-/** The JSON array a cursor holds, led by `version`, of `length` parts; else undefined. */
-function partsOf(cursor: string, version: string, length: number): unknown[] | undefined {
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-  } catch {
-    return undefined;
-  }
-  return Array.isArray(parts) && parts.length === length && parts[0] === version ? parts : undefined;
-}
-
-export const encodeAlertCursor = (c: AlertCursor): string => encode([ALERTS_VERSION, c.standing ? 1 : 0, c.level, c.openedAt, c.id]);
+export const encodeAlertCursor = (c: AlertCursor): string => encodeCursorParts(ALERTS_VERSION, [c.standing ? 1 : 0, c.level, c.openedAt, c.id]);
 
 /** A cursor GET /alerts wrote, or undefined: every part is checked here, so none reaches Postgres to fail there (a 500). */
 export function decodeAlertCursor(cursor: string): AlertCursor | undefined {
-  const parts = partsOf(cursor, ALERTS_VERSION, 5);
+  const parts = openCursor(cursor, ALERTS_VERSION, 4, MAX_CURSOR_LENGTH);
   if (!parts) return undefined;
-  const [, standing, level, openedAt, id] = parts;
+  const [standing, level, openedAt, id] = parts;
   if (standing !== 0 && standing !== 1) return undefined;
   // smallint in the read model; an alert is opened at high or critical, but the column says no more than this.
   if (typeof level !== 'number' || !Number.isInteger(level) || level < -32768 || level > 32767) return undefined;
@@ -56,13 +43,13 @@ export function decodeAlertCursor(cursor: string): AlertCursor | undefined {
   return { standing: standing === 1, level, openedAt, id };
 }
 
-export const encodeAuditCursor = (c: AuditCursor): string => encode([AUDIT_VERSION, c.at, c.id]);
+export const encodeAuditCursor = (c: AuditCursor): string => encodeCursorParts(AUDIT_VERSION, [c.at, c.id]);
 
 /** A cursor GET /audit wrote, or undefined (checked here, as an alert's). */
 export function decodeAuditCursor(cursor: string): AuditCursor | undefined {
-  const parts = partsOf(cursor, AUDIT_VERSION, 3);
+  const parts = openCursor(cursor, AUDIT_VERSION, 2, MAX_CURSOR_LENGTH);
   if (!parts) return undefined;
-  const [, at, id] = parts;
+  const [at, id] = parts;
   if (typeof at !== 'string' || !isInstant(at)) return undefined;
   // A bigserial, carried as text: a JSON number loses digits past 2^53.
   if (typeof id !== 'string' || !/^[1-9]\d{0,18}$/.test(id) || BigInt(id) > MAX_ID) return undefined;
