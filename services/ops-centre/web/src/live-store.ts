@@ -138,7 +138,7 @@ class LiveStore {
   }
 
   /** Replays history into the same list (live events keep arriving too); the server ends it. */
-  readonly replays = new ReplayFeed(
+  readonly replays = new ReplayFeed<StreamItem>(
     (item) => this.push(item, false),
     () => this.bump(),
   );
