@@ -14,15 +14,14 @@ export interface AlertCursor {
   id: string;
 }
 
-/** Where a page of GET /audit ends: its last entry's time (microseconds, UTC) and id. */
+/** Where a page of GET /audit ends: its last entry's id (the audit lists entries in the order they were written). */
 export interface AuditCursor {
-  at: string;
   id: string;
 }
 
 /** Each listing's own tag: a cursor of one is refused by the other, as any other this API did not write. */
 const ALERTS_VERSION = 'a1';
-const AUDIT_VERSION = 'u1';
+const AUDIT_VERSION = 'u2';
 /** Far longer than any cursor these write. */
 const MAX_CURSOR_LENGTH = 512;
 /** The largest bigint. */
@@ -43,15 +42,14 @@ export function decodeAlertCursor(cursor: string): AlertCursor | undefined {
   return { standing: standing === 1, level, openedAt, id };
 }
 
-export const encodeAuditCursor = (c: AuditCursor): string => encodeCursorParts(AUDIT_VERSION, [c.at, c.id]);
+export const encodeAuditCursor = (c: AuditCursor): string => encodeCursorParts(AUDIT_VERSION, [c.id]);
 
 /** A cursor GET /audit wrote, or undefined (checked here, as an alert's). */
 export function decodeAuditCursor(cursor: string): AuditCursor | undefined {
-  const parts = openCursor(cursor, AUDIT_VERSION, 2, MAX_CURSOR_LENGTH);
+  const parts = openCursor(cursor, AUDIT_VERSION, 1, MAX_CURSOR_LENGTH);
   if (!parts) return undefined;
-  const [at, id] = parts;
-  if (typeof at !== 'string' || !isInstant(at)) return undefined;
+  const [id] = parts;
   // A bigserial, carried as text: a JSON number loses digits past 2^53.
   if (typeof id !== 'string' || !/^[1-9]\d{0,18}$/.test(id) || BigInt(id) > MAX_ID) return undefined;
-  return { at, id };
+  return { id };
 }

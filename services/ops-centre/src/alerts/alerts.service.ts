@@ -167,17 +167,20 @@ export class AlertsService {
       const ofDesks = `desk = ANY($${args.push(desks)})`;
       where.push(q.region === undefined ? `(${ofDesks} OR actor = $${args.push(p.subject)})` : ofDesks);
     }
-    if (q.after) where.push(`(at, id) < ($${args.push(q.after.at)}::timestamptz, $${args.push(q.after.id)}::bigint)`);
+    if (q.after) where.push(`id < $${args.push(q.after.id)}::bigint`);
     const limit = q.limit ?? 200;
-    // `at` is when each action took effect (lockedAt); one alert's entries take their ids in the
-    // order they took its lock, so id orders those of one instant as they happened.
+    // Newest first in the order the entries were written: an action's id is drawn once it holds the
+    // alert's lock, so one alert's actions are listed in the order they took effect. Entries written
+    // before actions were stamped after the lock keep the time they were recorded with (their
+    // request's start), which may read earlier than the entry listed below them: the audit is
+    // evidence, and is never rewritten.
     const rows = await this.db.query(
-      `SELECT *, ${instantKey('at')} AS at_key FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${args.push(limit + 1)}`,
+      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${args.push(limit + 1)}`,
       args,
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    const next = rows.length > limit && last ? encodeAuditCursor({ at: last.at_key, id: String(last.id) }) : undefined;
+    const next = rows.length > limit && last ? encodeAuditCursor({ id: String(last.id) }) : undefined;
     return { rows: page.map(auditOf), next };
   }
 

@@ -103,7 +103,7 @@ describe('ops-centre audit of racing actions', () => {
     expect(alert.comments.map((c) => c.at)).toEqual(commented.map((e) => e.at));
   });
 
-  it('on migrating, sets each action written before to the earliest it can have taken effect, with what it recorded; views as they were', async () => {
+  it('on migrating, keeps every entry written before as recorded, and lists one alert\'s entries in the order they were written', async () => {
     const scratch = await createScratchSchema('ops_audit_effect');
     const db = adminClient();
     await db.connect();
@@ -113,53 +113,31 @@ describe('ops-centre audit of racing actions', () => {
       await db.query(`SET search_path TO "${scratch.schema}"`);
       await new CreateConsoleReadModel1764288000000().up(runner);
       const t = (s: number) => new Date(Date.UTC(2026, 10, 1, 9, 0, s)).toISOString();
-      const [a, b] = [randomUUID(), randomUUID()];
-      for (const id of [a, b]) {
-        await db.query(`INSERT INTO alerts (id, escalation_id, event_id, country, level, score, opened_at) VALUES ($1, $2, $2, 'KEN', 3, 0.9, $3)`, [id, `esc-${id}`, t(0)]);
-      }
-      // Alert a, in the order its actions took the lock (id order), each stamped when its transaction began.
-      const written: Array<[number, string, string, string, string, Record<string, unknown>]> = [
-        [1, a, 'view', 'o1', t(5), {}],
-        [2, a, 'assign', 'o1', t(3), { assignee: 'x', previousAssignee: null }],
-        [3, a, 'acknowledge', 'o2', t(1), {}],
-        [4, a, 'comment', 'o3', t(2), { body: 'called' }],
-        [5, a, 'assign', 'o1', t(10), { assignee: 'y', previousAssignee: 'x' }],
-        [6, a, 'close', 'o4', t(4), { reason: null }],
-        [7, b, 'assign', 'o1', t(0), { assignee: 'z', previousAssignee: null }],
-        [8, a, 'comment', 'o3', t(20), { body: 'called' }],
+      const a = randomUUID();
+      await db.query(`INSERT INTO alerts (id, escalation_id, event_id, country, level, score, opened_at) VALUES ($1, $2, $2, 'KEN', 3, 0.9, $3)`, [a, `esc-${a}`, t(0)]);
+      // In the order the actions took the lock (id order), each stamped when its transaction began.
+      const written: Array<[number, string, string, string, Record<string, unknown>]> = [
+        [1, 'assign', 'o1', t(3), { assignee: 'x', previousAssignee: null }],
+        [2, 'acknowledge', 'o2', t(1), {}],
+        [3, 'comment', 'o3', t(2), { body: 'called' }],
       ];
-      for (const [id, alertId, action, actor, at, detail] of written) {
-        await db.query('INSERT INTO audit_log (id, alert_id, action, actor, at, detail) VALUES ($1, $2, $3, $4, $5, $6)', [id, alertId, action, actor, at, JSON.stringify(detail)]);
+      for (const [id, action, actor, at, detail] of written) {
+        await db.query('INSERT INTO audit_log (id, alert_id, action, actor, at, detail) VALUES ($1, $2, $3, $4, $5, $6)', [id, a, action, actor, at, JSON.stringify(detail)]);
       }
-      await db.query(`UPDATE alerts SET status = 'closed', assignee = 'y', acknowledged_by = 'o2', acknowledged_at = $2, closed_by = 'o4', closed_at = $3 WHERE id = $1`, [a, t(1), t(4)]);
-      await db.query(`INSERT INTO alert_comments (id, alert_id, author, body, at) VALUES (1, $1, 'o3', 'called', $2), (2, $1, 'o3', 'called', $3)`, [a, t(2), t(20)]);
+      await db.query(`UPDATE alerts SET status = 'acknowledged', assignee = 'x', acknowledged_by = 'o2', acknowledged_at = $2 WHERE id = $1`, [a, t(1)]);
+      await db.query(`INSERT INTO alert_comments (id, alert_id, author, body, at) VALUES (1, $1, 'o3', 'called', $2)`, [a, t(2)]);
+      const before = {
+        audit: (await db.query('SELECT * FROM audit_log ORDER BY id')).rows,
+        alerts: (await db.query('SELECT * FROM alerts ORDER BY id')).rows,
+        comments: (await db.query('SELECT * FROM alert_comments ORDER BY id')).rows,
+      };
 
       await new AuditEffectTime1765427400000().up(runner);
 
-      const audit = await db.query('SELECT id, at FROM audit_log ORDER BY id');
-      expect(audit.rows.map((r) => [Number(r.id), (r.at as Date).toISOString()])).toEqual([
-        [1, t(5)],
-        [2, t(3)],
-        [3, t(3)],
-        [4, t(3)],
-        [5, t(10)],
-        [6, t(10)],
-        [7, t(0)],
-        [8, t(20)],
-      ]);
-      const [alert] = (await db.query('SELECT acknowledged_at, closed_at FROM alerts WHERE id = $1', [a])).rows;
-      expect([alert.acknowledged_at.toISOString(), alert.closed_at.toISOString()]).toEqual([t(3), t(10)]);
-      const comments = await db.query('SELECT id, at FROM alert_comments ORDER BY id');
-      expect(comments.rows.map((r) => [Number(r.id), (r.at as Date).toISOString()])).toEqual([
-        [1, t(3)],
-        [2, t(20)],
-      ]);
-      // Listed by time, one alert's actions now read in the order they took effect.
-      const listed = await db.query(`SELECT id FROM audit_log WHERE alert_id = $1 AND action <> 'view' ORDER BY at DESC, id DESC`, [a]);
-      expect(listed.rows.map((r) => Number(r.id))).toEqual([8, 6, 5, 4, 3, 2]);
-      // Written again, the migration changes nothing; a row written without a time gets the time it is written.
-      await new AuditEffectTime1765427400000().up(runner);
-      expect((await db.query('SELECT id, at FROM audit_log ORDER BY id')).rows).toEqual(audit.rows);
+      // What was recorded stays recorded: not one time moved.
+      expect((await db.query('SELECT * FROM audit_log ORDER BY id')).rows).toEqual(before.audit);
+      expect((await db.query('SELECT * FROM alerts ORDER BY id')).rows).toEqual(before.alerts);
+      expect((await db.query('SELECT * FROM alert_comments ORDER BY id')).rows).toEqual(before.comments);
       const defaults = await db.query(
         `SELECT table_name, column_default FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'at' ORDER BY table_name`,
         [scratch.schema],
@@ -172,5 +150,23 @@ describe('ops-centre audit of racing actions', () => {
       await db.end();
       await scratch.drop();
     }
+  });
+
+  it('lists entries written before in the order they were written, whatever times they were recorded with', async () => {
+    const id = ids[1];
+    // As the service wrote an action before it stamped them after the lock: the times out of order.
+    const db = adminClient();
+    await db.connect();
+    try {
+      await db.query(`SET search_path TO ops_centre`);
+      const t = (s: number) => new Date(Date.UTC(2026, 10, 1, 9, 0, s)).toISOString();
+      for (const [assignee, previousAssignee, at] of [['q1', null, t(3)], ['q2', 'q1', t(1)], ['q3', 'q2', t(2)]] as const) {
+        await db.query(`INSERT INTO audit_log (alert_id, action, actor, at, detail) VALUES ($1, 'assign', 'int-audit-order', $2, $3)`, [id, at, JSON.stringify({ assignee, previousAssignee })]);
+      }
+    } finally {
+      await db.end();
+    }
+    const assigns = (await auditOf(id, '&action=assign&actor=int-audit-order')).map((e) => e.detail.assignee);
+    expect(assigns).toEqual(['q3', 'q2', 'q1']);
   });
 });
