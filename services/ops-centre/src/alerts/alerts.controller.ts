@@ -148,7 +148,7 @@ export class AlertsController {
   @ApiOperation({
     summary: 'The audit log, a page at a time',
     description:
-      'Who did or saw what, newest first: in the order the actions took effect, each at the time it took effect. One page of `limit`; ' +
+      'Who did or saw what, newest first, in the order entries were written: an action\'s once it holds the alert, so in the order actions took effect, each at the time it took effect (entries recorded before keep the time they were recorded with). One page of `limit`; ' +
       'when more follow, the X-Next-Cursor header carries the `cursor` of the next page, which goes on after the last entry shown. ' +
       'Entries never change: paging back skips none and repeats none; one written since paging began is on a new first page.',
   })
