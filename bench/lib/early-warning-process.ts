@@ -16,9 +16,8 @@ export async function startEarlyWarning(port: number, options: { build?: boolean
   // machine's two cores on JSON while the service is measured. A 202's answer is read but not parsed,
   // for the same reason; anything else is parsed, to be reported.
   const agent = new http.Agent({ keepAlive: true });
-  const poster = (base: string) => (url: string, body: unknown) =>
+  const once = (base: string, url: string, payload: string) =>
     new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      const payload = typeof body === 'string' ? body : JSON.stringify(body);
       const req = http.request(`${base}${url}`, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -28,9 +27,22 @@ export async function startEarlyWarning(port: number, options: { build?: boolean
           resolve({ status, body: status === 202 ? undefined : parseOrText(Buffer.concat(chunks).toString('utf8')) });
         });
       });
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
       req.end(payload);
     });
+  // A kept-alive connection the service closed while idle (between phases) fails the request sent on
+  // it with ECONNRESET: sent again on a new one, as Node's documentation advises. Intake is idempotent
+  // by (source, id), so a request that did reach the service records nothing twice.
+  const poster = (base: string) => async (url: string, body: unknown) => {
+    const payload = typeof body === 'string' ? body : JSON.stringify(body);
+    try {
+      return await once(base, url, payload);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException & { reusedSocket?: boolean };
+      if (e.reusedSocket && e.code === 'ECONNRESET') return once(base, url, payload);
+      throw err;
+    }
+  };
   // BENCH_URL: measure a service started by hand (e.g. under --cpu-prof) instead of starting one.
   if (process.env.BENCH_URL) {
     const url = process.env.BENCH_URL;
