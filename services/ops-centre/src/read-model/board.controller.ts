@@ -73,6 +73,9 @@ function responseTimesQuery(query: Record<string, unknown>) {
  */
 const RISK_PAGE_MAX = 2_000;
 
+/** The alerts a country page lists, newest first; `alertCount` says how many the country has. */
+const COUNTRY_PAGE_ALERTS = 50;
+
 /** The query of GET /risk, every fault named at once (ChecksQuery runs it too, with a parameter the route does not take). */
 function riskQuery(query: Record<string, unknown>) {
   const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
@@ -154,7 +157,13 @@ export class BoardController {
     assertMaySeeDesk(p, desk);
     const [areas, alerts, timeline, byTopic] = await Promise.all([
       this.db.query('SELECT * FROM risk_areas WHERE country = $1 ORDER BY admin1', [country]),
-      this.db.query(`SELECT id, escalation_id, admin1, level, status, assignee, opened_at, cleared_at, cleared_to_level FROM alerts WHERE country = $1 ORDER BY opened_at DESC LIMIT 50`, [country]),
+      // The newest alerts, and how many the country has: the page shows COUNTRY_PAGE_ALERTS and says
+      // when there are more, rather than leaving an officer to believe a busy country has only those.
+      this.db.query(
+        `SELECT id, escalation_id, admin1, level, status, assignee, opened_at, cleared_at, cleared_to_level, count(*) OVER () AS total
+           FROM alerts WHERE country = $1 ORDER BY opened_at DESC, id DESC LIMIT ${COUNTRY_PAGE_ALERTS}`,
+        [country],
+      ),
       this.db.query(
         `SELECT event_id AS "eventId", ce_type AS type, ce_source AS source, occurred_at AS "occurredAt", topic, payload, trace_id AS "traceId"
          FROM timeline_entries WHERE country = $1 ORDER BY occurred_at DESC, received_at DESC LIMIT 200`,
@@ -175,6 +184,7 @@ export class BoardController {
       risk: areas.map(areaOf),
       // The area (null national, else the admin1) tells apart a country's alerts of one level and status.
       // An alert a de-escalation cleared says when, and to which level, the area fell back.
+      alertCount: alerts.length ? Number(alerts[0].total) : 0,
       alerts: alerts.map((a: Record<string, unknown>) => ({
         id: a.id,
         escalationId: a.escalation_id,

@@ -15,6 +15,8 @@ interface CountryView {
   name: string;
   region: string | null;
   risk: { admin1: string | null; level: number; score: number; history: HistoryPoint[]; levelChangedAt: string | null; trend: RiskRow['trend']; trendDelta: number }[];
+  /** How many alerts the country has; the page lists the newest of them. */
+  alertCount?: number;
   alerts: { id: string; escalationId: string; admin1: string | null; level: number; status: string; assignee: string | null; openedAt: string; clearedAt?: string | null; clearedToLevel?: number | null }[];
   mediation: Aggregate[];
   elections: Aggregate[];
@@ -97,6 +99,11 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
                 </li>
               ))}
               {!view.alerts.length && <li className="muted">None</li>}
+              {(view.alertCount ?? 0) > view.alerts.length && (
+                <li className="muted" data-testid="country-alerts-more">
+                  The newest {view.alerts.length} of {view.alertCount} alerts: the Alerts pane, filtered by {view.country}, lists every one.
+                </li>
+              )}
             </ul>
             <Aggregates title="Mediation processes" rows={view.mediation} empty="No mediation process." />
             <Aggregates title="Elections" rows={view.elections} empty="No election events yet (electoral support)." />
