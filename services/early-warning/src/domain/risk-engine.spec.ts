@@ -103,6 +103,27 @@ describe('RiskEngine', () => {
     expect(liveFirst).toEqual(inDayOrder);
   });
 
+  it('given a week of battles, when one old report without deaths comes late (a year back, or a typo\'s 1926), then the level holds and the score barely moves', () => {
+    // A quiet country's first week of reports, live: elevated at most.
+    const week = Array.from({ length: 40 }, (_, i) => signal(730 + Math.floor(i / 5), 'battles', 5, null));
+    for (const lateDay of [730 - 365, Math.round((Date.UTC(1926, 0, 1) - day0) / DAY)]) {
+      const engine = new RiskEngine();
+      const before = run(engine, week, 737);
+      const scoreBefore = engine.current().find((a) => a.admin1 === null)?.score as number;
+      const levelBefore = engine.current().find((a) => a.admin1 === null)?.level;
+      const after = [...engine.ingestSignal({ ...signal(lateDay, 'protests', 0, null), occurredAt: on(lateDay) }), ...engine.closeThrough(on(738))];
+      // Taken as the start of the data it made T decades long: E collapsed, the surge term went to 1
+      // and the country escalated to high on one protest (mediation then proposed a process).
+      expect(transitions(after), `late report of day ${lateDay}`).toEqual([]);
+      expect(engine.current().find((a) => a.admin1 === null)?.level).toBe(levelBefore);
+      expect(Math.abs((engine.current().find((a) => a.admin1 === null)?.score as number) - scoreBefore)).toBeLessThan(2);
+      expect(transitions(before).every((t) => t.newLevel !== 'high' && t.newLevel !== 'critical')).toBe(true);
+      // Kept apart across a restart: the snapshot holds it.
+      expect(engine.snapshot().observedEarlier).toEqual([[day0 / DAY + lateDay, day0 / DAY + lateDay]]);
+      expect(RiskEngine.restore(engine.snapshot()).snapshot()).toEqual(engine.snapshot());
+    }
+  });
+
   it('given a quiet year, when a burst of deadly attacks follows, then the country escalates to high or critical within the burst, naming the attacks', () => {
     const engine = new RiskEngine();
     const before = run(engine, quietYear(), 364);

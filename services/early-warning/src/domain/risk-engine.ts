@@ -1,3 +1,4 @@
+import { NOTHING_OBSERVED, observe, type DaySpan, type ObservedDays } from './observed-days';
 import { AreaState, reverseEscalations, tellEscalation, type AreaSnapshot, type Contribution } from './risk-area';
 import { admin1Key, NO_CONTEXT, type RiskContextProvider } from './risk-context';
 import type { RiskDriver, RiskEvent } from './risk-events';
@@ -35,6 +36,8 @@ export interface RiskEngineSnapshot {
   readonly version: 1;
   readonly openDay: number | null;
   readonly observedSinceDay: number | null;
+  /** Spans of late reports kept apart from the history T counts (observed-days.ts); absent in snapshots of earlier builds. */
+  readonly observedEarlier?: readonly DaySpan[];
   readonly pending: ReadonlyArray<readonly [number, ReadonlyArray<{ readonly country: string; readonly admin1: string | null; readonly c: Contribution }>]>;
   readonly areas: readonly AreaSnapshot[];
 }
@@ -60,13 +63,13 @@ export class RiskEngine {
   private readonly context: RiskContextProvider;
   private readonly countries = new Map<string, AreaState>();
   private readonly pending = new Map<number, { country: string; admin1: string | null; c: Contribution }[]>();
-  private observedSinceDay: number | undefined;
+  private observed: ObservedDays;
   private openDay: number | undefined;
 
   constructor(options: RiskEngineOptions = {}) {
     this.parameters = options.parameters ?? DEFAULT_RISK_PARAMETERS;
     this.context = options.context ?? NO_CONTEXT;
-    this.observedSinceDay = options.observedSince ? dayOf(options.observedSince) : undefined;
+    this.observed = options.observedSince ? { since: dayOf(options.observedSince), earlier: [] } : NOTHING_OBSERVED;
   }
 
   /** Applies a signal; returns the events of the days it closed first. */
@@ -171,7 +174,8 @@ export class RiskEngine {
     return {
       version: 1,
       openDay: this.openDay ?? null,
-      observedSinceDay: this.observedSinceDay ?? null,
+      observedSinceDay: this.observed.since ?? null,
+      observedEarlier: this.observed.earlier.map((span) => [span[0], span[1]] as const),
       pending: [...this.pending].map(([day, items]) => [day, items.map((i) => ({ ...i }))] as const),
       areas: [...this.countries.values()].map((a) => a.snapshot()),
     };
@@ -182,7 +186,7 @@ export class RiskEngine {
     const engine = new RiskEngine(options);
     const p = engine.parameters;
     engine.openDay = snapshot.openDay ?? undefined;
-    engine.observedSinceDay = snapshot.observedSinceDay ?? engine.observedSinceDay;
+    engine.observed = { since: snapshot.observedSinceDay ?? engine.observed.since, earlier: (snapshot.observedEarlier ?? []).map((span) => [span[0], span[1]] as const) };
     for (const [day, items] of snapshot.pending) engine.pending.set(day, items.map((i) => ({ ...i })));
     for (const area of snapshot.areas) engine.countries.set(area.country, AreaState.restore(area, p.recentWindowDays, p.baselineWindowDays));
     return engine;
@@ -203,7 +207,7 @@ export class RiskEngine {
   private openUpTo(day: number, announcing: Announcing | undefined): RiskEvent[] {
     if (this.openDay === undefined) {
       this.openDay = day;
-      this.observedSinceDay ??= day;
+      if (this.observed.since === undefined) this.observed = observe(this.observed, day);
       this.applyPending(day);
       return [];
     }
@@ -211,13 +215,13 @@ export class RiskEngine {
   }
 
   /**
-   * T, the days of data so far, counts from the earliest day any input was about: history imported
-   * after live reports (an ACLED export comes newest first) fills the baseline as late reports, and a
-   * T that started at the first input's day would keep E inflated and the surge muted for a year, so
-   * the same data would read lower live than in the backtest.
+   * T, the days of data so far, counts from the earliest day of the history the input has joined up
+   * (observed-days.ts): history imported after live reports fills the baseline as late reports and
+   * moves it back, as a T that started at the first input's day would keep E inflated and the surge
+   * muted for a year; a lone report dated far back does not.
    */
   private observedFrom(day: number): void {
-    if (this.observedSinceDay !== undefined && day < this.observedSinceDay) this.observedSinceDay = day;
+    this.observed = observe(this.observed, day);
   }
 
   private applyPending(day: number): void {
@@ -291,7 +295,7 @@ export class RiskEngine {
     state.decayTo(day);
     state.pruneWindow(day, p.recentWindowDays);
     const reference = state.area.admin1 === null ? (p.countryIntensityOverrides[state.area.country] ?? p.countryIntensityReference) : p.admin1IntensityReference;
-    const parts = scoreParts(p, state.recent, state.baseline, day - (this.observedSinceDay as number) + 1, reference);
+    const parts = scoreParts(p, state.recent, state.baseline, day - (this.observed.since as number) + 1, reference);
     const adjustments = this.context.adjustmentsFor(state.area, dateOfDay(day));
     const exact = clamp(parts.base + adjustments.reduce((sum, a) => sum + a.points, 0), 0, 100);
     // The level is decided on the score as published (one decimal): an unrounded 79.96 was told as
