@@ -33,6 +33,18 @@ describe('signal query limits and ranges', () => {
     expect(parseSignalQuery({ from: '2024-05-01', to: '2024-05-01' }, false).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
     expect(parseSignalQuery({ from: '2024-04-01', to: '2024-05-01' }, false).violations).toEqual([]);
   });
+
+  it('takes a bound finer than the millisecond signals are stored to as the next millisecond, exact for from (≥) and to (<)', () => {
+    const bounds = (from: string, to: string) => {
+      const q = parseSignalQuery({ from, to }, false).query;
+      return [q?.from?.toISOString(), q?.to?.toISOString()];
+    };
+    // A signal of 00:00:00.000 is before both: from leaves it out, to lets it in. Cut down, it was the other way round.
+    expect(bounds('2024-02-29T00:00:00.0001Z', '2024-03-01')).toEqual(['2024-02-29T00:00:00.001Z', '2024-03-01T00:00:00.000Z']);
+    expect(bounds('2024-02-28', '2024-02-29T00:00:00.0005Z')).toEqual(['2024-02-28T00:00:00.000Z', '2024-02-29T00:00:00.001Z']);
+    expect(bounds('2024-02-28T23:59:59.999000Z', '2024-02-29T00:00:00.123456Z')).toEqual(['2024-02-28T23:59:59.999Z', '2024-02-29T00:00:00.124Z']);
+    expect(bounds('2024-02-28T23:59:59.9999Z', '2024-03-01T00:00:00Z')).toEqual(['2024-02-29T00:00:00.000Z', '2024-03-01T00:00:00.000Z']);
+  });
 });
 
 describe('the country a signal query names', () => {

@@ -50,9 +50,9 @@ export function parseSignalQuery(q: Record<string, string | undefined>, exercise
     v.push(...(faults.length > 0 ? faults : exerciseCodeViolations(q.country, exerciseCountries)));
   }
   if (q.type !== undefined && !isSignalType(q.type)) v.push({ field: 'type', reason: 'is not a signal type' });
-  const from = q.from === undefined ? undefined : parseInstant(q.from);
+  const from = q.from === undefined ? undefined : boundInstant(q.from);
   if (q.from !== undefined && !from) v.push({ field: 'from', reason: 'must be an ISO 8601 date or date-time' });
-  const to = q.to === undefined ? undefined : parseInstant(q.to);
+  const to = q.to === undefined ? undefined : boundInstant(q.to);
   if (q.to !== undefined && !to) v.push({ field: 'to', reason: 'must be an ISO 8601 date or date-time' });
   // `to` is exclusive: from ≥ to can match nothing, and answered an empty list as if there were none.
   if (from && to && from.getTime() >= to.getTime()) v.push({ field: 'to', reason: 'must be later than from' });
@@ -60,6 +60,18 @@ export function parseSignalQuery(q: Record<string, string | undefined>, exercise
   if (q.cursor !== undefined && before === undefined) v.push({ field: 'cursor', reason: 'is not a cursor this API returned' });
   if (v.length > 0) return { violations: v };
   return { query: { limit, country: q.country === undefined ? undefined : platformIso3(q.country), type: q.type, source: q.source, from, to, before }, violations: v };
+}
+
+/**
+ * A `from` or `to` bound, to the millisecond signals are stored to: a finer one (Python's isoformat
+ * gives microseconds) is rounded up, which is exact for both (`occurredAt ≥ from`, `occurredAt < to`,
+ * occurredAt whole milliseconds). Cut down, `to=…00.0005Z` left out a signal of 00.000, earlier than
+ * it, and `from=…00.0001Z` let one in.
+ */
+function boundInstant(text: string): Date | undefined {
+  const at = parseInstant(text);
+  const finer = /\.\d{3}(\d+)/.exec(text)?.[1];
+  return at && finer && /[1-9]/.test(finer) ? new Date(at.getTime() + 1) : at;
 }
 
 /** SQL WHERE of a filter (newest first by seq), with its parameters. */
