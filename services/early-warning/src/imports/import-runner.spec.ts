@@ -73,6 +73,17 @@ describe('runImport', () => {
     expect(written).toEqual([]);
   });
 
+  it('names the source the records were recorded under: a file of recorded signals keeps its rows\' own, whatever --source says', async () => {
+    const { sink, written } = memorySink();
+    const head = ['Id,Source,Date,Country,Type', '#event+id+source,#meta+source,#date+occurred,#country+code,#event+type'];
+    const recorded = [...head, 'a,field-monitor,2021-06-05,BFA,battles', 'b,field-monitor,2021-06-06,BFA,battles', ''].join('\n');
+    const report = await runImport(Readable.from([recorded]), sink, { source: 'other' });
+    expect(written.map((s) => s.source)).toEqual(['field-monitor', 'field-monitor']);
+    expect(report).toMatchObject({ format: 'hxl', accepted: 2, source: 'field-monitor' });
+    // Where --source does name the records' source, the report names it too.
+    expect(await runImport(Readable.from([csv]), memorySink().sink, { source: 'acled-mirror' })).toMatchObject({ source: 'acled-mirror', accepted: 25 });
+  });
+
   it('stops with the error of a failing write', async () => {
     const failing: ImportSink = { signals: async () => Promise.reject(new Error('database gone')), observations: async () => ({ recorded: 0, duplicates: 0 }) };
     await expect(runImport(Readable.from([csv]), failing, { batchSize: 5 })).rejects.toThrow('database gone');

@@ -99,8 +99,10 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   let lastRejectedRow = -1;
   const errors: RowError[] = [];
   let errorsTruncated = false;
-  // The first accepted row's: a file of recorded signals (HXL with #event+id+source) names each row's own.
-  let source: string | null = options.source ?? null;
+  // The first accepted row's: a file of recorded signals (HXL with #event+id+source) names each row's
+  // own, which --source does not replace; started from --source, the report named a source nothing
+  // was recorded under.
+  let source: string | null = null;
   const buffers = new Map<string, Signal[]>();
   let buffered = 0;
   let aggregates: AggregateObservation[] = [];
