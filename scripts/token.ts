@@ -1,7 +1,8 @@
 /**
  * Mints a local development access token (HS256) and prints only the token, so that
  *   curl -H "Authorization: Bearer $(npm run -s token -- --role viewer --region africa)" ...
- * works. Usage and errors go to stderr; a wrong argument exits with 2.
+ * works. Errors go to stderr (a wrong argument exits with 2, with the usage); --help prints the usage,
+ * with the roles, on stdout and exits 0.
  *
  * Imports the pure auth modules directly, not the library index: the index pulls in Nest, whose
  * legacy decorators tsx cannot compile without the workspace tsconfig.
@@ -103,4 +104,4 @@ async function mint(args: NonNullable<ReturnType<typeof parseCommandLine>>): Pro
   return 0;
 }
 
-runCli('token', USAGE, parseCommandLine, mint, { helpOnStderr: true });
+runCli('token', USAGE, parseCommandLine, mint);

@@ -28,9 +28,10 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnTy
 /**
  * The frame of a script: parse the command line (`undefined` means --help: print the usage, exit
  * 0), run, exit with what `run` returns; a UsageError exits 2 with the usage, any other error 1.
- * `helpOnStderr` keeps stdout for the script's one result (a token captured by `$(…)`).
+ * Help asked for goes to stdout, for every script (token too: `token --help | grep` lists the roles);
+ * only the usage shown beside a usage error goes to stderr, where `$(…)` does not capture it.
  */
-export function runCli<A>(name: string, usage: string, parse: (argv: string[]) => A | undefined, run: (args: A) => Promise<number>, options: { helpOnStderr?: boolean } = {}): void {
+export function runCli<A>(name: string, usage: string, parse: (argv: string[]) => A | undefined, run: (args: A) => Promise<number>): void {
   const main = async (): Promise<number> => {
     let args: A | undefined;
     try {
@@ -41,7 +42,7 @@ export function runCli<A>(name: string, usage: string, parse: (argv: string[]) =
       return 2;
     }
     if (args === undefined) {
-      (options.helpOnStderr ? process.stderr : process.stdout).write(`${usage}\n`);
+      process.stdout.write(`${usage}\n`);
       return 0;
     }
     return run(args);

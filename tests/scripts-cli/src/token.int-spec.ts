@@ -40,6 +40,15 @@ describe('npm run token', () => {
     await expect(serviceVerifier().verify(token)).rejects.toThrow(/signature is invalid/);
   });
 
+  it.concurrent.each([['--help'], ['-h']])('prints its usage with the roles on stdout for %s, and exits 0', async (flag) => {
+    // The README sends readers to `npm run -s token -- --help` for the roles: on stderr, `| less` or `| grep` showed nothing.
+    const run = await runScript('token', [flag], asDeveloper);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^Usage: npm run -s token -- --role/);
+    expect(run.stdout).toMatch(/\n {2}watch-officer +\S/);
+  });
+
   // Concurrent: each is a process of its own, and the suite has a time budget.
   it.concurrent.each([
     { why: 'a region no desk has', args: ['--role', 'viewer', '--region', 'mars'], code: 2, error: /^token: --region mars is no region of the platform: use one of africa, .*, or global$/ },
