@@ -43,8 +43,10 @@ ${ROLE_LIST}`;
 
 function parseTtl(value: string): number {
   const match = /^(\d+)([smhd]?)$/.exec(value.trim());
-  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's'] : 0;
-  if (!match || seconds <= 0) throw new UsageError(`--ttl must look like 30m, 8h, 2d or 3600, got "${value}"`);
+  if (!match) throw new UsageError(`--ttl must look like 30m, 8h, 2d or 3600, got "${value}"`);
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
+  // "0" and "0h" have the form asked for: telling the caller to write it like 3600 did not say what was wrong.
+  if (seconds <= 0) throw new UsageError(`--ttl must be positive: a token that lasts no time is expired when minted, got "${value}"`);
   if (seconds > MAX_TTL_SECONDS) throw new UsageError(`--ttl must be at most ${MAX_TTL_DAYS}d (${MAX_TTL_SECONDS} seconds), got "${value}"`);
   return seconds;
 }
