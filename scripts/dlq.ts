@@ -13,10 +13,10 @@
  * Kafka: KAFKA_BROKERS, else INFRA_KAFKA_PORT, else this clone's stack (scriptEnv). Exit 0 on success, 1 when
  * redrive did not send every letter asked for (an id not found, a letter too old; what could go
  * went; a letter sent back before counts as sent) or another redrive of the topic is under way, 2 on
- * a usage error.
+ * a usage error, 78 (EX_CONFIG) on an invalid configuration variable (KAFKA_BROKERS=bogus).
  */
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
-import { ConfigError, loadServiceConfig } from '@crisis-ops/config';
+import { loadServiceConfig } from '@crisis-ops/config';
 import {
   CLAIM_EXPIRES_MS,
   createIdempotentProducer,
@@ -30,7 +30,7 @@ import {
   type DeadLetter,
   type LetterStatus,
 } from '@crisis-ops/messaging';
-import { parseCommandArgs, runCli, scriptEnv, UsageError } from './lib/cli';
+import { EX_CONFIG, parseCommandArgs, runCli, scriptEnv, UsageError } from './lib/cli';
 
 const USAGE = `Usage:
   npm run dlq -- list [--topic TOPIC …] [--outstanding] [--json]
@@ -47,7 +47,10 @@ const USAGE = `Usage:
                                                           it sends nothing and exits 1, naming who runs it (a crashed
                                                           one's claim lapses after ${CLAIM_EXPIRES_MS / 60_000} min)
 
-  TOPIC is a domain topic: ${DOMAIN_TOPICS.join(', ')}`;
+  TOPIC is a domain topic: ${DOMAIN_TOPICS.join(', ')}
+
+Exit: 0 done; 1 a redrive that did not send every letter asked for, or one of TOPIC under way, or Kafka
+unreachable; 2 a usage error; ${EX_CONFIG} an invalid configuration variable (KAFKA_BROKERS, …: named, with the reason)`;
 
 function commandLine(argv: string[]) {
   const parsed = parseCommandArgs({
@@ -101,14 +104,8 @@ function listing(all: readonly DeadLetter[], onlyOutstanding: boolean, now: Date
 }
 
 async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<number> {
-  let brokers: string[];
-  try {
-    brokers = loadServiceConfig('dlq', 'dlq', 1, scriptEnv()).kafkaBrokers;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`dlq: ${err.message}\n`);
-    return 2;
-  }
+  // A bad variable throws a ConfigError: runCli names it and exits 78 (EX_CONFIG).
+  const brokers = loadServiceConfig('dlq', 'dlq', 1, scriptEnv()).kafkaBrokers;
   const kafka = createKafka({ clientId: 'crisis-ops-dlq', brokers, commandLine: true });
   // Which broker: with two stacks on a machine, "no dead letters" or a timeout means little without it.
   const naming = (err: Error) => {

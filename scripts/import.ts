@@ -5,7 +5,7 @@
  * twice adds nothing and publishes nothing). Streams the file; shows a progress bar on stderr;
  * prints the report (accepted, duplicates, rejected rows with row, column and reason) on stdout.
  * Exit 0 when at least one row was accepted, 1 when none was (or the import stopped), 2 on a usage
- * error.
+ * error, 78 (EX_CONFIG) on an invalid configuration variable (DATABASE_PORT=abc).
  *
  *   npm run import -- --input ../shared/data/acled-burkina-faso-2019-2022.csv [--format auto|acled|…] [--source acled]
  *
@@ -25,7 +25,7 @@ import { EventPublisher } from '@crisis-ops/service-kit';
 import { importSourceProblem } from '../services/early-warning/src/domain';
 import { IMPORT_FORMATS, ImportFormatError } from '../services/early-warning/src/import';
 import { fileCommandLine, UsageError } from './lib/file-cli';
-import { scriptEnv } from './lib/cli';
+import { ConfigError, configErrorLine, EX_CONFIG, scriptEnv } from './lib/cli';
 import { migrations } from '../services/early-warning/src/migrations';
 import { SignalWriter } from '../services/early-warning/src/signals/intake/signal-writer';
 import { formatReport, runImport } from '../services/early-warning/src/imports/import-runner';
@@ -77,7 +77,10 @@ const USAGE = `Usage: npm run import -- --input FILE [--format auto|${IMPORT_FOR
   --format  input format (default: auto, detected from the header)
   --source  source recorded with each signal (default per format: acled, ucdp-ged, …)
   --batch   rows per transaction (default 2000)
-  --json    print the report as JSON instead of text`;
+  --json    print the report as JSON instead of text
+
+Exit: 0 at least one row accepted; 1 none was, or the file or database unusable, or the import stopped;
+2 a usage error; ${EX_CONFIG} an invalid configuration variable (DATABASE_*, KAFKA_BROKERS: named, with the reason)`;
 
 function args() {
   const { values, input, format } = fileCommandLine(USAGE, { source: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' } });
@@ -148,6 +151,8 @@ function progressBar(total: number) {
 
 async function main(): Promise<number> {
   const opts = args();
+  // Before the file: a bad variable is the same error whatever the file (exit 78, not 1 for a missing one).
+  const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, scriptEnv());
   let size: number;
   try {
     const info = statSync(opts.input);
@@ -158,7 +163,6 @@ async function main(): Promise<number> {
     process.stderr.write(`import: cannot read ${opts.input}: ${(err as Error).message}\n`);
     return 1;
   }
-  const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, scriptEnv());
   const dataSource = createServiceDataSource({ config: config.database, as: 'app' });
   try {
     await runMigrations({ config: config.database, migrations: [...migrations] as never });
@@ -196,7 +200,11 @@ main().then(
       process.stderr.write(`import: ${err.message}\n\n${USAGE}\n`);
       process.exit(2);
     }
-    // A bad setting (the config check names the variable): the message says which; a stack would bury it.
+    if (err instanceof ConfigError) {
+      // A bad variable: named with its reason under the script's name (not the service's), exit 78 as the services do.
+      process.stderr.write(configErrorLine('import', err));
+      process.exit(EX_CONFIG);
+    }
     process.stderr.write(`import: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },

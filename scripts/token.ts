@@ -1,8 +1,8 @@
 /**
  * Mints a local development access token (HS256) and prints only the token, so that
  *   curl -H "Authorization: Bearer $(npm run -s token -- --role viewer --region africa)" ...
- * works. Errors go to stderr (a wrong argument exits with 2, with the usage); --help prints the usage,
- * with the roles, on stdout and exits 0.
+ * works. Errors go to stderr (a wrong argument exits with 2, with the usage; an invalid configuration
+ * variable with 78); --help prints the usage, with the roles, on stdout and exits 0.
  *
  * Imports the pure auth modules directly, not the library index: the index pulls in Nest, whose
  * legacy decorators tsx cannot compile without the workspace tsconfig.
@@ -11,7 +11,7 @@ import { DEFAULT_AUTH_AUDIENCE, DEFAULT_AUTH_ISSUER, MIN_DEV_SECRET_LENGTH } fro
 import { LOCAL_DEV_SECRET, signDevToken } from '../libs/auth/src/dev-token';
 import { isPlatformRole, PLATFORM_ROLES } from '../libs/auth/src/roles';
 import { DESK_IDS } from '../libs/geo/src/desks';
-import { parseCommandArgs, runCli, UsageError } from './lib/cli';
+import { ConfigError, EX_CONFIG, parseCommandArgs, runCli, UsageError } from './lib/cli';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -37,6 +37,9 @@ const USAGE = `Usage: npm run -s token -- --role <role> [--role <role2>] [--regi
 
 Environment: AUTH_DEV_SECRET (default: the LOCAL_DEV_SECRET of libs/auth), AUTH_ISSUER (default
 ${DEFAULT_AUTH_ISSUER}), AUTH_AUDIENCE (default ${DEFAULT_AUTH_AUDIENCE}). Use the same values as the services.
+
+Exit: 0 the token printed; 2 a usage error; ${EX_CONFIG} an invalid configuration variable (AUTH_DEV_SECRET under
+${MIN_DEV_SECRET_LENGTH} characters: named, with the reason)
 
 Roles:
 ${ROLE_LIST}`;
@@ -92,10 +95,8 @@ function parseCommandLine(argv: string[]) {
 
 async function mint(args: NonNullable<ReturnType<typeof parseCommandLine>>): Promise<number> {
   const secret = process.env['AUTH_DEV_SECRET']?.trim() || LOCAL_DEV_SECRET;
-  if (secret.length < MIN_DEV_SECRET_LENGTH) {
-    process.stderr.write(`token: AUTH_DEV_SECRET must be at least ${MIN_DEV_SECRET_LENGTH} characters long\n`);
-    return 1;
-  }
+  // An invalid configuration variable, as the services refuse it: runCli names it and exits 78 (EX_CONFIG).
+  if (secret.length < MIN_DEV_SECRET_LENGTH) throw new ConfigError('token', [{ variable: 'AUTH_DEV_SECRET', reason: `must be at least ${MIN_DEV_SECRET_LENGTH} characters long` }]);
   const token = await signDevToken({
     ...args,
     secret,

@@ -1,8 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from '@crisis-ops/config';
 
 /** A wrong command line: the scripts print it with their usage and exit 2. */
 export class UsageError extends Error {}
+
+/**
+ * The exit code of every script on an invalid configuration variable (DATABASE_PORT=abc, a
+ * KAFKA_BROKERS that is no host:port, too short an AUTH_DEV_SECRET): EX_CONFIG of sysexits.h, as the
+ * services exit on one. So a wrapper tells "fix the environment" from a wrong command line (2) or a
+ * run that failed (1); import exited 1 on it and dlq 2, as if the command line were wrong.
+ */
+export const EX_CONFIG = 78;
+
+/**
+ * A ConfigError as one line under the script's own name, each variable with its reason. Its own
+ * message starts with the name it was loaded under ("dlq: invalid configuration"), so the scripts'
+ * prefix doubled it ("dlq: dlq: …"), or named the service instead ("import: early-warning: …").
+ */
+export function configErrorLine(script: string, err: ConfigError): string {
+  return `${script}: invalid configuration: ${err.problems.map((p) => `${p.variable} ${p.reason}`).join('; ')}\n`;
+}
+
+export { ConfigError };
 
 /**
  * node:util's parseArgs, strict, with what it refuses (an unknown flag, a missing value) as a
@@ -27,7 +47,8 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnTy
 
 /**
  * The frame of a script: parse the command line (`undefined` means --help: print the usage, exit
- * 0), run, exit with what `run` returns; a UsageError exits 2 with the usage, any other error 1.
+ * 0), run, exit with what `run` returns; a UsageError exits 2 with the usage, a ConfigError
+ * EX_CONFIG (78), any other error 1.
  * Help asked for goes to stdout, for every script (token too: `token --help | grep` lists the roles);
  * only the usage shown beside a usage error goes to stderr, where `$(…)` does not capture it.
  */
@@ -52,6 +73,11 @@ export function runCli<A>(name: string, usage: string, parse: (argv: string[]) =
       process.exitCode = code;
     },
     (err: unknown) => {
+      if (err instanceof ConfigError) {
+        process.stderr.write(configErrorLine(name, err));
+        process.exitCode = EX_CONFIG;
+        return;
+      }
       process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     },

@@ -213,6 +213,17 @@ describe('npm run dlq', () => {
     expect(run.code).toBe(1);
   });
 
+  it.concurrent.each([
+    { variable: 'KAFKA_BROKERS', env: { KAFKA_BROKERS: 'bogus' }, stderr: 'dlq: invalid configuration: KAFKA_BROKERS must be a comma-separated list of host:port\n' },
+    { variable: 'DATABASE_PORT', env: { DATABASE_PORT: 'abc' }, stderr: 'dlq: invalid configuration: DATABASE_PORT must be a number, got "abc"\n' },
+  ])('exits 78 (EX_CONFIG, as the services do) on an invalid $variable, naming it once with the reason', async ({ env, stderr }) => {
+    // It exited 2, a usage error's code, and said "dlq: dlq: invalid configuration" with the variable on the next line.
+    const run = await runScript('dlq', ['list'], { env });
+    expect(run.stderr).toBe(stderr);
+    expect(run.code).toBe(78);
+    expect(run.stdout).toBe('');
+  });
+
   // Concurrent: each is a process of its own, and the suite has a time budget.
   it.concurrent.each([
     { why: 'no command', args: [], error: 'dlq: the command must be list or redrive, not nothing' },

@@ -66,6 +66,17 @@ describe('npm run import', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('exits 78 (EX_CONFIG, as the services do) on an invalid configuration variable, naming it once with the reason, whatever the file', async () => {
+    const expected = 'import: invalid configuration: DATABASE_PORT must be a number, got "abc"\n';
+    for (const input of [path.join(FIXTURES, 'acled-full.csv'), path.join(FIXTURES, 'no-such-file.csv')]) {
+      const run = await runScript('import', ['--input', input, '--source', `${source}-config`], { env: { DATABASE_PORT: 'abc' } });
+      expect(run.stderr).toBe(expected);
+      expect(run.code).toBe(78);
+      expect(run.stdout).toBe('');
+    }
+    expect((await db.query('SELECT 1 FROM early_warning.signals WHERE source = $1', [`${source}-config`])).rowCount).toBe(0);
+  });
+
   // Concurrent: each is a process of its own, and the suite has a time budget.
   it.concurrent.each([
     { why: 'a batch size out of range', args: ['--input', path.join(FIXTURES, 'acled-full.csv'), '--batch', '0'], code: 2, error: 'import: --batch must be 1..5000' },
