@@ -162,9 +162,41 @@ describe('npm run import', () => {
       });
       expect(sawRuns).toBe(true);
       expect(run.code).toBe(code);
-      expect(run.stderr).toContain(`import interrupted (${signal}): rows committed so far stay; run it again to add the rest`);
+      expect(run.stderr).toContain(`import interrupted (${signal}): no row was committed; run it again to add the rest`);
       expect(leftIn(temp)).toEqual(['big.csv']);
     });
+
+    it('of an import interrupted with Ctrl-C while writing are deleted, and it says how many rows were committed: those in the database, which its last progress line shows', async () => {
+      const temp = privateTemp();
+      const input = path.join(temp, 'writing.csv');
+      const total = 20_000;
+      const rows = Array.from({ length: total }, (_, i) => `writing-${i},2021-0${1 + (i % 9)}-1${i % 10},Protests,Peaceful protest,Niger,,Niamey,0,`);
+      writeFileSync(input, ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n'));
+      const writingSource = `${source}-writing`;
+      // Interrupted once some batches are committed: the database is asked every 50 ms (interruptWhen must answer at once).
+      let stored = 0;
+      const poll = setInterval(() => {
+        void db
+          .query<{ n: string }>('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [writingSource])
+          .then((r) => (stored = Number(r.rows[0].n)))
+          .catch(() => undefined);
+      }, 50);
+      let run;
+      try {
+        run = await runScript('import', ['--input', input, '--source', writingSource, '--batch', '50'], { env: { TMPDIR: temp }, interruptWhen: () => stored > 0, timeoutMs: 90_000 });
+      } finally {
+        clearInterval(poll);
+      }
+      const n = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM early_warning.signals WHERE source = $1', [writingSource])).rows[0].n);
+      expect(run.code).toBe(130);
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(total);
+      // Without the count, and with the last progress line drawn up to 5 s before, it showed 1,560 rows where 1,760 were stored.
+      expect(run.stderr).toContain(`import interrupted (SIGINT): ${n} rows committed (${n} new, 0 already recorded) stay; run it again to add the rest\n`);
+      const bar = run.stderr.split('\n').filter((line) => /^(reading|writing) \[/.test(line));
+      expect(bar.at(-1)).toMatch(new RegExp(`^writing \\[[#-]{30}\\] +[\\d.]+% {2}${total} rows {2}${n} accepted {2}0 rejected `));
+      expect(leftIn(temp)).toEqual(['writing.csv']);
+    }, 120_000);
 
     it("of an import killed outright are swept by the next import once a day old, and another's recent ones are left", async () => {
       const temp = privateTemp();

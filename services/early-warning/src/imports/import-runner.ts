@@ -66,6 +66,22 @@ export interface RunImportOptions {
   readonly sortDir?: string;
   /** Put in that directory's name (EventTimeOrder). */
   readonly sortLabel?: string;
+  /**
+   * Stops the import (Ctrl-C in the CLI): no further batch is started, those in flight are awaited,
+   * and it ends with an ImportInterruptedError carrying what was committed by then.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * An import stopped by its `signal`. `progress` counts what was committed: every batch begun had
+ * finished when it was thrown, so it is the number in the database, not a progress line's.
+ */
+export class ImportInterruptedError extends Error {
+  constructor(readonly progress: ImportProgress) {
+    super(`import interrupted: ${progress.accepted} rows committed`);
+    this.name = 'ImportInterruptedError';
+  }
 }
 
 /**
@@ -116,7 +132,8 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (failure) throw failure;
     const job = (chains.get(key) ?? Promise.resolve()).then(async () => {
-      if (failure) return;
+      // Queued behind its country's batch in flight when the import was stopped: not begun.
+      if (failure || options.signal?.aborted) return;
       const r = await write();
       recorded += r.recorded;
       duplicates += r.duplicates;
@@ -152,6 +169,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   options.onProgress?.(progress());
   try {
     for await (const record of opened.records) {
+      if (options.signal?.aborted) throw new ImportInterruptedError(progress());
       if (record.row !== lastRow) {
         rows++;
         lastRow = record.row;
@@ -183,7 +201,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   options.onProgress?.(progress());
 
   for await (const item of ordered.sorted()) {
-    if (failure) break;
+    if (failure || options.signal?.aborted) break;
     if (item.kind === 'signal') {
       const s = item.signal;
       let batch = buffers.get(s.country);
@@ -200,12 +218,13 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
       if (aggregates.length >= batchSize) await flushObservations();
     }
   }
-  if (!failure) {
+  if (!failure && !options.signal?.aborted) {
     for (const country of [...buffers.keys()]) await flushCountry(country);
     await flushObservations();
   }
   await Promise.all(inFlight);
   if (failure) throw failure;
+  if (options.signal?.aborted) throw new ImportInterruptedError(progress());
   options.onProgress?.(progress());
   // A file whose every row was rejected still says what it was taken to be: it reported source null.
   source ??= opened.source;
