@@ -119,7 +119,7 @@ function progressBar(total: number) {
   let rows = 0;
   let accepted = 0;
   let rejected = 0;
-  let phase: 'reading' | 'writing' = 'reading';
+  let phase: ImportProgress['phase'] = 'reading';
   let toWrite = 0;
   let lastDraw = 0;
   let started = Date.now();
@@ -150,7 +150,7 @@ function progressBar(total: number) {
       draw(true);
       if (tty) process.stderr.write('\n');
     },
-    update(p: { phase: 'reading' | 'writing'; rows: number; toWrite: number; accepted: number; rejected: number }) {
+    update(p: ImportProgress) {
       if (p.phase !== phase) {
         // The pass that ends is shown as it ended: off a terminal, its last line could be one drawn
         // seconds before ("reading … 7.0% 0 rows"), and on one the next pass would overwrite it.

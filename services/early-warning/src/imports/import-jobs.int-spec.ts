@@ -64,7 +64,8 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(await rowOf(alive.id)).toMatchObject({ status: 'running', error: null });
     expect(existsSync(alive.upload)).toBe(true);
     const job = await finished(interrupted.id);
-    expect(job).toMatchObject({ status: 'succeeded', runs: 2, report: { accepted: 2, rejected: 0 } });
+    // The phase it ended in, in the report and the progress alike: they said "writing" after it had succeeded.
+    expect(job).toMatchObject({ status: 'succeeded', runs: 2, progress: { phase: 'done', toWrite: 2, accepted: 2 }, report: { phase: 'done', accepted: 2, rejected: 0 } });
     expect(await ew.count(`SELECT count(*) AS n FROM early_warning.signals WHERE source_signal_id LIKE $1`, [`R-${RUN}-%`])).toBe(2);
     // The run deletes its upload just after recording the job's end, which the poll above may see first.
     await eventually(async () => !existsSync(interrupted.upload), 5_000, 20);

@@ -108,9 +108,11 @@ describe('runImport', () => {
   it('reports the reading pass, then the writing pass with how many valid rows it has to write', async () => {
     const { sink } = memorySink();
     const seen: Array<{ phase: string; toWrite: number; accepted: number }> = [];
-    await runImport(Readable.from([csv]), sink, { batchSize: 10, onProgress: ({ phase, toWrite, accepted }) => seen.push({ phase, toWrite, accepted }) });
+    const report = await runImport(Readable.from([csv]), sink, { batchSize: 10, onProgress: ({ phase, toWrite, accepted }) => seen.push({ phase, toWrite, accepted }) });
     expect(seen[0]).toEqual({ phase: 'reading', toWrite: 0, accepted: 0 });
     expect(seen.filter((p) => p.phase === 'writing').map((p) => p.toWrite)).toEqual(seen.filter((p) => p.phase === 'writing').map(() => 25));
     expect(seen.at(-1)).toEqual({ phase: 'writing', toWrite: 25, accepted: 25 });
+    // The report of a finished import says so: it said "writing", as if the import were still under way.
+    expect(report).toMatchObject({ phase: 'done', toWrite: 25, accepted: 25 });
   });
 });

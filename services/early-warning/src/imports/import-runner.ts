@@ -20,9 +20,10 @@ export type SinkResult = { recorded: number; duplicates: number; differing?: num
 export interface ImportProgress {
   /**
    * `reading`: the file is read, every row checked and the valid ones put in event-time order;
-   * `writing`: they are written (`toWrite` of them), oldest first.
+   * `writing`: they are written (`toWrite` of them), oldest first; `done`: the import has ended (the
+   * phase of its report: a finished import's said `writing`, as if it were still under way).
    */
-  readonly phase: 'reading' | 'writing';
+  readonly phase: 'reading' | 'writing' | 'done';
   /** Data rows read so far. */
   readonly rows: number;
   /** Valid rows to write, once the file is read (0 before). */
@@ -126,7 +127,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let phase: ImportProgress['phase'] = 'reading';
-  const progress = (): ImportProgress => ({ phase, rows, toWrite: phase === 'writing' ? ordered.size : 0, accepted: recorded + duplicates, recorded, duplicates, differing, rejected });
+  const progress = (): ImportProgress => ({ phase, rows, toWrite: phase === 'reading' ? 0 : ordered.size, accepted: recorded + duplicates, recorded, duplicates, differing, rejected });
 
   const dispatch = async (key: string, write: () => Promise<SinkResult>): Promise<void> => {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
@@ -226,6 +227,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   if (failure) throw failure;
   if (options.signal?.aborted) throw new ImportInterruptedError(progress());
   options.onProgress?.(progress());
+  phase = 'done';
   // A file whose every row was rejected still says what it was taken to be: it reported source null.
   source ??= opened.source;
   const acled = isAcledData(opened.format, source);
