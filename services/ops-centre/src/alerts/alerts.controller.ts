@@ -7,6 +7,7 @@ import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
 import { AcknowledgeAlertDto, AlertView, AlertWithComments, AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
 import { ALERT_STATUSES, AlertsService } from './alerts.service';
 import { QueryCheck } from '../read-model/query-check';
+import { ApiPaged, sendPage } from '../read-model/paged-route';
 import { decodeAlertCursor, decodeAuditCursor } from './alert-cursor';
 
 const AUDIT_ACTIONS = ['view', 'acknowledge', 'assign', 'comment', 'close'] as const;
@@ -15,9 +16,6 @@ const AUDIT_ACTIONS = ['view', 'acknowledge', 'assign', 'comment', 'close'] as c
 const NOT_FOUND = 'OPS_CENTRE.ALERT_NOT_FOUND: no alert has this id (a malformed id included)';
 const CLOSED = 'OPS_CENTRE.ALERT_TRANSITION_INVALID: the alert is closed (`status` and `action` say so)';
 const ACTED = 'The alert as the action left it, with its comments';
-
-/** As /response-times: a header of the answer (ApiHeader documents request headers). */
-const NEXT_CURSOR_HEADER = { 'X-Next-Cursor': { description: 'present when another page follows', schema: { type: 'string' } } };
 
 const text = (query: Record<string, unknown>, k: string) => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
 
@@ -32,9 +30,7 @@ function alertsQuery(query: Record<string, unknown>) {
   const region = q.region(text(query, 'region'));
   const country = q.country(text(query, 'country'));
   const limit = q.limit(text(query, 'limit'));
-  const cursor = text(query, 'cursor');
-  const after = cursor === undefined ? undefined : decodeAlertCursor(cursor);
-  if (cursor !== undefined && !after) q.invalid('cursor', 'is not a cursor this API returned');
+  const after = q.cursor(text(query, 'cursor'), decodeAlertCursor);
   q.done();
   return { status, region, country, limit, after };
 }
@@ -47,9 +43,7 @@ function auditQuery(query: Record<string, unknown>) {
   const action = q.oneOf('action', text(query, 'action'), AUDIT_ACTIONS);
   const region = q.region(text(query, 'region'));
   const limit = q.limit(text(query, 'limit'));
-  const cursor = text(query, 'cursor');
-  const after = cursor === undefined ? undefined : decodeAuditCursor(cursor);
-  if (cursor !== undefined && !after) q.invalid('cursor', 'is not a cursor this API returned');
+  const after = q.cursor(text(query, 'cursor'), decodeAuditCursor);
   q.done();
   return { alertId, actor, action, region, limit, after };
 }
@@ -69,12 +63,10 @@ export class AlertsController {
       'stands when its page is read: none listed when paging began is skipped while it still matches the filter; one cleared between pages ' +
       'may be listed again further on, among the cleared ones.',
   })
-  @ApiOkResponse({ type: [AlertView], description: 'One page of alerts', headers: NEXT_CURSOR_HEADER })
   @ApiQuery({ name: 'status', required: false, description: 'open | acknowledged | closed | active (default: not closed) | all' })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the X-Next-Cursor header of the previous page' })
+  @ApiPaged({ limit: { max: 1000, fallback: 200 }, ok: { type: [AlertView], description: 'One page of alerts' } })
   @ChecksQuery(alertsQuery)
   async list(
     @CurrentPrincipal() p: Principal,
@@ -85,9 +77,7 @@ export class AlertsController {
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
   ) {
-    const { rows, next } = await this.alerts.list(p, alertsQuery({ status, region, country, limit, cursor }));
-    if (next) res.setHeader('X-Next-Cursor', next);
-    return rows;
+    return sendPage(res, await this.alerts.list(p, alertsQuery({ status, region, country, limit, cursor })));
   }
 
   /** One alert and its comments; audited as a view. */
@@ -152,13 +142,11 @@ export class AlertsController {
       'when more follow, the X-Next-Cursor header carries the `cursor` of the next page, which goes on after the last entry shown. ' +
       'Entries never change: paging back skips none and repeats none; one written since paging began is on a new first page.',
   })
-  @ApiOkResponse({ description: 'One page of audit entries', headers: NEXT_CURSOR_HEADER })
   @ApiQuery({ name: 'alertId', required: false })
   @ApiQuery({ name: 'actor', required: false })
   @ApiQuery({ name: 'action', required: false, description: AUDIT_ACTIONS.join(' | ') })
   @ApiQuery({ name: 'region', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the X-Next-Cursor header of the previous page' })
+  @ApiPaged({ limit: { max: 1000, fallback: 200 }, ok: { description: 'One page of audit entries' } })
   @ChecksQuery(auditQuery)
   async audit(
     @CurrentPrincipal() p: Principal,
@@ -170,8 +158,6 @@ export class AlertsController {
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
   ) {
-    const { rows, next } = await this.alerts.auditLog(p, auditQuery({ alertId, actor, action, region, limit, cursor }));
-    if (next) res.setHeader('X-Next-Cursor', next);
-    return rows;
+    return sendPage(res, await this.alerts.auditLog(p, auditQuery({ alertId, actor, action, region, limit, cursor })));
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -12,6 +12,7 @@ import { responseDurations, responseStatus, type ResponseRow } from './projectio
 import { shownPayload } from '../timeline/event-payload';
 import { levelName, levelOf } from './risk-level';
 import { QueryCheck } from './query-check';
+import { ApiPaged, sendPage } from './paged-route';
 import { admin1Of, driversOf, NATIONAL_ADMIN1 } from './national-area';
 import { shortNameOf } from '../stream/stream-item';
 import { decodeResponseCursor } from './response-cursor';
@@ -60,9 +61,7 @@ function responseTimesQuery(query: Record<string, unknown>) {
   const limit = q.limit(text('limit'));
   const region = q.region(text('region'));
   const status = q.oneOf('status', text('status'), ['pending', 'all']);
-  const cursor = text('cursor');
-  const after = cursor === undefined ? undefined : decodeResponseCursor(cursor);
-  if (cursor !== undefined && !after) q.invalid('cursor', 'is not a cursor this API returned');
+  const after = q.cursor(text('cursor'), decodeResponseCursor);
   q.done();
   return { country, limit, region, pendingOnly: status === 'pending', after };
 }
@@ -86,9 +85,7 @@ function riskQuery(query: Record<string, unknown>) {
   if (minLevel === 0) q.invalid('minLevel', 'must be low, elevated, high or critical (or 1-4)');
   const region = q.region(text('region'));
   const limit = q.limit(text('limit'), RISK_PAGE_MAX, RISK_PAGE_MAX);
-  const cursor = text('cursor');
-  const after = cursor === undefined ? undefined : decodeRiskCursor(cursor);
-  if (cursor !== undefined && !after) q.invalid('cursor', 'is not a cursor this API returned');
+  const after = q.cursor(text('cursor'), decodeRiskCursor);
   q.done();
   return { scope, minLevel: minLevel || undefined, region, limit, after };
 }
@@ -124,10 +121,8 @@ export class BoardController {
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'scope', required: false, description: 'national (default) | all (countries and admin1 areas)' })
   @ApiQuery({ name: 'minLevel', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: `1..${RISK_PAGE_MAX}, default ${RISK_PAGE_MAX}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the X-Next-Cursor header of the previous page' })
+  @ApiPaged({ limit: { max: RISK_PAGE_MAX, fallback: RISK_PAGE_MAX }, ok: { description: 'One page of the board' } })
   @ChecksQuery(riskQuery)
-  @ApiOkResponse({ description: 'One page of the board', headers: { 'X-Next-Cursor': { description: 'present when another page follows', schema: { type: 'string' } } } })
   async risk(
     @CurrentPrincipal() p: Principal,
     @Res({ passthrough: true }) res: Response,
@@ -139,14 +134,13 @@ export class BoardController {
   ) {
     const query = riskQuery({ region, scope, minLevel, limit, cursor });
     const desks = readableDesks(p, query.region);
-    const { rows, next } = await riskPage(
+    const page = await riskPage(
       this.db,
       { nationalOnly: query.scope === 'national', nationalAdmin1: NATIONAL_ADMIN1, desks, minLevel: query.minLevel },
       query.limit,
       query.after,
     );
-    if (next) res.setHeader('X-Next-Cursor', next);
-    return rows.map(areaOf);
+    return sendPage(res, { rows: page.rows.map(areaOf), next: page.next });
   }
 
   /** A country page: its risk, alerts, the state of its mediation processes, elections and partner engagements, and its timeline. */
@@ -222,11 +216,8 @@ export class BoardController {
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'country', required: false })
   @ApiQuery({ name: 'status', required: false, description: 'pending (awaiting-proposal and awaiting-opening only) | all (default)' })
-  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the X-Next-Cursor header of the previous page' })
+  @ApiPaged({ limit: { max: 1000, fallback: 200 }, ok: { description: 'One page of escalations' } })
   @ChecksQuery(responseTimesQuery)
-  // A header of the answer: ApiHeader documents request headers.
-  @ApiOkResponse({ description: 'One page of escalations', headers: { 'X-Next-Cursor': { description: 'present when another page follows', schema: { type: 'string' } } } })
   async responseTimes(
     @CurrentPrincipal() p: Principal,
     @Res({ passthrough: true }) res: Response,
@@ -240,9 +231,8 @@ export class BoardController {
     const desks = readableDesks(p, query.region);
     // Another desk's country is refused, as on /alerts and /timeline, not answered with an empty list.
     if (query.country) assertMaySeeDesk(p, deskOf(query.country));
-    const { rows, next } = await responsePage(this.db, { desks, country: query.country, pendingOnly: query.pendingOnly }, query.limit, query.after);
-    if (next) res.setHeader('X-Next-Cursor', next);
-    return rows.map((r: Record<string, unknown>) => {
+    const page = await responsePage(this.db, { desks, country: query.country, pendingOnly: query.pendingOnly }, query.limit, query.after);
+    const rows = page.rows.map((r: Record<string, unknown>) => {
       const row: ResponseRow = {
         escalationId: r.escalation_id as string,
         level: r.level === null ? null : Number(r.level),
@@ -255,5 +245,6 @@ export class BoardController {
       };
       return { ...row, country: r.country, admin1: admin1Of(r.admin1), region: r.desk, processId: r.process_id, referred: r.referred === true, status: responseStatus(row), ...responseDurations(row) };
     });
+    return sendPage(res, { rows, next: page.next });
   }
 }

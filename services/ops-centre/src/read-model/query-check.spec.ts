@@ -18,6 +18,22 @@ describe('QueryCheck', () => {
     expect(() => q.done()).not.toThrow();
   });
 
+  it("decodes a cursor with the listing's own decoder, and names one it did not write with the other faults", () => {
+    const decode = (c: string) => (c === 'good' ? { after: 1 } : undefined);
+    const ok = new QueryCheck();
+    expect([ok.cursor(undefined, decode), ok.cursor('good', decode)]).toEqual([undefined, { after: 1 }]);
+    expect(() => ok.done()).not.toThrow();
+    const q = new QueryCheck();
+    q.limit('0');
+    q.cursor('forged', decode);
+    expect(() => q.done()).toThrow(
+      refusal([
+        { field: 'limit', reason: 'must be an integer from 1 to 1000' },
+        { field: 'cursor', reason: 'is not a cursor this API returned' },
+      ]),
+    );
+  });
+
   it("asks by XKX for Kosovo's UNK, the code what is recorded of Kosovo is keyed under", () => {
     const q = new QueryCheck();
     expect([q.country('UNK'), q.country('unk'), q.country('XKX')]).toEqual(['XKX', 'XKX', 'XKX']);

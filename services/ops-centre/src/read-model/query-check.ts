@@ -63,6 +63,14 @@ export class QueryCheck {
     return value as T | undefined;
   }
 
+  /** A listing's `cursor`, decoded by the listing's own decoder; one it did not write is named. */
+  cursor<T>(value: string | undefined, decode: (cursor: string) => T | undefined): T | undefined {
+    if (value === undefined) return undefined;
+    const after = decode(value);
+    if (!after) this.violations.push({ field: 'cursor', reason: 'is not a cursor this API returned' });
+    return after;
+  }
+
   /** A fault the route finds itself (a cursor this API did not write, an event type), named with the others. */
   invalid(field: string, reason: string): void {
     this.violations.push({ field, reason });
