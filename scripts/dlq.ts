@@ -13,10 +13,12 @@
  * Kafka: KAFKA_BROKERS, else INFRA_KAFKA_PORT, else this clone's stack (scriptEnv). Exit 0 on success, 1 when
  * redrive did not send every letter asked for (an id not found, a letter too old; what could go
  * went; a letter sent back before counts as sent) or another redrive of the topic is under way, 2 on
- * a usage error, 78 (EX_CONFIG) on an invalid configuration variable (KAFKA_BROKERS=bogus).
+ * a usage error, 78 (EX_CONFIG) on an invalid KAFKA_BROKERS (bogus). It reads no other variable: it uses
+ * no database, so the services' database settings, right or wrong, do not stop it.
  */
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
-import { loadServiceConfig } from '@crisis-ops/config';
+import { z } from 'zod';
+import { brokerList, loadConfig } from '@crisis-ops/config';
 import {
   CLAIM_EXPIRES_MS,
   createIdempotentProducer,
@@ -50,7 +52,7 @@ const USAGE = `Usage:
   TOPIC is a domain topic: ${DOMAIN_TOPICS.join(', ')}
 
 Exit: 0 done; 1 a redrive that did not send every letter asked for, or one of TOPIC under way, or Kafka
-unreachable; 2 a usage error; ${EX_CONFIG} an invalid configuration variable (KAFKA_BROKERS, …: named, with the reason)`;
+unreachable; 2 a usage error; ${EX_CONFIG} an invalid KAFKA_BROKERS (named, with the reason)`;
 
 function commandLine(argv: string[]) {
   const parsed = parseCommandArgs({
@@ -105,7 +107,7 @@ function listing(all: readonly DeadLetter[], onlyOutstanding: boolean, now: Date
 
 async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<number> {
   // A bad variable throws a ConfigError: runCli names it and exits 78 (EX_CONFIG).
-  const brokers = loadServiceConfig('dlq', 'dlq', 1, scriptEnv()).kafkaBrokers;
+  const brokers = loadConfig('dlq', z.object({ KAFKA_BROKERS: brokerList }), scriptEnv()).KAFKA_BROKERS;
   const kafka = createKafka({ clientId: 'crisis-ops-dlq', brokers, commandLine: true });
   // Which broker: with two stacks on a machine, "no dead letters" or a timeout means little without it.
   const naming = (err: Error) => {
