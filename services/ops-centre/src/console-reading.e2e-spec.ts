@@ -225,22 +225,6 @@ describe('ops-centre web console read as it is meant', () => {
     await page.context().close();
   });
 
-  it('says on the country page when it lists only the newest of a country\'s alerts, and how many there are', async () => {
-    const country = await freshTestCountry();
-    // One more than the page lists (COUNTRY_PAGE_ALERTS), each of its own area so that each opens an alert.
-    for (let i = 0; i < 51; i++) await publishEscalation(h.producer, { country, admin1: `Area ${i}`, level: RiskLevel.HIGH, at: new Date(Date.now() - (51 - i) * 1_000) });
-    await eventually(async () => ((await h.api(`/countries/${country}`, h.globalToken)) as { alertCount: number }).alertCount === 51, 20_000, 200);
-    const page = await h.login(h.globalToken);
-    await page.goto(`${h.service.url}/#/country/${country}`);
-    const more = page.getByTestId('country-alerts-more');
-    await more.waitFor({ timeout: 15_000 });
-    expect(await more.textContent()).toBe(`The newest 50 of 51 alerts: the Alerts pane, filtered by ${country}, lists every one.`);
-    expect(await page.locator('h3:text-is("Alerts") + ul > li[data-escalation-id]').count()).toBe(50);
-    // The oldest is the one left out.
-    expect(await page.getByText('Area 0 ·', { exact: false }).count()).toBe(0);
-    await page.context().close();
-  });
-
   it('says on the system view whose events the dead letters are, and which services consume nothing by design', async () => {
     const page = await h.login(h.globalToken);
     await page.goto(`${h.service.url}/#/system`);

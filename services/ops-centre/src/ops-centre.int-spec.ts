@@ -224,7 +224,7 @@ describe('ops-centre on real Kafka and Postgres', () => {
     const referred = await eventually(async () => (await api(`/response-times?country=${COUNTRY}`, globalToken)).body?.find((r: { escalationId: string; referred: boolean }) => r.escalationId === later.escalationId && r.referred));
     expect(referred).toMatchObject({ processId, toProposedMs: 60_000, toOpenedMs: 60_000 });
     const page = (await api(`/countries/${COUNTRY}`, globalToken)).body;
-    expect(page.mediation[0]).toMatchObject({ state: 'mediation-opened' });
+    expect(page.mediation[0]).toMatchObject({ state: 'active' });
   });
 
   it('replays a topic from a time without touching the ops-centre consumer group', async () => {

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
 import { ChecksQuery } from '@crisis-ops/service-kit';
-import { CE_ESCALATION_REFERRED, riskTrendOf, TOPIC_ELECTIONS, TOPIC_MEDIATION, TOPIC_PARTNERSHIPS } from '@crisis-ops/contracts';
+import { riskTrendOf, TOPIC_MEDIATION } from '@crisis-ops/contracts';
 import { countryByIso3 } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, isGlobal, readableDesks } from '../access/access-policy';
 import { responseDurations, responseStatus, type ResponseRow } from './projection';
@@ -19,6 +19,7 @@ import { decodeResponseCursor } from './response-cursor';
 import { responsePage } from './response-page';
 import { decodeRiskCursor, riskPage } from './risk-page';
 import { payloadFor } from '../access/mediation-content';
+import { countryElectionsAndEngagements, countryProcesses } from './country-processes';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
 const areaOf = (r: any) => ({
@@ -38,15 +39,6 @@ const areaOf = (r: any) => ({
   trendDelta: r.trend_delta === null || r.trend_delta === undefined ? 0 : Number(r.trend_delta),
 });
 
-/** Latest event per aggregate id (process, election, engagement) → its state, from the timeline. */
-function latestBy(rows: any[], idField: string) {
-  const out = new Map<string, { id: string; state: string; since: string; payload: Record<string, unknown> }>();
-  for (const r of rows) {
-    const id = r.payload?.[idField];
-    if (typeof id === 'string' && id && !out.has(id)) out.set(id, { id, state: shortNameOf(r.ce_type), since: r.occurred_at, payload: r.payload });
-  }
-  return [...out.values()];
-}
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
@@ -149,7 +141,7 @@ export class BoardController {
     const country = countryCode(raw);
     const desk = deskOf(country);
     assertMaySeeDesk(p, desk);
-    const [areas, alerts, timeline, byTopic] = await Promise.all([
+    const [areas, alerts, timeline, processes, others] = await Promise.all([
       this.db.query('SELECT * FROM risk_areas WHERE country = $1 ORDER BY admin1', [country]),
       // The newest alerts, and how many the country has: the page shows COUNTRY_PAGE_ALERTS and says
       // when there are more, rather than leaving an officer to believe a busy country has only those.
@@ -163,14 +155,9 @@ export class BoardController {
          FROM timeline_entries WHERE country = $1 ORDER BY occurred_at DESC, received_at DESC LIMIT 200`,
         [country],
       ),
-      this.db.query(
-        // A referral answers an escalation with a process; it is no step in the process's life.
-        `SELECT topic, ce_type, occurred_at, payload FROM timeline_entries WHERE country = $1 AND topic = ANY($2) AND ce_type <> $3
-         ORDER BY occurred_at DESC, received_at DESC LIMIT 2000`,
-        [country, [TOPIC_MEDIATION, TOPIC_ELECTIONS, TOPIC_PARTNERSHIPS], CE_ESCALATION_REFERRED],
-      ),
+      countryProcesses(this.db, country),
+      countryElectionsAndEngagements(this.db, country),
     ]);
-    const of = (topic: string) => byTopic.filter((r: { topic: string }) => r.topic === topic);
     return {
       country,
       name: countryByIso3(country)?.name ?? country,
@@ -192,9 +179,8 @@ export class BoardController {
         clearedToLevel: a.cleared_to_level === null || a.cleared_to_level === undefined ? null : Number(a.cleared_to_level),
         clearedToLevelName: a.cleared_to_level === null || a.cleared_to_level === undefined ? null : levelName(Number(a.cleared_to_level)),
       })),
-      mediation: latestBy(of(TOPIC_MEDIATION), 'processId').map((m) => ({ ...m, payload: payloadFor(p, TOPIC_MEDIATION, m.payload) })),
-      elections: latestBy(of(TOPIC_ELECTIONS), 'electionId'),
-      partnerships: latestBy(of(TOPIC_PARTNERSHIPS), 'engagementId'),
+      mediation: processes.map((m) => ({ ...m, payload: payloadFor(p, TOPIC_MEDIATION, m.payload) })),
+      ...others,
       timeline: timeline.map((t: { type: string; topic: string; payload: Record<string, unknown> }) => ({ ...t, payload: payloadFor(p, t.topic, shownPayload(t.type, t.payload)), name: shortNameOf(t.type) })),
     };
   }

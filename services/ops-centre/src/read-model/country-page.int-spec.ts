@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { RiskLevel } from '@crisis-ops/contracts';
+import { randomUUID } from 'node:crypto';
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import {
+  CE_ENVOY_APPOINTED,
+  CE_MEDIATION_OPENED,
+  CE_MEDIATION_PROPOSED,
+  CE_MEDIATION_SUSPENDED,
+  EnvoyAppointedSchema,
+  MediationOpenedSchema,
+  MediationProposedSchema,
+  MediationSuspendedSchema,
+  RiskLevel,
+  TOPIC_MEDIATION,
+} from '@crisis-ops/contracts';
+import { domainEventRecord } from '@crisis-ops/messaging';
 import { eventually } from '@crisis-ops/testing';
 import { useOpsCentre } from '../../test/int-harness';
-import { freshTestCountry, publishEscalation } from '../../test/events';
+import { freshTestCountry, publishClosing, publishEscalation, publishMediation } from '../../test/events';
 
-/** A busy country's page: it listed its newest 50 alerts and said nothing of the others. */
+/**
+ * A busy country's page: it listed its newest 50 alerts and said nothing of the others, and it read the
+ * state of its processes, elections and engagements from its newest 2,000 such events only.
+ */
 describe('ops-centre country page', () => {
   const h = useOpsCentre('ops-centre-country-page-int-producer', { globalToken: { roles: ['global-watch-officer'], subject: 'int-country-page' } });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
@@ -28,5 +46,67 @@ describe('ops-centre country page', () => {
     await publishEscalation(h.producer, { country: quiet, level: RiskLevel.HIGH });
     await eventually(async () => expect((await api(`/countries/${quiet}`)).alerts).toHaveLength(1));
     expect((await api(`/countries/${quiet}`)).alertCount).toBe(1);
+  });
+
+  it("shows every mediation process's state, however many newer events the country has", async () => {
+    const country = await freshTestCountry();
+    const t0 = Date.parse('2026-10-01T00:00:00Z');
+    const opened = await publishMediation(h.producer, { country, escalationId: randomUUID(), proposedAt: new Date(t0), openedAt: new Date(t0 + 60_000) });
+    // 2,000 later proposals of other processes, in one produce request.
+    const later = Array.from({ length: 2_000 }, (_, i) =>
+      domainEventRecord(
+        CE_MEDIATION_PROPOSED,
+        create(MediationProposedSchema, { processId: randomUUID(), country, situation: 'test', lead: 'UN', triggeredByEscalationId: randomUUID(), proposedAt: timestampFromDate(new Date(t0 + (i + 2) * 60_000)) }),
+        { time: new Date(t0 + (i + 2) * 60_000) },
+      ),
+    );
+    await h.producer.send({ topic: later[0].topic, messages: later.map((r) => r.message) });
+    await eventually(async () => expect((await api(`/countries/${country}`)).mediation.length).toBeGreaterThanOrEqual(2_000), 60_000, 500);
+    // Every proposal recorded; the country's newest 2,000 events are then all proposals.
+    await eventually(async () => expect((await api(`/countries/${country}`)).mediation.filter((m: { state: string }) => m.state === 'proposed')).toHaveLength(2_000), 30_000, 500);
+
+    const page = await api(`/countries/${country}`);
+    expect(page.mediation).toHaveLength(2_001);
+    expect(page.mediation.find((m: { id: string }) => m.id === opened)).toMatchObject({ state: 'active' });
+    // Newest first.
+    const since = page.mediation.map((m: { since: string }) => Date.parse(m.since));
+    expect(since).toEqual([...since].sort((a, b) => b - a));
+  });
+
+  it("gives each process its status and area, not the name of its newest event", async () => {
+    const country = await freshTestCountry();
+    const t0 = Date.parse('2026-10-01T00:00:00Z');
+    const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+    const envoy = (processId: string, time: Date) =>
+      domainEventRecord(CE_ENVOY_APPOINTED, create(EnvoyAppointedSchema, { processId, country, envoyId: randomUUID(), name: 'E', role: 'deputy', organization: 'AU', occurredAt: timestampFromDate(time) }), { time }).message;
+    const [suspended, local, closed] = [randomUUID(), randomUUID(), randomUUID()];
+    const proposal = (processId: string, admin1: string, time: Date) =>
+      domainEventRecord(CE_MEDIATION_PROPOSED, create(MediationProposedSchema, { processId, country, admin1, situation: 'test', lead: 'special_envoy', proposedAt: timestampFromDate(time) }), { time }).message;
+    const opening = (processId: string, admin1: string, time: Date) =>
+      domainEventRecord(CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId, country, admin1, lead: 'special_envoy', mandate: 'test', occurredAt: timestampFromDate(time) }), { time }).message;
+    await h.producer.send({
+      topic: TOPIC_MEDIATION,
+      messages: [
+        // Suspended, then an envoy appointed to it: still suspended.
+        proposal(suspended, '', at(1)),
+        opening(suspended, '', at(2)),
+        domainEventRecord(CE_MEDIATION_SUSPENDED, create(MediationSuspendedSchema, { processId: suspended, country, reason: 'talks broke down', occurredAt: timestampFromDate(at(3)) }), { time: at(3) }).message,
+        envoy(suspended, at(4)),
+        // Activated with its envoy at the same instant, the envoy published after: active.
+        proposal(local, 'Plateaux', at(5)),
+        opening(local, 'Plateaux', at(6)),
+        envoy(local, at(6)),
+        proposal(closed, '', at(7)),
+      ],
+    });
+    await publishClosing(h.producer, { country, processId: closed, at: at(8) });
+    await eventually(async () => expect((await api(`/countries/${country}`)).mediation).toHaveLength(3), 30_000, 250);
+    await eventually(async () => expect((await api(`/countries/${country}`)).mediation[0].state).toBe('closed'), 30_000, 250);
+
+    const { mediation } = await api(`/countries/${country}`);
+    expect(mediation.map((m: { id: string }) => m.id)).toEqual([closed, local, suspended]);
+    expect(mediation[1]).toMatchObject({ state: 'active', since: at(6).toISOString(), admin1: 'Plateaux', lead: 'special_envoy', lastEvent: { name: 'envoy-appointed', at: at(6).toISOString() } });
+    expect(mediation[2]).toMatchObject({ state: 'suspended', since: at(3).toISOString(), admin1: null, lastEvent: { name: 'envoy-appointed', at: at(4).toISOString() } });
+    expect(mediation[0]).toMatchObject({ state: 'closed', since: at(8).toISOString() });
   });
 });

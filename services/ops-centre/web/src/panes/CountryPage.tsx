@@ -6,10 +6,25 @@ import { useLive } from '../live-store';
 
 interface Aggregate {
   id: string;
-  state: string;
+  /** A process's status (null when the timeline no longer holds the event that set it); else the newest event's name. */
+  state: string | null;
   since: string;
   payload: Record<string, unknown>;
+  /** A mediation process's area (null: the whole country), lead, and newest event, which need not move its status. */
+  admin1?: string | null;
+  lead?: string | null;
+  lastEvent?: { name: string; at: string };
 }
+
+/**
+ * The page is read again this often as well as on the country's live events: with the live pane paused
+ * or filtered to other countries or types no such event comes, and the page kept an old level beside
+ * a board that showed the new one.
+ */
+const COUNTRY_REFRESH_MS = 15_000;
+
+/** A process's events that set its status: its status already says them. */
+const STATUS_EVENT_NAMES = new Set(['mediation-proposed', 'mediation-opened', 'mediation-suspended', 'mediation-resumed', 'mediation-concluded']);
 interface CountryView {
   country: string;
   name: string;
@@ -32,8 +47,13 @@ function Aggregates({ title, rows, empty }: { title: string; rows: Aggregate[]; 
         <ul>
           {rows.map((r) => (
             <li key={r.id}>
-              <strong>{r.state}</strong> since {fmtInstant(r.since)} <span className="mono">({r.id.slice(0, 8)})</span>
-              {typeof r.payload.lead === 'string' && r.payload.lead ? ` · lead ${r.payload.lead}` : ''}
+              <strong>{r.state ?? 'status unknown'}</strong> since {fmtInstant(r.since)} <span className="mono">({r.id.slice(0, 8)})</span>
+              {r.admin1 !== undefined && ` · ${r.admin1 ?? 'National'}`}
+              {(() => {
+                const lead = r.lead ?? (typeof r.payload.lead === 'string' ? r.payload.lead : null);
+                return lead ? ` · lead ${lead}` : '';
+              })()}
+              {r.lastEvent && !STATUS_EVENT_NAMES.has(r.lastEvent.name) && <span className="muted"> · last: {r.lastEvent.name} {fmtInstant(r.lastEvent.at)}</span>}
             </li>
           ))}
         </ul>
@@ -53,7 +73,10 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
   const relevant = store.events.find((e) => e.country === country)?.id;
   useEffect(() => {
     if (!country) return;
-    api<CountryView>(`/countries/${country}`).then(setView, setError);
+    const load = () => api<CountryView>(`/countries/${country}`).then((v) => { setView(v); setError(null); }, setError);
+    void load();
+    const timer = setInterval(() => void load(), COUNTRY_REFRESH_MS);
+    return () => clearInterval(timer);
   }, [country, relevant]);
 
   return (
