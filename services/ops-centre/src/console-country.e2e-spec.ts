@@ -1,22 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
-import {
-  CE_ENVOY_APPOINTED,
-  CE_MEDIATION_OPENED,
-  CE_MEDIATION_PROPOSED,
-  CE_MEDIATION_SUSPENDED,
-  EnvoyAppointedSchema,
-  MediationOpenedSchema,
-  MediationProposedSchema,
-  MediationSuspendedSchema,
-  RiskLevel,
-  TOPIC_MEDIATION,
-} from '@crisis-ops/contracts';
-import { domainEventRecord } from '@crisis-ops/messaging';
+import { RiskLevel, TOPIC_MEDIATION } from '@crisis-ops/contracts';
 import { eventually } from '@crisis-ops/testing';
-import { freshTestCountry, publishEscalation } from '../test/events';
+import { freshTestCountry, mediationRecords, publishEscalation } from '../test/events';
 import { useConsoleHarness } from '../test/console-harness';
 
 /** The console's country page, as a watch officer reads it. */
@@ -65,10 +51,10 @@ describe('ops-centre web console country page', () => {
     await h.producer.send({
       topic: TOPIC_MEDIATION,
       messages: [
-        domainEventRecord(CE_MEDIATION_PROPOSED, create(MediationProposedSchema, { processId, country, admin1: 'Plateaux', situation: 'test', lead: 'special_envoy', proposedAt: timestampFromDate(at(1)) }), { time: at(1) }).message,
-        domainEventRecord(CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId, country, admin1: 'Plateaux', lead: 'special_envoy', mandate: 'test', occurredAt: timestampFromDate(at(2)) }), { time: at(2) }).message,
-        domainEventRecord(CE_MEDIATION_SUSPENDED, create(MediationSuspendedSchema, { processId, country, reason: 'talks broke down', occurredAt: timestampFromDate(at(3)) }), { time: at(3) }).message,
-        domainEventRecord(CE_ENVOY_APPOINTED, create(EnvoyAppointedSchema, { processId, country, envoyId: randomUUID(), name: 'E', role: 'deputy', organization: 'AU', occurredAt: timestampFromDate(at(4)) }), { time: at(4) }).message,
+        mediationRecords.proposed({ country, processId, admin1: 'Plateaux', at: at(1) }),
+        mediationRecords.opened({ country, processId, admin1: 'Plateaux', at: at(2) }),
+        mediationRecords.suspended({ country, processId, at: at(3) }),
+        mediationRecords.envoyAppointed({ country, processId, at: at(4) }),
       ],
     });
     await eventually(async () => ((await h.api(`/countries/${country}`, h.globalToken)) as { mediation: { lastEvent: { name: string } }[] }).mediation[0]?.lastEvent.name === 'envoy-appointed', 15_000, 200);

@@ -3,20 +3,24 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Producer } from 'kafkajs';
 import {
+  CE_ENVOY_APPOINTED,
   CE_ESCALATION_REFERRED,
   CE_MEDIATION_CONCLUDED,
   CE_MEDIATION_OPENED,
   CE_MEDIATION_PROPOSED,
+  CE_MEDIATION_SUSPENDED,
   CE_RISK_ASSESSED,
   CE_RISK_DEESCALATED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
+  EnvoyAppointedSchema,
   EscalationReferredSchema,
   MediationConcludedSchema,
   MediationOutcome,
   SignalRecordedSchema,
   MediationOpenedSchema,
   MediationProposedSchema,
+  MediationSuspendedSchema,
   RiskAssessedSchema,
   RiskDeescalatedSchema,
   RiskEscalatedSchema,
@@ -166,3 +170,26 @@ export async function publishReferral(producer: Producer, o: { country: string; 
     create(EscalationReferredSchema, { escalationId: o.escalationId, processId: o.processId, country: o.country, level: RiskLevel.HIGH, referredAt: timestampFromDate(o.referredAt), processOpened: o.processOpened }),
   );
 }
+
+/**
+ * Kafka messages of one mediation process's events, as mediation's relay publishes them, each raised
+ * at its `at`: to send several in one produce request, in the order given.
+ */
+export const mediationRecords = {
+  proposed: (o: { country: string; processId: string; at: Date; admin1?: string }) =>
+    domainEventRecord(
+      CE_MEDIATION_PROPOSED,
+      create(MediationProposedSchema, { processId: o.processId, country: o.country, admin1: o.admin1 ?? '', situation: 'test', lead: 'special_envoy', triggeredByEscalationId: randomUUID(), proposedAt: timestampFromDate(o.at) }),
+      { time: o.at },
+    ).message,
+  opened: (o: { country: string; processId: string; at: Date; admin1?: string }) =>
+    domainEventRecord(CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId: o.processId, country: o.country, admin1: o.admin1 ?? '', lead: 'special_envoy', mandate: 'test', occurredAt: timestampFromDate(o.at) }), { time: o.at }).message,
+  suspended: (o: { country: string; processId: string; at: Date }) =>
+    domainEventRecord(CE_MEDIATION_SUSPENDED, create(MediationSuspendedSchema, { processId: o.processId, country: o.country, reason: 'talks broke down', occurredAt: timestampFromDate(o.at) }), { time: o.at }).message,
+  envoyAppointed: (o: { country: string; processId: string; at: Date }) =>
+    domainEventRecord(
+      CE_ENVOY_APPOINTED,
+      create(EnvoyAppointedSchema, { processId: o.processId, country: o.country, envoyId: randomUUID(), name: 'E', role: 'deputy', organization: 'AU', occurredAt: timestampFromDate(o.at) }),
+      { time: o.at },
+    ).message,
+};

@@ -1,23 +1,9 @@
-import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import {
-  CE_ENVOY_APPOINTED,
-  CE_MEDIATION_OPENED,
-  CE_MEDIATION_PROPOSED,
-  CE_MEDIATION_SUSPENDED,
-  EnvoyAppointedSchema,
-  MediationOpenedSchema,
-  MediationProposedSchema,
-  MediationSuspendedSchema,
-  RiskLevel,
-  TOPIC_MEDIATION,
-} from '@crisis-ops/contracts';
-import { domainEventRecord } from '@crisis-ops/messaging';
+import { describe, expect, it } from 'vitest';
+import { RiskLevel, TOPIC_MEDIATION } from '@crisis-ops/contracts';
 import { eventually } from '@crisis-ops/testing';
 import { useOpsCentre } from '../../test/int-harness';
-import { freshTestCountry, publishClosing, publishEscalation, publishMediation } from '../../test/events';
+import { freshTestCountry, mediationRecords, publishClosing, publishEscalation, publishMediation } from '../../test/events';
 
 /**
  * A busy country's page: it listed its newest 50 alerts and said nothing of the others, and it read the
@@ -53,14 +39,8 @@ describe('ops-centre country page', () => {
     const t0 = Date.parse('2026-10-01T00:00:00Z');
     const opened = await publishMediation(h.producer, { country, escalationId: randomUUID(), proposedAt: new Date(t0), openedAt: new Date(t0 + 60_000) });
     // 2,000 later proposals of other processes, in one produce request.
-    const later = Array.from({ length: 2_000 }, (_, i) =>
-      domainEventRecord(
-        CE_MEDIATION_PROPOSED,
-        create(MediationProposedSchema, { processId: randomUUID(), country, situation: 'test', lead: 'UN', triggeredByEscalationId: randomUUID(), proposedAt: timestampFromDate(new Date(t0 + (i + 2) * 60_000)) }),
-        { time: new Date(t0 + (i + 2) * 60_000) },
-      ),
-    );
-    await h.producer.send({ topic: later[0].topic, messages: later.map((r) => r.message) });
+    const later = Array.from({ length: 2_000 }, (_, i) => mediationRecords.proposed({ country, processId: randomUUID(), at: new Date(t0 + (i + 2) * 60_000) }));
+    await h.producer.send({ topic: TOPIC_MEDIATION, messages: later });
     await eventually(async () => expect((await api(`/countries/${country}`)).mediation.length).toBeGreaterThanOrEqual(2_000), 60_000, 500);
     // Every proposal recorded; the country's newest 2,000 events are then all proposals.
     await eventually(async () => expect((await api(`/countries/${country}`)).mediation.filter((m: { state: string }) => m.state === 'proposed')).toHaveLength(2_000), 30_000, 500);
@@ -77,26 +57,20 @@ describe('ops-centre country page', () => {
     const country = await freshTestCountry();
     const t0 = Date.parse('2026-10-01T00:00:00Z');
     const at = (minutes: number) => new Date(t0 + minutes * 60_000);
-    const envoy = (processId: string, time: Date) =>
-      domainEventRecord(CE_ENVOY_APPOINTED, create(EnvoyAppointedSchema, { processId, country, envoyId: randomUUID(), name: 'E', role: 'deputy', organization: 'AU', occurredAt: timestampFromDate(time) }), { time }).message;
     const [suspended, local, closed] = [randomUUID(), randomUUID(), randomUUID()];
-    const proposal = (processId: string, admin1: string, time: Date) =>
-      domainEventRecord(CE_MEDIATION_PROPOSED, create(MediationProposedSchema, { processId, country, admin1, situation: 'test', lead: 'special_envoy', proposedAt: timestampFromDate(time) }), { time }).message;
-    const opening = (processId: string, admin1: string, time: Date) =>
-      domainEventRecord(CE_MEDIATION_OPENED, create(MediationOpenedSchema, { processId, country, admin1, lead: 'special_envoy', mandate: 'test', occurredAt: timestampFromDate(time) }), { time }).message;
     await h.producer.send({
       topic: TOPIC_MEDIATION,
       messages: [
         // Suspended, then an envoy appointed to it: still suspended.
-        proposal(suspended, '', at(1)),
-        opening(suspended, '', at(2)),
-        domainEventRecord(CE_MEDIATION_SUSPENDED, create(MediationSuspendedSchema, { processId: suspended, country, reason: 'talks broke down', occurredAt: timestampFromDate(at(3)) }), { time: at(3) }).message,
-        envoy(suspended, at(4)),
+        mediationRecords.proposed({ country, processId: suspended, at: at(1) }),
+        mediationRecords.opened({ country, processId: suspended, at: at(2) }),
+        mediationRecords.suspended({ country, processId: suspended, at: at(3) }),
+        mediationRecords.envoyAppointed({ country, processId: suspended, at: at(4) }),
         // Activated with its envoy at the same instant, the envoy published after: active.
-        proposal(local, 'Plateaux', at(5)),
-        opening(local, 'Plateaux', at(6)),
-        envoy(local, at(6)),
-        proposal(closed, '', at(7)),
+        mediationRecords.proposed({ country, processId: local, admin1: 'Plateaux', at: at(5) }),
+        mediationRecords.opened({ country, processId: local, admin1: 'Plateaux', at: at(6) }),
+        mediationRecords.envoyAppointed({ country, processId: local, at: at(6) }),
+        mediationRecords.proposed({ country, processId: closed, at: at(7) }),
       ],
     });
     await publishClosing(h.producer, { country, processId: closed, at: at(8) });
