@@ -7,6 +7,7 @@ import { countryNamer } from './country-namer';
 import codes from 'virtual:country-codes';
 import { LiveStream, type StreamStatus } from './live-stream';
 import { ReplayFeed } from './replay-feed';
+import { EventIntake } from './event-intake';
 
 const countryNameOf = countryNamer(codes);
 
@@ -18,9 +19,11 @@ export const VISIBLE = 200;
 const EARLIER_PAGE = 100;
 /** Most events kept however far back the officer pages; live events still push the oldest out (Pause holds the list). */
 export const KEPT_MAX = 2_000;
-/** Full pages one request reads past when they hold only events the list has (a replay put them there). */
+/** Events a replay's list keeps, the newest it brought: a replay may bring 50,000. */
+export const REPLAY_KEEP = EVENT_CAP;
+/** Full pages one request reads past when they hold only events the list has. */
 const EARLIER_TRIES = 5;
-/** Event ids remembered to drop repeats: a reconnect's catch-up overlaps, a replay covers what came live. */
+/** Live event ids remembered to drop repeats: a reconnect's catch-up overlaps. */
 const SEEN_CAP = 5_000;
 /** Renders happen at most this often however fast events arrive. */
 const MIN_RENDER_INTERVAL_MS = 200;
@@ -35,14 +38,17 @@ export interface StreamFilter {
 /**
  * The console's live state outside React: events arrive from the SSE stream (live-stream.ts) into a
  * pending buffer and are merged at most once per animation frame (and MIN_RENDER_INTERVAL_MS), so
- * 1,000 events/s cost a few renders per second, and the list is capped at EVENT_CAP.
+ * 1,000 events/s cost a few renders per second, and the list is capped at EVENT_CAP. A replay's
+ * events go to a list of their own (event-intake.ts), never into the live one.
  */
 class LiveStore {
+  /** Live events, the newest first: the stream's, and those paged back from the timeline. */
   events: StreamItem[] = [];
+  /** Which list the live pane shows: a replay shows its own until the officer goes back to live. */
+  view: 'live' | 'replayed' = 'live';
   risk = new Map<string, RiskRow>();
   /** Admin1 areas per country, for the area of each that stands above its national level (area-risk.ts). */
   areas: AreaLevels = new Map();
-  received = 0;
   dropped = 0;
   rate = 0;
   paused = false;
@@ -66,19 +72,19 @@ class LiveStore {
   private earlierGeneration = 0;
   /** The timeline position the last page of earlier events reached, and the oldest event it left in the list. */
   private earlierCursor?: { oldest: string | undefined; next: string };
-  private pending: StreamItem[] = [];
-  /** Insertion-ordered, so the first is the oldest to forget. */
-  private seen = new Set<string>();
+  /** Live events received and counted, and apart from them the replay's list (`intake.replayed`). */
+  readonly intake = new EventIntake<StreamItem>(EVENT_CAP, SEEN_CAP, REPLAY_KEEP);
+  /** Live events received when the pane last went to the replay's list: those since are said there. */
+  receivedAtReplayView = 0;
 
-  /** Events received but not yet in the list (while paused, those waiting for Resume). */
+  /** Events received but not yet in the list shown (while paused, those waiting for Resume). */
   get waiting(): number {
-    return this.pending.length;
+    return this.intake.waiting(this.view).length;
   }
   private filter: StreamFilter = {};
   private riskLoadedAt: number | null = null;
   private scheduled = false;
   private lastRender = 0;
-  private rateWindow: number[] = [];
   private readonly listeners = new Set<() => void>();
 
   subscribe = (l: () => void) => {
@@ -118,9 +124,11 @@ class LiveStore {
     this.disconnect();
     this.filter = filter;
     if (refiltered) {
-      // Events held while paused were the old filter's too.
-      this.pending = [];
-      this.clear();
+      // Events held while paused were the old filter's too, and so was a replay's list.
+      this.intake.dropWaitingLive();
+      this.intake.startReplay(null);
+      this.view = 'live';
+      this.clearLive();
     }
     this.forgetEarlierRequest();
     this.stream.connect(token, filter);
@@ -137,11 +145,31 @@ class LiveStore {
     this.replays.stop();
   }
 
-  /** Replays history into the same list (live events keep arriving too); the server ends it. */
-  readonly replays = new ReplayFeed<StreamItem>(
-    (item) => this.push(item, false),
+  /** Replays history into a list of its own (live events keep arriving into theirs); the server ends it. */
+  private readonly replays = new ReplayFeed<StreamItem>(
+    (item) => {
+      if (this.intake.addReplayed(item)) this.schedule();
+    },
     () => this.bump(),
   );
+
+  /** Starts a replay afresh, in its own list, and shows that list. */
+  startReplay(token: string, from: string, speed: 'real' | 'max', filter: StreamFilter): void {
+    this.intake.startReplay(new Date(from).toISOString());
+    this.replays.start(token, from, speed, filter);
+    this.showView('replayed');
+  }
+
+  stopReplay(): void {
+    this.replays.stop('replay stopped');
+  }
+
+  /** Shows the live list or the replay's. */
+  showView(view: 'live' | 'replayed'): void {
+    if (view === 'replayed' && this.view !== 'replayed') this.receivedAtReplayView = this.intake.received;
+    this.view = view;
+    this.bump();
+  }
 
   get replayStatus(): string | null {
     return this.replays.status;
@@ -154,14 +182,12 @@ class LiveStore {
   reset(): void {
     this.disconnect();
     this.events = [];
-    this.pending = [];
-    this.seen.clear();
+    this.intake.reset();
+    this.view = 'live';
     this.risk = new Map();
     this.areas = new Map();
-    this.received = 0;
     this.dropped = 0;
     this.rate = 0;
-    this.rateWindow = [];
     this.paused = false;
     this.replays.status = null;
     this.stream.forgetLastEvent();
@@ -194,17 +220,23 @@ class LiveStore {
     this.bump();
   }
 
-  /** While paused the list holds still; what arrives meanwhile waits (up to EVENT_CAP) and shows on resume. */
+  /** While paused the lists hold still; what arrives meanwhile waits (up to EVENT_CAP of each) and shows on resume. */
   setPaused(p: boolean): void {
     this.paused = p;
-    if (!p && this.pending.length) this.schedule();
+    if (!p && (this.intake.waiting('live').length || this.intake.waiting('replayed').length)) this.schedule();
     this.bump();
   }
 
+  /** Empties the list shown: the live one, or the replay's (which a running replay goes on filling). */
   clear(): void {
+    if (this.view === 'replayed') {
+      this.intake.clearReplayed();
+      this.bump();
+    } else this.clearLive();
+  }
+
+  private clearLive(): void {
     this.events = [];
-    // A replay after clearing should show what it replays.
-    this.seen.clear();
     this.keep = EVENT_CAP;
     this.shown = VISIBLE;
     this.forgetEarlierRequest();
@@ -242,13 +274,13 @@ class LiveStore {
         // Appended after what live events left of the list, the page would leave a gap.
         if (oldest && this.events.at(-1)?.id !== oldest) return this.announceEarlier('Live events pushed the oldest out meanwhile: pause the list, then ask again.');
         // Live events may have brought some meanwhile.
-        const held = new Set([...this.events, ...this.pending].map((e) => e.id));
+        const held = new Set([...this.events, ...this.intake.waiting('live')].map((e) => e.id));
         for (const e of page) if (!held.has(e.eventId)) fresh.push(streamItemOfEntry(e));
         more = page.length === EARLIER_PAGE;
         before = page.at(-1)?.eventId ?? before;
       }
       const added = fresh.slice(0, KEPT_MAX - this.events.length);
-      for (const e of added) this.remember(e.id);
+      for (const e of added) this.intake.remember(e.id);
       this.events = this.events.concat(added);
       this.earlierCursor = before && added.length === fresh.length ? { oldest: this.events.at(-1)?.id, next: before } : undefined;
       this.keep = Math.max(this.keep, this.events.length);
@@ -280,22 +312,12 @@ class LiveStore {
     this.earlierStatus = null;
   }
 
-  private push(item: StreamItem, isLive = true): void {
-    if (this.seen.has(item.id)) return;
-    this.remember(item.id);
-    this.received++;
-    this.rateWindow.push(Date.now());
-    this.pending.push(item);
-    if (this.pending.length > EVENT_CAP) this.pending.splice(0, this.pending.length - EVENT_CAP);
-    // History must not overwrite the current risk picture.
-    if (isLive) this.applyRisk(item);
-    if (isLive && /^(mediation-proposed|mediation-opened|mediation-concluded|escalation-referred)$/.test(item.name)) this.responsesTick++;
+  /** A live event (a replay's never comes here: history must not overwrite the current risk picture). */
+  private push(item: StreamItem): void {
+    if (!this.intake.addLive(item, Date.now())) return;
+    this.applyRisk(item);
+    if (/^(mediation-proposed|mediation-opened|mediation-concluded|escalation-referred)$/.test(item.name)) this.responsesTick++;
     this.schedule();
-  }
-
-  private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_CAP) this.seen.delete(this.seen.values().next().value as string);
   }
 
   /** Risk events update the board and map at once, without waiting for a refetch. */
@@ -356,14 +378,8 @@ class LiveStore {
   private flush(): void {
     this.scheduled = false;
     this.lastRender = performance.now();
-    const now = Date.now();
-    this.rateWindow = this.rateWindow.filter((t) => now - t < 1_000);
-    this.rate = this.rateWindow.length;
-    if (!this.paused && this.pending.length) {
-      const fresh = this.pending.reverse();
-      this.events = fresh.concat(this.events).slice(0, this.keep);
-      this.pending = [];
-    }
+    this.rate = this.intake.rate(Date.now());
+    if (!this.paused) this.events = this.intake.flush(this.events, this.keep);
     this.bump();
   }
 

@@ -3,7 +3,7 @@ import { getToken, type Me, type StreamItem } from '../api';
 import { CountryField, LevelBadge, RegionSelect, Section } from '../components';
 import { EVENT_NAMES } from '../event-names';
 import { fmtInstant } from '../time.format';
-import { live, useLive, type StreamFilter } from '../live-store';
+import { live, REPLAY_KEEP, useLive, type StreamFilter } from '../live-store';
 
 interface Props {
   me: Me;
@@ -15,6 +15,11 @@ interface Props {
 export function LivePane({ me, onCountry, filter, setFilter }: Props) {
   const store = useLive();
   const set = (k: keyof StreamFilter) => (e: { target: { value: string } }) => setFilter((f) => ({ ...f, [k]: e.target.value || undefined }));
+  // A replay's events are a list of their own, shown in place of the live one until the officer goes
+  // back: put into the live list, history went on top as if newest and pushed the newest live events out.
+  const { intake } = store;
+  const replayed = store.view === 'replayed';
+  const newLive = replayed ? intake.received - store.receivedAtReplayView : 0;
 
   return (
     <Section
@@ -22,7 +27,7 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
       actions={
         // Only the status is announced: the counters change several times a second and would drown it.
         <div className="status">
-          <span data-testid="stream-status" aria-live="polite">Stream: {store.status}</span> · {store.rate}/s · {store.received} received
+          <span data-testid="stream-status" aria-live="polite">Stream: {store.status}</span> · {store.rate}/s · {intake.received} received
           {store.refusal && <span role="alert" data-testid="stream-refusal" className="error"> · not streaming: {store.refusal}</span>}
           {store.dropped > 0 && <> · <strong>{store.dropped} not shown (a burst faster than the browser, or more missed while away than a reconnect sends): Earlier events, below the list, pages back to them</strong></>}
         </div>
@@ -58,12 +63,31 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
         <button type="button" onClick={() => live.clear()}>Clear</button>
       </form>
       <ReplayControls filter={filter} />
-      <p className="muted">
-        Showing the newest {Math.min(store.shown, store.events.length)} of {store.events.length} kept (at most {store.keep}).
+      {intake.replayFrom && (
+        <div className="filters" role="group" aria-label="List shown">
+          <button type="button" aria-pressed={!replayed} onClick={() => live.showView('live')}>
+            Live events{newLive > 0 && <strong> ({newLive} new)</strong>}
+          </button>
+          <button type="button" aria-pressed={replayed} onClick={() => live.showView('replayed')}>
+            Replayed history ({intake.replayedCount})
+          </button>
+        </div>
+      )}
+      <p className="muted" data-testid="list-shown">
+        {replayed ? (
+          <>
+            <strong>Replayed history, not live events:</strong> {intake.replayed.length} of the {intake.replayedCount} events the replay from{' '}
+            {fmtInstant(intake.replayFrom)} brought, the newest first{intake.replayedCount > REPLAY_KEEP && ` (the list keeps the newest ${REPLAY_KEEP})`}. Live events
+            go on arriving in their own list: the Live events button above shows it.
+          </>
+        ) : (
+          <>Showing the newest {Math.min(store.shown, store.events.length)} of {store.events.length} kept (at most {store.keep}).</>
+        )}
         {!me.global && (me.region ? <> You see events of the <strong>{me.region}</strong> region only.</> : <> Your token names no region, so no regional events are shown to you.</>)}
       </p>
-      <div className="table-wrap" tabIndex={0} aria-label="Live events">
-        <table className="events" data-testid="live-events">
+      <div className="table-wrap" tabIndex={0} aria-label={replayed ? 'Replayed history' : 'Live events'}>
+        <table className="events" data-testid="live-events" data-list={store.view}>
+          {replayed && <caption>Replayed history from {fmtInstant(intake.replayFrom)}, not live</caption>}
           <thead>
             <tr>
               <th scope="col">Time</th>
@@ -75,18 +99,20 @@ export function LivePane({ me, onCountry, filter, setFilter }: Props) {
             </tr>
           </thead>
           <tbody>
-            {store.events.slice(0, store.shown).map((e) => (
+            {(replayed ? intake.replayed : store.events.slice(0, store.shown)).map((e) => (
               <EventRow key={e.id} e={e} onCountry={onCountry} />
             ))}
           </tbody>
         </table>
       </div>
-      <div className="filters">
-        <button type="button" onClick={() => void live.showEarlier()} aria-busy={store.loadingEarlier}>
-          {store.loadingEarlier ? 'Loading earlier events…' : 'Earlier events'}
-        </button>
-        <span role="status" data-testid="earlier-status">{store.earlierStatus ?? ''}</span>
-      </div>
+      {!replayed && (
+        <div className="filters">
+          <button type="button" onClick={() => void live.showEarlier()} aria-busy={store.loadingEarlier}>
+            {store.loadingEarlier ? 'Loading earlier events…' : 'Earlier events'}
+          </button>
+          <span role="status" data-testid="earlier-status">{store.earlierStatus ?? ''}</span>
+        </div>
+      )}
     </Section>
   );
 }
@@ -131,7 +157,7 @@ function ReplayControls({ filter }: { filter: StreamFilter }) {
       onSubmit={(e) => {
         e.preventDefault();
         const token = getToken();
-        if (token && from) live.replays.start(token, from, speed, filter);
+        if (token && from) live.startReplay(token, from, speed, filter);
       }}
     >
       <label>
@@ -146,7 +172,7 @@ function ReplayControls({ filter }: { filter: StreamFilter }) {
         </select>
       </label>
       <button type="submit">Replay</button>
-      <button type="button" onClick={() => live.replays.stop('replay stopped')}>Stop replay</button>
+      <button type="button" onClick={() => live.stopReplay()}>Stop replay</button>
       <span role="status" data-testid="replay-status">{store.replayStatus ?? ''}</span>
     </form>
   );
