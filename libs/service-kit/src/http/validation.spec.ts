@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsArray, IsDefined, IsIn, IsInt, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
-import { EachIs, strictValidationPipe } from './validation';
+import { EachIs, NestedObject, strictValidationPipe } from './validation';
 
 class Party {
   @IsIn(['government', 'armed_group'])
@@ -53,6 +53,18 @@ class Codes {
   @EachIs('isCode', codeProblem)
   @EachIs('notX', noXProblem)
   codes!: string[];
+}
+
+/** A lead object and a list of parties, as NestedObject takes them. */
+class Delegation {
+  @IsDefined()
+  @NestedObject(() => Party)
+  lead!: Party;
+
+  @IsArray()
+  @KindsOnce()
+  @NestedObject(() => Party, { each: true })
+  parties!: Party[];
 }
 
 const PAGE = 'must be an integer from 1 to 500';
@@ -148,5 +160,18 @@ describe('the strict validation pipe', () => {
     await expect(strictValidationPipe().transform({}, { type: 'body', metatype: Nothing })).resolves.toEqual({});
     await expect(strictValidationPipe().transform([1, 2], { type: 'body', metatype: Array })).resolves.toEqual([1, 2]);
     await expect(strictValidationPipe().transform(undefined, { type: 'body', metatype: Nothing })).resolves.toEqual({});
+  });
+
+  it('refuses an array where a NestedObject takes an object, and names each item of a list that is no object, with the list\'s and other items\' faults', async () => {
+    const gov = { kind: 'government' };
+    expect((await errorsOf({ lead: [gov], parties: [gov] }, Delegation)).errors).toEqual([{ field: 'lead', reason: 'must be an object' }]);
+    expect((await errorsOf({ lead: [{}], parties: [] }, Delegation)).errors).toEqual([{ field: 'lead', reason: 'must be an object' }]);
+    expect((await errorsOf({ lead: gov, parties: [null, [gov], gov, gov, { kind: 'militia' }] }, Delegation)).errors).toEqual([
+      { field: 'parties', reason: 'lists a kind twice' },
+      { field: 'parties[0]', reason: 'must be an object' },
+      { field: 'parties[1]', reason: 'must be an object' },
+      { field: 'parties[4].kind', reason: 'must be one of the following values: government, armed_group' },
+    ]);
+    await expect(strictValidationPipe().transform({ lead: gov, parties: [gov] }, { type: 'body', metatype: Delegation })).resolves.toBeInstanceOf(Delegation);
   });
 });

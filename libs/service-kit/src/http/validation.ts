@@ -1,5 +1,6 @@
-import { HttpException, HttpStatus, ValidationError, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { ValidateBy } from 'class-validator';
+import { applyDecorators, HttpException, HttpStatus, ValidationError, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { ValidateBy, ValidateNested } from 'class-validator';
 import { invisibleTextProblem, type FieldViolation } from '@crisis-ops/domain-kernel';
 
 /** class-validator's constraints on a value's type, which every other one presumes. */
@@ -19,15 +20,21 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
     if (missing && e.constraints && !('whitelistValidation' in e.constraints)) return [{ field, reason: 'is required' }];
     const failed = Object.entries(e.constraints ?? {});
     // A value of the wrong type fails every bound too ("2" is neither at least 0 nor at most 100000):
-    // its type is the one thing to say.
-    const typeFailures = failed.filter(([constraint]) => TYPE_CONSTRAINTS.has(constraint));
+    // its type is the one thing to say. An item of the wrong type (EachIs 'isObject') is the item's
+    // fault, not the list's: the list's own rules are still said.
+    const typeFailures = failed.filter(([constraint]) => TYPE_CONSTRAINTS.has(constraint) && !isItemWise(e, constraint));
     const reasons: string[] = [];
     const itemReasons = new Map<number, string[]>();
+    /** Items of the wrong type: what class-validator found inside them (a nested check of an array) is not said. */
+    const mistypedItems = new Set<string>();
     for (const [constraint, reason] of typeFailures.length ? typeFailures : failed) {
       // An EachIs constraint names each faulty item (`partyIds[1]`), as a nested item's fault is named.
       const items = itemFaultsOf(e, constraint);
       if (items.length) {
-        for (const [i, itemReason] of items) itemReasons.set(i, [...(itemReasons.get(i) ?? []), itemReason]);
+        for (const [i, itemReason] of items) {
+          itemReasons.set(i, [...(itemReasons.get(i) ?? []), itemReason]);
+          if (TYPE_CONSTRAINTS.has(constraint)) mistypedItems.add(String(i));
+        }
         continue;
       }
       // class-validator words an unknown field "property x should not exist".
@@ -38,13 +45,19 @@ export function violationsOf(errors: ValidationError[], prefix = ''): FieldViola
     // to 500" on IsInt, Min and Max) say it once.
     const own = reasons.length > 0 ? [{ field, reason: [...new Set(reasons)].join('; ') }] : [];
     const items = [...itemReasons].sort(([a], [b]) => a - b).map(([i, rs]) => ({ field: `${field}[${i}]`, reason: [...new Set(rs)].join('; ') }));
-    return [...own, ...items, ...violationsOf(e.children ?? [], field)];
+    // A value of the wrong type has no fields to name: ValidateNested checks an array sent for an
+    // object item by item, and an item that is no object in its own words.
+    const children = typeFailures.length ? [] : (e.children ?? []).filter((c) => !mistypedItems.has(c.property));
+    return [...own, ...items, ...violationsOf(children, field)];
   });
 }
 
 /** Where an EachIs constraint keeps its items' rule, for violationsOf (a symbol: no other context can claim it). */
 const EACH_ITEM_PROBLEM = Symbol('eachItemProblem');
 type ItemProblem = (item: unknown) => string | undefined;
+
+const isItemWise = (e: ValidationError, constraint: string): boolean =>
+  (e.contexts?.[constraint] as { [EACH_ITEM_PROBLEM]?: ItemProblem } | undefined)?.[EACH_ITEM_PROBLEM] !== undefined;
 
 /** The faulty items of a list that failed an EachIs constraint, by index; none for any other constraint. */
 function itemFaultsOf(e: ValidationError, constraint: string): Array<[number, string]> {
@@ -82,6 +95,28 @@ export const EachIs = (name: string, problem: ItemProblem) =>
     { context: { [EACH_ITEM_PROBLEM]: problem } },
   );
 
+/** What is wrong with a value where a JSON object is expected, or undefined. */
+export const objectProblem = (value: unknown): string | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : 'must be an object';
+
+/**
+ * A field holding an object of class `type` checked by that class's rules, or with `each` a list of
+ * them (IsArray says the list is one). Use it rather than ValidateNested and Type: ValidateNested
+ * takes an array where the object is expected and checks its items instead, so `envoy: [{…}]` and
+ * `envoy: []` passed the edge and reached the domain as an envoy with no fields, and `parties: [[{…}]]`
+ * as parties with none; an item that is no object was told in class-validator's words ("each value in
+ * nested property parties must be either object or array"). Each is now `envoy: must be an object`,
+ * `parties[0]: must be an object`.
+ */
+export const NestedObject = (type: () => new () => object, { each = false } = {}) =>
+  applyDecorators(
+    each
+      ? EachIs('isObject', objectProblem)
+      : ValidateBy({ name: 'isObject', validator: { validate: (value) => !objectProblem(value), defaultMessage: (args) => objectProblem(args?.value) ?? '' } }),
+    ValidateNested({ each }),
+    Type(type),
+  );
+
 /**
  * The platform's answer to input it cannot take: `code`, a `message` naming every field with its
  * reason, and `errors: [{ field, reason }]` (400 REQUEST.INVALID unless told otherwise).
@@ -115,6 +150,10 @@ export const strictValidationPipe = () =>
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
+    // Nest deletes the value of an error with children unless told to keep it; a list's EachIs
+    // constraints need it to name their faulty items when a nested item has a fault too
+    // (`parties: [null, {}]`). Values are never answered (violationsOf says fields and reasons).
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => invalidRequest(violationsOf(errors)),
   });
 

@@ -240,3 +240,39 @@ describe('what the domain refuses of a request that the request shows by itself,
     });
   });
 });
+
+describe('objects sent as arrays, or as no object at all', () => {
+  const envoy = { name: 'N', role: 'r', organization: 'o', gender: 'other' };
+  const party = { name: 'A', kind: 'government' };
+  const provision = { topic: 'ceasefire', text: 'Hostilities cease.', addressesGender: false, addressesYouth: false };
+  const signatory = { name: 'Leader', role: 'party', organization: 'Movement' };
+  const agreement = { kind: 'ceasefire', title: 'Ceasefire', signedAt: '2026-03-04T09:00:00Z', provisions: [provision], signatories: [signatory] };
+
+  it('refuses an envoy sent as an array as what it is, where it passed and the domain said every field of it was missing', async () => {
+    for (const value of [[envoy], [], 'N', null]) {
+      expect(await errorsOf(ActivateProcessDto, { mandate: 'M', envoy: value }), JSON.stringify(value)).toEqual([{ field: 'envoy', reason: 'must be an object' }]);
+      expect(await errorsOf(AppointEnvoyDto, { envoy: value }), JSON.stringify(value)).toEqual([{ field: 'envoy', reason: 'must be an object' }]);
+    }
+    // An array of envoys with faults of their own is still one fault: not an object.
+    expect(await errorsOf(ActivateProcessDto, { mandate: 'M', envoy: [{}] })).toEqual([{ field: 'envoy', reason: 'must be an object' }]);
+  });
+
+  it('names each item of a list that is no object by its index, with the list\'s other faults and its other items\' faults', async () => {
+    const proposal = (parties: unknown[]) => ({ country: 'MLI', track: 'good_offices', lead: 'special_envoy', parties });
+    expect(await errorsOf(ProposeProcessDto, proposal([[party]]))).toEqual([{ field: 'parties[0]', reason: 'must be an object' }]);
+    expect(await errorsOf(ProposeProcessDto, proposal([null]))).toEqual([{ field: 'parties[0]', reason: 'must be an object' }]);
+    expect(await errorsOf(ProposeProcessDto, proposal([party, [{}], party, { name: '', kind: 'government' }]))).toEqual([
+      { field: 'parties', reason: 'lists A (government) twice' },
+      { field: 'parties[1]', reason: 'must be an object' },
+      { field: 'parties[3].name', reason: 'must not be empty' },
+    ]);
+    const session = { heldAt: '2026-03-04T09:00:00Z', place: 'Bamako' };
+    expect(await errorsOf(RecordSessionDto, { ...session, participants: [participants] })).toEqual([{ field: 'participants[0]', reason: 'must be an object' }]);
+    expect(await errorsOf(RecordAgreementDto, { ...agreement, provisions: [[provision]], signatories: [[signatory], 'Leader'] })).toEqual([
+      { field: 'provisions[0]', reason: 'must be an object' },
+      { field: 'signatories[0]', reason: 'must be an object' },
+      { field: 'signatories[1]', reason: 'must be an object' },
+    ]);
+    expect(await errorsOf(RecordAgreementDto, agreement)).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { systemClock } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry, platformIso3 } from '@crisis-ops/geo';
-import { EachIs, IsNotBlank } from '@crisis-ops/service-kit';
+import { EachIs, IsNotBlank, NestedObject } from '@crisis-ops/service-kit';
 import { UNASSIGNED_REGION } from '../region/region-of';
 import {
   ArrayMinSize,
@@ -18,7 +18,6 @@ import {
   MaxLength,
   Min,
   ValidateBy,
-  ValidateNested,
 } from 'class-validator';
 import { AGE_GROUPS, AGREEMENT_KINDS, GENDERS, instantProblem, LEADS, OUTCOMES, PARTY_KINDS, SIGNATORY_ROLES, STATUSES, TRACKS } from '../domain';
 import type { AgeGroup, AgreementKind, Gender, Lead, Outcome, PartyKind, ProcessStatus, SignatoryRole, Track } from '../domain';
@@ -105,7 +104,7 @@ export class ProposeProcessDto {
   @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @MaxLength(2000) situation?: string;
   @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track!: Track;
   @ApiProperty({ enum: LEADS }) @IsIn(LEADS) lead!: Lead;
-  @ApiPropertyOptional({ type: [PartyDto] }) @IsOptional() @IsArray() @Holds('partiesOnce', partiesProblem) @ValidateNested({ each: true }) @Type(() => PartyDto) parties?: PartyDto[];
+  @ApiPropertyOptional({ type: [PartyDto] }) @IsOptional() @IsArray() @Holds('partiesOnce', partiesProblem) @NestedObject(() => PartyDto, { each: true }) parties?: PartyDto[];
 }
 
 export class EnvoyDto {
@@ -117,11 +116,11 @@ export class EnvoyDto {
 
 export class ActivateProcessDto {
   @ApiProperty({ example: 'Good offices of the Secretary-General' }) @IsString() @IsNotBlank() @MaxLength(2000) mandate!: string;
-  @ApiProperty({ type: EnvoyDto }) @IsDefined() @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
+  @ApiProperty({ type: EnvoyDto }) @IsDefined() @NestedObject(() => EnvoyDto) envoy!: EnvoyDto;
 }
 
 export class AppointEnvoyDto {
-  @ApiProperty({ type: EnvoyDto }) @IsDefined() @ValidateNested() @Type(() => EnvoyDto) envoy!: EnvoyDto;
+  @ApiProperty({ type: EnvoyDto }) @IsDefined() @NestedObject(() => EnvoyDto) envoy!: EnvoyDto;
 }
 
 export class ParticipantCountDto {
@@ -134,7 +133,7 @@ export class RecordSessionDto {
   @ApiProperty({ ...INSTANT, example: '2026-03-04T09:00:00Z' }) @IsPastInstant() heldAt!: string;
   @ApiProperty({ example: 'Bamako' }) @IsString() @IsNotBlank() @MaxLength(200) place!: string;
   @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present' }) @IsOptional() @IsArray() @Holds('partyIdsOnce', partyIdsProblem) @EachIs('isUuid', partyIdProblem) partyIds?: string[];
-  @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @Holds('participantsOnce', participantsProblem) @ValidateNested({ each: true }) @Type(() => ParticipantCountDto) participants!: ParticipantCountDto[];
+  @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @Holds('participantsOnce', participantsProblem) @NestedObject(() => ParticipantCountDto, { each: true }) participants!: ParticipantCountDto[];
 }
 
 export class ProvisionDto {
@@ -154,8 +153,8 @@ export class RecordAgreementDto {
   @ApiProperty({ enum: AGREEMENT_KINDS }) @IsIn(AGREEMENT_KINDS) kind!: AgreementKind;
   @ApiProperty() @IsString() @IsNotBlank() @MaxLength(500) title!: string;
   @ApiProperty({ ...INSTANT, example: '2026-03-05T09:00:00Z' }) @IsPastInstant() signedAt!: string;
-  @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
-  @ApiProperty({ type: [SignatoryDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SignatoryDto) signatories!: SignatoryDto[];
+  @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @NestedObject(() => ProvisionDto, { each: true }) provisions!: ProvisionDto[];
+  @ApiProperty({ type: [SignatoryDto] }) @IsArray() @ArrayMinSize(1) @NestedObject(() => SignatoryDto, { each: true }) signatories!: SignatoryDto[];
 }
 
 export class ReasonDto {

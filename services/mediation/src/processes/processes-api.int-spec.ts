@@ -11,6 +11,8 @@ let NO_DESK = '';
 let ROUNDS = '';
 /** For the parties-present test: a process with one party. */
 let PRESENT = '';
+/** For the objects-sent-as-arrays test: a proposed process to activate. */
+let ARRAYS = '';
 
 /**
  * The process API's rules for reading many and for commands sent more than once, over HTTP alone:
@@ -23,7 +25,7 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
   let base: string;
 
   beforeAll(async () => {
-    [NO_DESK, ROUNDS, PRESENT, ...PAGED] = await freshCountries(8);
+    [NO_DESK, ROUNDS, PRESENT, ARRAYS, ...PAGED] = await freshCountries(9);
     m = await bootMediation();
     ({ api, db, base } = m);
   });
@@ -98,6 +100,28 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
       { field: 'parties[2].kind', reason: expect.stringContaining('must be one of') },
     ]);
     expect(proposal.body.message).toMatch(/^parties: lists A \(government\) twice; parties\[2\]\.kind: must be one of/);
+  });
+
+  it('refuses an object sent as an array with 400 naming it, before the process is read, where it was a 422 saying each of its fields was missing', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const approver = await token(['approver'], 'global');
+    const envoy = { name: 'N', role: 'r', organization: 'o', gender: 'other' };
+    const proposed = await api('POST', '/processes', officer, { country: ARRAYS, track: 'good_offices', lead: 'special_envoy' });
+    expect(proposed.status).toBe(201);
+    const id = proposed.body.processId as string;
+    onTestFinished(async () => {
+      await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' });
+    });
+    const asArray = { status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'envoy', reason: 'must be an object' }] } };
+    expect(await api('POST', `/processes/${id}/activate`, approver, { mandate: 'M', envoy: [envoy] })).toMatchObject(asArray);
+    // An unknown process: the request cannot be read, so no process is looked for (it was a 404).
+    expect(await api('POST', `/processes/${randomUUID()}/activate`, approver, { mandate: 'M', envoy: [] })).toMatchObject(asArray);
+    expect(await api('POST', '/processes', officer, { country: ARRAYS, track: 'good_offices', lead: 'special_envoy', parties: [[{ name: 'A', kind: 'government' }], null] })).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'parties[0]', reason: 'must be an object' }, { field: 'parties[1]', reason: 'must be an object' }] },
+    });
+    expect((await api('GET', `/processes/${id}`, officer)).body).toMatchObject({ status: 'proposed' });
+    expect(await api('POST', `/processes/${id}/activate`, approver, { mandate: 'M', envoy })).toMatchObject({ status: 200, body: { status: 'active' } });
   });
 
   it('names each party id of a session that is no UUID, and refuses a party listed twice, in a 400 that stores nothing, where one was stored as present three times', async () => {
