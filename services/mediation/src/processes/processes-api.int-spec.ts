@@ -61,8 +61,9 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     expect(pages).toBeGreaterThan(1);
 
     expect(await api('GET', '/processes?cursor=nonsense', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
-    // Instants JavaScript reads and Postgres refuses (a day that does not exist, a bare number).
-    for (const instant of ['2026-02-30T00:00:00.000Z', '1']) {
+    // Instants JavaScript reads and Postgres refuses (a day that does not exist, a bare number, an
+    // expanded year, year 0000): each was a 500.
+    for (const instant of ['2026-02-30T00:00:00.000Z', '1', '+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z']) {
       const forged = Buffer.from(`${instant}|${ids[0]}`).toString('base64url');
       expect(await api('GET', `/processes?cursor=${forged}`, reader), instant).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
     }

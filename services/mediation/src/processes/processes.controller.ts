@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { UUID_PATTERN } from '@crisis-ops/domain-kernel';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import type { MediationCommand, ProposeProcess } from '../domain';
@@ -20,23 +19,7 @@ import {
 } from './process.dto';
 import { MediationService } from './mediation.service';
 import { AcceptsIdempotencyKey, IdempotencyKey } from './idempotent-requests';
-import type { ProcessCursor } from './process.store';
-
-const encodeCursor = (c: ProcessCursor): string => Buffer.from(`${c.proposedAt}|${c.id}`).toString('base64url');
-
-/** A cursor this service made: the instant exactly as encodeCursor writes it, which Postgres reads as written. */
-function decodeCursor(cursor: string): ProcessCursor | undefined {
-  const [proposedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (rest.length || !id || !UUID_PATTERN.test(id) || !isCanonicalInstant(proposedAt)) return undefined;
-  return { proposedAt, id };
-}
-
-// Date.parse is lenient where Postgres is not ("2026-02-30" rolls over to March, "1" is 2001): a
-// string that does not come back unchanged from toISOString reached the database and was a 500.
-const isCanonicalInstant = (s: string): boolean => {
-  const t = Date.parse(s);
-  return !Number.isNaN(t) && new Date(t).toISOString() === s;
-};
+import { decodeCursor, encodeCursor } from './process-cursor';
 
 const OUTSIDE_REGION = { description: 'MEDIATION.REGION_FORBIDDEN: the process is outside the caller\'s region; AUTH.FORBIDDEN_ROLE: role missing' };
 
