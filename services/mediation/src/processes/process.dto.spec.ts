@@ -96,6 +96,15 @@ describe('envoys over HTTP', () => {
 });
 
 describe('reasons over HTTP', () => {
+  it('names a bad cursor with a bad page size in one answer, where the cursor was told only once the page size was mended', async () => {
+    expect(await errorsOf(ProcessPageQueryDto, { limit: '0', cursor: 'zz' })).toEqual([
+      { field: 'limit', reason: 'must be an integer from 1 to 500' },
+      { field: 'cursor', reason: 'is not a cursor this API returned' },
+    ]);
+    const cursor = Buffer.from('2026-03-04T09:00:00.000Z|b04e90a0-5d32-43f6-9f73-84e4d5f46b11').toString('base64url');
+    expect(await errorsOf(ProcessPageQueryDto, { limit: '2', cursor })).toEqual([]);
+  });
+
   it('gives a page size that is no number its reason once, where IsInt, Min and Max each said it', async () => {
     expect(await errorsOf(ProcessPageQueryDto, { limit: 'abc' })).toEqual([{ field: 'limit', reason: 'must be an integer from 1 to 500' }]);
   });

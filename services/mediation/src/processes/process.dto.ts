@@ -4,6 +4,7 @@ import { systemClock } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry, platformIso3 } from '@crisis-ops/geo';
 import { EachIs, IsNotBlank, NestedObject } from '@crisis-ops/service-kit';
 import { UNASSIGNED_REGION } from '../region/region-of';
+import { decodeCursor } from './process-cursor';
 import {
   ArrayMinSize,
   IsArray,
@@ -185,8 +186,11 @@ export class ProcessPageQueryDto extends ProcessQueryDto {
   @Max(MAX_PAGE, { message: `must be an integer from 1 to ${MAX_PAGE}` })
   limit?: number;
 
+  // Checked here, not in the controller after the pipe: `?limit=0&cursor=zz` named only limit, and
+  // the cursor's fault came once that was mended.
   @ApiPropertyOptional({ description: 'The X-Next-Cursor header of the previous page' })
   @IsOptional()
   @IsString()
+  @Holds('isCursor', (value) => (typeof value === 'string' && decodeCursor(value) ? undefined : 'is not a cursor this API returned'))
   cursor?: string;
 }

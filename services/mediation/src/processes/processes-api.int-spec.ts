@@ -68,6 +68,10 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
       expect(await api('GET', `/processes?cursor=${forged}`, reader), instant).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
     }
     expect(await api('GET', '/processes?limit=501', reader)).toMatchObject({ status: 400, body: { errors: [{ field: 'limit' }] } });
+    expect((await api('GET', '/processes?limit=0&cursor=zz', reader)).body.errors).toEqual([
+      { field: 'limit', reason: 'must be an integer from 1 to 500' },
+      { field: 'cursor', reason: 'is not a cursor this API returned' },
+    ]);
     expect((await api('GET', '/processes?region=unassigned', await token(['viewer'], 'africa'))).status).toBe(403);
   });
 
