@@ -12,18 +12,31 @@ export const IDEMPOTENCY_KEY_REUSED = 'MEDIATION.IDEMPOTENCY_KEY_REUSED';
 
 const HEADER = 'idempotency-key';
 
+/** What a request's headers are read from: Node's joined values, and each header's lines apart. */
+interface RequestHeaders {
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly headersDistinct?: Record<string, string[] | undefined>;
+}
+
 /**
- * The request's `Idempotency-Key` header, if any: 1 to 200 visible ASCII characters (a UUID is the
- * usual choice), else 400 naming the header.
+ * The request's `Idempotency-Key` header, if any: given once, of 1 to 200 visible ASCII characters (a
+ * UUID is the usual choice), else 400 naming the header. Node joins a header sent twice into one value
+ * ("k1, k2"), which was told it must be visible ASCII characters, as if the key were mistyped: which of
+ * two keys is meant cannot be told, so the client is told to send one.
  */
-export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {
-  const value = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers[HEADER];
+export function idempotencyKeyOf(req: RequestHeaders): string | undefined {
+  const value = req.headers[HEADER];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(value)) {
+  if ((req.headersDistinct?.[HEADER]?.length ?? 1) > 1 || Array.isArray(value)) {
+    throw invalidRequest([{ field: 'Idempotency-Key', reason: 'must be given once: this request has it more than once' }]);
+  }
+  if (!/^[\x21-\x7e]{1,200}$/.test(value)) {
     throw invalidRequest([{ field: 'Idempotency-Key', reason: 'must be 1 to 200 visible ASCII characters, e.g. a UUID' }]);
   }
   return value;
-});
+}
+
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => idempotencyKeyOf(ctx.switchToHttp().getRequest<RequestHeaders>()));
 
 /** Documents the header on a command route. */
 export const AcceptsIdempotencyKey = () =>

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueSuffix } from '@crisis-ops/testing';
 import { bootMediation, freshCountries, token, type BootedMediation } from '../int-support';
@@ -224,6 +225,17 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     const other = await token(['mediation-officer'], 'africa');
     expect((await api('POST', `/processes/${id}/sessions`, other, session, keyed(sessionKey))).status).toBe(403);
     expect(await api('POST', `/processes/${id}/sessions`, officer, session, keyed(' '))).toMatchObject({ status: 400, body: { errors: [{ field: 'Idempotency-Key' }] } });
+    // The header sent twice (fetch would join the two into one line): which key is meant cannot be told.
+    const twice = await new Promise<{ status: number; body: { errors?: unknown } }>((resolve, reject) => {
+      const req = request(`${base}/processes/${id}/sessions`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json', 'Idempotency-Key': ['k1', 'k2'] } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(session));
+    });
+    expect(twice).toMatchObject({ status: 400, body: { errors: [{ field: 'Idempotency-Key', reason: 'must be given once: this request has it more than once' }] } });
     expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
   });
 
