@@ -177,3 +177,17 @@ export const IsNotBlank = () =>
       defaultMessage: (args) => (typeof args?.value === 'string' && invisibleTextProblem(args.value)) || 'must not be empty',
     },
   });
+
+/**
+ * Optional text that says something if it says anything: empty or white space alone is taken as not
+ * given (the domain holds it as null), but characters none of which a reader sees (a zero-width space)
+ * are refused as IsNotBlank refuses them, where they were stored and shown as a blank.
+ */
+export const IsVisibleIfGiven = () =>
+  ValidateBy({
+    name: 'isVisibleIfGiven',
+    validator: {
+      validate: (value) => typeof value !== 'string' || value.trim() === '' || !invisibleTextProblem(value),
+      defaultMessage: (args) => (typeof args?.value === 'string' && invisibleTextProblem(args.value)) || '',
+    },
+  });

@@ -39,6 +39,12 @@ describe('an escalation', () => {
     expect(proposed.type === 'MediationProposed' && proposed.drivers).toEqual(afterAnAgreement.drivers);
   });
 
+  it('in an area named with no letter or digit (a zero-width space) proposes the country\'s process, as it is the country\'s to cover, where the proposal refused it', () => {
+    given()
+      .when(proposalFor({ ...afterAnAgreement, admin1: '\u200b' }, 'africa'))
+      .then({ type: 'MediationProposed', country: 'MLI', admin1: null });
+  });
+
   it('in an area with the longest name early-warning takes still proposes a process', () => {
     const admin1 = 'A'.repeat(200);
     const escalationId = `MLI/${admin1}/2026-03-09/elevated`;

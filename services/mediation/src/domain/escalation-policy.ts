@@ -76,7 +76,9 @@ export function proposalFor(escalation: Escalation, region: string): ProposeProc
   return {
     type: 'Propose',
     country: escalation.country,
-    admin1: escalation.admin1,
+    // An admin1 with no letter or digit is the country's, as processCovers reads it: held as such, not
+    // refused (the proposal refuses an admin1 of no visible character) at the cost of the escalation.
+    admin1: areaKey(escalation.admin1) === null ? null : escalation.admin1,
     situation: `Risk escalated to ${escalation.level}${labels.length ? `: ${labels.join(', ')}` : ''}`.slice(0, 2000),
     region,
     track: 'good_offices',

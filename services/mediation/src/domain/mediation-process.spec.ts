@@ -40,6 +40,16 @@ describe('propose', () => {
       });
   });
 
+  it('refuses an optional text of no visible character, as a required one is refused, and takes a blank one as not given', () => {
+    const proposal = { type: 'Propose', country: 'NER', region: 'africa', track: 'good_offices', lead: 'srsg' } as const;
+    given().when({ ...proposal, situation: '\u200b', admin1: '\u00a0\u200b' }).thenRejects('admin1', 'situation');
+    given().when({ ...proposal, situation: ' ', admin1: '' }).then({ type: 'MediationProposed', situation: null, admin1: null });
+    // A driver is evidence: one of no visible area is of the whole area, not left out.
+    given()
+      .when({ ...proposal, drivers: [{ kind: 'battles', label: 'Battles', area: '\u200b', count: 3, weight: 1 }] })
+      .then({ type: 'MediationProposed', drivers: [{ kind: 'battles', label: 'Battles', area: null, count: 3, weight: 1 }] });
+  });
+
   it('rejects bad input naming every field (invalid)', () => {
     given()
       .when({

@@ -1,3 +1,5 @@
+import { invisibleTextProblem } from '@crisis-ops/domain-kernel';
+
 /** Vocabulary of the mediation context. Values are snake_case strings: they are stored and sent as-is. */
 
 export const TRACKS = ['good_offices', 'mediation', 'facilitation', 'dialogue_support'] as const;
@@ -57,9 +59,9 @@ export interface RiskDriver {
 
 /**
  * A driver as the domain holds and answers it: a blank area (proto3's '' for "none", in events
- * consumed or stored before) is null, the one spelling of a whole-area driver across the services.
+ * consumed or stored before) or one of no visible character (a zero-width space) is null, the one spelling of a whole-area driver across the services.
  */
-export const driverAsHeld = (d: RiskDriver): RiskDriver => ({ ...d, area: typeof d.area === 'string' && d.area.trim() !== '' ? d.area : null });
+export const driverAsHeld = (d: RiskDriver): RiskDriver => ({ ...d, area: typeof d.area === 'string' && !invisibleTextProblem(d.area) ? d.area : null });
 
 /** The early-warning escalation a process answers. */
 export interface EscalationRef {

@@ -19,7 +19,9 @@ export class Violations {
       return;
     }
     if (typeof value !== 'string') return this.add(field, 'must be a string');
-    const invisible = required ? invisibleTextProblem(value) : undefined;
+    // Optional text that is empty or white space is not given (optionalText holds it as null); one
+    // with characters yet none a reader sees (a zero-width space) was stored and shown as if blank.
+    const invisible = required || value.trim() !== '' ? invisibleTextProblem(value) : undefined;
     if (invisible) return this.add(field, invisible);
     if (value.length > max) this.add(field, `must be at most ${max} characters`);
   }
@@ -47,8 +49,9 @@ export class Violations {
    */
   driver(field: string, d: RiskDriver): void {
     this.text(`${field}.kind`, d.kind);
-    // Null, absent or '' all say the whole area (driverAsHeld); anything else must be an admin1's name.
-    this.text(`${field}.area`, d.area, { required: false });
+    // Null, absent, '' or no visible character all say the whole area (driverAsHeld): a driver is
+    // evidence, and one refused is left out of the proposal. Anything else must be an admin1's name.
+    if (typeof d.area !== 'string' || !invisibleTextProblem(d.area)) this.text(`${field}.area`, d.area, { required: false });
     if (typeof d.weight !== 'number' || !Number.isFinite(d.weight)) this.add(`${field}.weight`, 'must be a finite number');
     this.count(`${field}.count`, d.count);
   }

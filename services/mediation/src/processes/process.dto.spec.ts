@@ -121,6 +121,16 @@ describe('names over HTTP', () => {
     expect(await errorsOf(ProposeProcessDto, body)).toEqual([{ field: 'parties[0].name', reason: 'must have a visible character' }]);
   });
 
+  it('refuses an optional text of no visible character (a zero-width space), where it was stored as if blank, and takes a blank one as not given', async () => {
+    const proposal = { country: 'MLI', track: 'good_offices', lead: 'special_envoy' };
+    expect(await errorsOf(ProposeProcessDto, { ...proposal, situation: '\u200b', admin1: '\u00a0\u200b' })).toEqual([
+      { field: 'admin1', reason: 'must have a visible character' },
+      { field: 'situation', reason: 'must have a visible character' },
+    ]);
+    expect(await errorsOf(ProposeProcessDto, { ...proposal, situation: ' ', admin1: '' })).toEqual([]);
+    expect(await errorsOf(ProposeProcessDto, { ...proposal, situation: 'Talks \u200bstalled' })).toEqual([]);
+  });
+
   it('takes a name in any script, and white space alone is still empty', async () => {
     const proposal = (name: string) => ({ country: 'MLI', track: 'good_offices', lead: 'special_envoy', parties: [{ name, kind: 'government' }] });
     expect(await errorsOf(ProposeProcessDto, proposal('Gouvernement du Mali'))).toEqual([]);

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { systemClock } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry, platformIso3 } from '@crisis-ops/geo';
-import { EachIs, IsNotBlank, NestedObject } from '@crisis-ops/service-kit';
+import { EachIs, IsNotBlank, IsVisibleIfGiven, NestedObject } from '@crisis-ops/service-kit';
 import { UNASSIGNED_REGION } from '../region/region-of';
 import { decodeCursor } from './process-cursor';
 import {
@@ -101,8 +101,8 @@ export class PartyDto {
 
 export class ProposeProcessDto {
   @ApiProperty({ example: 'MLI', description: 'ISO 3166-1 alpha-3; the user-assigned codes (AAA–AAZ, QMA–QZZ, XAA–XZZ, ZZA–ZZZ) are taken for exercises' }) @AsPlatformCountry() @IsCountry() country!: string;
-  @ApiPropertyOptional({ example: 'Mopti' }) @IsOptional() @IsString() @MaxLength(200) admin1?: string;
-  @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @MaxLength(2000) situation?: string;
+  @ApiPropertyOptional({ example: 'Mopti' }) @IsOptional() @IsString() @IsVisibleIfGiven() @MaxLength(200) admin1?: string;
+  @ApiPropertyOptional({ example: 'Inter-communal violence in central Mali' }) @IsOptional() @IsString() @IsVisibleIfGiven() @MaxLength(2000) situation?: string;
   @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track!: Track;
   @ApiProperty({ enum: LEADS }) @IsIn(LEADS) lead!: Lead;
   @ApiPropertyOptional({ type: [PartyDto] }) @IsOptional() @IsArray() @Holds('partiesOnce', partiesProblem) @NestedObject(() => PartyDto, { each: true }) parties?: PartyDto[];

@@ -85,6 +85,14 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     }
   });
 
+  it('refuses a situation of no visible character (a zero-width space) with 400, where it was stored and shown as if blank', async () => {
+    const officer = await token(['mediation-officer'], 'africa');
+    expect(await api('POST', '/processes', officer, { country: 'MLI', track: 'good_offices', lead: 'special_envoy', situation: '\u200b' })).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST.INVALID', errors: [{ field: 'situation', reason: 'must have a visible character' }] },
+    });
+  });
+
   it('names a list\'s fault and its items\' faults in one 400, where a list with both was answered "is required" as if not sent', async () => {
     const officer = await token(['mediation-officer'], 'africa');
     const participants = [
