@@ -46,10 +46,10 @@ describe('the services’ JSON body parser', () => {
     expect(res.body).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', errors: [{ field: 'body', reason: expect.stringMatching(/^is not valid JSON \(.+\)$/) }] });
   });
 
-  it('answers JSON that is no object or array (null, a number, a string) with 400 saying so, not that it is invalid JSON', async () => {
+  it('answers JSON that is no object (null, a number, a string) with 400 saying it must be an object, not that it is invalid JSON nor that an array would do', async () => {
     for (const [body, what] of [['null', 'null'], ['42', 'a number'], ['"BFA"', 'a string']]) {
       const res = await send(body, { 'content-type': 'application/json' });
-      expect(res, body).toEqual({ status: 400, body: expect.objectContaining({ code: 'REQUEST.INVALID', errors: [{ field: 'body', reason: `must be a JSON object or array, not ${what}` }] }) });
+      expect(res, body).toEqual({ status: 400, body: expect.objectContaining({ code: 'REQUEST.INVALID', errors: [{ field: 'body', reason: `must be a JSON object, not ${what}` }] }) });
     }
   });
 

@@ -19,6 +19,9 @@ interface BodyError {
 /**
  * JSON that parses but is no object or array (`null`, `42`, `"text"`): the parser's strict mode
  * refuses it, and its message ("Unexpected token n … is not valid JSON") called valid JSON invalid.
+ * It is told it must be an object: no route takes an array body (early-warning's batch is an object
+ * with `items`), and the validation pipe refuses one as `must be a JSON object, not an array`, so
+ * "object or array" sent a client who mended `null` to `[]` to a second 400.
  */
 function bareJsonValue(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
@@ -43,7 +46,7 @@ export function bodyProblem(err: BodyError): HttpException {
   switch (err.type) {
     case 'entity.parse.failed': {
       const bare = bareJsonValue(err.body);
-      if (bare) return problem(HttpStatus.BAD_REQUEST, 'REQUEST.INVALID', 'body', `must be a JSON object or array, not ${bare === 'null' ? 'null' : `a ${bare}`}`);
+      if (bare) return problem(HttpStatus.BAD_REQUEST, 'REQUEST.INVALID', 'body', `must be a JSON object, not ${bare === 'null' ? 'null' : `a ${bare}`}`);
       return problem(HttpStatus.BAD_REQUEST, 'REQUEST.MALFORMED_JSON', 'body', `is not valid JSON (${err.message})`);
     }
     case 'entity.too.large':
