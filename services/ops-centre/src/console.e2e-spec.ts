@@ -246,6 +246,23 @@ describe('ops-centre web console in Chromium', () => {
     await page.context().close();
   });
 
+  it('moves the focus to the content with Skip to content, and stays on the pane it was on', async () => {
+    const page = await h.login(h.globalToken);
+    for (const [route, pane] of [[`#/country/${AFRICA_COUNTRY}`, 'Country'], ['#/alerts', 'Alerts']]) {
+      await page.goto(`${h.service.url}/${route}`);
+      // Loaded afresh, so that Tab starts from the top of the page.
+      await page.reload();
+      await page.getByTestId('who').waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('main');
+      expect(await page.evaluate('location.hash')).toBe(route);
+      expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe(pane);
+    }
+    await page.context().close();
+  });
+
   it('replays history from a time into the live pane, through the console', async () => {
     const page = await h.login(h.globalToken);
     await page.getByLabel('Country').fill(AFRICA_COUNTRY);

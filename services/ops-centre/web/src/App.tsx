@@ -159,7 +159,18 @@ export function App() {
   const onCountry = (c: string) => go('country', c);
   return (
     <>
-      <a href="#main" className="skip">Skip to content</a>
+      {/* Focus moves to the content and the route stays: followed as a link, #main reached the hash
+          router as a route, no pane's, and switched the country page or Alerts to the live pane. */}
+      <a
+        href="#main"
+        className="skip"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <header className="top">
         <h1>Operations centre</h1>
         <nav aria-label="Panes">
