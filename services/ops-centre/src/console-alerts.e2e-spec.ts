@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { RiskLevel } from '@crisis-ops/contracts';
+import type { Page } from 'playwright-core';
+import { devToken } from '@crisis-ops/testing';
 import { freshTestCountry, publishEscalation } from '../test/events';
-import { useConsoleHarness } from '../test/console-harness';
+import { useConsoleHarness, type ConsoleHarness } from '../test/console-harness';
 
 const AFRICA_COUNTRY = 'TCD'; // Chad, Africa desk
+
+/** A new alert of a fresh country, opened in the alerts pane (narrowed to that country): its id and row. */
+async function openNewAlert(h: ConsoleHarness, page: Page) {
+  await page.goto(`${h.service.url}/#/alerts`);
+  // Narrowed to the country: other suites leave hundreds of standing alerts on a reused test stack.
+  const country = await freshTestCountry();
+  await page.getByLabel('Country').fill(country);
+  const { escalationId } = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });
+  const row = page.locator(`tr[data-escalation-id="${escalationId}"]`);
+  await row.waitFor({ timeout: 10_000 });
+  const alertId = (await row.getAttribute('data-alert-id')) as string;
+  await row.getByRole('button').click();
+  await page.getByTestId('alert-detail').waitFor();
+  return { alertId, row, detail: page.getByTestId('alert-detail') };
+}
 
 /** The console's alerts pane in headless Chromium: acting on alerts, paging, a sub-national alert. */
 describe('ops-centre web console: alerts', () => {
@@ -36,8 +53,9 @@ describe('ops-centre web console: alerts', () => {
     await page.getByLabel('Close reason').fill('Mediation opened');
     await page.getByRole('button', { name: 'Close alert' }).click();
     await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('closed');
-    // The pane lists the trail newest first, each entry ending with its action.
-    const trail = async () => (await page.getByTestId('alert-audit').locator('li').allTextContents()).map((t) => t.split(' · ').at(-1)).reverse();
+    // The pane lists the trail newest first, each entry with its action.
+    const entries = page.getByTestId('alert-audit').locator('li');
+    const trail = async () => (await entries.evaluateAll((li) => li.map((e) => e.getAttribute('data-action')))).reverse();
     await expect.poll(trail).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
     const audit = (await h.api(`/audit?alertId=${alertId}`, h.globalToken)) as { action: string }[];
     expect(audit.map((a) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
@@ -134,6 +152,44 @@ describe('ops-centre web console: alerts', () => {
     expect(await page.locator(`tr[data-event-id="${held.eventId}"]`).count()).toBe(0);
     await page.getByRole('button', { name: /^Resume/ }).click();
     await page.locator(`tr[data-event-id="${held.eventId}"]`).waitFor({ timeout: 5_000 });
+    await page.context().close();
+  });
+
+  it('follows what another officer does to the alert it shows, and writes no view for it', async () => {
+    const page = await h.login(h.globalToken);
+    const { alertId, row, detail } = await openNewAlert(h, page);
+    const other = await devToken({ roles: ['global-watch-officer'], subject: 'e2e-other-officer' });
+    // Still listed: the list's 15 s refresh brings the detail up to date.
+    await h.post(`/alerts/${alertId}/assign`, other, { assignee: 'officer-9' });
+    await detail.getByText('assigned to officer-9').waitFor({ timeout: 20_000 });
+    // Closed, it leaves the list of open and acknowledged alerts; the detail shows it closed, and why.
+    await h.post(`/alerts/${alertId}/close`, other, { reason: 'Handled by the field office' });
+    await row.waitFor({ state: 'detached', timeout: 20_000 });
+    await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('closed');
+    expect(await page.getByTestId('alert-closed').textContent()).toContain('Closed by e2e-other-officer');
+    expect(await page.getByTestId('alert-closed').textContent()).toContain('Handled by the field office');
+    expect(await detail.getByRole('button', { name: 'Assign', exact: true }).count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="alert-audit"] li[data-action="close"]').textContent()).toContain('e2e-other-officer · close');
+    // The one view is the officer's own: refreshing what is shown wrote none.
+    const audit = (await h.api(`/audit?alertId=${alertId}`, h.globalToken)) as { action: string }[];
+    expect(audit.map((a) => a.action).reverse()).toEqual(['view', 'assign', 'close']);
+    await page.context().close();
+  });
+
+  it('shows the alert as it stands when an action is refused because another officer closed it', async () => {
+    const page = await h.login(h.globalToken);
+    const { alertId, detail } = await openNewAlert(h, page);
+    // No refresh of the list comes before the officer acts: only the refusal tells the console.
+    await page.route((url) => url.pathname === '/alerts' && url.searchParams.get('status') === 'active', (route) => route.abort());
+    const other = await devToken({ roles: ['global-watch-officer'], subject: 'e2e-other-officer' });
+    await h.post(`/alerts/${alertId}/close`, other, { reason: 'Duplicate' });
+    await page.getByLabel('Assign to').fill('officer-3');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'alert is closed; cannot assign' }).waitFor();
+    await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('closed');
+    expect(await page.getByTestId('alert-closed').textContent()).toContain('Duplicate');
+    expect(await detail.getByRole('button', { name: 'Assign', exact: true }).count()).toBe(0);
+    await page.locator('[data-testid="alert-audit"] li[data-action="close"]').waitFor();
     await page.context().close();
   });
 });

@@ -66,6 +66,13 @@ export class ConsoleHarness {
   async api(p: string, token: string): Promise<unknown> {
     return (await fetch(`${this.service.url}${p}`, { headers: { authorization: `Bearer ${token}` } })).json();
   }
+
+  /** A POST as another officer's console would make it, e.g. closing an alert another console shows; throws unless 2xx. */
+  async post(p: string, token: string, body: unknown = {}): Promise<unknown> {
+    const res = await fetch(`${this.service.url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`POST ${p}: ${res.status} ${await res.text()}`);
+    return res.json();
+  }
 }
 
 /**

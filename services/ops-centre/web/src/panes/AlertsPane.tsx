@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, apiAllPages, type Alert, type AuditEntry, type Me } from '../api';
 import { ClearedNote, CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
 import { mayActOnAlert } from '../../../src/access/alert-acting';
+import { alertChanged, asNowStanding, isStale } from '../alert-detail';
+import { lookUpAlert } from '../alert-lookup';
 
 /** How often the list is read again whatever the stream says. */
 const ALERTS_REFRESH_MS = 15_000;
@@ -26,28 +28,82 @@ export function AlertsPane({ me }: { me: Me }) {
   const alerts = listed.rows;
   const [listError, setListError] = useState<unknown>(null);
   const [selected, setSelected] = useState<Alert | null>(null);
+  // The alert shown, for answers that arrive after another was opened (theirs are dropped), and how
+  // many times one was shown: an answer to a request made before the last (a list read as the officer
+  // acknowledged) would show the alert as it was before it.
+  const selectedRef = useRef<Alert | null>(null);
+  const shownCount = useRef(0);
+  const show = useCallback((a: Alert) => {
+    selectedRef.current = a;
+    shownCount.current += 1;
+    setSelected(a);
+  }, []);
   const [audit, setAudit] = useState<AuditEntry[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [assignee, setAssignee] = useState('');
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
 
+  /**
+   * The alert's whole trail, every page of it: each view is audited, so a much-read alert has more
+   * entries than one page holds, and its oldest (who acknowledged it, who first took it) were cut off.
+   */
+  const loadAudit = useCallback(async (id: string) => {
+    const entries = await apiAllPages<AuditEntry>(`/audit?alertId=${id}&limit=${AUDIT_PAGE}`, (a) => String(a.id)).catch(() => []);
+    if (selectedRef.current?.id === id) setAudit(entries);
+  }, []);
+
+  /**
+   * Shows the alert as it now stands (`current`, null when not found, read by a request made when the
+   * detail had shown `asked` alerts), and its trail, if it changed since.
+   */
+  const showCurrent = useCallback(
+    async (shown: Alert, current: Alert | null, asked: number) => {
+      const now = selectedRef.current;
+      if (!current || asked !== shownCount.current || now?.id !== shown.id || !alertChanged(now, current)) return;
+      show(asNowStanding(now, current));
+      await loadAudit(shown.id);
+    },
+    [loadAudit, show],
+  );
+
+  /**
+   * The detail follows what other officers do to the alert, which no stream carries: from the list
+   * when it is listed; else (it left the filter: closed, say) looked up among its country's alerts,
+   * not by GET /alerts/:id, which would audit a view per refresh that nobody made. A closed alert
+   * not listed is not looked up: no action changes it any more.
+   */
+  const follow = useCallback(
+    async (rows: Alert[], asked: number) => {
+      const shown = selectedRef.current;
+      if (!shown) return;
+      const listed = rows.find((a) => a.id === shown.id);
+      if (listed) return showCurrent(shown, listed, asked);
+      if (shown.status === 'closed') return;
+      const lookup = shownCount.current;
+      await showCurrent(shown, await lookUpAlert(shown).catch(() => null), lookup);
+    },
+    [showCurrent],
+  );
+
   const reload = useCallback(() => {
     const q = new URLSearchParams({ status, limit: String(SHOWN + 1) });
     if (region) q.set('region', region);
     if (country) q.set('country', country);
     const query = q.toString();
+    const asked = shownCount.current;
     return api<Alert[]>(`/alerts?${query}`).then(
       (rows) => {
         setListed({ query, rows });
         setListError(null);
+        void follow(rows, asked);
       },
       (e) => {
         setListed((before) => afterFailure(before, query));
         setListError(e);
       },
     );
-  }, [status, region, country]);
+  }, [status, region, country, follow]);
   useEffect(() => {
     void reload();
   }, [reload, store.alertsTick]);
@@ -58,16 +114,12 @@ export function AlertsPane({ me }: { me: Me }) {
     return () => clearInterval(timer);
   }, [reload]);
 
-  /**
-   * The alert's whole trail, every page of it: each view is audited, so a much-read alert has more
-   * entries than one page holds, and its oldest (who acknowledged it, who first took it) were cut off.
-   */
-  const loadAudit = async (id: string) => setAudit(await apiAllPages<AuditEntry>(`/audit?alertId=${id}&limit=${AUDIT_PAGE}`, (a) => String(a.id)).catch(() => []));
   /** Opening an alert is a view, and the server audits it as one. */
   const open = async (id: string) => {
     setError(null);
     try {
-      setSelected(await api<Alert>(`/alerts/${id}`));
+      show(await api<Alert>(`/alerts/${id}`));
+      setAudit([]);
       await loadAudit(id);
     } catch (e) {
       setError(e);
@@ -76,17 +128,27 @@ export function AlertsPane({ me }: { me: Me }) {
   /**
    * Whether the action was taken: a form keeps what the officer typed when it was not. The action
    * answers the alert as it left it; fetching it again would audit a view the officer did not make.
+   * Refused as stale (409: another officer closed it meanwhile), the detail shows the alert as it
+   * now stands, beside the refusal, rather than keep offering what it no longer allows.
    */
   const act = async (path: string, body?: unknown): Promise<boolean> => {
-    if (!selected) return false;
+    const shown = selectedRef.current;
+    if (!shown) return false;
     setError(null);
     try {
-      setSelected(await api<Alert>(`/alerts/${selected.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined }));
+      const acted = await api<Alert>(`/alerts/${shown.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
+      // Another alert opened meanwhile stays shown.
+      if (selectedRef.current?.id === shown.id) show(acted);
     } catch (e) {
       setError(e);
+      if (isStale(e)) {
+        const asked = shownCount.current;
+        await showCurrent(shown, await lookUpAlert(shown).catch(() => null), asked);
+        await reload();
+      }
       return false;
     }
-    await loadAudit(selected.id);
+    await loadAudit(shown.id);
     await reload();
     return true;
   };
@@ -197,7 +259,7 @@ export function AlertsPane({ me }: { me: Me }) {
               <ul>{(selected.comments ?? []).map((c) => <li key={c.id}><strong>{c.author}</strong> ({fmtInstant(c.at)}): {c.body}</li>)}</ul>
               <h4>Audit</h4>
               <ol data-testid="alert-audit">
-                {audit.map((a) => <li key={a.id}>{fmtInstant(a.at)} · {a.actor} · {a.action}</li>)}
+                {audit.map((a) => <li key={a.id} data-action={a.action}>{fmtInstant(a.at)} · {a.actor} · {a.action}</li>)}
               </ol>
             </div>
           )}

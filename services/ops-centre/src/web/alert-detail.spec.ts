@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { alertChanged, asNowStanding, isStale, type AlertState } from '../../web/src/alert-detail';
+
+/** An error as api.ts's ApiError carries it: the message the API answered, and the HTTP status. */
+const apiError = (status: number, message: string) => Object.assign(new Error(message), { status });
+
+const alert: AlertState & Record<string, unknown> = {
+  id: 'a1', escalationId: 'e1', country: 'TCD', admin1: null, region: 'africa', level: 3, levelName: 'high', score: 0.8, drivers: [],
+  openedAt: '2026-11-28T08:00:00.000Z', status: 'acknowledged', assignee: null, acknowledgedBy: 'officer-1', acknowledgedAt: '2026-11-28T08:01:00.000Z',
+  closedBy: null, closedAt: null, closeReason: null, clearedAt: null, clearedToLevel: null, clearedToLevelName: null,
+  comments: [{ id: 1, author: 'officer-1', body: 'On it.', at: '2026-11-28T08:02:00.000Z' }],
+};
+/** The alert as GET /alerts lists it: no comments. */
+const { comments: _comments, ...listed } = alert;
+
+describe("the console's alert detail, following what other officers do", () => {
+  it('sees no change in the alert as the list answers it, comments aside (a listed alert has none)', () => {
+    expect(alertChanged(alert, listed)).toBe(false);
+    // A server before de-escalations sent no clearedAt: absent reads as none.
+    expect(alertChanged(alert, { ...listed, clearedAt: undefined, clearedToLevel: undefined })).toBe(false);
+  });
+
+  it('sees another officer close, assign, or a de-escalation clear the alert', () => {
+    expect(alertChanged(alert, { ...listed, status: 'closed', closedBy: 'officer-2', closedAt: '2026-11-28T09:00:00.000Z', closeReason: 'Duplicate' })).toBe(true);
+    expect(alertChanged(alert, { ...listed, assignee: 'officer-9' })).toBe(true);
+    expect(alertChanged(alert, { ...listed, clearedAt: '2026-11-28T09:00:00.000Z', clearedToLevel: 1 })).toBe(true);
+  });
+
+  it('keeps the comments it had when it shows the alert as listed', () => {
+    const now = asNowStanding(alert, { ...listed, status: 'closed' });
+    expect(now.status).toBe('closed');
+    expect(now.comments).toEqual(alert.comments);
+  });
+
+  it('takes a 409 as the alert having changed under the officer, and nothing else', () => {
+    expect(isStale(apiError(409, 'alert is closed; cannot assign'))).toBe(true);
+    expect(isStale(apiError(400, 'assignee must have a visible character'))).toBe(false);
+    expect(isStale(new TypeError('Failed to fetch'))).toBe(false);
+  });
+});

@@ -1,0 +1,40 @@
+/*
+ * The alert detail's rules, importing nothing of the console's: their unit test runs in Node, and
+ * api.ts needs the browser's types. An `Alert` and an `AuditEntry` of api.ts fit the shapes here.
+ */
+
+/** What the detail shows of an alert that other officers, or a de-escalation, can change. */
+export interface AlertState {
+  id: string;
+  status: string;
+  level: number;
+  score: number;
+  assignee: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  closedBy: string | null;
+  closedAt: string | null;
+  closeReason: string | null;
+  clearedAt?: string | null;
+  clearedToLevel?: number | null;
+  comments?: unknown[];
+}
+
+/**
+ * What the alert detail shows of an alert that can change under it: other officers act on alerts,
+ * and nothing streams what they did. Comments are left out: a listed alert has none, and only the
+ * audited GET /alerts/:id answers them.
+ */
+const FIELDS = ['status', 'level', 'score', 'assignee', 'acknowledgedBy', 'acknowledgedAt', 'closedBy', 'closedAt', 'closeReason', 'clearedAt', 'clearedToLevel'] as const;
+
+/** Whether `current` (as the list answers the alert now) differs from the alert the detail shows. */
+export const alertChanged = (shown: AlertState, current: AlertState): boolean => FIELDS.some((f) => (shown[f] ?? null) !== (current[f] ?? null));
+
+/** The alert as it now stands, with the comments the detail already had (a listed alert has none). */
+export const asNowStanding = <A extends AlertState>(shown: A, current: A): A => ({ ...current, comments: current.comments ?? shown.comments });
+
+/** The HTTP status an API error (api.ts's ApiError) carries; undefined for a failure of the network. */
+const statusOf = (error: unknown): number | undefined => (error instanceof Error && 'status' in error && typeof error.status === 'number' ? error.status : undefined);
+
+/** Whether an action was refused because the alert is no longer as the detail shows it (closed, acknowledged already). */
+export const isStale = (error: unknown): boolean => statusOf(error) === 409;
