@@ -53,10 +53,13 @@ describe('ops-centre web console: alerts', () => {
     await page.getByLabel('Close reason').fill('Mediation opened');
     await page.getByRole('button', { name: 'Close alert' }).click();
     await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('closed');
-    // The pane lists the trail newest first, each entry with its action.
+    // The pane lists the trail newest first, each entry with its action and what it did.
     const entries = page.getByTestId('alert-audit').locator('li');
     const trail = async () => (await entries.evaluateAll((li) => li.map((e) => e.getAttribute('data-action')))).reverse();
     await expect.poll(trail).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
+    expect(await page.locator('[data-testid="alert-audit"] li[data-action="assign"]').textContent()).toMatch(/e2e-global-officer · assign: to officer-7$/);
+    expect(await page.locator('[data-testid="alert-audit"] li[data-action="comment"]').textContent()).toMatch(/ · comment: “Field office confirms clashes\.”$/);
+    expect(await page.locator('[data-testid="alert-audit"] li[data-action="close"]').textContent()).toMatch(/ · close: reason: “Mediation opened”$/);
     const audit = (await h.api(`/audit?alertId=${alertId}`, h.globalToken)) as { action: string }[];
     expect(audit.map((a) => a.action).reverse()).toEqual(['view', 'acknowledge', 'assign', 'comment', 'close']);
     await page.context().close();
@@ -169,7 +172,9 @@ describe('ops-centre web console: alerts', () => {
     expect(await page.getByTestId('alert-closed').textContent()).toContain('Closed by e2e-other-officer');
     expect(await page.getByTestId('alert-closed').textContent()).toContain('Handled by the field office');
     expect(await detail.getByRole('button', { name: 'Assign', exact: true }).count()).toBe(0);
-    await expect.poll(() => page.locator('[data-testid="alert-audit"] li[data-action="close"]').textContent()).toContain('e2e-other-officer · close');
+    await expect
+      .poll(() => page.locator('[data-testid="alert-audit"] li[data-action="close"]').textContent())
+      .toMatch(/e2e-other-officer · close: reason: “Handled by the field office”$/);
     // The one view is the officer's own: refreshing what is shown wrote none.
     const audit = (await h.api(`/audit?alertId=${alertId}`, h.globalToken)) as { action: string }[];
     expect(audit.map((a) => a.action).reverse()).toEqual(['view', 'assign', 'close']);
@@ -190,6 +195,17 @@ describe('ops-centre web console: alerts', () => {
     expect(await page.getByTestId('alert-closed').textContent()).toContain('Duplicate');
     expect(await detail.getByRole('button', { name: 'Assign', exact: true }).count()).toBe(0);
     await page.locator('[data-testid="alert-audit"] li[data-action="close"]').waitFor();
+    await page.context().close();
+  });
+
+  it('tells a reader who may not read the audit trail so, rather than show it empty', async () => {
+    const viewer = await devToken({ roles: ['global-viewer'], subject: 'e2e-global-viewer' });
+    const page = await h.login(viewer);
+    await openNewAlert(h, page);
+    const unread = page.getByTestId('alert-audit-unread');
+    await unread.waitFor();
+    expect(await unread.textContent()).toMatch(/^Your role may not read the audit trail \(requires one of the roles: .*auditor.*\)\.$/);
+    expect(await page.getByTestId('alert-audit').count()).toBe(0);
     await page.context().close();
   });
 });

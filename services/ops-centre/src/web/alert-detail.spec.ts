@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertChanged, asNowStanding, isStale, type AlertState } from '../../web/src/alert-detail';
+import { alertChanged, asNowStanding, auditDetail, auditUnread, isStale, type AlertState } from '../../web/src/alert-detail';
 
 /** An error as api.ts's ApiError carries it: the message the API answered, and the HTTP status. */
 const apiError = (status: number, message: string) => Object.assign(new Error(message), { status });
@@ -36,5 +36,24 @@ describe("the console's alert detail, following what other officers do", () => {
     expect(isStale(apiError(409, 'alert is closed; cannot assign'))).toBe(true);
     expect(isStale(apiError(400, 'assignee must have a visible character'))).toBe(false);
     expect(isStale(new TypeError('Failed to fetch'))).toBe(false);
+  });
+});
+
+describe("the console's alert audit trail", () => {
+  it('says to whom an alert was assigned, why it was closed and what was commented', () => {
+    expect(auditDetail({ action: 'assign', detail: { assignee: 'officer-7', previousAssignee: null } })).toBe('to officer-7');
+    expect(auditDetail({ action: 'assign', detail: { assignee: 'officer-7', previousAssignee: 'officer-2' } })).toBe('to officer-7 (was officer-2)');
+    expect(auditDetail({ action: 'close', detail: { reason: 'Mediation opened' } })).toBe('reason: “Mediation opened”');
+    expect(auditDetail({ action: 'close', detail: { reason: null } })).toBe('no reason given');
+    expect(auditDetail({ action: 'comment', detail: { body: 'Field office confirms clashes.' } })).toBe('“Field office confirms clashes.”');
+    expect(auditDetail({ action: 'view', detail: { roles: ['watch-officer'], country: 'TCD' } })).toBeNull();
+    expect(auditDetail({ action: 'acknowledge', detail: {} })).toBeNull();
+  });
+
+  it("tells a reader whose role may not read it so, and any other failure as what it is", () => {
+    expect(auditUnread(apiError(403, 'requires one of the roles: watch-officer, global-watch-officer, auditor'))).toBe(
+      'Your role may not read the audit trail (requires one of the roles: watch-officer, global-watch-officer, auditor).',
+    );
+    expect(auditUnread(apiError(503, 'service unavailable'))).toBe('The audit trail could not be read: service unavailable.');
   });
 });

@@ -38,3 +38,27 @@ const statusOf = (error: unknown): number | undefined => (error instanceof Error
 
 /** Whether an action was refused because the alert is no longer as the detail shows it (closed, acknowledged already). */
 export const isStale = (error: unknown): boolean => statusOf(error) === 409;
+
+/**
+ * Why the audit trail is not shown. A reader without audit rights (a `global-viewer`) is told so:
+ * an empty trail read as "nobody has acted on this alert".
+ */
+export const auditUnread = (error: unknown): string => {
+  const why = error instanceof Error ? error.message : String(error);
+  return statusOf(error) === 403 ? `Your role may not read the audit trail (${why}).` : `The audit trail could not be read: ${why}.`;
+};
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/** What an audit entry says beyond its time, actor and action: to whom an alert was assigned, why it was closed, what was commented. */
+export const auditDetail = (entry: { action: string; detail: Record<string, unknown> | null }): string | null => {
+  const d = entry.detail ?? {};
+  if (entry.action === 'assign') {
+    const to = text(d.assignee);
+    const from = text(d.previousAssignee);
+    return to ? `to ${to}${from ? ` (was ${from})` : ''}` : null;
+  }
+  if (entry.action === 'close') return text(d.reason) ? `reason: “${d.reason}”` : 'no reason given';
+  if (entry.action === 'comment') return text(d.body) ? `“${d.body}”` : null;
+  return null;
+};

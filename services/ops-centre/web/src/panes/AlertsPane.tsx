@@ -5,7 +5,7 @@ import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
 import { mayActOnAlert } from '../../../src/access/alert-acting';
-import { alertChanged, asNowStanding, isStale } from '../alert-detail';
+import { alertChanged, asNowStanding, auditDetail, auditUnread, isStale } from '../alert-detail';
 import { lookUpAlert } from '../alert-lookup';
 
 /** How often the list is read again whatever the stream says. */
@@ -38,7 +38,7 @@ export function AlertsPane({ me }: { me: Me }) {
     shownCount.current += 1;
     setSelected(a);
   }, []);
-  const [audit, setAudit] = useState<AuditEntry[]>([]);
+  const [audit, setAudit] = useState<{ entries: AuditEntry[]; error: unknown }>({ entries: [], error: null });
   const [error, setError] = useState<unknown>(null);
   const [assignee, setAssignee] = useState('');
   const [comment, setComment] = useState('');
@@ -47,10 +47,14 @@ export function AlertsPane({ me }: { me: Me }) {
   /**
    * The alert's whole trail, every page of it: each view is audited, so a much-read alert has more
    * entries than one page holds, and its oldest (who acknowledged it, who first took it) were cut off.
+   * A reader who may not read it is told so: an empty trail read as "nobody acted on this alert".
    */
   const loadAudit = useCallback(async (id: string) => {
-    const entries = await apiAllPages<AuditEntry>(`/audit?alertId=${id}&limit=${AUDIT_PAGE}`, (a) => String(a.id)).catch(() => []);
-    if (selectedRef.current?.id === id) setAudit(entries);
+    const answer = await apiAllPages<AuditEntry>(`/audit?alertId=${id}&limit=${AUDIT_PAGE}`, (a) => String(a.id)).then(
+      (entries) => ({ entries, error: null }),
+      (error: unknown) => ({ entries: [], error }),
+    );
+    if (selectedRef.current?.id === id) setAudit(answer);
   }, []);
 
   /**
@@ -119,7 +123,7 @@ export function AlertsPane({ me }: { me: Me }) {
     setError(null);
     try {
       show(await api<Alert>(`/alerts/${id}`));
-      setAudit([]);
+      setAudit({ entries: [], error: null });
       await loadAudit(id);
     } catch (e) {
       setError(e);
@@ -258,9 +262,20 @@ export function AlertsPane({ me }: { me: Me }) {
               <h4>Comments</h4>
               <ul>{(selected.comments ?? []).map((c) => <li key={c.id}><strong>{c.author}</strong> ({fmtInstant(c.at)}): {c.body}</li>)}</ul>
               <h4>Audit</h4>
-              <ol data-testid="alert-audit">
-                {audit.map((a) => <li key={a.id} data-action={a.action}>{fmtInstant(a.at)} · {a.actor} · {a.action}</li>)}
-              </ol>
+              {audit.error ? (
+                <p className="muted" data-testid="alert-audit-unread">{auditUnread(audit.error)}</p>
+              ) : (
+                <ol data-testid="alert-audit">
+                  {audit.entries.map((a) => {
+                    const detail = auditDetail(a);
+                    return (
+                      <li key={a.id} data-action={a.action}>
+                        {fmtInstant(a.at)} · {a.actor} · {a.action}{detail && <>: {detail}</>}
+                      </li>
+                    );
+                  })}
+                </ol>
+              )}
             </div>
           )}
         </div>
