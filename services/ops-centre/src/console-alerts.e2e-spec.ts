@@ -23,6 +23,9 @@ async function openNewAlert(h: ConsoleHarness, page: Page) {
   return { alertId, row, detail: page.getByTestId('alert-detail') };
 }
 
+/** Which element has the focus, by its test id ('BODY' when focus fell to the page). */
+const focused = (page: Page) => page.evaluate("document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName");
+
 /** The console's alerts pane in headless Chromium: acting on alerts, paging, a sub-national alert. */
 describe('ops-centre web console: alerts', () => {
   const h = useConsoleHarness('ops-centre-e2e-alerts-producer', 'ops-centre-console-alerts.log');
@@ -41,8 +44,12 @@ describe('ops-centre web console: alerts', () => {
     await row.getByRole('button').click();
     const detail = page.getByTestId('alert-detail');
     await detail.waitFor();
-    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    // By keyboard: the button goes once the alert is acknowledged, and focus goes to its new status,
+    // not to the page.
+    await page.getByRole('button', { name: 'Acknowledge' }).focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('acknowledged');
+    await expect.poll(() => focused(page)).toBe('alert-status-line');
     await page.getByLabel('Assign to').fill('officer-7');
     await page.getByRole('button', { name: 'Assign', exact: true }).click();
     await detail.getByText('assigned to officer-7').waitFor();
@@ -53,6 +60,7 @@ describe('ops-centre web console: alerts', () => {
     await page.getByLabel('Close reason').fill('Mediation opened');
     await page.getByRole('button', { name: 'Close alert' }).click();
     await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('closed');
+    await expect.poll(() => focused(page)).toBe('alert-status-line');
     // The pane lists the trail newest first, each entry with its action and what it did.
     const entries = page.getByTestId('alert-audit').locator('li');
     const trail = async () => (await entries.evaluateAll((li) => li.map((e) => e.getAttribute('data-action')))).reverse();
@@ -195,6 +203,8 @@ describe('ops-centre web console: alerts', () => {
     expect(await page.getByTestId('alert-closed').textContent()).toContain('Duplicate');
     expect(await detail.getByRole('button', { name: 'Assign', exact: true }).count()).toBe(0);
     await page.locator('[data-testid="alert-audit"] li[data-action="close"]').waitFor();
+    // The focus was on Assign, which went with the refusal.
+    await expect.poll(() => focused(page)).toBe('alert-status-line');
     await page.context().close();
   });
 

@@ -39,6 +39,9 @@ export function AlertsPane({ me }: { me: Me }) {
     setSelected(a);
   }, []);
   const [audit, setAudit] = useState<{ entries: AuditEntry[]; error: unknown }>({ entries: [], error: null });
+  const detailRef = useRef<HTMLDivElement>(null);
+  const statusRef = useRef<HTMLParagraphElement>(null);
+  const [refocus, setRefocus] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [assignee, setAssignee] = useState('');
   const [comment, setComment] = useState('');
@@ -59,13 +62,16 @@ export function AlertsPane({ me }: { me: Me }) {
 
   /**
    * Shows the alert as it now stands (`current`, null when not found, read by a request made when the
-   * detail had shown `asked` alerts), and its trail, if it changed since.
+   * detail had shown `asked` alerts), and its trail, if it changed since. If the control the officer was on went with the change (the
+   * actions of an alert closed meanwhile), focus moves to the status rather than drop to the page.
    */
   const showCurrent = useCallback(
     async (shown: Alert, current: Alert | null, asked: number) => {
       const now = selectedRef.current;
       if (!current || asked !== shownCount.current || now?.id !== shown.id || !alertChanged(now, current)) return;
+      const focused = detailRef.current?.contains(document.activeElement) ?? false;
       show(asNowStanding(now, current));
+      if (focused) setRefocus((n) => n + 1);
       await loadAudit(shown.id);
     },
     [loadAudit, show],
@@ -89,6 +95,13 @@ export function AlertsPane({ me }: { me: Me }) {
     },
     [showCurrent],
   );
+
+  useEffect(() => {
+    if (!refocus) return;
+    const at = document.activeElement;
+    // The control acted on is gone (Acknowledge once acknowledged, every action once closed).
+    if (!at || at === document.body || !at.isConnected) statusRef.current?.focus();
+  }, [refocus]);
 
   const reload = useCallback(() => {
     const q = new URLSearchParams({ status, limit: String(SHOWN + 1) });
@@ -139,10 +152,14 @@ export function AlertsPane({ me }: { me: Me }) {
     const shown = selectedRef.current;
     if (!shown) return false;
     setError(null);
+    const focused = detailRef.current?.contains(document.activeElement) ?? false;
     try {
       const acted = await api<Alert>(`/alerts/${shown.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
       // Another alert opened meanwhile stays shown.
-      if (selectedRef.current?.id === shown.id) show(acted);
+      if (selectedRef.current?.id === shown.id) {
+        show(acted);
+        if (focused) setRefocus((n) => n + 1);
+      }
     } catch (e) {
       setError(e);
       if (isStale(e)) {
@@ -213,14 +230,14 @@ export function AlertsPane({ me }: { me: Me }) {
             </tbody>
           </table>
         </div>
-        <div className="detail" aria-live="polite">
+        <div className="detail" aria-live="polite" ref={detailRef}>
           {!selected && <p className="muted">Select an alert to see it (viewing is audited).</p>}
           {selected && (
             <div data-testid="alert-detail" data-status={selected.status}>
               <h3>
                 {selected.country}{selected.admin1 ? ` / ${selected.admin1}` : ''} <LevelBadge level={selected.level} />
               </h3>
-              <p>
+              <p tabIndex={-1} ref={statusRef} data-testid="alert-status-line">
                 Status <strong data-testid="alert-status">{selected.status}</strong> · score {selected.score.toFixed(2)} · opened {fmtInstant(selected.openedAt)}
                 {selected.acknowledgedBy && <> · acknowledged by {selected.acknowledgedBy}</>}
                 {selected.assignee && <> · assigned to {selected.assignee}</>}
