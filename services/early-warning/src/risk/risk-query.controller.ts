@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DESK_IDS, isDeskId, platformIso3, type DeskId } from '@crisis-ops/geo';
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
@@ -6,6 +7,10 @@ import { invalidRequest } from '@crisis-ops/service-kit';
 import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
 import { countryCodeViolations, exerciseCodeViolations } from '../signals/country-param';
 import { RiskQueries } from './risk-query.service';
+import { HISTORY_KINDS, MAX_HISTORY, parseHistoryPage } from './risk-history-query';
+
+/** The answer header carrying the next page's cursor, as the platform's other listings send it. */
+export const NEXT_CURSOR = 'X-Next-Cursor';
 
 /** What is wrong with a `region` parameter: none, or not a desk. */
 export const deskViolations = (region: unknown): FieldViolation[] =>
@@ -34,20 +39,39 @@ export class RiskQueryController {
     return this.risk.countries(deskParam(region));
   }
 
-  /** One country: national risk, its admin1 breakdown, the context in force and its assessment history (newest first). */
+  /**
+   * One country: national risk, its admin1 breakdown, the context in force and one page of its
+   * assessment history (newest first). The history pages back by cursor: `historyNextCursor` (and the
+   * X-Next-Cursor header) is the `historyCursor` of the next page, null (no header) on the last, so an
+   * answer cut at `history` entries says so. `historyKind=escalated,deescalated` keeps the level changes only.
+   */
   @Get(':country')
-  @ApiQuery({ name: 'history', required: false, description: 'how many history entries (1..1000, default 100)' })
-  @ApiOkResponse({ description: '{ national, admin1: AreaRiskView[], context: ContextView[] (in force on the national asOf), history }' })
-  async one(@Param('country') country: string, @Query('history') history = '100') {
-    // Digits only: Number() took "1e1", "0x3" and "2.0" as counts nobody wrote.
-    const n = /^\d{1,4}$/.test(history) ? Number(history) : Number.NaN;
+  @ApiQuery({ name: 'history', required: false, description: `how many history entries (1..${MAX_HISTORY}, default 100)` })
+  @ApiQuery({
+    name: 'historyKind',
+    required: false,
+    isArray: true,
+    enum: HISTORY_KINDS,
+    description: 'comma list, or given more than once, of history kinds: only those entries (`escalated,deescalated`: every level change, however many assessments a large import stored)',
+  })
+  @ApiQuery({ name: 'historyCursor', required: false, description: 'the historyNextCursor (X-Next-Cursor) of the previous answer: the history entries older than its last' })
+  @ApiOkResponse({
+    description:
+      '{ national, admin1: AreaRiskView[], context: ContextView[] (in force on the national asOf), history (newest first), historyNextCursor: the historyCursor of the next page of history, null when this answer holds the oldest entry }',
+    headers: { [NEXT_CURSOR]: { description: 'historyNextCursor, present when older history entries follow', schema: { type: 'string' } } },
+  })
+  async one(
+    @Param('country') country: string,
+    @Query('history') history?: string,
+    @Query('historyKind') historyKind?: string | string[],
+    @Query('historyCursor') historyCursor?: string,
+    @Res({ passthrough: true }) res?: Response,
+  ) {
     // A code that names no country was answered "not assessed yet", as if it could be one day.
-    const errors = [
-      ...countryCodeViolations(country),
-      ...(!Number.isInteger(n) || n < 1 || n > 1000 ? [{ field: 'history', reason: 'must be an integer from 1 to 1000' }] : []),
-    ];
-    if (errors.length > 0) throw invalidRequest(errors);
-    const found = await this.risk.country(platformIso3(country), n);
+    const { page, violations } = parseHistoryPage(history, historyKind, historyCursor);
+    const errors = [...countryCodeViolations(country), ...violations];
+    if (!page || errors.length > 0) throw invalidRequest(errors);
+    const found = await this.risk.country(platformIso3(country), page);
     if (!found) {
       // "Not assessed yet" holds for an exercise code only where intake takes such codes. What
       // mediation's context or an earlier exercise left under one is answered above.
@@ -55,6 +79,7 @@ export class RiskQueryController {
       if (exercise.length > 0) throw invalidRequest(exercise);
       throw new NotFoundException({ code: 'EARLY_WARNING.COUNTRY_NOT_ASSESSED', message: `no risk has been assessed for ${country} yet` });
     }
+    if (found.historyNextCursor) res?.setHeader(NEXT_CURSOR, found.historyNextCursor);
     return found;
   }
 }

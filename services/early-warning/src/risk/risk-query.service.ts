@@ -5,6 +5,7 @@ import { countryByIso3, countriesOfDesk, type DeskId } from '@crisis-ops/geo';
 import { riskTrendOf, type RiskTrend } from '@crisis-ops/contracts';
 import { admin1Key, dayOf } from '../domain';
 import { countryContextOn, isoDayOf, loadContext } from '../context/recorded-context';
+import { encodeHistoryCursor, type HistoryPage } from './risk-history-query';
 
 export interface AreaRiskView {
   country: string;
@@ -31,6 +32,17 @@ export interface ContextView {
   /** First day no longer in force. */
   validUntil: string;
   reference: string;
+}
+
+/** `GET /risk/{country}`: the country's risk and one page of its history. */
+export interface CountryRiskView {
+  national: AreaRiskView;
+  admin1: AreaRiskView[];
+  context: ContextView[];
+  /** Stored assessments and level changes, newest first. */
+  history: unknown[];
+  /** The `historyCursor` of the next (older) page of history; null when this page holds the oldest entry. */
+  historyNextCursor: string | null;
 }
 
 interface CurrentRow {
@@ -79,20 +91,33 @@ export class RiskQueries {
     return rows.map(view);
   }
 
-  async country(code: string, historyLimit: number): Promise<{ national: AreaRiskView; admin1: AreaRiskView[]; context: ContextView[]; history: unknown[] } | undefined> {
+  /**
+   * One country's risk and one page of its history, newest first (by id, the order stored): the
+   * `page.limit` newest entries of `page.kinds` stored before `page.before`, and the cursor of the
+   * next page when older ones remain (null when this page holds the oldest). A large import stores
+   * an assessment per area and day, so the newest 1,000 entries could hold few of its level changes,
+   * and nothing said the answer was cut.
+   */
+  async country(code: string, page: HistoryPage): Promise<CountryRiskView | undefined> {
     const rows: CurrentRow[] = await this.db.query(`SELECT ${COLS} FROM risk_current WHERE country = $1 ORDER BY admin1 = '' DESC, score DESC, admin1`, [code]);
     if (rows.length === 0 || rows[0].admin1 !== '') return undefined;
-    const history = await this.db.query(
+    const params: unknown[] = [code, page.limit + 1];
+    const where = ['country = $1'];
+    if (page.kinds) where.push(`kind = ANY($${params.push(page.kinds)})`);
+    if (page.before !== undefined) where.push(`id < $${params.push(page.before.toString())}`);
+    const found: Array<Record<string, unknown>> = await this.db.query(
       `SELECT id::text AS id, admin1, kind, to_char(day, 'YYYY-MM-DD') AS day, score, level, previous_level AS "previousLevel", escalation_id AS "escalationId",
               drivers, origin, provisional, published, told_late AS "toldLate", recorded_at AS "recordedAt"
-       FROM risk_assessments WHERE country = $1 ORDER BY risk_assessments.id DESC LIMIT $2`,
-      [code, historyLimit],
+       FROM risk_assessments WHERE ${where.join(' AND ')} ORDER BY risk_assessments.id DESC LIMIT $2`,
+      params,
     );
+    const history = found.slice(0, page.limit);
     return {
       national: view(rows[0]),
       admin1: rows.slice(1).map(view),
       context: await this.contextOn(code, rows[0].assessed_day, rows.slice(1)),
-      history: history.map((h: Record<string, unknown>) => ({ ...h, admin1: h['admin1'] || null })),
+      history: history.map((h) => ({ ...h, admin1: h['admin1'] || null })),
+      historyNextCursor: found.length > page.limit ? encodeHistoryCursor(history[history.length - 1]['id'] as string) : null,
     };
   }
 
