@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
-import { invalidRequest, unstorableText } from '@crisis-ops/service-kit';
+import { ApiProblemResponse, invalidRequest, unstorableText } from '@crisis-ops/service-kit';
 import { importSourceProblem } from '../domain';
 import { IMPORT_FORMATS, isImportFormat } from '../import';
 import { INTAKE_ROLE } from '../signals/intake/intake-role';
@@ -105,6 +105,10 @@ export class ImportJobsController {
     },
   })
   @ApiAcceptedResponse({ description: '{ jobId, status: "queued" }; follow GET /imports/{jobId}' })
+  @ApiProblemResponse(
+    400,
+    'REQUEST.INVALID, `errors` naming each field: `file` (missing, more than one, no file name, a name that is not UTF-8), `format` (not auto or an import format), `source`, any other form field, or `body` (a form that cannot be read). A file that turns out unusable is not refused here: its job fails',
+  )
   // Multer (with `dest`) writes the upload to disk as it arrives: a file of any size never sits in memory.
   // File names are read as UTF-8, as browsers and curl send them (multer's default, Latin-1, turned
   // "São-Tomé.csv" into "SÃ£o-TomÃ©.csv" in the job).
@@ -151,7 +155,7 @@ export class ImportJobsController {
   /** Progress while running; the report (accepted, rejected with row/column/reason, duplicates) once finished. */
   @Get(':id')
   @ApiOkResponse({ description: 'ImportJobView' })
-  @ApiNotFoundResponse({ description: 'EARLY_WARNING.IMPORT_JOB_NOT_FOUND: no job has this id (a malformed id included)' })
+  @ApiProblemResponse(404, 'EARLY_WARNING.IMPORT_JOB_NOT_FOUND: no job has this id (a malformed id included)')
   async get(@Param('id') id: string) {
     const job = await this.jobs.get(id);
     if (!job) throw new NotFoundException({ code: 'EARLY_WARNING.IMPORT_JOB_NOT_FOUND', message: `no import job ${id}` });

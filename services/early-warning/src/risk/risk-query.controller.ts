@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DESK_IDS, isDeskId, platformIso3, type DeskId } from '@crisis-ops/geo';
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
-import { invalidRequest } from '@crisis-ops/service-kit';
+import { ApiProblemResponse, invalidRequest } from '@crisis-ops/service-kit';
 import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
 import { countryCodeViolations, exerciseCodeViolations } from '../signals/country-param';
 import { RiskQueries } from './risk-query.service';
@@ -35,6 +35,7 @@ export class RiskQueryController {
   @Get()
   @ApiQuery({ name: 'region', required: false, enum: DESK_IDS, description: "a regional desk: only that desk's countries" })
   @ApiOkResponse({ description: 'AreaRiskView[]' })
+  @ApiProblemResponse(400, 'REQUEST.INVALID: `region` is not a regional desk, or a query parameter the route does not take')
   list(@Query('region') region?: string) {
     return this.risk.countries(deskParam(region));
   }
@@ -60,6 +61,11 @@ export class RiskQueryController {
       '{ national, admin1: AreaRiskView[], context: ContextView[] (in force on the national asOf), history (newest first), historyNextCursor: the historyCursor of the next page of history, null when this answer holds the oldest entry }',
     headers: { [NEXT_CURSOR]: { description: 'historyNextCursor, present when older history entries follow', schema: { type: 'string' } } },
   })
+  @ApiProblemResponse(
+    400,
+    'REQUEST.INVALID, `errors` naming each field: `country` (not an ISO 3166-1 alpha-3 code, or an exercise code where this deployment runs none), `history`, `historyKind`, `historyCursor`, or a query parameter the route does not take',
+  )
+  @ApiProblemResponse(404, 'EARLY_WARNING.COUNTRY_NOT_ASSESSED: a country (or, where exercises run, an exercise code) with no risk assessed yet: no signal or aggregate of it has been processed')
   async one(
     @Param('country') country: string,
     @Query('history') history?: string,

@@ -1,13 +1,16 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@crisis-ops/auth';
-import { ChecksBody, invalidRequest } from '@crisis-ops/service-kit';
+import { ApiProblemResponse, ChecksBody, invalidRequest } from '@crisis-ops/service-kit';
 import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { RecordSignalCommand, RecordSignalBatchCommand } from './record-signal.command';
 import { checkBatchBody, checkSignalBody, MAX_BATCH } from '../intake/signal-body';
 import { SignalIntake, type IntakeItemResult } from '../intake/signal-intake.service';
 import { EXERCISE_COUNTRIES } from '../intake/exercise-countries';
 import { INTAKE_ROLE } from '../intake/intake-role';
+
+/** What the body parser refuses, beside the route's own REQUEST.INVALID (the platform's 400 description, which a route's own replaces). */
+const UNREADABLE_BODY = 'REQUEST.MALFORMED_JSON (a body that is not JSON) or REQUEST.INCOMPLETE_BODY (fewer or more bytes than Content-Length announced)';
 
 export interface BatchResult {
   readonly recorded: number;
@@ -31,7 +34,7 @@ export class RecordSignalController {
   @Roles(INTAKE_ROLE)
   @ApiBody({ type: RecordSignalCommand })
   @ApiAcceptedResponse({ description: 'Recorded (or already recorded under the same source and id): { id, status }; a duplicate whose content is not what was recorded adds `differs` (the fields), and is not applied.' })
-  @ApiBadRequestResponse({ description: 'Invalid input; `errors` names each field and the reason.' })
+  @ApiProblemResponse(400, `REQUEST.INVALID: invalid input, \`errors\` names each field and the reason (text that is not UTF-8 included); ${UNREADABLE_BODY}`)
   // The body is checked here, not by a pipe: the edge names its faults with a query parameter refused.
   @ChecksBody((body, c: RecordSignalController) => c.signalOf(body))
   async record(@Body() body: unknown): Promise<IntakeItemResult> {
@@ -48,7 +51,7 @@ export class RecordSignalController {
   @Roles(INTAKE_ROLE)
   @ApiBody({ type: RecordSignalBatchCommand, description: `1 to ${MAX_BATCH} signals` })
   @ApiAcceptedResponse({ description: 'All items committed: { recorded, duplicates, items: [{ id, status }] } in request order.' })
-  @ApiBadRequestResponse({ description: 'At least one invalid item; nothing was recorded. `errors[].field` is e.g. `items[3].country`.' })
+  @ApiProblemResponse(400, `REQUEST.INVALID: at least one invalid item, nothing was recorded; \`errors[].field\` is e.g. \`items[3].country\`; ${UNREADABLE_BODY}`)
   @ChecksBody((body, c: RecordSignalController) => c.signalsOf(body))
   async recordBatch(@Body() body: unknown): Promise<BatchResult> {
     const items = await this.intake.record(this.signalsOf(body), { origin: 'api' });
