@@ -73,6 +73,10 @@ describe("early-warning's OpenAPI document and its answers", () => {
     }
   });
 
+  it('documents the attribution header of the signals export', () => {
+    expect(operation('/exports/signals.csv', 'get').responses['200'].headers).toHaveProperty(['X-Data-Attribution']);
+  });
+
   it("documents the history's paging of /risk/{country}: its parameters and the X-Next-Cursor header", () => {
     const op = operation('/risk/{country}', 'get');
     expect(op.parameters.map((p: Schema) => p.name).sort()).toEqual(['country', 'history', 'historyCursor', 'historyKind']);

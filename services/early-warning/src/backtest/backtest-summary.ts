@@ -1,5 +1,5 @@
 import type { BacktestModel, BacktestResult, BacktestTransition } from './backtest';
-import { isAcledData } from '../import';
+import { ACLED_ATTRIBUTION, isAcledData, UCDP_ATTRIBUTION } from '../import';
 
 const RANK = { low: 0, elevated: 1, high: 2, critical: 3 } as const;
 
@@ -71,9 +71,12 @@ export function formatSummary(result: BacktestResult): string {
     lines.push(`  ${f.model.padEnd(29)} ${f.country.padEnd(8)} ${(f.firstHigh ?? '-').padEnd(11)} ${f.firstCritical ?? '-'}`);
   }
   lines.push('');
-  if (isAcledData(result.format, result.source)) {
+  // By the file's format and source, or by what its rows say (the signals export of an ACLED import
+  // under a source of its own is ACLED data, in format hxl).
+  if (isAcledData(result.format, result.source) || result.attributions.includes(ACLED_ATTRIBUTION)) {
     lines.push('Data: Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com. Results derived from ACLED data.');
-  } else if (result.format === 'ucdp-ged') {
+  }
+  if (result.format === 'ucdp-ged' || result.attributions.includes(UCDP_ATTRIBUTION)) {
     lines.push('Data: UCDP Georeferenced Event Dataset (CC BY 4.0), Uppsala Conflict Data Program.');
   }
   return lines.join('\n');

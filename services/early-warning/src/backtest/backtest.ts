@@ -51,6 +51,8 @@ export interface BacktestResult {
   readonly recordsFirstDay: string | null;
   readonly recordsLastDay: string | null;
   readonly transitions: readonly BacktestTransition[];
+  /** What the file's rows say they owe (`#meta+attribution` of this service's signals export), beside what its format and source owe. */
+  readonly attributions: readonly string[];
 }
 
 /** What the backtest cannot run on: an input it cannot read, or arguments it refuses (BacktestUsageError). */
@@ -129,7 +131,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   let recordsFirstDay: number | undefined;
   let recordsLastDay: number | undefined;
   const inWindow = (day: number) => (from === undefined || day >= from) && (to === undefined || day <= to);
+  const attributions = new Set<string>();
   for await (const record of opened.records) {
+    if (record.kind === 'signal') for (const a of record.attributions ?? []) attributions.add(a);
     if (record.kind === 'error') {
       rejectedRows.add(record.row);
       if (rejections.length < MAX_REJECTIONS_SHOWN) rejections.push(record);
@@ -220,5 +224,6 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     recordsFirstDay: recordsFirstDay === undefined ? null : isoDay(recordsFirstDay),
     recordsLastDay: recordsLastDay === undefined ? null : isoDay(recordsLastDay),
     transitions,
+    attributions: [...attributions],
   };
 }

@@ -53,6 +53,9 @@ export const SIGNAL_CSV: readonly CsvColumn<Row>[] = [
   { header: 'fatalities', hxl: '#affected+killed', value: f('fatalities') },
   { header: 'severity', hxl: '#severity', value: f('severity') },
   { header: 'notes', hxl: '#description+notes', value: f('notes') },
+  // Last, so that a reader taking columns by position still finds the others where they were. What
+  // the row's source owes (ACLED's terms): it travels with every row, however the file is cut or joined.
+  { header: 'attribution', hxl: '#meta+attribution', value: f('attribution') },
 ];
 
 export const RISK_CSV: readonly CsvColumn<Row>[] = [

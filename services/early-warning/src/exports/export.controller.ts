@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ServerResponse } from 'node:http';
@@ -7,11 +7,14 @@ import { DESK_IDS } from '@crisis-ops/geo';
 import { ChecksQuery, invalidRequest } from '@crisis-ops/service-kit';
 import { RiskQueries } from '../risk/risk-query.service';
 import { deskParam, deskViolations } from '../risk/risk-query.controller';
-import { parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from '../signals/list-signals/signal-query';
+import { parseSignalQuery, signalWhere, SIGNAL_COLUMNS, type SignalFilter } from '../signals/list-signals/signal-query';
 import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
 import { csvHead, csvRow, RISK_CSV, SIGNAL_CSV } from './csv-format';
 
 const PAGE = 5_000;
+
+/** The answer header naming what the exported rows' data owes (ACLED's, UCDP's attribution). */
+export const ATTRIBUTION_HEADER = 'X-Data-Attribution';
 
 /** Writes, waiting for the client to take it; a client gone never drains, so its close ends the wait too. */
 async function write(res: ServerResponse, chunk: string): Promise<void> {
@@ -65,6 +68,10 @@ export class ExportController {
 
   @Get('signals.csv')
   @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'The signals, newest recorded first; the last column, attribution (#meta+attribution), is what the row\'s source owes (ACLED\'s attribution for an ACLED import), empty when nothing',
+    headers: { [ATTRIBUTION_HEADER]: { description: 'what the exported rows owe together (ACLED\'s, UCDP\'s attribution); absent when nothing', schema: { type: 'string' } } },
+  })
   @ApiQuery({ name: 'hxl', required: false, description: 'true: add the HXL hashtag row' })
   @ApiQuery({ name: 'country', required: false })
   @ApiQuery({ name: 'type', required: false })
@@ -82,14 +89,37 @@ export class ExportController {
     // The first page before the status line: a database out of reach is then a 503 that says so,
     // where a 200 with a header-only file read as "no signals".
     let rows = await page();
+    const owed = await this.attributions(query);
     startCsv(res, `signals${hxl ? '-hxl' : ''}.csv`);
+    // What the rows' sources owe (ACLED's terms: attribute it wherever its data is shown), for a
+    // client that reads headers; each row says its own in its `attribution` cell, which a CSV reader
+    // takes as one more column and an import of the file reads back.
+    if (owed.all.length > 0) res.setHeader(ATTRIBUTION_HEADER, owed.all.join(' '));
     await write(res, csvHead(SIGNAL_CSV, hxl));
     while (rows.length > 0) {
-      await write(res, rows.map((r) => csvRow(SIGNAL_CSV, r)).join(''));
+      await write(res, rows.map((r) => csvRow(SIGNAL_CSV, { ...r, attribution: owed.bySource.get(r['source'] as string) ?? null })).join(''));
       if (rows.length < PAGE || res.destroyed) break;
       rows = await page(BigInt(rows[rows.length - 1]['seq'] as string));
     }
     res.end();
+  }
+
+  /**
+   * The attributions of the sources imports recorded them for (source_attributions): per source, and
+   * those of the sources the export holds rows of (each such source looked up by the index on source).
+   */
+  private async attributions(query: SignalFilter): Promise<{ bySource: Map<string, string>; all: string[] }> {
+    const kept: Array<{ source: string; attribution: string }> = await this.db.query('SELECT source, attribution FROM source_attributions ORDER BY source, attribution');
+    const bySource = new Map<string, string>();
+    for (const k of kept) bySource.set(k.source, bySource.has(k.source) ? `${bySource.get(k.source)} ${k.attribution}` : k.attribution);
+    if (kept.length === 0) return { bySource, all: [] };
+    const { where, params } = signalWhere(query);
+    const held: Array<{ attribution: string }> = await this.db.query(
+      `SELECT DISTINCT a.attribution FROM source_attributions a
+       WHERE EXISTS (SELECT 1 FROM signals ${where ? `${where} AND` : 'WHERE'} signals.source = a.source) ORDER BY a.attribution`,
+      params,
+    );
+    return { bySource, all: held.map((h) => h.attribution) };
   }
 
   @Get('risk.csv')

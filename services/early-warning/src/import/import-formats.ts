@@ -40,7 +40,9 @@ export type EventField =
   /** The source a row's signal came from, where a file says it per row (this service's HXL export). */
   | 'rowSource'
   /** That source's own id of the signal. */
-  | 'sourceId';
+  | 'sourceId'
+  /** The attribution the row's data owes (this service's signals export: ACLED's, UCDP's). */
+  | 'attribution';
 export type AggregateField = 'countryName' | 'countryCode' | 'admin1' | 'admin2' | 'year' | 'month' | 'events' | 'fatalities';
 
 /** Where each canonical field is, and what the column is called (for row errors). */
@@ -159,6 +161,7 @@ const HXL_EVENT_TAGS: Partial<Record<EventField, readonly string[]>> = {
   notes: ['#description+notes', '#description'],
   sources: ['#meta+source'],
   sourceId: ['#event+id+source'],
+  attribution: ['#meta+attribution'],
 };
 /** What only a file of recorded signals (signalRecordColumns) is read for: other HXL files use these tags their own way. */
 const HXL_RECORD_TAGS: Partial<Record<EventField, readonly string[]>> = {

@@ -1,4 +1,4 @@
 export * from './import-formats';
 export { parseDay, parseMonth, type ImportRecord, type RowError } from './row-mappers';
 export { openImport, type ImportOptions, type OpenedImport } from './open-import';
-export { isAcledData } from './acled-data';
+export { ACLED_ATTRIBUTION, attributionOf, attributionsOfCell, isAcledData, UCDP_ATTRIBUTION } from './acled-data';

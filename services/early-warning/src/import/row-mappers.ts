@@ -4,6 +4,7 @@ import { countryByIso3, countryByName, countryByNumeric, type Country } from '@c
 import { DAY_AHEAD_REASON, dayLiesAhead, isSignalType, MAX_NOTES_LENGTH, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
 import { readsSignalRecords, type AggregateField, type ColumnMap, type EventField, type Layout } from './import-formats';
 import { unescapeCsvText } from '../exports/csv-format';
+import { attributionsOfCell } from './acled-data';
 
 export interface RowError {
   readonly kind: 'error';
@@ -14,7 +15,8 @@ export interface RowError {
   readonly reason: string;
 }
 export type ImportRecord =
-  | { readonly kind: 'signal'; readonly row: number; readonly signal: Signal }
+  /** `attributions`: those the row's attribution cell names (attributionsOfCell), where the file has one. */
+  | { readonly kind: 'signal'; readonly row: number; readonly signal: Signal; readonly attributions?: readonly string[] }
   | { readonly kind: 'observation'; readonly row: number; readonly observation: AggregateObservation }
   | RowError;
 
@@ -224,7 +226,10 @@ function eventRow(columns: ColumnMap<EventField>, fileCells: readonly string[], 
   // bad column at once (a bad date must not hide a bad latitude); a field that failed here is not
   // reported a second time in the domain's words.
   const result = validateSignal(input);
-  if (result.ok && errors.length === 0) return [{ kind: 'signal', row, signal: result.value }];
+  if (result.ok && errors.length === 0) {
+    const attributions = attributionsOfCell(cell(cells, columns, 'attribution'));
+    return [{ kind: 'signal', row, signal: result.value, ...(attributions.length > 0 && { attributions }) }];
+  }
   const failed = new Set(errors.map((e) => e.column));
   const later = result.ok ? [] : result.violations.filter((v) => !failedBefore(v.field, failed, columns));
   return [...errors, ...later.map((v): RowError => ({ kind: 'error', row, column: columnName(columns, SIGNAL_FIELD_TO_COLUMN[v.field] ?? 'id'), reason: v.reason }))];

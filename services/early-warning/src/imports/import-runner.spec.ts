@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import type { Signal } from '../domain';
-import { formatReport, runImport, type ImportSink } from './import-runner';
+import { ACLED_ATTRIBUTION, formatReport, runImport, type ImportSink } from './import-runner';
 
 /** An in-memory sink that is idempotent by (source, id) like the real intake. */
 function memorySink() {
@@ -114,5 +114,33 @@ describe('runImport', () => {
     expect(seen.at(-1)).toEqual({ phase: 'writing', toWrite: 25, accepted: 25 });
     // The report of a finished import says so: it said "writing", as if the import were still under way.
     expect(report).toMatchObject({ phase: 'done', toWrite: 25, accepted: 25 });
+  });
+
+  it("keeps what each source owes before writing its rows: by format, by a source named after ACLED, and by the rows' own attribution (the signals export)", async () => {
+    const attributed: Array<Record<string, readonly string[]>> = [];
+    const withAttributions = () => {
+      const memory = memorySink();
+      memory.sink.attribute = async (sources) => {
+        expect(memory.written, 'attributed before any row is written').toEqual([]);
+        attributed.push(Object.fromEntries(sources));
+      };
+      return memory.sink;
+    };
+    // An ACLED file under a source of its own.
+    expect(await runImport(Readable.from([csv]), withAttributions(), { source: 'bfa-relabelled' })).toMatchObject({ attribution: ACLED_ATTRIBUTION });
+    expect(attributed.pop()).toEqual({ 'bfa-relabelled': [ACLED_ATTRIBUTION] });
+    // The signals export of two sources, one attributed; in HXL, which alone owes nothing.
+    const exported = [
+      'id,source,source_signal_id,occurred_at,country,type,fatalities,attribution',
+      '#event+id,#meta+source,#event+id+source,#date+occurred,#country+code,#event+type,#affected+killed,#meta+attribution',
+      `a1,bfa-relabelled,E-1,2023-05-01T00:00:00.000Z,MLI,battles,1,"${ACLED_ATTRIBUTION}"`,
+      'a2,radio,R-1,2023-05-02T00:00:00.000Z,MLI,battles,1,',
+      'a3,radio,R-2,2023-05-03T00:00:00.000Z,MLI,battles,1,just trust me',
+    ].join('\n');
+    expect(await runImport(Readable.from([exported]), withAttributions())).toMatchObject({ format: 'hxl', recorded: 3, attribution: ACLED_ATTRIBUTION });
+    // Text naming no attribution this service knows is not carried on.
+    expect(attributed.pop()).toEqual({ 'bfa-relabelled': [ACLED_ATTRIBUTION] });
+    expect(await runImport(Readable.from([exported.replace(`"${ACLED_ATTRIBUTION}"`, '')]), withAttributions())).toMatchObject({ attribution: null });
+    expect(attributed).toEqual([]);
   });
 });

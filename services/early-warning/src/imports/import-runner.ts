@@ -1,17 +1,19 @@
 import type { Readable } from 'node:stream';
 import type { AggregateObservation, Signal } from '../domain';
-import { isAcledData, openImport, type ImportFormat, type RowError } from '../import';
+import { ACLED_ATTRIBUTION, attributionOf, openImport, UCDP_ATTRIBUTION, type ImportFormat, type RowError } from '../import';
 import { EventTimeOrder } from './event-time-order';
 
-export const ACLED_ATTRIBUTION =
-  'Conflict data: Armed Conflict Location & Event Data Project (ACLED), www.acleddata.com. Use is subject to ACLED\'s terms of use and attribution policy.';
-/** UCDP GED is published under CC BY 4.0, which asks for attribution wherever it is used. */
-export const UCDP_ATTRIBUTION = 'Conflict data: UCDP Georeferenced Event Dataset (CC BY 4.0), Uppsala Conflict Data Program, ucdp.uu.se.';
+export { ACLED_ATTRIBUTION, UCDP_ATTRIBUTION };
 
 /** Where valid records go: the same intake path as the API (one transaction per batch). */
 export interface ImportSink {
   signals(batch: readonly Signal[]): Promise<SinkResult>;
   observations(batch: readonly AggregateObservation[]): Promise<SinkResult>;
+  /**
+   * Keeps the attributions the file's sources owe (source → attributions), before any of their rows
+   * is written, so that what is shown of them later (the signals export) attributes them too.
+   */
+  attribute?(sources: ReadonlyMap<string, readonly string[]>): Promise<void>;
 }
 
 /** `differing`: duplicates whose content is not what was recorded (a revision: not applied). */
@@ -49,6 +51,11 @@ export interface ImportReport extends ImportProgress {
   /** The first `maxErrors` row errors (row = line in the file, 1 = header), in file order. */
   readonly errors: readonly RowError[];
   readonly errorsTruncated: boolean;
+  /**
+   * What the data owes its providers (ACLED's terms, UCDP's CC BY 4.0): by the file's format and
+   * source, or what its rows say (`#meta+attribution`, as the signals export writes it); both
+   * attributions, one after the other, for a file holding both.
+   */
   readonly attribution: string | null;
   readonly durationMs: number;
 }
@@ -165,6 +172,18 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
     await dispatch('observations', () => sink.observations(batch));
   };
 
+  // What each source's rows owe: by the file's format (ACLED's, UCDP's) and source name, and what a
+  // row says itself (the signals export's `#meta+attribution`: an export of an ACLED import under a
+  // source of its own had no other trace of ACLED, and its import reported no attribution).
+  const attributions = new Map<string, Set<string>>();
+  const attributeTo = (recordSource: string, own: readonly string[] | undefined): void => {
+    const owed = [attributionOf(opened.format, recordSource), ...(own ?? [])].filter((a): a is string => a !== null);
+    if (owed.length === 0) return;
+    let set = attributions.get(recordSource);
+    if (!set) attributions.set(recordSource, (set = new Set()));
+    for (const a of owed) set.add(a);
+  };
+
   // First the whole file is read: every row counted and checked, the valid ones put in order.
   const ordered = new EventTimeOrder(options.sortChunk, options.sortDir, options.sortLabel);
   options.onProgress?.(progress());
@@ -187,9 +206,11 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
       }
       if (record.kind === 'signal') {
         source ??= record.signal.source;
+        attributeTo(record.signal.source, record.attributions);
         await ordered.add({ kind: 'signal', signal: record.signal });
       } else {
         source ??= record.observation.source;
+        attributeTo(record.observation.source, undefined);
         observations++;
         await ordered.add({ kind: 'observation', observation: record.observation });
       }
@@ -200,6 +221,14 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   }
   phase = 'writing';
   options.onProgress?.(progress());
+  if (attributions.size > 0 && sink.attribute) {
+    try {
+      await sink.attribute(new Map([...attributions].map(([k, v]) => [k, [...v]])));
+    } catch (err) {
+      await ordered.close();
+      throw err;
+    }
+  }
 
   for await (const item of ordered.sorted()) {
     if (failure || options.signal?.aborted) break;
@@ -230,7 +259,10 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   phase = 'done';
   // A file whose every row was rejected still says what it was taken to be: it reported source null.
   source ??= opened.source;
-  const acled = isAcledData(opened.format, source);
+  const owed = new Set([...attributions.values()].flatMap((a) => [...a]));
+  // A file whose every row was rejected is attributed by what it was taken to be.
+  if (owed.size === 0) owed.add(attributionOf(opened.format, source) ?? '');
+  const attribution = [ACLED_ATTRIBUTION, UCDP_ATTRIBUTION].filter((a) => owed.has(a)).join(' ') || null;
   return {
     format: opened.format,
     source,
@@ -238,7 +270,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
     observations,
     errors,
     errorsTruncated,
-    attribution: acled ? ACLED_ATTRIBUTION : opened.format === 'ucdp-ged' ? UCDP_ATTRIBUTION : null,
+    attribution,
     durationMs: Date.now() - started,
   };
 }

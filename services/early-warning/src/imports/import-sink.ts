@@ -71,6 +71,13 @@ export function insertedInOrder(batch: readonly AggregateObservation[], inserted
  */
 export function intakeSink(intake: SignalWriter, db: DataSource, events: ObservationStager): ImportSink {
   return {
+    async attribute(sources: ReadonlyMap<string, readonly string[]>) {
+      const pairs = [...sources].flatMap(([source, owed]) => owed.map((attribution) => [source, attribution] as const));
+      await db.query(
+        'INSERT INTO source_attributions (source, attribution) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      );
+    },
     async signals(batch: readonly Signal[]) {
       const results = await intake.record(batch, { origin: 'import' });
       const recorded = results.filter((r) => r.status === 'recorded').length;
