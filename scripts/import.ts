@@ -71,13 +71,14 @@ type StopSignal = keyof typeof SIGNAL_EXIT;
  * at once, without clean-up, and the last progress line, drawn every 5 s off a terminal, showed
  * 1,560 rows where 1,760 were stored). A second signal exits at once, saying the count is a floor.
  */
-function stopOnSignal(committed: () => number): { signal: AbortSignal; received: () => StopSignal | undefined } {
+function stopOnSignal(committed: () => number, onForced: (signal: StopSignal) => void): { signal: AbortSignal; received: () => StopSignal | undefined } {
   const controller = new AbortController();
   let received: StopSignal | undefined;
   for (const signal of Object.keys(SIGNAL_EXIT) as StopSignal[]) {
     process.on(signal, () => {
       if (received) {
         process.stderr.write(`\nimport interrupted again (${signal}): at least ${committed()} rows committed stay (a batch in flight may have committed too); run it again to add the rest\n`);
+        onForced(signal);
         process.exit(SIGNAL_EXIT[signal]);
       }
       received = signal;
@@ -93,7 +94,8 @@ const USAGE = `Usage: npm run import -- --input FILE [--format auto|${IMPORT_FOR
   --format  input format (default: auto, detected from the header)
   --source  source recorded with each signal (default per format: acled, ucdp-ged, …)
   --batch   rows per transaction (default 2000)
-  --json    print the report as JSON instead of text
+  --json    print the report as JSON instead of text, with its status (succeeded, failed, interrupted);
+            an import that ends without a report (an unusable file, Ctrl-C) prints one with its error
 
 Exit: 0 at least one row accepted; 1 none was, or the file or database unusable, or the import stopped;
 2 a usage error; ${EX_CONFIG} an invalid configuration variable (DATABASE_*, KAFKA_BROKERS: named, with the reason)`;
@@ -171,8 +173,27 @@ function progressBar(total: number) {
   };
 }
 
+/** Why an import ended without its report: what `--json` prints in its place, as `error.kind`. */
+type FailureKind = 'unreadable-input' | 'database' | 'unusable-file' | 'stopped' | 'interrupted';
+
+const NOTHING_DONE: ImportProgress = { phase: 'reading', rows: 0, toWrite: 0, accepted: 0, recorded: 0, duplicates: 0, differing: 0, rejected: 0 };
+
+/**
+ * What `--json` prints on stdout when the import ends without a report (an unusable file, an
+ * unreadable input, the database, Ctrl-C): the same counts as a report, of what was committed, and
+ * the error. A script reading stdout got nothing there and had only stderr's prose to go by.
+ */
+function failureJson(opts: { input: string; format: string; source?: string }, kind: FailureKind, message: string, progress: ImportProgress = NOTHING_DONE, signal?: StopSignal): string {
+  const { phase: _phase, toWrite: _toWrite, ...counts } = progress;
+  return `${JSON.stringify({ status: kind === 'interrupted' ? 'interrupted' : 'failed', input: opts.input, format: opts.format, source: opts.source ?? null, ...counts, error: { kind, message, ...(signal && { signal }) } }, null, 2)}\n`;
+}
+
 async function main(): Promise<number> {
   const opts = args();
+  const failed = (kind: FailureKind, line: string, message: string, progress?: ImportProgress, signal?: StopSignal): void => {
+    process.stderr.write(line);
+    if (opts.json) process.stdout.write(failureJson(opts, kind, message, progress, signal));
+  };
   // Before the file: a bad variable is the same error whatever the file (exit 78, not 1 for a missing one).
   const config = loadServiceConfig('early-warning', serviceSpec('early-warning').schema, 3001, scriptEnv());
   let size: number;
@@ -182,7 +203,7 @@ async function main(): Promise<number> {
     if (!info.isFile()) throw new Error('it is not a file');
     size = info.size;
   } catch (err) {
-    process.stderr.write(`import: cannot read ${opts.input}: ${(err as Error).message}\n`);
+    failed('unreadable-input', `import: cannot read ${opts.input}: ${(err as Error).message}\n`, `cannot read ${opts.input}: ${(err as Error).message}`);
     return 1;
   }
   const dataSource = createServiceDataSource({ config: config.database, as: 'app' });
@@ -192,34 +213,45 @@ async function main(): Promise<number> {
   } catch (err) {
     // The database not running, or a wrong host, port or password: say where it was looked for.
     const { host, port, name } = config.database;
-    process.stderr.write(`import: cannot use the database ${name} at ${host}:${port}: ${(err as Error).message}\n`);
+    const message = `cannot use the database ${name} at ${host}:${port}: ${(err as Error).message}`;
+    failed('database', `import: ${message}\n`, message);
     return 1;
   }
   const events = new EventPublisher(config);
   const intake = new SignalWriter(dataSource, events, systemClock);
   const bar = progressBar(size);
   let committed = 0;
-  const stop = stopOnSignal(() => committed);
+  // The last counts seen: what a failure's JSON reports as committed (a batch in flight may add to it).
+  let last: ImportProgress = NOTHING_DONE;
+  const stop = stopOnSignal(
+    () => committed,
+    (signal) => opts.json && process.stdout.write(failureJson(opts, 'interrupted', `interrupted again (${signal}): at least ${committed} rows committed`, last, signal)),
+  );
   const onProgress = (p: ImportProgress) => {
     committed = p.accepted;
+    last = p;
     bar.update(p);
   };
   try {
     const input = createReadStream(opts.input).pipe(bar.counter);
     const report = await runImport(input, intakeSink(intake, dataSource, events), { format: opts.format, source: opts.source, batchSize: opts.batch, sortDir: sortDirectory(), onProgress, signal: stop.signal });
     bar.finish();
-    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    // `status` as an import job's: failed when no row was accepted (exit 1).
+    process.stdout.write(opts.json ? `${JSON.stringify({ status: report.accepted > 0 ? 'succeeded' : 'failed', ...report }, null, 2)}\n` : formatReport(report));
     return report.accepted > 0 ? 0 : 1;
   } catch (err) {
     if (err instanceof ImportInterruptedError) {
       const { accepted, recorded, duplicates } = err.progress;
       bar.stopped(err.progress);
       const what = accepted ? `${accepted} rows committed (${recorded} new, ${duplicates} already recorded) stay` : 'no row was committed';
-      process.stderr.write(`import interrupted (${stop.received()}): ${what}; run it again to add the rest\n`);
-      return SIGNAL_EXIT[stop.received() ?? 'SIGINT'];
+      const signal = stop.received() ?? 'SIGINT';
+      failed('interrupted', `import interrupted (${signal}): ${what}; run it again to add the rest\n`, `import interrupted (${signal}): ${what}`, err.progress, signal);
+      return SIGNAL_EXIT[signal];
     }
     bar.finish();
-    process.stderr.write(err instanceof ImportFormatError ? `import: unusable file: ${err.message}\n` : `import stopped: ${(err as Error).message}\n(rows committed so far stay; run it again to add the rest)\n`);
+    const message = (err as Error).message;
+    if (err instanceof ImportFormatError) failed('unusable-file', `import: unusable file: ${message}\n`, `unusable file: ${message}`);
+    else failed('stopped', `import stopped: ${message}\n(rows committed so far stay; run it again to add the rest)\n`, `import stopped: ${message}`, last);
     return 1;
   } finally {
     await dataSource.destroy();

@@ -117,6 +117,38 @@ describe('npm run import', () => {
     expect(Number(stored.rows[0]?.n)).toBe(0);
   });
 
+  it('prints a JSON report with the error on stdout under --json when the file is unusable (empty, UTF-16) or cannot be read', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'scripts-cli-unusable-'));
+    try {
+      const empty = path.join(dir, 'empty.csv');
+      writeFileSync(empty, '');
+      const utf16 = path.join(dir, 'utf16.csv');
+      writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('event_id_cnty,event_date,event_type,country,fatalities\nU1,2023-02-01,Battles,Mali,1\n', 'utf16le')]));
+      const missing = path.join(dir, 'missing.csv');
+      for (const [input, kind] of [[empty, 'unusable-file'], [utf16, 'unusable-file'], [missing, 'unreadable-input']] as const) {
+        const run = await runScript('import', ['--input', input, '--source', source, '--json']);
+        expect(run.code, input).toBe(1);
+        // What stderr says, as JSON: the same message, under the counts a report has (nothing done).
+        const said = run.stderr.trimEnd().split('\n').at(-1) as string;
+        expect(JSON.parse(run.stdout), input).toEqual({
+          status: 'failed',
+          input,
+          format: 'auto',
+          source,
+          rows: 0,
+          accepted: 0,
+          recorded: 0,
+          duplicates: 0,
+          differing: 0,
+          rejected: 0,
+          error: { kind, message: said.replace(/^import: /, '') },
+        });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('names in the report of a file whose every row is rejected the source the file was taken to have, and exits 1', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'scripts-cli-all-rejected-'));
     try {
@@ -124,7 +156,7 @@ describe('npm run import', () => {
       writeFileSync(input, 'event_id_cnty,event_date,event_type,sub_event_type,country,fatalities\nR1,2023-02-30,Battles,Armed clash,Mali,1\n');
       const run = await runScript('import', ['--input', input, '--json']);
       expect(run.code).toBe(1);
-      expect(JSON.parse(run.stdout)).toMatchObject({ format: 'acled', source: 'acled', rows: 1, accepted: 0, rejected: 1 });
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'failed', format: 'acled', source: 'acled', rows: 1, accepted: 0, rejected: 1 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -155,7 +187,7 @@ describe('npm run import', () => {
       const rows = Array.from({ length: 60_000 }, (_, i) => `ctrl-c-${i},2020-0${1 + (i % 9)}-1${i % 10},Protests,Peaceful protest,Niger,,Niamey,0,`);
       writeFileSync(input, ['event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source', ...rows].join('\n'));
       let sawRuns = false;
-      const run = await runScript('import', ['--input', input, '--source', `${source}-${signal}`], {
+      const run = await runScript('import', ['--input', input, '--source', `${source}-${signal}`, '--json'], {
         env: { TMPDIR: temp },
         interruptWhen: () => (sawRuns ||= sortFiles(temp).length > 0),
         interruptWith: signal,
@@ -164,6 +196,14 @@ describe('npm run import', () => {
       expect(sawRuns).toBe(true);
       expect(run.code).toBe(code);
       expect(run.stderr).toContain(`import interrupted (${signal}): no row was committed; run it again to add the rest`);
+      // Under --json, a report all the same (it printed nothing): what was committed, and why it ended.
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        status: 'interrupted',
+        source: `${source}-${signal}`,
+        accepted: 0,
+        recorded: 0,
+        error: { kind: 'interrupted', signal, message: `import interrupted (${signal}): no row was committed` },
+      });
       expect(leftIn(temp)).toEqual(['big.csv']);
     });
 
