@@ -8,6 +8,7 @@ export {
 } from './telemetry';
 export {
   platformMetrics,
+  seedConsumerCounters,
   observeOutboxBacklog,
   observeConsumerLag,
   type ConsumerLagOptions,

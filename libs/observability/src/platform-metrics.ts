@@ -67,6 +67,20 @@ export function platformMetrics(): PlatformMetrics {
   return { eventsPublished, eventsConsumed, eventsFailed, eventsDeadLettered };
 }
 
+/**
+ * Puts the consumer's counters (consumed, failed, dead-lettered) of each label set it will count
+ * under at 0, so that their series are exported from boot. The SDK exports a counter's series only
+ * after its first add(): events_dead_lettered_total was absent from /metrics until the first dead
+ * letter, so an alert rule on it could not be checked against a live service, and Prometheus's
+ * increase() missed that first dead letter (a series that appears at 1 has not increased).
+ */
+export function seedConsumerCounters(labelSets: readonly EventAttributes[]): void {
+  const { eventsConsumed, eventsFailed, eventsDeadLettered } = getInstruments();
+  for (const attributes of labelSets) {
+    for (const counter of [eventsConsumed, eventsFailed, eventsDeadLettered]) counter.add(0, attributes);
+  }
+}
+
 // A failing probe (database down, admin client disconnected) must not break the whole scrape: the
 // series is simply absent for that scrape.
 function guarded(name: string, observe: (result: ObservableResult) => Promise<void>) {

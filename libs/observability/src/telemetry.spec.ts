@@ -4,7 +4,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { metricsHandler, shutdownTelemetry, startTelemetry } from './telemetry';
-import { observeConsumerLag, observeOutboxBacklog, platformMetrics } from './platform-metrics';
+import { observeConsumerLag, observeOutboxBacklog, platformMetrics, seedConsumerCounters } from './platform-metrics';
 import { currentTraceHeaders, currentTraceparent, startEventSpan, traceIdOf } from './trace-context';
 
 const exporter = new InMemorySpanExporter();
@@ -131,6 +131,24 @@ describe('telemetry', () => {
       stopBacklog();
       stopBroken();
       stopLag();
+      server.close();
+    }
+  });
+
+  it('exports the seeded consumer counters at 0 before any event, and counts on from there', async () => {
+    const server = createServer((req, res) => metricsHandler(req, res));
+    const base = await listen(server);
+    const attrs = { topic: 'mediation.v1', type: 'MediationProposed', service: 'seeded-spec' };
+    const series = (body: string, name: string) => body.match(new RegExp(`^${name}\\{[^}]*service="seeded-spec"[^}]*\\} (\\S+)$`, 'm'))?.[1];
+    try {
+      const before = await (await fetch(`${base}/metrics`)).text();
+      expect(series(before, 'events_dead_lettered_total')).toBeUndefined();
+      seedConsumerCounters([attrs]);
+      const seeded = await (await fetch(`${base}/metrics`)).text();
+      expect(['events_consumed_total', 'events_failed_total', 'events_dead_lettered_total'].map((n) => series(seeded, n))).toEqual(['0', '0', '0']);
+      platformMetrics().eventsDeadLettered.add(1, attrs);
+      expect(series(await (await fetch(`${base}/metrics`)).text(), 'events_dead_lettered_total')).toBe('1');
+    } finally {
       server.close();
     }
   });

@@ -1,8 +1,9 @@
 import { KafkaContext, ServerKafka } from '@nestjs/microservices';
 import { context } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import { eventTypesOfTopic } from '@crisis-ops/contracts';
 import { headersToStrings } from '@crisis-ops/messaging';
-import { startEventSpan } from '@crisis-ops/observability';
+import { seedConsumerCounters, startEventSpan } from '@crisis-ops/observability';
 
 /** `@EventPattern(topic, BATCH_HANDLER)`: the handler receives a KafkaBatchContext of many records. */
 export const BATCH_HANDLER = { batch: true } as const;
@@ -43,6 +44,10 @@ export class KafkaBatchContext extends KafkaContext {
 export class BatchingKafkaServer extends ServerKafka {
   override async bindEvents(consumer: Consumer): Promise<void> {
     const topics = [...this.messageHandlers.keys()];
+    // The consumer counters of every event type of each topic consumed, at 0 from boot (labelled as
+    // EventConsumer counts them: service = the consumer group, which is the service's name).
+    const service = this.options.consumer?.groupId;
+    if (service) seedConsumerCounters(topics.flatMap((topic) => eventTypesOfTopic(topic).map((type) => ({ topic, type, service }))));
     if (topics.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics });
     await consumer.run({ ...(this.options.run ?? {}), eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
   }

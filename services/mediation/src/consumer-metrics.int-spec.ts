@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { INestApplication } from '@nestjs/common';
+import { eventTypesOfTopic, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
+import { shutdownTelemetry, startTelemetry } from '@crisis-ops/observability';
+import { startServiceApp } from '@crisis-ops/service-kit';
+import { inProcessServiceConfig } from '@crisis-ops/testing';
+import { SERVICE } from './service.definition';
+
+/** The value of a counter's series with exactly these topic, type and service labels, if exported. */
+function valueOf(body: string, name: string, labels: { topic: string; type: string; service: string }): number | undefined {
+  for (const line of body.split('\n')) {
+    const m = line.match(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`));
+    if (!m) continue;
+    const has = (key: string, value: string) => m[1].split(',').includes(`${key}="${value}"`);
+    if (has('topic', labels.topic) && has('type', labels.type) && has('service', labels.service)) return Number(m[2]);
+  }
+  return undefined;
+}
+
+describe('the consumer counters of a freshly booted service', () => {
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    startTelemetry({ serviceName: 'mediation' });
+    app = await startServiceApp(SERVICE, inProcessServiceConfig('mediation'), { port: 0, host: '127.0.0.1', quiet: true });
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await shutdownTelemetry();
+  });
+
+  it('are on /metrics from boot for each event type of each topic it consumes, failed and dead-lettered at 0, where they were absent until the first failure', async () => {
+    const body = await (await fetch(`${base}/metrics`)).text();
+    const expected = [TOPIC_RISK, TOPIC_SIGNALS].flatMap((topic) => eventTypesOfTopic(topic).map((type) => ({ topic, type, service: 'mediation' })));
+    expect(expected.length).toBeGreaterThan(2);
+    for (const labels of expected) {
+      // Consumed may have counted already (the group reads the shared test topics); the others stay 0
+      // unless an event of the shared topics failed in these few milliseconds, which none should.
+      expect(valueOf(body, 'events_consumed_total', labels), `events_consumed_total ${labels.type}`).toBeGreaterThanOrEqual(0);
+      expect(valueOf(body, 'events_failed_total', labels), `events_failed_total ${labels.type}`).toBe(0);
+      expect(valueOf(body, 'events_dead_lettered_total', labels), `events_dead_lettered_total ${labels.type}`).toBe(0);
+    }
+  });
+});
