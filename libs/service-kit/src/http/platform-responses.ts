@@ -24,7 +24,7 @@ export const QUERY_TOKEN_SCHEME = 'access_token';
 
 /** The answers the platform's edge gives any route, whatever the route declares (ProblemFilter's shape). */
 const ANY_ROUTE = {
-  '400': problem('REQUEST.INVALID: a query parameter the route does not take, or a bad value; `errors` names each field and the reason'),
+  '400': problem('REQUEST.INVALID: a query parameter the route does not take, a bad value, or a path parameter that is not valid percent-encoding; `errors` names each field and the reason'),
 } as const;
 /** The guard's answers, for routes that need a bearer token; and the database's, which they all read or write. */
 const SECURED = {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@crisis-ops/domain-kernel';
 import { isStoreUnavailable } from '@crisis-ops/messaging';
+import { undecodablePathParam } from './path-param';
 
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -27,6 +28,8 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const res = host.switchToHttp().getResponse<JsonResponse>();
+    // Raised by the router before any route ran, it names the value only: answered naming the parameter.
+    error = undecodablePathParam(error, () => host.switchToHttp().getRequest()) ?? error;
     if (error instanceof DomainError) {
       res.status(STATUS_OF_KIND[error.kind]).json({ code: error.code, message: error.message, ...(error.details ?? {}) });
       return;
