@@ -17,6 +17,7 @@ import { relayOnThreadOf } from './events/outbox-relay.service';
 import { requestPipes } from './http/validation';
 import { ConsumerHealthIndicator } from './health/consumer.health';
 import { jsonBodyParser } from './http/json-body';
+import { answerClientErrors } from './http/client-error';
 import { withPlatformResponses } from './http/platform-responses';
 
 export interface ServiceDefinition {
@@ -114,6 +115,8 @@ export async function startServiceApp(def: ServiceDefinition, config: ServiceCon
   await assertLoginAccepted(config.database, 'app', config.service);
   // Nest's own parsers are replaced by one whose errors carry the platform's codes (json-body.ts).
   const app = await NestFactory.create(def.module(config), { bodyParser: false, ...(options.quiet ? { logger: ['error', 'warn'] } : { bufferLogs: true }) });
+  // What Node's parser refuses before Express sees it (headers over its limit) in the platform's error body too.
+  answerClientErrors(app.getHttpServer());
   app.use(app.get(HttpDrain).middleware);
   app.use(jsonBodyParser(def.jsonBodyLimit ?? '100kb'));
   if (!options.quiet) {
