@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpException } from '@nestjs/common';
 import { jsonBodyParser } from './json-body';
@@ -76,6 +77,20 @@ describe('the services’ JSON body parser', () => {
     const res = await send('{}', { 'content-type': 'application/json', 'content-encoding': 'compress' });
     expect(res.status).toBe(415);
     expect(res.body).toMatchObject({ code: 'REQUEST.UNSUPPORTED_ENCODING', errors: [{ field: 'content-encoding' }] });
+  });
+
+  it('answers a body that is not what its Content-Encoding says with 400 REQUEST.UNREADABLE_BODY naming the encoding, not zlib\'s words', async () => {
+    const json = { 'content-type': 'application/json' };
+    expect(await send('{}', { ...json, 'content-encoding': 'gzip' })).toEqual({
+      status: 400,
+      body: { code: 'REQUEST.UNREADABLE_BODY', message: 'body: is not valid gzip data (Content-Encoding: gzip)', errors: [{ field: 'body', reason: 'is not valid gzip data (Content-Encoding: gzip)' }] },
+    });
+    const gzipped = gzipSync('{"country":"BFA"}');
+    expect(await send(gzipped, { ...json, 'content-encoding': 'br' })).toMatchObject({ status: 400, body: { code: 'REQUEST.UNREADABLE_BODY', errors: [{ field: 'body', reason: 'is not valid Brotli data (Content-Encoding: br)' }] } });
+    expect(await send('{}', { ...json, 'content-encoding': 'deflate' })).toMatchObject({ status: 400, body: { errors: [{ field: 'body', reason: 'is not valid deflate (zlib) data (Content-Encoding: deflate)' }] } });
+    expect(await send(gzipped.subarray(0, 12), { ...json, 'content-encoding': 'gzip' })).toMatchObject({ status: 400, body: { errors: [{ field: 'body', reason: 'ends before its gzip data does (Content-Encoding: gzip)' }] } });
+    // Compressed as it says, it is read.
+    expect(await send(gzipped, { ...json, 'content-encoding': 'gzip' })).toEqual({ status: 200, body: { parsed: { country: 'BFA' } } });
   });
 
   it('leaves a body of another media type unread, for the route to refuse or take (MediaTypeInterceptor), and requests without a body alone', async () => {

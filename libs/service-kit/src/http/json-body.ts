@@ -66,6 +66,26 @@ export function bodyProblem(err: BodyError): HttpException {
   }
 }
 
+/** What each Content-Encoding the parser inflates is called in an answer. */
+const ENCODING_NAME: Record<string, string> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate (zlib)', br: 'Brotli', zstd: 'Zstandard' };
+
+/**
+ * A body that does not decompress as its Content-Encoding says (`-H 'content-encoding: gzip' -d '{}'`),
+ * as 400 REQUEST.UNREADABLE_BODY naming the encoding. zlib's own words were the answer, `body:
+ * incorrect header check` (`Decompression failed` for Brotli), which told a client nothing of what
+ * it sent wrong. Undefined for an error that is not zlib's: zlib's carry a numeric errno and a code
+ * of its own (Z_DATA_ERROR, ERR__ERROR_FORMAT_PADDING_2), a socket's a syscall and an E code.
+ */
+export function undecompressableBody(err: { errno?: unknown; code?: unknown; syscall?: unknown }, contentEncoding: string | undefined): HttpException | undefined {
+  const encoding = contentEncoding?.trim().toLowerCase();
+  if (typeof err.errno !== 'number' || typeof err.code !== 'string' || err.syscall !== undefined || /^E[A-Z]+$/.test(err.code)) return undefined;
+  if (!encoding || encoding === 'identity') return undefined;
+  const name = ENCODING_NAME[encoding] ?? encoding;
+  // Z_BUF_ERROR: the data stopped before its end (a body cut short); anything else is not such data at all.
+  const reason = err.code === 'Z_BUF_ERROR' ? `ends before its ${name} data does` : `is not valid ${name} data`;
+  return problem(HttpStatus.BAD_REQUEST, 'REQUEST.UNREADABLE_BODY', 'body', `${reason} (Content-Encoding: ${contentEncoding})`);
+}
+
 const SUSPECT = Symbol('json-body.suspect-text');
 const NOT_UTF8 = Symbol('json-body.not-utf8');
 const UTF8 = /^utf-?8$/i;
@@ -167,7 +187,7 @@ export function jsonBodyParser(limit: string): (req: IncomingMessage, res: Serve
       // Bytes that are not UTF-8 outside a string made the JSON invalid too: they are the fault to name.
       const raw = (req as unknown as Record<symbol, Buffer | undefined>)[NOT_UTF8];
       if (raw && (!err || (err as BodyError).type === 'entity.parse.failed')) return next(invalidRequest(notUtf8Text(raw)));
-      if (err) return next(bodyProblem(err as BodyError));
+      if (err) return next(undecompressableBody(err as never, req.headers['content-encoding']) ?? bodyProblem(err as BodyError));
       const bad = (req as unknown as Record<symbol, boolean>)[SUSPECT] ? unstorableText((req as { body?: unknown }).body) : [];
       next(bad.length ? invalidRequest(bad) : undefined);
     });

@@ -34,7 +34,7 @@ const SECURED = {
 } as const;
 /** The body parser's and the media-type check's answers, for routes that take a body. */
 const WITH_BODY = {
-  '400': problem('REQUEST.INVALID (`errors` names each field and the reason, including text that is not UTF-8), REQUEST.MALFORMED_JSON or REQUEST.INCOMPLETE_BODY'),
+  '400': problem('REQUEST.INVALID (`errors` names each field and the reason, including text that is not UTF-8), REQUEST.MALFORMED_JSON, REQUEST.INCOMPLETE_BODY or REQUEST.UNREADABLE_BODY (not what its Content-Encoding says)'),
   '413': problem('REQUEST.TOO_LARGE: the body is over the route\'s limit'),
   '415': problem('REQUEST.UNSUPPORTED_MEDIA_TYPE, REQUEST.UNSUPPORTED_CHARSET (send UTF-8) or REQUEST.UNSUPPORTED_ENCODING'),
 } as const;
