@@ -28,3 +28,4 @@ export {
   type TraceHeaders,
 } from './trace-context';
 export { isProbePath } from './probe-path';
+export { labelHttpRoute } from './http-route';

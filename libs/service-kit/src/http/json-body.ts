@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpStatus, type HttpException } from '@nestjs/common';
 import { json } from 'express';
 import { byteHex, decodeUtf8Escaped, invalidUtf8Byte, invalidUtf8Offset, withReplacementCharacters, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { labelHttpRoute } from '@crisis-ops/observability';
+import { routesMatching, type RoutedRequest } from './route-match';
 import { invalidRequest } from './validation';
 
 /** What body-parser and raw-body attach to the errors they raise (http-errors). */
@@ -183,13 +185,21 @@ export function jsonBodyParser(limit: string): (req: IncomingMessage, res: Serve
     },
   });
   return (req, res, next) => {
+    const refuse = (problem: HttpException) => {
+      // Refused before the router matched a route: the request's metrics and span are given the
+      // route its URL names (for its method), so a dashboard can tell which route refuses bodies.
+      const route = routesMatching(req as RoutedRequest).find((m) => m.takesMethod);
+      if (route) labelHttpRoute(route.path);
+      next(problem);
+    };
     parse(req as never, res as never, (err?: unknown) => {
       // Bytes that are not UTF-8 outside a string made the JSON invalid too: they are the fault to name.
       const raw = (req as unknown as Record<symbol, Buffer | undefined>)[NOT_UTF8];
-      if (raw && (!err || (err as BodyError).type === 'entity.parse.failed')) return next(invalidRequest(notUtf8Text(raw)));
-      if (err) return next(undecompressableBody(err as never, req.headers['content-encoding']) ?? bodyProblem(err as BodyError));
+      if (raw && (!err || (err as BodyError).type === 'entity.parse.failed')) return refuse(invalidRequest(notUtf8Text(raw)));
+      if (err) return refuse(undecompressableBody(err as never, req.headers['content-encoding']) ?? bodyProblem(err as BodyError));
       const bad = (req as unknown as Record<symbol, boolean>)[SUSPECT] ? unstorableText((req as { body?: unknown }).body) : [];
-      next(bad.length ? invalidRequest(bad) : undefined);
+      if (bad.length) return refuse(invalidRequest(bad));
+      next();
     });
   };
 }
