@@ -32,16 +32,17 @@ describe('the consumer counters of a freshly booted service', () => {
     await shutdownTelemetry();
   });
 
-  it('are on /metrics from boot for each event type of each topic it consumes, failed and dead-lettered at 0, where they were absent until the first failure', async () => {
+  it('are on /metrics from boot for each event type of each topic it consumes, where failed and dead-lettered were absent until the first failure', async () => {
     const body = await (await fetch(`${base}/metrics`)).text();
     const expected = [TOPIC_RISK, TOPIC_SIGNALS].flatMap((topic) => eventTypesOfTopic(topic).map((type) => ({ topic, type, service: 'mediation' })));
     expect(expected.length).toBeGreaterThan(2);
     for (const labels of expected) {
-      // Consumed may have counted already (the group reads the shared test topics); the others stay 0
-      // unless an event of the shared topics failed in these few milliseconds, which none should.
-      expect(valueOf(body, 'events_consumed_total', labels), `events_consumed_total ${labels.type}`).toBeGreaterThanOrEqual(0);
-      expect(valueOf(body, 'events_failed_total', labels), `events_failed_total ${labels.type}`).toBe(0);
-      expect(valueOf(body, 'events_dead_lettered_total', labels), `events_dead_lettered_total ${labels.type}`).toBe(0);
+      // Exported, whatever their value: the group reads the shared test topics, where other suites'
+      // events may already have been consumed, or have failed on purpose. Unseeded, a series of a type
+      // that never failed was absent (undefined), which is what this tells apart.
+      for (const name of ['events_consumed_total', 'events_failed_total', 'events_dead_lettered_total']) {
+        expect(valueOf(body, name, labels), `${name} ${labels.type}`).toBeGreaterThanOrEqual(0);
+      }
     }
   });
 });
