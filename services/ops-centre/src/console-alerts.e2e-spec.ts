@@ -32,18 +32,7 @@ describe('ops-centre web console: alerts', () => {
 
   it('audits each action an officer takes on an alert as that action, with no view after it that the officer did not make', async () => {
     const page = await h.login(h.globalToken);
-    await page.goto(`${h.service.url}/#/alerts`);
-    // Narrowed to the country: other suites leave hundreds of standing alerts on a reused test stack,
-    // critical ones listed before this high one.
-    const country = await freshTestCountry();
-    await page.getByLabel('Country').fill(country);
-    const { escalationId } = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH });
-    const row = page.locator(`tr[data-escalation-id="${escalationId}"]`);
-    await row.waitFor({ timeout: 10_000 });
-    const alertId = await row.getAttribute('data-alert-id');
-    await row.getByRole('button').click();
-    const detail = page.getByTestId('alert-detail');
-    await detail.waitFor();
+    const { alertId, detail } = await openNewAlert(h, page);
     // By keyboard: the button goes once the alert is acknowledged, and focus goes to its new status,
     // not to the page.
     await page.getByRole('button', { name: 'Acknowledge' }).focus();
@@ -56,7 +45,8 @@ describe('ops-centre web console: alerts', () => {
     await page.getByLabel('Comment').fill('Field office confirms clashes.');
     await page.getByRole('button', { name: 'Add comment' }).click();
     // The comment shows from the action's answer: nothing fetched the alert again.
-    await detail.getByRole('listitem').filter({ hasText: 'Field office confirms clashes.' }).waitFor();
+    // In the comments list: the audit trail below it quotes the comment too, once it has been read again.
+    await detail.locator('h4:text-is("Comments") + ul > li').filter({ hasText: 'Field office confirms clashes.' }).waitFor();
     await page.getByLabel('Close reason').fill('Mediation opened');
     await page.getByRole('button', { name: 'Close alert' }).click();
     await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('closed');
