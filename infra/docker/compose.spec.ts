@@ -17,7 +17,7 @@ interface ComposeHealthcheck {
 }
 interface ComposeService {
   image?: string;
-  build?: { context?: string; dockerfile?: string };
+  build?: { context?: string; dockerfile?: string; args?: Record<string, string> };
   environment?: Record<string, string | number | boolean | null> | string[];
   depends_on?: Record<string, { condition?: string }> | string[];
   healthcheck?: ComposeHealthcheck;
@@ -110,6 +110,46 @@ const portsOf = (s: ComposeService): { host: number; container: number }[] =>
 
 const memoryLimitOf = (s: ComposeService): string | number | undefined => s.mem_limit ?? s.deploy?.resources?.limits?.memory;
 
+/** The one Dockerfile every service image is built from (docker-compose.yml passes SERVICE and PORT). */
+const SERVICE_DOCKERFILE = 'infra/docker/service.Dockerfile';
+
+describe(SERVICE_DOCKERFILE, () => {
+  const text = readFileSync(path.join(repoRoot, SERVICE_DOCKERFILE), 'utf8');
+  /** Each stage's lines, by its `AS` name: an ARG is seen only in the stage that declares it. */
+  const stages = new Map(text.split(/^FROM /m).slice(1).map((stage) => [stage.match(/ AS (\S+)/)?.[1] ?? '', stage]));
+
+  it('builds the service named by SERVICE, and refuses to build without it', () => {
+    expect(stages.get('build')).toMatch(/^ARG SERVICE$/m);
+    expect(stages.get('build')).toContain('test -n "$SERVICE"');
+    expect(stages.get('build')).toContain('nx run "$SERVICE:build"');
+    expect(stages.get('deps')).toContain('npm ci --omit=dev');
+  });
+
+  it('runs that service\'s bundle with npm start\'s node flags, as node PID 1, as the node user', () => {
+    const runtime = stages.get('runtime') ?? '';
+    expect(runtime).toMatch(/^ARG SERVICE$/m);
+    expect(runtime).toMatch(/^ARG PORT$/m);
+    expect(runtime).toContain('COPY --from=build /app/dist/services/$SERVICE ./dist/services/$SERVICE');
+    // exec: the shell gives way to node, which then receives `docker stop`'s SIGTERM and drains.
+    const cmd = runtime.match(/^CMD exec node (.*) "dist\/services\/\$SERVICE\/main\.js"$/m);
+    expect(cmd).not.toBeNull();
+    expect(cmd?.[1].split(/\s+/)).toEqual(NPM_START_NODE_FLAGS);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^HEALTHCHECK .*/m);
+  });
+
+  it('makes DATA_DIR, when given, the node user\'s before it switches to that user', () => {
+    const runtime = stages.get('runtime') ?? '';
+    const made = runtime.indexOf('mkdir -p "$DATA_DIR" && chown -R node:node "$DATA_DIR"');
+    expect(made).toBeGreaterThan(-1);
+    expect(made).toBeLessThan(runtime.indexOf('USER node'));
+  });
+
+  it('is the only service Dockerfile: no service folder keeps one of its own', () => {
+    for (const spec of SERVICES) expect(existsSync(path.join(repoRoot, `services/${spec.name}/Dockerfile`)), spec.name).toBe(false);
+  });
+});
+
 describe('docker-compose.yml', () => {
   it('parses, with anchors and merge keys resolved', () => {
     expect(compose.services).toBeTypeOf('object');
@@ -128,20 +168,11 @@ describe('docker-compose.yml', () => {
     const s = service(name);
     const env = envOf(s);
 
-    it('is built from its own Dockerfile, with the repo root as context', () => {
+    it('is built from the shared service Dockerfile, with the repo root as context and its own name and port', () => {
       expect(s.build?.context).toBe('.');
-      expect(s.build?.dockerfile).toBe(`services/${name}/Dockerfile`);
-      const dockerfile = path.join(repoRoot, `services/${name}/Dockerfile`);
-      expect(existsSync(dockerfile)).toBe(true);
-      const text = readFileSync(dockerfile, 'utf8');
-      expect(text).toContain(`nx run ${name}:build`);
-      expect(text).toContain(`npm ci --omit=dev`);
-      // Node flags may come before the entry: the GC settings services run with, the same as npm start's.
-      expect(text).toMatch(new RegExp(`^CMD \\["node", ("--[a-z-]+(=[^"]*)?", )*"dist/services/${name}/main\\.js"\\]$`, 'm'));
-      const cmdFlags = [...(text.match(/^CMD \[(.*)\]$/m)?.[1] ?? '').matchAll(/"(--[^"]+)"/g)].map((m) => m[1]);
-      expect(cmdFlags).toEqual(NPM_START_NODE_FLAGS);
-      expect(text).toMatch(/^USER node$/m);
-      expect(text).toMatch(/^HEALTHCHECK .*/m);
+      expect(s.build?.dockerfile).toBe(SERVICE_DOCKERFILE);
+      expect(s.build?.args?.SERVICE).toBe(name);
+      expect(s.build?.args?.PORT).toBe(String(spec.defaultPort));
     });
 
     it('has every required environment variable', () => {
@@ -213,12 +244,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('keeps early-warning’s import uploads on a volume, where its image points the service, so a restart does not lose them', () => {
-    const dockerfile = readFileSync(path.join(repoRoot, 'services/early-warning/Dockerfile'), 'utf8');
-    const dir = dockerfile.match(/^ENV EARLY_WARNING_UPLOAD_DIR=(\S+)$/m)?.[1];
+  it('keeps early-warning’s import uploads on a volume, in the folder its image made its own and points the service at, so a restart does not lose them', () => {
+    const ew = service('early-warning');
+    const dir = ew.build?.args?.DATA_DIR;
     expect(dir).toBeDefined();
-    expect(dockerfile).toMatch(new RegExp(`mkdir -p ${dir} && chown -R node:node`));
-    expect(service('early-warning').volumes).toContain(`early-warning-uploads:${dir}`);
+    expect(envOf(ew).EARLY_WARNING_UPLOAD_DIR).toBe(dir);
+    expect(ew.volumes).toContainEqual(expect.objectContaining({ source: 'early-warning-uploads', target: dir }));
   });
 
   it('runs Kafka 4.1.1 (apache/kafka) as one KRaft node with auto-create off', () => {
