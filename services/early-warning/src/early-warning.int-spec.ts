@@ -29,6 +29,7 @@ import { bootEarlyWarning, freshCountry, inputsApplied, unassessedCountry, type 
 import { SignalIntake } from './signals/intake/signal-intake.service';
 import { formatReport, runImport } from './imports/import-runner';
 import { intakeSink } from './imports/import-sink';
+import { finishedJob } from './imports/import-int-support';
 
 /**
  * early-warning booted in-process on the test infrastructure (INFRA_PROFILE=test): migrations as the
@@ -371,10 +372,7 @@ describe('early-warning on real Kafka and Postgres', () => {
       const res = await fetch(`${base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
       expect(res.status).toBe(202);
       const { jobId } = (await res.json()) as { jobId: string };
-      return eventually(async () => {
-        const job = await api('GET', `/imports/${jobId}`);
-        return ['succeeded', 'failed'].includes(job.body['status'] as string) && job.body;
-      }, 30_000, 200);
+      return finishedJob({ api }, jobId);
     };
 
     // A row dated tomorrow in UTC: that day has not begun, wherever the row was written.

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'v
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { eventually, testInfra, uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, type BootedEarlyWarning } from '../int-support';
+import { ACLED_TEST_HEADER, finishedJob, removeRunUploads, runUpload } from './import-int-support';
 import { ABANDONED_AFTER_MS, defaultUploadDir, ImportJobs, INTERRUPTED_AFTER_MS, MAX_ATTEMPTS, MAX_RUNS, UPLOAD_DIR } from './import-jobs.service';
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 
@@ -16,7 +17,6 @@ import { SignalIntake } from '../signals/intake/signal-intake.service';
  * process that was running it.
  */
 const RUN = uniqueSuffix();
-const HEADER = 'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source';
 
 describe('import jobs across replicas and restarts, on real Postgres', () => {
   let ew: BootedEarlyWarning;
@@ -27,16 +27,15 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
 
   afterAll(async () => {
     await ew?.close();
-    // The upload directory is the machine's (the system temp dir): leave nothing of this run in it.
-    for (const name of existsSync(UPLOAD_DIR) ? await readdir(UPLOAD_DIR) : []) if (name.startsWith(`int-${RUN}-`)) await rm(path.join(UPLOAD_DIR, name), { force: true });
+    await removeRunUploads(RUN);
   });
 
   /** A job row as another process left it (its last beat `beatSecondsAgo`), and its upload unless `withFile` is false. */
   const jobLeftBy = async (beatSecondsAgo: number, options: { withFile?: boolean; attempts?: number; shutdowns?: number; csv?: string } = {}) => {
     const id = randomUUID();
     await mkdir(UPLOAD_DIR, { recursive: true });
-    const upload = path.join(UPLOAD_DIR, `int-${RUN}-${id}`);
-    if (options.withFile !== false) await writeFile(upload, options.csv ?? `${HEADER}\n`);
+    const upload = runUpload(RUN, id);
+    if (options.withFile !== false) await writeFile(upload, options.csv ?? `${ACLED_TEST_HEADER}\n`);
     await ew.db.query(
       `INSERT INTO early_warning.import_jobs (id, status, file_name, bytes, format, source, upload_path, heartbeat_at, attempts, shutdowns, created_at)
        VALUES ($1, 'running', 'elsewhere.csv', 25, 'auto', $2, $3, now() - make_interval(secs => $4), $5, $6, now() - interval '1 hour')`,
@@ -46,16 +45,12 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
   };
   const rowOf = async (id: string) =>
     (await ew.db.query<{ status: string; error: string | null; attempts: number; shutdowns: number }>('SELECT status, error, attempts, shutdowns FROM early_warning.import_jobs WHERE id = $1', [id])).rows[0];
-  const finished = (id: string) =>
-    eventually(async () => {
-      const job = (await ew.api('GET', `/imports/${id}`)).body;
-      return ['succeeded', 'failed'].includes(job['status'] as string) && job;
-    }, 30_000, 200);
+  const finished = (id: string) => finishedJob(ew, id);
 
   it('a booting replica leaves the jobs of running replicas alone, and runs again an interrupted one whose upload it can read', async () => {
     const alive = await jobLeftBy(2);
     const rows = [`R-${RUN}-1,2023-05-01,Battles,Armed clash,Mali,466,Mopti,2,Radio`, `R-${RUN}-2,2023-05-02,Riots,Mob violence,Mali,466,Gao,0,Radio`];
-    const interrupted = await jobLeftBy(120, { csv: [HEADER, ...rows].join('\n') });
+    const interrupted = await jobLeftBy(120, { csv: [ACLED_TEST_HEADER, ...rows].join('\n') });
 
     // What every replica does as it boots.
     await ew.app.get(ImportJobs).onApplicationBootstrap();
@@ -71,7 +66,7 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
   });
 
   it('asking for an interrupted job resumes it at once, rather than waiting for the next sweep', async () => {
-    const job = await jobLeftBy(2, { csv: [HEADER, `Q-${RUN}-1,2023-06-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n') });
+    const job = await jobLeftBy(2, { csv: [ACLED_TEST_HEADER, `Q-${RUN}-1,2023-06-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n') });
     expect((await ew.api('GET', `/imports/${job.id}`)).body).toMatchObject({ status: 'running' });
     await ew.db.query(`UPDATE early_warning.import_jobs SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1`, [job.id]);
     expect(await finished(job.id)).toMatchObject({ status: 'succeeded', report: { accepted: 1 } });
@@ -80,7 +75,7 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
   it(`fails a job after ${MAX_ATTEMPTS} runs, and one whose upload no replica has held for ${ABANDONED_AFTER_MS / 60_000} minutes`, async () => {
     const exhausted = await jobLeftBy(120, { attempts: MAX_ATTEMPTS });
     // As many runs, one of them cut short by a deploy: that one says nothing against the file.
-    const redeployed = await jobLeftBy(120, { attempts: MAX_ATTEMPTS, shutdowns: 1, csv: [HEADER, `D-${RUN}-1,2023-05-03,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n') });
+    const redeployed = await jobLeftBy(120, { attempts: MAX_ATTEMPTS, shutdowns: 1, csv: [ACLED_TEST_HEADER, `D-${RUN}-1,2023-05-03,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n') });
     // Restarted for ever by its replicas (every run ended by a shutdown): given up all the same.
     const restartedForEver = await jobLeftBy(120, { attempts: MAX_RUNS, shutdowns: MAX_RUNS });
     const elsewhere = await jobLeftBy(120, { withFile: false });
@@ -101,18 +96,18 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     const replica = await bootEarlyWarning('imports-replica');
     const rows = Array.from({ length: 200 }, (_, i) => `S-${RUN}-${i},2023-07-${String((i % 28) + 1).padStart(2, '0')},Protests,Peaceful protest,Mali,466,Kayes,0,Radio`);
     await mkdir(UPLOAD_DIR, { recursive: true });
-    const upload = path.join(UPLOAD_DIR, `int-${RUN}-shutdown`);
+    const upload = runUpload(RUN, 'shutdown');
     // The upload arrives through a pipe that stays open: the job is surely mid-file when the replica stops.
     execFileSync('mkfifo', [upload]);
     const id = await replica.app.get(ImportJobs).start({ path: upload, fileName: 'slow.csv', bytes: 0, source: `int-shutdown-${RUN}`, createdBy: null });
     const writer = createWriteStream(upload);
-    writer.write([HEADER, ...rows.slice(0, 50)].join('\n') + '\n');
+    writer.write([ACLED_TEST_HEADER, ...rows.slice(0, 50)].join('\n') + '\n');
     await eventually(async () => (await rowOf(id)).status === 'running', 10_000, 20);
     // What Nest calls first when the replica is told to stop; requests may still arrive after it.
     const jobs = replica.app.get(ImportJobs);
     await jobs.beforeApplicationShutdown();
-    const lateUpload = path.join(UPLOAD_DIR, `int-${RUN}-late`);
-    await writeFile(lateUpload, [HEADER, `L-${RUN}-1,2023-07-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n'));
+    const lateUpload = runUpload(RUN, 'late');
+    await writeFile(lateUpload, [ACLED_TEST_HEADER, `L-${RUN}-1,2023-07-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n'));
     const late = await jobs.start({ path: lateUpload, fileName: 'late.csv', bytes: 0, source: `int-late-${RUN}`, createdBy: null });
     await replica.close();
     // Accepted, not run by the stopping replica but left for another to run at once: its one run.
@@ -122,7 +117,7 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     expect(await rowOf(id)).toMatchObject({ status: 'running', error: null, attempts: 1, shutdowns: 1 });
     expect(existsSync(upload), 'the upload is kept for the rerun').toBe(true);
     await rm(upload);
-    await writeFile(upload, [HEADER, ...rows].join('\n'));
+    await writeFile(upload, [ACLED_TEST_HEADER, ...rows].join('\n'));
     // A minute later, another replica sees it stopped beating and runs it again.
     await ew.db.query(`UPDATE early_warning.import_jobs SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1`, [id]);
     await ew.app.get(ImportJobs).onApplicationBootstrap();
@@ -133,9 +128,9 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
   it('keeps the upload of a job stopped by a fault that is not the file\'s, runs it again, and fails it only once the fault has recurred on every run', async () => {
     // An upload the job cannot read (a link to a directory: EISDIR) stands in for a fault outside
     // the file, such as the database restarting mid-import; the link itself is deleted like a file.
-    const target = path.join(UPLOAD_DIR, `int-${RUN}-a-directory`);
+    const target = runUpload(RUN, 'a-directory');
     await mkdir(target, { recursive: true });
-    const upload = path.join(UPLOAD_DIR, `int-${RUN}-unreadable`);
+    const upload = runUpload(RUN, 'unreadable');
     await symlink(target, upload);
     const jobs = ew.app.get(ImportJobs);
     const id = await jobs.start({ path: upload, fileName: 'unreadable.csv', bytes: 0, source: `int-fault-${RUN}`, createdBy: null });
@@ -167,8 +162,8 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
     const intake = ew.app.get(SignalIntake);
     const jobs = ew.app.get(ImportJobs);
     const started = async (name: string) => {
-      const upload = path.join(UPLOAD_DIR, `int-${RUN}-${name}`);
-      await writeFile(upload, [HEADER, `N-${RUN}-${name},2023-08-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n'));
+      const upload = runUpload(RUN, `${name}`);
+      await writeFile(upload, [ACLED_TEST_HEADER, `N-${RUN}-${name},2023-08-01,Protests,Peaceful protest,Mali,466,Kayes,0,Radio`].join('\n'));
       const id = await jobs.start({ path: upload, fileName: `${name}.csv`, bytes: 0, source: `int-nul-${RUN}`, createdBy: null });
       await jobs.idle();
       return id;
@@ -212,8 +207,8 @@ describe('import jobs across replicas and restarts, on real Postgres', () => {
 
   it('deletes at boot the uploads no job refers to any more, but not one that may still be arriving, and the sorts killed imports left', async () => {
     await mkdir(UPLOAD_DIR, { recursive: true });
-    const old = path.join(UPLOAD_DIR, `int-${RUN}-orphan-old`);
-    const fresh = path.join(UPLOAD_DIR, `int-${RUN}-orphan-fresh`);
+    const old = runUpload(RUN, 'orphan-old');
+    const fresh = runUpload(RUN, 'orphan-fresh');
     await Promise.all([writeFile(old, 'x'), writeFile(fresh, 'x')]);
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
     await utimes(old, twoHoursAgo, twoHoursAgo);

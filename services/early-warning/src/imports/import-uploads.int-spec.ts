@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { request } from 'node:http';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eventually, uniqueSuffix } from '@crisis-ops/testing';
 import { bootEarlyWarning, type BootedEarlyWarning } from '../int-support';
+import { ACLED_TEST_HEADER, finishedJob, removeRunUploads } from './import-int-support';
 import { UPLOAD_DIR } from './import-jobs.service';
 
 /**
@@ -14,7 +15,6 @@ import { UPLOAD_DIR } from './import-jobs.service';
  * import-jobs.int-spec.ts'.
  */
 const RUN = uniqueSuffix();
-const HEADER = 'event_id_cnty,event_date,event_type,sub_event_type,country,iso,admin1,fatalities,source';
 
 describe('import uploads refused, and files a job cannot use, on real Postgres', () => {
   let ew: BootedEarlyWarning;
@@ -25,29 +25,24 @@ describe('import uploads refused, and files a job cannot use, on real Postgres',
 
   afterAll(async () => {
     await ew?.close();
-    // The upload directory is the machine's (the system temp dir): leave nothing of this run in it.
-    for (const name of existsSync(UPLOAD_DIR) ? await readdir(UPLOAD_DIR) : []) if (name.startsWith(`int-${RUN}-`)) await rm(path.join(UPLOAD_DIR, name), { force: true });
+    await removeRunUploads(RUN);
   });
 
-  const finished = (id: string) =>
-    eventually(async () => {
-      const job = (await ew.api('GET', `/imports/${id}`)).body;
-      return ['succeeded', 'failed'].includes(job['status'] as string) && job;
-    }, 30_000, 200);
+  const finished = (id: string) => finishedJob(ew, id);
 
   it('an upload the request refuses (a bad field, a NUL in a field) leaves no file behind, and a malformed job id is no job', async () => {
     const marker = `refused-upload-${RUN}`;
     const before = new Set(existsSync(UPLOAD_DIR) ? await readdir(UPLOAD_DIR) : []);
     for (const [field, value] of [['format', 'spreadsheet'], ['colour', 'red'], ['source', 'field\u0000monitor']]) {
       const form = new FormData();
-      form.append('file', new Blob([`${HEADER}\n${marker},2023-05-01\n`], { type: 'text/csv' }), 'refused.csv');
+      form.append('file', new Blob([`${ACLED_TEST_HEADER}\n${marker},2023-05-01\n`], { type: 'text/csv' }), 'refused.csv');
       form.append(field, value);
       const res = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
       expect(res.status, field).toBe(400);
       expect(((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([field]);
     }
     const post = (form: FormData) => fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
-    const csv = () => new Blob([`${HEADER}\n${marker},2023-05-01\n`], { type: 'text/csv' });
+    const csv = () => new Blob([`${ACLED_TEST_HEADER}\n${marker},2023-05-01\n`], { type: 'text/csv' });
     /** The 400's errors for a form of these parts: a file (`null` value) or a text field. */
     const refusal = async (parts: ReadonlyArray<readonly [string, string | null]>) => {
       const form = new FormData();
@@ -105,7 +100,7 @@ describe('import uploads refused, and files a job cannot use, on real Postgres',
     // Cut short by onTestFinished, its rejection has nobody waiting for it; awaited, it still fails the test.
     answered.catch(() => undefined);
     const send = (chunk: string | Buffer) => (req.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => req.once('drain', () => resolve())));
-    await send(`${partHead('first.csv')}${HEADER}\n${marker},2023-05-01\n\r\n`);
+    await send(`${partHead('first.csv')}${ACLED_TEST_HEADER}\n${marker},2023-05-01\n\r\n`);
     await send(partHead('second.csv'));
     // Far more than the sockets between client and server buffer: once it is sent, most of it has
     // been read by the service, and written to disk had the second file been taken.
@@ -144,7 +139,7 @@ describe('import uploads refused, and files a job cannot use, on real Postgres',
 
   it('names in the report of a failed job whose every row was rejected the source the file was taken to have', async () => {
     const form = new FormData();
-    form.append('file', new Blob([`${HEADER}\nX-${RUN}-1,2023-02-30,Battles,Armed clash,Mali,466,Mopti,1,Radio\n`], { type: 'text/csv' }), 'all-rejected.csv');
+    form.append('file', new Blob([`${ACLED_TEST_HEADER}\nX-${RUN}-1,2023-02-30,Battles,Armed clash,Mali,466,Mopti,1,Radio\n`], { type: 'text/csv' }), 'all-rejected.csv');
     const res = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
     expect(res.status).toBe(202);
     const { jobId } = (await res.json()) as { jobId: string };
@@ -159,7 +154,7 @@ describe('import uploads refused, and files a job cannot use, on real Postgres',
 
   it('keeps a file name as the client wrote it (UTF-8), and refuses one holding a NUL, naming the file', async () => {
     const form = new FormData();
-    form.append('file', new Blob([`${HEADER}\n`], { type: 'text/csv' }), 'São-Tomé données.csv');
+    form.append('file', new Blob([`${ACLED_TEST_HEADER}\n`], { type: 'text/csv' }), 'São-Tomé données.csv');
     const accepted = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
     expect(accepted.status).toBe(202);
     const { jobId } = (await accepted.json()) as { jobId: string };
@@ -167,7 +162,7 @@ describe('import uploads refused, and files a job cannot use, on real Postgres',
     await finished(jobId);
 
     // RFC 5987's filename* can carry any byte, NUL included: stored, it was a database error answered 500.
-    const body = `--b0\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''a%00b.csv\r\nContent-Type: text/csv\r\n\r\n${HEADER}\n\r\n--b0--\r\n`;
+    const body = `--b0\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''a%00b.csv\r\nContent-Type: text/csv\r\n\r\n${ACLED_TEST_HEADER}\n\r\n--b0--\r\n`;
     const refused = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}`, 'content-type': 'multipart/form-data; boundary=b0' }, body });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { errors: unknown }).errors).toEqual([{ field: 'file', reason: expect.stringMatching(/^has a name that contains a NUL character/) }]);
@@ -184,7 +179,7 @@ describe('import uploads refused, and files a job cannot use, on real Postgres',
       const res = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}`, 'content-type': 'multipart/form-data; boundary=b2' }, body });
       return { status: res.status, body: (await res.json()) as { errors?: unknown; jobId?: string } };
     };
-    const csv = { disposition: 'name="file"; filename="events.csv"', contentType: 'text/csv', value: `${HEADER}\n` };
+    const csv = { disposition: 'name="file"; filename="events.csv"', contentType: 'text/csv', value: `${ACLED_TEST_HEADER}\n` };
     const reason = 'is not valid UTF-8: it holds U+FFFD ("\ufffd"), what a byte that is not UTF-8 is read as; send the form\'s text as UTF-8';
     // "Radio Télé" in Latin-1 (é is the byte 0xe9): it was recorded as the source "Radio T\ufffdl\ufffd".
     expect(await post([csv, { disposition: 'name="source"', value: 'Radio T\xe9l\xe9' }])).toEqual({ status: 400, body: expect.objectContaining({ errors: [{ field: 'source', reason }] }) });
@@ -203,7 +198,7 @@ describe('import uploads refused, and files a job cannot use, on real Postgres',
     expect(json.status).toBe(415);
     expect(json.body).toMatchObject({ code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type', reason: expect.stringMatching(/^must be multipart\/form-data/) }] });
     // A CSV posted as it is, not as a form: told to send a form, not JSON.
-    const csv = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}`, 'content-type': 'text/csv' }, body: `${HEADER}\n` });
+    const csv = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}`, 'content-type': 'text/csv' }, body: `${ACLED_TEST_HEADER}\n` });
     expect(csv.status).toBe(415);
     expect(((await csv.json()) as { errors: unknown }).errors).toEqual([{ field: 'content-type', reason: 'must be multipart/form-data (this request uploads a file), not text/csv' }]);
     const form = new FormData();
