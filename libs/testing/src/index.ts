@@ -3,3 +3,4 @@ export * from './service-process';
 export * from './read-positions';
 export * from './country-codes';
 export * from './broker-proxy';
+export * from './migration-scratch';

@@ -1,36 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'pg';
-import { adminClient, createScratchSchema } from '@crisis-ops/testing';
+import { migrationScratch, type MigrationScratch } from '@crisis-ops/testing';
 import { RiskEnginesRequestColumnsSettled1764806700000 } from './1764806700000-risk-engines-request-columns-settled.migration';
 
 /** The settling migration on the two shapes a risk_engines table can have, each in a scratch schema of the test database. */
 describe('early-warning migrations: the request columns settled', () => {
+  let scratch: MigrationScratch | undefined;
   let db: Client;
   let schema = '';
-  let scratch: Awaited<ReturnType<typeof createScratchSchema>> | undefined;
 
   beforeAll(async () => {
-    scratch = await createScratchSchema('ew_request_columns');
-    schema = scratch.schema;
-    db = adminClient();
-    await db.connect();
+    scratch = await migrationScratch('ew_request_columns');
+    ({ db, schema } = scratch);
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await scratch?.drop();
-  });
+  afterAll(() => scratch?.close());
 
   const columns = async () =>
     (await db.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'risk_engines' AND column_name LIKE 'request%' ORDER BY 1`, [schema])).rows;
-  const settle = async () => {
-    await db.query(`SET search_path TO "${schema}"`);
-    try {
-      await new RiskEnginesRequestColumnsSettled1764806700000().up({ query: (sql: string) => db.query(sql) } as never);
-    } finally {
-      await db.query('RESET search_path');
-    }
-  };
+  const settle = () => scratch?.up(new RiskEnginesRequestColumnsSettled1764806700000());
 
   it('widens a day-count request_earliest to milliseconds and brings back request_news_from, where the first version left them', async () => {
     await db.query(`CREATE TABLE "${schema}".risk_engines (country text PRIMARY KEY, request_earliest integer, request_days integer[])`);

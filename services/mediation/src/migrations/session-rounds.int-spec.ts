@@ -1,26 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { adminClient, createScratchSchema } from '@crisis-ops/testing';
+import { migrationScratch, type MigrationScratch } from '@crisis-ops/testing';
 import { NumberSessionRoundsByHeldAt1764892800000 } from './1764892800000-number-session-rounds-by-held-at.migration';
 
 /** The renumbering migration on projections written before it, in a scratch schema of the test database. */
 describe('mediation migrations: session rounds numbered by when they were held', () => {
+  let scratch: MigrationScratch | undefined;
   let db: Client;
   let schema = '';
-  let scratch: Awaited<ReturnType<typeof createScratchSchema>> | undefined;
 
   beforeAll(async () => {
-    scratch = await createScratchSchema('med_rounds');
-    schema = scratch.schema;
-    db = adminClient();
-    await db.connect();
+    scratch = await migrationScratch('med_rounds');
+    ({ db, schema } = scratch);
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await scratch?.drop();
-  });
+  afterAll(() => scratch?.close());
 
   it('renumbers each process\'s state and sessions rows by held date, ties as recorded, and leaves a process without sessions as it was', async () => {
     await db.query(`CREATE TABLE "${schema}".processes (id uuid PRIMARY KEY, state jsonb NOT NULL)`);
@@ -36,12 +31,7 @@ describe('mediation migrations: session rounds numbered by when they were held',
     await db.query(`INSERT INTO "${schema}".processes VALUES ($1, $2), ($3, $4)`, [pid, JSON.stringify({ processId: pid, sessions: recorded }), quiet, JSON.stringify({ processId: quiet, sessions: [] })]);
     for (const s of recorded) await db.query(`INSERT INTO "${schema}".sessions VALUES ($1, $2, $3, $4)`, [s.sessionId, pid, s.round, s.heldAt]);
 
-    await db.query(`SET search_path TO "${schema}"`);
-    try {
-      await new NumberSessionRoundsByHeldAt1764892800000().up({ query: (sql: string) => db.query(sql) } as never);
-    } finally {
-      await db.query('RESET search_path');
-    }
+    await scratch?.up(new NumberSessionRoundsByHeldAt1764892800000());
 
     const expected = [recorded[1], recorded[3], recorded[0], recorded[2]].map((s, i) => ({ ...s, round: i + 1 }));
     const states = await db.query(`SELECT id, state FROM "${schema}".processes`);
