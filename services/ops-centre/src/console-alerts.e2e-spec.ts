@@ -156,13 +156,16 @@ describe('ops-centre web console: alerts', () => {
     await page.context().close();
   });
 
-  it('follows what another officer does to the alert it shows, and writes no view for it', async () => {
+  it('follows what another officer does to the alert it shows, and writes a view only to show their comment', async () => {
     const page = await h.login(h.globalToken);
     const { alertId, row, detail } = await openNewAlert(h, page);
     const other = await devToken({ roles: ['global-watch-officer'], subject: 'e2e-other-officer' });
     // Still listed: the list's 15 s refresh brings the detail up to date.
     await h.post(`/alerts/${alertId}/assign`, other, { assignee: 'officer-9' });
     await detail.getByText('assigned to officer-9').waitFor({ timeout: 20_000 });
+    // A comment changes nothing else of the alert: the list's count of comments tells the console.
+    await h.post(`/alerts/${alertId}/comments`, other, { body: 'Spoke to the governor.' });
+    await detail.locator('h4:text-is("Comments") + ul > li').filter({ hasText: 'e2e-other-officer' }).filter({ hasText: 'Spoke to the governor.' }).waitFor({ timeout: 20_000 });
     // Closed, it leaves the list of open and acknowledged alerts; the detail shows it closed, and why.
     await h.post(`/alerts/${alertId}/close`, other, { reason: 'Handled by the field office' });
     await row.waitFor({ state: 'detached', timeout: 20_000 });
@@ -173,9 +176,10 @@ describe('ops-centre web console: alerts', () => {
     await expect
       .poll(() => page.locator('[data-testid="alert-audit"] li[data-action="close"]').textContent())
       .toMatch(/e2e-other-officer · close: reason: “Handled by the field office”$/);
-    // The one view is the officer's own: refreshing what is shown wrote none.
+    // The officer's own views: opening the alert, and reading it again to be shown the other's comment.
+    // Refreshing what is shown wrote none.
     const audit = (await h.api(`/audit?alertId=${alertId}`, h.globalToken)) as { action: string }[];
-    expect(audit.map((a) => a.action).reverse()).toEqual(['view', 'assign', 'close']);
+    expect(audit.map((a) => a.action).reverse()).toEqual(['view', 'assign', 'comment', 'view', 'close']);
     await page.context().close();
   });
 

@@ -78,6 +78,11 @@ export class AlertView {
   })
   clearedAt!: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'The level that de-escalation took the area to (1 low .. 3 high); null while not cleared' }) clearedToLevel!: number | null;
+  @ApiProperty({
+    type: 'integer',
+    description: "How many comments it has: a listing answers the count, not the comments (GET /alerts/{id} answers them), so that a console showing the alert sees when another officer comments",
+  })
+  commentCount!: number;
   @ApiProperty({ nullable: true, type: String, example: 'low', description: 'clearedToLevel by name' }) clearedToLevelName!: string | null;
 }
 

@@ -55,6 +55,18 @@ describe('ops-centre alerts and their audit', () => {
     expect(entries((await api(`/audit?actor=${gwoSubject}`, gwo)).body)).toEqual([`view ${europe.id}`]);
   });
 
+  it('lists each alert with how many comments it has, which is what tells a console another officer commented', async () => {
+    const alert = await openAlert('MLI');
+    const listed = async () => (await api(`/alerts?country=MLI&status=all&limit=1000`, h.globalToken)).body.find((a: { id: string }) => a.id === alert.id);
+    expect(await listed()).toMatchObject({ commentCount: 0 });
+    expect((await listed()).comments).toBeUndefined();
+    const comment = (body: string) => api(`/alerts/${alert.id}/comments`, h.globalToken, { method: 'POST', body: JSON.stringify({ body }) });
+    expect((await comment('First call made.')).body).toMatchObject({ commentCount: 1, comments: [{ body: 'First call made.' }] });
+    expect((await comment('Second call made.')).body).toMatchObject({ commentCount: 2 });
+    expect(await listed()).toMatchObject({ commentCount: 2 });
+    expect((await api(`/alerts/${alert.id}`, h.globalToken)).body).toMatchObject({ commentCount: 2, comments: [{ body: 'First call made.' }, { body: 'Second call made.' }] });
+  });
+
   it('refuses an acknowledgement given body fields, naming each, and applies nothing; none or {} is taken', async () => {
     const alert = await openAlert('MLI');
     const ack = (body: string) => api(`/alerts/${alert.id}/acknowledge`, h.globalToken, { method: 'POST', body });

@@ -22,6 +22,9 @@ export const ALERT_ORDER = '(cleared_at IS NULL) DESC, level DESC, opened_at DES
 /** An instant as the cursors carry it: microseconds, UTC. */
 const instantKey = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** An alert row's comments counted (alert_comments_alert serves it), for alertOf. */
+const COMMENT_COUNT = '(SELECT count(*) FROM alert_comments c WHERE c.alert_id = alerts.id) AS comment_count';
+
 /** One page of a listing, and the cursor of the next when more follow. */
 export interface Page<T> {
   rows: T[];
@@ -53,11 +56,17 @@ const alertOf = (r: any) => ({
   clearedAt: r.cleared_at ?? null,
   clearedToLevel: r.cleared_to_level === null || r.cleared_to_level === undefined ? null : Number(r.cleared_to_level),
   clearedToLevelName: r.cleared_to_level === null || r.cleared_to_level === undefined ? null : levelName(Number(r.cleared_to_level)),
+  // What a listing answers of the comments (not their text, which only a view or an action answers):
+  // enough for a console showing the alert to see that another officer commented.
+  commentCount: Number(r.comment_count),
 });
 const auditOf = (r: any) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, alertId: r.alert_id, region: r.desk, detail: r.detail });
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export type Alert = ReturnType<typeof alertOf>;
+
+/** An alert as a view or an action answers it: with its comments, counted as they are listed. */
+const withComments = <C>(alert: Alert, comments: C[]) => ({ ...alert, comments, commentCount: comments.length });
 
 /**
  * Alert triage. Every view and every action is written to the audit log in the same transaction
@@ -95,7 +104,7 @@ export class AlertsService {
     }
     const limit = q.limit ?? 200;
     const rows = await this.db.query(
-      `SELECT *, ${instantKey('opened_at')} AS opened_key FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ALERT_ORDER} LIMIT $${args.push(limit + 1)}`,
+      `SELECT *, ${instantKey('opened_at')} AS opened_key, ${COMMENT_COUNT} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ALERT_ORDER} LIMIT $${args.push(limit + 1)}`,
       args,
     );
     const page = rows.slice(0, limit);
@@ -109,7 +118,7 @@ export class AlertsService {
     return this.db.transaction(async (m) => {
       const alert = await this.load(m, p, id, 'view');
       await this.audit(m, p, 'view', alert);
-      return { ...alert, comments: await this.commentsOf(m, id) };
+      return withComments(alert, await this.commentsOf(m, id));
     });
   }
 
@@ -130,10 +139,10 @@ export class AlertsService {
       }
       const detail = action === 'assign' ? { assignee: input.assignee, previousAssignee: alert.assignee } : action === 'comment' ? { body: input.body } : action === 'close' ? { reason: input.reason ?? null } : {};
       await this.audit(m, p, action, alert, detail, at);
-      const [row] = await m.query('SELECT * FROM alerts WHERE id = $1', [id]);
+      const [row] = await m.query(`SELECT *, ${COMMENT_COUNT} FROM alerts WHERE id = $1`, [id]);
       // The alert as the action left it, comments included, as a view answers it: a console that
       // had to fetch it again would write a view to the audit that the officer never made.
-      return { ...alertOf(row), comments: await this.commentsOf(m, id) };
+      return withComments(alertOf(row), await this.commentsOf(m, id));
     });
   }
 
@@ -192,7 +201,7 @@ export class AlertsService {
   /** An alert the principal may view, or (locked) act on. */
   private async load(m: EntityManager, p: Principal, id: string, purpose: 'view' | 'act'): Promise<Alert> {
     if (!UUID_PATTERN.test(id)) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
-    const [row] = await m.query(`SELECT * FROM alerts WHERE id = $1${purpose === 'act' ? ' FOR UPDATE' : ''}`, [id]);
+    const [row] = await m.query(`SELECT *, ${COMMENT_COUNT} FROM alerts WHERE id = $1${purpose === 'act' ? ' FOR UPDATE' : ''}`, [id]);
     if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
     const alert = alertOf(row);
     if (purpose === 'act') assertMayActOnDesk(p, alert.region);

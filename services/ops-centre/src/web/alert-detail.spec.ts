@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertChanged, asNowStanding, auditDetail, auditUnread, isStale, type AlertState } from '../../web/src/alert-detail';
+import { alertChanged, asNowStanding, auditDetail, auditUnread, isStale, newComments, type AlertState } from '../../web/src/alert-detail';
 
 /** An error as api.ts's ApiError carries it: the message the API answered, and the HTTP status. */
 const apiError = (status: number, message: string) => Object.assign(new Error(message), { status });
@@ -10,8 +10,9 @@ const alert: AlertState & Record<string, unknown> = {
   closedBy: null, closedAt: null, closeReason: null, clearedAt: null, clearedToLevel: null, clearedToLevelName: null,
   comments: [{ id: 1, author: 'officer-1', body: 'On it.', at: '2026-11-28T08:02:00.000Z' }],
 };
-/** The alert as GET /alerts lists it: no comments. */
-const { comments: _comments, ...listed } = alert;
+/** The alert as GET /alerts lists it: its comments counted, not answered. */
+const { comments: _comments, ...withoutComments } = alert;
+const listed: AlertState & Record<string, unknown> = { ...withoutComments, commentCount: 1 };
 
 describe("the console's alert detail, following what other officers do", () => {
   it('sees no change in the alert as the list answers it, comments aside (a listed alert has none)', () => {
@@ -30,6 +31,15 @@ describe("the console's alert detail, following what other officers do", () => {
     const now = asNowStanding(alert, { ...listed, status: 'closed' });
     expect(now.status).toBe('closed');
     expect(now.comments).toEqual(alert.comments);
+  });
+
+  it('sees another officer comment by the count the list answers, and nothing when the count is the one shown', () => {
+    expect(newComments(alert, listed)).toBe(false);
+    expect(newComments(alert, { ...listed, commentCount: 2 })).toBe(true);
+    // The detail's own comment, shown from the action's answer, is in the count: not new.
+    expect(newComments({ ...alert, comments: [...(alert.comments ?? []), { id: 2 }] }, { ...listed, commentCount: 2 })).toBe(false);
+    // A server before the count answers none: no change is seen, rather than a view read every refresh.
+    expect(newComments(alert, withoutComments)).toBe(false);
   });
 
   it('takes a 409 as the alert having changed under the officer, and nothing else', () => {

@@ -18,17 +18,28 @@ export interface AlertState {
   clearedAt?: string | null;
   clearedToLevel?: number | null;
   comments?: unknown[];
+  /** How many comments it has; a listed alert answers the count, not the comments (absent from a server before it). */
+  commentCount?: number;
 }
 
 /**
  * What the alert detail shows of an alert that can change under it: other officers act on alerts,
- * and nothing streams what they did. Comments are left out: a listed alert has none, and only the
- * audited GET /alerts/:id answers them.
+ * and nothing streams what they did. Comments are compared by their count (newComments): a listed
+ * alert has no comments, and only the audited GET /alerts/:id answers them.
  */
 const FIELDS = ['status', 'level', 'score', 'assignee', 'acknowledgedBy', 'acknowledgedAt', 'closedBy', 'closedAt', 'closeReason', 'clearedAt', 'clearedToLevel'] as const;
 
 /** Whether `current` (as the list answers the alert now) differs from the alert the detail shows. */
 export const alertChanged = (shown: AlertState, current: AlertState): boolean => FIELDS.some((f) => (shown[f] ?? null) !== (current[f] ?? null));
+
+/**
+ * Whether the alert as listed now (`current`) has comments the detail does not show: another officer
+ * commented since it was opened. Only GET /alerts/:id answers them, and reading it is a view the
+ * audit records: the officer is shown what was written, so it is one. A server that answers no count
+ * is taken as no change.
+ */
+export const newComments = (shown: AlertState, current: AlertState): boolean =>
+  current.commentCount !== undefined && current.commentCount !== (shown.comments?.length ?? shown.commentCount);
 
 /** The alert as it now stands, with the comments the detail already had (a listed alert has none). */
 export const asNowStanding = <A extends AlertState>(shown: A, current: A): A => ({ ...current, comments: current.comments ?? shown.comments });

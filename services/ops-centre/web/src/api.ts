@@ -153,6 +153,8 @@ export interface Alert {
   clearedToLevel?: number | null;
   clearedToLevelName?: string | null;
   comments?: { id: number; author: string; body: string; at: string }[];
+  /** How many comments it has: a listing answers this, not the comments (absent from a server before it). */
+  commentCount?: number;
 }
 
 export interface AuditEntry {

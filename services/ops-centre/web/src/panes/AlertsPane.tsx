@@ -5,7 +5,7 @@ import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
 import { mayActOnAlert } from '../../../src/access/alert-acting';
-import { alertChanged, asNowStanding, auditDetail, auditUnread, isStale } from '../alert-detail';
+import { alertChanged, asNowStanding, auditDetail, auditUnread, isStale, newComments } from '../alert-detail';
 import { lookUpAlert } from '../alert-lookup';
 
 /** How often the list is read again whatever the stream says. */
@@ -68,9 +68,18 @@ export function AlertsPane({ me }: { me: Me }) {
   const showCurrent = useCallback(
     async (shown: Alert, current: Alert | null, asked: number) => {
       const now = selectedRef.current;
-      if (!current || asked !== shownCount.current || now?.id !== shown.id || !alertChanged(now, current)) return;
+      if (!current || asked !== shownCount.current || now?.id !== shown.id) return;
+      const commented = newComments(now, current);
+      if (!commented && !alertChanged(now, current)) return;
       const focused = detailRef.current?.contains(document.activeElement) ?? false;
-      show(asNowStanding(now, current));
+      if (commented) {
+        // Another officer's comment: only the alert itself answers its text (a view, audited as one).
+        const viewed = await api<Alert>(`/alerts/${shown.id}`).catch(() => null);
+        if (!viewed || asked !== shownCount.current || selectedRef.current?.id !== shown.id) return;
+        show(viewed);
+      } else {
+        show(asNowStanding(now, current));
+      }
       if (focused) setRefocus((n) => n + 1);
       await loadAudit(shown.id);
     },
@@ -80,8 +89,9 @@ export function AlertsPane({ me }: { me: Me }) {
   /**
    * The detail follows what other officers do to the alert, which no stream carries: from the list
    * when it is listed; else (it left the filter: closed, say) looked up among its country's alerts,
-   * not by GET /alerts/:id, which would audit a view per refresh that nobody made. A closed alert
-   * not listed is not looked up: no action changes it any more.
+   * not by GET /alerts/:id, which would audit a view per refresh that nobody made (it is read only
+   * when another officer commented, to show the comment). A closed alert not listed is not looked
+   * up: no action changes it any more.
    */
   const follow = useCallback(
     async (rows: Alert[], asked: number) => {
