@@ -101,6 +101,21 @@ describe('the services’ JSON body parser', () => {
 
   it('reads JSON media types with a suffix (application/problem+json) and a charset', async () => {
     expect(await send('[1]', { 'content-type': 'application/merge-patch+json; charset=utf-8' })).toEqual({ status: 200, body: { parsed: [1] } });
+    expect(await send('[1]', { 'content-type': 'application/json;charset="UTF-8"' })).toEqual({ status: 200, body: { parsed: [1] } });
+  });
+
+  it('refuses a JSON body labelled with any charset but UTF-8 with 415 naming it, before reading it: UTF-7 and UTF-16 decoded to other text', async () => {
+    // UTF-7 reads "+1" as the start of an encoded run: "tp+1" was taken as "tp", another signal id.
+    for (const charset of ['utf-7', 'UTF-16', 'utf-16le', 'utf-32', 'iso-8859-1', '"utf-7"', 'utf8', '']) {
+      const res = await send('{"id":"tp+1"}', { 'content-type': `application/json; charset=${charset}` });
+      const named = charset.replace(/"/g, '');
+      expect(res, charset).toEqual({
+        status: 415,
+        body: expect.objectContaining({ code: 'REQUEST.UNSUPPORTED_CHARSET', errors: [{ field: 'content-type', reason: `charset "${named}" is not taken; send UTF-8 (charset=utf-8, or none)` }] }),
+      });
+    }
+    // Text of another media type is the route's to take or refuse (415 UNSUPPORTED_MEDIA_TYPE), whatever its charset.
+    expect(await send('x', { 'content-type': 'text/plain; charset=utf-16' })).toEqual({ status: 200, body: { parsed: null } });
   });
   it('refuses text no database column can hold, naming each field: a NUL, an unpaired surrogate', async () => {
     const body = String.raw`{"items":[{"notes":"ok"},{"notes":"cut\u0000here","location":"\ud800x"}],"source":"s"}`;

@@ -90,7 +90,24 @@ export function undecompressableBody(err: { errno?: unknown; code?: unknown; sys
 
 const SUSPECT = Symbol('json-body.suspect-text');
 const NOT_UTF8 = Symbol('json-body.not-utf8');
-const UTF8 = /^utf-?8$/i;
+const UTF8 = /^utf-8$/i;
+/** A JSON media type, as the parser reads (application/json, application/*+json), and its charset parameter. */
+const JSON_MEDIA_TYPE = /^\s*application\/(?:json|[^;\s]*\+json)\s*(?:;|$)/i;
+const CHARSET_PARAMETER = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
+
+/**
+ * The charset a JSON body is labelled with when it is not UTF-8 (by its registered name, as the
+ * parser wants it: `utf8` it refused too), which the platform alone takes; else undefined (no label
+ * is UTF-8, as RFC 8259 has it). The parser decodes any "utf-*": UTF-7 turned
+ * `tp+1` into `tp` (a retry recorded a second signal under another id), UTF-16 read UTF-8 as CJK, and
+ * neither passed through the check of the bytes, which is UTF-8's, so a Latin-1 byte was stored.
+ */
+export function foreignCharset(contentType: string | undefined): string | undefined {
+  if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) return undefined;
+  const m = CHARSET_PARAMETER.exec(contentType);
+  const charset = m ? (m[1] ?? m[2] ?? '') : undefined;
+  return charset === undefined || UTF8.test(charset) ? undefined : charset;
+}
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** One answer names this many bad fields at most: a body full of them is one mistake, not thousands. */
 const MAX_TEXT_PROBLEMS = 20;
@@ -167,6 +184,9 @@ export function notUtf8Text(raw: Buffer): FieldViolation[] {
   return [{ field: 'body', reason: `is not valid UTF-8 (byte ${byteHex(raw[at] as number)} at offset ${at}): send the body as UTF-8` }];
 }
 
+/** Whether a request carries a body, as the parser judges it (a length given, or chunks). */
+const hasBody = (req: IncomingMessage): boolean => req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number.parseInt(req.headers['content-length'] ?? '', 10));
+
 /**
  * The services' body parser: JSON up to `limit`, its errors as `bodyProblem`s, and a body that is not
  * UTF-8 (`notUtf8Text`) or text no database column can hold (`unstorableText`) refused with 400
@@ -178,10 +198,10 @@ export function jsonBodyParser(limit: string): (req: IncomingMessage, res: Serve
   const parse = json({
     limit,
     type: ['application/json', 'application/*+json'],
-    verify: (req, _res, raw, encoding) => {
+    verify: (req, _res, raw) => {
       if (mayHoldUnstorableText(raw)) (req as unknown as Record<symbol, boolean>)[SUSPECT] = true;
-      // One native check of the bytes (a UTF-16 body, charset=utf-16, is decoded as such and left alone).
-      if (UTF8.test(encoding) && !isUtf8(raw)) (req as unknown as Record<symbol, Buffer>)[NOT_UTF8] = raw;
+      // One native check of the bytes: a body reaching the parser is UTF-8 (foreignCharset refused the rest).
+      if (!isUtf8(raw)) (req as unknown as Record<symbol, Buffer>)[NOT_UTF8] = raw;
     },
   });
   return (req, res, next) => {
@@ -192,6 +212,11 @@ export function jsonBodyParser(limit: string): (req: IncomingMessage, res: Serve
       if (route) labelHttpRoute(route.path);
       next(problem);
     };
+    // Refused before a byte is read, as the parser refuses a charset it cannot decode at all.
+    const charset = hasBody(req) ? foreignCharset(req.headers['content-type']) : undefined;
+    if (charset !== undefined) {
+      return refuse(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'REQUEST.UNSUPPORTED_CHARSET', 'content-type', `charset "${charset}" is not taken; send UTF-8 (charset=utf-8, or none)`));
+    }
     parse(req as never, res as never, (err?: unknown) => {
       // Bytes that are not UTF-8 outside a string made the JSON invalid too: they are the fault to name.
       const raw = (req as unknown as Record<symbol, Buffer | undefined>)[NOT_UTF8];
