@@ -44,7 +44,8 @@ import {
 /*
  * CloudEvents `type` (Kafka header ce_type) of every event: `org.crisis-ops.<source>.<event>.v<major>`.
  * Written out, never derived from a class or message name, so that renaming code cannot silently
- * rename what is on the wire. A breaking change gets a new `.v<n+1>` type beside the old one.
+ * rename what is on the wire. A breaking change gets a new `.v<n+1>` type, on the new version of its
+ * topic (topics.ts), beside the old type on the old topic (docs/events.md, "Versions").
  */
 export const CE_SIGNAL_RECORDED = 'org.crisis-ops.early-warning.signal-recorded.v1';
 export const CE_AGGREGATE_OBSERVED = 'org.crisis-ops.early-warning.aggregate-observed.v1';
@@ -81,9 +82,10 @@ export interface EventTypeSpec<Desc extends DescMessage = DescMessage> {
 const defineEvent = <Desc extends DescMessage>(spec: EventTypeSpec<Desc>): EventTypeSpec<Desc> => spec;
 
 /**
- * Every event of the platform is country-scoped and keyed by its ISO 3166 alpha-3 country, so all
- * events about one country, across aggregates (signals, risk areas, processes, elections), land on
- * one partition and stay in order for every consumer.
+ * Every event of the platform is country-scoped and keyed by its ISO 3166 alpha-3 country, so one
+ * country's events on one topic land on one partition and stay in order for every consumer. Between
+ * topics there is no order (a MediationProposed may arrive before the RiskEscalated it names):
+ * docs/events.md tells subscribers so.
  */
 const countryKey = (m: { country?: string }): string => m.country ?? '';
 

@@ -4,7 +4,7 @@
  * so a topic that is not here does not exist.
  *
  * Names: `<owning-context>.<stream>.v<major>`. A breaking change to a stream's payloads gets a new
- * topic version beside the old one.
+ * topic version beside the old one, carrying the new `.v<n+1>` event types (event-types.ts).
  */
 export const TOPIC_SIGNALS = 'early-warning.signals.v1';
 export const TOPIC_RISK = 'early-warning.risk.v1';

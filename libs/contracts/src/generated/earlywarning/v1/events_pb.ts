@@ -55,7 +55,8 @@ export type SignalRecorded = Message<"earlywarning.v1.SignalRecorded"> & {
   occurredAt?: Timestamp | undefined;
 
   /**
-   * When the platform received the report.
+   * When the source reported it (ACLED's timestamp on an import); the incident's occurred_at when the
+   * sender gave none. Not when the platform recorded it: that is the event's ce_time.
    *
    * @generated from field: google.protobuf.Timestamp reported_at = 5;
    */
@@ -250,8 +251,12 @@ export const AggregateObservedSchema: GenMessage<AggregateObserved> = /*@__PURE_
   messageDesc(file_earlywarning_v1_events, 1);
 
 /**
- * The risk of an area was (re)assessed over a time window. Emitted on every assessment, whether or
- * not the level changed; level changes are also announced by RiskEscalated / RiskDeescalated.
+ * The risk of an area was (re)assessed over a time window. Emitted when an assessment moves the score
+ * materially from the last one emitted (early-warning's materialDelta, 5 points by default), changes
+ * the level, or changes the day the area entered its level; other assessments are stored, not
+ * emitted (GET /risk/{country} answers them). An open day's is `provisional` and superseded by the
+ * day's later ones that are emitted: the close of the day is emitted only if it too moves materially.
+ * Level changes are also announced by RiskEscalated / RiskDeescalated.
  *
  * @generated from message earlywarning.v1.RiskAssessed
  */

@@ -569,7 +569,8 @@ export type EscalationReferred = Message<"mediation.v1.EscalationReferred"> & {
   referredAt?: Timestamp | undefined;
 
   /**
-   * Whether the process had been opened (activated) by then; if not, its MediationOpened follows.
+   * Whether the process had been opened (activated) by then; if not, a MediationOpened follows if it
+   * is ever activated (it may be closed instead, as a proposal may).
    *
    * @generated from field: bool process_opened = 7;
    */
