@@ -46,6 +46,15 @@ export const NAME_ALIASES: Readonly<Record<string, string>> = {
   'Kyrgyz Republic': 'KGZ',
   'Slovak Republic': 'SVK',
   'Turkiye': 'TUR',
+  'Micronesia, Fed. Sts.': 'FSM',
+  'Hong Kong SAR, China': 'HKG',
+  'Hong Kong, China': 'HKG',
+  'Macao SAR, China': 'MAC',
+  'Macao, China': 'MAC',
+  'West Bank and Gaza': 'PSE',
+  // Older World Bank releases
+  'Macedonia, FYR': 'MKD',
+  'Korea, Dem. Rep.': 'PRK',
   'USA': 'USA',
   'UK': 'GBR',
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WORLD_BANK_NAMES } from './world-bank-names.fixture';
 import {
   admin1Key,
   COUNTRIES,
@@ -71,6 +72,11 @@ describe('countryByName', () => {
     ['East Timor', 'TLS'],
   ])('resolves %s to %s', (name, iso3) => {
     expect(countryByName(name)?.iso3).toBe(iso3);
+  });
+
+  it("resolves every economy the World Bank's indicators name, as its files name it", () => {
+    const wrong = Object.entries(WORLD_BANK_NAMES).filter(([name, iso3]) => countryByName(name)?.iso3 !== iso3);
+    expect(wrong).toEqual([]);
   });
 
   it('returns undefined for names it does not know', () => {
