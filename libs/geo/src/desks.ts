@@ -15,6 +15,8 @@
  *   Asia and the Pacific.
  * - Oceania → Asia and the Pacific; all of the Americas (incl. Greenland, Caribbean territories) →
  *   Americas; all of Europe (incl. Russia) → Europe and Central Asia.
+ * - The US minor outlying islands (UMI: Wake, Midway, Johnston and the other Pacific atolls; M49 counts
+ *   them in Micronesia, the source in North America) → Asia and the Pacific, with their neighbours.
  * - The uninhabited Antarctic territories (ATA, BVT, HMD, ATF, SGS) have no desk (null).
  */
 export const DESK_IDS = ['africa', 'americas', 'asia-pacific', 'europe-central-asia', 'middle-east'] as const;
@@ -60,6 +62,7 @@ export const DESK_BY_COUNTRY: Readonly<Record<string, DeskId>> = {
   AZE: 'europe-central-asia',
   GEO: 'europe-central-asia',
   IRN: 'middle-east',
+  UMI: 'asia-pacific',
 };
 
 export function isDeskId(value: string): value is DeskId {

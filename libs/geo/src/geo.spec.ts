@@ -123,6 +123,7 @@ describe('desks', () => {
     ['AFG', 'asia-pacific'],
     ['MMR', 'asia-pacific'],
     ['PNG', 'asia-pacific'],
+    ['UMI', 'asia-pacific'],
     ['HTI', 'americas'],
     ['COL', 'americas'],
     ['BFA', 'africa'],
