@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { CsvReader, MAX_RECORD_CHARS, type CsvRecord } from './csv-reader';
+import { CsvReader, MAX_RECORD_CHARS, separatorOf, type CsvRecord } from './csv-reader';
 
 /** All records of `text` fed in the given chunks. */
 function readAll(chunks: readonly string[]): CsvRecord[] {
@@ -130,5 +130,33 @@ describe('CsvReader', () => {
     const chunks: string[] = [];
     for (let i = 0; i < text.length; i += 65_536) chunks.push(text.slice(i, i + 65_536));
     expect(readAll(chunks)).toEqual(reference(text));
+  });
+});
+
+describe('a file of another separator', () => {
+  it('reads a file separated by semicolons or tabs as the same file separated by commas, in any chunks', () => {
+    const semicolons = 'event_id;notes;fatalities\r\nA1;"plain; with a semicolon, and a comma";1\r\nA2;12,5;0\r\n';
+    const reader = new CsvReader(';');
+    const records = [...[...semicolons].flatMap((c) => reader.push(c)), ...reader.end()];
+    expect(records).toEqual([
+      { fields: ['event_id', 'notes', 'fatalities'], line: 1 },
+      { fields: ['A1', 'plain; with a semicolon, and a comma', '1'], line: 2 },
+      { fields: ['A2', '12,5', '0'], line: 3 },
+    ]);
+    const tabs = new CsvReader('\t');
+    expect([...tabs.push('a\tb,c\n1\t2\n'), ...tabs.end()]).toEqual([
+      { fields: ['a', 'b,c'], line: 1 },
+      { fields: ['1', '2'], line: 2 },
+    ]);
+  });
+
+  it("tells the separator from the first line: a comma wherever it has one outside quotes, else semicolons, else tabs", () => {
+    expect(separatorOf('event_id_cnty,event_date;x\n')).toBe(',');
+    expect(separatorOf('\uFEFFevent_id_cnty;event_date;year\r\nA,B,C\n')).toBe(';');
+    expect(separatorOf('"id, quoted";event_date\n')).toBe(';');
+    expect(separatorOf('id\tevent_date\n')).toBe('\t');
+    expect(separatorOf('country\nSouth Africa;1997\n')).toBe(',');
+    // A first line that has not ended in the first chunk is read as far as it goes.
+    expect(separatorOf('event_id_cnty;event_da')).toBe(';');
   });
 });

@@ -393,6 +393,23 @@ describe('rows that do not fit', () => {
     ]);
   });
 
+  it('reads a file separated by semicolons (what Excel saves as "CSV" in French), its coordinates with a decimal comma', async () => {
+    const csv = [
+      'event_id_cnty;event_date;year;event_type;sub_event_type;country;iso;admin1;location;latitude;longitude;fatalities;notes',
+      'SEN1;2026-01-05;2026;Riots;Violent demonstration;Senegal;686;Dakar;Dakar;14,6937;-17,4441;1;"Jets de pierres; pneus brûlés"',
+      'SEN2;2026-01-06;2026;Protests;Peaceful protest;Senegal;686;Thiès;Thiès;;;0;',
+      'SEN3;2026-01-06;2026;Protests;Peaceful protest;Senegal;686;Thiès;Thiès;;;0;extra;cells',
+    ].join('\r\n');
+    const opened = await openImport(Readable.from([Buffer.from(csv)]), { now: new Date('2026-01-10T12:00:00Z') });
+    expect(opened.format).toBe('acled');
+    const records: ImportRecord[] = [];
+    for await (const r of opened.records) records.push(r);
+    const [first, second, third] = records;
+    expect(first).toMatchObject({ kind: 'signal', signal: { country: 'SEN', admin1: 'Dakar', latitude: 14.6937, longitude: -17.4441, fatalities: 1, notes: 'Jets de pierres; pneus brûlés' } });
+    expect(second).toMatchObject({ kind: 'signal', signal: { admin1: 'Thiès', latitude: null } });
+    expect(third).toMatchObject({ kind: 'error', row: 4, reason: expect.stringContaining('an unquoted semicolon') });
+  });
+
   it('refuses a row cut short or shifted by an unquoted comma, and takes trailing empty cells', async () => {
     const csv = ['country,year,month,events,fatalities', 'South Africa,1997,2,3', 'South Africa,1997,3,3,1,x', 'South Africa,1997,4,3,1,,'].join('\n');
     const { ok, errors } = await read(csv);

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { byteHex, invalidUtf8Byte, Utf8EscapingDecoder } from '@crisis-ops/domain-kernel';
 import { ImportFormatError, resolveLayout, type ImportFormat, type Layout } from './import-formats';
 import { rowMapper, type ImportRecord, type RowError } from './row-mappers';
-import { CsvReader, type CsvRecord } from './csv-reader';
+import { CsvReader, separatorOf, type CsvRecord, type CsvSeparator } from './csv-reader';
 
 export interface ImportOptions {
   /** 'auto' (default) detects the format from the header. */
@@ -46,13 +46,18 @@ const DEFAULT_SOURCE: Record<ImportFormat, string> = {
  * header has shifted (an unquoted comma), so its values sit under the wrong columns. Trailing empty
  * cells (a line ending in commas) change nothing.
  */
-export function shapeProblem(fields: readonly string[], columns: number): string | undefined {
+export function shapeProblem(fields: readonly string[], columns: number, separator: CsvSeparator = ','): string | undefined {
   if (fields.length < columns) return `has ${fields.length} cells, the header ${columns}: a row cut short would read its missing values as empty`;
   if (fields.length > columns && fields.slice(columns).some((c) => c.trim() !== '')) {
-    return `has ${fields.length} cells, the header ${columns}: an unquoted comma would put its values under the wrong columns`;
+    return `has ${fields.length} cells, the header ${columns}: an unquoted ${SEPARATOR_NAMES[separator]} would put its values under the wrong columns`;
   }
   return undefined;
 }
+
+const SEPARATOR_NAMES: Record<CsvSeparator, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+/** A decimal number written with a decimal comma, as a file separated by semicolons writes it. */
+const DECIMAL_COMMA = /^\s*[-+]?\d+,\d+\s*$/;
 
 export async function openImport(input: Readable, options: ImportOptions = {}): Promise<OpenedImport> {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
@@ -60,7 +65,16 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
   // "S\xe9gou" was imported as "S�gou", a new admin area. This one marks each such byte (see
   // Utf8EscapingDecoder), so a row holding one is refused and a genuine U+FFFD (EF BF BD) imports.
   const decoder = new Utf8EscapingDecoder();
-  const reader = new CsvReader();
+  // Made once the first text is there: the separator is the first line's (separatorOf).
+  let reader: CsvReader | undefined;
+  let separator = ',' as CsvSeparator;
+  const read = (text: string, last = false): CsvRecord[] => {
+    if (!reader) {
+      separator = separatorOf(text);
+      reader = new CsvReader(separator);
+    }
+    return last ? [...reader.push(text), ...reader.end()] : reader.push(text);
+  };
   let ended = false;
   // Rows are searched for NUL only once the file has shown one: one native search per chunk otherwise.
   let sawNul = false;
@@ -75,9 +89,9 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
       const chunk = await chunks.next();
       if (chunk.done) {
         ended = true;
-        return [...reader.push(decoded(decoder.end())), ...reader.end()];
+        return read(decoded(decoder.end()), true);
       }
-      const records = reader.push(decoded(typeof chunk.value === 'string' ? chunk.value : decoder.write(chunk.value)));
+      const records = read(decoded(typeof chunk.value === 'string' ? chunk.value : decoder.write(chunk.value)));
       if (records.length > 0) return records;
     }
   };
@@ -113,10 +127,15 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
   const source = options.source ?? DEFAULT_SOURCE[layout.format];
   const mapFields = rowMapper(layout, source, options.now ?? new Date());
   const headerFields = header.fields;
+  // A file separated by semicolons comes from where the decimal mark is a comma: "12,3456" is the
+  // latitude 12.3456 (read as it is, it was refused as no number). Only the coordinates are decimals.
+  const decimalCells =
+    separator === ';' && layout.shape === 'events' ? [layout.columns.index.latitude, layout.columns.index.longitude].filter((at): at is number => at !== undefined) : [];
   // No text column can hold a NUL (Postgres refuses it): stored, it failed the whole batch of its row.
   const map = (fields: string[], line: number): Iterable<ImportRecord> => {
-    const short = shapeProblem(fields, headerFields.length);
+    const short = shapeProblem(fields, headerFields.length, separator);
     if (short) return [{ kind: 'error', row: line, column: null, reason: short }];
+    for (const at of decimalCells) if (DECIMAL_COMMA.test(fields[at] as string)) fields[at] = (fields[at] as string).replace(',', '.');
     const column = (at: number) => headerFields[at] ?? `column ${at + 1}`;
     // Cells are searched only once the file has shown a byte that is not UTF-8, as for NUL.
     const notUtf8 = decoder.sawInvalid ? fields.findIndex((f) => invalidUtf8Byte(f) !== undefined) : -1;
