@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { parseInstant } from '@crisis-ops/domain-kernel';
 import { deskOf } from '../access/access-policy';
-import { ceTypeMatchSql } from './stream-filter';
+import { ceTypeMatchSql, shortNamesOf } from './stream-filter';
 import { streamItemOf, type StreamItem } from './stream-item';
 
 /**
@@ -200,7 +200,7 @@ export async function catchUpSince(query: Query, lastEventId: string, admitted: 
   const where = ['received_at >= $1'];
   if (scope.countries) where.push(`country = ANY($${params.push(scope.countries)}::text[])`);
   if (scope.types) {
-    where.push(ceTypeMatchSql('ce_type', `$${params.push(scope.types)}::text[]`));
+    where.push(ceTypeMatchSql('ce_type', `$${params.push(shortNamesOf(scope.types))}::text[]`, `$${params.push(scope.types)}::text[]`));
   }
   const rows = await query<TimelineRow>(
     `SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE ${where.join(' AND ')}

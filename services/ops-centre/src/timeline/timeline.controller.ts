@@ -9,7 +9,7 @@ import { countriesOfDesk, type DeskId } from '@crisis-ops/geo';
 import { assertMaySeeDesk, deskOf, readableDesks } from '../access/access-policy';
 import { QueryCheck } from '../read-model/query-check';
 import { levelOf, payloadLevelSql } from '../read-model/risk-level';
-import { ceTypeMatchSql, eventTypesFault, listParam } from '../stream/stream-filter';
+import { ceTypeMatchSql, eventTypesFault, listParam, shortNamesOf } from '../stream/stream-filter';
 import { levelOfPayload, shortNameOf } from '../stream/stream-item';
 import { TimelineEntry } from './timeline-entry.entity';
 import { payloadFor } from '../access/mediation-content';
@@ -70,7 +70,7 @@ export class TimelineController {
     // With a country, only a region asked for narrows further: its desk was checked above.
     const desks = country && region === undefined ? undefined : readableDesks(p, region);
     if (desks) found.andWhere('e.country = ANY(:countries)', { countries: desks.flatMap((d) => countriesOfDesk(d as DeskId).map((c) => c.iso3)) });
-    if (types) found.andWhere(ceTypeMatchSql('e.ce_type', ':types'), { types });
+    if (types) found.andWhere(ceTypeMatchSql('e.ce_type', ':typeNames', ':types'), { typeNames: shortNamesOf(types), types });
     if (minLevel !== undefined) found.andWhere(`${payloadLevelSql('e.payload')} >= :minLevel`, { minLevel: levelOf(minLevel) });
     if (before !== undefined) {
       if (!(await this.entries.existsBy({ eventId: before }))) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'before', reason: 'is not the id of an event on the timeline' }]);

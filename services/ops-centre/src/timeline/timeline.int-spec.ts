@@ -9,6 +9,7 @@ import { adminClient, devToken, eventually } from '@crisis-ops/testing';
 import { useOpsCentre } from '../../test/int-harness';
 import { freshTestCountry, publishEscalation, publishSignals } from '../../test/events';
 import { deskOf } from '../access/access-policy';
+import { ceTypeMatchSql, shortNamesOf } from '../stream/stream-filter';
 
 /** The timeline a console pages back through, with the filters of its live pane. */
 describe('ops-centre timeline, paged back with the live pane\'s filters', () => {
@@ -137,6 +138,25 @@ describe('ops-centre timeline, paged back with the live pane\'s filters', () => 
       expect(await severities()).toEqual({ [sent[0]]: null, [sent[1]]: 2 });
       const page = (await api(`/countries/${country}`, globalToken)).body as { timeline: Array<{ eventId: string; payload: { severity: unknown } }> };
       expect(Object.fromEntries(page.timeline.map((e) => [e.eventId, e.payload.severity]))).toEqual({ [sent[0]]: null, [sent[1]]: 2 });
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('finds the newest events of a type through the index on its short name, not by reading the whole timeline', async () => {
+    const types = ['election-postponed', 'org.crisis-ops.partnerships.partner-engaged.v1'];
+    const db = adminClient();
+    await db.connect();
+    try {
+      // The query of /timeline?type=, as the index would serve it: the planner may not read the table whole.
+      await db.query('BEGIN');
+      await db.query('SET LOCAL enable_seqscan = off');
+      const plan = await db.query(
+        `EXPLAIN (FORMAT JSON) SELECT event_id FROM ops_centre.timeline_entries WHERE ${ceTypeMatchSql('ce_type', '$1::text[]', '$2::text[]')} ORDER BY received_at DESC LIMIT 50`,
+        [shortNamesOf(types), types],
+      );
+      await db.query('ROLLBACK');
+      expect(JSON.stringify(plan.rows[0]['QUERY PLAN'])).toContain('"Index Name":"timeline_short_type"');
     } finally {
       await db.end();
     }
