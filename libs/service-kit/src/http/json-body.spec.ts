@@ -130,6 +130,11 @@ describe('the services’ JSON body parser', () => {
       }),
     });
     expect((await send(String.raw`{"a\u0000":1}`, { 'content-type': 'application/json' })).body).toMatchObject({ errors: [{ field: 'a\u0000' }] });
+    // A key's lone surrogate is named as U+FFFD: the answer stays text any JSON parser reads.
+    const surrogateKey = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: String.raw`{"x\ud800":1}` });
+    const raw = await surrogateKey.text();
+    expect(raw).not.toMatch(/\\ud800/i);
+    expect(JSON.parse(raw)).toMatchObject({ errors: [{ field: 'x\ufffd', reason: 'contains an unpaired UTF-16 surrogate: it is not valid Unicode text' }] });
   });
 
   it('passes escaped text that is valid: a surrogate pair (an emoji), an escaped backslash before u0000', async () => {

@@ -109,6 +109,7 @@ export function foreignCharset(contentType: string | undefined): string | undefi
   return charset === undefined || UTF8.test(charset) ? undefined : charset;
 }
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 /** One answer names this many bad fields at most: a body full of them is one mistake, not thousands. */
 const MAX_TEXT_PROBLEMS = 20;
 
@@ -154,7 +155,10 @@ function textViolations(body: unknown, reasonOf: (text: string) => string | unde
  * Every string (keys included) of a parsed body that Postgres would refuse. Stored, each was a
  * database error answered 500.
  */
-export const unstorableText = (body: unknown): FieldViolation[] => textViolations(body, unstorableReason);
+export const unstorableText = (body: unknown): FieldViolation[] =>
+  // A key's lone surrogate, answered in the field's path, made the error body JSON that strict parsers
+  // (serde_json) refuse: the path shows it as U+FFFD, as for a byte that is not UTF-8.
+  textViolations(body, unstorableReason).map((v) => ({ ...v, field: v.field.replace(LONE_SURROGATES, '\ufffd') }));
 
 const notUtf8 = (byte: number) => `is not valid UTF-8 (byte ${byteHex(byte)}): send the body as UTF-8`;
 
