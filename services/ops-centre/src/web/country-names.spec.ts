@@ -19,5 +19,8 @@ describe('the country names the console is built with', () => {
   it("give the map each shape's country by the TopoJSON's three-digit numeric id", () => {
     expect(countryCodeRows().find(([, iso3]) => iso3 === 'RWA')?.[0]).toBe('646');
     expect(countryCodeRows().find(([, iso3]) => iso3 === 'AFG')?.[0]).toBe('004');
+    // The desk, for the map to tell a country not shown to a regional token from one with no data.
+    expect(countryCodeRows().find(([, iso3]) => iso3 === 'NER')?.[3]).toBe('africa');
+    expect(countryCodeRows().find(([, iso3]) => iso3 === 'ATA')?.[3]).toBe('');
   });
 });

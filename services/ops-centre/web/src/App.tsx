@@ -193,7 +193,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {pane === 'live' && <LivePane me={me} onCountry={onCountry} filter={filter} setFilter={setFilter} />}
         {pane === 'risk' && <RiskBoard me={me} onCountry={onCountry} />}
-        {pane === 'map' && <WorldMap onCountry={onCountry} />}
+        {pane === 'map' && <WorldMap me={me} onCountry={onCountry} />}
         {pane === 'country' && <CountryPage key={arg} country={arg} onCountry={onCountry} />}
         {pane === 'alerts' && <AlertsPane me={me} />}
         {pane === 'response' && <ResponsePane me={me} />}

@@ -5,13 +5,15 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import atlas from 'world-atlas/countries-110m.json';
 import codes from 'virtual:country-codes';
-import { Section } from '../components';
+import type { Me } from '../api';
+import { emptyListing, Section } from '../components';
 import { LEVELS, levelInfo } from '../levels';
 import { useLive } from '../live-store';
 import { riskWords, type AreaLevel } from '../area-risk';
 
 const ISO3_BY_NUMERIC = new Map(codes.filter(([num]) => num).map(([num, iso3]) => [num, iso3]));
 const NAME_BY_ISO3 = new Map(codes.map(([, iso3, name]) => [iso3, name]));
+const DESK_BY_ISO3 = new Map(codes.map(([, iso3, , desk]) => [iso3, desk]));
 const WIDTH = 960;
 const HEIGHT = 500;
 
@@ -49,8 +51,16 @@ function Patterns() {
 }
 
 const fillOf = (level: number) => (level >= 2 ? `url(#p-${LEVELS[level].name})` : levelInfo(level).fill);
+/** A country whose desk the token may not read: told apart from one with no data, which it is not. */
+const WITHHELD_FILL = '#c9ced4';
 
-export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
+/**
+ * Whether the token is shown the country's risk: every desk's to a global reader, its own desk's to a
+ * regional one, none to a token naming no region (an ops engineer's).
+ */
+const shownTo = (me: Me, iso3: string): boolean => me.global || (me.region !== null && DESK_BY_ISO3.get(iso3) === me.region);
+
+export function WorldMap({ me, onCountry }: { me: Me; onCountry: (c: string) => void }) {
   const store = useLive();
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const levels = useMemo(() => new Map([...store.risk.values()].map((r) => [r.country, r.level])), [store.version]);
@@ -80,7 +90,20 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
           </svg>{' '}
           Outlined: an area above the country's level (named in the list below)
         </li>
+        {!me.global && (
+          <li>
+            <svg width="18" height="14" aria-hidden="true">
+              <rect width="18" height="14" fill={WITHHELD_FILL} stroke="#333" strokeDasharray="2 2" />
+            </svg>{' '}
+            {me.region ? `Not on your desk (${me.region}): its risk is not shown to you` : 'Not shown to you: your token names no region'}
+          </li>
+        )}
       </ul>
+      {!me.global && !me.region && (
+        <p className="muted" data-testid="map-no-region">
+          {emptyListing(me, 'risk levels', '')}
+        </p>
+      )}
       {undrawn.length > 0 && (
         <p className="map-undrawn" data-testid="map-undrawn">
           Not on this map (too small at its scale, or without a shape): {undrawn.map((r) => `${r.name || NAME_BY_ISO3.get(r.country) || r.country} (${levelInfo(r.level).label})`).join(', ')}. They are in the text list below and on the risk board.
@@ -93,17 +116,20 @@ export function WorldMap({ onCountry }: { onCountry: (c: string) => void }) {
           const level = s.iso3 ? (levels.get(s.iso3) ?? 0) : 0;
           const info = levelInfo(level);
           const area = s.iso3 ? (above.get(s.iso3) ?? null) : null;
-          const words = riskWords(level, area);
+          // "No data" said of another desk's country read as a quiet country: it is one not shown.
+          const withheld = s.iso3 !== null && !shownTo(me, s.iso3);
+          const words = withheld ? (me.region ? `not on your desk (${me.region}): its risk is not shown to you` : 'not shown to you: your token names no region') : riskWords(level, area);
           const interactive = level > 0 && s.iso3;
           return (
             <path
               key={`${s.iso3 ?? s.name}-${i}`}
               d={s.d}
-              fill={fillOf(level)}
+              fill={withheld ? WITHHELD_FILL : fillOf(level)}
               stroke="#4a4a4a"
               strokeWidth={0.4}
+              strokeDasharray={withheld ? '2 2' : undefined}
               data-iso3={s.iso3 ?? ''}
-              data-level={info.name}
+              data-level={withheld ? 'withheld' : info.name}
               data-area-above={area ? levelInfo(area.level).name : undefined}
               tabIndex={interactive ? 0 : undefined}
               role={interactive ? 'button' : undefined}
