@@ -81,15 +81,16 @@ export async function inputsApplied(db: Pick<Client, 'query'>, country: string):
 /**
  * A real country (imports resolve ISO codes only) with no risk state, aggregates or context
  * (mediation's suites record agreements) yet; not one the early-warning suite posts signals for.
+ * Given a desk, one of that desk's countries.
  */
-export async function unassessedCountry(db: Pick<Client, 'query'>): Promise<string> {
+export async function unassessedCountry(db: Pick<Client, 'query'>, desk?: string): Promise<string> {
   const postedBySuites = ['BFA', 'CIV', 'COD', 'MLI', 'NER'];
   const { rows } = await db.query<{ code: string }>(
     `SELECT code FROM unnest($1::text[]) AS c(code)
      WHERE NOT EXISTS (SELECT 1 FROM early_warning.risk_engines e WHERE e.country = c.code)
        AND NOT EXISTS (SELECT 1 FROM early_warning.aggregate_observations o WHERE o.country = c.code)
        AND NOT EXISTS (SELECT 1 FROM early_warning.risk_context x WHERE x.country = c.code)`,
-    [COUNTRIES.map((c) => c.iso3).filter((c) => !postedBySuites.includes(c))],
+    [COUNTRIES.filter((c) => desk === undefined || c.desk === desk).map((c) => c.iso3).filter((c) => !postedBySuites.includes(c))],
   );
   if (rows.length === 0) throw new Error('every country has risk state: reset the test database');
   return rows[Math.floor(Math.random() * rows.length)].code;

@@ -20,6 +20,7 @@ describe("early-warning's OpenAPI document and its answers", () => {
   let ew: BootedEarlyWarning;
   let doc: OpenAPIObject;
   let watchOfficer: string;
+  let asiaPacific: string;
 
   /** The answer to a request with the token given (the analyst's unless told), JSON read. */
   const ask = async (method: string, path: string, { token = ew.token as string | null, body, type = 'application/json' }: { token?: string | null; body?: string | FormData; type?: string | null } = {}): Promise<Answer> => {
@@ -40,6 +41,7 @@ describe("early-warning's OpenAPI document and its answers", () => {
     ew = await bootEarlyWarning('openapi');
     doc = (await (await fetch(`${ew.base}/docs/json`)).json()) as OpenAPIObject;
     watchOfficer = await devToken({ roles: ['watch-officer'], region: null, subject: `int-openapi-${randomUUID()}` });
+    asiaPacific = await devToken({ roles: ['analyst'], region: 'asia-pacific', subject: `int-openapi-${randomUUID()}` });
   });
 
   afterAll(async () => {
@@ -50,6 +52,7 @@ describe("early-warning's OpenAPI document and its answers", () => {
     const notAssessed = await unassessedCountry(ew.db);
     const form = new FormData();
     form.set('format', 'acled');
+    const ghanaSignal = { source: `int-openapi-${randomUUID()}`, country: 'GHA', type: 'protests', occurredAt: '2026-11-01T10:00:00Z' };
     const cases: Array<[path: string, method: string, status: number, code: string, answer: () => Promise<Answer>]> = [
       ['/risk/{country}', 'get', 404, 'EARLY_WARNING.COUNTRY_NOT_ASSESSED', () => ask('GET', `/risk/${notAssessed}`)],
       ['/risk/{country}', 'get', 400, 'REQUEST.INVALID', () => ask('GET', '/risk/BKF')],
@@ -62,6 +65,10 @@ describe("early-warning's OpenAPI document and its answers", () => {
       ['/signals', 'post', 400, 'REQUEST.MALFORMED_JSON', () => ask('POST', '/signals', { body: '{"id":' })],
       ['/signals', 'post', 403, 'AUTH.FORBIDDEN_ROLE', () => ask('POST', '/signals', { token: watchOfficer, body: '{}' })],
       ['/signals/batch', 'post', 400, 'REQUEST.INVALID', () => ask('POST', '/signals/batch', { body: '{"items":[{}]}' })],
+      // A desk's analyst, for a country of another desk: nothing recorded.
+      ['/signals', 'post', 403, 'EARLY_WARNING.REGION_FORBIDDEN', () => ask('POST', '/signals', { token: asiaPacific, body: JSON.stringify(ghanaSignal) })],
+      ['/signals/batch', 'post', 403, 'EARLY_WARNING.REGION_FORBIDDEN', () => ask('POST', '/signals/batch', { token: asiaPacific, body: JSON.stringify({ items: [ghanaSignal] }) })],
+      ['/signals/batch', 'post', 403, 'AUTH.FORBIDDEN_ROLE', () => ask('POST', '/signals/batch', { token: watchOfficer, body: '{}' })],
       ['/signals/batch', 'post', 400, 'REQUEST.MALFORMED_JSON', () => ask('POST', '/signals/batch', { body: '{"items":[' })],
       ['/signals', 'get', 400, 'REQUEST.INVALID', () => ask('GET', '/signals?limit=0')],
       ['/exports/signals.csv', 'get', 400, 'REQUEST.INVALID', () => ask('GET', '/exports/signals.csv?country=BKF')],

@@ -8,3 +8,4 @@ export * from './risk-score';
 export { dayOf, dateOfDay, isoDay } from './utc-day';
 export { RiskEngine, type RiskEngineSnapshot, type RiskSignal, type RiskObservation, type RiskEngineOptions, type AreaRisk } from './risk-engine';
 export * from './announcement';
+export { outsideDesk } from './desk-scope';
