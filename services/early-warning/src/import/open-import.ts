@@ -11,6 +11,11 @@ export interface ImportOptions {
   readonly source?: string;
   /** Rows dated after this are refused (default: the wall clock when the file is opened). */
   readonly now?: Date;
+  /**
+   * The only desk whose countries' rows are taken (an import job uploaded with a token of that
+   * region); rows of other countries are rejected like any bad row. None: every country.
+   */
+  readonly desk?: string;
 }
 
 export interface OpenedImport {
@@ -125,7 +130,7 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
     throw err;
   }
   const source = options.source ?? DEFAULT_SOURCE[layout.format];
-  const mapFields = rowMapper(layout, source, options.now ?? new Date());
+  const mapFields = rowMapper(layout, source, options.now ?? new Date(), options.desk);
   const headerFields = header.fields;
   // A file separated by semicolons comes from where the decimal mark is a comma: "12,3456" is the
   // latitude 12.3456 (read as it is, it was refused as no number). Only the coordinates are decimals.

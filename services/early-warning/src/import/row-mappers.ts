@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isCalendarDay } from '@crisis-ops/domain-kernel';
 import { countryByIso3, countryByName, countryByNumeric, type Country } from '@crisis-ops/geo';
-import { DAY_AHEAD_REASON, dayLiesAhead, isSignalType, MAX_NOTES_LENGTH, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
+import { DAY_AHEAD_REASON, dayLiesAhead, isSignalType, outsideDesk, MAX_NOTES_LENGTH, isSubTypeOf, monthlyObservation, toWireName, validateSignal, type AggregateObservation, type Signal, type SignalInput } from '../domain';
 import { readsSignalRecords, type AggregateField, type ColumnMap, type EventField, type Layout } from './import-formats';
 import { unescapeCsvText } from '../exports/csv-format';
 import { attributionsOfCell } from './acled-data';
@@ -104,6 +104,19 @@ interface RowErrorReason {
   reason: string;
 }
 
+/**
+ * Why a row's country is not one its importer may record (`outsideDesk`: a job uploaded with a token
+ * of a desk's region takes rows of that desk's countries only), and the cell that named it (the code,
+ * unless only the name resolved it); undefined when it may, or when the import is confined to no desk.
+ */
+function countryOutsideDesk<F extends string>(cells: readonly string[], columns: ColumnMap<F & ('countryCode' | 'countryName')>, country: Country, desk: string | undefined): RowErrorReason | undefined {
+  const reason = desk === undefined ? undefined : outsideDesk(country.iso3, desk);
+  if (!reason) return undefined;
+  const code = cell(cells, columns, 'countryCode' as F & 'countryCode');
+  const byCode = code !== '' && (/^\d+$/.test(code) ? countryByNumeric(Number(code)) : countryByIso3(code))?.iso3 === country.iso3;
+  return { field: byCode ? 'countryCode' : 'countryName', reason };
+}
+
 const UCDP_TYPES: Record<string, { type: string; subType: string }> = {
   '1': { type: 'battles', subType: 'armed_clash' },
   '2': { type: 'battles', subType: 'armed_clash' },
@@ -147,17 +160,19 @@ export type RowMapper = (cells: readonly string[], row: number) => ImportRecord[
 /** The function that turns one data row of a layout into records (a value, or one error per bad field). */
 /**
  * `now` bounds the dates a row may carry: a row dated ahead (a typo year) would move its country's
- * risk engine to that day, so that every real report after it counted as years late.
+ * risk engine to that day, so that every real report after it counted as years late. `desk`, when
+ * given, is the only desk whose countries' rows are taken (an import job uploaded with a token of
+ * that region): a row of another country is rejected naming its country cell.
  */
-export function rowMapper(layout: Layout, source: string, now: Date = new Date()): RowMapper {
-  if (layout.shape === 'aggregates') return aggregateMapper(layout.columns, source, now);
+export function rowMapper(layout: Layout, source: string, now: Date = new Date(), desk?: string): RowMapper {
+  if (layout.shape === 'aggregates') return aggregateMapper(layout.columns, source, now, desk);
   const ids = new DerivedIds();
   const rowNumberColumn = layout.columns.names.findIndex((n) => n === '');
   const isUcdp = layout.format === 'ucdp-ged';
-  return (cells, row) => eventRow(layout.columns, cells, row, source, isUcdp, now, () => ids.next(cells, rowNumberColumn >= 0 ? rowNumberColumn : undefined));
+  return (cells, row) => eventRow(layout.columns, cells, row, source, isUcdp, now, desk, () => ids.next(cells, rowNumberColumn >= 0 ? rowNumberColumn : undefined));
 }
 
-function eventRow(columns: ColumnMap<EventField>, fileCells: readonly string[], row: number, source: string, isUcdp: boolean, now: Date, deriveId: () => string): ImportRecord[] {
+function eventRow(columns: ColumnMap<EventField>, fileCells: readonly string[], row: number, source: string, isUcdp: boolean, now: Date, desk: string | undefined, deriveId: () => string): ImportRecord[] {
   // This service's export kept text a spreadsheet would run as a formula inert: it is read back as it was.
   const cells = readsSignalRecords(columns) ? fileCells.map(unescapeCsvText) : fileCells;
   const errors: RowError[] = [];
@@ -165,6 +180,8 @@ function eventRow(columns: ColumnMap<EventField>, fileCells: readonly string[], 
 
   const country = resolveCountryCell(cells, columns);
   if (!('iso3' in country)) fail(country.field as EventField, country.reason);
+  const outside = 'iso3' in country ? countryOutsideDesk(cells, columns, country, desk) : undefined;
+  if (outside) fail(outside.field as EventField, outside.reason);
   // A date with a time of day and a zone (this service's export) is an instant and keeps its time;
   // ACLED's and most datasets' dates are days.
   const dateCell = cell(cells, columns, 'date');
@@ -250,12 +267,14 @@ function failedBefore(field: string, failed: ReadonlySet<string | null>, columns
   return (SIGNAL_FIELD_SOURCES[field] ?? []).some((f) => failed.has(columnName(columns, f)));
 }
 
-function aggregateMapper(columns: ColumnMap<AggregateField>, source: string, now: Date): RowMapper {
+function aggregateMapper(columns: ColumnMap<AggregateField>, source: string, now: Date, desk: string | undefined): RowMapper {
   return (cells, row) => {
     const errors: RowError[] = [];
     const fail = (field: AggregateField, reason: string): void => void errors.push({ kind: 'error', row, column: columnName(columns, field), reason });
     const country = resolveCountryCell(cells, columns);
     if (!('iso3' in country)) fail(country.field as AggregateField, country.reason);
+    const outside = 'iso3' in country ? countryOutsideDesk(cells, columns, country, desk) : undefined;
+    if (outside) fail(outside.field as AggregateField, outside.reason);
     const year = wholeNumber(cell(cells, columns, 'year'));
     if (year === undefined) fail('year', `"${cell(cells, columns, 'year')}" is not a year`);
     const month = parseMonth(cell(cells, columns, 'month'));

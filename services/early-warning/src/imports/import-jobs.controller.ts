@@ -7,6 +7,7 @@ import { ApiProblemResponse, invalidRequest, unstorableText } from '@crisis-ops/
 import { importSourceProblem } from '../domain';
 import { IMPORT_FORMATS, isImportFormat } from '../import';
 import { INTAKE_ROLE } from '../signals/intake/intake-role';
+import { writerDesk } from '../signals/intake/region-scope';
 import { ImportJobs, UPLOAD_DIR } from './import-jobs.service';
 import { UploadProblemsInterceptor } from './upload-problems.interceptor';
 
@@ -104,7 +105,10 @@ export class ImportJobsController {
       properties: { file: { type: 'string', format: 'binary' }, format: { type: 'string', enum: ['auto', ...IMPORT_FORMATS] }, source: { type: 'string' } },
     },
   })
-  @ApiAcceptedResponse({ description: '{ jobId, status: "queued" }; follow GET /imports/{jobId}' })
+  @ApiAcceptedResponse({
+    description:
+      '{ jobId, status: "queued" }; follow GET /imports/{jobId}. With a token of a desk\'s region (not global), rows of countries outside that desk are rejected in the report (row, column, reason naming the desk), as other bad rows are; a job that accepts no row fails',
+  })
   @ApiProblemResponse(
     400,
     'REQUEST.INVALID, `errors` naming each field: `file` (missing, more than one, no file name, a name that is not UTF-8), `format` (not auto or an import format), `source`, any other form field, or `body` (a form that cannot be read). A file that turns out unusable is not refused here: its job fails',
@@ -144,6 +148,9 @@ export class ImportJobsController {
         format: format as never,
         source,
         createdBy: principal?.subject ?? null,
+        // A token of a desk's region imports that desk's countries: the others' rows are rejected in
+        // the report (row, column, reason), as the API refuses their signals.
+        region: writerDesk(principal),
       });
       return { jobId, status: 'queued' };
     } catch (err) {

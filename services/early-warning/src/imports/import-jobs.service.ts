@@ -77,6 +77,12 @@ export interface NewJob {
   readonly format?: ImportFormat | 'auto';
   readonly source?: string;
   readonly createdBy: string | null;
+  /**
+   * The desk whose countries' rows alone the job takes: the uploader's token's region, kept with the
+   * job so that a run resumed by another replica, without the token, confines it the same way. Null
+   * (a token of region global or of none): every country.
+   */
+  readonly region?: string | null;
 }
 
 /**
@@ -146,9 +152,9 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
   private async recoverInterrupted(id?: string): Promise<void> {
     // A replica on its way down claims nothing: the run would be cut short uncounted as a shutdown.
     if (this.stopping) return;
-    const stale: Array<{ id: string; upload_path: string | null; attempts: number; shutdowns: number; idle_ms: number; file_name: string | null; bytes: string | null; format: string | null; source: string | null; created_by: string | null }> =
+    const stale: Array<{ id: string; upload_path: string | null; attempts: number; shutdowns: number; idle_ms: number; file_name: string | null; bytes: string | null; format: string | null; source: string | null; created_by: string | null; region: string | null }> =
       await this.db.query(
-        `SELECT id, upload_path, attempts, shutdowns, extract(epoch FROM now() - coalesce(heartbeat_at, created_at)) * 1000 AS idle_ms, file_name, bytes::text AS bytes, format, source, created_by
+        `SELECT id, upload_path, attempts, shutdowns, extract(epoch FROM now() - coalesce(heartbeat_at, created_at)) * 1000 AS idle_ms, file_name, bytes::text AS bytes, format, source, created_by, region
            FROM import_jobs
           WHERE status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1) AND ($2::uuid IS NULL OR id = $2)`,
         [INTERRUPTED_AFTER_MS / 1000, id ?? null],
@@ -177,7 +183,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
           return;
         }
         this.logger.warn(`import job ${job.id} was interrupted; running it again (run ${job.attempts + 1}, ${failedRuns} of ${MAX_ATTEMPTS} allowed failures used)`);
-        this.track(job.id, claimed[0].attempts, { path: job.upload_path as string, fileName: job.file_name ?? '', bytes: Number(job.bytes ?? 0), format: (job.format ?? 'auto') as never, source: job.source ?? undefined, createdBy: job.created_by });
+        this.track(job.id, claimed[0].attempts, { path: job.upload_path as string, fileName: job.file_name ?? '', bytes: Number(job.bytes ?? 0), format: (job.format ?? 'auto') as never, source: job.source ?? undefined, createdBy: job.created_by, region: job.region });
       } else if (exhausted || Number(job.idle_ms) > ABANDONED_AFTER_MS) {
         const reason =
           failedRuns >= MAX_ATTEMPTS
@@ -235,8 +241,8 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
   async start(job: NewJob): Promise<string> {
     const id = randomUUID();
     await this.db.query(
-      `INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by, upload_path, heartbeat_at) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, now())`,
-      [id, job.fileName, job.bytes, job.format ?? 'auto', job.source ?? null, job.createdBy, job.path],
+      `INSERT INTO import_jobs (id, status, file_name, bytes, format, source, created_by, upload_path, region, heartbeat_at) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $8, now())`,
+      [id, job.fileName, job.bytes, job.format ?? 'auto', job.source ?? null, job.createdBy, job.path, job.region ?? null],
     );
     // An upload accepted while this replica is on its way down is left, not yet run, for a replica
     // that can read it (this one, back up, on the same host) to run at once.
@@ -315,6 +321,7 @@ export class ImportJobs implements OnApplicationBootstrap, BeforeApplicationShut
       const report = await runImport(createReadStream(job.path), intakeSink(this.intake, this.db, this.events), {
         format: job.format,
         source: job.source,
+        desk: job.region ?? undefined,
         // Beside the uploads, on their volume and swept with them, rather than the system's temp.
         sortDir: UPLOAD_DIR,
         sortLabel: sortLabelOf(id, attempt),

@@ -63,6 +63,8 @@ export interface ImportReport extends ImportProgress {
 export interface RunImportOptions {
   readonly format?: ImportFormat | 'auto';
   readonly source?: string;
+  /** Takes rows of this desk's countries only, rejecting the others (see ImportOptions.desk). */
+  readonly desk?: string;
   readonly batchSize?: number;
   /** Batches (of different countries) written at the same time. */
   readonly concurrency?: number;
@@ -112,7 +114,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   const concurrency = options.concurrency ?? 4;
   // Rows held back across all countries before the fullest buffer is written anyway.
   const maxBuffered = batchSize * concurrency * 2;
-  const opened = await openImport(input, { format: options.format, source: options.source });
+  const opened = await openImport(input, { format: options.format, source: options.source, desk: options.desk });
   let rows = 0;
   let recorded = 0;
   let duplicates = 0;
