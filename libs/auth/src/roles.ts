@@ -4,7 +4,7 @@
  * typed against this list, so a misspelt role is a compile error rather than a door nobody can open.
  */
 export const PLATFORM_ROLES = {
-  analyst: 'early-warning: records signals (POST /signals, /signals/batch) and runs import jobs',
+  analyst: "early-warning: records signals (POST /signals, /signals/batch) and runs import jobs, for its region's countries (every country with region global or none)",
   'watch-officer': "ops-centre: acts on its region's alerts and reads their audit",
   'global-watch-officer': 'ops-centre: acts on every region, reads the audit and the system view',
   'ops-engineer': 'ops-centre: the system view (services, consumer lag, outbox backlog, dead letters)',
