@@ -11,3 +11,5 @@ export * from './http/known-query.interceptor';
 export * from './http/media-type.interceptor';
 export * from './http/validation';
 export * from './http/platform-responses';
+export * from './idempotency/idempotency-key';
+export * from './idempotency/idempotent-requests';

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '@crisis-ops/auth';
 import { CLOCK, DomainError, type Clock } from '@crisis-ops/domain-kernel';
-import { EventPublisher } from '@crisis-ops/service-kit';
+import { EventPublisher, fingerprintOf } from '@crisis-ops/service-kit';
 import {
   decide,
   escalationWarrantsProcess,
@@ -27,7 +27,7 @@ import {
 import { processRegionOf, UNASSIGNED_REGION } from '../region/region-of';
 import { assertMayAct, assertMayRead, GLOBAL_REGION, readableRegions } from './access-policy';
 import { contractEventsOf, escalationReferred } from './contract-events';
-import { answered, claimKey, fingerprintOf } from './idempotent-requests';
+import { idempotentRequests } from './idempotent-requests';
 import { ProcessStore, type ProcessCursor, type ProcessFilter } from './process.store';
 
 export interface ProcessQuery {
@@ -106,17 +106,17 @@ export class MediationService {
   }
 
   private attempt(principal: Principal, key: string | undefined, fingerprint: string, run: (m: EntityManager) => Promise<ProcessState>): Promise<ProcessState> {
-    return this.dataSource.transaction(async (m) => {
-      if (key === undefined) return run(m);
-      const first = await claimKey<ProcessState>(m, principal.subject, key, fingerprint);
-      if (first) {
-        assertMayAct(principal, first.response.region);
-        return stateAsHeld(first.response);
-      }
-      const state = await run(m);
-      await answered(m, principal.subject, key, state);
-      return state;
-    });
+    return this.dataSource.transaction((m) =>
+      idempotentRequests.once<ProcessState>(
+        m,
+        { subject: principal.subject, key, fingerprint },
+        () => run(m),
+        (first) => {
+          assertMayAct(principal, first.region);
+          return stateAsHeld(first);
+        },
+      ),
+    );
   }
 
   async get(principal: Principal, processId: string) {

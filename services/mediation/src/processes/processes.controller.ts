@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponse } from '@crisis-ops/service-kit';
+import { ApiProblemResponse, IdempotencyKey } from '@crisis-ops/service-kit';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import type { MediationCommand, ProposeProcess } from '../domain';
@@ -18,7 +18,7 @@ import {
   RecordSessionDto,
 } from './process.dto';
 import { MediationService } from './mediation.service';
-import { AcceptsIdempotencyKey, IdempotencyKey } from './idempotent-requests';
+import { AcceptsIdempotencyKey } from './idempotent-requests';
 import { decodeCursor, encodeCursor } from './process-cursor';
 import { ANSWERS, ProcessDetailView, ProcessView } from './process.openapi';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpException } from '@nestjs/common';
-import { fingerprintOf, idempotencyKeyOf } from './idempotent-requests';
+import { idempotencyKeyOf } from './idempotency-key';
+import { fingerprintOf } from './idempotent-requests';
 
 describe('what identifies a request made with an Idempotency-Key', () => {
   it('is its content, whatever order a client wrote the fields in', () => {

@@ -1,0 +1,45 @@
+import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { invalidRequest } from '../http/validation';
+
+/** How long a key answers with its first response; a retry comes within minutes, not days. */
+export const IDEMPOTENCY_WINDOW_HOURS = 24;
+
+const HEADER = 'idempotency-key';
+
+/** What a request's headers are read from: Node's joined values, and each header's lines apart. */
+interface RequestHeaders {
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly headersDistinct?: Record<string, string[] | undefined>;
+}
+
+/**
+ * The request's `Idempotency-Key` header, if any: given once, of 1 to 200 visible ASCII characters (a
+ * UUID is the usual choice), else 400 naming the header. Node joins a header sent twice into one value
+ * ("k1, k2"), which was told it must be visible ASCII characters, as if the key were mistyped: which of
+ * two keys is meant cannot be told, so the client is told to send one.
+ */
+export function idempotencyKeyOf(req: RequestHeaders): string | undefined {
+  const value = req.headers[HEADER];
+  if (value === undefined) return undefined;
+  if ((req.headersDistinct?.[HEADER]?.length ?? 1) > 1 || Array.isArray(value)) {
+    throw invalidRequest([{ field: 'Idempotency-Key', reason: 'must be given once: this request has it more than once' }]);
+  }
+  if (!/^[\x21-\x7e]{1,200}$/.test(value)) {
+    throw invalidRequest([{ field: 'Idempotency-Key', reason: 'must be 1 to 200 visible ASCII characters, e.g. a UUID' }]);
+  }
+  return value;
+}
+
+/** The route's `Idempotency-Key`, checked (idempotencyKeyOf); undefined when none was sent. */
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => idempotencyKeyOf(ctx.switchToHttp().getRequest<RequestHeaders>()));
+
+/** Documents the header on a command route, with the code the service refuses a reused key with. */
+export const AcceptsIdempotencyKey = (reusedCode: string) =>
+  applyDecorators(
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: `Retrying the same request with the same key within ${IDEMPOTENCY_WINDOW_HOURS} h answers the first response and changes nothing; the same key with another request is 422 ${reusedCode}.`,
+    }),
+  );
