@@ -52,6 +52,10 @@ describe("ops-centre's OpenAPI document and its answers", () => {
     const closed = await openAlert();
     expect((await post(`/alerts/${closed.id}/close`, '{}')).status).toBe(200);
     const nowhere = `/alerts/${randomUUID()}`;
+    // A key answered once: sent again with another request, each action refuses it.
+    const keyed = await openAlert();
+    const reusedKey = { 'idempotency-key': randomUUID() };
+    expect((await api(`/alerts/${keyed.id}/comments`, h.globalToken, { method: 'POST', body: '{"body":"Keyed."}', headers: reusedKey })).status).toBe(200);
     const cases: Array<[path: string, method: 'get' | 'post', status: number, code: string, ask: () => Promise<{ status: number; body: any }>]> = [
       ['/alerts/{id}', 'get', 404, 'OPS_CENTRE.ALERT_NOT_FOUND', () => api(nowhere, h.globalToken)],
       ['/alerts/{id}/acknowledge', 'post', 409, 'OPS_CENTRE.ALERT_TRANSITION_INVALID', () => post(`/alerts/${acknowledged.id}/acknowledge`)],
@@ -68,10 +72,19 @@ describe("ops-centre's OpenAPI document and its answers", () => {
       const body = action === 'assign' ? '{"assignee":"officer-7"}' : action === 'comments' ? '{"body":"Called the field office."}' : '{}';
       cases.push([`/alerts/{id}/${action}`, 'post', 404, 'OPS_CENTRE.ALERT_NOT_FOUND', () => post(`${nowhere}/${action}`, body)]);
       cases.push([`/alerts/{id}/${action}`, 'post', 409, 'OPS_CENTRE.ALERT_TRANSITION_INVALID', () => post(`/alerts/${closed.id}/${action}`, body)]);
+      cases.push([`/alerts/{id}/${action}`, 'post', 422, 'OPS_CENTRE.IDEMPOTENCY_KEY_REUSED', () => api(`/alerts/${keyed.id}/${action}`, h.globalToken, { method: 'POST', body, headers: reusedKey })]);
     }
     for (const [path, method, status, code, ask] of cases) {
       expect(documented(path, method, status), `${method.toUpperCase()} ${path} ${status}`).toContain(code);
       expect(await ask(), `${method.toUpperCase()} ${path} answers ${status} ${code}`).toMatchObject({ status, body: { code } });
+    }
+  });
+
+  it('documents the Idempotency-Key header on each alert action, optional, with what a retry and a reused key get', () => {
+    for (const action of ['acknowledge', 'assign', 'comments', 'close']) {
+      const header = operation(`/alerts/{id}/${action}`, 'post').parameters?.find((p: Schema) => p.in === 'header' && p.name === 'Idempotency-Key');
+      expect(header, action).toMatchObject({ required: false, description: expect.stringContaining('OPS_CENTRE.IDEMPOTENCY_KEY_REUSED') });
+      expect(header.description, action).toContain('24 h');
     }
   });
 

@@ -2,20 +2,22 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
-import { ApiProblemResponse, ChecksQuery } from '@crisis-ops/service-kit';
+import { ApiProblemResponse, ChecksQuery, IdempotencyKey } from '@crisis-ops/service-kit';
 import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
 import { AcknowledgeAlertDto, AlertView, AlertWithComments, AssignAlertDto, CloseAlertDto, CommentAlertDto } from './alert.dto';
 import { ALERT_STATUSES, AlertsService } from './alerts.service';
 import { QueryCheck } from '../read-model/query-check';
 import { ApiPaged, sendPage } from '../read-model/paged-route';
 import { decodeAlertCursor, decodeAuditCursor } from './alert-cursor';
+import { AcceptsIdempotencyKey, IDEMPOTENCY_KEY_REUSED } from './idempotent-actions';
 
 const AUDIT_ACTIONS = ['view', 'acknowledge', 'assign', 'comment', 'close'] as const;
 
 // The answers of one alert's routes beside the platform's (withPlatformResponses), as alerts.service.ts gives them.
 const NOT_FOUND = 'OPS_CENTRE.ALERT_NOT_FOUND: no alert has this id (a malformed id included)';
 const CLOSED = 'OPS_CENTRE.ALERT_TRANSITION_INVALID: the alert is closed (`status` and `action` say so)';
-const ACTED = 'The alert as the action left it, with its comments';
+const ACTED = 'The alert as the action left it, with its comments (a retry with the same Idempotency-Key: as the first left it)';
+const REUSED = `${IDEMPOTENCY_KEY_REUSED}: the Idempotency-Key was used for another request (another action, alert or body); nothing was applied`;
 
 const text = (query: Record<string, unknown>, k: string) => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
 
@@ -92,44 +94,52 @@ export class AlertsController {
   // is audited): the action is what the officer did.
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
+  @AcceptsIdempotencyKey()
   @Roles(...ALERT_ACTORS)
   @ApiBody({ type: AcknowledgeAlertDto, required: false, description: 'none, or {}: a field given is refused (400 REQUEST.INVALID naming it), not dropped, and so is a body that is no JSON object ([] included)' })
   @ApiOkResponse({ type: AlertWithComments, description: ACTED })
   @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, 'OPS_CENTRE.ALERT_TRANSITION_INVALID: the alert is acknowledged already, or closed (`status` and `action` say so)')
-  acknowledge(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _none: AcknowledgeAlertDto) {
-    return this.alerts.act(p, id, 'acknowledge');
+  @ApiProblemResponse(422, REUSED)
+  acknowledge(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _none: AcknowledgeAlertDto, @IdempotencyKey() key?: string) {
+    return this.alerts.act(p, id, 'acknowledge', {}, key);
   }
 
   @Post('alerts/:id/assign')
   @HttpCode(200)
+  @AcceptsIdempotencyKey()
   @Roles(...ALERT_ACTORS)
   @ApiOkResponse({ type: AlertWithComments, description: ACTED })
   @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, CLOSED)
-  assign(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: AssignAlertDto) {
-    return this.alerts.act(p, id, 'assign', { assignee: body.assignee });
+  @ApiProblemResponse(422, REUSED)
+  assign(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: AssignAlertDto, @IdempotencyKey() key?: string) {
+    return this.alerts.act(p, id, 'assign', { assignee: body.assignee }, key);
   }
 
   @Post('alerts/:id/comments')
   @HttpCode(200)
+  @AcceptsIdempotencyKey()
   @Roles(...ALERT_ACTORS)
   @ApiOkResponse({ type: AlertWithComments, description: ACTED })
   @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, CLOSED)
-  comment(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CommentAlertDto) {
-    return this.alerts.act(p, id, 'comment', { body: body.body });
+  @ApiProblemResponse(422, REUSED)
+  comment(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CommentAlertDto, @IdempotencyKey() key?: string) {
+    return this.alerts.act(p, id, 'comment', { body: body.body }, key);
   }
 
   @Post('alerts/:id/close')
   @HttpCode(200)
+  @AcceptsIdempotencyKey()
   @Roles(...ALERT_ACTORS)
   @ApiBody({ type: CloseAlertDto, required: false, description: 'none, {} or { reason }: the reason is optional; a field it does not take, or a body that is no JSON object ([] included), is refused (400)' })
   @ApiOkResponse({ type: AlertWithComments, description: ACTED })
   @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, CLOSED)
-  close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CloseAlertDto) {
-    return this.alerts.act(p, id, 'close', { reason: body.reason });
+  @ApiProblemResponse(422, REUSED)
+  close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CloseAlertDto, @IdempotencyKey() key?: string) {
+    return this.alerts.act(p, id, 'close', { reason: body.reason }, key);
   }
 
   /** Who did or saw what, newest first, a page at a time. */

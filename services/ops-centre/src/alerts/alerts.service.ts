@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '@crisis-ops/auth';
+import { fingerprintOf } from '@crisis-ops/service-kit';
 import { DomainError, UUID_PATTERN, ValidationFailed } from '@crisis-ops/domain-kernel';
 import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, deskOf, readableDesks } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
 import { admin1Of, driversOf } from '../read-model/national-area';
 import { encodeAlertCursor, encodeAuditCursor, type AlertCursor, type AuditCursor } from './alert-cursor';
+import { idempotentActions } from './idempotent-actions';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed', 'active', 'all'] as const;
 
@@ -67,6 +69,7 @@ export type Alert = ReturnType<typeof alertOf>;
 
 /** An alert as a view or an action answers it: with its comments, counted as they are listed. */
 const withComments = <C>(alert: Alert, comments: C[]) => ({ ...alert, comments, commentCount: comments.length });
+type AlertAsActed = ReturnType<typeof withComments<{ id: number; author: string; body: string; at: Date }>>;
 
 /**
  * Alert triage. Every view and every action is written to the audit log in the same transaction
@@ -122,28 +125,46 @@ export class AlertsService {
     });
   }
 
-  async act(p: Principal, id: string, action: AlertAction, input: { assignee?: string; body?: string; reason?: string } = {}) {
-    return this.db.transaction(async (m) => {
-      const alert = await this.load(m, p, id, 'act');
-      const next = nextStatus(alert.status, action);
-      if (typeof next !== 'string') throw new DomainError('OPS_CENTRE.ALERT_TRANSITION_INVALID', next.error, 'conflict', { status: alert.status, action });
-      const at = await this.lockedAt(m);
-      if (action === 'acknowledge') {
-        await m.query(`UPDATE alerts SET status = $2, acknowledged_by = $3, acknowledged_at = $4::timestamptz WHERE id = $1`, [id, next, p.subject, at]);
-      } else if (action === 'assign') {
-        await m.query('UPDATE alerts SET assignee = $2 WHERE id = $1', [id, input.assignee]);
-      } else if (action === 'comment') {
-        await m.query('INSERT INTO alert_comments (alert_id, author, body, at) VALUES ($1, $2, $3, $4::timestamptz)', [id, p.subject, input.body, at]);
-      } else {
-        await m.query('UPDATE alerts SET status = $2, closed_by = $3, closed_at = $4::timestamptz, close_reason = $5 WHERE id = $1', [id, next, p.subject, at, input.reason ?? null]);
-      }
-      const detail = action === 'assign' ? { assignee: input.assignee, previousAssignee: alert.assignee } : action === 'comment' ? { body: input.body } : action === 'close' ? { reason: input.reason ?? null } : {};
-      await this.audit(m, p, action, alert, detail, at);
-      const [row] = await m.query(`SELECT *, ${COMMENT_COUNT} FROM alerts WHERE id = $1`, [id]);
-      // The alert as the action left it, comments included, as a view answers it: a console that
-      // had to fetch it again would write a view to the audit that the officer never made.
-      return withComments(alertOf(row), await this.commentsOf(m, id));
-    });
+  /**
+   * An action on an alert, applied and audited in one transaction. With an Idempotency-Key, a retry
+   * (the same caller, action, alert and body) answers the first response, to a caller who may act on
+   * the alert's desk now, and neither applies nor audits anything again: a comment sent twice was two
+   * comments, an assign sent twice a second `previousAssignee: x -> x` entry. The key is claimed
+   * before the alert is locked (and its transition checked), so a retried close answers the close
+   * rather than 409 "closed"; the same key for another request is 422 OPS_CENTRE.IDEMPOTENCY_KEY_REUSED.
+   */
+  async act(p: Principal, id: string, action: AlertAction, input: { assignee?: string; body?: string; reason?: string } = {}, key?: string) {
+    return this.db.transaction((m) =>
+      idempotentActions.once<AlertAsActed>(
+        m,
+        { subject: p.subject, key, fingerprint: fingerprintOf(action, id, input) },
+        async () => {
+          const alert = await this.load(m, p, id, 'act');
+          const next = nextStatus(alert.status, action);
+          if (typeof next !== 'string') throw new DomainError('OPS_CENTRE.ALERT_TRANSITION_INVALID', next.error, 'conflict', { status: alert.status, action });
+          const at = await this.lockedAt(m);
+          if (action === 'acknowledge') {
+            await m.query(`UPDATE alerts SET status = $2, acknowledged_by = $3, acknowledged_at = $4::timestamptz WHERE id = $1`, [id, next, p.subject, at]);
+          } else if (action === 'assign') {
+            await m.query('UPDATE alerts SET assignee = $2 WHERE id = $1', [id, input.assignee]);
+          } else if (action === 'comment') {
+            await m.query('INSERT INTO alert_comments (alert_id, author, body, at) VALUES ($1, $2, $3, $4::timestamptz)', [id, p.subject, input.body, at]);
+          } else {
+            await m.query('UPDATE alerts SET status = $2, closed_by = $3, closed_at = $4::timestamptz, close_reason = $5 WHERE id = $1', [id, next, p.subject, at, input.reason ?? null]);
+          }
+          const detail = action === 'assign' ? { assignee: input.assignee, previousAssignee: alert.assignee } : action === 'comment' ? { body: input.body } : action === 'close' ? { reason: input.reason ?? null } : {};
+          await this.audit(m, p, action, alert, detail, at);
+          const [row] = await m.query(`SELECT *, ${COMMENT_COUNT} FROM alerts WHERE id = $1`, [id]);
+          // The alert as the action left it, comments included, as a view answers it: a console that
+          // had to fetch it again would write a view to the audit that the officer never made.
+          return withComments(alertOf(row), await this.commentsOf(m, id));
+        },
+        (first) => {
+          assertMayActOnDesk(p, first.region);
+          return first;
+        },
+      ),
+    );
   }
 
   /**

@@ -7,6 +7,7 @@ import { EscalationReversals1765152000000 } from './1765152000000-escalation-rev
 import { EscalationProcessFate1765238400000 } from './1765238400000-escalation-process-fate.migration';
 import { RiskTrend1765324800000 } from './1765324800000-risk-trend.migration';
 import { AuditEffectTime1765427400000 } from './1765427400000-audit-effect-time.migration';
+import { IdempotentRequests1765497600000 } from './1765497600000-idempotent-requests.migration';
 import { TimelineShortType1765600000000 } from './1765600000000-timeline-short-type.migration';
 
 export const migrations = [
@@ -19,5 +20,6 @@ export const migrations = [
   EscalationProcessFate1765238400000,
   RiskTrend1765324800000,
   AuditEffectTime1765427400000,
+  IdempotentRequests1765497600000,
   TimelineShortType1765600000000,
 ];
