@@ -58,6 +58,7 @@ describe("ops-centre's OpenAPI document and its answers", () => {
     expect((await api(`/alerts/${keyed.id}/comments`, h.globalToken, { method: 'POST', body: '{"body":"Keyed."}', headers: reusedKey })).status).toBe(200);
     const cases: Array<[path: string, method: 'get' | 'post', status: number, code: string, ask: () => Promise<{ status: number; body: any }>]> = [
       ['/alerts/{id}', 'get', 404, 'OPS_CENTRE.ALERT_NOT_FOUND', () => api(nowhere, h.globalToken)],
+      ['/audit', 'get', 404, 'OPS_CENTRE.ALERT_NOT_FOUND', () => api(`/audit?alertId=${randomUUID()}`, h.globalToken)],
       ['/alerts/{id}/acknowledge', 'post', 409, 'OPS_CENTRE.ALERT_TRANSITION_INVALID', () => post(`/alerts/${acknowledged.id}/acknowledge`)],
       ['/timeline', 'get', 422, 'OPS_CENTRE.QUERY_INVALID', () => api(`/timeline?before=${randomUUID()}`, h.globalToken)],
       ['/stream', 'get', 401, 'AUTH.TOKEN_MISSING', () => get('/stream')],

@@ -91,6 +91,10 @@ export function assertMayActOnDesk(p: Pick<Principal, 'roles' | 'region'>, desk:
 export const auditsEveryDesk = (p: Pick<Principal, 'roles' | 'region'>): boolean =>
   p.region === GLOBAL_REGION || p.roles.includes(ROLE.globalWatchOfficer) || (p.roles.includes(ROLE.auditor) && p.region === null);
 
+/** Whether the principal reads the audit of this desk's alerts: every desk's (`auditsEveryDesk`), else its own region's. */
+export const mayAuditDesk = (p: Pick<Principal, 'roles' | 'region'>, desk: string | null): boolean =>
+  auditsEveryDesk(p) || (p.region !== null && desk !== null && desk === p.region);
+
 /** Desks of the audit log a principal may read: every desk's (see `auditsEveryDesk`), else its own region's. */
 export function auditableDesks(p: Pick<Principal, 'roles' | 'region'>, requested?: string): string[] | undefined {
   return desksFor(p, requested, auditsEveryDesk(p));

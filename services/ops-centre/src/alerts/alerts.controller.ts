@@ -152,11 +152,12 @@ export class AlertsController {
       'when more follow, the X-Next-Cursor header carries the `cursor` of the next page, which goes on after the last entry shown. ' +
       'Entries never change: paging back skips none and repeats none; one written since paging began is on a new first page.',
   })
-  @ApiQuery({ name: 'alertId', required: false })
+  @ApiQuery({ name: 'alertId', required: false, description: 'one alert\'s trail: of an alert the caller may neither see nor audit, refused (403 OPS_CENTRE.REGION_FORBIDDEN) as GET /alerts/{id} refuses it' })
   @ApiQuery({ name: 'actor', required: false })
   @ApiQuery({ name: 'action', required: false, description: AUDIT_ACTIONS.join(' | ') })
   @ApiQuery({ name: 'region', required: false })
   @ApiPaged({ limit: { max: 1000, fallback: 200 }, ok: { description: 'One page of audit entries' } })
+  @ApiProblemResponse(404, 'OPS_CENTRE.ALERT_NOT_FOUND: no alert has the `alertId` asked for')
   @ChecksQuery(auditQuery)
   async audit(
     @CurrentPrincipal() p: Principal,

@@ -45,6 +45,28 @@ describe('ops-centre alerts and their audit', () => {
     expect((await api(`/audit?region=europe-central-asia`, viewer)).status).toBe(403);
   });
 
+  it('refuses the trail of an alert the caller may not see, as the alert itself is refused, and an id no alert has as not found', async () => {
+    const mali = await openAlert('MLI');
+    expect((await api(`/alerts/${mali.id}/comments`, h.globalToken, { method: 'POST', body: JSON.stringify({ body: 'Called the field office.' }) })).status).toBe(200);
+    // Asia-pacific's watch officer and auditor may not see an African alert: its trail is refused as
+    // the alert is (it answered 200 [], which read as "nobody acted on it").
+    for (const roles of [['watch-officer'], ['auditor']] as const) {
+      const token = await devToken({ roles: [...roles], region: 'asia-pacific', subject: `int-audit-ap-${roles[0]}` });
+      expect(await api(`/alerts/${mali.id}`, token), roles[0]).toMatchObject({ status: 403, body: { code: 'OPS_CENTRE.REGION_FORBIDDEN' } });
+      expect(await api(`/audit?alertId=${mali.id}`, token), roles[0]).toMatchObject({ status: 403, body: { code: 'OPS_CENTRE.REGION_FORBIDDEN' } });
+      expect(await api(`/audit?alertId=${mali.id}&action=view`, token), roles[0]).toMatchObject({ status: 403, body: { code: 'OPS_CENTRE.REGION_FORBIDDEN' } });
+    }
+    // Africa's auditor, and an auditor of every desk (no region), read the trail.
+    for (const region of ['africa', undefined]) {
+      const auditor = await devToken({ roles: ['auditor'], ...(region ? { region } : {}), subject: `int-audit-auditor-${region ?? 'all'}` });
+      expect((await api(`/audit?alertId=${mali.id}`, auditor)).body.map((a: { action: string }) => a.action), region).toEqual(['comment']);
+    }
+    // An id no alert has is not found, as GET /alerts/:id answers it, not an empty trail.
+    const unknown = randomUUID();
+    expect(await api(`/alerts/${unknown}`, h.globalToken)).toMatchObject({ status: 404, body: { code: 'OPS_CENTRE.ALERT_NOT_FOUND' } });
+    expect(await api(`/audit?alertId=${unknown}`, h.globalToken)).toMatchObject({ status: 404, body: { code: 'OPS_CENTRE.ALERT_NOT_FOUND' } });
+  });
+
   it('refuses an empty actor (it answered every actor\'s entries) and matches a blank one exactly', async () => {
     const gwoSubject = `int-audit-gwo-${randomUUID()}`;
     const gwo = await devToken({ roles: ['global-watch-officer'], subject: gwoSubject });

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '@crisis-ops/auth';
 import { fingerprintOf } from '@crisis-ops/service-kit';
 import { DomainError, UUID_PATTERN, ValidationFailed } from '@crisis-ops/domain-kernel';
-import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, deskOf, readableDesks } from '../access/access-policy';
+import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, deskOf, mayAuditDesk, readableDesks } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
 import { admin1Of, driversOf } from '../read-model/national-area';
@@ -185,6 +185,7 @@ export class AlertsService {
    */
   async auditLog(p: Principal, q: { alertId?: string; actor?: string; action?: string; region?: string; limit?: number; after?: AuditCursor }): Promise<Page<ReturnType<typeof auditOf>>> {
     const desks = auditableDesks(p, q.region);
+    if (q.alertId) await this.assertMayReadTrail(p, q.alertId);
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.alertId) where.push(`alert_id = $${args.push(q.alertId)}`);
@@ -212,6 +213,18 @@ export class AlertsService {
     const last = page.at(-1);
     const next = rows.length > limit && last ? encodeAuditCursor({ id: String(last.id) }) : undefined;
     return { rows: page.map(auditOf), next };
+  }
+
+  /**
+   * The trail of one alert is read by those who may see the alert or audit its desk. Another desk's
+   * alert is refused as GET /alerts/:id refuses it (403): answered with nothing, it read as "nobody
+   * acted on it". An id no alert has is a 404, as there: alerts are never deleted, so no entry can
+   * name one, and an empty trail would read as an alert nobody acted on.
+   */
+  private async assertMayReadTrail(p: Principal, id: string): Promise<void> {
+    const [row] = await this.db.query('SELECT desk FROM alerts WHERE id = $1', [id]);
+    if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
+    if (!mayAuditDesk(p, row.desk)) assertMaySeeDesk(p, row.desk);
   }
 
   private async commentsOf(m: EntityManager, id: string) {
