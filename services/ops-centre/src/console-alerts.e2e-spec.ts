@@ -202,6 +202,37 @@ describe('ops-centre web console: alerts', () => {
     await page.context().close();
   });
 
+  it("says an alert's trail holds the reader's own entries alone when it may see the alert but not read its desk's audit", async () => {
+    // An African alert another officer acknowledged, as a regional officer of asia-pacific who may see
+    // every desk opens it: the API answers its own view alone, which showed as the whole trail.
+    const { escalationId } = await publishEscalation(h.producer, { country: AFRICA_COUNTRY, level: RiskLevel.CRITICAL });
+    const listed = async () => ((await h.api(`/alerts?country=${AFRICA_COUNTRY}&status=all&limit=1000`, h.globalToken)) as { id: string; escalationId: string }[]).find((a) => a.escalationId === escalationId);
+    await expect.poll(listed, { timeout: 10_000 }).toBeDefined();
+    const alertId = ((await listed()) as { id: string }).id;
+    await h.post(`/alerts/${alertId}/acknowledge`, h.globalToken);
+    const openIt = async (token: string) => {
+      const page = await h.login(token);
+      await page.goto(`${h.service.url}/#/alerts`);
+      await page.getByLabel('Country').fill(AFRICA_COUNTRY);
+      await page.locator(`tr[data-alert-id="${alertId}"]`).getByRole('button').click();
+      await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('acknowledged');
+      await page.locator('[data-testid="alert-audit"] li[data-action="view"]').first().waitFor();
+      return page;
+    };
+    const asiaPacific = await devToken({ roles: ['watch-officer', 'global-viewer'], region: 'asia-pacific', subject: 'e2e-asia-pacific-officer' });
+    const page = await openIt(asiaPacific);
+    expect(await page.getByTestId('alert-audit').locator('li').evaluateAll((li) => li.map((e) => e.textContent))).toEqual([expect.stringMatching(/ · e2e-asia-pacific-officer · view$/)]);
+    expect(await page.getByTestId('alert-audit-limited').textContent()).toBe(
+      "Only your own entries are shown: you may read the audit of asia-pacific alone, not that of africa's alerts, so what other officers did on this alert is not listed here.",
+    );
+    await page.context().close();
+    // Africa's officer reads the whole trail, and is not told otherwise.
+    const africa = await openIt(h.africaToken);
+    await africa.locator('[data-testid="alert-audit"] li[data-action="acknowledge"]').waitFor();
+    expect(await africa.getByTestId('alert-audit-limited').count()).toBe(0);
+    await africa.context().close();
+  });
+
   it('tells a reader who may not read the audit trail so, rather than show it empty', async () => {
     const viewer = await devToken({ roles: ['global-viewer'], subject: 'e2e-global-viewer' });
     const page = await h.login(viewer);

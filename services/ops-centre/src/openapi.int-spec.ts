@@ -89,6 +89,13 @@ describe("ops-centre's OpenAPI document and its answers", () => {
     }
   });
 
+  it("documents the audit's X-Audit-Desks header, whose entries an answer holds, beside its X-Next-Cursor", async () => {
+    const headers = operation('/audit', 'get').responses['200'].headers;
+    expect(Object.keys(headers).sort()).toEqual(['X-Audit-Desks', 'X-Next-Cursor']);
+    expect(headers['X-Audit-Desks'].description).toContain('own entries');
+    expect((await api('/audit?limit=1', africa)).headers.get('x-audit-desks')).toBe('africa');
+  });
+
   it('documents that the stream routes take the token as bearer header or access_token, and answer events', async () => {
     expect(doc.components?.securitySchemes?.['access_token']).toMatchObject({ type: 'apiKey', in: 'query', name: 'access_token' });
     for (const path of ['/stream', '/replay']) {

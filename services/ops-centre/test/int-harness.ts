@@ -33,9 +33,9 @@ export function useOpsCentre(producerName: string, options: OpsCentreHarnessOpti
     globalToken: '',
     streams: [] as SseClient[],
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
-    async api(path: string, token: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+    async api(path: string, token: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
       const res = await fetch(`${h.base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
-      return { status: res.status, body: await res.json().catch(() => null) };
+      return { status: res.status, body: await res.json().catch(() => null), headers: res.headers };
     },
     /** GET /stream; once open, after its hello. */
     async stream(query: string, token?: string, headers: Record<string, string> = {}): Promise<SseClient> {

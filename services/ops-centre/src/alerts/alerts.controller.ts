@@ -19,6 +19,18 @@ const CLOSED = 'OPS_CENTRE.ALERT_TRANSITION_INVALID: the alert is closed (`statu
 const ACTED = 'The alert as the action left it, with its comments (a retry with the same Idempotency-Key: as the first left it)';
 const REUSED = `${IDEMPOTENCY_KEY_REUSED}: the Idempotency-Key was used for another request (another action, alert or body); nothing was applied`;
 
+/**
+ * Whose entries an audit answer holds: `*`, every desk's; else the desks named (comma-separated;
+ * `none` for none), and, when no `region` was asked for, the caller's own entries on any desk. A
+ * regional reader who may see another desk's alert (a `global-viewer`) reads its own entries of that
+ * alert alone: told nothing, a console showed them as the alert's whole trail, reading as "nobody
+ * else acted" on an alert another officer had acknowledged.
+ */
+export const AUDIT_DESKS = 'X-Audit-Desks';
+const AUDIT_DESKS_DOC =
+  '`*` when the answer holds every desk\'s entries; else the desks whose entries it holds, comma-separated (`none` for none), and, when no `region` was asked for, ' +
+  'the caller\'s own entries on any desk as well: the trail of an alert of a desk not named holds the caller\'s own entries alone, not everyone\'s';
+
 const text = (query: Record<string, unknown>, k: string) => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
 
 /**
@@ -156,7 +168,7 @@ export class AlertsController {
   @ApiQuery({ name: 'actor', required: false })
   @ApiQuery({ name: 'action', required: false, description: AUDIT_ACTIONS.join(' | ') })
   @ApiQuery({ name: 'region', required: false })
-  @ApiPaged({ limit: { max: 1000, fallback: 200 }, ok: { description: 'One page of audit entries' } })
+  @ApiPaged({ limit: { max: 1000, fallback: 200 }, ok: { description: 'One page of audit entries', headers: { [AUDIT_DESKS]: { description: AUDIT_DESKS_DOC, schema: { type: 'string' } } } } })
   @ApiProblemResponse(404, 'OPS_CENTRE.ALERT_NOT_FOUND: no alert has the `alertId` asked for')
   @ChecksQuery(auditQuery)
   async audit(
@@ -169,6 +181,8 @@ export class AlertsController {
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
   ) {
-    return sendPage(res, await this.alerts.auditLog(p, auditQuery({ alertId, actor, action, region, limit, cursor })));
+    const page = await this.alerts.auditLog(p, auditQuery({ alertId, actor, action, region, limit, cursor }));
+    res.setHeader(AUDIT_DESKS, page.desks === undefined ? '*' : page.desks.length ? page.desks.join(',') : 'none');
+    return sendPage(res, page);
   }
 }

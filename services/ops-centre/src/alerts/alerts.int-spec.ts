@@ -22,7 +22,9 @@ describe('ops-centre alerts and their audit', () => {
   const entries = (rows: Array<{ actor: string; action: string; alertId: string }>) => rows.map((a) => `${a.action} ${a.alertId}`);
 
   let europe: { id: string; region: string };
+  let africa: string;
   beforeAll(async () => {
+    africa = await devToken({ roles: ['watch-officer'], region: 'africa', subject: `int-audit-africa-${randomUUID()}` });
     europe = await openAlert('NOR');
     expect(europe.region).toBe('europe-central-asia');
   });
@@ -65,6 +67,28 @@ describe('ops-centre alerts and their audit', () => {
     const unknown = randomUUID();
     expect(await api(`/alerts/${unknown}`, h.globalToken)).toMatchObject({ status: 404, body: { code: 'OPS_CENTRE.ALERT_NOT_FOUND' } });
     expect(await api(`/audit?alertId=${unknown}`, h.globalToken)).toMatchObject({ status: 404, body: { code: 'OPS_CENTRE.ALERT_NOT_FOUND' } });
+  });
+
+  it('says whose entries an audit answer holds, so a trail limited to the caller\'s own entries does not read as the whole trail', async () => {
+    const mali = await openAlert('MLI');
+    expect((await api(`/alerts/${mali.id}/acknowledge`, h.globalToken, { method: 'POST' })).status).toBe(200);
+    // Asia-pacific's officer who may see every desk opens the African alert: its trail holds its own
+    // view alone, and the answer says it holds asia-pacific's entries (and its own), not Africa's.
+    const subject = `int-audit-ap-viewer-${randomUUID()}`;
+    const apViewer = await devToken({ roles: ['watch-officer', 'global-viewer'], region: 'asia-pacific', subject });
+    expect((await api(`/alerts/${mali.id}`, apViewer)).body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'int-global' });
+    const limited = await api(`/audit?alertId=${mali.id}`, apViewer);
+    expect(limited.body.map((a: { actor: string; action: string }) => `${a.actor} ${a.action}`)).toEqual([`${subject} view`]);
+    expect(limited.headers.get('x-audit-desks')).toBe('asia-pacific');
+    expect((await api(`/audit?region=asia-pacific&actor=${subject}`, apViewer)).headers.get('x-audit-desks')).toBe('asia-pacific');
+    // Africa's officer, and a global one, hold the whole trail, and are told so.
+    expect((await api(`/audit?alertId=${mali.id}`, africa)).headers.get('x-audit-desks')).toBe('africa');
+    const whole = await api(`/audit?alertId=${mali.id}`, h.globalToken);
+    expect(whole.headers.get('x-audit-desks')).toBe('*');
+    expect(whole.body.map((a: { action: string }) => a.action)).toEqual(['view', 'acknowledge']);
+    expect((await api('/audit?region=africa&limit=1', h.globalToken)).headers.get('x-audit-desks')).toBe('africa');
+    // A watch officer with no region reads no desk's entries, its own alone.
+    expect((await api('/audit?limit=1', await devToken({ roles: ['watch-officer'], subject: `int-audit-nowhere-${randomUUID()}` }))).headers.get('x-audit-desks')).toBe('none');
   });
 
   it('refuses an empty actor (it answered every actor\'s entries) and matches a blank one exactly', async () => {

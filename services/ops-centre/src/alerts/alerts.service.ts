@@ -183,7 +183,10 @@ export class AlertsService {
    * (at, id): an entry never changes, so paging back skips none and repeats none; one written since
    * paging began is on a new first page.
    */
-  async auditLog(p: Principal, q: { alertId?: string; actor?: string; action?: string; region?: string; limit?: number; after?: AuditCursor }): Promise<Page<ReturnType<typeof auditOf>>> {
+  async auditLog(
+    p: Principal,
+    q: { alertId?: string; actor?: string; action?: string; region?: string; limit?: number; after?: AuditCursor },
+  ): Promise<Page<ReturnType<typeof auditOf>> & { desks: string[] | undefined }> {
     const desks = auditableDesks(p, q.region);
     if (q.alertId) await this.assertMayReadTrail(p, q.alertId);
     const where: string[] = [];
@@ -212,7 +215,9 @@ export class AlertsService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const next = rows.length > limit && last ? encodeAuditCursor({ id: String(last.id) }) : undefined;
-    return { rows: page.map(auditOf), next };
+    // Whose entries the page holds (every desk's when undefined), for the edge to say: a regional
+    // reader of another desk's alert gets its own entries alone, which must not read as the whole trail.
+    return { rows: page.map(auditOf), next, desks };
   }
 
   /**

@@ -17,7 +17,7 @@ export function ApiPaged(options: { readonly limit: { readonly max: number; read
   return applyDecorators(
     ApiQuery({ name: 'limit', required: false, description: `1..${options.limit.max}, default ${options.limit.fallback}` }),
     ApiQuery({ name: 'cursor', required: false, description: `the ${NEXT_CURSOR} header of the previous page` }),
-    ApiOkResponse({ ...options.ok, headers: { [NEXT_CURSOR]: { description: 'present when another page follows', schema: { type: 'string' } } } }),
+    ApiOkResponse({ ...options.ok, headers: { ...options.ok.headers, [NEXT_CURSOR]: { description: 'present when another page follows', schema: { type: 'string' } } } }),
   );
 }
 

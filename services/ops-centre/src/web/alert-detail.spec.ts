@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertChanged, asNowStanding, auditDetail, auditUnread, isStale, newComments, type AlertState } from '../../web/src/alert-detail';
+import { alertChanged, asNowStanding, auditDetail, auditLimited, auditUnread, isStale, newComments, type AlertState } from '../../web/src/alert-detail';
 
 /** An error as api.ts's ApiError carries it: the message the API answered, and the HTTP status. */
 const apiError = (status: number, message: string) => Object.assign(new Error(message), { status });
@@ -65,5 +65,21 @@ describe("the console's alert audit trail", () => {
       'Your role may not read the audit trail (requires one of the roles: watch-officer, global-watch-officer, auditor).',
     );
     expect(auditUnread(apiError(503, 'service unavailable'))).toBe('The audit trail could not be read: service unavailable.');
+  });
+
+  it("says a trail holds the reader's own entries alone when the audit answers no entries of the alert's desk", () => {
+    // An asia-pacific officer who may see every desk, on an African alert another officer acknowledged.
+    expect(auditLimited('africa', 'asia-pacific')).toBe(
+      "Only your own entries are shown: you may read the audit of asia-pacific alone, not that of africa's alerts, so what other officers did on this alert is not listed here.",
+    );
+    expect(auditLimited('africa', 'none')).toBe(
+      "Only your own entries are shown: you may read no desk's audit, not that of africa's alerts, so what other officers did on this alert is not listed here.",
+    );
+    expect(auditLimited(null, 'europe-central-asia')).toMatch(/not that of alerts of no regional desk,/);
+    // The whole trail: the alert's desk's entries, or every desk's; nothing to go by without the header.
+    expect(auditLimited('africa', 'africa')).toBeNull();
+    expect(auditLimited('africa', 'asia-pacific,africa')).toBeNull();
+    expect(auditLimited(null, '*')).toBeNull();
+    expect(auditLimited('africa', null)).toBeNull();
   });
 });

@@ -59,6 +59,23 @@ export const auditUnread = (error: unknown): string => {
   return statusOf(error) === 403 ? `Your role may not read the audit trail (${why}).` : `The audit trail could not be read: ${why}.`;
 };
 
+/**
+ * What an alert's trail leaves out, from the audit's X-Audit-Desks header (the desks whose entries
+ * the answer holds, `*` for every desk's; a reader's own entries on any desk come besides): null when
+ * it holds the alert's desk's entries, else that it lists the reader's own entries alone. A regional
+ * officer who may see other desks (a `global-viewer`) was shown its own views as an African alert's
+ * whole trail, beside a status line that said another officer had acknowledged it: "nobody acted".
+ * Null too when there is no header to go by (a server before it).
+ */
+export const auditLimited = (alertRegion: string | null, desks: string | null): string | null => {
+  if (desks === null) return null;
+  const named = desks.split(',').map((d) => d.trim()).filter((d) => d !== '' && d !== 'none');
+  if (named.includes('*') || (alertRegion !== null && named.includes(alertRegion))) return null;
+  const readable = named.length ? `the audit of ${named.join(', ')} alone` : "no desk's audit";
+  const ofAlert = alertRegion ? `${alertRegion}'s alerts` : "alerts of no regional desk";
+  return `Only your own entries are shown: you may read ${readable}, not that of ${ofAlert}, so what other officers did on this alert is not listed here.`;
+};
+
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** What an audit entry says beyond its time, actor and action: to whom an alert was assigned, why it was closed, what was commented. */

@@ -41,11 +41,21 @@ export async function apiAnswer<T>(path: string, init: RequestInit = {}): Promis
  * the console in a loop.
  */
 export async function apiAllPages<T>(path: string, keyOf: (row: T) => string, maxPages = 50): Promise<T[]> {
+  return (await apiAllPagesAnswer(path, keyOf, maxPages)).rows;
+}
+
+/**
+ * Every page of a listing (as apiAllPages), with the first page's headers: what the listing says of
+ * what it holds, such as the audit's X-Audit-Desks.
+ */
+export async function apiAllPagesAnswer<T>(path: string, keyOf: (row: T) => string, maxPages = 50): Promise<{ rows: T[]; headers: Headers | null }> {
   const rows = new Map<string, T>();
   let cursor: string | null = null;
+  let first: Headers | null = null;
   for (let page = 0; page < maxPages; page++) {
     const sep = path.includes('?') ? '&' : '?';
     const answer: { body: T[]; headers: Headers } = await apiAnswer<T[]>(cursor === null ? path : `${path}${sep}cursor=${encodeURIComponent(cursor)}`);
+    first ??= answer.headers;
     for (const row of answer.body) {
       rows.delete(keyOf(row));
       rows.set(keyOf(row), row);
@@ -53,7 +63,7 @@ export async function apiAllPages<T>(path: string, keyOf: (row: T) => string, ma
     cursor = answer.headers.get('X-Next-Cursor');
     if (!cursor) break;
   }
-  return [...rows.values()];
+  return { rows: [...rows.values()], headers: first };
 }
 
 export interface Me {

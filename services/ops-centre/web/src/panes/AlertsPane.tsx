@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, apiAllPages, type Alert, type AuditEntry, type Me } from '../api';
+import { api, apiAllPagesAnswer, type Alert, type AuditEntry, type Me } from '../api';
 import { ClearedNote, CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
 import { mayActOnAlert } from '../../../src/access/alert-acting';
-import { alertChanged, asNowStanding, auditDetail, auditUnread, isStale, newComments } from '../alert-detail';
+import { alertChanged, asNowStanding, auditDetail, auditLimited, auditUnread, isStale, newComments } from '../alert-detail';
 import { lookUpAlert } from '../alert-lookup';
 
 /** How often the list is read again whatever the stream says. */
@@ -38,7 +38,8 @@ export function AlertsPane({ me }: { me: Me }) {
     shownCount.current += 1;
     setSelected(a);
   }, []);
-  const [audit, setAudit] = useState<{ entries: AuditEntry[]; error: unknown }>({ entries: [], error: null });
+  // `desks`: whose entries the trail holds (the API's X-Audit-Desks), to say when it is the reader's own alone.
+  const [audit, setAudit] = useState<{ entries: AuditEntry[]; error: unknown; desks: string | null }>({ entries: [], error: null, desks: null });
   const detailRef = useRef<HTMLDivElement>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
   const [refocus, setRefocus] = useState(0);
@@ -53,9 +54,9 @@ export function AlertsPane({ me }: { me: Me }) {
    * A reader who may not read it is told so: an empty trail read as "nobody acted on this alert".
    */
   const loadAudit = useCallback(async (id: string) => {
-    const answer = await apiAllPages<AuditEntry>(`/audit?alertId=${id}&limit=${AUDIT_PAGE}`, (a) => String(a.id)).then(
-      (entries) => ({ entries, error: null }),
-      (error: unknown) => ({ entries: [], error }),
+    const answer = await apiAllPagesAnswer<AuditEntry>(`/audit?alertId=${id}&limit=${AUDIT_PAGE}`, (a) => String(a.id)).then(
+      ({ rows, headers }) => ({ entries: rows, error: null, desks: headers?.get('X-Audit-Desks') ?? null }),
+      (error: unknown) => ({ entries: [], error, desks: null }),
     );
     if (selectedRef.current?.id === id) setAudit(answer);
   }, []);
@@ -146,7 +147,7 @@ export function AlertsPane({ me }: { me: Me }) {
     setError(null);
     try {
       show(await api<Alert>(`/alerts/${id}`));
-      setAudit({ entries: [], error: null });
+      setAudit({ entries: [], error: null, desks: null });
       await loadAudit(id);
     } catch (e) {
       setError(e);
@@ -183,6 +184,10 @@ export function AlertsPane({ me }: { me: Me }) {
     await reload();
     return true;
   };
+
+  // A trail of the reader's own entries alone (another desk's alert) says so: shown as the whole
+  // trail, it read as "nobody acted" beside a status another officer's action had set.
+  const limited = selected ? auditLimited(selected.region, audit.desks) : null;
 
   return (
     <Section
@@ -292,16 +297,19 @@ export function AlertsPane({ me }: { me: Me }) {
               {audit.error ? (
                 <p className="muted" data-testid="alert-audit-unread">{auditUnread(audit.error)}</p>
               ) : (
-                <ol data-testid="alert-audit">
-                  {audit.entries.map((a) => {
-                    const detail = auditDetail(a);
-                    return (
-                      <li key={a.id} data-action={a.action}>
-                        {fmtInstant(a.at)} · {a.actor} · {a.action}{detail && <>: {detail}</>}
-                      </li>
-                    );
-                  })}
-                </ol>
+                <>
+                  {limited && <p className="muted" data-testid="alert-audit-limited">{limited}</p>}
+                  <ol data-testid="alert-audit">
+                    {audit.entries.map((a) => {
+                      const detail = auditDetail(a);
+                      return (
+                        <li key={a.id} data-action={a.action}>
+                          {fmtInstant(a.at)} · {a.actor} · {a.action}{detail && <>: {detail}</>}
+                        </li>
+                      );
+                    })}
+                  </ol>
+                </>
               )}
             </div>
           )}
