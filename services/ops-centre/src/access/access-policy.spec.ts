@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditableDesks, readableDesks } from './access-policy';
+import { assertMayActOnCountry, assertMaySeeCountry, auditableDesks, readableDesks } from './access-policy';
 
 const who = (roles: string[], region: string | null) => ({ roles, region });
 const forbidden = expect.objectContaining({ code: 'OPS_CENTRE.REGION_FORBIDDEN' });
@@ -32,5 +32,31 @@ describe('whose audit log a principal reads: seeing is not auditing', () => {
     expect(() => auditableDesks(who(['watch-officer', 'global-viewer'], 'africa'), 'mars')).toThrow(
       expect.objectContaining({ code: 'OPS_CENTRE.QUERY_INVALID', violations: [{ field: 'region', reason: expect.stringContaining('africa') }] }),
     );
+  });
+});
+
+describe('what a region refusal says', () => {
+  const message = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      return { code: (e as { code: string }).code, message: (e as Error).message };
+    }
+    return null;
+  };
+
+  it('names the country asked for and its desk, or that it has none', () => {
+    const ap = who(['watch-officer'], 'asia-pacific');
+    expect(message(() => assertMaySeeCountry(ap, 'QZX'))).toEqual({ code: 'OPS_CENTRE.REGION_FORBIDDEN', message: 'region asia-pacific may not access QZX, a country of no regional desk' });
+    expect(message(() => assertMaySeeCountry(ap, 'BFA'))?.message).toBe('region asia-pacific may not access BFA, a country of region africa');
+    expect(message(() => assertMayActOnCountry(who(['watch-officer', 'global-viewer'], 'asia-pacific'), 'BFA'))?.message).toBe('region asia-pacific may not act on BFA, a country of region africa');
+    expect(message(() => readableDesks(ap, 'africa'))?.message).toBe('region asia-pacific may not read region africa');
+    expect(message(() => assertMaySeeCountry(ap, 'AUS'))).toBeNull();
+  });
+
+  it('says plainly that the token has no region claim', () => {
+    const none = who(['watch-officer'], null);
+    expect(message(() => assertMaySeeCountry(none, 'BFA'))?.message).toBe('your token has no region claim, so it may not access BFA, a country of region africa');
+    expect(message(() => readableDesks(none, 'africa'))?.message).toBe('your token has no region claim, so it may not read region africa');
   });
 });

@@ -64,22 +64,33 @@ function desksFor(p: Pick<Principal, 'region'>, requested: string | undefined, e
   if (requested !== undefined && !isDeskId(requested)) throw new ValidationFailed('OPS_CENTRE.QUERY_INVALID', [{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }]);
   if (everyDesk) return requested ? [requested] : undefined;
   if (!p.region && requested === undefined) return [];
-  if (!p.region || (requested && requested !== p.region)) {
-    throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not read region ${requested ?? '(any)'}`, 'forbidden');
-  }
+  // Only a requested region reaches here: a principal without a region asking for none has [] above.
+  if (!p.region || (requested && requested !== p.region)) throw regionForbidden(p, 'read', { region: requested as string });
   return [p.region];
 }
 
-export function assertMaySeeDesk(p: Pick<Principal, 'roles' | 'region'>, desk: string | null): void {
-  if (!maySeeDesk(p, desk)) {
-    throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not access region ${desk ?? '(none)'}`, 'forbidden');
-  }
+/**
+ * The refusal of what a principal may not see or act on (403 OPS_CENTRE.REGION_FORBIDDEN), in words
+ * that say who is refused and what was asked for: the country (when one was) and its desk, or that it
+ * has none. "region asia-pacific may not access region (none)" read as if the caller had no region
+ * when the country (QZX) had no desk, and "region (none) …" as a region called "(none)" when the
+ * token had no region claim.
+ */
+export function regionForbidden(p: Pick<Principal, 'region'>, verb: string, asked: { country: string; desk: string | null } | { region: string }): DomainError {
+  const who = p.region ? `region ${p.region}` : 'your token has no region claim, so it';
+  const what = 'region' in asked ? `region ${asked.region}` : `${asked.country}, a country of ${asked.desk ? `region ${asked.desk}` : 'no regional desk'}`;
+  return new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `${who} may not ${verb} ${what}`, 'forbidden');
 }
 
-export function assertMayActOnDesk(p: Pick<Principal, 'roles' | 'region'>, desk: string | null): void {
-  if (!mayActOnDesk(p, desk)) {
-    throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not act on region ${desk ?? '(none)'}`, 'forbidden');
-  }
+/** Refuses (403) a country the principal may not see, naming it and its desk. */
+export function assertMaySeeCountry(p: Pick<Principal, 'roles' | 'region'>, country: string): void {
+  const desk = deskOf(country);
+  if (!maySeeDesk(p, desk)) throw regionForbidden(p, 'access', { country, desk });
+}
+
+/** Refuses (403) acting on a country's alert unless the principal acts on its desk, naming the country and its desk. */
+export function assertMayActOnCountry(p: Pick<Principal, 'roles' | 'region'>, country: string, desk: string | null = deskOf(country)): void {
+  if (!mayActOnDesk(p, desk)) throw regionForbidden(p, 'act on', { country, desk });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '@crisis-ops/auth';
 import { fingerprintOf } from '@crisis-ops/service-kit';
 import { DomainError, UUID_PATTERN, ValidationFailed } from '@crisis-ops/domain-kernel';
-import { assertMayActOnDesk, assertMaySeeDesk, auditableDesks, deskOf, mayAuditDesk, readableDesks } from '../access/access-policy';
+import { assertMayActOnCountry, assertMaySeeCountry, auditableDesks, mayAuditDesk, maySeeDesk, readableDesks, regionForbidden } from '../access/access-policy';
 import { nextStatus, type AlertAction, type AlertStatus } from '../read-model/projection';
 import { levelName } from '../read-model/risk-level';
 import { admin1Of, driversOf } from '../read-model/national-area';
@@ -92,7 +92,7 @@ export class AlertsService {
     const desks = readableDesks(p, q.region);
     // Another desk's country is refused as on /timeline and /countries, not answered with an empty
     // list that reads as "no alerts there".
-    if (q.country) assertMaySeeDesk(p, deskOf(q.country));
+    if (q.country) assertMaySeeCountry(p, q.country);
     const where: string[] = [];
     const args: unknown[] = [];
     if (status === 'active') where.push(`status <> 'closed'`);
@@ -227,9 +227,9 @@ export class AlertsService {
    * name one, and an empty trail would read as an alert nobody acted on.
    */
   private async assertMayReadTrail(p: Principal, id: string): Promise<void> {
-    const [row] = await this.db.query('SELECT desk FROM alerts WHERE id = $1', [id]);
+    const [row] = await this.db.query('SELECT desk, country FROM alerts WHERE id = $1', [id]);
     if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
-    if (!mayAuditDesk(p, row.desk)) assertMaySeeDesk(p, row.desk);
+    if (!mayAuditDesk(p, row.desk) && !maySeeDesk(p, row.desk)) throw regionForbidden(p, 'access', { country: row.country, desk: row.desk });
   }
 
   private async commentsOf(m: EntityManager, id: string) {
@@ -243,8 +243,9 @@ export class AlertsService {
     const [row] = await m.query(`SELECT *, ${COMMENT_COUNT} FROM alerts WHERE id = $1${purpose === 'act' ? ' FOR UPDATE' : ''}`, [id]);
     if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
     const alert = alertOf(row);
-    if (purpose === 'act') assertMayActOnDesk(p, alert.region);
-    else assertMaySeeDesk(p, alert.region);
+    // The alert's own desk (as recorded), named with its country.
+    if (purpose === 'act') assertMayActOnCountry(p, alert.country, alert.region);
+    else if (!maySeeDesk(p, alert.region)) throw regionForbidden(p, 'access', { country: alert.country, desk: alert.region });
     return alert;
   }
 

@@ -1,8 +1,8 @@
 import type { Principal } from '@crisis-ops/auth';
-import { DomainError, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { ALL_EVENT_TYPES } from '@crisis-ops/contracts';
 import { countriesOfDesk, countryByIso3, DESK_IDS, isDeskId, isUserAssignedCountry } from '@crisis-ops/geo';
-import { deskOf, isGlobal, maySeeDesk, readableDesks } from '../access/access-policy';
+import { deskOf, isGlobal, maySeeDesk, readableDesks, regionForbidden } from '../access/access-policy';
 import { levelOf } from '../read-model/risk-level';
 import { shortNameOf, type StreamItem } from './stream-item';
 
@@ -96,9 +96,7 @@ export function assertMayStream(p: Pick<Principal, 'roles' | 'region'>, f: Strea
   for (const region of f.regions ?? []) readableDesks(p, region);
   for (const country of f.countries ?? []) {
     const desk = deskOf(country);
-    if (!maySeeDesk(p, desk)) {
-      throw new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `region ${p.region ?? '(none)'} may not read ${country}, a country of ${desk ? `region ${desk}` : 'no regional desk'}`, 'forbidden');
-    }
+    if (!maySeeDesk(p, desk)) throw regionForbidden(p, 'read', { country, desk });
   }
 }
 

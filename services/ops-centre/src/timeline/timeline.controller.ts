@@ -6,7 +6,7 @@ import type { Repository } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '@crisis-ops/auth';
 import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { countriesOfDesk, type DeskId } from '@crisis-ops/geo';
-import { assertMaySeeDesk, deskOf, readableDesks } from '../access/access-policy';
+import { assertMaySeeCountry, deskOf, readableDesks } from '../access/access-policy';
 import { QueryCheck } from '../read-model/query-check';
 import { levelOf, payloadLevelSql } from '../read-model/risk-level';
 import { ceTypeMatchSql, eventTypesFault, listParam, shortNamesOf } from '../stream/stream-filter';
@@ -64,7 +64,7 @@ export class TimelineController {
     q.done();
     const found = this.entries.createQueryBuilder('e');
     if (country) {
-      assertMaySeeDesk(p, deskOf(country));
+      assertMaySeeCountry(p, country);
       found.andWhere('e.country = :country', { country });
     }
     // With a country, only a region asked for narrows further: its desk was checked above.
