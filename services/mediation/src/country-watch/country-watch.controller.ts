@@ -35,7 +35,7 @@ export class CountryWatchController {
     // Before the region rule: a code that names no country has no region, and was a 403 'unassigned'.
     const problem = countryCodeProblem(country);
     if (problem) throw invalidRequest([{ field: 'country', reason: problem }]);
-    assertMayRead(p, { region: regionOfWatch(country) });
+    assertMayRead(p, { region: regionOfWatch(country), country: platformIso3(country) });
     const found = await this.watch.findOneBy({ country: platformIso3(country) });
     if (!found) throw new DomainError('MEDIATION.COUNTRY_NOT_WATCHED', `no signals seen for ${country}`, 'not-found');
     return found;

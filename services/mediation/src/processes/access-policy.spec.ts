@@ -39,4 +39,22 @@ describe('region access', () => {
     refused(() => readableRegions(who(['viewer'], 'africa'), 'americas'));
     refused(() => readableRegions(who(['viewer'], null)));
   });
+
+  it('says who is refused and what was asked for: a token without a region claim, a country and its desk, never a pseudo-region', () => {
+    const caught = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return err as DomainError & { details?: Record<string, unknown> };
+      }
+      throw new Error('expected a refusal');
+    };
+    const noClaim = caught(() => readableRegions(who(['viewer'], null)));
+    expect(noClaim.message).toBe('your token has no region claim, so it may not access processes of any region');
+    expect(JSON.stringify(noClaim)).not.toContain('(any)');
+    expect(caught(() => readableRegions(who(['viewer'], 'africa'), 'americas')).message).toBe('region africa may not access processes of region americas');
+    expect(caught(() => assertMayRead(who(['viewer'], 'africa'), { region: 'unassigned', country: 'QZX' })).message).toBe('region africa may not access processes of QZX, a country of no regional desk');
+    expect(caught(() => assertMayAct(who(['mediation-officer'], null), 'africa', 'MLI')).message).toBe('your token has no region claim, so it may not access processes of MLI, a country of region africa');
+    expect(caught(() => assertMayRead(who(['viewer'], 'africa'), { region: 'unassigned' })).message).toBe('region africa may not access processes of countries of no regional desk');
+  });
 });

@@ -59,7 +59,7 @@ export class MediationService {
     if (region === UNASSIGNED_REGION && principal.region !== GLOBAL_REGION) {
       throw new DomainError(MEDIATION_ERRORS.REGION_FORBIDDEN, `${input.country} has no regional desk: only a global user (region global) proposes there`, 'forbidden', { region });
     }
-    assertMayAct(principal, region);
+    assertMayAct(principal, region, input.country);
     return this.once(principal, idempotencyKey, fingerprintOf('Propose', null, input), (m) => this.create(m, { ...input, type: 'Propose', region }, principal.subject));
   }
 
@@ -74,7 +74,7 @@ export class MediationService {
       // SHARE on the rows the escalation reads, and ending a process is rare.
       if (mayEndProcess(command) || mayOpenProcess(command)) await this.lockCountry(m, (await this.store.snapshot(m, processId)).country);
       const before = await this.store.load(m, processId);
-      assertMayAct(principal, before.region);
+      assertMayAct(principal, before.region, before.country);
       return this.apply(m, before, command, principal.subject);
     });
   }
@@ -112,7 +112,7 @@ export class MediationService {
         { subject: principal.subject, key, fingerprint },
         () => run(m),
         (first) => {
-          assertMayAct(principal, first.region);
+          assertMayAct(principal, first.region, first.country);
           return stateAsHeld(first);
         },
       ),
@@ -145,7 +145,7 @@ export class MediationService {
     // Another region's country is refused, as one of its processes is (GET /processes/:id), rather
     // than answered with no processes, which reads as none there.
     const countryRegion = query.country ? processRegionOf(query.country) : undefined;
-    if (regions && countryRegion && !regions.includes(countryRegion)) assertMayRead(principal, { region: countryRegion });
+    if (regions && countryRegion && !regions.includes(countryRegion)) assertMayRead(principal, { region: countryRegion, country: query.country });
     return { country: query.country, status: query.status, regions };
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { uniqueSuffix } from '@crisis-ops/testing';
+import { devToken, uniqueSuffix } from '@crisis-ops/testing';
 import { bootMediation, freshCountries, token, type BootedMediation } from '../int-support';
 
 /** For the paging and Idempotency-Key tests, which propose over HTTP (a code must be a real country or user-assigned): drawn in beforeAll. */
@@ -199,6 +199,26 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
     const history = await db.query('SELECT type FROM mediation.process_events WHERE process_id = $1 ORDER BY version', [id]);
     expect(history.rows.map((r) => r.type)).toEqual(['MediationProposed', 'MediationOpened', 'EnvoyAppointed']);
     expect((await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' })).status).toBe(200);
+  });
+
+  it('says in a region refusal that the token has no region claim, or which country and desk was asked for, never a pseudo-region "(any)"', async () => {
+    // A viewer whose token has no region: told so, with no `region` field naming a region that is none.
+    const noClaim = await devToken({ roles: ['viewer'], subject: 'int-viewer-no-region' });
+    for (const path of ['/processes', '/country-watch', '/process-metrics/inclusion']) {
+      const refused = await api('GET', path, noClaim);
+      expect(refused, path).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN', message: 'your token has no region claim, so it may not access processes of any region' } });
+      expect(refused.body, path).not.toHaveProperty('region');
+    }
+    expect((await api('GET', '/country-watch/NOR', noClaim)).body).toMatchObject({
+      code: 'MEDIATION.REGION_FORBIDDEN',
+      message: 'your token has no region claim, so it may not access processes of NOR, a country of region europe-central-asia',
+      region: 'europe-central-asia',
+    });
+    // A regional viewer is told which country it asked for, and its desk or that it has none.
+    const africa = await token(['viewer'], 'africa');
+    expect((await api('GET', '/processes?country=NOR', africa)).body).toMatchObject({ message: 'region africa may not access processes of NOR, a country of region europe-central-asia', region: 'europe-central-asia' });
+    expect((await api('GET', `/process-metrics/inclusion?country=${NO_DESK}`, africa)).body).toMatchObject({ message: `region africa may not access processes of ${NO_DESK}, a country of no regional desk` });
+    expect((await api('GET', '/processes?region=americas', africa)).body).toMatchObject({ code: 'MEDIATION.REGION_FORBIDDEN', message: 'region africa may not access processes of region americas', region: 'americas' });
   });
 
   it('answers a retried command with its first response and applies it once, when the client sends an Idempotency-Key', async () => {
