@@ -160,7 +160,7 @@ export class AlertsService {
           return withComments(alertOf(row), await this.commentsOf(m, id));
         },
         (first) => {
-          assertMayActOnDesk(p, first.region);
+          assertMayActOnCountry(p, first.country, first.region);
           return first;
         },
       ),
