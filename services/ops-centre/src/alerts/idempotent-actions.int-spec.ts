@@ -28,8 +28,11 @@ describe('ops-centre alert actions retried with an Idempotency-Key', () => {
   /** A token of a fresh subject: a global watch officer unless told otherwise. */
   const officer = (subject = `int-idem-${randomUUID()}`, roles: Role[] = ['global-watch-officer'], region?: string) =>
     devToken({ roles, subject, ...(region ? { region } : {}) });
-  const act = (token: string, id: string, path: string, body: unknown, key?: string) =>
-    api(`/alerts/${id}/${path}`, token, { method: 'POST', body: JSON.stringify(body), headers: key === undefined ? {} : { 'idempotency-key': key } });
+  /** An action's answer, its status and body (the headers of two answers differ, their Date for one). */
+  const act = async (token: string, id: string, path: string, body: unknown, key?: string) => {
+    const { status, body: answered } = await api(`/alerts/${id}/${path}`, token, { method: 'POST', body: JSON.stringify(body), headers: key === undefined ? {} : { 'idempotency-key': key } });
+    return { status, body: answered };
+  };
   const auditOf = async (id: string, action: string) => {
     const res = await api(`/audit?alertId=${id}&action=${action}`, h.globalToken);
     expect(res.status).toBe(200);
