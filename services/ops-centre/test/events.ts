@@ -3,16 +3,23 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Producer } from 'kafkajs';
 import {
+  CE_ELECTION_POSTPONED,
+  CE_ELECTION_SCHEDULED,
   CE_ENVOY_APPOINTED,
   CE_ESCALATION_REFERRED,
   CE_MEDIATION_CONCLUDED,
   CE_MEDIATION_OPENED,
   CE_MEDIATION_PROPOSED,
   CE_MEDIATION_SUSPENDED,
+  CE_PARTNER_ENGAGED,
   CE_RISK_ASSESSED,
   CE_RISK_DEESCALATED,
   CE_RISK_ESCALATED,
   CE_SIGNAL_RECORDED,
+  ElectionKind,
+  ElectionPostponedSchema,
+  ElectionScheduledSchema,
+  EngagementKind,
   EnvoyAppointedSchema,
   EscalationReferredSchema,
   MediationConcludedSchema,
@@ -21,6 +28,7 @@ import {
   MediationOpenedSchema,
   MediationProposedSchema,
   MediationSuspendedSchema,
+  PartnerEngagedSchema,
   RiskAssessedSchema,
   RiskDeescalatedSchema,
   RiskEscalatedSchema,
@@ -193,3 +201,63 @@ export const mediationRecords = {
       { time: o.at },
     ).message,
 };
+
+/** A partner's engagement as partnerships publishes it, published at `time` (default now); its ce_id. */
+export function publishEngagement(
+  producer: Producer,
+  o: { country: string; engagementId: string; partner?: string; kind?: EngagementKind; description?: string; at?: Date; time?: Date },
+) {
+  return send(
+    producer,
+    CE_PARTNER_ENGAGED,
+    create(PartnerEngagedSchema, {
+      engagementId: o.engagementId,
+      partner: o.partner ?? 'UNDP',
+      country: o.country,
+      kind: o.kind ?? EngagementKind.TECHNICAL,
+      description: o.description ?? 'voter registration support',
+      ...(o.at ? { at: timestampFromDate(o.at) } : {}),
+    }),
+    o.time,
+  );
+}
+
+/** An election scheduled, as electoral support publishes it, published at `time` (default now); its ce_id. */
+export function publishElectionScheduled(
+  producer: Producer,
+  o: { country: string; electionId: string; kind?: ElectionKind; admin1?: string; scheduledFor: string; occurredAt?: Date; time?: Date },
+) {
+  return send(
+    producer,
+    CE_ELECTION_SCHEDULED,
+    create(ElectionScheduledSchema, {
+      electionId: o.electionId,
+      country: o.country,
+      admin1: o.admin1 ?? '',
+      kind: o.kind ?? ElectionKind.PRESIDENTIAL,
+      scheduledFor: o.scheduledFor,
+      ...(o.occurredAt ? { occurredAt: timestampFromDate(o.occurredAt) } : {}),
+    }),
+    o.time,
+  );
+}
+
+/** A scheduled election postponed, as electoral support publishes it; its ce_id. */
+export function publishElectionPostponed(
+  producer: Producer,
+  o: { country: string; electionId: string; previousDate: string; newDate?: string; reason?: string; occurredAt?: Date; time?: Date },
+) {
+  return send(
+    producer,
+    CE_ELECTION_POSTPONED,
+    create(ElectionPostponedSchema, {
+      electionId: o.electionId,
+      country: o.country,
+      previousDate: o.previousDate,
+      newDate: o.newDate ?? '',
+      reason: o.reason ?? '',
+      ...(o.occurredAt ? { occurredAt: timestampFromDate(o.occurredAt) } : {}),
+    }),
+    o.time,
+  );
+}

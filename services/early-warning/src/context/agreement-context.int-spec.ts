@@ -109,6 +109,18 @@ describe('early-warning: context from mediation', () => {
     expect(local.context).toMatchObject([{ admin1: 'Sahel', kind: 'agreement_reached', label: 'Local agreement reached', points: -10 }]);
   });
 
+  it('records an agreement whose ids or area hold a NUL (valid in a proto3 string, refused by text), U+FFFD in its place, where every attempt failed and it was dead-lettered', async () => {
+    const [country] = await freshCountries(1);
+    const agreement = domainEventRecord(
+      CE_AGREEMENT_REACHED,
+      create(AgreementReachedSchema, { processId: `p-\u0000${RUN}`, country, admin1: 'Sa\u0000hel', agreementId: `a-${RUN}`, kind: AgreementKind.LOCAL, title: 'Exercise truce', occurredAt: timestampFromDate(new Date()) }),
+    );
+    await producer.send({ topic: agreement.topic, messages: [agreement.message] });
+    await eventually(async () => (await count('SELECT count(*) AS n FROM early_warning.risk_context WHERE source_event_id = $1', [agreement.id])) === 1, 30_000, 200);
+    const { rows } = await db.query('SELECT admin1, reference FROM early_warning.risk_context WHERE source_event_id = $1', [agreement.id]);
+    expect(rows).toEqual([{ admin1: 'Sa\ufffdhel', reference: `p-\ufffd${RUN}/a-${RUN}` }]);
+  });
+
   it("cuts the titles out of agreement labels recorded before, in the context and in drivers, leaving the other drivers as they were", async () => {
     const [country] = await freshCountries(1);
     const drivers = JSON.stringify([

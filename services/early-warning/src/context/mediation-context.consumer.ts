@@ -3,6 +3,7 @@ import { Ctx, EventPattern } from '@nestjs/microservices';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { AgreementKind, CE_AGREEMENT_REACHED, decodeEvent, TOPIC_MEDIATION } from '@crisis-ops/contracts';
 import { PermanentEventError, type ReceivedEvent } from '@crisis-ops/messaging';
+import { storableText } from '@crisis-ops/persistence';
 import { BATCH_HANDLER, EventConsumer, KafkaBatchContext } from '@crisis-ops/service-kit';
 import { dayOf } from '../domain';
 import { AGREEMENT_CONTEXT, type AgreementContextParameters } from './agreement-context';
@@ -39,7 +40,8 @@ export interface ContextRecord {
  * an agreement published before the contract had admin1 decodes to), which the engine applies to
  * that area alone (rowsInForce, which matches admin1 names case, accents and punctuation aside). The
  * name is trimmed as a signal's is and capped like the title (a signal's admin1 is at most 200
- * characters too).
+ * characters too). Its area and ids are mediation's text, which may hold a NUL (a proto3 string can):
+ * made storable (U+FFFD in its place), as text refuses it and the event was dead-lettered for it.
  */
 export function contextOf(event: ReceivedEvent, p: AgreementContextParameters): ContextRecord | undefined {
   if (event.type !== CE_AGREEMENT_REACHED) return undefined;
@@ -51,7 +53,7 @@ export function contextOf(event: ReceivedEvent, p: AgreementContextParameters): 
   const day = dayOf(a.occurredAt ? timestampDate(a.occurredAt) : event.time);
   return {
     country: a.country,
-    admin1: a.admin1.trim().slice(0, 200),
+    admin1: storableText(a.admin1.trim().slice(0, 200)),
     kind: AGREEMENT_REACHED_KIND,
     // The kind, never the title: early-warning's risk (context, drivers, events, exports) is read
     // with any token of any region, while an agreement's text is mediation's, which only its own
@@ -60,7 +62,7 @@ export function contextOf(event: ReceivedEvent, p: AgreementContextParameters): 
     points: p.points,
     validFrom: isoDayOf(day),
     validUntil: isoDayOf(day + p.days),
-    reference: [a.processId, a.agreementId].filter(Boolean).join('/'),
+    reference: storableText([a.processId, a.agreementId].filter(Boolean).join('/')),
     sourceEventId: event.id,
   };
 }

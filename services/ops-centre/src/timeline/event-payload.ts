@@ -1,4 +1,5 @@
 import { CE_SIGNAL_RECORDED, eventToJson, isEventType } from '@crisis-ops/contracts';
+import { storableJson } from '@crisis-ops/persistence';
 
 /**
  * An event's payload as the operations centre shows it (timeline, stream, replay, country page):
@@ -10,10 +11,15 @@ import { CE_SIGNAL_RECORDED, eventToJson, isEventType } from '@crisis-ops/contra
  * A type this build does not know yet (its producer was deployed first: contracts grow additively)
  * is kept with its type and country (the record key) instead of being dead-lettered; a known type
  * whose payload does not decode is a poison event and still is.
+ *
+ * Its text as Postgres can store it (storableJson): a proto3 string may hold U+0000 (a description
+ * pasted from a PDF), which the payload's jsonb refuses (22P05), as it does an unpaired surrogate.
+ * Such an event failed every attempt and was dead-lettered, and no redrive could deliver it: it is
+ * recorded with U+FFFD where each such character was. Any other event is as it came.
  */
 export function eventPayloadOf(event: { type: string; data: Uint8Array; key?: string | null }): Record<string, unknown> {
-  if (!isEventType(event.type)) return { country: event.key, undecoded: `type ${event.type} is not known to this ops-centre` };
-  return shownPayload(event.type, eventToJson(event.type, event.data) as Record<string, unknown>);
+  if (!isEventType(event.type)) return storableJson({ country: event.key, undecoded: `type ${event.type} is not known to this ops-centre` });
+  return shownPayload(event.type, storableJson(eventToJson(event.type, event.data) as Record<string, unknown>));
 }
 
 /**

@@ -4,6 +4,7 @@ import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { BATCH_HANDLER, EventConsumer, KafkaBatchContext, SERVICE_CONFIG } from '@crisis-ops/service-kit';
 import { traceIdOf } from '@crisis-ops/observability';
+import { storableText } from '@crisis-ops/persistence';
 import { projectEvent } from '../read-model/read-model.projector';
 import { announceCommitted } from '../stream/stream-fanout';
 import { eventPayloadOf } from './event-payload';
@@ -37,9 +38,11 @@ export class RecordEventConsumer {
            ON CONFLICT (event_id) DO NOTHING`,
           [
             entries.map((x) => x.event.id),
-            entries.map((x) => x.event.type),
-            entries.map((x) => x.event.source),
-            entries.map((x) => x.event.subject ?? null),
+            // Headers are text the producer chose too (a type this build does not know, a subject): stored
+            // as eventPayloadOf stores the payload's. The id is the inbox's key, recorded before this.
+            entries.map((x) => storableText(x.event.type)),
+            entries.map((x) => storableText(x.event.source)),
+            entries.map((x) => (x.event.subject === undefined ? null : storableText(x.event.subject))),
             entries.map((x) => x.country),
             entries.map((x) => x.event.time),
             entries.map((x) => x.event.topic),
