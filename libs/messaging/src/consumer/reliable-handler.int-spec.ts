@@ -18,6 +18,8 @@ const FAILING = 'org.crisis-ops.test.thing-that-always-fails.v1';
 const NEEDS_STORE = 'org.crisis-ops.test.thing-needing-its-store.v1';
 /** Fails whatever is mended: dead-lettered again each time it is redriven. */
 const NEVER_MENDED = 'org.crisis-ops.test.thing-never-mended.v1';
+/** Writes text Postgres refuses (a NUL): no retry can change that. */
+const REFUSED = 'org.crisis-ops.test.thing-with-a-nul.v1';
 
 describe('consuming with an inbox, retries and a dead-letter topic', () => {
   const topic = `test.consume.${uniqueSuffix()}`;
@@ -62,7 +64,7 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
           // What node-postgres throws while Postgres is down: a connection refused.
           if (event.type === NEEDS_STORE && !storeBack) await new Client({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 1_000 }).connect();
           await applyOnce(dataSource, group, event, async (m) => {
-            await m.query('INSERT INTO effects (event_id) VALUES ($1)', [event.id]);
+            await m.query('INSERT INTO effects (event_id) VALUES ($1)', [event.type === REFUSED ? `${event.id}\u0000` : event.id]);
           });
           applied.push(event.id);
         });
@@ -103,6 +105,20 @@ describe('consuming with an inbox, retries and a dead-letter topic', () => {
     await dlqReader.disconnect();
     expect(dead[0]).toMatchObject({ dlq_error_code: 'MESSAGING.MALFORMED_EVENT', dlq_original_topic: topic, 'content-type': 'text/plain' });
     expect(dead[1]).toMatchObject({ ce_id: 'failing-1', ce_type: FAILING, dlq_attempts: '3', dlq_error_message: 'downstream rejected the event' });
+  });
+
+  it('dead-letters an event whose data Postgres refuses (22021, a NUL in text) after one attempt, not after every retry', async () => {
+    await producer.send({ topic, acks: -1, messages: [record('refused-1', REFUSED), record('good-after-refused', OK)] });
+    await eventually(async () => applied.includes('good-after-refused'));
+    expect(attempts.get('refused-1')).toBe(1);
+    const dead: Array<Record<string, string>> = [];
+    const dlqReader = testKafka('dlq-reader').consumer({ groupId: `dlq-${uniqueSuffix()}` });
+    await dlqReader.connect();
+    await dlqReader.subscribe({ topic: dlqTopicOf(topic), fromBeginning: true });
+    await dlqReader.run({ eachMessage: async ({ message }) => void dead.push(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]))) });
+    await eventually(async () => dead.some((d) => d.ce_id === 'refused-1'));
+    await dlqReader.disconnect();
+    expect(dead.find((d) => d.ce_id === 'refused-1')).toMatchObject({ dlq_attempts: '1', dlq_error_code: '22021' });
   });
 
   it('redrives a dead letter to its topic once the fault is mended, as it first came; asked again, sends nothing, the letter reading as redriven', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { cloudEventHeaders } from '../cloud-event';
-import { isStoreUnavailable, PermanentEventError, ReliableHandler, StoreUnavailableError, type RawKafkaRecord } from './reliable-handler';
+import { isRefusedForGood, isStoreUnavailable, PermanentEventError, ReliableHandler, StoreUnavailableError, type RawKafkaRecord } from './reliable-handler';
 
 const record = (id: string, offset: number): RawKafkaRecord => ({
   topic: 'test.things',
@@ -79,5 +79,53 @@ describe('a consumer whose database is out of reach', () => {
     const unreadable: RawKafkaRecord = { topic: 'test.things', partition: 0, message: { key: 'BFA', value: Buffer.from('?'), offset: '9', headers: {} } };
     await expect(handler.handleBatch([record('i', 8), unreadable, record('j', 10)], async () => void calls++)).rejects.toThrow('broker not available');
     expect(calls).toBe(1);
+  });
+});
+
+describe('an event the database refuses for what it holds', () => {
+  // As node-postgres throws them, and as TypeORM wraps them (QueryFailedError.driverError).
+  const nul = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+  const escape = Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' }) });
+  const duplicate = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
+
+  it('takes data exceptions and program limits as for good; constraint violations, deadlocks and outages not', () => {
+    for (const err of [nul, escape, { code: '22003' }, { code: '54000' }]) expect(isRefusedForGood(err), JSON.stringify(err)).toBe(true);
+    for (const err of [duplicate, { code: '23503' }, { code: '40P01' }, { code: '40001' }, refused, { code: '57P01' }, new Error('downstream rejected the event')]) {
+      expect(isRefusedForGood(err), JSON.stringify(err)).toBe(false);
+    }
+  });
+
+  it('dead-letters such an event after its one attempt, not after every retry', async () => {
+    const { sent, handler } = handlerWithDlq();
+    let calls = 0;
+    for (const err of [nul, escape]) {
+      expect(await handler.handle(record('k', 11), async () => {
+        calls++;
+        throw err;
+      })).toBe('dead-lettered');
+    }
+    expect(calls).toBe(2);
+    expect(sent).toEqual(['test.things.dlq', 'test.things.dlq']);
+    // A constraint violation is still retried (handlerWithDlq allows 2 attempts).
+    calls = 0;
+    expect(await handler.handle(record('l', 12), async () => {
+      calls++;
+      throw duplicate;
+    })).toBe('dead-lettered');
+    expect(calls).toBe(2);
+  });
+
+  it('in a batch, dead-letters the event at fault after one attempt of the batch and one of its own, and applies the others', async () => {
+    const { sent, handler } = handlerWithDlq();
+    const calls: string[][] = [];
+    const applied: string[] = [];
+    await handler.handleBatch([record('m', 13), record('n', 14), record('o', 15)], async (events) => {
+      calls.push(events.map((e) => e.id));
+      if (events.some((e) => e.id === 'n')) throw nul;
+      applied.push(...events.map((e) => e.id));
+    });
+    expect(calls).toEqual([['m', 'n', 'o'], ['m'], ['n'], ['o']]);
+    expect(applied).toEqual(['m', 'o']);
+    expect(sent).toEqual(['test.things.dlq']);
   });
 });

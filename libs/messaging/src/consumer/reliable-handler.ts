@@ -81,6 +81,23 @@ export function isRefusedData(err: unknown): boolean {
 }
 
 /**
+ * Whether the database refused an event's data in a way no retry can change: a data exception
+ * (SQLSTATE class 22: text it cannot store, 22021 and 22P05; a number out of range, 22003; a bad
+ * date) or a program limit (54: an index entry too large). Such an event goes to the dead-letter topic
+ * at once rather than after every retry, which only held its partition up. Integrity constraints
+ * (class 23), which isRefusedData counts for a file's rows, are not here: a consumer's unique or
+ * foreign key violation may come of another transaction's write, committed or rolled back by the
+ * next attempt.
+ */
+export function isRefusedForGood(err: unknown): boolean {
+  for (const e of errorChain(err)) if (typeof e.code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(e.code)) return true;
+  return false;
+}
+
+/** An error no retry of the same event can mend. */
+const isPermanent = (err: unknown) => err instanceof PermanentEventError || err instanceof MalformedEventError || isRefusedForGood(err);
+
+/**
  * Thrown instead of dead-lettering when the store stays out of reach past the retries: no event is
  * at fault, so the offset stays where it is and the partition waits (kafkajs retries the batch and
  * restarts the consumer) until the database is back. Dead-lettering through an outage would skip
@@ -134,7 +151,7 @@ export class ReliableHandler {
         await handler(event);
         return { outcome: 'processed', topic: event.topic, type: event.type };
       } catch (err) {
-        const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
+        const permanent = isPermanent(err);
         if (!permanent && attempt >= this.maxAttempts && isStoreUnavailable(err)) throw new StoreUnavailableError(err);
         if (permanent || attempt >= this.maxAttempts) {
           return { outcome: 'dead-lettered', topic: event.topic, type: event.type, deadLetter: { record, error: err as Error, attempts: attempt } };
@@ -208,7 +225,7 @@ export class ReliableHandler {
         for (const c of counts.values()) this.options.onOutcome?.('processed', { topic: c.topic, type: c.type }, c.n);
         return true;
       } catch (err) {
-        const permanent = err instanceof PermanentEventError || err instanceof MalformedEventError;
+        const permanent = isPermanent(err);
         // One by one, every event would fail the same way and be dead-lettered.
         if (!permanent && attempt >= this.maxAttempts && isStoreUnavailable(err)) throw new StoreUnavailableError(err);
         if (permanent || attempt >= this.maxAttempts) {
