@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RiskLevel, TOPIC_MEDIATION } from '@crisis-ops/contracts';
+import { ElectionKind, EngagementKind, RiskLevel, TOPIC_MEDIATION } from '@crisis-ops/contracts';
 import { eventually } from '@crisis-ops/testing';
-import { freshTestCountry, mediationRecords, publishEscalation } from '../test/events';
+import { freshTestCountry, mediationRecords, publishElectionPostponed, publishElectionScheduled, publishEngagement, publishEscalation } from '../test/events';
 import { useConsoleHarness } from '../test/console-harness';
 
 /** The console's country page, as a watch officer reads it. */
@@ -64,6 +64,32 @@ describe('ops-centre web console country page', () => {
     await process.waitFor({ timeout: 15_000 });
     const text = (await process.textContent()) ?? '';
     expect(text).toMatch(new RegExp(`^suspended since .+ \\(${processId.slice(0, 8)}\\) · Plateaux · lead special_envoy · last: envoy-appointed `));
+    await page.context().close();
+  });
+
+  it('tells apart partner engagements and elections by their whole ids, saying who, what and since when by their own time', async () => {
+    const country = await freshTestCountry();
+    // Midday UTC: the same calendar day in any browser's zone.
+    const noon = (day: string) => new Date(`${day}T12:00:00Z`);
+    await publishEngagement(h.producer, { country, engagementId: 'UNDP-TCD-2026-01', partner: 'UNDP', kind: EngagementKind.TECHNICAL, description: 'voter registration support', at: noon('2026-01-15') });
+    await publishEngagement(h.producer, { country, engagementId: 'UNDP-TCD-2026-02', partner: 'UNDP', kind: EngagementKind.FUNDING, description: 'polling station kits', at: noon('2026-03-01') });
+    await publishElectionScheduled(h.producer, { country, electionId: 'TCD-PRES-2026', kind: ElectionKind.PRESIDENTIAL, scheduledFor: '2026-12-20', occurredAt: noon('2026-06-01') });
+    await publishElectionPostponed(h.producer, { country, electionId: 'TCD-PRES-2026', previousDate: '2026-12-20', newDate: '2027-02-14', reason: 'security', occurredAt: noon('2026-10-01') });
+    await eventually(async () => {
+      const page = (await h.api(`/countries/${country}`, h.globalToken)) as { partnerships: unknown[]; elections: Array<{ state: string }> };
+      return page.partnerships.length === 2 && page.elections[0]?.state === 'election-postponed';
+    }, 15_000, 200);
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/country/${country}`);
+    const engagements = page.locator('h3:text-is("Partner engagements") + ul > li');
+    await engagements.first().waitFor({ timeout: 15_000 });
+    const lines = await engagements.allTextContents();
+    expect(lines).toHaveLength(2);
+    // Newest start first; each its own line, no longer two identical "UNDP-TCD" ones.
+    expect(lines[0]).toMatch(/^UNDP · funding · since 1 Mar 2026, .+ \(UNDP-TCD-2026-02\) · polling station kits$/);
+    expect(lines[1]).toMatch(/^UNDP · technical · since 15 Jan 2026, .+ \(UNDP-TCD-2026-01\) · voter registration support$/);
+    const election = (await page.locator('h3:text-is("Elections") + ul > li').allTextContents()).join('\n');
+    expect(election).toMatch(/^election-postponed since 1 Oct 2026, .+ \(TCD-PRES-2026\) · presidential · National · polling day 14 Feb 2027 · postponed from 20 Dec 2026: security$/);
     await page.context().close();
   });
 });

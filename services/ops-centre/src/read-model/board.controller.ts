@@ -19,7 +19,8 @@ import { decodeResponseCursor } from './response-cursor';
 import { responsePage } from './response-page';
 import { decodeRiskCursor, riskPage } from './risk-page';
 import { payloadFor } from '../access/mediation-content';
-import { countryElectionsAndEngagements, countryProcesses } from './country-processes';
+import { countryProcesses } from './country-processes';
+import { countryElectionsAndEngagements } from './country-elections';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw rows from pg */
 const areaOf = (r: any) => ({
@@ -137,6 +138,18 @@ export class BoardController {
 
   /** A country page: its risk, alerts, the state of its mediation processes, elections and partner engagements, and its timeline. */
   @Get('countries/:country')
+  @ApiOperation({
+    summary: 'A country page',
+    description:
+      'Its risk per area, the newest 50 alerts and alertCount, and its timeline (the newest 200 events). ' +
+      'mediation: each process with its status (state), since, admin1, lead and lastEvent. ' +
+      "elections: each election by its newest event (state: election-scheduled or election-postponed) with its id whole (electoral support's own, free text), " +
+      "since (the event's occurredAt, else its publication), kind and admin1 (its ElectionScheduled's; admin1 null for national), " +
+      'scheduledFor (the polling day as it stands, null when postponed without a new one), postponedFrom and reason (a postponement\'s, else null). ' +
+      "partnerships: each engagement by its newest PartnerEngaged with its id whole (partnerships' own, free text), partner, kind and description " +
+      "(null when not given) and since (the engagement's own `at`, else the event's publication). " +
+      'Elections and engagements come newest since first; each keeps its newest event\'s payload.',
+  })
   async country(@CurrentPrincipal() p: Principal, @Param('country') raw: string) {
     const country = countryCode(raw);
     const desk = deskOf(country);

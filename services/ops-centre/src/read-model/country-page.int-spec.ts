@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RiskLevel, TOPIC_MEDIATION } from '@crisis-ops/contracts';
+import { ElectionKind, EngagementKind, RiskLevel, TOPIC_MEDIATION } from '@crisis-ops/contracts';
 import { eventually } from '@crisis-ops/testing';
 import { useOpsCentre } from '../../test/int-harness';
-import { freshTestCountry, mediationRecords, publishClosing, publishEscalation, publishMediation } from '../../test/events';
+import {
+  freshTestCountry,
+  mediationRecords,
+  publishClosing,
+  publishElectionPostponed,
+  publishElectionScheduled,
+  publishEngagement,
+  publishEscalation,
+  publishMediation,
+} from '../../test/events';
 
 /**
  * A busy country's page: it listed its newest 50 alerts and said nothing of the others, and it read the
@@ -82,5 +91,40 @@ describe('ops-centre country page', () => {
     expect(mediation[1]).toMatchObject({ state: 'active', since: at(6).toISOString(), admin1: 'Plateaux', lead: 'special_envoy', lastEvent: { name: 'envoy-appointed', at: at(6).toISOString() } });
     expect(mediation[2]).toMatchObject({ state: 'suspended', since: at(3).toISOString(), admin1: null, lastEvent: { name: 'envoy-appointed', at: at(4).toISOString() } });
     expect(mediation[0]).toMatchObject({ state: 'closed', since: at(8).toISOString() });
+  });
+
+  it('lists each election and partner engagement by its whole id, saying who or what it is and since when by its own time, not its publication', async () => {
+    const country = await freshTestCountry();
+    const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+    // Free-text ids that share their first 8 characters: both showed as "UNDP-TCD", two identical lines.
+    await publishEngagement(h.producer, { country, engagementId: 'UNDP-TCD-2026-01', partner: 'UNDP', kind: EngagementKind.TECHNICAL, description: 'voter registration support', at: day('2026-01-15') });
+    await publishEngagement(h.producer, { country, engagementId: 'UNDP-TCD-2026-02', partner: 'UNDP', kind: EngagementKind.FUNDING, description: 'polling station kits', at: day('2026-03-01') });
+    const before = Date.now();
+    await publishEngagement(h.producer, { country, engagementId: 'ngo-without-date', partner: '', kind: EngagementKind.UNSPECIFIED, description: '' });
+    await publishElectionScheduled(h.producer, { country, electionId: 'TCD-PRES-2026', kind: ElectionKind.PRESIDENTIAL, scheduledFor: '2026-12-20', occurredAt: day('2026-06-01') });
+    await publishElectionPostponed(h.producer, { country, electionId: 'TCD-PRES-2026', previousDate: '2026-12-20', newDate: '2027-02-14', reason: 'security', occurredAt: day('2026-10-01') });
+    await publishElectionScheduled(h.producer, { country, electionId: 'TCD-LOC-2027', kind: ElectionKind.LOCAL, admin1: 'Lac', scheduledFor: '2027-05-01', occurredAt: day('2026-09-01') });
+    await publishElectionPostponed(h.producer, { country, electionId: 'TCD-REF-2027', previousDate: '2027-03-01', occurredAt: day('2026-11-01') });
+    await eventually(async () => {
+      const page = await api(`/countries/${country}`);
+      expect([page.partnerships.length, page.elections.length, page.elections.find((e: { id: string }) => e.id === 'TCD-PRES-2026')?.state]).toEqual([3, 3, 'election-postponed']);
+      return true;
+    }, 30_000, 250);
+
+    const { partnerships, elections } = await api(`/countries/${country}`);
+    const [undated, second, first] = partnerships;
+    expect(undated).toMatchObject({ id: 'ngo-without-date', state: 'partner-engaged', partner: null, kind: null, description: null });
+    // No `at`: since it was published.
+    expect(Date.parse(undated.since)).toBeGreaterThanOrEqual(before - 5_000);
+    expect(second).toMatchObject({ id: 'UNDP-TCD-2026-02', state: 'partner-engaged', since: '2026-03-01T00:00:00.000Z', partner: 'UNDP', kind: 'funding', description: 'polling station kits' });
+    expect(first).toMatchObject({ id: 'UNDP-TCD-2026-01', since: '2026-01-15T00:00:00.000Z', partner: 'UNDP', kind: 'technical', description: 'voter registration support', payload: { engagementId: 'UNDP-TCD-2026-01' } });
+
+    expect(elections.map((e: Record<string, unknown>) => ({ ...e, payload: undefined }))).toEqual([
+      // Postponed without a new day, its ElectionScheduled never seen: kind and area unknown.
+      { id: 'TCD-REF-2027', state: 'election-postponed', since: '2026-11-01T00:00:00.000Z', kind: null, admin1: null, scheduledFor: null, postponedFrom: '2027-03-01', reason: null, payload: undefined },
+      // A postponement keeps its scheduling's kind and area.
+      { id: 'TCD-PRES-2026', state: 'election-postponed', since: '2026-10-01T00:00:00.000Z', kind: 'presidential', admin1: null, scheduledFor: '2027-02-14', postponedFrom: '2026-12-20', reason: 'security', payload: undefined },
+      { id: 'TCD-LOC-2027', state: 'election-scheduled', since: '2026-09-01T00:00:00.000Z', kind: 'local', admin1: 'Lac', scheduledFor: '2027-05-01', postponedFrom: null, reason: null, payload: undefined },
+    ]);
   });
 });

@@ -6,9 +6,7 @@ import {
   CE_MEDIATION_PROPOSED,
   CE_MEDIATION_RESUMED,
   CE_MEDIATION_SUSPENDED,
-  TOPIC_ELECTIONS,
   TOPIC_MEDIATION,
-  TOPIC_PARTNERSHIPS,
 } from '@crisis-ops/contracts';
 import { shortNameOf } from '../stream/stream-item';
 
@@ -87,25 +85,4 @@ export async function countryProcesses(db: DataSource, country: string): Promise
     lastEvent: { name: shortNameOf(r.newest_type), at: r.newest_at },
     payload: r.status_payload ?? r.newest_payload,
   }));
-}
-
-/**
- * The newest event of each election and partner engagement of the country, newest first, as its
- * state: electoral support and partnerships publish no status events yet, so their newest event is
- * all there is to go by.
- */
-export async function countryElectionsAndEngagements(db: DataSource, country: string) {
-  const rows: any[] = await db.query(
-    `SELECT topic, ce_type, occurred_at, payload FROM (
-       SELECT DISTINCT ON (topic, aggregate_id) topic, ce_type, occurred_at, kafka_offset, payload
-         FROM (SELECT *, CASE topic WHEN $2 THEN payload->>'electionId' ELSE payload->>'engagementId' END AS aggregate_id
-                 FROM timeline_entries WHERE country = $1 AND topic IN ($2, $3)) AS e
-        WHERE aggregate_id <> ''
-        ORDER BY topic, aggregate_id, occurred_at DESC, kafka_offset DESC) AS latest
-     ORDER BY occurred_at DESC`,
-    [country, TOPIC_ELECTIONS, TOPIC_PARTNERSHIPS],
-  );
-  const of = (topic: string, idField: string) =>
-    rows.filter((r) => r.topic === topic).map((r) => ({ id: r.payload[idField] as string, state: shortNameOf(r.ce_type), since: r.occurred_at, payload: r.payload }));
-  return { elections: of(TOPIC_ELECTIONS, 'electionId'), partnerships: of(TOPIC_PARTNERSHIPS, 'engagementId') };
 }

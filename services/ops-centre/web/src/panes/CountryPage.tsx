@@ -4,16 +4,38 @@ import { ClearedNote, CountryField, ErrorNote, LevelBadge, Section, Sparkline } 
 import { fmtDay, fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
+/** A mediation process (GET /countries/:iso3 `mediation`). */
 interface Aggregate {
   id: string;
-  /** A process's status (null when the timeline no longer holds the event that set it); else the newest event's name. */
+  /** Its status (null when the timeline no longer holds the event that set it). */
   state: string | null;
   since: string;
   payload: Record<string, unknown>;
-  /** A mediation process's area (null: the whole country), lead, and newest event, which need not move its status. */
+  /** Its area (null: the whole country), lead, and newest event, which need not move its status. */
   admin1?: string | null;
   lead?: string | null;
   lastEvent?: { name: string; at: string };
+}
+
+/** An election by its newest event (`elections`): ids are electoral support's own free text, shown whole. */
+interface Election {
+  id: string;
+  state: string;
+  since: string;
+  kind: string | null;
+  admin1: string | null;
+  scheduledFor: string | null;
+  postponedFrom: string | null;
+  reason: string | null;
+}
+
+/** A partner engagement by its newest event (`partnerships`): ids are partnerships' own free text, shown whole; since is its own start. */
+interface Engagement {
+  id: string;
+  since: string;
+  partner: string | null;
+  kind: string | null;
+  description: string | null;
 }
 
 /**
@@ -34,8 +56,8 @@ interface CountryView {
   alertCount?: number;
   alerts: { id: string; escalationId: string; admin1: string | null; level: number; status: string; assignee: string | null; openedAt: string; clearedAt?: string | null; clearedToLevel?: number | null }[];
   mediation: Aggregate[];
-  elections: Aggregate[];
-  partnerships: Aggregate[];
+  elections: Election[];
+  partnerships: Engagement[];
   timeline: { eventId: string; name: string; source: string; occurredAt: string; traceId: string | null; payload: Record<string, unknown> }[];
 }
 
@@ -47,7 +69,7 @@ function Aggregates({ title, rows, empty }: { title: string; rows: Aggregate[]; 
         <ul>
           {rows.map((r) => (
             <li key={r.id}>
-              <strong>{r.state ?? 'status unknown'}</strong> since {fmtInstant(r.since)} <span className="mono">({r.id.slice(0, 8)})</span>
+              <strong>{r.state ?? 'status unknown'}</strong> since {fmtInstant(r.since)} <span className="mono" title={r.id}>({r.id.slice(0, 8)})</span>
               {r.admin1 !== undefined && ` · ${r.admin1 ?? 'National'}`}
               {(() => {
                 const lead = r.lead ?? (typeof r.payload.lead === 'string' ? r.payload.lead : null);
@@ -59,6 +81,55 @@ function Aggregates({ title, rows, empty }: { title: string; rows: Aggregate[]; 
         </ul>
       ) : (
         <p className="muted">{empty}</p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Each election with its whole id (free text: cut to 8 characters, TCD-PRES-2026 and TCD-PRES-2031
+ * read alike), its kind and area, and its polling day as it stands.
+ */
+function Elections({ rows }: { rows: Election[] }) {
+  return (
+    <div>
+      <h3>Elections</h3>
+      {rows.length ? (
+        <ul>
+          {rows.map((r) => (
+            <li key={r.id} data-election-id={r.id}>
+              <strong>{r.state}</strong> since {fmtInstant(r.since)} <span className="mono">({r.id})</span> · {r.kind ?? 'kind not given'} · {r.admin1 ?? 'National'} · polling day{' '}
+              {r.scheduledFor ? fmtDay(r.scheduledFor) : 'not set'}
+              {r.postponedFrom && <span className="muted"> · postponed from {fmtDay(r.postponedFrom)}{r.reason ? `: ${r.reason}` : ''}</span>}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No election events yet (electoral support).</p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Each engagement with its whole id (free text: UNDP-TCD-2026-01 and -02 both read UNDP-TCD cut to 8
+ * characters), who engages in what, and since the engagement's own start, not its publication.
+ */
+function Engagements({ rows }: { rows: Engagement[] }) {
+  return (
+    <div>
+      <h3>Partner engagements</h3>
+      {rows.length ? (
+        <ul>
+          {rows.map((r) => (
+            <li key={r.id} data-engagement-id={r.id}>
+              <strong>{r.partner ?? 'partner not named'}</strong> · {r.kind ?? 'kind not given'} · since {fmtInstant(r.since)} <span className="mono">({r.id})</span>
+              {r.description && ` · ${r.description}`}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No partner engagement yet (partnerships).</p>
       )}
     </div>
   );
@@ -129,8 +200,8 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
               )}
             </ul>
             <Aggregates title="Mediation processes" rows={view.mediation} empty="No mediation process." />
-            <Aggregates title="Elections" rows={view.elections} empty="No election events yet (electoral support)." />
-            <Aggregates title="Partner engagements" rows={view.partnerships} empty="No partner engagement yet (partnerships)." />
+            <Elections rows={view.elections} />
+            <Engagements rows={view.partnerships} />
           </div>
           <div>
             <h3>Timeline across services</h3>
