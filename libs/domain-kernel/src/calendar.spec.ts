@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDay, isClockTime, parseInstant, UUID_PATTERN } from './calendar';
+import { isCalendarDay, isClockTime, parseInstant, unencodedPlusHint, UUID_PATTERN } from './calendar';
 
 describe('calendar checks', () => {
   it('takes the days that exist, leap days included, and refuses the ones new Date would roll over', () => {
@@ -49,5 +49,15 @@ describe('parseInstant', () => {
     expect(parseInstant(d)).toBe(d);
     expect(parseInstant(new Date('x'))).toBeUndefined();
     expect(parseInstant(1_714_521_600_000)).toBeUndefined();
+  });
+});
+
+describe('unencodedPlusHint', () => {
+  it('says how to send an offset whose "+" a URL query turned into a space, and nothing of any other value', () => {
+    expect(unencodedPlusHint('2026-11-27T00:00:00 01:00')).toBe(' (a "+" in a URL query arrives as a space: send the offset\'s "+" as %2B, 2026-11-27T00:00:00%2B01:00)');
+    expect(unencodedPlusHint('2026-11-27T00:00 0530')).toContain('2026-11-27T00:00%2B0530');
+    expect(unencodedPlusHint('2026-11-27T00:00:00+01:00')).toBe('');
+    expect(unencodedPlusHint('yesterday')).toBe('');
+    expect(unencodedPlusHint(undefined)).toBe('');
   });
 });

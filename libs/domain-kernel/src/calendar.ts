@@ -35,3 +35,14 @@ export function parseInstant(value: unknown): Date | undefined {
   const date = new Date(m[4] === undefined ? `${text}T00:00:00Z` : m[7] !== undefined ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+/**
+ * What to add to the reason a query parameter's instant is refused when its offset's "+" came
+ * unencoded: in a URL query "+" stands for a space, so `?from=2026-11-27T00:00:00+01:00` arrives as
+ * "2026-11-27T00:00:00 01:00" and was refused with no word of why. Empty for any other value.
+ */
+export function unencodedPlusHint(value: unknown): string {
+  if (typeof value !== 'string' || !/T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}(:?\d{2})?$/.test(value.trim())) return '';
+  const meant = value.trim().replace(/ (?=\d{2}(:?\d{2})?$)/, '%2B');
+  return ` (a "+" in a URL query arrives as a space: send the offset's "+" as %2B, ${meant})`;
+}

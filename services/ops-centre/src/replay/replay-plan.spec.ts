@@ -23,6 +23,17 @@ describe('a replay plan', () => {
   it('refuses a day that does not exist or a number, which it read as another time (30 February as 2 March, "1" as 2001)', () => {
     for (const from of ['2023-02-30', '2023-02-29T10:00:00Z', '1', '2026-11-27T25:00:00Z', 'yesterday', '']) expect(violationsOf({ from }), from).toEqual(['from']);
     expect(violationsOf({})).toEqual(['from']);
+    const reasonOf = (q: Record<string, unknown>) => {
+      try {
+        parseReplayPlan(q, now);
+      } catch (err) {
+        return (err as ValidationFailed).violations.find((v) => v.field === 'from')?.reason;
+      }
+    };
+    // Left out, it is said to be required, not to be a date that does not exist.
+    expect(reasonOf({ speed: 'max' })).toMatch(/^is required/);
+    // Its offset's "+" sent unencoded arrives as a space: the answer says so.
+    expect(reasonOf({ from: '2026-11-27T07:00:00 01:00' })).toContain('send the offset\'s "+" as %2B, 2026-11-27T07:00:00%2B01:00');
   });
 
   it('takes a start from 1900 on, before the first record kept or before 1970 alike, and names an earlier one', () => {

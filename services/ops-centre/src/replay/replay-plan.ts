@@ -1,5 +1,5 @@
 import { DOMAIN_TOPICS } from '@crisis-ops/contracts';
-import { parseInstant, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { parseInstant, unencodedPlusHint, ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { parseStreamFilter, type StreamFilter } from '../stream/stream-filter';
 
 export interface ReplayPlan {
@@ -27,7 +27,8 @@ export function parseReplayPlan(q: Record<string, unknown>, now = new Date()): R
   if (!topics.length || unknown.length) violations.push({ field: 'topics', reason: `must be a comma list of ${DOMAIN_TOPICS.join(', ')}` });
   // Strict: `new Date` read "2023-02-30" as 2 March and "1" as 2001, a replay of another time than asked.
   const from = parseInstant(q.from) ?? new Date(Number.NaN);
-  if (Number.isNaN(from.getTime())) violations.push({ field: 'from', reason: 'must be an ISO 8601 date or time that exists, e.g. 2026-11-27T06:00:00Z' });
+  if (q.from === undefined) violations.push({ field: 'from', reason: 'is required: the instant to replay from, ISO 8601, e.g. 2026-11-27T06:00:00Z' });
+  else if (Number.isNaN(from.getTime())) violations.push({ field: 'from', reason: `must be an ISO 8601 date or time that exists, e.g. 2026-11-27T06:00:00Z${unencodedPlusHint(q.from)}` });
   else if (from > now) violations.push({ field: 'from', reason: 'must not be in the future' });
   else if (from < EARLIEST_REPLAY_START) violations.push({ field: 'from', reason: 'must be on or after 1900-01-01' });
   const speed = String(q.speed ?? 'max');

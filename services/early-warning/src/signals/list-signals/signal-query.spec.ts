@@ -32,6 +32,10 @@ describe('signal query limits and ranges', () => {
     expect(parseSignalQuery({ from: '2024-05-01', to: '2024-04-01' }, false).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
     expect(parseSignalQuery({ from: '2024-05-01', to: '2024-05-01' }, false).violations).toEqual([{ field: 'to', reason: 'must be later than from' }]);
     expect(parseSignalQuery({ from: '2024-04-01', to: '2024-05-01' }, false).violations).toEqual([]);
+    // An offset's "+" sent unencoded arrives as a space: the answer says how to send it.
+    expect(parseSignalQuery({ from: '2026-11-27T00:00:00 01:00' }, false).violations).toEqual([
+      { field: 'from', reason: 'must be an ISO 8601 date or date-time (a "+" in a URL query arrives as a space: send the offset\'s "+" as %2B, 2026-11-27T00:00:00%2B01:00)' },
+    ]);
   });
 
   it('takes a bound finer than the millisecond signals are stored to as the next millisecond, exact for from (≥) and to (<)', () => {
