@@ -183,6 +183,35 @@ describe('ops-centre web console: alerts', () => {
     await page.context().close();
   });
 
+  it('comments once when the officer presses again after the answer was lost: the same Idempotency-Key', async () => {
+    const page = await h.login(h.globalToken);
+    const { alertId, detail } = await openNewAlert(h, page);
+    const keys: string[] = [];
+    let lose = true;
+    await page.route((url) => url.pathname === `/alerts/${alertId}/comments`, async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (!lose) return route.continue();
+      // The server gets the comment and applies it; its answer never reaches the console.
+      lose = false;
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
+    await page.getByLabel('Comment').fill('Road to the capital closed.');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await page.getByRole('alert').waitFor();
+    // The form kept what was typed; pressed again, the comment is answered as the first one was applied.
+    expect(await page.getByLabel('Comment').inputValue()).toBe('Road to the capital closed.');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await detail.locator('h4:text-is("Comments") + ul > li').filter({ hasText: 'Road to the capital closed.' }).waitFor();
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await detail.locator('h4:text-is("Comments") + ul > li').count()).toBe(1);
+    const audit = (await h.api(`/audit?alertId=${alertId}&action=comment`, h.globalToken)) as { action: string }[];
+    expect(audit).toHaveLength(1);
+    await page.context().close();
+  });
+
   it('shows the alert as it stands when an action is refused because another officer closed it', async () => {
     const page = await h.login(h.globalToken);
     const { alertId, detail } = await openNewAlert(h, page);

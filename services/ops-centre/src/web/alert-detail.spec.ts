@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertChanged, asNowStanding, auditDetail, auditLimited, auditUnread, isStale, newComments, type AlertState } from '../../web/src/alert-detail';
+import { ActionKeys, alertChanged, asNowStanding, auditDetail, auditLimited, auditUnread, isStale, newComments, unanswered, type AlertState } from '../../web/src/alert-detail';
 
 /** An error as api.ts's ApiError carries it: the message the API answered, and the HTTP status. */
 const apiError = (status: number, message: string) => Object.assign(new Error(message), { status });
@@ -81,5 +81,27 @@ describe("the console's alert audit trail", () => {
     expect(auditLimited('africa', 'asia-pacific,africa')).toBeNull();
     expect(auditLimited(null, '*')).toBeNull();
     expect(auditLimited('africa', null)).toBeNull();
+  });
+});
+
+describe("the console's alert actions, retried", () => {
+  it('sends an action pressed again after no answer came with the same Idempotency-Key, and a new one once it was answered', () => {
+    let n = 0;
+    const keys = new ActionKeys(() => `k${++n}`);
+    const first = keys.keyFor('a1', 'comments', { body: 'On it.' });
+    // Pressed again (a double click, or after the network dropped the request): the same key.
+    expect(keys.keyFor('a1', 'comments', { body: 'On it.' })).toBe(first);
+    // Another action, body or alert is another action.
+    expect(new Set([keys.keyFor('a1', 'comments', { body: 'Other.' }), keys.keyFor('a2', 'comments', { body: 'On it.' }), keys.keyFor('a1', 'acknowledge', undefined)]).size).toBe(3);
+    expect(keys.keyFor('a1', 'comments', { body: 'On it.' })).toBe(first);
+    keys.answered('a1', 'comments', { body: 'On it.' });
+    // The same words again after an answer are a second comment the officer means.
+    expect(keys.keyFor('a1', 'comments', { body: 'On it.' })).not.toBe(first);
+  });
+
+  it('takes a failure with no HTTP status as unanswered (it may have been applied), and any answer as answered', () => {
+    expect(unanswered(new TypeError('Failed to fetch'))).toBe(true);
+    expect(unanswered(apiError(409, 'alert is closed'))).toBe(false);
+    expect(unanswered(apiError(503, 'service unavailable'))).toBe(false);
   });
 });

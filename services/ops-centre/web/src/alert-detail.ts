@@ -90,3 +90,35 @@ export const auditDetail = (entry: { action: string; detail: Record<string, unkn
   if (entry.action === 'comment') return text(d.body) ? `“${d.body}”` : null;
   return null;
 };
+
+/**
+ * One Idempotency-Key per action the officer means to take: pressing the button again after a request
+ * that got no answer (the network dropped it, and it may have been applied) sends the same key, so
+ * the server applies the comment or the assignment once and answers the first response. An answer,
+ * taken or refused, ends the key: the next press is a new action. Two presses before any answer
+ * share the key too, so a double click comments once.
+ */
+export class ActionKeys {
+  private readonly pending = new Map<string, string>();
+
+  constructor(private readonly newKey: () => string) {}
+
+  /** The key of this action on this alert with this body: the pending one, or a new one. */
+  keyFor(alertId: string, action: string, body: unknown): string {
+    const what = `${alertId} ${action} ${JSON.stringify(body ?? null)}`;
+    let key = this.pending.get(what);
+    if (key === undefined) {
+      key = this.newKey();
+      this.pending.set(what, key);
+    }
+    return key;
+  }
+
+  /** The server answered the action (whatever it answered): a new press is a new action. */
+  answered(alertId: string, action: string, body: unknown): void {
+    this.pending.delete(`${alertId} ${action} ${JSON.stringify(body ?? null)}`);
+  }
+}
+
+/** Whether an action's failure leaves it unknown whether the server applied it: no answer came. */
+export const unanswered = (error: unknown): boolean => statusOf(error) === undefined;

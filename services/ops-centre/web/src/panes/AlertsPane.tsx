@@ -5,7 +5,7 @@ import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
 import { mayActOnAlert } from '../../../src/access/alert-acting';
-import { alertChanged, asNowStanding, auditDetail, auditLimited, auditUnread, isStale, newComments } from '../alert-detail';
+import { ActionKeys, alertChanged, asNowStanding, auditDetail, auditLimited, auditUnread, isStale, newComments, unanswered } from '../alert-detail';
 import { lookUpAlert } from '../alert-lookup';
 
 /** How often the list is read again whatever the stream says. */
@@ -47,6 +47,7 @@ export function AlertsPane({ me }: { me: Me }) {
   const [assignee, setAssignee] = useState('');
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
+  const actionKeys = useRef(new ActionKeys(() => crypto.randomUUID()));
 
   /**
    * The alert's whole trail, every page of it: each view is audited, so a much-read alert has more
@@ -164,14 +165,18 @@ export function AlertsPane({ me }: { me: Me }) {
     if (!shown) return false;
     setError(null);
     const focused = detailRef.current?.contains(document.activeElement) ?? false;
+    const key = actionKeys.current.keyFor(shown.id, path, body);
     try {
-      const acted = await api<Alert>(`/alerts/${shown.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined });
+      const acted = await api<Alert>(`/alerts/${shown.id}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined, headers: { 'Idempotency-Key': key } });
+      actionKeys.current.answered(shown.id, path, body);
       // Another alert opened meanwhile stays shown.
       if (selectedRef.current?.id === shown.id) {
         show(acted);
         if (focused) setRefocus((n) => n + 1);
       }
     } catch (e) {
+      // Refused, the action applied nothing; unanswered, it may have been: pressed again, it keeps its key.
+      if (!unanswered(e)) actionKeys.current.answered(shown.id, path, body);
       setError(e);
       if (isStale(e)) {
         const asked = shownCount.current;
