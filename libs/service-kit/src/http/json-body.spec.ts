@@ -102,11 +102,15 @@ describe('the services’ JSON body parser', () => {
   it('reads JSON media types with a suffix (application/problem+json) and a charset', async () => {
     expect(await send('[1]', { 'content-type': 'application/merge-patch+json; charset=utf-8' })).toEqual({ status: 200, body: { parsed: [1] } });
     expect(await send('[1]', { 'content-type': 'application/json;charset="UTF-8"' })).toEqual({ status: 200, body: { parsed: [1] } });
+    // Every label of UTF-8 is UTF-8 (the parser itself took only utf-8, and told a utf8 client to send UTF-8).
+    for (const label of ['utf8', 'UTF8', '"utf8"', 'unicode-1-1-utf-8']) {
+      expect(await send('{"notes":"Tillabéri"}', { 'content-type': `application/json; charset=${label}` }), label).toEqual({ status: 200, body: { parsed: { notes: 'Tillabéri' } } });
+    }
   });
 
   it('refuses a JSON body labelled with any charset but UTF-8 with 415 naming it, before reading it: UTF-7 and UTF-16 decoded to other text', async () => {
     // UTF-7 reads "+1" as the start of an encoded run: "tp+1" was taken as "tp", another signal id.
-    for (const charset of ['utf-7', 'UTF-16', 'utf-16le', 'utf-32', 'iso-8859-1', '"utf-7"', 'utf8', '']) {
+    for (const charset of ['utf-7', 'UTF-16', 'utf-16le', 'utf-32', 'iso-8859-1', '"utf-7"', '']) {
       const res = await send('{"id":"tp+1"}', { 'content-type': `application/json; charset=${charset}` });
       const named = charset.replace(/"/g, '');
       expect(res, charset).toEqual({

@@ -90,24 +90,35 @@ export function undecompressableBody(err: { errno?: unknown; code?: unknown; sys
 
 const SUSPECT = Symbol('json-body.suspect-text');
 const NOT_UTF8 = Symbol('json-body.not-utf8');
-const UTF8 = /^utf-8$/i;
+/** The labels of UTF-8 (the WHATWG Encoding Standard's): `utf8` is as much UTF-8 as `utf-8`. */
+const UTF8 = /^(?:utf-?8|unicode-1-1-utf-8|unicode11utf8|unicode20utf8|x-unicode20utf8)$/i;
 /** A JSON media type, as the parser reads (application/json, application/*+json), and its charset parameter. */
 const JSON_MEDIA_TYPE = /^\s*application\/(?:json|[^;\s]*\+json)\s*(?:;|$)/i;
 const CHARSET_PARAMETER = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
 
+/** A JSON body's charset label: undefined when none is given. */
+const charsetOf = (contentType: string | undefined): string | undefined => {
+  if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) return undefined;
+  const m = CHARSET_PARAMETER.exec(contentType);
+  return m ? (m[1] ?? m[2] ?? '') : undefined;
+};
+
 /**
- * The charset a JSON body is labelled with when it is not UTF-8 (by its registered name, as the
- * parser wants it: `utf8` it refused too), which the platform alone takes; else undefined (no label
- * is UTF-8, as RFC 8259 has it). The parser decodes any "utf-*": UTF-7 turned
+ * The charset a JSON body is labelled with when it is not UTF-8, which the platform alone takes; else
+ * undefined (no label is UTF-8, as RFC 8259 has it). The parser decodes any "utf-*": UTF-7 turned
  * `tp+1` into `tp` (a retry recorded a second signal under another id), UTF-16 read UTF-8 as CJK, and
  * neither passed through the check of the bytes, which is UTF-8's, so a Latin-1 byte was stored.
  */
 export function foreignCharset(contentType: string | undefined): string | undefined {
-  if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) return undefined;
-  const m = CHARSET_PARAMETER.exec(contentType);
-  const charset = m ? (m[1] ?? m[2] ?? '') : undefined;
+  const charset = charsetOf(contentType);
   return charset === undefined || UTF8.test(charset) ? undefined : charset;
 }
+
+/**
+ * The Content-Type with another label of UTF-8 (`utf8`) written `utf-8`, the only one the parser
+ * takes (it refused `utf8` with 415 and "send UTF-8" to a client that had).
+ */
+const withUtf8Label = (contentType: string): string => contentType.replace(CHARSET_PARAMETER, '; charset=utf-8');
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 /** One answer names this many bad fields at most: a body full of them is one mistake, not thousands. */
@@ -217,10 +228,13 @@ export function jsonBodyParser(limit: string): (req: IncomingMessage, res: Serve
       next(problem);
     };
     // Refused before a byte is read, as the parser refuses a charset it cannot decode at all.
-    const charset = hasBody(req) ? foreignCharset(req.headers['content-type']) : undefined;
+    const contentType = req.headers['content-type'];
+    const charset = hasBody(req) ? foreignCharset(contentType) : undefined;
     if (charset !== undefined) {
       return refuse(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'REQUEST.UNSUPPORTED_CHARSET', 'content-type', `charset "${charset}" is not taken; send UTF-8 (charset=utf-8, or none)`));
     }
+    const label = charsetOf(contentType);
+    if (contentType && label !== undefined && !/^utf-8$/i.test(label)) req.headers['content-type'] = withUtf8Label(contentType);
     parse(req as never, res as never, (err?: unknown) => {
       // Bytes that are not UTF-8 outside a string made the JSON invalid too: they are the fault to name.
       const raw = (req as unknown as Record<symbol, Buffer | undefined>)[NOT_UTF8];

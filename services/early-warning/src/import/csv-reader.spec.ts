@@ -158,5 +158,9 @@ describe('a file of another separator', () => {
     expect(separatorOf('country\nSouth Africa;1997\n')).toBe(',');
     // A first line that has not ended in the first chunk is read as far as it goes.
     expect(separatorOf('event_id_cnty;event_da')).toBe(';');
+    // Excel's hint, written first by tools that make files for Excel, names it.
+    expect(separatorOf('sep=;\r\ncountry,year;month\n')).toBe(';');
+    expect(separatorOf('\uFEFFSEP=\t\nid\tx\n')).toBe('\t');
+    expect(separatorOf('sep=,\nid;x\n')).toBe(',');
   });
 });

@@ -213,20 +213,30 @@ function countBreaks(s: string, from: number, to: number): number {
   return count;
 }
 
+const SEPARATOR_HINT = /^sep=([,;\t])(?:\r\n|\r|\n|$)/i;
+
+/** Whether a file's first record is Excel's separator hint (`sep=;`, read with that separator), not its header. */
+export const isSeparatorHint = (fields: readonly string[]): boolean => fields.length <= 2 && /^sep=[,;\t]?$/i.test(fields.join(''));
+
 /**
- * The separator of a file, from the start of its text: a comma, unless its first line holds no comma
+ * The separator of a file, from the start of its text: the one Excel's hint names (`sep=;` as its
+ * first line) if it has one, else a comma, unless its first line holds no comma
  * outside quotes and does hold semicolons (what Excel saves as "CSV" where the decimal mark is a
  * comma: French, Portuguese, Spanish locales) or tabs (Excel's "Text (Tab delimited)"). A first line
  * that has not ended within `text` is read as far as it goes.
  */
 export function separatorOf(text: string): CsvSeparator {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // Excel's hint for the file's separator, its first line when a tool wrote it for Excel ("sep=;").
+  const hint = SEPARATOR_HINT.exec(text.slice(start, start + 8));
+  if (hint) return hint[1] as CsvSeparator;
   const counts = new Map<number, number>([
     [COMMA, 0],
     [SEMICOLON, 0],
     [TAB, 0],
   ]);
   let quoted = false;
-  for (let k = text.charCodeAt(0) === 0xfeff ? 1 : 0; k < text.length; k++) {
+  for (let k = start; k < text.length; k++) {
     const c = text.charCodeAt(k);
     if (c === QUOTE) quoted = !quoted;
     else if (!quoted && (c === LF || c === CR)) break;

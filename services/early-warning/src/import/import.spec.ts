@@ -410,6 +410,23 @@ describe('rows that do not fit', () => {
     expect(third).toMatchObject({ kind: 'error', row: 4, reason: expect.stringContaining('an unquoted semicolon') });
   });
 
+  it('reads a tab-separated file with decimal-comma coordinates, and a file whose first line is Excel\'s separator hint', async () => {
+    const now = new Date('2026-01-10T12:00:00Z');
+    const records = async (csv: string) => {
+      const opened = await openImport(Readable.from([Buffer.from(csv)]), { now });
+      const out: ImportRecord[] = [];
+      for await (const r of opened.records) out.push(r);
+      return out;
+    };
+    const tabs = ['event_id_cnty\tevent_date\tiso\tcountry\tadmin1\tlatitude\tlongitude\tevent_type\tsub_event_type\tfatalities', 'T1\t2025-03-05\t854\tBurkina Faso\tSahel\t14,1025\t-1,6306\tBattles\tArmed clash\t2'].join('\r\n');
+    expect(await records(tabs)).toMatchObject([{ kind: 'signal', signal: { country: 'BFA', latitude: 14.1025, longitude: -1.6306 } }]);
+    // The hint is no header: the line after it is, and row numbers stay the file's lines.
+    const hinted = ['sep=;', 'country;year;month;events;fatalities', 'Mali;2024;2;1;0', 'Mali;2024;3;x;0'].join('\r\n');
+    const got = await records(hinted);
+    expect(got[0]).toMatchObject({ kind: 'observation', row: 3 });
+    expect(got[1]).toMatchObject({ kind: 'error', row: 4 });
+  });
+
   it('refuses a row cut short or shifted by an unquoted comma, and takes trailing empty cells', async () => {
     const csv = ['country,year,month,events,fatalities', 'South Africa,1997,2,3', 'South Africa,1997,3,3,1,x', 'South Africa,1997,4,3,1,,'].join('\n');
     const { ok, errors } = await read(csv);

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { byteHex, invalidUtf8Byte, Utf8EscapingDecoder } from '@crisis-ops/domain-kernel';
 import { ImportFormatError, resolveLayout, type ImportFormat, type Layout } from './import-formats';
 import { rowMapper, type ImportRecord, type RowError } from './row-mappers';
-import { CsvReader, separatorOf, type CsvRecord, type CsvSeparator } from './csv-reader';
+import { CsvReader, isSeparatorHint, separatorOf, type CsvRecord, type CsvSeparator } from './csv-reader';
 
 export interface ImportOptions {
   /** 'auto' (default) detects the format from the header. */
@@ -113,7 +113,9 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
 
   // The header and the row after it decide the layout; unreadable rows after the header are reported later.
   const early: RowError[] = [];
-  const header = await next();
+  let header = await next();
+  // Excel's separator hint ("sep=;"), which separatorOf read the separator from, is no header.
+  if (header?.fields && isSeparatorHint(header.fields)) header = await next();
   if (!header?.fields) {
     input.destroy();
     // A header the reader cannot read (a first line over the length limit, a quote never closed) is
@@ -132,10 +134,11 @@ export async function openImport(input: Readable, options: ImportOptions = {}): 
   const source = options.source ?? DEFAULT_SOURCE[layout.format];
   const mapFields = rowMapper(layout, source, options.now ?? new Date(), options.desk);
   const headerFields = header.fields;
-  // A file separated by semicolons comes from where the decimal mark is a comma: "12,3456" is the
-  // latitude 12.3456 (read as it is, it was refused as no number). Only the coordinates are decimals.
+  // A file separated by semicolons or tabs may come from where the decimal mark is a comma (Excel
+  // writes numbers as the locale shows them): "12,3456" is the latitude 12.3456 (read as it is, it
+  // was refused as no number). Only the coordinates are decimals; a comma file's cell holds none.
   const decimalCells =
-    separator === ';' && layout.shape === 'events' ? [layout.columns.index.latitude, layout.columns.index.longitude].filter((at): at is number => at !== undefined) : [];
+    separator !== ',' && layout.shape === 'events' ? [layout.columns.index.latitude, layout.columns.index.longitude].filter((at): at is number => at !== undefined) : [];
   // No text column can hold a NUL (Postgres refuses it): stored, it failed the whole batch of its row.
   const map = (fields: string[], line: number): Iterable<ImportRecord> => {
     const short = shapeProblem(fields, headerFields.length, separator);
