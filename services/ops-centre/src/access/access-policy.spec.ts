@@ -47,8 +47,8 @@ describe('what a region refusal says', () => {
 
   it('names the country asked for and its desk, or that it has none', () => {
     const ap = who(['watch-officer'], 'asia-pacific');
-    expect(message(() => assertMaySeeCountry(ap, 'QZX'))).toEqual({ code: 'OPS_CENTRE.REGION_FORBIDDEN', message: 'region asia-pacific may not access QZX, a country of no regional desk' });
-    expect(message(() => assertMaySeeCountry(ap, 'BFA'))?.message).toBe('region asia-pacific may not access BFA, a country of region africa');
+    expect(message(() => assertMaySeeCountry(ap, 'QZX'))).toEqual({ code: 'OPS_CENTRE.REGION_FORBIDDEN', message: 'region asia-pacific may not read QZX, a country of no regional desk' });
+    expect(message(() => assertMaySeeCountry(ap, 'BFA'))?.message).toBe('region asia-pacific may not read BFA, a country of region africa');
     expect(message(() => assertMayActOnCountry(who(['watch-officer', 'global-viewer'], 'asia-pacific'), 'BFA'))?.message).toBe('region asia-pacific may not act on BFA, a country of region africa');
     expect(message(() => readableDesks(ap, 'africa'))?.message).toBe('region asia-pacific may not read region africa');
     expect(message(() => assertMaySeeCountry(ap, 'AUS'))).toBeNull();
@@ -56,7 +56,7 @@ describe('what a region refusal says', () => {
 
   it('says plainly that the token has no region claim', () => {
     const none = who(['watch-officer'], null);
-    expect(message(() => assertMaySeeCountry(none, 'BFA'))?.message).toBe('your token has no region claim, so it may not access BFA, a country of region africa');
+    expect(message(() => assertMaySeeCountry(none, 'BFA'))?.message).toBe('your token has no region claim, so it may not read BFA, a country of region africa');
     expect(message(() => readableDesks(none, 'africa'))?.message).toBe('your token has no region claim, so it may not read region africa');
   });
 });

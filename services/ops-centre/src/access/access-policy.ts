@@ -76,7 +76,7 @@ function desksFor(p: Pick<Principal, 'region'>, requested: string | undefined, e
  * when the country (QZX) had no desk, and "region (none) …" as a region called "(none)" when the
  * token had no region claim.
  */
-export function regionForbidden(p: Pick<Principal, 'region'>, verb: string, asked: { country: string; desk: string | null } | { region: string }): DomainError {
+export function regionForbidden(p: Pick<Principal, 'region'>, verb: 'read' | 'act on', asked: { country: string; desk: string | null } | { region: string }): DomainError {
   const who = p.region ? `region ${p.region}` : 'your token has no region claim, so it';
   const what = 'region' in asked ? `region ${asked.region}` : `${asked.country}, a country of ${asked.desk ? `region ${asked.desk}` : 'no regional desk'}`;
   return new DomainError('OPS_CENTRE.REGION_FORBIDDEN', `${who} may not ${verb} ${what}`, 'forbidden');
@@ -85,7 +85,7 @@ export function regionForbidden(p: Pick<Principal, 'region'>, verb: string, aske
 /** Refuses (403) a country the principal may not see, naming it and its desk. */
 export function assertMaySeeCountry(p: Pick<Principal, 'roles' | 'region'>, country: string): void {
   const desk = deskOf(country);
-  if (!maySeeDesk(p, desk)) throw regionForbidden(p, 'access', { country, desk });
+  if (!maySeeDesk(p, desk)) throw regionForbidden(p, 'read', { country, desk });
 }
 
 /** Refuses (403) acting on a country's alert unless the principal acts on its desk, naming the country and its desk. */

@@ -28,30 +28,30 @@ describe('ops-centre region refusals say which country, and why', () => {
   });
 
   it('names a country of no regional desk as such, not as a region "(none)"', async () => {
-    expect(await refusal('/countries/QZX', asiaPacific)).toBe('region asia-pacific may not access QZX, a country of no regional desk');
-    expect(await refusal('/alerts?country=ATA', asiaPacific)).toBe('region asia-pacific may not access ATA, a country of no regional desk');
-    expect(await refusal('/response-times?country=QZX', asiaPacific)).toBe('region asia-pacific may not access QZX, a country of no regional desk');
-    expect(await refusal('/timeline?country=QZX', asiaPacific)).toBe('region asia-pacific may not access QZX, a country of no regional desk');
+    expect(await refusal('/countries/QZX', asiaPacific)).toBe('region asia-pacific may not read QZX, a country of no regional desk');
+    expect(await refusal('/alerts?country=ATA', asiaPacific)).toBe('region asia-pacific may not read ATA, a country of no regional desk');
+    expect(await refusal('/response-times?country=QZX', asiaPacific)).toBe('region asia-pacific may not read QZX, a country of no regional desk');
+    expect(await refusal('/timeline?country=QZX', asiaPacific)).toBe('region asia-pacific may not read QZX, a country of no regional desk');
     expect(await refusal('/stream?country=QZX', asiaPacific)).toBe('region asia-pacific may not read QZX, a country of no regional desk');
   });
 
   it("names the country asked for and its desk on REST routes, as the stream does", async () => {
-    expect(await refusal('/countries/BFA', asiaPacific)).toBe('region asia-pacific may not access BFA, a country of region africa');
-    expect(await refusal('/alerts?country=BFA', asiaPacific)).toBe('region asia-pacific may not access BFA, a country of region africa');
+    expect(await refusal('/countries/BFA', asiaPacific)).toBe('region asia-pacific may not read BFA, a country of region africa');
+    expect(await refusal('/alerts?country=BFA', asiaPacific)).toBe('region asia-pacific may not read BFA, a country of region africa');
     expect(await refusal('/stream?country=BFA', asiaPacific)).toBe('region asia-pacific may not read BFA, a country of region africa');
     expect(await refusal('/alerts?region=africa', asiaPacific)).toBe('region asia-pacific may not read region africa');
     // An alert of another desk, and its trail, name the alert's country.
     const { escalationId } = await publishEscalation(h.producer, { country: 'BFA', level: RiskLevel.HIGH });
     const alert = await eventually(async () => (await api('/alerts?country=BFA&status=all&limit=1000', h.globalToken)).body?.find((a: { escalationId: string }) => a.escalationId === escalationId));
-    expect(await refusal(`/alerts/${alert.id}`, asiaPacific)).toBe('region asia-pacific may not access BFA, a country of region africa');
-    expect(await refusal(`/audit?alertId=${alert.id}`, asiaPacific)).toBe('region asia-pacific may not access BFA, a country of region africa');
+    expect(await refusal(`/alerts/${alert.id}`, asiaPacific)).toBe('region asia-pacific may not read BFA, a country of region africa');
+    expect(await refusal(`/audit?alertId=${alert.id}`, asiaPacific)).toBe('region asia-pacific may not read BFA, a country of region africa');
     expect(await refusal(`/alerts/${alert.id}/acknowledge`, asiaPacific, { method: 'POST' })).toBe('region asia-pacific may not act on BFA, a country of region africa');
   });
 
   it('says plainly that a token has no region claim, rather than name a region "(none)"', async () => {
     const claim = 'your token has no region claim, so it';
-    expect(await refusal('/countries/BFA', noRegion)).toBe(`${claim} may not access BFA, a country of region africa`);
-    expect(await refusal('/countries/QZX', noRegion)).toBe(`${claim} may not access QZX, a country of no regional desk`);
+    expect(await refusal('/countries/BFA', noRegion)).toBe(`${claim} may not read BFA, a country of region africa`);
+    expect(await refusal('/countries/QZX', noRegion)).toBe(`${claim} may not read QZX, a country of no regional desk`);
     expect(await refusal('/alerts?region=africa', noRegion)).toBe(`${claim} may not read region africa`);
     expect(await refusal('/stream?country=BFA', noRegion)).toBe(`${claim} may not read BFA, a country of region africa`);
   });

@@ -229,7 +229,7 @@ export class AlertsService {
   private async assertMayReadTrail(p: Principal, id: string): Promise<void> {
     const [row] = await this.db.query('SELECT desk, country FROM alerts WHERE id = $1', [id]);
     if (!row) throw new DomainError('OPS_CENTRE.ALERT_NOT_FOUND', `no alert ${id}`, 'not-found');
-    if (!mayAuditDesk(p, row.desk) && !maySeeDesk(p, row.desk)) throw regionForbidden(p, 'access', { country: row.country, desk: row.desk });
+    if (!mayAuditDesk(p, row.desk) && !maySeeDesk(p, row.desk)) throw regionForbidden(p, 'read', { country: row.country, desk: row.desk });
   }
 
   private async commentsOf(m: EntityManager, id: string) {
@@ -245,7 +245,7 @@ export class AlertsService {
     const alert = alertOf(row);
     // The alert's own desk (as recorded), named with its country.
     if (purpose === 'act') assertMayActOnCountry(p, alert.country, alert.region);
-    else if (!maySeeDesk(p, alert.region)) throw regionForbidden(p, 'access', { country: alert.country, desk: alert.region });
+    else if (!maySeeDesk(p, alert.region)) throw regionForbidden(p, 'read', { country: alert.country, desk: alert.region });
     return alert;
   }
 

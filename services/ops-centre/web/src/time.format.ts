@@ -28,8 +28,19 @@ const dateOf = (t: string | number | null | undefined): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
-/** A day, e.g. "27 Nov 2026", whatever the browser's time zone. */
+/** Whether a YYYY-MM-DD day exists: `new Date` rolls 30 February over into 2 March. */
+const dayExists = (day: string): boolean => {
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+};
+
+/**
+ * A day, e.g. "27 Nov 2026", whatever the browser's time zone. A day that does not exist (a polling
+ * day "2027-02-30" another service published) is shown as given and said to be no day, not as the
+ * real day `new Date` rolls it over to.
+ */
 export const fmtDay = (iso: string | null | undefined): string => {
+  if (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso) && !dayExists(iso)) return `${iso} (no such day)`;
   const d = dateOf(iso);
   return d ? DAY.format(d) : '–';
 };

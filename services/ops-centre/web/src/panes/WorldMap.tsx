@@ -22,8 +22,14 @@ const topology = atlas as unknown as Topology<{ countries: GeometryCollection<{ 
 const countries = feature(topology, topology.objects.countries) as FeatureCollection<Geometry, { name: string }>;
 const projection = geoNaturalEarth1().fitSize([WIDTH, HEIGHT], countries);
 const path = geoPath(projection);
+/**
+ * The atlas's shapes that carry no ISO numeric code, by the country they are part of or are (the UN's
+ * view: Somaliland of Somalia, northern Cyprus of Cyprus; Kosovo by the platform's XKX). Without it they
+ * read "No data" whatever their country's level, and to another desk's officer as a quiet country.
+ */
+const ISO3_BY_SHAPE_NAME: Readonly<Record<string, string>> = { Somaliland: 'SOM', 'N. Cyprus': 'CYP', Kosovo: 'XKX' };
 const SHAPES = countries.features.map((f: Feature<Geometry, { name: string }>) => {
-  const iso3 = ISO3_BY_NUMERIC.get(String(f.id).padStart(3, '0')) ?? null;
+  const iso3 = (f.id === undefined ? undefined : ISO3_BY_NUMERIC.get(String(f.id).padStart(3, '0'))) ?? ISO3_BY_SHAPE_NAME[f.properties.name] ?? null;
   return { iso3, name: iso3 ? (NAME_BY_ISO3.get(iso3) ?? f.properties.name) : f.properties.name, d: path(f) ?? '' };
 });
 /** The countries the map can draw: a country at risk outside it is named above the map, not silently left out. */
