@@ -68,4 +68,6 @@ export const RISK_CSV: readonly CsvColumn<Row>[] = [
   { header: 'level_since', hxl: '#date+level_since', value: f('levelSince') },
   { header: 'trend', hxl: '#indicator+risk+trend', value: f('trend') },
   { header: 'as_of', hxl: '#date+as_of', value: f('asOf') },
+  // Last, as in the signals export: what the data the area's risk was built from owes (ACLED's terms).
+  { header: 'attribution', hxl: '#meta+attribution', value: f('attribution') },
 ];

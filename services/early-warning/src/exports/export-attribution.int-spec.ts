@@ -6,13 +6,13 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import { COUNTRIES } from '@crisis-ops/geo';
-import { uniqueSuffix } from '@crisis-ops/testing';
-import { bootEarlyWarning, unassessedCountry, type BootedEarlyWarning } from '../int-support';
+import { eventually, uniqueSuffix } from '@crisis-ops/testing';
+import { bootEarlyWarning, inputsApplied, unassessedCountry, type BootedEarlyWarning } from '../int-support';
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { ACLED_ATTRIBUTION, runImport, type ImportReport } from '../imports/import-runner';
 import { intakeSink } from '../imports/import-sink';
 import { formatSummary, runBacktest } from '../backtest';
-import { ATTRIBUTION_HEADER } from './export.controller';
+import { ATTRIBUTION_HEADER } from '../risk/data-attribution';
 
 /**
  * ACLED's terms ask for attribution wherever results built from its data are shown. An ACLED file
@@ -88,5 +88,66 @@ describe('early-warning: the signals export carries what its sources owe', () =>
     expect(exported.rows).toHaveLength(1);
     expect(exported.rows[0].endsWith(',')).toBe(true);
     expect(await importText(exported.text)).toMatchObject({ duplicates: 1, attribution: null });
+  });
+
+  /**
+   * A country's risk is built from its signals and observations, so it owes what they owe: `/risk`,
+   * `/risk/{country}` and `risk.csv` showed an ACLED import's risk with no word of ACLED.
+   */
+  describe('risk built from attributed data says so', () => {
+    const get = (url: string) => fetch(`${ew.base}${url}`, { headers: { authorization: `Bearer ${ew.token}` } });
+    const deskOf = (code: string) => COUNTRIES.find((c) => c.iso3 === code)?.desk as string;
+    const riskOf = async (code: string) => {
+      const res = await get(`/risk/${code}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { national: { attributions: string[] }; admin1: Array<{ attributions: string[] }> };
+      return { body, header: res.headers.get(ATTRIBUTION_HEADER) };
+    };
+    const csvRowOf = async (code: string) => {
+      const res = await get(`/exports/risk.csv?hxl=true&region=${deskOf(code)}`);
+      expect(res.status).toBe(200);
+      const [header, tags, ...rows] = (await res.text()).trim().split('\r\n');
+      expect([header.split(',').at(-1), tags.split(',').at(-1)]).toEqual(['attribution', '#meta+attribution']);
+      return { rows: rows.filter((r) => r.startsWith(`${code},`)), header: res.headers.get(ATTRIBUTION_HEADER) };
+    };
+
+    it("attributes ACLED on the risk of a country an ACLED import (signals or monthly counts) fed, and nothing on one fed by the API alone", async () => {
+      // The first test imported 6 ACLED rows (under a source of its own) for `country`, with an admin1.
+      await eventually(async () => (await inputsApplied(ew.db, country)) >= 6, 60_000, 200);
+      const fed = await riskOf(country);
+      expect(fed.body.national.attributions).toEqual([ACLED_ATTRIBUTION]);
+      expect(fed.body.admin1.length).toBeGreaterThan(0);
+      for (const area of fed.body.admin1) expect(area.attributions).toEqual([ACLED_ATTRIBUTION]);
+      expect(fed.header).toBe(ACLED_ATTRIBUTION);
+      const listed = await get(`/risk?region=${deskOf(country)}`);
+      expect(listed.headers.get(ATTRIBUTION_HEADER)).toBe(ACLED_ATTRIBUTION);
+      expect(((await listed.json()) as Array<{ country: string; attributions: string[] }>).find((a) => a.country === country)?.attributions).toEqual([ACLED_ATTRIBUTION]);
+      const exported = await csvRowOf(country);
+      expect(exported.header).toBe(ACLED_ATTRIBUTION);
+      expect(exported.rows.length).toBeGreaterThan(1);
+      for (const row of exported.rows) expect(row.endsWith(`,"${ACLED_ATTRIBUTION}"`), row).toBe(true);
+
+      // Monthly counts (aggregate observations, no signal) owe ACLED's attribution as well.
+      let monthly = await unassessedCountry(ew.db);
+      while (monthly === country) monthly = await unassessedCountry(ew.db);
+      const name = COUNTRIES.find((c) => c.iso3 === monthly)?.name as string;
+      const counts = ['country,year,month,events,fatalities', ...[1, 2, 3].map((m) => `"${name}",2021,${m},4,${m}`)].join('\n');
+      expect(await importText(counts, `monthly-${RUN}`)).toMatchObject({ format: 'country-monthly', recorded: 3, attribution: ACLED_ATTRIBUTION });
+      await eventually(async () => (await get(`/risk/${monthly}`)).status === 200, 60_000, 200);
+      expect((await riskOf(monthly)).body.national.attributions).toEqual([ACLED_ATTRIBUTION]);
+
+      // A country only the API fed owes nothing: no header, an empty list and an empty cell.
+      let own = await unassessedCountry(ew.db);
+      while (own === country || own === monthly) own = await unassessedCountry(ew.db);
+      const signal = { id: `api-${RUN}`, source: `desk-${RUN}`, country: own, type: 'protests', occurredAt: '2021-06-01T12:00:00Z', fatalities: 0 };
+      expect((await ew.api('POST', '/signals', signal)).status).toBe(202);
+      await eventually(async () => (await inputsApplied(ew.db, own)) === 1, 60_000, 200);
+      const unowed = await riskOf(own);
+      expect(unowed.body.national.attributions).toEqual([]);
+      expect(unowed.header).toBeNull();
+      const ownRows = (await csvRowOf(own)).rows;
+      expect(ownRows).toHaveLength(1);
+      expect(ownRows[0].endsWith(',')).toBe(true);
+    });
   });
 });

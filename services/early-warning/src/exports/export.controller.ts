@@ -9,12 +9,10 @@ import { RiskQueries } from '../risk/risk-query.service';
 import { deskParam, deskViolations } from '../risk/risk-query.controller';
 import { parseSignalQuery, signalWhere, SIGNAL_COLUMNS, type SignalFilter } from '../signals/list-signals/signal-query';
 import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
+import { ATTRIBUTION_HEADER, attributionHeader } from '../risk/data-attribution';
 import { csvHead, csvRow, RISK_CSV, SIGNAL_CSV } from './csv-format';
 
 const PAGE = 5_000;
-
-/** The answer header naming what the exported rows' data owes (ACLED's, UCDP's attribution). */
-export const ATTRIBUTION_HEADER = 'X-Data-Attribution';
 
 /** Writes, waiting for the client to take it; a client gone never drains, so its close ends the wait too. */
 async function write(res: ServerResponse, chunk: string): Promise<void> {
@@ -124,6 +122,10 @@ export class ExportController {
 
   @Get('risk.csv')
   @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: "Every area's current risk; the last column, attribution (#meta+attribution), is what the data its risk was built from owes (ACLED's, UCDP's attribution), empty when nothing",
+    headers: { [ATTRIBUTION_HEADER]: { description: 'what the exported rows owe together; absent when nothing', schema: { type: 'string' } } },
+  })
   @ApiQuery({ name: 'hxl', required: false, description: 'true: add the HXL hashtag row' })
   @ApiQuery({ name: 'region', required: false, enum: DESK_IDS })
   @ChecksQuery(riskExportQuery)
@@ -131,8 +133,10 @@ export class ExportController {
     const query = riskExportQuery({ hxl, region });
     const areas = await this.risk.allAreas(query.desk);
     startCsv(res, `risk${query.hxl ? '-hxl' : ''}.csv`);
+    const owed = attributionHeader(new Map(areas.map((a) => [a.country, a.attributions])));
+    if (owed) res.setHeader(ATTRIBUTION_HEADER, owed);
     await write(res, csvHead(RISK_CSV, query.hxl));
-    for (let i = 0; i < areas.length && !res.destroyed; i += PAGE) await write(res, areas.slice(i, i + PAGE).map((a) => csvRow(RISK_CSV, a as unknown as Record<string, unknown>)).join(''));
+    for (let i = 0; i < areas.length && !res.destroyed; i += PAGE) await write(res, areas.slice(i, i + PAGE).map((a) => csvRow(RISK_CSV, { ...a, attribution: a.attributions.join(' ') || null })).join(''));
     res.end();
   }
 }

@@ -88,10 +88,17 @@ export function intakeSink(intake: SignalWriter, db: DataSource, events: Observa
       const fresh = await db.transaction(async (m) => {
         // The key comes back as text: node-pg would turn a date into a Date at local midnight.
         const rows: Array<{ source: string; country: string; admin1: string; admin2: string; period_start: string }> = await m.query(
-          `INSERT INTO aggregate_observations (source, country, admin1, admin2, period_start, period_end, events, fatalities)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::int[], $8::int[])
-           ON CONFLICT DO NOTHING
-           RETURNING source, country, admin1, admin2, to_char(period_start, 'YYYY-MM-DD') AS period_start`,
+          `WITH inserted AS (
+             INSERT INTO aggregate_observations (source, country, admin1, admin2, period_start, period_end, events, fatalities)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::int[], $8::int[])
+             ON CONFLICT DO NOTHING
+             RETURNING source, country, admin1, admin2, to_char(period_start, 'YYYY-MM-DD') AS period_start
+           ), pairs AS (
+             -- What a country's risk owes its sources is read there (as for signals, SignalWriter).
+             INSERT INTO source_countries (source, country)
+             SELECT source, country FROM inserted GROUP BY 1, 2 ORDER BY 1, 2 ON CONFLICT DO NOTHING
+           )
+           SELECT * FROM inserted`,
           [
             batch.map((o) => o.source),
             batch.map((o) => o.country),

@@ -8,6 +8,7 @@ import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
 import { countryCodeViolations, exerciseCodeViolations } from '../signals/country-param';
 import { RiskQueries } from './risk-query.service';
 import { HISTORY_KINDS, MAX_HISTORY, parseHistoryPage } from './risk-history-query';
+import { ATTRIBUTION_HEADER, attributionHeader } from './data-attribution';
 
 /** The answer header carrying the next page's cursor, as the platform's other listings send it. */
 export const NEXT_CURSOR = 'X-Next-Cursor';
@@ -15,6 +16,19 @@ export const NEXT_CURSOR = 'X-Next-Cursor';
 /** What is wrong with a `region` parameter: none, or not a desk. */
 export const deskViolations = (region: unknown): FieldViolation[] =>
   region === undefined || (typeof region === 'string' && isDeskId(region)) ? [] : [{ field: 'region', reason: `must be one of ${DESK_IDS.join(', ')}` }];
+
+const ATTRIBUTION_DOC = {
+  [ATTRIBUTION_HEADER]: {
+    description: "what the answer's data owes together (ACLED's, UCDP's attribution: each area's `attributions` says its own); absent when nothing",
+    schema: { type: 'string' },
+  },
+};
+
+/** Sets the attribution header of an answer showing these areas' risk. */
+function attribute(res: Response | undefined, areas: ReadonlyArray<{ country: string; attributions: string[] }>): void {
+  const header = attributionHeader(new Map(areas.map((a) => [a.country, a.attributions])));
+  if (header) res?.setHeader(ATTRIBUTION_HEADER, header);
+}
 
 export function deskParam(region: string | undefined): DeskId | undefined {
   const violations = deskViolations(region);
@@ -34,10 +48,15 @@ export class RiskQueryController {
   /** Current national risk of every assessed country (level, score, trend), highest first. */
   @Get()
   @ApiQuery({ name: 'region', required: false, enum: DESK_IDS, description: "a regional desk: only that desk's countries" })
-  @ApiOkResponse({ description: 'AreaRiskView[]' })
+  @ApiOkResponse({
+    description: "AreaRiskView[]; each one's `attributions` is what the data its risk was built from owes (ACLED's, UCDP's attribution), empty when nothing",
+    headers: ATTRIBUTION_DOC,
+  })
   @ApiProblemResponse(400, 'REQUEST.INVALID: `region` is not a regional desk, or a query parameter the route does not take')
-  list(@Query('region') region?: string) {
-    return this.risk.countries(deskParam(region));
+  async list(@Query('region') region?: string, @Res({ passthrough: true }) res?: Response) {
+    const areas = await this.risk.countries(deskParam(region));
+    attribute(res, areas);
+    return areas;
   }
 
   /**
@@ -59,7 +78,7 @@ export class RiskQueryController {
   @ApiOkResponse({
     description:
       '{ national, admin1: AreaRiskView[], context: ContextView[] (in force on the national asOf), history (newest first), historyNextCursor: the historyCursor of the next page of history, null when this answer holds the oldest entry }',
-    headers: { [NEXT_CURSOR]: { description: 'historyNextCursor, present when older history entries follow', schema: { type: 'string' } } },
+    headers: { [NEXT_CURSOR]: { description: 'historyNextCursor, present when older history entries follow', schema: { type: 'string' } }, ...ATTRIBUTION_DOC },
   })
   @ApiProblemResponse(
     400,
@@ -86,6 +105,7 @@ export class RiskQueryController {
       throw new NotFoundException({ code: 'EARLY_WARNING.COUNTRY_NOT_ASSESSED', message: `no risk has been assessed for ${country} yet` });
     }
     if (found.historyNextCursor) res?.setHeader(NEXT_CURSOR, found.historyNextCursor);
+    attribute(res, [found.national]);
     return found;
   }
 }

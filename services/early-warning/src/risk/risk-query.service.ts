@@ -6,6 +6,7 @@ import { riskTrendOf, type RiskTrend } from '@crisis-ops/contracts';
 import { admin1Key, dayOf } from '../domain';
 import { countryContextOn, isoDayOf, loadContext } from '../context/recorded-context';
 import { encodeHistoryCursor, type HistoryPage } from './risk-history-query';
+import { attributionsOf } from './data-attribution';
 
 export interface AreaRiskView {
   country: string;
@@ -20,6 +21,11 @@ export interface AreaRiskView {
   trendDelta: number;
   asOf: string | null;
   drivers: unknown[];
+  /**
+   * What the data this risk was built from owes (ACLED's, UCDP's attribution): those of the sources
+   * the country holds signals or observations of, sorted; empty when none.
+   */
+  attributions: string[];
 }
 
 /** Context the engine applies to an area of the country (admin1 null = national). */
@@ -57,7 +63,7 @@ interface CurrentRow {
 }
 
 
-function view(r: CurrentRow): AreaRiskView {
+function view(r: CurrentRow, owed: ReadonlyMap<string, string[]>): AreaRiskView {
   const c = countryByIso3(r.country);
   const delta = r.trend_delta ?? 0;
   return {
@@ -72,7 +78,14 @@ function view(r: CurrentRow): AreaRiskView {
     trendDelta: delta,
     asOf: r.assessed_day,
     drivers: r.drivers ?? [],
+    attributions: owed.get(r.country) ?? [],
   };
+}
+
+/** The rows' views, each with what its country's data owes. */
+async function viewsOf(db: DataSource, rows: readonly CurrentRow[]): Promise<AreaRiskView[]> {
+  const owed = await attributionsOf(db, [...new Set(rows.map((r) => r.country))]);
+  return rows.map((r) => view(r, owed));
 }
 
 const COLS = `country, admin1, score, level, to_char(level_since, 'YYYY-MM-DD') AS level_since, to_char(assessed_day, 'YYYY-MM-DD') AS assessed_day, trend_delta, drivers`;
@@ -88,7 +101,7 @@ export class RiskQueries {
       `SELECT ${COLS} FROM risk_current WHERE admin1 = '' ${codes ? 'AND country = ANY($1)' : ''} ORDER BY score DESC, country`,
       codes ? [codes] : [],
     );
-    return rows.map(view);
+    return viewsOf(this.db, rows);
   }
 
   /**
@@ -112,9 +125,10 @@ export class RiskQueries {
       params,
     );
     const history = found.slice(0, page.limit);
+    const [national, ...admin1] = await viewsOf(this.db, rows);
     return {
-      national: view(rows[0]),
-      admin1: rows.slice(1).map(view),
+      national,
+      admin1,
       context: await this.contextOn(code, rows[0].assessed_day, rows.slice(1)),
       history: history.map((h) => ({ ...h, admin1: h['admin1'] || null })),
       historyNextCursor: found.length > page.limit ? encodeHistoryCursor(history[history.length - 1]['id'] as string) : null,
@@ -149,6 +163,6 @@ export class RiskQueries {
       `SELECT ${COLS} FROM risk_current ${codes ? 'WHERE country = ANY($1)' : ''} ORDER BY country, admin1`,
       codes ? [codes] : [],
     );
-    return rows.map(view);
+    return viewsOf(this.db, rows);
   }
 }

@@ -100,14 +100,22 @@ export class SignalWriter {
     // other (a deadlock, which Postgres broke by failing one: a 500). Byte order ("C"): any order all
     // requests share will do, and it is the cheapest to sort by. The recording sequence follows this
     // order within a request.
+    // The (source, country) pairs of what was inserted go to source_countries in the same statement
+    // (what a country's risk owes its sources is read there), in one order every request shares.
     const inserted: Array<{ id: string }> = await m.query(
-      `INSERT INTO signals (id, source, source_signal_id, country, admin1, admin2, location, latitude, longitude, type, sub_type,
-                            occurred_at, reported_at, fatalities, severity, notes, origin, recorded_at)
-       SELECT id, source, sid, country, admin1, admin2, location, lat, lon, type, sub, ${fromEpochMs('occ')}, ${fromEpochMs('rep')}, f, sev, notes, $2, $3::timestamptz
-       FROM json_to_recordset($1::json) AS x(id uuid, source text, sid text, country text, admin1 text, admin2 text, location text, lat float8,
-                                             lon float8, type text, sub text, occ int8, rep int8, f int, sev smallint, notes text)
-       ORDER BY source COLLATE "C", sid COLLATE "C"
-       ON CONFLICT (source, source_signal_id) WHERE source_signal_id IS NOT NULL DO NOTHING RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO signals (id, source, source_signal_id, country, admin1, admin2, location, latitude, longitude, type, sub_type,
+                              occurred_at, reported_at, fatalities, severity, notes, origin, recorded_at)
+         SELECT id, source, sid, country, admin1, admin2, location, lat, lon, type, sub, ${fromEpochMs('occ')}, ${fromEpochMs('rep')}, f, sev, notes, $2, $3::timestamptz
+         FROM json_to_recordset($1::json) AS x(id uuid, source text, sid text, country text, admin1 text, admin2 text, location text, lat float8,
+                                               lon float8, type text, sub text, occ int8, rep int8, f int, sev smallint, notes text)
+         ORDER BY source COLLATE "C", sid COLLATE "C"
+         ON CONFLICT (source, source_signal_id) WHERE source_signal_id IS NOT NULL DO NOTHING RETURNING id, source, country
+       ), pairs AS (
+         INSERT INTO source_countries (source, country)
+         SELECT source, country FROM inserted GROUP BY 1, 2 ORDER BY 1, 2 ON CONFLICT DO NOTHING
+       )
+       SELECT id FROM inserted`,
       [JSON.stringify(rows), options.origin, now],
     );
     const insertedIds = new Set(inserted.map((r) => r.id));

@@ -1,0 +1,27 @@
+import type { DataSource } from 'typeorm';
+
+/** The answer header naming what the answer's data owes together (ACLED's, UCDP's attribution). */
+export const ATTRIBUTION_HEADER = 'X-Data-Attribution';
+
+/**
+ * What each country's recorded data owes: the attributions kept for the sources (source_attributions)
+ * it holds signals or aggregate observations of (source_countries). A country's risk is built from
+ * that data, so it owes the same (ACLED's terms: attribute it wherever results built from its data
+ * are shown). Countries owing nothing are absent; each list is sorted.
+ */
+export async function attributionsOf(db: DataSource, countries: readonly string[]): Promise<Map<string, string[]>> {
+  if (countries.length === 0) return new Map();
+  const rows: Array<{ country: string; owed: string[] }> = await db.query(
+    `SELECT s.country, array_agg(DISTINCT a.attribution ORDER BY a.attribution) AS owed
+     FROM source_countries s JOIN source_attributions a ON a.source = s.source
+     WHERE s.country = ANY($1::text[]) GROUP BY s.country`,
+    [countries],
+  );
+  return new Map(rows.map((r) => [r.country, r.owed]));
+}
+
+/** The header's value for answers of these countries' risk: every attribution any of them owes, once; undefined when none. */
+export function attributionHeader(owed: ReadonlyMap<string, readonly string[]>): string | undefined {
+  const all = [...new Set([...owed.values()].flat())].sort();
+  return all.length > 0 ? all.join(' ') : undefined;
+}
