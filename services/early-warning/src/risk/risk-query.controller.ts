@@ -45,7 +45,7 @@ export class RiskQueryController {
     @Inject(EXERCISE_COUNTRIES) private readonly exerciseCountries: boolean,
   ) {}
 
-  /** Current national risk of every assessed country (level, score, trend), highest first. */
+  /** Current national risk of every assessed country (level, score, trend), highest level first, then highest score. */
   @Get()
   @ApiQuery({ name: 'region', required: false, enum: DESK_IDS, description: "a regional desk: only that desk's countries" })
   @ApiOkResponse({

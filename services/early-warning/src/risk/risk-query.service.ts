@@ -88,17 +88,24 @@ async function viewsOf(db: DataSource, rows: readonly CurrentRow[]): Promise<Are
   return rows.map((r) => view(r, owed));
 }
 
+/**
+ * Highest level first, then score: with hysteresis a level outlives the score that raised it (an
+ * elevated country at 16.8 is still above a low one at 26.9), and ordering by score alone listed
+ * them the other way round from the operations centre's board.
+ */
+const BY_RISK = `array_position(ARRAY['low', 'elevated', 'high', 'critical'], level) DESC, score DESC`;
+
 const COLS = `country, admin1, score, level, to_char(level_since, 'YYYY-MM-DD') AS level_since, to_char(assessed_day, 'YYYY-MM-DD') AS assessed_day, trend_delta, drivers`;
 
 @Injectable()
 export class RiskQueries {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** National risk of every assessed country, highest score first; only a desk's countries if given. */
+  /** National risk of every assessed country, highest level then score first; only a desk's countries if given. */
   async countries(desk?: DeskId): Promise<AreaRiskView[]> {
     const codes = desk ? countriesOfDesk(desk).map((c) => c.iso3) : null;
     const rows: CurrentRow[] = await this.db.query(
-      `SELECT ${COLS} FROM risk_current WHERE admin1 = '' ${codes ? 'AND country = ANY($1)' : ''} ORDER BY score DESC, country`,
+      `SELECT ${COLS} FROM risk_current WHERE admin1 = '' ${codes ? 'AND country = ANY($1)' : ''} ORDER BY ${BY_RISK}, country`,
       codes ? [codes] : [],
     );
     return viewsOf(this.db, rows);
@@ -112,7 +119,7 @@ export class RiskQueries {
    * and nothing said the answer was cut.
    */
   async country(code: string, page: HistoryPage): Promise<CountryRiskView | undefined> {
-    const rows: CurrentRow[] = await this.db.query(`SELECT ${COLS} FROM risk_current WHERE country = $1 ORDER BY admin1 = '' DESC, score DESC, admin1`, [code]);
+    const rows: CurrentRow[] = await this.db.query(`SELECT ${COLS} FROM risk_current WHERE country = $1 ORDER BY admin1 = '' DESC, ${BY_RISK}, admin1`, [code]);
     if (rows.length === 0 || rows[0].admin1 !== '') return undefined;
     const params: unknown[] = [code, page.limit + 1];
     const where = ['country = $1'];
