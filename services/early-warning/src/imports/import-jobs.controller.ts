@@ -67,6 +67,11 @@ function uploadProblems(body: unknown, file: UploadedFileInfo | undefined, skipp
   for (const key of notText) errors.push({ field: key, reason: Array.isArray(fields[key]) ? 'must be given once' : 'must be text' });
   const notUtf8 = ['format', 'source'].filter((key) => typeof fields[key] === 'string' && lostBytes(fields[key] as string));
   for (const key of notUtf8) errors.push({ field: key, reason: NOT_UTF8_FORM_TEXT });
+  // Given empty (`-F source=` from an unset shell variable), a field was taken as not given: the
+  // job went under the format's shared default source, and its rows were counted duplicates of
+  // another file's. The listing's filters refuse an empty value the same way.
+  const empty = ['format', 'source'].filter((key) => fields[key] === '');
+  for (const key of empty) errors.push({ field: key, reason: `is empty: give a value, or leave the field out for ${key === 'format' ? 'auto' : "the format's default source"}` });
   // A field refused as not UTF-8 is not checked further: one reason per field, the one to fix first.
   const text = (key: string): string | undefined => (typeof fields[key] === 'string' && fields[key] !== '' && !notUtf8.includes(key) ? (fields[key] as string) : undefined);
   const format = text('format') ?? 'auto';

@@ -62,6 +62,12 @@ describe('import uploads refused, and files a job cannot use, on real Postgres',
     expect(await refusal([['file', null], ['file', null]])).toEqual([{ field: 'file', reason: 'takes one file, not 2' }]);
     // A form field given twice: refused, not joined into a source nobody chose ("alpha,beta").
     expect(await refusal([['file', null], ['source', 'alpha'], ['source', 'beta']])).toEqual([{ field: 'source', reason: 'must be given once' }]);
+    // Given empty (an unset shell variable in `-F source=$SRC`): refused, not taken as left out, which
+    // put the job under the format's shared default source and its rows among another file's.
+    expect(await refusal([['file', null], ['source', ''], ['format', '']])).toEqual([
+      { field: 'format', reason: 'is empty: give a value, or leave the field out for auto' },
+      { field: 'source', reason: "is empty: give a value, or leave the field out for the format's default source" },
+    ]);
     // A bracketed name arrives as an object (it was a 500, its upload left on disk).
     expect(await refusal([['file', null], ['source[a]', 'x']])).toEqual([{ field: 'source', reason: 'must be text' }]);
     // A form sent with no file chosen: one reason, not "required" and "not an import field" at once.
