@@ -59,6 +59,11 @@ describe('early-warning: the signals export carries what its sources owe', () =>
 
     const exported = await exportOf(relabelled);
     expect(exported.attribution).toBe(ACLED_ATTRIBUTION);
+    // The JSON listing says so as well, per item and in the header.
+    const listed = await fetch(`${ew.base}/signals?source=${encodeURIComponent(relabelled)}`, { headers: { authorization: `Bearer ${ew.token}` } });
+    expect(listed.headers.get(ATTRIBUTION_HEADER)).toBe(ACLED_ATTRIBUTION);
+    const listedItems = ((await listed.json()) as { items: Array<{ attribution: string | null }> }).items;
+    expect(listedItems.map((i) => i.attribution)).toEqual(Array.from({ length: 6 }, () => ACLED_ATTRIBUTION));
     expect([exported.header.at(-1), exported.tags.at(-1)]).toEqual(['attribution', '#meta+attribution']);
     expect(exported.rows).toHaveLength(6);
     // The text holds commas: quoted, as any CSV reader reads it.
@@ -85,6 +90,9 @@ describe('early-warning: the signals export carries what its sources owe', () =>
     expect((await ew.api('POST', '/signals', signal)).status).toBe(202);
     const exported = await exportOf(own);
     expect(exported.attribution).toBeNull();
+    const listed = await fetch(`${ew.base}/signals?source=${encodeURIComponent(own)}`, { headers: { authorization: `Bearer ${ew.token}` } });
+    expect(listed.headers.get(ATTRIBUTION_HEADER)).toBeNull();
+    expect(((await listed.json()) as { items: Array<{ attribution: string | null }> }).items.map((i) => i.attribution)).toEqual([null]);
     expect(exported.rows).toHaveLength(1);
     expect(exported.rows[0].endsWith(',')).toBe(true);
     expect(await importText(exported.text)).toMatchObject({ duplicates: 1, attribution: null });

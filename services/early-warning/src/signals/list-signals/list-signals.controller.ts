@@ -1,9 +1,11 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { EXERCISE_COUNTRIES } from '../intake/exercise-countries';
+import { ATTRIBUTION_HEADER } from '../../risk/data-attribution';
 import { encodeCursor, parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from './signal-query';
 
 export interface SignalRow {
@@ -33,8 +35,12 @@ export class ListSignalsController {
   @ApiQuery({ name: 'to', required: false, description: 'occurredAt < to (ISO 8601)' })
   @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 100' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  @ApiOkResponse({ description: '{ items: Signal[], nextCursor: string | null }' })
-  async list(@Query() q: Record<string, string | undefined>): Promise<{ items: SignalRow[]; nextCursor: string | null }> {
+  @ApiOkResponse({
+    description:
+      "{ items: Signal[], nextCursor: string | null }; each item's `attribution` is what its source owes (ACLED's attribution for an ACLED import, whatever its source was named), null when nothing, as in the signals export",
+    headers: { [ATTRIBUTION_HEADER]: { description: "what the page's items owe together; absent when nothing", schema: { type: 'string' } } },
+  })
+  async list(@Query() q: Record<string, string | undefined>, @Res({ passthrough: true }) res?: Response): Promise<{ items: SignalRow[]; nextCursor: string | null }> {
     const { query, violations } = parseSignalQuery(q, this.exerciseCountries);
     if (!query) throw invalidRequest(violations);
     const { where, params } = signalWhere(query, query.before);
@@ -42,7 +48,20 @@ export class ListSignalsController {
     const more = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
     const nextCursor = more ? encodeCursor(items[items.length - 1].seq as string) : null;
-    for (const item of items) delete item.seq;
+    // What each item's source owes (ACLED's terms: attribute it wherever its data is shown), as the
+    // export's `attribution` column says it: the listing showed ACLED's rows with no word of ACLED.
+    const owed: Array<{ source: string; attribution: string }> = await this.db.query(
+      'SELECT source, attribution FROM source_attributions WHERE source = ANY($1::text[]) ORDER BY source, attribution',
+      [[...new Set(items.map((i) => i['source'] as string))]],
+    );
+    const bySource = new Map<string, string[]>();
+    for (const o of owed) bySource.set(o.source, [...(bySource.get(o.source) ?? []), o.attribution]);
+    for (const item of items) {
+      delete item.seq;
+      item['attribution'] = bySource.get(item['source'] as string)?.join(' ') ?? null;
+    }
+    const all = [...new Set(owed.map((o) => o.attribution))].sort();
+    if (all.length > 0) res?.setHeader(ATTRIBUTION_HEADER, all.join(' '));
     return { items, nextCursor };
   }
 }
