@@ -6,6 +6,7 @@ import { catchError, concatWith, from, ignoreElements, mergeMap, throwError, typ
 import { ValidationFailed, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { invalidRequest, requestPipes } from './validation';
 import { unstorableText } from './json-body';
+import { IDEMPOTENCY_KEY_ROUTE, idempotencyKeyFaults } from '../idempotency/idempotency-key';
 
 /** Where @nestjs/swagger keeps a route's @ApiQuery declarations (its DECORATORS.API_PARAMETERS, not exported). */
 const SWAGGER_PARAMETERS = 'swagger/apiParameters';
@@ -126,6 +127,7 @@ interface Route {
   check: QueryCheck | undefined;
   piped: { args: PipedArgument[]; pipes: unknown[] };
   bodyCheck: BodyCheck | undefined;
+  takesIdempotencyKey: boolean;
 }
 
 /** What `check` refuses of `query`, if anything. */
@@ -219,15 +221,28 @@ export class KnownQueryInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const handler = context.getHandler() as Handler;
-    const request = context.switchToHttp().getRequest<{ method?: string; query?: Record<string, unknown>; body?: unknown; params?: Record<string, unknown> }>();
+    const request = context.switchToHttp().getRequest<{
+      method?: string;
+      query?: Record<string, unknown>;
+      body?: unknown;
+      params?: Record<string, unknown>;
+      headers: Record<string, string | string[] | undefined>;
+      headersDistinct?: Record<string, string[] | undefined>;
+    }>();
     const route = this.route(context.getClass().prototype, handler);
     const query = request.query ?? {};
     // A query string reaches SQL parameters as readily as a body does, and Postgres refuses the same text.
     const unstorable = unstorableText(query);
+    // A malformed Idempotency-Key was refused alone, from its parameter decorator, before the pipes:
+    // fixed and retried, the request met its body's faults in a second 400. Named with them instead.
+    const keyFaults = route.takesIdempotencyKey ? idempotencyKeyFaults(request) : [];
     // Refused without running the route, with what the pipes refuse of its body and path parameters.
     const refuse = (faults: readonly FieldViolation[]) =>
-      from(faultsOfArguments(route, request, this.appPipes, () => this.controllerOf(context.getClass()))).pipe(mergeMap((ofArguments) => throwError(() => invalidRequest([...faults, ...ofArguments]))));
+      from(faultsOfArguments(route, request, this.appPipes, () => this.controllerOf(context.getClass()))).pipe(
+        mergeMap((ofArguments) => throwError(() => invalidRequest([...faults, ...keyFaults, ...ofArguments]))),
+      );
     if (unstorable.length > 0) return refuse(unstorable);
+    const handle = () => (keyFaults.length > 0 ? refuse([]) : next.handle());
     // A parameter taking one value given twice arrives as an array, which the validation pipe joins
     // with commas: the route's own check read it as a malformed value ("must be an ISO 3166-1
     // alpha-3 code" of ?country=UKR&country=RUS), or matched it as one text.
@@ -235,16 +250,16 @@ export class KnownQueryInterceptor implements NestInterceptor {
     const { allowed } = route;
     if (!allowed) {
       if (repeated.length > 0) return refuse(repeated.map((field) => ({ field, reason: REPEATED })));
-      return next.handle();
+      return handle();
     }
     const unknown = Object.keys(query).filter((k) => !allowed.has(k));
-    if (unknown.length === 0 && repeated.length === 0) return next.handle();
+    if (unknown.length === 0 && repeated.length === 0) return handle();
     const reason = allowed.size ? `is not a parameter of this request (it takes ${[...allowed].sort().join(', ')})` : 'is not a parameter of this request (it takes none)';
     const refused = [...unknown.map((field) => ({ field, reason })), ...repeated.filter((k) => allowed.has(k)).map((field) => ({ field, reason: REPEATED }))];
     const named = new Set(refused.map((f) => f.field));
     // What the route says of the query again names a parameter refused above: said once. (A body
     // field may share a parameter's name: it is another field, and named.)
-    const refusal = (faults: readonly FieldViolation[]) => invalidRequest([...refused, ...faults.filter((f) => !named.has(f.field))]);
+    const refusal = (faults: readonly FieldViolation[]) => invalidRequest([...refused, ...keyFaults, ...faults.filter((f) => !named.has(f.field))]);
     if (!runsForFaults(route, request.method)) return refuse([...refused, ...faultsOfCheck(route.check, query, () => this.controllerOf(context.getClass())).filter((f) => !named.has(f.field))]);
     // Its answer is not given: the request is refused either way. Any other failure (access, a
     // database out of reach) is for the corrected request to meet.
@@ -265,6 +280,7 @@ export class KnownQueryInterceptor implements NestInterceptor {
         check: Reflect.getMetadata(QUERY_CHECK, handler) as QueryCheck | undefined,
         piped: pipedArguments(controller, handler),
         bodyCheck: Reflect.getMetadata(BODY_CHECK, handler) as BodyCheck | undefined,
+        takesIdempotencyKey: Reflect.getMetadata(IDEMPOTENCY_KEY_ROUTE, handler) === true,
       };
       this.routes.set(handler, route);
     }

@@ -1,4 +1,5 @@
-import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { FieldViolation } from '@crisis-ops/domain-kernel';
 import { ApiHeader } from '@nestjs/swagger';
 import { invalidRequest } from '../http/validation';
 
@@ -20,16 +21,24 @@ interface RequestHeaders {
  * two keys is meant cannot be told, so the client is told to send one.
  */
 export function idempotencyKeyOf(req: RequestHeaders): string | undefined {
-  const value = req.headers[HEADER];
-  if (value === undefined) return undefined;
-  if ((req.headersDistinct?.[HEADER]?.length ?? 1) > 1 || Array.isArray(value)) {
-    throw invalidRequest([{ field: 'Idempotency-Key', reason: 'must be given once: this request has it more than once' }]);
-  }
-  if (!/^[\x21-\x7e]{1,200}$/.test(value)) {
-    throw invalidRequest([{ field: 'Idempotency-Key', reason: 'must be 1 to 200 visible ASCII characters, e.g. a UUID' }]);
-  }
-  return value;
+  const faults = idempotencyKeyFaults(req);
+  if (faults.length > 0) throw invalidRequest(faults);
+  return req.headers[HEADER] as string | undefined;
 }
+
+/** What is wrong with the request's `Idempotency-Key` (see idempotencyKeyOf): nothing when it is absent or well formed. */
+export function idempotencyKeyFaults(req: RequestHeaders): FieldViolation[] {
+  const value = req.headers[HEADER];
+  if (value === undefined) return [];
+  if ((req.headersDistinct?.[HEADER]?.length ?? 1) > 1 || Array.isArray(value)) {
+    return [{ field: 'Idempotency-Key', reason: 'must be given once: this request has it more than once' }];
+  }
+  if (!/^[\x21-\x7e]{1,200}$/.test(value)) return [{ field: 'Idempotency-Key', reason: 'must be 1 to 200 visible ASCII characters, e.g. a UUID' }];
+  return [];
+}
+
+/** Marks a route taking `Idempotency-Key`, so that a malformed key is named with the request's other faults (KnownQueryInterceptor). */
+export const IDEMPOTENCY_KEY_ROUTE = 'crisis-ops:idempotency-key';
 
 /** The route's `Idempotency-Key`, checked (idempotencyKeyOf); undefined when none was sent. */
 export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => idempotencyKeyOf(ctx.switchToHttp().getRequest<RequestHeaders>()));
@@ -37,6 +46,7 @@ export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionCo
 /** Documents the header on a command route, with the code the service refuses a reused key with. */
 export const AcceptsIdempotencyKey = (reusedCode: string) =>
   applyDecorators(
+    SetMetadata(IDEMPOTENCY_KEY_ROUTE, true),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

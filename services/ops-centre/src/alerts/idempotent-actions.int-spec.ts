@@ -135,6 +135,15 @@ describe('ops-centre alert actions retried with an Idempotency-Key', () => {
       status: 400,
       body: { code: 'REQUEST.INVALID', errors: [{ field: 'Idempotency-Key', reason: 'must be 1 to 200 visible ASCII characters, e.g. a UUID' }] },
     });
+    // Named with the body's faults, and with a query parameter the route does not take: one answer to
+    // correct them all (the key was refused alone, and the corrected retry met the body's in a second 400).
+    const fields = (answer: { body: { errors?: Array<{ field: string }> } }) => (answer.body.errors ?? []).map((e) => e.field).sort();
+    const keyAndBody = await act(await officer(), id, 'comments', { body: '   ', x: 1 }, 'héllo');
+    expect(keyAndBody.status).toBe(400);
+    expect(fields(keyAndBody)).toEqual(['Idempotency-Key', 'body', 'x']);
+    const withQuery = await api(`/alerts/${id}/comments?dry=1`, await officer(), { method: 'POST', body: JSON.stringify({ body: '   ', x: 1 }), headers: { 'idempotency-key': 'héllo' } });
+    expect(withQuery.status).toBe(400);
+    expect(fields(withQuery)).toEqual(['Idempotency-Key', 'body', 'dry', 'x']);
     expect(await listed(id)).toMatchObject({ commentCount: 1 });
   });
 
