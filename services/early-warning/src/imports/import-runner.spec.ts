@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import type { Signal } from '../domain';
 import { ACLED_ATTRIBUTION, formatReport, runImport, type ImportSink } from './import-runner';
+import { LateReportTally } from './late-reports';
 
 /** An in-memory sink that is idempotent by (source, id) like the real intake. */
 function memorySink() {
@@ -12,16 +13,12 @@ function memorySink() {
     async signals(batch: readonly Signal[]) {
       batches.push(batch.length);
       written.push(...batch);
-      let recorded = 0;
-      for (const s of batch) {
-        if (seen.has(`${s.source}/${s.id}`)) continue;
-        seen.add(`${s.source}/${s.id}`);
-        recorded++;
-      }
-      return { recorded, duplicates: batch.length - recorded };
+      const fresh = batch.map((s) => !seen.has(`${s.source}/${s.id}`) && Boolean(seen.add(`${s.source}/${s.id}`)));
+      const recorded = fresh.filter(Boolean).length;
+      return { recorded, duplicates: batch.length - recorded, fresh };
     },
     async observations(batch) {
-      return { recorded: batch.length, duplicates: 0 };
+      return { recorded: batch.length, duplicates: 0, fresh: batch.map(() => true) };
     },
   };
   return { sink, batches, written };
@@ -82,6 +79,37 @@ describe('runImport', () => {
     expect(report).toMatchObject({ format: 'hxl', accepted: 2, source: 'field-monitor' });
     // Where --source does name the records' source, the report names it too.
     expect(await runImport(Readable.from([csv]), memorySink().sink, { source: 'acled-mirror' })).toMatchObject({ source: 'acled-mirror', accepted: 25 });
+  });
+
+  it("says per country how many rows it recorded dated before the day the country's risk had open when it began writing: late reports, which assess no history", async () => {
+    const { sink, written } = memorySink();
+    const asked: Array<{ countries: string[]; written: number }> = [];
+    sink.openDays = async (countries) => {
+      asked.push({ countries: [...countries].sort(), written: written.length });
+      return new Map([['MLI', new Date('2023-05-20T00:00:00Z')]]);
+    };
+    // Rows of 1 to 25 May: those of 1 to 19 May are before the open day; the 20th's is of it.
+    const first = await runImport(Readable.from([csv]), sink, { batchSize: 10 });
+    // Asked once, before any row was written.
+    expect(asked).toEqual([{ countries: ['MLI'], written: 0 }]);
+    expect(first).toMatchObject({ recorded: 25, lateReports: 19, lateReportCountries: [{ country: 'MLI', openDay: '2023-05-20', rows: 19 }], lateReportCountriesTruncated: false });
+    expect(formatReport(first)).toContain(
+      "  late       19 recorded rows dated before their country's open day: added to it as late reports, no history assessed for their days\n    MLI: 19 dated before 2023-05-20\n",
+    );
+    // Rows already recorded were no late reports now; a country with no open day has none.
+    const again = await runImport(Readable.from([csv]), sink, { batchSize: 10 });
+    expect(again).toMatchObject({ recorded: 0, duplicates: 25, lateReports: 0, lateReportCountries: [] });
+    expect(formatReport(again)).not.toContain('late');
+    // An observation by the start of its period (its days before the open day are added to it).
+    const monthly = await runImport(Readable.from(['country,year,month,events,fatalities\nMali,2023,4,12,3\nMali,2023,5,12,3\nNiger,2023,4,1,0\n']), sink);
+    expect(monthly).toMatchObject({ recorded: 3, lateReports: 2, lateReportCountries: [{ country: 'MLI', rows: 2 }] });
+  });
+
+  it('lists at most the given number of countries with late reports, counting them all', () => {
+    const tally = new LateReportTally(new Map([['MLI', new Date('2023-05-20T00:00:00Z')], ['BFA', new Date('2023-05-10T00:00:00Z')]]));
+    const rows: Array<[string, Date]> = [['MLI', new Date('2023-05-19T23:59:59Z')], ['MLI', new Date('2023-05-20T00:00:00Z')], ['BFA', new Date('2023-05-01T00:00:00Z')], ['BFA', new Date('2023-05-02T00:00:00Z')]];
+    tally.add(rows, [true, true, true, false], (r) => r);
+    expect(tally.report(1)).toEqual({ lateReports: 2, lateReportCountries: [{ country: 'BFA', openDay: '2023-05-10', rows: 1 }], lateReportCountriesTruncated: true });
   });
 
   it('stops with the error of a failing write', async () => {

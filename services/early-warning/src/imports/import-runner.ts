@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { AggregateObservation, Signal } from '../domain';
 import { ACLED_ATTRIBUTION, attributionOf, openImport, UCDP_ATTRIBUTION, type ImportFormat, type RowError } from '../import';
 import { EventTimeOrder } from './event-time-order';
+import { LateReportTally, type LateReportCountry } from './late-reports';
 
 export { ACLED_ATTRIBUTION, UCDP_ATTRIBUTION };
 
@@ -14,10 +15,19 @@ export interface ImportSink {
    * is written, so that what is shown of them later (the signals export) attributes them too.
    */
   attribute?(sources: ReadonlyMap<string, readonly string[]>): Promise<void>;
+  /**
+   * The day each of these countries' risk has open (its engine's current day, 00:00 UTC), for the
+   * countries that have one: a row dated before it is a late report (late-reports.ts). Read once,
+   * before the first row is written; rows are counted by the `fresh` of the sink's results.
+   */
+  openDays?(countries: readonly string[]): Promise<ReadonlyMap<string, Date>>;
 }
 
-/** `differing`: duplicates whose content is not what was recorded (a revision: not applied). */
-export type SinkResult = { recorded: number; duplicates: number; differing?: number };
+/**
+ * `differing`: duplicates whose content is not what was recorded (a revision: not applied).
+ * `fresh`: per row of the batch, in its order, whether it was newly recorded.
+ */
+export type SinkResult = { recorded: number; duplicates: number; differing?: number; fresh?: readonly boolean[] };
 
 export interface ImportProgress {
   /**
@@ -57,6 +67,15 @@ export interface ImportReport extends ImportProgress {
    * attributions, one after the other, for a file holding both.
    */
   readonly attribution: string | null;
+  /**
+   * Of the rows recorded, how many were dated before the day their country's risk had open when the
+   * import began writing: added to that day as late reports, with no history assessed for their
+   * days (docs/risk-model.md). `lateReportCountries`: per country (code order), the first 100.
+   * Absent in the stored reports of jobs that ended before this was reported.
+   */
+  readonly lateReports: number;
+  readonly lateReportCountries: readonly LateReportCountry[];
+  readonly lateReportCountriesTruncated: boolean;
   readonly durationMs: number;
 }
 
@@ -138,7 +157,11 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   let phase: ImportProgress['phase'] = 'reading';
   const progress = (): ImportProgress => ({ phase, rows, toWrite: phase === 'reading' ? 0 : ordered.size, accepted: recorded + duplicates, recorded, duplicates, differing, rejected });
 
-  const dispatch = async (key: string, write: () => Promise<SinkResult>): Promise<void> => {
+  // Countries of the valid rows, whose open days are read before writing; filled once they are.
+  const countries = new Set<string>();
+  let late = new LateReportTally(new Map());
+
+  const dispatch = async (key: string, write: () => Promise<SinkResult>, tally: (r: SinkResult) => void): Promise<void> => {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (failure) throw failure;
     const job = (chains.get(key) ?? Promise.resolve()).then(async () => {
@@ -148,6 +171,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
       recorded += r.recorded;
       duplicates += r.duplicates;
       differing += r.differing ?? 0;
+      tally(r);
       options.onProgress?.(progress());
     });
     chains.set(key, job);
@@ -165,13 +189,21 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
     if (!batch?.length) return;
     buffers.delete(country);
     buffered -= batch.length;
-    await dispatch(`signals:${country}`, () => sink.signals(batch));
+    await dispatch(
+      `signals:${country}`,
+      () => sink.signals(batch),
+      (r) => late.add(batch, r.fresh, (s) => [s.country, s.occurredAt]),
+    );
   };
   const flushObservations = async (): Promise<void> => {
     if (aggregates.length === 0) return;
     const batch = aggregates;
     aggregates = [];
-    await dispatch('observations', () => sink.observations(batch));
+    await dispatch(
+      'observations',
+      () => sink.observations(batch),
+      (r) => late.add(batch, r.fresh, (o) => [o.country, o.periodStart]),
+    );
   };
 
   // What each source's rows owe: by the file's format (ACLED's, UCDP's) and source name, and what a
@@ -209,10 +241,12 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
       if (record.kind === 'signal') {
         source ??= record.signal.source;
         attributeTo(record.signal.source, record.attributions);
+        countries.add(record.signal.country);
         await ordered.add({ kind: 'signal', signal: record.signal });
       } else {
         source ??= record.observation.source;
         attributeTo(record.observation.source, undefined);
+        countries.add(record.observation.country);
         observations++;
         await ordered.add({ kind: 'observation', observation: record.observation });
       }
@@ -223,13 +257,13 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
   }
   phase = 'writing';
   options.onProgress?.(progress());
-  if (attributions.size > 0 && sink.attribute) {
-    try {
-      await sink.attribute(new Map([...attributions].map(([k, v]) => [k, [...v]])));
-    } catch (err) {
-      await ordered.close();
-      throw err;
-    }
+  try {
+    if (attributions.size > 0 && sink.attribute) await sink.attribute(new Map([...attributions].map(([k, v]) => [k, [...v]])));
+    // Read before any row is written: the file's own rows, written oldest first, never make a later row of it late.
+    if (countries.size > 0 && sink.openDays) late = new LateReportTally(await sink.openDays([...countries]));
+  } catch (err) {
+    await ordered.close();
+    throw err;
   }
 
   for await (const item of ordered.sorted()) {
@@ -273,6 +307,7 @@ export async function runImport(input: Readable, sink: ImportSink, options: RunI
     errors,
     errorsTruncated,
     attribution,
+    ...late.report(),
     durationMs: Date.now() - started,
   };
 }
@@ -287,6 +322,11 @@ export function formatReport(r: ImportReport): string {
   ];
   for (const e of r.errors) lines.push(`    row ${e.row}${e.column ? `, column ${e.column}` : ''}: ${e.reason}`);
   if (r.errorsTruncated) lines.push(`    … more errors not shown`);
+  if (r.lateReports > 0) {
+    lines.push(`  late       ${r.lateReports} recorded rows dated before their country's open day: added to it as late reports, no history assessed for their days`);
+    for (const c of r.lateReportCountries) lines.push(`    ${c.country}: ${c.rows} dated before ${c.openDay}`);
+    if (r.lateReportCountriesTruncated) lines.push(`    … more countries not shown`);
+  }
   if (r.attribution) lines.push('', r.attribution);
   return `${lines.join('\n')}\n`;
 }

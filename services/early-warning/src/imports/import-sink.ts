@@ -78,14 +78,23 @@ export function intakeSink(intake: SignalWriter, db: DataSource, events: Observa
         [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
       );
     },
+    async openDays(countries: readonly string[]) {
+      // The engine's own field (RiskEngine.currentDay), kept in the stored header of its snapshot.
+      const rows: Array<{ country: string; open_day: number }> = await db.query(
+        `SELECT country, (snapshot->>'openDay')::int AS open_day FROM risk_engines WHERE country = ANY($1::text[]) AND snapshot->>'openDay' IS NOT NULL`,
+        [countries],
+      );
+      return new Map(rows.map((r) => [r.country, new Date(r.open_day * 86_400_000)]));
+    },
     async signals(batch: readonly Signal[]) {
       const results = await intake.record(batch, { origin: 'import' });
-      const recorded = results.filter((r) => r.status === 'recorded').length;
-      return { recorded, duplicates: results.length - recorded, differing: results.filter((r) => r.differs).length };
+      const fresh = results.map((r) => r.status === 'recorded');
+      const recorded = fresh.filter(Boolean).length;
+      return { recorded, duplicates: results.length - recorded, differing: results.filter((r) => r.differs).length, fresh };
     },
     async observations(batch: readonly AggregateObservation[]) {
-      if (batch.length === 0) return { recorded: 0, duplicates: 0, differing: 0 };
-      const fresh = await db.transaction(async (m) => {
+      if (batch.length === 0) return { recorded: 0, duplicates: 0, differing: 0, fresh: [] };
+      const written = await db.transaction(async (m) => {
         // The key comes back as text: node-pg would turn a date into a Date at local midnight.
         const rows: Array<{ source: string; country: string; admin1: string; admin2: string; period_start: string }> = await m.query(
           `WITH inserted AS (
@@ -120,7 +129,8 @@ export function intakeSink(intake: SignalWriter, db: DataSource, events: Observa
         // are compared with its first copy, recorded by this insert, as a later batch's would be.
         const insertedRows = new Set(inserted);
         const again = batch.filter((o) => !insertedRows.has(o));
-        if (again.length === 0) return { recorded: inserted.length, differing: 0 };
+        const fresh = batch.map((o) => insertedRows.has(o));
+        if (again.length === 0) return { recorded: inserted.length, differing: 0, fresh };
         const stored: Array<{ source: string; country: string; admin1: string; admin2: string; period_start: string; events: number; fatalities: number; period_end: string }> = await m.query(
           `SELECT a.source, a.country, a.admin1, a.admin2, to_char(a.period_start, 'YYYY-MM-DD') AS period_start, a.events, a.fatalities, to_char(a.period_end, 'YYYY-MM-DD') AS period_end
            FROM aggregate_observations a JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[]) AS d(source, country, admin1, admin2, period_start)
@@ -132,9 +142,9 @@ export function intakeSink(intake: SignalWriter, db: DataSource, events: Observa
           const r = byKey.get(keyOf(o));
           return r !== undefined && (r.events !== o.events || r.fatalities !== o.fatalities || r.period_end !== isoDay(o.periodEnd));
         }).length;
-        return { recorded: inserted.length, differing };
+        return { recorded: inserted.length, differing, fresh };
       });
-      return { recorded: fresh.recorded, duplicates: batch.length - fresh.recorded, differing: fresh.differing };
+      return { recorded: written.recorded, duplicates: batch.length - written.recorded, differing: written.differing, fresh: written.fresh };
     },
   };
 }

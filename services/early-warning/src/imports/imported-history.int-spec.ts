@@ -13,6 +13,7 @@ import { bootEarlyWarning, inputsApplied, readRiskTopic, unassessedCountry, type
 import { SignalIntake } from '../signals/intake/signal-intake.service';
 import { runImport } from './import-runner';
 import { intakeSink } from './import-sink';
+import { ACLED_TEST_HEADER, finishedJob } from './import-int-support';
 import { IMPORT_ALERT_DAYS } from '../risk/live-risk.service';
 import { PB_LEVEL } from '../risk/risk-publication';
 
@@ -196,6 +197,46 @@ describe('early-warning: imported history', () => {
       [CE_RISK_ASSESSED, RiskLevel.LOW, fellOn],
     ]);
     expect(Math.abs(all[1].e.score - all[0].e.score)).toBeLessThan(5);
+  });
+
+  it('says per country how many rows of a history came before the day its risk has open, as an import job reports it: added as late reports, no history assessed for them', async () => {
+    const country = await unassessedCountry(db);
+    let other = await unassessedCountry(db);
+    while (other === country) other = await unassessedCountry(db);
+    // The tester's case: one live signal recorded for the country, then its history imported.
+    const openDay = today() - 30 * DAY;
+    const live = { id: `${country}-late-${RUN}`, source: `int-late-${RUN}`, country, type: 'protests', subType: 'peaceful_protest', occurredAt: new Date(openDay + 9 * 3_600_000).toISOString(), fatalities: 0, severity: 1 };
+    expect((await api('POST', '/signals/batch', { items: [live] })).status).toBe(202);
+    await eventually(async () => (await inputsApplied(db, country)) === 1, 30_000, 200);
+    // Forty days of deadly attacks ending four months before it (enough to escalate, had they come
+    // first; too old to move the open day they are added to), one report of the open day itself
+    // (added to it: not late), and rows of a country with no risk yet (none late: its first row opens its day).
+    const history = daily(40, 3, openDay - 120 * DAY, (i, day) => acledRow(`L-${RUN}-${country}-${i}`, day, nameOf(country)));
+    const onOpenDay = acledRow(`L-${RUN}-${country}-open`, openDay, nameOf(country));
+    const elsewhere = daily(3, 1, openDay - 20 * DAY, (i, day) => acledRow(`L-${RUN}-${other}-${i}`, day, nameOf(other)));
+    const file = [ACLED_TEST_HEADER, ...history, onOpenDay, ...elsewhere].join('\n');
+    const job = async () => {
+      const form = new FormData();
+      form.append('file', new Blob([file], { type: 'text/csv' }), 'history.csv');
+      form.append('source', `int-late-${RUN}`);
+      const res = await fetch(`${ew.base}/imports`, { method: 'POST', headers: { authorization: `Bearer ${ew.token}` }, body: form });
+      expect(res.status).toBe(202);
+      return (await finishedJob(ew, ((await res.json()) as { jobId: string }).jobId)) as Record<string, unknown>;
+    };
+
+    const first = await job();
+    expect(first).toMatchObject({ status: 'succeeded', report: { recorded: history.length + 1 + elsewhere.length } });
+    expect(first['report']).toMatchObject({
+      lateReports: history.length,
+      lateReportCountries: [{ country, openDay: new Date(openDay).toISOString().slice(0, 10), rows: history.length }],
+      lateReportCountriesTruncated: false,
+    });
+    // What the report warns of: the history escalated nothing, as late reports never rewrite past days.
+    await eventually(async () => (await inputsApplied(db, country)) === 2 + history.length, 60_000, 200);
+    const { rows: changes } = await db.query(`SELECT kind FROM early_warning.risk_assessments WHERE country = $1 AND kind <> 'assessed'`, [country]);
+    expect(changes).toEqual([]);
+    // The same file again records nothing, so nothing of it is late now.
+    expect((await job())['report']).toMatchObject({ recorded: 0, lateReports: 0, lateReportCountries: [] });
   });
 
   it('gives a file listed newest first, as ACLED exports are, the history and level the same file gives oldest first', async () => {
