@@ -93,12 +93,29 @@ function byName<F extends string>(header: readonly string[], spec: Partial<Recor
   return { index, names: header.map((h) => h.trim()) };
 }
 
-function requireColumns<F extends string>(format: ImportFormat, map: ColumnMap<F>, required: readonly (F | readonly F[])[]): void {
+/**
+ * Refuses a header lacking a column (an HXL tag row lacking a tag) the format cannot do without,
+ * naming the columns or tags it reads them from, as the user must write them: the canonical field
+ * names ("date, eventType") are this code's, and told a person nothing they could look for in their
+ * file. `required`: fields, or alternatives of fields (any one will do).
+ */
+function requireColumns<F extends string>(
+  format: ImportFormat,
+  map: ColumnMap<F>,
+  spec: Partial<Record<F, readonly string[]>>,
+  required: readonly (F | readonly F[])[],
+  looksLike?: ImportFormat,
+): void {
   const missing = required.filter((r) => (Array.isArray(r) ? r : [r]).every((f: F) => map.index[f] === undefined));
-  if (missing.length > 0) {
-    const names = missing.map((r) => (Array.isArray(r) ? r.join(' or ') : r)).join(', ');
-    throw new ImportFormatError(`${format}: the header lacks required column(s) for ${names}`);
-  }
+  if (missing.length === 0) return;
+  const hxl = format === 'hxl';
+  const names = missing.map((r) => (Array.isArray(r) ? r : [r]).flatMap((f: F) => spec[f] ?? [f]).join(' or ')).join(', ');
+  const what = hxl
+    ? `the tag row lacks required tag(s) ${names}`
+    : `the header lacks required column(s) ${names} (names in any case)`;
+  // Given explicitly for a file of another layout (a monthly file as acled): say which.
+  const other = looksLike && looksLike !== format ? `; the header looks like ${looksLike}: give that format, or auto to detect it` : '';
+  throw new ImportFormatError(`${format}: ${what}${other}`);
 }
 
 const ACLED_SPEC: Partial<Record<EventField, readonly string[]>> = {
@@ -219,18 +236,18 @@ export function resolveLayout(header: readonly string[], second: readonly string
   switch (format) {
     case 'acled': {
       const columns = byName(header, ACLED_SPEC);
-      requireColumns(format, columns, ['date', 'eventType', 'fatalities', ['countryCode', 'countryName']]);
+      requireColumns(format, columns, ACLED_SPEC, ['date', 'eventType', 'fatalities', ['countryCode', 'countryName']], detectFormat(header, second));
       return { shape: 'events', format, columns, dataStartsAtRecord: 2 };
     }
     case 'ucdp-ged': {
       const columns = byName(header, UCDP_SPEC);
-      requireColumns(format, columns, ['date', 'violenceType', 'fatalities', 'countryName']);
+      requireColumns(format, columns, UCDP_SPEC, ['date', 'violenceType', 'fatalities', 'countryName'], detectFormat(header, second));
       return { shape: 'events', format, columns, dataStartsAtRecord: 2 };
     }
     case 'acled-monthly':
     case 'country-monthly': {
       const columns = byName(header, MONTHLY_SPEC);
-      requireColumns(format, columns, ['year', 'month', 'events', 'fatalities', ['countryCode', 'countryName']]);
+      requireColumns(format, columns, MONTHLY_SPEC, ['year', 'month', 'events', 'fatalities', ['countryCode', 'countryName']], detectFormat(header, second));
       // Asked for by name, ACLED's layout is still checked as detection checks it: a plain
       // country-month file labelled 'acled' would be recorded again, as new, under 'country-monthly'.
       const marks = header.filter((h) => (ACLED_MONTHLY_MARKS as readonly string[]).includes(norm(h))).map((h) => h.trim());
@@ -251,10 +268,10 @@ export function resolveLayout(header: readonly string[], second: readonly string
       const aggregates = hxlMap(header, tags, HXL_AGGREGATE_TAGS);
       const events = hxlMap(header, tags, HXL_EVENT_TAGS);
       if (aggregates.index.events !== undefined && events.index.eventType === undefined) {
-        requireColumns(format, aggregates, ['year', 'month', 'events', 'fatalities', ['countryCode', 'countryName']]);
+        requireColumns(format, aggregates, HXL_AGGREGATE_TAGS, ['year', 'month', 'events', 'fatalities', ['countryCode', 'countryName']]);
         return { shape: 'aggregates', format, columns: aggregates, dataStartsAtRecord: 3 };
       }
-      requireColumns(format, events, ['date', 'eventType', ['countryCode', 'countryName']]);
+      requireColumns(format, events, HXL_EVENT_TAGS, ['date', 'eventType', ['countryCode', 'countryName']]);
       return { shape: 'events', format, columns: signalRecordColumns(events, hxlMap(header, tags, HXL_RECORD_TAGS)), dataStartsAtRecord: 3 };
     }
   }

@@ -180,8 +180,29 @@ describe('whole-file failures', () => {
     await expect(openImport(fixture('unknown.csv'))).rejects.toThrow(ImportFormatError);
   });
 
-  it('rejects a format given explicitly when the header lacks its columns', async () => {
-    await expect(openImport(fixture('country-monthly.csv'), { format: 'acled' })).rejects.toThrow(/lacks required column/);
+  it('rejects a format given explicitly when the header lacks its columns, naming the columns as the file must write them, and the layout the header has', async () => {
+    // The fields' names in this code ("date, eventType") told the user nothing to look for in their file.
+    await expect(openImport(fixture('country-monthly.csv'), { format: 'acled' })).rejects.toThrow(
+      new ImportFormatError('acled: the header lacks required column(s) event_date, event_type (names in any case); the header looks like country-monthly: give that format, or auto to detect it'),
+    );
+    await expect(openImport(fixture('acled-full.csv'), { format: 'ucdp-ged' })).rejects.toThrow(
+      new ImportFormatError('ucdp-ged: the header lacks required column(s) date_start, type_of_violence, best (names in any case); the header looks like acled: give that format, or auto to detect it'),
+    );
+    await expect(openImport(Readable.from(['Country,Month,Events,Deaths\nMali,3,4,5\n']), { format: 'country-monthly' })).rejects.toThrow(
+      new ImportFormatError('country-monthly: the header lacks required column(s) year, fatalities (names in any case)'),
+    );
+    await expect(openImport(Readable.from(['Year,Month,Events,Fatalities\n2023,3,4,5\n']), { format: 'country-monthly' })).rejects.toThrow(
+      new ImportFormatError('country-monthly: the header lacks required column(s) iso3 or iso or country (names in any case)'),
+    );
+  });
+
+  it('names the HXL tags a tagged file lacks, with their alternatives', async () => {
+    await expect(openImport(Readable.from(['Type,Where\n#event+type,#adm1+name\nBattles,Mopti\n']))).rejects.toThrow(
+      new ImportFormatError('hxl: the tag row lacks required tag(s) #date+occurred or #date, #country+code or #country+iso3 or #country+name or #country'),
+    );
+    await expect(openImport(Readable.from(['Country,Month,Events,Deaths\n#country+name,#date+month,#event+num,#affected+killed\nMali,3,4,5\n']))).rejects.toThrow(
+      new ImportFormatError('hxl: the tag row lacks required tag(s) #date+year'),
+    );
   });
 
   it("refuses a plain country-month file given as acled-monthly, naming the columns of ACLED's layout it lacks, so its counts are not recorded a second time under another source", async () => {
