@@ -109,9 +109,9 @@ function requireColumns<F extends string>(
   const missing = required.filter((r) => (Array.isArray(r) ? r : [r]).every((f: F) => map.index[f] === undefined));
   if (missing.length === 0) return;
   const hxl = format === 'hxl';
-  const names = missing.map((r) => (Array.isArray(r) ? r : [r]).flatMap((f: F) => spec[f] ?? [f]).join(' or ')).join(', ');
+  const names = missing.map((r) => (Array.isArray(r) ? r : [r]).flatMap((f: F) => (spec[f] ?? [f]).map(hxl ? shownHxlPattern : (c: string) => c)).join(' or ')).join(', ');
   const what = hxl
-    ? `the tag row lacks required tag(s) ${names}`
+    ? `the tag row lacks required tag(s) ${names} (further attributes allowed: #date+start is a #date)`
     : `the header lacks required column(s) ${names} (names in any case)`;
   // Given explicitly for a file of another layout (a monthly file as acled): say which.
   const other = looksLike && looksLike !== format ? `; the header looks like ${looksLike}: give that format, or auto to detect it` : '';
@@ -161,20 +161,32 @@ const MONTHLY_SPEC: Partial<Record<AggregateField, readonly string[]>> = {
   fatalities: ['fatalities'],
 };
 
-/** HXL hashtags (lower case, attributes in any order) per canonical field, best first. */
+/**
+ * The HXL disaggregation attributes of sex and age (`#affected+killed+f`: the women killed): such a
+ * column holds part of a count, never the count, whatever pattern would match it otherwise.
+ */
+const PART = '-f-m-i-infants-children-adolescents-adults-elderly';
+
+/**
+ * HXL tag patterns per canonical field, best first (see hxlMap). As in HXL, a pattern matches a tag
+ * with further attributes (`#date` matches `#date+start`); `-attr` excludes the tags having that
+ * attribute: where this code reads a more specific tag as something else (`#date+reported`, the
+ * report time; `#event+id+source`, the source's id; `#country+code`; `#event+type+sub`), the
+ * general pattern must not take that column too. A pcode (`#adm1+code`) is no name.
+ */
 const HXL_EVENT_TAGS: Partial<Record<EventField, readonly string[]>> = {
-  id: ['#event+id', '#event+code'],
-  date: ['#date+occurred', '#date'],
-  countryName: ['#country+name', '#country'],
+  id: ['#event+id-source', '#event+code'],
+  date: ['#date+occurred', '#date-reported-year-month'],
+  countryName: ['#country+name', '#country-code-iso3'],
   countryCode: ['#country+code', '#country+iso3'],
-  admin1: ['#adm1+name', '#adm1'],
-  admin2: ['#adm2+name', '#adm2'],
-  location: ['#loc+name', '#loc'],
+  admin1: ['#adm1+name', '#adm1-code'],
+  admin2: ['#adm2+name', '#adm2-code'],
+  location: ['#loc+name', '#loc-code'],
   latitude: ['#geo+lat'],
   longitude: ['#geo+lon'],
-  eventType: ['#event+type'],
+  eventType: ['#event+type-sub'],
   subType: ['#event+type+sub', '#event+subtype'],
-  fatalities: ['#affected+killed'],
+  fatalities: [`#affected+killed${PART}`],
   notes: ['#description+notes', '#description'],
   sources: ['#meta+source'],
   sourceId: ['#event+id+source'],
@@ -186,14 +198,14 @@ const HXL_RECORD_TAGS: Partial<Record<EventField, readonly string[]>> = {
   severity: ['#severity'],
 };
 const HXL_AGGREGATE_TAGS: Partial<Record<AggregateField, readonly string[]>> = {
-  countryName: ['#country+name', '#country'],
+  countryName: ['#country+name', '#country-code-iso3'],
   countryCode: ['#country+code', '#country+iso3'],
-  admin1: ['#adm1+name', '#adm1'],
-  admin2: ['#adm2+name', '#adm2'],
+  admin1: ['#adm1+name', '#adm1-code'],
+  admin2: ['#adm2+name', '#adm2-code'],
   year: ['#date+year'],
   month: ['#date+month'],
-  events: ['#event+num', '#event+count', '#indicator+events'],
-  fatalities: ['#affected+killed'],
+  events: [`#event+num${PART}`, `#event+count${PART}`, `#indicator+events${PART}`],
+  fatalities: [`#affected+killed${PART}`],
 };
 
 /** "#Adm1 +Name" → "#adm1+name", attributes sorted, so tag order and case do not matter. */
@@ -202,12 +214,48 @@ export function normalizeHxlTag(tag: string): string {
   return [base, ...attrs.filter(Boolean).sort()].join('+');
 }
 
+/** A tag pattern as the user writes the tag (its exclusions are this code's, to tell tags apart). */
+const shownHxlPattern = (pattern: string): string => pattern.replace(/-[^+-]*/g, '');
+
+interface HxlTag {
+  readonly hashtag: string;
+  readonly attributes: ReadonlySet<string>;
+}
+
+/** A tag cell, case and spaces aside (HXL compares them so). */
+function parseHxlTag(tag: string): HxlTag {
+  const [hashtag, ...attributes] = tag.toLowerCase().replace(/\s+/g, '').split('+');
+  return { hashtag: hashtag as string, attributes: new Set(attributes.filter(Boolean)) };
+}
+
+/** HXL's tag pattern rule: the same hashtag, every `+attribute` of the pattern, none of its `-attribute`s. */
+function hxlPatternMatcher(pattern: string): { matches: (tag: HxlTag) => boolean; exact: (tag: HxlTag) => boolean } {
+  const [hashtag, ...parts] = pattern.toLowerCase().split(/(?=[+-])/);
+  const include = parts.filter((p) => p.startsWith('+')).map((p) => p.slice(1));
+  const exclude = parts.filter((p) => p.startsWith('-')).map((p) => p.slice(1));
+  const matches = (tag: HxlTag) => tag.hashtag === hashtag && include.every((a) => tag.attributes.has(a)) && !exclude.some((a) => tag.attributes.has(a));
+  return { matches, exact: (tag) => matches(tag) && tag.attributes.size === include.length };
+}
+
+/**
+ * Each field's column: the first of its patterns that some column's tag matches, by HXL's rule (a
+ * pattern matches tags with further attributes, so `#date+start` is read where `#date` is); of the
+ * columns a pattern matches, one with no further attribute, else the first. The patterns more
+ * specific come first (`#date+occurred` before `#date`) and win.
+ */
 function hxlMap<F extends string>(names: readonly string[], tags: readonly string[], spec: Partial<Record<F, readonly string[]>>): ColumnMap<F> {
-  const normalized = tags.map(normalizeHxlTag);
+  const parsed = tags.map(parseHxlTag);
   const index: Partial<Record<F, number>> = {};
-  for (const [field, candidates] of Object.entries(spec) as [F, readonly string[]][]) {
-    const at = candidates.map((c) => normalized.indexOf(normalizeHxlTag(c))).find((i) => i >= 0);
-    if (at !== undefined) index[field] = at;
+  for (const [field, patterns] of Object.entries(spec) as [F, readonly string[]][]) {
+    for (const pattern of patterns) {
+      const { matches, exact } = hxlPatternMatcher(pattern);
+      const exactAt = parsed.findIndex(exact);
+      const at = exactAt >= 0 ? exactAt : parsed.findIndex(matches);
+      if (at >= 0) {
+        index[field] = at;
+        break;
+      }
+    }
   }
   return { index, names: names.map((n, i) => n.trim() || tags[i]?.trim() || `column ${i + 1}`) };
 }

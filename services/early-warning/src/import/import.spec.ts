@@ -164,6 +164,48 @@ describe('UCDP GED and HXL', () => {
     expect(records).toEqual([{ kind: 'signal', row: 3, signal: expect.objectContaining({ severity: null, occurredAt: new Date('2021-06-05T00:00:00Z'), reportedAt: new Date('2021-06-05T00:00:00Z') }) }]);
   });
 
+  it("reads a tag with further attributes where a pattern is expected, as HXL's rule has it: #date+start is a #date", async () => {
+    const signalsOf = async (text: string) => {
+      const records: ImportRecord[] = [];
+      for await (const r of (await openImport(Readable.from([text]), { now: new Date('2026-11-27T12:00:00Z') })).records) records.push(r);
+      return records.map((r) => (r.kind === 'signal' ? r.signal : r));
+    };
+    // The tester's file: refused for want of a #date, which #date+start is.
+    expect(await signalsOf(['date,type,deaths,where', '#date+start,#event+type,#affected+killed,#country+name', '2022-09-23,Strategic developments,0,Uganda', ''].join('\n'))).toEqual([
+      expect.objectContaining({ country: 'UGA', occurredAt: new Date('2022-09-23T00:00:00Z'), type: 'strategic_developments' }),
+    ]);
+    // HDX's attributes (+v_iso3, +i_en) and attributes in any order and case.
+    expect(await signalsOf(['a,b,c,d,e', '#Country +Code +v_iso3,#adm1+name+i_en,#DATE +Start,#event+sub+type,#event+type', 'MLI,Mopti,2023-04-01,Armed clash,Battles', ''].join('\n'))).toEqual([
+      expect.objectContaining({ country: 'MLI', admin1: 'Mopti', occurredAt: new Date('2023-04-01T00:00:00Z'), type: 'battles', subType: 'armed_clash' }),
+    ]);
+  });
+
+  it('reads a more specific tag as what it is where the code tells it apart, whatever the column order: the pattern does not take it too', async () => {
+    const signalOf = async (tags: string, row: string) => {
+      const records: ImportRecord[] = [];
+      const header = tags.split(',').map((_, i) => `c${i}`).join(',');
+      for await (const r of (await openImport(Readable.from([[header, tags, row, ''].join('\n')]), { now: new Date('2026-11-27T12:00:00Z') })).records) records.push(r);
+      expect(records.map((r) => r.kind)).toEqual(['signal']);
+      return (records[0] as Extract<ImportRecord, { kind: 'signal' }>).signal;
+    };
+    // The event's date, not its report's; #date+occurred first of all.
+    expect(await signalOf('#date+reported,#date+start,#country+code,#event+type', '2023-05-09,2023-05-01,MLI,Battles')).toMatchObject({ occurredAt: new Date('2023-05-01T00:00:00Z') });
+    expect(await signalOf('#date+start,#date+occurred,#country+code,#event+type', '2023-05-01,2023-05-03,MLI,Battles')).toMatchObject({ occurredAt: new Date('2023-05-03T00:00:00Z') });
+    // Of the columns a pattern matches, the one with no further attribute.
+    expect(await signalOf('#date+end,#date,#country+code,#event+type', '2023-05-09,2023-05-02,MLI,Battles')).toMatchObject({ occurredAt: new Date('2023-05-02T00:00:00Z') });
+    // The type, not the sub-type; the name, not the code (of a country, of an admin1).
+    expect(await signalOf('#event+type+sub,#event+type,#country+code,#country,#adm1+code,#adm1,#date', 'Armed clash,Battles,MLI,Mali,ML05,Mopti,2023-05-01')).toMatchObject({
+      type: 'battles',
+      subType: 'armed_clash',
+      country: 'MLI',
+      admin1: 'Mopti',
+    });
+    // An admin1's pcode alone is no name of it.
+    expect(await signalOf('#adm1+code,#country+code,#event+type,#date', 'ML05,MLI,Battles,2023-05-01')).toMatchObject({ admin1: null });
+    // The deaths of all, not of the women (a sex or age part of the count is never the count).
+    expect(await signalOf('#affected+killed+f,#affected+killed+total,#country+code,#event+type,#date', '2,7,MLI,Battles,2023-05-01')).toMatchObject({ fatalities: 7 });
+  });
+
   it('given HXL-tagged monthly counts, then rows are observations', async () => {
     const { ok } = await readAll('hxl-monthly.csv');
     expect(ok).toEqual([expect.objectContaining({ observation: expect.objectContaining({ country: 'NER', admin1: 'Tillaberi', events: 14, fatalities: 22 }) })]);
@@ -198,10 +240,10 @@ describe('whole-file failures', () => {
 
   it('names the HXL tags a tagged file lacks, with their alternatives', async () => {
     await expect(openImport(Readable.from(['Type,Where\n#event+type,#adm1+name\nBattles,Mopti\n']))).rejects.toThrow(
-      new ImportFormatError('hxl: the tag row lacks required tag(s) #date+occurred or #date, #country+code or #country+iso3 or #country+name or #country'),
+      new ImportFormatError('hxl: the tag row lacks required tag(s) #date+occurred or #date, #country+code or #country+iso3 or #country+name or #country (further attributes allowed: #date+start is a #date)'),
     );
     await expect(openImport(Readable.from(['Country,Month,Events,Deaths\n#country+name,#date+month,#event+num,#affected+killed\nMali,3,4,5\n']))).rejects.toThrow(
-      new ImportFormatError('hxl: the tag row lacks required tag(s) #date+year'),
+      new ImportFormatError('hxl: the tag row lacks required tag(s) #date+year (further attributes allowed: #date+start is a #date)'),
     );
   });
 
