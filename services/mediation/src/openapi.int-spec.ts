@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { MAX_PROVISIONS, MAX_SIGNATORIES } from './domain';
 import { bootMediation, freshCountries, token, type BootedMediation } from './int-support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the document and the answers are read as JSON */
@@ -49,6 +50,17 @@ describe("mediation's OpenAPI document and its answers", () => {
     }
     expect(doc.components?.schemas?.ProcessView).toMatchObject({ properties: { processId: { format: 'uuid' }, status: { enum: expect.arrayContaining(['proposed', 'active']) } } });
     expect(operation('/processes/{id}', 'get')?.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProcessDetailView' });
+  });
+
+  it("documents an agreement's limits: each text's length in characters, and how many provisions and signatories it lists", () => {
+    const schemas = doc.components?.schemas as Schema;
+    expect(schemas.RecordAgreementDto.properties).toMatchObject({
+      title: { maxLength: 500 },
+      provisions: { minItems: 1, maxItems: MAX_PROVISIONS, description: expect.stringContaining('bytes in UTF-8') },
+      signatories: { minItems: 1, maxItems: MAX_SIGNATORIES },
+    });
+    expect(schemas.ProvisionDto.properties).toMatchObject({ topic: { maxLength: 200 }, text: { maxLength: 10_000 } });
+    expect(schemas.SignatoryDto.properties).toMatchObject({ name: { maxLength: 200 }, organization: { maxLength: 200 } });
   });
 
   it('documents each error the routes answer, and each is answered as documented', async () => {

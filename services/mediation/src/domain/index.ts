@@ -8,3 +8,4 @@ export * from './inclusion-metrics';
 export * from './time-to-response';
 export * from './escalation-policy';
 export { instantProblem } from './mediation.validation';
+export * from './agreement.limits';

@@ -3,6 +3,7 @@ import type { EnvoyInput, MediationCommand, ProposeProcess, RecordAgreement, Rec
 import { conflict, MEDIATION_ERRORS, processNotFound } from './mediation.errors';
 import type { MediationEvent } from './mediation.events';
 import { isEnded, roundHeldAt, type ProcessState } from './mediation-process';
+import { provisionsSizeProblem, signatoriesSizeProblem } from './agreement.limits';
 import {
   AGE_GROUPS,
   AGREEMENT_KINDS,
@@ -296,11 +297,15 @@ function validateAgreement(v: Violations, state: ProcessState, c: RecordAgreemen
   v.instant('signedAt', c.signedAt, now);
   withinPreTalksMargin(v, state, 'signedAt', c.signedAt);
   if (!Array.isArray(c.provisions) || c.provisions.length === 0) v.add('provisions', 'must list at least one provision');
+  const provisionsSize = provisionsSizeProblem(c.provisions);
+  if (provisionsSize) v.add('provisions', provisionsSize);
   (c.provisions ?? []).forEach((p, i) => {
     v.text(`provisions[${i}].topic`, p.topic);
     v.text(`provisions[${i}].text`, p.text, { max: 10_000 });
   });
   if (!Array.isArray(c.signatories) || c.signatories.length === 0) v.add('signatories', 'must list at least one signatory');
+  const signatoriesSize = signatoriesSizeProblem(c.signatories);
+  if (signatoriesSize) v.add('signatories', signatoriesSize);
   (c.signatories ?? []).forEach((s, i) => {
     v.text(`signatories[${i}].name`, s.name);
     v.oneOf(`signatories[${i}].role`, s.role, SIGNATORY_ROLES);

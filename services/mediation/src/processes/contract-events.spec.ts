@@ -10,12 +10,14 @@ import {
   CE_MEDIATION_RESUMED,
   CE_MEDIATION_SUSPENDED,
   CE_TALKS_CONVENED,
+  encodeEventsData,
   EVENT_TYPES,
   Gender,
   MediationOutcome,
   RiskLevel,
 } from '@crisis-ops/contracts';
-import { rehydrate, type MediationEvent, type ProcessState } from '../domain';
+import { MAX_EVENT_BYTES } from '@crisis-ops/messaging';
+import { MAX_PROVISIONS, MAX_PROVISIONS_BYTES, MAX_SIGNATORIES, provisionsSizeProblem, rehydrate, type MediationEvent, type ProcessState } from '../domain';
 import { agreementReached, closed, concluded, envoyAppointed, opened, proposed, resumed, suspended, talksConvened } from '../domain/testing/fixtures';
 import { contractEventsOf } from './contract-events';
 
@@ -72,6 +74,22 @@ describe('contract events', () => {
     const spec = EVENT_TYPES[CE_MEDIATION_PROPOSED];
     const decoded = fromBinary(spec.schema, toBinary(spec.schema, create(spec.schema, p.data as never)));
     expect(decoded.drivers.map((d) => d.area)).toEqual(['', 'Mopti']);
+  });
+
+  it('announces the largest agreement the limits allow (4-byte characters throughout) in an event the outbox takes', () => {
+    const wide = '\u{20000}';
+    const largest = {
+      ...agreementReached().agreement,
+      title: wide.repeat(500),
+      provisions: Array.from({ length: MAX_PROVISIONS }, () => ({ topic: wide.repeat(24), text: wide.repeat(1_000), addressesGender: true, addressesYouth: true })),
+      signatories: Array.from({ length: MAX_SIGNATORIES }, () => ({ name: wide.repeat(200), role: 'party' as const, organization: wide.repeat(200) })),
+    };
+    expect(provisionsSizeProblem(largest.provisions)).toBeUndefined();
+    expect(provisionsSizeProblem([...largest.provisions.slice(1), { ...largest.provisions[0], text: `${largest.provisions[0].text}a` }])).toContain(`${MAX_PROVISIONS_BYTES + 1} bytes`);
+    const event = contractEventsOf([{ ...agreementReached(), agreement: largest }], state);
+    const [{ payload }] = encodeEventsData(event);
+    expect(payload.byteLength).toBeGreaterThan(MAX_PROVISIONS_BYTES);
+    expect(payload.byteLength).toBeLessThanOrEqual(MAX_EVENT_BYTES);
   });
 
   it('announces a closure as MediationConcluded with outcome WITHDRAWN and keeps internal events private', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpException } from '@nestjs/common';
 import { strictValidationPipe } from '@crisis-ops/service-kit';
-import { ActivateProcessDto, AppointEnvoyDto, ProcessPageQueryDto, ProcessQueryDto, ProposeProcessDto, RecordAgreementDto, RecordSessionDto } from './process.dto';
+import { MAX_PROVISIONS, MAX_PROVISIONS_BYTES, MAX_SIGNATORIES } from '../domain';
+import { ActivateProcessDto, AppointEnvoyDto, JSON_BODY_LIMIT_BYTES, ProcessPageQueryDto, ProcessQueryDto, ProposeProcessDto, RecordAgreementDto, RecordSessionDto } from './process.dto';
 
 const participants = [{ gender: 'female', ageGroup: 'adult', count: 1 }];
 
@@ -293,5 +294,50 @@ describe('objects sent as arrays, or as no object at all', () => {
       { field: 'signatories[1]', reason: 'must be an object' },
     ]);
     expect(await errorsOf(RecordAgreementDto, agreement)).toEqual([]);
+  });
+});
+
+/** JSON of `value` with every character of every string escaped (`\\u0061`): valid JSON, and the most bytes each character can take. */
+function escapedJson(value: unknown): string {
+  const text = (s: string) => `"${Array.from({ length: s.length }, (_, i) => `\\u${s.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')}"`;
+  if (typeof value === 'string') return text(value);
+  if (Array.isArray(value)) return `[${value.map(escapedJson).join(',')}]`;
+  if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${text(k)}:${escapedJson(v)}`).join(',')}}`;
+  return JSON.stringify(value);
+}
+
+describe('the size of an agreement over HTTP', () => {
+  const provision = (topic: string, text: string) => ({ topic, text, addressesGender: false, addressesYouth: false });
+  const signatory = { name: 'Leader', role: 'party', organization: 'Movement' };
+  const agreement = (provisions: object[], signatories: object[] = [signatory]) => ({ kind: 'comprehensive', title: 'Peace agreement', signedAt: '2026-03-05T09:00:00Z', provisions, signatories });
+
+  it('takes the largest agreement the limits allow in a body under the body limit, every character escaped', async () => {
+    const astral = '\u{20000}';
+    // Provisions' bytes in 1-byte characters (6 bytes each escaped), the rest in 4-byte ones (12 bytes each).
+    const largest = {
+      ...agreement(
+        Array.from({ length: MAX_PROVISIONS }, () => provision('a'.repeat(96), 'a'.repeat(MAX_PROVISIONS_BYTES / MAX_PROVISIONS - 96))),
+        Array.from({ length: MAX_SIGNATORIES }, () => ({ name: astral.repeat(200), role: 'party', organization: astral.repeat(200) })),
+      ),
+      title: astral.repeat(500),
+    };
+    expect(await errorsOf(RecordAgreementDto, largest)).toEqual([]);
+    const body = escapedJson(largest);
+    expect(JSON.parse(body)).toEqual(largest);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(100 * 1024);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(JSON_BODY_LIMIT_BYTES);
+  });
+
+  it('refuses more provisions or signatories than one agreement holds, or provisions of more bytes, naming the field', async () => {
+    const one = provision('ceasefire', 'Hostilities cease.');
+    expect(await errorsOf(RecordAgreementDto, agreement(Array(MAX_PROVISIONS).fill(one)))).toEqual([]);
+    expect(await errorsOf(RecordAgreementDto, agreement(Array(MAX_PROVISIONS + 1).fill(one)))).toEqual([{ field: 'provisions', reason: `must list at most ${MAX_PROVISIONS} provisions` }]);
+    expect(await errorsOf(RecordAgreementDto, agreement([one], Array(MAX_SIGNATORIES + 1).fill(signatory)))).toEqual([{ field: 'signatories', reason: `must list at most ${MAX_SIGNATORIES} signatories` }]);
+    const full = provision('t', 'é'.repeat(5_000)); // 10,001 bytes
+    const bytes = 41 * 10_001;
+    expect(bytes).toBeGreaterThan(MAX_PROVISIONS_BYTES);
+    expect(await errorsOf(RecordAgreementDto, agreement(Array(41).fill(full)))).toEqual([
+      { field: 'provisions', reason: `topics and texts come to ${bytes} bytes in UTF-8; one agreement holds at most ${MAX_PROVISIONS_BYTES} (record the rest as a further agreement)` },
+    ]);
   });
 });

@@ -20,7 +20,23 @@ import {
   Min,
   ValidateBy,
 } from 'class-validator';
-import { AGE_GROUPS, AGREEMENT_KINDS, GENDERS, instantProblem, LEADS, OUTCOMES, PARTY_KINDS, SIGNATORY_ROLES, STATUSES, TRACKS } from '../domain';
+import {
+  AGE_GROUPS,
+  AGREEMENT_KINDS,
+  GENDERS,
+  instantProblem,
+  LEADS,
+  MAX_PROVISIONS,
+  MAX_PROVISIONS_BYTES,
+  MAX_SIGNATORIES,
+  OUTCOMES,
+  PARTY_KINDS,
+  provisionsSizeProblem,
+  SIGNATORY_ROLES,
+  signatoriesSizeProblem,
+  STATUSES,
+  TRACKS,
+} from '../domain';
 import type { AgeGroup, AgreementKind, Gender, Lead, Outcome, PartyKind, ProcessStatus, SignatoryRole, Track } from '../domain';
 
 /**
@@ -138,25 +154,50 @@ export class RecordSessionDto {
 }
 
 export class ProvisionDto {
-  @ApiProperty({ example: 'ceasefire' }) @IsString() @IsNotBlank() @MaxLength(200) topic!: string;
-  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(10_000) text!: string;
+  @ApiProperty({ example: 'ceasefire', maxLength: 200 }) @IsString() @IsNotBlank() @MaxLength(200) topic!: string;
+  @ApiProperty({ maxLength: 10_000, description: 'Up to 10,000 characters' }) @IsString() @IsNotBlank() @MaxLength(10_000) text!: string;
   @ApiProperty() @IsBoolean() addressesGender!: boolean;
   @ApiProperty() @IsBoolean() addressesYouth!: boolean;
 }
 
 export class SignatoryDto {
-  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(200) name!: string;
+  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ enum: SIGNATORY_ROLES }) @IsIn(SIGNATORY_ROLES) role!: SignatoryRole;
-  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(200) organization!: string;
+  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotBlank() @MaxLength(200) organization!: string;
 }
 
+/*
+ * Lengths here (and in the domain) count characters (code points), as MaxLength does. An agreement's
+ * size is bounded by its count of provisions and signatories and by its provisions' bytes in UTF-8
+ * (agreement.limits.ts: the event announcing it must fit a Kafka message); JSON_BODY_LIMIT fits any
+ * body within those.
+ */
 export class RecordAgreementDto {
   @ApiProperty({ enum: AGREEMENT_KINDS }) @IsIn(AGREEMENT_KINDS) kind!: AgreementKind;
-  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(500) title!: string;
+  @ApiProperty({ maxLength: 500 }) @IsString() @IsNotBlank() @MaxLength(500) title!: string;
   @ApiProperty({ ...INSTANT, example: '2026-03-05T09:00:00Z' }) @IsPastInstant() signedAt!: string;
-  @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @NestedObject(() => ProvisionDto, { each: true }) provisions!: ProvisionDto[];
-  @ApiProperty({ type: [SignatoryDto] }) @IsArray() @ArrayMinSize(1) @NestedObject(() => SignatoryDto, { each: true }) signatories!: SignatoryDto[];
+  @ApiProperty({
+    type: [ProvisionDto],
+    minItems: 1,
+    maxItems: MAX_PROVISIONS,
+    description: `1 to ${MAX_PROVISIONS} provisions, whose topics and texts come to at most ${MAX_PROVISIONS_BYTES} bytes in UTF-8 together (${MAX_PROVISIONS_BYTES / 1024} KiB; e.g. 40 provisions of 10,000 characters in English)`,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @Holds('provisionsFit', provisionsSizeProblem)
+  @NestedObject(() => ProvisionDto, { each: true })
+  provisions!: ProvisionDto[];
+  @ApiProperty({ type: [SignatoryDto], minItems: 1, maxItems: MAX_SIGNATORIES }) @IsArray() @ArrayMinSize(1) @Holds('signatoriesFit', signatoriesSizeProblem) @NestedObject(() => SignatoryDto, { each: true }) signatories!: SignatoryDto[];
 }
+
+/**
+ * The largest JSON body mediation reads. The platform's 100 KB refused (413) an agreement within every
+ * field limit (12 provisions of 9,750 characters). The largest agreement the limits allow is 400 KiB of
+ * provisions' text: written with every character escaped (`\u0041`, 6 bytes a byte) it is 2.4 MiB, and
+ * 50 signatories and a title of 4-byte characters so escaped add 0.25 MiB; 4 MiB holds that with room
+ * for the JSON around it (process.dto.spec.ts builds it). A body over it is 413 REQUEST.TOO_LARGE.
+ */
+export const JSON_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export class ReasonDto {
   @ApiProperty() @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { MAX_PROVISIONS, MAX_PROVISIONS_BYTES } from '../domain';
+import { bootMediation, freshCountries, token, type BootedMediation } from '../int-support';
+import { JSON_BODY_LIMIT_BYTES } from './process.dto';
+
+/** For the agreement-size test: an active process to record agreements on. */
+let AGREEMENTS = '';
+
+/**
+ * What mediation takes of a request at the limits of its fields, over HTTP on real Kafka and Postgres:
+ * an input within every documented limit is recorded, one beyond a limit is refused naming it.
+ */
+describe('mediation input at its limits, on real Postgres', () => {
+  let m: BootedMediation;
+  let api: BootedMediation['api'];
+
+  beforeAll(async () => {
+    [AGREEMENTS] = await freshCountries(1);
+    m = await bootMediation();
+    ({ api } = m);
+  });
+
+  afterAll(async () => {
+    await m?.close();
+  });
+
+  /** A process of `country`, activated, with `parties`; closed when the test ends. */
+  async function activeProcess(country: string, parties: Array<{ name: string; kind: string }> = []): Promise<{ id: string; officer: string; parties: Array<{ partyId: string }> }> {
+    const officer = await token(['mediation-officer'], 'global');
+    const proposed = await api('POST', '/processes', officer, { country, track: 'good_offices', lead: 'special_envoy', parties });
+    expect(proposed.status).toBe(201);
+    const id = proposed.body.processId as string;
+    onTestFinished(async () => {
+      await api('POST', `/processes/${id}/close`, officer, { reason: 'test done' });
+    });
+    const activated = await api('POST', `/processes/${id}/activate`, await token(['approver'], 'global'), { mandate: 'm', envoy: { name: 'E', role: 'r', organization: 'UN', gender: 'female' } });
+    expect(activated.status).toBe(200);
+    return { id, officer, parties: proposed.body.parties as Array<{ partyId: string }> };
+  }
+
+  it('records a comprehensive agreement within every field limit (12 provisions of 9,750 characters, and the largest the limits allow), where the 100 KB body limit answered 413', async () => {
+    const { id, officer } = await activeProcess(AGREEMENTS);
+    const signedAt = new Date(Date.now() - 60_000).toISOString();
+    const signatories = [{ name: 'Presidente', role: 'party', organization: 'Gobierno' }];
+    const chapter = 'Las partes acuerdan la reforma rural integral y la participación política. '.repeat(150).slice(0, 9_749) + '.';
+    const comprehensive = {
+      kind: 'comprehensive',
+      title: 'Acuerdo integral de paz',
+      signedAt,
+      provisions: Array.from({ length: 12 }, (_, i) => ({ topic: `capítulo ${i}`, text: chapter, addressesGender: i % 2 === 0, addressesYouth: false })),
+      signatories,
+    };
+    expect(Buffer.byteLength(JSON.stringify(comprehensive))).toBeGreaterThan(100 * 1024);
+    const recorded = await api('POST', `/processes/${id}/agreements`, officer, comprehensive);
+    expect(recorded.status).toBe(200);
+    const [agreement] = recorded.body.agreements as Array<{ provisions: Array<{ text: string }> }>;
+    expect(agreement.provisions.map((p) => p.text.length)).toEqual(Array(12).fill(9_750));
+
+    // The most the limits allow, in 4-byte characters: its AgreementReached event still fits the outbox.
+    const wide = '\u{20000}';
+    const largest = {
+      kind: 'framework',
+      title: 'Marco de paz',
+      signedAt,
+      provisions: Array.from({ length: MAX_PROVISIONS }, () => ({ topic: wide.repeat(24), text: wide.repeat(1_000), addressesGender: false, addressesYouth: true })),
+      signatories,
+    };
+    expect(largest.provisions.reduce((n, p) => n + Buffer.byteLength(p.topic + p.text), 0)).toBe(MAX_PROVISIONS_BYTES);
+    expect((await api('POST', `/processes/${id}/agreements`, officer, largest)).status).toBe(200);
+
+    // One byte more of text is refused naming the field, and a body over the limit is a clear 413.
+    const over = { ...largest, title: 'Another', provisions: [...largest.provisions.slice(1), { ...largest.provisions[0], topic: `${largest.provisions[0].topic}a` }] };
+    expect(await api('POST', `/processes/${id}/agreements`, officer, over)).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST.INVALID', errors: [{ field: 'provisions', reason: expect.stringContaining(`come to ${MAX_PROVISIONS_BYTES + 1} bytes`) }] },
+    });
+    const huge = JSON.stringify({ ...comprehensive, title: 'x'.repeat(JSON_BODY_LIMIT_BYTES) });
+    const res = await fetch(`${m.base}/processes/${id}/agreements`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' }, body: huge });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'REQUEST.TOO_LARGE', errors: [{ field: 'body', reason: `is ${Buffer.byteLength(huge)} bytes; the limit is ${JSON_BODY_LIMIT_BYTES} bytes` }] });
+  });
+});
