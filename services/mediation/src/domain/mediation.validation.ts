@@ -5,6 +5,18 @@ import type { RiskDriver } from './mediation.types';
 /** Earliest instant a mediation record may carry. */
 export const EARLIEST_INSTANT = Date.parse('1900-01-01T00:00:00Z');
 
+/**
+ * A text's length in characters as the edge counts them (class-validator's MaxLength, validator.js
+ * isLength): code points, a variation selector (U+FE0E, U+FE0F) after a character counted with it.
+ * `value.length` counted UTF-16 units, so a party named with 150 CJK Extension B characters passed the
+ * edge's 200 and was refused here (422 "must be at most 200 characters") as 300.
+ */
+export function textLength(value: string): number {
+  const presentation = value.match(/[^\uFE0F\uFE0E][\uFE0F\uFE0E]/g)?.length ?? 0;
+  const surrogatePairs = value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0;
+  return value.length - presentation - surrogatePairs;
+}
+
 /** Collects field violations so that one answer names every bad field, not just the first. */
 export class Violations {
   private readonly list: FieldViolation[] = [];
@@ -23,7 +35,7 @@ export class Violations {
     // with characters yet none a reader sees (a zero-width space) was stored and shown as if blank.
     const invisible = required || value.trim() !== '' ? invisibleTextProblem(value) : undefined;
     if (invisible) return this.add(field, invisible);
-    if (value.length > max) this.add(field, `must be at most ${max} characters`);
+    if (textLength(value) > max) this.add(field, `must be at most ${max} characters`);
   }
 
   oneOf(field: string, value: unknown, allowed: readonly string[]): void {

@@ -5,6 +5,8 @@ import { JSON_BODY_LIMIT_BYTES } from './process.dto';
 
 /** For the agreement-size test: an active process to record agreements on. */
 let AGREEMENTS = '';
+/** For the text-length test. */
+let LENGTHS = '';
 
 /**
  * What mediation takes of a request at the limits of its fields, over HTTP on real Kafka and Postgres:
@@ -15,7 +17,7 @@ describe('mediation input at its limits, on real Postgres', () => {
   let api: BootedMediation['api'];
 
   beforeAll(async () => {
-    [AGREEMENTS] = await freshCountries(1);
+    [AGREEMENTS, LENGTHS] = await freshCountries(2);
     m = await bootMediation();
     ({ api } = m);
   });
@@ -78,5 +80,15 @@ describe('mediation input at its limits, on real Postgres', () => {
     const res = await fetch(`${m.base}/processes/${id}/agreements`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' }, body: huge });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ code: 'REQUEST.TOO_LARGE', errors: [{ field: 'body', reason: `is ${Buffer.byteLength(huge)} bytes; the limit is ${JSON_BODY_LIMIT_BYTES} bytes` }] });
+  });
+
+  it('counts a text in characters as the edge does: a party of 150 characters outside the BMP is added, where the domain refused it 422 as over 200', async () => {
+    const { id, officer } = await activeProcess(LENGTHS);
+    const wide = '\u{20000}';
+    expect(await api('POST', `/processes/${id}/parties`, officer, { name: wide.repeat(150), kind: 'civil_society' })).toMatchObject({ status: 200, body: { parties: [{ name: wide.repeat(150) }] } });
+    expect(await api('POST', `/processes/${id}/parties`, officer, { name: wide.repeat(201), kind: 'civil_society' })).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'name', reason: 'must be shorter than or equal to 200 characters' }] },
+    });
   });
 });
