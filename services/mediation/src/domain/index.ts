@@ -7,5 +7,5 @@ export * from './mediation-decide';
 export * from './inclusion-metrics';
 export * from './time-to-response';
 export * from './escalation-policy';
-export { instantProblem } from './mediation.validation';
+export { instantProblem, readingOf } from './mediation.validation';
 export * from './agreement.limits';

@@ -17,7 +17,7 @@ import {
   TRACKS,
   type ProcessStatus,
 } from './mediation.types';
-import { COUNTRY_PATTERN, instantProblem, optionalText, Violations } from './mediation.validation';
+import { COUNTRY_PATTERN, instantProblem, optionalText, readingOf, sameReading, Violations } from './mediation.validation';
 
 /**
  * early-warning's escalation ids are `<country>/<admin1>/<day>/<level>` with an admin1 of up to 200
@@ -79,7 +79,8 @@ export function decide(state: ProcessState | null, command: MediationCommand, ct
       v.oneOf('kind', command.kind, PARTY_KINDS);
       v.throwIfAny();
       const name = command.name.trim();
-      if (state.parties.some((p) => p.kind === command.kind && p.name.toLowerCase() === name.toLowerCase())) {
+      // The same party whatever its case, spaces or Unicode composition (readingOf), as a proposal keys them.
+      if (state.parties.some((p) => p.kind === command.kind && sameReading(p.name, name))) {
         throw conflict(MEDIATION_ERRORS.PARTY_ALREADY_ADDED, `${name} (${command.kind}) is already a party`);
       }
       return [{ ...base, type: 'PartyAdded', party: { partyId: ctx.newId(), name, kind: command.kind } }];
@@ -185,7 +186,7 @@ function propose(c: ProposeProcess, ctx: DecisionContext): MediationEvent[] {
   (c.parties ?? []).forEach((p, i) => {
     v.text(`parties[${i}].name`, p.name);
     v.oneOf(`parties[${i}].kind`, p.kind, PARTY_KINDS);
-    const key = `${p.kind}:${String(p.name).trim().toLowerCase()}`;
+    const key = `${p.kind}:${readingOf(String(p.name))}`;
     if (seen.has(key)) v.add(`parties[${i}]`, 'is listed twice');
     seen.add(key);
   });
@@ -222,7 +223,6 @@ function validateEnvoy(v: Violations, field: string, envoy: EnvoyInput | undefin
   v.oneOf(`${field}.gender`, envoy.gender, GENDERS);
 }
 
-const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 const sameInstant = (a: string, b: string) => new Date(a).getTime() === new Date(b).getTime();
 
 /*
@@ -233,17 +233,17 @@ const sameInstant = (a: string, b: string) => new Date(a).getTime() === new Date
  * party added twice; what differs in any of these fields is another record.
  */
 function refuseRepeatedSession(state: ProcessState, c: RecordSession): void {
-  const same = state.sessions.find((s) => sameInstant(s.heldAt, c.heldAt) && sameText(s.place, c.place));
+  const same = state.sessions.find((s) => sameInstant(s.heldAt, c.heldAt) && sameReading(s.place, c.place));
   if (same) throw conflict(MEDIATION_ERRORS.SESSION_ALREADY_RECORDED, `a session held at ${same.heldAt} in ${same.place} is already recorded (round ${same.round})`, { sessionId: same.sessionId });
 }
 
 function refuseRepeatedAgreement(state: ProcessState, c: RecordAgreement): void {
-  const same = state.agreements.find((a) => a.kind === c.kind && sameInstant(a.signedAt, c.signedAt) && sameText(a.title, c.title));
+  const same = state.agreements.find((a) => a.kind === c.kind && sameInstant(a.signedAt, c.signedAt) && sameReading(a.title, c.title));
   if (same) throw conflict(MEDIATION_ERRORS.AGREEMENT_ALREADY_RECORDED, `${same.title} (${same.kind}) signed at ${same.signedAt} is already recorded`, { agreementId: same.agreementId });
 }
 
 function refuseRepeatedEnvoy(state: ProcessState, e: EnvoyInput): void {
-  const same = state.envoys.find((x) => sameText(x.name, e.name) && sameText(x.role, e.role) && sameText(x.organization, e.organization));
+  const same = state.envoys.find((x) => sameReading(x.name, e.name) && sameReading(x.role, e.role) && sameReading(x.organization, e.organization));
   if (same) throw conflict(MEDIATION_ERRORS.ENVOY_ALREADY_APPOINTED, `${same.name} (${same.role}, ${same.organization}) is already an envoy of this process`, { envoyId: same.envoyId });
 }
 

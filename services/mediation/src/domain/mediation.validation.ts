@@ -17,6 +17,17 @@ export function textLength(value: string): number {
   return value.length - presentation - surrogatePairs;
 }
 
+/**
+ * What a text reads as, for telling whether two are the same: Unicode NFC (an accent precomposed or
+ * combining, "ó" or "o\u0301", is one letter), white space collapsed to one space and trimmed, and case
+ * folded (upper then lower case: "Straße" and "STRASSE" read alike). Trimmed and lower-cased alone,
+ * "Unión Cívica", its NFD spelling and "Unión  Cívica" were three parties of one process.
+ */
+export const readingOf = (text: string): string => text.normalize('NFC').replace(/\s+/gu, ' ').trim().toUpperCase().toLowerCase().normalize('NFC');
+
+/** Whether two texts read the same (readingOf). */
+export const sameReading = (a: string, b: string): boolean => readingOf(a) === readingOf(b);
+
 /** Collects field violations so that one answer names every bad field, not just the first. */
 export class Violations {
   private readonly list: FieldViolation[] = [];

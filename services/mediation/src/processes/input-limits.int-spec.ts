@@ -7,6 +7,8 @@ import { JSON_BODY_LIMIT_BYTES } from './process.dto';
 let AGREEMENTS = '';
 /** For the text-length test. */
 let LENGTHS = '';
+/** For the same-party test. */
+let SAME_PARTY = '';
 
 /**
  * What mediation takes of a request at the limits of its fields, over HTTP on real Kafka and Postgres:
@@ -17,7 +19,7 @@ describe('mediation input at its limits, on real Postgres', () => {
   let api: BootedMediation['api'];
 
   beforeAll(async () => {
-    [AGREEMENTS, LENGTHS] = await freshCountries(2);
+    [AGREEMENTS, LENGTHS, SAME_PARTY] = await freshCountries(3);
     m = await bootMediation();
     ({ api } = m);
   });
@@ -90,5 +92,13 @@ describe('mediation input at its limits, on real Postgres', () => {
       status: 400,
       body: { errors: [{ field: 'name', reason: 'must be shorter than or equal to 200 characters' }] },
     });
+  });
+
+  it('refuses a party that reads as one of the process (NFD, a double space) with 409 PARTY_ALREADY_ADDED, where each was added as another party', async () => {
+    const { id, officer } = await activeProcess(SAME_PARTY, [{ name: 'Unión Cívica', kind: 'civil_society' }]);
+    for (const name of ['Unio\u0301n Ci\u0301vica', 'Unión  Cívica']) {
+      expect(await api('POST', `/processes/${id}/parties`, officer, { name, kind: 'civil_society' }), JSON.stringify(name)).toMatchObject({ status: 409, body: { code: 'MEDIATION.PARTY_ALREADY_ADDED' } });
+    }
+    expect((await api('GET', `/processes/${id}`, officer)).body.parties).toHaveLength(1);
   });
 });

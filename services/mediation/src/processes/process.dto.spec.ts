@@ -341,3 +341,15 @@ describe('the size of an agreement over HTTP', () => {
     ]);
   });
 });
+
+describe('parties of a proposal over HTTP', () => {
+  it('refuses a party listed twice in spellings that read the same (NFD, a double space, capitals), naming the repeat', async () => {
+    const parties = ['Unión Cívica', 'Unio\u0301n Ci\u0301vica', 'Unión  Cívica', 'UNIÓN\u00a0CÍVICA'].map((name) => ({ name, kind: 'civil_society' }));
+    for (const repeat of parties.slice(1)) {
+      expect(await errorsOf(ProposeProcessDto, { country: 'NIC', track: 'good_offices', lead: 'special_envoy', parties: [parties[0], repeat] }), repeat.name).toEqual([
+        { field: 'parties', reason: `lists ${repeat.name.trim()} (civil_society) twice` },
+      ]);
+    }
+    expect(await errorsOf(ProposeProcessDto, { country: 'NIC', track: 'good_offices', lead: 'special_envoy', parties: [parties[0], { ...parties[1], kind: 'political_party' }] })).toEqual([]);
+  });
+});

@@ -32,6 +32,7 @@ import {
   OUTCOMES,
   PARTY_KINDS,
   provisionsSizeProblem,
+  readingOf,
   SIGNATORY_ROLES,
   signatoriesSizeProblem,
   STATUSES,
@@ -84,10 +85,10 @@ export function participantsProblem(value: unknown): string | undefined {
   return counts.every((c) => c === 0) ? 'must count at least one participant' : undefined;
 }
 
-/** A proposal's parties: none listed twice (same kind, same name whatever its case or spaces), as the domain keys them. */
+/** A proposal's parties: none listed twice (same kind, same name whatever its case, spaces or Unicode composition: readingOf), as the domain keys them. */
 export function partiesProblem(value: unknown): string | undefined {
   if (!Array.isArray(value)) return undefined;
-  const keyed = value.filter((p) => typeof p?.name === 'string' && typeof p?.kind === 'string').map((p: PartyDto) => ({ key: `${p.kind}:${p.name.trim().toLowerCase()}`, p }));
+  const keyed = value.filter((p) => typeof p?.name === 'string' && typeof p?.kind === 'string').map((p: PartyDto) => ({ key: `${p.kind}:${readingOf(p.name)}`, p }));
   const twice = keyed.filter(({ key }, i) => keyed.findIndex((k) => k.key === key) !== i).map(({ p }) => `${p.name.trim()} (${p.kind})`);
   return twice.length ? `lists ${[...new Set(twice)].join(', ')} twice` : undefined;
 }
