@@ -99,7 +99,8 @@ export function decide(state: ProcessState | null, command: MediationCommand, ct
             round: roundHeldAt(state.sessions, new Date(command.heldAt).toISOString()),
             heldAt: new Date(command.heldAt).toISOString(),
             place: command.place.trim(),
-            partyIds: [...(command.partyIds ?? [])],
+            // As the process holds its party ids: in lower case (a UUID in either case is one id).
+            partyIds: (command.partyIds ?? []).map((id) => id.toLowerCase()),
             participants: command.participants.filter((p) => p.count > 0).map((p) => ({ ...p })),
           },
         },
@@ -270,10 +271,13 @@ function validateSession(v: Violations, state: ProcessState, c: RecordSession, n
   v.instant('heldAt', c.heldAt, now);
   withinPreTalksMargin(v, state, 'heldAt', c.heldAt);
   v.text('place', c.place);
-  const known = new Set(state.parties.map((p) => p.partyId));
+  // A UUID in upper case is the same id (as the edge's check for one listed twice takes it): compared
+  // case-sensitively, a party's id sent in capitals was 'not a party of this process'.
+  const known = new Set(state.parties.map((p) => p.partyId.toLowerCase()));
   // A party listed twice was stored as present twice: refused as a party listed twice in a proposal.
   const listed = new Set<string>();
-  (c.partyIds ?? []).forEach((id, i) => {
+  (c.partyIds ?? []).forEach((given, i) => {
+    const id = String(given).toLowerCase();
     if (!known.has(id)) v.add(`partyIds[${i}]`, 'is not a party of this process');
     else if (listed.has(id)) v.add(`partyIds[${i}]`, 'is listed twice');
     listed.add(id);

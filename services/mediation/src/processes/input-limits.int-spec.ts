@@ -9,17 +9,20 @@ let AGREEMENTS = '';
 let LENGTHS = '';
 /** For the same-party test. */
 let SAME_PARTY = '';
+/** For the ids-in-capitals test. */
+let CAPITALS = '';
 
 /**
- * What mediation takes of a request at the limits of its fields, over HTTP on real Kafka and Postgres:
- * an input within every documented limit is recorded, one beyond a limit is refused naming it.
+ * What mediation takes of a request at the limits of its fields, and in other spellings of one value
+ * (a name in NFD, a UUID in capitals), over HTTP on real Kafka and Postgres: an input within every
+ * documented limit is recorded, one beyond a limit is refused naming it, two spellings are one value.
  */
-describe('mediation input at its limits, on real Postgres', () => {
+describe('mediation input at its limits and in other spellings, on real Postgres', () => {
   let m: BootedMediation;
   let api: BootedMediation['api'];
 
   beforeAll(async () => {
-    [AGREEMENTS, LENGTHS, SAME_PARTY] = await freshCountries(3);
+    [AGREEMENTS, LENGTHS, SAME_PARTY, CAPITALS] = await freshCountries(4);
     m = await bootMediation();
     ({ api } = m);
   });
@@ -100,5 +103,19 @@ describe('mediation input at its limits, on real Postgres', () => {
       expect(await api('POST', `/processes/${id}/parties`, officer, { name, kind: 'civil_society' }), JSON.stringify(name)).toMatchObject({ status: 409, body: { code: 'MEDIATION.PARTY_ALREADY_ADDED' } });
     }
     expect((await api('GET', `/processes/${id}`, officer)).body.parties).toHaveLength(1);
+  });
+
+  it("takes UUIDs in capitals as the same ids: a party present at a session, and a retry's process id, where they were 422", async () => {
+    const { id, officer, parties } = await activeProcess(CAPITALS, [{ name: 'Government', kind: 'government' }]);
+    const party = parties[0].partyId;
+    const session = { heldAt: new Date(Date.now() - 60_000).toISOString(), place: 'Managua', partyIds: [party.toUpperCase()], participants: [{ gender: 'female', ageGroup: 'adult', count: 2 }] };
+    const headers = { 'idempotency-key': `capitals-${id}` };
+    const first = await api('POST', `/processes/${id}/sessions`, officer, session, headers);
+    expect(first).toMatchObject({ status: 200, body: { sessions: [{ partyIds: [party] }] } });
+    // The same request retried, naming the process (and the party) in capitals: the first answer, nothing recorded again.
+    const retry = await api('POST', `/processes/${id.toUpperCase()}/sessions`, officer, { ...session, partyIds: [party] }, headers);
+    expect(retry).toEqual(first);
+    expect((await m.db.query('SELECT 1 FROM mediation.sessions WHERE process_id = $1', [id])).rowCount).toBe(1);
+    expect(await api('GET', `/processes/${id.toUpperCase()}`, officer)).toMatchObject({ status: 200, body: { processId: id } });
   });
 });

@@ -36,6 +36,9 @@ export interface ProcessQuery {
   readonly status?: ProcessFilter['status'];
 }
 
+/** A process id as the process holds it (randomUUID: lower case); a UUID in capitals is the same id. */
+const canonicalId = (id: string): string => id.toLowerCase();
+
 /**
  * How many times a command is decided before its conflict is answered (409 CONCURRENT_MODIFICATION).
  * A conflict means another writer committed first (the loser waits on the process row until it has),
@@ -63,7 +66,10 @@ export class MediationService {
     return this.once(principal, idempotencyKey, fingerprintOf('Propose', null, input), (m) => this.create(m, { ...input, type: 'Propose', region }, principal.subject));
   }
 
-  async execute(principal: Principal, processId: string, command: Exclude<MediationCommand, ProposeProcess>, idempotencyKey?: string): Promise<ProcessState> {
+  async execute(principal: Principal, path: string, command: Exclude<MediationCommand, ProposeProcess>, idempotencyKey?: string): Promise<ProcessState> {
+    // The id as the process holds it: a retry naming it in capitals is the same request (its fingerprint
+    // took the path as sent, and the retry was 422 IDEMPOTENCY_KEY_REUSED), as Postgres finds the same process.
+    const processId = canonicalId(path);
     return this.once(principal, idempotencyKey, fingerprintOf(command.type, processId, command), async (m) => {
       // Ending a process changes whether the country has an open process, and opening one what a
       // referral to it says; an escalation reads both under the country lock. Holding it here too,
@@ -119,7 +125,8 @@ export class MediationService {
     );
   }
 
-  async get(principal: Principal, processId: string) {
+  async get(principal: Principal, path: string) {
+    const processId = canonicalId(path);
     const m = this.dataSource.manager;
     const state = await this.store.snapshot(m, processId);
     assertMayRead(principal, state);

@@ -150,7 +150,14 @@ export class ParticipantCountDto {
 export class RecordSessionDto {
   @ApiProperty({ ...INSTANT, example: '2026-03-04T09:00:00Z' }) @IsPastInstant() heldAt!: string;
   @ApiProperty({ example: 'Bamako' }) @IsString() @IsNotBlank() @MaxLength(200) place!: string;
-  @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present' }) @IsOptional() @IsArray() @Holds('partyIdsOnce', partyIdsProblem) @EachIs('isUuid', partyIdProblem) partyIds?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'ids of the process parties present (a UUID in either case)' })
+  @IsOptional()
+  @IsArray()
+  @Holds('partyIdsOnce', partyIdsProblem)
+  @EachIs('isUuid', partyIdProblem)
+  // In lower case, as the process holds them: a retry naming them in capitals is the same request (its Idempotency-Key fingerprint).
+  @Transform(({ value }) => (Array.isArray(value) ? value.map((id) => (typeof id === 'string' && !partyIdProblem(id) ? id.toLowerCase() : id)) : value))
+  partyIds?: string[];
   @ApiProperty({ type: [ParticipantCountDto] }) @IsArray() @ArrayMinSize(1) @Holds('participantsOnce', participantsProblem) @NestedObject(() => ParticipantCountDto, { each: true }) participants!: ParticipantCountDto[];
 }
 
