@@ -118,4 +118,12 @@ describe('mediation input at its limits and in other spellings, on real Postgres
     expect((await m.db.query('SELECT 1 FROM mediation.sessions WHERE process_id = $1', [id])).rowCount).toBe(1);
     expect(await api('GET', `/processes/${id.toUpperCase()}`, officer)).toMatchObject({ status: 200, body: { processId: id } });
   });
+
+  it('refuses a page size not written in decimal digits (0x10, 1e2, +5), where it was read as a number', async () => {
+    const reader = await token(['global-viewer'], 'global');
+    for (const limit of ['0x10', '1e2', '%2B5', '%205']) {
+      expect(await api('GET', `/processes?limit=${limit}`, reader), limit).toMatchObject({ status: 400, body: { errors: [{ field: 'limit', reason: 'must be an integer from 1 to 500' }] } });
+    }
+    expect((await api('GET', '/processes?limit=2', reader)).status).toBe(200);
+  });
 });

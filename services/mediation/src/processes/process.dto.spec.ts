@@ -106,6 +106,15 @@ describe('reasons over HTTP', () => {
     expect(await errorsOf(ProcessPageQueryDto, { limit: '2', cursor })).toEqual([]);
   });
 
+  it('takes a page size in decimal digits alone, where 0x10 was 16, 1e2 100, and +5 or a space before it 5', async () => {
+    const query = async (limit: string) => strictValidationPipe().transform({ limit }, { type: 'query', metatype: ProcessPageQueryDto });
+    expect(await query('16')).toMatchObject({ limit: 16 });
+    expect(await query('500')).toMatchObject({ limit: 500 });
+    for (const limit of ['0x10', '1e2', '+5', ' 5', '5 ', '5.0', '0b11', '', '-1']) {
+      expect(await errorsOf(ProcessPageQueryDto, { limit }), JSON.stringify(limit)).toEqual([{ field: 'limit', reason: 'must be an integer from 1 to 500' }]);
+    }
+  });
+
   it('gives a page size that is no number its reason once, where IsInt, Min and Max each said it', async () => {
     expect(await errorsOf(ProcessPageQueryDto, { limit: 'abc' })).toEqual([{ field: 'limit', reason: 'must be an integer from 1 to 500' }]);
   });

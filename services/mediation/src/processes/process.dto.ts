@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { systemClock } from '@crisis-ops/domain-kernel';
 import { countryByIso3, DESK_IDS, isUserAssignedCountry, platformIso3 } from '@crisis-ops/geo';
 import { EachIs, IsNotBlank, IsVisibleIfGiven, NestedObject } from '@crisis-ops/service-kit';
@@ -226,10 +226,17 @@ export class ProcessQueryDto {
 
 export const MAX_PAGE = 500;
 
+/**
+ * A query's whole number as written in decimal digits, else left as sent for IsInt to refuse.
+ * `@Type(() => Number)` read `0x10` as 16, `1e2` as 100, `+5` and ` 5` as 5, where early-warning and
+ * ops-centre answer each 400.
+ */
+const AsDecimalInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
+
 export class ProcessPageQueryDto extends ProcessQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @AsDecimalInteger()
   @IsInt({ message: `must be an integer from 1 to ${MAX_PAGE}` })
   @Min(1, { message: `must be an integer from 1 to ${MAX_PAGE}` })
   @Max(MAX_PAGE, { message: `must be an integer from 1 to ${MAX_PAGE}` })
