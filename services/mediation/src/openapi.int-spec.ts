@@ -20,7 +20,7 @@ describe("mediation's OpenAPI document and its answers", () => {
   let countries: string[] = [];
 
   beforeAll(async () => {
-    countries = await freshCountries(2);
+    countries = await freshCountries(3);
     m = await bootMediation();
     doc = (await (await fetch(`${m.base}/docs/json`)).json()) as OpenAPIObject;
   });
@@ -38,18 +38,20 @@ describe("mediation's OpenAPI document and its answers", () => {
   };
 
   it('documents the answer of every route with a description and a schema', () => {
-    const routes = Object.entries(doc.paths).filter(([path]) => path.startsWith('/processes') || path.startsWith('/process-metrics'));
-    expect(routes.length).toBeGreaterThanOrEqual(12);
+    const routes = Object.entries(doc.paths).filter(([path]) => path.startsWith('/processes') || path.startsWith('/process-metrics') || path.startsWith('/country-watch'));
+    expect(routes.length).toBeGreaterThanOrEqual(14);
     for (const [path, item] of routes) {
       for (const [method, op] of Object.entries(item as Schema)) {
         const success = op.responses?.['200'] ?? op.responses?.['201'];
         expect(success?.description, `${method.toUpperCase()} ${path}`).toBeTruthy();
         expect(success?.content?.['application/json']?.schema, `${method.toUpperCase()} ${path}`).toBeDefined();
-        if (path.includes('{id}')) expect(op.responses?.['404'], `${method.toUpperCase()} ${path}`).toBeDefined();
+        if (path.includes('{id}') || path.includes('{country}')) expect(op.responses?.['404'], `${method.toUpperCase()} ${path}`).toBeDefined();
       }
     }
     expect(doc.components?.schemas?.ProcessView).toMatchObject({ properties: { processId: { format: 'uuid' }, status: { enum: expect.arrayContaining(['proposed', 'active']) } } });
     expect(operation('/processes/{id}', 'get')?.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProcessDetailView' });
+    expect(operation('/country-watch/{country}', 'get')?.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CountryWatchView' });
+    expect(doc.components?.schemas?.CountryWatchView).toMatchObject({ properties: { signalsSeen: { type: 'number' }, lastSignalAt: { format: 'date-time' } } });
   });
 
   it("documents an agreement's limits: each text's length in characters, and how many provisions and signatories it lists", () => {
@@ -64,7 +66,7 @@ describe("mediation's OpenAPI document and its answers", () => {
   });
 
   it('documents each error the routes answer, and each is answered as documented', async () => {
-    const [proposedIn, keyedIn] = countries;
+    const [proposedIn, keyedIn, unwatched] = countries;
     const officer = await token(['mediation-officer'], 'global');
     const approver = await token(['approver'], 'global');
     const post = (path: string, bearer: string, body: unknown, headers?: Record<string, string>) => m.api('POST', path, bearer, body, headers);
@@ -98,6 +100,9 @@ describe("mediation's OpenAPI document and its answers", () => {
       ['/processes/{id}/resume', 'post', 409, 'MEDIATION.PROCESS_NOT_SUSPENDED', () => post(`${at}/resume`, officer, { reason: 'r' })],
       ['/processes/{id}/conclude', 'post', 409, 'MEDIATION.PROCESS_NOT_ACTIVE', () => post(`${at}/conclude`, approver, { outcome: 'no_agreement', reason: 'r' })],
       ['/processes/{id}/parties', 'post', 409, 'MEDIATION.PARTY_ALREADY_ADDED', () => post(`${at}/parties`, officer, { name: ' government ', kind: 'government' })],
+      ['/country-watch/{country}', 'get', 404, 'MEDIATION.COUNTRY_NOT_WATCHED', () => m.api('GET', `/country-watch/${unwatched}`, officer)],
+      ['/country-watch/{country}', 'get', 403, 'MEDIATION.REGION_FORBIDDEN', async () => m.api('GET', '/country-watch/NOR', await token(['viewer'], 'africa'))],
+      ['/country-watch/{country}', 'get', 400, 'REQUEST.INVALID', () => m.api('GET', '/country-watch/MAL', officer)],
     ];
     const afterActivation: typeof cases = [
       ['/processes/{id}/activate', 'post', 409, 'MEDIATION.PROCESS_NOT_PROPOSED', () => post(`${at}/activate`, approver, { mandate: 'm', envoy })],

@@ -32,6 +32,13 @@ describe('the country watch of one country', () => {
     expect(await refusalOf('QZA')).toEqual({ code: 'MEDIATION.REGION_FORBIDDEN' });
   });
 
+  it('refuses another region\'s country as the country watch, where the refusal spoke of processes on a route about none', async () => {
+    const refusal = await controller.one(officer, 'NOR').catch((err: DomainError) => err);
+    expect(refusal).toMatchObject({ code: 'MEDIATION.REGION_FORBIDDEN', message: 'region africa may not access the country watch of NOR, a country of region europe-central-asia' });
+    const list = await controller.list({ ...officer, region: null }).catch((err: DomainError) => err);
+    expect(list).toMatchObject({ code: 'MEDIATION.REGION_FORBIDDEN', message: 'your token has no region claim, so it may not access the country watch of any region' });
+  });
+
   it("looks Kosovo's UNK up as XKX, the code its watch is kept under", async () => {
     const asked: unknown[] = [];
     const watching = new CountryWatchController({ findOneBy: async (where: unknown) => (asked.push(where), { country: 'XKX' }) } as unknown as Repository<CountryWatch>);

@@ -15,6 +15,8 @@ export const MEDIATION_ERRORS = {
   ENVOY_ALREADY_APPOINTED: 'MEDIATION.ENVOY_ALREADY_APPOINTED',
   CONCURRENT_MODIFICATION: 'MEDIATION.CONCURRENT_MODIFICATION',
   REGION_FORBIDDEN: 'MEDIATION.REGION_FORBIDDEN',
+  /** GET /country-watch/:country of a country no signal has been seen for (404). */
+  COUNTRY_NOT_WATCHED: 'MEDIATION.COUNTRY_NOT_WATCHED',
 } as const;
 
 export const invalid = (violations: readonly FieldViolation[]) => new ValidationFailed(MEDIATION_ERRORS.INVALID_INPUT, violations);

@@ -26,7 +26,10 @@ const readsEverywhere = (p: Principal) => actsEverywhere(p) || p.roles.includes(
  * `region: "(any)"`, named pseudo-regions clients read as regions. `region` in the body is a real one
  * (a process's, the country's, or the one asked for), absent when none was asked for.
  */
-const forbidden = (p: Principal, asked: { region?: string; country?: string }) => {
+/** What a refusal says was refused: processes, or the country watch (its route is about no process). */
+export type Guarded = 'processes' | 'the country watch';
+
+const forbidden = (p: Principal, asked: { region?: string; country?: string }, guarded: Guarded = 'processes') => {
   const who = p.region ? `region ${p.region}` : 'your token has no region claim, so it';
   const regionWords = (region: string) => (region === UNASSIGNED_REGION ? 'no regional desk' : `region ${region}`);
   const what =
@@ -37,7 +40,7 @@ const forbidden = (p: Principal, asked: { region?: string; country?: string }) =
           ? 'countries of no regional desk'
           : `region ${asked.region}`
         : 'any region';
-  return new DomainError(MEDIATION_ERRORS.REGION_FORBIDDEN, `${who} may not access processes of ${what}`, 'forbidden', asked.region ? { region: asked.region } : {});
+  return new DomainError(MEDIATION_ERRORS.REGION_FORBIDDEN, `${who} may not access ${guarded} of ${what}`, 'forbidden', asked.region ? { region: asked.region } : {});
 };
 
 /** Refuses acting in `region` (of `country`, named in the refusal when given) unless it is the principal's or it acts everywhere. */
@@ -45,8 +48,8 @@ export function assertMayAct(p: Principal, region: string, country?: string): vo
   if (!actsEverywhere(p) && p.region !== region) throw forbidden(p, { region, country });
 }
 
-export function assertMayRead(p: Principal, process: Pick<ProcessState, 'region'> & { readonly country?: string }): void {
-  if (!readsEverywhere(p) && p.region !== process.region) throw forbidden(p, { region: process.region, country: process.country });
+export function assertMayRead(p: Principal, process: Pick<ProcessState, 'region'> & { readonly country?: string }, guarded: Guarded = 'processes'): void {
+  if (!readsEverywhere(p) && p.region !== process.region) throw forbidden(p, { region: process.region, country: process.country }, guarded);
 }
 
 /**
@@ -54,8 +57,8 @@ export function assertMayRead(p: Principal, process: Pick<ProcessState, 'region'
  * asking for another region is refused rather than silently answered with nothing, and so is a
  * listing asked by a token without a region claim (it reads no region).
  */
-export function readableRegions(p: Principal, requested?: string): readonly string[] | undefined {
+export function readableRegions(p: Principal, requested?: string, guarded: Guarded = 'processes'): readonly string[] | undefined {
   if (readsEverywhere(p)) return requested ? [requested] : undefined;
-  if (!p.region || (requested && requested !== p.region)) throw forbidden(p, { region: requested });
+  if (!p.region || (requested && requested !== p.region)) throw forbidden(p, { region: requested }, guarded);
   return [p.region];
 }

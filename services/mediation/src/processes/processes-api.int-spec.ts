@@ -204,14 +204,15 @@ describe('mediation process API on real Postgres: paging, concurrent and retried
   it('says in a region refusal that the token has no region claim, or which country and desk was asked for, never a pseudo-region "(any)"', async () => {
     // A viewer whose token has no region: told so, with no `region` field naming a region that is none.
     const noClaim = await devToken({ roles: ['viewer'], subject: 'int-viewer-no-region' });
-    for (const path of ['/processes', '/country-watch', '/process-metrics/inclusion']) {
+    // The country watch is refused as what it is, not as processes (its routes are about none).
+    for (const [path, guarded] of [['/processes', 'processes'], ['/country-watch', 'the country watch'], ['/process-metrics/inclusion', 'processes']]) {
       const refused = await api('GET', path, noClaim);
-      expect(refused, path).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN', message: 'your token has no region claim, so it may not access processes of any region' } });
+      expect(refused, path).toMatchObject({ status: 403, body: { code: 'MEDIATION.REGION_FORBIDDEN', message: `your token has no region claim, so it may not access ${guarded} of any region` } });
       expect(refused.body, path).not.toHaveProperty('region');
     }
     expect((await api('GET', '/country-watch/NOR', noClaim)).body).toMatchObject({
       code: 'MEDIATION.REGION_FORBIDDEN',
-      message: 'your token has no region claim, so it may not access processes of NOR, a country of region europe-central-asia',
+      message: 'your token has no region claim, so it may not access the country watch of NOR, a country of region europe-central-asia',
       region: 'europe-central-asia',
     });
     // A regional viewer is told which country it asked for, and its desk or that it has none.
