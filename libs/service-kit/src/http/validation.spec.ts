@@ -124,6 +124,22 @@ describe('the strict validation pipe', () => {
     expect(res.errors).toEqual([{ field: 'colour', reason: 'is not a field this request takes' }]);
   });
 
+  it('refuses __proto__ and constructor, at any depth, as any other unknown field, where class-transformer dropped them unseen', async () => {
+    // As the body parser gives them: own properties of the parsed JSON.
+    const body = JSON.parse('{"priority": 1, "parties": [{"kind": "government", "constructor": "x"}], "__proto__": {"admin": true}}');
+    expect((await errorsOf(body)).errors).toEqual([
+      { field: 'parties[0].constructor', reason: 'is not a field this request takes' },
+      { field: '__proto__', reason: 'is not a field this request takes' },
+    ]);
+    // With the body's other faults, in one answer.
+    const faulty = JSON.parse('{"priority": 9, "parties": [], "constructor": {}, "colour": "red"}');
+    expect((await errorsOf(faulty)).errors).toEqual([
+      { field: 'colour', reason: 'is not a field this request takes' },
+      { field: 'priority', reason: 'must not be greater than 5' },
+      { field: 'constructor', reason: 'is not a field this request takes' },
+    ]);
+  });
+
   it('names a list\'s own fault and its items\' faults together, where a list with both was said to be missing', async () => {
     const res = await errorsOf({ parties: [{ kind: 'government' }, { kind: 'government' }, { kind: 'militia' }] }, Coalition);
     expect(res.errors).toEqual([

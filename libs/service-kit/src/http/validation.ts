@@ -137,11 +137,41 @@ const NOT_A_DTO = new Set<unknown>([String, Boolean, Number, Array, Object, Buff
  */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && Array.isArray(value) && typeof metadata.metatype === 'function' && !NOT_A_DTO.has(metadata.metatype)) {
+    const isDto = typeof metadata.metatype === 'function' && !NOT_A_DTO.has(metadata.metatype);
+    if (metadata.type === 'body' && Array.isArray(value) && isDto) {
       throw invalidRequest([{ field: metadata.data || 'body', reason: 'must be a JSON object, not an array' }]);
     }
-    return super.transform(value, metadata);
+    const dropped = metadata.type === 'body' && isDto ? droppedFieldsOf(value, metadata.data ?? '') : [];
+    if (!dropped.length) return super.transform(value, metadata);
+    // Said with the body's other faults, in one answer, as any other unknown field is.
+    let others: readonly FieldViolation[] = [];
+    try {
+      await super.transform(value, metadata);
+    } catch (err) {
+      const body = err instanceof HttpException ? (err.getResponse() as { code?: unknown; errors?: unknown }) : undefined;
+      if (body?.code !== 'REQUEST.INVALID' || !Array.isArray(body.errors)) throw err;
+      others = body.errors as FieldViolation[];
+    }
+    throw invalidRequest([...others, ...dropped]);
   }
+}
+
+/** Keys class-transformer skips in every object it reads (TransformOperationExecutor), whatever the class. */
+const DROPPED_KEYS = ['__proto__', 'constructor'];
+
+/**
+ * Fields of a JSON body that class-transformer drops before class-validator looks for unknown fields:
+ * `__proto__` and `constructor`, at any depth, named by path as violationsOf names fields. The
+ * whitelist never saw them, so `{"reason": "r", "constructor": 1}` was taken with the field ignored
+ * (data lost without a word), where any other unknown field is refused.
+ */
+function droppedFieldsOf(value: unknown, path: string): FieldViolation[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => droppedFieldsOf(item, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  const at = (key: string) => (path ? `${path}.${key}` : key);
+  return Object.keys(value).flatMap((key) =>
+    DROPPED_KEYS.includes(key) ? [{ field: at(key), reason: 'is not a field this request takes' }] : droppedFieldsOf((value as Record<string, unknown>)[key], at(key)),
+  );
 }
 
 /** Rejects unknown fields too: a misspelt field silently ignored is data lost. */

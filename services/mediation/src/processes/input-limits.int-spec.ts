@@ -11,6 +11,8 @@ let LENGTHS = '';
 let SAME_PARTY = '';
 /** For the ids-in-capitals test. */
 let CAPITALS = '';
+/** For the dropped-fields test: were a proposal taken, it is of a code no other test uses. */
+let DROPPED = '';
 
 /**
  * What mediation takes of a request at the limits of its fields, and in other spellings of one value
@@ -22,7 +24,7 @@ describe('mediation input at its limits and in other spellings, on real Postgres
   let api: BootedMediation['api'];
 
   beforeAll(async () => {
-    [AGREEMENTS, LENGTHS, SAME_PARTY, CAPITALS] = await freshCountries(4);
+    [AGREEMENTS, LENGTHS, SAME_PARTY, CAPITALS, DROPPED] = await freshCountries(5);
     m = await bootMediation();
     ({ api } = m);
   });
@@ -125,5 +127,22 @@ describe('mediation input at its limits and in other spellings, on real Postgres
       expect(await api('GET', `/processes?limit=${limit}`, reader), limit).toMatchObject({ status: 400, body: { errors: [{ field: 'limit', reason: 'must be an integer from 1 to 500' }] } });
     }
     expect((await api('GET', '/processes?limit=2', reader)).status).toBe(200);
+  });
+
+  it('refuses __proto__ and constructor in a body as fields it does not take, where they were ignored', async () => {
+    const officer = await token(['mediation-officer'], 'global');
+    const post = async (body: string) => {
+      const res = await fetch(`${m.base}/processes`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' }, body });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    // Written out: an object literal's __proto__ sets the prototype, and JSON.stringify would leave it out.
+    expect(await post(`{"country": "${DROPPED}", "track": "good_offices", "lead": "special_envoy", "__proto__": {"region": "global"}}`)).toEqual({
+      status: 400,
+      body: { code: 'REQUEST.INVALID', message: '__proto__: is not a field this request takes', errors: [{ field: '__proto__', reason: 'is not a field this request takes' }] },
+    });
+    expect(await post(`{"country": "${DROPPED}", "track": "good_offices", "lead": "special_envoy", "parties": [{"name": "G", "kind": "government", "constructor": "x"}]}`)).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'parties[0].constructor', reason: 'is not a field this request takes' }] },
+    });
   });
 });
