@@ -90,7 +90,10 @@ const STATUS_TEXT: Record<LetterStatus, (l: DeadLetter) => string> = {
 };
 
 const line = (l: DeadLetter, now: Date) =>
-  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}  ${STATUS_TEXT[letterStatus(l, now)](l)}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}`;
+  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}  ${STATUS_TEXT[letterStatus(l, now)](l)}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}` +
+  (l.valueCut
+    ? `\n    VALUE CUT: ${l.valueCut.originalBytes} bytes (sha256 ${l.valueCut.sha256}) did not fit the dead-letter topic; ${l.value?.length ?? 0} kept. Not redriven: publish it again from its source`
+    : '');
 
 /** To deal with: OUTSTANDING, and REDRIVING (a redrive to run again). Not TOO OLD: no redrive can. */
 const toDealWith = (status: LetterStatus) => status === 'outstanding' || status === 'redriving';
@@ -149,6 +152,12 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
     process.stderr.write(`dlq: not sending ${report.confirmed.length} letter(s) a redrive cut short had sent back (their copies are on ${topic}): now recorded as redriven (${ids(report.confirmed)})\n`);
   }
   if (report.resumed.length) process.stderr.write(`dlq: ${report.resumed.length} letter(s) a redrive cut short had not sent are sent now (${ids(report.resumed)})\n`);
+  if (report.cut.length) {
+    process.stderr.write(
+      `dlq: not sending ${report.cut.length} letter(s) whose value was too large for the dead-letter topic and was cut (${ids(report.cut)}): ` +
+        'a copy would deliver a truncated event; publish those events again from their source\n',
+    );
+  }
   if (report.tooOld.length) {
     process.stderr.write(
       `dlq: not sending ${report.tooOld.length} letter(s) whose event was first published over ${REDRIVE_HORIZON_DAYS} days ago (${ids(report.tooOld)}): ` +
@@ -157,13 +166,13 @@ async function dlq(args: NonNullable<ReturnType<typeof commandLine>>): Promise<n
   }
   if (typeof report.forgotten !== 'number') process.stderr.write(`dlq: the records of letters gone from the dead-letter topics were not tidied this time: ${report.forgotten.failed}\n`);
   if (report.sent === 0 && !report.confirmed.length) {
-    if (!report.missing.length && !report.alreadyRedriven.length && !report.tooOld.length) process.stderr.write('dlq: nothing to redrive: no outstanding dead letter\n');
+    if (!report.missing.length && !report.alreadyRedriven.length && !report.tooOld.length && !report.cut.length) process.stderr.write('dlq: nothing to redrive: no outstanding dead letter\n');
     // Letters asked for that were all sent back before are done with; anything else is not.
-    return report.missing.length || report.tooOld.length || !report.alreadyRedriven.length ? 1 : 0;
+    return report.missing.length || report.tooOld.length || report.cut.length || !report.alreadyRedriven.length ? 1 : 0;
   }
   if (report.sent) process.stdout.write(`${report.sent} event(s) sent back to ${topic}\n`);
   // A runbook's `&& echo done` must not read a partial redrive as a whole one.
-  return report.missing.length > 0 || report.tooOld.length > 0 ? 1 : 0;
+  return report.missing.length > 0 || report.tooOld.length > 0 || report.cut.length > 0 ? 1 : 0;
 }
 
 runCli('dlq', USAGE, commandLine, dlq);

@@ -22,7 +22,7 @@ export interface TopicProvisionResult {
   readonly grown: ReadonlyArray<{ readonly topic: string; readonly from: number; readonly to: number }>;
   /** Declared configs an existing topic did not have, with the value it had (null: the broker default). */
   readonly reconfigured: ReadonlyArray<{ readonly topic: string; readonly config: string; readonly from: string | null; readonly to: string }>;
-  /** Longer retentions a dead-letter topic keeps although less is declared: lowering one deletes letters. */
+  /** Longer retentions (or a larger max.message.bytes) a dead-letter topic keeps although less is declared: lowering one deletes or cuts letters. */
   readonly keptLonger: ReadonlyArray<{ readonly topic: string; readonly config: string; readonly value: string; readonly declared: string }>;
 }
 
@@ -94,7 +94,7 @@ async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<P
   const changes: Array<{ topic: string; config: string; from: string | null; to: string }> = [];
   const keptLonger: Array<{ topic: string; config: string; value: string; declared: string }> = [];
   for (const [spec, own, effective] of await topicConfigs(admin, specs)) {
-    // Only dead letters keep a longer retention: they are redriven only while young enough (the
+    // Only dead letters keep a longer retention (or a larger size limit): they are redriven only while young enough (the
     // redrive horizon). A domain topic must hold no more than its consumers remember applying
     // (INBOX_RETENTION_DAYS), or a group reset would apply its oldest events twice: its declared
     // retention is enforced, even where that deletes older history.
@@ -122,10 +122,14 @@ async function reconfigure(admin: Admin, specs: readonly TopicSpec[]): Promise<P
 /**
  * Whether a topic's retention in force (its own setting or the broker's) keeps more than the declared
  * one (-1: no limit): the broker would delete what the declared one no longer covers, e.g. dead
- * letters written under an earlier, longer retention.
+ * letters written under an earlier, longer retention. Likewise a larger max.message.bytes: an
+ * operator who let a domain topic take larger records gave its dead-letter topic room for their
+ * letters, and lowering it would have those letters cut.
  */
 function keepsMore(name: string, effective: string | undefined, declared: string): boolean {
-  if ((name !== 'retention.ms' && name !== 'retention.bytes') || effective === undefined || effective === declared) return false;
+  if (effective === undefined || effective === declared) return false;
+  if (name === 'max.message.bytes') return Number(effective) > Number(declared);
+  if (name !== 'retention.ms' && name !== 'retention.bytes') return false;
   const [a, b] = [Number(effective), Number(declared)];
   return a === -1 || (b !== -1 && a > b);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
-import { ALL_TOPICS, DEFAULT_PARTITIONS, isDlqTopic, SERVICES } from '@crisis-ops/contracts';
+import { ALL_TOPICS, DEFAULT_PARTITIONS, DLQ_MAX_MESSAGE_BYTES, isDlqTopic, SERVICES } from '@crisis-ops/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionDatabase } from './provision-database';
 import { intSettings } from './int-settings';
@@ -68,6 +68,8 @@ describe('provisioning', () => {
       for (const [name, declared] of Object.entries(spec.config)) {
         // A test stack older than a shortened retention keeps its dead letters' longer one.
         if (isDlqTopic(spec.name) && name.startsWith('retention.') && (actual[name] === '-1' || Number(actual[name]) > Number(declared))) continue;
+        // And a dead-letter topic given room for larger letters by hand keeps it.
+        if (isDlqTopic(spec.name) && name === 'max.message.bytes' && Number(actual[name]) > Number(declared)) continue;
         expect(actual[name], `${spec.name} ${name}`).toBe(declared);
       }
     }
@@ -117,6 +119,23 @@ describe('provisioning', () => {
     expect(result.keptLonger).toEqual([{ topic: name, config: 'retention.ms', value: '7776000000', declared: '2592000000' }]);
     const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'cleanup.policy'] }] });
     expect(Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({ 'retention.ms': '7776000000', 'cleanup.policy': 'delete' });
+  });
+
+  it("gives an existing dead-letter topic its declared max.message.bytes but never lowers a larger one, which would have letters cut", async () => {
+    const small = `it.infra.small.${randomUUID().slice(0, 8)}.dlq`;
+    const large = `it.infra.large.${randomUUID().slice(0, 8)}.dlq`;
+    scratchTopics.push(small, large);
+    await admin.createTopics({
+      topics: [
+        { topic: small, numPartitions: 6 },
+        { topic: large, numPartitions: 6, configEntries: [{ name: 'max.message.bytes', value: '8388608' }] },
+      ],
+      waitForLeaders: true,
+    });
+    const config = { 'max.message.bytes': String(DLQ_MAX_MESSAGE_BYTES) };
+    const result = await provisionTopics(settings.kafkaBrokers, { topics: [small, large].map((name) => ({ name, partitions: 6, config })) });
+    expect(result.reconfigured).toEqual([{ topic: small, config: 'max.message.bytes', from: null, to: String(DLQ_MAX_MESSAGE_BYTES) }]);
+    expect(result.keptLonger).toEqual([{ topic: large, config: 'max.message.bytes', value: '8388608', declared: String(DLQ_MAX_MESSAGE_BYTES) }]);
   });
 
   it("enforces a domain topic's declared retention, which its consumers' inbox must outlast", async () => {

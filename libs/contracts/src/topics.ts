@@ -29,6 +29,11 @@ export interface TopicSpec {
 /** Partitions ≥ 6 so that one service can scale to six consumers of a topic without a repartition. */
 export const DEFAULT_PARTITIONS = 6;
 
+/** Kafka's default message.max.bytes (a record batch's largest size), which domain topics inherit. */
+export const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+/** A dead-letter topic's max.message.bytes: room for a letter of the largest record a domain topic takes. */
+export const DLQ_MAX_MESSAGE_BYTES = 2 * KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
+
 // Durability (replication factor, min.insync.replicas) is left to the cluster's defaults: a
 // production cluster wants 2 or more in sync where a one-broker development stack can only have 1,
 // and provisioning brings existing topics to what is declared here, so declaring it would lower a
@@ -37,7 +42,14 @@ const domainTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000) };
 // No longer than a domain topic: a letter then lives at most 30 days plus a segment (7), within
 // every consumer's inbox retention (38 days at least), so when it is redriven every consumer group
 // that had applied its event still remembers it and applies nothing twice.
-const dlqTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000) };
+//
+// A letter is its event's record plus the dead-letter headers (dlq_*, an error message of up to
+// 2,000 characters): at the domain topic's size limit (the broker's message.max.bytes, 1048588 by
+// default, which domain topics inherit) it no longer fit a topic of the same limit, was refused
+// MESSAGE_TOO_LARGE, and its record was redelivered for ever, stalling its partition. A dead-letter
+// topic takes twice that. (A domain topic given a larger limit by hand still has its largest letters
+// cut to fit by the dead-letter writer, which says so: see ReliableHandler.)
+const dlqTopicConfig = { 'retention.ms': String(30 * 24 * 3600 * 1000), 'max.message.bytes': String(DLQ_MAX_MESSAGE_BYTES) };
 
 /**
  * Which dead letters were sent back (redriven), one record per letter keyed by where the letter lies

@@ -21,6 +21,7 @@ const letter = (n: number, failedAt = new Date().toISOString(), bytes = 10_000, 
   failedAt,
   firstPublishedAt,
   redrivenAt: null,
+  valueCut: null,
   redriving: null,
 });
 

@@ -29,6 +29,12 @@ export interface DeadLetter {
    * groups may have applied it, and their inbox remembers it only so long. Empty if unknown.
    */
   readonly firstPublishedAt: string;
+  /**
+   * The event's value did not fit its dead-letter topic with the letter's headers and was cut to its
+   * first bytes (ReliableHandler): how long it was and its SHA-256, to find it by at its source. Such
+   * a letter is never redriven (it would deliver a truncated event); null when the value is whole.
+   */
+  readonly valueCut: { readonly originalBytes: number; readonly sha256: string } | null;
   /** When it was sent back (ISO 8601, TOPIC_REDRIVES), or null: not known to be. */
   readonly redrivenAt: string | null;
   /**
@@ -50,6 +56,13 @@ export const REDRIVEN_FROM_HEADER = 'redriven_from';
 export const FIRST_PUBLISHED_HEADER = 'first_published_at';
 /** Set by the dead-letter writer (ReliableHandler): when the event was first published, as it knew. */
 export const DLQ_FIRST_PUBLISHED_HEADER = 'dlq_first_published_at';
+
+/**
+ * Set by the dead-letter writer on a letter whose value it cut to fit the dead-letter topic: the
+ * value's length in bytes before the cut (and DLQ_VALUE_SHA256_HEADER its SHA-256, hex).
+ */
+export const DLQ_VALUE_CUT_HEADER = 'dlq_value_cut_from_bytes';
+export const DLQ_VALUE_SHA256_HEADER = 'dlq_value_sha256';
 
 const text = (headers: IHeaders | undefined, name: string): string => {
   const v = headers?.[name];
@@ -100,6 +113,7 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
       attempts: Number(text(h, 'dlq_attempts') || 0),
       failedAt: failedAtOf(h),
       firstPublishedAt: firstPublishedOf(h),
+      valueCut: /^\d+$/.test(text(h, DLQ_VALUE_CUT_HEADER)) ? { originalBytes: Number(text(h, DLQ_VALUE_CUT_HEADER)), sha256: text(h, DLQ_VALUE_SHA256_HEADER) } : null,
     });
   });
   const redrives = letters.length ? await readRedrives(kafka) : new Map();

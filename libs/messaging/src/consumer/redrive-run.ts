@@ -42,7 +42,7 @@ export async function redriveTopic(
     const sent = await redrive(producer, [...plan.send, ...resumed], { beforeSend: () => claim.assertHeld() });
     // Housekeeping: its failure takes nothing from the redrive done, and is tried again next time.
     const forgotten = await forgetGoneLetters(kafka, producer).catch((err: Error) => ({ failed: err.message }));
-    return { sent, missing: plan.missing, alreadyRedriven: plan.alreadyRedriven, tooOld, confirmed, resumed, forgotten };
+    return { sent, missing: plan.missing, alreadyRedriven: plan.alreadyRedriven, tooOld, cut: plan.cut, confirmed, resumed, forgotten };
   } finally {
     await claim.release();
   }

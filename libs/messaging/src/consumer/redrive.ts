@@ -32,6 +32,8 @@ export interface RedriveOptions {
 export async function redrive(producer: Producer, letters: readonly DeadLetter[], options: RedriveOptions = {}): Promise<number> {
   const due = letters.filter((l) => l.redrivenAt === null);
   if (due.length === 0) return 0;
+  const cut = due.filter((l) => l.valueCut !== null);
+  if (cut.length) throw new LetterValueCutError(cut);
   const beforeSend = options.beforeSend ?? (() => undefined);
   const at = () => (options.now ?? new Date()).toISOString();
   const copies = onePerEvent(due);
@@ -46,6 +48,22 @@ export async function redrive(producer: Producer, letters: readonly DeadLetter[]
   const sent = await sendCopies(producer, byTopic, beforeSend);
   await recordRedrives(producer, records('redriven', at()));
   return sent;
+}
+
+/**
+ * A redrive was asked to send letters whose value the dead-letter writer cut to fit (valueCut): a
+ * copy would deliver a truncated event, so nothing is sent. Their events are to be published again
+ * from their source; planRedrive keeps such letters out of a redrive.
+ */
+export class LetterValueCutError extends Error {
+  readonly code = 'MESSAGING.LETTER_VALUE_CUT';
+  constructor(readonly letters: readonly DeadLetter[]) {
+    super(
+      `not redriving ${letters.length} letter(s) whose value was cut to fit the dead-letter topic (a copy would be a truncated event): ` +
+        letters.map((l) => `${l.eventId ?? '(no id)'} at ${letterKey(l.at)}, ${l.valueCut?.originalBytes} bytes, sha256 ${l.valueCut?.sha256}`).join('; '),
+    );
+    this.name = 'LetterValueCutError';
+  }
 }
 
 async function recordRedrives(producer: Pick<Producer, 'send'>, redrives: readonly RedriveInput[]): Promise<void> {

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { IHeaders, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@crisis-ops/contracts';
 import { MalformedEventError, ReceivedEvent, headersToStrings, parseCloudEvent } from '../cloud-event';
-import { DLQ_FIRST_PUBLISHED_HEADER, FIRST_PUBLISHED_HEADER } from './dead-letters';
+import { DLQ_FIRST_PUBLISHED_HEADER, DLQ_VALUE_CUT_HEADER, DLQ_VALUE_SHA256_HEADER, FIRST_PUBLISHED_HEADER } from './dead-letters';
 
 export interface RawKafkaRecord {
   readonly topic: string;
@@ -253,39 +254,69 @@ export class ReliableHandler {
 
   /**
    * If the dead-letter publish itself fails, the error propagates: the offset is not committed and
-   * the record is redelivered, which is better than losing it.
+   * the record is redelivered, which is better than losing it. The one failure that redelivery can
+   * never mend, a letter too large for its dead-letter topic (a record near the domain topic's limit
+   * plus the dlq_* headers), is sent again with the value cut to its first bytes, saying so
+   * (DLQ_VALUE_CUT_HEADER, with the value's SHA-256); every header is kept, and a redrive refuses
+   * such a letter. Dead-letter topics are provisioned larger than domain topics, so this is for a
+   * topic whose limit was raised by hand, or a cluster not yet re-provisioned.
    */
   private async deadLetter({ record, error, attempts }: DeadLetterDue): Promise<void> {
     const original = headersToStrings(record.message.headers);
-    this.options.logger?.error(
-      `${this.options.consumer}: dead-lettering ${record.topic}[${record.partition}]@${record.message.offset} after ${attempts} attempt(s): ${error.message}`,
-      error,
-    );
-    await this.options.producer.send({
-      topic: dlqTopicOf(record.topic),
-      acks: -1,
-      messages: [
-        {
-          key: record.message.key,
-          value: typeof record.message.value === 'string' ? Buffer.from(record.message.value) : record.message.value,
-          headers: {
-            ...original,
-            dlq_error_code: (error as { code?: string }).code ?? error.name,
-            dlq_error_message: error.message.slice(0, 2_000),
-            dlq_consumer: this.options.consumer,
-            dlq_attempts: String(attempts),
-            dlq_original_topic: record.topic,
-            dlq_original_partition: String(record.partition),
-            dlq_original_offset: record.message.offset,
-            dlq_failed_at: new Date().toISOString(),
-            // A redriven copy without the time it was first published (redriven before it was kept)
-            // has only its redrive's timestamp: later than the truth, yet the earliest known.
-            [DLQ_FIRST_PUBLISHED_HEADER]: original[FIRST_PUBLISHED_HEADER] ?? publishedAt(record.message.timestamp),
+    const where = `${record.topic}[${record.partition}]@${record.message.offset}`;
+    this.options.logger?.error(`${this.options.consumer}: dead-lettering ${where} after ${attempts} attempt(s): ${error.message}`, error);
+    const value = typeof record.message.value === 'string' ? Buffer.from(record.message.value) : record.message.value;
+    const send = (v: Buffer | null, cut: Record<string, string>) =>
+      this.options.producer.send({
+        topic: dlqTopicOf(record.topic),
+        acks: -1,
+        messages: [
+          {
+            key: record.message.key,
+            value: v,
+            headers: {
+              ...original,
+              dlq_error_code: (error as { code?: string }).code ?? error.name,
+              dlq_error_message: error.message.slice(0, 2_000),
+              dlq_consumer: this.options.consumer,
+              dlq_attempts: String(attempts),
+              dlq_original_topic: record.topic,
+              dlq_original_partition: String(record.partition),
+              dlq_original_offset: record.message.offset,
+              dlq_failed_at: new Date().toISOString(),
+              // A redriven copy without the time it was first published (redriven before it was kept)
+              // has only its redrive's timestamp: later than the truth, yet the earliest known.
+              [DLQ_FIRST_PUBLISHED_HEADER]: original[FIRST_PUBLISHED_HEADER] ?? publishedAt(record.message.timestamp),
+              ...cut,
+            },
           },
-        },
-      ],
-    });
+        ],
+      });
+    try {
+      await send(value, {});
+    } catch (err) {
+      if (!value || value.length <= KEPT_OF_A_CUT_VALUE || !isTooLarge(err)) throw err;
+      this.options.logger?.error(
+        `${this.options.consumer}: the letter of ${where} is too large for ${dlqTopicOf(record.topic)} (${(err as Error).message}): ` +
+          `sending it with its value of ${value.length} bytes cut to the first ${KEPT_OF_A_CUT_VALUE}`,
+      );
+      await send(value.subarray(0, KEPT_OF_A_CUT_VALUE), {
+        [DLQ_VALUE_CUT_HEADER]: String(value.length),
+        [DLQ_VALUE_SHA256_HEADER]: createHash('sha256').update(value).digest('hex'),
+      });
+    }
   }
+}
+
+/** How much of a value too large for its dead-letter topic a letter keeps: enough to see what it was. */
+export const KEPT_OF_A_CUT_VALUE = 1_024;
+
+/** Whether a send was refused for its size (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE), also as kafkajs wraps it. */
+function isTooLarge(err: unknown): boolean {
+  for (let e = err as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 4; e = (e.cause ?? e.originalError) as typeof e, depth++) {
+    if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
+  }
+  return /larger than the max message size|message batch larger than/.test(String((err as Error)?.message));
 }
 
 interface DeadLetterDue {
