@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Producer } from 'kafkajs';
 import type { ServiceConfig } from '@crisis-ops/config';
 import { isContractsError } from '@crisis-ops/contracts';
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { applyOnce, applyOnceBatch, PermanentEventError, ReceivedEvent, ReliableHandler } from '@crisis-ops/messaging';
 import { platformMetrics, startEventSpan } from '@crisis-ops/observability';
 import { KAFKA_PRODUCER, SERVICE_CONFIG } from '../tokens';
@@ -44,6 +44,8 @@ export class EventConsumer {
    * before, in offset order, all in one transaction with their inbox rows. If the batch fails, each
    * event is retried on its own (ReliableHandler.handleBatch), so one bad event costs only itself.
    * Events already applied before are not passed again; if none is left, the effect does not run.
+   * events_failed_total and an error span are for an event whose own handling threw, never for the
+   * good events of a batch that one bad event rolled back.
    */
   async consumeBatch(ctx: KafkaBatchContext, effect: (events: ReceivedEvent[], manager: EntityManager, within: WithinEvent) => Promise<void>): Promise<void> {
     const failed = platformMetrics().eventsFailed;
@@ -61,8 +63,21 @@ export class EventConsumer {
           await applyOnceBatch(this.dataSource, this.config.service, events, (fresh, manager) => effect(fresh, manager, within));
           for (const span of spans) span.end();
         } catch (err) {
-          for (const span of spans) span.end(err);
-          for (const e of events) failed.add(1, { topic: e.topic, type: e.type, service: this.config.service });
+          if (events.length === 1) {
+            // One event handled on its own (a batch of one, or a failed batch's events one by one): its failure.
+            spans[0].end(err);
+            failed.add(1, { topic: events[0].topic, type: events[0].type, service: this.config.service });
+          } else {
+            // The whole batch was rolled back, most often for one bad event among many: ReliableHandler
+            // retries it, then hands its events back one at a time, and only those whose own handling
+            // throws are counted failed and have their span marked an error ("one bad event costs only
+            // itself"). These spans only say the batch attempt was undone; the fallback is logged there.
+            const reason = (err as Error)?.message ?? String(err);
+            for (const span of spans) {
+              trace.getSpan(span.context)?.addEvent('batch rolled back: its events are handled again', { 'exception.message': reason, 'messaging.batch.message_count': events.length });
+              span.end();
+            }
+          }
           if (isContractsError(err)) throw new PermanentEventError(err.code, err.message);
           throw err;
         }
