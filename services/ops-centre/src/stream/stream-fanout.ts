@@ -7,19 +7,58 @@ import { SERVICE_CONFIG } from '@crisis-ops/service-kit';
 import { CATCH_UP_MAX_EVENTS, CATCH_UP_OVERLAP_MS, itemOfRow, readMissed, RecentIds, TIMELINE_COLUMNS, type TimelineRow } from './stream-catch-up';
 import { StreamHub } from './stream-hub';
 
-/** Postgres NOTIFY payloads are limited to 8,000 bytes: event ids go in chunks well under it. */
-const IDS_PER_NOTIFY = 100;
+/**
+ * Postgres refuses a NOTIFY payload of 8,000 bytes or more (22023 "payload string too long"), which
+ * rolled back the recording transaction: a batch whose ids were long went one by one, and an event
+ * whose id alone was too long was dead-lettered. Payloads are cut by their size in bytes, under it.
+ */
+export const MAX_NOTIFY_BYTES = 7_900;
 
 const channelOf = (schema: string) => `${schema}_stream`;
+
+/** Whether an id is too long to go in a NOTIFY on its own (as the JSON array of one that announces it). */
+const tooLongToNotify = (id: string) => Buffer.byteLength(JSON.stringify([id])) > MAX_NOTIFY_BYTES;
+
+/**
+ * What a notification says: the ids of committed timeline entries (a JSON array), or that entries
+ * whose ids are too long to notify were recorded by the transaction that began at `longIdsAt` (the
+ * received_at of its entries, indexed): the listener reads them back from the timeline by it.
+ */
+type Announcement = { readonly ids: readonly string[] } | { readonly longIdsAt: string };
+
+function announcementOf(payload: string): Announcement {
+  const parsed = JSON.parse(payload) as unknown;
+  return Array.isArray(parsed) ? { ids: parsed as string[] } : { longIdsAt: String((parsed as { longIdsAt: unknown }).longIdsAt) };
+}
 
 /**
  * Announces committed timeline entries to every ops-centre replica. Called inside the recording
  * transaction: Postgres delivers the notification only when (and if) it commits, in commit order.
+ * Ids go in JSON arrays of at most MAX_NOTIFY_BYTES; ids too long for one on their own are announced
+ * by one reference to the transaction (its now(), which its entries were recorded at), however many.
  */
 export async function announceCommitted(m: EntityManager, schema: string, eventIds: readonly string[]): Promise<void> {
-  for (let i = 0; i < eventIds.length; i += IDS_PER_NOTIFY) {
-    await m.query('SELECT pg_notify($1, $2)', [channelOf(schema), JSON.stringify(eventIds.slice(i, i + IDS_PER_NOTIFY))]);
+  let chunk: string[] = [];
+  let bytes = 2;
+  let anyTooLong = false;
+  const flush = async () => {
+    if (chunk.length) await m.query('SELECT pg_notify($1, $2)', [channelOf(schema), JSON.stringify(chunk)]);
+    chunk = [];
+    bytes = 2;
+  };
+  for (const id of eventIds) {
+    if (tooLongToNotify(id)) {
+      anyTooLong = true;
+      continue;
+    }
+    // The id as a JSON string, and its comma.
+    const size = Buffer.byteLength(JSON.stringify(id)) + 1;
+    if (chunk.length && bytes + size > MAX_NOTIFY_BYTES) await flush();
+    chunk.push(id);
+    bytes += size;
   }
+  await flush();
+  if (anyTooLong) await m.query(`SELECT pg_notify($1, json_build_object('longIdsAt', now())::text)`, [channelOf(schema)]);
 }
 
 /**
@@ -173,8 +212,18 @@ export class StreamFanout implements OnApplicationBootstrap, OnApplicationShutdo
     this.retry.unref();
   }
 
+  /** The ids a notification announces: given, or (ids too long to notify) read back from the timeline. */
+  private async idsOf(client: Client, payload: string): Promise<readonly string[]> {
+    const announced = announcementOf(payload);
+    if ('ids' in announced) return announced.ids;
+    // Every entry of that transaction (its received_at), of which those it could not notify; another
+    // transaction begun in the same microsecond only adds ids already seen or about to be notified.
+    const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM timeline_entries WHERE received_at = $1::timestamptz', [announced.longIdsAt]);
+    return rows.map((r) => r.event_id).filter(tooLongToNotify);
+  }
+
   private async deliver(client: Client, payload: string): Promise<void> {
-    const ids = (JSON.parse(payload) as string[]).filter((id) => !this.seen.has(id));
+    const ids = (await this.idsOf(client, payload)).filter((id) => !this.seen.has(id));
     if (ids.length === 0) return;
     if (this.hub.size === 0) {
       // Nobody to stream to; remembered so a later catch-up does not send them to newer consoles.
