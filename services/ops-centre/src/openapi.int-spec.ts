@@ -101,7 +101,7 @@ describe("ops-centre's OpenAPI document and its answers", () => {
     for (const path of ['/stream', '/replay']) {
       const op = operation(path, 'get');
       expect(op.security, path).toEqual(expect.arrayContaining([{ bearer: [] }, { access_token: [] }]));
-      expect(Object.keys(op.responses).sort(), path).toEqual(['200', '400', '401', '403', '422', '503']);
+      expect(Object.keys(op.responses).sort(), path).toEqual(['200', '400', '401', '403', '422', '431', '503']);
       expect(op.responses['200'].content, path).toHaveProperty(['text/event-stream']);
       expect(documented(path, 'get', 503), path).toContain('AUTH.VERIFIER_UNAVAILABLE');
     }

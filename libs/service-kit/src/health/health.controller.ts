@@ -1,10 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@crisis-ops/auth';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ConsumerHealthIndicator } from './consumer.health';
 import { OutboxRelayService } from '../events/outbox-relay.service';
+import { ApiProblemResponse } from '../http/platform-responses';
 
 @ApiTags('health')
 @Public()
@@ -23,6 +24,8 @@ export class HealthController {
    * Only a consumer kafkajs has given up on for good makes it 503: nothing but a restart brings it back.
    */
   @Get('live')
+  @ApiOkResponse({ description: 'Live: `{ "status": "ok" }`', schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
+  @ApiProblemResponse(503, 'HEALTH.NOT_LIVE: kafkajs has given up on the consumer for good (the message says why); only a restart brings it back')
   live() {
     const givenUp = this.consumer.givenUp;
     if (givenUp) throw new ServiceUnavailableException({ code: 'HEALTH.NOT_LIVE', message: givenUp });
@@ -32,6 +35,7 @@ export class HealthController {
   /** Ready to serve: its database and Kafka answer, and its consumer (if any) runs. 503 with what fails otherwise. */
   @Get('ready')
   @HealthCheck()
+  @ApiProblemResponse(503, 'HEALTH.NOT_READY: its database, Kafka or consumer does not answer or run; `error` and `details` say which')
   async ready() {
     try {
       return await this.health.check([

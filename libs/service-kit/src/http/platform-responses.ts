@@ -22,9 +22,13 @@ export const ApiProblemResponse = (status: number, description: string) => ApiRe
  */
 export const QUERY_TOKEN_SCHEME = 'access_token';
 
-/** The answers the platform's edge gives any route, whatever the route declares (ProblemFilter's shape). */
+/**
+ * The answers the platform's edge gives any route, whatever the route declares (ProblemFilter's
+ * shape); 431 before any route runs (answerClientErrors), the health probes included.
+ */
 const ANY_ROUTE = {
   '400': problem('REQUEST.INVALID: a query parameter the route does not take, a bad value, or a path parameter that is not valid percent-encoding; `errors` names each field and the reason'),
+  '431': problem('REQUEST.HEADERS_TOO_LARGE: the request headers, all together, are over the 16 KB the service reads (a bearer token far too large); `errors` names `headers`'),
 } as const;
 /** The guard's answers, for routes that need a bearer token; and the database's, which they all read or write. */
 const SECURED = {
@@ -40,7 +44,8 @@ const WITH_BODY = {
 } as const;
 
 /**
- * The document with the answers every route can give beside its own (a bad query parameter; for a
+ * The document with the answers every route can give beside its own (a bad query parameter, headers
+ * too large; for a
  * route behind the token guard, 401, 403 and 503; for one that takes a body, the body parser's 400,
  * 413 and 415), on each operation that does not declare them itself, and the error body they share.
  * The edge gives them to every route, and a document that left them out told a client generated from

@@ -59,7 +59,7 @@ describe('signal intake over HTTP', () => {
     const res = await fetch(`${ew.base}/docs/json`);
     const document = (await res.json()) as { paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> };
     const record = document.paths['/signals']?.['post'];
-    expect(Object.keys(record?.responses ?? {}).sort()).toEqual(['202', '400', '401', '403', '413', '415', '503']);
+    expect(Object.keys(record?.responses ?? {}).sort()).toEqual(['202', '400', '401', '403', '413', '415', '431', '503']);
     expect(record?.responses['415']?.description).toContain('REQUEST.UNSUPPORTED_CHARSET');
   });
 });
