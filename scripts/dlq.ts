@@ -23,6 +23,7 @@ import {
   CLAIM_EXPIRES_MS,
   createIdempotentProducer,
   createKafka,
+  handlingOf,
   letterStatus,
   readDeadLetters,
   REDRIVE_HORIZON_DAYS,
@@ -31,6 +32,7 @@ import {
   redriveTopic,
   type DeadLetter,
   type LetterStatus,
+  valueCutOf,
 } from '@crisis-ops/messaging';
 import { EX_CONFIG, parseCommandArgs, runCli, scriptEnv, UsageError } from './lib/cli';
 
@@ -90,10 +92,8 @@ const STATUS_TEXT: Record<LetterStatus, (l: DeadLetter) => string> = {
 };
 
 const line = (l: DeadLetter, now: Date) =>
-  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}  ${STATUS_TEXT[letterStatus(l, now)](l)}\n    ${l.consumer} gave up after ${l.attempts} attempt(s): ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}` +
-  (l.valueCut
-    ? `\n    VALUE CUT: ${l.valueCut.originalBytes} bytes (sha256 ${l.valueCut.sha256}) did not fit the dead-letter topic; ${l.value?.length ?? 0} kept. Not redriven: publish it again from its source`
-    : '');
+  `${l.failedAt || '?'}  ${l.at.topic} ${l.at.partition}/${l.at.offset}  ${l.eventId ?? '(no id)'}  ${l.eventType ?? '(no type)'}  ${STATUS_TEXT[letterStatus(l, now)](l)}\n    ${handlingOf(l)}: ${l.errorCode}: ${l.errorMessage}${l.firstPublishedAt ? `\n    first published ${l.firstPublishedAt}` : ''}` +
+  (valueCutOf(l) ? `\n    ${valueCutOf(l)}` : '');
 
 /** To deal with: OUTSTANDING, and REDRIVING (a redrive to run again). Not TOO OLD: no redrive can. */
 const toDealWith = (status: LetterStatus) => status === 'outstanding' || status === 'redriving';

@@ -43,7 +43,7 @@ function getInstruments(): Instruments {
       description: 'Events handled successfully by a consumer',
     }),
     eventsFailed: meter.createCounter('events_failed_total', {
-      description: 'Event handling attempts that threw (each retry counts)',
+      description: 'Event handling attempts that threw (each retry counts), and records refused without an attempt (no readable envelope)',
     }),
     eventsDeadLettered: meter.createCounter('events_dead_lettered_total', {
       description: 'Events moved to the dead-letter topic after exhausting retries',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Producer, ProducerRecord } from 'kafkajs';
 import { TOPIC_REDRIVES } from '@crisis-ops/contracts';
-import { FIRST_PUBLISHED_HEADER, isTooOldToRedrive, letterStatus, REDRIVE_HORIZON_DAYS, REDRIVEN_FROM_HEADER, type DeadLetter } from './dead-letters';
+import { FIRST_PUBLISHED_HEADER, handlingOf, isTooOldToRedrive, letterStatus, REDRIVE_HORIZON_DAYS, REDRIVEN_FROM_HEADER, valueCutOf, type DeadLetter } from './dead-letters';
 import { redrive } from './redrive';
 import { MAX_SEND_BYTES } from '../outbox/outbox-relay';
 
@@ -150,5 +150,19 @@ describe('redriving dead letters', () => {
     expect(letterStatus({ ...letter(3, '2026-04-01T00:00:00Z'), redriving: { since: '2026-05-01T00:00:00Z', copyOf: 'things.dlq/0/3' } }, now)).toBe('too-old');
     expect(letterStatus({ ...letter(5, '2026-05-25T00:00:00Z'), redriving: { since: '2026-05-26T00:00:00Z', copyOf: 'things.dlq/0/5' } }, now)).toBe('redriving');
     expect(letterStatus({ ...letter(4, '2026-04-01T00:00:00Z'), redrivenAt: '2026-05-01T00:00:00Z' }, now)).toBe('redriven');
+  });
+});
+
+describe('what a letter says of its handling, to an engineer', () => {
+  it('says a record without a readable envelope was refused, not given up on after 0 attempts', () => {
+    expect(handlingOf({ ...letter(1), attempts: 0 })).toBe('c refused it: no readable envelope');
+    expect(handlingOf(letter(2))).toBe('c gave up after 4 attempt(s)');
+  });
+
+  it('says of a letter whose value was cut how long it was, what is kept and that it is not redriven', () => {
+    expect(valueCutOf(letter(3))).toBeNull();
+    expect(valueCutOf({ ...letter(4, undefined, 1_024), valueCut: { originalBytes: 1_048_000, sha256: 'ab12' } })).toBe(
+      'VALUE CUT: 1048000 bytes (sha256 ab12) did not fit the dead-letter topic, 1024 kept; not redriven (a copy would be a truncated event): publish it again from its source',
+    );
   });
 });

@@ -124,6 +124,24 @@ export async function readDeadLetters(kafka: Kafka, topics: readonly string[]): 
 }
 
 /**
+ * What the consumer did with a letter's event, for an engineer: how many attempts it gave up after,
+ * or, for a record whose envelope it could not read (no attempt was made: dlq_attempts 0), that it
+ * refused it, which "gave up after 0 attempt(s)" hid.
+ */
+export function handlingOf(letter: Pick<DeadLetter, 'consumer' | 'attempts'>): string {
+  return letter.attempts === 0 ? `${letter.consumer} refused it: no readable envelope` : `${letter.consumer} gave up after ${letter.attempts} attempt(s)`;
+}
+
+/** For a letter whose value was cut to fit its dead-letter topic, what was cut and why it is not redriven; null for a whole one. */
+export function valueCutOf(letter: Pick<DeadLetter, 'valueCut' | 'value'>): string | null {
+  if (!letter.valueCut) return null;
+  return (
+    `VALUE CUT: ${letter.valueCut.originalBytes} bytes (sha256 ${letter.valueCut.sha256}) did not fit the dead-letter topic, ` +
+    `${letter.value?.length ?? 0} kept; not redriven (a copy would be a truncated event): publish it again from its source`
+  );
+}
+
+/**
  * Days after which a letter is not redriven: consumers keep their inbox rows at least 38 days
  * (INBOX_RETENTION_DAYS), and a consumer group that applied the event before its inbox row went would
  * apply it again. Counted from when the event was first published, the earliest any group can have

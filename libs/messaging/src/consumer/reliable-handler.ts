@@ -25,8 +25,12 @@ export interface ReliableHandlerOptions {
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
-  /** `count` events of one topic and type had this outcome (a batch reports each type once). */
-  readonly onOutcome?: (outcome: HandlingOutcome, event: { topic: string; type: string }, count: number) => void;
+  /**
+   * `count` events of one topic and type had this outcome (a batch reports each type once).
+   * `unreadable`: a record dead-lettered without a handling attempt, its envelope unreadable (a
+   * failure of its own, which no handler call counted).
+   */
+  readonly onOutcome?: (outcome: HandlingOutcome, event: { topic: string; type: string }, count: number, detail?: { readonly unreadable: boolean }) => void;
 }
 
 export type HandlingOutcome = 'processed' | 'dead-lettered';
@@ -136,7 +140,7 @@ export class ReliableHandler {
   async handle(record: RawKafkaRecord, handler: (event: ReceivedEvent) => Promise<void>): Promise<HandlingOutcome> {
     const result = await this.attempt(record, handler);
     if (result.deadLetter) await this.deadLetter(result.deadLetter);
-    return this.outcome(result.outcome, result.topic, result.type);
+    return this.outcome(result);
   }
 
   /** Handles one record with retries; an event at fault is returned as a dead letter to publish, not published. */
@@ -145,7 +149,7 @@ export class ReliableHandler {
     try {
       event = parseCloudEvent(record.topic, record.partition, record.message);
     } catch (err) {
-      return { outcome: 'dead-lettered', topic: record.topic, type: typeOf(record), deadLetter: { record, error: err as Error, attempts: 0 } };
+      return { outcome: 'dead-lettered', topic: record.topic, type: typeOf(record), unreadable: true, deadLetter: { record, error: err as Error, attempts: 0 } };
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -189,7 +193,7 @@ export class ReliableHandler {
       try {
         readable.push({ record, event: parseCloudEvent(record.topic, record.partition, record.message) });
       } catch (err) {
-        letters.push({ outcome: 'dead-lettered', topic: record.topic, type: typeOf(record), deadLetter: { record, error: err as Error, attempts: 0 } });
+        letters.push({ outcome: 'dead-lettered', topic: record.topic, type: typeOf(record), unreadable: true, deadLetter: { record, error: err as Error, attempts: 0 } });
       }
     }
     if (readable.length > 1 && (await this.asOneBatch(readable, handler))) {
@@ -199,7 +203,7 @@ export class ReliableHandler {
     for (const { record } of readable) {
       const result = await this.attempt(record, (event) => handler([event]));
       if (result.deadLetter) letters.push(result);
-      else this.outcome(result.outcome, result.topic, result.type);
+      else this.outcome(result);
       await heartbeat();
     }
     await this.publishLetters(letters);
@@ -243,12 +247,12 @@ export class ReliableHandler {
   private async publishLetters(letters: readonly Attempted[]): Promise<void> {
     for (const letter of letters) {
       if (letter.deadLetter) await this.deadLetter(letter.deadLetter);
-      this.outcome(letter.outcome, letter.topic, letter.type);
+      this.outcome(letter);
     }
   }
 
-  private outcome(outcome: HandlingOutcome, topic: string, type: string): HandlingOutcome {
-    this.options.onOutcome?.(outcome, { topic, type }, 1);
+  private outcome({ outcome, topic, type, unreadable }: Attempted): HandlingOutcome {
+    this.options.onOutcome?.(outcome, { topic, type }, 1, { unreadable: unreadable === true });
     return outcome;
   }
 
@@ -329,6 +333,8 @@ interface Attempted {
   readonly outcome: HandlingOutcome;
   readonly topic: string;
   readonly type: string;
+  /** Dead-lettered unread: its envelope could not be read, no handler ran. */
+  readonly unreadable?: boolean;
   readonly deadLetter?: DeadLetterDue;
 }
 

@@ -16,6 +16,8 @@ import { KafkaBatchContext } from './batching-kafka.server';
 
 const OK = 'org.crisis-ops.test.thing-happened.v1';
 const BAD = 'org.crisis-ops.test.thing-refused.v1';
+/** The type a record says it has, whose envelope cannot be read (no ce_id). */
+const UNREADABLE = 'org.crisis-ops.test.thing-without-an-id.v1';
 const exporter = new InMemorySpanExporter();
 
 /** The value of a counter's series with these topic, type and service labels, or undefined if not exported. */
@@ -34,7 +36,7 @@ function valueOf(body: string, name: string, labels: { topic: string; type: stri
  * feeds it), a scratch schema for its inbox, its counters read from /metrics and its spans from an
  * in-memory exporter: a batch with one bad event among good ones.
  */
-describe('a batch with one bad event', () => {
+describe('a batch with one bad event and one unreadable record', () => {
   const topic = `test.event-consumer.${uniqueSuffix()}`;
   const service = `event-consumer-${uniqueSuffix()}`;
   let schema: { drop(): Promise<void> };
@@ -72,11 +74,20 @@ describe('a batch with one bad event', () => {
     await shutdownTelemetry();
   });
 
-  it('counts and marks as failed only the bad event, not the good ones of its batch', async () => {
+  it('counts and marks as failed only the bad event, not the good ones of its batch, and counts the unreadable one failed as well as dead-lettered', async () => {
     const good = Array.from({ length: 9 }, (_, i) => `good-${i}`);
     const record = (id: string, type = OK) => ({ key: 'BFA', value: Buffer.from(id), headers: cloudEventHeaders({ id, type, source: 'test', time: new Date() }) });
     // All on the topic before the consumer starts, so they come as one batch.
-    await producer.send({ topic, acks: -1, messages: [...good.slice(0, 4).map((id) => record(id)), record('bad-1', BAD), ...good.slice(4).map((id) => record(id))] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        ...good.slice(0, 4).map((id) => record(id)),
+        record('bad-1', BAD),
+        { key: 'BFA', value: Buffer.from('no id'), headers: { ce_type: UNREADABLE, ce_source: 'test', ce_specversion: '1.0' } },
+        ...good.slice(4).map((id) => record(id)),
+      ],
+    });
 
     const events = new EventConsumer({ service } as ServiceConfig, producer, dataSource);
     consumer = testKafka('event-consumer-int').consumer({ groupId: service });
@@ -96,13 +107,20 @@ describe('a batch with one bad event', () => {
       },
     });
     await eventually(async () => good.every((id) => applied.includes(id)), 30_000);
-    expect(batchSizes[0]).toBe(10);
+    expect(batchSizes[0]).toBe(11);
 
-    const body = await (await fetch(`${base}/metrics`)).text();
+    // Letters go after the batch's other events are applied.
+    const body = await eventually(async () => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      return valueOf(text, 'events_dead_lettered_total', { topic, type: UNREADABLE, service }) !== undefined && valueOf(text, 'events_dead_lettered_total', { topic, type: BAD, service }) !== undefined && text;
+    }, 10_000);
     expect(valueOf(body, 'events_failed_total', { topic, type: BAD, service })).toBe(1);
     expect(valueOf(body, 'events_failed_total', { topic, type: OK, service }) ?? 0).toBe(0);
     expect(valueOf(body, 'events_dead_lettered_total', { topic, type: BAD, service })).toBe(1);
     expect(valueOf(body, 'events_consumed_total', { topic, type: OK, service })).toBe(9);
+    // Refused unread, it failed as much as the bad one: dead-lettered, and counted failed.
+    expect(valueOf(body, 'events_dead_lettered_total', { topic, type: UNREADABLE, service })).toBe(1);
+    expect(valueOf(body, 'events_failed_total', { topic, type: UNREADABLE, service })).toBe(1);
 
     const spans = exporter.getFinishedSpans().filter((s) => s.name === `process ${topic}`);
     const erred = spans.filter((s) => s.status.code === SpanStatusCode.ERROR).map((s) => s.attributes['cloudevents.event_id']);

@@ -32,9 +32,12 @@ export class EventConsumer {
       consumer: config.service,
       producer,
       logger: { warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
-      onOutcome: (outcome, e, count) => {
+      onOutcome: (outcome, e, count, detail) => {
         const attrs = { topic: e.topic, type: e.type, service: config.service };
         (outcome === 'processed' ? metrics.eventsConsumed : metrics.eventsDeadLettered).add(count, attrs);
+        // A record refused unread (no readable envelope) failed too, though no handling attempt threw:
+        // counted, so that every dead-lettered event shows as a failure first.
+        if (detail?.unreadable) metrics.eventsFailed.add(count, attrs);
       },
     });
   }
