@@ -231,6 +231,7 @@ describe('eventToJson', () => {
       at: '2025-03-01T06:30:00Z',
       origin: '',
       provisional: false,
+      attributions: [],
     });
   });
 

@@ -63,6 +63,7 @@ function fieldValue(field: DescField, r: Random, depth: number): unknown {
     case 'message':
       return depth > 3 ? {} : r.next() < 0.5 ? create(field.message, randomInit(field.message, r, depth + 1) as never) : randomInit(field.message, r, depth + 1);
     case 'list':
+      if (field.listKind === 'scalar') return Array.from({ length: r.pick([0, 1, 3, 12]) }, () => scalarValue(field.scalar, r));
       if (field.listKind !== 'message') throw new Error(`no generator for a list of ${field.listKind}: add one when a contract uses it`);
       return Array.from({ length: r.pick([0, 1, 3, 12]) }, () => randomInit(field.message, r, depth + 1));
     default:
@@ -129,8 +130,17 @@ describe('encodeMessageInit', () => {
     });
   });
 
-  it('leaves a schema with constructs it does not compile (a oneof, a list of scalars) to protobuf-es', () => {
-    expect(encodeMessageInit(FieldMaskSchema, { paths: ['a', 'b.c'] })).toEqual(protobufEs(FieldMaskSchema, { paths: ['a', 'b.c'] }));
+  it('writes a list of strings unpacked, empty items too, as protobuf-es does', () => {
+    const paths = ['a', '', 'b.c', 'é'.repeat(100)];
+    expect(encodeMessageInit(FieldMaskSchema, { paths })).toEqual(protobufEs(FieldMaskSchema, { paths }));
+    const init = { country: 'BFA', attributions: ['Data: ACLED, acleddata.com'] };
+    expect(encodeMessageInit(RiskAssessedSchema, init)).toEqual(protobufEs(RiskAssessedSchema, init));
+    // Compiled, not left to protobuf-es (the live risk path publishes these): a batch shares one buffer.
+    const [a, b] = encodeMessageInits([[RiskAssessedSchema, init], [SignalRecordedSchema, { country: 'BFA' }]]);
+    expect(a.buffer).toBe(b.buffer);
+  });
+
+  it('leaves a schema with constructs it does not compile (a oneof) to protobuf-es', () => {
     const init = { kind: { case: 'stringValue' as const, value: 'x'.repeat(200) } };
     expect(encodeMessageInit(ValueSchema, init)).toEqual(protobufEs(ValueSchema, init));
     const [a, b] = encodeMessageInits([[ValueSchema, init], [SignalRecordedSchema, { country: 'BFA' }]]);

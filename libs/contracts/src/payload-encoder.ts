@@ -14,7 +14,8 @@ import { isWrapperDesc } from '@bufbuild/protobuf/wkt';
  * Values outside the fast paths (a 64-bit integer given as a string, a number out of range, a type
  * no contract uses) are written by protobuf-es' own BinaryWriter, so they are encoded, or refused,
  * exactly as before. Schemas with constructs none of our contracts use (maps, oneofs, lists of
- * scalars, groups, required fields, wrapper fields) are not compiled: they go through create and toBinary.
+ * scalars other than strings, groups, required fields, wrapper fields) are not compiled: they go
+ * through create and toBinary.
  */
 
 const LEGACY_REQUIRED = 3;
@@ -272,8 +273,23 @@ function compileField(field: DescField): CompiledField | null {
       };
     }
     case 'list': {
-      // Lists of messages only: no contract has a list of scalars, so those go through protobuf-es
-      // rather than through code no spec exercises.
+      // Lists of strings (risk events' attributions) are written unpacked, an item after its tag, as
+      // protobuf-es does: strings are never packed. Other lists of scalars (packed, which no contract
+      // has) go through protobuf-es rather than through code no spec exercises.
+      if (field.listKind === 'scalar' && field.scalar === ScalarType.STRING) {
+        const tag = tagWriter(field.number, WireType.LengthDelimited);
+        return {
+          name: field.localName,
+          implicit: true,
+          isZero: (v) => !Array.isArray(v) || v.length === 0,
+          write: (v) => {
+            for (const item of v as unknown[]) {
+              tag();
+              writeScalarValue(ScalarType.STRING, item, field);
+            }
+          },
+        };
+      }
       if (field.listKind !== 'message' || field.delimitedEncoding) return null;
       const nested = compileMessage(field.message);
       if (!nested) return null;
