@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** The answer header naming what the answer's data owes together (ACLED's, UCDP's attribution). */
 export const ATTRIBUTION_HEADER = 'X-Data-Attribution';
@@ -7,9 +7,10 @@ export const ATTRIBUTION_HEADER = 'X-Data-Attribution';
  * What each country's recorded data owes: the attributions kept for the sources (source_attributions)
  * it holds signals or aggregate observations of (source_countries). A country's risk is built from
  * that data, so it owes the same (ACLED's terms: attribute it wherever results built from its data
- * are shown). Countries owing nothing are absent; each list is sorted.
+ * are shown). Countries owing nothing are absent; each list is sorted. Given the transaction's
+ * EntityManager it reads what that transaction sees (the live risk path stages events with it).
  */
-export async function attributionsOf(db: DataSource, countries: readonly string[]): Promise<Map<string, string[]>> {
+export async function attributionsOf(db: DataSource | EntityManager, countries: readonly string[]): Promise<Map<string, string[]>> {
   if (countries.length === 0) return new Map();
   const rows: Array<{ country: string; owed: string[] }> = await db.query(
     `SELECT s.country, array_agg(DISTINCT a.attribution ORDER BY a.attribution) AS owed

@@ -5,6 +5,7 @@ import { CLOCK, type Clock } from '@crisis-ops/domain-kernel';
 import { EventPublisher } from '@crisis-ops/service-kit';
 import { dayOf, RiskEngine, type Announcing, type RiskEngineSnapshot, type RiskEvent, type RiskLevel, type RiskObservation, type RiskSignal } from '../domain';
 import { dayOfEvent, publishesDay, toPublished, type RiskOrigin } from './risk-publication';
+import { attributionsOf } from './data-attribution';
 import { changedAreas, joinSnapshot, splitSnapshot } from './engine-store';
 import type { AreaSnapshot } from '../domain/risk-area';
 import { loadContext, RecordedContext } from '../context/recorded-context';
@@ -136,11 +137,17 @@ export class LiveRisk {
   async apply(m: EntityManager, inputs: readonly LiveInput[]): Promise<RiskEvent[]> {
     const groups = byCountry(inputs);
     const events: RiskEvent[] = [];
+    // What each country's data owes, for the events staged (ACLED's terms: subscribers show it with
+    // the risk). Read once per transaction for all its countries, and only when something is staged:
+    // most batches publish nothing. The intake recorded the (source, country) pairs before the events
+    // that brought the inputs here were sent, so they are there to read.
+    let owed: Promise<Map<string, string[]>> | undefined;
+    const owedBy = (country: string) => (owed ??= attributionsOf(m, [...groups.keys()])).then((all) => all.get(country) ?? []);
     try {
       // Countries in code order, so this transaction takes their outbox key locks in the order every
       // other writer does (appendToOutbox sorts them): in first-seen order it could deadlock with an
       // import staging the same countries, and Postgres would abort one of the two.
-      for (const country of [...groups.keys()].sort()) events.push(...(await this.applyCountry(m, country, groups.get(country) as LiveInput[])));
+      for (const country of [...groups.keys()].sort()) events.push(...(await this.applyCountry(m, country, groups.get(country) as LiveInput[], owedBy)));
     } catch (err) {
       // The transaction will roll back: engines already advanced for this batch must be reloaded,
       // not found stale one retry at a time.
@@ -150,7 +157,12 @@ export class LiveRisk {
     return events;
   }
 
-  private async applyCountry(m: EntityManager, country: string, inputs: readonly LiveInput[]): Promise<RiskEvent[]> {
+  private async applyCountry(
+    m: EntityManager,
+    country: string,
+    inputs: readonly LiveInput[],
+    owedBy: (country: string) => Promise<string[]>,
+  ): Promise<RiskEvent[]> {
     // The cache entry is taken out while in use and only put back after the rows were written.
     const loaded = !this.engines.has(country);
     const cached = this.engines.get(country) ?? (await this.load(m, country));
@@ -239,8 +251,9 @@ export class LiveRisk {
     // Each input's events are staged in its own trace, so an escalation continues the trace of the
     // signal or observation that caused it.
     let i = 0;
+    const attributions = published.some(Boolean) ? await owedBy(country) : [];
     for (const { input, events } of steps) {
-      const toStage = events.filter((_, j) => published[i + j]).map(({ e, provisional }) => toPublished(e, input.origin, provisional));
+      const toStage = events.filter((_, j) => published[i + j]).map(({ e, provisional }) => toPublished(e, input.origin, provisional, attributions));
       i += events.length;
       if (toStage.length === 0) continue;
       const stage = () => this.publisher.stage(m, toStage);

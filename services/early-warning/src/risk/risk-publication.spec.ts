@@ -73,4 +73,10 @@ describe('risk publication', () => {
     const published = toPublished({ ...common, type: 'RiskAssessed', level: 'high', previousScore: 80, assessedAt: new Date('2026-06-20'), levelSince: new Date('2026-06-02') }, 'api', false);
     expect(published.data).toMatchObject({ level: RiskLevel.HIGH, levelSince: { seconds: BigInt(Date.parse('2026-06-02') / 1000) } });
   });
+
+  it("carries what the country's data owes (ACLED's attribution), and nothing when nothing is owed", () => {
+    const owed = ['Data: ACLED'];
+    expect(toPublished(escalation('2026-06-20'), 'import', false, owed).data).toMatchObject({ attributions: ['Data: ACLED'] });
+    expect(toPublished(escalation('2026-06-20'), 'api', false).data).toMatchObject({ attributions: [] });
+  });
 });

@@ -44,8 +44,16 @@ export function publishesDay(at: Date, origin: RiskOrigin, now: Date, alertDays:
   return at.getTime() >= now.getTime() - alertDays * DAY_MS;
 }
 
-/** The contract event of a domain risk event. */
-export function toPublished(e: RiskEvent, origin: RiskOrigin, provisional: boolean): PublishedEvent<typeof CE_RISK_ASSESSED | typeof CE_RISK_ESCALATED | typeof CE_RISK_DEESCALATED> {
+/**
+ * The contract event of a domain risk event. `attributions` is what the data of the event's country
+ * owes (attributionsOf): subscribers that show the risk show it with them (ACLED's terms).
+ */
+export function toPublished(
+  e: RiskEvent,
+  origin: RiskOrigin,
+  provisional: boolean,
+  attributions: readonly string[] = [],
+): PublishedEvent<typeof CE_RISK_ASSESSED | typeof CE_RISK_ESCALATED | typeof CE_RISK_DEESCALATED> {
   const common = {
     country: e.country,
     admin1: e.admin1 ?? '',
@@ -55,6 +63,7 @@ export function toPublished(e: RiskEvent, origin: RiskOrigin, provisional: boole
     windowEnd: timestampFromDate(e.windowEnd),
     origin,
     provisional,
+    attributions: [...attributions],
   };
   const subject = `${e.country}/${e.admin1 ?? '-'}`;
   if (e.type === 'RiskAssessed') {
