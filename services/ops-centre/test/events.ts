@@ -74,7 +74,7 @@ export type DriverIn = { kind: string; label: string; area: string; count: numbe
 
 export async function publishEscalation(
   producer: Producer,
-  o: { country: string; level?: RiskLevel; score?: number; at?: Date; admin1?: string; escalationId?: string; drivers?: DriverIn[] },
+  o: { country: string; level?: RiskLevel; score?: number; at?: Date; admin1?: string; escalationId?: string; drivers?: DriverIn[]; attributions?: string[] },
 ) {
   const escalationId = o.escalationId ?? randomUUID();
   const eventId = await send(
@@ -89,6 +89,7 @@ export async function publishEscalation(
       score: o.score ?? 0.87,
       drivers: o.drivers ?? [{ kind: 'battles', label: 'Armed clashes', area: 'North', count: 7, weight: 0.8 }],
       at: timestampFromDate(o.at ?? new Date()),
+      attributions: o.attributions ?? [],
     }),
     // Raised when it is dated, as early-warning raises a live escalation.
     o.at,
@@ -122,21 +123,35 @@ export async function publishDeescalation(producer: Producer, o: { country: stri
 /**
  * One national assessment of `day` as early-warning publishes it: RiskAssessed and, when it raised the
  * level from `escalatedFrom`, RiskEscalated of the same day, score and level; `previousScore` as
- * early-warning gives it on every assessment of an area but its first.
+ * early-warning gives it on every assessment of an area but its first; `attributions` what its data
+ * owes; `time` when published (default now).
  */
-export async function publishAssessment(producer: Producer, o: { country: string; level: RiskLevel; score: number; day: Date; escalatedFrom?: RiskLevel; previousScore?: number }) {
+export async function publishAssessment(
+  producer: Producer,
+  o: { country: string; level: RiskLevel; score: number; day: Date; escalatedFrom?: RiskLevel; previousScore?: number; attributions?: string[]; time?: Date },
+) {
   const day = timestampFromDate(o.day);
   const assessedEventId = await send(
     producer,
     CE_RISK_ASSESSED,
-    create(RiskAssessedSchema, { country: o.country, score: o.score, level: o.level, assessedAt: day, origin: 'api', ...(o.previousScore === undefined ? {} : { previousScore: o.previousScore }) }),
+    create(RiskAssessedSchema, {
+      country: o.country,
+      score: o.score,
+      level: o.level,
+      assessedAt: day,
+      origin: 'api',
+      attributions: o.attributions ?? [],
+      ...(o.previousScore === undefined ? {} : { previousScore: o.previousScore }),
+    }),
+    o.time,
   );
   if (o.escalatedFrom === undefined) return { assessedEventId };
   const escalationId = randomUUID();
   const escalatedEventId = await send(
     producer,
     CE_RISK_ESCALATED,
-    create(RiskEscalatedSchema, { escalationId, country: o.country, previousLevel: o.escalatedFrom, newLevel: o.level, score: o.score, at: day, origin: 'api' }),
+    create(RiskEscalatedSchema, { escalationId, country: o.country, previousLevel: o.escalatedFrom, newLevel: o.level, score: o.score, at: day, origin: 'api', attributions: o.attributions ?? [] }),
+    o.time,
   );
   return { assessedEventId, escalationId, escalatedEventId };
 }

@@ -60,6 +60,12 @@ export class AlertView {
   @ApiProperty({ example: 'critical' }) levelName!: string;
   @ApiProperty({ description: 'The risk score the escalation carried' }) score!: number;
   @ApiProperty({ type: [AlertDriver], description: 'What drove the escalation' }) drivers!: AlertDriver[];
+  @ApiProperty({
+    type: [String],
+    example: ['Data: Armed Conflict Location & Event Data Project (ACLED), acleddata.com'],
+    description: "What the data the escalation was built from owed (ACLED's attribution), as its RiskEscalated said: to be shown with it; empty when nothing",
+  })
+  attributions!: string[];
   @ApiProperty({ enum: ['open', 'acknowledged', 'closed'] }) status!: string;
   @ApiProperty({ format: 'date-time', description: 'When the escalation was raised' }) openedAt!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Who it is assigned to; null while no one' }) assignee!: string | null;

@@ -45,6 +45,8 @@ const alertOf = (r: any) => ({
   levelName: levelName(Number(r.level)),
   score: Number(r.score),
   drivers: driversOf(r.drivers),
+  // What the data its escalation was built from owed (ACLED's attribution), kept from the event.
+  attributions: Array.isArray(r.attributions) ? r.attributions : [],
   openedAt: r.opened_at,
   status: r.status as AlertStatus,
   assignee: r.assignee,

@@ -9,6 +9,7 @@ import { RiskTrend1765324800000 } from './1765324800000-risk-trend.migration';
 import { AuditEffectTime1765427400000 } from './1765427400000-audit-effect-time.migration';
 import { IdempotentRequests1765497600000 } from './1765497600000-idempotent-requests.migration';
 import { TimelineShortType1765600000000 } from './1765600000000-timeline-short-type.migration';
+import { RiskAttributions1765700000000 } from './1765700000000-risk-attributions.migration';
 
 export const migrations = [
   ...messagingMigrations,
@@ -22,4 +23,5 @@ export const migrations = [
   AuditEffectTime1765427400000,
   IdempotentRequests1765497600000,
   TimelineShortType1765600000000,
+  RiskAttributions1765700000000,
 ];

@@ -17,7 +17,7 @@ import { admin1Of, driversOf, NATIONAL_ADMIN1 } from './national-area';
 import { shortNameOf } from '../stream/stream-item';
 import { decodeResponseCursor } from './response-cursor';
 import { responsePage } from './response-page';
-import { decodeRiskCursor, riskPage } from './risk-page';
+import { COUNTRY_ATTRIBUTIONS, decodeRiskCursor, riskPage } from './risk-page';
 import { payloadFor } from '../access/mediation-content';
 import { countryProcesses } from './country-processes';
 import { countryElectionsAndEngagements } from './country-elections';
@@ -38,6 +38,8 @@ const areaOf = (r: any) => ({
   // Early-warning's own trend, from the same RiskAssessed events: not the history's first and last points.
   trend: riskTrendOf(r.trend_delta === null || r.trend_delta === undefined ? null : Number(r.trend_delta)),
   trendDelta: r.trend_delta === null || r.trend_delta === undefined ? 0 : Number(r.trend_delta),
+  // What the data its country's risk was built from owes (ACLED's attribution): shown with it. [] when nothing.
+  attributions: Array.isArray(r.attributions) ? r.attributions : [],
 });
 
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -109,7 +111,8 @@ export class BoardController {
     description:
       'Current risk per country (scope national, the default) or per country and admin1 area (scope all), worst first: by level, then score, ' +
       'then country and admin1. One page of `limit` rows; when more follow, the X-Next-Cursor header carries the `cursor` of the next page, ' +
-      'which goes on after the last row shown. An area whose level or score moves between pages is listed where it stands when its page is read.',
+      'which goes on after the last row shown. An area whose level or score moves between pages is listed where it stands when its page is read. ' +
+      "Each row's attributions: what the data its country's risk was built from owes (ACLED's attribution), to be shown with it; [] when nothing.",
   })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'scope', required: false, description: 'national (default) | all (countries and admin1 areas)' })
@@ -142,6 +145,7 @@ export class BoardController {
     summary: 'A country page',
     description:
       'Its risk per area, the newest 50 alerts and alertCount, and its timeline (the newest 200 events). ' +
+      "attributions: what the data its risk was built from owes (ACLED's attribution, as its latest risk event says), to be shown with it; [] when nothing (each risk row says the same). " +
       'mediation: each process with its status (state), since, admin1, lead and lastEvent. ' +
       "elections: each election by its newest event (state: election-scheduled or election-postponed) with its id whole (electoral support's own, free text), " +
       "since (the event's occurredAt, else its publication), kind and admin1 (its ElectionScheduled's; admin1 null for national), " +
@@ -155,7 +159,7 @@ export class BoardController {
     const desk = deskOf(country);
     assertMaySeeCountry(p, country);
     const [areas, alerts, timeline, processes, others] = await Promise.all([
-      this.db.query('SELECT * FROM risk_areas WHERE country = $1 ORDER BY admin1', [country]),
+      this.db.query(`SELECT *, ${COUNTRY_ATTRIBUTIONS} FROM risk_areas WHERE country = $1 ORDER BY admin1`, [country]),
       // The newest alerts, and how many the country has: the page shows COUNTRY_PAGE_ALERTS and says
       // when there are more, rather than leaving an officer to believe a busy country has only those.
       this.db.query(
@@ -176,6 +180,8 @@ export class BoardController {
       name: countryByIso3(country)?.name ?? country,
       region: desk,
       risk: areas.map(areaOf),
+      // What the data the country's risk was built from owes (its latest risk event's): [] when nothing.
+      attributions: areas.length ? areaOf(areas[0]).attributions : [],
       // The area (null national, else the admin1) tells apart a country's alerts of one level and status.
       // An alert a de-escalation cleared says when, and to which level, the area fell back.
       alertCount: alerts.length ? Number(alerts[0].total) : 0,

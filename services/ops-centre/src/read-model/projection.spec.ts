@@ -4,7 +4,7 @@ import { answerAfterFate, applyRisk, deescalationOf, HISTORY_CAP, nextStatus, op
 import { levelOf } from './risk-level';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
-const obs = (over: Partial<RiskObservation>): RiskObservation => ({ kind: 'assessed', country: 'MLI', admin1: '', level: 1, score: 0.2, drivers: [], at: t0.toISOString(), ...over });
+const obs = (over: Partial<RiskObservation>): RiskObservation => ({ kind: 'assessed', country: 'MLI', admin1: '', level: 1, score: 0.2, drivers: [], at: t0.toISOString(), attributions: [], ...over });
 
 describe('risk levels', () => {
   it('reads proto JSON names, short names and numbers', () => {
@@ -22,6 +22,14 @@ describe('risk observations', () => {
     expect(e?.drivers[0]).toMatchObject({ kind: 'battles', count: 3 });
     expect(riskObservationOf(CE_RISK_ASSESSED, { country: 'MLI', level: 'RISK_LEVEL_LOW', score: 0.1 }, t0)).toMatchObject({ kind: 'assessed', level: 1, at: t0.toISOString() });
     expect(riskObservationOf(CE_SIGNAL_RECORDED, { country: 'MLI' }, t0)).toBeUndefined();
+  });
+
+  it('takes what the data of the risk owes (attributions), none from an event before the field or of nothing but blanks', () => {
+    const acled = 'Conflict data: ACLED';
+    expect(riskObservationOf(CE_RISK_ESCALATED, { escalationId: 'e1', country: 'MLI', newLevel: 'RISK_LEVEL_HIGH', attributions: [acled, acled, 'B'] }, t0)?.attributions).toEqual(['B', acled]);
+    expect(riskObservationOf(CE_RISK_ASSESSED, { country: 'MLI', level: 'RISK_LEVEL_LOW', attributions: [acled] }, t0)?.attributions).toEqual([acled]);
+    expect(riskObservationOf(CE_RISK_ASSESSED, { country: 'MLI', level: 'RISK_LEVEL_LOW' }, t0)?.attributions).toEqual([]);
+    expect(riskObservationOf(CE_RISK_ASSESSED, { country: 'MLI', level: 'RISK_LEVEL_LOW', attributions: [' ', 3] }, t0)?.attributions).toEqual([]);
   });
 
   it("keeps early-warning's trend: the score change of the last assessment that had a previous score, whatever the history's ends say", () => {

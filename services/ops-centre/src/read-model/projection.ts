@@ -60,11 +60,22 @@ export interface RiskObservation {
   levelSince?: string;
   /** RiskAssessed with a previous score: its change of score (`riskTrendDeltaOf`). */
   trendDelta?: number;
+  /**
+   * What the data the country's risk was built from owes (ACLED's attribution), as the event says it:
+   * shown wherever that risk is. Empty when nothing is owed, or on an event from before the field.
+   */
+  attributions: string[];
 }
 
 type Json = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : Number(v) || 0);
+
+/** An event's `attributions`: its strings, each once, sorted; [] when it has none. */
+export function attributionsOf(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  return [...new Set(v.filter((a): a is string => typeof a === 'string' && a.trim() !== ''))].sort();
+}
 
 function driversOf(v: unknown): Driver[] {
   if (!Array.isArray(v)) return [];
@@ -73,7 +84,7 @@ function driversOf(v: unknown): Driver[] {
 
 /** The risk observation an event carries (payload as proto JSON), or undefined for other events. */
 export function riskObservationOf(ceType: string, payload: Json, eventTime: Date): RiskObservation | undefined {
-  const base = { country: str(payload.country), admin1: str(payload.admin1), score: num(payload.score), drivers: driversOf(payload.drivers) };
+  const base = { country: str(payload.country), admin1: str(payload.admin1), score: num(payload.score), drivers: driversOf(payload.drivers), attributions: attributionsOf(payload.attributions) };
   if (!/^[A-Z]{3}$/.test(base.country)) return undefined;
   const at = (v: unknown) => (typeof v === 'string' && v ? v : eventTime.toISOString());
   if (ceType === CE_RISK_ASSESSED) {

@@ -46,14 +46,25 @@ export async function projectEvent(m: EntityManager, event: ProjectedEvent, payl
         [next.country, next.admin1, desk, next.level, next.score, JSON.stringify(next.drivers), next.levelChangedAt, next.updatedAt, JSON.stringify(next.history), next.trendDelta],
       );
     }
+    // The country's latest event says what its risk owes now (a late one, redriven, does not set it back).
+    await m.query(
+      `INSERT INTO country_attributions (country, attributions, seen_at) VALUES ($1, $2::text[], $3)
+       ON CONFLICT (country) DO UPDATE SET attributions = EXCLUDED.attributions, seen_at = EXCLUDED.seen_at
+       WHERE country_attributions.seen_at <= EXCLUDED.seen_at`,
+      [risk.country, risk.attributions, event.time],
+    );
     if (opensAlert(risk)) {
       // Its de-escalation may have come first (a redriven dead letter): the alert opens cleared then.
       const [reversal] = await m.query('SELECT reversed_at, reversed_to_level FROM escalation_responses WHERE escalation_id = $1 AND reversed_to_level < $2', [risk.escalationId, risk.level]);
       await m.query(
-        `INSERT INTO alerts (escalation_id, event_id, country, admin1, desk, level, score, drivers, opened_at, trace_id, cleared_at, cleared_to_level)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (escalation_id) DO NOTHING`,
-        // Opened when the escalation was raised (the event's time), not on the day it assessed.
-        [risk.escalationId, event.id, risk.country, risk.admin1, desk, risk.level, risk.score, JSON.stringify(risk.drivers), event.time, event.traceId, reversal?.reversed_at ?? null, reversal?.reversed_to_level ?? null],
+        `INSERT INTO alerts (escalation_id, event_id, country, admin1, desk, level, score, drivers, opened_at, trace_id, cleared_at, cleared_to_level, attributions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[]) ON CONFLICT (escalation_id) DO NOTHING`,
+        // Opened when the escalation was raised (the event's time), not on the day it assessed; it
+        // keeps what the escalation's data owed, as it keeps its score and drivers.
+        [
+          risk.escalationId, event.id, risk.country, risk.admin1, desk, risk.level, risk.score, JSON.stringify(risk.drivers), event.time, event.traceId,
+          reversal?.reversed_at ?? null, reversal?.reversed_to_level ?? null, risk.attributions,
+        ],
       );
     }
   }

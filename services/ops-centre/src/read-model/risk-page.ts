@@ -33,6 +33,12 @@ export function decodeRiskCursor(cursor: string): RiskCursor | undefined {
   return { level, score, country, admin1 };
 }
 
+/**
+ * A risk_areas row's country's attributions (country_attributions), for areaOf: what the data its
+ * risk was built from owes, shown with it (ACLED's terms). A lookup by key per row shown.
+ */
+export const COUNTRY_ATTRIBUTIONS = `coalesce((SELECT a.attributions FROM country_attributions a WHERE a.country = risk_areas.country), '{}') AS attributions`;
+
 export interface RiskFilter {
   nationalOnly: boolean;
   nationalAdmin1: string;
@@ -61,7 +67,7 @@ export async function riskPage(db: DataSource, filter: RiskFilter, limit: number
     );
   }
   const rows: any[] = await db.query(
-    `SELECT * FROM risk_areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT *, ${COUNTRY_ATTRIBUTIONS} FROM risk_areas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY level DESC, score DESC, country::text COLLATE "C", admin1 COLLATE "C"
       LIMIT $${args.push(limit + 1)}`,
     args,
