@@ -137,6 +137,8 @@ export interface RiskRow {
   /** Early-warning's trend of the area (the change of its last assessment, ±2 points), not the history's. */
   trend: 'rising' | 'falling' | 'steady';
   trendDelta: number;
+  /** What the data its country's risk was built from owes (ACLED's attribution): shown with it. Absent from a server before it. */
+  attributions?: string[];
 }
 
 
@@ -150,6 +152,8 @@ export interface Alert {
   levelName: string;
   score: number;
   drivers: RiskRow['drivers'];
+  /** What the data its escalation was built from owed (ACLED's attribution): shown with it. Absent from a server before it. */
+  attributions?: string[];
   openedAt: string;
   status: 'open' | 'acknowledged' | 'closed';
   assignee: string | null;

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { HistoryPoint, Me, RiskRow } from './api';
 import { levelInfo, REGIONS } from './levels';
 import { fmtInstant } from './time.format';
+import { attributionLine } from './data-attribution';
 
 /**
  * What an empty regional listing says of itself: to a token without a region (an ops engineer's) the
@@ -9,6 +10,15 @@ import { fmtInstant } from './time.format';
  */
 export function emptyListing(me: Me, what: string, none: string): string {
   return !me.global && !me.region ? `Your token names no region, so no regional ${what} are shown to you.` : none;
+}
+
+/**
+ * "Data: …": what the data of the risk shown owes together (ACLED's terms: attribute it wherever
+ * results built from its data are shown). Nothing when nothing is owed.
+ */
+export function DataAttribution({ owed, testId }: { owed: Iterable<readonly string[] | undefined>; testId: string }) {
+  const line = attributionLine(owed);
+  return line ? <p className="attribution" data-testid={testId}>{line}</p> : null;
 }
 
 /** A level as text + symbol + colour: never colour alone. */

@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { api, ApiError, streamItemOfEntry, type RiskRow, type StreamItem, type TimelineEntry } from './api';
 import { assessedDayOf, historyPointOf, isOlderThan, levelChangedAtAfter, withPoint } from './risk-history';
 import { trendAfter } from './risk-trend';
+import { attributionsAfter } from './data-attribution';
 import { applyAreaEvent, areaAbove, areaLevelsOf, type AreaLevel, type AreaLevels } from './area-risk';
 import { countryNamer } from './country-namer';
 import codes from 'virtual:country-codes';
@@ -333,6 +334,9 @@ class LiveStore {
     // An area's level is kept apart: the board and map say when one stands above its country's.
     if (item.admin1) {
       applyAreaEvent(this.areas, { country: item.country, admin1: item.admin1, level: item.level, score: typeof item.payload.score === 'number' ? item.payload.score : undefined, at: assessedDayOf(item) });
+      // What the data owes is the country's: an area's event says it as well as a national one.
+      const national = this.risk.get(item.country);
+      if (national) this.risk.set(item.country, { ...national, attributions: attributionsAfter(national.attributions, item.payload) });
       return;
     }
     const prev = this.risk.get(item.country);
@@ -361,6 +365,7 @@ class LiveStore {
       updatedAt: at,
       history: withPoint(prev?.history ?? [], historyPointOf(item, score, item.level)),
       ...trendAfter(prev, item.name, item.payload),
+      attributions: attributionsAfter(prev?.attributions, item.payload),
     });
   }
 

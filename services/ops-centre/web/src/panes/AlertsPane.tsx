@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, apiAllPagesAnswer, type Alert, type AuditEntry, type Me } from '../api';
-import { ClearedNote, CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
+import { ClearedNote, CountryField, DataAttribution, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
@@ -276,6 +276,7 @@ export function AlertsPane({ me }: { me: Me }) {
               )}
               <h4>Drivers</h4>
               <ul>{selected.drivers.map((d, i) => <li key={i}>{d.label || d.kind} ({d.count} signals, weight {d.weight})</li>)}</ul>
+              <DataAttribution owed={[selected.attributions]} testId="alert-attribution" />
               {!mayActOnAlert(me, selected.region) && mayActOnAlert(me, me.region) && selected.status !== 'closed' && (
                 <p className="muted" data-testid="alert-not-yours">You may read this alert; acting on it is for the {selected.region ?? 'global'} desk.</p>
               )}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type HistoryPoint, type RiskRow } from '../api';
-import { ClearedNote, CountryField, ErrorNote, LevelBadge, Section, Sparkline } from '../components';
+import { ClearedNote, CountryField, DataAttribution, ErrorNote, LevelBadge, Section, Sparkline } from '../components';
 import { fmtDay, fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
 
@@ -59,6 +59,8 @@ interface CountryView {
   elections: Election[];
   partnerships: Engagement[];
   timeline: { eventId: string; name: string; source: string; occurredAt: string; traceId: string | null; payload: Record<string, unknown> }[];
+  /** What the data its risk was built from owes (ACLED's attribution); absent from a server before it. */
+  attributions?: string[];
 }
 
 function Aggregates({ title, rows, empty }: { title: string; rows: Aggregate[]; empty: string }) {
@@ -185,6 +187,7 @@ export function CountryPage({ country, onCountry }: { country: string; onCountry
                 ))}
               </tbody>
             </table>
+            <DataAttribution owed={[view.attributions]} testId="country-attribution" />
             <h3>Alerts</h3>
             <ul>
               {view.alerts.map((a) => (

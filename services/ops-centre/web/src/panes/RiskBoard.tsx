@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Me } from '../api';
-import { AreaAbove, emptyListing, LevelBadge, RegionSelect, Section, Sparkline } from '../components';
+import { AreaAbove, DataAttribution, emptyListing, LevelBadge, RegionSelect, Section, Sparkline } from '../components';
 import { fmtDay } from '../time.format';
 import { useLive } from '../live-store';
 
@@ -63,6 +63,7 @@ export function RiskBoard({ me, onCountry }: { me: Me; onCountry: (c: string) =>
           </tbody>
         </table>
       </div>
+      <DataAttribution owed={rows.map((r) => r.attributions)} testId="risk-board-attribution" />
     </Section>
   );
 }

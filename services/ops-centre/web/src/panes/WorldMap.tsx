@@ -6,7 +6,7 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import atlas from 'world-atlas/countries-110m.json';
 import codes from 'virtual:country-codes';
 import type { Me } from '../api';
-import { emptyListing, Section } from '../components';
+import { DataAttribution, emptyListing, Section } from '../components';
 import { LEVELS, levelInfo } from '../levels';
 import { useLive } from '../live-store';
 import { riskWords, type AreaLevel } from '../area-risk';
@@ -153,6 +153,8 @@ export function WorldMap({ me, onCountry }: { me: Me; onCountry: (c: string) => 
           <path key={`above-${s.iso3}-${i}`} d={s.d} fill="none" stroke={levelInfo(above.get(s.iso3 as string)?.level).fill} strokeWidth={2.5} pointerEvents="none" aria-hidden="true" data-area-outline={s.iso3} />
         ))}
       </svg>
+      {/* What the colours were built from owes (the countries coloured: those the token is shown). */}
+      <DataAttribution owed={[...store.risk.values()].filter((r) => shownTo(me, r.country)).map((r) => r.attributions)} testId="map-attribution" />
       <h3>Countries at risk (text)</h3>
       <ul className="map-list" data-testid="map-list">
         {listed.map((r) => (
