@@ -14,7 +14,7 @@ import { useConsoleHarness } from '../test/console-harness';
 describe('ops-centre web console: data attribution', () => {
   const h = useConsoleHarness('ops-centre-e2e-attribution-producer', 'ops-centre-console-attribution.log');
 
-  it('shows "Data: …" on the board, the map, the country page and the alert detail of risk that owes it, and none where nothing is owed', async () => {
+  it('shows the attribution on the board, the map, the country page and the alert detail of risk that owes it, and none where nothing is owed', async () => {
     const acled = `Conflict data: Armed Conflict Location & Event Data Project (ACLED), www.acleddata.com. e2e ${randomUUID().slice(0, 8)}`;
     const [owing, owingNothing] = await freshTestCountries(2);
     const page = await h.login(h.globalToken);
@@ -27,7 +27,7 @@ describe('ops-centre web console: data attribution', () => {
     await eventually(async () => ((await h.api(`/countries/${owing}`, h.globalToken)) as { attributions?: string[] }).attributions?.[0] === acled, 20_000, 200);
     const board = page.getByTestId('risk-board-attribution');
     await expect.poll(() => board.textContent().catch(() => ''), { timeout: 45_000 }).toContain(acled);
-    expect(await board.textContent()).toMatch(/^Data: /);
+    expect(await board.textContent()).toMatch(/^Conflict data: /);
     await page.locator(`[data-testid="risk-board"] tr[data-country="${owing}"]`).waitFor();
 
     await page.evaluate(`location.hash = '#/map'`);
@@ -36,7 +36,7 @@ describe('ops-centre web console: data attribution', () => {
     await page.goto(`${h.service.url}/#/country/${owing}`);
     const countryLine = page.getByTestId('country-attribution');
     await countryLine.waitFor({ timeout: 15_000 });
-    expect(await countryLine.textContent()).toBe(`Data: ${acled}`);
+    expect(await countryLine.textContent()).toBe(acled);
     await h.shot(page, 'console-attribution-country');
 
     await page.goto(`${h.service.url}/#/country/${owingNothing}`);
@@ -46,7 +46,7 @@ describe('ops-centre web console: data attribution', () => {
 
     // The alert detail, of each.
     await eventually(async () => ((await h.api(`/alerts?country=${owingNothing}`, h.globalToken)) as unknown[]).length === 1, 15_000, 200);
-    for (const [country, escalationId, line] of [[owing, owed.escalationId, `Data: ${acled}`], [owingNothing, unowed.escalationId, null]] as const) {
+    for (const [country, escalationId, line] of [[owing, owed.escalationId, acled], [owingNothing, unowed.escalationId, null]] as const) {
       await page.goto(`${h.service.url}/#/alerts`);
       await page.getByLabel('Country').fill(country);
       const row = page.locator(`[data-testid="alerts"] tbody tr[data-escalation-id="${escalationId}"]`);

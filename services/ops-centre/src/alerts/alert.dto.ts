@@ -62,7 +62,7 @@ export class AlertView {
   @ApiProperty({ type: [AlertDriver], description: 'What drove the escalation' }) drivers!: AlertDriver[];
   @ApiProperty({
     type: [String],
-    example: ['Data: Armed Conflict Location & Event Data Project (ACLED), acleddata.com'],
+    example: ['Conflict data: Armed Conflict Location & Event Data Project (ACLED), www.acleddata.com.'],
     description: "What the data the escalation was built from owed (ACLED's attribution), as its RiskEscalated said: to be shown with it; empty when nothing",
   })
   attributions!: string[];

@@ -6,7 +6,7 @@ const UCDP = 'Conflict data: UCDP Georeferenced Event Dataset (CC BY 4.0), Uppsa
 
 describe("the console's data attribution line", () => {
   it('says what the rows shown owe together, each once', () => {
-    expect(attributionLine([[ACLED], [], undefined, [UCDP, ACLED]])).toBe(`Data: ${ACLED} · ${UCDP}`);
+    expect(attributionLine([[ACLED], [], undefined, [UCDP, ACLED]])).toBe(`${ACLED} · ${UCDP}`);
   });
 
   it('is absent when nothing is owed (or the server said nothing)', () => {

@@ -13,7 +13,7 @@ export function emptyListing(me: Me, what: string, none: string): string {
 }
 
 /**
- * "Data: …": what the data of the risk shown owes together (ACLED's terms: attribute it wherever
+ * The attribution line: what the data of the risk shown owes together (ACLED's terms: attribute it wherever
  * results built from its data are shown). Nothing when nothing is owed.
  */
 export function DataAttribution({ owed, testId }: { owed: Iterable<readonly string[] | undefined>; testId: string }) {

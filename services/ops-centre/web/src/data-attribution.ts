@@ -1,5 +1,5 @@
 /**
- * The "Data: …" line shown wherever the console shows risk: ACLED's terms ask for attribution wherever
+ * The attribution line shown wherever the console shows risk: ACLED's terms ask for attribution wherever
  * results built from its data are shown, and early-warning's risk events say what each country's data
  * owes (`attributions`; the API answers them per country and per alert). It depends on nothing of the
  * browser, so that its rule is unit tested as the console applies it.
@@ -9,7 +9,8 @@
 export function attributionLine(owed: Iterable<readonly string[] | undefined>): string | null {
   const all = new Set<string>();
   for (const list of owed) for (const a of list ?? []) if (a.trim()) all.add(a.trim());
-  return all.size ? `Data: ${[...all].sort().join(' · ')}` : null;
+  // Shown as stored: each text says what it is ("Conflict data: …"), and a prefix read "Data: Conflict data: …".
+  return all.size ? [...all].sort().join(' · ') : null;
 }
 
 /**
