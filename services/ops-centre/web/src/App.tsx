@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { api, apiAllPages, ApiError, getToken, setToken, type Me, type RiskRow } from './api';
 import { fmtInstant } from './time.format';
+import { keptWork, minutesLeft, sessionEnding, tokenExpiresAt } from './kept-work';
 import { live, useLive, type StreamFilter } from './live-store';
 import { AlertsPane } from './panes/AlertsPane';
 import { CountryPage } from './panes/CountryPage';
@@ -78,6 +79,29 @@ function StaleBanner() {
   );
 }
 
+/**
+ * Says, from a few minutes before the token's `exp`, that the session is ending: at its end the
+ * console goes back to sign-in without a choice, and an officer mid-comment should know to finish
+ * it (what is unsent is kept across signing in again, see kept-work.ts).
+ */
+function SessionEndingBanner({ token }: { token: string | null }) {
+  const expiresAt = token ? tokenExpiresAt(token) : null;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (expiresAt === null) return;
+    const t = setInterval(() => setNow(Date.now()), 10_000);
+    return () => clearInterval(t);
+  }, [expiresAt]);
+  if (expiresAt === null || !sessionEnding(expiresAt, now)) return null;
+  const left = minutesLeft(expiresAt, now);
+  return (
+    <p role="alert" className="stale" data-testid="session-ending">
+      Your session {left > 0 ? `ends at ${fmtInstant(expiresAt)} (in about ${left} minute${left === 1 ? '' : 's'})` : `has reached its end (${fmtInstant(expiresAt)})`}: you will be asked to
+      sign in again. The alert you have open and what you have not sent are kept for when you do.
+    </p>
+  );
+}
+
 export function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [loginError, setLoginError] = useState<string | null>(null);
@@ -97,7 +121,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (expired) signOut('Your session has expired: sign in again.');
+    // What the officer had open and had not sent is kept (kept-work.ts), for the same officer signing in again.
+    if (expired) signOut('Your session has expired: sign in again. The alert you had open and what you had not sent are kept.');
   }, [expired, signOut]);
 
   const login = useCallback(async (token: string) => {
@@ -184,10 +209,18 @@ export function App() {
         </nav>
         <div className="who" data-testid="who">
           {me.name ?? me.subject} · {me.global ? 'global' : `region ${me.region ?? 'none'}`} · {me.roles.join(', ')}{' '}
-          <button type="button" onClick={() => signOut(null)}>
+          <button
+            type="button"
+            onClick={() => {
+              // Signing out on purpose leaves nothing of this officer's behind in the tab.
+              keptWork().forget(me.subject);
+              signOut(null);
+            }}
+          >
             Sign out
           </button>
         </div>
+        <SessionEndingBanner token={getToken()} />
         <StaleBanner />
       </header>
       <main id="main" tabIndex={-1}>

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, apiAllPagesAnswer, type Alert, type AuditEntry, type Me } from '../api';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, apiAllPagesAnswer, ApiError, type Alert, type AuditEntry, type Me } from '../api';
 import { ClearedNote, CountryField, DataAttribution, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { fmtInstant } from '../time.format';
 import { useLive } from '../live-store';
@@ -7,6 +7,7 @@ import { afterFailure, listedNothing, type Listed } from '../listing-answer';
 import { mayActOnAlert } from '../../../src/access/alert-acting';
 import { ActionKeys, alertChanged, asNowStanding, auditDetail, auditLimited, auditUnread, isStale, newComments, unanswered } from '../alert-detail';
 import { lookUpAlert } from '../alert-lookup';
+import { keptWork, type DraftField } from '../kept-work';
 
 /** How often the list is read again whatever the stream says. */
 const ALERTS_REFRESH_MS = 15_000;
@@ -33,21 +34,47 @@ export function AlertsPane({ me }: { me: Me }) {
   // acknowledged) would show the alert as it was before it.
   const selectedRef = useRef<Alert | null>(null);
   const shownCount = useRef(0);
-  const show = useCallback((a: Alert) => {
-    selectedRef.current = a;
-    shownCount.current += 1;
-    setSelected(a);
-  }, []);
+  const [assignee, setAssignee] = useState('');
+  const [comment, setComment] = useState('');
+  const [reason, setReason] = useState('');
+  // The alert open and its unsent text, kept across a session's end (kept-work.ts).
+  const kept = useMemo(() => keptWork(), []);
+  const show = useCallback(
+    (a: Alert) => {
+      const another = selectedRef.current?.id !== a.id;
+      selectedRef.current = a;
+      shownCount.current += 1;
+      setSelected(a);
+      if (another) {
+        // Each alert's forms hold its own unsent text: a comment begun on one is not sent on the next.
+        const draft = kept.draft(me.subject, a.id);
+        setAssignee(draft.assignee ?? '');
+        setComment(draft.comment ?? '');
+        setReason(draft.reason ?? '');
+        kept.select(me.subject, a.id);
+      }
+    },
+    [kept, me.subject],
+  );
   // `desks`: whose entries the trail holds (the API's X-Audit-Desks), to say when it is the reader's own alone.
   const [audit, setAudit] = useState<{ entries: AuditEntry[]; error: unknown; desks: string | null }>({ entries: [], error: null, desks: null });
   const detailRef = useRef<HTMLDivElement>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
   const [refocus, setRefocus] = useState(0);
   const [error, setError] = useState<unknown>(null);
-  const [assignee, setAssignee] = useState('');
-  const [comment, setComment] = useState('');
-  const [reason, setReason] = useState('');
   const actionKeys = useRef(new ActionKeys(() => crypto.randomUUID()));
+  const setters: Record<DraftField, (v: string) => void> = { assignee: setAssignee, comment: setComment, reason: setReason };
+  /** The officer typed into `field` of the alert shown: kept until sent. */
+  const typed = (field: DraftField) => (e: { target: { value: string } }) => {
+    setters[field](e.target.value);
+    if (selectedRef.current) kept.keep(me.subject, selectedRef.current.id, field, e.target.value);
+  };
+  /** `field` of alert `id` was sent: no longer a draft (nor in the form, if that alert is still shown). */
+  const sent = (field: DraftField, id: string) => (done: boolean) => {
+    if (!done) return;
+    kept.sent(me.subject, id, field);
+    if (selectedRef.current?.id === id) setters[field]('');
+  };
 
   /**
    * The alert's whole trail, every page of it: each view is audited, so a much-read alert has more
@@ -144,16 +171,26 @@ export function AlertsPane({ me }: { me: Me }) {
   }, [reload]);
 
   /** Opening an alert is a view, and the server audits it as one. */
-  const open = async (id: string) => {
-    setError(null);
-    try {
-      show(await api<Alert>(`/alerts/${id}`));
-      setAudit({ entries: [], error: null, desks: null });
-      await loadAudit(id);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const open = useCallback(
+    async (id: string) => {
+      setError(null);
+      try {
+        show(await api<Alert>(`/alerts/${id}`));
+        setAudit({ entries: [], error: null, desks: null });
+        await loadAudit(id);
+      } catch (e) {
+        setError(e);
+        // Gone, or no longer the officer's to read: not opened again at the next sign-in.
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403) && kept.selected(me.subject) === id) kept.select(me.subject, null);
+      }
+    },
+    [show, loadAudit, kept, me.subject],
+  );
+  // Signed in again after the session ended: the alert that was open is open again, with its drafts.
+  useEffect(() => {
+    const id = kept.selected(me.subject);
+    if (id) void open(id);
+  }, [kept, me.subject, open]);
   /**
    * Whether the action was taken: a form keeps what the officer typed when it was not. The action
    * answers the alert as it left it; fetching it again would audit a view the officer did not make.
@@ -283,16 +320,16 @@ export function AlertsPane({ me }: { me: Me }) {
               {mayActOnAlert(me, selected.region) && selected.status !== 'closed' && (
                 <div className="actions">
                   {selected.status === 'open' && <button type="button" onClick={() => act('acknowledge')}>Acknowledge</button>}
-                  <form onSubmit={(e) => { e.preventDefault(); if (assignee) void act('assign', { assignee }).then((done) => done && setAssignee('')); }}>
-                    <label>Assign to <input value={assignee} onChange={(e) => setAssignee(e.target.value)} /></label>
+                  <form onSubmit={(e) => { e.preventDefault(); if (assignee) void act('assign', { assignee }).then(sent('assignee', selected.id)); }}>
+                    <label>Assign to <input value={assignee} onChange={typed('assignee')} /></label>
                     <button type="submit">Assign</button>
                   </form>
-                  <form onSubmit={(e) => { e.preventDefault(); if (comment) void act('comments', { body: comment }).then((done) => done && setComment('')); }}>
-                    <label>Comment <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} /></label>
+                  <form onSubmit={(e) => { e.preventDefault(); if (comment) void act('comments', { body: comment }).then(sent('comment', selected.id)); }}>
+                    <label>Comment <textarea value={comment} onChange={typed('comment')} rows={2} /></label>
                     <button type="submit">Add comment</button>
                   </form>
-                  <form onSubmit={(e) => { e.preventDefault(); void act('close', reason ? { reason } : {}).then((done) => done && setReason('')); }}>
-                    <label>Close reason <input value={reason} onChange={(e) => setReason(e.target.value)} /></label>
+                  <form onSubmit={(e) => { e.preventDefault(); void act('close', reason ? { reason } : {}).then(sent('reason', selected.id)); }}>
+                    <label>Close reason <input value={reason} onChange={typed('reason')} /></label>
                     <button type="submit">Close alert</button>
                   </form>
                 </div>
