@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@crisis-ops/auth';
 import { ApiProblemResponse, ChecksQuery, IdempotencyKey } from '@crisis-ops/service-kit';
 import { ALERT_ACTORS, AUDIT_READERS } from '../access/access-policy';
@@ -94,12 +94,16 @@ export class AlertsController {
     return sendPage(res, await this.alerts.list(p, alertsQuery({ status, region, country, limit, cursor })));
   }
 
-  /** One alert and its comments; audited as a view. */
+  /**
+   * One alert and its comments; audited as a view. Express runs a GET route for HEAD as well, and a
+   * HEAD was audited as a `view`: it answers the same status and headers, but shows nobody the alert,
+   * so it is not audited (a monitor's or proxy's HEAD filled the trail with views nobody made).
+   */
   @Get('alerts/:id')
-  @ApiOkResponse({ type: AlertWithComments, description: 'The alert, with its comments' })
+  @ApiOkResponse({ type: AlertWithComments, description: 'The alert, with its comments (HEAD: the same status and headers, not audited)' })
   @ApiProblemResponse(404, NOT_FOUND)
-  view(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    return this.alerts.view(p, id);
+  view(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: Request) {
+    return this.alerts.view(p, id, { audited: req.method !== 'HEAD' });
   }
 
   // Each action answers the alert as it left it, with its comments (as GET /alerts/:id, but no view

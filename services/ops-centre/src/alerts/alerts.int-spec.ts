@@ -139,4 +139,19 @@ describe('ops-centre alerts and their audit', () => {
     const other = await openAlert('MLI');
     expect(await api(`/alerts/${other.id}/acknowledge`, h.globalToken, { method: 'POST', body: '{}' })).toMatchObject({ status: 200, body: { status: 'acknowledged' } });
   });
+
+  it('audits a GET of an alert as a view, and not a HEAD, which shows nobody the alert (Express runs the GET route for it)', async () => {
+    const subject = `int-audit-head-${randomUUID()}`;
+    const officer = await devToken({ roles: ['watch-officer'], region: 'europe-central-asia', subject });
+    const head = await api(`/alerts/${europe.id}`, officer, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^application\/json/);
+    // As GET answers them: an id no alert has, and another desk's alert.
+    expect((await api(`/alerts/${randomUUID()}`, officer, { method: 'HEAD' })).status).toBe(404);
+    const otherDesk = await openAlert('MLI');
+    expect((await api(`/alerts/${otherDesk.id}`, officer, { method: 'HEAD' })).status).toBe(403);
+    expect(await api(`/audit?actor=${subject}`, h.globalToken)).toMatchObject({ status: 200, body: [] });
+    expect((await api(`/alerts/${europe.id}`, officer)).status).toBe(200);
+    expect(entries((await api(`/audit?actor=${subject}`, h.globalToken)).body)).toEqual([`view ${europe.id}`]);
+  });
 });

@@ -118,11 +118,11 @@ export class AlertsService {
     return { rows: page.map(alertOf), next };
   }
 
-  /** One alert with its comments; the view itself is audited. */
-  async view(p: Principal, id: string) {
+  /** One alert with its comments; the view itself is audited, unless nothing is shown (`audited: false`, a HEAD). */
+  async view(p: Principal, id: string, { audited = true }: { audited?: boolean } = {}) {
     return this.db.transaction(async (m) => {
       const alert = await this.load(m, p, id, 'view');
-      await this.audit(m, p, 'view', alert);
+      if (audited) await this.audit(m, p, 'view', alert);
       return withComments(alert, await this.commentsOf(m, id));
     });
   }
