@@ -76,6 +76,11 @@ export class QueryCheck {
     this.violations.push({ field, reason });
   }
 
+  /** What was found so far, for a route that names these beside faults of its own (a stream's filter). */
+  get faults(): readonly FieldViolation[] {
+    return [...this.violations];
+  }
+
   /** Throws what was found, if anything. */
   done(): void {
     if (this.violations.length) throw invalidRequest(this.violations);

@@ -155,4 +155,23 @@ describe('ops-centre live stream, caught up for a console that reconnects', () =
     await after.waitFor((m) => (m.data as { id?: string }).id === odd.id);
     expect(after.messages.filter((m) => m.event === 'position')).toEqual([]);
   });
+
+  it('names a bad last event id in the same answer as the query\'s other faults (it was checked only once the filter passed)', async () => {
+    const answer = async (query: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${base}/stream?${query}`, { headers: { authorization: `Bearer ${globalToken}`, ...headers } });
+      // None of these may open a stream: reading its body would wait for its end.
+      expect(res.headers.get('content-type'), query).toMatch(/^application\/json/);
+      const body = (await res.json()) as { code: string; errors: { field: string }[] };
+      return { status: res.status, code: body.code, fields: body.errors.map((e) => e.field).sort() };
+    };
+    // A parameter the route does not take: refused at the edge, with what the route's own check refuses.
+    expect(await answer('contry=x&lastEventId=at:0')).toEqual({ status: 400, code: 'REQUEST.INVALID', fields: ['contry', 'lastEventId'] });
+    // A filter's fault keeps the filter's code, and names the last event id's too, by parameter or header.
+    expect(await answer('country=XX&lastEventId=at:0')).toEqual({ status: 422, code: 'OPS_CENTRE.STREAM_FILTER_INVALID', fields: ['country', 'lastEventId'] });
+    expect(await answer('minLevel=&lastEventId=')).toEqual({ status: 422, code: 'OPS_CENTRE.STREAM_FILTER_INVALID', fields: ['lastEventId', 'minLevel'] });
+    expect(await answer('type=no-such-event', { 'last-event-id': 'at:2026-02-30T00:00:00Z' })).toEqual({ status: 422, code: 'OPS_CENTRE.STREAM_FILTER_INVALID', fields: ['lastEventId', 'type'] });
+    // Alone, each is answered as before.
+    expect(await answer('lastEventId=at:0')).toEqual({ status: 400, code: 'REQUEST.INVALID', fields: ['lastEventId'] });
+    expect(await answer('country=XX')).toEqual({ status: 422, code: 'OPS_CENTRE.STREAM_FILTER_INVALID', fields: ['country'] });
+  });
 });

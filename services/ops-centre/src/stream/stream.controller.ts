@@ -6,15 +6,15 @@ import type { ServerResponse } from 'node:http';
 import { Public, TokenVerifier } from '@crisis-ops/auth';
 import { DomainError } from '@crisis-ops/domain-kernel';
 import { ChecksQuery } from '@crisis-ops/service-kit';
-import { admits, assertMayStream, parseStreamFilter, scopeOf } from './stream-filter';
+import { admits, assertMayStream, scopeOf } from './stream-filter';
 import { authenticateStream, authFailure, type StreamRequest } from './stream-auth';
 import { endOnTokenExpiry } from './token-expiry';
 import { SseConnection } from './sse-connection';
 import { StreamAnswers, StreamFilterQuery } from './stream-filter.query';
 import { StreamHub } from './stream-hub';
 import { OpenStreams } from './open-streams';
-import { CatchUpGate, catchUpSince, isPosition, POSITION_RULE, positionTime, streamPosition } from './stream-catch-up';
-import { QueryCheck } from '../read-model/query-check';
+import { CatchUpGate, catchUpSince, streamPosition } from './stream-catch-up';
+import { isBadPosition, parseStreamQuery } from './stream-query';
 import { itemFor } from '../access/mediation-content';
 
 /** Writes an error as JSON on a raw response (the stream routes bypass Nest's response handling). */
@@ -30,20 +30,13 @@ export function answerError(res: ServerResponse, err: unknown): void {
 }
 
 /**
- * The last event a reconnecting console got. EventSource sends it as Last-Event-ID when it reconnects
- * by itself, but gives up for good when a reconnect is refused (a 401, a proxy's 502), and the new
- * EventSource a console then opens starts without one: it passes the id as `?lastEventId=` instead.
- * The header wins, being what the browser itself kept.
+ * The Last-Event-ID header, if sent: EventSource sends it when it reconnects by itself, but gives up
+ * for good when a reconnect is refused (a 401, a proxy's 502), and the new EventSource a console then
+ * opens starts without one, passing the id as `?lastEventId=` instead (see parseStreamQuery).
  */
-function lastEventIdOf(req: StreamRequest): string | undefined {
+function lastEventIdHeader(req: StreamRequest): string | undefined {
   const header = req.headers['last-event-id'];
-  if (typeof header === 'string' && header) return header;
-  const param = req.query.lastEventId;
-  const q = new QueryCheck();
-  // Repeated, it is an array: refused as not one id rather than taken as its first.
-  const id = q.eventId('lastEventId', param === undefined || typeof param === 'string' ? param : '');
-  q.done();
-  return id;
+  return typeof header === 'string' && header ? header : undefined;
 }
 
 @ApiTags('stream')
@@ -67,8 +60,8 @@ export class StreamController {
   @Public()
   @ApiOperation({ summary: 'Live domain events (SSE), filtered server-side and limited to the caller\'s region' })
   @StreamFilterQuery()
-  @StreamAnswers('Server-Sent Events: `hello`, then `position` or what was missed, then `domain-event`s as they are recorded (`dropped`, `expired` as they come)', 'OPS_CENTRE.STREAM_FILTER_INVALID: a filter it cannot take (`errors` names each)')
-  @ChecksQuery(parseStreamFilter)
+  @StreamAnswers('Server-Sent Events: `hello`, then `position` or what was missed, then `domain-event`s as they are recorded (`dropped`, `expired` as they come)', 'OPS_CENTRE.STREAM_FILTER_INVALID: a filter it cannot take (`errors` names each, and lastEventId\'s faults too when both are wrong)')
+  @ChecksQuery((q) => parseStreamQuery(q))
   @ApiQuery({ name: 'lastEventId', required: false, description: 'the last event id received, or the position the stream began at (the id of its `event: position`), as Last-Event-ID (which wins when both are sent): what was missed since comes first. A position (`at:` and an instant) that is no real instant, or more than a day ahead, is refused 400 naming lastEventId' })
   async stream(@Req() req: StreamRequest, @Res() res: ServerResponse): Promise<void> {
     // Listened for before anything is awaited: a client that leaves meanwhile has emitted 'close'
@@ -81,14 +74,11 @@ export class StreamController {
     let lastEventId;
     try {
       principal = await authenticateStream(req, this.verifier);
-      filter = parseStreamFilter(req.query);
+      const header = lastEventIdHeader(req);
+      const asked = header ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+      // The filter and the last event id are checked together, every fault named in one answer.
+      ({ filter, lastEventId } = parseStreamQuery(req.query, header, asked !== undefined && isBadPosition(asked) && (await this.timelineHolds(asked))));
       assertMayStream(principal, filter);
-      lastEventId = lastEventIdOf(req);
-      if (lastEventId && !(await this.mayResumeFrom(lastEventId))) {
-        const q = new QueryCheck();
-        q.invalid('lastEventId', POSITION_RULE);
-        q.done();
-      }
     } catch (err) {
       answerError(res, err);
       return;
@@ -147,14 +137,13 @@ export class StreamController {
   }
 
   /**
-   * Whether a last event id can be caught up from, or else answered with a position: anything but an
-   * `at:` that is no real instant in range (2026-02-30, 0, 9999-…), which is refused, naming
-   * lastEventId. Unless the timeline has an event of that very id: a producer's ids are its own, and
-   * an id a browser resends (the server wrote it) must never be refused, or EventSource gives up for
-   * good. A database failure here leaves it to the catch-up (which logs and goes on live).
+   * Whether the timeline has an event of this very id, asked of an id that reads as an `at:` that is
+   * no real instant in range (2026-02-30, 0, 9999-…), which is refused naming lastEventId unless it
+   * has: a producer's ids are its own, and an id a browser resends (the server wrote it) must never be
+   * refused, or EventSource gives up for good. A database failure here leaves it to the catch-up
+   * (which logs and goes on live).
    */
-  private async mayResumeFrom(id: string): Promise<boolean> {
-    if (!isPosition(id) || positionTime(id)) return true;
+  private async timelineHolds(id: string): Promise<boolean> {
     try {
       return (await this.db.query('SELECT 1 FROM timeline_entries WHERE event_id = $1', [id])).length > 0;
     } catch {
