@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RiskLevel } from '@crisis-ops/contracts';
-import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishProposal } from '../test/events';
+import { freshTestCountry, publishClosing, publishDeescalation, publishEscalation, publishOpening, publishProposal, publishReferral } from '../test/events';
 import { useConsoleHarness } from '../test/console-harness';
 
 /** The Time to response pane, for escalations no answer or opening will follow. */
@@ -72,6 +72,28 @@ describe('ops-centre web console: time to response that will never come', () => 
     await expect.poll(rows, { timeout: 10_000 }).toEqual([...newestFirst, notDue[1], notDue[0]]);
     expect(await more.count()).toBe(0);
     await h.shot(page, 'time-to-response-more');
+    await page.context().close();
+  });
+
+  it('says an escalation referred to a process only proposed is not answered by an open one until the process opens', async () => {
+    const country = await freshTestCountry();
+    const t = Date.now() + 86_400_000;
+    const first = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH, at: new Date(t) });
+    const processId = await publishProposal(h.producer, { country, escalationId: first.escalationId, proposedAt: new Date(t + 60_000) });
+    // The next escalation is referred to that process, still a proposal (processOpened false).
+    const second = await publishEscalation(h.producer, { country, level: RiskLevel.HIGH, at: new Date(t + 120_000) });
+    await publishReferral(h.producer, { country, escalationId: second.escalationId, processId, referredAt: new Date(t + 180_000), processOpened: false });
+    const page = await h.login(h.globalToken);
+    await page.goto(`${h.service.url}/#/response`);
+    await page.getByLabel('Country').fill(country);
+    const row = page.getByTestId('response-chart').locator('tr', { hasText: second.escalationId });
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain(`referred to the proposed process ${processId}, not opened yet`);
+    expect(await row.textContent()).toContain('opened pending');
+    expect(await row.textContent()).not.toContain('open process');
+    await h.shot(page, 'time-to-response-referred-proposed');
+    // Opened: now the open process answers it.
+    await publishOpening(h.producer, { country, processId, at: new Date(t + 3_780_000) });
+    await expect.poll(() => row.getByTestId('referral').textContent(), { timeout: 20_000 }).toBe(`answered by the open process ${processId}`);
     await page.context().close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstResponses, responseListing, type ResponsePage, type ResponseStatus } from '../../web/src/response-listing';
+import { firstResponses, referralNote, responseListing, type ResponsePage, type ResponseStatus } from '../../web/src/response-listing';
 
 const row = (id: string, status: ResponseStatus) => ({ escalationId: id, status });
 
@@ -13,6 +13,27 @@ describe("the console's Time to response listing", () => {
     expect(responseListing([row('c', 'awaiting-proposal'), row('a', 'not-warranted')], true)).toMatchObject({ more: true, pending: 1, morePending: false });
     expect(responseListing([row('a', 'awaiting-proposal'), row('b', 'awaiting-opening')], true)).toMatchObject({ more: true, pending: 2, morePending: true });
     expect(responseListing([row('a', 'awaiting-proposal'), row('b', 'awaiting-opening')], false)).toMatchObject({ more: false, pending: 2, morePending: false });
+  });
+});
+
+describe("the console's word on a referred escalation's process", () => {
+  const says = (status?: ResponseStatus) => {
+    const n = referralNote({ referred: true, status });
+    return n && `${n.lead} P${n.tail}`;
+  };
+
+  it('calls the process open only once it is: a referral to a proposal awaits its opening', () => {
+    expect(says('opened')).toBe('answered by the open process P');
+    expect(says('awaiting-opening')).toBe('referred to the proposed process P, not opened yet');
+    expect(says('closed-unopened')).toBe('referred to the proposed process P, closed without being opened');
+    expect(says('reversed')).toBe('referred to the proposed process P, never opened');
+    // A server before `status` says only that it was referred.
+    expect(says(undefined)).toBe('referred to the process P');
+  });
+
+  it('says nothing of a process for an escalation that was not referred', () => {
+    expect(referralNote({ referred: false, status: 'awaiting-opening' })).toBeNull();
+    expect(referralNote({ status: 'opened' })).toBeNull();
   });
 });
 

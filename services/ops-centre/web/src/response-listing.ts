@@ -10,6 +10,29 @@ export const RESPONSES_PAGE_MAX = 1000;
 /** Still to come: a proposal (or referral), or the opening of the process that answers it. */
 export const isPendingResponse = (status: ResponseStatus | undefined): boolean => status === 'awaiting-proposal' || status === 'awaiting-opening';
 
+/**
+ * What a referred escalation's row says of the process it was referred to (EscalationReferred), as
+ * the words before and after its id; null for one that was not referred. Every referred row said
+ * "answered by the open process", also one whose process was only proposed (EscalationReferred with
+ * processOpened false, `awaiting-opening`), beside its own "opened pending": it says what is true.
+ * A server before `status` is told nothing more than that it was referred.
+ */
+export function referralNote(r: { referred?: boolean; status?: ResponseStatus }): { lead: string; tail: string } | null {
+  if (!r.referred) return null;
+  switch (r.status) {
+    case 'opened':
+      return { lead: 'answered by the open process', tail: '' };
+    case 'awaiting-opening':
+      return { lead: 'referred to the proposed process', tail: ', not opened yet' };
+    case 'closed-unopened':
+      return { lead: 'referred to the proposed process', tail: ', closed without being opened' };
+    case 'reversed':
+      return { lead: 'referred to the proposed process', tail: ', never opened' };
+    default:
+      return { lead: 'referred to the process', tail: '' };
+  }
+}
+
 export interface ResponseListing<R> {
   rows: R[];
   /** Rows were left out: the server had more than are shown. */

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { apiAnswer, type Me } from '../api';
 import { CountryField, emptyListing, ErrorNote, LevelBadge, RegionSelect, Section } from '../components';
 import { afterFailure, listedNothing, type Listed } from '../listing-answer';
-import { firstResponses, isPendingResponse, responseListing, RESPONSES_SHOWN, type ResponseStatus } from '../response-listing';
+import { firstResponses, isPendingResponse, referralNote, responseListing, RESPONSES_SHOWN, type ResponseStatus } from '../response-listing';
 import { fmtInstant } from '../time.format';
 import { levelInfo } from '../levels';
 import { useLive } from '../live-store';
@@ -113,6 +113,8 @@ export function ResponsePane({ me }: { me: Me }) {
             const p = hours(r.toProposedMs);
             const o = hours(r.toOpenedMs);
             const answered = r.referred ? 'referred' : 'proposed';
+            // Which process answers it, and only "open" once it is (a referral to a proposal is not yet).
+            const referral = referralNote(r);
             // A reversed escalation awaits nothing: an answer that never came is none, not pending.
             const none = r.status === 'reversed' ? 'none' : 'pending';
             // An opening that will never come is no pending one: say what became of it instead.
@@ -126,7 +128,7 @@ export function ResponsePane({ me }: { me: Me }) {
               <tr key={r.escalationId} data-pending={isPendingResponse(r.status) ? 'true' : undefined}>
                 <th scope="row">
                   {r.country} <span className="mono">{r.escalationId}</span>
-                  {r.referred && <div className="muted">answered by the open process <span className="mono">{r.processId}</span></div>}
+                  {referral && <div className="muted" data-testid="referral">{referral.lead} <span className="mono">{r.processId}</span>{referral.tail}</div>}
                 </th>
                 <td><LevelBadge level={r.level} /></td>
                 <td>{fmtInstant(r.escalatedAt)}</td>
