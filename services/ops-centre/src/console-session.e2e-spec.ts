@@ -59,7 +59,8 @@ describe('ops-centre web console: a session that ends', () => {
     // Sent, it is a draft no longer: nothing of it is kept in the tab.
     await page.getByRole('button', { name: 'Add comment' }).click();
     await page.getByTestId('alert-detail').locator('h4:text-is("Comments") + ul > li').filter({ hasText: note }).waitFor();
-    expect(await page.getByLabel('Comment').inputValue()).toBe('');
+    // Cleared once the action is done (after its trail and the list are read again, a moment after the comment shows).
+    await expect.poll(() => page.getByLabel('Comment').inputValue()).toBe('');
     const kept = JSON.parse(((await page.evaluate(`sessionStorage.getItem('crisis-ops.kept.${OFFICER}')`)) as string | null) ?? '{}') as { drafts?: Record<string, unknown> };
     expect(kept.drafts ?? {}).toEqual({});
 
