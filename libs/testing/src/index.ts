@@ -4,3 +4,4 @@ export * from './read-positions';
 export * from './country-codes';
 export * from './broker-proxy';
 export * from './migration-scratch';
+export * from './metric-value';

@@ -3,19 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import { eventTypesOfTopic, TOPIC_RISK, TOPIC_SIGNALS } from '@crisis-ops/contracts';
 import { shutdownTelemetry, startTelemetry } from '@crisis-ops/observability';
 import { startServiceApp } from '@crisis-ops/service-kit';
-import { inProcessServiceConfig } from '@crisis-ops/testing';
+import { inProcessServiceConfig, metricValue } from '@crisis-ops/testing';
 import { SERVICE } from './service.definition';
 
-/** The value of a counter's series with exactly these topic, type and service labels, if exported. */
-function valueOf(body: string, name: string, labels: { topic: string; type: string; service: string }): number | undefined {
-  for (const line of body.split('\n')) {
-    const m = line.match(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`));
-    if (!m) continue;
-    const has = (key: string, value: string) => m[1].split(',').includes(`${key}="${value}"`);
-    if (has('topic', labels.topic) && has('type', labels.type) && has('service', labels.service)) return Number(m[2]);
-  }
-  return undefined;
-}
 
 describe('the consumer counters of a freshly booted service', () => {
   let app: INestApplication;
@@ -41,7 +31,7 @@ describe('the consumer counters of a freshly booted service', () => {
       // events may already have been consumed, or have failed on purpose. Unseeded, a series of a type
       // that never failed was absent (undefined), which is what this tells apart.
       for (const name of ['events_consumed_total', 'events_failed_total', 'events_dead_lettered_total']) {
-        expect(valueOf(body, name, labels), `${name} ${labels.type}`).toBeGreaterThanOrEqual(0);
+        expect(metricValue(body, name, labels), `${name} ${labels.type}`).toBeGreaterThanOrEqual(0);
       }
     }
   });

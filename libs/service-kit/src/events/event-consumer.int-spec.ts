@@ -10,7 +10,7 @@ import { dlqTopicOf } from '@crisis-ops/contracts';
 import { cloudEventHeaders, createIdempotentProducer, messagingMigrations, PermanentEventError } from '@crisis-ops/messaging';
 import { metricsHandler, shutdownTelemetry, startTelemetry } from '@crisis-ops/observability';
 import { createServiceDataSource, runMigrations } from '@crisis-ops/persistence';
-import { createScratchSchema, createScratchTopics, eventually, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
+import { createScratchSchema, createScratchTopics, eventually, metricValue, scratchDatabaseConfig, testKafka, uniqueSuffix } from '@crisis-ops/testing';
 import { EventConsumer } from './event-consumer';
 import { KafkaBatchContext } from './batching-kafka.server';
 
@@ -20,16 +20,6 @@ const BAD = 'org.crisis-ops.test.thing-refused.v1';
 const UNREADABLE = 'org.crisis-ops.test.thing-without-an-id.v1';
 const exporter = new InMemorySpanExporter();
 
-/** The value of a counter's series with these topic, type and service labels, or undefined if not exported. */
-function valueOf(body: string, name: string, labels: { topic: string; type: string; service: string }): number | undefined {
-  for (const line of body.split('\n')) {
-    const m = line.match(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`));
-    if (!m) continue;
-    const has = (key: string, value: string) => m[1].split(',').includes(`${key}="${value}"`);
-    if (has('topic', labels.topic) && has('type', labels.type) && has('service', labels.service)) return Number(m[2]);
-  }
-  return undefined;
-}
 
 /**
  * EventConsumer.consumeBatch fed by a kafkajs consumer on the test broker (as BatchingKafkaServer
@@ -112,15 +102,15 @@ describe('a batch with one bad event and one unreadable record', () => {
     // Letters go after the batch's other events are applied.
     const body = await eventually(async () => {
       const text = await (await fetch(`${base}/metrics`)).text();
-      return valueOf(text, 'events_dead_lettered_total', { topic, type: UNREADABLE, service }) !== undefined && valueOf(text, 'events_dead_lettered_total', { topic, type: BAD, service }) !== undefined && text;
+      return metricValue(text, 'events_dead_lettered_total', { topic, type: UNREADABLE, service }) !== undefined && metricValue(text, 'events_dead_lettered_total', { topic, type: BAD, service }) !== undefined && text;
     }, 10_000);
-    expect(valueOf(body, 'events_failed_total', { topic, type: BAD, service })).toBe(1);
-    expect(valueOf(body, 'events_failed_total', { topic, type: OK, service }) ?? 0).toBe(0);
-    expect(valueOf(body, 'events_dead_lettered_total', { topic, type: BAD, service })).toBe(1);
-    expect(valueOf(body, 'events_consumed_total', { topic, type: OK, service })).toBe(9);
+    expect(metricValue(body, 'events_failed_total', { topic, type: BAD, service })).toBe(1);
+    expect(metricValue(body, 'events_failed_total', { topic, type: OK, service }) ?? 0).toBe(0);
+    expect(metricValue(body, 'events_dead_lettered_total', { topic, type: BAD, service })).toBe(1);
+    expect(metricValue(body, 'events_consumed_total', { topic, type: OK, service })).toBe(9);
     // Refused unread, it failed as much as the bad one: dead-lettered, and counted failed.
-    expect(valueOf(body, 'events_dead_lettered_total', { topic, type: UNREADABLE, service })).toBe(1);
-    expect(valueOf(body, 'events_failed_total', { topic, type: UNREADABLE, service })).toBe(1);
+    expect(metricValue(body, 'events_dead_lettered_total', { topic, type: UNREADABLE, service })).toBe(1);
+    expect(metricValue(body, 'events_failed_total', { topic, type: UNREADABLE, service })).toBe(1);
 
     const spans = exporter.getFinishedSpans().filter((s) => s.name === `process ${topic}`);
     const erred = spans.filter((s) => s.status.code === SpanStatusCode.ERROR).map((s) => s.attributes['cloudevents.event_id']);
