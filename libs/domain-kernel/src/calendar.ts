@@ -18,7 +18,14 @@ export const isClockTime = (hours: number, minutes: number, seconds = 0): boolea
 /** A UUID in its text form, any version: what Postgres' uuid type reads (anything else it refuses with an error). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+// ISO 8601 writes a fraction with a comma as readily as with a point (`10:00:00,5Z`); both are taken.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * The forms of ISO 8601 parseInstant takes, for a refusal to name: "an ISO 8601 date" alone left a
+ * client whose week date (2021-W22-6) or ordinal date (2021-156) is ISO 8601 too guessing why.
+ */
+export const INSTANT_FORMS = 'YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss[.fff]], UTC unless it ends in Z or ±hh:mm';
 
 /**
  * A Date from a Date or an ISO 8601 date / date-time string (date-only means 00:00 UTC). The fields
@@ -32,7 +39,8 @@ export function parseInstant(value: unknown): Date | undefined {
   const m = ISO_DATE.exec(text);
   if (!m) return undefined;
   if (!isCalendarDay(+m[1], +m[2], +m[3]) || !isClockTime(+(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0))) return undefined;
-  const date = new Date(m[4] === undefined ? `${text}T00:00:00Z` : m[7] !== undefined ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
+  const written = text.replace(' ', 'T').replace(',', '.');
+  const date = new Date(m[4] === undefined ? `${text}T00:00:00Z` : m[7] !== undefined ? written : `${written}Z`);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 

@@ -1,4 +1,4 @@
-import { parseInstant, type FieldViolation } from '@crisis-ops/domain-kernel';
+import { INSTANT_FORMS, parseInstant, type FieldViolation } from '@crisis-ops/domain-kernel';
 import { countryByIso3, isUserAssignedCountry } from '@crisis-ops/geo';
 import { SIGNAL_SUB_TYPES, SIGNAL_TYPES, isSignalType, isSubTypeOf, type SignalSubType, type SignalType } from './signal-types';
 
@@ -124,8 +124,8 @@ export function validateSignal(input: SignalInput, options: ValidateSignalOption
   const c = new Checker();
   const id = c.text('id', input.id, 200, false);
   const source = c.text('source', input.source, MAX_SOURCE_LENGTH, true);
-  const occurredAt = input.occurredAt === undefined || input.occurredAt === null || input.occurredAt === '' ? c.fail('occurredAt', 'is required') : parseInstant(input.occurredAt) ?? c.fail('occurredAt', 'must be an ISO 8601 date or date-time');
-  const reportedAt = input.reportedAt === undefined || input.reportedAt === null || input.reportedAt === '' ? occurredAt : parseInstant(input.reportedAt) ?? c.fail('reportedAt', 'must be an ISO 8601 date or date-time');
+  const occurredAt = input.occurredAt === undefined || input.occurredAt === null || input.occurredAt === '' ? c.fail('occurredAt', 'is required') : parseInstant(input.occurredAt) ?? c.fail('occurredAt', `must be an ISO 8601 date or date-time (${INSTANT_FORMS})`);
+  const reportedAt = input.reportedAt === undefined || input.reportedAt === null || input.reportedAt === '' ? occurredAt : parseInstant(input.reportedAt) ?? c.fail('reportedAt', `must be an ISO 8601 date or date-time (${INSTANT_FORMS})`);
   if (occurredAt && occurredAt < EARLIEST_SIGNAL_DAY) c.fail('occurredAt', 'must be on or after 1900-01-01');
   else if (reportedAt && reportedAt < EARLIEST_SIGNAL_DAY) c.fail('reportedAt', 'must be on or after 1900-01-01');
   if (occurredAt && reportedAt && occurredAt.getTime() - reportedAt.getTime() > REPORT_BEFORE_EVENT_TOLERANCE_MS) {

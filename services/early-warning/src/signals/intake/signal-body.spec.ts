@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBatchBody, checkSignalBody, MAX_BATCH } from './signal-body';
+import { INSTANT_FORMS } from '@crisis-ops/domain-kernel';
 
 const now = new Date('2026-01-10T12:00:00Z');
 const good = { source: 'monitor', id: 'm-1', country: 'BFA', type: 'battles', occurredAt: '2026-01-09T10:00:00Z', fatalities: 2 };
@@ -59,7 +60,7 @@ describe('signal bodies', () => {
 
   it('refuses a date that does not exist rather than moving it, and year 0, which Postgres cannot store', () => {
     for (const occurredAt of ['2025-02-30', '2025-02-29', '0000-06-05', '2025-01-01T24:00:00Z', '2025-13-01']) {
-      expect(checkSignalBody({ ...good, occurredAt }, now).violations, occurredAt).toEqual([{ field: 'occurredAt', reason: 'must be an ISO 8601 date or date-time' }]);
+      expect(checkSignalBody({ ...good, occurredAt }, now).violations, occurredAt).toEqual([{ field: 'occurredAt', reason: `must be an ISO 8601 date or date-time (${INSTANT_FORMS})` }]);
     }
     expect(checkSignalBody({ ...good, occurredAt: '2024-02-29' }, now).signal?.occurredAt.toISOString()).toBe('2024-02-29T00:00:00.000Z');
   });

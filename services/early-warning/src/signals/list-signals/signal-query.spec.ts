@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, parseSignalQuery } from './signal-query';
+import { INSTANT_FORMS } from '@crisis-ops/domain-kernel';
 
 describe('the signal list query', () => {
   const fields = (q: Record<string, unknown>) => parseSignalQuery(q as Record<string, string | undefined>, false).violations.map((v) => v.field);
@@ -34,7 +35,7 @@ describe('signal query limits and ranges', () => {
     expect(parseSignalQuery({ from: '2024-04-01', to: '2024-05-01' }, false).violations).toEqual([]);
     // An offset's "+" sent unencoded arrives as a space: the answer says how to send it.
     expect(parseSignalQuery({ from: '2026-11-27T00:00:00 01:00' }, false).violations).toEqual([
-      { field: 'from', reason: 'must be an ISO 8601 date or date-time (a "+" in a URL query arrives as a space: send the offset\'s "+" as %2B, 2026-11-27T00:00:00%2B01:00)' },
+      { field: 'from', reason: `must be an ISO 8601 date or date-time (${INSTANT_FORMS}) (a "+" in a URL query arrives as a space: send the offset's "+" as %2B, 2026-11-27T00:00:00%2B01:00)` },
     ]);
   });
 

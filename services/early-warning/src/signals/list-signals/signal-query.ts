@@ -1,5 +1,5 @@
 import type { FieldViolation } from '@crisis-ops/domain-kernel';
-import { parseInstant, unencodedPlusHint } from '@crisis-ops/domain-kernel';
+import { INSTANT_FORMS, parseInstant, unencodedPlusHint } from '@crisis-ops/domain-kernel';
 import { platformIso3 } from '@crisis-ops/geo';
 import { isSignalType } from '../../domain';
 import { countryCodeViolations, exerciseCodeViolations } from '../country-param';
@@ -51,9 +51,9 @@ export function parseSignalQuery(q: Record<string, string | undefined>, exercise
   }
   if (q.type !== undefined && !isSignalType(q.type)) v.push({ field: 'type', reason: 'is not a signal type' });
   const from = q.from === undefined ? undefined : boundInstant(q.from);
-  if (q.from !== undefined && !from) v.push({ field: 'from', reason: `must be an ISO 8601 date or date-time${unencodedPlusHint(q.from)}` });
+  if (q.from !== undefined && !from) v.push({ field: 'from', reason: `must be an ISO 8601 date or date-time (${INSTANT_FORMS})${unencodedPlusHint(q.from)}` });
   const to = q.to === undefined ? undefined : boundInstant(q.to);
-  if (q.to !== undefined && !to) v.push({ field: 'to', reason: `must be an ISO 8601 date or date-time${unencodedPlusHint(q.to)}` });
+  if (q.to !== undefined && !to) v.push({ field: 'to', reason: `must be an ISO 8601 date or date-time (${INSTANT_FORMS})${unencodedPlusHint(q.to)}` });
   // `to` is exclusive: from ≥ to can match nothing, and answered an empty list as if there were none.
   if (from && to && from.getTime() >= to.getTime()) v.push({ field: 'to', reason: 'must be later than from' });
   const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
