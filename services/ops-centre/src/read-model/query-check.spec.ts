@@ -78,4 +78,21 @@ describe('QueryCheck', () => {
     q.invalid('cursor', 'is not a cursor this API returned');
     expect(() => q.done()).toThrow(refusal([{ field: 'limit', reason: 'must be an integer from 1 to 1000' }, { field: 'cursor', reason: 'is not a cursor this API returned' }]));
   });
+
+  it("refuses a country and a region that exclude each other (they matched nothing, read as nothing happening), naming the country's desk", () => {
+    const both = (country: string, region: string) => {
+      const q = new QueryCheck();
+      q.region(region);
+      q.country(country);
+      return q;
+    };
+    expect(() => both('PSE', 'africa').done()).toThrow(
+      refusal([{ field: 'country', reason: 'PSE is a country of region middle-east, not of region africa: give one of the two, or both of one desk' }]),
+    );
+    expect(both('XAA', 'africa').faults).toEqual([{ field: 'country', reason: 'XAA is a country of no regional desk, not of region africa: give one of the two, or both of one desk' }]);
+    expect(() => both('pse', 'middle-east').done()).not.toThrow();
+    // A malformed value of either is named for itself, not also as a contradiction.
+    expect(both('PSX', 'africa').faults.map((f) => f.reason)).toEqual(['PSX is not an ISO 3166-1 country']);
+    expect(both('PSE', 'atlantis').faults.map((f) => f.field)).toEqual(['region']);
+  });
 });

@@ -12,6 +12,8 @@ import { invalidRequest } from '@crisis-ops/service-kit';
  */
 export class QueryCheck {
   private readonly violations: FieldViolation[] = [];
+  /** A well-formed country and desk asked together, checked against each other once both are read. */
+  private asked: { country?: string; region?: string } = {};
 
   limit(value: string | undefined, fallback = 200, max = 1000): number {
     if (value === undefined) return fallback;
@@ -27,6 +29,7 @@ export class QueryCheck {
     // Checked before access: a code that names no country is a wrong question, which a regional
     // officer was answered as a forbidden one (its desk, none, was not theirs).
     else if (!countryByIso3(c) && !isUserAssignedCountry(c)) this.violations.push({ field: 'country', reason: `${c} is not an ISO 3166-1 country` });
+    else this.asked.country = platformIso3(c);
     return platformIso3(c);
   }
 
@@ -37,7 +40,21 @@ export class QueryCheck {
 
   /** A regional desk id; whether the caller may read it is the access policy's question, asked after. */
   region(value: string | undefined): string | undefined {
+    if (value !== undefined && (DESK_IDS as readonly string[]).includes(value)) this.asked.region = value;
     return this.oneOf('region', value, DESK_IDS);
+  }
+
+  /**
+   * A country and a region that exclude each other (`country=PSE&region=africa`) match nothing, and an
+   * empty answer read as nothing happening in a country with critical alerts (a stream so filtered
+   * stayed open and silent): the question is refused instead, naming the country's desk.
+   */
+  private contradiction(): FieldViolation[] {
+    const { country, region } = this.asked;
+    if (country === undefined || region === undefined) return [];
+    const desk = countryByIso3(country)?.desk ?? null;
+    if (desk === region) return [];
+    return [{ field: 'country', reason: `${country} is a country of ${desk ? `region ${desk}` : 'no regional desk'}, not of region ${region}: give one of the two, or both of one desk` }];
   }
 
   /**
@@ -78,11 +95,12 @@ export class QueryCheck {
 
   /** What was found so far, for a route that names these beside faults of its own (a stream's filter). */
   get faults(): readonly FieldViolation[] {
-    return [...this.violations];
+    return [...this.violations, ...this.contradiction()];
   }
 
   /** Throws what was found, if anything. */
   done(): void {
-    if (this.violations.length) throw invalidRequest(this.violations);
+    const faults = this.faults;
+    if (faults.length) throw invalidRequest([...faults]);
   }
 }

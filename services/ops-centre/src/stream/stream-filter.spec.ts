@@ -77,6 +77,17 @@ describe('stream filters', () => {
     expect(() => parseStreamFilter({ minLevel: 'extreme' })).toThrow(ValidationFailed);
   });
 
+  it('refuses a country outside every region asked, which would match nothing (a silent stream read as nothing happening)', () => {
+    expect(() => parseStreamFilter({ country: 'PSE,MLI', region: 'africa' })).toThrow(
+      expect.objectContaining({
+        code: 'OPS_CENTRE.STREAM_FILTER_INVALID',
+        violations: [{ field: 'country', reason: 'PSE (region middle-east): not of the region asked (africa), so it would match nothing: give countries of those regions, or no region' }],
+      }),
+    );
+    expect(() => parseStreamFilter({ country: 'QZX', region: 'africa' })).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ reason: expect.stringContaining('QZX (no regional desk)') })] }));
+    expect(parseStreamFilter({ country: 'PSE,MLI', region: 'africa,middle-east' })).toMatchObject({ countries: ['PSE', 'MLI'] });
+  });
+
   it('refuses a list given with no item, naming it, rather than reading it as no filter (everything)', () => {
     const fieldsOf = (q: Record<string, unknown>) => {
       try {
@@ -124,7 +135,8 @@ describe('a filter naming what the principal may not see', () => {
     expect(() => assertMayStream(africa, parseStreamFilter({ country: 'MLI', region: 'africa' }))).not.toThrow();
     expect(() => assertMayStream(africa, parseStreamFilter({}))).not.toThrow();
     expect(() => assertMayStream(noRegion, parseStreamFilter({ type: 'risk-escalated' }))).not.toThrow();
-    expect(() => assertMayStream({ roles: ['global-watch-officer'], region: null }, parseStreamFilter({ country: 'QZX,MLI', region: 'americas' }))).not.toThrow();
+    expect(() => assertMayStream({ roles: ['global-watch-officer'], region: null }, parseStreamFilter({ country: 'QZX,MLI' }))).not.toThrow();
+    expect(() => assertMayStream({ roles: ['global-watch-officer'], region: null }, parseStreamFilter({ country: 'BRA', region: 'americas' }))).not.toThrow();
   });
 });
 

@@ -75,6 +75,15 @@ export function parseStreamFilter(query: Record<string, unknown>): StreamFilter 
   if (countries?.some((c) => !/^[A-Z]{3}$/.test(c))) violations.push({ field: 'country', reason: 'must be ISO 3166-1 alpha-3 codes' });
   // As with types: a code that names no country ("MAL" for MLI) gave a stream that stayed empty.
   else if (unknownCountries?.length) violations.push({ field: 'country', reason: `${unknownCountries.join(', ')}: not an ISO 3166-1 country` });
+  // A country outside every region asked matches nothing (the two filters both apply): a stream so
+  // filtered stayed open and silent, read as nothing happening there. Refused, naming its desk.
+  else if (countries && regions && !violations.some((v) => v.field === 'region')) {
+    const outside = countries.filter((c) => !regions.includes(countryByIso3(c)?.desk ?? ''));
+    if (outside.length) {
+      const named = outside.map((c) => `${c} (${countryByIso3(c)?.desk ? `region ${countryByIso3(c)?.desk}` : 'no regional desk'})`).join(', ');
+      violations.push({ field: 'country', reason: `${named}: not of the region asked (${regions.join(', ')}), so it would match nothing: give countries of those regions, or no region` });
+    }
+  }
   const typesFault = types && eventTypesFault(types);
   if (typesFault) violations.push({ field: 'type', reason: typesFault });
   let minLevel: number | undefined;
