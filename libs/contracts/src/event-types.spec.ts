@@ -43,6 +43,7 @@ const samples: { [T in EventType]: EventMessage<T> } = {
     signalId: 'sig-1', source: 'field-monitor', sourceSignalId: 'client-42', occurredAt: t0, reportedAt: at('2025-03-01T07:00:00Z'),
     country: 'COD', admin1: 'Ituri', admin2: 'Djugu', location: 'Fataki', coordinates: { latitude: 2.05, longitude: 30.53 },
     type: 'battles', subType: 'armed_clash', fatalities: 3, severity: 4, notes: 'two armed groups; market closed',
+    attributions: ['Conflict data: ACLED, acleddata.com'],
   }),
   'org.crisis-ops.early-warning.aggregate-observed.v1': create(EVENT_TYPES[CE_AGGREGATE_OBSERVED].schema, {
     observationId: '0b6f3c1e-6a55-5d2e-9c1f-3f1d2a4b5c6d', source: 'acled', country: 'COD', admin1: 'Ituri', admin2: 'Djugu',
