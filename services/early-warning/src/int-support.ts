@@ -96,9 +96,9 @@ export async function unassessedCountry(db: Pick<Client, 'query'>, desk?: string
   return rows[Math.floor(Math.random() * rows.length)].code;
 }
 
-/** What early-warning announces on its risk topic, read by a suite from the topic's end. */
-export interface RiskTopicReader {
-  /** Every risk event read so far, in partition order. */
+/** What early-warning announces on one of its topics, read by a suite from the topic's end. */
+export interface TopicReader {
+  /** Every event read so far, in partition order. */
   readonly events: ReceivedEvent[];
   /**
    * Everything early-warning staged for the country is on Kafka (the relay deletes an outbox row
@@ -108,12 +108,17 @@ export interface RiskTopicReader {
   close(): Promise<void>;
 }
 
-export async function readRiskTopic(ew: BootedEarlyWarning, suite: string): Promise<RiskTopicReader> {
+/** What early-warning announces on its risk topic. */
+export type RiskTopicReader = TopicReader;
+
+export const readRiskTopic = (ew: BootedEarlyWarning, suite: string): Promise<RiskTopicReader> => readTopic(ew, suite, TOPIC_RISK);
+
+export async function readTopic(ew: BootedEarlyWarning, suite: string, topic: string): Promise<TopicReader> {
   const events: ReceivedEvent[] = [];
   const positions = new ReadPositions();
   const reader = testKafka(`early-warning-${suite}-reader`).consumer({ groupId: `early-warning-${suite}-${uniqueSuffix()}` });
   await reader.connect();
-  await reader.subscribe({ topics: [TOPIC_RISK], fromBeginning: false });
+  await reader.subscribe({ topics: [topic], fromBeginning: false });
   await reader.run({
     eachMessage: async ({ topic, partition, message }) => {
       events.push(parseCloudEvent(topic, partition, message));
@@ -122,14 +127,13 @@ export async function readRiskTopic(ew: BootedEarlyWarning, suite: string): Prom
   });
   // fromBeginning: false starts at the end only once the group has its partitions.
   await eventually(async () => (await reader.describeGroup()).state === 'Stable', 30_000, 200);
-  await positions.startedAtEnd(TOPIC_RISK);
+  await positions.startedAtEnd(topic);
   return {
     events,
     async allAnnounced(country) {
       await eventually(async () => (await ew.count('SELECT count(*) AS n FROM early_warning.outbox WHERE key = $1', [country])) === 0, 30_000, 100);
-      await positions.readToEnd(TOPIC_RISK);
+      await positions.readToEnd(topic);
     },
     close: () => reader.disconnect(),
   };
 }
-

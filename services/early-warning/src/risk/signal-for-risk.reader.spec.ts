@@ -61,6 +61,8 @@ function randomSignal(rnd: ReturnType<typeof random>): SignalRecorded {
     origin: rnd.pick(TEXTS),
     lastInRequest: rnd.next() < 0.5,
     requestEarliestOccurredAt: timestamp(),
+    // Not read by the engine: stepped over, however many.
+    attributions: Array.from({ length: rnd.pick([0, 1, 3]) }, () => rnd.pick(TEXTS)),
   });
 }
 

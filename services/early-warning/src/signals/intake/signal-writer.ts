@@ -52,13 +52,29 @@ export interface EventStager {
   stage(manager: EntityManager, events: ReadonlyArray<PublishedEvent<typeof CE_SIGNAL_RECORDED>>): Promise<unknown>;
 }
 
+/** The attributions kept for each of these sources (source_attributions), each list sorted; sources owing nothing are absent. */
+async function owedBySource(m: EntityManager, sources: ReadonlySet<string>): Promise<Map<string, string[]>> {
+  const rows: Array<{ source: string; attribution: string }> = await m.query(
+    'SELECT source, attribution FROM source_attributions WHERE source = ANY($1::text[]) ORDER BY source, attribution',
+    [[...sources]],
+  );
+  const owed = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = owed.get(r.source);
+    if (list) list.push(r.attribution);
+    else owed.set(r.source, [r.attribution]);
+  }
+  return owed;
+}
+
 /**
  * The one write path of signals (API, batch, CLI import, import job): inserts the signals of one
  * request in one transaction with one statement, skips (source, id) pairs already recorded, and
  * stages a SignalRecorded per new signal in the same transaction. The last new signal of each
  * country in the request is marked `lastInRequest`, which is where the risk engine assesses the
  * open day, so one request escalates a country at most once; each carries the earliest day the
- * request reports for its country, which tells one request's signals from the next (RequestInProgress).
+ * request reports for its country, which tells one request's signals from the next (RequestInProgress),
+ * and what its source owes (source_attributions: ACLED's attribution for an ACLED import's source).
  */
 export class SignalWriter {
   constructor(
@@ -134,6 +150,11 @@ export class SignalWriter {
       if (!earliest || s.occurredAt < earliest) earliestOfCountry.set(s.country, s.occurredAt);
     }
     if (fresh.length > 0) {
+      // What each source owes (ACLED's terms: attribute it wherever results built from its data are
+      // shown), so subscribers of the signals can say it. One query per request for its distinct
+      // sources, in this transaction (an import writes its source's attribution before its rows), and
+      // only when something is staged: this is the intake's hot path. Sorted, as every list of them is.
+      const owed = await owedBySource(m, new Set(fresh.map((x) => x.s.source)));
       await this.events.stage(
         m,
         fresh.map(({ s, id }): PublishedEvent<typeof CE_SIGNAL_RECORDED> => ({
@@ -159,6 +180,7 @@ export class SignalWriter {
             origin: options.origin,
             lastInRequest: lastOfCountry.get(s.country) === id,
             requestEarliestOccurredAt: timestampFromDate(earliestOfCountry.get(s.country) as Date),
+            attributions: owed.get(s.source) ?? [],
           },
         })),
       );
