@@ -52,6 +52,11 @@ describe("mediation's OpenAPI document and its answers", () => {
     expect(operation('/processes/{id}', 'get')?.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProcessDetailView' });
     expect(operation('/country-watch/{country}', 'get')?.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CountryWatchView' });
     expect(doc.components?.schemas?.CountryWatchView).toMatchObject({ properties: { signalsSeen: { type: 'number' }, lastSignalAt: { format: 'date-time' } } });
+    // What the tally's signals owe (ACLED's terms): the answers carry it, and the document says so.
+    expect(doc.components?.schemas?.CountryWatchView).toMatchObject({
+      properties: { attributions: { type: 'array', items: { type: 'string' }, description: expect.stringContaining('ACLED') } },
+      required: expect.arrayContaining(['attributions']),
+    });
   });
 
   it("documents an agreement's limits: each text's length in characters, and how many provisions and signatories it lists", () => {

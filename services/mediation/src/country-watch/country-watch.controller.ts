@@ -29,7 +29,7 @@ export class CountryWatchController {
   @Get()
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: 'The signal tally of each country the caller may read, latest updated first.' })
-  @ApiOkResponse({ type: [CountryWatchView], description: 'The tally of each watched country in the regions the caller may read' })
+  @ApiOkResponse({ type: [CountryWatchView], description: 'The tally of each watched country in the regions the caller may read, each with what its signals owe (`attributions`)' })
   async list(@CurrentPrincipal() p: Principal) {
     const regions = readableRegions(p, undefined, WATCH);
     const rows = await this.watch.find({ order: { updatedAt: 'DESC' } });
@@ -39,7 +39,7 @@ export class CountryWatchController {
   @Get(':country')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: "One country's signal tally." })
-  @ApiOkResponse({ type: CountryWatchView, description: 'The signals seen for the country, and when the latest occurred' })
+  @ApiOkResponse({ type: CountryWatchView, description: 'The signals seen for the country, when the latest occurred, and what they owe (`attributions`)' })
   @ApiProblemResponse(400, WATCH_ANSWERS.invalid)
   @ApiProblemResponse(404, WATCH_ANSWERS.notWatched)
   async one(@CurrentPrincipal() p: Principal, @Param('country') country: string) {

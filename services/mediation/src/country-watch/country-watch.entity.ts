@@ -22,4 +22,8 @@ export class CountryWatch {
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt!: Date;
+
+  /** What the signals tallied owe (their SignalRecorded attributions): each once, sorted; empty when nothing. */
+  @Column('text', { array: true })
+  attributions!: string[];
 }

@@ -22,9 +22,10 @@ describe('mediation: the country watch tally', () => {
   let db: Client;
   let producer: Producer;
   let country = '';
+  let attributed = '';
 
   beforeAll(async () => {
-    [country] = await unusedCountryCodes(1, { tables: ['mediation.country_watch', 'mediation.processes'] });
+    [country, attributed] = await unusedCountryCodes(2, { tables: ['mediation.country_watch', 'mediation.processes'] });
     app = await startServiceApp(SERVICE, inProcessServiceConfig('mediation'), { port: 0, host: '127.0.0.1', quiet: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     db = adminClient();
@@ -39,7 +40,7 @@ describe('mediation: the country watch tally', () => {
     await app?.close();
   });
 
-  const signal = (fatalities: number) => {
+  const signal = (fatalities: number, of = country, attributions: string[] = []) => {
     const record = domainEventRecord(
       CE_SIGNAL_RECORDED,
       create(SignalRecordedSchema, {
@@ -47,20 +48,23 @@ describe('mediation: the country watch tally', () => {
         source: 'mediation-watch-int',
         occurredAt: timestampFromDate(new Date(Date.now() - 3_600_000)),
         reportedAt: timestampFromDate(new Date()),
-        country,
+        country: of,
         type: 'battles',
         fatalities,
         origin: 'api',
+        attributions,
       }),
     );
     return producer.send({ topic: record.topic, messages: [record.message] });
   };
 
-  const tally = async () => {
+  const get = async (path: string) => {
     const token = await signDevToken({ subject: 'int-watch', roles: ['global-viewer'], secret: LOCAL_DEV_SECRET, issuer: DEFAULT_AUTH_ISSUER, audience: DEFAULT_AUTH_AUDIENCE, ttlSeconds: 600 });
-    const res = await fetch(`${base}/country-watch/${country}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: res.status, body: (await res.json()) as { signalsSeen?: unknown; fatalitiesSeen?: unknown } };
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: (await res.json()) as unknown };
   };
+  type Watch = { country?: string; signalsSeen?: unknown; fatalitiesSeen?: unknown; attributions?: unknown };
+  const tally = async (of = country) => get(`/country-watch/${of}`) as Promise<{ status: number; body: Watch }>;
 
   it("keeps counting past the integer range, where the country's signals were dead-lettered from then on", async () => {
     await signal(5);
@@ -73,5 +77,26 @@ describe('mediation: the country watch tally', () => {
       return t.body.signalsSeen === 2 && t;
     }, 30_000, 250);
     expect(after.body.fatalitiesSeen).toBe(2_148_483_000);
+  });
+
+  it("answers what the signals tallied owe (ACLED's attribution of an imported signal), each once and sorted, on both routes", async () => {
+    const ACLED = 'Conflict data: Armed Conflict Location & Event Data Project (ACLED), acleddata.com';
+    const OTHER = 'Boundaries: example.org';
+    await signal(1, attributed, [ACLED]);
+    const first = await eventually(async () => {
+      const t = await tally(attributed);
+      return t.status === 200 && t;
+    }, 60_000, 250);
+    expect(first.body.attributions).toEqual([ACLED]);
+    // An API signal owes nothing and takes nothing away; another source's is added once, in order.
+    await signal(1, attributed);
+    await signal(1, attributed, [OTHER, ACLED]);
+    const after = await eventually(async () => {
+      const t = await tally(attributed);
+      return t.body.signalsSeen === 3 && t;
+    }, 30_000, 250);
+    expect(after.body.attributions).toEqual([OTHER, ACLED].sort());
+    const listed = (await get('/country-watch')).body as Watch[];
+    expect(listed.find((w) => w.country === attributed)?.attributions).toEqual([OTHER, ACLED].sort());
   });
 });

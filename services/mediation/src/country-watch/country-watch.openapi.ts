@@ -14,6 +14,13 @@ export class CountryWatchView {
   @ApiProperty({ type: String, format: 'date-time', description: 'when the latest signal seen occurred' }) lastSignalAt!: string;
   @ApiProperty({ description: 'id of the event that last changed the tally' }) lastEventId!: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({
+    type: [String],
+    example: ['Conflict data: ACLED, acleddata.com'],
+    description:
+      "what the data of the signals tallied owes (ACLED's attribution for an ACLED import's signals; its terms ask that it be shown wherever results built from its data are): each once, sorted; empty when nothing, and for signals tallied before mediation kept them",
+  })
+  attributions!: string[];
 }
 
 export const WATCH_ANSWERS = {
