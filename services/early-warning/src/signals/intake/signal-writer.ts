@@ -67,6 +67,9 @@ async function owedBySource(m: EntityManager, sources: ReadonlySet<string>): Pro
   return owed;
 }
 
+/** How many (source, country) pairs a SignalWriter keeps as known before it starts afresh. */
+const MAX_KNOWN_PAIRS = 100_000;
+
 /**
  * The one write path of signals (API, batch, CLI import, import job): inserts the signals of one
  * request in one transaction with one statement, skips (source, id) pairs already recorded, and
@@ -83,11 +86,24 @@ export class SignalWriter {
     private readonly clock: Clock,
   ) {}
 
-  record(signals: readonly Signal[], options: IntakeOptions): Promise<IntakeItemResult[]> {
-    return this.dataSource.transaction((m) => this.recordIn(m, signals, options));
+  /**
+   * The (source, country) pairs this process knows source_countries holds (added once their
+   * transaction committed), so that a request of pairs seen before writes none: intake is the hot
+   * path, and a source reports the same few countries request after request. Pairs are never
+   * deleted, so a pair known stays true; the set is emptied when it grows past its cap.
+   */
+  private readonly knownPairs = new Set<string>();
+
+  async record(signals: readonly Signal[], options: IntakeOptions): Promise<IntakeItemResult[]> {
+    const pairs: string[] = [];
+    const results = await this.dataSource.transaction((m) => this.recordIn(m, signals, options, pairs));
+    if (this.knownPairs.size + pairs.length > MAX_KNOWN_PAIRS) this.knownPairs.clear();
+    for (const pair of pairs) this.knownPairs.add(pair);
+    return results;
   }
 
-  async recordIn(m: EntityManager, signals: readonly Signal[], options: IntakeOptions): Promise<IntakeItemResult[]> {
+  /** `pairs`: given, the (source, country) pairs written to source_countries are added to it (see knownPairs). */
+  async recordIn(m: EntityManager, signals: readonly Signal[], options: IntakeOptions, pairs?: string[]): Promise<IntakeItemResult[]> {
     if (signals.length === 0) return [];
     const now = this.clock.now();
     const ids = signals.map(() => uuidV7(now.getTime()));
@@ -116,22 +132,14 @@ export class SignalWriter {
     // other (a deadlock, which Postgres broke by failing one: a 500). Byte order ("C"): any order all
     // requests share will do, and it is the cheapest to sort by. The recording sequence follows this
     // order within a request.
-    // The (source, country) pairs of what was inserted go to source_countries in the same statement
-    // (what a country's risk owes its sources is read there), in one order every request shares.
     const inserted: Array<{ id: string }> = await m.query(
-      `WITH inserted AS (
-         INSERT INTO signals (id, source, source_signal_id, country, admin1, admin2, location, latitude, longitude, type, sub_type,
-                              occurred_at, reported_at, fatalities, severity, notes, origin, recorded_at)
-         SELECT id, source, sid, country, admin1, admin2, location, lat, lon, type, sub, ${fromEpochMs('occ')}, ${fromEpochMs('rep')}, f, sev, notes, $2, $3::timestamptz
-         FROM json_to_recordset($1::json) AS x(id uuid, source text, sid text, country text, admin1 text, admin2 text, location text, lat float8,
-                                               lon float8, type text, sub text, occ int8, rep int8, f int, sev smallint, notes text)
-         ORDER BY source COLLATE "C", sid COLLATE "C"
-         ON CONFLICT (source, source_signal_id) WHERE source_signal_id IS NOT NULL DO NOTHING RETURNING id, source, country
-       ), pairs AS (
-         INSERT INTO source_countries (source, country)
-         SELECT source, country FROM inserted GROUP BY 1, 2 ORDER BY 1, 2 ON CONFLICT DO NOTHING
-       )
-       SELECT id FROM inserted`,
+      `INSERT INTO signals (id, source, source_signal_id, country, admin1, admin2, location, latitude, longitude, type, sub_type,
+                            occurred_at, reported_at, fatalities, severity, notes, origin, recorded_at)
+       SELECT id, source, sid, country, admin1, admin2, location, lat, lon, type, sub, ${fromEpochMs('occ')}, ${fromEpochMs('rep')}, f, sev, notes, $2, $3::timestamptz
+       FROM json_to_recordset($1::json) AS x(id uuid, source text, sid text, country text, admin1 text, admin2 text, location text, lat float8,
+                                             lon float8, type text, sub text, occ int8, rep int8, f int, sev smallint, notes text)
+       ORDER BY source COLLATE "C", sid COLLATE "C"
+       ON CONFLICT (source, source_signal_id) WHERE source_signal_id IS NOT NULL DO NOTHING RETURNING id`,
       [JSON.stringify(rows), options.origin, now],
     );
     const insertedIds = new Set(inserted.map((r) => r.id));
@@ -142,6 +150,7 @@ export class SignalWriter {
       .map((s, i) => ({ s, id: ids[i], i }))
       .filter((x) => insertedIds.has(x.id))
       .sort((a, b) => a.s.occurredAt.getTime() - b.s.occurredAt.getTime() || a.i - b.i);
+    await this.recordSourceCountries(m, fresh, pairs);
     const lastOfCountry = new Map<string, string>();
     const earliestOfCountry = new Map<string, Date>();
     for (const { s, id } of fresh) {
@@ -210,5 +219,27 @@ export class SignalWriter {
       return { id: recorded?.id ?? '', status: 'duplicate', ...(recorded && recorded.differs.length > 0 && { differs: recorded.differs }) };
     });
   }
+
+  /**
+   * The (source, country) pairs of the signals just inserted, in source_countries: what a country's
+   * risk owes its sources is read there. Only pairs this process does not know are written, in one
+   * order every request shares (two requests writing the same new pairs in opposite orders would
+   * each wait for the other).
+   */
+  private async recordSourceCountries(m: EntityManager, fresh: ReadonlyArray<{ s: Signal }>, written?: string[]): Promise<void> {
+    const unknown = new Map<string, readonly [string, string]>();
+    for (const { s } of fresh) {
+      const key = `${s.source}\u0000${s.country}`;
+      if (!this.knownPairs.has(key) && !unknown.has(key)) unknown.set(key, [s.source, s.country]);
+    }
+    if (unknown.size === 0) return;
+    const pairs = [...unknown.values()];
+    await m.query(
+      'INSERT INTO source_countries (source, country) SELECT * FROM unnest($1::text[], $2::text[]) AS p(source, country) ORDER BY 1, 2 ON CONFLICT DO NOTHING',
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    written?.push(...unknown.keys());
+  }
+
 }
 
