@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { labelHttpRoute } from '@crisis-ops/observability';
 import { routesMatching, type RoutedRequest } from './route-match';
 import { invalidRequest } from './validation';
 
@@ -19,6 +20,11 @@ export function undecodablePathParam(error: unknown, request: () => RoutedReques
   const raw = error.message.match(UNDECODABLE)?.[1];
   if (raw === undefined) return undefined;
   // The router's error names the value only: the parameter is the one whose segment it is.
-  const params = routesMatching(request()).map((m) => Object.entries(m.rawParams).find(([, value]) => value === raw)?.[0]);
+  const matches = routesMatching(request());
+  // Refused by the router before a route matched: its metrics and span get the route its URL names,
+  // as a body refused before routing does (it was counted with no http_route).
+  const route = matches.find((m) => m.takesMethod);
+  if (route) labelHttpRoute(route.path);
+  const params = matches.map((m) => Object.entries(m.rawParams).find(([, value]) => value === raw)?.[0]);
   return invalidRequest([{ field: params.find((name) => name !== undefined) ?? 'path', reason: 'is not valid percent-encoding' }]);
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Body, Controller, HttpCode, Param, Post, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, type INestApplication } from '@nestjs/common';
 import { metricsHandler, shutdownTelemetry, startTelemetry } from '@crisis-ops/observability';
 
 @Controller('alerts')
@@ -10,13 +10,18 @@ class AlertRoutes {
   comment(@Param('id') id: string, @Body() body: unknown) {
     return { id, body };
   }
+
+  @Get(':id')
+  one(@Param('id') id: string) {
+    return { id };
+  }
 }
 
-/** The http_server_request_duration_count series of POST answers with this status, by their labels. */
-function postCounts(body: string, status: number): string[] {
+/** The http_server_request_duration_count series of answers to this method with this status, by their labels. */
+function counts(body: string, status: number, method = 'POST'): string[] {
   return body
     .split('\n')
-    .filter((line) => line.startsWith('http_server_request_duration_count{') && line.includes('http_request_method="POST"') && line.includes(`http_response_status_code="${status}"`))
+    .filter((line) => line.startsWith('http_server_request_duration_count{') && line.includes(`http_request_method="${method}"`) && line.includes(`http_response_status_code="${status}"`))
     .map((line) => /http_route="([^"]*)"/.exec(line)?.[1] ?? '(no route)');
 }
 
@@ -59,9 +64,15 @@ describe('a request refused before routing, in the HTTP metrics', () => {
     // Read, it is counted under its route as before.
     expect(await post('/alerts/a5/comments', '{"body":"seen"}')).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(postCounts(metrics, 200)).toEqual(['/alerts/:id/comments']);
-    expect(postCounts(metrics, 400).sort()).toEqual(['(no route)', '/alerts/:id/comments']);
-    expect(postCounts(metrics, 413)).toEqual(['/alerts/:id/comments']);
-    expect(postCounts(metrics, 415)).toEqual(['/alerts/:id/comments']);
+    expect(counts(metrics, 200)).toEqual(['/alerts/:id/comments']);
+    expect(counts(metrics, 400).sort()).toEqual(['(no route)', '/alerts/:id/comments']);
+    expect(counts(metrics, 413)).toEqual(['/alerts/:id/comments']);
+    expect(counts(metrics, 415)).toEqual(['/alerts/:id/comments']);
+  });
+
+  it('counts a path parameter that is not valid percent-encoding under its route, where it had no http_route', async () => {
+    expect((await fetch(`${base}/alerts/Z%ZZ`)).status).toBe(400);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(counts(metrics, 400, 'GET')).toEqual(['/alerts/:id']);
   });
 });
