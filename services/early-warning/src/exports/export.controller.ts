@@ -9,7 +9,7 @@ import { RiskQueries } from '../risk/risk-query.service';
 import { deskParam, deskViolations } from '../risk/risk-query.controller';
 import { parseSignalQuery, signalWhere, SIGNAL_COLUMNS, type SignalFilter } from '../signals/list-signals/signal-query';
 import { EXERCISE_COUNTRIES } from '../signals/intake/exercise-countries';
-import { ATTRIBUTION_HEADER, attributionHeader } from '../risk/data-attribution';
+import { ATTRIBUTION_HEADER, attributionHeader, owedBySource } from '../risk/data-attribution';
 import { csvHead, csvRow, RISK_CSV, SIGNAL_CSV } from './csv-format';
 
 const PAGE = 5_000;
@@ -107,10 +107,8 @@ export class ExportController {
    * those of the sources the export holds rows of (each such source looked up by the index on source).
    */
   private async attributions(query: SignalFilter): Promise<{ bySource: Map<string, string>; all: string[] }> {
-    const kept: Array<{ source: string; attribution: string }> = await this.db.query('SELECT source, attribution FROM source_attributions ORDER BY source, attribution');
-    const bySource = new Map<string, string>();
-    for (const k of kept) bySource.set(k.source, bySource.has(k.source) ? `${bySource.get(k.source)} ${k.attribution}` : k.attribution);
-    if (kept.length === 0) return { bySource, all: [] };
+    const bySource = new Map([...(await owedBySource(this.db))].map(([source, owed]) => [source, owed.join(' ')]));
+    if (bySource.size === 0) return { bySource, all: [] };
     const { where, params } = signalWhere(query);
     const held: Array<{ attribution: string }> = await this.db.query(
       `SELECT DISTINCT a.attribution FROM source_attributions a

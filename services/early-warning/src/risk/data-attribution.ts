@@ -26,3 +26,20 @@ export function attributionHeader(owed: ReadonlyMap<string, readonly string[]>):
   const all = [...new Set([...owed.values()].flat())].sort();
   return all.length > 0 ? all.join(' ') : undefined;
 }
+
+/**
+ * The attributions kept for each of these sources (source_attributions), each list sorted; sources
+ * owing nothing are absent. Every source's when none are named (the signals export's).
+ */
+export async function owedBySource(db: Pick<DataSource | EntityManager, 'query'>, sources?: Iterable<string>): Promise<Map<string, string[]>> {
+  const rows: Array<{ source: string; attribution: string }> = sources
+    ? await db.query('SELECT source, attribution FROM source_attributions WHERE source = ANY($1::text[]) ORDER BY source, attribution', [[...sources]])
+    : await db.query('SELECT source, attribution FROM source_attributions ORDER BY source, attribution');
+  const owed = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = owed.get(r.source);
+    if (list) list.push(r.attribution);
+    else owed.set(r.source, [r.attribution]);
+  }
+  return owed;
+}

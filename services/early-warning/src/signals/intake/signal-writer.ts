@@ -4,6 +4,7 @@ import { CE_SIGNAL_RECORDED } from '@crisis-ops/contracts';
 import { uuidV7, type Clock } from '@crisis-ops/domain-kernel';
 import type { PublishedEvent } from '@crisis-ops/service-kit';
 import type { Signal } from '../../domain';
+import { owedBySource } from '../../risk/data-attribution';
 
 export type IntakeOrigin = 'api' | 'import';
 
@@ -50,21 +51,6 @@ export interface IntakeOptions {
 /** Stages events in the caller's transaction (EventPublisher.stage). */
 export interface EventStager {
   stage(manager: EntityManager, events: ReadonlyArray<PublishedEvent<typeof CE_SIGNAL_RECORDED>>): Promise<unknown>;
-}
-
-/** The attributions kept for each of these sources (source_attributions), each list sorted; sources owing nothing are absent. */
-async function owedBySource(m: EntityManager, sources: ReadonlySet<string>): Promise<Map<string, string[]>> {
-  const rows: Array<{ source: string; attribution: string }> = await m.query(
-    'SELECT source, attribution FROM source_attributions WHERE source = ANY($1::text[]) ORDER BY source, attribution',
-    [[...sources]],
-  );
-  const owed = new Map<string, string[]>();
-  for (const r of rows) {
-    const list = owed.get(r.source);
-    if (list) list.push(r.attribution);
-    else owed.set(r.source, [r.attribution]);
-  }
-  return owed;
 }
 
 /** How many (source, country) pairs a SignalWriter keeps as known before it starts afresh. */

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { invalidRequest } from '@crisis-ops/service-kit';
 import { EXERCISE_COUNTRIES } from '../intake/exercise-countries';
-import { ATTRIBUTION_HEADER } from '../../risk/data-attribution';
+import { ATTRIBUTION_HEADER, owedBySource } from '../../risk/data-attribution';
 import { encodeCursor, parseSignalQuery, signalWhere, SIGNAL_COLUMNS } from './signal-query';
 
 export interface SignalRow {
@@ -50,17 +50,12 @@ export class ListSignalsController {
     const nextCursor = more ? encodeCursor(items[items.length - 1].seq as string) : null;
     // What each item's source owes (ACLED's terms: attribute it wherever its data is shown), as the
     // export's `attribution` column says it: the listing showed ACLED's rows with no word of ACLED.
-    const owed: Array<{ source: string; attribution: string }> = await this.db.query(
-      'SELECT source, attribution FROM source_attributions WHERE source = ANY($1::text[]) ORDER BY source, attribution',
-      [[...new Set(items.map((i) => i['source'] as string))]],
-    );
-    const bySource = new Map<string, string[]>();
-    for (const o of owed) bySource.set(o.source, [...(bySource.get(o.source) ?? []), o.attribution]);
+    const bySource = await owedBySource(this.db, new Set(items.map((i) => i['source'] as string)));
     for (const item of items) {
       delete item.seq;
       item['attribution'] = bySource.get(item['source'] as string)?.join(' ') ?? null;
     }
-    const all = [...new Set(owed.map((o) => o.attribution))].sort();
+    const all = [...new Set([...bySource.values()].flat())].sort();
     if (all.length > 0) res?.setHeader(ATTRIBUTION_HEADER, all.join(' '));
     return { items, nextCursor };
   }
